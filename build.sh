@@ -1,0 +1,216 @@
+#!/usr/bin/env bash
+# One entry point for building, testing and running Leadline.
+#
+#   ./build.sh            build the extension (dist/extension/, dist/leadline-extension.zip)
+#                         and the core for Node (dist/core-node/)
+#   ./build.sh test       install what is missing, then run every check and test
+#   ./build.sh demo       the whole story against the local sandbox org
+#   ./build.sh sandbox [--port N]   start the sandbox org (default port 8443)
+#   ./build.sh bench      run the benchmarks and write BENCHMARKS.md
+#
+# On a fresh Debian machine it installs what it needs (apt packages, wasm-bindgen-cli, npm
+# packages) and skips whatever is already present. See README.md.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+ROOT=$PWD
+
+WASM_TARGET=wasm32-unknown-unknown
+LLVM_BIN=/usr/lib/llvm-22/bin
+# The two compilers (rustup's and Debian's rustc-web) keep separate target dirs so they never
+# fight over fingerprints.
+WASM_TARGET_DIR=$ROOT/target-wasm
+DIST=$ROOT/dist
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf '\033[31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# --- installing what is missing -------------------------------------------------------------
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo "$@"
+  else die "need root to run: $* (run as root or with passwordless sudo)"; fi
+}
+
+APT_UPDATED=0
+ensure_apt() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  command -v apt-get >/dev/null || die "missing packages ${missing[*]} and no apt-get to install them"
+  say "installing ${missing[*]} (apt)"
+  if [ $APT_UPDATED = 0 ]; then as_root apt-get update -qq || die "apt-get update failed"; APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null \
+    || die "could not install ${missing[*]} with apt-get"
+}
+
+# The rustup toolchain has no wasm32 target on these machines and cannot download one; Debian's
+# rustc-web (with its std source and lld's wasm-ld) builds std for wasm32 instead.
+use_rustup_wasm_target() {
+  command -v rustup >/dev/null && rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"
+}
+
+ensure_wasm_toolchain() {
+  if use_rustup_wasm_target; then return 0; fi
+  ensure_apt rustc-web cargo-web rust-web-src lld-22
+  [ -x "$LLVM_BIN/wasm-ld" ] || die "wasm-ld not found at $LLVM_BIN after installing lld-22"
+}
+
+# wasm-bindgen's CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+ensure_wasm_bindgen() {
+  local want have
+  want=$(wasm_bindgen_version)
+  [ -n "$want" ] || die "wasm-bindgen is not in Cargo.lock"
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+  if [ "$have" != "$want" ]; then
+    say "installing wasm-bindgen-cli $want (cargo install, about 2 minutes)"
+    # --locked fails here: one locked dependency version is missing from the registry mirror.
+    cargo install -q wasm-bindgen-cli --version "$want" --force \
+      || die "cargo install wasm-bindgen-cli --version $want failed"
+  fi
+}
+
+ensure_node_modules() {
+  command -v node >/dev/null || ensure_apt nodejs npm
+  if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing npm packages (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null || die "npm ci failed"
+  fi
+}
+
+ensure_build_tools() {
+  ensure_wasm_toolchain
+  ensure_apt binaryen zip
+  ensure_wasm_bindgen
+}
+
+ensure_test_tools() {
+  ensure_build_tools
+  ensure_apt chromium chromium-driver
+  ensure_node_modules
+}
+
+# --- building -------------------------------------------------------------------------------
+
+# cargo for the wasm32 target: the plain rustup target when installed, else Debian's compiler
+# building std from source.
+# Reference types stay off: wasm-bindgen would then use an externref table, which Debian's
+# wasm-opt (binaryen 108) miscompiles (the module fails at start with "Table.set(): Argument 1
+# is invalid for table").
+WASM_RUSTFLAGS='["-C", "target-feature=-reference-types"]'
+wasm_cargo() {
+  if use_rustup_wasm_target; then
+    cargo "$@" --target "$WASM_TARGET" --target-dir "$WASM_TARGET_DIR/rustup" \
+      --config "target.$WASM_TARGET.rustflags=$WASM_RUSTFLAGS"
+  else
+    PATH="$LLVM_BIN:$PATH" RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc \
+      /usr/bin/cargo "$@" \
+      --target "$WASM_TARGET" --target-dir "$WASM_TARGET_DIR/debian" \
+      -Zbuild-std=std,panic_abort \
+      --config "target.$WASM_TARGET.linker=\"wasm-ld\"" \
+      --config "target.$WASM_TARGET.rustflags=$WASM_RUSTFLAGS"
+  fi
+}
+
+wasm_out_dir() {
+  if use_rustup_wasm_target; then echo "$WASM_TARGET_DIR/rustup/$WASM_TARGET/release"
+  else echo "$WASM_TARGET_DIR/debian/$WASM_TARGET/release"; fi
+}
+
+WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --strip-debug --strip-producers)
+
+build() {
+  ensure_build_tools
+  say "building the core for wasm32"
+  wasm_cargo build -q --release -p core-wasm
+  local wasm
+  wasm="$(wasm_out_dir)/core_wasm.wasm"
+  [ -f "$wasm" ] || die "expected $wasm after the build"
+
+  say "assembling dist/extension"
+  rm -rf "$DIST/extension" "$DIST/core-node"
+  mkdir -p "$DIST/extension"
+  cp manifest.json "$DIST/extension/"
+  cp -R extension/. "$DIST/extension/"
+  wasm-bindgen --target web --no-typescript --out-dir "$DIST/extension/wasm" "$wasm"
+  wasm-opt "${WASM_OPT_FLAGS[@]}" "$DIST/extension/wasm/core_wasm_bg.wasm" \
+    -o "$DIST/extension/wasm/core_wasm_bg.wasm"
+  rm -f "$DIST/leadline-extension.zip"
+  (cd "$DIST/extension" && zip -q -r -X ../leadline-extension.zip .)
+
+  say "assembling dist/core-node"
+  wasm-bindgen --target nodejs --no-typescript --out-dir "$DIST/core-node" "$wasm"
+  wasm-opt "${WASM_OPT_FLAGS[@]}" "$DIST/core-node/core_wasm_bg.wasm" -o "$DIST/core-node/core_wasm_bg.wasm"
+  cat > "$DIST/core-node/package.json" <<'JSON'
+{ "name": "leadline-core", "private": true, "type": "commonjs", "main": "core_wasm.js" }
+JSON
+  say "built dist/extension ($(du -sh "$DIST/extension" | cut -f1)), dist/leadline-extension.zip, dist/core-node"
+}
+
+# --- checks and tests -----------------------------------------------------------------------
+
+# The pure crates must never depend on wasm-bindgen or do I/O through it (ARCHITECTURE.md).
+check_purity() {
+  local crate
+  for crate in attribution crm saves; do
+    if cargo tree -q -p "$crate" -e normal --prefix none | grep -Eq '^(wasm-bindgen|js-sys|web-sys|tokio|reqwest|gloo)'; then
+      die "the pure crate '$crate' depends on a browser or I/O crate: $(cargo tree -q -p "$crate" -e normal --prefix none | grep -E '^(wasm-bindgen|js-sys|web-sys|tokio|reqwest|gloo)' | head -3 | tr '\n' ' ')"
+    fi
+  done
+}
+
+node_tests() {
+  local files
+  files=$(find "$@" -name '*.test.mjs' 2>/dev/null | sort)
+  [ -n "$files" ] || return 0
+  # shellcheck disable=SC2086
+  node --test --test-concurrency=1 $files
+}
+
+run_tests() {
+  ensure_test_tools
+  say "cargo fmt --check"
+  cargo fmt --all -- --check
+  say "cargo clippy (warnings are errors)"
+  cargo clippy -q --workspace --all-targets -- -D warnings
+  say "purity of the core crates"
+  check_purity
+  say "native tests (cargo test)"
+  cargo test -q --workspace
+  cargo build -q -p sandbox
+  build
+  say "Wasm tests (wasm-bindgen-test in Node)"
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner wasm_cargo test -p core-wasm
+  say "Node tests: the core for Node, CRM client compatibility, the extension in Chromium"
+  SANDBOX_BIN="$ROOT/target/debug/sandbox" EXT_DIR="$DIST/extension" \
+    node_tests tests/node tests/compat tests/e2e
+  say "all tests passed"
+}
+
+run_sandbox() {
+  cargo build -q --release -p sandbox
+  exec "$ROOT/target/release/sandbox" --fixtures "$ROOT/tests/fixtures" "$@"
+}
+
+case "${1:-build}" in
+  build) build ;;
+  test) run_tests ;;
+  sandbox) shift; run_sandbox "$@" ;;
+  demo)
+    [ -f tests/demo/demo.mjs ] || die "the demo comes with the extension issue (#4) and is not there yet"
+    ensure_test_tools; cargo build -q --release -p sandbox; build
+    SANDBOX_BIN="$ROOT/target/release/sandbox" EXT_DIR="$DIST/extension" node tests/demo/demo.mjs ;;
+  bench)
+    [ -f tests/bench/bench.mjs ] || die "the benchmarks come with issue #6 and are not there yet"
+    ensure_test_tools; cargo build -q --release -p sandbox; build
+    SANDBOX_BIN="$ROOT/target/release/sandbox" EXT_DIR="$DIST/extension" node tests/bench/bench.mjs ;;
+  -h|--help|help) sed -n '2,13p' "$0" ;;
+  *) die "unknown command '$1' (try ./build.sh help)" ;;
+esac

@@ -1,0 +1,102 @@
+//! The options-page checks (rules 7 and 9) through the typed API, and the error messages reps and
+//! admins read.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use attribution::{
+    check_connect, check_team_sync_choice, decide, validate_team, AttributionError, Crm, ErrorCode,
+    Permission, Source, Warning,
+};
+use common::*;
+
+#[test]
+fn the_cast_is_a_valid_team() {
+    assert_eq!(validate_team(&acme()), Ok(()));
+}
+
+#[test]
+fn rule_7_refuses_a_crm_user_held_by_another_app_user() {
+    let team = acme();
+    let admins = conn(ADMIN, "admin@acme.example", Permission::Admin);
+    let refused = check_connect(&team, "u_new", &admins).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::DuplicateCrmAccount);
+    let message = refused.to_string();
+    assert!(
+        message.contains("admin@acme.example") && message.contains(ADMIN),
+        "{message}"
+    );
+    // Connecting a free CRM user, or reconnecting one's own, is fine.
+    let free = conn(NEW, "new@acme.example", Permission::Standard);
+    assert_eq!(check_connect(&team, "u_new", &free), Ok(()));
+    assert_eq!(check_connect(&team, "u_admin", &admins), Ok(()));
+    assert_eq!(
+        check_connect(&team, "u_ghost", &free).unwrap_err().code(),
+        ErrorCode::UnknownActor
+    );
+
+    let mut twice = team;
+    user_mut(&mut twice, "u_new").personal = Some(admins);
+    assert_eq!(
+        validate_team(&twice).unwrap_err().code(),
+        ErrorCode::DuplicateCrmAccount
+    );
+}
+
+#[test]
+fn rule_9_team_sync_must_be_a_connected_user() {
+    let team = acme();
+    assert_eq!(check_team_sync_choice(&team, "u_admin"), Ok(vec![]));
+    assert_eq!(
+        check_team_sync_choice(&team, "u_rep"),
+        Ok(vec![Warning::TeamSyncNotAdmin])
+    );
+    for refused in ["u_new", "u_ghost"] {
+        let error = check_team_sync_choice(&team, refused).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::TeamSyncNotConnected, "{refused}");
+    }
+    let mut unconnected = team;
+    unconnected.team_sync = Some("u_new".into());
+    assert_eq!(
+        validate_team(&unconnected).unwrap_err().code(),
+        ErrorCode::TeamSyncNotConnected
+    );
+}
+
+#[test]
+fn error_messages_name_the_crm_and_say_what_to_do() {
+    let mut team = acme();
+    team.team_sync = Some("u_new".into());
+    let mut save = input("u_rep", Source::Manual, team);
+    save.crm = Crm::Hubspot;
+    let message = decide(&save).unwrap_err().to_string();
+    assert!(
+        message.contains("HubSpot") && message.contains("Fix:"),
+        "{message}"
+    );
+    assert!(!message.contains("Salesforce"), "{message}");
+
+    let errors = [
+        AttributionError::NoCredentials {
+            crm: Some(Crm::Salesforce),
+        },
+        AttributionError::UnknownActor {
+            actor: "u_x".into(),
+        },
+        AttributionError::DuplicateCrmAccount {
+            crm: None,
+            crm_user_id: "005".into(),
+            holder: "a@x".into(),
+            other: "b@x".into(),
+        },
+        AttributionError::TeamSyncNotConnected {
+            crm: Some(Crm::Salesforce),
+            user: "b@x".into(),
+        },
+        AttributionError::TeamSyncUnknownUser { user: "u_x".into() },
+    ];
+    for error in errors {
+        assert!(error.to_string().contains("Fix:"), "{error}");
+        assert!(error.to_json()["error"]["message"].as_str().unwrap().len() > 20);
+    }
+}

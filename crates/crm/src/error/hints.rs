@@ -1,0 +1,132 @@
+//! The sentence a rep or admin sees for each error code: what happened and what to do.
+
+use serde::{Deserialize, Serialize};
+
+use super::ApiError;
+
+/// Which CRM an error came from (only used to word hints).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Crm {
+    /// Salesforce.
+    Salesforce,
+    /// HubSpot.
+    HubSpot,
+}
+
+impl Crm {
+    fn name(self) -> &'static str {
+        match self {
+            Crm::Salesforce => "Salesforce",
+            Crm::HubSpot => "HubSpot",
+        }
+    }
+}
+
+/// The hint for an error, by code first, then by HTTP status.
+pub(crate) fn hint_for(crm: Crm, e: &ApiError) -> Option<String> {
+    let name = crm.name();
+    let fields = if e.fields.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", e.fields.join(", "))
+    };
+    let text = match e.code.as_str() {
+        "INVALID_SESSION_ID" | "EXPIRED_AUTHENTICATION" => format!(
+            "Your {name} session expired. Leadline refreshes it automatically; if this persists, reconnect your {name} account in Options."
+        ),
+        "INVALID_AUTHENTICATION" | "invalid_grant" | "BAD_REFRESH_TOKEN" | "invalid_token" => {
+            format!("{name} no longer accepts this connection. Reconnect your {name} account in Options.")
+        }
+        "invalid_client_id" | "invalid_client" | "BAD_CLIENT_ID" | "redirect_uri_mismatch"
+        | "BAD_REDIRECT_URI" => format!(
+            "The Leadline app is not set up correctly in {name}. Ask your {name} admin to check the connected app settings."
+        ),
+        "access_denied" => format!("{name} access was not granted. Connect again and choose Allow."),
+        "inactive_user" | "inactive_org" => {
+            format!("This {name} user or org is inactive. Connect with an active account.")
+        }
+        "REQUEST_LIMIT_EXCEEDED" | "RATE_LIMITS" | "RATE_LIMIT" => format!(
+            "Your {name} org has reached its API limit. The save is kept and will be retried later; an admin can check usage in Setup."
+        ),
+        "API_DISABLED_FOR_ORG" | "API_CURRENTLY_DISABLED" => format!(
+            "API access is not enabled for this {name} org or user. Ask your {name} admin to enable \"API Enabled\" for your profile."
+        ),
+        "INSUFFICIENT_ACCESS_OR_READONLY" | "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY"
+        | "MISSING_SCOPES" | "INVALID_FIELD_FOR_INSERT_UPDATE" => format!(
+            "Your {name} user may not create or edit these records. Ask your {name} admin for access, or save through the team connection."
+        ),
+        "INVALID_CROSS_REFERENCE_KEY" | "MALFORMED_ID" | "INVALID_OPTION" => format!(
+            "The chosen owner or related record does not exist in {name}. Ask your admin to fix the owner mapping in Options."
+        ),
+        "INACTIVE_OWNER_OR_USER" => format!(
+            "The chosen owner is inactive in {name}. Ask your admin to update the owner mapping in Options."
+        ),
+        "DUPLICATES_DETECTED" | "DUPLICATE_VALUE" | "CONFLICT" | "OBJECT_ALREADY_EXISTS" => format!(
+            "This person already exists in {name}. Leadline links the save to the existing record."
+        ),
+        "REQUIRED_FIELD_MISSING" => format!(
+            "{name} requires more information{fields}. Fill it in and save again."
+        ),
+        "STRING_TOO_LONG" => format!("A value is too long for {name}{fields}. Shorten it and save again."),
+        "FIELD_CUSTOM_VALIDATION_EXCEPTION" | "VALIDATION_ERROR" | "INVALID_EMAIL_ADDRESS"
+        | "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST" => format!(
+            "{name} rejected a value{fields}: {}. Correct it and save again.",
+            e.message
+        ),
+        "INVALID_FIELD" => format!(
+            "A field Leadline writes does not exist in your {name} org{fields}. Ask your admin to check the field settings in Options."
+        ),
+        "UNABLE_TO_LOCK_ROW" => format!("{name} is busy with this record. The save will be retried."),
+        "ENTITY_IS_DELETED" | "OBJECT_NOT_FOUND" | "NOT_FOUND" => {
+            format!("The record was deleted in {name}. Save the person again to create a new one.")
+        }
+        _ => match e.status {
+            401 => format!("Reconnect your {name} account in Options."),
+            403 => format!("{name} refused the request. Ask your {name} admin to check your permissions."),
+            429 | 502 | 503 | 504 => format!("{name} is busy. The save is kept and will be retried."),
+            s if s >= 500 => format!("{name} had an internal error. The save will be retried."),
+            _ => return None,
+        },
+    };
+    Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::error::body::blank;
+
+    #[test]
+    fn every_issue_code_has_a_hint() {
+        for code in [
+            "INVALID_SESSION_ID",
+            "REQUEST_LIMIT_EXCEEDED",
+            "INSUFFICIENT_ACCESS_OR_READONLY",
+            "INVALID_CROSS_REFERENCE_KEY",
+            "INACTIVE_OWNER_OR_USER",
+            "DUPLICATES_DETECTED",
+            "REQUIRED_FIELD_MISSING",
+            "STRING_TOO_LONG",
+            "API_DISABLED_FOR_ORG",
+            "invalid_grant",
+        ] {
+            let hint = hint_for(Crm::Salesforce, &blank(400, code, "m"));
+            assert!(
+                hint.as_deref().is_some_and(|h| h.contains("Salesforce")),
+                "{code}"
+            );
+        }
+        assert_eq!(
+            hint_for(Crm::HubSpot, &blank(400, "SOMETHING_ELSE", "m")),
+            None
+        );
+    }
+
+    #[test]
+    fn reconnect_hint_for_revoked_refresh_token() {
+        let h = hint_for(Crm::Salesforce, &blank(400, "invalid_grant", "expired")).unwrap();
+        assert!(h.contains("Reconnect your Salesforce account in Options"));
+    }
+}

@@ -1,0 +1,277 @@
+//! The CRM-neutral model shared by both CRMs and by the saves pipeline: who is being saved
+//! ([`Prospect`]), what to log ([`ActivityLog`]), how ([`SaveSpec`]) and what happened
+//! ([`SaveOutcome`]); plus directory entries ([`CrmUser`]) and lookup hits ([`ExistingRecord`]).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ValidationError;
+
+/// A person captured from LinkedIn or Gmail. JSON is snake_case.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Prospect {
+    /// Given name, when known.
+    pub first_name: Option<String>,
+    /// Family name (required by both CRMs' contact/lead rules).
+    pub last_name: String,
+    /// Work e-mail: the dedupe key.
+    pub email: Option<String>,
+    /// Job title.
+    pub title: Option<String>,
+    /// Company name.
+    pub company: Option<String>,
+    /// Phone number as shown.
+    pub phone: Option<String>,
+    /// Canonical profile URL (`https://www.linkedin.com/in/<slug>/`): the second dedupe key.
+    pub linkedin_url: Option<String>,
+    /// Free-text location as shown ("Berlin, Germany").
+    pub location: Option<String>,
+    /// LinkedIn headline.
+    pub headline: Option<String>,
+}
+
+/// What kind of activity to log against the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityKind {
+    /// An e-mail sent or received.
+    Email,
+    /// A call.
+    Call,
+    /// A free note.
+    Note,
+}
+
+/// An activity to log, dated by the caller (the crate has no clock).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivityLog {
+    /// Email, call or note.
+    pub kind: ActivityKind,
+    /// Subject line.
+    pub subject: String,
+    /// Body text.
+    pub body: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+}
+
+/// Which CRM object a person becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    /// Salesforce Contact / HubSpot contact.
+    Contact,
+    /// Salesforce Lead (HubSpot has contacts only; a Lead spec becomes a contact there).
+    Lead,
+}
+
+impl RecordKind {
+    /// The Salesforce sObject name.
+    pub fn sobject(self) -> &'static str {
+        match self {
+            RecordKind::Contact => "Contact",
+            RecordKind::Lead => "Lead",
+        }
+    }
+}
+
+/// One save: the person, the owner chosen by the attribution core, and what to log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveSpec {
+    /// Contact or Lead.
+    pub record: RecordKind,
+    /// The person.
+    pub prospect: Prospect,
+    /// CRM user/owner id to own the record and the activity; `None` = the token's user.
+    #[serde(default)]
+    pub owner_id: Option<String>,
+    /// Set when a lookup already found the person: nothing is created, the activity is linked.
+    #[serde(default)]
+    pub existing_id: Option<String>,
+    /// Activity to log against the person.
+    #[serde(default)]
+    pub activity: Option<ActivityLog>,
+    /// Extra description, e.g. the "Saved by Rita Rep on behalf of ..." stamp.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// What a save did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaveOutcome {
+    /// The person's record id.
+    pub record_id: String,
+    /// `"Contact"` or `"Lead"` (HubSpot: `"contacts"`).
+    pub object: String,
+    /// False when the save linked to an existing record.
+    pub created: bool,
+    /// The logged activity's id (Task / engagement), if any.
+    pub activity_id: Option<String>,
+    /// The owner that was requested (Salesforce keeps it thanks to `Sforce-Auto-Assign: FALSE`).
+    pub owner_id: Option<String>,
+}
+
+/// A CRM user or owner (Salesforce User, HubSpot owner) for owner mapping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrmUser {
+    /// Salesforce User Id / HubSpot owner `id` (what goes in `OwnerId` / `hubspot_owner_id`).
+    pub id: String,
+    /// E-mail, when the CRM has one.
+    pub email: Option<String>,
+    /// Display name.
+    pub name: String,
+    /// False for inactive users / archived owners.
+    pub active: bool,
+}
+
+/// A record a dedupe lookup found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExistingRecord {
+    /// Record id.
+    pub id: String,
+    /// `"Contact"`, `"Lead"` or `"contacts"`.
+    pub object: String,
+    /// Current owner id.
+    pub owner_id: Option<String>,
+    /// Current owner name, when the CRM returned it.
+    pub owner_name: Option<String>,
+}
+
+/// The connected user's permission level, as the attribution spec names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// Can see and change all data (admin).
+    Admin,
+    /// Can create the synced records.
+    Standard,
+    /// Cannot create the synced records.
+    ReadOnly,
+}
+
+/// Splits a display name into `(first, last)`: text after a comma (credentials such as
+/// ", PhD") is dropped, the first word is the first name, the rest the last name; a single
+/// word is a last name.
+pub fn split_full_name(full_name: &str) -> (Option<String>, String) {
+    let name = full_name.split(',').next().unwrap_or_default();
+    let words: Vec<&str> = name.split_whitespace().collect();
+    match words.as_slice() {
+        [] => (None, String::new()),
+        [only] => (None, (*only).to_string()),
+        [first, rest @ ..] => (Some((*first).to_string()), rest.join(" ")),
+    }
+}
+
+/// Checks `YYYY-MM-DD` (month 01-12, day 01-31).
+pub fn validate_date(field: &str, date: &str) -> Result<(), ValidationError> {
+    let b = date.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    let ok = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && digits(0..4)
+        && digits(5..7)
+        && digits(8..10)
+        && (1..=12).contains(&date[5..7].parse::<u8>().unwrap_or(0))
+        && (1..=31).contains(&date[8..10].parse::<u8>().unwrap_or(0));
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::Malformed {
+            field: field.into(),
+            reason: format!("expected YYYY-MM-DD, got {date:?}"),
+        })
+    }
+}
+
+/// Non-blank trimmed value, or `None`.
+pub(crate) fn clean(v: Option<&String>) -> Option<&str> {
+    v.map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+/// Cuts display text to `max` characters (on a char boundary).
+pub(crate) fn cut(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+/// Refuses identifiers longer than `max` characters (cutting them would corrupt them).
+pub(crate) fn fits(field: &str, s: &str, max: usize) -> Result<(), ValidationError> {
+    let len = s.chars().count();
+    if len > max {
+        Err(ValidationError::TooLong {
+            field: field.into(),
+            len,
+            max,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// Ids go into URLs and JSON references: only ASCII letters and digits are accepted.
+pub(crate) fn validate_id(field: &str, id: &str) -> Result<(), ValidationError> {
+    if !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(())
+    } else {
+        Err(ValidationError::Malformed {
+            field: field.into(),
+            reason: "ids are ASCII letters and digits".into(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn splits_names() {
+        let cases = [
+            ("Ada Lovelace", (Some("Ada"), "Lovelace")),
+            ("  Ada   King  Lovelace ", (Some("Ada"), "King Lovelace")),
+            ("Madonna", (None, "Madonna")),
+            ("Jane Doe, PhD", (Some("Jane"), "Doe")),
+            ("", (None, "")),
+        ];
+        for (input, (first, last)) in cases {
+            let (f, l) = split_full_name(input);
+            assert_eq!((f.as_deref(), l.as_str()), (first, last), "{input}");
+        }
+    }
+
+    #[test]
+    fn validates_dates_and_ids() {
+        assert!(validate_date("date", "2026-03-02").is_ok());
+        for bad in [
+            "2026-3-02",
+            "2026-13-01",
+            "2026-01-00",
+            "20260102xx",
+            "２０２６-01-01",
+        ] {
+            assert!(validate_date("date", bad).is_err(), "{bad}");
+        }
+        assert!(validate_id("id", "0035g00000Lm9NoAAJ").is_ok());
+        assert!(validate_id("id", "003'/x").is_err());
+        assert!(fits("email", "a@b.c", 5).is_ok());
+        assert!(fits("email", "a@b.co", 5).is_err());
+        assert_eq!(cut("héllo", 2), "hé");
+    }
+
+    #[test]
+    fn spec_json_is_snake_case() {
+        let spec: SaveSpec = serde_json::from_str(
+            r#"{"record":"lead","prospect":{"last_name":"Lovelace","linkedin_url":"u"},
+                "activity":{"kind":"email","subject":"s","body":"b","date":"2026-01-01"}}"#,
+        )
+        .unwrap();
+        assert_eq!(spec.record, RecordKind::Lead);
+        assert_eq!(spec.prospect.linkedin_url.as_deref(), Some("u"));
+        assert_eq!(spec.activity.unwrap().kind, ActivityKind::Email);
+        assert_eq!(
+            serde_json::to_string(&Permission::ReadOnly).unwrap(),
+            "\"read_only\""
+        );
+    }
+}

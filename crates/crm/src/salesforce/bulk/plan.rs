@@ -1,0 +1,166 @@
+//! Pure helpers of the bulk save: dedupe queries within the URL limit, who counts as the same
+//! person, and reading sObject Collections answers.
+
+use serde_json::Value;
+
+use super::MAX_QUERY_URL_LEN;
+use crate::error::{api_error_from_response, blank, ApiError, Crm, CrmError};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::prospect::{clean, RecordKind, SaveOutcome, SaveSpec};
+use crate::salesforce::lookup::{match_condition_lists, url_variants};
+use crate::salesforce::{json_body, str_of, SfSession};
+
+/// The dedupe queries for `specs[indices]`: as few as fit under [`MAX_QUERY_URL_LEN`]
+/// (usually one; none when no spec has an e-mail or LinkedIn URL).
+pub(super) fn dedupe_queries(
+    session: &SfSession,
+    specs: &[SaveSpec],
+    kind: RecordKind,
+    indices: &[usize],
+) -> Vec<HttpRequest> {
+    let mut emails: Vec<String> = Vec::new();
+    let mut urls: Vec<String> = Vec::new();
+    for &i in indices {
+        let p = &specs[i].prospect;
+        if let Some(e) = clean(p.email.as_ref()) {
+            emails.push(e.to_string());
+        }
+        if session.linkedin_field.is_some() {
+            if let Some(u) = clean(p.linkedin_url.as_ref()) {
+                urls.extend(url_variants(u));
+            }
+        }
+    }
+    emails.sort();
+    emails.dedup();
+    urls.sort();
+    urls.dedup();
+    let mut out = Vec::new();
+    let (mut e, mut u) = (&emails[..], &urls[..]);
+    while !e.is_empty() || !u.is_empty() {
+        // Grow this query one key at a time (alternating lists) while its URL fits; a query
+        // always takes at least one key, so the loop ends.
+        let (mut ne, mut nu) = (0, 0);
+        loop {
+            let (te, tu) = if ne < e.len() && (ne <= nu || nu >= u.len()) {
+                (ne + 1, nu)
+            } else if nu < u.len() {
+                (ne, nu + 1)
+            } else {
+                break;
+            };
+            let Some(req) = query_for(session, kind, &e[..te], &u[..tu]) else {
+                break;
+            };
+            if req.url.len() > MAX_QUERY_URL_LEN && ne + nu > 0 {
+                break;
+            }
+            (ne, nu) = (te, tu);
+        }
+        if ne + nu == 0 {
+            break;
+        }
+        if let Some(req) = query_for(session, kind, &e[..ne], &u[..nu]) {
+            out.push(req);
+        }
+        (e, u) = (&e[ne..], &u[nu..]);
+    }
+    out
+}
+
+fn query_for(
+    session: &SfSession,
+    kind: RecordKind,
+    emails: &[String],
+    urls: &[String],
+) -> Option<HttpRequest> {
+    let field = session.linkedin_field.as_deref();
+    let condition = match_condition_lists(field, emails, urls).ok()??;
+    let li = field.map(|f| format!(", {f}")).unwrap_or_default();
+    let extra = if kind == RecordKind::Lead {
+        " AND IsConverted = false"
+    } else {
+        ""
+    };
+    let soql = format!(
+        "SELECT Id, Email{li}, OwnerId, Owner.Name FROM {} WHERE ({condition}){extra} ORDER BY CreatedDate ASC",
+        kind.sobject()
+    );
+    Some(session.query_request(&soql))
+}
+
+/// Same e-mail (case-insensitive) or same LinkedIn URL (ignoring a trailing slash).
+pub(super) fn same_person(a: &SaveSpec, b: &SaveSpec) -> bool {
+    let key = |v: Option<&String>| clean(v).map(|s| s.trim_end_matches('/').to_lowercase());
+    let (ea, eb) = (
+        key(a.prospect.email.as_ref()),
+        key(b.prospect.email.as_ref()),
+    );
+    let (ua, ub) = (
+        key(a.prospect.linkedin_url.as_ref()),
+        key(b.prospect.linkedin_url.as_ref()),
+    );
+    (ea.is_some() && ea == eb) || (ua.is_some() && ua == ub)
+}
+
+/// Does query record `r` match the spec's e-mail or LinkedIn URL?
+pub(super) fn record_matches(session: &SfSession, r: &Value, spec: &SaveSpec) -> bool {
+    let norm = |s: &str| s.trim_end_matches('/').to_lowercase();
+    let email = str_of(r, "Email").map(|e| norm(&e));
+    let url = session
+        .linkedin_field
+        .as_deref()
+        .and_then(|f| str_of(r, f))
+        .map(|u| norm(&u));
+    let p = &spec.prospect;
+    let email_hit = email.is_some() && clean(p.email.as_ref()).map(norm) == email;
+    let url_hit = url.is_some() && clean(p.linkedin_url.as_ref()).map(norm) == url;
+    email_hit || url_hit
+}
+
+/// Reads a Collections answer: one `{id, success, errors:[{statusCode, message, fields}]}` per
+/// record, in input order.
+#[allow(clippy::result_large_err)] // The per-record Err is data in a Vec, not a return path.
+pub fn save_results(
+    resp: &HttpResponse,
+    expected: usize,
+) -> Result<Vec<Result<String, ApiError>>, CrmError> {
+    let v = json_body(resp)?;
+    let items = v
+        .as_array()
+        .filter(|a| a.len() == expected)
+        .ok_or_else(|| CrmError::parse(format!("expected {expected} save results"), &resp.body))?;
+    Ok(items
+        .iter()
+        .map(|item| {
+            if item.get("success").and_then(Value::as_bool) == Some(true) {
+                str_of(item, "id").ok_or_else(|| blank(200, "NO_ID", "saved without an id"))
+            } else {
+                let errors = item.get("errors").cloned().unwrap_or(Value::Null);
+                Err(api_error_from_response(
+                    Crm::Salesforce,
+                    400,
+                    &errors.to_string(),
+                ))
+            }
+        })
+        .collect())
+}
+
+/// The outcome of a spec linked to an existing record.
+pub(super) fn linked(spec: &SaveSpec, id: String, owner_id: Option<String>) -> SaveOutcome {
+    SaveOutcome {
+        record_id: id,
+        object: spec.record.sobject().to_string(),
+        created: false,
+        activity_id: None,
+        owner_id,
+    }
+}
+
+/// A validation failure as a per-record error.
+pub(super) fn invalid(e: &CrmError) -> ApiError {
+    let mut err = blank(0, "INVALID_INPUT", &e.to_string());
+    err.hint = e.hint().map(str::to_string);
+    err
+}

@@ -1,0 +1,220 @@
+//! Prospect → Contact/Lead/Task field maps, with Salesforce's field lengths.
+//!
+//! Length policy (chosen and documented): **display text is cut** to the field length
+//! (FirstName 40, LastName 80, Title 128, Company 255, Description 32,000, Task Subject 255),
+//! because a cut title still beats a failed save; **identifiers are refused** with
+//! [`ValidationError::TooLong`] (Email 80, Phone 40, LinkedIn URL 255), because a cut e-mail
+//! or URL is wrong data and breaks dedupe. A blank last name is refused (required by
+//! Contact and Lead). A Lead without a company gets [`LEAD_COMPANY_PLACEHOLDER`], as
+//! Salesforce's own Web-to-Lead does, since Company is required on Leads.
+//! Headline and location (and, on Contacts, the company) have no standard field: they go
+//! into Description lines.
+//! Lengths: <https://developer.salesforce.com/docs/platform/object-reference/references/standard-objects/object-lead.html>,
+//! `object-contact.html`, `object-task.html` (same guide).
+
+use serde_json::{Map, Value};
+
+use super::SfSession;
+use crate::error::{CrmError, ValidationError};
+use crate::prospect::{
+    clean, cut, fits, validate_date, validate_id, ActivityKind, ActivityLog, RecordKind, SaveSpec,
+};
+
+/// Company written on a Lead whose company is unknown (Lead.Company is required).
+pub const LEAD_COMPANY_PLACEHOLDER: &str = "[not provided]";
+
+/// Max lengths of the fields written.
+pub mod max_len {
+    /// Contact/Lead FirstName.
+    pub const FIRST_NAME: usize = 40;
+    /// Contact/Lead LastName.
+    pub const LAST_NAME: usize = 80;
+    /// Email.
+    pub const EMAIL: usize = 80;
+    /// Title.
+    pub const TITLE: usize = 128;
+    /// Phone.
+    pub const PHONE: usize = 40;
+    /// Lead Company.
+    pub const COMPANY: usize = 255;
+    /// The LinkedIn URL custom field (Text 255).
+    pub const LINKEDIN_URL: usize = 255;
+    /// Description (long text area).
+    pub const DESCRIPTION: usize = 32_000;
+    /// Task Subject.
+    pub const SUBJECT: usize = 255;
+}
+
+/// The Contact/Lead body for a create (`OwnerId` included when the spec has one).
+pub fn record_fields(session: &SfSession, spec: &SaveSpec) -> Result<Map<String, Value>, CrmError> {
+    let p = &spec.prospect;
+    let last = p.last_name.trim();
+    if last.is_empty() {
+        return Err(ValidationError::Missing {
+            field: "last_name".into(),
+        }
+        .into());
+    }
+    let mut m = Map::new();
+    let mut put = |k: &str, v: String| {
+        m.insert(k.to_string(), Value::String(v));
+    };
+    if let Some(first) = clean(p.first_name.as_ref()) {
+        put("FirstName", cut(first, max_len::FIRST_NAME));
+    }
+    put("LastName", cut(last, max_len::LAST_NAME));
+    if let Some(email) = clean(p.email.as_ref()) {
+        fits("email", email, max_len::EMAIL)?;
+        put("Email", email.to_string());
+    }
+    if let Some(title) = clean(p.title.as_ref()) {
+        put("Title", cut(title, max_len::TITLE));
+    }
+    if let Some(phone) = clean(p.phone.as_ref()) {
+        fits("phone", phone, max_len::PHONE)?;
+        put("Phone", phone.to_string());
+    }
+    if spec.record == RecordKind::Lead {
+        let company = clean(p.company.as_ref()).unwrap_or(LEAD_COMPANY_PLACEHOLDER);
+        put("Company", cut(company, max_len::COMPANY));
+    }
+    if let (Some(field), Some(url)) = (
+        session.linkedin_field.as_deref(),
+        clean(p.linkedin_url.as_ref()),
+    ) {
+        fits("linkedin_url", url, max_len::LINKEDIN_URL)?;
+        put(super::soql::field_name(field)?, url.to_string());
+    }
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(d) = clean(spec.description.as_ref()) {
+        lines.push(d.to_string());
+    }
+    if spec.record == RecordKind::Contact {
+        // Contacts have no company field (that is the Account); keep it visible until
+        // Account matching links one.
+        if let Some(c) = clean(p.company.as_ref()) {
+            lines.push(format!("Company: {c}"));
+        }
+    }
+    if let Some(h) = clean(p.headline.as_ref()) {
+        lines.push(format!("Headline: {h}"));
+    }
+    if let Some(l) = clean(p.location.as_ref()) {
+        lines.push(format!("Location: {l}"));
+    }
+    if !lines.is_empty() {
+        put("Description", cut(&lines.join("\n"), max_len::DESCRIPTION));
+    }
+    if let Some(owner) = spec.owner_id.as_deref() {
+        validate_id("owner_id", owner)?;
+        put("OwnerId", owner.to_string());
+    }
+    Ok(m)
+}
+
+/// The Task body logging `activity` against `who` (a record id or a `@{ref.id}` reference).
+pub fn task_fields(
+    who: &str,
+    activity: &ActivityLog,
+    owner_id: Option<&str>,
+) -> Result<Map<String, Value>, CrmError> {
+    validate_date("activity.date", &activity.date)?;
+    let (subtype, fallback) = match activity.kind {
+        ActivityKind::Email => ("Email", "Email"),
+        ActivityKind::Call => ("Call", "Call"),
+        ActivityKind::Note => ("Task", "Note"),
+    };
+    let subject = match activity.subject.trim() {
+        "" => fallback,
+        s => s,
+    };
+    let mut m = Map::new();
+    let mut put = |k: &str, v: &str| {
+        m.insert(k.to_string(), Value::String(v.to_string()));
+    };
+    put("WhoId", who);
+    put("Subject", &cut(subject, max_len::SUBJECT));
+    put("TaskSubtype", subtype);
+    put("ActivityDate", &activity.date);
+    put("Status", "Completed");
+    put("Priority", "Normal");
+    if !activity.body.trim().is_empty() {
+        put("Description", &cut(&activity.body, max_len::DESCRIPTION));
+    }
+    if let Some(owner) = owner_id {
+        validate_id("owner_id", owner)?;
+        put("OwnerId", owner);
+    }
+    Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::prospect::Prospect;
+
+    fn spec(kind: RecordKind, p: Prospect) -> SaveSpec {
+        SaveSpec {
+            record: kind,
+            prospect: p,
+            owner_id: None,
+            existing_id: None,
+            activity: None,
+            description: None,
+        }
+    }
+
+    #[test]
+    fn cuts_text_and_refuses_identifiers() {
+        let s = SfSession::new("https://x", "t");
+        let long = "x".repeat(300);
+        let p = Prospect {
+            last_name: long.clone(),
+            title: Some(long.clone()),
+            ..Prospect::default()
+        };
+        let m = record_fields(&s, &spec(RecordKind::Lead, p)).unwrap();
+        assert_eq!(m["LastName"].as_str().unwrap().len(), 80);
+        assert_eq!(m["Title"].as_str().unwrap().len(), 128);
+        assert_eq!(m["Company"], LEAD_COMPANY_PLACEHOLDER);
+        let p = Prospect {
+            last_name: "L".into(),
+            email: Some(format!("{}@x.com", "a".repeat(80))),
+            ..Prospect::default()
+        };
+        let err = record_fields(&s, &spec(RecordKind::Contact, p)).unwrap_err();
+        assert!(matches!(
+            err,
+            CrmError::Invalid(ValidationError::TooLong { max: 80, .. })
+        ));
+        let p = Prospect {
+            last_name: "  ".into(),
+            ..Prospect::default()
+        };
+        assert!(matches!(
+            record_fields(&s, &spec(RecordKind::Contact, p)).unwrap_err(),
+            CrmError::Invalid(ValidationError::Missing { .. })
+        ));
+    }
+
+    #[test]
+    fn task_subtypes() {
+        let a = ActivityLog {
+            kind: ActivityKind::Note,
+            subject: " ".into(),
+            body: "b".into(),
+            date: "2026-03-02".into(),
+        };
+        let m = task_fields("@{NewRecord.id}", &a, Some("005000000000001AAA")).unwrap();
+        assert_eq!(
+            (m["TaskSubtype"].as_str(), m["Subject"].as_str()),
+            (Some("Task"), Some("Note"))
+        );
+        let bad = ActivityLog {
+            date: "March 2".into(),
+            ..a
+        };
+        assert!(task_fields("x", &bad, None).is_err());
+    }
+}

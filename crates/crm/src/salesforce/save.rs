@@ -1,0 +1,193 @@
+//! A single save in ONE round trip: `POST /services/data/vNN.0/composite` with `allOrNone`.
+//!
+//! - New person (`existing_id` None): subrequest `NewRecord` creates the Contact/Lead (with
+//!   `OwnerId`), then, with an activity, `NewActivity` creates a Task whose `WhoId` is
+//!   `@{NewRecord.id}`.
+//! - Known person (`existing_id` Some): only `NewActivity` (WhoId = the id); with no activity
+//!   there is nothing to send and [`save_request`] returns `None`.
+//!
+//! `Sforce-Auto-Assign: FALSE` is sent on the composite call and on each subrequest so Lead
+//! assignment rules do not overwrite the owner chosen by the attribution core.
+//! Composite answers 200 overall with a status per subrequest; under `allOrNone` the
+//! subrequests after a failure report `PROCESSING_HALTED`, and [`parse_save_response`]
+//! reports the first real error. A duplicate rule refusing the create gives
+//! `CrmError::Api` with code `DUPLICATES_DETECTED` and the matched ids in `duplicate_ids`:
+//! the caller then saves again with `existing_id` set (one more call, only in that race
+//! between lookup and save).
+//!
+//! Also here: plain single-object creates (`POST sobjects/{Object}`), for completeness.
+
+use serde_json::{json, Map, Value};
+
+use super::record::{record_fields, task_fields};
+use super::{json_body, str_of, SfSession};
+use crate::error::{api_error_from_response, ApiError, Crm, CrmError};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::prospect::{validate_id, RecordKind, SaveOutcome, SaveSpec};
+
+/// Composite reference id of the Contact/Lead create.
+pub const REF_RECORD: &str = "NewRecord";
+/// Composite reference id of the Task create.
+pub const REF_ACTIVITY: &str = "NewActivity";
+
+fn auto_assign_off() -> Value {
+    json!({ "Sforce-Auto-Assign": "FALSE" })
+}
+
+/// The composite request for one save, or `None` when there is nothing to do (known person,
+/// no activity).
+pub fn save_request(session: &SfSession, spec: &SaveSpec) -> Result<Option<HttpRequest>, CrmError> {
+    let data = session.data_path();
+    let mut subrequests = Vec::new();
+    let who = match spec.existing_id.as_deref() {
+        Some(id) => {
+            validate_id("existing_id", id)?;
+            id.to_string()
+        }
+        None => {
+            let fields = record_fields(session, spec)?;
+            subrequests.push(json!({
+                "method": "POST",
+                "url": format!("{data}/sobjects/{}", spec.record.sobject()),
+                "referenceId": REF_RECORD,
+                "body": Value::Object(fields),
+                "httpHeaders": auto_assign_off(),
+            }));
+            format!("@{{{REF_RECORD}.id}}")
+        }
+    };
+    if let Some(activity) = &spec.activity {
+        let task = task_fields(&who, activity, spec.owner_id.as_deref())?;
+        subrequests.push(json!({
+            "method": "POST",
+            "url": format!("{data}/sobjects/Task"),
+            "referenceId": REF_ACTIVITY,
+            "body": Value::Object(task),
+        }));
+    }
+    if subrequests.is_empty() {
+        return Ok(None);
+    }
+    let body = json!({ "allOrNone": true, "compositeRequest": subrequests });
+    let mut req = HttpRequest::json(
+        "POST",
+        session.data_url("composite"),
+        &session.access_token,
+        &body,
+    );
+    req.headers
+        .push(("Sforce-Auto-Assign".into(), "FALSE".into()));
+    Ok(Some(req))
+}
+
+/// Reads the composite answer of [`save_request`].
+pub fn parse_save_response(spec: &SaveSpec, resp: &HttpResponse) -> Result<SaveOutcome, CrmError> {
+    let v = json_body(resp)?;
+    let subs = v
+        .get("compositeResponse")
+        .and_then(Value::as_array)
+        .ok_or_else(|| CrmError::parse("no compositeResponse array", &resp.body))?;
+    let mut record_id = spec.existing_id.clone();
+    let mut activity_id = None;
+    let mut failures = Vec::new();
+    for sub in subs {
+        let status = sub
+            .get("httpStatusCode")
+            .and_then(Value::as_u64)
+            .and_then(|s| u16::try_from(s).ok())
+            .unwrap_or(0);
+        let body = sub.get("body").cloned().unwrap_or(Value::Null);
+        if !(200..300).contains(&status) {
+            failures.push((status, body));
+            continue;
+        }
+        let id = str_of(&body, "id");
+        match sub.get("referenceId").and_then(Value::as_str) {
+            Some(REF_RECORD) => record_id = id,
+            Some(REF_ACTIVITY) => activity_id = id,
+            _ => {}
+        }
+    }
+    if let Some(err) = first_real_failure(&failures) {
+        return Err(err.into());
+    }
+    let record_id =
+        record_id.ok_or_else(|| CrmError::parse("no record id in composite answer", &resp.body))?;
+    if spec.activity.is_some() && activity_id.is_none() {
+        return Err(CrmError::parse(
+            "no Task id in composite answer",
+            &resp.body,
+        ));
+    }
+    Ok(SaveOutcome {
+        record_id,
+        object: spec.record.sobject().to_string(),
+        created: spec.existing_id.is_none(),
+        activity_id,
+        owner_id: spec.owner_id.clone(),
+    })
+}
+
+/// The first failing subrequest that is not a `PROCESSING_HALTED` echo (or the first one).
+fn first_real_failure(failures: &[(u16, Value)]) -> Option<ApiError> {
+    let errors: Vec<ApiError> = failures
+        .iter()
+        .map(|(status, body)| api_error_from_response(Crm::Salesforce, *status, &body.to_string()))
+        .collect();
+    errors
+        .iter()
+        .find(|e| e.code != "PROCESSING_HALTED")
+        .or_else(|| errors.first())
+        .cloned()
+}
+
+/// `POST sobjects/{Contact|Lead}` with `Sforce-Auto-Assign: FALSE` (one record, no activity).
+pub fn create_request(session: &SfSession, spec: &SaveSpec) -> Result<HttpRequest, CrmError> {
+    let fields = record_fields(session, spec)?;
+    let mut req = HttpRequest::json(
+        "POST",
+        session.data_url(&format!("sobjects/{}", spec.record.sobject())),
+        &session.access_token,
+        &Value::Object(fields),
+    );
+    req.headers
+        .push(("Sforce-Auto-Assign".into(), "FALSE".into()));
+    Ok(req)
+}
+
+/// `POST sobjects/Task` logging an activity against an existing record.
+pub fn create_task_request(
+    session: &SfSession,
+    who_id: &str,
+    activity: &crate::prospect::ActivityLog,
+    owner_id: Option<&str>,
+) -> Result<HttpRequest, CrmError> {
+    validate_id("who_id", who_id)?;
+    let fields: Map<String, Value> = task_fields(who_id, activity, owner_id)?;
+    Ok(HttpRequest::json(
+        "POST",
+        session.data_url("sobjects/Task"),
+        &session.access_token,
+        &Value::Object(fields),
+    ))
+}
+
+/// Reads a 201 `{id, success, errors}`; a 400 `DUPLICATES_DETECTED` carries the matched ids
+/// from `duplicateResut` (sic) or `duplicateResult`.
+pub fn parse_create_response(resp: &HttpResponse) -> Result<String, CrmError> {
+    let v = json_body(resp)?;
+    if v.get("success").and_then(Value::as_bool) == Some(false) {
+        let errors = v.get("errors").cloned().unwrap_or(Value::Null);
+        return Err(api_error_from_response(Crm::Salesforce, 400, &errors.to_string()).into());
+    }
+    str_of(&v, "id").ok_or_else(|| CrmError::parse("create answer has no id", &resp.body))
+}
+
+/// The record kind of an existing-record save (for callers that only have the outcome).
+pub fn object_kind(object: &str) -> Option<RecordKind> {
+    match object {
+        "Contact" => Some(RecordKind::Contact),
+        "Lead" => Some(RecordKind::Lead),
+        _ => None,
+    }
+}

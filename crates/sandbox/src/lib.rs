@@ -1,0 +1,169 @@
+//! The sandbox org: a local stand-in for Salesforce and HubSpot that a client nobody here
+//! wrote (jsforce, @hubspot/api-client) and the extension itself use unchanged.
+//!
+//! Native only (never built for wasm). One HTTPS port serves everything whatever the Host
+//! header: Salesforce paths, HubSpot paths, both OAuth flows' pages, the admin API and, with
+//! `--fixtures`, static LinkedIn/Gmail fixture pages under their real hostnames.
+//!
+//! # Running
+//!
+//! `sandbox [--port N] [--data PATH] [--fixtures DIR] [--token-ttl SECS]` (defaults: 8443, a
+//! new temp dir removed again on a clean exit, none, 7200). `--data` is a directory (the org is `org.sqlite3` inside it) or,
+//! when it names a `.sqlite`/`.sqlite3`/`.db` file, that file (its directory is the data dir).
+//! Once listening it prints exactly one stdout line `SANDBOX_READY https://127.0.0.1:<port>`,
+//! writes its self-signed certificate to `<data dir>/cert.pem` (reused on restart; covers
+//! localhost, 127.0.0.1, login/test/acme.my.salesforce.com, api.hubapi.com, app.hubspot.com,
+//! www.linkedin.com, mail.google.com), prints the seed to stderr and then one stderr line per
+//! request (no tokens, no query strings). Ctrl-C / SIGTERM exits cleanly.
+//!
+//! # The seeded org "Acme" (see [`seed`])
+//!
+//! | Login (password `sandbox`) | Profile | Active | HubSpot owner / user id |
+//! |---|---|---|---|
+//! | admin@acme.example | System Administrator | yes | 41629001 / 9586001 |
+//! | integration@acme.example | System Administrator | yes | 41629002 / 9586002 |
+//! | rep@acme.example | Standard User | yes | 41629003 / 9586003 |
+//! | rep2@acme.example | Standard User | yes | 41629004 / 9586004 |
+//! | readonly@acme.example | Read Only | yes | 41629005 / 9586005 |
+//! | gone@acme.example | Standard User | no (owner archived) | 41629006 / 9586006 |
+//!
+//! Salesforce user ids are 18-character `005Hs000000000{1..6}` + checksum (printed at start);
+//! the org id is `00DHs0000000001` + checksum; HubSpot hub id 24681357.
+//! OAuth apps: Salesforce External Client App `leadline-sandbox-client` (PKCE S256 required,
+//! no secret; redirect URIs `https://<32 a-z>.chromiumapp.org/...` or `http://localhost...`),
+//! a confidential Salesforce app `leadline-sandbox-scripts` / `leadline-sandbox-secret` for
+//! the password grant from scripts (jsforce needs a secret for it), HubSpot app
+//! `leadline-hubspot-client` / `leadline-hubspot-secret`, HubSpot private-app token
+//! `pat-sandbox-integration` (acts as integration@acme.example, never expires).
+//! Rules: a Lead assignment rule gives new Leads to admin@acme.example unless the request
+//! (for Composite: the subrequest's `httpHeaders`, as documented) carries
+//! `Sforce-Auto-Assign: FALSE`; duplicate rules on Contact and Lead `Email`
+//! (case-insensitive, alert-type: `Sforce-Duplicate-Rule-Header: allowSave=true` saves).
+//!
+//! # Admin API (`/__sandbox/`, no auth, JSON)
+//!
+//! `POST expire-tokens`, `POST faults {"status":503|429,"count":N,"path_prefix":"/crm"}`,
+//! `POST latency {"ms":N}`, `GET counts` (`{"total":N, "POST /services/data/vXX.X/composite":1,
+//! ...}`, CRM API calls only; ids shown as `{id}`), `POST reset-counts`,
+//! `GET records?object=Contact` (Salesforce object names, or HubSpot `contacts`, `companies`,
+//! `notes`, `emails`, `tasks`, `calls`: `{"object","totalSize","records":[...]}`),
+//! `GET|POST settings {"api_limit":N,"api_usage":N,"api_disabled":bool,
+//! "lead_assignment_rule":bool,"duplicate_rule":bool,"hs_search_delay_ms":N,"token_ttl_secs":N}`
+//! (`hs_search_delay_ms` models HubSpot search's indexing lag; 0 by default), and
+//! `DELETE faults` to clear pending faults.
+//!
+//! # Code map
+//!
+//! - [`server`]: the TLS listener (rustls with ring; one thread per connection, HTTP/1.1
+//!   keep-alive via `http`), then `app`: routing by path, request counts, injected faults and
+//!   latency. One `Mutex<State>` is held per request (latency is slept outside it).
+//! - `salesforce`: `oauth` (authorize pages, token grants, revoke), `identity` (`/id/...`,
+//!   userinfo), `rest` (routing under `/services/data/vNN.0/`), `records` + `validate`
+//!   (sObject CRUD and the org's rules), `describe`, `schema` (objects and fields),
+//!   `soql` (lexer + parser) and `query` (evaluation, paging), `composite`, `collections`,
+//!   `errors` (the `[{message, errorCode, fields}]` body).
+//! - `hubspot`: `oauth`, `objects` (CRUD, list, v4 associations), `input` (property and
+//!   association checks, 409 conflicts), `batch`, `search`, `render`, `owners`, `properties`.
+//! - `store`: the SQLite org (records, HubSpot objects, tokens, settings, query cursors);
+//!   [`seed`]: people and apps; `pages`: the login and consent screens shared by both CRMs;
+//!   `admin`: the test hooks; `fixtures`: static pages; `ids`, `clock`, `tls`.
+//!
+//! **Invariants.** Nothing from a request can panic the server (no unwrap on input; a bad
+//! request gets the CRM's own error shape). Tokens and query strings are never logged. State
+//! that matters across restarts (records, tokens, settings) lives in SQLite; faults, counts,
+//! latency, login sessions and authorization codes are in memory.
+
+pub mod seed;
+pub mod server;
+
+mod admin;
+mod app;
+mod clock;
+mod email;
+mod fixtures;
+mod http;
+mod hubspot;
+mod ids;
+mod pages;
+mod salesforce;
+mod store;
+mod tls;
+
+pub(crate) use salesforce::redirect_allowed as salesforce_redirect_allowed;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use server::{start, RunningSandbox};
+
+/// How to run the sandbox.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// TCP port on 127.0.0.1 (0 picks a free one).
+    pub port: u16,
+    /// Data directory or SQLite file; `None` makes a new temp dir.
+    pub data: Option<PathBuf>,
+    /// Directory of fixture pages served for www.linkedin.com and mail.google.com.
+    pub fixtures: Option<PathBuf>,
+    /// Access-token lifetime.
+    pub token_ttl: Duration,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        SandboxConfig {
+            port: 8443,
+            data: None,
+            fixtures: None,
+            token_ttl: Duration::from_secs(7200),
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// `(data dir, SQLite file)`.
+    fn resolve_paths(&self) -> Result<(PathBuf, PathBuf), SandboxError> {
+        match &self.data {
+            Some(path) => {
+                let is_file = path.is_file()
+                    || path
+                        .extension()
+                        .and_then(|e| e.to_str())
+                        .is_some_and(|e| matches!(e, "sqlite" | "sqlite3" | "db"));
+                if is_file {
+                    let dir = path
+                        .parent()
+                        .filter(|p| !p.as_os_str().is_empty())
+                        .map(PathBuf::from)
+                        .unwrap_or_else(|| PathBuf::from("."));
+                    Ok((dir, path.clone()))
+                } else {
+                    Ok((path.clone(), path.join("org.sqlite3")))
+                }
+            }
+            None => {
+                let dir = std::env::temp_dir().join(format!(
+                    "leadline-sandbox-{}-{}",
+                    std::process::id(),
+                    ids::random_token(6)
+                ));
+                let db = dir.join("org.sqlite3");
+                Ok((dir, db))
+            }
+        }
+    }
+}
+
+/// Why the sandbox could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    /// Binding the port or writing the data dir failed.
+    #[error("i/o error: {0}")]
+    Io(#[from] std::io::Error),
+    /// The SQLite org could not be opened or seeded.
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// The certificate could not be generated or loaded.
+    #[error("certificate error: {0}")]
+    Certificate(String),
+}

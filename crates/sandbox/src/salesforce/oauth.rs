@@ -1,0 +1,383 @@
+//! Salesforce OAuth 2.0: the authorize pages (web server flow with PKCE), the token endpoint
+//! (authorization_code, refresh_token, password), revoke, and the identity / userinfo URLs.
+
+use base64::Engine;
+use serde_json::json;
+
+use crate::app::State;
+use crate::clock;
+use crate::http::{Request, Response};
+use crate::ids;
+use crate::pages::{self, AuthorizeParams, Provider, CODE_TTL_MS};
+use crate::seed;
+use crate::store::TokenRow;
+
+const DEFAULT_SCOPE: &str = "api refresh_token id";
+
+/// Is this an acceptable redirect URI for the sandbox's apps?
+pub fn redirect_allowed(uri: &str) -> bool {
+    if let Some(rest) = uri.strip_prefix("https://") {
+        // `https://<32 lowercase letters>.chromiumapp.org/<any path>` (the path may be just `/`).
+        return rest
+            .split_once('/')
+            .and_then(|(host, _)| host.strip_suffix(".chromiumapp.org"))
+            .is_some_and(|id| id.len() == 32 && id.bytes().all(|b| b.is_ascii_lowercase()));
+    }
+    ["http://localhost", "http://127.0.0.1"].iter().any(|p| {
+        uri.strip_prefix(p)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(':') || rest.starts_with('/'))
+    })
+}
+
+/// The `instance_url` handed out for a request's Host.
+pub fn instance_url(request: &Request) -> String {
+    if request.host_name().ends_with("salesforce.com") {
+        "https://acme.my.salesforce.com".into()
+    } else {
+        format!("https://{}", request.host())
+    }
+}
+
+pub(super) fn identity_url(request: &Request, user_id: &str) -> String {
+    let host = request.host_name();
+    let base = if host == "test.salesforce.com" {
+        "https://test.salesforce.com".to_string()
+    } else if host.ends_with("salesforce.com") {
+        "https://login.salesforce.com".to_string()
+    } else {
+        format!("https://{}", request.host())
+    };
+    format!("{base}/id/{}/{user_id}", seed::org_id())
+}
+
+fn oauth_error(status: u16, error: &str, description: &str) -> Response {
+    Response::json(
+        status,
+        &json!({"error": error, "error_description": description}),
+    )
+}
+
+/// Answers `/services/oauth2/*`.
+pub fn handle(state: &mut State, request: &Request) -> Response {
+    match request.path.trim_end_matches('/') {
+        "/services/oauth2/authorize" => authorize(state, request),
+        "/services/oauth2/token" if request.method == "POST" => token(state, request),
+        "/services/oauth2/revoke" => revoke(state, request),
+        "/services/oauth2/userinfo" => super::identity::userinfo(state, request),
+        _ => Response::json(404, &crate::app::not_found_value()),
+    }
+}
+
+fn app_name(client_id: &str) -> Option<&'static str> {
+    match client_id {
+        seed::SF_PUBLIC_CLIENT_ID => Some("Leadline"),
+        seed::SF_SCRIPTS_CLIENT_ID => Some("Leadline Scripts"),
+        _ => None,
+    }
+}
+
+fn authorize(state: &mut State, request: &Request) -> Response {
+    let params = AuthorizeParams::from_request(request);
+    let Some(name) = app_name(&params.client_id) else {
+        return pages::error_page(
+            400,
+            "OAuth Error",
+            "error=invalid_client_id: client identifier invalid",
+        );
+    };
+    if !redirect_allowed(&params.redirect_uri) {
+        return pages::error_page(
+            400,
+            "OAuth Error",
+            "error=redirect_uri_mismatch: redirect_uri must match configuration",
+        );
+    }
+    let state_param = params.state.clone().unwrap_or_default();
+    let fail = |error: &str, description: &str| {
+        let mut out = vec![("error", error), ("error_description", description)];
+        if params.state.is_some() {
+            out.push(("state", state_param.as_str()));
+        }
+        pages::redirect_with(&params.redirect_uri, &out)
+    };
+    if params.response_type != "code" {
+        return fail("unsupported_response_type", "response type not supported");
+    }
+    if params.client_id == seed::SF_PUBLIC_CLIENT_ID && params.code_challenge.is_none() {
+        return fail("invalid_request", "missing required code challenge");
+    }
+    if params
+        .code_challenge_method
+        .as_deref()
+        .is_some_and(|m| m != "S256")
+    {
+        return fail("invalid_request", "invalid code challenge method");
+    }
+    pages::authorize(state, request, Provider::Salesforce, &params, name)
+}
+
+/// Checks the client and its secret rules; `Err` is the response to send.
+fn check_client(client_id: Option<&str>, secret: Option<&str>) -> Result<String, Response> {
+    let client_id = client_id.unwrap_or_default();
+    match client_id {
+        seed::SF_PUBLIC_CLIENT_ID if secret.is_none() => Ok(client_id.into()),
+        seed::SF_SCRIPTS_CLIENT_ID if secret == Some(seed::SF_SCRIPTS_SECRET) => {
+            Ok(client_id.into())
+        }
+        seed::SF_PUBLIC_CLIENT_ID | seed::SF_SCRIPTS_CLIENT_ID => Err(oauth_error(
+            400,
+            "invalid_client",
+            "invalid client credentials",
+        )),
+        _ => Err(oauth_error(
+            400,
+            "invalid_client_id",
+            "client identifier invalid",
+        )),
+    }
+}
+
+fn token(state: &mut State, request: &Request) -> Response {
+    let get = |name: &str| request.form_value(name);
+    let Some(grant_type) = get("grant_type") else {
+        return oauth_error(400, "invalid_request", "grant type is missing");
+    };
+    let client = check_client(get("client_id").as_deref(), get("client_secret").as_deref());
+    let now = clock::now_ms();
+    match grant_type.as_str() {
+        "authorization_code" => {
+            let client_id = match client {
+                Ok(c) => c,
+                Err(r) => return r,
+            };
+            let Some(code) = get("code").and_then(|c| state.codes.remove(&c)) else {
+                return oauth_error(400, "invalid_grant", "invalid authorization code");
+            };
+            if code.provider != Provider::Salesforce || code.client_id != client_id {
+                return oauth_error(400, "invalid_grant", "invalid authorization code");
+            }
+            if now - code.created_ms > CODE_TTL_MS {
+                return oauth_error(400, "invalid_grant", "expired authorization code");
+            }
+            if get("redirect_uri").as_deref() != Some(code.redirect_uri.as_str()) {
+                return oauth_error(
+                    400,
+                    "redirect_uri_mismatch",
+                    "redirect_uri must match configuration",
+                );
+            }
+            if let Some(challenge) = &code.code_challenge {
+                let Some(verifier) = get("code_verifier") else {
+                    return oauth_error(400, "invalid_grant", "invalid code verifier");
+                };
+                if pages::s256(&verifier) != *challenge {
+                    return oauth_error(400, "invalid_request", "invalid code verifier");
+                }
+            }
+            let scope = if code.scope.is_empty() {
+                DEFAULT_SCOPE.to_string()
+            } else {
+                code.scope.clone()
+            };
+            let with_refresh = scope
+                .split(' ')
+                .any(|s| s == "refresh_token" || s == "offline_access");
+            issue(
+                state,
+                request,
+                &code.user_id,
+                &client_id,
+                &scope,
+                with_refresh,
+                None,
+            )
+        }
+        "refresh_token" => {
+            let client_id = match client {
+                Ok(c) => c,
+                Err(r) => return r,
+            };
+            let Some(refresh) = get("refresh_token") else {
+                return oauth_error(400, "invalid_grant", "expired access/refresh token");
+            };
+            let row = match state.store.token(&refresh) {
+                Ok(row) => row,
+                Err(e) => return oauth_error(500, "server_error", &e.to_string()),
+            };
+            let Some(row) =
+                row.filter(|r| r.kind == "sf_refresh" && !r.revoked && r.client_id == client_id)
+            else {
+                return oauth_error(400, "invalid_grant", "expired access/refresh token");
+            };
+            if seed::user_by_id(&row.user_id).is_none_or(|(_, u)| !u.active) {
+                return oauth_error(400, "inactive_user", "user is inactive");
+            }
+            issue(
+                state,
+                request,
+                &row.user_id,
+                &client_id,
+                &row.scope,
+                false,
+                Some(&refresh),
+            )
+        }
+        "password" => {
+            let client_id = match client {
+                Ok(c) => c,
+                Err(r) => return r,
+            };
+            let username = get("username").unwrap_or_default();
+            let password = get("password").unwrap_or_default();
+            match seed::user_by_email(&username) {
+                Some((id, user)) if user.active && password == seed::PASSWORD => {
+                    issue(state, request, &id, &client_id, "api id", false, None)
+                }
+                Some((_, user)) if !user.active => {
+                    oauth_error(400, "invalid_grant", "authentication failure")
+                }
+                _ => oauth_error(400, "invalid_grant", "authentication failure"),
+            }
+        }
+        _ => oauth_error(400, "unsupported_grant_type", "grant type not supported"),
+    }
+}
+
+fn issue(
+    state: &mut State,
+    request: &Request,
+    user_id: &str,
+    client_id: &str,
+    scope: &str,
+    with_refresh: bool,
+    parent: Option<&str>,
+) -> Response {
+    let now = clock::now_ms();
+    let org15 = &seed::org_id()[..15];
+    let access = format!("{org15}!AR{}", ids::random_token(48));
+    let row = TokenRow {
+        kind: "sf_access".into(),
+        user_id: user_id.into(),
+        client_id: client_id.into(),
+        scope: scope.into(),
+        issued_ms: now,
+        expires_ms: Some(now + state.token_ttl_ms),
+        revoked: false,
+    };
+    let mut refresh = None;
+    let result = (|| {
+        if with_refresh {
+            let token = format!("5Aep861{}", ids::random_token(48));
+            let refresh_row = TokenRow {
+                kind: "sf_refresh".into(),
+                expires_ms: None,
+                ..row.clone()
+            };
+            state.store.insert_token(&token, &refresh_row, None)?;
+            refresh = Some(token);
+        }
+        state
+            .store
+            .insert_token(&access, &row, refresh.as_deref().or(parent))
+    })();
+    if let Err(e) = result {
+        return oauth_error(500, "server_error", &e.to_string());
+    }
+    let id = identity_url(request, user_id);
+    let issued_at = now.to_string();
+    let key = match client_id {
+        seed::SF_SCRIPTS_CLIENT_ID => seed::SF_SCRIPTS_SECRET,
+        _ => "leadline-sandbox-no-secret",
+    };
+    let mac = ring::hmac::sign(
+        &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key.as_bytes()),
+        format!("{id}{issued_at}").as_bytes(),
+    );
+    let mut body = json!({
+        "access_token": access,
+        "signature": base64::engine::general_purpose::STANDARD.encode(mac.as_ref()),
+        "scope": scope,
+        "instance_url": instance_url(request),
+        "id": id,
+        "token_type": "Bearer",
+        "issued_at": issued_at,
+    });
+    if let Some(refresh) = refresh {
+        body["refresh_token"] = json!(refresh);
+    }
+    Response::json(200, &body)
+}
+
+fn revoke(state: &mut State, request: &Request) -> Response {
+    let token = if request.method == "POST" {
+        request.form_value("token")
+    } else {
+        request.query_param("token")
+    };
+    let Some(token) = token else {
+        return oauth_error(400, "unsupported_token_type", "missing token");
+    };
+    let known = state
+        .store
+        .token(&token)
+        .ok()
+        .flatten()
+        .filter(|r| r.kind.starts_with("sf_"));
+    match known {
+        Some(_) => match state.store.revoke_token(&token) {
+            Ok(_) => Response::empty(200),
+            Err(e) => oauth_error(500, "server_error", &e.to_string()),
+        },
+        None => oauth_error(400, "invalid_token", "invalid token"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_rules() {
+        assert!(redirect_allowed(
+            "https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/"
+        ));
+        assert!(redirect_allowed(
+            "https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/sf"
+        ));
+        assert!(!redirect_allowed(
+            "https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org"
+        ));
+        assert!(!redirect_allowed("https://evil.example/cb"));
+        assert!(!redirect_allowed(
+            "https://ABCDEFGHIJKLMNOPABCDEFGHIJKLMNOP.chromiumapp.org/"
+        ));
+        assert!(redirect_allowed("http://localhost:1717/OauthRedirect"));
+        assert!(!redirect_allowed("http://localhost.evil.example/"));
+    }
+}
+
+#[cfg(test)]
+mod host_tests {
+    use super::*;
+
+    fn with_host(host: &str) -> Request {
+        Request {
+            method: "GET".into(),
+            path: "/".into(),
+            headers: vec![("host".into(), host.into())],
+            ..Request::default()
+        }
+    }
+
+    #[test]
+    fn instance_and_identity_urls_follow_the_host() {
+        let sf = with_host("login.salesforce.com");
+        assert_eq!(instance_url(&sf), "https://acme.my.salesforce.com");
+        assert!(identity_url(&sf, "005x").starts_with("https://login.salesforce.com/id/"));
+        let test = with_host("test.salesforce.com");
+        assert!(identity_url(&test, "005x").starts_with("https://test.salesforce.com/id/"));
+        let local = with_host("127.0.0.1:8443");
+        assert_eq!(instance_url(&local), "https://127.0.0.1:8443");
+        assert!(identity_url(&local, "005x").starts_with("https://127.0.0.1:8443/id/"));
+    }
+}

@@ -1,0 +1,65 @@
+//! The JSON face of the pipeline: every function takes and returns `serde_json::Value`s in
+//! the shapes the service worker stores and sends, answers `{ok:true, ...}` or
+//! `{ok:false, error:{code, message, hint}}`, and never panics. The Wasm crate exports each
+//! one unchanged (JS objects in, plain JS objects out).
+
+mod connect;
+mod pipeline;
+mod ui;
+
+pub use connect::{
+    connected, connected_private_app, hubspot_owners_request, identity_request, oauth_exchange,
+    oauth_start, parse_hubspot_owners, parse_identity, parse_permission, parse_refresh,
+    parse_token, parse_users, permission_request, refresh_request, revoke_request, users_request,
+};
+pub use pipeline::{
+    lookup_requests, next_request, on_refresh_failed, on_response, parse_lookup, plan_save, preview,
+};
+pub use ui::{error_log_csv, journal_log_error, journal_record, state_view, ui_message};
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use crate::records::ErrorInfo;
+
+/// `{ok:false, error}` from an [`ErrorInfo`].
+pub(crate) fn fail(e: &ErrorInfo) -> Value {
+    json!({"ok": false, "error": e})
+}
+
+/// `{ok:false, error}` for input that did not have the expected shape.
+pub(crate) fn invalid(what: &str, e: impl std::fmt::Display) -> Value {
+    fail(&ErrorInfo {
+        code: "invalid_input".into(),
+        message: format!("{what}: {e}"),
+        hint: "This is a bug in the extension; please report it.".into(),
+    })
+}
+
+/// Reads a typed value or answers `invalid_input`.
+pub(crate) fn read<T: DeserializeOwned>(what: &str, v: &Value) -> Result<T, Value> {
+    serde_json::from_value(v.clone()).map_err(|e| invalid(what, e))
+}
+
+/// Like [`read`], with `null` meaning "nothing stored yet" (the type's default).
+pub(crate) fn read_or_default<T: DeserializeOwned + Default>(
+    what: &str,
+    v: &Value,
+) -> Result<T, Value> {
+    if v.is_null() {
+        Ok(T::default())
+    } else {
+        read(what, v)
+    }
+}
+
+/// Serialises a value into JSON (infallible for this crate's types; falls back to null).
+pub(crate) fn to_json<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// Collapses `Result<Value, Value>` (both sides are answers).
+pub(crate) fn answer(r: Result<Value, Value>) -> Value {
+    r.unwrap_or_else(|e| e)
+}

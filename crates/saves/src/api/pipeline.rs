@@ -1,0 +1,210 @@
+//! The save flow in JSON: preview, page-load lookups, `plan_save`, `next_request`,
+//! `on_response`.
+
+use crm::{HttpResponse, RecordKind};
+use serde_json::{json, Value};
+
+use super::{answer, fail, invalid, read, read_or_default, to_json};
+use crate::decision::decide;
+use crate::message::{parse_content_message, ContentToWorker, Role};
+use crate::plan::{lookup_key, KnownRecords, OutboxEntry};
+use crate::records::ErrorInfo;
+use crate::step::{self, current_role, Tokens};
+use crate::team::{CrmKind, LocalTeam};
+use crate::wire;
+
+/// Stored tokens by role: `{team_sync: Tokens|null, personal: Tokens|null}`.
+#[derive(serde::Deserialize, Default)]
+struct TokensByRole {
+    #[serde(default)]
+    team_sync: Option<Tokens>,
+    #[serde(default)]
+    personal: Option<Tokens>,
+}
+
+impl TokensByRole {
+    fn get(&self, role: Role) -> Option<&Tokens> {
+        match role {
+            Role::TeamSync => self.team_sync.as_ref(),
+            Role::Personal => self.personal.as_ref(),
+        }
+    }
+}
+
+fn parse_message(msg: &Value) -> Result<ContentToWorker, Value> {
+    parse_content_message(msg).map_err(|e| {
+        fail(&ErrorInfo {
+            code: e.code().into(),
+            message: e.to_string(),
+            hint:
+                "Reload the page and try again; if it persists, the page layout may have changed."
+                    .into(),
+        })
+    })
+}
+
+fn record_str(team: &LocalTeam) -> &'static str {
+    match team.settings.record_kind {
+        RecordKind::Contact => "contact",
+        RecordKind::Lead => "lead",
+    }
+}
+
+/// `preview` → `{ok, decision}`: the attribution decision with Created By / Owner names.
+pub fn preview(team: &Value, msg: &Value) -> Value {
+    answer((|| {
+        let team: LocalTeam = read("team", team)?;
+        let ContentToWorker::Preview { source, push } = parse_message(msg)? else {
+            return Err(invalid("message", "not a preview"));
+        };
+        let d = decide(&team, source.as_str(), record_str(&team), push).map_err(|e| fail(&e))?;
+        let name = |id: &str| team.user_name(id);
+        Ok(json!({"ok": true, "decision": {
+            "credential": d.credential,
+            "created_by": {"id": d.created_by, "name": name(&d.created_by)},
+            "owner": {"id": d.owner, "name": name(&d.owner)},
+            "needs": d.needs, "warnings": d.warnings, "reasons": d.reasons,
+        }}))
+    })())
+}
+
+/// `lookup` → `{ok, role, items:[{index, key, request|null}]}`: one dedupe query per
+/// prospect that has a key, with the connection that would push for this page.
+pub fn lookup_requests(team: &Value, msg: &Value, tokens: &Value) -> Value {
+    answer((|| {
+        let team: LocalTeam = read("team", team)?;
+        let tokens: TokensByRole = read("tokens", tokens)?;
+        let ContentToWorker::Lookup { source, prospects } = parse_message(msg)? else {
+            return Err(invalid("message", "not a lookup"));
+        };
+        let role = decide(&team, source.as_str(), record_str(&team), crate::Push::Bulk)
+            .ok()
+            .and_then(|d| team.role_for(&d.credential.kind, &d.credential.user))
+            .or_else(|| team.connections.first().map(|c| c.role));
+        let Some((role, t)) = role.and_then(|r| tokens.get(r).map(|t| (r, t))) else {
+            return Ok(json!({"ok": true, "role": null, "items": []}));
+        };
+        let items: Vec<Value> = prospects
+            .iter()
+            .enumerate()
+            .map(|(index, p)| {
+                let request = wire::lookup_for(&team, t, &p.person);
+                json!({"index": index, "key": lookup_key(&p.person), "request": request})
+            })
+            .collect();
+        Ok(json!({"ok": true, "role": role, "items": items}))
+    })())
+}
+
+/// Reads one lookup answer: `{ok, existing: ExistingRecord|null, result:{found, object,
+/// record_id, record_url, owner_name}}` (`existing` goes in the worker's cache).
+pub fn parse_lookup(team: &Value, response: &Value) -> Value {
+    answer((|| {
+        let team: LocalTeam = read("team", team)?;
+        let resp: HttpResponse = read("response", response)?;
+        let kind = team.settings.record_kind;
+        let found = wire::read_lookup(&team, &resp).map_err(|e| invalid("lookup answer", e))?;
+        let url = |id: &str| {
+            team.connections
+                .first()
+                .filter(|c| !c.instance_url.is_empty() && team.config.crm == CrmKind::Salesforce)
+                .map(|c| {
+                    format!(
+                        "{}/lightning/r/{}/{id}/view",
+                        c.instance_url.trim_end_matches('/'),
+                        kind.sobject()
+                    )
+                })
+        };
+        let result = match &found {
+            Some(r) => json!({"found": true, "object": r.object, "record_id": r.id,
+                "record_url": url(&r.id), "owner_name": r.owner_name}),
+            None => json!({"found": false, "object": kind.sobject(), "record_id": null,
+                "record_url": null, "owner_name": null}),
+        };
+        Ok(json!({"ok": true, "existing": found, "result": result}))
+    })())
+}
+
+/// `save` → `{ok, save_id, entries:[OutboxEntry], results:[SaveResult]}`. `known` is the
+/// worker's lookup cache (`{key: ExistingRecord|null}`).
+pub fn plan_save(team: &Value, msg: &Value, save_id: &str, known: &Value) -> Value {
+    answer((|| {
+        let team: LocalTeam = read("team", team)?;
+        let known: KnownRecords = read_or_default("known", known)?;
+        let ContentToWorker::Save(save) = parse_message(msg)? else {
+            return Err(invalid("message", "not a save"));
+        };
+        let plan = crate::plan::plan_save(&team, &save, save_id, &known);
+        Ok(
+            json!({"ok": true, "save_id": plan.save_id, "entries": plan.entries, "results": plan.results}),
+        )
+    })())
+}
+
+/// `{ok, entry, request, role}`: persist `entry` (now in flight), then send `request`.
+pub fn next_request(team: &Value, entry: &Value, tokens: &Value) -> Value {
+    answer((|| {
+        let team: LocalTeam = read("team", team)?;
+        let entry: OutboxEntry = read("entry", entry)?;
+        let tokens: TokensByRole = read("tokens", tokens)?;
+        let role = current_role(&entry);
+        let Some(t) = tokens.get(role) else {
+            return Err(fail(&ErrorInfo {
+                code: "not_connected".into(),
+                message: format!("The {} connection is missing.", role_word(role)),
+                hint: "Reconnect in Options; the save is kept and will finish then.".into(),
+            }));
+        };
+        let (entry, request) = step::next_request(&team, &entry, t).map_err(|e| fail(&e))?;
+        Ok(json!({"ok": true, "entry": entry, "request": request, "role": role}))
+    })())
+}
+
+fn role_word(role: Role) -> &'static str {
+    match role {
+        Role::TeamSync => "team sync",
+        Role::Personal => "personal",
+    }
+}
+
+/// `{ok, entry, step}` after an answer (status 0 = network failure, body = its message).
+pub fn on_response(
+    team: &Value,
+    entry: &Value,
+    response: &Value,
+    now_ms: f64,
+    random: u32,
+) -> Value {
+    answer((|| {
+        let team: LocalTeam = read("team", team)?;
+        let entry: OutboxEntry = read("entry", entry)?;
+        let resp: HttpResponse = read("response", response)?;
+        let now = if now_ms.is_finite() && now_ms > 0.0 {
+            now_ms as u64
+        } else {
+            0
+        };
+        let (entry, step) = step::on_response(&team, &entry, &resp, now, random);
+        Ok(json!({"ok": true, "entry": entry, "step": to_json(&step)}))
+    })())
+}
+
+/// `{ok, entry, step}` when refreshing `role`'s token failed for good.
+pub fn on_refresh_failed(team: &Value, entry: &Value, role: &Value, error: &Value) -> Value {
+    answer((|| {
+        let team: LocalTeam = read("team", team)?;
+        let entry: OutboxEntry = read("entry", entry)?;
+        let role: Role = read("role", role)?;
+        let code = error
+            .get("code")
+            .and_then(Value::as_str)
+            .unwrap_or("invalid_grant");
+        let message = error
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or("The CRM refused to renew the session.");
+        let (entry, step) = step::on_refresh_failed(&team, &entry, role, code, message);
+        Ok(json!({"ok": true, "entry": entry, "step": to_json(&step)}))
+    })())
+}

@@ -1,0 +1,275 @@
+//! Options-page and popup messages: pure state changes, the state view (never a token),
+//! and the journal (recent saves, error log, CSV).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::{answer, fail, read, read_or_default, to_json};
+use crate::decision::decide;
+use crate::message::{parse_ui_message, Push, Role, UiToWorker};
+use crate::plan::OutboxEntry;
+use crate::records::{ErrorInfo, Journal, RecentSave, SaveResult};
+use crate::team::{
+    CrmKind, Health, LocalTeam, LoginHostChoice, Settings, TeamConfig, TeamConfigPatch, ME,
+    TEAM_SYNC_USER,
+};
+
+/// The team settings an admin exports and imports (no secrets, nothing personal).
+#[derive(Debug, Serialize, Deserialize)]
+struct TeamSettingsFile {
+    crm: CrmKind,
+    login_host: LoginHostChoice,
+    #[serde(default)]
+    my_domain: Option<String>,
+    #[serde(default)]
+    client_id: Option<String>,
+    #[serde(default)]
+    api_version: Option<String>,
+    #[serde(default)]
+    company_domain: Option<String>,
+    #[serde(default)]
+    settings: Settings,
+}
+
+fn refused(code: &str, message: String, hint: &str) -> Value {
+    fail(&ErrorInfo {
+        code: code.into(),
+        message,
+        hint: hint.into(),
+    })
+}
+
+/// Handles an options/popup message. Pure ones answer `{ok, kind, team, reply}` (the worker
+/// stores `team` and sends `reply`); the ones needing I/O (`get_state`, `connect`,
+/// `disconnect`, `retry`, `clear_error_log`, `export_error_log_csv`) answer
+/// `{ok, kind, team:null, reply:null}` and the worker does them.
+pub fn ui_message(team: &Value, msg: &Value) -> Value {
+    answer((|| {
+        let mut team: LocalTeam = read("team", team)?;
+        let parsed = parse_ui_message(msg).map_err(|e| {
+            refused(
+                e.code(),
+                e.to_string(),
+                "Reload the options page and try again.",
+            )
+        })?;
+        let kind = msg.get("kind").cloned().unwrap_or(Value::Null);
+        let reply = match parsed {
+            UiToWorker::SetConfig(patch) => {
+                team.config.apply(&patch);
+                json!({"ok": true})
+            }
+            UiToWorker::SetOwnerMapping { crm_user_id } => {
+                check_user(&team, crm_user_id.as_deref())?;
+                team.owner_mapping = crm_user_id;
+                json!({"ok": true})
+            }
+            UiToWorker::PickCrmUser { crm_user_id } => {
+                check_user(&team, Some(&crm_user_id))?;
+                team.picked_crm_user = Some(crm_user_id);
+                json!({"ok": true})
+            }
+            UiToWorker::SetSettings { settings } => {
+                team.settings = settings;
+                json!({"ok": true})
+            }
+            UiToWorker::ExportSettings => {
+                let c = &team.config;
+                let file = TeamSettingsFile {
+                    crm: c.crm,
+                    login_host: c.login_host,
+                    my_domain: c.my_domain.clone(),
+                    client_id: c.client_id.clone(),
+                    api_version: Some(c.api_version.clone()),
+                    company_domain: c.company_domain.clone(),
+                    settings: team.settings,
+                };
+                let text = serde_json::to_string_pretty(&file).unwrap_or_default();
+                json!({"ok": true, "json": text})
+            }
+            UiToWorker::ImportSettings { json } => {
+                let file: TeamSettingsFile = serde_json::from_str(&json).map_err(|e| {
+                    refused(
+                        "invalid_settings",
+                        format!("The settings file could not be read: {e}"),
+                        "Export the settings again and import the whole file.",
+                    )
+                })?;
+                team.config.apply(&TeamConfigPatch {
+                    crm: Some(file.crm),
+                    login_host: Some(file.login_host),
+                    my_domain: Some(file.my_domain.unwrap_or_default()),
+                    client_id: Some(file.client_id.unwrap_or_default()),
+                    api_version: file.api_version,
+                    company_domain: Some(file.company_domain.unwrap_or_default()),
+                    ..TeamConfigPatch::default()
+                });
+                team.settings = file.settings;
+                json!({"ok": true})
+            }
+            UiToWorker::Simulate {
+                source,
+                record,
+                push,
+            } => {
+                let out = attribution::decide_json(&team.decision_input(&source, &record, push));
+                json!({"ok": true, "decision": out})
+            }
+            UiToWorker::GetState
+            | UiToWorker::Connect { .. }
+            | UiToWorker::Disconnect { .. }
+            | UiToWorker::Retry { .. }
+            | UiToWorker::ClearErrorLog
+            | UiToWorker::ExportErrorLogCsv => {
+                return Ok(json!({"ok": true, "kind": kind, "team": null, "reply": null}));
+            }
+        };
+        Ok(json!({"ok": true, "kind": kind, "team": to_json(&team), "reply": reply}))
+    })())
+}
+
+fn check_user(team: &LocalTeam, id: Option<&str>) -> Result<(), Value> {
+    let Some(id) = id else { return Ok(()) };
+    match team.crm_users.iter().find(|u| u.id == id) {
+        Some(u) if u.active => Ok(()),
+        Some(u) => Err(refused(
+            "owner_inactive",
+            format!("{} is inactive in the CRM.", u.name),
+            "Pick an active CRM user.",
+        )),
+        None if team.crm_users.is_empty() => Ok(()),
+        None => Err(refused(
+            "unknown_crm_user",
+            format!("{id} is not in the CRM user list."),
+            "Pick a user from the list.",
+        )),
+    }
+}
+
+/// The `get_state` answer. `extras` = `{redirect_url, hubspot_private_token_set}`.
+pub fn state_view(team: &Value, journal: &Value, outbox: &Value, extras: &Value) -> Value {
+    answer((|| {
+        let team: LocalTeam = read("team", team)?;
+        let journal: Journal = read_or_default("journal", journal)?;
+        let outbox: Vec<OutboxEntry> = read_or_default("outbox", outbox)?;
+        let TeamConfig {
+            crm,
+            login_host,
+            my_domain,
+            client_id,
+            api_version,
+            me_email,
+            company_domain,
+        } = team.config.clone();
+        let config = json!({
+            "crm": crm, "login_host": login_host, "my_domain": my_domain, "client_id": client_id,
+            "redirect_url": extras.get("redirect_url"), "api_version": api_version,
+            "me_email": me_email, "company_domain": company_domain,
+            "hubspot_private_token_set": extras.get("hubspot_private_token_set").and_then(Value::as_bool).unwrap_or(false),
+        });
+        let team_sync_is_me = team.attribution_team().get("team_sync") == Some(&json!(ME));
+        let connections: Vec<Value> = team
+            .connections
+            .iter()
+            .map(|c| {
+                let app_user = if c.role == Role::Personal || team_sync_is_me {
+                    ME
+                } else {
+                    TEAM_SYNC_USER
+                };
+                json!({"role": c.role, "app_user": app_user, "name": c.name, "email": c.email,
+                    "crm_user_id": c.crm_user_id, "permission": c.permission, "health": c.health,
+                    "last_success": c.last_success})
+            })
+            .collect();
+        let outbox_view: Vec<Value> = outbox
+            .iter()
+            .map(|e| {
+                json!({"id": e.id, "name": e.prospect.name, "source": e.source, "phase": e.phase,
+                "attempts": e.attempts, "next_at_ms": e.next_at_ms, "waiting": e.waiting,
+                "status": if e.waiting.is_some() { "retrying" } else { "pending" }})
+            })
+            .collect();
+        Ok(json!({
+            "ok": true, "config": config,
+            "me": {"id": ME, "email": team.me_email()},
+            "connections": connections,
+            "team_sync": team.attribution_team().get("team_sync").cloned().unwrap_or(Value::Null),
+            "owner_mapping": team.owner_mapping, "picked_crm_user": team.picked_crm_user,
+            "crm_users": team.crm_users, "needs": needs(&team), "settings": team.settings,
+            "recent_saves": journal.recent_saves, "outbox": outbox_view, "error_log": journal.error_log,
+        }))
+    })())
+}
+
+/// What the team still has to do, in stable codes the UI words.
+fn needs(team: &LocalTeam) -> Vec<String> {
+    let mut out = Vec::new();
+    if team.config.client_id.is_none() && team.config.crm == CrmKind::Salesforce {
+        out.push("client_id".to_owned());
+    }
+    for (role, word) in [(Role::TeamSync, "team_sync"), (Role::Personal, "personal")] {
+        match team.connection(role) {
+            None => out.push(format!("connect_{word}")),
+            Some(c) if c.health == Health::ReconnectNeeded => out.push(format!("reconnect_{word}")),
+            Some(_) => {}
+        }
+    }
+    if let Ok(d) = decide(team, "gmail_extension", "contact", Push::Single) {
+        out.extend(d.needs);
+    }
+    out
+}
+
+/// Adds a finished save to the journal: `{ok, journal}`.
+pub fn journal_record(
+    journal: &Value,
+    save_id: &str,
+    source: &str,
+    result: &Value,
+    at: &str,
+) -> Value {
+    answer((|| {
+        let mut journal: Journal = read_or_default("journal", journal)?;
+        let result: SaveResult = read("result", result)?;
+        journal.record(RecentSave {
+            at: at.into(),
+            save_id: save_id.into(),
+            source: source.into(),
+            result,
+        });
+        Ok(json!({"ok": true, "journal": journal}))
+    })())
+}
+
+/// `{ok, csv}`: the error log as formula-safe CSV.
+pub fn error_log_csv(journal: &Value) -> Value {
+    answer((|| {
+        let journal: Journal = read_or_default("journal", journal)?;
+        Ok(json!({"ok": true, "csv": journal.error_log_csv()}))
+    })())
+}
+
+/// Adds an error that belongs to no finished save (a connection that needs a reconnect):
+/// `{ok, journal}`. `error` = `{code, message, hint}`.
+pub fn journal_log_error(
+    journal: &Value,
+    error: &Value,
+    name: &str,
+    source: &str,
+    at: &str,
+) -> Value {
+    answer((|| {
+        let mut journal: Journal = read_or_default("journal", journal)?;
+        let error: ErrorInfo = read("error", error)?;
+        journal.log_error(crate::records::ErrorLogEntry {
+            at: at.into(),
+            code: error.code,
+            message: error.message,
+            hint: error.hint,
+            name: name.into(),
+            source: source.into(),
+        });
+        Ok(json!({"ok": true, "journal": journal}))
+    })())
+}

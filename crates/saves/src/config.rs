@@ -1,0 +1,195 @@
+//! Team configuration from the options page (no secrets): CRM, login host, consumer key,
+//! the rep's email and company domain, and the push settings.
+
+use crm::RecordKind;
+use serde::{Deserialize, Serialize};
+
+use crate::text::clean;
+
+/// Which CRM the team uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CrmKind {
+    /// Salesforce.
+    #[default]
+    Salesforce,
+    /// HubSpot.
+    Hubspot,
+}
+
+impl CrmKind {
+    /// The spec's name (`salesforce` / `hubspot`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Salesforce => "salesforce",
+            Self::Hubspot => "hubspot",
+        }
+    }
+}
+
+/// Where Salesforce users log in, as the options page offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginHostChoice {
+    /// login.salesforce.com
+    #[default]
+    Production,
+    /// test.salesforce.com
+    Sandbox,
+    /// The org's My Domain (`my_domain`).
+    MyDomain,
+}
+
+/// Team configuration set on the options page (no secrets).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TeamConfig {
+    /// Salesforce or HubSpot.
+    pub crm: CrmKind,
+    /// Production, sandbox or My Domain.
+    pub login_host: LoginHostChoice,
+    /// The My Domain host, when `login_host` is `my_domain`.
+    pub my_domain: Option<String>,
+    /// The External Client App's consumer key (public: PKCE, no secret).
+    pub client_id: Option<String>,
+    /// Salesforce REST API version, e.g. `66.0`.
+    pub api_version: String,
+    /// The rep's login email (who "me" is).
+    pub me_email: Option<String>,
+    /// The rep's company email domain (Gmail participants from it are not prospects).
+    pub company_domain: Option<String>,
+}
+
+impl Default for TeamConfig {
+    fn default() -> Self {
+        Self {
+            crm: CrmKind::default(),
+            login_host: LoginHostChoice::default(),
+            my_domain: None,
+            client_id: None,
+            api_version: crm::salesforce::DEFAULT_API_VERSION.to_owned(),
+            me_email: None,
+            company_domain: None,
+        }
+    }
+}
+
+impl TeamConfig {
+    /// The Salesforce login host this configuration points at.
+    pub fn sf_login_host(&self) -> crm::salesforce::LoginHost {
+        use crm::salesforce::LoginHost;
+        match self.login_host {
+            LoginHostChoice::Production => LoginHost::Production,
+            LoginHostChoice::Sandbox => LoginHost::Sandbox,
+            LoginHostChoice::MyDomain => {
+                LoginHost::MyDomain(self.my_domain.clone().unwrap_or_default())
+            }
+        }
+    }
+
+    /// Applies a `set_config` message; absent fields stay as they are, empty strings clear.
+    pub fn apply(&mut self, patch: &TeamConfigPatch) {
+        if let Some(crm) = patch.crm {
+            self.crm = crm;
+        }
+        if let Some(host) = patch.login_host {
+            self.login_host = host;
+        }
+        let set = |slot: &mut Option<String>, v: &Option<String>, max: usize| {
+            if let Some(v) = v {
+                *slot = clean(Some(v), max);
+            }
+        };
+        set(&mut self.my_domain, &patch.my_domain, 255);
+        set(&mut self.client_id, &patch.client_id, 255);
+        set(&mut self.me_email, &patch.me_email, 255);
+        set(&mut self.company_domain, &patch.company_domain, 255);
+        self.me_email = self.me_email.take().map(|e| e.to_lowercase());
+        self.company_domain = self.company_domain.take().map(|d| d.to_lowercase());
+        if let Some(v) = patch
+            .api_version
+            .as_deref()
+            .and_then(|v| clean(Some(v), 8))
+            .filter(|v| is_api_version(v))
+        {
+            self.api_version = v;
+        }
+    }
+}
+
+/// `NN.0`.
+fn is_api_version(v: &str) -> bool {
+    matches!(v.split_once('.'), Some((major, "0")) if !major.is_empty() && major.len() <= 3 && major.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A `set_config` message's fields (all optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct TeamConfigPatch {
+    /// New CRM.
+    pub crm: Option<CrmKind>,
+    /// New login host choice.
+    pub login_host: Option<LoginHostChoice>,
+    /// New My Domain host.
+    pub my_domain: Option<String>,
+    /// New consumer key.
+    pub client_id: Option<String>,
+    /// New API version.
+    pub api_version: Option<String>,
+    /// The rep's login email.
+    pub me_email: Option<String>,
+    /// The rep's company domain.
+    pub company_domain: Option<String>,
+    /// HubSpot private-app token for team sync: a secret, stored by the worker next to the
+    /// OAuth tokens and never echoed back.
+    pub hubspot_private_token: Option<String>,
+    /// The HubSpot user the private app acts for (its owner becomes team sync's CRM user).
+    pub hubspot_team_sync_email: Option<String>,
+}
+
+/// Push settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Save people as Contacts or Leads.
+    pub record_kind: RecordKind,
+    /// Create or match an Account by company name.
+    pub match_account: bool,
+    /// Offer "Log this email" in Gmail.
+    pub log_emails: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            record_kind: RecordKind::Contact,
+            match_account: false,
+            log_emails: true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_patch_cleans_and_validates() {
+        let mut c = TeamConfig::default();
+        c.apply(&TeamConfigPatch {
+            me_email: Some("  Rep@Acme.Example ".into()),
+            api_version: Some("bogus".into()),
+            client_id: Some("abc".into()),
+            ..TeamConfigPatch::default()
+        });
+        assert_eq!(c.me_email.as_deref(), Some("rep@acme.example"));
+        assert_eq!(c.api_version, crm::salesforce::DEFAULT_API_VERSION);
+        c.apply(&TeamConfigPatch {
+            api_version: Some("62.0".into()),
+            client_id: Some("".into()),
+            ..TeamConfigPatch::default()
+        });
+        assert_eq!(c.api_version, "62.0");
+        assert_eq!(c.client_id, None);
+    }
+}

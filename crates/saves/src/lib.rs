@@ -1,0 +1,48 @@
+//! The save pipeline as values, so the service worker stays thin.
+//!
+//! A message arrives ([`message`]), the local team state ([`team`]) says who "me" is and which
+//! connections exist, the attribution core decides credential and owner, and the pipeline
+//! turns each prospect into an outbox entry whose requests and responses are plain values.
+//! Nothing here does I/O, reads a clock or draws random numbers: time and randomness come in
+//! as arguments.
+//!
+//! # Code map
+//! - [`message`]: [`ContentToWorker`] / [`UiToWorker`] parsed with serde; [`MessageError`].
+//! - [`prospect`]: a page's [`RawProspect`] checked into a [`Prospect`] or [`Rejected`].
+//! - [`team`]: [`LocalTeam`], how this browser maps onto the spec's team; [`config`]: the
+//!   options page's [`TeamConfig`] and [`Settings`].
+//! - [`api`]: the same pipeline as JSON in / JSON out, exported unchanged by `core-wasm`.
+//! - [`decision`]: the attribution core's JSON answer read into a [`decision::Decision`].
+//! - [`plan`]: [`plan::plan_save`] → [`plan::OutboxEntry`]s (persisted before any request).
+//! - [`step`]: [`step::next_request`] / [`step::on_response`] → [`step::Step`]; the
+//!   CRM-specific requests and answers of each phase live in the private `wire` module
+//!   (Salesforce and HubSpot).
+//! - [`backoff`]: capped exponential back-off with jitter.
+//! - [`records`]: [`SaveResult`], recent saves and the error log ([`Journal`]), CSV export.
+//!
+//! **Architecture invariant:** no token is ever part of a value this crate returns for the
+//! UI or a page; tokens only enter as arguments of request builders.
+
+pub mod api;
+pub mod backoff;
+pub mod config;
+mod csv;
+pub mod decision;
+pub mod message;
+pub mod plan;
+pub mod prospect;
+pub mod records;
+pub mod step;
+pub mod team;
+mod text;
+mod wire;
+
+pub use message::{
+    parse_content_message, parse_ui_message, ContentToWorker, MessageError, PageSource, Push, Role,
+    SaveRequest, UiToWorker,
+};
+pub use plan::{lookup_key, plan_save, KnownRecords, OutboxEntry, Phase, SavePlan};
+pub use prospect::{Prospect, RawProspect, Rejected};
+pub use records::{ErrorInfo, Journal, Party, RecentSave, SaveResult, SaveStatus};
+pub use step::{current_role, next_request, on_refresh_failed, on_response, Step, Tokens};
+pub use team::{Connection, CrmKind, Health, LocalTeam, Settings, TeamConfig};

@@ -1,0 +1,318 @@
+//! `plan_save`: from a checked save message to outbox entries (persisted before the first
+//! request) and the immediate per-prospect results.
+
+use std::collections::BTreeMap;
+
+use crm::{ActivityKind, ActivityLog, ExistingRecord, SaveSpec};
+use serde::{Deserialize, Serialize};
+
+use crate::decision::{decide, Decision};
+use crate::message::{PageSource, Role, SaveRequest};
+use crate::prospect::Prospect;
+use crate::records::{ErrorInfo, Party, SaveResult, SaveStatus};
+use crate::team::LocalTeam;
+
+/// What the recent page-load lookups found, by [`lookup_key`]: `Some` = the record, `None` =
+/// looked up and not found. Keys absent from the map were never looked up.
+pub type KnownRecords = BTreeMap<String, Option<ExistingRecord>>;
+
+/// The dedupe key of a person: their email, else their LinkedIn URL (without trailing slash).
+pub fn lookup_key(person: &crm::Prospect) -> Option<String> {
+    if let Some(email) = &person.email {
+        return Some(format!("email:{}", email.to_lowercase()));
+    }
+    person
+        .linkedin_url
+        .as_ref()
+        .map(|u| format!("linkedin:{}", u.trim_end_matches('/').to_lowercase()))
+}
+
+/// Where an outbox entry stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Look the person up first (no fresh lookup, or a retry after an unknown outcome).
+    Lookup,
+    /// Create the person.
+    Save,
+    /// The person exists (saved, or found); log the activity.
+    Activity,
+}
+
+/// One prospect's save, persisted before its first request and removed when the CRM has
+/// answered for it. Holds no token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// `<save_id>:<index>`.
+    pub id: String,
+    /// The save (click) it belongs to.
+    pub save_id: String,
+    /// Position in the save message.
+    pub index: usize,
+    /// Which page it came from.
+    pub source: PageSource,
+    /// The person, cleaned.
+    pub prospect: Prospect,
+    /// The person's dedupe key ([`lookup_key`]): the worker refreshes its lookup cache under
+    /// it once the record id is known.
+    #[serde(default)]
+    pub lookup_key: Option<String>,
+    /// What to send: record kind, owner, existing id, activity, "on behalf of" stamp.
+    pub spec: SaveSpec,
+    /// The connection that pushes the person.
+    pub role: Role,
+    /// The connection that logs the activity, when it differs from `role`.
+    pub activity_role: Option<Role>,
+    /// The activity's owner, when its decision differs from the person's.
+    pub activity_owner: Option<String>,
+    /// Where it stands.
+    pub phase: Phase,
+    /// The decision, as shown to the rep.
+    pub created_by: Party,
+    /// The owner, as shown to the rep.
+    pub owner: Party,
+    /// The decision's reasons.
+    pub reasons: Vec<String>,
+    /// The decision's warnings, plus the pipeline's.
+    pub warnings: Vec<String>,
+    /// Failed attempts so far.
+    pub attempts: u32,
+    /// A request was handed out and no answer came back yet: after a crash its outcome is
+    /// unknown, so the next attempt looks the person up before creating.
+    pub in_flight: bool,
+    /// The token was refreshed once for the current attempt.
+    pub refreshed: bool,
+    /// Not before this time (ms since epoch, the caller's clock).
+    pub next_at_ms: u64,
+    /// Why it is waiting, for the popup.
+    pub waiting: Option<ErrorInfo>,
+    /// The person's record id once known.
+    pub record_id: Option<String>,
+    /// True once this save created the record.
+    pub created: bool,
+}
+
+/// The outcome of planning a save.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavePlan {
+    /// The save's id.
+    pub save_id: String,
+    /// Entries to persist in the outbox, then run.
+    pub entries: Vec<OutboxEntry>,
+    /// One result per prospect of the message, in message order: `queued` for entries,
+    /// final for the rest (refused, or already in the CRM with nothing to log).
+    pub results: Vec<SaveResult>,
+}
+
+/// Plans a save: one attribution decision per prospect, and what to send.
+pub fn plan_save(
+    team: &LocalTeam,
+    save: &SaveRequest,
+    save_id: &str,
+    known: &KnownRecords,
+) -> SavePlan {
+    let record = match team.settings.record_kind {
+        crm::RecordKind::Contact => "contact",
+        crm::RecordKind::Lead => "lead",
+    };
+    let object = team.settings.record_kind.sobject().to_owned();
+    let person = decide(team, save.source.as_str(), record, save.push);
+    let activity = save
+        .activity
+        .as_ref()
+        .filter(|_| team.settings.log_emails)
+        .map(|a| {
+            let log = ActivityLog {
+                kind: ActivityKind::Email,
+                subject: a.subject.clone(),
+                body: a.body.clone().unwrap_or_default(),
+                date: a.date.clone(),
+            };
+            (
+                log,
+                decide(team, save.source.as_str(), "activity", save.push),
+            )
+        });
+
+    let total = save.prospects.len() + save.rejected.len();
+    let mut results: Vec<Option<SaveResult>> = vec![None; total];
+    for r in &save.rejected {
+        let failed = SaveResult {
+            status: SaveStatus::Failed,
+            object: object.clone(),
+            record_id: None,
+            record_url: None,
+            name: r.name.clone().unwrap_or_else(|| "(no name)".into()),
+            owner: Party::default(),
+            created_by: Party::default(),
+            reasons: vec![],
+            warnings: vec![],
+            error: Some(ErrorInfo {
+                code: "invalid_prospect".into(),
+                message: r.reason.clone(),
+                hint: "Open the person's profile and save from there, or add them by hand.".into(),
+            }),
+        };
+        if let Some(slot) = results.get_mut(r.index) {
+            *slot = Some(failed);
+        }
+    }
+
+    let mut entries = Vec::new();
+    let mut free = (0..total).filter(|i| !save.rejected.iter().any(|r| r.index == *i));
+    for prospect in &save.prospects {
+        let index = free.next().unwrap_or(results.len());
+        let base = SaveResult {
+            status: SaveStatus::Queued,
+            object: object.clone(),
+            record_id: None,
+            record_url: None,
+            name: prospect.name.clone(),
+            owner: Party::default(),
+            created_by: Party::default(),
+            reasons: vec![],
+            warnings: vec![],
+            error: None,
+        };
+        let outcome = match &person {
+            Err(e) => Err(e.clone()),
+            Ok(d) => entry_for(
+                team,
+                save,
+                save_id,
+                index,
+                prospect,
+                d,
+                activity.as_ref(),
+                known,
+            ),
+        };
+        let result = match outcome {
+            Err(error) => SaveResult {
+                status: SaveStatus::Failed,
+                error: Some(error),
+                ..base
+            },
+            Ok(entry) => {
+                let mut result = SaveResult {
+                    owner: entry.owner.clone(),
+                    created_by: entry.created_by.clone(),
+                    reasons: entry.reasons.clone(),
+                    warnings: entry.warnings.clone(),
+                    ..base
+                };
+                let nothing_to_send =
+                    entry.spec.existing_id.is_some() && entry.spec.activity.is_none();
+                if nothing_to_send {
+                    result.status = SaveStatus::Linked;
+                    result.record_id = entry.spec.existing_id.clone();
+                    result.record_url = crate::step::record_url(team, &entry);
+                } else {
+                    entries.push(entry);
+                }
+                result
+            }
+        };
+        if let Some(slot) = results.get_mut(index) {
+            *slot = Some(result);
+        } else {
+            results.push(Some(result));
+        }
+    }
+    SavePlan {
+        save_id: save_id.to_owned(),
+        entries,
+        results: results.into_iter().flatten().collect(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn entry_for(
+    team: &LocalTeam,
+    save: &SaveRequest,
+    save_id: &str,
+    index: usize,
+    prospect: &Prospect,
+    d: &Decision,
+    activity: Option<&(ActivityLog, Result<Decision, ErrorInfo>)>,
+    known: &KnownRecords,
+) -> Result<OutboxEntry, ErrorInfo> {
+    let role = team
+        .role_for(&d.credential.kind, &d.credential.user)
+        .ok_or_else(|| ErrorInfo {
+            code: "no_credentials".into(),
+            message: "the connection chosen for this save is not connected in this browser".into(),
+            hint: "Connect your CRM account in Options, or ask your admin to connect team sync."
+                .into(),
+        })?;
+    let mut warnings = d.warnings.clone();
+    let (activity_log, activity_role, activity_owner) = match activity {
+        None => (None, None, None),
+        Some((log, Ok(ad))) => match team.role_for(&ad.credential.kind, &ad.credential.user) {
+            Some(ar) => (
+                Some(log.clone()),
+                (ar != role).then_some(ar),
+                (ad.owner != d.owner).then(|| ad.owner.clone()),
+            ),
+            None => {
+                warnings.push("activity_not_logged".into());
+                (None, None, None)
+            }
+        },
+        Some((_, Err(_))) => {
+            warnings.push("activity_not_logged".into());
+            (None, None, None)
+        }
+    };
+    let existing = lookup_key(&prospect.person).and_then(|k| known.get(&k).cloned());
+    let existing_id = existing.clone().flatten().map(|r| r.id);
+    let phase = match (&existing, lookup_key(&prospect.person)) {
+        (Some(Some(_)), _) => Phase::Activity,
+        (None, Some(_)) => Phase::Lookup,
+        _ => Phase::Save,
+    };
+    let pushed_for_someone_else = role != Role::Personal || d.on_behalf_of.is_some();
+    let description = pushed_for_someone_else.then(|| {
+        let rep = team.me_email().unwrap_or_else(|| "the rep".into());
+        let page = match save.source {
+            PageSource::LinkedinExtension => "LinkedIn",
+            PageSource::GmailExtension => "Gmail",
+        };
+        format!("Saved from {page} with Leadline on behalf of {rep}.")
+    });
+    let name_of = |id: &str| Party {
+        id: Some(id.to_owned()),
+        name: team.user_name(id),
+    };
+    Ok(OutboxEntry {
+        id: format!("{save_id}:{index}"),
+        save_id: save_id.to_owned(),
+        index,
+        source: save.source,
+        prospect: prospect.clone(),
+        lookup_key: lookup_key(&prospect.person),
+        spec: SaveSpec {
+            record: team.settings.record_kind,
+            prospect: prospect.person.clone(),
+            owner_id: Some(d.owner.clone()),
+            existing_id: existing_id.clone(),
+            activity: activity_log,
+            description,
+        },
+        role,
+        activity_role,
+        activity_owner,
+        phase,
+        created_by: name_of(&d.created_by),
+        owner: name_of(&d.owner),
+        reasons: d.reasons.clone(),
+        warnings,
+        attempts: 0,
+        in_flight: false,
+        refreshed: false,
+        next_at_ms: 0,
+        waiting: None,
+        record_id: existing_id.clone(),
+        created: false,
+    })
+}

@@ -1,0 +1,358 @@
+//! Running one outbox entry: `next_request` hands out the exact HTTP request for its current
+//! phase, `on_response` reads the answer and says what to do next ([`Step`]).
+//!
+//! Idempotency: `next_request` marks the entry `in_flight` (the worker persists that before
+//! `fetch`). If the worker dies before the answer is read, the outcome is unknown; so is a
+//! network error. Either way the next attempt starts with a dedupe lookup, and a person that
+//! reached the CRM is linked, not created again.
+
+use crm::salesforce::SfSession;
+use crm::{CrmError, HttpRequest, HttpResponse, Retry};
+use serde::{Deserialize, Serialize};
+
+use crate::backoff::{backoff_ms, with_retry_after, MAX_ATTEMPTS};
+use crate::message::Role;
+use crate::plan::{lookup_key, OutboxEntry, Phase};
+use crate::records::{ErrorInfo, SaveResult, SaveStatus};
+use crate::team::{CrmKind, LocalTeam};
+use crate::wire::{self, Answer};
+
+/// A connection's stored tokens, exactly as the worker keeps them under
+/// [`Role::token_key`] (never shown to the UI, never logged).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tokens {
+    /// Bearer token.
+    pub access_token: String,
+    /// Refresh token, when granted.
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+    /// The org's API host.
+    #[serde(default)]
+    pub instance_url: String,
+    /// Salesforce identity URL.
+    #[serde(default)]
+    pub id: String,
+}
+
+/// What the worker does after a response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Step {
+    /// Finished: remove the entry from the outbox and record the result.
+    Done {
+        /// Created or linked (or failed for good, with `error`).
+        result: SaveResult,
+    },
+    /// Moved to the next phase: call `next_request` again now.
+    Continue,
+    /// The person already exists (lookup or duplicate rule): linked; call `next_request`
+    /// again to log the activity.
+    Link {
+        /// The existing record.
+        existing_id: String,
+    },
+    /// Transient failure: try again after `after_ms` (chrome.alarms).
+    Retry {
+        /// Delay in milliseconds.
+        after_ms: u64,
+        /// Why, for the popup.
+        reason: ErrorInfo,
+    },
+    /// The access token expired: refresh this role's token, then call `next_request` again.
+    RefreshToken {
+        /// Whose token.
+        role: Role,
+    },
+    /// The token cannot be refreshed: mark the connection "reconnect needed"; the entry
+    /// stays in the outbox until the rep reconnects.
+    ReconnectNeeded {
+        /// Which connection.
+        role: Role,
+        /// What to tell the rep (once).
+        reason: ErrorInfo,
+    },
+    /// Refused for good: remove the entry, record the result and log the error.
+    Failed {
+        /// The result, with its error.
+        result: SaveResult,
+    },
+}
+
+/// The connection the entry's current phase uses.
+pub fn current_role(entry: &OutboxEntry) -> Role {
+    match entry.phase {
+        Phase::Activity => entry.activity_role.unwrap_or(entry.role),
+        _ => entry.role,
+    }
+}
+
+/// A link to the record in the CRM.
+pub fn record_url(team: &LocalTeam, entry: &OutboxEntry) -> Option<String> {
+    let id = entry
+        .record_id
+        .as_ref()
+        .or(entry.spec.existing_id.as_ref())?;
+    let conn = team.connection(entry.role)?;
+    match team.config.crm {
+        CrmKind::Salesforce if !conn.instance_url.is_empty() => Some(format!(
+            "{}/lightning/r/{}/{id}/view",
+            conn.instance_url.trim_end_matches('/'),
+            entry.spec.record.sobject()
+        )),
+        _ => None,
+    }
+}
+
+/// A REST session for these tokens with the team's API version.
+pub fn session(team: &LocalTeam, tokens: &Tokens) -> SfSession {
+    let mut s = SfSession::new(tokens.instance_url.clone(), tokens.access_token.clone());
+    s.api_version = team.config.api_version.clone();
+    s
+}
+
+fn internal(message: String) -> ErrorInfo {
+    ErrorInfo {
+        code: "invalid_request".into(),
+        message,
+        hint:
+            "Check the prospect's details; if they look right, export the error log for your admin."
+                .into(),
+    }
+}
+
+/// The request for the entry's current phase; the returned entry is marked in flight and
+/// must be persisted before the request is sent.
+pub fn next_request(
+    team: &LocalTeam,
+    entry: &OutboxEntry,
+    tokens: &Tokens,
+) -> Result<(OutboxEntry, HttpRequest), ErrorInfo> {
+    let mut entry = entry.clone();
+    let unknown_outcome = entry.in_flight && entry.phase == Phase::Save;
+    if unknown_outcome && lookup_key(&entry.prospect.person).is_some() {
+        entry.phase = Phase::Lookup;
+    }
+    let mut request = wire::build(team, &entry, tokens).map_err(|e| internal(e.to_string()))?;
+    if request.is_none() && entry.phase == Phase::Lookup {
+        // Nothing this CRM can look the person up by: create (a duplicate rule still links).
+        entry.phase = Phase::Save;
+        request = wire::build(team, &entry, tokens).map_err(|e| internal(e.to_string()))?;
+    }
+    let request = request.ok_or_else(|| internal("nothing to send for this entry".into()))?;
+    entry.in_flight = true;
+    Ok((entry, request))
+}
+
+/// Reads the answer to the entry's last request. A transport failure is passed as status 0
+/// with the executor's message as body. `now_ms` and `random` drive the back-off.
+pub fn on_response(
+    team: &LocalTeam,
+    entry: &OutboxEntry,
+    resp: &HttpResponse,
+    now_ms: u64,
+    random: u32,
+) -> (OutboxEntry, Step) {
+    let mut e = entry.clone();
+    e.in_flight = false;
+    if resp.status == 0 {
+        let err = CrmError::Transport {
+            message: resp.body.chars().take(300).collect(),
+        };
+        // A create may or may not have reached the CRM: the next attempt looks it up first.
+        e.in_flight = e.phase == Phase::Save;
+        return on_error(team, e, &err, resp, now_ms, random);
+    }
+    match wire::read(team, &e, resp) {
+        Answer::Lookup(Some(id)) => link(team, e, id),
+        Answer::Lookup(None) => {
+            e.phase = Phase::Save;
+            (e, Step::Continue)
+        }
+        Answer::Saved {
+            record_id,
+            created,
+            activity_logged,
+        } => {
+            e.record_id = Some(record_id);
+            e.created = e.created || created;
+            if e.spec.activity.is_some() && !activity_logged {
+                e.phase = Phase::Activity;
+                return (e, Step::Continue);
+            }
+            done(team, e)
+        }
+        Answer::Duplicate(id) => {
+            e.warnings.push("linked_by_duplicate_rule".into());
+            link(team, e, id)
+        }
+        Answer::ActivityLogged => done(team, e),
+        Answer::Error(err) => on_error(team, e, &err, resp, now_ms, random),
+    }
+}
+
+/// The person exists: finish, or log the activity against the existing record.
+fn link(team: &LocalTeam, mut e: OutboxEntry, existing_id: String) -> (OutboxEntry, Step) {
+    e.record_id = Some(existing_id.clone());
+    e.spec.existing_id = Some(existing_id.clone());
+    if e.spec.activity.is_none() {
+        return done(team, e);
+    }
+    e.phase = Phase::Activity;
+    (e, Step::Link { existing_id })
+}
+
+fn result_of(
+    team: &LocalTeam,
+    e: &OutboxEntry,
+    status: SaveStatus,
+    error: Option<ErrorInfo>,
+) -> SaveResult {
+    SaveResult {
+        status,
+        object: e.spec.record.sobject().to_owned(),
+        record_id: e.record_id.clone(),
+        record_url: record_url(team, e),
+        name: e.prospect.name.clone(),
+        owner: e.owner.clone(),
+        created_by: e.created_by.clone(),
+        reasons: e.reasons.clone(),
+        warnings: e.warnings.clone(),
+        error,
+    }
+}
+
+fn done(team: &LocalTeam, e: OutboxEntry) -> (OutboxEntry, Step) {
+    let status = if e.created {
+        SaveStatus::Created
+    } else {
+        SaveStatus::Linked
+    };
+    let result = result_of(team, &e, status, None);
+    (e, Step::Done { result })
+}
+
+fn connection_label(team: &LocalTeam, role: Role) -> String {
+    let who = team
+        .connection(role)
+        .map(|c| c.email.clone())
+        .unwrap_or_default();
+    match role {
+        Role::TeamSync => format!("the team sync connection ({who})"),
+        Role::Personal => format!("your connection ({who})"),
+    }
+}
+
+fn on_error(
+    team: &LocalTeam,
+    mut e: OutboxEntry,
+    err: &CrmError,
+    resp: &HttpResponse,
+    now_ms: u64,
+    random: u32,
+) -> (OutboxEntry, Step) {
+    let role = current_role(&e);
+    let (code, message) = match err {
+        CrmError::Api(api) => (api.code.clone(), api.message.clone()),
+        CrmError::Transport { .. } => ("network_error".to_owned(), err.to_string()),
+        CrmError::Parse { .. } => ("unexpected_answer".to_owned(), err.to_string()),
+        CrmError::Invalid(_) => ("invalid_request".to_owned(), err.to_string()),
+    };
+    let hint = err
+        .hint()
+        .map(str::to_owned)
+        .unwrap_or_else(|| "Export the error log and send it to your admin.".into());
+    let mut info = ErrorInfo {
+        code: code.clone(),
+        message,
+        hint,
+    };
+    match err.retry() {
+        Retry::RefreshToken if !e.refreshed => {
+            e.refreshed = true;
+            (e, Step::RefreshToken { role })
+        }
+        Retry::RefreshToken => {
+            info.hint = format!(
+                "Reconnect {} in Options; the save is kept and will finish then.",
+                connection_label(team, role)
+            );
+            e.waiting = Some(info.clone());
+            (e, Step::ReconnectNeeded { role, reason: info })
+        }
+        Retry::Backoff if e.attempts + 1 < MAX_ATTEMPTS => {
+            let after_ms =
+                with_retry_after(backoff_ms(e.attempts, random), resp.header("Retry-After"));
+            e.attempts += 1;
+            e.refreshed = false;
+            e.next_at_ms = now_ms.saturating_add(after_ms);
+            e.waiting = Some(info.clone());
+            (
+                e,
+                Step::Retry {
+                    after_ms,
+                    reason: info,
+                },
+            )
+        }
+        _ if is_owner_refusal(&code)
+            && e.spec.owner_id.as_deref() != e.created_by.id.as_deref() =>
+        {
+            let refused = e.spec.owner_id.clone().unwrap_or_default();
+            e.spec.owner_id = e.created_by.id.clone();
+            e.owner = e.created_by.clone();
+            e.warnings.push("owner_fallback".into());
+            e.reasons.push(format!(
+                "The CRM refused owner {refused} ({code}), so the record is owned by the user who pushed it."
+            ));
+            (e, Step::Continue)
+        }
+        _ => {
+            if code == "INSUFFICIENT_ACCESS" || code.starts_with("INSUFFICIENT_ACCESS") {
+                info.hint = format!(
+                    "{} may not create {} records: ask your admin for access, or for another team sync user.",
+                    capitalise(&connection_label(team, role)),
+                    e.spec.record.sobject()
+                );
+            }
+            let result = result_of(team, &e, SaveStatus::Failed, Some(info));
+            (e, Step::Failed { result })
+        }
+    }
+}
+
+fn is_owner_refusal(code: &str) -> bool {
+    matches!(
+        code,
+        "INVALID_CROSS_REFERENCE_KEY" | "INACTIVE_OWNER_OR_USER"
+    )
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Called when refreshing `role`'s token failed for good (`invalid_grant`): the entry waits.
+pub fn on_refresh_failed(
+    team: &LocalTeam,
+    entry: &OutboxEntry,
+    role: Role,
+    code: &str,
+    message: &str,
+) -> (OutboxEntry, Step) {
+    let mut e = entry.clone();
+    e.in_flight = entry.in_flight;
+    let reason = ErrorInfo {
+        code: code.to_owned(),
+        message: message.to_owned(),
+        hint: format!(
+            "Reconnect {} in Options; the save is kept and will finish then.",
+            connection_label(team, role)
+        ),
+    };
+    e.waiting = Some(reason.clone());
+    (e, Step::ReconnectNeeded { role, reason })
+}

@@ -1,0 +1,293 @@
+//! The local team state: how this browser's extension maps onto the attribution spec's team.
+//!
+//! One browser holds at most two connections:
+//! - **personal**: the rep's own OAuth connection ("Connect my account");
+//! - **team sync**: the connection the admin made with "Connect team sync" (typically the
+//!   integration user, e.g. `integration@acme.example`), or HubSpot's private-app token.
+//!
+//! The spec's team is built from them like this (see [`LocalTeam::attribution_team`]):
+//! - app user [`ME`] is the rep: login email = the configured `me_email`, else the personal
+//!   connection's CRM email; `personal` = the personal connection; `owner_mapping` = the
+//!   explicit owner mapping, else the CRM user picked in the email-mismatch prompt (rule 8).
+//! - app user [`TEAM_SYNC_USER`] holds the team sync connection as *its* personal connection
+//!   (spec: team sync is always some connected app user's personal connection), and
+//!   `team_sync` names it. If both connections are the same CRM user (the rep connected
+//!   themself as team sync), there is a single app user [`ME`] and `team_sync = "me"`, so
+//!   rule 7 (one CRM account per app user) holds.
+//! - `crm_users` is the CRM user directory fetched at connect time (owner mapping list).
+//!
+//! So attribution sees exactly the team the spec describes, and the credential it picks
+//! names an app user, which maps back to a [`Role`] and so to a stored token.
+//!
+//! **HubSpot.** HubSpot's OAuth token exchange requires the app's client secret, which an
+//! extension cannot keep (anyone can unpack it). Team sync therefore uses the admin's
+//! private-app token, entered once in Options and stored only in the worker like an OAuth
+//! token; it acts for the HubSpot owner the admin names (normally the integration user), so
+//! its connection's CRM user is that owner. Reps own records through their owner mapping.
+//! A personal HubSpot connection would need a token broker that holds the secret server-side;
+//! until one exists, `connect` for HubSpot answers `unsupported` and rule 3 falls back to team
+//! sync, exactly as for a rep without a personal connection.
+
+use crm::{CrmUser, Permission};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+pub use crate::config::{CrmKind, LoginHostChoice, Settings, TeamConfig, TeamConfigPatch};
+use crate::message::{Push, Role};
+
+/// The app user id of the rep using this browser.
+pub const ME: &str = "me";
+/// The app user id of the team sync connection's holder (when it is not the rep).
+pub const TEAM_SYNC_USER: &str = "team_sync_user";
+
+/// The rep's login email while it is unknown (no `me_email`, no personal connection): a
+/// reserved `.invalid` address, so it never matches a CRM user (rule 5) and the attribution
+/// core still gets the non-empty email it requires.
+pub const UNKNOWN_EMAIL: &str = "me@leadline.invalid";
+
+/// Whether a connection's tokens still work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Health {
+    /// Working (or not yet known to be broken).
+    #[default]
+    Ok,
+    /// The refresh token was refused (`invalid_grant`): the holder must reconnect.
+    ReconnectNeeded,
+}
+
+/// A connection as the UI may see it: who, what level, how healthy. Tokens live elsewhere
+/// (under [`Role::token_key`] in the worker's storage).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Connection {
+    /// Team sync or personal.
+    pub role: Role,
+    /// The CRM user behind the token.
+    pub crm_user_id: String,
+    /// Their display name.
+    pub name: String,
+    /// Their CRM email.
+    pub email: String,
+    /// Their permission level.
+    pub permission: Permission,
+    /// Token health.
+    #[serde(default)]
+    pub health: Health,
+    /// Last successful call (ISO 8601).
+    #[serde(default)]
+    pub last_success: Option<String>,
+    /// The org's API host (`instance_url`).
+    #[serde(default)]
+    pub instance_url: String,
+}
+
+impl Role {
+    /// The storage key of this role's tokens (read by the worker only, never by the UI).
+    pub fn token_key(self) -> &'static str {
+        match self {
+            Role::TeamSync => "secret:token:team_sync",
+            Role::Personal => "secret:token:personal",
+        }
+    }
+}
+
+/// Everything this browser knows about its team, persisted by the worker as JSON.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LocalTeam {
+    /// Options-page configuration.
+    pub config: TeamConfig,
+    /// Push settings.
+    pub settings: Settings,
+    /// At most one per role.
+    pub connections: Vec<Connection>,
+    /// "Records I own go to this CRM user".
+    pub owner_mapping: Option<String>,
+    /// The answer to the email-mismatch prompt.
+    pub picked_crm_user: Option<String>,
+    /// The CRM user directory.
+    pub crm_users: Vec<CrmUser>,
+}
+
+impl LocalTeam {
+    /// The connection held in a role.
+    pub fn connection(&self, role: Role) -> Option<&Connection> {
+        self.connections.iter().find(|c| c.role == role)
+    }
+
+    /// Stores (or replaces) the connection of its role.
+    pub fn set_connection(&mut self, conn: Connection) {
+        self.connections.retain(|c| c.role != conn.role);
+        self.connections.push(conn);
+    }
+
+    /// Forgets a role's connection.
+    pub fn remove_connection(&mut self, role: Role) {
+        self.connections.retain(|c| c.role != role);
+    }
+
+    /// The rep's login email: configured, else learned from the personal connection.
+    pub fn me_email(&self) -> Option<String> {
+        self.config.me_email.clone().or_else(|| {
+            self.connection(Role::Personal)
+                .map(|c| c.email.to_lowercase())
+        })
+    }
+
+    /// True when team sync and the personal connection are the same CRM user.
+    fn team_sync_is_me(&self) -> bool {
+        matches!(
+            (self.connection(Role::TeamSync), self.connection(Role::Personal)),
+            (Some(t), Some(p)) if t.crm_user_id == p.crm_user_id
+        )
+    }
+
+    /// The spec's `team` object (see the module docs).
+    pub fn attribution_team(&self) -> Value {
+        let personal = |c: &Connection| json!({"crm_user_id": c.crm_user_id, "email": c.email, "permission": c.permission});
+        let mut users = vec![json!({
+            "id": ME,
+            "email": self.me_email().unwrap_or_else(|| UNKNOWN_EMAIL.to_owned()),
+            "personal": self.connection(Role::Personal).map(personal),
+            "owner_mapping": self.owner_mapping.clone().or_else(|| self.picked_crm_user.clone()),
+        })];
+        let team_sync = match self.connection(Role::TeamSync) {
+            None => Value::Null,
+            Some(_) if self.team_sync_is_me() => json!(ME),
+            Some(t) => {
+                users.push(json!({
+                    "id": TEAM_SYNC_USER,
+                    "email": t.email,
+                    "personal": personal(t),
+                    "owner_mapping": null,
+                }));
+                json!(TEAM_SYNC_USER)
+            }
+        };
+        let crm_users: Vec<Value> = self
+            .crm_users
+            .iter()
+            .map(|u| json!({"id": u.id, "email": u.email, "active": u.active}))
+            .collect();
+        json!({"users": users, "team_sync": team_sync, "crm_users": crm_users})
+    }
+
+    /// A full `decide` input for the rep.
+    pub fn decision_input(&self, source: &str, record: &str, push: Push) -> Value {
+        json!({
+            "crm": self.config.crm.as_str(),
+            "source": source,
+            "record": record,
+            "push": push.as_str(),
+            "actor": ME,
+            "team": self.attribution_team(),
+        })
+    }
+
+    /// Which stored connection a decision's credential means.
+    pub fn role_for(&self, credential_kind: &str, app_user: &str) -> Option<Role> {
+        let role = match (credential_kind, app_user) {
+            ("team_sync", _) if self.connection(Role::TeamSync).is_some() => Role::TeamSync,
+            (_, TEAM_SYNC_USER) => Role::TeamSync,
+            (_, ME) => Role::Personal,
+            _ => return None,
+        };
+        self.connection(role).map(|c| c.role)
+    }
+
+    /// A CRM user's display name from the directory or the connections.
+    pub fn user_name(&self, crm_user_id: &str) -> Option<String> {
+        self.crm_users
+            .iter()
+            .find(|u| u.id == crm_user_id)
+            .map(|u| u.name.clone())
+            .or_else(|| {
+                self.connections
+                    .iter()
+                    .find(|c| c.crm_user_id == crm_user_id)
+                    .map(|c| c.name.clone())
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    pub(crate) fn conn(role: Role, id: &str, email: &str, permission: Permission) -> Connection {
+        Connection {
+            role,
+            crm_user_id: id.into(),
+            name: email.split('@').next().unwrap_or_default().into(),
+            email: email.into(),
+            permission,
+            health: Health::Ok,
+            last_success: None,
+            instance_url: "https://acme.my.salesforce.com".into(),
+        }
+    }
+
+    #[test]
+    fn integration_user_is_its_own_app_user() {
+        let mut t = LocalTeam::default();
+        t.config.me_email = Some("rep@acme.example".into());
+        t.set_connection(conn(
+            Role::TeamSync,
+            "005I",
+            "integration@acme.example",
+            Permission::Admin,
+        ));
+        t.set_connection(conn(
+            Role::Personal,
+            "005R",
+            "rep@acme.example",
+            Permission::Standard,
+        ));
+        let team = t.attribution_team();
+        assert_eq!(team["team_sync"], TEAM_SYNC_USER);
+        assert_eq!(team["users"][0]["id"], ME);
+        assert_eq!(team["users"][0]["personal"]["crm_user_id"], "005R");
+        assert_eq!(team["users"][1]["personal"]["crm_user_id"], "005I");
+        assert_eq!(team["users"][1]["personal"]["permission"], "admin");
+        assert_eq!(
+            t.role_for("team_sync", TEAM_SYNC_USER),
+            Some(Role::TeamSync)
+        );
+        assert_eq!(t.role_for("personal", ME), Some(Role::Personal));
+    }
+
+    #[test]
+    fn same_crm_user_in_both_roles_is_one_app_user() {
+        let mut t = LocalTeam::default();
+        t.set_connection(conn(
+            Role::TeamSync,
+            "005A",
+            "admin@acme.example",
+            Permission::Admin,
+        ));
+        t.set_connection(conn(
+            Role::Personal,
+            "005A",
+            "admin@acme.example",
+            Permission::Admin,
+        ));
+        let team = t.attribution_team();
+        assert_eq!(team["team_sync"], ME);
+        assert_eq!(team["users"].as_array().unwrap().len(), 1);
+        assert_eq!(team["users"][0]["email"], "admin@acme.example");
+    }
+
+    #[test]
+    fn no_connections_no_team_sync() {
+        let t = LocalTeam {
+            picked_crm_user: Some("005P".into()),
+            ..LocalTeam::default()
+        };
+        let team = t.attribution_team();
+        assert_eq!(team["team_sync"], Value::Null);
+        assert_eq!(team["users"][0]["personal"], Value::Null);
+        assert_eq!(team["users"][0]["owner_mapping"], "005P");
+        assert_eq!(t.role_for("personal", ME), None);
+    }
+}

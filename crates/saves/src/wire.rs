@@ -1,0 +1,197 @@
+//! The CRM-specific half of a step: which request each phase sends, and what its answer
+//! means, for Salesforce and HubSpot. [`crate::step`] drives the phases for both.
+//!
+//! Salesforce: Lookup = one SOQL query (email / LinkedIn URL); Save = one Composite call that
+//! creates the person and, when the same connection logs it, the Task; Activity = one Task
+//! create. HubSpot: Lookup = read by email; Save = create the contact (409 names the existing
+//! one); Activity = the engagement (HubSpot cannot create both in one call).
+
+use crm::hubspot::{contacts, engagements, HsSession};
+use crm::salesforce::lookup::{lookup_request, parse_lookup};
+use crm::salesforce::save::{
+    create_task_request, parse_create_response, parse_save_response, save_request,
+};
+use crm::{CrmError, HttpRequest, HttpResponse, SaveSpec};
+
+use crate::plan::{OutboxEntry, Phase};
+use crate::step::{session, Tokens};
+use crate::team::{CrmKind, LocalTeam};
+
+/// What an answer means, whatever the CRM.
+pub(crate) enum Answer {
+    /// A lookup: the existing record's id, if any.
+    Lookup(Option<String>),
+    /// The person was saved (and maybe the activity with it).
+    Saved {
+        /// The person's record id.
+        record_id: String,
+        /// False when the CRM linked an existing record.
+        created: bool,
+        /// True when the same call logged the activity.
+        activity_logged: bool,
+    },
+    /// A duplicate rule / 409 named the existing record.
+    Duplicate(String),
+    /// The activity was logged.
+    ActivityLogged,
+    /// Anything else.
+    Error(CrmError),
+}
+
+/// The spec sent in the Save phase: without the activity when another connection logs it
+/// (and always without it on HubSpot, which logs it in its own call).
+pub(crate) fn person_spec(team: &LocalTeam, entry: &OutboxEntry) -> SaveSpec {
+    let mut spec = entry.spec.clone();
+    if entry.activity_role.is_some() || team.config.crm == CrmKind::Hubspot {
+        spec.activity = None;
+    }
+    spec
+}
+
+fn hs_session(tokens: &Tokens) -> HsSession {
+    let mut s = HsSession::new(tokens.access_token.clone());
+    if !tokens.instance_url.is_empty() {
+        s.api_base = tokens.instance_url.clone();
+    }
+    s
+}
+
+/// The request of the entry's phase; `None` when the phase has nothing to send (no dedupe key
+/// for this CRM, or no activity).
+pub(crate) fn build(
+    team: &LocalTeam,
+    entry: &OutboxEntry,
+    tokens: &Tokens,
+) -> Result<Option<HttpRequest>, CrmError> {
+    let person = &entry.prospect.person;
+    let owner = entry
+        .activity_owner
+        .as_deref()
+        .or(entry.spec.owner_id.as_deref());
+    match team.config.crm {
+        CrmKind::Salesforce => {
+            let s = session(team, tokens);
+            match entry.phase {
+                Phase::Lookup => lookup_request(
+                    &s,
+                    entry.spec.record,
+                    person.email.as_deref(),
+                    person.linkedin_url.as_deref(),
+                ),
+                Phase::Save => save_request(&s, &person_spec(team, entry)),
+                Phase::Activity => match (&entry.record_id, &entry.spec.activity) {
+                    (Some(id), Some(activity)) => {
+                        create_task_request(&s, id, activity, owner).map(Some)
+                    }
+                    _ => Ok(None),
+                },
+            }
+        }
+        CrmKind::Hubspot => {
+            let s = hs_session(tokens);
+            match entry.phase {
+                Phase::Lookup => person
+                    .email
+                    .as_deref()
+                    .map(|e| contacts::contact_by_email_request(&s, e))
+                    .transpose(),
+                Phase::Save => {
+                    contacts::create_contact_request(&s, &person_spec(team, entry)).map(Some)
+                }
+                Phase::Activity => match (&entry.record_id, &entry.spec.activity) {
+                    (Some(id), Some(activity)) => engagements::engagement_request(
+                        &s,
+                        id,
+                        activity,
+                        owner,
+                        entry.spec.description.as_deref(),
+                    )
+                    .map(Some),
+                    _ => Ok(None),
+                },
+            }
+        }
+    }
+}
+
+/// Reads the answer to the entry's phase.
+pub(crate) fn read(team: &LocalTeam, entry: &OutboxEntry, resp: &HttpResponse) -> Answer {
+    let saved = |r: Result<(String, bool, bool), CrmError>| match r {
+        Ok((record_id, created, activity_logged)) => Answer::Saved {
+            record_id,
+            created,
+            activity_logged,
+        },
+        Err(e) => match e.duplicate_ids().first() {
+            Some(id) => Answer::Duplicate(id.clone()),
+            None => Answer::Error(e),
+        },
+    };
+    match (team.config.crm, entry.phase) {
+        (CrmKind::Salesforce, Phase::Lookup) => match parse_lookup(entry.spec.record, resp) {
+            Ok(found) => Answer::Lookup(found.map(|r| r.id)),
+            Err(e) => Answer::Error(e),
+        },
+        (CrmKind::Hubspot, Phase::Lookup) => match contacts::parse_contact_lookup(resp) {
+            Ok(found) => Answer::Lookup(found.map(|r| r.id)),
+            Err(e) => Answer::Error(e),
+        },
+        (CrmKind::Salesforce, Phase::Save) => {
+            let spec = person_spec(team, entry);
+            saved(
+                parse_save_response(&spec, resp)
+                    .map(|o| (o.record_id, o.created, spec.activity.is_some())),
+            )
+        }
+        (CrmKind::Hubspot, Phase::Save) => {
+            saved(contacts::parse_create_contact(resp).map(|id| (id, true, false)))
+        }
+        (CrmKind::Salesforce, Phase::Activity) => match parse_create_response(resp) {
+            Ok(_) => Answer::ActivityLogged,
+            Err(e) => Answer::Error(e),
+        },
+        (CrmKind::Hubspot, Phase::Activity) => match engagements::parse_engagement(resp) {
+            Ok(_) => Answer::ActivityLogged,
+            Err(e) => Answer::Error(e),
+        },
+    }
+}
+
+/// The page-load dedupe request for a person, with the connection's tokens (`None` when this
+/// CRM cannot look them up: HubSpot reads contacts by email only).
+pub(crate) fn lookup_for(
+    team: &LocalTeam,
+    tokens: &Tokens,
+    person: &crm::Prospect,
+) -> Option<HttpRequest> {
+    match team.config.crm {
+        CrmKind::Salesforce => lookup_request(
+            &session(team, tokens),
+            team.settings.record_kind,
+            person.email.as_deref(),
+            person.linkedin_url.as_deref(),
+        )
+        .ok()
+        .flatten(),
+        CrmKind::Hubspot => person
+            .email
+            .as_deref()
+            .and_then(|e| contacts::contact_by_email_request(&hs_session(tokens), e).ok()),
+    }
+}
+
+/// Reads a page-load dedupe answer.
+pub(crate) fn read_lookup(
+    team: &LocalTeam,
+    resp: &HttpResponse,
+) -> Result<Option<crm::ExistingRecord>, CrmError> {
+    match team.config.crm {
+        CrmKind::Salesforce => parse_lookup(team.settings.record_kind, resp),
+        CrmKind::Hubspot => contacts::parse_contact_lookup(resp),
+    }
+}
+
+/// The owners directory request (HubSpot), page `after`.
+pub(crate) fn owners_request(tokens: &Tokens, after: Option<&str>) -> HttpRequest {
+    crm::hubspot::owners::owners_request(&hs_session(tokens), false, after)
+}

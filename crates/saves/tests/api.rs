@@ -1,0 +1,141 @@
+//! The JSON face used by the worker: options/popup messages, the state view, the journal.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use saves::api;
+use serde_json::{json, Value};
+
+fn team() -> Value {
+    json!({
+        "config": {"crm": "salesforce", "client_id": "abc", "me_email": "rep@acme.example"},
+        "connections": [{"role": "team_sync", "crm_user_id": "005I", "name": "Ivan", "email": "integration@acme.example",
+            "permission": "admin", "instance_url": "https://acme.my.salesforce.com"}],
+        "crm_users": [
+            {"id": "005I", "name": "Ivan", "email": "integration@acme.example", "active": true},
+            {"id": "005R", "name": "Rita", "email": "rep@acme.example", "active": true},
+            {"id": "005G", "name": "Gus", "email": "gone@acme.example", "active": false}
+        ]
+    })
+}
+
+fn ui(team: &Value, msg: Value) -> Value {
+    api::ui_message(team, &msg)
+}
+
+#[test]
+fn owner_mapping_is_checked_against_the_directory() {
+    let t = team();
+    let ok = ui(
+        &t,
+        json!({"kind": "set_owner_mapping", "crm_user_id": "005R"}),
+    );
+    assert_eq!(ok["ok"], true);
+    assert_eq!(ok["team"]["owner_mapping"], "005R");
+    let inactive = ui(
+        &t,
+        json!({"kind": "set_owner_mapping", "crm_user_id": "005G"}),
+    );
+    assert_eq!(inactive["error"]["code"], "owner_inactive");
+    let unknown = ui(&t, json!({"kind": "pick_crm_user", "crm_user_id": "005X"}));
+    assert_eq!(unknown["error"]["code"], "unknown_crm_user");
+}
+
+#[test]
+fn io_kinds_are_left_to_the_worker() {
+    for kind in ["get_state", "clear_error_log", "export_error_log_csv"] {
+        let out = ui(&team(), json!({"kind": kind}));
+        assert_eq!(out["ok"], true, "{kind}");
+        assert_eq!(out["team"], Value::Null, "{kind}");
+        assert_eq!(out["reply"], Value::Null, "{kind}");
+    }
+    assert_eq!(
+        ui(&team(), json!({"kind": "connect", "role": "personal"}))["reply"],
+        Value::Null
+    );
+    assert_eq!(
+        ui(&team(), json!({"kind": "connect"}))["error"]["code"],
+        "invalid_message"
+    );
+}
+
+#[test]
+fn settings_export_import_round_trip_without_personal_data() {
+    let t = team();
+    let exported = ui(&t, json!({"kind": "export_settings"}));
+    let text = exported["reply"]["json"].as_str().unwrap().to_owned();
+    assert!(text.contains("\"client_id\": \"abc\""), "{text}");
+    assert!(
+        !text.contains("rep@acme.example"),
+        "no personal email in team settings: {text}"
+    );
+    let mut other = json!({});
+    other = ui(&other, json!({"kind": "import_settings", "json": text}))["team"].clone();
+    assert_eq!(other["config"]["client_id"], "abc");
+    let bad = ui(&t, json!({"kind": "import_settings", "json": "{not json"}));
+    assert_eq!(bad["error"]["code"], "invalid_settings");
+}
+
+#[test]
+fn simulate_answers_the_decision_for_any_source() {
+    let out = ui(
+        &team(),
+        json!({"kind": "simulate", "source": "manual", "record": "contact", "push": "single"}),
+    );
+    assert_eq!(out["reply"]["decision"]["ok"], true);
+    assert_eq!(out["reply"]["decision"]["credential"]["kind"], "team_sync");
+    let bad = ui(
+        &team(),
+        json!({"kind": "simulate", "source": "fax", "record": "contact"}),
+    );
+    assert_eq!(bad["reply"]["decision"]["error"]["code"], "invalid_input");
+}
+
+#[test]
+fn state_view_lists_needs_and_outbox_without_tokens() {
+    let view = api::state_view(
+        &team(),
+        &Value::Null,
+        &json!([]),
+        &json!({"redirect_url": "https://x.chromiumapp.org/oauth2"}),
+    );
+    assert_eq!(view["ok"], true);
+    assert_eq!(view["team_sync"], "team_sync_user");
+    assert_eq!(view["me"]["email"], "rep@acme.example");
+    let needs: Vec<&str> = view["needs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(needs, vec!["connect_personal"]);
+    assert_eq!(
+        view["config"]["redirect_url"],
+        "https://x.chromiumapp.org/oauth2"
+    );
+    assert!(view["connections"][0].get("instance_url").is_none());
+}
+
+#[test]
+fn journal_records_and_exports() {
+    let result = json!({"status": "failed", "object": "Contact", "record_id": null, "record_url": null,
+        "name": "@evil", "owner": {"id": null, "name": null}, "created_by": {"id": null, "name": null},
+        "reasons": [], "warnings": [], "error": {"code": "INSUFFICIENT_ACCESS", "message": "no", "hint": "ask"}});
+    let j = api::journal_record(
+        &Value::Null,
+        "s1",
+        "linkedin_extension",
+        &result,
+        "2026-11-23T09:00:00Z",
+    );
+    let j = api::journal_log_error(
+        &j["journal"],
+        &json!({"code": "invalid_grant", "message": "expired", "hint": "Reconnect"}),
+        "Ada",
+        "linkedin_extension",
+        "2026-11-23T09:01:00Z",
+    );
+    assert_eq!(j["journal"]["error_log"].as_array().unwrap().len(), 2);
+    let csv = api::error_log_csv(&j["journal"]);
+    let text = csv["csv"].as_str().unwrap();
+    assert!(text.contains("\"'@evil\""), "{text}");
+    assert!(text.starts_with("\"at\",\"source\",\"name\",\"code\",\"message\",\"hint\"\r\n"));
+}

@@ -1,0 +1,455 @@
+//! The save pipeline driven with plain values: one row per situation, checked against the
+//! spec (rules 1, 2, 4) and issue 5 (outbox, refresh, back-off, duplicates, idempotency).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crm::{HttpResponse, Permission};
+use saves::message::Role;
+use saves::team::{Connection, Health, LocalTeam};
+use saves::{
+    next_request, on_response, parse_content_message, plan_save, ContentToWorker, KnownRecords,
+    OutboxEntry, Phase, SaveStatus, Step, Tokens,
+};
+use serde_json::{json, Value};
+
+const INTEGRATION: &str = "005000000000001AAA";
+const REP: &str = "005000000000002AAA";
+const CONTACT_ID: &str = "003000000000001AAA";
+
+fn conn(role: Role, id: &str, email: &str, permission: Permission) -> Connection {
+    Connection {
+        role,
+        crm_user_id: id.into(),
+        name: email.into(),
+        email: email.into(),
+        permission,
+        health: Health::Ok,
+        last_success: None,
+        instance_url: "https://acme.my.salesforce.com".into(),
+    }
+}
+
+/// The issue's team: integration@ connected as team sync, rep@ connected personally.
+fn team(personal: bool) -> LocalTeam {
+    let mut t = LocalTeam::default();
+    t.config.me_email = Some("rep@acme.example".into());
+    t.set_connection(conn(
+        Role::TeamSync,
+        INTEGRATION,
+        "integration@acme.example",
+        Permission::Admin,
+    ));
+    if personal {
+        t.set_connection(conn(
+            Role::Personal,
+            REP,
+            "rep@acme.example",
+            Permission::Standard,
+        ));
+    } else {
+        t.owner_mapping = Some(REP.into());
+    }
+    t
+}
+
+fn tokens(role: Role) -> Tokens {
+    Tokens {
+        access_token: match role {
+            Role::TeamSync => "TEAM-TOKEN".into(),
+            Role::Personal => "REP-TOKEN".into(),
+        },
+        refresh_token: None,
+        instance_url: "https://acme.my.salesforce.com".into(),
+        id: String::new(),
+    }
+}
+
+fn save_msg(source: &str, activity: bool) -> saves::SaveRequest {
+    let activity = activity.then(|| json!({"kind":"email","subject":"Intro","body":"Hello Ada","date":"2026-11-20","message_id":"m1"}));
+    let msg = json!({"kind":"save","source":source,"push":"single","page_url":null,"activity":activity,
+        "prospects":[{"full_name":"Ada Lovelace","email":"ada@example.com","linkedin_url":"https://www.linkedin.com/in/ada"}]});
+    match parse_content_message(&msg).unwrap() {
+        ContentToWorker::Save(s) => s,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn known_absent() -> KnownRecords {
+    let mut k = KnownRecords::new();
+    k.insert("email:ada@example.com".into(), None);
+    k
+}
+
+fn one_entry(team: &LocalTeam, source: &str, activity: bool, known: &KnownRecords) -> OutboxEntry {
+    let plan = plan_save(team, &save_msg(source, activity), "s1", known);
+    assert_eq!(plan.entries.len(), 1, "{plan:?}");
+    plan.entries[0].clone()
+}
+
+fn resp(status: u16, body: Value) -> HttpResponse {
+    HttpResponse {
+        status,
+        headers: vec![],
+        body: body.to_string(),
+    }
+}
+
+fn composite_ok(with_task: bool) -> HttpResponse {
+    let mut subs = vec![
+        json!({"referenceId":"NewRecord","httpStatusCode":201,"body":{"id":CONTACT_ID,"success":true,"errors":[]}}),
+    ];
+    if with_task {
+        subs.push(json!({"referenceId":"NewActivity","httpStatusCode":201,"body":{"id":"00T000000000001AAA","success":true,"errors":[]}}));
+    }
+    resp(200, json!({"compositeResponse": subs}))
+}
+
+fn composite_error(status: u16, error: Value) -> HttpResponse {
+    resp(
+        200,
+        json!({"compositeResponse":[{"referenceId":"NewRecord","httpStatusCode":status,"body":[error]}]}),
+    )
+}
+
+fn auth_header(req: &crm::HttpRequest) -> String {
+    req.header("Authorization").unwrap_or_default().to_owned()
+}
+
+#[test]
+fn attribution_table() {
+    // (personal connected, source, activity) → (role, created_by, owner, stamped)
+    let rows = [
+        (
+            true,
+            "linkedin_extension",
+            false,
+            Role::TeamSync,
+            INTEGRATION,
+            REP,
+            true,
+        ),
+        (
+            false,
+            "linkedin_extension",
+            false,
+            Role::TeamSync,
+            INTEGRATION,
+            REP,
+            true,
+        ),
+        (
+            true,
+            "gmail_extension",
+            false,
+            Role::Personal,
+            REP,
+            REP,
+            false,
+        ),
+        (
+            true,
+            "gmail_extension",
+            true,
+            Role::Personal,
+            REP,
+            REP,
+            false,
+        ),
+        (
+            false,
+            "gmail_extension",
+            true,
+            Role::TeamSync,
+            INTEGRATION,
+            REP,
+            true,
+        ),
+    ];
+    for (personal, source, activity, role, created_by, owner, stamped) in rows {
+        let t = team(personal);
+        let e = one_entry(&t, source, activity, &known_absent());
+        let row = format!("{personal} {source} {activity}");
+        assert_eq!(e.role, role, "{row}");
+        assert_eq!(e.created_by.id.as_deref(), Some(created_by), "{row}");
+        assert_eq!(e.owner.id.as_deref(), Some(owner), "{row}");
+        assert_eq!(e.spec.owner_id.as_deref(), Some(owner), "{row}");
+        assert_eq!(e.spec.description.is_some(), stamped, "{row}");
+        assert_eq!(e.spec.activity.is_some(), activity, "{row}");
+        assert_eq!(
+            e.activity_role, None,
+            "activities follow the person: same connection ({row})"
+        );
+        assert!(!e.reasons.is_empty(), "{row}");
+        assert_eq!(
+            e.phase,
+            Phase::Save,
+            "a fresh lookup said absent: create at once ({row})"
+        );
+    }
+}
+
+#[test]
+fn linkedin_save_is_one_composite_call_with_the_team_token() {
+    let t = team(true);
+    let e = one_entry(&t, "linkedin_extension", false, &known_absent());
+    let (e, req) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    assert!(
+        e.in_flight,
+        "persisted as in flight before the request goes out"
+    );
+    assert_eq!(req.method, "POST");
+    assert!(req.url.ends_with("/composite"), "{}", req.url);
+    assert_eq!(auth_header(&req), "Bearer TEAM-TOKEN");
+    let body: Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+    let record = &body["compositeRequest"][0]["body"];
+    assert_eq!(record["OwnerId"], REP);
+    assert_eq!(record["LastName"], "Lovelace");
+    let (e, step) = on_response(&t, &e, &composite_ok(false), 0, 0);
+    let Step::Done { result } = step else {
+        panic!("{step:?}")
+    };
+    assert_eq!(result.status, SaveStatus::Created);
+    assert_eq!(result.record_id.as_deref(), Some(CONTACT_ID));
+    assert_eq!(result.created_by.id.as_deref(), Some(INTEGRATION));
+    assert_eq!(result.owner.id.as_deref(), Some(REP));
+    assert!(result.record_url.unwrap().contains(CONTACT_ID));
+    assert!(!e.in_flight);
+}
+
+#[test]
+fn gmail_log_email_is_a_task_under_the_rep() {
+    let t = team(true);
+    let e = one_entry(&t, "gmail_extension", true, &known_absent());
+    let (e, req) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    assert_eq!(auth_header(&req), "Bearer REP-TOKEN");
+    let body: Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+    let task = &body["compositeRequest"][1]["body"];
+    assert_eq!(task["TaskSubtype"], "Email");
+    assert_eq!(task["OwnerId"], REP);
+    let (_, step) = on_response(&t, &e, &composite_ok(true), 0, 0);
+    assert!(
+        matches!(step, Step::Done { ref result } if result.status == SaveStatus::Created),
+        "{step:?}"
+    );
+}
+
+#[test]
+fn already_known_without_activity_is_linked_with_no_call() {
+    let t = team(true);
+    let mut known = KnownRecords::new();
+    known.insert(
+        "email:ada@example.com".into(),
+        Some(crm::ExistingRecord {
+            id: CONTACT_ID.into(),
+            object: "Contact".into(),
+            owner_id: Some(REP.into()),
+            owner_name: None,
+        }),
+    );
+    let plan = plan_save(&t, &save_msg("linkedin_extension", false), "s1", &known);
+    assert!(plan.entries.is_empty());
+    assert_eq!(plan.results[0].status, SaveStatus::Linked);
+    assert_eq!(plan.results[0].record_id.as_deref(), Some(CONTACT_ID));
+}
+
+#[test]
+fn without_a_fresh_lookup_the_entry_looks_up_first() {
+    let t = team(true);
+    let e = one_entry(&t, "linkedin_extension", false, &KnownRecords::new());
+    assert_eq!(e.phase, Phase::Lookup);
+    let (e, req) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    assert_eq!(req.method, "GET");
+    assert!(req.url.contains("/query?q="));
+    let found = resp(
+        200,
+        json!({"totalSize":1,"done":true,"records":[{"Id":CONTACT_ID,"OwnerId":REP,"Owner":{"Name":"Rita"}}]}),
+    );
+    let (_, step) = on_response(&t, &e, &found, 0, 0);
+    assert!(
+        matches!(step, Step::Done { ref result } if result.status == SaveStatus::Linked),
+        "{step:?}"
+    );
+    let absent = resp(200, json!({"totalSize":0,"done":true,"records":[]}));
+    let (e2, step) = on_response(&t, &e, &absent, 0, 0);
+    assert_eq!(step, Step::Continue);
+    assert_eq!(e2.phase, Phase::Save);
+}
+
+#[test]
+fn duplicate_rule_links_instead_of_failing() {
+    let t = team(true);
+    let e = one_entry(&t, "gmail_extension", true, &known_absent());
+    let (e, _) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    let dup = composite_error(
+        400,
+        json!({"message":"Use one of these records?","errorCode":"DUPLICATES_DETECTED","fields":[],
+        "duplicateResut":{"allowSave":false,"matchResults":[{"matchRecords":[{"record":{"Id":CONTACT_ID}}]}]}}),
+    );
+    let (e, step) = on_response(&t, &e, &dup, 0, 0);
+    assert_eq!(
+        step,
+        Step::Link {
+            existing_id: CONTACT_ID.into()
+        }
+    );
+    // The activity is then logged against the existing record, nothing created.
+    let (e, req) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    assert!(req.url.ends_with("/sobjects/Task"), "{}", req.url);
+    let body: Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+    assert_eq!(body["WhoId"], CONTACT_ID);
+    assert_eq!(body["TaskSubtype"], "Email");
+    let task_only = resp(201, json!({"id":"00T1","success":true,"errors":[]}));
+    let (_, step) = on_response(&t, &e, &task_only, 0, 0);
+    let Step::Done { result } = step else {
+        panic!("{step:?}")
+    };
+    assert_eq!(result.status, SaveStatus::Linked);
+    assert!(result
+        .warnings
+        .contains(&"linked_by_duplicate_rule".to_string()));
+}
+
+#[test]
+fn expired_session_refreshes_once_then_asks_for_reconnect() {
+    let t = team(true);
+    let e = one_entry(&t, "linkedin_extension", false, &known_absent());
+    let expired = resp(
+        401,
+        json!([{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]),
+    );
+    let (e, _) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    let (e, step) = on_response(&t, &e, &expired, 0, 0);
+    assert_eq!(
+        step,
+        Step::RefreshToken {
+            role: Role::TeamSync
+        }
+    );
+    let (e, _) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    let (e, step) = on_response(&t, &e, &expired, 0, 0);
+    let Step::ReconnectNeeded { role, reason } = step else {
+        panic!("{step:?}")
+    };
+    assert_eq!(role, Role::TeamSync);
+    assert!(reason.hint.contains("integration@acme.example"));
+    assert!(
+        e.waiting.is_some(),
+        "the save stays in the outbox with a reason"
+    );
+}
+
+#[test]
+fn busy_crm_backs_off_and_a_network_failure_dedupes_before_recreating() {
+    let t = team(true);
+    let e = one_entry(&t, "linkedin_extension", false, &known_absent());
+    let (e, _) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    let busy = resp(
+        503,
+        json!([{"message":"Server busy","errorCode":"SERVER_UNAVAILABLE"}]),
+    );
+    let (e, step) = on_response(&t, &e, &busy, 10_000, 0);
+    let Step::Retry { after_ms, .. } = step else {
+        panic!("{step:?}")
+    };
+    assert!((1_000..=2_000).contains(&after_ms));
+    assert_eq!(e.attempts, 1);
+    assert_eq!(e.next_at_ms, 10_000 + after_ms);
+    assert_eq!(
+        e.phase,
+        Phase::Save,
+        "a 503 answer means nothing was created"
+    );
+
+    let (e, _) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    let offline = HttpResponse {
+        status: 0,
+        headers: vec![],
+        body: "Failed to fetch".into(),
+    };
+    let (e, step) = on_response(&t, &e, &offline, 20_000, 0);
+    assert!(matches!(step, Step::Retry { .. }), "{step:?}");
+    let (_, req) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    assert_eq!(
+        req.method, "GET",
+        "unknown outcome: look the person up before creating again"
+    );
+}
+
+#[test]
+fn a_crash_mid_request_resumes_with_a_lookup() {
+    let t = team(true);
+    let e = one_entry(&t, "linkedin_extension", false, &known_absent());
+    let (persisted, _) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    // The worker died here: the stored entry is in flight; the restarted worker resumes it.
+    let stored: OutboxEntry =
+        serde_json::from_value(serde_json::to_value(&persisted).unwrap()).unwrap();
+    let (e, req) = next_request(&t, &stored, &tokens(stored.role)).unwrap();
+    assert_eq!(e.phase, Phase::Lookup);
+    assert!(req.url.contains("/query?q="));
+    let found = resp(
+        200,
+        json!({"totalSize":1,"done":true,"records":[{"Id":CONTACT_ID,"OwnerId":REP}]}),
+    );
+    let (_, step) = on_response(&t, &e, &found, 0, 0);
+    assert!(
+        matches!(step, Step::Done { ref result } if result.status == SaveStatus::Linked),
+        "{step:?}"
+    );
+}
+
+#[test]
+fn refused_owner_falls_back_to_the_pushing_user_with_a_reason() {
+    let t = team(true);
+    let e = one_entry(&t, "linkedin_extension", false, &known_absent());
+    let (e, _) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    let inactive = composite_error(
+        400,
+        json!({"message":"operation performed with inactive user","errorCode":"INACTIVE_OWNER_OR_USER","fields":["OwnerId"]}),
+    );
+    let (e, step) = on_response(&t, &e, &inactive, 0, 0);
+    assert_eq!(step, Step::Continue);
+    assert_eq!(e.spec.owner_id.as_deref(), Some(INTEGRATION));
+    assert!(e.warnings.contains(&"owner_fallback".to_string()));
+    assert!(e.reasons.last().unwrap().contains("INACTIVE_OWNER_OR_USER"));
+    // A second refusal does not loop.
+    let (e, _) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    let (_, step) = on_response(&t, &e, &inactive, 0, 0);
+    assert!(matches!(step, Step::Failed { .. }), "{step:?}");
+}
+
+#[test]
+fn insufficient_access_names_the_connection_and_object() {
+    let t = team(true);
+    let e = one_entry(&t, "linkedin_extension", false, &known_absent());
+    let (e, _) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    let denied = composite_error(
+        400,
+        json!({"message":"insufficient access rights on object id","errorCode":"INSUFFICIENT_ACCESS_OR_READONLY","fields":[]}),
+    );
+    let (_, step) = on_response(&t, &e, &denied, 0, 0);
+    let Step::Failed { result } = step else {
+        panic!("{step:?}")
+    };
+    let err = result.error.unwrap();
+    assert_eq!(err.code, "INSUFFICIENT_ACCESS_OR_READONLY");
+    assert_eq!(err.message, "insufficient access rights on object id");
+    assert!(
+        err.hint.contains("team sync") && err.hint.contains("Contact"),
+        "{}",
+        err.hint
+    );
+}
+
+#[test]
+fn no_connection_fails_with_a_hint() {
+    let t = LocalTeam::default();
+    let plan = plan_save(
+        &t,
+        &save_msg("linkedin_extension", false),
+        "s1",
+        &known_absent(),
+    );
+    assert!(plan.entries.is_empty());
+    let err = plan.results[0].error.clone().unwrap();
+    assert_eq!(err.code, "no_credentials");
+    assert!(err.hint.contains("Options"));
+}

@@ -1,0 +1,52 @@
+// Checks who sent a message and routes it. Content-script kinds must come from this
+// extension's own content script in a LinkedIn or Gmail tab (and claim the matching source);
+// UI kinds must come from this extension's own options or popup page. Shapes are checked by
+// the Rust core before anything runs.
+import { CONTENT_TO_WORKER, UI_TO_WORKER } from '../shared/messages.js';
+
+const CONTENT_KINDS = new Set(Object.values(CONTENT_TO_WORKER));
+const UI_KINDS = new Set(Object.values(UI_TO_WORKER));
+const PAGE_SOURCES = { 'www.linkedin.com': 'linkedin_extension', 'mail.google.com': 'gmail_extension' };
+
+export const refuse = (code, message, hint = '') => ({ ok: false, error: { code, message, hint } });
+
+function httpsHost(url) {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' ? u.hostname : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Classifies a message: `{ok:true, channel:"content"|"ui"}` or a refusal. Never throws.
+ */
+export function checkSender(message, sender) {
+  if (!sender || sender.id !== chrome.runtime.id) {
+    return refuse('unknown_sender', 'Messages from other extensions or pages are not accepted.');
+  }
+  if (!message || typeof message !== 'object' || typeof message.kind !== 'string') {
+    return refuse('invalid_message', 'The message has no kind.');
+  }
+  const own = `chrome-extension://${chrome.runtime.id}/`;
+  if (CONTENT_KINDS.has(message.kind)) {
+    const url = (sender.tab && sender.tab.url) || sender.url || '';
+    const source = PAGE_SOURCES[httpsHost(sender.url || url)];
+    if (!sender.tab || !source) {
+      return refuse('unknown_sender', 'Saves are only accepted from LinkedIn and Gmail pages.');
+    }
+    if (message.source !== source) {
+      return refuse('invalid_message', `This page may only save with source ${source}.`);
+    }
+    return { ok: true, channel: 'content' };
+  }
+  if (UI_KINDS.has(message.kind)) {
+    const url = sender.url || '';
+    if (!url.startsWith(own + 'options/') && !url.startsWith(own + 'popup/')) {
+      return refuse('unknown_sender', 'Settings can only be changed from the Leadline options page or popup.');
+    }
+    return { ok: true, channel: 'ui' };
+  }
+  return refuse('invalid_message', `Unknown message kind ${JSON.stringify(message.kind).slice(0, 40)}.`);
+}

@@ -1,0 +1,229 @@
+// Options page: CRM and app settings, the two connections with their health, owner mapping and
+// the email-mismatch prompt, push settings, team settings import/export and the attribution
+// simulator. All data comes from and goes to the service worker as messages; this page never
+// sees a token (the HubSpot private-app token input is write-only).
+import { UI_TO_WORKER as K } from '../shared/messages.js';
+import { h, send, errorText, userLabel, when } from './dom.js';
+
+const $ = (id) => document.getElementById(id);
+const ROLES = ['team_sync', 'personal'];
+const PERMISSION_WORDS = { admin: 'Admin (reads and writes everything)', standard: 'Standard (own records)', read_only: 'Read only (cannot push)' };
+const CREDENTIAL_WORDS = { personal: 'your own connection', team_sync: 'team sync', highest_permission: 'the strongest connected account' };
+
+const NEED_WORDS = {
+  client_id: 'Paste your app’s consumer key (client id) in step 1.',
+  connect_team_sync: 'Connect team sync in step 2: an admin signs in once for the whole team.',
+  connect_personal: 'Connect your own account in step 2, so your Gmail saves show you as Created By.',
+  reconnect_team_sync: 'Team sync needs to be reconnected (step 2); saves wait until then.',
+  reconnect_personal: 'Your account needs to be reconnected (step 2); saves wait until then.',
+  crm_user_pick: 'Choose which CRM user your saves belong to (step 2).',
+};
+
+let state = null;
+
+function status(text) {
+  $('status').textContent = text || '';
+}
+
+function showError(error, action) {
+  $('error').hidden = false;
+  $('error').textContent = (action ? action + ' refused: ' : '') + errorText(error);
+}
+
+function clearError() {
+  $('error').hidden = true;
+  $('error').textContent = '';
+}
+
+/** Runs one action message; shows its refusal or `done`, then reloads the state. */
+async function act(message, action, done) {
+  const answer = await send(message);
+  if (!answer.ok) {
+    showError(answer.error, action);
+    status('');
+  } else {
+    clearError();
+    status(done || '');
+  }
+  await load();
+  return answer;
+}
+
+function renderConfig() {
+  const config = state.config || {};
+  $('crm-choice').value = config.crm === 'hubspot' ? 'hubspot' : 'salesforce';
+  $('login-host').value = ['production', 'sandbox', 'my_domain'].includes(config.login_host) ? config.login_host : 'production';
+  if (document.activeElement !== $('my-domain')) $('my-domain').value = config.my_domain || '';
+  if (document.activeElement !== $('client-id')) $('client-id').value = config.client_id || '';
+  if (document.activeElement !== $('me-email')) $('me-email').value = (state.me && state.me.email) || '';
+  $('redirect-url').textContent = config.redirect_url || chrome.identity.getRedirectURL('oauth2');
+  $('hubspot-token-state').textContent = config.hubspot_private_token_set
+    ? 'A token is saved (hidden; type a new one to replace it).'
+    : 'No token saved yet. Team sync for HubSpot uses it; it never leaves Leadline’s background service.';
+  toggleFields();
+}
+
+function toggleFields() {
+  const hubspot = $('crm-choice').value === 'hubspot';
+  $('salesforce-fields').hidden = hubspot;
+  $('hubspot-fields').hidden = !hubspot;
+  $('my-domain-row').hidden = hubspot || $('login-host').value !== 'my_domain';
+  $('client-id-label').textContent = hubspot ? 'Client id of your HubSpot app' : 'Consumer key (client id) of your External Client App';
+}
+
+function connectionLines(conn) {
+  if (!conn) return [h('p', { class: 'muted' }, 'Not connected.')];
+  const healthy = conn.health === 'ok';
+  return [
+    h('p', {}, h('b', {}, 'Connected as '), String(conn.name || conn.email || conn.crm_user_id || 'unknown'), conn.email ? ' <' + conn.email + '>' : ''),
+    h('p', {}, h('b', {}, 'Permission: '), PERMISSION_WORDS[conn.permission] || String(conn.permission || 'unknown')),
+    h('p', { class: healthy ? 'ok' : 'warn', 'data-testid': 'health' }, h('b', {}, 'Token: '),
+      healthy ? 'working' : 'reconnect needed: saves wait in the outbox until you reconnect'),
+    h('p', { class: 'muted' }, 'Last successful push: ' + when(conn.last_success)),
+  ];
+}
+
+function renderConnections() {
+  const connections = Array.isArray(state.connections) ? state.connections : [];
+  for (const role of ROLES) {
+    const conn = connections.find((c) => c.role === role) || null;
+    const box = document.querySelector('#card-' + role + ' .conn');
+    box.replaceChildren(...connectionLines(conn));
+    const connect = $('connect-' + role);
+    connect.textContent = conn ? 'Reconnect' : role === 'team_sync' ? 'Connect team sync' : 'Connect my account';
+    $('disconnect-' + role).hidden = !conn;
+  }
+}
+
+function userOptions(select, selected, emptyLabel) {
+  const users = Array.isArray(state.crm_users) ? state.crm_users : [];
+  const options = [h('option', { value: '' }, emptyLabel)];
+  for (const user of users) {
+    const label = String(user.name || user.email || user.id) + (user.email ? ' <' + user.email + '>' : '') + (user.active === false ? ' (inactive)' : '');
+    options.push(h('option', { value: user.id, disabled: user.active === false, selected: user.id === selected }, label));
+  }
+  if (users.length === 0) options.push(h('option', { value: '', disabled: true }, 'Connect to load the CRM users'));
+  select.replaceChildren(...options);
+  select.value = selected && users.some((u) => u.id === selected) ? selected : '';
+}
+
+function renderOwnership() {
+  userOptions($('owner-mapping'), state.owner_mapping || '', 'Not set: my connection’s CRM user');
+  const needsPick = Array.isArray(state.needs) && state.needs.includes('crm_user_pick');
+  $('pick').hidden = !needsPick;
+  if (needsPick) {
+    const mine = (state.connections || []).find((c) => c.role === 'personal');
+    $('pick-text').textContent = 'Your CRM account (' + String((mine && mine.email) || 'unknown') + ') does not match your login email (' +
+      String((state.me && state.me.email) || 'unknown') + '). Which CRM user should own what you save? Until you choose, the connected CRM user does.';
+    userOptions($('pick-user'), (mine && mine.crm_user_id) || '', 'Choose a CRM user');
+  }
+}
+
+function renderSettings() {
+  const settings = state.settings || {};
+  const form = $('settings-form');
+  for (const radio of form.elements.record_kind) radio.checked = radio.value === (settings.record_kind || 'contact');
+  form.elements.match_account.checked = Boolean(settings.match_account);
+  form.elements.log_emails.checked = Boolean(settings.log_emails);
+}
+
+function renderNeeds() {
+  const needs = Array.isArray(state.needs) ? state.needs : [];
+  $('todo').hidden = needs.length === 0;
+  $('needs').replaceChildren(...needs.map((code) => h('li', { 'data-need': code }, NEED_WORDS[code] || String(code))));
+}
+
+function render() {
+  renderNeeds();
+  renderConfig();
+  renderConnections();
+  renderOwnership();
+  renderSettings();
+}
+
+async function load() {
+  const answer = await send({ kind: K.GET_STATE });
+  if (!answer.ok) {
+    showError(answer.error, 'Loading settings');
+    return;
+  }
+  state = answer;
+  render();
+}
+
+function renderDecision(answer) {
+  const out = $('sim-result');
+  if (!answer.ok || (answer.decision && answer.decision.ok === false)) {
+    const error = answer.ok ? answer.decision.error : answer.error;
+    out.replaceChildren(h('p', { class: 'warn' }, 'No push possible: ' + errorText(error)));
+    return;
+  }
+  const d = answer.decision || {};
+  const users = state ? state.crm_users : [];
+  const list = (items) => h('ul', {}, ...(items || []).map((r) => h('li', {}, String(r))));
+  out.replaceChildren(
+    h('p', {}, h('b', {}, 'Pushed with: '), CREDENTIAL_WORDS[d.credential && d.credential.kind] || 'unknown'),
+    h('p', {}, h('b', {}, 'Created By: '), d.created_by_name || userLabel(users, d.created_by)),
+    h('p', {}, h('b', {}, 'Owner: '), d.owner_name || userLabel(users, d.owner)),
+    d.needs && d.needs.length ? h('p', { class: 'warn' }, 'Needs: ' + d.needs.join(', ')) : null,
+    d.warnings && d.warnings.length ? h('p', { class: 'warn' }, 'Warnings: ' + d.warnings.join(', ')) : null,
+    h('p', {}, h('b', {}, 'Why:')), list(d.reasons));
+}
+
+function wire() {
+  $('config-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const form = event.target.elements;
+    const message = { kind: K.SET_CONFIG, crm: form.crm.value, login_host: form.login_host.value, my_domain: form.my_domain.value.trim(), client_id: form.client_id.value.trim(), me_email: form.me_email.value.trim() };
+    const token = form.hubspot_private_token.value.trim();
+    if (token) message.hubspot_private_token = token;
+    form.hubspot_private_token.value = '';
+    await act(message, 'Saving CRM settings', 'CRM settings saved.');
+  });
+  $('crm-choice').addEventListener('change', () => { toggleFields(); act({ kind: K.SET_CONFIG, crm: $('crm-choice').value }, 'Changing the CRM', 'CRM changed.'); });
+  $('login-host').addEventListener('change', () => { toggleFields(); act({ kind: K.SET_CONFIG, login_host: $('login-host').value }, 'Changing the login host', 'Login host saved.'); });
+  $('copy-redirect').addEventListener('click', () => navigator.clipboard.writeText($('redirect-url').textContent).then(() => status('Callback URL copied.'), () => status('Select the URL and copy it by hand.')));
+
+  for (const role of ROLES) {
+    $('connect-' + role).addEventListener('click', async (event) => {
+      event.target.disabled = true;
+      status('Sign in and allow access in the window that opened…');
+      try {
+        await act({ kind: K.CONNECT, role }, role === 'team_sync' ? 'Connecting team sync' : 'Connecting your account', 'Connected.');
+      } finally {
+        event.target.disabled = false;
+      }
+    });
+    $('disconnect-' + role).addEventListener('click', () => act({ kind: K.DISCONNECT, role }, 'Disconnecting', 'Disconnected.'));
+  }
+  $('owner-mapping').addEventListener('change', (event) => act({ kind: K.SET_OWNER_MAPPING, crm_user_id: event.target.value || null }, 'Changing the owner', 'Owner saved.'));
+  $('pick-save').addEventListener('click', () => {
+    const id = $('pick-user').value;
+    if (!id) return showError({ message: 'Choose a CRM user first.' }, 'Choosing your CRM user');
+    return act({ kind: K.PICK_CRM_USER, crm_user_id: id }, 'Choosing your CRM user', 'CRM user saved.');
+  });
+  $('settings-form').addEventListener('change', () => {
+    const form = $('settings-form').elements;
+    act({ kind: K.SET_SETTINGS, settings: { record_kind: form.record_kind.value || 'contact', match_account: form.match_account.checked, log_emails: form.log_emails.checked } }, 'Saving push settings', 'Push settings saved.');
+  });
+  $('export').addEventListener('click', async () => {
+    const answer = await send({ kind: K.EXPORT_SETTINGS });
+    if (!answer.ok) return showError(answer.error, 'Export');
+    clearError();
+    $('settings-json').value = typeof answer.json === 'string' ? answer.json : JSON.stringify(answer.json, null, 2);
+    status('Team settings exported below: copy them to share.');
+  });
+  $('import').addEventListener('click', () => {
+    const text = $('settings-json').value.trim();
+    if (!text) return showError({ message: 'Paste exported team settings JSON into the box first.' }, 'Import');
+    return act({ kind: K.IMPORT_SETTINGS, json: text }, 'Import', 'Team settings imported.');
+  });
+  $('sim-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const form = event.target.elements;
+    renderDecision(await send({ kind: K.SIMULATE, source: form.source.value, record: form.record.value, push: form.push.value }));
+  });
+}
+
+wire();
+load();

@@ -1,0 +1,110 @@
+// Popup: what happened to the rep's saves. Recent saves with their decision and a "why?"; the
+// outbox (what waits, why, when it retries next, with a retry button); the error log with the
+// CRM's code, message and the fix, exportable as CSV. Text only: data never becomes HTML.
+import { UI_TO_WORKER as K } from '../shared/messages.js';
+import { h, send, errorText, userLabel, when, sourceLabel } from '../options/dom.js';
+
+const $ = (id) => document.getElementById(id);
+const STATUS_WORDS = { created: 'Created', linked: 'Linked to existing', queued: 'Waiting', failed: 'Not saved', pending: 'Waiting', retrying: 'Retrying' };
+
+let state = null;
+
+function showError(error, action) {
+  $('error').hidden = false;
+  $('error').textContent = (action ? action + ': ' : '') + errorText(error);
+}
+
+function empty(text) {
+  return h('li', { class: 'empty' }, text);
+}
+
+function nameOf(item) {
+  return String(item.name || (item.prospect && item.prospect.full_name) || (item.prospect && item.prospect.email) || 'Someone');
+}
+
+function whyToggle(reasons) {
+  if (!Array.isArray(reasons) || reasons.length === 0) return null;
+  const list = h('ul', { class: 'reasons', hidden: true }, ...reasons.map((r) => h('li', {}, String(r))));
+  const toggle = h('button', { type: 'button', class: 'link', 'aria-expanded': 'false' }, 'why?');
+  toggle.addEventListener('click', () => {
+    list.hidden = !list.hidden;
+    toggle.setAttribute('aria-expanded', String(!list.hidden));
+  });
+  return h('div', {}, toggle, list);
+}
+
+function recentItem(save) {
+  const users = state.crm_users;
+  const status = STATUS_WORDS[save.status] || String(save.status || '');
+  return h('li', { 'data-status': String(save.status || '') },
+    h('div', { class: 'title' }, nameOf(save) + (status ? ' · ' + status : '') + (save.object ? ' ' + String(save.object) : '')),
+    h('div', {}, 'Owner: ' + userLabel(users, save.owner) + ' · Created By: ' + userLabel(users, save.created_by)),
+    h('div', { class: 'muted' }, [sourceLabel(save.source), when(save.at)].filter(Boolean).join(' · ')),
+    save.error ? h('div', { class: 'warn' }, errorText(save.error)) : null,
+    whyToggle(save.reasons));
+}
+
+function outboxItem(entry) {
+  const why = entry.waiting || entry.last_error || null;
+  const reason = entry.reason || (why && (why.message || why.code)) || 'Waiting for its first try';
+  const next = entry.next_at_ms || entry.next_try || null;
+  const retry = h('button', { type: 'button', class: 'secondary', 'data-testid': 'outbox-retry' }, 'Retry now');
+  retry.addEventListener('click', async () => {
+    retry.disabled = true;
+    const answer = await send({ kind: K.RETRY, outbox_id: entry.id });
+    if (!answer.ok) showError(answer.error, 'Retry');
+    await load();
+  });
+  return h('li', {},
+    h('div', { class: 'title' }, nameOf(entry) + ' · ' + (STATUS_WORDS[entry.status] || 'Waiting')),
+    h('div', {}, String(reason)),
+    why && why.hint ? h('div', { class: 'ok' }, 'Fix: ' + String(why.hint)) : null,
+    h('div', { class: 'muted' }, 'Next try: ' + (next ? when(next) : 'as soon as possible') + (entry.attempts ? ' · tries so far: ' + entry.attempts : '')),
+    retry);
+}
+
+function errorItem(item) {
+  return h('li', {},
+    h('div', { class: 'title' }, nameOf(item) + (item.code ? ' · ' + String(item.code) : '')),
+    h('div', {}, String(item.message || '')),
+    item.hint ? h('div', { class: 'ok' }, 'Fix: ' + String(item.hint)) : null,
+    h('div', { class: 'muted' }, [sourceLabel(item.source), when(item.at)].filter(Boolean).join(' · ')));
+}
+
+function render() {
+  const broken = (state.connections || []).filter((c) => c.health && c.health !== 'ok');
+  $('health').replaceChildren(...broken.map((c) => h('p', { class: 'alert' },
+    (c.role === 'team_sync' ? 'Team sync' : 'Your connection') + ' needs to be reconnected. Saves wait until then: open Settings and click Reconnect.')));
+  const recent = Array.isArray(state.recent_saves) ? state.recent_saves : [];
+  $('recent-saves').replaceChildren(...(recent.length ? recent.map(recentItem) : [empty('No saves yet. Use the Save button on LinkedIn or Gmail.')]));
+  const box = Array.isArray(state.outbox) ? state.outbox : [];
+  $('outbox').replaceChildren(...(box.length ? box.map(outboxItem) : [empty('Nothing waiting.')]));
+  const log = Array.isArray(state.error_log) ? state.error_log : [];
+  $('error-log').replaceChildren(...(log.length ? log.map(errorItem) : [empty('No errors.')]));
+}
+
+async function load() {
+  const answer = await send({ kind: K.GET_STATE });
+  if (!answer.ok) return showError(answer.error, 'Loading');
+  state = answer;
+  render();
+}
+
+$('open-options').addEventListener('click', () => chrome.runtime.openOptionsPage());
+$('export-csv').addEventListener('click', async () => {
+  const answer = await send({ kind: K.EXPORT_ERROR_LOG_CSV });
+  if (!answer.ok) return showError(answer.error, 'Export');
+  const url = URL.createObjectURL(new Blob([String(answer.csv || '')], { type: 'text/csv' }));
+  const link = h('a', { href: url, download: 'leadline-errors.csv' });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+});
+$('clear-log').addEventListener('click', async () => {
+  const answer = await send({ kind: K.CLEAR_ERROR_LOG });
+  if (!answer.ok) showError(answer.error, 'Clear');
+  await load();
+});
+
+load();

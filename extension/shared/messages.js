@@ -1,0 +1,75 @@
+// The message registry: every message kind exchanged with the service worker, named by
+// direction. An ES module imported by the service worker, options and popup. Content scripts
+// are classic scripts and duplicate the kind strings they send (lookup, preview, save).
+//
+// Every request is `{kind, ...}` sent with chrome.runtime.sendMessage; every answer is
+// `{ok: true, ...}` or `{ok: false, error: {code, message, hint}}`. The service worker checks
+// each message's shape with the Rust core (crates/saves) before acting on it; the shape docs
+// below are the contract, the Rust parser is the enforcement.
+
+/** Content script → service worker. */
+export const CONTENT_TO_WORKER = Object.freeze({
+  /** `{kind, source, prospects:[Prospect]}` → `{ok, results:[{found, object, record_id,
+   *  record_url, owner_name}]}`; answers come from a ~5 minute cache when possible. */
+  LOOKUP: 'lookup',
+  /** `{kind, source, push}` → `{ok, decision}`: who would be Created By / Owner and why,
+   *  decided locally (no network). */
+  PREVIEW: 'preview',
+  /** `{kind, source:"linkedin_extension"|"gmail_extension", push:"single"|"bulk",
+   *  prospects:[Prospect], activity:null|{kind:"email", subject, body, date:"YYYY-MM-DD",
+   *  message_id}, page_url}` → `{ok, save_id, results:[SaveResult]}`. */
+  SAVE: 'save',
+});
+
+/** Service worker → tab (chrome.tabs.sendMessage) during a bulk save. */
+export const WORKER_TO_CONTENT = Object.freeze({
+  /** `{kind, save_id, done, total}` */
+  SAVE_PROGRESS: 'save_progress',
+});
+
+/** Options page / popup → service worker. */
+export const UI_TO_WORKER = Object.freeze({
+  /** `{kind}` → `{ok, config, me, connections, team_sync, owner_mapping, crm_users, needs,
+   *  settings, recent_saves, outbox, error_log}` (never any token). */
+  GET_STATE: 'get_state',
+  /** `{kind, crm?, login_host?:"production"|"sandbox"|"my_domain", my_domain?, client_id?,
+   *  api_version?, me_email?, company_domain?, hubspot_private_token?, hubspot_team_sync_email?}`
+   *  → `{ok}`. `hubspot_private_token` is write-only (get_state only says
+   *  `hubspot_private_token_set`): with it the worker connects HubSpot team sync at once, acting
+   *  for the HubSpot owner whose email is `hubspot_team_sync_email` (default: `me_email`), and
+   *  answers `{ok, connection}` or `{ok:false, error}` (e.g. `unknown_owner`). */
+  SET_CONFIG: 'set_config',
+  /** `{kind, role:"team_sync"|"personal"}` → `{ok, connection}` (OAuth + PKCE in the worker). */
+  CONNECT: 'connect',
+  /** `{kind, role}` → `{ok}` */
+  DISCONNECT: 'disconnect',
+  /** `{kind, crm_user_id:string|null}` → `{ok}` */
+  SET_OWNER_MAPPING: 'set_owner_mapping',
+  /** `{kind, crm_user_id}` → `{ok}` (answer to the email-mismatch prompt) */
+  PICK_CRM_USER: 'pick_crm_user',
+  /** `{kind, settings:{record_kind:"contact"|"lead", match_account, log_emails}}` → `{ok}` */
+  SET_SETTINGS: 'set_settings',
+  /** `{kind}` → `{ok, json}` (team settings, no secrets) */
+  EXPORT_SETTINGS: 'export_settings',
+  /** `{kind, json}` → `{ok}` */
+  IMPORT_SETTINGS: 'import_settings',
+  /** `{kind, outbox_id}` → `{ok}` */
+  RETRY: 'retry',
+  /** `{kind}` → `{ok}` */
+  CLEAR_ERROR_LOG: 'clear_error_log',
+  /** `{kind}` → `{ok, csv}` */
+  EXPORT_ERROR_LOG_CSV: 'export_error_log_csv',
+  /** `{kind, source, record, push}` → `{ok, decision}` (attribution simulator) */
+  SIMULATE: 'simulate',
+});
+
+/** Sources a content script may send. */
+export const SOURCES = Object.freeze(['linkedin_extension', 'gmail_extension']);
+
+/** Connection roles. */
+export const ROLES = Object.freeze(['team_sync', 'personal']);
+
+/** Builds the `{ok:false, error}` answer every failing request gets. */
+export function failure(code, message, hint = '') {
+  return { ok: false, error: { code, message, hint } };
+}

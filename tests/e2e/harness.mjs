@@ -1,0 +1,315 @@
+// Shared end-to-end harness: the sandbox org, real headless Chromium with the real extension,
+// and helpers for the pages tests drive. Hostnames stay real (www.linkedin.com,
+// mail.google.com, login.salesforce.com, ...) and are mapped to the sandbox by Chromium's
+// host-resolver rules, so the extension runs with no test-only code path.
+//
+//   const sandbox = await startSandbox();              // SANDBOX_BIN or ./target/debug/sandbox
+//   const ext = await launchExtension({ sandbox });     // EXT_DIR or ./dist/extension
+//   const page = await ext.context.newPage(); await page.goto('https://www.linkedin.com/in/ada-lovelace/');
+//   ...; await ext.stop(); await sandbox.stop();
+//
+// `launchExtension({ stubWorker: true })` swaps the service worker for a recording stub (content
+// script tests: exact messages, canned answers). Without a sandbox binary, `launchExtension`
+// serves tests/fixtures itself through Playwright routes (fixture pages only, no CRM).
+import { spawn } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const FIXTURES = path.join(ROOT, 'tests', 'fixtures');
+export const ARTIFACTS = path.join(ROOT, 'tests', 'e2e', 'artifacts');
+export const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
+
+/** Hostnames the browser resolves to the sandbox. */
+export const MAPPED_HOSTS = [
+  'www.linkedin.com', 'mail.google.com', 'login.salesforce.com', 'test.salesforce.com',
+  'acme.my.salesforce.com', 'api.hubapi.com', 'app.hubspot.com',
+];
+
+/** The sandbox binary to run, or null when none is built. */
+export function sandboxBinary() {
+  const bin = process.env.SANDBOX_BIN || path.join(ROOT, 'target', 'debug', 'sandbox');
+  return existsSync(bin) ? bin : null;
+}
+
+/**
+ * Starts the sandbox org on a free port with a fresh data dir and tests/fixtures; resolves to
+ * {url, port, dataDir, certPath, stop(), records(object), counts(), get(path), post(path, body)}.
+ */
+export async function startSandbox({ bin = sandboxBinary(), fixtures = FIXTURES, args = [] } = {}) {
+  if (!bin) throw new Error('No sandbox binary: build it (cargo build -p sandbox) or set SANDBOX_BIN.');
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'leadline-sandbox-'));
+  const proc = spawn(bin, ['--port', '0', '--data', dataDir, '--fixtures', fixtures, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = [];
+  proc.stderr.on('data', (chunk) => log.push(String(chunk)));
+  const ready = new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('sandbox did not print SANDBOX_READY within 30 s:\n' + log.join(''))), 30000);
+    proc.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /SANDBOX_READY (https:\/\/\S+)/.exec(out);
+      if (match) { clearTimeout(timer); resolve(match[1]); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error('sandbox exited with ' + code + ':\n' + log.join(''))); });
+  });
+  let url;
+  try {
+    url = await ready;
+  } catch (error) {
+    proc.kill('SIGTERM');
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const port = Number(new URL(url).port);
+  const certPath = path.join(dataDir, 'cert.pem');
+  const sandbox = {
+    url, port, dataDir, certPath, proc, log,
+    async get(p) { return sandboxFetch(sandbox, 'GET', p); },
+    async post(p, body) { return sandboxFetch(sandbox, 'POST', p, body); },
+    /** Records of one object (`Contact`, `Lead`, `Task`, ...) as the sandbox stores them. */
+    async records(object) { return sandbox.get('/__sandbox/records?object=' + encodeURIComponent(object)); },
+    /** Record counts per object. */
+    async counts() { return sandbox.get('/__sandbox/counts'); },
+    async stop() {
+      if (proc.exitCode === null) {
+        proc.kill('SIGTERM');
+        await new Promise((resolve) => { proc.once('exit', resolve); setTimeout(resolve, 3000); });
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return sandbox;
+}
+
+/**
+ * For tests that only need fixture pages: the sandbox when one is built and starts, else null
+ * (launchExtension then serves tests/fixtures through Playwright routes) with a note on stderr.
+ * FIXTURES_VIA=routes forces routes; FIXTURES_VIA=sandbox makes a sandbox failure fatal.
+ */
+export async function fixtureServer() {
+  const via = process.env.FIXTURES_VIA || 'auto';
+  if (via === 'routes' || (via === 'auto' && !sandboxBinary())) return null;
+  try {
+    return await startSandbox();
+  } catch (error) {
+    if (via === 'sandbox') throw error;
+    process.stderr.write('note: sandbox unavailable (' + String(error.message).split('\n')[0] + '); serving fixtures via routes\n');
+    return null;
+  }
+}
+
+/** JSON request to the sandbox's own endpoints (self-signed certificate accepted). */
+async function sandboxFetch(sandbox, method, p, body) {
+  const { request } = await import('node:https');
+  return new Promise((resolve, reject) => {
+    const req = request(sandbox.url + p, { method, rejectUnauthorized: false, headers: { 'content-type': 'application/json' } }, (res) => {
+      let text = '';
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => {
+        if (res.statusCode >= 400) return reject(new Error(method + ' ' + p + ' → ' + res.statusCode + ': ' + text));
+        try { resolve(text ? JSON.parse(text) : null); } catch { resolve(text); }
+      });
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(typeof body === 'string' ? body : JSON.stringify(body));
+    req.end();
+  });
+}
+
+/**
+ * The unpacked extension to load: EXT_DIR, else dist/extension (./build.sh output, with the Wasm
+ * core), else — or with `fromSources` — a temp copy of manifest.json + extension/ (no Wasm).
+ */
+export async function extensionDir({ fromSources = false } = {}) {
+  if (process.env.EXT_DIR && !fromSources) return process.env.EXT_DIR;
+  const dist = path.join(ROOT, 'dist', 'extension');
+  if (!fromSources && existsSync(path.join(dist, 'manifest.json'))) return dist;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'leadline-ext-'));
+  await cp(path.join(ROOT, 'extension'), dir, { recursive: true });
+  await cp(path.join(ROOT, 'manifest.json'), path.join(dir, 'manifest.json'));
+  return dir;
+}
+
+/** A recording service worker: keeps every message in __seen and answers from __answers. */
+export const STUB_WORKER = `
+globalThis.__seen = [];
+globalThis.__answers = {
+  lookup: null,
+  preview: { ok: true, decision: { ok: true, credential: { kind: 'team_sync', user: 'u_integration' },
+    created_by: 'Ian Integration', owner: 'Rita Rep', needs: [], warnings: [],
+    reasons: ['LinkedIn saves are pushed with the team sync connection', 'You own it through your owner mapping'] } },
+  save: null,
+};
+function person(p, i) {
+  return { status: 'created', object: 'Contact', record_id: '003STUB' + i, record_url: 'https://acme.my.salesforce.com/003STUB' + i,
+    name: p.full_name, owner: { id: '005REP', name: 'Rita Rep' }, created_by: { id: '005INT', name: 'Ian Integration' },
+    reasons: ['LinkedIn saves are pushed with the team sync connection'], warnings: [], error: null };
+}
+chrome.runtime.onMessage.addListener((message, sender, respond) => {
+  globalThis.__seen.push({ message, tab: sender.tab ? sender.tab.id : null, url: sender.url || null, id: sender.id });
+  const canned = globalThis.__answers[message.kind];
+  if (canned) { respond(canned); return false; }
+  if (message.kind === 'lookup') {
+    respond({ ok: true, results: (message.prospects || []).map((p, i) => i === 0
+      ? { found: true, object: 'Contact', record_id: '003FOUND', record_url: 'https://acme.my.salesforce.com/003FOUND', owner_name: 'Rita Rep' }
+      : { found: false }) });
+    return false;
+  }
+  if (message.kind === 'save') {
+    const prospects = message.prospects || [];
+    (async () => {
+      if (message.push === 'bulk' && sender.tab) {
+        for (let i = 1; i <= prospects.length; i++) {
+          await chrome.tabs.sendMessage(sender.tab.id, { kind: 'save_progress', save_id: 's1', done: i, total: prospects.length }).catch(() => {});
+        }
+      }
+      respond({ ok: true, save_id: 's1', results: prospects.map(person) });
+    })();
+    return true;
+  }
+  respond({ ok: false, error: { code: 'unknown_kind', message: 'stub', hint: '' } });
+  return false;
+});
+`;
+
+/** Serves tests/fixtures/<host>/<path> for the given hosts through Playwright routes. */
+export async function routeFixtures(context, hosts = ['www.linkedin.com', 'mail.google.com']) {
+  for (const host of hosts) {
+    await context.route('https://' + host + '/**', async (route) => {
+      const url = new URL(route.request().url());
+      const rel = decodeURIComponent(url.pathname);
+      const base = path.join(FIXTURES, host, rel);
+      const candidates = rel.endsWith('/') || !path.extname(rel) ? [path.join(base, 'index.html'), base.replace(/\/$/, '') + '.html'] : [base];
+      for (const file of candidates) {
+        if (!file.startsWith(path.join(FIXTURES, host))) break;
+        try {
+          if ((await stat(file)).isFile()) {
+            const type = file.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/html; charset=utf-8';
+            return route.fulfill({ status: 200, contentType: type, body: await readFile(file) });
+          }
+        } catch { /* try the next candidate */ }
+      }
+      return route.fulfill({ status: 404, contentType: 'text/plain', body: 'no fixture for ' + rel });
+    });
+  }
+}
+
+/**
+ * Launches Chromium with the extension. Options: `sandbox` (from startSandbox; else fixtures are
+ * routed), `stubWorker` (recording stub instead of the real worker), `dir` (extension dir).
+ * Resolves to {context, extensionId, worker, page(url), openOptions(), openPopup(),
+ * screenshot(page, name), seen(), stop()}.
+ */
+export async function launchExtension({ sandbox = null, stubWorker = false, dir = null } = {}) {
+  // The stub needs no Wasm, so it always runs the current sources (never a stale dist/).
+  let extDir = dir || (await extensionDir({ fromSources: stubWorker }));
+  const temps = [];
+  if (!dir && path.basename(extDir).startsWith('leadline-ext-') && extDir.startsWith(os.tmpdir())) temps.push(extDir);
+  if (stubWorker) {
+    if (dir) {
+      extDir = await mkdtemp(path.join(os.tmpdir(), 'leadline-ext-stub-'));
+      await cp(dir, extDir, { recursive: true });
+      temps.push(extDir);
+    }
+    await mkdir(path.join(extDir, 'background'), { recursive: true });
+    await writeFile(path.join(extDir, 'background', 'worker.js'), STUB_WORKER);
+  }
+  const profile = await mkdtemp(path.join(os.tmpdir(), 'leadline-profile-'));
+  temps.push(profile);
+  const args = [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync',
+    '--disable-extensions-except=' + extDir, '--load-extension=' + extDir,
+  ];
+  if (sandbox) {
+    args.push('--host-resolver-rules=' + MAPPED_HOSTS.map((h) => 'MAP ' + h + ' 127.0.0.1:' + sandbox.port).join(', '));
+    args.push('--ignore-certificate-errors');
+  }
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args, viewport: { width: 1280, height: 900 } });
+  if (!sandbox) await routeFixtures(context);
+  const worker = context.serviceWorkers()[0] || (await context.waitForEvent('serviceworker', { timeout: 15000 }));
+  const extensionId = new URL(worker.url()).host;
+  const ext = {
+    context, extensionId, worker, extDir,
+    /** Opens `url` in a new tab. */
+    async page(url) { const p = await context.newPage(); if (url) await p.goto(url); return p; },
+    async openOptions() { return ext.page('chrome-extension://' + extensionId + '/options/options.html'); },
+    /** The popup as a tab, sized like the real popup. */
+    async openPopup() {
+      const p = await context.newPage();
+      await p.setViewportSize({ width: 420, height: 600 });
+      await p.goto('chrome-extension://' + extensionId + '/popup/popup.html');
+      return p;
+    },
+    /** Saves a PNG into tests/e2e/artifacts/ and returns its path. */
+    async screenshot(page, name) {
+      await mkdir(ARTIFACTS, { recursive: true });
+      const file = path.join(ARTIFACTS, name.replace(/[^A-Za-z0-9_.-]/g, '_') + '.png');
+      await page.screenshot({ path: file, fullPage: true });
+      return file;
+    },
+    /** Messages the stub worker received (stubWorker only). */
+    async seen() { return ext.currentWorker().evaluate(() => globalThis.__seen); },
+    currentWorker() { return context.serviceWorkers().find((w) => w.url().includes(extensionId)) || worker; },
+    async stop() {
+      await context.close().catch(() => {});
+      for (const dir of temps) await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return ext;
+}
+
+/**
+ * Runs the OAuth connect flow from the options page: clicks the connect button for `role`
+ * ("team_sync" | "personal"), signs in on the sandbox login page that opens, clicks Allow.
+ */
+export async function connect(ext, optionsPage, role, { username, password = 'sandbox' }) {
+  const testid = role === 'team_sync' ? 'connect-team-sync' : 'connect-personal';
+  const popup = ext.context.waitForEvent('page', { timeout: 15000 });
+  await optionsPage.getByTestId(testid).click();
+  const login = await popup;
+  await login.waitForLoadState('domcontentloaded');
+  const user = login.locator('input[name="username"]');
+  if (await user.count()) {
+    await user.fill(username);
+    await login.locator('input[name="password"]').fill(password);
+    const submit = login.locator('[data-testid="login"], button[type="submit"], input[type="submit"]');
+    if (await submit.count()) await submit.first().click();
+    else await login.locator('input[name="password"]').press('Enter');
+  }
+  await login.getByTestId('allow').click({ timeout: 15000 });
+  await login.waitForEvent('close', { timeout: 15000 }).catch(() => {});
+}
+
+/**
+ * The admin's and rep's setup through the options page, as a person would do it: Salesforce
+ * production login host, the sandbox's consumer key, the rep's login email, then "Connect team
+ * sync" as `teamUser` and "Connect my account" as `personalUser` (either may be null to skip).
+ * Resolves to the options page.
+ */
+export async function setupThroughOptions(ext, {
+  clientId = 'leadline-sandbox-client', meEmail = 'rep@acme.example',
+  teamUser = 'integration@acme.example', personalUser = 'rep@acme.example',
+} = {}) {
+  const options = await ext.openOptions();
+  await options.getByTestId('crm-choice').waitFor();
+  await options.getByTestId('login-host').selectOption('production');
+  await options.locator('#status', { hasText: 'Login host saved.' }).waitFor();
+  await options.getByTestId('client-id').fill(clientId);
+  await options.locator('#me-email').fill(meEmail);
+  await options.getByTestId('save-config').click();
+  await options.locator('#status', { hasText: 'CRM settings saved.' }).waitFor();
+  if (teamUser) {
+    await connect(ext, options, 'team_sync', { username: teamUser });
+    await options.getByTestId('connection-team_sync').getByText(teamUser).waitFor({ timeout: 15000 });
+  }
+  if (personalUser) {
+    await connect(ext, options, 'personal', { username: personalUser });
+    await options.getByTestId('connection-personal').getByText(personalUser).waitFor({ timeout: 15000 });
+  }
+  return options;
+}

@@ -1,0 +1,84 @@
+// HubSpot follows the same rules (spec rule 10) through the real extension and the sandbox's
+// HubSpot API: team sync is the admin's private-app token (acting for integration@), the rep
+// owns what they save through their owner mapping, a LinkedIn profile becomes one contact
+// with hubspot_owner_id = the rep's owner, and "Log this email" is an email engagement under
+// the rep, against the one contact for that address.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSandbox, launchExtension, connect, sandboxBinary } from './harness.mjs';
+
+const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
+const PRIVATE_APP_TOKEN = 'pat-sandbox-integration'; // the sandbox's seeded private app
+let sandbox;
+let ext;
+let options;
+
+const send = (page, message) => page.evaluate((m) => chrome.runtime.sendMessage(m), message);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls the worker's state until `pick(state)` is truthy; resolves to that value. */
+async function waitForState(pick, timeoutMs = 60000) {
+  for (const end = Date.now() + timeoutMs; Date.now() < end; await sleep(300)) {
+    const found = pick(await send(options, { kind: 'get_state' }));
+    if (found) return found;
+  }
+  throw new Error('timed out waiting for the worker: ' + JSON.stringify(await send(options, { kind: 'get_state' })));
+}
+
+
+before(async () => {
+  if (skip) return;
+  sandbox = await startSandbox();
+  ext = await launchExtension({ sandbox });
+  options = await ext.openOptions();
+});
+
+after(async () => {
+  if (ext) await ext.stop();
+  if (sandbox) await sandbox.stop();
+});
+
+test('private-app team sync, rep as owner, one contact per person', { skip }, async () => {
+  const wrong = await send(options, { kind: 'set_config', crm: 'hubspot', me_email: 'rep@acme.example',
+    hubspot_private_token: PRIVATE_APP_TOKEN, hubspot_team_sync_email: 'nobody@acme.example' });
+  assert.equal(wrong.ok, false);
+  assert.equal(wrong.error.code, 'unknown_owner');
+
+  const connected = await send(options, { kind: 'set_config', crm: 'hubspot', me_email: 'rep@acme.example',
+    hubspot_private_token: PRIVATE_APP_TOKEN, hubspot_team_sync_email: 'integration@acme.example' });
+  assert.equal(connected.ok, true, JSON.stringify(connected));
+  let s = await send(options, { kind: 'get_state' });
+  assert.equal(s.config.hubspot_private_token_set, true);
+  assert.ok(!JSON.stringify(s).includes(PRIVATE_APP_TOKEN), 'the private-app token is never echoed');
+  const repOwner = s.crm_users.find((u) => u.email === 'rep@acme.example');
+  assert.ok(repOwner, JSON.stringify(s.crm_users));
+  assert.equal((await send(options, { kind: 'set_owner_mapping', crm_user_id: repOwner.id })).ok, true);
+
+  const preview = await send(options, { kind: 'simulate', source: 'linkedin_extension', record: 'contact', push: 'single' });
+  assert.equal(preview.decision.owner, repOwner.id);
+
+  const page = await ext.page('https://www.linkedin.com/in/ada-lovelace/');
+  await page.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
+  await sleep(1500);
+  await page.getByTestId('save-prospect').first().click();
+  await page.getByTestId('save-result').first().waitFor({ timeout: 20000 });
+  s = await waitForState((st) => st.outbox.length === 0 && st);
+  assert.equal(s.error_log.length, 0, JSON.stringify(s.error_log));
+  const contacts = (await sandbox.records('contacts')).records.filter((c) => c.properties.lastname === 'Lovelace');
+  assert.equal(contacts.length, 1, JSON.stringify(contacts));
+  assert.equal(String(contacts[0].properties.hubspot_owner_id), repOwner.id);
+
+  const gmail = await ext.page('https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWvKkzBqRmTnQpLzXgHsWbCd');
+  const row = gmail.locator('[data-testid="gmail-participant"][data-email="marta@globex.example"]');
+  await row.waitFor({ timeout: 15000 });
+  await sleep(1000);
+  await gmail.getByTestId('log-email').first().click();
+  await sleep(500);
+  s = await waitForState((st) => st.outbox.length === 0 && st);
+  assert.equal(s.error_log.length, 0, JSON.stringify(s.error_log));
+  const marta = (await sandbox.records('contacts')).records.filter((c) => (c.properties.email || '').toLowerCase() === 'marta@globex.example');
+  assert.equal(marta.length, 1);
+  const emails = (await sandbox.records('emails')).records;
+  assert.ok(emails.length >= 1, 'the email was logged as an engagement');
+  assert.ok(emails.every((e) => String(e.properties.hubspot_owner_id) === repOwner.id), JSON.stringify(emails.map((e) => e.properties)));
+});

@@ -1,0 +1,134 @@
+// The core's Node build (dist/core-node, wasm-bindgen --target nodejs): the spec's decision
+// example answers exactly as documented, and malformed input answers invalid_input, never a
+// throw. Also the save pipeline's JSON functions, end to end on plain objects.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(import.meta.url);
+const core = require(path.join(root, 'dist', 'core-node'));
+
+const specExample = {
+  crm: 'salesforce',
+  source: 'linkedin_extension',
+  record: 'contact',
+  push: 'bulk',
+  actor: 'u_rep',
+  team: {
+    users: [
+      { id: 'u_admin', email: 'admin@acme.example',
+        personal: { crm_user_id: '005000000000001AAA', email: 'admin@acme.example', permission: 'admin' },
+        owner_mapping: null },
+      { id: 'u_rep', email: 'rep@acme.example', personal: null, owner_mapping: '005000000000002AAA' },
+    ],
+    team_sync: 'u_admin',
+    crm_users: [
+      { id: '005000000000001AAA', email: 'admin@acme.example', active: true },
+      { id: '005000000000002AAA', email: 'rep@acme.example', active: true },
+    ],
+  },
+};
+
+test('decide answers the spec example exactly, as a plain object', () => {
+  const out = core.decide(specExample);
+  assert.equal(Object.getPrototypeOf(out), Object.prototype, 'a plain object, not a Map');
+  assert.equal(out.ok, true);
+  assert.deepEqual(out.credential, { kind: 'team_sync', user: 'u_admin', crm_user_id: '005000000000001AAA' });
+  assert.equal(out.created_by, '005000000000001AAA');
+  assert.equal(out.owner, '005000000000002AAA');
+  assert.deepEqual(out.needs, []);
+  assert.deepEqual(out.warnings, []);
+  assert.equal(out.reasons[0], 'LinkedIn saves are pushed with the team sync connection');
+});
+
+test('decide refuses malformed input with invalid_input and never throws', () => {
+  const bad = [undefined, null, 'nonsense', 42, [], {}, { ...specExample, source: 'carrier_pigeon' },
+    { ...specExample, team: 'x' }, { ...specExample, push: 7 }];
+  for (const input of bad) {
+    const out = core.decide(input);
+    assert.equal(out.ok, false, JSON.stringify(input));
+    assert.equal(out.error.code, 'invalid_input', JSON.stringify(input));
+  }
+});
+
+// A team as the worker stores it: integration user as team sync, the rep connected too.
+const team = {
+  config: { crm: 'salesforce', login_host: 'production', client_id: 'leadline-sandbox-client', me_email: 'rep@acme.example' },
+  settings: { record_kind: 'contact', match_account: false, log_emails: true },
+  connections: [
+    { role: 'team_sync', crm_user_id: '005I', name: 'Integration', email: 'integration@acme.example', permission: 'admin', instance_url: 'https://acme.my.salesforce.com' },
+    { role: 'personal', crm_user_id: '005R', name: 'Rita Rep', email: 'rep@acme.example', permission: 'standard', instance_url: 'https://acme.my.salesforce.com' },
+  ],
+  crm_users: [
+    { id: '005I', name: 'Integration', email: 'integration@acme.example', active: true },
+    { id: '005R', name: 'Rita Rep', email: 'rep@acme.example', active: true },
+  ],
+};
+const tokens = {
+  team_sync: { access_token: 'TEAM-SECRET', refresh_token: 'TEAM-REFRESH', instance_url: 'https://acme.my.salesforce.com', id: 'x' },
+  personal: { access_token: 'REP-SECRET', refresh_token: 'REP-REFRESH', instance_url: 'https://acme.my.salesforce.com', id: 'y' },
+};
+
+test('a LinkedIn save is planned with team sync, owned by the rep, in one composite call', () => {
+  const msg = { kind: 'save', source: 'linkedin_extension', push: 'single', activity: null,
+    prospects: [{ full_name: 'Ada Lovelace', linkedin_url: 'https://www.linkedin.com/in/ada' }, { full_name: 'LinkedIn Member' }] };
+  const plan = core.plan_save(team, msg, 's1', { 'linkedin:https://www.linkedin.com/in/ada': null });
+  assert.equal(plan.ok, true, JSON.stringify(plan));
+  assert.equal(plan.entries.length, 1);
+  assert.deepEqual(plan.results.map((r) => r.status), ['queued', 'failed']);
+  const [entry] = plan.entries;
+  assert.equal(entry.role, 'team_sync');
+  assert.equal(entry.owner.id, '005R');
+  assert.equal(entry.created_by.id, '005I');
+  assert.match(entry.spec.description, /on behalf of rep@acme.example/);
+  assert.ok(!JSON.stringify(plan).includes('SECRET'), 'no token in the plan');
+
+  const next = core.next_request(team, entry, tokens);
+  assert.equal(next.ok, true, JSON.stringify(next));
+  assert.equal(next.entry.in_flight, true);
+  assert.equal(next.request.method, 'POST');
+  assert.match(next.request.url, /\/composite$/);
+  assert.ok(next.request.headers.some(([n, v]) => n === 'Authorization' && v === 'Bearer TEAM-SECRET'));
+
+  const body = { compositeResponse: [{ referenceId: 'NewRecord', httpStatusCode: 201, body: { id: '003000000000001AAA', success: true, errors: [] } }] };
+  const done = core.on_response(team, next.entry, { status: 200, headers: [], body: JSON.stringify(body) }, Date.now(), 7);
+  assert.equal(done.step.kind, 'done', JSON.stringify(done));
+  assert.equal(done.step.result.status, 'created');
+  assert.equal(done.step.result.record_id, '003000000000001AAA');
+});
+
+test('malformed messages answer invalid_message, never throw', () => {
+  for (const msg of [null, 'save', { kind: 'save' }, { kind: 'save', source: 'evil', prospects: [] }]) {
+    const out = core.plan_save(team, msg, 's', null);
+    assert.equal(out.ok, false);
+    assert.ok(['invalid_message', 'invalid_input'].includes(out.error.code), JSON.stringify(out));
+  }
+});
+
+test('OAuth start uses PKCE S256 and a random state; a wrong state is refused', () => {
+  const random = new Uint8Array(48).map((_, i) => i * 5);
+  const start = core.oauth_start(team, 'https://abc.chromiumapp.org/oauth2', random);
+  assert.equal(start.ok, true, JSON.stringify(start));
+  const url = new URL(start.url);
+  assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
+  assert.equal(url.searchParams.get('state'), start.state);
+  assert.notEqual(url.searchParams.get('code_challenge'), start.verifier);
+  const bad = core.oauth_exchange(team, 'https://abc.chromiumapp.org/oauth2',
+    'https://abc.chromiumapp.org/oauth2?code=C&state=forged', start.state, start.verifier);
+  assert.equal(bad.ok, false);
+  assert.equal(bad.error.code, 'state_mismatch');
+  const good = core.oauth_exchange(team, 'https://abc.chromiumapp.org/oauth2',
+    `https://abc.chromiumapp.org/oauth2?code=C&state=${start.state}`, start.state, start.verifier);
+  assert.equal(good.ok, true, JSON.stringify(good));
+  assert.match(good.request.body, new RegExp(`code_verifier=${start.verifier}`));
+});
+
+test('the state view never carries a token', () => {
+  const view = core.state_view(team, null, null, { redirect_url: 'https://abc.chromiumapp.org/oauth2' });
+  assert.equal(view.ok, true);
+  assert.equal(view.connections.length, 2);
+  assert.ok(!JSON.stringify(view).includes('SECRET'));
+});
