@@ -1,7 +1,14 @@
 // Connecting a CRM account: chrome.identity.launchWebAuthFlow with PKCE S256 and a random
-// state (both from crypto.getRandomValues, checked by the core on return), then identity →
-// permission → user directory. Tokens go to storage under secret keys; the answer carries
-// only the connection (who, permission, health).
+// state (both from crypto.getRandomValues, checked by the core on return), then who the token
+// belongs to and the user directory. Tokens go to storage under secret keys; the answer carries
+// only the connection (who, permission, health) and, when one CRM account serves both roles of
+// one person, a note saying so. The core refuses a CRM account another app user holds (rule 7)
+// before any token is stored.
+//
+// HubSpot personal connections need the app's client secret for the code exchange and every
+// refresh (HubSpot documents no secret-less exchange). The admin enters it in Options; it stays
+// in this worker's storage (`secret:hubspot_client_secret`) and is only ever an argument of the
+// core's request builders. Trade-off and mitigations: crates/saves/src/team.rs.
 import { core } from './core.js';
 import { execute } from './net.js';
 import { store } from './storage.js';
@@ -18,25 +25,44 @@ async function call(build, parse) {
   return parse(await execute(build.request));
 }
 
+/** Opens the CRM's sign-in page; resolves to the URL it came back with, or a refusal. */
+async function signIn(url) {
+  try {
+    return { ok: true, url: String((await chrome.identity.launchWebAuthFlow({ url, interactive: true })) || '') };
+  } catch {
+    return fail('oauth_cancelled', 'The sign-in window was closed before access was granted.',
+      'Click Connect again and approve access on the CRM’s sign-in page.');
+  }
+}
+
+/**
+ * Stores a connection the core accepted (`done(team) -> {ok, team, connection, note}`) and,
+ * only then, its token. Resolves to the connect answer.
+ */
+async function keep(role, token, done, extra = {}) {
+  let answer = null;
+  await store.updateTeam(async (current) => {
+    answer = done(current);
+    if (!answer.ok) return current;
+    await store.setToken(role, token);
+    return answer.team;
+  });
+  if (!answer.ok) return answer;
+  await store.clearReconnectNotice(role);
+  return { ok: true, connection: answer.connection, note: answer.note || null, ...extra };
+}
+
 /** Runs the whole connect flow for `role` ("team_sync" | "personal"). */
 export async function connect(role) {
-  const c = await core();
   const team = await store.team();
-  if (team.config && team.config.crm === 'hubspot') {
-    return fail('unsupported', 'HubSpot connects with a private-app token for team sync in this version.',
-      'Paste the private-app token in Options (HubSpot section).');
-  }
+  if (team.config && team.config.crm === 'hubspot') return connectHubspot(role, team);
+  const c = await core();
   const redirect = redirectUrl();
   const start = c.oauth_start(team, redirect, crypto.getRandomValues(new Uint8Array(48)));
   if (!start.ok) return start;
-  let returned;
-  try {
-    returned = await chrome.identity.launchWebAuthFlow({ url: start.url, interactive: true });
-  } catch (error) {
-    return fail('oauth_cancelled', 'The sign-in window was closed before access was granted.',
-      'Click Connect again and approve access on the Salesforce page.');
-  }
-  const exchange = c.oauth_exchange(team, redirect, String(returned || ''), start.state, start.verifier);
+  const returned = await signIn(start.url);
+  if (!returned.ok) return returned;
+  const exchange = c.oauth_exchange(team, redirect, returned.url, start.state, start.verifier);
   const token = await call(exchange, (r) => c.parse_token(r));
   if (!token.ok) return token;
   const identity = await call(c.identity_request(team, token.token), (r) => c.parse_identity(r));
@@ -49,30 +75,13 @@ export async function connect(role) {
     if (!page.next_records_url) break;
     page = await call(c.users_request(team, token.token, page.next_records_url), (r) => c.parse_users(r));
   }
-  await store.setToken(role, token.token);
-  await store.clearReconnectNotice(role);
-  let connection = null;
-  let refused = null;
-  await store.updateTeam((current) => {
-    const done = c.connected(current, role, token.token, identity.identity,
-      permission.ok ? permission.permission : 'standard', users, new Date().toISOString());
-    if (!done.ok) { refused = done; return current; }
-    connection = done.connection;
-    return done.team;
-  });
-  if (refused) return refused;
-  return { ok: true, connection, permission_checked: permission.ok };
+  return keep(role, token.token, (current) => c.connected(current, role, token.token, identity.identity,
+    permission.ok ? permission.permission : 'standard', users, new Date().toISOString()),
+  { permission_checked: permission.ok });
 }
 
-/**
- * HubSpot team sync with the admin's private-app token. HubSpot's OAuth token exchange needs
- * the app's client secret, which an extension cannot keep; a private-app token is a team-level
- * secret entered once by the admin and kept only in this worker's storage. It is stored like an
- * OAuth token (team sync role) and acts for the HubSpot user named by `email`.
- */
-export async function connectHubspotPrivateApp(privateToken, email) {
-  const c = await core();
-  const token = { access_token: String(privateToken), refresh_token: null, instance_url: 'https://api.hubapi.com', id: '' };
+/** Every active HubSpot owner (the owner-mapping list), up to 20 pages. */
+async function hubspotOwners(c, token) {
   const users = [];
   let after;
   for (let i = 0; i < 20; i += 1) {
@@ -82,15 +91,51 @@ export async function connectHubspotPrivateApp(privateToken, email) {
     if (!page.after) break;
     after = page.after;
   }
-  let answer = null;
-  await store.updateTeam((current) => {
-    answer = c.connected_private_app(current, users, String(email || ''), new Date().toISOString());
-    return answer.ok ? answer.team : current;
-  });
-  if (!answer.ok) return answer;
-  await store.setToken('team_sync', token);
-  await store.clearReconnectNotice('team_sync');
-  return { ok: true, connection: answer.connection };
+  return { ok: true, users };
+}
+
+/**
+ * HubSpot personal OAuth: state + PKCE, the code exchanged with the client secret, the token's
+ * user_id mapped to a HubSpot owner. Team sync stays the private-app token.
+ */
+async function connectHubspot(role, team) {
+  if (role !== 'personal') {
+    return fail('unsupported', 'HubSpot team sync uses the private-app token, not a sign-in.',
+      'Paste the private-app token in Options (step 1), or make your own connection the team sync.');
+  }
+  const secret = await store.hubspotSecret();
+  if (!secret) {
+    return fail('missing_client_secret', 'The HubSpot app’s client secret is not set, so personal HubSpot connections cannot be made.',
+      'An admin enters the HubSpot app’s client id and client secret in Options (step 1).');
+  }
+  const c = await core();
+  const redirect = redirectUrl();
+  const start = c.oauth_start(team, redirect, crypto.getRandomValues(new Uint8Array(48)));
+  if (!start.ok) return start;
+  const returned = await signIn(start.url);
+  if (!returned.ok) return returned;
+  const exchange = c.hubspot_oauth_exchange(team, redirect, returned.url, start.state, start.verifier, secret);
+  const token = await call(exchange, (r) => c.parse_hubspot_token(r));
+  if (!token.ok) return token;
+  const owner = await call(c.hubspot_owner_request(token.token, token.user_id), (r) => c.parse_hubspot_owner(r));
+  if (!owner.ok) return owner;
+  const owners = await hubspotOwners(c, token.token);
+  return keep(role, token.token, (current) => c.connected_hubspot(current, role, owner.owner,
+    owners.ok ? owners.users : [], new Date().toISOString()));
+}
+
+/**
+ * HubSpot team sync with the admin's private-app token (or service key): a team-level secret
+ * entered once by the admin and kept only in this worker's storage. It is stored like an OAuth
+ * token (team sync role, no refresh token) and acts for the HubSpot owner named by `email`.
+ */
+export async function connectHubspotPrivateApp(privateToken, email) {
+  const c = await core();
+  const token = { access_token: String(privateToken), refresh_token: null, instance_url: 'https://api.hubapi.com', id: '' };
+  const owners = await hubspotOwners(c, token);
+  if (!owners.ok) return owners;
+  return keep('team_sync', token, (current) =>
+    c.connected_private_app(current, owners.users, String(email || ''), new Date().toISOString()));
 }
 
 /** Forgets a role's connection (and revokes its token at the CRM, best effort). */
@@ -98,13 +143,17 @@ export async function disconnect(role) {
   const c = await core();
   const team = await store.team();
   const token = await store.token(role);
-  if (token && team.config?.crm !== 'hubspot') {
+  const other = await store.token(role === 'team_sync' ? 'personal' : 'team_sync');
+  // When "my connection" is also the team sync, both roles share one grant: keep it alive.
+  const shared = token && other && token.refresh_token && token.refresh_token === other.refresh_token;
+  if (token && !shared && team.config?.crm !== 'hubspot') {
     const revoke = c.revoke_request(team, token);
     if (revoke.ok) await execute(revoke.request);
   }
   await store.removeToken(role);
   await store.updateTeam((current) => ({
     ...current,
+    team_sync_is_mine: role === 'team_sync' ? false : current.team_sync_is_mine,
     connections: (current.connections || []).filter((conn) => conn.role !== role),
   }));
   return { ok: true };
@@ -116,9 +165,13 @@ export async function refresh(role) {
   const team = await store.team();
   const token = await store.token(role);
   if (!token) return { ...fail('not_connected', 'This connection is missing.', 'Reconnect in Options.'), reconnect: true };
-  const request = c.refresh_request(team, token);
+  const hubspot = team.config?.crm === 'hubspot';
+  const request = hubspot
+    ? c.hubspot_refresh_request(team, token, (await store.hubspotSecret()) || '')
+    : c.refresh_request(team, token);
   if (!request.ok) return { ...request, reconnect: true };
-  const parsed = c.parse_refresh(await execute(request.request), token);
+  const response = await execute(request.request);
+  const parsed = hubspot ? c.parse_hubspot_refresh(response, token) : c.parse_refresh(response, token);
   if (!parsed.ok) return parsed;
   await store.setToken(role, parsed.token);
   return { ok: true };

@@ -12,6 +12,8 @@ import { store } from './storage.js';
 
 const ALARM = 'leadline-outbox';
 const MAX_STEPS = 8;
+/** A chunk (dedupe, create, tasks, an owner fallback round, one refresh) needs more steps. */
+const MAX_CHUNK_STEPS = 16;
 const running = new Set();
 let timer = null;
 
@@ -47,17 +49,33 @@ async function record(entry, result) {
   });
 }
 
+async function recordAll(entry, results) {
+  const c = await core();
+  const at = new Date().toISOString();
+  await store.updateJournal((journal) => {
+    let j = journal;
+    for (const { result } of results) {
+      const next = c.journal_record(j, entry.save_id, entry.source, result, at);
+      if (next.ok) j = next.journal;
+    }
+    return j;
+  });
+}
+
 /**
  * Runs one entry until it is done, failed, or waiting. Resolves to the rep-facing result.
  * `template` is the plan's queued result for this prospect. `onNotice(reason)` is called the
- * first time a connection needs a reconnect.
+ * first time a connection needs a reconnect. A bulk chunk entry (`entry.chunk`) resolves to
+ * `{status:'settled', results:[{index, lookup_key, result}]}` once the CRM answered for all its
+ * people, else to the queued template (its people stay in the outbox).
  */
 export async function runEntry(entry, template, onNotice = () => {}) {
   if (running.has(entry.id)) return queuedResult(template, entry, null);
   running.add(entry.id);
   try {
     const c = await core();
-    for (let i = 0; i < MAX_STEPS; i += 1) {
+    const maxSteps = entry.chunk ? MAX_CHUNK_STEPS : MAX_STEPS;
+    for (let i = 0; i < maxSteps; i += 1) {
       const team = await store.team();
       const next = c.next_request(team, entry, await store.tokens());
       if (!next.ok) {
@@ -79,6 +97,13 @@ export async function runEntry(entry, template, onNotice = () => {}) {
           await record(entry, step.result);
           if (step.kind === 'done') await setHealth(next.role, 'ok', new Date().toISOString());
           return step.result;
+        case 'settled': {
+          // A bulk chunk: one result per person (created, linked or failed with its reason).
+          await store.removeEntry(entry.id);
+          await recordAll(entry, step.results);
+          if (step.results.some((r) => r.result.status !== 'failed')) await setHealth(next.role, 'ok', new Date().toISOString());
+          return { status: 'settled', results: step.results };
+        }
         case 'continue':
         case 'link':
           await store.putEntries([entry]);

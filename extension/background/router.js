@@ -19,6 +19,28 @@ function httpsHost(url) {
   }
 }
 
+/** Largest message accepted (JSON characters): ~4× a full 250-person bulk save with an email. */
+export const MAX_MESSAGE_CHARS = 1000000;
+
+/** Deepest nesting a message may have (a save is 4 levels deep: message, list, person, field). */
+export const MAX_MESSAGE_DEPTH = 8;
+
+/** True for a message over MAX_MESSAGE_CHARS or MAX_MESSAGE_DEPTH (or one that cannot be measured). */
+function tooLarge(message) {
+  try {
+    if (JSON.stringify(message).length > MAX_MESSAGE_CHARS) return true;
+  } catch {
+    return true;
+  }
+  const stack = [[message, 1]];
+  while (stack.length) {
+    const [value, depth] = stack.pop();
+    if (depth > MAX_MESSAGE_DEPTH) return true;
+    if (value && typeof value === 'object') for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /**
  * Classifies a message: `{ok:true, channel:"content"|"ui"}` or a refusal. Never throws.
  */
@@ -28,6 +50,10 @@ export function checkSender(message, sender) {
   }
   if (!message || typeof message !== 'object' || typeof message.kind !== 'string') {
     return refuse('invalid_message', 'The message has no kind.');
+  }
+  if (tooLarge(message)) {
+    return refuse('message_too_large', 'The message is far larger or deeper than any real save; nothing was sent.',
+      'Reload the page and save again; if it keeps happening, report it.');
   }
   const own = `chrome-extension://${chrome.runtime.id}/`;
   if (CONTENT_KINDS.has(message.kind)) {

@@ -1,11 +1,23 @@
 // Everything the service worker persists, in chrome.storage.local. Team state, journal and
-// outbox are plain JSON produced by the Rust core. Tokens live under `secret:*` keys that only
-// this worker reads: no message answer, page or UI ever receives them, and nothing logs them.
+// outbox are plain JSON produced by the Rust core. Tokens and the HubSpot app's client secret
+// live under `secret:*` keys that only this worker reads: no message answer, page or UI ever
+// receives them, and nothing logs them. The worker restricts chrome.storage.local to trusted
+// contexts (`restrictToTrustedContexts`), so content scripts cannot read it either.
 
 const TEAM = 'team';
 const JOURNAL = 'journal';
 const OUTBOX = 'outbox';
 const NOTIFIED = 'notified_reconnect';
+const HUBSPOT_SECRET = 'secret:hubspot_client_secret';
+
+/** Keeps chrome.storage.local away from content scripts (extension pages and worker only). */
+export async function restrictToTrustedContexts() {
+  try {
+    await chrome.storage.local.setAccessLevel({ accessLevel: 'TRUSTED_CONTEXTS' });
+  } catch {
+    // Older browsers without setAccessLevel already keep local storage from page scripts.
+  }
+}
 
 /** Storage key of a role's OAuth tokens (mirrors saves::Role::token_key). */
 export function tokenKey(role) {
@@ -66,6 +78,9 @@ export const store = {
   token: (role) => get(tokenKey(role), null),
   setToken: (role, token) => set(tokenKey(role), token),
   removeToken: (role) => chrome.storage.local.remove(tokenKey(role)),
+  /** The HubSpot app's client secret (personal OAuth), or null. Worker-only. */
+  hubspotSecret: () => get(HUBSPOT_SECRET, null),
+  setHubspotSecret: (secret) => set(HUBSPOT_SECRET, secret),
 
 
   /** True the first time a role's "reconnect needed" is reported (the rep is told once). */

@@ -9,7 +9,7 @@ import { execute } from './net.js';
 import { connect, connectHubspotPrivateApp, disconnect, redirectUrl, refresh } from './oauth.js';
 import { onAlarm, resume, runEntry } from './outbox.js';
 import { checkSender, refuse } from './router.js';
-import { store } from './storage.js';
+import { restrictToTrustedContexts, store } from './storage.js';
 
 const LOOKUP_TTL_MS = 5 * 60 * 1000;
 const BULK_PARALLEL = 4;
@@ -25,43 +25,55 @@ function freshKnown() {
   return known;
 }
 
+/**
+ * Page-load lookups ("already in the CRM" badges): every person of the page not in the cache
+ * is looked up in ONE call (a list page too), through the core's `lookup_list`.
+ */
 async function handleLookup(message, refreshed = false) {
   const c = await core();
   const team = await store.team();
-  const plan = c.lookup_requests(team, message, await store.tokens());
-  if (!plan.ok) return plan;
-  const results = [];
+  const tokens = await store.tokens();
   const known = freshKnown();
-  for (const item of plan.items) {
-    if (item.key && item.key in known) {
-      const existing = known[item.key];
-      results[item.index] = existing
-        ? { found: true, object: existing.object, record_id: existing.id, record_url: null, owner_name: existing.owner_name }
-        : { found: false, object: null, record_id: null, record_url: null, owner_name: null };
-      continue;
+  const answers = [];
+  for (let step = 0; step < 8; step += 1) {
+    const plan = c.lookup_list(team, message, tokens, known, answers);
+    if (!plan.ok) return plan;
+    if (plan.done) {
+      const at = Date.now();
+      for (const { key, existing } of plan.cache) lookupCache.set(key, { existing, at });
+      return { ok: true, results: plan.results };
     }
-    if (!item.request) {
-      results[item.index] = { found: false, object: null, record_id: null, record_url: null, owner_name: null };
-      continue;
-    }
-    const response = await execute(item.request);
+    const response = await execute(plan.request);
     if (response.status === 401 && !refreshed && plan.role) {
       // Expired session: one refresh, then the whole lookup once more.
       const renewed = await refresh(plan.role);
       return renewed.ok ? handleLookup(message, true) : renewed;
     }
-    const parsed = c.parse_lookup(team, response);
-    if (!parsed.ok) return parsed;
-    if (item.key) lookupCache.set(item.key, { existing: parsed.existing, at: Date.now() });
-    results[item.index] = parsed.result;
+    answers.push(response);
   }
-  return { ok: true, results: Array.from(results, (r) => r || { found: false }) };
+  return refuse('lookup_failed', 'The CRM lookup did not finish.', 'Reload the page to try again.');
 }
 
 function tellTab(tabId, message) {
   if (typeof tabId === 'number') chrome.tabs.sendMessage(tabId, message).catch(() => {});
 }
 
+/** Keeps the lookup cache in step with a finished save (unknown outcome: look it up again). */
+function cacheOutcome(key, result) {
+  if (!key) return;
+  if (result && result.record_id && result.status !== 'queued') {
+    const existing = { id: result.record_id, object: result.object, owner_id: result.owner?.id ?? null, owner_name: result.owner?.name ?? null };
+    lookupCache.set(key, { existing, at: Date.now() });
+  } else {
+    lookupCache.delete(key);
+  }
+}
+
+/**
+ * A save: single saves run their entry (one Composite call); a bulk save's people come as
+ * chunk entries (≤200 each, dedupe + create = 2 calls), run one after the other with a
+ * `save_progress` per chunk. Every entry is persisted before its first request.
+ */
 async function handleSave(message, sender) {
   const c = await core();
   const team = await store.team();
@@ -72,35 +84,69 @@ async function handleSave(message, sender) {
   const results = plan.results.slice();
   const tabId = sender.tab && sender.tab.id;
   const total = results.length;
-  let done = total - plan.entries.length;
-  const notice = (reason) => tellTab(tabId, { kind: 'save_progress', save_id: saveId, done, total, notice: reason });
+  const size = (entry) => (entry.chunk ? entry.chunk.members.length : 1);
+  let done = total - plan.entries.reduce((n, e) => n + size(e), 0);
+  let reconnect = null; // the first "reconnect needed" of this save: told once, in the toast
+  const notice = (reason) => {
+    if (!reconnect) reconnect = reason;
+    tellTab(tabId, { kind: 'save_progress', save_id: saveId, done, total, notice: reason });
+  };
   const queue = plan.entries.slice();
-  const workers = Array.from({ length: Math.min(BULK_PARALLEL, queue.length) }, async () => {
+  // Chunks run one at a time (a person can only be created by one chunk); singles 4 at once.
+  const parallel = queue.some((e) => e.chunk) ? 1 : BULK_PARALLEL;
+  const workers = Array.from({ length: Math.min(parallel, queue.length) }, async () => {
     while (queue.length) {
       const entry = queue.shift();
-      const result = await runEntry(entry, plan.results[entry.index], notice);
-      results[entry.index] = result;
-      if (result.record_id && entry.lookup_key) {
-        const existing = { id: result.record_id, object: result.object, owner_id: result.owner?.id ?? null, owner_name: result.owner?.name ?? null };
-        lookupCache.set(entry.lookup_key, { existing, at: Date.now() });
-      } else if (entry.lookup_key) {
-        lookupCache.delete(entry.lookup_key); // outcome unknown: look it up again next time
+      if (entry.chunk) {
+        const outcome = await runEntry(entry, null, notice);
+        if (outcome && outcome.status === 'settled') {
+          for (const { index, lookup_key: key, result } of outcome.results) {
+            results[index] = result;
+            cacheOutcome(key, result);
+          }
+        } else {
+          const reason = (outcome && outcome.error) || null;
+          for (const m of entry.chunk.members) {
+            results[m.person.index] = { ...plan.results[m.person.index], status: 'queued', error: reason };
+            cacheOutcome(m.person.lookup_key, null);
+          }
+        }
+      } else {
+        const result = await runEntry(entry, plan.results[entry.index], notice);
+        results[entry.index] = result;
+        cacheOutcome(entry.lookup_key, result);
       }
-      done += 1;
+      done += size(entry);
       if (message.push === 'bulk') tellTab(tabId, { kind: 'save_progress', save_id: saveId, done, total });
     }
   });
   await Promise.all(workers);
   // Refused prospects (no entry) still belong in the journal and error log.
+  const queued = new Set(plan.entries.flatMap((e) => (e.chunk ? e.chunk.members.map((m) => m.person.index) : [e.index])));
   for (const [i, r] of results.entries()) {
-    if (!plan.entries.some((e) => e.index === i) && r) {
+    if (!queued.has(i) && r) {
       await store.updateJournal((j) => {
         const next = c.journal_record(j, saveId, message.source, r, new Date().toISOString());
         return next.ok ? next.journal : j;
       });
     }
   }
-  return { ok: true, save_id: saveId, results };
+  return { ok: true, save_id: saveId, results: withNotice(results, reconnect), notice: reconnect };
+}
+
+/**
+ * The toast says "reconnect" once: the first result waiting on that connection carries the
+ * notice as a note (the toast shows notes), and the answer carries it as `notice`.
+ */
+function withNotice(results, reason) {
+  if (!reason) return results;
+  const i = results.findIndex((r) => r && r.status === 'queued');
+  if (i < 0) return results;
+  const text = 'Leadline needs you to reconnect: ' + String(reason.message || 'a connection stopped working.') +
+    ' Open Leadline settings and click Reconnect; your saves wait until then.';
+  const out = results.slice();
+  out[i] = { ...out[i], warnings: [...(Array.isArray(out[i].warnings) ? out[i].warnings : []), text] };
+  return out;
 }
 
 async function handleContent(message, sender) {
@@ -115,12 +161,40 @@ async function handleContent(message, sender) {
 
 async function stateView() {
   const c = await core();
+  await policyLoaded();
   const team = await store.team();
   const teamToken = await store.token('team_sync');
-  return c.state_view(team, await store.journal(), await store.outbox(), {
+  const view = c.state_view(team, await store.journal(), await store.outbox(), {
     redirect_url: redirectUrl(),
     hubspot_private_token_set: Boolean(team.config?.crm === 'hubspot' && teamToken && !teamToken.refresh_token),
+    hubspot_client_secret_set: Boolean(await store.hubspotSecret()),
   });
+  if (view.ok && view.policy) view.policy.error = policyError;
+  return view;
+}
+
+// Team settings by policy (chrome.storage.managed, schema extension/shared/managed_schema.json),
+// merged over the local ones by the core: read at start, on change, and before the first state.
+let policyError = null;
+let policyRead = null;
+async function loadPolicy() {
+  let managed = {};
+  try {
+    managed = (await chrome.storage.managed.get(null)) || {};
+  } catch (error) {
+    policyError = { code: 'policy_unreadable', message: 'The Leadline policy could not be read.', hint: String((error && error.message) || '').slice(0, 200) };
+    return;
+  }
+  const c = await core();
+  await store.updateTeam((team) => {
+    const merged = c.apply_policy(team, Object.keys(managed).length ? managed : null);
+    policyError = merged.ok ? null : merged.error;
+    return merged.ok ? merged.team : team;
+  });
+}
+function policyLoaded() {
+  if (!policyRead) policyRead = loadPolicy().catch(() => {});
+  return policyRead;
 }
 
 async function handleUi(message) {
@@ -129,6 +203,15 @@ async function handleUi(message) {
   if (!answer.ok) return answer;
   if (answer.team) {
     await store.setTeam(answer.team);
+    if (message.kind === 'set_config' && typeof message.hubspot_client_secret === 'string' && message.hubspot_client_secret.trim()) {
+      await store.setHubspotSecret(message.hubspot_client_secret.trim().slice(0, 512));
+    }
+    if (message.kind === 'set_team_sync' && answer.reply && answer.reply.copy_personal_token) {
+      // "My connection" is now also the team sync: the same grant serves both roles.
+      await store.setToken('team_sync', await store.token('personal'));
+      await store.clearReconnectNotice('team_sync');
+      resume();
+    }
     if (message.kind === 'set_config' && message.hubspot_private_token) {
       const connected = await connectHubspotPrivateApp(message.hubspot_private_token,
         message.hubspot_team_sync_email || answer.team.config.me_email);
@@ -177,8 +260,13 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   return true;
 });
 chrome.alarms.onAlarm.addListener(onAlarm);
+chrome.storage.onChanged.addListener((_changes, area) => {
+  if (area === 'managed') { policyRead = loadPolicy().catch(() => {}); }
+});
 chrome.runtime.onStartup.addListener(() => { resume(); });
 chrome.runtime.onInstalled.addListener(() => { resume(); });
 
 // Every worker start (including a restart after being killed mid-save) resumes the outbox.
+restrictToTrustedContexts();
+policyLoaded();
 resume().catch(() => {});

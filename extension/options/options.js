@@ -4,6 +4,7 @@
 // sees a token (the HubSpot private-app token input is write-only).
 import { UI_TO_WORKER as K } from '../shared/messages.js';
 import { h, send, errorText, userLabel, when } from './dom.js';
+import { renderPolicy, renderTeamSyncChoice } from './team-sync.js';
 
 const $ = (id) => document.getElementById(id);
 const ROLES = ['team_sync', 'personal'];
@@ -12,6 +13,7 @@ const CREDENTIAL_WORDS = { personal: 'your own connection', team_sync: 'team syn
 
 const NEED_WORDS = {
   client_id: 'Paste your app’s consumer key (client id) in step 1.',
+  hubspot_client_secret: 'Enter your HubSpot app’s client secret in step 1, so reps can connect their own HubSpot account.',
   connect_team_sync: 'Connect team sync in step 2: an admin signs in once for the whole team.',
   connect_personal: 'Connect your own account in step 2, so your Gmail saves show you as Created By.',
   reconnect_team_sync: 'Team sync needs to be reconnected (step 2); saves wait until then.',
@@ -60,6 +62,13 @@ function renderConfig() {
   $('hubspot-token-state').textContent = config.hubspot_private_token_set
     ? 'A token is saved (hidden; type a new one to replace it).'
     : 'No token saved yet. Team sync for HubSpot uses it; it never leaves Leadline’s background service.';
+  const sync = (state.connections || []).find((c) => c.role === 'team_sync');
+  if (document.activeElement !== $('hubspot-team-sync-email') && !$('hubspot-team-sync-email').value && sync && config.hubspot_private_token_set) {
+    $('hubspot-team-sync-email').value = sync.email || '';
+  }
+  $('hubspot-secret-state').textContent = config.hubspot_client_secret_set
+    ? 'A client secret is saved (hidden; type a new one to replace it). Reps connect their own HubSpot account with it.'
+    : 'Needed for “Connect my account” on HubSpot. It stays in Leadline’s background service; anyone with developer tools on this computer could read it, so rotate it in HubSpot when someone leaves.';
   toggleFields();
 }
 
@@ -139,6 +148,15 @@ function render() {
   renderConnections();
   renderOwnership();
   renderSettings();
+  renderTeamSyncChoice(state, chooseTeamSync);
+  renderPolicy(state);
+}
+
+async function chooseTeamSync(appUser) {
+  const answer = await act({ kind: K.SET_TEAM_SYNC, app_user: appUser }, 'Choosing the team sync', 'Team sync changed.');
+  if (answer.ok && Array.isArray(answer.warnings) && answer.warnings.includes('team_sync_not_admin')) {
+    status('Team sync changed. It is not an admin account: saves it pushes may miss records it cannot see.');
+  }
 }
 
 async function load() {
@@ -177,7 +195,11 @@ function wire() {
     const message = { kind: K.SET_CONFIG, crm: form.crm.value, login_host: form.login_host.value, my_domain: form.my_domain.value.trim(), client_id: form.client_id.value.trim(), me_email: form.me_email.value.trim() };
     const token = form.hubspot_private_token.value.trim();
     if (token) message.hubspot_private_token = token;
+    if (token && form.hubspot_team_sync_email.value.trim()) message.hubspot_team_sync_email = form.hubspot_team_sync_email.value.trim();
     form.hubspot_private_token.value = '';
+    const secret = form.hubspot_client_secret.value.trim();
+    if (secret) message.hubspot_client_secret = secret;
+    form.hubspot_client_secret.value = '';
     await act(message, 'Saving CRM settings', 'CRM settings saved.');
   });
   $('crm-choice').addEventListener('change', () => { toggleFields(); act({ kind: K.SET_CONFIG, crm: $('crm-choice').value }, 'Changing the CRM', 'CRM changed.'); });
@@ -189,7 +211,8 @@ function wire() {
       event.target.disabled = true;
       status('Sign in and allow access in the window that opened…');
       try {
-        await act({ kind: K.CONNECT, role }, role === 'team_sync' ? 'Connecting team sync' : 'Connecting your account', 'Connected.');
+        const answer = await act({ kind: K.CONNECT, role }, role === 'team_sync' ? 'Connecting team sync' : 'Connecting your account', 'Connected.');
+        if (answer.ok && answer.note) status('Connected. ' + String(answer.note));
       } finally {
         event.target.disabled = false;
       }

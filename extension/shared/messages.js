@@ -17,7 +17,9 @@ export const CONTENT_TO_WORKER = Object.freeze({
   PREVIEW: 'preview',
   /** `{kind, source:"linkedin_extension"|"gmail_extension", push:"single"|"bulk",
    *  prospects:[Prospect], activity:null|{kind:"email", subject, body, date:"YYYY-MM-DD",
-   *  message_id}, page_url}` → `{ok, save_id, results:[SaveResult]}`. */
+   *  message_id}, page_url}` → `{ok, save_id, results:[SaveResult], notice:null|{code, message,
+   *  hint}}`; `notice` is set (once per broken connection) when a connection needs a reconnect,
+   *  and the first queued result then carries it as a warning the toast shows. */
   SAVE: 'save',
 });
 
@@ -29,17 +31,25 @@ export const WORKER_TO_CONTENT = Object.freeze({
 
 /** Options page / popup → service worker. */
 export const UI_TO_WORKER = Object.freeze({
-  /** `{kind}` → `{ok, config, me, connections, team_sync, owner_mapping, crm_users, needs,
-   *  settings, recent_saves, outbox, error_log}` (never any token). */
+  /** `{kind}` → `{ok, config, me, connections, team_sync, team_sync_choices:[{app_user, email,
+   *  name, connected, team_sync}], policy:{active, locked:[field], error}, owner_mapping,
+   *  crm_users, needs, settings, recent_saves, outbox, error_log}` (never any token or secret;
+   *  `config.hubspot_private_token_set` / `config.hubspot_client_secret_set` only say "saved"). */
   GET_STATE: 'get_state',
   /** `{kind, crm?, login_host?:"production"|"sandbox"|"my_domain", my_domain?, client_id?,
    *  api_version?, me_email?, company_domain?, hubspot_private_token?, hubspot_team_sync_email?}`
    *  → `{ok}`. `hubspot_private_token` is write-only (get_state only says
    *  `hubspot_private_token_set`): with it the worker connects HubSpot team sync at once, acting
    *  for the HubSpot owner whose email is `hubspot_team_sync_email` (default: `me_email`), and
-   *  answers `{ok, connection}` or `{ok:false, error}` (e.g. `unknown_owner`). */
+   *  answers `{ok, connection}` or `{ok:false, error}` (e.g. `unknown_owner`).
+   *  `hubspot_client_secret` (write-only too) is the HubSpot app's client secret for personal
+   *  OAuth connections; it stays in the worker's storage. Fields set by policy keep the policy's
+   *  value. */
   SET_CONFIG: 'set_config',
-  /** `{kind, role:"team_sync"|"personal"}` → `{ok, connection}` (OAuth + PKCE in the worker). */
+  /** `{kind, role:"team_sync"|"personal"}` → `{ok, connection, note}` (OAuth + PKCE in the
+   *  worker; HubSpot personal uses the stored client secret). Refused with the core's
+   *  `duplicate_crm_account` when another app user holds that CRM account (rule 7); `note`
+   *  explains one person holding both roles. */
   CONNECT: 'connect',
   /** `{kind, role}` → `{ok}` */
   DISCONNECT: 'disconnect',
@@ -53,6 +63,10 @@ export const UI_TO_WORKER = Object.freeze({
   EXPORT_SETTINGS: 'export_settings',
   /** `{kind, json}` → `{ok}` */
   IMPORT_SETTINGS: 'import_settings',
+  /** `{kind, app_user:"me"|"team_sync_user"}` → `{ok, warnings}`: team sync chosen among the
+   *  connected users (rule 9; `team_sync_not_connected` with the core's message otherwise).
+   *  "me" makes this rep's own connection the team sync. */
+  SET_TEAM_SYNC: 'set_team_sync',
   /** `{kind, outbox_id}` → `{ok}` */
   RETRY: 'retry',
   /** `{kind}` → `{ok}` */

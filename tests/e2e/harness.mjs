@@ -200,11 +200,14 @@ export async function routeFixtures(context, hosts = ['www.linkedin.com', 'mail.
 
 /**
  * Launches Chromium with the extension. Options: `sandbox` (from startSandbox; else fixtures are
- * routed), `stubWorker` (recording stub instead of the real worker), `dir` (extension dir).
+ * routed), `stubWorker` (recording stub instead of the real worker), `dir` (extension dir),
+ * `headless` (default true; the demo shows the window when a display exists), `extraExtensions`
+ * (more unpacked extension dirs loaded alongside, without a service worker of their own),
+ * `extraArgs` (more Chromium switches).
  * Resolves to {context, extensionId, worker, page(url), openOptions(), openPopup(),
  * screenshot(page, name), seen(), stop()}.
  */
-export async function launchExtension({ sandbox = null, stubWorker = false, dir = null } = {}) {
+export async function launchExtension({ sandbox = null, stubWorker = false, dir = null, headless = true, extraExtensions = [], extraArgs = [] } = {}) {
   // The stub needs no Wasm, so it always runs the current sources (never a stale dist/).
   let extDir = dir || (await extensionDir({ fromSources: stubWorker }));
   const temps = [];
@@ -223,13 +226,15 @@ export async function launchExtension({ sandbox = null, stubWorker = false, dir 
   const args = [
     '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync',
-    '--disable-extensions-except=' + extDir, '--load-extension=' + extDir,
+    '--disable-extensions-except=' + [extDir, ...extraExtensions].join(','),
+    '--load-extension=' + [extDir, ...extraExtensions].join(','),
+    ...extraArgs,
   ];
   if (sandbox) {
     args.push('--host-resolver-rules=' + MAPPED_HOSTS.map((h) => 'MAP ' + h + ' 127.0.0.1:' + sandbox.port).join(', '));
     args.push('--ignore-certificate-errors');
   }
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args, viewport: { width: 1280, height: 900 } });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless, args, viewport: { width: 1280, height: 900 } });
   if (!sandbox) await routeFixtures(context);
   const worker = context.serviceWorkers()[0] || (await context.waitForEvent('serviceworker', { timeout: 15000 }));
   const extensionId = new URL(worker.url()).host;
@@ -281,8 +286,10 @@ export async function connect(ext, optionsPage, role, { username, password = 'sa
     if (await submit.count()) await submit.first().click();
     else await login.locator('input[name="password"]').press('Enter');
   }
+  // Listen before clicking: the sign-in window may close before click() returns.
+  const closed = login.waitForEvent('close', { timeout: 15000 }).catch(() => {});
   await login.getByTestId('allow').click({ timeout: 15000 });
-  await login.waitForEvent('close', { timeout: 15000 }).catch(() => {});
+  await closed;
 }
 
 /**
@@ -312,4 +319,132 @@ export async function setupThroughOptions(ext, {
     await options.getByTestId('connection-personal').getByText(personalUser).waitFor({ timeout: 15000 });
   }
   return options;
+}
+
+// --- helpers for the reliability and security suites -------------------------------------------
+
+/** Sends `message` to the worker from an extension page (options or popup) of ours. */
+export function sendFrom(page, message) {
+  return page.evaluate((m) => chrome.runtime.sendMessage(m), message);
+}
+
+/**
+ * Polls the worker's state (`get_state` from `page`, an options or popup page) until
+ * `pick(state)` is truthy; resolves to that value, or rejects with the last state.
+ */
+export async function waitForState(page, pick, timeoutMs = 60000) {
+  let last = null;
+  for (const end = Date.now() + timeoutMs; Date.now() < end;) {
+    last = await sendFrom(page, { kind: 'get_state' });
+    const found = pick(last);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error('timed out waiting for the worker: ' + JSON.stringify(last).slice(0, 3000));
+}
+
+/**
+ * A Salesforce setup for saving: CRM settings through the options page's own message, then
+ * team sync (integration@) and the rep (rep@) connected through the real OAuth pages.
+ * Resolves to the options page.
+ */
+export async function connectedSalesforce(ext, { teamUser = 'integration@acme.example', personalUser = 'rep@acme.example' } = {}) {
+  const options = await ext.openOptions();
+  await sendFrom(options, { kind: 'set_config', crm: 'salesforce', login_host: 'production',
+    client_id: 'leadline-sandbox-client', me_email: 'rep@acme.example' });
+  for (const [role, username] of [['team_sync', teamUser], ['personal', personalUser]]) {
+    if (!username) continue;
+    await connect(ext, options, role, { username });
+    await waitForState(options, (s) => s.connections.find((c) => c.role === role && c.email === username && c.health === 'ok'), 20000);
+  }
+  return options;
+}
+
+/** The token values the worker keeps (`secret:*` keys): access and refresh tokens. */
+export async function storedTokenValues(ext) {
+  const stored = await ext.currentWorker().evaluate(() => chrome.storage.local.get(null));
+  return Object.entries(stored)
+    .filter(([key]) => key.startsWith('secret:'))
+    .flatMap(([, v]) => [v && v.access_token, v && v.refresh_token])
+    .filter((v) => typeof v === 'string' && v.length >= 8);
+}
+
+/**
+ * A copy of tests/fixtures in a temp dir, with `files` ({relative path: content}) written over
+ * it; resolves to {dir, remove()}. For generated fixture pages (e.g. a 200-person search).
+ */
+export async function fixturesWith(files) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'leadline-fixtures-'));
+  await cp(FIXTURES, dir, { recursive: true });
+  for (const [rel, content] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+    await writeFile(path.join(dir, rel), content);
+  }
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A LinkedIn people-search page (classic entity-result layout) listing `count` people. The page
+ * builds its list from `?set=X` (default A), so one fixture serves several distinct batches:
+ * person NNN of set X is `BulkXNNN Person`, https://www.linkedin.com/in/bulk-x-NNN.
+ */
+export function searchPage(count) {
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>"bulk" | Search | LinkedIn</title></head>
+<body><main class="scaffold-layout__main" aria-label="Search results"><div class="search-results-container">
+<h2>About ${count} results</h2><ul class="reusable-search__entity-result-list list-style-none" role="list" id="list"></ul>
+<script>
+(function () {
+  const set = (new URLSearchParams(location.search).get('set') || 'A').replace(/[^A-Za-z]/g, '').slice(0, 4) || 'A';
+  const list = document.getElementById('list');
+  for (let i = 1; i <= ${count}; i += 1) {
+    const n = String(i).padStart(3, '0');
+    const name = 'Bulk' + set + n + ' Person';
+    const li = document.createElement('li');
+    li.className = 'reusable-search__result-container';
+    li.innerHTML = '<div class="entity-result" data-chameleon-result-urn="urn:li:member:' + set + n + '"><div class="entity-result__content">'
+      + '<span class="entity-result__title-line"><span class="entity-result__title-text t-16"><a class="app-aware-link" href="https://www.linkedin.com/in/bulk-'
+      + set.toLowerCase() + '-' + n + '?miniProfileUrn=x"><span dir="ltr"><span aria-hidden="true">' + name + '</span><span class="visually-hidden">View '
+      + name + '’s profile</span></span></a></span></span><div class="entity-result__primary-subtitle t-14 t-black t-normal">Analyst ' + n
+      + ' at Bulk Corp</div><div class="entity-result__secondary-subtitle t-14 t-normal">Berlin, Germany</div></div></div>';
+    list.append(li);
+  }
+})();
+</script></div></main></body></html>
+`;
+}
+
+/** Every markup of a page, shadow roots included (Leadline's widgets live in shadow roots). */
+export function deepMarkup(page) {
+  return page.evaluate(() => {
+    const parts = [document.documentElement.outerHTML];
+    const walk = (root) => {
+      for (const el of root.querySelectorAll('*')) {
+        if (el.shadowRoot) { parts.push(el.shadowRoot.innerHTML); walk(el.shadowRoot); }
+      }
+    };
+    walk(document);
+    return parts.join('\n');
+  });
+}
+
+/**
+ * The content script's isolated world in `page` (through CDP): resolves to
+ * `evaluate(expression)`, which awaits the expression there and returns its value.
+ */
+export async function contentScriptWorld(ext, page) {
+  const cdp = await ext.context.newCDPSession(page);
+  const contexts = [];
+  cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context));
+  await cdp.send('Runtime.enable');
+  await new Promise((r) => setTimeout(r, 300));
+  const world = contexts.find((c) => c.auxData && c.auxData.type === 'isolated' && c.origin.includes(ext.extensionId))
+    || contexts.find((c) => c.auxData && c.auxData.type === 'isolated');
+  if (!world) throw new Error('no content script world in ' + page.url());
+  return async (expression) => {
+    const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', {
+      contextId: world.id, awaitPromise: true, returnByValue: true, expression,
+    });
+    if (exceptionDetails) throw new Error(exceptionDetails.exception?.description || exceptionDetails.text);
+    return result.value;
+  };
 }

@@ -39,7 +39,7 @@ async function sent(kind) {
 
 before(async () => {
   ext = await launchExtension({ stubWorker: true });
-  for (const kind of ['set_config', 'disconnect', 'set_owner_mapping', 'pick_crm_user', 'set_settings', 'import_settings']) await answer(kind, { ok: true });
+  for (const kind of ['set_config', 'disconnect', 'set_owner_mapping', 'pick_crm_user', 'set_settings', 'import_settings', 'set_team_sync']) await answer(kind, { ok: true });
   await answer('get_state', STATE);
   page = await ext.openOptions();
   await page.getByText('Connected as Ian Integration').waitFor();
@@ -163,4 +163,60 @@ test('the simulator shows the decision with names and reasons, or the refusal', 
   await page.getByTestId('sim-run').click();
   await result.getByText('No push possible').waitFor();
   assert.match(await result.textContent(), /Nobody can push\. \(no_credentials\)/);
+});
+
+test('team sync is chosen among the connected users; a refusal shows the core’s message', async () => {
+  const choices = [
+    { app_user: 'me', email: 'rita@acme.example', name: null, connected: false, team_sync: false },
+    { app_user: 'team_sync_user', email: 'integration@acme.example', name: 'Ian Integration', connected: true, team_sync: true },
+  ];
+  await answer('get_state', { ...STATE, team_sync_choices: choices });
+  await answer('set_team_sync', { ok: false, error: { code: 'team_sync_not_connected', message: 'Team sync must be a connected user: rita@acme.example has no Salesforce connection.', hint: 'Connect that user first (step 2), then choose them as team sync.' } });
+  try {
+    await page.reload();
+    const rows = page.getByTestId('team-sync-user');
+    await rows.first().waitFor();
+    assert.deepEqual(await rows.allTextContents(), [
+      'Me: rita@acme.example · not connectedMake my connection the team sync',
+      'Team sync holder: Ian Integration <integration@acme.example> · connected · team sync',
+    ]);
+    await page.getByTestId('make-team-sync-me').click();
+    const error = page.getByTestId('options-error');
+    await error.waitFor();
+    assert.equal(await error.textContent(), 'Choosing the team sync refused: Team sync must be a connected user: rita@acme.example has no Salesforce connection. Connect that user first (step 2), then choose them as team sync. (team_sync_not_connected)');
+    assert.deepEqual((await sent('set_team_sync')).at(-1), { kind: 'set_team_sync', app_user: 'me' });
+  } finally {
+    await answer('get_state', STATE);
+    await page.reload();
+    await page.getByText('Connected as Ian Integration').waitFor();
+  }
+});
+
+test('settings set by policy are locked and explained; the HubSpot client secret is write-only', async () => {
+  await answer('get_state', { ...STATE, config: { ...STATE.config, crm: 'hubspot', hubspot_client_secret_set: true },
+    policy: { active: true, locked: ['client_id', 'settings.log_emails'], error: null } });
+  try {
+    await page.reload();
+    const banner = page.getByTestId('policy-banner');
+    await banner.waitFor();
+    assert.match(await banner.textContent(), /Managed by your organization\. .*locked here: client_id, settings\.log_emails\./);
+    assert.equal(await page.getByTestId('client-id').isDisabled(), true);
+    assert.equal(await page.getByTestId('log-emails').isDisabled(), true);
+    assert.equal(await page.getByTestId('match-account').isDisabled(), false);
+    assert.equal(await page.getByTestId('crm-choice').isDisabled(), false);
+    assert.equal(await page.getByTestId('hubspot-client-secret').inputValue(), '');
+    assert.match(await page.locator('#hubspot-secret-state').textContent(), /A client secret is saved \(hidden/);
+    await ext.currentWorker().evaluate(() => { globalThis.__seen.length = 0; });
+    await page.getByTestId('hubspot-client-secret').fill('hs-app-secret');
+    await page.getByTestId('save-config').click();
+    await page.waitForFunction(() => document.getElementById('status').textContent === 'CRM settings saved.');
+    const [config] = await sent('set_config');
+    assert.equal(config.hubspot_client_secret, 'hs-app-secret');
+    assert.equal(await page.getByTestId('hubspot-client-secret').inputValue(), '');
+    assert.ok(!(await page.content()).includes('hs-app-secret'), 'the secret is not left in the page');
+  } finally {
+    await answer('get_state', STATE);
+    await page.reload();
+    await page.getByText('Connected as Ian Integration').waitFor();
+  }
 });

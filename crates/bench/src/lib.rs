@@ -1,4 +1,12 @@
 //! Inputs shared by the benchmarks behind `BENCHMARKS.md` (run with `./build.sh bench`).
+//!
+//! - `benches/decide.rs`: decisions per second natively (criterion, `cargo bench -p bench`).
+//! - `src/bin/api_calls`: CRM API calls per save against a running sandbox org, the `crm`
+//!   crate's protocol beside a naive client (`api-calls --url … --cert …`, JSON on stdout).
+//! - `src/bin/team_input.rs`: prints [`team_input`] so the Wasm run in Node decides the same
+//!   inputs as criterion.
+//!
+//! `tests/bench/bench.mjs` drives all of them and the browser figures.
 
 use serde_json::{json, Value};
 

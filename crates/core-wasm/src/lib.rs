@@ -85,6 +85,18 @@ pub fn parse_lookup(team: JsValue, response: JsValue) -> JsValue {
     call!(saves::api::parse_lookup; team, response)
 }
 
+/// See [`saves::bulk_lookup::lookup_list`]: a list page's lookups in one call.
+#[wasm_bindgen]
+pub fn lookup_list(
+    team: JsValue,
+    msg: JsValue,
+    tokens: JsValue,
+    known: JsValue,
+    answers: JsValue,
+) -> JsValue {
+    call!(saves::bulk_lookup::lookup_list; team, msg, tokens, known, answers)
+}
+
 /// See [`saves::api::plan_save`].
 #[wasm_bindgen]
 pub fn plan_save(team: JsValue, msg: JsValue, save_id: &str, known: JsValue) -> JsValue {
@@ -280,4 +292,79 @@ pub fn journal_log_error(
 ) -> JsValue {
     let f = |j: &Value, e: &Value| saves::api::journal_log_error(j, e, name, source, at);
     call!(f; journal, error)
+}
+
+/// See [`saves::api::hubspot_oauth_exchange`]; the secret comes from the worker's storage.
+#[wasm_bindgen]
+pub fn hubspot_oauth_exchange(
+    team: JsValue,
+    redirect_uri: &str,
+    returned_url: &str,
+    expected_state: &str,
+    verifier: &str,
+    client_secret: &str,
+) -> JsValue {
+    let f = |t: &Value| {
+        saves::api::hubspot_oauth_exchange(
+            t,
+            redirect_uri,
+            returned_url,
+            expected_state,
+            verifier,
+            client_secret,
+        )
+    };
+    call!(f; team)
+}
+
+/// See [`saves::api::parse_hubspot_token`].
+#[wasm_bindgen]
+pub fn parse_hubspot_token(response: JsValue) -> JsValue {
+    call!(saves::api::parse_hubspot_token; response)
+}
+
+/// See [`saves::api::hubspot_owner_request`].
+#[wasm_bindgen]
+pub fn hubspot_owner_request(token: JsValue, user_id: &str) -> JsValue {
+    let f = |t: &Value| saves::api::hubspot_owner_request(t, user_id);
+    call!(f; token)
+}
+
+/// See [`saves::api::parse_hubspot_owner`].
+#[wasm_bindgen]
+pub fn parse_hubspot_owner(response: JsValue) -> JsValue {
+    call!(saves::api::parse_hubspot_owner; response)
+}
+
+/// See [`saves::api::connected_hubspot`].
+#[wasm_bindgen]
+pub fn connected_hubspot(
+    team: JsValue,
+    role: JsValue,
+    owner: JsValue,
+    users: JsValue,
+    now: &str,
+) -> JsValue {
+    let f =
+        |t: &Value, r: &Value, o: &Value, u: &Value| saves::api::connected_hubspot(t, r, o, u, now);
+    call!(f; team, role, owner, users)
+}
+
+/// See [`saves::api::hubspot_refresh_request`].
+#[wasm_bindgen]
+pub fn hubspot_refresh_request(team: JsValue, token: JsValue, client_secret: &str) -> JsValue {
+    let f = |t: &Value, k: &Value| saves::api::hubspot_refresh_request(t, k, client_secret);
+    call!(f; team, token)
+}
+
+/// See [`saves::api::parse_hubspot_refresh`].
+#[wasm_bindgen]
+pub fn parse_hubspot_refresh(response: JsValue, old_token: JsValue) -> JsValue {
+    call!(saves::api::parse_hubspot_refresh; response, old_token)
+}
+
+/// See [`saves::api::apply_policy`].
+#[wasm_bindgen]
+pub fn apply_policy(team: JsValue, managed: JsValue) -> JsValue {
+    call!(saves::api::apply_policy; team, managed)
 }

@@ -1,12 +1,15 @@
-//! The bulk state machine's call budget: at most 2·ceil(N/200) calls for plain saves, split
-//! dedupe queries when the URL would be too long, one result per input.
+//! The bulk state machine's call budget: exactly 2·ceil(N/200) calls for plain saves (one
+//! Composite dedupe call holding the chunk's queries, one Collections create), dedupe queries
+//! split when a URL would be too long, one result per input.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod bulk_support;
+
+use bulk_support::{answer, body, is_dedupe, subrequest_urls};
 use crm::http::parse_query;
-use crm::salesforce::bulk::{BulkSave, MAX_QUERY_URL_LEN};
+use crm::salesforce::bulk::{BulkSave, MAX_QUERIES_PER_CALL, MAX_QUERY_URL_LEN};
 use crm::salesforce::SfSession;
 use crm::{ActivityKind, ActivityLog, HttpRequest, HttpResponse, Prospect, RecordKind, SaveSpec};
-use serde_json::{json, Value};
 
 fn spec(i: usize, email: String) -> SaveSpec {
     SaveSpec {
@@ -23,24 +26,66 @@ fn spec(i: usize, email: String) -> SaveSpec {
     }
 }
 
-/// A fake org that knows nobody and creates everything it is asked to.
-fn answer(req: &HttpRequest) -> HttpResponse {
-    let body = if req.method == "GET" {
-        json!({"totalSize": 0, "done": true, "records": []})
-    } else {
-        let sent: Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
-        let n = sent["records"].as_array().unwrap().len();
-        Value::Array(
-            (0..n)
-                .map(|i| json!({"id": format!("00Q{i:015}"), "success": true, "errors": []}))
-                .collect(),
-        )
-    };
-    HttpResponse {
-        status: 200,
-        headers: vec![],
-        body: body.to_string(),
+fn linkedin_only(i: usize, slug: &str) -> SaveSpec {
+    let mut s = spec(i, String::new());
+    s.prospect.email = None;
+    s.prospect.linkedin_url = Some(format!("https://www.linkedin.com/in/{slug}/"));
+    s
+}
+
+/// N new people (e-mail + LinkedIn URL, or LinkedIn URL only) through the fake org.
+fn calls_for(n: usize, with_email: bool) -> Vec<HttpRequest> {
+    let specs: Vec<SaveSpec> = (0..n)
+        .map(|i| {
+            let mut s = linkedin_only(i, &format!("person-{i}-a1b2c3d4"));
+            if with_email {
+                s.prospect.email = Some(format!("person.{i}@example-company.com"));
+            }
+            s
+        })
+        .collect();
+    let mut bulk = BulkSave::new(SfSession::new("https://acme.my.salesforce.com", "t"), specs);
+    let sent = run(&mut bulk);
+    assert!(bulk
+        .results()
+        .iter()
+        .all(|r| r.outcome.as_ref().is_ok_and(|o| o.created)));
+    sent
+}
+
+#[test]
+fn two_hundred_people_cost_two_calls() {
+    for with_email in [true, false] {
+        let sent = calls_for(200, with_email);
+        assert_eq!(sent.len(), 2, "with e-mail: {with_email}");
+        assert!(is_dedupe(&sent[0]) && !is_dedupe(&sent[1]));
+        let urls = subrequest_urls(&sent[0]);
+        assert!(urls.len() > 1, "the keys need several queries, in one call");
+        let soql: String = urls.iter().map(|u| bulk_support::soql(u)).collect();
+        for i in [0, 199] {
+            let url = format!("'https://www.linkedin.com/in/person-{i}-a1b2c3d4'");
+            assert!(soql.contains(&url), "stored without the slash: {url}");
+            let slash = format!("'https://www.linkedin.com/in/person-{i}-a1b2c3d4/'");
+            assert!(soql.contains(&slash));
+        }
     }
+}
+
+#[test]
+fn a_thousand_people_cost_ten_calls() {
+    for with_email in [true, false] {
+        let sent = calls_for(1000, with_email);
+        assert_eq!(sent.len(), 10, "with e-mail: {with_email}");
+        let pattern: Vec<bool> = sent.iter().map(is_dedupe).collect();
+        assert_eq!(pattern, [true, false].repeat(5));
+    }
+}
+
+#[test]
+fn twenty_five_people_cost_two_calls() {
+    let sent = calls_for(25, true);
+    assert_eq!(sent.len(), 2);
+    assert_eq!(subrequest_urls(&sent[0]).len(), 1);
 }
 
 fn run(bulk: &mut BulkSave) -> Vec<HttpRequest> {
@@ -61,15 +106,12 @@ fn four_hundred_fifty_people_cost_six_calls() {
     let mut bulk = BulkSave::new(SfSession::new("https://acme.my.salesforce.com", "t"), specs);
     let sent = run(&mut bulk);
     assert_eq!(sent.len(), 6, "2 calls for each of 3 chunks");
+    let kinds: Vec<bool> = sent.iter().map(is_dedupe).collect();
+    assert_eq!(kinds, [true, false, true, false, true, false]);
     let creates: Vec<usize> = sent
         .iter()
-        .filter(|r| r.method == "POST")
-        .map(|r| {
-            serde_json::from_str::<Value>(r.body.as_deref().unwrap()).unwrap()["records"]
-                .as_array()
-                .unwrap()
-                .len()
-        })
+        .filter(|r| !is_dedupe(r))
+        .map(|r| body(r)["records"].as_array().unwrap().len())
         .collect();
     assert_eq!(creates, [200, 200, 50]);
     let results = bulk.results();
@@ -80,18 +122,20 @@ fn four_hundred_fifty_people_cost_six_calls() {
 }
 
 #[test]
-fn long_keys_split_the_dedupe_query_under_the_url_limit() {
+fn long_keys_split_the_dedupe_query_but_not_the_call() {
     let specs: Vec<SaveSpec> = (0..200)
         .map(|i| spec(i, format!("{}{i:03}@example.com", "x".repeat(60))))
         .collect();
     let mut bulk = BulkSave::new(SfSession::new("https://acme.my.salesforce.com", "t"), specs);
     let sent = run(&mut bulk);
-    let queries: Vec<&HttpRequest> = sent.iter().filter(|r| r.method == "GET").collect();
-    assert!(queries.len() > 1, "200 long e-mails do not fit one URL");
-    assert!(queries.iter().all(|q| q.url.len() <= MAX_QUERY_URL_LEN));
-    let soql: String = queries
+    assert_eq!(sent.len(), 2, "one Composite dedupe call, one create");
+    let urls = subrequest_urls(&sent[0]);
+    assert!(urls.len() > 1, "200 long e-mails do not fit one URL");
+    assert!(urls.len() <= MAX_QUERIES_PER_CALL);
+    assert!(urls.iter().all(|u| u.len() <= MAX_QUERY_URL_LEN));
+    let soql: String = urls
         .iter()
-        .map(|q| parse_query(q.url.split_once('?').unwrap().1)[0].1.clone())
+        .map(|u| parse_query(u.split_once('?').unwrap().1)[0].1.clone())
         .collect();
     for i in 0..200 {
         assert!(
@@ -99,7 +143,28 @@ fn long_keys_split_the_dedupe_query_under_the_url_limit() {
             "e-mail {i} was looked up"
         );
     }
-    assert_eq!(sent.iter().filter(|r| r.method == "POST").count(), 1);
+    assert!(!is_dedupe(&sent[1]));
+}
+
+#[test]
+fn keys_beyond_five_queries_take_another_composite_call() {
+    // 240-character profile URLs (the field holds 255): no real slug is this long, but the
+    // 5-query cap must hold.
+    let specs: Vec<SaveSpec> = (0..200)
+        .map(|i| linkedin_only(i, &format!("{}{i:03}", "y".repeat(209))))
+        .collect();
+    let mut bulk = BulkSave::new(SfSession::new("https://acme.my.salesforce.com", "t"), specs);
+    let sent = run(&mut bulk);
+    let dedupes: Vec<&HttpRequest> = sent.iter().filter(|r| is_dedupe(r)).collect();
+    assert!(dedupes.len() > 1);
+    let per_call: Vec<usize> = dedupes.iter().map(|r| subrequest_urls(r).len()).collect();
+    assert!(per_call
+        .iter()
+        .all(|&n| (1..=MAX_QUERIES_PER_CALL).contains(&n)));
+    assert!(per_call[..per_call.len() - 1]
+        .iter()
+        .all(|&n| n == MAX_QUERIES_PER_CALL));
+    assert_eq!(sent.len(), dedupes.len() + 1, "then one create");
 }
 
 #[test]
@@ -116,7 +181,7 @@ fn twins_in_one_batch_are_created_once_and_activities_follow() {
     });
     let mut bulk = BulkSave::new(SfSession::new("https://acme.my.salesforce.com", "t"), specs);
     let sent = run(&mut bulk);
-    assert_eq!(sent.len(), 3, "query, create, tasks");
+    assert_eq!(sent.len(), 3, "dedupe, create, tasks");
     let results = bulk.results();
     let (a, b) = (
         results[0].outcome.as_ref().unwrap(),

@@ -339,7 +339,7 @@ fn usage_header_is_read_by_the_crate() {
 }
 
 #[test]
-fn bulk_save_over_sobject_collections() {
+fn bulk_save_is_one_composite_dedupe_and_one_create_per_chunk() {
     let h = Harness::start();
     let rep = session(&h, "rep@acme.example");
     let existing = save(
@@ -348,20 +348,29 @@ fn bulk_save_over_sobject_collections() {
         &spec(RecordKind::Contact, "Known", "known@example.com", None),
     )
     .unwrap();
+    let mut stored_bare = spec(RecordKind::Contact, "Bare", "bare@example.com", None);
+    stored_bare.prospect.linkedin_url = Some("https://www.linkedin.com/in/stored-bare".into());
+    stored_bare.activity = None;
+    let bare = save(&h, &rep, &stored_bare).unwrap();
     let mut specs: Vec<SaveSpec> = (0..230)
         .map(|i| {
             let mut s = spec(
                 RecordKind::Contact,
                 &format!("Bulk{i}"),
-                &format!("bulk{i}@example.com"),
+                &format!("bulk.person.{i}@example-company.com"),
                 None,
             );
-            s.prospect.linkedin_url = None;
+            s.prospect.linkedin_url = Some(format!(
+                "https://www.linkedin.com/in/bulk-person-{i}-5a7b9c/"
+            ));
             s.activity = None;
             s
         })
         .collect();
     specs[5].prospect.email = Some("KNOWN@example.com".into());
+    // Known by LinkedIn URL only, in another spelling than the one stored (no slash).
+    specs[7].prospect.linkedin_url =
+        Some("http://LinkedIn.com/in/stored-bare/?trk=public_profile".into());
     h.admin("POST", "reset-counts", json!({}));
     let mut bulk = salesforce::BulkSave::new(rep.clone(), specs);
     let mut calls = 0;
@@ -377,20 +386,71 @@ fn bulk_save_over_sobject_collections() {
         "{:?}",
         results.iter().find(|r| r.outcome.is_err())
     );
-    let linked = results[5].outcome.as_ref().unwrap();
-    assert_eq!(
-        (linked.record_id.as_str(), linked.created),
-        (existing.record_id.as_str(), false)
-    );
+    for (i, known) in [(5, &existing), (7, &bare)] {
+        let linked = results[i].outcome.as_ref().unwrap();
+        assert_eq!(
+            (linked.record_id.as_str(), linked.created),
+            (known.record_id.as_str(), false),
+            "spec {i}"
+        );
+    }
     assert_eq!(
         h.records("Contact").len(),
         230,
-        "229 new plus the known one"
+        "228 new plus the two known ones"
     );
     let counts = h.admin("GET", "counts", json!({}));
+    assert_eq!(
+        calls, 4,
+        "2 chunks × (Composite dedupe + Collections create): {counts}"
+    );
+    assert_eq!(counts["POST /services/data/vXX.X/composite"], 2, "{counts}");
     assert_eq!(
         counts["POST /services/data/vXX.X/composite/sobjects"], 2,
         "{counts}"
     );
+    assert!(
+        counts["GET /services/data/vXX.X/query"].is_null(),
+        "{counts}"
+    );
     assert_eq!(counts["total"], calls, "{counts}");
+}
+
+#[test]
+fn composite_holds_five_queries_and_refuses_a_sixth() {
+    let h = Harness::start();
+    let token = h.sf_login("rep@acme.example");
+    let v = "/services/data/v66.0";
+    let queries = |n: usize| -> Vec<serde_json::Value> {
+        (0..n)
+            .map(|i| json!({"method": "GET", "referenceId": format!("q{i}"),
+                "url": format!("{v}/query?q=SELECT%20Id%20FROM%20Contact%20WHERE%20Email%20%3D%20%27q{i}%40example.com%27")}))
+            .collect()
+    };
+    let five = h.json(
+        "POST",
+        &format!("{v}/composite"),
+        &token,
+        &json!({"allOrNone": false, "compositeRequest": queries(5)}),
+        &[],
+    );
+    assert_eq!(five.status, 200);
+    let subs = five.json()["compositeResponse"].as_array().unwrap().clone();
+    assert_eq!(subs.len(), 5);
+    assert!(subs
+        .iter()
+        .all(|s| s["httpStatusCode"] == 200 && s["body"]["records"].is_array()));
+    let six = h.json(
+        "POST",
+        &format!("{v}/composite"),
+        &token,
+        &json!({"allOrNone": false, "compositeRequest": queries(6)}),
+        &[],
+    );
+    assert_eq!(six.status, 200, "refused inside the Composite answer");
+    let subs = six.json()["compositeResponse"].as_array().unwrap().clone();
+    assert_eq!(subs.len(), 1);
+    assert_eq!(subs[0]["httpStatusCode"], 400);
+    assert_eq!(subs[0]["body"][0]["errorCode"], "LIMIT_EXCEEDED");
+    assert!(subs[0]["referenceId"].is_null());
 }

@@ -4,6 +4,7 @@
 //! one unchanged (JS objects in, plain JS objects out).
 
 mod connect;
+mod hubspot;
 mod pipeline;
 mod ui;
 
@@ -12,10 +13,16 @@ pub use connect::{
     oauth_start, parse_hubspot_owners, parse_identity, parse_permission, parse_refresh,
     parse_token, parse_users, permission_request, refresh_request, revoke_request, users_request,
 };
+pub use hubspot::{
+    connected_hubspot, hubspot_oauth_exchange, hubspot_owner_request, hubspot_refresh_request,
+    parse_hubspot_owner, parse_hubspot_refresh, parse_hubspot_token,
+};
 pub use pipeline::{
     lookup_requests, next_request, on_refresh_failed, on_response, parse_lookup, plan_save, preview,
 };
-pub use ui::{error_log_csv, journal_log_error, journal_record, state_view, ui_message};
+pub use ui::{
+    apply_policy, error_log_csv, journal_log_error, journal_record, state_view, ui_message,
+};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -145,6 +145,9 @@ pub struct TeamConfigPatch {
     pub hubspot_private_token: Option<String>,
     /// The HubSpot user the private app acts for (its owner becomes team sync's CRM user).
     pub hubspot_team_sync_email: Option<String>,
+    /// The HubSpot app's client secret (personal OAuth connections): a secret, stored by the
+    /// worker under a worker-only key and never echoed back.
+    pub hubspot_client_secret: Option<String>,
 }
 
 /// Push settings.

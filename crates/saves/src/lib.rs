@@ -11,12 +11,16 @@
 //! - [`prospect`]: a page's [`RawProspect`] checked into a [`Prospect`] or [`Rejected`].
 //! - [`team`]: [`LocalTeam`], how this browser maps onto the spec's team; [`config`]: the
 //!   options page's [`TeamConfig`] and [`Settings`].
+//! - [`choice`]: who may hold which connection (rules 7 and 9 via the core); [`policy`]:
+//!   team settings from `chrome.storage.managed` and the settings file (same shape).
 //! - [`api`]: the same pipeline as JSON in / JSON out, exported unchanged by `core-wasm`.
 //! - [`decision`]: the attribution core's JSON answer read into a [`decision::Decision`].
 //! - [`plan`]: [`plan::plan_save`] → [`plan::OutboxEntry`]s (persisted before any request).
 //! - [`step`]: [`step::next_request`] / [`step::on_response`] → [`step::Step`]; the
 //!   CRM-specific requests and answers of each phase live in the private `wire` module
 //!   (Salesforce and HubSpot).
+//! - [`bulk`]: a bulk save as chunk entries (≤200 people, 2 calls each on Salesforce);
+//!   [`bulk_lookup`]: a list page's "already in CRM" badges in one query.
 //! - [`backoff`]: capped exponential back-off with jitter.
 //! - [`records`]: [`SaveResult`], recent saves and the error log ([`Journal`]), CSV export.
 //!
@@ -25,11 +29,18 @@
 
 pub mod api;
 pub mod backoff;
+pub mod bulk;
+mod bulk_hs;
+pub mod bulk_lookup;
+mod bulk_run;
+mod bulk_step;
+pub mod choice;
 pub mod config;
 mod csv;
 pub mod decision;
 pub mod message;
 pub mod plan;
+pub mod policy;
 pub mod prospect;
 pub mod records;
 pub mod step;

@@ -14,6 +14,8 @@ use crate::prospect::{Prospect, RawProspect, Rejected};
 use crate::team::{Settings, TeamConfigPatch};
 use crate::text::{clean, clean_multiline};
 
+mod fields;
+
 /// Most prospects one save or lookup may carry (a LinkedIn search page shows far fewer).
 pub const MAX_PROSPECTS: usize = 250;
 /// Longest email subject kept (Salesforce `Task.Subject` holds 255).
@@ -139,9 +141,34 @@ pub enum ContentToWorker {
     Save(SaveRequest),
 }
 
-/// The wire form of content-script messages.
-#[derive(Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+/// The `kind`s of [`ContentToWorker`] messages, in serde's order for error texts.
+const CONTENT_KINDS: &[&str] = &["lookup", "preview", "save"];
+
+/// The wire form of an email activity (`{kind:"email", ...}`, the only kind).
+struct RawActivity {
+    subject: Option<String>,
+    body: Option<String>,
+    date: String,
+    message_id: Option<String>,
+}
+
+impl RawActivity {
+    /// Reads `activity` (missing or `null`: none) the way an internally tagged enum would.
+    fn read(value: Option<&Value>) -> Result<Option<Self>, serde_json::Error> {
+        let Some(value) = value.filter(|v| !v.is_null()) else {
+            return Ok(None);
+        };
+        fields::kind(value, "internally tagged enum RawActivity", &["email"])?;
+        Ok(Some(Self {
+            subject: fields::field_or_default(value, "subject")?,
+            body: fields::field_or_default(value, "body")?,
+            date: fields::field(value, "date")?,
+            message_id: fields::field_or_default(value, "message_id")?,
+        }))
+    }
+}
+
+/// A content-script message with every field read, before any prospect is validated.
 enum RawContent {
     Lookup {
         source: PageSource,
@@ -149,39 +176,45 @@ enum RawContent {
     },
     Preview {
         source: PageSource,
-        #[serde(default)]
         push: Push,
     },
     Save {
         source: PageSource,
-        #[serde(default)]
         push: Push,
         prospects: Vec<RawProspect>,
-        #[serde(default)]
         activity: Option<RawActivity>,
-        #[serde(default)]
         page_url: Option<String>,
     },
 }
 
-#[derive(Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-enum RawActivity {
-    Email {
-        #[serde(default)]
-        subject: Option<String>,
-        #[serde(default)]
-        body: Option<String>,
-        date: String,
-        #[serde(default)]
-        message_id: Option<String>,
-    },
+impl RawContent {
+    /// Reads the message the way `#[serde(tag = "kind")]` would, without serde's buffering.
+    fn read(value: &Value) -> Result<Self, serde_json::Error> {
+        let kind = fields::kind(value, "internally tagged enum RawContent", CONTENT_KINDS)?;
+        let source = fields::field(value, "source")?;
+        Ok(match kind {
+            "lookup" => Self::Lookup {
+                source,
+                prospects: fields::field(value, "prospects")?,
+            },
+            "preview" => Self::Preview {
+                source,
+                push: fields::field_or_default(value, "push")?,
+            },
+            _ => Self::Save {
+                source,
+                push: fields::field_or_default(value, "push")?,
+                prospects: fields::field(value, "prospects")?,
+                activity: RawActivity::read(value.get("activity"))?,
+                page_url: fields::field_or_default(value, "page_url")?,
+            },
+        })
+    }
 }
 
 /// Parses a content-script message.
 pub fn parse_content_message(value: &Value) -> Result<ContentToWorker, MessageError> {
-    let raw: RawContent =
-        serde_json::from_value(value.clone()).map_err(|e| MessageError::Shape(e.to_string()))?;
+    let raw = RawContent::read(value).map_err(|e| MessageError::Shape(e.to_string()))?;
     Ok(match raw {
         RawContent::Lookup { source, prospects } => {
             let (prospects, _) = validate_all(&prospects)?;
@@ -228,7 +261,7 @@ fn validate_all(raw: &[RawProspect]) -> Result<(Vec<Prospect>, Vec<Rejected>), M
 }
 
 fn check_activity(raw: RawActivity) -> Result<EmailActivity, MessageError> {
-    let RawActivity::Email {
+    let RawActivity {
         subject,
         body,
         date,
@@ -297,6 +330,11 @@ pub enum UiToWorker {
         /// The exported JSON text.
         json: String,
     },
+    /// The admin chooses the team sync among the connected app users (rule 9).
+    SetTeamSync {
+        /// `me` (this rep's own connection) or `team_sync_user` (the current holder).
+        app_user: String,
+    },
     /// Retry one outbox entry now.
     Retry {
         /// The outbox entry id.
@@ -323,9 +361,81 @@ fn default_record() -> String {
     "contact".into()
 }
 
+/// The `kind`s of [`UiToWorker`] messages, in declaration order (serde's error text).
+const UI_KINDS: &[&str] = &[
+    "get_state",
+    "set_config",
+    "connect",
+    "disconnect",
+    "set_owner_mapping",
+    "pick_crm_user",
+    "set_settings",
+    "export_settings",
+    "import_settings",
+    "set_team_sync",
+    "retry",
+    "clear_error_log",
+    "export_error_log_csv",
+    "simulate",
+];
+
 /// Parses an options/popup message.
+///
+/// Reads exactly what `UiToWorker`'s derived `Deserialize` reads (a test holds the two
+/// together), without serde's buffering of internally tagged enums: a new variant needs its
+/// `kind` in `UI_KINDS` and an arm here.
 pub fn parse_ui_message(value: &Value) -> Result<UiToWorker, MessageError> {
-    serde_json::from_value(value.clone()).map_err(|e| MessageError::Shape(e.to_string()))
+    read_ui(value).map_err(|e| MessageError::Shape(e.to_string()))
+}
+
+fn read_ui(v: &Value) -> Result<UiToWorker, serde_json::Error> {
+    use fields::{field, field_or_default};
+    Ok(
+        match fields::kind(v, "internally tagged enum UiToWorker", UI_KINDS)? {
+            "get_state" => UiToWorker::GetState,
+            "set_config" => UiToWorker::SetConfig(serde_json::from_value(v.clone())?),
+            "connect" => UiToWorker::Connect {
+                role: field(v, "role")?,
+            },
+            "disconnect" => UiToWorker::Disconnect {
+                role: field(v, "role")?,
+            },
+            "set_owner_mapping" => UiToWorker::SetOwnerMapping {
+                crm_user_id: field_or_default(v, "crm_user_id")?,
+            },
+            "pick_crm_user" => UiToWorker::PickCrmUser {
+                crm_user_id: field(v, "crm_user_id")?,
+            },
+            "set_settings" => UiToWorker::SetSettings {
+                settings: field(v, "settings")?,
+            },
+            "export_settings" => UiToWorker::ExportSettings,
+            "import_settings" => UiToWorker::ImportSettings {
+                json: field(v, "json")?,
+            },
+            "set_team_sync" => UiToWorker::SetTeamSync {
+                app_user: field(v, "app_user")?,
+            },
+            "retry" => UiToWorker::Retry {
+                outbox_id: field(v, "outbox_id")?,
+            },
+            "clear_error_log" => UiToWorker::ClearErrorLog,
+            "export_error_log_csv" => UiToWorker::ExportErrorLogCsv,
+            "simulate" => UiToWorker::Simulate {
+                source: field(v, "source")?,
+                record: match v.get("record") {
+                    Some(r) => serde_json::from_value(r.clone())?,
+                    None => default_record(),
+                },
+                push: field_or_default(v, "push")?,
+            },
+            other => {
+                return Err(<serde_json::Error as serde::de::Error>::unknown_variant(
+                    other, UI_KINDS,
+                ))
+            }
+        },
+    )
 }
 
 #[cfg(test)]
@@ -425,5 +535,69 @@ mod tests {
         assert!(parse_ui_message(&json!({"kind":"connect","role":"boss"})).is_err());
         assert!(parse_ui_message(&json!({"kind":"retry"})).is_err());
         assert!(parse_ui_message(&json!({"kind":"save"})).is_err());
+    }
+
+    /// The hand-written reader and the derived `Deserialize` agree on every kind, on the
+    /// defaults and on what they refuse (same error text).
+    #[test]
+    fn ui_reader_agrees_with_the_derive() {
+        let rows = [
+            json!({"kind":"get_state","extra":1}),
+            json!({"kind":"set_config","crm":"hubspot","rep_email":"a@b.co"}),
+            json!({"kind":"set_config"}),
+            json!({"kind":"connect","role":"personal"}),
+            json!({"kind":"disconnect","role":"team_sync"}),
+            json!({"kind":"set_owner_mapping"}),
+            json!({"kind":"set_owner_mapping","crm_user_id":"005A"}),
+            json!({"kind":"pick_crm_user","crm_user_id":"005B"}),
+            json!({"kind":"set_settings","settings":{}}),
+            json!({"kind":"export_settings"}),
+            json!({"kind":"import_settings","json":"{}"}),
+            json!({"kind":"set_team_sync","app_user":"me"}),
+            json!({"kind":"retry","outbox_id":"o1"}),
+            json!({"kind":"clear_error_log"}),
+            json!({"kind":"export_error_log_csv"}),
+            json!({"kind":"simulate","source":"manual"}),
+            json!({"kind":"simulate","source":"manual","record":"lead","push":"single"}),
+            // refused
+            json!({"kind":"nope"}),
+            json!({"role":"personal"}),
+            json!({"kind":7}),
+            json!(null),
+            json!("get_state"),
+            json!({"kind":"connect"}),
+            json!({"kind":"connect","role":"boss"}),
+            json!({"kind":"set_owner_mapping","crm_user_id":5}),
+            json!({"kind":"pick_crm_user","crm_user_id":null}),
+            json!({"kind":"simulate","source":"manual","record":null}),
+            json!({"kind":"simulate","source":"manual","push":null}),
+            json!({"kind":"set_config","crm":"pipedrive"}),
+        ];
+        let mut refused = 0;
+        for row in rows {
+            let derived = serde_json::from_value::<UiToWorker>(row.clone())
+                .map_err(|e| MessageError::Shape(e.to_string()));
+            let ours = parse_ui_message(&row);
+            match (&derived, &ours) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{row}"),
+                (Err(_), Err(MessageError::Shape(_))) => refused += 1,
+                _ => panic!("{row}: derive {derived:?}, reader {ours:?}"),
+            }
+        }
+        assert_eq!(refused, 12);
+        // The one deliberate difference: serde also reads a tagged enum from an array
+        // (`["get_state"]`); no page sends that, and the reader refuses it.
+        assert!(parse_ui_message(&json!(["get_state"])).is_err());
+        // The list of kinds in error texts is the derive's own: a new variant fails here.
+        let unknown = json!({"kind":"nope"});
+        assert_eq!(
+            parse_ui_message(&unknown).unwrap_err().to_string(),
+            MessageError::Shape(
+                serde_json::from_value::<UiToWorker>(unknown)
+                    .unwrap_err()
+                    .to_string()
+            )
+            .to_string()
+        );
     }
 }

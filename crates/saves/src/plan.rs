@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use crm::{ActivityKind, ActivityLog, ExistingRecord, SaveSpec};
 use serde::{Deserialize, Serialize};
 
+use crate::bulk::{chunk_entries, Chunk};
 use crate::decision::{decide, Decision};
-use crate::message::{PageSource, Role, SaveRequest};
+use crate::message::{PageSource, Push, Role, SaveRequest};
 use crate::prospect::Prospect;
 use crate::records::{ErrorInfo, Party, SaveResult, SaveStatus};
 use crate::team::LocalTeam;
@@ -90,6 +91,10 @@ pub struct OutboxEntry {
     pub record_id: Option<String>,
     /// True once this save created the record.
     pub created: bool,
+    /// Set on a bulk chunk entry: its people and the current run ([`crate::bulk`]). The
+    /// fields above then describe the chunk (its first person's decision, "Ada and 11 more").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunk: Option<Chunk>,
 }
 
 /// The outcome of planning a save.
@@ -104,7 +109,8 @@ pub struct SavePlan {
     pub results: Vec<SaveResult>,
 }
 
-/// Plans a save: one attribution decision per prospect, and what to send.
+/// Plans a save: one attribution decision per prospect, and what to send. A bulk save's
+/// entries are grouped into chunks ([`crate::bulk::chunk_entries`]).
 pub fn plan_save(
     team: &LocalTeam,
     save: &SaveRequest,
@@ -219,6 +225,9 @@ pub fn plan_save(
             results.push(Some(result));
         }
     }
+    if save.push == Push::Bulk {
+        entries = chunk_entries(team, save_id, entries);
+    }
     SavePlan {
         save_id: save_id.to_owned(),
         entries,
@@ -314,5 +323,6 @@ fn entry_for(
         waiting: None,
         record_id: existing_id.clone(),
         created: false,
+        chunk: None,
     })
 }

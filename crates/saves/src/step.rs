@@ -11,6 +11,7 @@ use crm::{CrmError, HttpRequest, HttpResponse, Retry};
 use serde::{Deserialize, Serialize};
 
 use crate::backoff::{backoff_ms, with_retry_after, MAX_ATTEMPTS};
+use crate::bulk::{next_chunk_request, on_chunk_response, MemberResult};
 use crate::message::Role;
 use crate::plan::{lookup_key, OutboxEntry, Phase};
 use crate::records::{ErrorInfo, SaveResult, SaveStatus};
@@ -76,6 +77,12 @@ pub enum Step {
         /// The result, with its error.
         result: SaveResult,
     },
+    /// A bulk chunk is finished: remove the entry and record one result per person
+    /// (created, linked or failed with the CRM's code, message and hint).
+    Settled {
+        /// One per person of the chunk, in message order.
+        results: Vec<MemberResult>,
+    },
 }
 
 /// The connection the entry's current phase uses.
@@ -110,7 +117,7 @@ pub fn session(team: &LocalTeam, tokens: &Tokens) -> SfSession {
     s
 }
 
-fn internal(message: String) -> ErrorInfo {
+pub(crate) fn internal(message: String) -> ErrorInfo {
     ErrorInfo {
         code: "invalid_request".into(),
         message,
@@ -127,6 +134,9 @@ pub fn next_request(
     entry: &OutboxEntry,
     tokens: &Tokens,
 ) -> Result<(OutboxEntry, HttpRequest), ErrorInfo> {
+    if entry.chunk.is_some() {
+        return next_chunk_request(team, entry, tokens);
+    }
     let mut entry = entry.clone();
     let unknown_outcome = entry.in_flight && entry.phase == Phase::Save;
     if unknown_outcome && lookup_key(&entry.prospect.person).is_some() {
@@ -143,7 +153,8 @@ pub fn next_request(
     Ok((entry, request))
 }
 
-/// Reads the answer to the entry's last request. A transport failure is passed as status 0
+/// Reads the answer to the entry's last request (a bulk chunk's answers go to
+/// [`crate::bulk`]). A transport failure is passed as status 0
 /// with the executor's message as body. `now_ms` and `random` drive the back-off.
 pub fn on_response(
     team: &LocalTeam,
@@ -152,6 +163,9 @@ pub fn on_response(
     now_ms: u64,
     random: u32,
 ) -> (OutboxEntry, Step) {
+    if entry.chunk.is_some() {
+        return on_chunk_response(team, entry, resp, now_ms, random);
+    }
     let mut e = entry.clone();
     e.in_flight = false;
     if resp.status == 0 {
@@ -201,7 +215,7 @@ fn link(team: &LocalTeam, mut e: OutboxEntry, existing_id: String) -> (OutboxEnt
     (e, Step::Link { existing_id })
 }
 
-fn result_of(
+pub(crate) fn result_of(
     team: &LocalTeam,
     e: &OutboxEntry,
     status: SaveStatus,
@@ -242,7 +256,7 @@ fn connection_label(team: &LocalTeam, role: Role) -> String {
     }
 }
 
-fn on_error(
+pub(crate) fn on_error(
     team: &LocalTeam,
     mut e: OutboxEntry,
     err: &CrmError,

@@ -19,14 +19,33 @@
 //! So attribution sees exactly the team the spec describes, and the credential it picks
 //! names an app user, which maps back to a [`Role`] and so to a stored token.
 //!
-//! **HubSpot.** HubSpot's OAuth token exchange requires the app's client secret, which an
-//! extension cannot keep (anyone can unpack it). Team sync therefore uses the admin's
-//! private-app token, entered once in Options and stored only in the worker like an OAuth
-//! token; it acts for the HubSpot owner the admin names (normally the integration user), so
-//! its connection's CRM user is that owner. Reps own records through their owner mapping.
-//! A personal HubSpot connection would need a token broker that holds the secret server-side;
-//! until one exists, `connect` for HubSpot answers `unsupported` and rule 3 falls back to team
-//! sync, exactly as for a rep without a personal connection.
+//! **HubSpot.** HubSpot documents no secret-less token exchange: the code exchange and every
+//! refresh need the app's client secret (`../shared/reference/crm-api-reference.md` B1.2).
+//! - **Team sync** uses the admin's private-app token (or service key), entered once in
+//!   Options and stored only in the worker like an OAuth token; it acts for the HubSpot owner
+//!   the admin names (normally the integration user), so its connection's CRM user is that
+//!   owner. HubSpot records no creating user for it.
+//! - **Personal** ("Connect my account") is real OAuth: the admin enters the HubSpot app's
+//!   client id (a team setting) and client secret (write-only) in Options. The secret is kept
+//!   under the worker-only key `secret:hubspot_client_secret` in `chrome.storage.local`
+//!   (whose access level the worker restricts to trusted contexts, so content scripts cannot
+//!   read it); it is never part of a message answer, the state view, an export or a log line,
+//!   and it is not accepted from policy ([`crate::policy`]). The worker runs
+//!   `launchWebAuthFlow` with `state` and PKCE S256, exchanges the code with the secret, maps
+//!   the token's `user_id` to an owner (`/crm/v3/owners/{userId}?idProperty=userId`) and
+//!   refreshes with the secret. Records pushed with that token carry the rep as creator.
+//! - **Trade-off**: the secret sits on each rep's machine, so a user with devtools on their own
+//!   browser can read it (and with it act as the app: redeem codes and refresh tokens of anyone
+//!   who authorises it, were they to get those too). The
+//!   mitigations are HubSpot's secret rotation (rotate when someone leaves) and, to remove the
+//!   secret from browsers entirely, a team-level token broker that does the exchange and the
+//!   refreshes server-side (not built). Without a secret, personal HubSpot connect answers
+//!   `missing_client_secret` and rule 3 falls back to team sync.
+//!
+//! **Who holds what** (rules 7 and 9, [`crate::choice`]): the admin may make "my connection" the
+//! team sync ([`LocalTeam::team_sync_is_mine`]); a connection whose CRM user the other role holds
+//! is the same person only then (or when its email is the rep's login email), else the core
+//! refuses it with `duplicate_crm_account`.
 
 use crm::{CrmUser, Permission};
 use serde::{Deserialize, Serialize};
@@ -34,6 +53,7 @@ use serde_json::{json, Value};
 
 pub use crate::config::{CrmKind, LoginHostChoice, Settings, TeamConfig, TeamConfigPatch};
 use crate::message::{Push, Role};
+use crate::policy::ManagedSettings;
 
 /// The app user id of the rep using this browser.
 pub const ME: &str = "me";
@@ -107,6 +127,10 @@ pub struct LocalTeam {
     pub picked_crm_user: Option<String>,
     /// The CRM user directory.
     pub crm_users: Vec<CrmUser>,
+    /// True when the admin made this rep's own connection the team sync.
+    pub team_sync_is_mine: bool,
+    /// Team settings rolled out by policy (they win over local ones).
+    pub policy: Option<ManagedSettings>,
 }
 
 impl LocalTeam {

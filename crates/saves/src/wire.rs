@@ -48,7 +48,8 @@ pub(crate) fn person_spec(team: &LocalTeam, entry: &OutboxEntry) -> SaveSpec {
     spec
 }
 
-fn hs_session(tokens: &Tokens) -> HsSession {
+/// A HubSpot session for these tokens (`instance_url`, when set, is the API host).
+pub(crate) fn hs_session(tokens: &Tokens) -> HsSession {
     let mut s = HsSession::new(tokens.access_token.clone());
     if !tokens.instance_url.is_empty() {
         s.api_base = tokens.instance_url.clone();

@@ -11,7 +11,7 @@
   /** Collapses whitespace, trims and caps a string; returns null for empty input. */
   function clean(value) {
     if (typeof value !== 'string') return null;
-    const text = value.replace(/\s+/g, ' ').trim().slice(0, MAX_FIELD);
+    const text = value.replace(/\s+/g, ' ').trim().slice(0, MAX_FIELD).trim();
     return text === '' ? null : text;
   }
 

@@ -55,12 +55,14 @@
     const result = { title: null, company: null, phone: null };
     const roleLines = [];
     for (const line of block(lines, name, isSignature)) {
+      // Signature lines are short; a long line is body text (and phoneOf is costly on it).
+      if (line.length > 80) continue;
       const phone = phoneOf(line);
       if (phone) {
         result.phone = result.phone || phone;
         continue;
       }
-      if (isName(line, name) || NOT_ROLE.test(line) || line.length > 80) continue;
+      if (isName(line, name) || NOT_ROLE.test(line)) continue;
       roleLines.push(line);
     }
     if (roleLines.length === 0) return result;
@@ -70,7 +72,7 @@
       result.company = parts[1];
     } else {
       result.title = parts[0] || null;
-      result.company = roleLines[1] ? roleLines[1].split(SPLIT)[0].trim() : null;
+      result.company = roleLines[1] ? roleLines[1].split(SPLIT)[0].trim() || null : null;
     }
     return result;
   }

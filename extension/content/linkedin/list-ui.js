@@ -9,10 +9,12 @@
   const { el, mount, button, checkbox } = Leadline.ui;
   const { existing } = Leadline.router;
   const { Source, onProgress } = Leadline.bridge;
-  const { save, showMessage } = Leadline.saveFlow;
+  const { save, showMessage, lookup, markSaved } = Leadline.saveFlow;
 
   /** Host element → the prospect its checkbox stands for. */
   const picks = new WeakMap();
+  /** Prospect → its "In Salesforce · Owner: …" badge. */
+  const badges = new WeakMap();
   let progressView = null;
   let saving = false;
 
@@ -30,20 +32,26 @@
     return [...document.querySelectorAll('[data-leadline="pick"]')].filter((host) => picks.has(host));
   }
 
-  /** Adds the per-person widget to each item that lacks one. */
+  /** Adds the per-person widget to each item that lacks one; the new people's CRM badges come
+   * from one lookup for all of them (the worker answers a whole list with one CRM query). */
   function decorate(items) {
+    const fresh = [];
     for (const item of items) {
       if (existing('pick', item.key) || !item.anchor || !item.anchor.isConnected) continue;
       const { host, shadow } = mount(item.anchor, 'before', 'pick', item.key);
       if (item.prospect) {
         const box = checkbox('Select', 'save-pick');
         box.input.setAttribute('aria-label', 'Select ' + (item.prospect.full_name || 'this person') + ' for saving');
-        shadow.append(el('span', { class: 'll-inline' }, box.label));
+        const badge = el('span', { class: 'll-badge', 'data-testid': 'crm-status' }, 'Checking CRM…');
+        shadow.append(el('span', { class: 'll-inline' }, box.label, badge));
         picks.set(host, item.prospect);
+        badges.set(item.prospect, badge);
+        fresh.push(item.prospect);
       } else {
         shadow.append(el('span', { class: 'll-inline ll-muted', 'data-testid': 'save-skipped' }, item.skipped));
       }
     }
+    if (fresh.length) lookup(Source.LINKEDIN, fresh, fresh.map((p) => badges.get(p)));
   }
 
   async function saveProspects(prospects, bar) {
@@ -62,6 +70,10 @@
     try {
       const answer = await save(Source.LINKEDIN, 'bulk', prospects, null);
       const results = (answer.ok && answer.results) || [];
+      results.forEach((r, i) => {
+        const badge = badges.get(prospects[i]);
+        if (badge) markSaved(badge, { ok: true, results: [r] });
+      });
       bar.bar.value = bar.bar.max;
       bar.text.textContent = answer.ok ? 'Done: ' + results.length + ' of ' + prospects.length + ' handled.' : 'Not saved: ' + String((answer.error && answer.error.message) || 'error');
     } finally {

@@ -1,26 +1,38 @@
-//! Bulk saves as a sans-IO state machine over sObject Collections.
+//! Bulk saves as a sans-IO state machine: a Composite dedupe call, then sObject Collections.
 //!
 //! Specs are grouped by record kind and cut into chunks of ≤200. Per chunk:
-//! 1. **Dedupe**: one `GET query` (`… WHERE Email IN (…) OR LinkedIn_URL__c IN (…)`), skipped
-//!    when no spec has a key. If the URL would pass [`MAX_QUERY_URL_LEN`] (Salesforce answers
-//!    414 above ~16 KB; the SOQL limit of 100,000 characters is never reached first), the keys
-//!    are split over several queries, so very long keys may cost extra calls; `nextRecordsUrl`
-//!    pages are followed.
+//! 1. **Dedupe**: ONE `POST composite` (`allOrNone: false`) whose subrequests are the chunk's
+//!    `GET query` calls (`… WHERE Email IN (…) OR LinkedIn_URL__c IN (…)`), skipped when no
+//!    spec has a key. Each subrequest URL stays under [`MAX_QUERY_URL_LEN`], so 200 people's
+//!    keys take 2–3 queries, and a Composite call holds up to [`MAX_QUERIES_PER_CALL`] (5) of
+//!    them: one call. Limits and their sources are in [`dedupe`]. LinkedIn URLs are looked up
+//!    in one canonical form (with and without the trailing slash, so records stored without
+//!    it still match; see [`linkedin`]). `nextRecordsUrl` pages, and keys that need more than
+//!    5 queries (only pathologically long keys), cost one more Composite call each. A failed
+//!    subrequest fails the whole dedupe call: [`BulkSave::on_response`] returns its error and
+//!    the same call comes out again (queries change nothing, so a retry is safe).
 //! 2. **Create**: one `POST composite/sobjects` (`allOrNone: false`, `Sforce-Auto-Assign:
 //!    FALSE`) with only the people not found (a person appearing twice in the batch is
 //!    created once). Per-record errors use `statusCode`, not `errorCode`.
 //! 3. **Activities** (only if some spec has one): one more `POST composite/sobjects` of Tasks.
-//!    A Task that fails turns that item into an error although its record exists; retrying
-//!    the item is safe because the dedupe step then finds the record.
+//!    They cannot ride in the create call: a Task's `WhoId` is the id the create returns.
+//!    (A Composite with the create and the Tasks as two Collections subrequests could pass
+//!    ids by `@{ref[i].id}`, but under `allOrNone: false` one person who fails to be created
+//!    leaves a reference unresolved and halts the whole Task subrequest, i.e. every other
+//!    person's Task too.) A Task that fails turns that item into an error although its
+//!    record exists; retrying the item is safe because the dedupe step then finds the record.
 //!
-//! So a chunk costs at most 2 calls (3 with activities): ≤ 2·ceil(N/200) for plain saves.
+//! So a chunk costs 2 calls (3 with activities): 2·ceil(N/200) for plain saves.
 //! Specs with `existing_id` are linked without any call. On a whole-call error
 //! [`BulkSave::on_response`] returns it and leaves the state unchanged, so the caller may
 //! retry the same request (after refreshing the token with [`BulkSave::set_access_token`]) or
 //! give up with [`BulkSave::abort`].
 
+pub mod dedupe;
+pub mod linkedin;
 mod plan;
 
+pub use dedupe::MAX_QUERIES_PER_CALL;
 pub use plan::save_results;
 
 use std::collections::VecDeque;
@@ -28,16 +40,18 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use self::dedupe::{composite_request, next_batch, parse_composite};
 use self::plan::{dedupe_queries, invalid, linked, record_matches, same_person};
 use super::record::{record_fields, task_fields};
-use super::{query_records, str_of, SfSession};
+use super::{str_of, SfSession};
 use crate::error::{blank, ApiError, CrmError};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::prospect::{RecordKind, SaveOutcome, SaveSpec};
 
 /// Records per sObject Collections call.
 pub const CHUNK: usize = 200;
-/// Longest dedupe query URL sent (Salesforce rejects URIs over 16,384 bytes with 414).
+/// Longest dedupe query URL (a Composite subrequest's `url`) built: Salesforce rejects plain
+/// `GET` URIs over 16,384 bytes with 414; see [`dedupe`] for why subrequests keep the cap.
 pub const MAX_QUERY_URL_LEN: usize = 16_000;
 
 /// The result for the spec at `index` of the input.
@@ -51,7 +65,8 @@ pub struct BulkItemResult {
 
 #[derive(Clone)]
 enum Step {
-    Dedupe(VecDeque<HttpRequest>),
+    /// Query URLs still to run; the next call takes the first [`MAX_QUERIES_PER_CALL`].
+    Dedupe(Vec<String>),
     Create(Vec<usize>),
     Tasks(Vec<usize>),
 }
@@ -120,21 +135,13 @@ impl BulkSave {
     /// Replaces the access token (after a refresh) for the remaining requests.
     pub fn set_access_token(&mut self, token: impl Into<String>) {
         self.session.access_token = token.into();
-        let bearer = format!("Bearer {}", self.session.access_token);
-        if let Some((_, _, Step::Dedupe(queue))) = &mut self.current {
-            for (name, value) in queue.iter_mut().flat_map(|r| r.headers.iter_mut()) {
-                if name == "Authorization" {
-                    value.clone_from(&bearer);
-                }
-            }
-        }
     }
 
     /// The next request to execute, or `None` when done.
     pub fn next_request(&self) -> Option<HttpRequest> {
         let (kind, _, step) = self.current.as_ref()?;
         match step {
-            Step::Dedupe(queue) => queue.front().cloned(),
+            Step::Dedupe(queue) => Some(composite_request(&self.session, next_batch(queue))),
             Step::Create(indices) => Some(self.create_request(*kind, indices)),
             Step::Tasks(indices) => Some(self.tasks_request(indices)),
         }
@@ -206,7 +213,7 @@ impl BulkSave {
         while let Some((kind, chunk)) = self.chunks.pop_front() {
             let queries = dedupe_queries(&self.session, &self.specs, kind, &self.unsettled(&chunk));
             if !queries.is_empty() {
-                self.current = Some((kind, chunk, Step::Dedupe(queries.into())));
+                self.current = Some((kind, chunk, Step::Dedupe(queries)));
                 return;
             }
             if let Some(next) = self.after_dedupe(kind, chunk) {
@@ -220,14 +227,13 @@ impl BulkSave {
         &mut self,
         kind: RecordKind,
         chunk: Vec<usize>,
-        mut queue: VecDeque<HttpRequest>,
+        queue: Vec<String>,
         resp: &HttpResponse,
     ) -> Result<Option<Current>, CrmError> {
-        let (records, next) = query_records(resp)?;
-        queue.pop_front();
-        if let Some(next) = next {
-            queue.push_front(self.session.next_records_request(&next));
-        }
+        let sent = next_batch(&queue).len();
+        let (records, mut next) = parse_composite(resp, sent)?;
+        next.extend(queue.into_iter().skip(sent));
+        let queue = next;
         for r in &records {
             let Some(id) = str_of(r, "Id") else { continue };
             for &i in &chunk {

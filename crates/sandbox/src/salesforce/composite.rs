@@ -1,5 +1,16 @@
-//! `POST composite` (up to 25 subrequests, `@{ref.path}` references, allOrNone rollback with
+//! `POST composite` (up to 25 subrequests, of which at most 5 query/queryAll or sObject
+//! Collections operations; `@{ref.path}` references, allOrNone rollback with
 //! PROCESSING_HALTED, one API call) and `POST composite/batch` (independent subrequests).
+//!
+//! The 5-operation cap is documented ("Up to 5 of these subrequests can be sObject Collections
+//! or query operations, including Query and QueryAll requests.",
+//! <https://developer.salesforce.com/docs/platform/api-rest/guide/resources-composite-composite-post.html>).
+//! How a real org refuses it is modelled on the observed refusal of the sister limit (26
+//! operations: HTTP 200 with a single `compositeResponse` entry, `referenceId: null`, 400
+//! `LIMIT_EXCEEDED` "The request can’t contain more than 25 operations.", quoted in
+//! <https://github.com/guardian/support-service-lambdas/pull/766>); the message for the
+//! 5-operation cap is inferred. (The 26-subrequest case itself still answers a top-level
+//! 400 here, which other tests rely on.)
 
 use std::collections::HashMap;
 
@@ -10,6 +21,8 @@ use super::{allow_save, batch_size, header_is_false, rest, Ctx};
 use crate::http::{parse_form, path_segments};
 
 const MAX_SUBREQUESTS: usize = 25;
+/// Query/queryAll and sObject Collections subrequests allowed in one Composite call.
+const MAX_HEAVY_OPERATIONS: usize = 5;
 const ROLLED_BACK: &str =
     "The transaction was rolled back since another operation in the same transaction failed.";
 
@@ -195,6 +208,17 @@ pub fn run(ctx: &Ctx, body: &Value) -> Result<Value, SfError> {
             }
         }
     }
+    if heavy_operations(subrequests) > MAX_HEAVY_OPERATIONS {
+        return Ok(json!({"compositeResponse": [{
+            "body": [{
+                "errorCode": "LIMIT_EXCEEDED",
+                "message": format!("The request can’t contain more than {MAX_HEAVY_OPERATIONS} sObject Collections or query operations."),
+            }],
+            "httpHeaders": {},
+            "httpStatusCode": 400,
+            "referenceId": null,
+        }]}));
+    }
     let all_or_none = body
         .get("allOrNone")
         .and_then(Value::as_bool)
@@ -254,6 +278,24 @@ pub fn run(ctx: &Ctx, body: &Value) -> Result<Value, SfError> {
         ctx.store.release("composite")?;
     }
     Ok(json!({"compositeResponse": results}))
+}
+
+/// How many subrequests are query/queryAll (including `nextRecordsUrl` pages) or sObject
+/// Collections operations.
+fn heavy_operations(subrequests: &[Value]) -> usize {
+    subrequests
+        .iter()
+        .filter_map(|sub| sub.get("url").and_then(Value::as_str))
+        .filter(|url| {
+            let path = url.split('?').next().unwrap_or_default();
+            let segments = path_segments(path);
+            let resource: Vec<&str> = segments.iter().skip(3).map(String::as_str).collect();
+            matches!(
+                resource.as_slice(),
+                ["query" | "queryAll", ..] | ["composite", "sobjects", ..]
+            )
+        })
+        .count()
 }
 
 enum SubError {
@@ -376,4 +418,25 @@ pub fn batch(ctx: &Ctx, body: &Value) -> Result<Value, SfError> {
         }
     }
     Ok(json!({"hasErrors": has_errors, "results": results}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_pages_and_collections_count_against_the_cap() {
+        let subs: Vec<Value> = [
+            "/services/data/v66.0/query?q=SELECT+Id+FROM+Contact",
+            "/services/data/v66.0/queryAll?q=SELECT+Id+FROM+Lead",
+            "/services/data/v66.0/query/01gD0000002HU6KIAW-2000",
+            "/services/data/v66.0/composite/sobjects",
+            "/services/data/v66.0/sobjects/Contact",
+            "/services/data/v66.0/sobjects/Contact/describe",
+        ]
+        .iter()
+        .map(|u| json!({"method": "GET", "url": u, "referenceId": "r"}))
+        .collect();
+        assert_eq!(heavy_operations(&subs), 4);
+    }
 }

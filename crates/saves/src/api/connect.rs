@@ -11,7 +11,7 @@ use crate::records::ErrorInfo;
 use crate::step::{session, Tokens};
 use crate::team::{Connection, Health, LocalTeam};
 
-fn crm_fail(err: &CrmError, fallback_code: &str) -> Value {
+pub(crate) fn crm_fail(err: &CrmError, fallback_code: &str) -> Value {
     let (code, message) = match err {
         CrmError::Api(api) => (api.code.clone(), api.message.clone()),
         other => (fallback_code.to_owned(), other.to_string()),
@@ -26,7 +26,7 @@ fn crm_fail(err: &CrmError, fallback_code: &str) -> Value {
     })
 }
 
-fn request_answer(r: Result<crm::HttpRequest, CrmError>) -> Value {
+pub(crate) fn request_answer(r: Result<crm::HttpRequest, CrmError>) -> Value {
     match r {
         Ok(request) => json!({"ok": true, "request": request}),
         Err(e) => crm_fail(&e, "invalid_config"),
@@ -48,12 +48,16 @@ pub fn oauth_start(team: &Value, redirect_uri: &str, random: &[u8]) -> Value {
         let Some(client_id) = team.config.client_id.clone() else {
             return Err(fail(&ErrorInfo {
                 code: "missing_client_id".into(),
-                message: "No consumer key is set.".into(),
-                hint: "Paste your External Client App's consumer key in Options first.".into(),
+                message: "No consumer key (client id) is set.".into(),
+                hint: "Paste your CRM app's consumer key / client id in Options first.".into(),
             }));
         };
         let verifier = crm::pkce::verifier_from_random(&vb);
         let state = crm::pkce::state_from_random(&sb);
+        if team.config.crm == crate::team::CrmKind::Hubspot {
+            let url = super::hubspot::authorize_url(&client_id, redirect_uri, &verifier, &state);
+            return Ok(json!({"ok": true, "url": url, "state": state, "verifier": verifier}));
+        }
         let url = oauth::authorize_url(&oauth::AuthorizeParams {
             login_host: team.config.sf_login_host(),
             client_id,
@@ -78,33 +82,7 @@ pub fn oauth_exchange(
 ) -> Value {
     answer((|| {
         let team: LocalTeam = read("team", team)?;
-        let params = returned_url
-            .split_once('?')
-            .map(|(_, q)| crm::http::parse_query(q.split('#').next().unwrap_or_default()))
-            .unwrap_or_default();
-        let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-        if !returned_url.starts_with(redirect_uri) {
-            return Err(oauth_refused(
-                "redirect_mismatch",
-                "The sign-in came back to an unexpected address.",
-            ));
-        }
-        if get("state").as_deref() != Some(expected_state) || expected_state.is_empty() {
-            return Err(oauth_refused(
-                "state_mismatch",
-                "The sign-in answer did not match the request (state check failed).",
-            ));
-        }
-        if let Some(error) = get("error") {
-            let message = get("error_description").unwrap_or_else(|| error.clone());
-            return Err(oauth_refused(&error, &message));
-        }
-        let Some(code) = get("code") else {
-            return Err(oauth_refused(
-                "missing_code",
-                "The sign-in answer carried no authorization code.",
-            ));
-        };
+        let code = returned_code(redirect_uri, returned_url, expected_state)?;
         let client_id = team.config.client_id.clone().unwrap_or_default();
         Ok(request_answer(oauth::code_exchange_request(
             &team.config.sf_login_host(),
@@ -116,11 +94,47 @@ pub fn oauth_exchange(
     })())
 }
 
+/// The authorization code from the URL `launchWebAuthFlow` returned, after checking that it
+/// came back to `redirect_uri` with the expected `state` and no `error`.
+pub(crate) fn returned_code(
+    redirect_uri: &str,
+    returned_url: &str,
+    expected_state: &str,
+) -> Result<String, Value> {
+    let params = returned_url
+        .split_once('?')
+        .map(|(_, q)| crm::http::parse_query(q.split('#').next().unwrap_or_default()))
+        .unwrap_or_default();
+    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    if !returned_url.starts_with(redirect_uri) {
+        return Err(oauth_refused(
+            "redirect_mismatch",
+            "The sign-in came back to an unexpected address.",
+        ));
+    }
+    if get("state").as_deref() != Some(expected_state) || expected_state.is_empty() {
+        return Err(oauth_refused(
+            "state_mismatch",
+            "The sign-in answer did not match the request (state check failed).",
+        ));
+    }
+    if let Some(error) = get("error") {
+        let message = get("error_description").unwrap_or_else(|| error.clone());
+        return Err(oauth_refused(&error, &message));
+    }
+    get("code").ok_or_else(|| {
+        oauth_refused(
+            "missing_code",
+            "The sign-in answer carried no authorization code.",
+        )
+    })
+}
+
 fn oauth_refused(code: &str, message: &str) -> Value {
     fail(&ErrorInfo {
         code: code.into(),
         message: message.into(),
-        hint: "Click Connect again and approve access on the Salesforce page.".into(),
+        hint: "Click Connect again and approve access on the CRM's sign-in page.".into(),
     })
 }
 
@@ -203,8 +217,10 @@ pub fn parse_users(response: &Value) -> Value {
     })())
 }
 
-/// Stores a finished connection in the team state: `{ok, team, connection}`. The connection
-/// carries no token. Connecting personal teaches "me" its email when none was set.
+/// Stores a finished connection in the team state: `{ok, team, connection, note}`, or the
+/// core's refusal (rule 7, [`LocalTeam::admit`]); `note` explains a CRM account shared by both
+/// roles of one person. The connection carries no token. Connecting personal teaches "me" its
+/// email when none was set.
 pub fn connected(
     team: &Value,
     role: &Value,
@@ -239,11 +255,11 @@ pub fn connected(
             last_success: Some(now.to_owned()),
             instance_url: t.instance_url,
         };
-        team.set_connection(conn.clone());
+        let note = team.store_connection(conn.clone()).map_err(|e| fail(&e))?;
         if !users.is_empty() {
             team.crm_users = users;
         }
-        Ok(json!({"ok": true, "team": to_json(&team), "connection": to_json(&conn)}))
+        Ok(json!({"ok": true, "team": to_json(&team), "connection": to_json(&conn), "note": note}))
     })())
 }
 
@@ -353,8 +369,8 @@ pub fn connected_private_app(team: &Value, users: &Value, email: &str, now: &str
             last_success: Some(now.to_owned()),
             instance_url: crm::hubspot::DEFAULT_API_BASE.to_owned(),
         };
-        team.set_connection(conn.clone());
+        let note = team.store_connection(conn.clone()).map_err(|e| fail(&e))?;
         team.crm_users = users;
-        Ok(json!({"ok": true, "team": to_json(&team), "connection": to_json(&conn)}))
+        Ok(json!({"ok": true, "team": to_json(&team), "connection": to_json(&conn), "note": note}))
     })())
 }

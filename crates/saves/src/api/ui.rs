@@ -1,35 +1,15 @@
 //! Options-page and popup messages: pure state changes, the state view (never a token),
 //! and the journal (recent saves, error log, CSV).
 
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{answer, fail, read, read_or_default, to_json};
 use crate::decision::decide;
 use crate::message::{parse_ui_message, Push, Role, UiToWorker};
 use crate::plan::OutboxEntry;
+use crate::policy::ManagedSettings;
 use crate::records::{ErrorInfo, Journal, RecentSave, SaveResult};
-use crate::team::{
-    CrmKind, Health, LocalTeam, LoginHostChoice, Settings, TeamConfig, TeamConfigPatch, ME,
-    TEAM_SYNC_USER,
-};
-
-/// The team settings an admin exports and imports (no secrets, nothing personal).
-#[derive(Debug, Serialize, Deserialize)]
-struct TeamSettingsFile {
-    crm: CrmKind,
-    login_host: LoginHostChoice,
-    #[serde(default)]
-    my_domain: Option<String>,
-    #[serde(default)]
-    client_id: Option<String>,
-    #[serde(default)]
-    api_version: Option<String>,
-    #[serde(default)]
-    company_domain: Option<String>,
-    #[serde(default)]
-    settings: Settings,
-}
+use crate::team::{CrmKind, Health, LocalTeam, TeamConfig, TeamConfigPatch, ME, TEAM_SYNC_USER};
 
 fn refused(code: &str, message: String, hint: &str) -> Value {
     fail(&ErrorInfo {
@@ -74,38 +54,35 @@ pub fn ui_message(team: &Value, msg: &Value) -> Value {
                 json!({"ok": true})
             }
             UiToWorker::ExportSettings => {
-                let c = &team.config;
-                let file = TeamSettingsFile {
-                    crm: c.crm,
-                    login_host: c.login_host,
-                    my_domain: c.my_domain.clone(),
-                    client_id: c.client_id.clone(),
-                    api_version: Some(c.api_version.clone()),
-                    company_domain: c.company_domain.clone(),
-                    settings: team.settings,
-                };
-                let text = serde_json::to_string_pretty(&file).unwrap_or_default();
+                let text = serde_json::to_string_pretty(&ManagedSettings::export(&team))
+                    .unwrap_or_default();
                 json!({"ok": true, "json": text})
             }
             UiToWorker::ImportSettings { json } => {
-                let file: TeamSettingsFile = serde_json::from_str(&json).map_err(|e| {
+                let file: ManagedSettings = serde_json::from_str(&json).map_err(|e| {
                     refused(
                         "invalid_settings",
                         format!("The settings file could not be read: {e}"),
                         "Export the settings again and import the whole file.",
                     )
                 })?;
+                // The file replaces the team settings: what it leaves out is cleared.
                 team.config.apply(&TeamConfigPatch {
-                    crm: Some(file.crm),
-                    login_host: Some(file.login_host),
-                    my_domain: Some(file.my_domain.unwrap_or_default()),
-                    client_id: Some(file.client_id.unwrap_or_default()),
-                    api_version: file.api_version,
-                    company_domain: Some(file.company_domain.unwrap_or_default()),
+                    crm: file.crm,
+                    login_host: file.login_host,
+                    my_domain: Some(file.my_domain.clone().unwrap_or_default()),
+                    client_id: Some(file.client_id.clone().unwrap_or_default()),
+                    api_version: file.api_version.clone(),
+                    company_domain: Some(file.company_domain.clone().unwrap_or_default()),
                     ..TeamConfigPatch::default()
                 });
-                team.settings = file.settings;
+                file.apply_to(&mut team);
                 json!({"ok": true})
+            }
+            UiToWorker::SetTeamSync { app_user } => {
+                let choice = team.choose_team_sync(&app_user).map_err(|e| fail(&e))?;
+                json!({"ok": true, "warnings": choice.warnings,
+                    "copy_personal_token": choice.copy_personal_token})
             }
             UiToWorker::Simulate {
                 source,
@@ -124,7 +101,35 @@ pub fn ui_message(team: &Value, msg: &Value) -> Value {
                 return Ok(json!({"ok": true, "kind": kind, "team": null, "reply": null}));
             }
         };
+        team.enforce_policy();
         Ok(json!({"ok": true, "kind": kind, "team": to_json(&team), "reply": reply}))
+    })())
+}
+
+/// Applies the policy read from `chrome.storage.managed` (`{}` or null: none) over the team:
+/// `{ok, team, locked}`. A policy that does not have the settings file's shape is refused
+/// (`invalid_policy`) and the team is left as it was.
+pub fn apply_policy(team: &Value, managed: &Value) -> Value {
+    answer((|| {
+        let mut team: LocalTeam = read("team", team)?;
+        let policy: Option<ManagedSettings> = if managed.is_null() {
+            None
+        } else {
+            Some(serde_json::from_value(managed.clone()).map_err(|e| {
+                refused(
+                    "invalid_policy",
+                    format!("The Leadline policy could not be read: {e}"),
+                    "Ask your admin to check the policy against managed_schema.json.",
+                )
+            })?)
+        };
+        team.set_policy(policy);
+        let locked = team
+            .policy
+            .as_ref()
+            .map(ManagedSettings::locked)
+            .unwrap_or_default();
+        Ok(json!({"ok": true, "team": to_json(&team), "locked": locked}))
     })())
 }
 
@@ -165,7 +170,8 @@ pub fn state_view(team: &Value, journal: &Value, outbox: &Value, extras: &Value)
             "crm": crm, "login_host": login_host, "my_domain": my_domain, "client_id": client_id,
             "redirect_url": extras.get("redirect_url"), "api_version": api_version,
             "me_email": me_email, "company_domain": company_domain,
-            "hubspot_private_token_set": extras.get("hubspot_private_token_set").and_then(Value::as_bool).unwrap_or(false),
+            "hubspot_private_token_set": flag(extras, "hubspot_private_token_set"),
+            "hubspot_client_secret_set": flag(extras, "hubspot_client_secret_set"),
         });
         let team_sync_is_me = team.attribution_team().get("team_sync") == Some(&json!(ME));
         let connections: Vec<Value> = team
@@ -195,16 +201,51 @@ pub fn state_view(team: &Value, journal: &Value, outbox: &Value, extras: &Value)
             "me": {"id": ME, "email": team.me_email()},
             "connections": connections,
             "team_sync": team.attribution_team().get("team_sync").cloned().unwrap_or(Value::Null),
+            "team_sync_choices": team_sync_choices(&team),
+            "policy": {"active": team.policy.is_some(),
+                "locked": team.policy.as_ref().map(ManagedSettings::locked).unwrap_or_default()},
             "owner_mapping": team.owner_mapping, "picked_crm_user": team.picked_crm_user,
-            "crm_users": team.crm_users, "needs": needs(&team), "settings": team.settings,
+            "crm_users": team.crm_users, "needs": needs(&team, flag(extras, "hubspot_client_secret_set")), "settings": team.settings,
             "recent_saves": journal.recent_saves, "outbox": outbox_view, "error_log": journal.error_log,
         }))
     })())
 }
 
-/// What the team still has to do, in stable codes the UI words.
-fn needs(team: &LocalTeam) -> Vec<String> {
+fn flag(extras: &Value, name: &str) -> bool {
+    extras.get(name).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// The app users this browser knows, for the team sync choice: `[{app_user, email, name,
+/// connected, team_sync}]` — "me" always, the team sync holder when it is someone else.
+fn team_sync_choices(team: &LocalTeam) -> Vec<Value> {
+    let sync = team.attribution_team().get("team_sync").cloned();
+    let mine = team.connection(Role::Personal);
+    let mut out = vec![json!({
+        "app_user": ME, "email": team.me_email(), "name": mine.map(|c| c.name.clone()),
+        "connected": mine.is_some(), "team_sync": sync == Some(json!(ME)),
+    })];
+    if let (Some(held), Some(true)) = (
+        team.connection(Role::TeamSync),
+        sync.as_ref().map(|s| s == TEAM_SYNC_USER),
+    ) {
+        out.push(
+            json!({"app_user": TEAM_SYNC_USER, "email": held.email, "name": held.name,
+            "connected": true, "team_sync": true}),
+        );
+    }
+    out
+}
+
+/// What the team still has to do, in stable codes the UI words (`hubspot_client_secret`: a
+/// HubSpot team without the app secret cannot connect personal accounts).
+fn needs(team: &LocalTeam, hubspot_secret_set: bool) -> Vec<String> {
     let mut out = Vec::new();
+    if team.config.crm == CrmKind::Hubspot
+        && !hubspot_secret_set
+        && team.connection(Role::Personal).is_none()
+    {
+        out.push("hubspot_client_secret".to_owned());
+    }
     if team.config.client_id.is_none() && team.config.crm == CrmKind::Salesforce {
         out.push("client_id".to_owned());
     }

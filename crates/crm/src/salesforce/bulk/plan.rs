@@ -1,23 +1,26 @@
-//! Pure helpers of the bulk save: dedupe queries within the URL limit, who counts as the same
-//! person, and reading sObject Collections answers.
+//! Pure helpers of the bulk save: dedupe query URLs within the URL limit, who counts as the
+//! same person, and reading sObject Collections answers.
 
 use serde_json::Value;
 
-use super::MAX_QUERY_URL_LEN;
+use super::dedupe::fits;
+use super::linkedin::{profile_url_keys, url_match_key};
 use crate::error::{api_error_from_response, blank, ApiError, Crm, CrmError};
-use crate::http::{HttpRequest, HttpResponse};
+use crate::http::{percent_encode, HttpResponse};
 use crate::prospect::{clean, RecordKind, SaveOutcome, SaveSpec};
-use crate::salesforce::lookup::{match_condition_lists, url_variants};
+use crate::salesforce::lookup::match_condition_lists;
 use crate::salesforce::{json_body, str_of, SfSession};
 
-/// The dedupe queries for `specs[indices]`: as few as fit under [`MAX_QUERY_URL_LEN`]
-/// (usually one; none when no spec has an e-mail or LinkedIn URL).
+/// The dedupe query URLs (`/services/data/vNN.0/query?q=…`, as Composite subrequests take
+/// them) for `specs[indices]`: as few as fit under [`super::MAX_QUERY_URL_LEN`] each (none
+/// when no spec has an e-mail or LinkedIn URL). LinkedIn URLs are looked up in their
+/// canonical form, with and without the trailing slash.
 pub(super) fn dedupe_queries(
     session: &SfSession,
     specs: &[SaveSpec],
     kind: RecordKind,
     indices: &[usize],
-) -> Vec<HttpRequest> {
+) -> Vec<String> {
     let mut emails: Vec<String> = Vec::new();
     let mut urls: Vec<String> = Vec::new();
     for &i in indices {
@@ -27,7 +30,7 @@ pub(super) fn dedupe_queries(
         }
         if session.linkedin_field.is_some() {
             if let Some(u) = clean(p.linkedin_url.as_ref()) {
-                urls.extend(url_variants(u));
+                urls.extend(profile_url_keys(u));
             }
         }
     }
@@ -49,10 +52,10 @@ pub(super) fn dedupe_queries(
             } else {
                 break;
             };
-            let Some(req) = query_for(session, kind, &e[..te], &u[..tu]) else {
+            let Some(url) = query_for(session, kind, &e[..te], &u[..tu]) else {
                 break;
             };
-            if req.url.len() > MAX_QUERY_URL_LEN && ne + nu > 0 {
+            if !fits(&url) && ne + nu > 0 {
                 break;
             }
             (ne, nu) = (te, tu);
@@ -60,8 +63,8 @@ pub(super) fn dedupe_queries(
         if ne + nu == 0 {
             break;
         }
-        if let Some(req) = query_for(session, kind, &e[..ne], &u[..nu]) {
-            out.push(req);
+        if let Some(url) = query_for(session, kind, &e[..ne], &u[..nu]) {
+            out.push(url);
         }
         (e, u) = (&e[ne..], &u[nu..]);
     }
@@ -73,7 +76,7 @@ fn query_for(
     kind: RecordKind,
     emails: &[String],
     urls: &[String],
-) -> Option<HttpRequest> {
+) -> Option<String> {
     let field = session.linkedin_field.as_deref();
     let condition = match_condition_lists(field, emails, urls).ok()??;
     let li = field.map(|f| format!(", {f}")).unwrap_or_default();
@@ -86,35 +89,39 @@ fn query_for(
         "SELECT Id, Email{li}, OwnerId, Owner.Name FROM {} WHERE ({condition}){extra} ORDER BY CreatedDate ASC",
         kind.sobject()
     );
-    Some(session.query_request(&soql))
+    Some(format!(
+        "{}/query?q={}",
+        session.data_path(),
+        percent_encode(&soql)
+    ))
 }
 
-/// Same e-mail (case-insensitive) or same LinkedIn URL (ignoring a trailing slash).
+/// Same e-mail (case-insensitive) or same LinkedIn profile (any spelling of its URL).
 pub(super) fn same_person(a: &SaveSpec, b: &SaveSpec) -> bool {
-    let key = |v: Option<&String>| clean(v).map(|s| s.trim_end_matches('/').to_lowercase());
+    let email = |v: Option<&String>| clean(v).map(str::to_lowercase);
+    let url = |v: Option<&String>| clean(v).map(url_match_key);
     let (ea, eb) = (
-        key(a.prospect.email.as_ref()),
-        key(b.prospect.email.as_ref()),
+        email(a.prospect.email.as_ref()),
+        email(b.prospect.email.as_ref()),
     );
     let (ua, ub) = (
-        key(a.prospect.linkedin_url.as_ref()),
-        key(b.prospect.linkedin_url.as_ref()),
+        url(a.prospect.linkedin_url.as_ref()),
+        url(b.prospect.linkedin_url.as_ref()),
     );
     (ea.is_some() && ea == eb) || (ua.is_some() && ua == ub)
 }
 
 /// Does query record `r` match the spec's e-mail or LinkedIn URL?
 pub(super) fn record_matches(session: &SfSession, r: &Value, spec: &SaveSpec) -> bool {
-    let norm = |s: &str| s.trim_end_matches('/').to_lowercase();
-    let email = str_of(r, "Email").map(|e| norm(&e));
+    let email = str_of(r, "Email").map(|e| e.trim().to_lowercase());
     let url = session
         .linkedin_field
         .as_deref()
         .and_then(|f| str_of(r, f))
-        .map(|u| norm(&u));
+        .map(|u| url_match_key(&u));
     let p = &spec.prospect;
-    let email_hit = email.is_some() && clean(p.email.as_ref()).map(norm) == email;
-    let url_hit = url.is_some() && clean(p.linkedin_url.as_ref()).map(norm) == url;
+    let email_hit = email.is_some() && clean(p.email.as_ref()).map(str::to_lowercase) == email;
+    let url_hit = url.is_some() && clean(p.linkedin_url.as_ref()).map(url_match_key) == url;
     email_hit || url_hit
 }
 

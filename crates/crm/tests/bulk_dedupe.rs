@@ -1,0 +1,208 @@
+//! The Composite dedupe step: per-subrequest answers, a failed subrequest retried as a whole,
+//! `nextRecordsUrl` pages, and LinkedIn URLs matched in any spelling.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod bulk_support;
+
+use bulk_support::{answer, answer_with, is_dedupe, soql, subrequest_urls};
+use crm::salesforce::bulk::BulkSave;
+use crm::salesforce::SfSession;
+use crm::{HttpResponse, Prospect, RecordKind, Retry, SaveSpec};
+use serde_json::json;
+
+fn person(i: usize, email: Option<&str>, linkedin: Option<&str>) -> SaveSpec {
+    SaveSpec {
+        record: RecordKind::Contact,
+        prospect: Prospect {
+            last_name: format!("Person {i}"),
+            email: email.map(str::to_string),
+            linkedin_url: linkedin.map(str::to_string),
+            ..Prospect::default()
+        },
+        owner_id: None,
+        existing_id: None,
+        activity: None,
+        description: None,
+    }
+}
+
+fn session() -> SfSession {
+    SfSession::new("https://acme.my.salesforce.com", "t")
+}
+
+fn long_emails(n: usize) -> Vec<SaveSpec> {
+    (0..n)
+        .map(|i| {
+            let email = format!("{}{i:03}@example.com", "x".repeat(60));
+            person(i, Some(&email), None)
+        })
+        .collect()
+}
+
+#[test]
+fn a_failed_subrequest_fails_the_call_and_the_same_call_is_retried() {
+    let mut bulk = BulkSave::new(session(), long_emails(200));
+    let first = bulk.next_request().unwrap();
+    let urls = subrequest_urls(&first);
+    assert!(urls.len() >= 2);
+    let mut results: Vec<serde_json::Value> = (0..urls.len())
+        .map(|i| {
+            json!({"body": {"totalSize": 0, "done": true, "records": []},
+            "httpHeaders": {}, "httpStatusCode": 200, "referenceId": format!("dedupe{i}")})
+        })
+        .collect();
+    results[1] = json!({"body": [{"errorCode": "QUERY_TIMEOUT", "message": "Your query request was running for too long."}],
+        "httpHeaders": {}, "httpStatusCode": 400, "referenceId": "dedupe1"});
+    let resp = HttpResponse {
+        status: 200,
+        headers: vec![],
+        body: json!({ "compositeResponse": results }).to_string(),
+    };
+    let err = bulk.on_response(resp).unwrap_err();
+    assert!(
+        err.to_string().contains("QUERY_TIMEOUT"),
+        "the subrequest's own error: {err}"
+    );
+    assert_eq!(err.retry(), Retry::Never);
+    assert_eq!(
+        bulk.next_request().unwrap(),
+        first,
+        "the whole dedupe step again"
+    );
+    bulk.on_response(answer(&first)).unwrap();
+    assert!(!is_dedupe(&bulk.next_request().unwrap()));
+}
+
+#[test]
+fn a_short_or_mislabelled_answer_is_a_parse_error() {
+    let mut bulk = BulkSave::new(session(), long_emails(3));
+    let first = bulk.next_request().unwrap();
+    for body in [
+        json!({"compositeResponse": []}),
+        json!({"compositeResponse": [{"body": {"done": true, "records": []}, "httpStatusCode": 200, "referenceId": "other"}]}),
+        json!({"compositeResponse": [{"body": {"done": true}, "httpStatusCode": 200, "referenceId": "dedupe0"}]}),
+        json!([]),
+    ] {
+        let resp = HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: body.to_string(),
+        };
+        assert!(bulk.on_response(resp).is_err(), "{body}");
+        assert_eq!(bulk.next_request().unwrap(), first);
+    }
+}
+
+#[test]
+fn next_records_pages_are_followed_in_the_next_composite_call() {
+    let mut bulk = BulkSave::new(session(), vec![person(0, Some("ada@example.com"), None)]);
+    let first = bulk.next_request().unwrap();
+    let page1 = json!({"compositeResponse": [{"body": {"totalSize": 2001, "done": false,
+        "nextRecordsUrl": "/services/data/v66.0/query/01gD0000002HU6KIAW-2000", "records": []},
+        "httpHeaders": {}, "httpStatusCode": 200, "referenceId": "dedupe0"}]});
+    bulk.on_response(HttpResponse {
+        status: 200,
+        headers: vec![],
+        body: page1.to_string(),
+    })
+    .unwrap();
+    let second = bulk.next_request().unwrap();
+    assert_ne!(second, first);
+    assert_eq!(
+        subrequest_urls(&second),
+        ["/services/data/v66.0/query/01gD0000002HU6KIAW-2000"]
+    );
+    let page2 = json!({"compositeResponse": [{"body": {"totalSize": 2001, "done": true,
+        "records": [{"attributes": {"type": "Contact"}, "Id": "003000000000001AAA",
+            "Email": "Ada@Example.com", "OwnerId": "005000000000001AAA"}]},
+        "httpHeaders": {}, "httpStatusCode": 200, "referenceId": "dedupe0"}]});
+    bulk.on_response(HttpResponse {
+        status: 200,
+        headers: vec![],
+        body: page2.to_string(),
+    })
+    .unwrap();
+    assert_eq!(
+        bulk.next_request(),
+        None,
+        "found on page 2: nothing to create"
+    );
+    let o = bulk.results()[0].outcome.clone().unwrap();
+    assert_eq!(
+        (o.record_id.as_str(), o.created),
+        ("003000000000001AAA", false)
+    );
+}
+
+#[test]
+fn linkedin_urls_are_looked_up_canonically_and_match_records_without_the_slash() {
+    let specs = vec![
+        person(
+            0,
+            None,
+            Some("http://LinkedIn.com/in/ada-lovelace?trk=public_profile"),
+        ),
+        person(1, None, Some("https://uk.linkedin.com/in/ada-lovelace/")),
+        person(
+            2,
+            None,
+            Some("https://www.linkedin.com/in/grace-hopper#experience"),
+        ),
+    ];
+    let stored = [
+        json!({"attributes": {"type": "Contact"}, "Id": "003000000000007AAA",
+        "Email": null, "LinkedIn_URL__c": "https://www.linkedin.com/in/ada-lovelace",
+        "OwnerId": "005000000000002AAA"}),
+    ];
+    let mut bulk = BulkSave::new(session(), specs);
+    let dedupe = bulk.next_request().unwrap();
+    let q = soql(&subrequest_urls(&dedupe)[0]);
+    assert!(
+        q.contains("LinkedIn_URL__c IN ('https://www.linkedin.com/in/ada-lovelace', 'https://www.linkedin.com/in/ada-lovelace/', 'https://www.linkedin.com/in/grace-hopper', 'https://www.linkedin.com/in/grace-hopper/')"),
+        "two spellings of Ada are one pair of keys: {q}"
+    );
+    assert!(!q.contains("trk") && !q.contains("uk.linkedin"));
+    bulk.on_response(answer_with(&dedupe, &stored)).unwrap();
+    let create = bulk.next_request().unwrap();
+    let records = bulk_support::body(&create)["records"].clone();
+    assert_eq!(records.as_array().unwrap().len(), 1, "only Grace is new");
+    bulk.on_response(answer_with(&create, &stored)).unwrap();
+    assert_eq!(bulk.next_request(), None);
+    let results = bulk.results();
+    for i in [0, 1] {
+        let o = results[i].outcome.clone().unwrap();
+        assert_eq!(
+            (o.record_id.as_str(), o.created),
+            ("003000000000007AAA", false)
+        );
+        assert_eq!(o.owner_id.as_deref(), Some("005000000000002AAA"));
+    }
+    assert!(results[2].outcome.as_ref().unwrap().created);
+}
+
+#[test]
+fn two_spellings_of_one_new_profile_are_created_once() {
+    let specs = vec![
+        person(0, None, Some("https://www.linkedin.com/in/ada-lovelace/")),
+        person(1, None, Some("http://linkedin.com/in/ada-lovelace")),
+    ];
+    let mut bulk = BulkSave::new(session(), specs);
+    let dedupe = bulk.next_request().unwrap();
+    bulk.on_response(answer(&dedupe)).unwrap();
+    let create = bulk.next_request().unwrap();
+    assert_eq!(
+        bulk_support::body(&create)["records"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    bulk.on_response(answer(&create)).unwrap();
+    let results = bulk.results();
+    let (a, b) = (
+        results[0].outcome.clone().unwrap(),
+        results[1].outcome.clone().unwrap(),
+    );
+    assert_eq!(a.record_id, b.record_id);
+    assert!(a.created && !b.created);
+}

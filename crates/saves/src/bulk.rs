@@ -1,0 +1,176 @@
+//! Bulk saves as outbox chunks: a "Save all" of N people becomes ⌈N/200⌉ chunk entries
+//! (⌈N/100⌉ on HubSpot), each driven by the CRM's batch protocol instead of one call per
+//! person.
+//!
+//! A chunk is an [`OutboxEntry`] whose [`Chunk`] section holds its people (each still a
+//! per-person entry with its own attribution decision and owner) and the answers read so far
+//! in the current run. Chunks only group people pushed with the **same credential** and the
+//! same record kind; the owner is set per record.
+//!
+//! Resumability: a run is replayed from its recorded answers (the CRM state machines are
+//! deterministic), so nothing but plain JSON is persisted. After anything that leaves the
+//! outcome unknown (the worker died with a request in flight, a transport failure) or any
+//! whole-call error, what the run settled is kept and the rest **restarts at the dedupe
+//! query**: people created before the crash are then found and linked, never created twice.
+//!
+//! Costs: Salesforce 2 calls per chunk of ≤200 (dedupe query + sObject Collections create),
+//! one more when people carry activities; HubSpot 2 calls per chunk of ≤100 (batch read by
+//! e-mail + batch create).
+//!
+//! This file holds the chunk's shape and its planning; running it is `bulk_step`.
+
+use crm::HttpResponse;
+use serde::{Deserialize, Serialize};
+
+pub use crate::bulk_step::{next_chunk_request, on_chunk_response};
+use crate::plan::{OutboxEntry, Phase};
+use crate::records::{ErrorInfo, SaveResult};
+use crate::team::{CrmKind, LocalTeam};
+
+/// People per Salesforce chunk (sObject Collections limit).
+pub const SALESFORCE_CHUNK: usize = crm::salesforce::bulk::CHUNK;
+/// People per HubSpot chunk (batch create limit).
+pub const HUBSPOT_CHUNK: usize = crm::hubspot::contacts::BATCH_LIMIT;
+
+/// An answer recorded during a chunk's current run (headers are not needed to replay it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedAnswer {
+    /// HTTP status.
+    pub status: u16,
+    /// Body text.
+    pub body: String,
+}
+
+impl RecordedAnswer {
+    pub(crate) fn response(&self) -> HttpResponse {
+        HttpResponse {
+            status: self.status,
+            headers: vec![],
+            body: self.body.clone(),
+        }
+    }
+}
+
+/// One person of a chunk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    /// The person's own entry: decision, owner, spec, record id once known.
+    pub person: OutboxEntry,
+    /// Set when the CRM refused this person for good.
+    #[serde(default)]
+    pub failure: Option<ErrorInfo>,
+}
+
+impl Member {
+    /// Still needs a call: not refused, and not yet saved (or saved with an activity to log).
+    pub(crate) fn runnable(&self) -> bool {
+        self.failure.is_none() && (self.person.record_id.is_none() || self.has_activity())
+    }
+
+    fn has_activity(&self) -> bool {
+        self.person.spec.activity.is_some()
+    }
+
+    pub(crate) fn spec(&self) -> crm::SaveSpec {
+        let mut spec = self.person.spec.clone();
+        spec.existing_id.clone_from(&self.person.record_id);
+        spec
+    }
+}
+
+/// The chunk section of a bulk outbox entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chunk {
+    /// The people, in message order.
+    pub members: Vec<Member>,
+    /// Successful answers of the current run, in order (replayed to rebuild its state).
+    #[serde(default)]
+    pub replay: Vec<RecordedAnswer>,
+}
+
+/// One person's final result when a chunk settles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberResult {
+    /// Position in the save message.
+    pub index: usize,
+    /// The person's dedupe key (the worker refreshes its lookup cache under it).
+    pub lookup_key: Option<String>,
+    /// What became of them.
+    pub result: SaveResult,
+}
+
+/// Whether a per-person entry may join a chunk: its activity (if any) is logged by the same
+/// connection with the same owner, and HubSpot chunks carry no activities.
+fn chunkable(team: &LocalTeam, e: &OutboxEntry) -> bool {
+    e.activity_role.is_none()
+        && e.activity_owner.is_none()
+        && !(team.config.crm == CrmKind::Hubspot && e.spec.activity.is_some())
+}
+
+/// Groups a bulk save's per-person entries into chunk entries: by credential (role) and
+/// record kind, at most [`SALESFORCE_CHUNK`] / [`HUBSPOT_CHUNK`] people each. A group of one
+/// keeps its single-save entry (one Composite call is never dearer than a chunk).
+pub fn chunk_entries(
+    team: &LocalTeam,
+    save_id: &str,
+    entries: Vec<OutboxEntry>,
+) -> Vec<OutboxEntry> {
+    let size = match team.config.crm {
+        CrmKind::Salesforce => SALESFORCE_CHUNK,
+        CrmKind::Hubspot => HUBSPOT_CHUNK,
+    };
+    let mut singles = Vec::new();
+    let mut groups: Vec<Vec<OutboxEntry>> = Vec::new();
+    for e in entries {
+        if !chunkable(team, &e) {
+            singles.push(e);
+            continue;
+        }
+        match groups
+            .iter_mut()
+            .find(|g| g[0].role == e.role && g[0].spec.record == e.spec.record)
+        {
+            Some(g) => g.push(e),
+            None => groups.push(vec![e]),
+        }
+    }
+    let mut out = Vec::new();
+    let mut n = 0;
+    for group in groups {
+        if group.len() == 1 {
+            out.extend(group);
+            continue;
+        }
+        for people in group.chunks(size) {
+            out.push(chunk_entry(save_id, n, people));
+            n += 1;
+        }
+    }
+    out.extend(singles);
+    out
+}
+
+fn chunk_entry(save_id: &str, n: usize, people: &[OutboxEntry]) -> OutboxEntry {
+    let first = &people[0];
+    let mut head = first.clone();
+    head.id = format!("{save_id}:chunk{n}");
+    head.prospect.name = match people.len() {
+        1 => first.prospect.name.clone(),
+        k => format!("{} and {} more", first.prospect.name, k - 1),
+    };
+    head.lookup_key = None;
+    head.record_id = None;
+    head.spec.existing_id = None;
+    head.phase = Phase::Lookup;
+    head.chunk = Some(Chunk {
+        members: people
+            .iter()
+            .map(|p| Member {
+                person: p.clone(),
+                failure: None,
+            })
+            .collect(),
+        replay: vec![],
+    });
+    head
+}

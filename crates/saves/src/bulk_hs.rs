@@ -1,0 +1,247 @@
+//! A HubSpot chunk as a sans-IO state machine, the HubSpot twin of
+//! `crm::salesforce::BulkSave`: one `batch/read` by e-mail (the dedupe; skipped when nobody
+//! has an e-mail), then one `batch/create` (≤100) of the people not found. A person appearing
+//! twice is created once; a 409 / duplicate answer links the existing contact. On a
+//! whole-call error the state is unchanged, so the same request can be retried.
+//!
+//! HubSpot contacts carry no activities here: chunks leave people with an activity on the
+//! single-save path (contact, then engagement).
+
+use crm::hubspot::contacts::{
+    batch_create_request, contact_properties, parse_batch_create, BATCH_LIMIT, OBJECT,
+};
+use crm::hubspot::HsSession;
+use crm::{ApiError, CrmError, HttpRequest, HttpResponse, SaveOutcome, SaveSpec};
+use serde_json::{json, Value};
+
+#[derive(Clone)]
+enum Phase {
+    Read(Vec<usize>),
+    Create(Vec<usize>),
+    Done,
+}
+
+/// Drives one HubSpot chunk: `next_request` / `on_response` until `next_request` is `None`.
+pub(crate) struct HsBatch {
+    session: HsSession,
+    specs: Vec<SaveSpec>,
+    outcomes: Vec<Option<Result<SaveOutcome, ApiError>>>,
+    phase: Phase,
+}
+
+fn email_of(spec: &SaveSpec) -> Option<String> {
+    spec.prospect
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_lowercase)
+}
+
+fn outcome(spec: &SaveSpec, id: String, created: bool) -> SaveOutcome {
+    SaveOutcome {
+        record_id: id,
+        object: OBJECT.into(),
+        created,
+        activity_id: None,
+        owner_id: spec.owner_id.clone(),
+    }
+}
+
+fn refused(e: &CrmError) -> ApiError {
+    ApiError {
+        status: 0,
+        code: "INVALID_INPUT".into(),
+        message: e.to_string(),
+        fields: vec![],
+        duplicate_ids: vec![],
+        hint: e.hint().map(str::to_owned),
+    }
+}
+
+impl HsBatch {
+    /// Settles invalid specs and specs with `existing_id` at once; plans the rest.
+    pub(crate) fn new(session: HsSession, specs: Vec<SaveSpec>) -> Self {
+        let mut outcomes = vec![None; specs.len()];
+        for (i, spec) in specs.iter().enumerate() {
+            if let Err(e) = contact_properties(&session, spec) {
+                outcomes[i] = Some(Err(refused(&e)));
+            } else if let Some(id) = &spec.existing_id {
+                outcomes[i] = Some(Ok(outcome(spec, id.clone(), false)));
+            }
+        }
+        let mut me = Self {
+            session,
+            specs,
+            outcomes,
+            phase: Phase::Done,
+        };
+        let open = me.unsettled();
+        let readable: Vec<usize> = open
+            .iter()
+            .copied()
+            .filter(|&i| email_of(&me.specs[i]).is_some())
+            .collect();
+        me.phase = if !readable.is_empty() {
+            Phase::Read(readable)
+        } else {
+            me.create_phase()
+        };
+        me
+    }
+
+    fn unsettled(&self) -> Vec<usize> {
+        (0..self.specs.len())
+            .filter(|&i| self.outcomes[i].is_none())
+            .collect()
+    }
+
+    /// The first spec of each e-mail among the unsettled ones (HubSpot refuses a batch that
+    /// repeats an e-mail), or `Done`.
+    fn create_phase(&self) -> Phase {
+        let mut seen: Vec<String> = Vec::new();
+        let mut create = Vec::new();
+        for i in self.unsettled() {
+            match email_of(&self.specs[i]) {
+                Some(e) if seen.contains(&e) => {}
+                Some(e) => {
+                    seen.push(e);
+                    create.push(i);
+                }
+                None => create.push(i),
+            }
+        }
+        create.truncate(BATCH_LIMIT);
+        if create.is_empty() {
+            Phase::Done
+        } else {
+            Phase::Create(create)
+        }
+    }
+
+    /// The next request, `Ok(None)` when done.
+    pub(crate) fn next_request(&self) -> Result<Option<HttpRequest>, CrmError> {
+        match &self.phase {
+            Phase::Read(indices) => Ok(Some(self.read_request(indices))),
+            Phase::Create(indices) => {
+                let specs: Vec<SaveSpec> = indices.iter().map(|&i| self.specs[i].clone()).collect();
+                batch_create_request(&self.session, &specs).map(Some)
+            }
+            Phase::Done => Ok(None),
+        }
+    }
+
+    fn read_request(&self, indices: &[usize]) -> HttpRequest {
+        let mut emails: Vec<String> = indices
+            .iter()
+            .filter_map(|&i| email_of(&self.specs[i]))
+            .collect();
+        emails.sort();
+        emails.dedup();
+        let inputs: Vec<Value> = emails.iter().map(|e| json!({ "id": e })).collect();
+        let body = json!({
+            "idProperty": "email",
+            "properties": ["email", "hubspot_owner_id"],
+            "inputs": inputs,
+        });
+        HttpRequest {
+            method: "POST".into(),
+            url: format!("{}/batch/read", self.session.objects_url(OBJECT)),
+            headers: vec![
+                (
+                    "Authorization".into(),
+                    format!("Bearer {}", self.session.access_token),
+                ),
+                ("Accept".into(), "application/json".into()),
+                ("Content-Type".into(), "application/json".into()),
+            ],
+            body: Some(body.to_string()),
+        }
+    }
+
+    /// Feeds the answer; on a whole-call error nothing changes.
+    pub(crate) fn on_response(&mut self, resp: &HttpResponse) -> Result<(), CrmError> {
+        match self.phase.clone() {
+            Phase::Read(indices) => {
+                let found = read_answer(resp)?;
+                for i in indices {
+                    let hit = email_of(&self.specs[i])
+                        .and_then(|e| found.iter().find(|(fe, _)| *fe == e))
+                        .map(|(_, id)| id.clone());
+                    if let Some(id) = hit {
+                        self.outcomes[i] = Some(Ok(outcome(&self.specs[i], id, false)));
+                    }
+                }
+                self.phase = self.create_phase();
+            }
+            Phase::Create(indices) => {
+                let specs: Vec<SaveSpec> = indices.iter().map(|&i| self.specs[i].clone()).collect();
+                let results = parse_batch_create(&specs, resp)?;
+                for (&i, r) in indices.iter().zip(results) {
+                    self.outcomes[i] = Some(r.map(|id| outcome(&self.specs[i], id, true)));
+                }
+                self.link_twins();
+                self.phase = Phase::Done;
+            }
+            Phase::Done => {}
+        }
+        Ok(())
+    }
+
+    /// Later copies of an e-mail created in this batch link to the created contact.
+    fn link_twins(&mut self) {
+        for i in self.unsettled() {
+            let Some(email) = email_of(&self.specs[i]) else {
+                continue;
+            };
+            let twin = (0..self.specs.len()).find_map(|j| match &self.outcomes[j] {
+                Some(Ok(o)) if j != i && email_of(&self.specs[j]).as_deref() == Some(&email) => {
+                    Some(o.record_id.clone())
+                }
+                _ => None,
+            });
+            if let Some(id) = twin {
+                self.outcomes[i] = Some(Ok(outcome(&self.specs[i], id, false)));
+            }
+        }
+    }
+
+    /// One slot per spec: `None` while unsettled.
+    pub(crate) fn outcomes(&self) -> Vec<Option<Result<SaveOutcome, ApiError>>> {
+        self.outcomes.clone()
+    }
+}
+
+/// `(email, id)` of every contact a `batch/read` answer found (200, or 207 with misses).
+fn read_answer(resp: &HttpResponse) -> Result<Vec<(String, String)>, CrmError> {
+    if !resp.is_success() {
+        return Err(crm::error::api_error_from_response(
+            crm::error::Crm::HubSpot,
+            resp.status,
+            &resp.body,
+        )
+        .into());
+    }
+    let v: Value = serde_json::from_str(&resp.body).map_err(|e| CrmError::Parse {
+        message: e.to_string(),
+        raw_body: resp.body.clone(),
+    })?;
+    Ok(v.get("results")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            let id = match r.get("id")? {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                _ => return None,
+            };
+            let email = r
+                .pointer("/properties/email")?
+                .as_str()?
+                .trim()
+                .to_lowercase();
+            Some((email, id))
+        })
+        .collect())
+}

@@ -1,0 +1,169 @@
+//! A page's "already in the CRM" badges in ONE call: the people of a search or company page
+//! (or a Gmail thread) not in the worker's cache are looked up together, with the same
+//! dedupe step a bulk save uses (Salesforce: one `Email IN (…) OR LinkedIn_URL__c IN (…)`
+//! query; HubSpot: one `batch/read` by e-mail). Very long pages may need a second query when
+//! the URL would pass Salesforce's limit.
+//!
+//! Stateless, like the rest of the pipeline: the worker calls [`lookup_list`] with the answers
+//! it has so far; it gets the next request, or the results.
+
+use crm::{HttpRequest, HttpResponse, RecordKind, SaveSpec};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::api::{answer, fail, invalid, read, read_or_default, to_json};
+use crate::bulk_run::ChunkRun;
+use crate::decision::decide;
+use crate::message::{parse_content_message, ContentToWorker, Role};
+use crate::plan::{lookup_key, KnownRecords};
+use crate::records::ErrorInfo;
+use crate::step::Tokens;
+use crate::team::{CrmKind, LocalTeam};
+
+#[derive(Deserialize, Default)]
+struct TokensByRole {
+    #[serde(default)]
+    team_sync: Option<Tokens>,
+    #[serde(default)]
+    personal: Option<Tokens>,
+}
+
+/// Is this request still the run's dedupe step (and not its create)?
+fn is_lookup(crm: CrmKind, req: &HttpRequest) -> bool {
+    match crm {
+        CrmKind::Salesforce => req.method == "GET" || req.url.ends_with("/composite"),
+        CrmKind::Hubspot => req.url.ends_with("/batch/read"),
+    }
+}
+
+fn not_found(kind: RecordKind) -> Value {
+    json!({"found": false, "object": kind.sobject(), "record_id": null, "record_url": null,
+        "owner_name": null})
+}
+
+/// `lookup_list(team, msg, tokens, known, answers)` for a `lookup` message →
+/// `{ok, role, request}` (send it, append its answer to `answers`, call again; on a 401
+/// refresh `role` and start over with no answers), or `{ok, role, done:true, results:[…],
+/// cache:[{key, existing}]}` with one result per prospect (`{found, object, record_id,
+/// record_url, owner_name}`) and what to cache. `known` is the cache (`{key: record|null}`).
+pub fn lookup_list(
+    team: &Value,
+    msg: &Value,
+    tokens: &Value,
+    known: &Value,
+    answers: &Value,
+) -> Value {
+    answer((|| {
+        let team: LocalTeam = read("team", team)?;
+        let tokens: TokensByRole = read("tokens", tokens)?;
+        let known: KnownRecords = read_or_default("known", known)?;
+        let answers: Vec<HttpResponse> = read_or_default("answers", answers)?;
+        let ContentToWorker::Lookup { source, prospects } = parse_content_message(msg)
+            .map_err(|e| fail(&ErrorInfo {
+                code: e.code().into(),
+                message: e.to_string(),
+                hint: "Reload the page and try again; if it persists, the page layout may have changed.".into(),
+            }))?
+        else {
+            return Err(invalid("message", "not a lookup"));
+        };
+        let kind = team.settings.record_kind;
+        let record = match kind {
+            RecordKind::Contact => "contact",
+            RecordKind::Lead => "lead",
+        };
+        let role = decide(&team, source.as_str(), record, crate::Push::Bulk)
+            .ok()
+            .and_then(|d| team.role_for(&d.credential.kind, &d.credential.user))
+            .or_else(|| team.connections.first().map(|c| c.role));
+        let picked = role.and_then(|r| {
+            match r {
+                Role::TeamSync => tokens.team_sync.as_ref(),
+                Role::Personal => tokens.personal.as_ref(),
+            }
+            .map(|t| (r, t))
+        });
+        let Some((role, t)) = picked else {
+            let results: Vec<Value> = prospects.iter().map(|_| not_found(kind)).collect();
+            return Ok(
+                json!({"ok": true, "role": null, "done": true, "results": results, "cache": []}),
+            );
+        };
+        let url = |id: &str| {
+            team.connections
+                .first()
+                .filter(|c| !c.instance_url.is_empty() && team.config.crm == CrmKind::Salesforce)
+                .map(|c| {
+                    format!(
+                        "{}/lightning/r/{}/{id}/view",
+                        c.instance_url.trim_end_matches('/'),
+                        kind.sobject()
+                    )
+                })
+        };
+        let found = |id: &str, object: &str, owner: Option<&str>| {
+            json!({"found": true, "object": object, "record_id": id, "record_url": url(id),
+                "owner_name": owner.and_then(|o| team.user_name(o))})
+        };
+        let mut results: Vec<Value> = Vec::with_capacity(prospects.len());
+        let mut pending: Vec<(usize, String)> = Vec::new();
+        for (i, p) in prospects.iter().enumerate() {
+            let key = lookup_key(&p.person);
+            let cached = key.as_ref().and_then(|k| known.get(k));
+            results.push(match (cached, key) {
+                (Some(Some(r)), _) => found(&r.id, &r.object, r.owner_id.as_deref()),
+                (None, Some(k)) => {
+                    pending.push((i, k));
+                    not_found(kind)
+                }
+                _ => not_found(kind),
+            });
+        }
+        let specs: Vec<SaveSpec> = pending
+            .iter()
+            .filter_map(|(i, _)| prospects.get(*i))
+            .map(|p| SaveSpec {
+                record: kind,
+                prospect: p.person.clone(),
+                owner_id: None,
+                existing_id: None,
+                activity: None,
+                description: None,
+            })
+            .collect();
+        let mut run = ChunkRun::start(&team, t, specs);
+        for a in &answers {
+            run.on_response(a).map_err(|e| {
+                fail(&ErrorInfo {
+                    code: "lookup_failed".into(),
+                    message: e.to_string(),
+                    hint: e.hint().unwrap_or("Reload the page to try again.").into(),
+                })
+            })?;
+        }
+        if let Ok(Some(req)) = run.next_request() {
+            if is_lookup(team.config.crm, &req) {
+                return Ok(json!({"ok": true, "role": role, "request": to_json(&req)}));
+            }
+        }
+        let object = match team.config.crm {
+            CrmKind::Salesforce => kind.sobject(),
+            CrmKind::Hubspot => crm::hubspot::contacts::OBJECT,
+        };
+        let mut cache = Vec::new();
+        for ((i, key), outcome) in pending.iter().zip(run.outcomes()) {
+            let existing = match outcome {
+                Some(Ok(o)) => {
+                    if let Some(slot) = results.get_mut(*i) {
+                        *slot = found(&o.record_id, object, o.owner_id.as_deref());
+                    }
+                    json!({"id": o.record_id, "object": object, "owner_id": o.owner_id,
+                        "owner_name": o.owner_id.as_deref().and_then(|id| team.user_name(id))})
+                }
+                _ => Value::Null,
+            };
+            cache.push(json!({"key": key, "existing": existing}));
+        }
+        Ok(json!({"ok": true, "role": role, "done": true, "results": results, "cache": cache}))
+    })())
+}

@@ -1,0 +1,268 @@
+//! Running a bulk chunk: [`next_chunk_request`] / [`on_chunk_response`], the chunk twins of
+//! [`crate::step::next_request`] / [`crate::step::on_response`] (same [`Step`] vocabulary,
+//! plus [`Step::Settled`] with one result per person).
+
+use crm::{ApiError, HttpRequest, HttpResponse, SaveOutcome};
+
+use crate::bulk::{Chunk, Member, MemberResult, RecordedAnswer};
+use crate::bulk_run::ChunkRun;
+use crate::plan::{OutboxEntry, Phase};
+use crate::records::{ErrorInfo, SaveStatus};
+use crate::step::{internal, on_error, result_of, Step, Tokens};
+use crate::team::LocalTeam;
+
+/// Rebuilds the current run: the runnable members, and the CRM state after the replay.
+fn rebuild(
+    team: &LocalTeam,
+    tokens: &Tokens,
+    chunk: &Chunk,
+) -> Result<(Vec<usize>, ChunkRun), ErrorInfo> {
+    let runnable: Vec<usize> = (0..chunk.members.len())
+        .filter(|&i| chunk.members[i].runnable())
+        .collect();
+    let specs = runnable.iter().map(|&i| chunk.members[i].spec()).collect();
+    let mut run = ChunkRun::start(team, tokens, specs);
+    for answer in &chunk.replay {
+        run.on_response(&answer.response())
+            .map_err(|e| internal(format!("replaying a bulk answer: {e}")))?;
+    }
+    Ok((runnable, run))
+}
+
+/// Tokens for reading answers only (replays send nothing): the connection's host, no secret.
+fn reading_tokens(team: &LocalTeam, e: &OutboxEntry) -> Tokens {
+    Tokens {
+        access_token: String::new(),
+        refresh_token: None,
+        instance_url: team
+            .connection(e.role)
+            .map(|c| c.instance_url.clone())
+            .unwrap_or_default(),
+        id: String::new(),
+    }
+}
+
+/// Keeps what the current run settled in the members and empties the replay, so the next
+/// request starts a new run (at its dedupe query) for the rest.
+fn harvest(team: &LocalTeam, tokens: &Tokens, chunk: &mut Chunk) {
+    if chunk.replay.is_empty() {
+        return;
+    }
+    if let Ok((runnable, run)) = rebuild(team, tokens, chunk) {
+        apply(chunk, &runnable, run.outcomes());
+    }
+    chunk.replay.clear();
+}
+
+fn apply(
+    chunk: &mut Chunk,
+    runnable: &[usize],
+    outcomes: Vec<Option<Result<SaveOutcome, ApiError>>>,
+) {
+    for (&i, outcome) in runnable.iter().zip(outcomes) {
+        let Some(m) = chunk.members.get_mut(i) else {
+            continue;
+        };
+        match outcome {
+            None => {}
+            Some(Ok(o)) => {
+                m.person.record_id = Some(o.record_id.clone());
+                m.person.spec.existing_id = Some(o.record_id);
+                m.person.created = m.person.created || o.created;
+                if o.activity_id.is_some() {
+                    m.person.spec.activity = None;
+                }
+            }
+            Some(Err(e)) => match e.duplicate_ids.first() {
+                Some(id) => {
+                    m.person.record_id = Some(id.clone());
+                    m.person.spec.existing_id = Some(id.clone());
+                    m.person.warnings.push("linked_by_duplicate_rule".into());
+                }
+                None => m.failure = Some(error_info(&e)),
+            },
+        }
+    }
+}
+
+fn error_info(e: &ApiError) -> ErrorInfo {
+    ErrorInfo {
+        code: e.code.clone(),
+        message: e.message.clone(),
+        hint: e.hint.clone().unwrap_or_else(|| {
+            "Check the person's details, or export the error log for your admin.".into()
+        }),
+    }
+}
+
+/// The next request of a chunk entry; the returned entry is in flight and must be persisted
+/// before the request is sent.
+pub fn next_chunk_request(
+    team: &LocalTeam,
+    entry: &OutboxEntry,
+    tokens: &Tokens,
+) -> Result<(OutboxEntry, HttpRequest), ErrorInfo> {
+    let mut e = entry.clone();
+    let Some(chunk) = e.chunk.as_mut() else {
+        return Err(internal("not a bulk chunk".into()));
+    };
+    if e.in_flight {
+        // The last answer was never read: its outcome is unknown, start over at the dedupe,
+        // keeping what the run settled — unless that leaves nothing to ask (then everyone
+        // still open before the run is looked up again: the dedupe links what was made).
+        let mut kept = chunk.clone();
+        harvest(team, tokens, &mut kept);
+        if kept.members.iter().any(Member::runnable) {
+            *chunk = kept;
+        } else {
+            chunk.replay.clear();
+        }
+    }
+    let (_, run) = rebuild(team, tokens, chunk)?;
+    let request = run
+        .next_request()
+        .map_err(|err| internal(err.to_string()))?
+        .ok_or_else(|| internal("nothing left to send for this bulk save".into()))?;
+    e.phase = if chunk.replay.is_empty() {
+        Phase::Lookup
+    } else {
+        Phase::Save
+    };
+    e.in_flight = true;
+    Ok((e, request))
+}
+
+/// Reads the answer to a chunk's last request (status 0 = transport failure).
+pub fn on_chunk_response(
+    team: &LocalTeam,
+    entry: &OutboxEntry,
+    resp: &HttpResponse,
+    now_ms: u64,
+    random: u32,
+) -> (OutboxEntry, Step) {
+    let mut e = entry.clone();
+    e.in_flight = false;
+    let Some(mut chunk) = e.chunk.take() else {
+        return (e, Step::Continue);
+    };
+    let tokens = &reading_tokens(team, &e);
+    let (runnable, mut run) = match rebuild(team, tokens, &chunk) {
+        Ok(x) => x,
+        Err(_) => {
+            // The recorded run cannot be replayed: start it over at its dedupe query.
+            chunk.replay.clear();
+            e.chunk = Some(chunk);
+            e.phase = Phase::Lookup;
+            return (e, Step::Continue);
+        }
+    };
+    let fed = if resp.status == 0 {
+        Err(crm::CrmError::Transport {
+            message: resp.body.chars().take(300).collect(),
+        })
+    } else {
+        run.on_response(resp)
+    };
+    match fed {
+        Ok(()) => {
+            chunk.replay.push(RecordedAnswer {
+                status: resp.status,
+                body: resp.body.clone(),
+            });
+            e.attempts = 0;
+            e.refreshed = false;
+            e.waiting = None;
+            if matches!(run.next_request(), Ok(Some(_))) {
+                e.phase = Phase::Save;
+                e.chunk = Some(chunk);
+                return (e, Step::Continue);
+            }
+            apply(&mut chunk, &runnable, run.outcomes());
+            chunk.replay.clear();
+            let retry = owner_fallback(&mut chunk);
+            e.chunk = Some(chunk);
+            if retry {
+                e.phase = Phase::Lookup;
+                return (e, Step::Continue);
+            }
+            settle(team, e, None)
+        }
+        Err(err) => {
+            harvest(team, tokens, &mut chunk);
+            if !chunk.members.iter().any(Member::runnable) {
+                // The run had settled everyone before this call failed: nothing to retry.
+                e.chunk = Some(chunk);
+                return settle(team, e, None);
+            }
+            e.chunk = Some(chunk);
+            e.phase = Phase::Lookup;
+            let (mut e, step) = on_error(team, e, &err, resp, now_ms, random);
+            match step {
+                Step::Failed { result } => {
+                    e.phase = Phase::Lookup;
+                    settle(team, e, result.error)
+                }
+                other => (e, other),
+            }
+        }
+    }
+}
+
+/// People the CRM refused because of their owner get the pushing user as owner, with a
+/// reason, and run again (as a single save does). True when someone does.
+fn owner_fallback(chunk: &mut Chunk) -> bool {
+    let mut again = false;
+    for m in &mut chunk.members {
+        let Some(f) = &m.failure else { continue };
+        let owner_refused = matches!(
+            f.code.as_str(),
+            "INVALID_CROSS_REFERENCE_KEY" | "INACTIVE_OWNER_OR_USER"
+        );
+        let p = &mut m.person;
+        if owner_refused && p.spec.owner_id.as_deref() != p.created_by.id.as_deref() {
+            let refused = p.spec.owner_id.clone().unwrap_or_default();
+            p.reasons.push(format!(
+                "The CRM refused owner {refused} ({}), so the record is owned by the user who pushed it.",
+                f.code
+            ));
+            p.spec.owner_id.clone_from(&p.created_by.id);
+            p.owner = p.created_by.clone();
+            p.warnings.push("owner_fallback".into());
+            m.failure = None;
+            again = true;
+        }
+    }
+    again
+}
+
+/// Finishes the chunk: one result per person; `whole` fails everyone still unsettled.
+fn settle(team: &LocalTeam, e: OutboxEntry, whole: Option<ErrorInfo>) -> (OutboxEntry, Step) {
+    let members = e
+        .chunk
+        .as_ref()
+        .map(|c| c.members.as_slice())
+        .unwrap_or(&[]);
+    let results = members
+        .iter()
+        .map(|m| {
+            let failure = m.failure.clone().or_else(|| {
+                m.runnable().then(|| {
+                    whole.clone().unwrap_or_else(|| {
+                        internal("the bulk save did not reach this person".into())
+                    })
+                })
+            });
+            let result = match failure {
+                Some(info) => result_of(team, &m.person, SaveStatus::Failed, Some(info)),
+                None if m.person.created => result_of(team, &m.person, SaveStatus::Created, None),
+                None => result_of(team, &m.person, SaveStatus::Linked, None),
+            };
+            MemberResult {
+                index: m.person.index,
+                lookup_key: m.person.lookup_key.clone(),
+                result,
+            }
+        })
+        .collect();
+    (e, Step::Settled { results })
+}

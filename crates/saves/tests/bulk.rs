@@ -1,0 +1,562 @@
+//! Bulk saves as chunks (issues 4, 5 and 6), driven with plain values against a small fake
+//! org: chunk planning per credential and CRM limit, the API-call bar (≤ 2·⌈N/200⌉), partial
+//! success per person, back-off, one refresh, a crash mid-create, the owner fallback, and the
+//! list lookup in one call.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crm::http::percent_decode;
+use crm::{HttpRequest, HttpResponse, Permission};
+use saves::message::Role;
+use saves::team::{Connection, CrmKind, Health, LocalTeam};
+use saves::{
+    next_request, on_response, parse_content_message, plan_save, ContentToWorker, KnownRecords,
+    OutboxEntry, SaveStatus, Step, Tokens,
+};
+use serde_json::{json, Value};
+
+const INTEGRATION: &str = "005000000000001AAA";
+const REP: &str = "005000000000002AAA";
+
+fn team(crm: CrmKind) -> LocalTeam {
+    let mut t = LocalTeam::default();
+    t.config.crm = crm;
+    t.config.me_email = Some("rep@acme.example".into());
+    for (role, id, email, permission) in [
+        (
+            Role::TeamSync,
+            INTEGRATION,
+            "integration@acme.example",
+            Permission::Admin,
+        ),
+        (
+            Role::Personal,
+            REP,
+            "rep@acme.example",
+            Permission::Standard,
+        ),
+    ] {
+        t.set_connection(Connection {
+            role,
+            crm_user_id: id.into(),
+            name: email.into(),
+            email: email.into(),
+            permission,
+            health: Health::Ok,
+            last_success: None,
+            instance_url: "https://acme.my.salesforce.com".into(),
+        });
+    }
+    t
+}
+
+fn tokens() -> Tokens {
+    Tokens {
+        access_token: "TEAM-TOKEN".into(),
+        refresh_token: None,
+        instance_url: "https://acme.my.salesforce.com".into(),
+        id: String::new(),
+    }
+}
+
+/// Gmail-style people (e-mail only: 200 of them fit one dedupe query; LinkedIn URLs are
+/// matched with and without their slash, and 200 of those need two).
+fn people(n: usize) -> Vec<Value> {
+    (0..n)
+        .map(|i| {
+            json!({"full_name": format!("Person {i:04}"), "email": format!("p{i}@example.com")})
+        })
+        .collect()
+}
+
+fn save(push: &str, prospects: Vec<Value>) -> saves::SaveRequest {
+    let msg = json!({"kind":"save","source":"linkedin_extension","push":push,"page_url":null,
+        "activity":null,"prospects":prospects});
+    match parse_content_message(&msg).unwrap() {
+        ContentToWorker::Save(s) => s,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn plan(t: &LocalTeam, push: &str, n: usize) -> Vec<OutboxEntry> {
+    plan_save(t, &save(push, people(n)), "s1", &KnownRecords::new()).entries
+}
+
+/// Is this a Salesforce dedupe call (one `POST composite` of query subrequests)?
+fn is_dedupe(req: &HttpRequest) -> bool {
+    req.method == "POST" && req.url.ends_with("/composite")
+}
+
+/// The decoded text of a dedupe call (its subrequests' SOQL), for `contains` checks.
+fn dedupe_text(req: &HttpRequest) -> String {
+    percent_decode(req.body.as_deref().unwrap_or_default())
+}
+
+fn resp(status: u16, body: Value) -> HttpResponse {
+    HttpResponse {
+        status,
+        headers: vec![],
+        body: body.to_string(),
+    }
+}
+
+/// A tiny Salesforce org: answers dedupe queries (by the e-mails quoted in them) and
+/// sObject Collections creates; counts calls.
+#[derive(Default)]
+struct FakeOrg {
+    contacts: Vec<(String, String, Option<String>)>, // (email, id, owner)
+    calls: usize,
+    refuse_owner: Option<String>,
+}
+
+impl FakeOrg {
+    fn answer(&mut self, req: &HttpRequest) -> HttpResponse {
+        self.calls += 1;
+        if is_dedupe(req) {
+            // One Composite call whose subrequests are the dedupe queries.
+            let body: Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+            let subs: Vec<Value> = body["compositeRequest"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|sub| {
+                    let q = percent_decode(sub["url"].as_str().unwrap());
+                    let records: Vec<Value> = self
+                        .contacts
+                        .iter()
+                        .filter(|(email, _, _)| q.contains(&format!("'{email}'")))
+                        .map(|(email, id, owner)| json!({"Id": id, "Email": email, "OwnerId": owner}))
+                        .collect();
+                    json!({"body": {"totalSize": records.len(), "done": true, "records": records},
+                        "httpHeaders": {}, "httpStatusCode": 200, "referenceId": sub["referenceId"]})
+                })
+                .collect();
+            return resp(200, json!({ "compositeResponse": subs }));
+        }
+        let body: Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+        let items: Vec<Value> = body["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let owner = r["OwnerId"].as_str().map(str::to_owned);
+                if owner.is_some() && owner == self.refuse_owner {
+                    return json!({"success": false, "errors": [{"statusCode": "INACTIVE_OWNER_OR_USER",
+                        "message": "operation performed with inactive user", "fields": []}]});
+                }
+                if r["LastName"].as_str() == Some("0013") {
+                    return json!({"success": false, "errors": [{"statusCode": "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+                        "message": "Title is required", "fields": ["Title"]}]});
+                }
+                let id = format!("003{:015}", self.contacts.len() + 1);
+                let email = r["Email"].as_str().unwrap_or_default().to_owned();
+                self.contacts.push((email, id.clone(), owner));
+                json!({"id": id, "success": true, "errors": []})
+            })
+            .collect();
+        resp(200, Value::Array(items))
+    }
+}
+
+/// Runs an entry to its end against `org`; the per-person results.
+fn drive(t: &LocalTeam, entry: &OutboxEntry, org: &mut FakeOrg) -> Vec<saves::bulk::MemberResult> {
+    let mut e = entry.clone();
+    for _ in 0..20 {
+        let (sent, req) = next_request(t, &e, &tokens()).unwrap();
+        let answer = org.answer(&req);
+        let (next, step) = on_response(t, &sent, &answer, 0, 0);
+        e = next;
+        match step {
+            Step::Settled { results } => return results,
+            Step::Continue => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    panic!("the chunk did not settle")
+}
+
+#[test]
+fn chunk_planning_table() {
+    // (crm, push, people, expected entries, expected people per entry)
+    let rows: &[(CrmKind, &str, usize, &[usize])] = &[
+        (CrmKind::Salesforce, "single", 1, &[1]),
+        (CrmKind::Salesforce, "bulk", 1, &[1]),
+        (CrmKind::Salesforce, "bulk", 25, &[25]),
+        (CrmKind::Salesforce, "bulk", 200, &[200]),
+        (CrmKind::Salesforce, "bulk", 201, &[200, 1]),
+        (CrmKind::Salesforce, "bulk", 250, &[200, 50]),
+        (CrmKind::Hubspot, "bulk", 150, &[100, 50]),
+    ];
+    for (crm, push, n, sizes) in rows {
+        let t = team(*crm);
+        let entries = plan(&t, push, *n);
+        let got: Vec<usize> = entries
+            .iter()
+            .map(|e| e.chunk.as_ref().map_or(1, |c| c.members.len()))
+            .collect();
+        assert_eq!(&got, sizes, "{crm:?} {push} {n}");
+        for e in &entries {
+            let Some(c) = &e.chunk else { continue };
+            assert!(
+                c.members.iter().all(|m| m.person.role == e.role),
+                "one credential per chunk"
+            );
+            assert!(
+                c.members
+                    .iter()
+                    .all(|m| m.person.spec.owner_id.as_deref() == Some(REP)),
+                "the owner is set per record"
+            );
+        }
+    }
+}
+
+#[test]
+fn bulk_n_costs_at_most_two_calls_per_200() {
+    for n in [25usize, 200, 250] {
+        let t = team(CrmKind::Salesforce);
+        let mut org = FakeOrg::default();
+        let mut created = 0;
+        for e in plan(&t, "bulk", n) {
+            let results = drive(&t, &e, &mut org);
+            created += results
+                .iter()
+                .filter(|r| r.result.status == SaveStatus::Created)
+                .count();
+        }
+        assert!(
+            org.calls <= 2 * n.div_ceil(200),
+            "{n} people cost {} calls",
+            org.calls
+        );
+        assert_eq!(
+            created,
+            n - 1,
+            "everyone but the refused person is created once"
+        );
+
+        // The same save again: every person is linked, nobody is created twice.
+        let before = org.contacts.len();
+        let again: Vec<_> = plan(&t, "bulk", n)
+            .iter()
+            .flat_map(|e| drive(&t, e, &mut org))
+            .collect();
+        assert_eq!(org.contacts.len(), before, "no duplicates");
+        assert_eq!(
+            again
+                .iter()
+                .filter(|r| r.result.status == SaveStatus::Linked)
+                .count(),
+            n - 1
+        );
+    }
+}
+
+#[test]
+fn partial_success_is_reported_per_person_with_the_crms_code() {
+    let t = team(CrmKind::Salesforce);
+    let mut org = FakeOrg::default();
+    org.contacts.push((
+        "p3@example.com".into(),
+        "003000000000000ZZZ".into(),
+        Some(INTEGRATION.into()),
+    ));
+    let entries = plan(&t, "bulk", 20);
+    let results = drive(&t, &entries[0], &mut org);
+    assert_eq!(org.calls, 2, "one dedupe query, one Collections create");
+    assert_eq!(results.len(), 20);
+    let by_index = |i: usize| &results.iter().find(|r| r.index == i).unwrap().result;
+    assert_eq!(by_index(3).status, SaveStatus::Linked);
+    assert_eq!(by_index(3).record_id.as_deref(), Some("003000000000000ZZZ"));
+    let refused = by_index(13);
+    assert_eq!(refused.status, SaveStatus::Failed);
+    let err = refused.error.as_ref().unwrap();
+    assert_eq!(err.code, "FIELD_CUSTOM_VALIDATION_EXCEPTION");
+    assert_eq!(err.message, "Title is required");
+    assert!(!err.hint.is_empty());
+    assert_eq!(by_index(0).status, SaveStatus::Created);
+    assert_eq!(by_index(0).owner.id.as_deref(), Some(REP));
+    assert_eq!(by_index(0).created_by.id.as_deref(), Some(INTEGRATION));
+    assert!(results.iter().all(|r| r.lookup_key.is_some()));
+}
+
+#[test]
+fn a_crash_mid_create_resumes_at_the_dedupe_and_links() {
+    let t = team(CrmKind::Salesforce);
+    let mut org = FakeOrg::default();
+    let e = plan(&t, "bulk", 5).remove(0);
+    let (sent, dedupe) = next_request(&t, &e, &tokens()).unwrap();
+    assert!(is_dedupe(&dedupe), "{}", dedupe.url);
+    let (e, step) = on_response(&t, &sent, &org.answer(&dedupe), 0, 0);
+    assert!(matches!(step, Step::Continue), "{step:?}");
+    let (in_flight, create) = next_request(&t, &e, &tokens()).unwrap();
+    assert!(
+        create.url.ends_with("/composite/sobjects"),
+        "{}",
+        create.url
+    );
+    assert_eq!(create.header("Sforce-Auto-Assign"), Some("FALSE"));
+    org.answer(&create); // the CRM made the records, then the worker died
+    let stored: OutboxEntry =
+        serde_json::from_value(serde_json::to_value(&in_flight).unwrap()).unwrap();
+    assert!(stored.in_flight);
+    let (sent, again) = next_request(&t, &stored, &tokens()).unwrap();
+    assert!(
+        is_dedupe(&again),
+        "the resumed chunk starts at its dedupe query"
+    );
+    let (_, step) = on_response(&t, &sent, &org.answer(&again), 0, 0);
+    let Step::Settled { results } = step else {
+        panic!("{step:?}")
+    };
+    assert!(
+        results
+            .iter()
+            .all(|r| r.result.status == SaveStatus::Linked),
+        "{results:?}"
+    );
+    assert_eq!(org.contacts.len(), 5, "nobody created twice");
+}
+
+#[test]
+fn busy_crm_backs_off_then_redoes_only_what_is_unsettled() {
+    let t = team(CrmKind::Salesforce);
+    let mut org = FakeOrg::default();
+    org.contacts
+        .push(("p0@example.com".into(), "003000000000000ZZZ".into(), None));
+    let e = plan(&t, "bulk", 3).remove(0);
+    let (sent, dedupe) = next_request(&t, &e, &tokens()).unwrap();
+    let (e, _) = on_response(&t, &sent, &org.answer(&dedupe), 0, 0);
+    let (sent, _) = next_request(&t, &e, &tokens()).unwrap();
+    let busy = resp(
+        503,
+        json!([{"message":"Server busy","errorCode":"SERVER_UNAVAILABLE"}]),
+    );
+    let (e, step) = on_response(&t, &sent, &busy, 10_000, 0);
+    let Step::Retry { after_ms, reason } = step else {
+        panic!("{step:?}")
+    };
+    assert_eq!(reason.code, "SERVER_UNAVAILABLE");
+    assert_eq!(e.next_at_ms, 10_000 + after_ms);
+    assert_eq!(e.attempts, 1);
+    let (sent, retry) = next_request(&t, &e, &tokens()).unwrap();
+    assert!(
+        is_dedupe(&retry),
+        "a failed create may have landed: dedupe again"
+    );
+    let q = dedupe_text(&retry);
+    assert!(
+        !q.contains("p0@example.com"),
+        "the person already linked is not looked up again"
+    );
+    assert!(q.contains("p1@example.com") && q.contains("p2@example.com"));
+    let (e, _) = on_response(&t, &sent, &org.answer(&retry), 0, 0);
+    let results = drive(&t, &e, &mut org);
+    assert_eq!(
+        results.iter().map(|r| r.result.status).collect::<Vec<_>>(),
+        [SaveStatus::Linked, SaveStatus::Created, SaveStatus::Created]
+    );
+}
+
+#[test]
+fn expired_session_refreshes_once_then_asks_for_reconnect() {
+    let t = team(CrmKind::Salesforce);
+    let e = plan(&t, "bulk", 4).remove(0);
+    let expired = resp(
+        401,
+        json!([{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]),
+    );
+    let (sent, _) = next_request(&t, &e, &tokens()).unwrap();
+    let (e, step) = on_response(&t, &sent, &expired, 0, 0);
+    assert_eq!(
+        step,
+        Step::RefreshToken {
+            role: Role::TeamSync
+        }
+    );
+    let (sent, req) = next_request(&t, &e, &tokens()).unwrap();
+    assert!(is_dedupe(&req));
+    let (e, step) = on_response(&t, &sent, &expired, 0, 0);
+    let Step::ReconnectNeeded { role, reason } = step else {
+        panic!("{step:?}")
+    };
+    assert_eq!(role, Role::TeamSync);
+    assert!(reason.hint.contains("Reconnect"), "{}", reason.hint);
+    assert!(
+        e.waiting.is_some() && e.chunk.is_some(),
+        "the chunk waits in the outbox"
+    );
+}
+
+#[test]
+fn a_refused_owner_falls_back_per_person_with_a_reason() {
+    let t = team(CrmKind::Salesforce);
+    let mut org = FakeOrg {
+        refuse_owner: Some(REP.into()),
+        ..FakeOrg::default()
+    };
+    let e = plan(&t, "bulk", 3).remove(0);
+    let results = drive(&t, &e, &mut org);
+    assert!(
+        org.calls <= 4,
+        "one more dedupe + create round: {}",
+        org.calls
+    );
+    for r in &results {
+        assert_eq!(r.result.status, SaveStatus::Created, "{r:?}");
+        assert_eq!(r.result.owner.id.as_deref(), Some(INTEGRATION));
+        assert!(r.result.warnings.contains(&"owner_fallback".to_owned()));
+        assert!(r
+            .result
+            .reasons
+            .iter()
+            .any(|s| s.contains("INACTIVE_OWNER_OR_USER")));
+    }
+}
+
+#[test]
+fn list_lookup_is_one_call_for_the_whole_page() {
+    let t = team(CrmKind::Salesforce);
+    let t_json = serde_json::to_value(&t).unwrap();
+    let tok = json!({"team_sync": tokens(), "personal": tokens()});
+    let msg = json!({"kind":"lookup","source":"linkedin_extension","prospects": people(12)});
+    let mut known = serde_json::Map::new();
+    known.insert("email:p11@example.com".into(), Value::Null);
+    let known = Value::Object(known);
+    let first = saves::bulk_lookup::lookup_list(&t_json, &msg, &tok, &known, &json!([]));
+    assert_eq!(first["ok"], true, "{first}");
+    let req: HttpRequest = serde_json::from_value(first["request"].clone()).unwrap();
+    assert!(is_dedupe(&req));
+    let q = dedupe_text(&req);
+    assert!(q.contains("p0@example.com") && q.contains("p10@example.com"));
+    assert!(
+        !q.contains("p11@example.com"),
+        "cached people are not looked up"
+    );
+    let mut org = FakeOrg::default();
+    org.contacts.push((
+        "p4@example.com".into(),
+        "003000000000000ZZZ".into(),
+        Some(REP.into()),
+    ));
+    let answer = serde_json::to_value(org.answer(&req)).unwrap();
+    let done = saves::bulk_lookup::lookup_list(&t_json, &msg, &tok, &known, &json!([answer]));
+    assert_eq!(done["done"], true, "{done}");
+    let results = done["results"].as_array().unwrap();
+    assert_eq!(results.len(), 12);
+    assert_eq!(results[4]["found"], true);
+    assert_eq!(results[4]["record_id"], "003000000000000ZZZ");
+    assert!(results
+        .iter()
+        .enumerate()
+        .all(|(i, r)| (r["found"] == true) == (i == 4)));
+    let cache = done["cache"].as_array().unwrap();
+    assert_eq!(cache.len(), 11);
+    assert!(
+        cache
+            .iter()
+            .any(|c| c["key"] == "email:p4@example.com"
+                && c["existing"]["id"] == "003000000000000ZZZ")
+    );
+}
+
+#[test]
+fn hubspot_chunk_is_one_batch_read_and_one_batch_create() {
+    let t = team(CrmKind::Hubspot);
+    let hs = Tokens {
+        instance_url: String::new(),
+        ..tokens()
+    };
+    let mut entries = plan(&t, "bulk", 3);
+    let e = entries.remove(0);
+    let (sent, read) = next_request(&t, &e, &hs).unwrap();
+    assert!(
+        read.url.ends_with("/crm/v3/objects/contacts/batch/read"),
+        "{}",
+        read.url
+    );
+    let body: Value = serde_json::from_str(read.body.as_deref().unwrap()).unwrap();
+    assert_eq!(body["idProperty"], "email");
+    assert_eq!(body["inputs"].as_array().unwrap().len(), 3);
+    let found = resp(
+        207,
+        json!({"status":"COMPLETE","results":[{"id":"51","properties":{"email":"p1@example.com"}}],
+            "numErrors":1,"errors":[{"category":"OBJECT_NOT_FOUND","context":{"ids":["p0@example.com","p2@example.com"]}}]}),
+    );
+    let (e, step) = on_response(&t, &sent, &found, 0, 0);
+    assert!(matches!(step, Step::Continue), "{step:?}");
+    let (sent, create) = next_request(&t, &e, &hs).unwrap();
+    assert!(
+        create.url.ends_with("/contacts/batch/create"),
+        "{}",
+        create.url
+    );
+    let body: Value = serde_json::from_str(create.body.as_deref().unwrap()).unwrap();
+    let inputs = body["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 2, "only the people not found are created");
+    assert!(inputs
+        .iter()
+        .all(|i| i["properties"]["hubspot_owner_id"] == REP));
+    let created = resp(
+        201,
+        json!({"status":"COMPLETE","results":[
+            {"id":"61","objectWriteTraceId":"0","properties":{"email":"p0@example.com"}},
+            {"id":"62","objectWriteTraceId":"1","properties":{"email":"p2@example.com"}}]}),
+    );
+    let (_, step) = on_response(&t, &sent, &created, 0, 0);
+    let Step::Settled { results } = step else {
+        panic!("{step:?}")
+    };
+    let got: Vec<(SaveStatus, Option<String>)> = results
+        .iter()
+        .map(|r| (r.result.status, r.result.record_id.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (SaveStatus::Created, Some("61".into())),
+            (SaveStatus::Linked, Some("51".into())),
+            (SaveStatus::Created, Some("62".into())),
+        ]
+    );
+}
+
+mod no_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn body() -> impl Strategy<Value = String> {
+        prop_oneof![
+            ".{0,60}",
+            Just("[]".to_owned()),
+            Just(r#"{"done":true,"records":[{"Id":"003000000000001AAA","Email":"p1@example.com"}]}"#.to_owned()),
+            Just(r#"{"done":false,"nextRecordsUrl":"/x","records":[]}"#.to_owned()),
+            Just(r#"[{"success":true,"id":"003000000000009AAA"},{"success":false,"errors":[{"statusCode":"X","message":"y"}]}]"#.to_owned()),
+            Just(r#"[{"message":"busy","errorCode":"SERVER_UNAVAILABLE"}]"#.to_owned()),
+            Just(r#"{"results":[{"id":"5","properties":{"email":"p0@example.com"}}],"errors":[{}]}"#.to_owned()),
+        ]
+    }
+
+    proptest! {
+        /// Whatever the CRM answers, in any order, a chunk never panics and never loses its
+        /// people: it either keeps them in its entry or settles one result per person.
+        #[test]
+        fn any_answers_keep_or_settle_every_person(
+            hubspot in any::<bool>(),
+            answers in prop::collection::vec((prop_oneof![Just(0u16), Just(200), Just(201), Just(207), Just(400), Just(401), Just(503)], body()), 1..8),
+        ) {
+            let t = team(if hubspot { CrmKind::Hubspot } else { CrmKind::Salesforce });
+            let mut e = plan(&t, "bulk", 3).remove(0);
+            for (status, body) in answers {
+                let Ok((sent, _)) = next_request(&t, &e, &tokens()) else { break };
+                let answer = HttpResponse { status, headers: vec![], body };
+                let (next, step) = on_response(&t, &sent, &answer, 0, 7);
+                if let Step::Settled { results } = step {
+                    prop_assert_eq!(results.len(), 3);
+                    break;
+                }
+                prop_assert_eq!(next.chunk.as_ref().map(|c| c.members.len()), Some(3));
+                e = next;
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+// `./build.sh bench`: measures every figure of issue 6 and writes BENCHMARKS.md.
+//
+//   SANDBOX_BIN=target/release/sandbox EXT_DIR=dist/extension node tests/bench/bench.mjs
+//
+// BENCH_QUICK=1: a smoke run of a few seconds of browser work and small counts (no bulk 1,000,
+// short criterion), written to BENCH_OUT or a temp file instead of BENCHMARKS.md.
+// BENCH_OUT=path: where to write the report. A figure that fails to measure is reported as an
+// error in the file; the exit code is 1 then.
+import { readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from '../e2e/harness.mjs';
+import { machine } from './lib/machine.mjs';
+import { buildBins, apiCalls, criterion, teamInput, CASES } from './lib/native.mjs';
+import { wasmThroughput, compileTime } from './lib/wasm.mjs';
+import { sizes, ensureTwiggy, weights } from './lib/size.mjs';
+import { browserBench } from './lib/browser.mjs';
+import { render, summaryRows } from './lib/report.mjs';
+import { SIZE_EXPERIMENTS } from './size-experiments.mjs';
+
+const quick = process.env.BENCH_QUICK === '1';
+const out = process.env.BENCH_OUT || (quick ? path.join(os.tmpdir(), 'BENCHMARKS.quick.md') : path.join(ROOT, 'BENCHMARKS.md'));
+const dist = path.join(ROOT, 'dist');
+const log = (s) => process.stderr.write(s + '\n');
+const started = Date.now();
+
+/** The core_wasm.wasm cargo built most recently (rustup's or Debian's target dir). */
+function rawWasm() {
+  const found = ['rustup', 'debian']
+    .map((d) => path.join(ROOT, 'target-wasm', d, 'wasm32-unknown-unknown', 'release', 'core_wasm.wasm'))
+    .filter((f) => existsSync(f))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  return found[0] || null;
+}
+
+const r = { quick, machine: machine(), errors: {} };
+async function step(name, fn) {
+  const t0 = Date.now();
+  try {
+    return await fn();
+  } catch (error) {
+    r.errors[name] = String((error && error.message) || error).split('\n').slice(0, 3).join(' ');
+    log(`bench: ${name} failed: ${r.errors[name]}`);
+    return null;
+  } finally {
+    log(`bench: ${name} took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+}
+
+if (!existsSync(path.join(dist, 'extension', 'wasm', 'core_wasm_bg.wasm'))) {
+  log('bench: dist/ is not built; run ./build.sh bench (or ./build.sh first)');
+  process.exit(1);
+}
+
+log('bench: building the bench binaries');
+const bin = buildBins(ROOT);
+log('bench: API calls (protocol crate vs naive client, sandbox counts)');
+r.api = await step('api', () => apiCalls(bin, { bulk: quick ? [25, 200] : [25, 200, 1000] }));
+log('bench: sizes');
+r.size = sizes(dist);
+r.weights = await step('weights', () => {
+  const raw = rawWasm();
+  const twiggy = quick ? null : ensureTwiggy();
+  return raw && twiggy ? weights(raw, twiggy) : null;
+});
+r.experiments = SIZE_EXPERIMENTS;
+log('bench: Wasm throughput in Node');
+r.wasm = await step('wasm', () => wasmThroughput(path.join(dist, 'core-node'),
+  CASES.map(([users, source]) => ({ users, source, input: teamInput(bin, users, source) })),
+  quick ? { runs: 3, ms: 100 } : { runs: 7, ms: 500 }));
+r.compile = await step('compile', () => compileTime(path.join(dist, 'extension', 'wasm', 'core_wasm_bg.wasm')));
+log('bench: native throughput (criterion)');
+r.native = await step('criterion', () => criterion(ROOT, { quick }));
+log('bench: browser (Chromium + extension + sandbox)');
+r.browser = await step('browser', () => browserBench({ quick, log }));
+r.seconds = (Date.now() - started) / 1000;
+r.summary = summaryRows(r);
+writeFileSync(out, render(r));
+log(`bench: wrote ${out} in ${r.seconds.toFixed(0)} s`);
+if (Object.keys(r.errors).length) process.exit(1);

@@ -1,0 +1,236 @@
+// Fuzzing the Wasm core's exports (dist/core-node) with random JSON values (issue 5): the
+// decision API, the message parsers (plan_save, preview, lookup_requests, ui_message), the
+// pipeline steps and the CRM response parsers. Whatever comes in (random values, and valid
+// inputs with one part swapped for junk), every export answers a plain `{ok: boolean, ...}`
+// object, with `error.code` a string when `ok` is false: never an exception, never a Wasm trap.
+// Seeded: FUZZ_SEED=<n> replays a run, FUZZ_RUNS=<n> widens it.
+import { test } from 'node:test';
+import { fuzzSettings, pick, prng } from './fuzz-random.mjs';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(import.meta.url);
+const core = require(path.join(root, 'dist', 'core-node'));
+
+const { seed: SEED, runs: RUNS } = fuzzSettings(5, 600);
+
+
+// Keys and words the core's shapes use, so random objects reach past the first field check.
+const KEYS = ['kind', 'source', 'push', 'prospects', 'activity', 'full_name', 'first_name', 'last_name', 'email',
+  'linkedin_url', 'crm', 'team', 'users', 'config', 'connections', 'role', 'status', 'headers', 'body', 'id',
+  'records', 'compositeResponse', 'httpStatusCode', 'errorCode', 'message', 'access_token', 'refresh_token',
+  'instance_url', 'phase', 'in_flight', 'attempts', 'spec', 'record', 'owner', 'created_by', 'actor', 'results',
+  'totalSize', 'done', 'nextRecordsUrl', 'error', 'error_description', 'user_id', 'subject', 'page_url', 'paging'];
+const WORDS = ['save', 'lookup', 'preview', 'get_state', 'set_config', 'connect', 'retry', 'salesforce', 'hubspot',
+  'linkedin_extension', 'gmail_extension', 'web_form', 'single', 'bulk', 'contact', 'lead', 'team_sync', 'personal',
+  'INVALID_SESSION_ID', 'REQUEST_LIMIT_EXCEEDED', 'DUPLICATES_DETECTED', 'INSUFFICIENT_ACCESS', 'invalid_grant',
+  '005000000000001AAA', 'https://acme.my.salesforce.com', '', ' ', '\u0000', '\ud800', "'; DROP", '%_\\', '🚀'];
+
+function randomString(rand) {
+  if (rand() < 0.5) return pick(rand, WORDS);
+  const n = Math.floor(rand() * (rand() < 0.1 ? 5000 : 30));
+  let s = '';
+  for (let i = 0; i < n; i += 1) s += String.fromCharCode(Math.floor(rand() * (rand() < 0.8 ? 128 : 0x10000)));
+  return s;
+}
+
+const NUMBERS = [0, -1, 1, 0.5, 2 ** 31, 2 ** 53, -(2 ** 63), 1e308, -0, NaN, Infinity];
+
+/** A random JSON-ish value (plus undefined, NaN and Infinity, which JS callers can pass too). */
+function randomValue(rand, depth = 0) {
+  const r = rand();
+  if (depth > 4 || r < 0.35) {
+    const leaf = rand();
+    if (leaf < 0.1) return null;
+    if (leaf < 0.15) return undefined;
+    if (leaf < 0.25) return rand() < 0.5;
+    if (leaf < 0.45) return rand() < 0.5 ? pick(rand, NUMBERS) : Math.floor(rand() * 1000);
+    return randomString(rand);
+  }
+  if (r < 0.55) return Array.from({ length: Math.floor(rand() * 5) }, () => randomValue(rand, depth + 1));
+  const out = {};
+  for (let i = Math.floor(rand() * 6); i > 0; i -= 1) {
+    out[rand() < 0.85 ? pick(rand, KEYS) : randomString(rand)] = randomValue(rand, depth + 1);
+  }
+  return out;
+}
+
+/** A copy of `value` with one random part replaced, removed or retyped. */
+function mutate(rand, value) {
+  const copy = structuredClone(value);
+  if (copy === null || typeof copy !== 'object') return randomValue(rand);
+  let node = copy;
+  for (let depth = 0; depth < 6; depth += 1) {
+    const keys = Object.keys(node);
+    if (keys.length === 0) break;
+    const key = pick(rand, keys);
+    const child = node[key];
+    if (child && typeof child === 'object' && rand() < 0.6) { node = child; continue; }
+    const r = rand();
+    if (r < 0.3) delete node[key];
+    else if (r < 0.5 && typeof child === 'string') node[key] = child.repeat(1 + Math.floor(rand() * 50)) + randomString(rand);
+    else node[key] = randomValue(rand, 3);
+    return copy;
+  }
+  node[pick(rand, KEYS)] = randomValue(rand, 3);
+  return copy;
+}
+
+// Valid inputs to mutate: the worker's real shapes (see tests/node/core-node.test.mjs).
+const team = {
+  config: { crm: 'salesforce', login_host: 'production', client_id: 'leadline-sandbox-client', me_email: 'rep@acme.example' },
+  settings: { record_kind: 'contact', match_account: false, log_emails: true },
+  connections: [
+    { role: 'team_sync', crm_user_id: '005I', name: 'Integration', email: 'integration@acme.example', permission: 'admin', instance_url: 'https://acme.my.salesforce.com' },
+    { role: 'personal', crm_user_id: '005R', name: 'Rita Rep', email: 'rep@acme.example', permission: 'standard', instance_url: 'https://acme.my.salesforce.com' },
+  ],
+  crm_users: [
+    { id: '005I', name: 'Integration', email: 'integration@acme.example', active: true },
+    { id: '005R', name: 'Rita Rep', email: 'rep@acme.example', active: true },
+  ],
+};
+const tokens = {
+  team_sync: { access_token: 'TEAM-SECRET', refresh_token: 'TEAM-REFRESH', instance_url: 'https://acme.my.salesforce.com', id: 'x' },
+  personal: { access_token: 'REP-SECRET', refresh_token: 'REP-REFRESH', instance_url: 'https://acme.my.salesforce.com', id: 'y' },
+};
+const saveMessage = {
+  kind: 'save', source: 'gmail_extension', push: 'single',
+  prospects: [{ full_name: "Ben O'Neil", email: 'ben@initech.example', title: 'CTO', company: 'Initech' },
+    { full_name: 'Ada Lovelace', linkedin_url: 'https://www.linkedin.com/in/ada' }],
+  activity: { kind: 'email', subject: 'Re: pilot', body: 'Hello', date: '2026-11-21', message_id: '<m1@x>' },
+};
+const decideInput = {
+  crm: 'salesforce', source: 'linkedin_extension', record: 'contact', push: 'bulk', actor: 'u_rep',
+  team: {
+    users: [
+      { id: 'u_admin', email: 'admin@acme.example', personal: { crm_user_id: '005A', email: 'admin@acme.example', permission: 'admin' }, owner_mapping: null },
+      { id: 'u_rep', email: 'rep@acme.example', personal: null, owner_mapping: '005R' },
+    ],
+    team_sync: 'u_admin',
+    crm_users: [{ id: '005A', email: 'admin@acme.example', active: true }, { id: '005R', email: 'rep@acme.example', active: true }],
+  },
+};
+const plan = core.plan_save(team, saveMessage, 's1', {});
+const entry = plan.ok ? plan.entries[0] : null;
+const composite = { compositeResponse: [{ referenceId: 'NewRecord', httpStatusCode: 201, body: { id: '003000000000001AAA', success: true, errors: [] } }] };
+const responses = [
+  { status: 200, headers: [], body: JSON.stringify(composite) },
+  { status: 401, headers: [], body: '[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]' },
+  { status: 503, headers: [['Retry-After', '5']], body: '' },
+  { status: 400, headers: [], body: '{"error":"invalid_grant","error_description":"expired access/refresh token"}' },
+  { status: 200, headers: [], body: '{"totalSize":1,"done":true,"records":[{"Id":"003X","OwnerId":"005R","Owner":{"Name":"Rita"}}]}' },
+  { status: 200, headers: [], body: '{"access_token":"A","refresh_token":"R","instance_url":"https://acme.my.salesforce.com","id":"https://login.salesforce.com/id/00D/005I"}' },
+  { status: 0, headers: [], body: 'net::ERR_INTERNET_DISCONNECTED' },
+];
+
+/** A response-like value: mostly a real shape with a random part, sometimes pure junk. */
+function randomResponse(rand) {
+  const r = rand();
+  if (r < 0.2) return randomValue(rand);
+  const base = pick(rand, responses);
+  if (r < 0.5) return { ...base, body: rand() < 0.5 ? JSON.stringify(randomValue(rand)) : randomString(rand) };
+  if (r < 0.6) return { ...base, status: pick(rand, NUMBERS) };
+  return mutate(rand, base);
+}
+
+/** Either a mutated valid input or a random value. */
+const near = (rand, valid) => (rand() < 0.7 ? mutate(rand, valid) : randomValue(rand));
+const str = (rand) => randomString(rand);
+
+// Every export with `any` parameters, and how to make junk for it. String parameters stay
+// strings (the JS glue, not the core, would refuse anything else).
+const TARGETS = {
+  decide: (r) => [near(r, decideInput)],
+  validate_team: (r) => [near(r, decideInput.team)],
+  check_connect: (r) => [near(r, { team: decideInput.team, user: 'u_rep', crm_user_id: '005R', permission: 'standard' })],
+  check_team_sync_choice: (r) => [near(r, { team: decideInput.team, user: 'u_admin' })],
+  plan_save: (r) => [near(r, team), near(r, saveMessage), str(r), r() < 0.5 ? null : randomValue(r)],
+  preview: (r) => [near(r, team), near(r, { kind: 'preview', source: 'linkedin_extension', push: 'single' })],
+  lookup_requests: (r) => [near(r, team), near(r, { kind: 'lookup', source: 'gmail_extension', prospects: saveMessage.prospects }), near(r, tokens)],
+  ui_message: (r) => [near(r, team), near(r, { kind: 'set_config', crm: 'salesforce', login_host: 'production', client_id: 'x', me_email: 'rep@acme.example' })],
+  state_view: (r) => [near(r, team), randomValue(r), r() < 0.5 && entry ? near(r, [entry]) : randomValue(r), near(r, { redirect_url: 'https://x.chromiumapp.org/oauth2' })],
+  next_request: (r) => [near(r, team), entry ? near(r, entry) : randomValue(r), near(r, tokens)],
+  on_response: (r) => [near(r, team), entry ? near(r, entry) : randomValue(r), randomResponse(r), Math.floor(r() * 2 ** 40), Math.floor(r() * 2 ** 32)],
+  on_refresh_failed: (r) => [near(r, team), entry ? near(r, entry) : randomValue(r), r() < 0.5 ? 'team_sync' : randomValue(r), near(r, { code: 'invalid_grant', message: 'x', hint: 'y' })],
+  parse_lookup: (r) => [near(r, team), randomResponse(r)],
+  parse_token: (r) => [randomResponse(r)],
+  parse_refresh: (r) => [randomResponse(r), near(r, tokens.team_sync)],
+  parse_identity: (r) => [randomResponse(r)],
+  parse_permission: (r) => [randomResponse(r)],
+  parse_users: (r) => [randomResponse(r)],
+  parse_hubspot_owners: (r) => [randomResponse(r)],
+  refresh_request: (r) => [near(r, team), near(r, tokens.team_sync)],
+  revoke_request: (r) => [near(r, team), near(r, tokens.team_sync)],
+  identity_request: (r) => [near(r, team), near(r, tokens.team_sync)],
+  permission_request: (r) => [near(r, team), near(r, tokens.team_sync), str(r)],
+  users_request: (r) => [near(r, team), near(r, tokens.team_sync), r() < 0.5 ? undefined : str(r)],
+  hubspot_owners_request: (r) => [near(r, tokens.team_sync), r() < 0.5 ? undefined : str(r)],
+  oauth_start: (r) => [near(r, team), str(r), new Uint8Array(Math.floor(r() * 100)).map(() => Math.floor(r() * 256))],
+  oauth_exchange: (r) => [near(r, team), str(r), r() < 0.5 ? `https://x.chromiumapp.org/oauth2?code=${str(r)}&state=${str(r)}` : str(r), str(r), str(r)],
+  journal_record: (r) => [randomValue(r), str(r), str(r), randomValue(r), str(r)],
+  journal_log_error: (r) => [randomValue(r), near(r, { code: 'x', message: 'y', hint: 'z' }), str(r), str(r), str(r)],
+  error_log_csv: (r) => [randomValue(r)],
+  connected: (r) => [near(r, team), r() < 0.5 ? 'personal' : randomValue(r), near(r, tokens.personal), randomValue(r), randomValue(r), randomValue(r), str(r)],
+  connected_private_app: (r) => [near(r, team), randomValue(r), str(r), str(r)],
+};
+
+const show = (args) => {
+  try {
+    return JSON.stringify(args, (_k, v) => (v === undefined ? '<undefined>' : v instanceof Uint8Array ? `<${v.length} bytes>` : v)).slice(0, 600);
+  } catch {
+    return String(args);
+  }
+};
+
+/** Calls an export and checks the answer is `{ok: boolean}` (with a coded error when false). */
+function check(name, args) {
+  let out;
+  try {
+    out = core[name](...args);
+  } catch (error) {
+    assert.fail(`${name} threw ${error && error.message} on ${show(args)} (FUZZ_SEED=${SEED})`);
+  }
+  assert.ok(out && typeof out === 'object' && !Array.isArray(out), `${name} answered ${show(out)} for ${show(args)}`);
+  assert.equal(typeof out.ok, 'boolean', `${name} answered without ok: ${show(out)} for ${show(args)} (FUZZ_SEED=${SEED})`);
+  if (!out.ok) {
+    assert.equal(typeof out.error?.code, 'string', `${name} failed without a code: ${show(out)} for ${show(args)}`);
+  }
+  return out;
+}
+
+test('the valid seeds are valid (so mutations start from real shapes)', () => {
+  assert.equal(plan.ok, true, show(plan));
+  assert.equal(core.decide(decideInput).ok, true);
+  assert.equal(check('next_request', [team, entry, tokens]).ok, true);
+  assert.equal(check('on_response', [team, entry, responses[0], 1, 2]).ok, true);
+});
+
+for (const [name, make] of Object.entries(TARGETS)) {
+  test(`${name}: random and mutated JSON never throws, always {ok}`, () => {
+    assert.equal(typeof core[name], 'function', `dist/core-node exports ${name}`);
+    const rand = prng(SEED + name.length * 7919 + name.charCodeAt(0));
+    for (let i = 0; i < RUNS; i += 1) check(name, make(rand));
+  });
+}
+
+test('after all that, the core still answers correctly (no poisoned Wasm state)', () => {
+  const out = core.decide(decideInput);
+  assert.equal(out.ok, true);
+  assert.equal(out.owner, '005R');
+  assert.equal(core.decide(null).error.code, 'invalid_input');
+});
+
+test('the fuzzer itself can fail: an answer without ok is caught', () => {
+  const saved = core.error_log_csv;
+  try {
+    core.error_log_csv = () => ({ csv: '' });
+    assert.throws(() => check('error_log_csv', [null]), /answered without ok/);
+    core.error_log_csv = () => { throw new Error('trap'); };
+    assert.throws(() => check('error_log_csv', [null]), /threw trap/);
+  } finally {
+    core.error_log_csv = saved;
+  }
+});
