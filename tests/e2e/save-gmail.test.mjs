@@ -4,7 +4,7 @@
 // against the existing Contact, without creating the person twice.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, launchExtension, connect, sandboxBinary } from './harness.mjs';
+import { startSandbox, launchExtension, connect, sandboxBinary, sendFrom, waitForState as pollState } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const THREAD = 'https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWvKkzBqRmTnQpLzXgHsWbCd';
@@ -13,17 +13,11 @@ let ext;
 let options;
 let ids;
 
-const send = (page, message) => page.evaluate((m) => chrome.runtime.sendMessage(m), message);
+const send = sendFrom;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls the worker's state until `pick(state)` is truthy; resolves to that value. */
-async function waitForState(pick, timeoutMs = 60000) {
-  for (const end = Date.now() + timeoutMs; Date.now() < end; await sleep(300)) {
-    const found = pick(await send(options, { kind: 'get_state' }));
-    if (found) return found;
-  }
-  throw new Error('timed out waiting for the worker: ' + JSON.stringify(await send(options, { kind: 'get_state' })));
-}
+/** Polls the worker's state (through the options page) until `pick(state)` is truthy. */
+const waitForState = (pick, timeoutMs) => pollState(options, pick, timeoutMs);
 
 /** Connects `role` with the options page's button and the sandbox's login + consent pages. */
 async function connectRole(role, username) {

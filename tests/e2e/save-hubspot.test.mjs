@@ -5,7 +5,7 @@
 // the rep, against the one contact for that address.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, launchExtension, connect, sandboxBinary } from './harness.mjs';
+import { startSandbox, launchExtension, connect, sandboxBinary, sendFrom, waitForState as pollState } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const PRIVATE_APP_TOKEN = 'pat-sandbox-integration'; // the sandbox's seeded private app
@@ -13,17 +13,11 @@ let sandbox;
 let ext;
 let options;
 
-const send = (page, message) => page.evaluate((m) => chrome.runtime.sendMessage(m), message);
+const send = sendFrom;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls the worker's state until `pick(state)` is truthy; resolves to that value. */
-async function waitForState(pick, timeoutMs = 60000) {
-  for (const end = Date.now() + timeoutMs; Date.now() < end; await sleep(300)) {
-    const found = pick(await send(options, { kind: 'get_state' }));
-    if (found) return found;
-  }
-  throw new Error('timed out waiting for the worker: ' + JSON.stringify(await send(options, { kind: 'get_state' })));
-}
+/** Polls the worker's state (through the options page) until `pick(state)` is truthy. */
+const waitForState = (pick, timeoutMs) => pollState(options, pick, timeoutMs);
 
 
 before(async () => {
