@@ -15,6 +15,8 @@
 //!   duplicate_ids, hint}`; `CrmError::retry() -> Retry {Never, Backoff, RefreshToken}`,
 //!   `CrmError::hint()`, `CrmError::duplicate_ids()`; `api_error_from_response(Crm, status,
 //!   body)` reads every error body shape of both CRMs.
+//! - [`linkedin`]: `canonical_profile_url` (the one spelling stored in both CRMs),
+//!   `profile_url_keys` (what a dedupe query asks for), `url_match_key` (comparisons).
 //! - [`limits`]: [`ApiUsage`] `{used, limit}` from `Sforce-Limit-Info`; [`HsRateLimit`].
 //! - [`prospect`]: [`Prospect`], [`ActivityLog`] / [`ActivityKind`], [`RecordKind`],
 //!   [`SaveSpec`] `{record, prospect, owner_id, existing_id, activity, description}`,
@@ -70,6 +72,7 @@ pub mod error;
 pub mod http;
 pub mod hubspot;
 pub mod limits;
+pub mod linkedin;
 pub mod pkce;
 pub mod prospect;
 pub mod redirect;

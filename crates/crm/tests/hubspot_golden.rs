@@ -172,3 +172,18 @@ fn batch_create_reports_each_input() {
     let too_many = vec![spec("a@b.c", "L"); 101];
     assert!(contacts::batch_create_request(&dated(), &too_many).is_err());
 }
+
+#[test]
+fn contact_stores_the_canonical_linkedin_url() {
+    let s = HsSession {
+        linkedin_property: Some("linkedin_url".into()),
+        ..session()
+    };
+    let mut x = spec("ada@example.com", "Lovelace");
+    x.prospect.linkedin_url = Some("https://m.linkedin.com/in/ada-lovelace?trk=x".into());
+    let props = contacts::contact_properties(&s, &x).unwrap();
+    assert_eq!(
+        props["linkedin_url"],
+        "https://www.linkedin.com/in/ada-lovelace/"
+    );
+}

@@ -208,6 +208,16 @@ fn lookup_escapes_and_finds_owner() {
         lookup::lookup_request(&session(), RecordKind::Lead, None, Some(" ")).unwrap(),
         None
     );
+    // Another spelling of the same profile asks for exactly the same keys.
+    let other = lookup::lookup_request(
+        &session(),
+        RecordKind::Contact,
+        Some("o'brien+ada@example.com"),
+        Some("http://uk.linkedin.com/in/ada-lovelace/details/experience/?trk=x"),
+    )
+    .unwrap()
+    .unwrap();
+    check_request(&other, xs[0].request.as_ref().unwrap());
 }
 
 #[test]

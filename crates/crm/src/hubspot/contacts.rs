@@ -92,7 +92,10 @@ pub fn contact_properties(
         session.linkedin_property.as_deref(),
         clean(p.linkedin_url.as_ref()),
     ) {
-        put(prop, url);
+        put(
+            prop,
+            &crate::linkedin::canonical_profile_url(url).unwrap_or_else(|| url.to_string()),
+        );
     }
     if let Some(owner) = spec.owner_id.as_deref() {
         validate_id("owner_id", owner)?;

@@ -29,7 +29,6 @@
 //! give up with [`BulkSave::abort`].
 
 pub mod dedupe;
-pub mod linkedin;
 mod plan;
 
 pub use dedupe::MAX_QUERIES_PER_CALL;

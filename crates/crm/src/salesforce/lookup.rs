@@ -1,6 +1,7 @@
 //! Dedupe lookup: is this person already a Contact/Lead? One `GET query`, by e-mail and/or
 //! LinkedIn URL (the field named by [`SfSession::linkedin_field`], default
-//! `LinkedIn_URL__c`; the URL is matched with and without its trailing slash).
+//! `LinkedIn_URL__c`; the URL is matched in its canonical spelling, with and without the
+//! trailing slash: [`crate::linkedin::profile_url_keys`], the same keys a bulk save uses).
 //!
 //! Query shape (literals escaped by [`super::soql`]):
 //! `SELECT Id, OwnerId, Owner.Name FROM Contact WHERE Email = '…' OR LinkedIn_URL__c IN ('…', '…')
@@ -12,6 +13,7 @@ use super::soql::{field_name, in_list, literal};
 use super::{query_records, str_of, SfSession};
 use crate::error::CrmError;
 use crate::http::{HttpRequest, HttpResponse};
+use crate::linkedin::profile_url_keys;
 use crate::prospect::{ExistingRecord, RecordKind};
 
 /// The lookup request, or `None` when there is nothing to look up by.
@@ -50,7 +52,7 @@ pub(crate) fn match_condition(
     let urls: Vec<String> = linkedin_url
         .map(str::trim)
         .filter(|u| !u.is_empty())
-        .map(url_variants)
+        .map(profile_url_keys)
         .unwrap_or_default();
     match_condition_lists(session.linkedin_field.as_deref(), &emails, &urls)
 }
@@ -79,12 +81,6 @@ pub(crate) fn match_condition_lists(
         ));
     }
     Ok((!parts.is_empty()).then(|| parts.join(" OR ")))
-}
-
-/// The URL with and without its trailing slash.
-pub(crate) fn url_variants(url: &str) -> Vec<String> {
-    let bare = url.trim_end_matches('/');
-    vec![bare.to_string(), format!("{bare}/")]
 }
 
 /// The oldest matching record, or `None`.

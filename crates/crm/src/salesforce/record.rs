@@ -82,8 +82,9 @@ pub fn record_fields(session: &SfSession, spec: &SaveSpec) -> Result<Map<String,
         session.linkedin_field.as_deref(),
         clean(p.linkedin_url.as_ref()),
     ) {
-        fits("linkedin_url", url, max_len::LINKEDIN_URL)?;
-        put(super::soql::field_name(field)?, url.to_string());
+        let url = crate::linkedin::canonical_profile_url(url).unwrap_or_else(|| url.to_string());
+        fits("linkedin_url", &url, max_len::LINKEDIN_URL)?;
+        put(super::soql::field_name(field)?, url);
     }
     let mut lines: Vec<String> = Vec::new();
     if let Some(d) = clean(spec.description.as_ref()) {
@@ -196,6 +197,32 @@ mod tests {
             record_fields(&s, &spec(RecordKind::Contact, p)).unwrap_err(),
             CrmError::Invalid(ValidationError::Missing { .. })
         ));
+    }
+
+    #[test]
+    fn stores_the_canonical_linkedin_url() {
+        let s = SfSession::new("https://x", "t");
+        let with = |url: &str| Prospect {
+            last_name: "L".into(),
+            linkedin_url: Some(url.into()),
+            ..Prospect::default()
+        };
+        let m = record_fields(
+            &s,
+            &spec(
+                RecordKind::Contact,
+                with("http://uk.LinkedIn.com/in/Ada-L?trk=x"),
+            ),
+        )
+        .unwrap();
+        assert_eq!(m["LinkedIn_URL__c"], "https://www.linkedin.com/in/Ada-L/");
+        // Not a profile URL: kept as the rep gave it.
+        let m = record_fields(
+            &s,
+            &spec(RecordKind::Contact, with("https://example.com/ada")),
+        )
+        .unwrap();
+        assert_eq!(m["LinkedIn_URL__c"], "https://example.com/ada");
     }
 
     #[test]

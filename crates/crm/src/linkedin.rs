@@ -6,8 +6,9 @@
 //! (always `https`), the host (lower case, `linkedin.com` and its country/mobile subdomains
 //! become `www.linkedin.com`), the query and fragment (dropped) and anything after the slug
 //! (`/details/…`). The slug keeps its case: a LinkedIn field configured as a case-sensitive
-//! External ID compares it exactly. Records stored without the trailing slash still match,
-//! because the dedupe query asks for both forms ([`profile_url_keys`]).
+//! External ID compares it exactly. Both CRMs' record builders store the canonical form;
+//! records stored earlier (or by other tools) without the trailing slash still match, because
+//! every dedupe query — single lookup and bulk — asks for both forms ([`profile_url_keys`]).
 
 /// `https://www.linkedin.com/in/<slug>/`, or `None` when `url` is not a LinkedIn profile URL.
 pub fn canonical_profile_url(url: &str) -> Option<String> {
