@@ -133,30 +133,49 @@ wasm_out_dir() {
 WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --strip-debug --strip-producers)
 
+# The core is two Wasm modules built from crates/core-wasm with one feature each (see its
+# lib.rs): `save` -> core_wasm (what the worker instantiates whenever it wakes) and `settings` ->
+# core_settings (connecting, options, undo; instantiated only when such a message arrives).
+CORE_MODULES=("save core_wasm" "settings core_settings")
+
 build() {
   ensure_build_tools
-  say "building the core for wasm32"
-  wasm_cargo build -q --release -p core-wasm
-  local wasm
-  wasm="$(wasm_out_dir)/core_wasm.wasm"
-  [ -f "$wasm" ] || die "expected $wasm after the build"
+  local work feature name wasm
+  work="$WASM_TARGET_DIR/modules"
+  mkdir -p "$work"
+  for module in "${CORE_MODULES[@]}"; do
+    read -r feature name <<<"$module"
+    say "building the core for wasm32 ($name: feature $feature)"
+    wasm_cargo build -q --release -p core-wasm --no-default-features --features "$feature"
+    wasm="$(wasm_out_dir)/core_wasm.wasm"
+    [ -f "$wasm" ] || die "expected $wasm after the build"
+    cp "$wasm" "$work/$name.wasm"
+  done
 
   say "assembling dist/extension"
   rm -rf "$DIST/extension" "$DIST/core-node"
   mkdir -p "$DIST/extension"
   cp manifest.json "$DIST/extension/"
   cp -R extension/. "$DIST/extension/"
-  wasm-bindgen --target web --no-typescript --out-dir "$DIST/extension/wasm" "$wasm"
-  wasm-opt "${WASM_OPT_FLAGS[@]}" "$DIST/extension/wasm/core_wasm_bg.wasm" \
-    -o "$DIST/extension/wasm/core_wasm_bg.wasm"
+  for module in "${CORE_MODULES[@]}"; do
+    read -r feature name <<<"$module"
+    wasm-bindgen --target web --no-typescript --out-dir "$DIST/extension/wasm" "$work/$name.wasm"
+    wasm-opt "${WASM_OPT_FLAGS[@]}" "$DIST/extension/wasm/${name}_bg.wasm" \
+      -o "$DIST/extension/wasm/${name}_bg.wasm"
+  done
   rm -f "$DIST/leadline-extension.zip"
   (cd "$DIST/extension" && zip -q -r -X ../leadline-extension.zip .)
 
   say "assembling dist/core-node"
-  wasm-bindgen --target nodejs --no-typescript --out-dir "$DIST/core-node" "$wasm"
-  wasm-opt "${WASM_OPT_FLAGS[@]}" "$DIST/core-node/core_wasm_bg.wasm" -o "$DIST/core-node/core_wasm_bg.wasm"
+  for module in "${CORE_MODULES[@]}"; do
+    read -r feature name <<<"$module"
+    wasm-bindgen --target nodejs --no-typescript --out-dir "$DIST/core-node" "$work/$name.wasm"
+    wasm-opt "${WASM_OPT_FLAGS[@]}" "$DIST/core-node/${name}_bg.wasm" -o "$DIST/core-node/${name}_bg.wasm"
+  done
+  # Both modules behind one object of plain-object functions (the JSON wrapper).
+  cp crates/core-wasm/js/core-node.cjs "$DIST/core-node/index.js"
   cat > "$DIST/core-node/package.json" <<'JSON'
-{ "name": "leadline-core", "private": true, "type": "commonjs", "main": "core_wasm.js" }
+{ "name": "leadline-core", "private": true, "type": "commonjs", "main": "index.js" }
 JSON
   say "built dist/extension ($(du -sh "$DIST/extension" | cut -f1)), dist/leadline-extension.zip, dist/core-node"
 }

@@ -1,11 +1,53 @@
-// Loads the Rust core (wasm-bindgen --target web glue, built into ../wasm/ by ./build.sh)
-// exactly once per service-worker life. `core()` resolves to the module's exports.
-import init, * as exports from '../wasm/core_wasm.js';
+// Loads the Rust core (wasm-bindgen --target web glue, built into ../wasm/ by ./build.sh), each
+// module exactly once per service-worker life, only when first needed:
+// - `core()`: the save path (`core_wasm`): preview, lookups, plan, requests and answers, the
+//   journal, the undo record of a finished save. Everything a wake for a page needs.
+// - `settingsCore()`: all of `core()` plus `core_settings`: connecting, token refresh, the
+//   managed policy, the options page's and popup's messages (`ui_message`, `state_view`), undo,
+//   the error-log CSV.
+// The raw exports take one JSON text (the array of arguments) and answer JSON text (see
+// crates/core-wasm/src/lib.rs); the functions here take and return plain objects. Arguments
+// JSON cannot hold (a BigInt, a cycle) answer invalid_input, like any malformed input.
+import initSave, * as saveExports from '../wasm/core_wasm.js';
+import initSettings, * as settingsExports from '../wasm/core_settings.js';
 
-let ready = null;
+const bytesAsArray = (_key, value) => (value instanceof Uint8Array ? Array.from(value) : value);
 
-/** The core's exports, after the Wasm module is instantiated (once). */
+function wrap(raw) {
+  return (...args) => {
+    let text = '';
+    try {
+      text = JSON.stringify(args, bytesAsArray);
+    } catch {
+      // `text` stays '' (not JSON): the core answers invalid_input.
+    }
+    return JSON.parse(raw(text));
+  };
+}
+
+/** The module's exports as plain-object functions (not its init functions). */
+function wrapAll(exports) {
+  const out = {};
+  for (const [name, raw] of Object.entries(exports)) {
+    if (typeof raw === 'function' && name !== 'default' && name !== 'initSync') out[name] = wrap(raw);
+  }
+  return out;
+}
+
+let save = null;
+let all = null;
+
+/** The save path's exports, after its Wasm module is instantiated (once). */
 export function core() {
-  if (!ready) ready = init().then(() => exports);
-  return ready;
+  if (!save) save = initSave().then(() => Object.freeze(wrapAll(saveExports)));
+  return save;
+}
+
+/** Every export (save path and settings), after both modules are instantiated (once each). */
+export function settingsCore() {
+  if (!all) {
+    all = Promise.all([core(), initSettings()])
+      .then(([saveCore]) => Object.freeze({ ...saveCore, ...wrapAll(settingsExports) }));
+  }
+  return all;
 }

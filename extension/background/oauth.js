@@ -9,7 +9,7 @@
 // refresh (HubSpot documents no secret-less exchange). The admin enters it in Options; it stays
 // in this worker's storage (`secret:hubspot_client_secret`) and is only ever an argument of the
 // core's request builders. Trade-off and mitigations: crates/saves/src/team.rs.
-import { core } from './core.js';
+import { settingsCore } from './core.js';
 import { execute } from './net.js';
 import { store } from './storage.js';
 
@@ -56,7 +56,7 @@ async function keep(role, token, done, extra = {}) {
 export async function connect(role) {
   const team = await store.team();
   if (team.config && team.config.crm === 'hubspot') return connectHubspot(role, team);
-  const c = await core();
+  const c = await settingsCore();
   const redirect = redirectUrl();
   const start = c.oauth_start(team, redirect, crypto.getRandomValues(new Uint8Array(48)));
   if (!start.ok) return start;
@@ -75,8 +75,10 @@ export async function connect(role) {
     if (!page.next_records_url) break;
     page = await call(c.users_request(team, token.token, page.next_records_url), (r) => c.parse_users(r));
   }
+  // A permission that could not be read is stored as "unknown" (never guessed): the UI says
+  // it was not checked, and the core decides with it as standard.
   return keep(role, token.token, (current) => c.connected(current, role, token.token, identity.identity,
-    permission.ok ? permission.permission : 'standard', users, new Date().toISOString()),
+    permission.ok ? permission.permission : 'unknown', users, new Date().toISOString()),
   { permission_checked: permission.ok });
 }
 
@@ -108,7 +110,7 @@ async function connectHubspot(role, team) {
     return fail('missing_client_secret', 'The HubSpot app’s client secret is not set, so personal HubSpot connections cannot be made.',
       'An admin enters the HubSpot app’s client id and client secret in Options (step 1).');
   }
-  const c = await core();
+  const c = await settingsCore();
   const redirect = redirectUrl();
   const start = c.oauth_start(team, redirect, crypto.getRandomValues(new Uint8Array(48)));
   if (!start.ok) return start;
@@ -130,7 +132,7 @@ async function connectHubspot(role, team) {
  * token (team sync role, no refresh token) and acts for the HubSpot owner named by `email`.
  */
 export async function connectHubspotPrivateApp(privateToken, email) {
-  const c = await core();
+  const c = await settingsCore();
   const token = { access_token: String(privateToken), refresh_token: null, instance_url: 'https://api.hubapi.com', id: '' };
   const owners = await hubspotOwners(c, token);
   if (!owners.ok) return owners;
@@ -140,15 +142,18 @@ export async function connectHubspotPrivateApp(privateToken, email) {
 
 /** Forgets a role's connection (and revokes its token at the CRM, best effort). */
 export async function disconnect(role) {
-  const c = await core();
+  const c = await settingsCore();
   const team = await store.team();
   const token = await store.token(role);
   const other = await store.token(role === 'team_sync' ? 'personal' : 'team_sync');
   // When "my connection" is also the team sync, both roles share one grant: keep it alive.
   const shared = token && other && token.refresh_token && token.refresh_token === other.refresh_token;
-  if (token && !shared && team.config?.crm !== 'hubspot') {
-    const revoke = c.revoke_request(team, token);
-    if (revoke.ok) await execute(revoke.request);
+  if (token && !shared) {
+    // HubSpot: the OAuth refresh token is revoked (a private-app token has none: request null).
+    const revoke = team.config?.crm === 'hubspot'
+      ? c.hubspot_revoke_request(team, token, (await store.hubspotSecret()) || '')
+      : c.revoke_request(team, token);
+    if (revoke.ok && revoke.request) await execute(revoke.request);
   }
   await store.removeToken(role);
   await store.updateTeam((current) => ({
@@ -159,11 +164,30 @@ export async function disconnect(role) {
   return { ok: true };
 }
 
-/** Refreshes a role's access token: `{ok:true}` or `{ok:false, error, reconnect}`. */
-export async function refresh(role) {
-  const c = await core();
+/** Refreshes under way, per role: parallel 401s of one connection share ONE refresh. */
+const refreshing = new Map();
+
+/**
+ * Refreshes a role's access token: `{ok:true}` or `{ok:false, error, reconnect}`. Single
+ * flight per role: callers while a refresh runs get its answer. `used` is the access token the
+ * caller's refused request carried; when the stored token is already another one (a refresh
+ * finished meanwhile), no new refresh is made.
+ */
+export function refresh(role, used = null) {
+  const running = refreshing.get(role);
+  if (running) return running;
+  const run = (async () => {
+    const token = await store.token(role);
+    if (used && token && token.access_token && token.access_token !== used) return { ok: true };
+    return refreshNow(role, token);
+  })().finally(() => refreshing.delete(role));
+  refreshing.set(role, run);
+  return run;
+}
+
+async function refreshNow(role, token) {
+  const c = await settingsCore();
   const team = await store.team();
-  const token = await store.token(role);
   if (!token) return { ...fail('not_connected', 'This connection is missing.', 'Reconnect in Options.'), reconnect: true };
   const hubspot = team.config?.crm === 'hubspot';
   const request = hubspot

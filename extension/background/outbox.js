@@ -3,10 +3,12 @@
 // this module only moves values between storage, fetch and the core.
 //
 // Back-off: a Retry step stores next_at_ms and sets a chrome.alarms alarm (survives the worker
-// sleeping) plus a timer while the worker is awake. 401 → one refresh and one retry; a
-// refused refresh marks the connection "reconnect_needed", keeps the entry, tells the rep once.
+// sleeping) plus a timer while the worker is awake; saves waiting on a network error also go as
+// soon as the network is back (`watchNetwork`). 401 → one refresh (shared by every save of that
+// connection) and one retry; a refused refresh marks the connection "reconnect_needed", keeps
+// the entry, tells the rep once.
 import { core } from './core.js';
-import { execute, randomU32 } from './net.js';
+import { execute, heldBackByBrowser, randomU32 } from './net.js';
 import { refresh } from './oauth.js';
 import { store } from './storage.js';
 
@@ -14,20 +16,35 @@ const ALARM = 'leadline-outbox';
 const MAX_STEPS = 8;
 /** A chunk (dedupe, create, tasks, an owner fallback round, one refresh) needs more steps. */
 const MAX_CHUNK_STEPS = 16;
+/** Entries being run now (by id): a second runEntry for one of them does nothing. */
 const running = new Set();
+/** Entries a save message is about to run itself: resume() leaves them to it. */
+const reserved = new Set();
 let timer = null;
 
-function queuedResult(template, entry, reason) {
-  return { ...template, status: 'queued', record_id: entry.record_id || null, error: reason || null };
+/**
+ * The rep-facing result of a save that waits in the outbox. `waiting_for` says what it waits
+ * on, so the toast can say what happens next: `reconnect` (the rep must act), `network` (it goes
+ * when the connection is back) or `retry` (its back-off timer).
+ */
+function queuedResult(template, entry, reason, waitingFor = null) {
+  const waiting = waitingFor || (waitsOnNetwork(entry) ? 'network' : 'retry');
+  return { ...template, status: 'queued', record_id: entry.record_id || null, error: reason || null, waiting_for: waiting };
 }
 
-async function setHealth(role, health, lastSuccess) {
-  await store.updateTeam((team) => ({
-    ...team,
-    connections: (team.connections || []).map((conn) => conn.role !== role ? conn : {
-      ...conn, health, last_success: lastSuccess || conn.last_success || null,
-    }),
-  }));
+/** Sets a connection's health; writes nothing when it already has that health. */
+async function setHealth(role, health) {
+  await store.updateTeam((team) => {
+    const connections = team.connections || [];
+    if (!connections.some((conn) => conn.role === role && conn.health !== health)) return team;
+    return { ...team, connections: connections.map((conn) => (conn.role !== role ? conn : { ...conn, health })) };
+  });
+}
+
+/** A save reached the CRM through `role`: healthy, and "last successful push" is now. */
+async function pushed(role) {
+  await store.markPushed(role, new Date().toISOString());
+  await setHealth(role, 'ok');
 }
 
 /** Puts a connection problem in the error log, once per reconnect (the rep is told once). */
@@ -41,25 +58,59 @@ async function noticeOnce(role, entry, reason, onNotice) {
   onNotice(reason);
 }
 
-async function record(entry, result) {
-  const c = await core();
-  await store.updateJournal((journal) => {
-    const next = c.journal_record(journal, entry.save_id, entry.source, result, new Date().toISOString());
-    return next.ok ? next.journal : journal;
-  });
-}
-
-async function recordAll(entry, results) {
+/**
+ * Journals a finished entry's results and removes it from the outbox in ONE storage write:
+ * a worker killed at any moment leaves either the entry (it resumes) or its journal lines.
+ */
+async function settle(entry, results) {
   const c = await core();
   const at = new Date().toISOString();
-  await store.updateJournal((journal) => {
+  await store.settleEntry(entry.id, (journal) => {
     let j = journal;
-    for (const { result } of results) {
+    for (const result of results) {
       const next = c.journal_record(j, entry.save_id, entry.source, result, at);
       if (next.ok) j = next.journal;
     }
     return j;
   });
+  try {
+    settledListener(entry, results);
+  } catch {
+    // Telling a page is best effort.
+  }
+}
+
+/**
+ * Why a save waits when Chromium, not the network, stopped its request: the CRM refused the
+ * last ones, so the browser holds requests to it back for a while. Says when Leadline retries.
+ */
+function heldBackReason(nextAtMs) {
+  const at = new Date(nextAtMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return {
+    code: 'browser_held_back',
+    message: 'The CRM kept refusing (busy or over its limit), so Chrome is holding Leadline’s requests to it back for a while.',
+    hint: 'Nothing to do: Leadline retries at ' + at + ' by itself (or click Retry now later).',
+  };
+}
+
+let settledListener = () => {};
+
+/**
+ * Calls `fn(entry, results)` whenever an entry finishes (results: the rep-facing results of
+ * its people), whoever ran it: lets the worker tell a page that saves it left waiting landed.
+ */
+export function onEntrySettled(fn) {
+  settledListener = fn;
+}
+
+/** Marks entry ids as run by a save message (resume() skips them until `release`). */
+export function reserve(ids) {
+  for (const id of ids) reserved.add(id);
+}
+
+/** Hands reserved entry ids back to resume(). */
+export function release(ids) {
+  for (const id of ids) reserved.delete(id);
 }
 
 /**
@@ -67,17 +118,22 @@ async function recordAll(entry, results) {
  * `template` is the plan's queued result for this prospect. `onNotice(reason)` is called the
  * first time a connection needs a reconnect. A bulk chunk entry (`entry.chunk`) resolves to
  * `{status:'settled', results:[{index, lookup_key, result}]}` once the CRM answered for all its
- * people, else to the queued template (its people stay in the outbox).
+ * people, else to the queued template (its people stay in the outbox). The entry is re-read
+ * from the outbox first: one that is gone (finished by another run) is not run again.
  */
-export async function runEntry(entry, template, onNotice = () => {}) {
+export async function runEntry(entry, template, onNotice = () => {}, { force = false } = {}) {
   if (running.has(entry.id)) return queuedResult(template, entry, null);
   running.add(entry.id);
   try {
+    const stored = await store.entry(entry.id);
+    if (!stored) return queuedResult(template, entry, null);
+    entry = force ? { ...stored, next_at_ms: 0 } : stored;
     const c = await core();
     const maxSteps = entry.chunk ? MAX_CHUNK_STEPS : MAX_STEPS;
     for (let i = 0; i < maxSteps; i += 1) {
       const team = await store.team();
-      const next = c.next_request(team, entry, await store.tokens());
+      const tokens = await store.tokens();
+      const next = c.next_request(team, entry, tokens);
       if (!next.ok) {
         entry = { ...entry, waiting: next.error };
         await store.putEntries([entry]);
@@ -93,15 +149,13 @@ export async function runEntry(entry, template, onNotice = () => {}) {
       switch (step.kind) {
         case 'done':
         case 'failed':
-          await store.removeEntry(entry.id);
-          await record(entry, step.result);
-          if (step.kind === 'done') await setHealth(next.role, 'ok', new Date().toISOString());
+          await settle(entry, [step.result]);
+          if (step.kind === 'done') await pushed(next.role);
           return step.result;
         case 'settled': {
           // A bulk chunk: one result per person (created, linked or failed with its reason).
-          await store.removeEntry(entry.id);
-          await recordAll(entry, step.results);
-          if (step.results.some((r) => r.result.status !== 'failed')) await setHealth(next.role, 'ok', new Date().toISOString());
+          await settle(entry, step.results.map((r) => r.result));
+          if (step.results.some((r) => r.result.status !== 'failed')) await pushed(next.role);
           return { status: 'settled', results: step.results };
         }
         case 'continue':
@@ -110,7 +164,10 @@ export async function runEntry(entry, template, onNotice = () => {}) {
           break;
         case 'refresh_token': {
           await store.putEntries([entry]);
-          const refreshed = await refresh(step.role);
+          // One refresh per connection however many saves got the 401 (single flight); a
+          // save whose token was already replaced just retries with the new one.
+          const used = tokens[step.role] && tokens[step.role].access_token;
+          const refreshed = await refresh(step.role, used);
           if (!refreshed.ok) {
             if (!refreshed.reconnect) {
               schedule(Date.now() + 30000);
@@ -121,7 +178,7 @@ export async function runEntry(entry, template, onNotice = () => {}) {
             await store.putEntries([entry]);
             await setHealth(step.role, 'reconnect_needed');
             await noticeOnce(step.role, entry, failed.step.reason, onNotice);
-            return queuedResult(template, entry, failed.step.reason);
+            return queuedResult(template, entry, failed.step.reason, 'reconnect');
           }
           break;
         }
@@ -129,11 +186,15 @@ export async function runEntry(entry, template, onNotice = () => {}) {
           await store.putEntries([entry]);
           await setHealth(step.role, 'reconnect_needed');
           await noticeOnce(step.role, entry, step.reason, onNotice);
-          return queuedResult(template, entry, step.reason);
-        case 'retry':
+          return queuedResult(template, entry, step.reason, 'reconnect');
+        case 'retry': {
+          const heldBack = waitsOnNetwork(entry) && heldBackByBrowser(next.request.url);
+          if (heldBack) entry = { ...entry, waiting: heldBackReason(entry.next_at_ms) };
           await store.putEntries([entry]);
           schedule(entry.next_at_ms);
-          return queuedResult(template, entry, step.reason);
+          if (waitsOnNetwork(entry)) watchNetwork();
+          return queuedResult(template, entry, heldBack ? entry.waiting : step.reason);
+        }
         default:
           return queuedResult(template, entry, null);
       }
@@ -164,27 +225,110 @@ function templateFor(entry) {
   };
 }
 
+/** True for an entry waiting because the CRM could not be reached (no answer at all). */
+function waitsOnNetwork(entry) {
+  return Boolean(entry.waiting && entry.waiting.code === 'network_error');
+}
+
+/** How often `navigator.onLine` is looked at while a save waits on the network. */
+const NETWORK_POLL_MS = 1000;
+let networkWatch = null;
+
 /**
- * Resumes every due entry (worker start, alarm, reconnect, manual retry). Entries whose
- * connection needs a reconnect wait unless `force` names them.
+ * Network back → run the saves waiting on it now, not at the end of their back-off (up to 10
+ * minutes). Chromium fires no `online` event in an extension service worker, but its
+ * `navigator.onLine` follows the connection: while a save waits on a network error, it is
+ * looked at every second, and a change from offline to online resumes those saves. The watch
+ * ends when none waits any more (or with the worker; the alarm still wakes the outbox).
  */
-export async function resume({ force = null } = {}) {
+function watchNetwork() {
+  if (networkWatch !== null || typeof navigator === 'undefined') return;
+  let wasOnline = navigator.onLine;
+  networkWatch = setInterval(() => {
+    const online = navigator.onLine;
+    const cameBack = online && !wasOnline;
+    wasOnline = online;
+    if (cameBack) {
+      resume({ network: true });
+      return;
+    }
+    store.outbox().then((box) => {
+      if (!box.some(waitsOnNetwork) && networkWatch !== null) {
+        clearInterval(networkWatch);
+        networkWatch = null;
+      }
+    }, () => {});
+  }, NETWORK_POLL_MS);
+}
+
+let resuming = null;
+let resumeAgain = false;
+let networkBack = false;
+
+async function resumeOnce({ network }) {
   const box = await store.outbox();
   const team = await store.team();
   const unhealthy = new Set((team.connections || []).filter((c) => c.health === 'reconnect_needed').map((c) => c.role));
   const now = Date.now();
   let soonest = Infinity;
+  if (box.some(waitsOnNetwork)) watchNetwork();
   for (const entry of box) {
-    const forced = force === entry.id;
+    if (reserved.has(entry.id) || running.has(entry.id)) continue;
     const blocked = unhealthy.has(entry.role) || (entry.activity_role && unhealthy.has(entry.activity_role));
-    if (!forced && blocked) continue;
-    if (!forced && entry.next_at_ms > now) { soonest = Math.min(soonest, entry.next_at_ms); continue; }
-    await runEntry(forced ? { ...entry, next_at_ms: 0 } : entry, templateFor(entry));
+    if (blocked) continue;
+    const due = entry.next_at_ms <= now || (network && waitsOnNetwork(entry));
+    if (!due) { soonest = Math.min(soonest, entry.next_at_ms); continue; }
+    try {
+      await runEntry(entry, templateFor(entry));
+    } catch {
+      // One entry's unexpected failure (it stays in the outbox) does not hold up the others.
+    }
   }
   if (soonest !== Infinity) schedule(soonest);
+}
+
+/**
+ * Resumes every due entry (worker start, alarm, timer, reconnect, network back). One pass
+ * runs at a time; a call during a pass asks for one more pass after it. Entries whose
+ * connection needs a reconnect wait; `network` also runs entries waiting on a network error
+ * before their back-off ends. `force` (the popup's "Retry now") runs that one entry now,
+ * whatever its state.
+ */
+export async function resume({ force = null, network = false } = {}) {
+  if (force) {
+    const entry = await store.entry(force);
+    if (entry) await runEntry(entry, templateFor(entry), () => {}, { force: true });
+    return;
+  }
+  if (network) networkBack = true;
+  if (resuming) {
+    resumeAgain = true;
+    return resuming;
+  }
+  resuming = (async () => {
+    try {
+      do {
+        resumeAgain = false;
+        const net = networkBack;
+        networkBack = false;
+        await resumeOnce({ network: net });
+      } while (resumeAgain);
+    } finally {
+      resuming = null;
+    }
+  })();
+  return resuming;
 }
 
 /** The alarm listener (registered synchronously by worker.js). */
 export function onAlarm(alarm) {
   if (alarm && alarm.name === ALARM) resume();
+}
+
+/**
+ * The `online` listener (registered synchronously by worker.js, for browsers that fire it in a
+ * service worker): saves waiting on the network run now.
+ */
+export function onOnline() {
+  resume({ network: true });
 }

@@ -1,15 +1,23 @@
 // Leadline's service worker (MV3 module). Listeners are registered synchronously at start;
-// the Rust core (Wasm) is loaded once and decides everything; this file only routes.
+// the Rust core (Wasm) is loaded once and decides everything; this file only routes. Messages
+// are answered from the storage snapshot of this wake without waiting for the outbox's
+// resume(), which runs beside them (an entry is never run twice at once: outbox.js).
 //
 // Modules: core.js (Wasm), storage.js (state, outbox, secret tokens), net.js (fetch),
 // oauth.js (connect / refresh / disconnect), outbox.js (running saves, back-off, resume),
 // router.js (sender checks).
-import { core } from './core.js';
+import { core, settingsCore } from './core.js';
 import { execute } from './net.js';
 import { connect, connectHubspotPrivateApp, disconnect, redirectUrl, refresh } from './oauth.js';
-import { onAlarm, resume, runEntry } from './outbox.js';
+import { onAlarm, onEntrySettled, onOnline, release, reserve, resume, runEntry } from './outbox.js';
 import { checkSender, refuse } from './router.js';
-import { restrictToTrustedContexts, store } from './storage.js';
+import { load, onStorageChanged, restrictToTrustedContexts, store } from './storage.js';
+import { handleUndo, rememberSave } from './undo.js';
+
+// Start-up work begins before anything else: the one storage read of this wake and the Wasm
+// core (fetch + compile + instantiate) run in parallel while the listeners below register.
+load().catch(() => {});
+core().catch(() => {});
 
 const LOOKUP_TTL_MS = 5 * 60 * 1000;
 const BULK_PARALLEL = 4;
@@ -45,8 +53,9 @@ async function handleLookup(message, refreshed = false) {
     }
     const response = await execute(plan.request);
     if (response.status === 401 && !refreshed && plan.role) {
-      // Expired session: one refresh, then the whole lookup once more.
-      const renewed = await refresh(plan.role);
+      // Expired session: one refresh (shared with saves refreshing meanwhile), then the whole
+      // lookup once more.
+      const renewed = await refresh(plan.role, tokens[plan.role] && tokens[plan.role].access_token);
       return renewed.ok ? handleLookup(message, true) : renewed;
     }
     answers.push(response);
@@ -57,6 +66,23 @@ async function handleLookup(message, refreshed = false) {
 function tellTab(tabId, message) {
   if (typeof tabId === 'number') chrome.tabs.sendMessage(tabId, message).catch(() => {});
 }
+
+/** How long a bulk save's tab hears about its people who landed after the answer. */
+const LATE_NEWS_MS = 15 * 60 * 1000;
+/** Bulk saves answered with people still waiting: save_id → {tabId, at} (this worker life). */
+const waitingBulk = new Map();
+
+/**
+ * A waiting chunk of a bulk save landed later (run by resume): its tab's bar learns how many
+ * were saved or failed (`save_progress` with `late: true`).
+ */
+onEntrySettled((entry, results) => {
+  const waiting = waitingBulk.get(entry.save_id);
+  if (!waiting || !entry.chunk) return;
+  if (Date.now() - waiting.at > LATE_NEWS_MS) { waitingBulk.delete(entry.save_id); return; }
+  const failed = results.filter((r) => r && r.status === 'failed').length;
+  tellTab(waiting.tabId, { kind: 'save_progress', save_id: entry.save_id, late: true, saved: results.length - failed, failed });
+});
 
 /** Keeps the lookup cache in step with a finished save (unknown outcome: look it up again). */
 function cacheOutcome(key, result) {
@@ -80,7 +106,18 @@ async function handleSave(message, sender) {
   const saveId = crypto.randomUUID();
   const plan = c.plan_save(team, message, saveId, freshKnown());
   if (!plan.ok) return plan;
-  await store.putEntries(plan.entries); // persisted before the first request
+  const ids = plan.entries.map((e) => e.id);
+  reserve(ids); // this message runs its own entries; resume() leaves them alone
+  try {
+    await store.putEntries(plan.entries); // persisted before the first request
+    return await runSave(c, message, sender, saveId, plan);
+  } finally {
+    release(ids);
+  }
+}
+
+/** Runs a planned save's entries (reserved for it) and answers the content script. */
+async function runSave(c, message, sender, saveId, plan) {
   const results = plan.results.slice();
   const tabId = sender.tab && sender.tab.id;
   const total = results.length;
@@ -97,6 +134,7 @@ async function handleSave(message, sender) {
   const workers = Array.from({ length: Math.min(parallel, queue.length) }, async () => {
     while (queue.length) {
       const entry = queue.shift();
+      release([entry.id]); // from here on, runEntry's own guard keeps it single
       if (entry.chunk) {
         const outcome = await runEntry(entry, null, notice);
         if (outcome && outcome.status === 'settled') {
@@ -131,7 +169,13 @@ async function handleSave(message, sender) {
       });
     }
   }
-  return { ok: true, save_id: saveId, results: withNotice(results, reconnect), notice: reconnect };
+  if (message.push === 'bulk' && results.some((r) => r && r.status === 'queued')) {
+    waitingBulk.set(saveId, { tabId, at: Date.now() }); // its bar hears when they land
+  }
+  const savedTeam = await store.team();
+  const undo = await rememberSave(savedTeam, plan.entries, results, saveId); // the undo window (undo.js)
+  return { ok: true, save_id: saveId, results: withNotice(results, reconnect), notice: reconnect, undo,
+    crm: (savedTeam.config && savedTeam.config.crm) || 'salesforce' };
 }
 
 /**
@@ -155,12 +199,13 @@ async function handleContent(message, sender) {
     case 'lookup': return handleLookup(message);
     case 'preview': return c.preview(await store.team(), message);
     case 'save': return handleSave(message, sender);
+    case 'undo': return handleUndo(message, (key) => lookupCache.delete(key));
     default: return refuse('invalid_message', 'Unknown message kind.');
   }
 }
 
 async function stateView() {
-  const c = await core();
+  const c = await settingsCore();
   await policyLoaded();
   const team = await store.team();
   const teamToken = await store.token('team_sync');
@@ -170,6 +215,11 @@ async function stateView() {
     hubspot_client_secret_set: Boolean(await store.hubspotSecret()),
   });
   if (view.ok && view.policy) view.policy.error = policyError;
+  if (view.ok && Array.isArray(view.connections)) {
+    // "Last successful push": the last 2xx CRM answer to a save, never the connect time.
+    const pushedAt = await store.lastPush();
+    view.connections = view.connections.map((conn) => ({ ...conn, last_success: pushedAt[conn.role] || null }));
+  }
   return view;
 }
 
@@ -185,11 +235,18 @@ async function loadPolicy() {
     policyError = { code: 'policy_unreadable', message: 'The Leadline policy could not be read.', hint: String((error && error.message) || '').slice(0, 200) };
     return;
   }
-  const c = await core();
+  // No policy now and none applied before: nothing to merge (an ordinary wake), and the
+  // settings module, where apply_policy lives, stays unloaded.
+  if (!Object.keys(managed).length && !(await store.team()).policy) {
+    policyError = null;
+    return;
+  }
+  const c = await settingsCore();
   await store.updateTeam((team) => {
     const merged = c.apply_policy(team, Object.keys(managed).length ? managed : null);
     policyError = merged.ok ? null : merged.error;
-    return merged.ok ? merged.team : team;
+    // Unchanged (the usual wake): keep the same object, so nothing is written.
+    return merged.ok && JSON.stringify(merged.team) !== JSON.stringify(team) ? merged.team : team;
   });
 }
 function policyLoaded() {
@@ -198,7 +255,7 @@ function policyLoaded() {
 }
 
 async function handleUi(message) {
-  const c = await core();
+  const c = await settingsCore();
   const answer = c.ui_message(await store.team(), message);
   if (!answer.ok) return answer;
   if (answer.team) {
@@ -260,9 +317,13 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   return true;
 });
 chrome.alarms.onAlarm.addListener(onAlarm);
-chrome.storage.onChanged.addListener((_changes, area) => {
+chrome.storage.onChanged.addListener((changes, area) => {
+  onStorageChanged(changes, area);
   if (area === 'managed') { policyRead = loadPolicy().catch(() => {}); }
 });
+// The network is back: saves waiting on a network back-off (up to 10 min) go now. Chromium
+// fires no `online` in service workers today, so outbox.js also watches navigator.onLine.
+self.addEventListener('online', onOnline);
 chrome.runtime.onStartup.addListener(() => { resume(); });
 chrome.runtime.onInstalled.addListener(() => { resume(); });
 

@@ -8,7 +8,7 @@ import { renderPolicy, renderTeamSyncChoice } from './team-sync.js';
 
 const $ = (id) => document.getElementById(id);
 const ROLES = ['team_sync', 'personal'];
-const PERMISSION_WORDS = { admin: 'Admin (reads and writes everything)', standard: 'Standard (own records)', read_only: 'Read only (cannot push)' };
+const PERMISSION_WORDS = { admin: 'Admin (reads and writes everything)', standard: 'Standard (own records)', read_only: 'Read only (cannot push)', unknown: 'permission not checked — reconnect or check the user’s profile' };
 const CREDENTIAL_WORDS = { personal: 'your own connection', team_sync: 'team sync', highest_permission: 'the strongest connected account' };
 
 const NEED_WORDS = {

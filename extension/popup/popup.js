@@ -5,7 +5,7 @@ import { UI_TO_WORKER as K } from '../shared/messages.js';
 import { h, send, errorText, userLabel, when, sourceLabel } from '../options/dom.js';
 
 const $ = (id) => document.getElementById(id);
-const STATUS_WORDS = { created: 'Created', linked: 'Linked to existing', queued: 'Waiting', failed: 'Not saved', pending: 'Waiting', retrying: 'Retrying' };
+const STATUS_WORDS = { created: 'Created', linked: 'Linked to existing', queued: 'Waiting', failed: 'Not saved', undone: 'Undone (deleted again)', pending: 'Waiting', retrying: 'Retrying' };
 
 let state = null;
 
@@ -71,10 +71,21 @@ function errorItem(item) {
     h('div', { class: 'muted' }, [sourceLabel(item.source), when(item.at)].filter(Boolean).join(' · ')));
 }
 
+/** One connection's health: who, whether its token works, its last successful push. */
+function connectionItem(conn) {
+  const label = conn.role === 'team_sync' ? 'Team sync' : 'Your connection';
+  const broken = conn.health && conn.health !== 'ok';
+  return h('div', { 'data-testid': 'connection-' + String(conn.role) },
+    broken ? h('p', { class: 'alert' }, label + ' needs to be reconnected. Saves wait until then: open Settings and click Reconnect.') : null,
+    h('p', { class: 'muted' }, label + (conn.email ? ' (' + String(conn.email) + ')' : '') + ' · ' + (broken ? 'reconnect needed' : 'working') +
+      ' · last successful push: ' + when(conn.last_success)),
+    conn.permission === 'unknown'
+      ? h('p', { class: 'warn', 'data-testid': 'permission-unknown' }, label + ': permission not checked — reconnect or check the user’s profile.')
+      : null);
+}
+
 function render() {
-  const broken = (state.connections || []).filter((c) => c.health && c.health !== 'ok');
-  $('health').replaceChildren(...broken.map((c) => h('p', { class: 'alert' },
-    (c.role === 'team_sync' ? 'Team sync' : 'Your connection') + ' needs to be reconnected. Saves wait until then: open Settings and click Reconnect.')));
+  $('health').replaceChildren(...(state.connections || []).map(connectionItem));
   const recent = Array.isArray(state.recent_saves) ? state.recent_saves : [];
   $('recent-saves').replaceChildren(...(recent.length ? recent.map(recentItem) : [empty('No saves yet. Use the Save button on LinkedIn or Gmail.')]));
   const box = Array.isArray(state.outbox) ? state.outbox : [];

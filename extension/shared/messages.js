@@ -17,15 +17,23 @@ export const CONTENT_TO_WORKER = Object.freeze({
   PREVIEW: 'preview',
   /** `{kind, source:"linkedin_extension"|"gmail_extension", push:"single"|"bulk",
    *  prospects:[Prospect], activity:null|{kind:"email", subject, body, date:"YYYY-MM-DD",
-   *  message_id}, page_url}` → `{ok, save_id, results:[SaveResult], notice:null|{code, message,
-   *  hint}}`; `notice` is set (once per broken connection) when a connection needs a reconnect,
+   *  message_id}, page_url}` → `{ok, save_id, crm:"salesforce"|"hubspot", results:[SaveResult],
+   *  undo:null|{save_id, seconds}, notice:null|{code, message, hint}}`; `notice` is set (once per broken connection) when a connection needs a reconnect,
    *  and the first queued result then carries it as a warning the toast shows. */
   SAVE: 'save',
+  /** `{kind, source, save_id}` → `{ok, deleted:[{name, object, is_person, ...}], failed:[{name,
+   *  object, is_person, error}]}`: deletes what that save created (its new Contact/Lead and the
+   *  Tasks/engagements it logged; never a record it only linked to) with the connection that
+   *  created it. A save answer offers it as `undo:{save_id, seconds}` when it created anything;
+   *  refused after the window (`undo_expired`) and for a save the worker does not know
+   *  (`undo_unknown`). */
+  UNDO: 'undo',
 });
 
 /** Service worker → tab (chrome.tabs.sendMessage) during a bulk save. */
 export const WORKER_TO_CONTENT = Object.freeze({
-  /** `{kind, save_id, done, total}` */
+  /** `{kind, save_id, done, total}`; for a bulk save's people who waited in the outbox and
+   *  landed after the answer: `{kind, save_id, late: true, saved, failed}`. */
   SAVE_PROGRESS: 'save_progress',
 });
 

@@ -175,7 +175,7 @@ async function main() {
     await screenshot(gmail, 'toast-gmail', 'Toast after the Gmail save');
   }, { timeoutMs: 60000 });
 
-  await step('Gmail: "Log this email" (each external person in the message is saved or linked, then gets a Task of subtype Email)', async () => {
+  await step('Gmail: "Log this email" (a Task of subtype Email on the message\'s sender, and on its other people already in the CRM; nobody else is created)', async () => {
     const before = (await sandbox.records('Task')).records.length;
     await gmail.getByTestId('save-result-close').first().click().catch(() => {});
     await gmail.getByTestId('log-email').first().click();

@@ -4,16 +4,16 @@
 // waits too but the toast does not repeat the notice; reconnecting sends what waited.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, launchExtension, setupThroughOptions, connect, sandboxBinary } from './harness.mjs';
+import { startSandbox, launchExtension, setupThroughOptions, connect, sandboxBinary, sendFrom } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const THREAD = 'https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWvKkzBqRmTnQpLzXgHsWbCd';
-const NOTICE = /Leadline needs you to reconnect: .* Open Leadline settings and click Reconnect/;
+const NOTICE = /Leadline needs your attention.*Reconnect your connection \(rep@acme\.example\) in Options/;
 let sandbox;
 let ext;
 let options;
 
-const send = (page, message) => page.evaluate((m) => chrome.runtime.sendMessage(m), message);
+const send = sendFrom;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 before(async () => {
@@ -57,13 +57,14 @@ test('a broken personal connection is announced once in the toast, then the save
   assert.ok((await gmail.getByTestId('gmail-participant').count()) >= 2, 'the thread has two external people');
 
   const first = await saveParticipant(gmail, 0);
-  assert.match(first, /Waiting to be sent/);
+  assert.match(first, /Kept, waiting for you to reconnect/);
   assert.match(first, NOTICE);
   await ext.screenshot(gmail, 'toast-reconnect-notice');
 
   const second = await saveParticipant(gmail, 1);
-  assert.match(second, /Waiting to be sent/);
+  assert.match(second, /Kept, waiting for you to reconnect/);
   assert.doesNotMatch(second, NOTICE, 'told once, not on every save');
+  assert.match(second, /Reconnect your connection \(rep@acme\.example\) in Options/, 'a later save still says why it waits');
 
   let s = await send(options, { kind: 'get_state' });
   assert.equal(s.connections.find((c) => c.role === 'personal').health, 'reconnect_needed');

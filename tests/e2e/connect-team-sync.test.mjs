@@ -8,24 +8,20 @@
 // - one person holding both roles (login email = the team sync account) is accepted, explained.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, launchExtension, connect, setupThroughOptions, sandboxBinary } from './harness.mjs';
+import {
+  startSandbox, launchExtension, connect, setupThroughOptions, sandboxBinary, sendFrom, waitForState as pollState,
+} from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 let sandbox;
 let ext;
 let options;
 
-const send = (page, message) => page.evaluate((m) => chrome.runtime.sendMessage(m), message);
+const send = sendFrom;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const errorText = () => options.getByTestId('options-error').textContent();
 
-async function waitForState(pick, timeoutMs = 60000) {
-  for (const end = Date.now() + timeoutMs; Date.now() < end; await sleep(300)) {
-    const found = pick(await send(options, { kind: 'get_state' }));
-    if (found) return found;
-  }
-  throw new Error('timed out waiting for the worker');
-}
+const waitForState = (pick, timeoutMs) => pollState(options, pick, timeoutMs);
 
 before(async () => {
   if (skip) return;

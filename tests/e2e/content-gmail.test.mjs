@@ -1,9 +1,9 @@
 // Gmail content scripts in real Chromium with a recording stub worker: who counts as a prospect
 // in a thread (not the rep, not colleagues, not people in the hidden inbox), signature details,
-// and "Log this email".
+// "Log this email" (who it is logged on, what the toast says), the Undo offer and notices.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchExtension, fixtureServer } from './harness.mjs';
+import { launchExtension, fixtureServer, contentScriptWorld } from './harness.mjs';
 
 let ext;
 let sandbox = null;
@@ -79,13 +79,18 @@ test('Save on one person sends a single gmail save of that person only, and upda
   await page.close();
 });
 
-test('Log this email records the latest open message without quoted history', async () => {
+test('Log this email records the latest open message on its sender, and nobody else is created', async () => {
+  // The stub's lookup finds the first person of the thread (Márta) and nobody else.
   const page = await open(THREAD);
+  await page.getByTestId('gmail-participant').filter({ hasText: 'marta@globex.example' })
+    .getByTestId('crm-status').filter({ hasText: 'In Salesforce' }).waitFor();
   await page.getByTestId('log-email').click();
   await page.getByTestId('save-result').waitFor();
   const [save] = await messages('save');
   assert.equal(save.source, 'gmail_extension');
-  assert.deepEqual(save.prospects.map((p) => p.email).sort(), ['ben.oneil@initech.example', 'jana.novakova@globex.example', 'marta@globex.example']);
+  // The latest message is from Márta to the rep, Ben, Jana and Sam: only Márta (its external
+  // sender) is sent; Ben and Jana are not in the CRM, so they are listed, not created.
+  assert.deepEqual(save.prospects.map((p) => p.email), ['marta@globex.example']);
   const a = save.activity;
   assert.equal(a.kind, 'email');
   assert.equal(a.subject, 'Pilot for Q1: pricing and next steps');
@@ -94,7 +99,140 @@ test('Log this email records the latest open message without quoted history', as
   assert.match(a.body, /Can we start on December 1\?/);
   assert.doesNotMatch(a.body, /wrote:/);
   assert.doesNotMatch(a.body, /Account Executive/);
+  const skipped = await page.getByTestId('log-skipped').textContent();
+  assert.match(skipped, /Ben O’Neil — not in your CRM — Save them first/);
+  assert.match(skipped, /Jana Nováková — not in your CRM — Save them first/);
+  assert.doesNotMatch(skipped, /Márta|Sam/);
   await page.close();
+});
+
+test('Log this email also goes on the message\'s people already in the CRM; the toast says so and offers Undo', async () => {
+  const worker = ext.currentWorker();
+  await worker.evaluate(() => {
+    const person = (name, status, id, activity) => ({ status, object: 'Contact', record_id: id,
+      record_url: 'https://acme.my.salesforce.com/lightning/r/Contact/' + id + '/view', name,
+      owner: { id: '005REP', name: 'Rita Rep' }, created_by: { id: '005REP', name: 'Rita Rep' },
+      reasons: ['Gmail saves are pushed with your own connection'], warnings: [], error: null, activity_id: activity });
+    globalThis.__answers.save = { ok: true, save_id: 's-log', notice: null, undo: { save_id: 's-log', seconds: 10 },
+      results: [person('Márta Kovács', 'created', '003NEW', '00TONE'), person('Ben O’Neil', 'linked', '003BEN', '00TTWO')] };
+    globalThis.__answers.undo = { ok: true, failed: [], deleted: [
+      { name: 'Márta Kovács', object: 'Task', is_person: false }, { name: 'Ben O’Neil', object: 'Task', is_person: false },
+      { name: 'Márta Kovács', object: 'Contact', is_person: true }] };
+  });
+  // This time the lookup finds Ben only (answers in the order the panel asks).
+  const first = await open(THREAD);
+  await first.getByTestId('gmail-panel').waitFor();
+  let asked = null;
+  for (let i = 0; i < 50 && !asked; i++) {
+    [asked = null] = await messages('lookup');
+    if (!asked) await first.waitForTimeout(100);
+  }
+  await first.close();
+  await worker.evaluate((emails) => {
+    globalThis.__answers.lookup = { ok: true, results: emails.map((e) => (e === 'ben.oneil@initech.example'
+      ? { found: true, object: 'Contact', record_id: '003BEN', record_url: null, owner_name: 'Rita Rep' } : { found: false })) };
+  }, asked.prospects.map((p) => p.email));
+  try {
+    const page = await open(THREAD);
+    await page.getByTestId('gmail-panel').waitFor();
+    await page.getByTestId('log-email').click();
+    await page.getByTestId('log-summary').waitFor();
+    const [save] = await messages('save');
+    assert.deepEqual(save.prospects.map((p) => p.email), ['marta@globex.example', 'ben.oneil@initech.example']);
+    assert.equal(await page.getByTestId('log-summary').textContent(),
+      'Email logged as a Task on Márta Kovács (Contact, new) · also on 1 existing contact');
+    const toastText = await page.getByTestId('save-result').textContent();
+    assert.match(toastText, /Owner: Rita Rep/);
+    assert.match(toastText, /Created By: Rita Rep/);
+    assert.match(await page.getByTestId('log-skipped').textContent(), /Jana Nováková — not in your CRM — Save them first/);
+    const undo = page.getByTestId('save-undo');
+    assert.match(await undo.textContent(), /^Undo \((10|9)s\)$/);
+    await page.waitForTimeout(1200);
+    assert.match(await undo.textContent(), /^Undo \([89]s\)$/, 'the undo button counts down');
+    await undo.click();
+    await page.locator('[data-testid="undo-row"][data-state="undone"]').waitFor();
+    assert.equal(await page.getByTestId('undo-status').textContent(), 'Undone: deleted Márta Kovács (Contact) and 2 Tasks.');
+    const [sent] = await messages('undo');
+    assert.deepEqual(sent, { kind: 'undo', source: 'gmail_extension', save_id: 's-log' });
+    const marta = page.getByTestId('gmail-participant').filter({ hasText: 'marta@globex.example' });
+    assert.equal(await marta.getByTestId('crm-status').textContent(), 'Not in CRM yet', 'her badge follows the undo');
+    await page.close();
+  } finally {
+    await worker.evaluate(() => { globalThis.__answers.save = null; globalThis.__answers.undo = null; globalThis.__answers.lookup = null; });
+  }
+});
+
+test('the Undo offer closes after its window', async () => {
+  const worker = ext.currentWorker();
+  await worker.evaluate(() => {
+    globalThis.__answers.save = { ok: true, save_id: 's-short', notice: null, undo: { save_id: 's-short', seconds: 2 },
+      results: [{ status: 'created', object: 'Contact', record_id: '003NEW', record_url: null, name: 'Ben O’Neil',
+        owner: { id: '005REP', name: 'Rita Rep' }, created_by: { id: '005REP', name: 'Rita Rep' }, reasons: [], warnings: [], error: null }] };
+  });
+  try {
+    const page = await open(THREAD);
+    const ben = page.getByTestId('gmail-participant').filter({ hasText: 'ben.oneil@initech.example' });
+    await ben.getByTestId('save-prospect').click();
+    await page.getByTestId('save-undo').waitFor();
+    await page.locator('[data-testid="undo-row"][data-state="closed"]').waitFor({ timeout: 5000 });
+    assert.equal(await page.getByTestId('save-undo').count(), 0);
+    assert.match(await page.getByTestId('undo-status').textContent(), /undo window has closed/);
+    await page.close();
+  } finally {
+    await worker.evaluate(() => { globalThis.__answers.save = null; });
+  }
+});
+
+test('who an email is logged on: the external sender, else the first external To recipient', async () => {
+  const page = await open(THREAD);
+  await page.getByTestId('gmail-panel').waitFor();
+  const world = await contentScriptWorld(ext, page);
+  const rows = await world(`(() => {
+    const { pick } = Leadline.gmail.logEmail;
+    const ext = [{ email: 'marta@globex.example', name: 'Márta' }, { email: 'ben@initech.example', name: 'Ben' }, { email: 'jana@globex.example', name: 'Jana' }];
+    const show = (r) => [r.primary && r.primary.name, r.also.map((p) => p.name), r.skipped.map((s) => s.person.name)];
+    return [
+      // rep → colleague, Ben, Márta (Márta known): Ben is the primary, Márta also.
+      show(pick({ from: { email: 'rep@acme.example' }, to: [{ email: 'sam@acme.example' }, { email: 'BEN@initech.example' }, { email: 'marta@globex.example' }] }, ext, new Set(['marta@globex.example']))),
+      // Márta → rep, Ben, Jana (nobody known): Márta only.
+      show(pick({ from: { email: 'marta@globex.example' }, to: [{ email: 'rep@acme.example' }, { email: 'ben@initech.example' }, { email: 'jana@globex.example' }] }, ext, new Set())),
+      // colleague → rep: nobody external.
+      show(pick({ from: { email: 'sam@acme.example' }, to: [{ email: 'rep@acme.example' }] }, ext, new Set(['marta@globex.example']))),
+    ];
+  })()`);
+  assert.deepEqual(rows, [
+    ['Ben', ['Márta'], []],
+    ['Márta', [], ['Ben', 'Jana']],
+    [null, [], []],
+  ]);
+  await page.close();
+});
+
+test('a notice from the worker is shown once, as text', async () => {
+  const worker = ext.currentWorker();
+  await worker.evaluate(() => {
+    const reconnect = 'Leadline needs you to reconnect: <img src=x onerror="window.__pwned=1"> expired. Open Leadline settings and click Reconnect; your saves wait until then.';
+    globalThis.__answers.save = { ok: true, save_id: 's-n', undo: null,
+      notice: { code: 'invalid_grant', message: '<img src=x onerror="window.__pwned=1"> Your Salesforce session expired.', hint: 'Reconnect your account in Leadline options.' },
+      results: [{ status: 'queued', object: 'Contact', record_id: null, record_url: null, name: 'Ben O’Neil',
+        owner: { id: '005REP', name: 'Rita Rep' }, created_by: { id: '005REP', name: 'Rita Rep' }, reasons: [], warnings: [reconnect], error: null }] };
+  });
+  try {
+    const page = await open(THREAD);
+    const ben = page.getByTestId('gmail-participant').filter({ hasText: 'ben.oneil@initech.example' });
+    await ben.getByTestId('save-prospect').click();
+    const notice = page.getByTestId('save-notice');
+    await notice.waitFor();
+    assert.match(await notice.textContent(), /<img src=x onerror="window.__pwned=1"> Your Salesforce session expired\./);
+    assert.match(await notice.textContent(), /Reconnect your account in Leadline options\./);
+    assert.equal(await page.getByTestId('save-result').locator('img').count(), 0, 'text, never HTML');
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.doesNotMatch(await page.getByTestId('save-result').textContent(), /Note: Leadline needs you to reconnect/, 'said once, not twice');
+    assert.equal(await page.getByTestId('save-undo').count(), 0, 'nothing created: no Undo');
+    await page.close();
+  } finally {
+    await worker.evaluate(() => { globalThis.__answers.save = null; });
+  }
 });
 
 test('a thread with colleagues only offers nothing to save', async () => {

@@ -3,29 +3,10 @@
 // shown, what is sent, and SPA navigation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchExtension, fixtureServer } from './harness.mjs';
+import { stubWorkerSession } from './harness.mjs';
 
-let ext;
-let sandbox = null;
-
-before(async () => {
-  sandbox = await fixtureServer();
-  ext = await launchExtension({ sandbox, stubWorker: true });
-});
-after(async () => {
-  await ext?.stop();
-  await sandbox?.stop();
-});
-
-/** Clears the stub's record and opens `url`; returns the page. */
-async function open(url) {
-  await ext.currentWorker().evaluate(() => { globalThis.__seen.length = 0; });
-  return ext.page(url);
-}
-
-async function messages(kind) {
-  return (await ext.seen()).map((s) => s.message).filter((m) => m.kind === kind);
-}
+const session = stubWorkerSession({ before, after });
+const { open, messages } = session;
 
 test('classic profile: one Save button, the badge, and the prospect read from the page', async () => {
   const page = await open('https://www.linkedin.com/in/ada-lovelace/');
@@ -79,7 +60,7 @@ test('hover shows the preview; Save sends one single save and the toast explains
   assert.equal(await reasons.isVisible(), false);
   await page.getByTestId('save-why').click();
   assert.equal(await reasons.isVisible(), true);
-  await ext.screenshot(page, 'linkedin-profile-toast');
+  await session.ext.screenshot(page, 'linkedin-profile-toast');
 
   const saves = await messages('save');
   assert.equal(saves.length, 1);
@@ -92,7 +73,7 @@ test('hover shows the preview; Save sends one single save and the toast explains
 });
 
 test('an error answer is shown in plain words with its hint', async () => {
-  await ext.currentWorker().evaluate(() => {
+  await session.ext.currentWorker().evaluate(() => {
     globalThis.__answers.save = { ok: false, error: { code: 'reconnect_needed', message: 'Your Salesforce connection expired.', hint: 'Reconnect in Leadline options.' } };
   });
   try {
@@ -105,7 +86,7 @@ test('an error answer is shown in plain words with its hint', async () => {
     assert.equal(await toast.count(), 0);
     await page.close();
   } finally {
-    await ext.currentWorker().evaluate(() => { globalThis.__answers.save = null; });
+    await session.ext.currentWorker().evaluate(() => { globalThis.__answers.save = null; });
   }
 });
 
@@ -143,8 +124,8 @@ test('changed layout: a clear message, no button, nothing sent', async () => {
   await note.waitFor({ timeout: 8000 });
   assert.match(await note.textContent(), /cannot read this profile.*Nothing was sent/s);
   assert.equal(await page.getByTestId('save-prospect').count(), 0);
-  assert.deepEqual((await ext.seen()).filter((s) => s.url && s.url.includes('changed-layout')), []);
-  await ext.screenshot(page, 'linkedin-changed-layout');
+  assert.deepEqual((await session.ext.seen()).filter((s) => s.url && s.url.includes('changed-layout')), []);
+  await session.ext.screenshot(page, 'linkedin-changed-layout');
 
   // The rep may still save what they confirm: the name guessed from the tab title, edited.
   assert.equal(await page.getByTestId('confirm-name').inputValue(), 'Quentin Changed');

@@ -3,28 +3,12 @@
 // as text, bulk saves with progress, and no doubled widgets after SPA changes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchExtension, fixtureServer } from './harness.mjs';
+import { stubWorkerSession } from './harness.mjs';
 
-let ext;
-let sandbox = null;
+const session = stubWorkerSession({ before, after });
+const { open, messages } = session;
 const HOSTILE = '<img src=x onerror="window.__leadlineXss=1">';
 
-before(async () => {
-  sandbox = await fixtureServer();
-  ext = await launchExtension({ sandbox, stubWorker: true });
-});
-after(async () => {
-  await ext?.stop();
-  await sandbox?.stop();
-});
-
-async function open(url) {
-  await ext.currentWorker().evaluate(() => { globalThis.__seen.length = 0; });
-  return ext.page(url);
-}
-async function messages(kind) {
-  return (await ext.seen()).map((s) => s.message).filter((m) => m.kind === kind);
-}
 async function waitForPicks(page, count) {
   await page.waitForFunction((n) => document.querySelectorAll('[data-leadline="pick"]').length === n, count);
 }
@@ -71,7 +55,7 @@ test('Save all sends one bulk save of the public people, with non-ASCII and host
     const bar = host && host.shadowRoot.querySelector('progress');
     return bar && bar.value === bar.max && bar.max === 5;
   });
-  await ext.screenshot(page, 'linkedin-search-bulk');
+  await session.ext.screenshot(page, 'linkedin-search-bulk');
   await page.close();
 });
 

@@ -323,6 +323,62 @@ export async function setupThroughOptions(ext, {
 
 // --- helpers for the reliability and security suites -------------------------------------------
 
+/**
+ * Waits until the sandbox has seen no API call for `quietMs` (page-load lookups and saves
+ * done); resolves to the sandbox's counts.
+ */
+export async function settle(sandbox, quietMs = 1200) {
+  let last = -1;
+  for (let i = 0; i < 60; i += 1) {
+    const counts = await sandbox.counts();
+    if (counts.total === last) return counts;
+    last = counts.total;
+    await new Promise((r) => setTimeout(r, quietMs));
+  }
+  return sandbox.counts();
+}
+
+/**
+ * Stops the extension's running service worker through CDP (from `page`, one of our extension
+ * pages), as Chrome does when it kills an idle or crashed worker: its memory is gone, its
+ * storage stays. Throws when no running worker of the extension is found.
+ */
+export async function stopWorker(ext, page) {
+  const cdp = await ext.context.newCDPSession(page);
+  const versions = [];
+  cdp.on('ServiceWorker.workerVersionUpdated', (e) => versions.push(...e.versions));
+  await cdp.send('ServiceWorker.enable');
+  await new Promise((r) => setTimeout(r, 300));
+  const running = versions.find((v) => v.scriptURL.includes(ext.extensionId) && v.runningStatus === 'running');
+  if (!running) throw new Error('no running service worker of the extension to stop');
+  await cdp.send('ServiceWorker.stopWorker', { versionId: running.versionId });
+  await cdp.detach();
+}
+
+/**
+ * For content-script suites: registers `before`/`after` hooks that start the fixture server
+ * and Chromium with the recording stub worker. Returns `{ext, open(url), messages(kind)}`:
+ * `open` clears the stub's record and opens `url`; `messages` lists what the content scripts
+ * sent of that kind.
+ */
+export function stubWorkerSession({ before, after }) {
+  const session = { ext: null, server: null };
+  before(async () => {
+    session.server = await fixtureServer();
+    session.ext = await launchExtension({ sandbox: session.server, stubWorker: true });
+  });
+  after(async () => {
+    await session.ext?.stop();
+    await session.server?.stop();
+  });
+  session.open = async (url) => {
+    await session.ext.currentWorker().evaluate(() => { globalThis.__seen.length = 0; });
+    return session.ext.page(url);
+  };
+  session.messages = async (kind) => (await session.ext.seen()).map((s) => s.message).filter((m) => m.kind === kind);
+  return session;
+}
+
 /** Sends `message` to the worker from an extension page (options or popup) of ours. */
 export function sendFrom(page, message) {
   return page.evaluate((m) => chrome.runtime.sendMessage(m), message);

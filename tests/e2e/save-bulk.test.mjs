@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startSandbox, launchExtension, sandboxBinary, connectedSalesforce, waitForState, searchPage,
+  settle as settleAt, contentScriptWorld, stopWorker as stopTheWorker,
 } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
@@ -19,47 +20,17 @@ let options;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const contacts = async () => (await sandbox.records('Contact')).records;
 
-/** Waits until the sandbox has seen no API call for `quietMs`; resolves to the counts. */
-async function settle(quietMs = 1200) {
-  let last = -1;
-  for (let i = 0; i < 60; i += 1) {
-    const counts = await sandbox.counts();
-    if (counts.total === last) return counts;
-    last = counts.total;
-    await sleep(quietMs);
-  }
-  return sandbox.counts();
-}
+const settle = (quietMs) => settleAt(sandbox, quietMs);
 
 /** Sends `message` from the content script's own isolated world of `page` (as the list UI does). */
 async function askAsContentScript(page, message) {
-  const cdp = await ext.context.newCDPSession(page);
-  const contexts = [];
-  cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context));
-  await cdp.send('Runtime.enable');
-  await sleep(300);
-  const isolated = contexts.find((c) => c.auxData && c.auxData.type === 'isolated' && c.origin.includes(ext.extensionId))
-    || contexts.find((c) => c.auxData && c.auxData.type === 'isolated');
-  assert.ok(isolated, 'the content script world is reachable');
-  const { result } = await cdp.send('Runtime.evaluate', {
-    contextId: isolated.id, awaitPromise: true, returnByValue: true,
-    expression: `chrome.runtime.sendMessage(${JSON.stringify(message)})`,
-  });
-  await cdp.detach();
-  return result.value;
+  const world = await contentScriptWorld(ext, page);
+  return world(`chrome.runtime.sendMessage(${JSON.stringify(message)})`);
 }
 
 /** Stops the service worker (its in-memory lookup cache goes with it). */
 async function stopWorker() {
-  const cdp = await ext.context.newCDPSession(options);
-  const versions = [];
-  cdp.on('ServiceWorker.workerVersionUpdated', (e) => versions.push(...e.versions));
-  await cdp.send('ServiceWorker.enable');
-  await sleep(300);
-  const running = versions.find((v) => v.scriptURL.includes(ext.extensionId) && v.runningStatus === 'running');
-  assert.ok(running, 'found the running worker');
-  await cdp.send('ServiceWorker.stopWorker', { versionId: running.versionId });
-  await cdp.detach();
+  await stopTheWorker(ext, options);
   await sleep(500);
 }
 

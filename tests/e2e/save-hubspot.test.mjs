@@ -2,7 +2,7 @@
 // HubSpot API: team sync is the admin's private-app token (acting for integration@), the rep
 // owns what they save through their owner mapping, a LinkedIn profile becomes one contact
 // with hubspot_owner_id = the rep's owner, and "Log this email" is an email engagement under
-// the rep, against the one contact for that address.
+// the rep on the message's sender only (nobody else created), which Undo archives again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandbox, launchExtension, connect, sandboxBinary, sendFrom, waitForState as pollState } from './harness.mjs';
@@ -73,6 +73,25 @@ test('private-app team sync, rep as owner, one contact per person', { skip }, as
   const marta = (await sandbox.records('contacts')).records.filter((c) => (c.properties.email || '').toLowerCase() === 'marta@globex.example');
   assert.equal(marta.length, 1);
   const emails = (await sandbox.records('emails')).records;
-  assert.ok(emails.length >= 1, 'the email was logged as an engagement');
+  assert.equal(emails.length, 1, 'the email was logged once, on its sender: ' + JSON.stringify(emails.map((e) => e.properties)));
   assert.ok(emails.every((e) => String(e.properties.hubspot_owner_id) === repOwner.id), JSON.stringify(emails.map((e) => e.properties)));
+  const others = (await sandbox.records('contacts')).records
+    .filter((c) => ['ben.oneil@initech.example', 'jana.novakova@globex.example'].includes((c.properties.email || '').toLowerCase()));
+  assert.deepEqual(others, [], 'people of the message not in HubSpot are not created');
+  assert.match(await gmail.getByTestId('log-summary').textContent(), /^Email logged as an email activity on Márta Kovács \(Contact, new\)$/);
+
+  // Undo: the email engagement, then the contact, archived with one batch call each.
+  await sandbox.post('/__sandbox/reset-counts', {});
+  await gmail.getByTestId('save-undo').click();
+  await gmail.locator('[data-testid="undo-row"][data-state="undone"]').waitFor({ timeout: 15000 });
+  assert.equal(await gmail.getByTestId('undo-status').textContent(), 'Undone: deleted Márta Kovács (contact) and 1 email.');
+  const counts = await sandbox.counts();
+  assert.equal(counts['POST /crm/v3/objects/emails/batch/archive'], 1, JSON.stringify(counts));
+  assert.equal(counts['POST /crm/v3/objects/contacts/batch/archive'], 1, JSON.stringify(counts));
+  assert.equal(counts.total, 2, JSON.stringify(counts));
+  const archived = (await sandbox.records('contacts')).records.filter((c) => (c.properties.email || '').toLowerCase() === 'marta@globex.example');
+  assert.ok(archived.every((c) => c.archived), JSON.stringify(archived));
+  assert.ok((await sandbox.records('emails')).records.every((e) => e.archived));
+  s = await send(options, { kind: 'get_state' });
+  assert.equal(s.recent_saves.find((r) => r.name === 'Márta Kovács').status, 'undone');
 });

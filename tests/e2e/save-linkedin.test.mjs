@@ -5,7 +5,7 @@
 // the page DOM (shadow roots included) or the popup/options DOM.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, launchExtension, connect, sandboxBinary, sendFrom, waitForState as pollState } from './harness.mjs';
+import { startSandbox, launchExtension, connect, sandboxBinary, sendFrom, waitForState as pollState, settle as settleAt, deepMarkup } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 let sandbox;
@@ -14,6 +14,7 @@ let options;
 let ids;
 
 const send = sendFrom;
+const settle = (quietMs) => settleAt(sandbox, quietMs);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls the worker's state (through the options page) until `pick(state)` is truthy. */
@@ -25,31 +26,6 @@ async function connectRole(role, username) {
   return waitForState((s) => s.connections.find((c) => c.role === role && c.email === username && c.health === 'ok'));
 }
 
-/** Waits until the sandbox has seen no API call for `quietMs` (page-load lookups done). */
-async function settle(quietMs = 1200) {
-  let last = -1;
-  for (let i = 0; i < 60; i += 1) {
-    const { total } = await sandbox.counts();
-    if (total === last) return;
-    last = total;
-    await sleep(quietMs);
-  }
-}
-
-
-/** Every text and markup of a page, open shadow roots included. */
-function deepMarkup(page) {
-  return page.evaluate(() => {
-    const parts = [document.documentElement.outerHTML];
-    const walk = (root) => {
-      for (const el of root.querySelectorAll('*')) {
-        if (el.shadowRoot) { parts.push(el.shadowRoot.innerHTML); walk(el.shadowRoot); }
-      }
-    };
-    walk(document);
-    return parts.join('\n');
-  });
-}
 
 before(async () => {
   if (skip) return;

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
@@ -131,4 +133,36 @@ test('the state view never carries a token', () => {
   assert.equal(view.ok, true);
   assert.equal(view.connections.length, 2);
   assert.ok(!JSON.stringify(view).includes('SECRET'));
+});
+
+// The JSON bridge (crates/core-wasm/src/lib.rs; the same wrapper as extension/background/core.js):
+// one JSON array of arguments in, JSON text out, parsed back into plain objects.
+test('the JSON bridge: junk JSON cannot hold answers invalid_input; bytes and optional strings pass', () => {
+  for (const junk of [10n, (() => { const o = {}; o.self = o; return o; })()]) {
+    const out = core.decide(junk);
+    assert.equal(out.ok, false);
+    assert.equal(out.error.code, 'invalid_input');
+  }
+  // A string parameter given something else answers invalid_input instead of throwing.
+  assert.equal(core.plan_save(team, { kind: 'save' }, 7, null).error.code, 'invalid_input');
+  // Too few random bytes (a Uint8Array travels as numbers) is the core's own refusal.
+  const short = core.oauth_start(team, 'https://abc.chromiumapp.org/oauth2', new Uint8Array(47));
+  assert.equal(short.ok, false);
+  assert.match(short.error.message, /48 random bytes/);
+  // An omitted optional string is "none", a string is used.
+  const first = core.users_request(team, tokens.team_sync);
+  assert.equal(first.ok, true, JSON.stringify(first));
+  const next = core.users_request(team, tokens.team_sync, '/services/data/v62.0/query/01g-2000');
+  assert.equal(next.ok, true, JSON.stringify(next));
+  assert.notEqual(first.request.url, next.request.url);
+  assert.match(next.request.url, /01g-2000$/);
+});
+
+// Issue 6: the module the worker instantiates at every wake stays within its budget.
+test('size budget: the save-path Wasm module is at most 150 KiB gzipped (-9)', () => {
+  const wasm = path.join(root, 'dist', 'extension', 'wasm', 'core_wasm_bg.wasm');
+  const gz = gzipSync(readFileSync(wasm), { level: 9 }).length;
+  assert.ok(gz <= 150 * 1024, `core_wasm_bg.wasm is ${gz} bytes gzipped, over the 153600-byte budget`);
+  // The settings module exists (the worker loads it for connect, options, undo, refresh).
+  assert.ok(readFileSync(path.join(root, 'dist', 'extension', 'wasm', 'core_settings_bg.wasm')).length > 0);
 });

@@ -1,20 +1,14 @@
-//! The exported `decide` called as JavaScript would: plain objects in and out, never a throw.
+//! The exported `decide` called as the JS wrapper calls it: one JSON array of arguments in,
+//! JSON text out, never a throw or a trap.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(target_arch = "wasm32")]
 
 use serde_json::{json, Value};
-use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-/// As JavaScript passes it: plain objects.
-fn js(v: &Value) -> JsValue {
-    use serde::Serialize;
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap()
-}
-
-fn back(v: JsValue) -> Value {
-    serde_wasm_bindgen::from_value(v).unwrap()
+/// As the wrapper passes them: `JSON.stringify([arg, ...])`.
+fn call(f: fn(&str) -> String, args: &Value) -> Value {
+    serde_json::from_str(&f(&args.to_string())).unwrap()
 }
 
 fn spec_example() -> Value {
@@ -40,10 +34,7 @@ fn spec_example() -> Value {
 
 #[wasm_bindgen_test]
 fn decide_answers_the_spec_example() {
-    let out = core_wasm::decide(js(&spec_example()));
-    // A plain object, not a Map.
-    assert!(!out.is_instance_of::<js_sys_map::Map>());
-    let out = back(out);
+    let out = call(core_wasm::settings::decide, &json!([spec_example()]));
     assert_eq!(out["ok"], true);
     assert_eq!(
         out["credential"],
@@ -58,23 +49,32 @@ fn decide_answers_the_spec_example() {
 #[wasm_bindgen_test]
 fn decide_refuses_malformed_input_without_throwing() {
     for bad in [
-        JsValue::from_str("nonsense"),
-        JsValue::NULL,
-        JsValue::UNDEFINED,
-        js(&json!({"crm": 7})),
+        "nonsense",
+        "",
+        "[null]",
+        "[]",
+        "{}",
+        r#"[{"crm": 7}]"#,
+        "[\"save\"]",
     ] {
-        let out = back(core_wasm::decide(bad));
-        assert_eq!(out["ok"], false);
-        assert_eq!(out["error"]["code"], "invalid_input");
+        let out: Value = serde_json::from_str(&core_wasm::settings::decide(bad)).unwrap();
+        assert_eq!(out["ok"], false, "{bad}");
+        assert_eq!(out["error"]["code"], "invalid_input", "{bad}");
     }
 }
 
-/// `js_sys` is not a dependency; `Map` is reached through wasm-bindgen's own import.
-mod js_sys_map {
-    use wasm_bindgen::prelude::*;
-    #[wasm_bindgen]
-    extern "C" {
-        /// The JS `Map` class.
-        pub type Map;
-    }
+#[wasm_bindgen_test]
+fn save_path_exports_answer_in_wasm() {
+    // A string argument of the wrong kind answers invalid_input instead of throwing.
+    let out = call(core_wasm::save::plan_save, &json!([{}, {}, 7, null]));
+    assert_eq!(out["error"]["code"], "invalid_input");
+    // Bytes arrive as an array of numbers.
+    let team = json!({"config": {"crm": "salesforce", "login_host": "production",
+        "client_id": "x", "me_email": "rep@acme.example"}});
+    let random: Vec<u8> = (0..48).collect();
+    let out = call(
+        core_wasm::settings::oauth_start,
+        &json!([team, "https://x.chromiumapp.org/oauth2", random]),
+    );
+    assert_eq!(out["ok"], true, "{out}");
 }

@@ -28,11 +28,13 @@
 //! engagement associated to it in one request (associations at create time only point to
 //! existing records), so [`save::HsSave`] creates the contact, then the engagement.
 
+pub mod archive;
 pub mod companies;
 pub mod contacts;
 pub mod engagements;
 pub mod oauth;
 pub mod owners;
+pub mod revoke;
 pub mod save;
 
 pub use oauth::HsToken;

@@ -43,13 +43,17 @@
 //!   - `bulk`: [`salesforce::BulkSave`] (`new`, `next_request`, `on_response`,
 //!     `set_access_token`, `abort`, `results -> Vec<BulkItemResult>`);
 //!   - `account`: exact-name Account lookup (`AccountMatch {None, One, Ambiguous}`).
+//!   - `delete`: `delete_request` (sObject Collections delete, ≤200 ids, `allOrNone=false`:
+//!     what an undo takes back in one call), `parse_delete_response -> Vec<DeleteResult>`.
 //! - [`hubspot`]: [`hubspot::HsSession`] `{api_base, access_token, objects_path_version ("v3"
 //!   or "2026-03"), linkedin_property}`; `oauth` (authorize URL, code exchange and refresh with
 //!   `client_secret`, `parse_token_response -> HsToken {hub_id, user_id, …}`, token info),
 //!   `owners` (`owners_request`, `owner_by_user_id_request`, `parse_owners`), `contacts`
 //!   (`contact_by_email_request`, `create_contact_request`, `batch_create_request` ≤100,
 //!   parsers), `engagements` (notes 202 / emails 198 / calls 194), `companies` (by domain,
-//!   associate), `save` ([`hubspot::HsSave`]: create → 409 links → engagement).
+//!   associate), `save` ([`hubspot::HsSave`]: create → 409 links → engagement), `archive`
+//!   (`batch_archive_request` ≤100 per object type: undo), `revoke` (refresh-token revoke on
+//!   disconnect, latest `POST /oauth/{v}/token/revoke` or legacy `DELETE /oauth/v1/refresh-tokens`).
 //!
 //! Tests: `tests/golden/*.json` (hand-written request/response pairs following the vendor
 //! docs, each naming its source) checked by one request checker (`tests/support`);

@@ -147,6 +147,9 @@ pub enum Permission {
     Standard,
     /// Cannot create the synced records.
     ReadOnly,
+    /// Not known: reading the user's permission failed at connect time. Never produced by a
+    /// parser; attribution treats it like `Standard` (the CRM still refuses what it forbids).
+    Unknown,
 }
 
 /// Splits a display name into `(first, last)`: text after a comma (credentials such as

@@ -25,6 +25,7 @@
 
 pub mod account;
 pub mod bulk;
+pub mod delete;
 pub mod identity;
 pub mod lookup;
 pub mod oauth;

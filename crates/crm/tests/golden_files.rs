@@ -4,10 +4,14 @@
 #[test]
 fn every_golden_file_has_a_source_and_a_test() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let tests: String = ["salesforce_golden.rs", "hubspot_golden.rs"]
-        .iter()
-        .map(|f| std::fs::read_to_string(format!("{root}/tests/{f}")).unwrap())
-        .collect();
+    let tests: String = [
+        "salesforce_golden.rs",
+        "hubspot_golden.rs",
+        "undo_golden.rs",
+    ]
+    .iter()
+    .map(|f| std::fs::read_to_string(format!("{root}/tests/{f}")).unwrap())
+    .collect();
     let mut count = 0;
     for entry in std::fs::read_dir(format!("{root}/tests/golden")).unwrap() {
         let path = entry.unwrap().path();

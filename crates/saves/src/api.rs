@@ -7,6 +7,7 @@ mod connect;
 mod hubspot;
 mod pipeline;
 mod ui;
+mod undo;
 
 pub use connect::{
     connected, connected_private_app, hubspot_owners_request, identity_request, oauth_exchange,
@@ -15,7 +16,7 @@ pub use connect::{
 };
 pub use hubspot::{
     connected_hubspot, hubspot_oauth_exchange, hubspot_owner_request, hubspot_refresh_request,
-    parse_hubspot_owner, parse_hubspot_refresh, parse_hubspot_token,
+    hubspot_revoke_request, parse_hubspot_owner, parse_hubspot_refresh, parse_hubspot_token,
 };
 pub use pipeline::{
     lookup_requests, next_request, on_refresh_failed, on_response, parse_lookup, plan_save, preview,
@@ -23,6 +24,7 @@ pub use pipeline::{
 pub use ui::{
     apply_policy, error_log_csv, journal_log_error, journal_record, state_view, ui_message,
 };
+pub use undo::{journal_mark_undone, undo_outcome, undo_plan, undo_record};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -46,7 +48,7 @@ pub(crate) fn invalid(what: &str, e: impl std::fmt::Display) -> Value {
 
 /// Reads a typed value or answers `invalid_input`.
 pub(crate) fn read<T: DeserializeOwned>(what: &str, v: &Value) -> Result<T, Value> {
-    serde_json::from_value(v.clone()).map_err(|e| invalid(what, e))
+    crate::from_json::from_json(v).map_err(|e| invalid(what, e))
 }
 
 /// Like [`read`], with `null` meaning "nothing stored yet" (the type's default).

@@ -46,7 +46,7 @@ fn core_refusal(answer: &Value, hint: &str) -> Option<ErrorInfo> {
 }
 
 fn personal_json(c: &Connection) -> Value {
-    json!({"crm_user_id": c.crm_user_id, "email": c.email, "permission": c.permission})
+    json!({"crm_user_id": c.crm_user_id, "email": c.email, "permission": c.attribution_permission()})
 }
 
 fn same_email(a: &str, b: &str) -> bool {

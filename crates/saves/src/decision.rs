@@ -55,7 +55,7 @@ pub fn decide(
 /// Reads `decide`'s JSON answer.
 pub fn from_output(out: &Value) -> Result<Decision, ErrorInfo> {
     if out.get("ok").and_then(Value::as_bool) == Some(true) {
-        return serde_json::from_value(out.clone()).map_err(|e| ErrorInfo {
+        return crate::from_json::from_json(out).map_err(|e| ErrorInfo {
             code: "invalid_decision".into(),
             message: format!("the attribution core answered in an unexpected shape: {e}"),
             hint: "This is a bug in the extension; please report it.".into(),

@@ -23,6 +23,10 @@
 //!   [`bulk_lookup`]: a list page's "already in CRM" badges in one query.
 //! - [`backoff`]: capped exponential back-off with jitter.
 //! - [`records`]: [`SaveResult`], recent saves and the error log ([`Journal`]), CSV export.
+//! - `from_json` (private): typed values read from a borrowed `serde_json::Value` with less
+//!   Wasm code than `serde_json::from_value` (structs from objects only, no clone).
+//! - [`undo`]: the undo window: what a save created, the delete calls that take it back
+//!   (one per connection on Salesforce), and the journal's `undone` mark.
 //!
 //! **Architecture invariant:** no token is ever part of a value this crate returns for the
 //! UI or a page; tokens only enter as arguments of request builders.
@@ -38,6 +42,7 @@ pub mod choice;
 pub mod config;
 mod csv;
 pub mod decision;
+mod from_json;
 pub mod message;
 pub mod plan;
 pub mod policy;
@@ -46,6 +51,7 @@ pub mod records;
 pub mod step;
 pub mod team;
 mod text;
+pub mod undo;
 mod wire;
 
 pub use message::{

@@ -10,6 +10,7 @@ use thiserror::Error;
 
 use crm::prospect::validate_date;
 
+use crate::from_json::from_json;
 use crate::prospect::{Prospect, RawProspect, Rejected};
 use crate::team::{Settings, TeamConfigPatch};
 use crate::text::{clean, clean_multiline};
@@ -393,7 +394,7 @@ fn read_ui(v: &Value) -> Result<UiToWorker, serde_json::Error> {
     Ok(
         match fields::kind(v, "internally tagged enum UiToWorker", UI_KINDS)? {
             "get_state" => UiToWorker::GetState,
-            "set_config" => UiToWorker::SetConfig(serde_json::from_value(v.clone())?),
+            "set_config" => UiToWorker::SetConfig(from_json(v)?),
             "connect" => UiToWorker::Connect {
                 role: field(v, "role")?,
             },
@@ -424,7 +425,7 @@ fn read_ui(v: &Value) -> Result<UiToWorker, serde_json::Error> {
             "simulate" => UiToWorker::Simulate {
                 source: field(v, "source")?,
                 record: match v.get("record") {
-                    Some(r) => serde_json::from_value(r.clone())?,
+                    Some(r) => from_json(r)?,
                     None => default_record(),
                 },
                 push: field_or_default(v, "push")?,

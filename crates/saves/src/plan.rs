@@ -42,7 +42,12 @@ pub enum Phase {
 
 /// One prospect's save, persisted before its first request and removed when the CRM has
 /// answered for it. Holds no token.
+///
+/// Read by a hand-written reader (`TryFrom<Value>` below, one line per field): serde's derive
+/// for this many fields was the largest single function of the Wasm module. A new field needs
+/// its line there too (the compiler says so).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value")]
 pub struct OutboxEntry {
     /// `<save_id>:<index>`.
     pub id: String,
@@ -91,10 +96,50 @@ pub struct OutboxEntry {
     pub record_id: Option<String>,
     /// True once this save created the record.
     pub created: bool,
+    /// The Task / engagement this save logged, once the CRM named it (what an undo deletes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_id: Option<String>,
     /// Set on a bulk chunk entry: its people and the current run ([`crate::bulk`]). The
     /// fields above then describe the chunk (its first person's decision, "Ada and 11 more").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chunk: Option<Chunk>,
+}
+
+impl TryFrom<serde_json::Value> for OutboxEntry {
+    type Error = serde_json::Error;
+
+    /// Reads what the derive would (same defaults, same error texts for a missing or mistyped
+    /// field), without its per-struct code.
+    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
+        use crate::from_json::{field, field_or_default, object};
+        let v = object(&value, "struct OutboxEntry")?;
+        Ok(Self {
+            id: field(v, "id")?,
+            save_id: field(v, "save_id")?,
+            index: field(v, "index")?,
+            source: field(v, "source")?,
+            prospect: field(v, "prospect")?,
+            lookup_key: field_or_default(v, "lookup_key")?,
+            spec: field(v, "spec")?,
+            role: field(v, "role")?,
+            activity_role: field(v, "activity_role")?,
+            activity_owner: field(v, "activity_owner")?,
+            phase: field(v, "phase")?,
+            created_by: field(v, "created_by")?,
+            owner: field(v, "owner")?,
+            reasons: field(v, "reasons")?,
+            warnings: field(v, "warnings")?,
+            attempts: field(v, "attempts")?,
+            in_flight: field(v, "in_flight")?,
+            refreshed: field(v, "refreshed")?,
+            next_at_ms: field(v, "next_at_ms")?,
+            waiting: field(v, "waiting")?,
+            record_id: field(v, "record_id")?,
+            created: field(v, "created")?,
+            activity_id: field_or_default(v, "activity_id")?,
+            chunk: field_or_default(v, "chunk")?,
+        })
+    }
 }
 
 /// The outcome of planning a save.
@@ -158,6 +203,7 @@ pub fn plan_save(
                 message: r.reason.clone(),
                 hint: "Open the person's profile and save from there, or add them by hand.".into(),
             }),
+            activity_id: None,
         };
         if let Some(slot) = results.get_mut(r.index) {
             *slot = Some(failed);
@@ -179,6 +225,7 @@ pub fn plan_save(
             reasons: vec![],
             warnings: vec![],
             error: None,
+            activity_id: None,
         };
         let outcome = match &person {
             Err(e) => Err(e.clone()),
@@ -323,6 +370,7 @@ fn entry_for(
         waiting: None,
         record_id: existing_id.clone(),
         created: false,
+        activity_id: None,
         chunk: None,
     })
 }

@@ -49,12 +49,27 @@ pub struct RawProspect {
 /// A prospect ready to be saved: the CRM crate's [`crm::Prospect`] (last name present, every
 /// string trimmed and capped, email and LinkedIn URL checked) plus the name the page showed.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(try_from = "serde_json::Value")]
 pub struct Prospect {
     /// The display name ("Ada Lovelace"), for toasts, logs and the "on behalf of" stamp.
     pub name: String,
     /// The person as the CRM crate saves it.
     #[serde(flatten)]
     pub person: crm::Prospect,
+}
+
+/// Read without `flatten`'s buffering (see the private `from_json` module): `name` and the person's
+/// fields from the same object.
+impl TryFrom<serde_json::Value> for Prospect {
+    type Error = serde_json::Error;
+
+    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
+        let value = crate::from_json::object(&value, "struct Prospect")?;
+        Ok(Self {
+            name: crate::from_json::field(value, "name")?,
+            person: crate::from_json::from_json(value)?,
+        })
+    }
 }
 
 /// Why a prospect from a page was not saved.

@@ -22,6 +22,8 @@ pub enum SaveStatus {
     Queued,
     /// Refused; `error` says why and what to do.
     Failed,
+    /// Created, then undone by the rep: what the save created was deleted again.
+    Undone,
 }
 
 /// A CRM user as shown to the rep.
@@ -67,10 +69,14 @@ pub struct SaveResult {
     pub warnings: Vec<String>,
     /// Why it failed or is waiting.
     pub error: Option<ErrorInfo>,
+    /// The Task / engagement this save logged on the person, when it logged one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_id: Option<String>,
 }
 
 /// One line of the popup's recent saves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value")]
 pub struct RecentSave {
     /// When it finished (ISO 8601, from the caller's clock).
     pub at: String,
@@ -81,6 +87,23 @@ pub struct RecentSave {
     /// What happened.
     #[serde(flatten)]
     pub result: SaveResult,
+}
+
+/// Read without `flatten`'s buffering (see the private `from_json` module): the save's fields and the
+/// result's from the same object.
+impl TryFrom<serde_json::Value> for RecentSave {
+    type Error = serde_json::Error;
+
+    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
+        use crate::from_json::{field, from_json, object};
+        let value = object(&value, "struct RecentSave")?;
+        Ok(Self {
+            at: field(value, "at")?,
+            save_id: field(value, "save_id")?,
+            source: field(value, "source")?,
+            result: from_json(value)?,
+        })
+    }
 }
 
 /// One line of the error log.
@@ -179,6 +202,7 @@ mod tests {
             reasons: vec![],
             warnings: vec![],
             error,
+            activity_id: None,
         }
     }
 

@@ -186,9 +186,11 @@ pub fn on_response(
             record_id,
             created,
             activity_logged,
+            activity_id,
         } => {
             e.record_id = Some(record_id);
             e.created = e.created || created;
+            e.activity_id = activity_id.or(e.activity_id);
             if e.spec.activity.is_some() && !activity_logged {
                 e.phase = Phase::Activity;
                 return (e, Step::Continue);
@@ -199,7 +201,10 @@ pub fn on_response(
             e.warnings.push("linked_by_duplicate_rule".into());
             link(team, e, id)
         }
-        Answer::ActivityLogged => done(team, e),
+        Answer::ActivityLogged(id) => {
+            e.activity_id = Some(id);
+            done(team, e)
+        }
         Answer::Error(err) => on_error(team, e, &err, resp, now_ms, random),
     }
 }
@@ -232,6 +237,7 @@ pub(crate) fn result_of(
         reasons: e.reasons.clone(),
         warnings: e.warnings.clone(),
         error,
+        activity_id: e.activity_id.clone(),
     }
 }
 

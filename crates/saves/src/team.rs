@@ -101,6 +101,18 @@ pub struct Connection {
     pub instance_url: String,
 }
 
+impl Connection {
+    /// The permission the attribution spec sees: an unchecked permission (the check failed at
+    /// connect time) counts as `standard`, so such a connection may push and is never taken
+    /// for an admin.
+    pub fn attribution_permission(&self) -> Permission {
+        match self.permission {
+            Permission::Unknown => Permission::Standard,
+            known => known,
+        }
+    }
+}
+
 impl Role {
     /// The storage key of this role's tokens (read by the worker only, never by the UI).
     pub fn token_key(self) -> &'static str {
@@ -168,7 +180,7 @@ impl LocalTeam {
 
     /// The spec's `team` object (see the module docs).
     pub fn attribution_team(&self) -> Value {
-        let personal = |c: &Connection| json!({"crm_user_id": c.crm_user_id, "email": c.email, "permission": c.permission});
+        let personal = |c: &Connection| json!({"crm_user_id": c.crm_user_id, "email": c.email, "permission": c.attribution_permission()});
         let mut users = vec![json!({
             "id": ME,
             "email": self.me_email().unwrap_or_else(|| UNKNOWN_EMAIL.to_owned()),
@@ -279,6 +291,31 @@ mod tests {
             Some(Role::TeamSync)
         );
         assert_eq!(t.role_for("personal", ME), Some(Role::Personal));
+    }
+
+    #[test]
+    fn unchecked_permission_is_stored_as_unknown_and_decided_as_standard() {
+        let mut t = LocalTeam::default();
+        t.config.me_email = Some("rep@acme.example".into());
+        t.set_connection(conn(
+            Role::TeamSync,
+            "005I",
+            "integration@acme.example",
+            Permission::Unknown,
+        ));
+        let stored = serde_json::to_value(&t).unwrap();
+        assert_eq!(stored["connections"][0]["permission"], "unknown");
+        let back: LocalTeam = serde_json::from_value(stored).unwrap();
+        assert_eq!(back.connections[0].permission, Permission::Unknown);
+        let team = t.attribution_team();
+        assert_eq!(team["users"][1]["personal"]["permission"], "standard");
+        let decided = attribution::decide_json(&t.decision_input(
+            "linkedin_extension",
+            "contact",
+            Push::Single,
+        ));
+        assert_eq!(decided["ok"], true, "{decided}");
+        assert_eq!(decided["credential"]["kind"], "team_sync", "{decided}");
     }
 
     #[test]

@@ -29,11 +29,13 @@ pub(crate) enum Answer {
         created: bool,
         /// True when the same call logged the activity.
         activity_logged: bool,
+        /// The Task the same call created, when it logged the activity.
+        activity_id: Option<String>,
     },
     /// A duplicate rule / 409 named the existing record.
     Duplicate(String),
-    /// The activity was logged.
-    ActivityLogged,
+    /// The activity was logged: the Task's / engagement's id.
+    ActivityLogged(String),
     /// Anything else.
     Error(CrmError),
 }
@@ -117,11 +119,12 @@ pub(crate) fn build(
 
 /// Reads the answer to the entry's phase.
 pub(crate) fn read(team: &LocalTeam, entry: &OutboxEntry, resp: &HttpResponse) -> Answer {
-    let saved = |r: Result<(String, bool, bool), CrmError>| match r {
-        Ok((record_id, created, activity_logged)) => Answer::Saved {
+    let saved = |r: Result<(String, bool, Option<String>), CrmError>| match r {
+        Ok((record_id, created, activity_id)) => Answer::Saved {
             record_id,
             created,
-            activity_logged,
+            activity_logged: activity_id.is_some(),
+            activity_id,
         },
         Err(e) => match e.duplicate_ids().first() {
             Some(id) => Answer::Duplicate(id.clone()),
@@ -139,20 +142,20 @@ pub(crate) fn read(team: &LocalTeam, entry: &OutboxEntry, resp: &HttpResponse) -
         },
         (CrmKind::Salesforce, Phase::Save) => {
             let spec = person_spec(team, entry);
-            saved(
-                parse_save_response(&spec, resp)
-                    .map(|o| (o.record_id, o.created, spec.activity.is_some())),
-            )
+            saved(parse_save_response(&spec, resp).map(|o| {
+                let logged = spec.activity.is_some();
+                (o.record_id, o.created, o.activity_id.filter(|_| logged))
+            }))
         }
         (CrmKind::Hubspot, Phase::Save) => {
-            saved(contacts::parse_create_contact(resp).map(|id| (id, true, false)))
+            saved(contacts::parse_create_contact(resp).map(|id| (id, true, None)))
         }
         (CrmKind::Salesforce, Phase::Activity) => match parse_create_response(resp) {
-            Ok(_) => Answer::ActivityLogged,
+            Ok(id) => Answer::ActivityLogged(id),
             Err(e) => Answer::Error(e),
         },
         (CrmKind::Hubspot, Phase::Activity) => match engagements::parse_engagement(resp) {
-            Ok(_) => Answer::ActivityLogged,
+            Ok(id) => Answer::ActivityLogged(id),
             Err(e) => Answer::Error(e),
         },
     }

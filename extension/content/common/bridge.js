@@ -12,6 +12,7 @@
     LOOKUP: 'lookup',
     PREVIEW: 'preview',
     SAVE: 'save',
+    UNDO: 'undo',
     SAVE_PROGRESS: 'save_progress',
   });
 

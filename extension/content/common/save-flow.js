@@ -1,12 +1,14 @@
 // What happens around a save, the same on every site: the "already in CRM" badge (lookup), the
 // hover preview (preview: who will be Created By and Owner, and why), the save itself and the
-// toast that reports each result in plain words. Site files only find prospects and anchors.
+// toast that reports each result in plain words, with the worker's one-time notice (e.g.
+// "reconnect needed") and, after a save that created something, "Undo" for a few seconds.
+// Site files only find prospects and anchors. Everything from the worker is shown as text.
 'use strict';
 
 (function (root) {
   const Leadline = (root.Leadline = root.Leadline || {});
-  const { el, toast, whyToggle } = Leadline.ui;
-  const { send, Kind } = Leadline.bridge;
+  const { el, toast, whyToggle, button } = Leadline.ui;
+  const { send, Kind, Source } = Leadline.bridge;
 
   const CREDENTIAL_WORDS = {
     personal: 'your own connection',
@@ -66,9 +68,18 @@
   const STATUS_WORDS = {
     created: (r) => 'Created ' + (r.object || 'record'),
     linked: (r) => 'Already in ' + crmName(r) + ' (linked to the existing ' + (r.object || 'record') + ')',
-    queued: () => 'Waiting to be sent (it will retry on its own)',
+    queued: (r) => waitingWords(r),
     failed: () => 'Not saved',
   };
+
+  /** What a waiting save waits on, in words that say what happens next (`waiting_for`). */
+  function waitingWords(r) {
+    switch (r && r.waiting_for) {
+      case 'reconnect': return 'Kept, waiting for you to reconnect (then it is sent)';
+      case 'network': return 'Kept, waiting for the network (sent as soon as it is back)';
+      default: return 'Waiting to be sent (it will retry on its own)';
+    }
+  }
 
   /** One save result as nodes. */
   function resultNodes(result) {
@@ -78,7 +89,7 @@
     const warnings = Array.isArray(r.warnings) ? r.warnings : [];
     return el('div', { class: 'll-result', 'data-status': String(r.status || 'unknown') },
       el('div', { class: 'll-title' }, (r.name ? String(r.name) + ': ' : '') + status),
-      r.status === 'failed' || r.error ? el('div', {}, ...errorNodes(r.error)) : null,
+      r.status === 'failed' || (r.error && !r.error_in_notice) ? el('div', {}, ...errorNodes(r.error)) : null,
       r.object ? el('div', { class: 'll-row' }, el('b', {}, 'Object: '), String(r.object)) : null,
       r.owner ? el('div', { class: 'll-row' }, el('b', {}, 'Owner: '), who(r.owner)) : null,
       r.created_by ? el('div', { class: 'll-row' }, el('b', {}, 'Created By: '), who(r.created_by)) : null,
@@ -87,13 +98,107 @@
       reasons.length ? whyToggle(reasons) : null);
   }
 
-  /** Shows a save answer (single or bulk) in the toast. */
-  function showSaveAnswer(answer) {
+  /** The worker's one-time notice (`{message, hint}` or a string), as text, or null. */
+  function noticeNodes(notice) {
+    if (!notice) return null;
+    const message = typeof notice === 'string' ? notice : String(notice.message || '');
+    const hint = typeof notice === 'object' && notice.hint ? String(notice.hint) : '';
+    if (!message && !hint) return null;
+    return el('div', { class: 'll-notice', role: 'alert', 'data-testid': 'save-notice' },
+      el('div', { class: 'll-title' }, 'Leadline needs your attention'),
+      message ? el('div', {}, message) : null,
+      hint ? el('div', { class: 'll-muted' }, hint) : null);
+  }
+
+  /**
+   * The results without what the notice above already says: the reconnect note the worker
+   * copies into a warning, and a waiting reason that is the notice itself (shown once).
+   */
+  function withoutNoticeCopy(results, notice) {
+    if (!notice) return results;
+    const same = (e) => Boolean(e) && typeof notice === 'object' && e.message === notice.message && e.hint === notice.hint;
+    return results.map((r) => {
+      if (!r) return r;
+      const warnings = Array.isArray(r.warnings)
+        ? r.warnings.filter((w) => !/^Leadline needs you to reconnect/.test(String(w)))
+        : r.warnings;
+      return { ...r, warnings, error_in_notice: r.status === 'queued' && same(r.error) };
+    });
+  }
+
+  const OBJECT_WORDS = { contacts: 'contact', emails: 'email', notes: 'note', calls: 'call' };
+  const objectWord = (o) => OBJECT_WORDS[o] || String(o || 'record');
+  const plural = (n, word) => n + ' ' + word + (n === 1 ? '' : 's');
+
+  /** What an undo answer says, in one sentence. */
+  function undoText(answer) {
+    if (!answer.ok) {
+      const e = answer.error || {};
+      return 'Not undone: ' + String(e.message || 'Leadline could not undo this save.') + (e.hint ? ' ' + String(e.hint) : '');
+    }
+    const deleted = Array.isArray(answer.deleted) ? answer.deleted : [];
+    const failed = Array.isArray(answer.failed) ? answer.failed : [];
+    const people = deleted.filter((d) => d.is_person).map((d) => String(d.name) + ' (' + objectWord(d.object) + ')');
+    const activities = deleted.filter((d) => !d.is_person);
+    const parts = [];
+    if (people.length) parts.push(people.join(', '));
+    if (activities.length) parts.push(plural(activities.length, objectWord(activities[0].object)));
+    let text = (failed.length ? 'Partly undone: deleted ' : 'Undone: deleted ') + (parts.join(' and ') || 'nothing') + '.';
+    if (!people.length && activities.length) text += ' Records that were already in your CRM stay.';
+    for (const f of failed) {
+      text += ' Not deleted: ' + String(f.name) + ' (' + objectWord(f.object) + '): ' + String((f.error && f.error.message) || 'refused') + '.';
+    }
+    return text;
+  }
+
+  /**
+   * "Undo (10s)" under a save that created something: counts down, then goes away. Clicking it
+   * asks the worker to delete exactly what the save created; `onUndone(answer)` runs after.
+   */
+  function undoRow(undo, onUndone) {
+    if (!undo || typeof undo.save_id !== 'string') return null;
+    const source = location.hostname === 'mail.google.com' ? Source.GMAIL : Source.LINKEDIN;
+    let left = Math.max(1, Math.min(60, Number(undo.seconds) || 10));
+    const status = el('span', { class: 'll-muted', 'data-testid': 'undo-status' });
+    const label = () => 'Undo (' + left + 's)';
+    let timer = null;
+    const undoButton = button(label(), 'save-undo', async () => {
+      clearInterval(timer);
+      undoButton.setAttribute('disabled', '');
+      undoButton.textContent = 'Undoing…';
+      const answer = await send({ kind: Kind.UNDO, source, save_id: undo.save_id });
+      undoButton.remove();
+      status.textContent = undoText(answer);
+      row.dataset.state = answer.ok ? 'undone' : 'refused';
+      if (answer.ok && onUndone) onUndone(answer);
+    });
+    undoButton.setAttribute('aria-label', 'Undo this save: delete what it just created');
+    const row = el('div', { class: 'll-row', 'data-testid': 'undo-row', 'data-state': 'open' }, undoButton, status);
+    timer = setInterval(() => {
+      left -= 1;
+      if (left > 0) {
+        undoButton.textContent = label();
+        return;
+      }
+      clearInterval(timer);
+      undoButton.remove();
+      row.dataset.state = 'closed';
+      status.textContent = 'Saved. The undo window has closed.';
+    }, 1000);
+    return row;
+  }
+
+  /**
+   * Shows a save answer (single or bulk) in the toast. `hooks.onUndone(answer)` runs after a
+   * successful Undo (e.g. to reset a badge).
+   */
+  function showSaveAnswer(answer, hooks) {
     if (!answer.ok) return toast([el('div', { class: 'll-title' }, 'Not saved'), ...errorNodes(answer.error)], true);
-    const results = Array.isArray(answer.results) ? answer.results : [];
+    const results = withoutNoticeCopy(Array.isArray(answer.results) ? answer.results : [], answer.notice);
     const failed = results.filter((r) => r && r.status === 'failed').length;
     const head = results.length > 1 ? el('div', { class: 'll-title' }, summary(results)) : null;
-    return toast([head, ...results.map(resultNodes)], failed > 0 && failed === results.length);
+    return toast([noticeNodes(answer.notice), head, ...results.map(resultNodes), undoRow(answer.undo, hooks && hooks.onUndone)],
+      failed > 0 && failed === results.length);
   }
 
   /** "3 created, 1 linked, 1 failed". */
@@ -109,10 +214,10 @@
     return toast([el('div', { class: 'll-title' }, title), el('div', {}, text)], isError);
   }
 
-  /** Sends a save and shows its answer; resolves to the answer. */
-  async function save(source, push, prospects, activity) {
+  /** Sends a save and shows its answer (`hooks` as in showSaveAnswer); resolves to the answer. */
+  async function save(source, push, prospects, activity, hooks) {
     const answer = await send({ kind: Kind.SAVE, source, push, prospects, activity: activity || null, page_url: location.href });
-    showSaveAnswer(answer);
+    showSaveAnswer(answer, hooks);
     return answer;
   }
 
@@ -152,5 +257,15 @@
     }
   }
 
-  Leadline.saveFlow = { save, preview, lookup, markSaved, showSaveAnswer, showMessage, previewNodes, resultNodes };
+  /** After an Undo, the badges of the people whose record was deleted say so again. */
+  function markUndone(badge, answer) {
+    badge.className = 'll-badge';
+    badge.textContent = 'Not in CRM yet';
+    return answer;
+  }
+
+  Leadline.saveFlow = {
+    save, preview, lookup, markSaved, markUndone, showSaveAnswer, showMessage, previewNodes, resultNodes,
+    errorNodes, noticeNodes, withoutNoticeCopy, undoRow, crmName, waitingWords,
+  };
 })(globalThis);

@@ -1,17 +1,18 @@
 // Gmail entry point: in an open thread, a Leadline panel under the subject with a Save control
 // per external participant (name and email from the thread, title/company/phone from their
-// signature, the CRM badge from a lookup) and "Log this email" for the latest open message. The
-// rep and colleagues at the rep's company domain are listed as "not prospects", never saved.
+// signature, the CRM badge from a lookup) and "Log this email" for the latest open message
+// (who it is logged on: log-email.js). The rep and colleagues at the rep's company domain are
+// listed as "not prospects", never saved.
 'use strict';
 
 (function (root) {
   const Leadline = (root.Leadline = root.Leadline || {});
   const { el, mount, button, hoverCard, notice } = Leadline.ui;
   const { existing, start } = Leadline.router;
-  const { Source } = Leadline.bridge;
+  const { Source, Kind, send } = Leadline.bridge;
   const { prospect } = Leadline.dom;
-  const { save, preview, lookup, markSaved, showMessage } = Leadline.saveFlow;
-  const { account, thread } = Leadline.gmail;
+  const { save, preview, lookup, markSaved, markUndone, showMessage } = Leadline.saveFlow;
+  const { account, thread, logEmail } = Leadline.gmail;
 
   function toProspect(p) {
     return prospect({ full_name: p.name || p.email.split('@')[0], title: p.title, company: p.company, email: p.email, phone: p.phone });
@@ -22,14 +23,40 @@
     return [...messages].reverse().find((m) => !m.collapsed && m.message_id) || null;
   }
 
-  function personRow(p) {
+  /** Who of this thread is in the CRM (lower-case emails): page-load lookup, then saves/undos. */
+  function crmState() {
+    const known = new Set();
+    const badges = new Map();
+    return {
+      known,
+      badges,
+      saved(email, answer) {
+        const r = answer.ok && Array.isArray(answer.results) ? answer.results[0] : null;
+        if (r && (r.status === 'created' || r.status === 'linked')) known.add(email);
+      },
+      undone(emails, answer) {
+        for (const email of emails) {
+          known.delete(email);
+          if (badges.has(email)) markUndone(badges.get(email), answer);
+        }
+      },
+    };
+  }
+
+  function personRow(p, crm) {
     const details = [p.title, p.company].filter(Boolean).join(' · ');
     const one = toProspect(p);
+    const email = String(p.email).toLowerCase();
     const badge = el('span', { class: 'll-badge', 'data-testid': 'crm-status' }, 'Checking CRM…');
+    crm.badges.set(email, badge);
     const saveButton = button('Save', 'save-prospect', async () => {
       saveButton.setAttribute('disabled', '');
       try {
-        markSaved(badge, await save(Source.GMAIL, 'single', [one], null));
+        const answer = await save(Source.GMAIL, 'single', [one], null, {
+          onUndone: (undone) => crm.undone(undone.deleted.some((d) => d.is_person) ? [email] : [], undone),
+        });
+        markSaved(badge, answer);
+        crm.saved(email, answer);
       } finally {
         saveButton.removeAttribute('disabled');
       }
@@ -42,23 +69,50 @@
     return { row, saveButton, badge, prospect: one };
   }
 
-  function logButton(info, externals) {
-    return button('Log this email', 'log-email', async () => {
+  /**
+   * "Log this email": the latest open message, on its primary external person (created if
+   * needed) and on the others of that message already in the CRM; nobody else is created.
+   * Waits for the page-load lookup (`looked`) so "already in the CRM" is known.
+   */
+  function logButton(info, externals, crm, looked) {
+    const logButtonNode = button('Log this email', 'log-email', async () => {
       const message = latestOpen(info.messages);
       if (!message) {
         showMessage('Nothing to log', 'Open the message you want to log, then try again.', false);
         return;
       }
-      const inMessage = new Set([message.from, ...message.to].filter(Boolean).map((p) => p.email));
-      const people = externals.filter((p) => inMessage.has(p.email));
-      await save(Source.GMAIL, 'single', (people.length ? people : externals).map(toProspect), {
-        kind: 'email',
-        subject: info.subject,
-        body: message.body,
-        date: message.date,
-        message_id: message.message_id,
-      });
+      logButtonNode.setAttribute('disabled', '');
+      try {
+        await looked;
+        const picked = logEmail.pick(message, externals, crm.known);
+        if (!picked.primary) {
+          showMessage('Nothing to log', 'This message has no external sender or recipient.', false);
+          return;
+        }
+        const people = [picked.primary, ...picked.also];
+        const answer = await send({
+          kind: Kind.SAVE, source: Source.GMAIL, push: 'single', prospects: people.map(toProspect),
+          activity: { kind: 'email', subject: info.subject, body: message.body, date: message.date, message_id: message.message_id },
+          page_url: location.href,
+        });
+        const emails = people.map((p) => String(p.email).toLowerCase());
+        if (answer.ok && Array.isArray(answer.results)) {
+          answer.results.forEach((r, i) => {
+            if (r && (r.status === 'created' || r.status === 'linked') && emails[i]) {
+              crm.known.add(emails[i]);
+              if (crm.badges.has(emails[i])) markSaved(crm.badges.get(emails[i]), { ok: true, results: [r] });
+            }
+          });
+        }
+        logEmail.showLogAnswer(answer, picked, {
+          // Only the primary person can have been created (and deleted again) by this save.
+          onUndone: (undone) => crm.undone(undone.deleted.some((d) => d.is_person) ? [emails[0]] : [], undone),
+        });
+      } finally {
+        logButtonNode.removeAttribute('disabled');
+      }
     });
+    return logButtonNode;
   }
 
   function showPanel(info, rep, key) {
@@ -66,18 +120,25 @@
     const externals = info.participants.filter((p) => !isInternal(p.email));
     const internals = info.participants.filter((p) => isInternal(p.email));
     const { shadow } = mount(info.anchor, 'after', 'gmail-panel', key);
-    const rows = externals.map(personRow);
+    const crm = crmState();
+    const rows = externals.map((p) => personRow(p, crm));
+    let lookedUp = () => {};
+    const looked = new Promise((resolve) => { lookedUp = resolve; });
     const colleagues = internals.filter((p) => p.email !== rep).length;
     const panel = el('div', { class: 'll-bar', role: 'group', 'aria-label': 'Leadline', 'data-testid': 'gmail-panel' },
       el('b', {}, 'Leadline'),
-      externals.length ? logButton(info, externals) : null,
+      externals.length ? logButton(info, externals, crm, looked) : null,
       el('div', { class: 'll-rows' }, ...rows.map((r) => r.row)),
       externals.length ? null : el('div', { class: 'll-muted' }, 'No external people in this thread: nothing to save.'),
       el('div', { class: 'll-muted', 'data-testid': 'gmail-internal' },
         'Not prospects: you (' + rep + ')' + (colleagues ? ' and ' + colleagues + (colleagues === 1 ? ' colleague' : ' colleagues') + ' at your company' : '') + '.'));
     shadow.append(panel);
     for (const r of rows) hoverCard(shadow, r.saveButton, () => preview(Source.GMAIL, 'single'));
-    if (rows.length) lookup(Source.GMAIL, rows.map((r) => r.prospect), rows.map((r) => r.badge));
+    if (!rows.length) return;
+    lookup(Source.GMAIL, rows.map((r) => r.prospect), rows.map((r) => r.badge)).then((answer) => {
+      const results = answer.ok && Array.isArray(answer.results) ? answer.results : [];
+      externals.forEach((p, i) => { if (results[i] && results[i].found) crm.known.add(String(p.email).toLowerCase()); });
+    }).finally(lookedUp);
   }
 
   function scan() {

@@ -1,7 +1,9 @@
 // The bulk UI shared by people search and company people pages: a checkbox (or a "skipped"
 // reason) beside each person, and one bar with "Save selected", "Save all on this page" and a
-// progress bar fed by the worker's save_progress messages. Idempotent: a person or bar that
-// already has its widget is left alone, so it can run on every DOM change.
+// progress bar fed by the worker's save_progress messages. When people still wait in the
+// outbox at the answer, the bar says so (never "Done") and counts them in as the worker reports
+// them landed later. Idempotent: a person or bar that already has its widget is left alone, so
+// it can run on every DOM change.
 'use strict';
 
 (function (root) {
@@ -17,8 +19,28 @@
   const badges = new WeakMap();
   let progressView = null;
   let saving = false;
+  /** The last bulk save answered with people still waiting: {id, results, asked}. */
+  let waitingSave = null;
+
+  /** People of a waiting save landed later (the worker's `late` save_progress). */
+  function landedLater(message) {
+    if (!progressView || !waitingSave || message.save_id !== waitingSave.id) return;
+    let saved = Math.max(0, Number(message.saved) || 0);
+    let failed = Math.max(0, Number(message.failed) || 0);
+    waitingSave.results = waitingSave.results.map((r) => {
+      if (!r || r.status !== 'queued') return r;
+      if (saved > 0) { saved -= 1; return { ...r, status: 'created', error: null }; }
+      if (failed > 0) { failed -= 1; return { ...r, status: 'failed' }; }
+      return r;
+    });
+    const still = waitingSave.results.filter((r) => r && r.status === 'queued').length;
+    progressView.bar.value = waitingSave.results.length - still;
+    progressView.text.textContent = outcomeText(waitingSave.results, waitingSave.asked);
+    if (still === 0) waitingSave = null;
+  }
 
   onProgress((message) => {
+    if (message && message.late) { landedLater(message); return; }
     if (!progressView || !saving) return;
     const total = Number(message.total) || 0;
     const done = Math.min(Number(message.done) || 0, total);
@@ -54,6 +76,32 @@
     if (fresh.length) lookup(Source.LINKEDIN, fresh, fresh.map((p) => badges.get(p)));
   }
 
+  /** Why queued saves wait, in a few words, and whether they go by themselves. */
+  function waitReason(results) {
+    const error = (results.find((r) => r.error) || {}).error || {};
+    const code = String(error.code || '');
+    const hint = String(error.hint || '');
+    if (code === 'invalid_grant' || code === 'not_connected' || /reconnect/i.test(hint)) {
+      return { why: 'reconnect needed', then: 'they will be sent after you reconnect in Leadline settings' };
+    }
+    if (code === 'network_error') return { why: 'CRM not reachable', then: 'they will be sent automatically' };
+    return { why: 'CRM busy', then: 'they will be sent automatically' };
+  }
+
+  /**
+   * The bar's last words: "Done" only when the CRM answered for everyone; otherwise how many
+   * were saved and how many still wait in the outbox, and why.
+   */
+  function outcomeText(results, asked) {
+    const waiting = results.filter((r) => r && r.status === 'queued');
+    const failed = results.filter((r) => r && r.status === 'failed');
+    if (waiting.length === 0) return 'Done: ' + results.length + ' of ' + asked + ' handled.';
+    const saved = results.length - waiting.length - failed.length;
+    const { why, then } = waitReason(waiting);
+    return saved + ' saved · ' + waiting.length + ' waiting to retry (' + why + ')' +
+      (failed.length ? ' · ' + failed.length + ' not saved' : '') + ' — ' + then + '.';
+  }
+
   async function saveProspects(prospects, bar) {
     if (saving) return;
     if (prospects.length === 0) {
@@ -74,8 +122,10 @@
         const badge = badges.get(prospects[i]);
         if (badge) markSaved(badge, { ok: true, results: [r] });
       });
-      bar.bar.value = bar.bar.max;
-      bar.text.textContent = answer.ok ? 'Done: ' + results.length + ' of ' + prospects.length + ' handled.' : 'Not saved: ' + String((answer.error && answer.error.message) || 'error');
+      const waiting = results.filter((r) => r && r.status === 'queued');
+      bar.bar.value = answer.ok ? results.length - waiting.length : bar.bar.max;
+      bar.text.textContent = answer.ok ? outcomeText(results, prospects.length) : 'Not saved: ' + String((answer.error && answer.error.message) || 'error');
+      waitingSave = answer.ok && waiting.length ? { id: answer.save_id, results: results.slice(), asked: prospects.length } : null;
     } finally {
       saving = false;
       bar.buttons.forEach((b) => b.removeAttribute('disabled'));

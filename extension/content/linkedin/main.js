@@ -11,7 +11,7 @@
   const { existing, start } = Leadline.router;
   const { Source } = Leadline.bridge;
   const { prospect: toProspect, profileUrl } = Leadline.dom;
-  const { save, preview, lookup, markSaved, showMessage } = Leadline.saveFlow;
+  const { save, preview, lookup, markSaved, markUndone, showMessage } = Leadline.saveFlow;
   const { profileClassic, profileNew, searchList, companyPeople, listUi } = Leadline.linkedin;
 
   /** How long a page may stay unreadable before the rep is told (LinkedIn renders late). */
@@ -83,7 +83,9 @@
       saveButton.setAttribute('disabled', '');
       saveButton.textContent = 'Saving…';
       try {
-        markSaved(badge, await save(Source.LINKEDIN, 'single', [prospect], null));
+        markSaved(badge, await save(Source.LINKEDIN, 'single', [prospect], null, {
+          onUndone: (undone) => undone.deleted.some((d) => d.is_person) && markUndone(badge, undone),
+        }));
       } finally {
         saveButton.removeAttribute('disabled');
         saveButton.textContent = 'Save to CRM';

@@ -1,5 +1,5 @@
-//! `batch/create` (≤100 inputs; with `objectWriteTraceId`s a 207 reports failures per input)
-//! and `batch/read`.
+//! `batch/create` (≤100 inputs; with `objectWriteTraceId`s a 207 reports failures per input),
+//! `batch/read` and `batch/archive` (204, unknown ids skipped).
 
 use serde_json::{json, Value};
 
@@ -140,4 +140,28 @@ pub(super) fn batch_read(state: &State, object_type: &str, body: &Value) -> HsRe
     out["numErrors"] = json!(1);
     out["errors"] = json!([{"status": "error", "category": "OBJECT_NOT_FOUND", "message": "Could not get some objects, they may be deleted or not exist.", "context": {"ids": missing}}]);
     Ok(Response::json(207, &out))
+}
+
+/// `batch/archive` (≤100 `{id}` inputs): archives each one found; unknown or already archived
+/// ids are skipped, and the answer is always `204 No Content`, as HubSpot documents.
+pub(super) fn batch_archive(state: &State, object_type: &str, body: &Value) -> HsResult<Response> {
+    let inputs = batch_inputs(body)?;
+    for input in inputs {
+        let id = match input.get("id") {
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+            None => continue,
+        };
+        if let Some(mut object) = find(state, object_type, &id, None)? {
+            if !object.archived {
+                object.archived = true;
+                object.updated_ms = clock::now_ms();
+                state
+                    .store
+                    .hs_update(&object)
+                    .map_err(super::input::storage)?;
+            }
+        }
+    }
+    Ok(Response::empty(204))
 }

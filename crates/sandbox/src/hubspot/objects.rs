@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::batch::{batch_create, batch_read};
+use super::batch::{batch_archive, batch_create, batch_read};
 use super::input::{
     check_properties, conflict, create_input, existing_contact_with_email, find, not_found,
     storage, HsResult,
@@ -56,6 +56,7 @@ pub fn handle(
         ("POST", ["search"]) => search::run(state, object_type, &body),
         ("POST", ["batch", "create"]) => batch_create(state, caller, object_type, &body),
         ("POST", ["batch", "read"]) => batch_read(state, object_type, &body),
+        ("POST", ["batch", "archive"]) => batch_archive(state, object_type, &body),
         ("GET", [id]) => read(state, request, object_type, id),
         ("PATCH", [id]) => update(state, request, object_type, id, &body),
         ("DELETE", [id]) => archive(state, object_type, id),

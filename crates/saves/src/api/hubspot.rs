@@ -210,3 +210,25 @@ pub fn parse_hubspot_refresh(response: &Value, old_token: &Value) -> Value {
         }
     })())
 }
+
+/// `{ok, request}` revoking a HubSpot OAuth connection's refresh token on disconnect
+/// (`request: null` for a private-app token or service key, which cannot be revoked by API; the
+/// client secret is needed by the latest revoke endpoint).
+pub fn hubspot_revoke_request(team: &Value, token: &Value, client_secret: &str) -> Value {
+    answer((|| {
+        let team: LocalTeam = read("team", team)?;
+        let t: Tokens = read("token", token)?;
+        let Some(refresh) = t.refresh_token.as_deref() else {
+            return Ok(json!({"ok": true, "request": null}));
+        };
+        let client_id = team.config.client_id.clone().unwrap_or_default();
+        let request = crm::hubspot::revoke::revoke_request(
+            DEFAULT_API_BASE,
+            oauth::DEFAULT_OAUTH_VERSION,
+            &client_id,
+            secret(client_secret)?,
+            refresh,
+        );
+        Ok(json!({"ok": true, "request": request}))
+    })())
+}

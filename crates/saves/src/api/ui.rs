@@ -115,7 +115,7 @@ pub fn apply_policy(team: &Value, managed: &Value) -> Value {
         let policy: Option<ManagedSettings> = if managed.is_null() {
             None
         } else {
-            Some(serde_json::from_value(managed.clone()).map_err(|e| {
+            Some(crate::from_json::from_json(managed).map_err(|e| {
                 refused(
                     "invalid_policy",
                     format!("The Leadline policy could not be read: {e}"),

@@ -1,0 +1,106 @@
+//! The save path's exports (feature `save`, `core_wasm.js`): what the worker needs whenever it
+//! wakes for a page — hover preview, page-load lookups, planning and running saves, the
+//! journal, the undo record of a finished save. Each takes the JSON array of its arguments (see
+//! the crate docs) and answers JSON text.
+
+use wasm_bindgen::prelude::*;
+
+use crate::{call, number, text, uint32};
+
+/// See [`saves::api::preview`]: `[team, msg]`.
+#[wasm_bindgen]
+pub fn preview(args: &str) -> String {
+    call(args, |[team, msg]| Some(saves::api::preview(&team, &msg)))
+}
+
+/// See [`saves::bulk_lookup::lookup_list`], a list page's lookups in one call: `[team, msg,
+/// tokens, known, answers]`.
+#[wasm_bindgen]
+pub fn lookup_list(args: &str) -> String {
+    call(args, |[team, msg, tokens, known, answers]| {
+        Some(saves::bulk_lookup::lookup_list(
+            &team, &msg, &tokens, &known, &answers,
+        ))
+    })
+}
+
+/// See [`saves::api::plan_save`]: `[team, msg, save_id, known]`.
+#[wasm_bindgen]
+pub fn plan_save(args: &str) -> String {
+    call(args, |[team, msg, save_id, known]| {
+        Some(saves::api::plan_save(&team, &msg, text(&save_id)?, &known))
+    })
+}
+
+/// See [`saves::api::next_request`]: `[team, entry, tokens]`.
+#[wasm_bindgen]
+pub fn next_request(args: &str) -> String {
+    call(args, |[team, entry, tokens]| {
+        Some(saves::api::next_request(&team, &entry, &tokens))
+    })
+}
+
+/// See [`saves::api::on_response`]: `[team, entry, response, now_ms, random]`.
+#[wasm_bindgen]
+pub fn on_response(args: &str) -> String {
+    call(args, |[team, entry, response, now_ms, random]| {
+        Some(saves::api::on_response(
+            &team,
+            &entry,
+            &response,
+            number(&now_ms),
+            uint32(&random),
+        ))
+    })
+}
+
+/// See [`saves::api::on_refresh_failed`]: `[team, entry, role, error]`.
+#[wasm_bindgen]
+pub fn on_refresh_failed(args: &str) -> String {
+    call(args, |[team, entry, role, error]| {
+        Some(saves::api::on_refresh_failed(&team, &entry, &role, &error))
+    })
+}
+
+/// See [`saves::api::journal_record`]: `[journal, save_id, source, result, at]`.
+#[wasm_bindgen]
+pub fn journal_record(args: &str) -> String {
+    call(args, |[journal, save_id, source, result, at]| {
+        Some(saves::api::journal_record(
+            &journal,
+            text(&save_id)?,
+            text(&source)?,
+            &result,
+            text(&at)?,
+        ))
+    })
+}
+
+/// See [`saves::api::journal_log_error`]: `[journal, error, name, source, at]`.
+#[wasm_bindgen]
+pub fn journal_log_error(args: &str) -> String {
+    call(args, |[journal, error, name, source, at]| {
+        Some(saves::api::journal_log_error(
+            &journal,
+            &error,
+            text(&name)?,
+            text(&source)?,
+            text(&at)?,
+        ))
+    })
+}
+
+/// See [`saves::api::undo_record`] (after every save): `[team, entries, results, save_id,
+/// now_ms]`.
+#[wasm_bindgen]
+pub fn undo_record(args: &str) -> String {
+    call(args, |[team, entries, results, save_id, now_ms]| {
+        Some(saves::api::undo_record(
+            &team,
+            &entries,
+            &results,
+            text(&save_id)?,
+            number(&now_ms),
+        ))
+    })
+}

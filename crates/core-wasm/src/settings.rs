@@ -1,0 +1,379 @@
+//! The exports for everything but the save path (feature `settings`, `core_settings.js`):
+//! connecting (OAuth, identity, permission, user directory, HubSpot owners), token refresh (on
+//! a 401 or an expired token), the managed policy (when there is one), the options page's and
+//! popup's messages and state view, undo, the error-log CSV, and the JSON contract functions
+//! that only tests and scripts call (`decide`, `validate_team`, `check_connect`,
+//! `check_team_sync_choice`, `lookup_requests`, `parse_lookup`). The worker instantiates this
+//! module only when one of these is needed. Each export takes the JSON array of its arguments
+//! (see the crate docs) and answers JSON text.
+
+use wasm_bindgen::prelude::*;
+
+use crate::{bytes, call, number, optional_text, text};
+
+/// The attribution decision (spec: `decide(input)`, plain objects in and out): `[input]`.
+#[wasm_bindgen]
+pub fn decide(args: &str) -> String {
+    call(args, |[input]| Some(attribution::decide_json(&input)))
+}
+
+/// Checks a whole team state (rules 7 and 9): `[input]`.
+#[wasm_bindgen]
+pub fn validate_team(args: &str) -> String {
+    call(args, |[input]| {
+        Some(attribution::validate_team_json(&input))
+    })
+}
+
+/// May this app user connect this CRM user (rule 7)? `[input]`.
+#[wasm_bindgen]
+pub fn check_connect(args: &str) -> String {
+    call(args, |[input]| {
+        Some(attribution::check_connect_json(&input))
+    })
+}
+
+/// May this app user be chosen as team sync (rule 9)? `[input]`.
+#[wasm_bindgen]
+pub fn check_team_sync_choice(args: &str) -> String {
+    call(args, |[input]| {
+        Some(attribution::check_team_sync_choice_json(&input))
+    })
+}
+
+/// See [`saves::api::lookup_requests`]: `[team, msg, tokens]`.
+#[wasm_bindgen]
+pub fn lookup_requests(args: &str) -> String {
+    call(args, |[team, msg, tokens]| {
+        Some(saves::api::lookup_requests(&team, &msg, &tokens))
+    })
+}
+
+/// See [`saves::api::parse_lookup`]: `[team, response]`.
+#[wasm_bindgen]
+pub fn parse_lookup(args: &str) -> String {
+    call(args, |[team, response]| {
+        Some(saves::api::parse_lookup(&team, &response))
+    })
+}
+
+/// See [`saves::api::ui_message`]: `[team, msg]`.
+#[wasm_bindgen]
+pub fn ui_message(args: &str) -> String {
+    call(args, |[team, msg]| {
+        Some(saves::api::ui_message(&team, &msg))
+    })
+}
+
+/// See [`saves::api::state_view`]: `[team, journal, outbox, extras]`.
+#[wasm_bindgen]
+pub fn state_view(args: &str) -> String {
+    call(args, |[team, journal, outbox, extras]| {
+        Some(saves::api::state_view(&team, &journal, &outbox, &extras))
+    })
+}
+
+/// See [`saves::api::error_log_csv`]: `[journal]`.
+#[wasm_bindgen]
+pub fn error_log_csv(args: &str) -> String {
+    call(args, |[journal]| Some(saves::api::error_log_csv(&journal)))
+}
+
+/// See [`saves::api::oauth_start`]: `[team, redirect_uri, random]`, `random` = 48 bytes from
+/// `crypto.getRandomValues`.
+#[wasm_bindgen]
+pub fn oauth_start(args: &str) -> String {
+    call(args, |[team, redirect_uri, random]| {
+        Some(saves::api::oauth_start(
+            &team,
+            text(&redirect_uri)?,
+            &bytes(&random)?,
+        ))
+    })
+}
+
+/// See [`saves::api::oauth_exchange`]: `[team, redirect_uri, returned_url, expected_state,
+/// verifier]`.
+#[wasm_bindgen]
+pub fn oauth_exchange(args: &str) -> String {
+    call(
+        args,
+        |[team, redirect_uri, returned_url, expected_state, verifier]| {
+            Some(saves::api::oauth_exchange(
+                &team,
+                text(&redirect_uri)?,
+                text(&returned_url)?,
+                text(&expected_state)?,
+                text(&verifier)?,
+            ))
+        },
+    )
+}
+
+/// See [`saves::api::parse_token`]: `[response]`.
+#[wasm_bindgen]
+pub fn parse_token(args: &str) -> String {
+    call(args, |[response]| Some(saves::api::parse_token(&response)))
+}
+
+/// See [`saves::api::identity_request`]: `[team, token]`.
+#[wasm_bindgen]
+pub fn identity_request(args: &str) -> String {
+    call(args, |[team, token]| {
+        Some(saves::api::identity_request(&team, &token))
+    })
+}
+
+/// See [`saves::api::parse_identity`]: `[response]`.
+#[wasm_bindgen]
+pub fn parse_identity(args: &str) -> String {
+    call(args, |[response]| {
+        Some(saves::api::parse_identity(&response))
+    })
+}
+
+/// See [`saves::api::permission_request`]: `[team, token, user_id]`.
+#[wasm_bindgen]
+pub fn permission_request(args: &str) -> String {
+    call(args, |[team, token, user_id]| {
+        Some(saves::api::permission_request(
+            &team,
+            &token,
+            text(&user_id)?,
+        ))
+    })
+}
+
+/// See [`saves::api::parse_permission`]: `[response]`.
+#[wasm_bindgen]
+pub fn parse_permission(args: &str) -> String {
+    call(args, |[response]| {
+        Some(saves::api::parse_permission(&response))
+    })
+}
+
+/// See [`saves::api::users_request`]: `[team, token, next_records_url]` (the URL may be
+/// undefined).
+#[wasm_bindgen]
+pub fn users_request(args: &str) -> String {
+    call(args, |[team, token, next]| {
+        Some(saves::api::users_request(
+            &team,
+            &token,
+            optional_text(&next)?,
+        ))
+    })
+}
+
+/// See [`saves::api::parse_users`]: `[response]`.
+#[wasm_bindgen]
+pub fn parse_users(args: &str) -> String {
+    call(args, |[response]| Some(saves::api::parse_users(&response)))
+}
+
+/// See [`saves::api::connected`]: `[team, role, token, identity, permission, users, now]`.
+#[wasm_bindgen]
+pub fn connected(args: &str) -> String {
+    call(
+        args,
+        |[team, role, token, identity, permission, users, now]| {
+            Some(saves::api::connected(
+                &team,
+                &role,
+                &token,
+                &identity,
+                &permission,
+                &users,
+                text(&now)?,
+            ))
+        },
+    )
+}
+
+/// See [`saves::api::revoke_request`]: `[team, token]`.
+#[wasm_bindgen]
+pub fn revoke_request(args: &str) -> String {
+    call(args, |[team, token]| {
+        Some(saves::api::revoke_request(&team, &token))
+    })
+}
+
+/// See [`saves::api::hubspot_owners_request`]: `[token, after]` (`after` may be undefined).
+#[wasm_bindgen]
+pub fn hubspot_owners_request(args: &str) -> String {
+    call(args, |[token, after]| {
+        Some(saves::api::hubspot_owners_request(
+            &token,
+            optional_text(&after)?,
+        ))
+    })
+}
+
+/// See [`saves::api::parse_hubspot_owners`]: `[response]`.
+#[wasm_bindgen]
+pub fn parse_hubspot_owners(args: &str) -> String {
+    call(args, |[response]| {
+        Some(saves::api::parse_hubspot_owners(&response))
+    })
+}
+
+/// See [`saves::api::connected_private_app`]: `[team, users, email, now]`.
+#[wasm_bindgen]
+pub fn connected_private_app(args: &str) -> String {
+    call(args, |[team, users, email, now]| {
+        Some(saves::api::connected_private_app(
+            &team,
+            &users,
+            text(&email)?,
+            text(&now)?,
+        ))
+    })
+}
+
+/// See [`saves::api::hubspot_oauth_exchange`]: `[team, redirect_uri, returned_url,
+/// expected_state, verifier, client_secret]`; the secret comes from the worker's storage.
+#[wasm_bindgen]
+pub fn hubspot_oauth_exchange(args: &str) -> String {
+    call(
+        args,
+        |[team, redirect_uri, returned_url, expected_state, verifier, client_secret]| {
+            Some(saves::api::hubspot_oauth_exchange(
+                &team,
+                text(&redirect_uri)?,
+                text(&returned_url)?,
+                text(&expected_state)?,
+                text(&verifier)?,
+                text(&client_secret)?,
+            ))
+        },
+    )
+}
+
+/// See [`saves::api::parse_hubspot_token`]: `[response]`.
+#[wasm_bindgen]
+pub fn parse_hubspot_token(args: &str) -> String {
+    call(args, |[response]| {
+        Some(saves::api::parse_hubspot_token(&response))
+    })
+}
+
+/// See [`saves::api::hubspot_owner_request`]: `[token, user_id]`.
+#[wasm_bindgen]
+pub fn hubspot_owner_request(args: &str) -> String {
+    call(args, |[token, user_id]| {
+        Some(saves::api::hubspot_owner_request(&token, text(&user_id)?))
+    })
+}
+
+/// See [`saves::api::parse_hubspot_owner`]: `[response]`.
+#[wasm_bindgen]
+pub fn parse_hubspot_owner(args: &str) -> String {
+    call(args, |[response]| {
+        Some(saves::api::parse_hubspot_owner(&response))
+    })
+}
+
+/// See [`saves::api::connected_hubspot`]: `[team, role, owner, users, now]`.
+#[wasm_bindgen]
+pub fn connected_hubspot(args: &str) -> String {
+    call(args, |[team, role, owner, users, now]| {
+        Some(saves::api::connected_hubspot(
+            &team,
+            &role,
+            &owner,
+            &users,
+            text(&now)?,
+        ))
+    })
+}
+
+/// See [`saves::api::hubspot_revoke_request`] (disconnect): `[team, token, client_secret]`,
+/// the secret from the worker's storage.
+#[wasm_bindgen]
+pub fn hubspot_revoke_request(args: &str) -> String {
+    call(args, |[team, token, client_secret]| {
+        Some(saves::api::hubspot_revoke_request(
+            &team,
+            &token,
+            text(&client_secret)?,
+        ))
+    })
+}
+
+/// See [`saves::api::refresh_request`]: `[team, token]`.
+#[wasm_bindgen]
+pub fn refresh_request(args: &str) -> String {
+    call(args, |[team, token]| {
+        Some(saves::api::refresh_request(&team, &token))
+    })
+}
+
+/// See [`saves::api::parse_refresh`]: `[response, old_token]`.
+#[wasm_bindgen]
+pub fn parse_refresh(args: &str) -> String {
+    call(args, |[response, old_token]| {
+        Some(saves::api::parse_refresh(&response, &old_token))
+    })
+}
+
+/// See [`saves::api::hubspot_refresh_request`]: `[team, token, client_secret]`.
+#[wasm_bindgen]
+pub fn hubspot_refresh_request(args: &str) -> String {
+    call(args, |[team, token, client_secret]| {
+        Some(saves::api::hubspot_refresh_request(
+            &team,
+            &token,
+            text(&client_secret)?,
+        ))
+    })
+}
+
+/// See [`saves::api::parse_hubspot_refresh`]: `[response, old_token]`.
+#[wasm_bindgen]
+pub fn parse_hubspot_refresh(args: &str) -> String {
+    call(args, |[response, old_token]| {
+        Some(saves::api::parse_hubspot_refresh(&response, &old_token))
+    })
+}
+
+/// See [`saves::api::apply_policy`]: `[team, managed]`.
+#[wasm_bindgen]
+pub fn apply_policy(args: &str) -> String {
+    call(args, |[team, managed]| {
+        Some(saves::api::apply_policy(&team, &managed))
+    })
+}
+
+/// See [`saves::api::undo_plan`]: `[team, msg, record, tokens, now_ms]`.
+#[wasm_bindgen]
+pub fn undo_plan(args: &str) -> String {
+    call(args, |[team, msg, record, tokens, now_ms]| {
+        Some(saves::api::undo_plan(
+            &team,
+            &msg,
+            &record,
+            &tokens,
+            number(&now_ms),
+        ))
+    })
+}
+
+/// See [`saves::api::undo_outcome`]: `[record, calls, responses]`.
+#[wasm_bindgen]
+pub fn undo_outcome(args: &str) -> String {
+    call(args, |[record, calls, responses]| {
+        Some(saves::api::undo_outcome(&record, &calls, &responses))
+    })
+}
+
+/// See [`saves::api::journal_mark_undone`]: `[journal, save_id, outcome]`.
+#[wasm_bindgen]
+pub fn journal_mark_undone(args: &str) -> String {
+    call(args, |[journal, save_id, outcome]| {
+        Some(saves::api::journal_mark_undone(
+            &journal,
+            text(&save_id)?,
+            &outcome,
+        ))
+    })
+}

@@ -1,0 +1,96 @@
+// The undo window, worker half. When a save finishes, the core says what it created
+// (`undo_record`); that record is kept in chrome.storage.session (memory only, this browser
+// session, survives the worker sleeping) under `undo:<save_id>`, and the toast offers "Undo".
+// An `{kind:"undo", source, save_id}` message then runs the core's plan (`undo_plan`: refused
+// after the window or for a save it does not know): the fewest delete calls, each with the
+// connection that created the records; one token refresh on a 401. The journal line becomes
+// "undone". A record is used once: it is removed before the first delete is sent. The record is
+// made by the save-path module (`core()`); planning and reading an undo by the settings module.
+import { core, settingsCore } from './core.js';
+import { execute } from './net.js';
+import { refresh } from './oauth.js';
+import { store } from './storage.js';
+
+const PREFIX = 'undo:';
+/** Records older than this are dropped when a new one is stored (the window is 10 s). */
+const KEEP_MS = 60 * 1000;
+
+async function session() {
+  try {
+    return chrome.storage.session;
+  } catch {
+    return null;
+  }
+}
+
+async function prune(area, now) {
+  const all = (await area.get(null)) || {};
+  const old = Object.entries(all)
+    .filter(([key, record]) => key.startsWith(PREFIX) && !(record && now - Number(record.finished_at_ms) < KEEP_MS))
+    .map(([key]) => key);
+  if (old.length) await area.remove(old);
+}
+
+/**
+ * Remembers what a finished save created. Resolves to `{save_id, seconds}` for the toast, or
+ * null when it created nothing (or cannot be remembered).
+ */
+export async function rememberSave(team, entries, results, saveId) {
+  try {
+    const c = await core();
+    const now = Date.now();
+    const answer = c.undo_record(team, entries, results, saveId, now);
+    const area = await session();
+    if (!answer.ok || !answer.undo || !area) return null;
+    await area.set({ [PREFIX + saveId]: answer.undo });
+    prune(area, now).catch(() => {});
+    return { save_id: saveId, seconds: answer.seconds };
+  } catch {
+    return null;
+  }
+}
+
+const shown = (item) => ({ name: item.name, object: item.object, is_person: Boolean(item.is_person) });
+
+/**
+ * Undoes a save for the content script. `forget(lookupKey)` drops a deleted person from the
+ * worker's lookup cache. Resolves to `{ok, deleted, failed}` or the core's refusal.
+ */
+export async function handleUndo(message, forget) {
+  const c = await settingsCore();
+  const now = Date.now();
+  const area = await session();
+  const key = PREFIX + String(message.save_id);
+  const record = area ? ((await area.get(key)) || {})[key] || null : null;
+  const team = await store.team();
+  const tokens = await store.tokens();
+  let plan = c.undo_plan(team, message, record, tokens, now);
+  if (!plan.ok) return plan;
+  await area.remove(key); // an undo runs once
+  const responses = [];
+  for (let i = 0; i < plan.calls.length; i += 1) {
+    const call = plan.calls[i];
+    let response = await execute(call.request);
+    if (response.status === 401) {
+      const renewed = await refresh(call.role, tokens[call.role] && tokens[call.role].access_token);
+      const again = renewed.ok ? c.undo_plan(team, message, record, await store.tokens(), now) : null;
+      if (again && again.ok && again.calls[i]) {
+        plan = again;
+        response = await execute(again.calls[i].request);
+      }
+    }
+    responses.push(response);
+  }
+  const outcome = c.undo_outcome(record, plan.calls, responses);
+  if (!outcome.ok) return outcome;
+  await store.updateJournal((journal) => {
+    const next = c.journal_mark_undone(journal, record.save_id, outcome);
+    return next.ok ? next.journal : journal;
+  });
+  for (const lookupKey of outcome.forget) forget(lookupKey);
+  return {
+    ok: true,
+    deleted: outcome.deleted.map(shown),
+    failed: outcome.failed.map((f) => ({ ...shown(f.item), error: f.error })),
+  };
+}

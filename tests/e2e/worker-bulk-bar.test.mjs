@@ -1,0 +1,76 @@
+// The bulk bar tells the truth (issue 5): "Save all" on a 216-person LinkedIn search page is
+// two chunks (200 + 16, Salesforce sObject Collections take 200 records a call). When the CRM
+// answers the second chunk with 503, its 16 people wait in the outbox for their back-off: the bar
+// must say how many were saved and how many wait (and that they go by themselves), never
+// "Done". Then the 16 land by themselves, each exactly once, and the bar counts them in.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startSandbox, launchExtension, sandboxBinary, connectedSalesforce, waitForState, fixturesWith, searchPage,
+} from './harness.mjs';
+
+const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
+const PEOPLE = 216;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const CREATE = 'POST /services/data/vXX.X/composite/sobjects';
+let fixtures;
+let sandbox;
+let ext;
+let options;
+
+before(async () => {
+  if (skip) return;
+  fixtures = await fixturesWith({ 'www.linkedin.com/search/results/people/index.html': searchPage(PEOPLE) });
+  sandbox = await startSandbox({ fixtures: fixtures.dir });
+  ext = await launchExtension({ sandbox });
+  options = await connectedSalesforce(ext);
+});
+
+after(async () => {
+  if (ext) await ext.stop();
+  if (sandbox) await sandbox.stop();
+  if (fixtures) await fixtures.remove();
+});
+
+test('a 503 on the second chunk: the bar says "200 saved · 16 waiting to retry", not "Done"; then all 216 once', { skip }, async () => {
+  const page = await ext.page('https://www.linkedin.com/search/results/people/?set=W');
+  await page.getByTestId('save-all').first().waitFor({ timeout: 20000 });
+  assert.equal(await page.locator('[data-leadline="pick"]').count(), PEOPLE);
+  await sleep(1500); // the page-load lookup is done
+  await sandbox.post('/__sandbox/reset-counts');
+  // Slow calls, so the fault can be armed after the first chunk's create and before the
+  // second chunk's first call is answered.
+  await sandbox.post('/__sandbox/latency', { ms: 1500 });
+  let armed = false;
+  try {
+    await page.getByTestId('save-all').first().click();
+    for (const end = Date.now() + 60000; Date.now() < end && !armed;) {
+      const counts = await sandbox.counts();
+      if ((counts[CREATE] || 0) >= 1) {
+        await sandbox.post('/__sandbox/faults', { status: 503, count: 1, path_prefix: '/services/data' });
+        armed = true;
+      } else {
+        await sleep(50);
+      }
+    }
+    assert.ok(armed, 'the first chunk was created');
+    const text = page.getByTestId('save-progress-text');
+    await text.filter({ hasText: /waiting to retry|Done/ }).waitFor({ timeout: 60000 });
+    const said = await text.innerText();
+    assert.doesNotMatch(said, /Done/, 'not "Done" while people wait: ' + said);
+    assert.equal(said, '200 saved · 16 waiting to retry (CRM busy) — they will be sent automatically.');
+    await ext.screenshot(page, 'worker-bulk-bar-waiting');
+    assert.match(sandbox.log.join(''), /-> 503/, 'the CRM did answer 503');
+  } finally {
+    await sandbox.post('/__sandbox/latency', { ms: 0 });
+  }
+  // The waiting chunk goes by itself after its back-off.
+  await waitForState(options, (s) => s.outbox.length === 0 && s, 60000);
+  const { records } = await sandbox.records('Contact');
+  const names = records.map((r) => String(r.FirstName)).filter((n) => n.startsWith('BulkW'));
+  assert.equal(new Set(names).size, names.length, 'no duplicates');
+  assert.equal(names.length, PEOPLE, 'all 216 in the CRM');
+  // The worker tells the page when the waiting 16 landed: the bar counts them in.
+  await page.getByTestId('save-progress-text').filter({ hasText: `Done: ${PEOPLE} of ${PEOPLE} handled.` }).waitFor({ timeout: 10000 });
+  await page.close();
+});
