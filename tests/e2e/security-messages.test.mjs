@@ -1,9 +1,11 @@
 // Nothing leaked (issue 5), in real Chromium against the sandbox: (a) another installed
-// extension (tests/e2e/other-extension/) and a web page cannot reach Leadline's worker; (b)
-// junk messages from our own content script's isolated world get an error answer and never
-// crash the worker; (c) no token value appears in anything a content script receives, in the
-// page, popup or options DOM, or in the sandbox's request log; (d) an OAuth return with a state
-// other than the one sent is refused with a clear message and stores no token.
+// extension (tests/e2e/other-extension/) and a web page cannot reach Leadline's worker (nor
+// undo a save of ours); (b) junk messages (saves, lookups, undos) from our own content script's
+// isolated world get an error answer and never crash the worker; (c) no token value appears in
+// anything a content script receives (lookup, save and undo answers, storage events), in the
+// page, popup or options DOM, or in the sandbox's request log; (d) the content script world
+// can neither read nor write the worker's storage; (e) an OAuth return with a state other than
+// the one sent is refused with a clear message and stores no token.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -46,12 +48,26 @@ after(async () => {
   if (sandbox) await sandbox.stop();
 });
 
-test('another extension gets nothing: no state, no save, no port', { skip }, async (t) => {
+/** The sandbox's Contacts with this last name. */
+const contactsNamed = async (lastName) => (await sandbox.records('Contact')).records.filter((r) => r.LastName === lastName);
+
+test('another extension gets nothing: no state, no save, no undo, no port', { skip }, async (t) => {
   const other = await ext.page(`chrome-extension://${await extensionIdOf(OTHER_DIR)}/sender.html`);
   await other.waitForFunction(() => typeof globalThis.tryLeadline === 'function');
   const id = ext.extensionId;
+  // A save of ours whose undo window is open, for the other extension to try to undo.
+  const linkedin = await ext.page('https://www.linkedin.com/in/ada-lovelace/');
+  await linkedin.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
+  const ownWorld = await contentScriptWorld(ext, linkedin);
+  const saved = await ownWorld(`chrome.runtime.sendMessage({ kind: 'save', source: 'linkedin_extension', push: 'single', activity: null,
+    prospects: [{ full_name: 'Uma Undotarget', linkedin_url: 'https://www.linkedin.com/in/uma-undotarget' }] })`);
+  assert.equal(typeof saved?.undo?.save_id, 'string', 'the save offers an undo: ' + JSON.stringify(saved).slice(0, 300));
+  const saveId = saved.undo.save_id;
+  assert.equal((await contactsNamed('Undotarget')).length, 1, 'the save created its Contact');
   const before = (await sandbox.records('Contact')).records.length;
   const tries = [
+    await other.evaluate(([i, s]) => tryLeadline(i, { kind: 'undo', source: 'linkedin_extension', save_id: s }), [id, saveId]),
+    await other.evaluate(([i, s]) => tryLeadlinePort(i, { kind: 'undo', source: 'linkedin_extension', save_id: s }, 500), [id, saveId]),
     await other.evaluate(([i]) => tryLeadline(i, { kind: 'get_state' }), [id]),
     await other.evaluate(([i]) => tryLeadline(i, { kind: 'save', source: 'linkedin_extension', push: 'single',
       prospects: [{ full_name: 'Mallory Other', linkedin_url: 'https://www.linkedin.com/in/mallory-other' }], activity: null }), [id]),
@@ -67,8 +83,15 @@ test('another extension gets nothing: no state, no save, no port', { skip }, asy
   }
   await sleep(500);
   const { records } = await sandbox.records('Contact');
-  assert.equal(records.length, before, 'nothing was saved for another extension');
+  assert.equal(records.length, before, 'nothing was saved (or deleted) for another extension');
   assert.ok(!records.some((r) => r.LastName === 'Other'));
+  assert.equal((await contactsNamed('Undotarget')).length, 1, 'the other extension did not undo our save');
+  // The same undo from our own content script still works: the refusal was the sender's, and
+  // the record was not used up by the other extension's attempt.
+  const undone = await ownWorld(`chrome.runtime.sendMessage({ kind: 'undo', source: 'linkedin_extension', save_id: ${JSON.stringify(saveId)} })`);
+  assert.equal(undone.ok, true, 'our own undo: ' + JSON.stringify(undone).slice(0, 300));
+  assert.equal((await contactsNamed('Undotarget')).length, 0, 'our own undo deleted the Contact');
+  await linkedin.close();
   await other.close();
 });
 
@@ -109,6 +132,19 @@ test('junk from the content script world gets an error answer and the worker kee
     '{ kind: "preview", source: "gmail_extension" }',
     '{ kind: "set_config", crm: "hubspot" }', '{ kind: "connect", role: "team_sync" }', '{ kind: "disconnect", role: "team_sync" }',
     '{ kind: "retry", outbox_id: "x" }', '{ kind: "clear_error_log" }', '{ kind: "get_state" }',
+    // Undo: no source, the other site's source, no or a bad save id, huge strings.
+    '{ kind: "undo" }', '{ kind: "undo", save_id: "00000000-0000-4000-8000-000000000000" }',
+    '{ kind: "undo", source: "gmail_extension", save_id: "00000000-0000-4000-8000-000000000000" }',
+    '{ kind: "undo", source: 42, save_id: "00000000-0000-4000-8000-000000000000" }',
+    '{ kind: "undo", source: "linkedin_extension" }', '{ kind: "undo", source: "linkedin_extension", save_id: null }',
+    '{ kind: "undo", source: "linkedin_extension", save_id: 42 }', '{ kind: "undo", source: "linkedin_extension", save_id: true }',
+    '{ kind: "undo", source: "linkedin_extension", save_id: ["s1"] }', '{ kind: "undo", source: "linkedin_extension", save_id: { $gt: "" } }',
+    '{ kind: "undo", source: "linkedin_extension", save_id: "" }', '{ kind: "undo", source: "linkedin_extension", save_id: "__proto__" }',
+    '{ kind: "undo", source: "linkedin_extension", save_id: "../secret:token:team_sync" }',
+    '{ kind: "undo", source: "linkedin_extension", save_id: "00000000-0000-4000-8000-000000000000" }',
+    '{ kind: "undo", source: "linkedin_extension", save_id: "a".repeat(100000) }',
+    '{ kind: "undo", source: "linkedin_extension", save_id: "a".repeat(2000000) }',
+    '{ kind: "undo", source: "linkedin_extension", save_id: "s1", extra: "x".repeat(2000000) }',
   ];
   // Odd but well-formed: answered either way (a 2 MB name is cut down, not a crash).
   const odd = [
@@ -149,21 +185,41 @@ test('no token value in what content scripts receive, in any DOM, or in the sand
   const page = await ext.page('https://www.linkedin.com/in/zoe-nakamura/');
   await page.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
   const inWorld = await contentScriptWorld(ext, page);
-  // Record every message the content script world receives and every answer it gets.
+  // Record every message the content script world receives, every answer it gets, and every
+  // storage change it is told of (the worker writes refreshed tokens to chrome.storage.local).
   await inWorld(`(() => {
     globalThis.__received = [];
     chrome.runtime.onMessage.addListener((m) => { globalThis.__received.push(JSON.stringify(m)); });
+    if (chrome.storage && chrome.storage.onChanged) {
+      chrome.storage.onChanged.addListener((changes, area) => { globalThis.__received.push(JSON.stringify({ area, changes })); });
+    }
     const send = chrome.runtime.sendMessage.bind(chrome.runtime);
     chrome.runtime.sendMessage = (...args) => send(...args).then((a) => { globalThis.__received.push(JSON.stringify(a)); return a; });
     return true;
   })()`);
   await sleep(1500);
+  // Expired again, so the save below refreshes (and stores) tokens while the world listens.
+  await sandbox.post('/__sandbox/expire-tokens', {});
+  // A lookup as the page makes it.
+  const zoe = { full_name: 'Zoe Nakamura', linkedin_url: 'https://www.linkedin.com/in/zoe-nakamura' };
+  const lookupBefore = await inWorld(`chrome.runtime.sendMessage(${JSON.stringify({ kind: 'lookup', source: 'linkedin_extension', prospects: [zoe] })})`);
+  assert.equal(lookupBefore.ok, true, JSON.stringify(lookupBefore));
   await page.getByTestId('save-prospect').first().click();
   await page.getByTestId('save-result').first().waitFor({ timeout: 20000 });
+  // Undo through the toast's own button (the window is 10 s), so its answer is recorded too.
+  await page.getByTestId('save-undo').first().click();
+  await page.locator('[data-testid="undo-row"][data-state="undone"]').waitFor({ timeout: 15000 });
   await waitForState(options, (s) => s.outbox.length === 0 && s);
+  // Saved again, then looked up: a lookup answer that found the record (ids, owner, URL).
+  const resaved = await inWorld(`chrome.runtime.sendMessage(${JSON.stringify({ kind: 'save', source: 'linkedin_extension', push: 'single', activity: null, prospects: [zoe] })})`);
+  assert.equal(resaved.ok, true, JSON.stringify(resaved).slice(0, 300));
+  const lookupAfter = await inWorld(`chrome.runtime.sendMessage(${JSON.stringify({ kind: 'lookup', source: 'linkedin_extension', prospects: [zoe] })})`);
+  assert.equal(lookupAfter.results?.[0]?.found, true, 'the second lookup found the record: ' + JSON.stringify(lookupAfter));
   const received = await inWorld('globalThis.__received');
-  assert.ok(received.length >= 1, 'the content script got its answers: ' + received.length);
-  assert.ok(received.some((m) => m.includes('"results"')), 'the save answer was recorded');
+  assert.ok(received.length >= 4, 'the content script got its answers: ' + received.length);
+  assert.ok(received.some((m) => m.includes('"results"') && m.includes('"save_id"')), 'a save answer was recorded');
+  assert.ok(received.some((m) => m.includes('"deleted"')), 'the undo answer was recorded');
+  assert.ok(received.some((m) => m.includes('"found":true')), 'a lookup answer with a found record was recorded');
   await rememberTokens();
   assert.ok(seenTokens.size >= 4, `tokens before and after the refresh (${seenTokens.size})`);
 
@@ -186,6 +242,43 @@ test('no token value in what content scripts receive, in any DOM, or in the sand
     }
   }
   await popup.close();
+  await page.close();
+});
+
+test("the content script world cannot read or write the worker's storage", { skip }, async () => {
+  // There is something to find: the worker keeps the tokens under secret:* keys.
+  const stored = await ext.currentWorker().evaluate(() => chrome.storage.local.get(null));
+  const token = stored['secret:token:team_sync']?.access_token;
+  assert.ok(typeof token === 'string' && token.length >= 8, 'the worker keeps the team sync token');
+  const page = await ext.page('https://www.linkedin.com/in/ada-lovelace/');
+  await page.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
+  const inWorld = await contentScriptWorld(ext, page);
+  assert.equal(await inWorld('chrome.runtime.id'), ext.extensionId, 'this is our content script world');
+  const tries = await inWorld(`(async () => {
+    const out = {};
+    for (const name of ['local', 'session']) {
+      const area = globalThis.chrome && chrome.storage && chrome.storage[name];
+      if (!area) { out[name] = { absent: true }; continue; }
+      for (const [what, keys] of [['everything', null], ['token', 'secret:token:team_sync'], ['team', 'team']]) {
+        try { out[name + ' get ' + what] = { got: await area.get(keys) }; } catch (e) { out[name + ' get ' + what] = { thrown: String((e && e.message) || e) }; }
+      }
+      try { await area.set({ 'probe:content-script': 1 }); out[name + ' set'] = { wrote: true }; } catch (e) { out[name + ' set'] = { thrown: String((e && e.message) || e) }; }
+    }
+    return out;
+  })()`);
+  const text = JSON.stringify(tries);
+  assert.ok(!text.includes(token), 'the content script world read a token');
+  for (const [what, got] of Object.entries(tries)) {
+    assert.ok(got.absent || got.thrown, `the content script world could ${what}: ${JSON.stringify(got).slice(0, 200)}`);
+  }
+  const after = await ext.currentWorker().evaluate(async () => ({
+    local: await chrome.storage.local.get('probe:content-script'), session: await chrome.storage.session.get('probe:content-script'),
+  }));
+  await ext.currentWorker().evaluate(async () => {
+    await chrome.storage.local.remove('probe:content-script');
+    await chrome.storage.session.remove('probe:content-script');
+  });
+  assert.deepEqual(after, { local: {}, session: {} }, 'nothing the content script wrote arrived');
   await page.close();
 });
 

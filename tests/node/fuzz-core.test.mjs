@@ -1,8 +1,10 @@
-// Fuzzing the Wasm core's exports (dist/core-node) with random JSON values (issue 5): the
-// decision API, the message parsers (plan_save, preview, lookup_requests, ui_message), the
-// pipeline steps and the CRM response parsers. Whatever comes in (random values, and valid
-// inputs with one part swapped for junk), every export answers a plain `{ok: boolean, ...}`
-// object, with `error.code` a string when `ok` is false: never an exception, never a Wasm trap.
+// Fuzzing every export of the Wasm core (dist/core-node) with random JSON values (issue 5):
+// the decision API, the message parsers (plan_save, preview, lookups, ui_message), the
+// pipeline steps, undo, the managed policy, connecting (Salesforce and HubSpot) and the CRM
+// response parsers. Whatever comes in (random values, and valid inputs with one part swapped
+// for junk), every export answers a plain `{ok: boolean, ...}` object, with `error.code` a
+// string when `ok` is false: never an exception, never a Wasm trap. A last test lists the
+// exports of both raw modules (and of crates/core-wasm/src) and fails for one without a target.
 // Seeded: FUZZ_SEED=<n> replays a run, FUZZ_RUNS=<n> widens it.
 import { test } from 'node:test';
 import { fuzzSettings, pick, prng } from './fuzz-random.mjs';
@@ -10,6 +12,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
@@ -126,11 +129,58 @@ const responses = [
   { status: 0, headers: [], body: 'net::ERR_INTERNET_DISCONNECTED' },
 ];
 
-/** A response-like value: mostly a real shape with a random part, sometimes pure junk. */
-function randomResponse(rand) {
+// The undo window's shapes: a finished one-person save, its undo record, the planned delete
+// and its answer, and the journal line it marks.
+const NOW = 1_800_000_000_000;
+const undoSave = {
+  kind: 'save', source: 'linkedin_extension', push: 'single',
+  prospects: [{ full_name: 'Ada Lovelace', email: 'ada@x.example', linkedin_url: 'https://www.linkedin.com/in/ada' }],
+};
+const undoPlanned = core.plan_save(team, undoSave, 's1', { 'email:ada@x.example': null });
+const undoEntry = undoPlanned.ok ? undoPlanned.entries[0] : null;
+const undoSent = undoEntry ? core.next_request(team, undoEntry, tokens) : null;
+const undoDone = undoSent?.ok ? core.on_response(team, undoSent.entry, responses[0], NOW, 1) : null;
+const undoResult = undoDone?.step?.result ?? null;
+const undoRecorded = core.undo_record(team, [undoEntry], [undoResult], 's1', NOW);
+const undoMessage = { kind: 'undo', source: 'linkedin_extension', save_id: 's1' };
+const undoPlanned2 = core.undo_plan(team, undoMessage, undoRecorded.undo ?? null, tokens, NOW + 1000);
+const deleteAnswer = { status: 200, headers: [], body: JSON.stringify([{ id: '003000000000001AAA', success: true, errors: [] }]) };
+const undoOutcome = core.undo_outcome(undoRecorded.undo ?? null, undoPlanned2.calls ?? [], [deleteAnswer]);
+const journal = core.journal_record({}, 's1', 'linkedin_extension', undoResult, '2026-11-21T10:00:00Z');
+const undoResponses = [deleteAnswer, { status: 404, headers: [], body: '[{"errorCode":"ENTITY_IS_DELETED","message":"deleted"}]' },
+  { status: 200, headers: [], body: '[{"id":"003000000000001AAA","success":false,"errors":[{"statusCode":"ENTITY_IS_DELETED","message":"x"}]}]' },
+  { status: 204, headers: [], body: '' }, responses[1], responses[6]];
+
+// A list page's lookups: the message, the cache, and the dedupe query's answer.
+const lookupMessage = { kind: 'lookup', source: 'linkedin_extension', prospects: undoSave.prospects };
+const lookupAnswer = { status: 200, headers: [], body: JSON.stringify({ compositeResponse: [{ referenceId: 'dedupe0', httpStatusCode: 200,
+  body: { totalSize: 1, done: true, records: [{ Id: '003X', Email: 'ada@x.example', OwnerId: '005R', Owner: { Name: 'Rita Rep' } }] } }] }) };
+const lookupKnown = { 'email:ben@initech.example': { id: '003B', object: 'Contact', owner_id: '005R', owner_name: 'Rita Rep' }, 'email:nobody@x.example': null };
+
+// The managed policy and HubSpot connecting (see crates/saves/tests/connect_hubspot.rs).
+const policy = { crm: 'salesforce', client_id: 'from-policy', settings: { match_account: true, record_kind: 'lead' } };
+const hubspotTeam = {
+  config: { crm: 'hubspot', client_id: 'hs-client', me_email: 'rep@acme.example' },
+  connections: [{ role: 'team_sync', crm_user_id: '41629002', name: 'Ivan', email: 'integration@acme.example', permission: 'admin', instance_url: 'https://api.hubapi.com' }],
+};
+const REDIRECT = 'https://abc.chromiumapp.org/oauth2';
+const hubspotToken = { access_token: 'CNaccess', refresh_token: 'na1-refresh', instance_url: 'https://api.hubapi.com', id: '9586003' };
+const hubspotOwner = { id: '41629003', name: 'Rita Rep', email: 'rep@acme.example', active: true };
+const hubspotUsers = [{ id: '41629002', name: 'Ivan', email: 'integration@acme.example', active: true }, hubspotOwner];
+const hubspotResponses = [
+  { status: 200, headers: [], body: '{"access_token":"CNaccess","refresh_token":"na1-refresh","expires_in":1800,"hub_id":1,"user_id":9586003}' },
+  { status: 200, headers: [], body: '{"id":"41629003","email":"rep@acme.example","firstName":"Rita","lastName":"Rep","userId":9586003,"archived":false}' },
+  { status: 200, headers: [], body: '{"access_token":"new","expires_in":1800}' },
+  { status: 400, headers: [], body: '{"status":"BAD_REFRESH_TOKEN","message":"refresh token is invalid, expired or revoked","error":"invalid_grant"}' },
+  { status: 404, headers: [], body: '{"status":"error","message":"Owner not found","category":"OBJECT_NOT_FOUND"}' },
+  { status: 429, headers: [['Retry-After', '10']], body: '{"status":"error","category":"RATE_LIMITS"}' },
+];
+
+/** A response-like value: mostly a real shape (one of `bases`) with a random part, sometimes pure junk. */
+function randomResponse(rand, bases = responses) {
   const r = rand();
   if (r < 0.2) return randomValue(rand);
-  const base = pick(rand, responses);
+  const base = pick(rand, bases);
   if (r < 0.5) return { ...base, body: rand() < 0.5 ? JSON.stringify(randomValue(rand)) : randomString(rand) };
   if (r < 0.6) return { ...base, status: pick(rand, NUMBERS) };
   return mutate(rand, base);
@@ -139,6 +189,25 @@ function randomResponse(rand) {
 /** Either a mutated valid input or a random value. */
 const near = (rand, valid) => (rand() < 0.7 ? mutate(rand, valid) : randomValue(rand));
 const str = (rand) => randomString(rand);
+/** The valid string half the time (so checks past it are reached), else a random one. */
+const strOr = (rand, valid) => (rand() < 0.5 ? valid : randomString(rand));
+/** A list of a few responses like `bases` (the answers so far of a multi-call run). */
+const responseList = (rand, bases) => Array.from({ length: Math.floor(rand() * 4) }, () => randomResponse(rand, bases));
+/** Junk for an argument like `valid`: a random string, an edge number, or a mutated value. */
+const junkLike = (valid) => (typeof valid === 'string' ? str : typeof valid === 'number' ? (rand) => pick(rand, NUMBERS) : (rand) => near(rand, valid));
+
+/**
+ * The valid arguments `valid` with one of them (sometimes more) replaced by junk, so the checks
+ * after the first argument's are reached too; `junk` overrides the junk of some positions.
+ */
+function someJunk(rand, valid, junk = {}) {
+  const out = [...valid];
+  do {
+    const i = Math.floor(rand() * valid.length);
+    out[i] = (junk[i] ?? junkLike(valid[i]))(rand);
+  } while (rand() < 0.3);
+  return out;
+}
 
 // Every export with `any` parameters, and how to make junk for it. String parameters stay
 // strings (the JS glue, not the core, would refuse anything else).
@@ -175,6 +244,25 @@ const TARGETS = {
   error_log_csv: (r) => [randomValue(r)],
   connected: (r) => [near(r, team), r() < 0.5 ? 'personal' : randomValue(r), near(r, tokens.personal), randomValue(r), randomValue(r), randomValue(r), str(r)],
   connected_private_app: (r) => [near(r, team), randomValue(r), str(r), str(r)],
+  lookup_list: (r) => someJunk(r, [team, lookupMessage, tokens, lookupKnown, [lookupAnswer]],
+    { 4: (q) => (q() < 0.5 ? near(q, [lookupAnswer]) : responseList(q, [lookupAnswer, ...responses])) }),
+  undo_record: (r) => someJunk(r, [team, [undoEntry], [undoResult], 's1', NOW]),
+  undo_plan: (r) => someJunk(r, [team, undoMessage, undoRecorded.undo ?? {}, tokens, NOW + 1000],
+    { 2: (q) => (q() < 0.2 ? null : near(q, undoRecorded.undo ?? {})) }),
+  undo_outcome: (r) => someJunk(r, [undoRecorded.undo ?? {}, undoPlanned2.calls ?? [], [deleteAnswer]],
+    { 2: (q) => (q() < 0.5 ? near(q, [deleteAnswer]) : responseList(q, undoResponses)) }),
+  journal_mark_undone: (r) => someJunk(r, [journal.journal ?? {}, 's1', undoOutcome]),
+  apply_policy: (r) => someJunk(r, [r() < 0.5 ? team : hubspotTeam, policy], { 1: (q) => (q() < 0.2 ? null : near(q, policy)) }),
+  hubspot_oauth_exchange: (r) => someJunk(r, [hubspotTeam, REDIRECT, `${REDIRECT}?code=c1&state=s1`, 's1', 'v1', 'hs-secret'],
+    { 2: (q) => (q() < 0.6 ? `${REDIRECT}?code=${strOr(q, 'c1')}&state=${strOr(q, 's1')}` : str(q)) }),
+  parse_hubspot_token: (r) => [randomResponse(r, hubspotResponses)],
+  hubspot_owner_request: (r) => someJunk(r, [hubspotToken, '9586003']),
+  parse_hubspot_owner: (r) => [randomResponse(r, hubspotResponses)],
+  connected_hubspot: (r) => someJunk(r, [hubspotTeam, 'personal', hubspotOwner, hubspotUsers, '2026-11-23T09:00:00Z'],
+    { 1: (q) => (q() < 0.3 ? 'team_sync' : randomValue(q)) }),
+  hubspot_refresh_request: (r) => someJunk(r, [hubspotTeam, hubspotToken, 'hs-secret']),
+  parse_hubspot_refresh: (r) => [randomResponse(r, hubspotResponses), r() < 0.5 ? hubspotToken : near(r, hubspotToken)],
+  hubspot_revoke_request: (r) => someJunk(r, [hubspotTeam, hubspotToken, 'hs-secret']),
 };
 
 const show = (args) => {
@@ -206,6 +294,35 @@ test('the valid seeds are valid (so mutations start from real shapes)', () => {
   assert.equal(core.decide(decideInput).ok, true);
   assert.equal(check('next_request', [team, entry, tokens]).ok, true);
   assert.equal(check('on_response', [team, entry, responses[0], 1, 2]).ok, true);
+  // The undo window's chain, start to end.
+  assert.equal(undoResult?.status, 'created', show(undoDone));
+  assert.equal(undoRecorded.ok, true, show(undoRecorded));
+  assert.equal(undoRecorded.undo?.items?.length, 1, show(undoRecorded));
+  assert.equal(undoPlanned2.ok, true, show(undoPlanned2));
+  assert.equal(undoPlanned2.calls.length, 1, show(undoPlanned2));
+  assert.equal(undoOutcome.ok, true, show(undoOutcome));
+  assert.equal(undoOutcome.deleted.length, 1, show(undoOutcome));
+  const marked = check('journal_mark_undone', [journal.journal, 's1', undoOutcome]);
+  assert.equal(marked.journal.recent_saves[0].status, 'undone', show(marked));
+  // A list page's lookup: one request, then the results from its answer.
+  assert.ok(check('lookup_list', [team, lookupMessage, tokens, {}, []]).request, 'the first call asks for the dedupe query');
+  const looked = check('lookup_list', [team, lookupMessage, tokens, lookupKnown, [lookupAnswer]]);
+  assert.equal(looked.done, true, show(looked));
+  assert.equal(looked.results[0].found, true, show(looked));
+  // Policy and HubSpot connecting.
+  const merged = check('apply_policy', [team, policy]);
+  assert.ok(merged.locked?.includes('client_id'), show(merged));
+  const exchange = check('hubspot_oauth_exchange', [hubspotTeam, REDIRECT, `${REDIRECT}?code=c1&state=s1`, 's1', 'v1', 'hs-secret']);
+  assert.equal(exchange.ok, true, show(exchange));
+  const token = check('parse_hubspot_token', [hubspotResponses[0]]);
+  assert.equal(token.ok, true, show(token));
+  assert.equal(check('hubspot_owner_request', [token.token, token.user_id]).ok, true);
+  const owner = check('parse_hubspot_owner', [hubspotResponses[1]]);
+  assert.equal(owner.ok, true, show(owner));
+  assert.equal(check('connected_hubspot', [hubspotTeam, 'personal', owner.owner, hubspotUsers, '2026-11-23T09:00:00Z']).ok, true);
+  assert.equal(check('hubspot_refresh_request', [hubspotTeam, hubspotToken, 'hs-secret']).ok, true);
+  assert.equal(check('parse_hubspot_refresh', [hubspotResponses[2], hubspotToken]).ok, true);
+  assert.equal(check('hubspot_revoke_request', [hubspotTeam, hubspotToken, 'hs-secret']).ok, true);
 });
 
 for (const [name, make] of Object.entries(TARGETS)) {
@@ -233,4 +350,45 @@ test('the fuzzer itself can fail: an answer without ok is caught', () => {
   } finally {
     core.error_log_csv = saved;
   }
+});
+
+// Every export has a target. Two lists, so neither a stale dist/ nor a filter can hide one:
+// the functions each raw module (not the wrapper) exports, and the `#[wasm_bindgen] pub fn`s
+// of crates/core-wasm/src.
+const BINDGEN_INTERNAL = /^(__wbg|__wbindgen|__wbgt|memory$|initSync$|default$)/;
+
+/** The exported functions of one raw wasm-bindgen module in dist/core-node. */
+function rawExports(file) {
+  return Object.entries(require(path.join(root, 'dist', 'core-node', file)))
+    .filter(([name, value]) => typeof value === 'function' && !BINDGEN_INTERNAL.test(name))
+    .map(([name]) => name);
+}
+
+/** The `#[wasm_bindgen]` functions of crates/core-wasm/src. */
+function sourceExports() {
+  const dir = path.join(root, 'crates', 'core-wasm', 'src');
+  return readdirSync(dir).filter((f) => f.endsWith('.rs'))
+    .flatMap((f) => [...readFileSync(path.join(dir, f), 'utf8').matchAll(/#\[wasm_bindgen[^\]]*\]\s*pub fn (\w+)/g)].map((m) => m[1]));
+}
+
+const untargeted = (names) => names.filter((name) => !Object.hasOwn(TARGETS, name));
+
+test('every export of both Wasm modules has a fuzz target', () => {
+  const save = rawExports('core_wasm.js');
+  const settings = rawExports('core_settings.js');
+  // The lists are real (a filter that dropped everything would pass vacuously).
+  assert.ok(save.includes('plan_save') && save.includes('undo_record'), `core_wasm.js exports ${save}`);
+  assert.ok(settings.includes('decide') && settings.includes('undo_plan'), `core_settings.js exports ${settings}`);
+  assert.deepEqual(untargeted(save), [], 'save-path exports without a fuzz target');
+  assert.deepEqual(untargeted(settings), [], 'settings exports without a fuzz target');
+  const fromSource = sourceExports();
+  assert.ok(fromSource.length >= save.length, `crates/core-wasm/src has ${fromSource.length} exports`);
+  assert.deepEqual(untargeted(fromSource), [], 'crates/core-wasm/src exports without a fuzz target');
+  // And the wrapper the targets call exposes each of them.
+  for (const name of [...save, ...settings]) assert.equal(typeof core[name], 'function', `index.js wraps ${name}`);
+});
+
+test('the coverage check itself can fail: an export without a target is named', () => {
+  assert.deepEqual(untargeted(['decide', 'undo_plan', 'brand_new_export']), ['brand_new_export']);
+  assert.ok(!BINDGEN_INTERNAL.test('lookup_list') && BINDGEN_INTERNAL.test('__wbindgen_malloc') && BINDGEN_INTERNAL.test('memory'));
 });

@@ -29,6 +29,39 @@ test('content messages: only our content script on LinkedIn or Gmail, with the m
   }
 });
 
+test('undo: only from our content script on the site whose source it claims', () => {
+  const undo = (source) => ({ kind: 'undo', source, save_id: '00000000-0000-4000-8000-000000000000' });
+  const page = (path, withTab) => {
+    const url = `chrome-extension://${ID}/${path}`;
+    return withTab ? { id: ID, url, tab: { id: 9, url } } : { id: ID, url };
+  };
+  const linkedin = tab('https://www.linkedin.com/in/ada/');
+  const gmail = tab('https://mail.google.com/mail/u/0/#inbox/FMfcg');
+  const rows = [
+    [undo('linkedin_extension'), linkedin, 'content'],
+    [undo('gmail_extension'), gmail, 'content'],
+    // Our own popup and options page (as a popup, or opened in a tab) may not undo.
+    [undo('linkedin_extension'), page('popup/popup.html', false), 'unknown_sender'],
+    [undo('linkedin_extension'), page('popup/popup.html', true), 'unknown_sender'],
+    [undo('gmail_extension'), page('options/options.html', false), 'unknown_sender'],
+    [undo('linkedin_extension'), page('options/options.html', true), 'unknown_sender'],
+    // The source must be the tab's site.
+    [undo('gmail_extension'), linkedin, 'invalid_message'],
+    [undo('linkedin_extension'), gmail, 'invalid_message'],
+    [undo('web_form'), linkedin, 'invalid_message'],
+    [{ kind: 'undo', save_id: 's1' }, linkedin, 'invalid_message'],
+    // Another extension, or a look-alike host.
+    [undo('linkedin_extension'), { ...linkedin, id: 'otherextension' }, 'unknown_sender'],
+    [undo('linkedin_extension'), tab('https://www.linkedin.com.evil.example/in/ada/'), 'unknown_sender'],
+  ];
+  for (const [message, sender, want] of rows) {
+    const got = checkSender(message, sender);
+    const label = JSON.stringify([message.source, sender.url, sender.id, Boolean(sender.tab)]);
+    if (want === 'content') assert.deepEqual(got, { ok: true, channel: 'content' }, label);
+    else assert.equal(got.error?.code, want, label + ' → ' + JSON.stringify(got));
+  }
+});
+
 test('UI messages: only our own options and popup pages', () => {
   const page = (path) => ({ id: ID, url: `chrome-extension://${ID}/${path}` });
   assert.deepEqual(checkSender({ kind: 'get_state' }, page('options/options.html')), { ok: true, channel: 'ui' });

@@ -1,10 +1,12 @@
-//! Property tests: nothing a page, a message or the network sends can panic the pipeline.
+//! Property tests: nothing a page, a message or the network sends can panic the pipeline
+//! (saves, previews, list lookups, undo).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crm::{HttpResponse, Permission};
 use proptest::prelude::*;
+use saves::bulk_lookup::lookup_list;
 use saves::message::Role;
-use saves::team::{Connection, Health, LocalTeam};
+use saves::team::{Connection, CrmKind, Health, LocalTeam};
 use saves::{
     api, parse_content_message, parse_ui_message, plan_save, ContentToWorker, KnownRecords,
 };
@@ -70,6 +72,79 @@ fn team() -> LocalTeam {
     t
 }
 
+fn hubspot_team() -> LocalTeam {
+    let mut t = team();
+    t.config.crm = CrmKind::Hubspot;
+    t
+}
+
+/// What the worker holds for the team sync connection.
+fn tokens() -> Value {
+    json!({"team_sync": {"access_token": "TEAM-TOKEN", "refresh_token": "TEAM-REFRESH",
+        "instance_url": "https://acme.my.salesforce.com", "id": "x"}})
+}
+
+/// The JSON answer contract: `ok` is a bool, and a refusal carries a string `error.code`.
+fn answered(out: &Value) -> bool {
+    match out.get("ok").and_then(Value::as_bool) {
+        Some(true) => true,
+        Some(false) => out["error"]["code"].is_string(),
+        None => false,
+    }
+}
+
+const NOW_MS: f64 = 1_800_000_000_000.0;
+
+/// A one-person save run to its end through the JSON face the worker uses, and what undo
+/// needs of it: `(team, undo record, planned delete calls)`.
+fn finished_save() -> (Value, Value, Value) {
+    let t = serde_json::to_value(team()).unwrap();
+    let msg = json!({"kind":"save","source":"linkedin_extension","push":"single",
+        "prospects":[{"full_name":"Ada Lovelace","email":"ada@example.com"}]});
+    let plan = api::plan_save(&t, &msg, "s1", &json!({"email:ada@example.com": null}));
+    let entry = plan["entries"][0].clone();
+    let sent = api::next_request(&t, &entry, &tokens());
+    let created = json!({"compositeResponse":[{"referenceId":"NewRecord","httpStatusCode":201,
+        "body":{"id":"003000000000001AAA","success":true,"errors":[]}}]});
+    let response = json!({"status": 200, "headers": [], "body": created.to_string()});
+    let done = api::on_response(&t, &sent["entry"], &response, NOW_MS, 2);
+    let results = json!([done["step"]["result"]]);
+    let record = api::undo_record(&t, &json!([entry]), &results, "s1", NOW_MS)["undo"].clone();
+    let undo = json!({"kind": "undo", "source": "linkedin_extension", "save_id": "s1"});
+    let calls = api::undo_plan(&t, &undo, &record, &tokens(), NOW_MS + 1000.0)["calls"].clone();
+    (t, record, calls)
+}
+
+/// A list page's lookup message (one person by e-mail, one by profile URL).
+fn list_lookup() -> Value {
+    json!({"kind":"lookup","source":"linkedin_extension","prospects":[
+        {"full_name":"Ada Lovelace","email":"ada@example.com"},
+        {"full_name":"Ben Okafor","linkedin_url":"https://www.linkedin.com/in/ben-okafor"}]})
+}
+
+#[test]
+fn the_fixtures_reach_past_the_input_checks() {
+    // Otherwise the properties below would only ever exercise the first refusal.
+    let (t, record, calls) = finished_save();
+    assert_eq!(
+        record["items"].as_array().map(Vec::len),
+        Some(1),
+        "{record}"
+    );
+    assert_eq!(calls.as_array().map(Vec::len), Some(1), "{calls}");
+    let deleted = json!([{"status": 200, "headers": [], "body":
+        r#"[{"id":"003000000000001AAA","success":true,"errors":[]}]"#}]);
+    let outcome = api::undo_outcome(&record, &calls, &deleted);
+    assert_eq!(
+        outcome["deleted"].as_array().map(Vec::len),
+        Some(1),
+        "{outcome}"
+    );
+    let first = lookup_list(&t, &list_lookup(), &tokens(), &Value::Null, &Value::Null);
+    assert!(first["request"].is_object(), "{first}");
+    assert!(!answered(&json!({"ok": false})) && !answered(&json!({})));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -111,6 +186,80 @@ proptest! {
         for body in [body, json_body.to_string()] {
             let resp = HttpResponse { status, headers: vec![], body };
             let _ = saves::on_response(&t, &entry, &resp, 0, 1);
+        }
+    }
+
+    #[test]
+    fn undo_never_panics_on_any_state(
+        any_team in arb_json(), msg in arb_json(), record in arb_json(), other in arb_json(),
+        now in any::<f64>(), save_id in ".{0,80}",
+    ) {
+        let real = serde_json::to_value(team()).unwrap();
+        let undo = json!({"kind": "undo", "source": "linkedin_extension", "save_id": save_id});
+        for t in [&any_team, &real] {
+            for out in [
+                api::undo_plan(t, &msg, &record, &other, now),
+                api::undo_plan(t, &undo, &record, &other, now),
+                api::undo_record(t, &msg, &record, &save_id, now),
+            ] {
+                prop_assert!(answered(&out), "{}", out);
+            }
+        }
+        for out in [
+            api::undo_outcome(&record, &msg, &other),
+            api::journal_mark_undone(&record, &save_id, &msg),
+        ] {
+            prop_assert!(answered(&out), "{}", out);
+        }
+    }
+
+    #[test]
+    fn undo_of_a_real_save_never_panics(
+        msg in arb_json(), save_id in ".{0,80}", now in any::<f64>(),
+        status in 0u16..1000, body in ".{0,200}", json_body in arb_json(),
+    ) {
+        let (t, record, calls) = finished_save();
+        let undo = json!({"kind": "undo", "source": "linkedin_extension", "save_id": save_id});
+        for out in [
+            api::undo_plan(&t, &undo, &record, &tokens(), now),
+            api::undo_plan(&t, &msg, &record, &tokens(), now),
+            api::undo_record(&t, &msg, &json!([msg]), &save_id, now),
+        ] {
+            prop_assert!(answered(&out), "{}", out);
+        }
+        for body in [body, json_body.to_string()] {
+            let responses = json!([{"status": status, "headers": [], "body": body}]);
+            let outcome = api::undo_outcome(&record, &calls, &responses);
+            prop_assert!(answered(&outcome), "{}", outcome);
+            let journal = api::journal_mark_undone(&msg, &save_id, &outcome);
+            prop_assert!(answered(&journal), "{}", journal);
+        }
+    }
+
+    #[test]
+    fn list_lookups_never_panic(
+        msg in arb_json(), any_tokens in arb_json(), known in arb_json(), answers in arb_json(),
+        status in 0u16..1000, body in ".{0,200}", json_body in arb_json(),
+    ) {
+        let real = serde_json::to_value(team()).unwrap();
+        for out in [
+            lookup_list(&real, &msg, &tokens(), &known, &answers),
+            lookup_list(&real, &list_lookup(), &any_tokens, &known, &answers),
+            lookup_list(&real, &list_lookup(), &tokens(), &known, &answers),
+            lookup_list(&msg, &list_lookup(), &tokens(), &Value::Null, &Value::Null),
+        ] {
+            prop_assert!(answered(&out), "{}", out);
+        }
+        // The dedupe query answered with anything, once or as a second round.
+        let hubspot = serde_json::to_value(hubspot_team()).unwrap();
+        for body in [body, json_body.to_string()] {
+            let answer = json!({"status": status, "headers": [], "body": body});
+            for t in [&real, &hubspot] {
+                for answers in [json!([answer]), json!([answer, answer])] {
+                    let out = lookup_list(t, &list_lookup(), &tokens(), &Value::Null, &answers);
+                    prop_assert!(answered(&out), "{}", out);
+                }
+            }
         }
     }
 }
