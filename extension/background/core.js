@@ -2,8 +2,8 @@
 // module exactly once per service-worker life, only when first needed:
 // - `core()`: the save path (`core_wasm`): preview, lookups, plan, requests and answers, the
 //   journal, the undo record of a finished save. Everything a wake for a page needs.
-// - `settingsCore()`: all of `core()` plus `core_settings`: connecting, token refresh, the
-//   managed policy, the options page's and popup's messages (`ui_message`, `state_view`), undo,
+// - `settingsCore()`: all of `core()` plus `core_settings`: connecting, token refresh and a
+//   refused refresh (reconnect needed), the managed policy, the options page's and popup's messages (`ui_message`, `state_view`), undo,
 //   the error-log CSV.
 // The raw exports take one JSON text (the array of arguments) and answer JSON text (see
 // crates/core-wasm/src/lib.rs); the functions here take and return plain objects. Arguments

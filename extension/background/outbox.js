@@ -7,7 +7,7 @@
 // soon as the network is back (`watchNetwork`). 401 → one refresh (shared by every save of that
 // connection) and one retry; a refused refresh marks the connection "reconnect_needed", keeps
 // the entry, tells the rep once.
-import { core } from './core.js';
+import { core, settingsCore } from './core.js';
 import { execute, heldBackByBrowser, randomU32 } from './net.js';
 import { refresh } from './oauth.js';
 import { store } from './storage.js';
@@ -50,7 +50,7 @@ async function pushed(role) {
 /** Puts a connection problem in the error log, once per reconnect (the rep is told once). */
 async function noticeOnce(role, entry, reason, onNotice) {
   if (!(await store.firstReconnectNotice(role))) return;
-  const c = await core();
+  const c = await settingsCore(); // the reconnect path is rare: its functions live there
   await store.updateJournal((journal) => {
     const next = c.journal_log_error(journal, reason, entry.prospect.name, entry.source, new Date().toISOString());
     return next.ok ? next.journal : journal;
@@ -173,7 +173,7 @@ export async function runEntry(entry, template, onNotice = () => {}, { force = f
               schedule(Date.now() + 30000);
               return queuedResult(template, entry, refreshed.error);
             }
-            const failed = c.on_refresh_failed(team, entry, step.role, refreshed.error);
+            const failed = (await settingsCore()).on_refresh_failed(team, entry, step.role, refreshed.error);
             entry = failed.entry;
             await store.putEntries([entry]);
             await setHealth(step.role, 'reconnect_needed');

@@ -3,9 +3,11 @@
 // owns what they save through their owner mapping, a LinkedIn profile becomes one contact
 // with hubspot_owner_id = the rep's owner, and "Log this email" is an email engagement under
 // the rep on the message's sender only (nobody else created), which Undo archives again.
+// LinkedIn people have no e-mail: HubSpot finds them again by the `linkedin_url` contact
+// property (a search), so saving a profile or a search page again creates nobody twice.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, launchExtension, connect, sandboxBinary, sendFrom, waitForState as pollState } from './harness.mjs';
+import { startSandbox, launchExtension, connect, sandboxBinary, sendFrom, waitForState as pollState, stopWorker } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const PRIVATE_APP_TOKEN = 'pat-sandbox-integration'; // the sandbox's seeded private app
@@ -94,4 +96,60 @@ test('private-app team sync, rep as owner, one contact per person', { skip }, as
   assert.ok((await sandbox.records('emails')).records.every((e) => e.archived));
   s = await send(options, { kind: 'get_state' });
   assert.equal(s.recent_saves.find((r) => r.name === 'Márta Kovács').status, 'undone');
+});
+
+/** The contacts whose linkedin_url is this profile's (any spelling), not archived. */
+async function contactsWithProfile(slug) {
+  return (await sandbox.records('contacts')).records
+    .filter((c) => !c.archived && String(c.properties.linkedin_url || '').toLowerCase().replace(/\/$/, '') === 'https://www.linkedin.com/in/' + slug);
+}
+
+test('a LinkedIn profile saved again after the worker restarted is found by its URL, not created twice', { skip }, async () => {
+  const before = await contactsWithProfile('ada-lovelace');
+  assert.equal(before.length, 1, 'the first test saved Ada once, with her LinkedIn URL: ' + JSON.stringify(before));
+  await stopWorker(ext, options); // its lookup cache goes with it: only HubSpot can tell
+  await sleep(500);
+  await sandbox.post('/__sandbox/reset-counts', {});
+  const page = await ext.page('https://www.linkedin.com/in/ada-lovelace/');
+  await page.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
+  const badge = page.getByTestId('crm-status').first();
+  let text = '';
+  for (let i = 0; i < 50 && !/^In /.test(text); i += 1) {
+    await sleep(300);
+    text = (await badge.textContent()) || '';
+  }
+  assert.match(text, /^In HubSpot/, 'the badge knows her from her URL: ' + text);
+  const counts = await sandbox.counts();
+  assert.equal(counts['POST /crm/v3/objects/contacts/search'], 1, 'the badge is one search: ' + JSON.stringify(counts));
+  await page.getByTestId('save-prospect').first().click();
+  const toast = page.getByTestId('save-result').last();
+  await toast.waitFor({ timeout: 20000 });
+  await waitForState((st) => st.outbox.length === 0 && st);
+  assert.match(await toast.textContent(), /Already in HubSpot/);
+  assert.equal((await contactsWithProfile('ada-lovelace')).length, 1, 'still one contact');
+  await page.close();
+});
+
+test('"Save all" on a search page twice (worker restarted between) creates each public person once', { skip }, async () => {
+  const SLUGS = ['asa-lindqvist', 'chloe-dubois-renard', 'lukasz-wrobel', 'siobhan-o-briain'];
+  const runSaveAll = async () => {
+    const page = await ext.page('https://www.linkedin.com/search/results/people/');
+    await page.getByTestId('save-all').first().waitFor({ timeout: 15000 });
+    await sleep(1500);
+    await page.getByTestId('save-all').first().click();
+    await page.getByTestId('save-result').first().waitFor({ timeout: 30000 });
+    const st = await waitForState((x) => x.outbox.length === 0 && x);
+    await page.close();
+    return st;
+  };
+  await runSaveAll();
+  const first = await Promise.all(SLUGS.map(contactsWithProfile));
+  assert.deepEqual(first.map((c) => c.length), [1, 1, 1, 1], 'each saved once');
+  await stopWorker(ext, options);
+  await sleep(500);
+  const st = await runSaveAll();
+  const second = await Promise.all(SLUGS.map(contactsWithProfile));
+  assert.deepEqual(second.map((c) => c.length), [1, 1, 1, 1], 'nobody created again');
+  assert.deepEqual(second.map((c) => c[0].id), first.map((c) => c[0].id));
+  assert.equal(st.error_log.filter((e) => /search|linkedin/i.test(e.message || '')).length, 0, JSON.stringify(st.error_log));
 });

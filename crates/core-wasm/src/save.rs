@@ -54,14 +54,6 @@ pub fn on_response(args: &str) -> String {
     })
 }
 
-/// See [`saves::api::on_refresh_failed`]: `[team, entry, role, error]`.
-#[wasm_bindgen]
-pub fn on_refresh_failed(args: &str) -> String {
-    call(args, |[team, entry, role, error]| {
-        Some(saves::api::on_refresh_failed(&team, &entry, &role, &error))
-    })
-}
-
 /// See [`saves::api::journal_record`]: `[journal, save_id, source, result, at]`.
 #[wasm_bindgen]
 pub fn journal_record(args: &str) -> String {
@@ -71,20 +63,6 @@ pub fn journal_record(args: &str) -> String {
             text(&save_id)?,
             text(&source)?,
             &result,
-            text(&at)?,
-        ))
-    })
-}
-
-/// See [`saves::api::journal_log_error`]: `[journal, error, name, source, at]`.
-#[wasm_bindgen]
-pub fn journal_log_error(args: &str) -> String {
-    call(args, |[journal, error, name, source, at]| {
-        Some(saves::api::journal_log_error(
-            &journal,
-            &error,
-            text(&name)?,
-            text(&source)?,
             text(&at)?,
         ))
     })

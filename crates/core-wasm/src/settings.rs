@@ -1,6 +1,7 @@
 //! The exports for everything but the save path (feature `settings`, `core_settings.js`):
 //! connecting (OAuth, identity, permission, user directory, HubSpot owners), token refresh (on
-//! a 401 or an expired token), the managed policy (when there is one), the options page's and
+//! a 401 or an expired token) and what follows a refused refresh (`on_refresh_failed`, the
+//! reconnect line of the error log, `journal_log_error`), the managed policy (when there is one), the options page's and
 //! popup's messages and state view, undo, the error-log CSV, and the JSON contract functions
 //! that only tests and scripts call (`decide`, `validate_team`, `check_connect`,
 //! `check_team_sync_choice`, `lookup_requests`, `parse_lookup`). The worker instantiates this
@@ -374,6 +375,28 @@ pub fn journal_mark_undone(args: &str) -> String {
             &journal,
             text(&save_id)?,
             &outcome,
+        ))
+    })
+}
+
+/// See [`saves::api::on_refresh_failed`]: `[team, entry, role, error]`.
+#[wasm_bindgen]
+pub fn on_refresh_failed(args: &str) -> String {
+    call(args, |[team, entry, role, error]| {
+        Some(saves::api::on_refresh_failed(&team, &entry, &role, &error))
+    })
+}
+
+/// See [`saves::api::journal_log_error`]: `[journal, error, name, source, at]`.
+#[wasm_bindgen]
+pub fn journal_log_error(args: &str) -> String {
+    call(args, |[journal, error, name, source, at]| {
+        Some(saves::api::journal_log_error(
+            &journal,
+            &error,
+            text(&name)?,
+            text(&source)?,
+            text(&at)?,
         ))
     })
 }

@@ -29,6 +29,7 @@
 //! existing records), so [`save::HsSave`] creates the contact, then the engagement.
 
 pub mod archive;
+pub mod by_linkedin;
 pub mod companies;
 pub mod contacts;
 pub mod engagements;

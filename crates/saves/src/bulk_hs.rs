@@ -1,8 +1,11 @@
 //! A HubSpot chunk as a sans-IO state machine, the HubSpot twin of
-//! `crm::salesforce::BulkSave`: one `batch/read` by e-mail (the dedupe; skipped when nobody
-//! has an e-mail), then one `batch/create` (≤100) of the people not found. A person appearing
-//! twice is created once; a 409 / duplicate answer links the existing contact. On a
-//! whole-call error the state is unchanged, so the same request can be retried.
+//! `crm::salesforce::BulkSave`: one `batch/read` by e-mail (the dedupe of people with an
+//! e-mail; skipped when nobody has one), one contacts search by LinkedIn URL for the people
+//! without an e-mail ([`crm::hubspot::by_linkedin`]; skipped when there are none; a chunk of
+//! ≤100 fits one search, more than 200 matches page on), then one `batch/create` (≤100) of the
+//! people not found. A person appearing twice is created once; a 409 / duplicate answer links
+//! the existing contact. On a whole-call error the state is unchanged, so the same request can
+//! be retried.
 //!
 //! HubSpot contacts carry no activities here: chunks leave people with an activity on the
 //! single-save path (contact, then engagement).
@@ -10,13 +13,15 @@
 use crm::hubspot::contacts::{
     batch_create_request, contact_properties, parse_batch_create, BATCH_LIMIT, OBJECT,
 };
-use crm::hubspot::HsSession;
+use crm::hubspot::{by_linkedin, HsSession};
 use crm::{ApiError, CrmError, HttpRequest, HttpResponse, SaveOutcome, SaveSpec};
 use serde_json::{json, Value};
 
 #[derive(Clone)]
 enum Phase {
     Read(Vec<usize>),
+    /// People without an e-mail, searched by LinkedIn URL; the paging cursor once a page came.
+    Search(Vec<usize>, Option<String>),
     Create(Vec<usize>),
     Done,
 }
@@ -36,6 +41,25 @@ fn email_of(spec: &SaveSpec) -> Option<String> {
         .map(str::trim)
         .filter(|e| !e.is_empty())
         .map(str::to_lowercase)
+}
+
+/// The LinkedIn URL of a spec without an e-mail (the search's key).
+fn url_only(spec: &SaveSpec) -> Option<&str> {
+    if email_of(spec).is_some() {
+        return None;
+    }
+    spec.prospect
+        .linkedin_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+}
+
+/// What makes two specs of a batch the same person: the e-mail, else the LinkedIn URL.
+fn twin_key(spec: &SaveSpec) -> Option<String> {
+    email_of(spec)
+        .map(|e| format!("email:{e}"))
+        .or_else(|| url_only(spec).map(|u| format!("linkedin:{}", crm::linkedin::url_match_key(u))))
 }
 
 fn outcome(spec: &SaveSpec, id: String, created: bool) -> SaveOutcome {
@@ -85,9 +109,26 @@ impl HsBatch {
         me.phase = if !readable.is_empty() {
             Phase::Read(readable)
         } else {
-            me.create_phase()
+            me.search_phase()
         };
         me
+    }
+
+    /// The search of the unsettled people without an e-mail, else the create.
+    fn search_phase(&self) -> Phase {
+        if self.session.linkedin_property.is_none() {
+            return self.create_phase();
+        }
+        let searchable: Vec<usize> = self
+            .unsettled()
+            .into_iter()
+            .filter(|&i| url_only(&self.specs[i]).is_some())
+            .collect();
+        if searchable.is_empty() {
+            self.create_phase()
+        } else {
+            Phase::Search(searchable, None)
+        }
     }
 
     fn unsettled(&self) -> Vec<usize> {
@@ -96,16 +137,16 @@ impl HsBatch {
             .collect()
     }
 
-    /// The first spec of each e-mail among the unsettled ones (HubSpot refuses a batch that
-    /// repeats an e-mail), or `Done`.
+    /// The first spec of each person (same e-mail, or same LinkedIn URL without an e-mail)
+    /// among the unsettled ones (HubSpot refuses a batch that repeats an e-mail), or `Done`.
     fn create_phase(&self) -> Phase {
         let mut seen: Vec<String> = Vec::new();
         let mut create = Vec::new();
         for i in self.unsettled() {
-            match email_of(&self.specs[i]) {
-                Some(e) if seen.contains(&e) => {}
-                Some(e) => {
-                    seen.push(e);
+            match twin_key(&self.specs[i]) {
+                Some(k) if seen.contains(&k) => {}
+                Some(k) => {
+                    seen.push(k);
                     create.push(i);
                 }
                 None => create.push(i),
@@ -123,6 +164,18 @@ impl HsBatch {
     pub(crate) fn next_request(&self) -> Result<Option<HttpRequest>, CrmError> {
         match &self.phase {
             Phase::Read(indices) => Ok(Some(self.read_request(indices))),
+            Phase::Search(indices, after) => {
+                let property = self
+                    .session
+                    .linkedin_property
+                    .as_deref()
+                    .unwrap_or_default();
+                let (values, _) = by_linkedin::search_values(
+                    indices.iter().filter_map(|&i| url_only(&self.specs[i])),
+                );
+                by_linkedin::search_request(&self.session, property, &values, after.as_deref())
+                    .map(Some)
+            }
             Phase::Create(indices) => {
                 let specs: Vec<SaveSpec> = indices.iter().map(|&i| self.specs[i].clone()).collect();
                 batch_create_request(&self.session, &specs).map(Some)
@@ -172,7 +225,30 @@ impl HsBatch {
                         self.outcomes[i] = Some(Ok(outcome(&self.specs[i], id, false)));
                     }
                 }
-                self.phase = self.create_phase();
+                self.phase = self.search_phase();
+            }
+            Phase::Search(indices, _) => {
+                let property = self.session.linkedin_property.clone().unwrap_or_default();
+                let found = by_linkedin::parse_search(&property, resp)?;
+                let mut open = false;
+                for &i in &indices {
+                    if self.outcomes[i].is_some() {
+                        continue; // found on an earlier page
+                    }
+                    let hit = url_only(&self.specs[i])
+                        .and_then(|url| by_linkedin::oldest_for(&found.contacts, url));
+                    match hit {
+                        Some(r) => {
+                            self.outcomes[i] = Some(Ok(outcome(&self.specs[i], r.id, false)))
+                        }
+                        None => open = true,
+                    }
+                }
+                // The next page is of the same search (same values), so the same people.
+                self.phase = match found.after {
+                    Some(after) if open => Phase::Search(indices, Some(after)),
+                    _ => self.create_phase(),
+                };
             }
             Phase::Create(indices) => {
                 let specs: Vec<SaveSpec> = indices.iter().map(|&i| self.specs[i].clone()).collect();
@@ -188,14 +264,14 @@ impl HsBatch {
         Ok(())
     }
 
-    /// Later copies of an e-mail created in this batch link to the created contact.
+    /// Later copies of a person created in this batch link to the created contact.
     fn link_twins(&mut self) {
         for i in self.unsettled() {
-            let Some(email) = email_of(&self.specs[i]) else {
+            let Some(key) = twin_key(&self.specs[i]) else {
                 continue;
             };
             let twin = (0..self.specs.len()).find_map(|j| match &self.outcomes[j] {
-                Some(Ok(o)) if j != i && email_of(&self.specs[j]).as_deref() == Some(&email) => {
+                Some(Ok(o)) if j != i && twin_key(&self.specs[j]).as_deref() == Some(&key) => {
                     Some(o.record_id.clone())
                 }
                 _ => None,

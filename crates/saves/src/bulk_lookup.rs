@@ -1,8 +1,8 @@
 //! A page's "already in the CRM" badges in ONE call: the people of a search or company page
 //! (or a Gmail thread) not in the worker's cache are looked up together, with the same
 //! dedupe step a bulk save uses (Salesforce: one `Email IN (…) OR LinkedIn_URL__c IN (…)`
-//! query; HubSpot: one `batch/read` by e-mail). Very long pages may need a second query when
-//! the URL would pass Salesforce's limit.
+//! query; HubSpot: one `batch/read` by e-mail and/or one search by LinkedIn URL). Very long
+//! pages may need a second query when the URL would pass Salesforce's limit.
 //!
 //! Stateless, like the rest of the pipeline: the worker calls [`lookup_list`] with the answers
 //! it has so far; it gets the next request, or the results.
@@ -32,7 +32,7 @@ struct TokensByRole {
 fn is_lookup(crm: CrmKind, req: &HttpRequest) -> bool {
     match crm {
         CrmKind::Salesforce => req.method == "GET" || req.url.ends_with("/composite"),
-        CrmKind::Hubspot => req.url.ends_with("/batch/read"),
+        CrmKind::Hubspot => req.url.ends_with("/batch/read") || req.url.ends_with("/search"),
     }
 }
 
@@ -101,9 +101,10 @@ pub fn lookup_list(
                     )
                 })
         };
+        let crm = team.config.crm;
         let found = |id: &str, object: &str, owner: Option<&str>| {
             json!({"found": true, "object": object, "record_id": id, "record_url": url(id),
-                "owner_name": owner.and_then(|o| team.user_name(o))})
+                "owner_name": owner.and_then(|o| team.user_name(o)), "crm": crm})
         };
         let mut results: Vec<Value> = Vec::with_capacity(prospects.len());
         let mut pending: Vec<(usize, String)> = Vec::new();

@@ -3,10 +3,11 @@
 //!
 //! Salesforce: Lookup = one SOQL query (email / LinkedIn URL); Save = one Composite call that
 //! creates the person and, when the same connection logs it, the Task; Activity = one Task
-//! create. HubSpot: Lookup = read by email; Save = create the contact (409 names the existing
-//! one); Activity = the engagement (HubSpot cannot create both in one call).
+//! create. HubSpot: Lookup = read by email, or search by LinkedIn URL for a person without one
+//! ([`crm::hubspot::by_linkedin`]); Save = create the contact (409 names the existing one);
+//! Activity = the engagement (HubSpot cannot create both in one call).
 
-use crm::hubspot::{contacts, engagements, HsSession};
+use crm::hubspot::{by_linkedin, contacts, engagements, HsSession};
 use crm::salesforce::lookup::{lookup_request, parse_lookup};
 use crm::salesforce::save::{
     create_task_request, parse_create_response, parse_save_response, save_request,
@@ -50,9 +51,15 @@ pub(crate) fn person_spec(team: &LocalTeam, entry: &OutboxEntry) -> SaveSpec {
     spec
 }
 
+/// The HubSpot contact property Leadline writes LinkedIn URLs to and dedupes LinkedIn saves
+/// by (a single-line text property the admin creates once: README, "Setting up HubSpot"),
+/// the twin of Salesforce's `LinkedIn_URL__c`.
+pub const HS_LINKEDIN_PROPERTY: &str = "linkedin_url";
+
 /// A HubSpot session for these tokens (`instance_url`, when set, is the API host).
 pub(crate) fn hs_session(tokens: &Tokens) -> HsSession {
     let mut s = HsSession::new(tokens.access_token.clone());
+    s.linkedin_property = Some(HS_LINKEDIN_PROPERTY.to_owned());
     if !tokens.instance_url.is_empty() {
         s.api_base = tokens.instance_url.clone();
     }
@@ -93,11 +100,7 @@ pub(crate) fn build(
         CrmKind::Hubspot => {
             let s = hs_session(tokens);
             match entry.phase {
-                Phase::Lookup => person
-                    .email
-                    .as_deref()
-                    .map(|e| contacts::contact_by_email_request(&s, e))
-                    .transpose(),
+                Phase::Lookup => hs_lookup(&s, person),
                 Phase::Save => {
                     contacts::create_contact_request(&s, &person_spec(team, entry)).map(Some)
                 }
@@ -136,7 +139,7 @@ pub(crate) fn read(team: &LocalTeam, entry: &OutboxEntry, resp: &HttpResponse) -
             Ok(found) => Answer::Lookup(found.map(|r| r.id)),
             Err(e) => Answer::Error(e),
         },
-        (CrmKind::Hubspot, Phase::Lookup) => match contacts::parse_contact_lookup(resp) {
+        (CrmKind::Hubspot, Phase::Lookup) => match hs_read_lookup(&entry.prospect.person, resp) {
             Ok(found) => Answer::Lookup(found.map(|r| r.id)),
             Err(e) => Answer::Error(e),
         },
@@ -161,8 +164,35 @@ pub(crate) fn read(team: &LocalTeam, entry: &OutboxEntry, resp: &HttpResponse) -
     }
 }
 
+/// HubSpot's lookup of one person: by e-mail (a strongly consistent read), else by LinkedIn
+/// URL (a search); `None` with neither.
+fn hs_lookup(s: &HsSession, person: &crm::Prospect) -> Result<Option<HttpRequest>, CrmError> {
+    match (person.email.as_deref(), person.linkedin_url.as_deref()) {
+        (Some(e), _) if !e.trim().is_empty() => contacts::contact_by_email_request(s, e).map(Some),
+        (_, Some(url)) => by_linkedin::lookup_request(s, url),
+        _ => Ok(None),
+    }
+}
+
+/// Reads the answer to [`hs_lookup`] for `person`: a read by e-mail, or a search (only their
+/// URL was searched, so the oldest result is theirs).
+fn hs_read_lookup(
+    person: &crm::Prospect,
+    resp: &HttpResponse,
+) -> Result<Option<crm::ExistingRecord>, CrmError> {
+    if person
+        .email
+        .as_deref()
+        .is_some_and(|e| !e.trim().is_empty())
+    {
+        return contacts::parse_contact_lookup(resp);
+    }
+    let found = by_linkedin::parse_search(HS_LINKEDIN_PROPERTY, resp)?;
+    Ok(found.contacts.into_iter().next().map(|(_, r)| r))
+}
+
 /// The page-load dedupe request for a person, with the connection's tokens (`None` when this
-/// CRM cannot look them up: HubSpot reads contacts by email only).
+/// CRM cannot look them up: no e-mail and no LinkedIn URL).
 pub(crate) fn lookup_for(
     team: &LocalTeam,
     tokens: &Tokens,
@@ -177,10 +207,7 @@ pub(crate) fn lookup_for(
         )
         .ok()
         .flatten(),
-        CrmKind::Hubspot => person
-            .email
-            .as_deref()
-            .and_then(|e| contacts::contact_by_email_request(&hs_session(tokens), e).ok()),
+        CrmKind::Hubspot => hs_lookup(&hs_session(tokens), person).ok().flatten(),
     }
 }
 
@@ -191,6 +218,11 @@ pub(crate) fn read_lookup(
 ) -> Result<Option<crm::ExistingRecord>, CrmError> {
     match team.config.crm {
         CrmKind::Salesforce => parse_lookup(team.settings.record_kind, resp),
+        // Without the person: a search answer has `results`, a read by e-mail does not.
+        CrmKind::Hubspot if resp.is_success() && resp.body.contains("\"results\"") => {
+            let found = by_linkedin::parse_search(HS_LINKEDIN_PROPERTY, resp)?;
+            Ok(found.contacts.into_iter().next().map(|(_, r)| r))
+        }
         CrmKind::Hubspot => contacts::parse_contact_lookup(resp),
     }
 }

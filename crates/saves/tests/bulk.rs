@@ -520,6 +520,193 @@ fn hubspot_chunk_is_one_batch_read_and_one_batch_create() {
     );
 }
 
+/// LinkedIn search-page people: a profile URL and no e-mail.
+fn linkedin_people(slugs: &[&str]) -> Vec<Value> {
+    slugs
+        .iter()
+        .map(|slug| json!({"full_name": format!("Person {slug}"), "linkedin_url": format!("https://www.linkedin.com/in/{slug}/")}))
+        .collect()
+}
+
+#[test]
+fn hubspot_chunk_of_linkedin_people_searches_by_url_pages_on_and_creates_each_once() {
+    let t = team(CrmKind::Hubspot);
+    let hs = Tokens {
+        instance_url: String::new(),
+        ..tokens()
+    };
+    // "ada" is already in HubSpot; "bob" appears twice on the page; "cy" is new.
+    let msg = save("bulk", linkedin_people(&["ada", "bob", "cy", "bob"]));
+    let mut entries = plan_save(&t, &msg, "s1", &KnownRecords::new()).entries;
+    assert_eq!(entries.len(), 1, "one chunk");
+    let e = entries.remove(0);
+
+    // No e-mails: no batch/read, one search by the LinkedIn property with every spelling.
+    let (sent, search) = next_request(&t, &e, &hs).unwrap();
+    assert!(
+        search.url.ends_with("/crm/v3/objects/contacts/search"),
+        "{}",
+        search.url
+    );
+    let body: Value = serde_json::from_str(search.body.as_deref().unwrap()).unwrap();
+    let filter = &body["filterGroups"][0]["filters"][0];
+    assert_eq!(filter["propertyName"], "linkedin_url");
+    assert_eq!(filter["operator"], "IN");
+    let values: Vec<&str> = filter["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        values.len(),
+        6,
+        "three people, two spellings each: {values:?}"
+    );
+    assert!(
+        values.contains(&"https://www.linkedin.com/in/ada"),
+        "{values:?}"
+    );
+
+    // The first page names someone else only; it says there is a next page.
+    let page1 = resp(
+        200,
+        json!({"total": 201, "paging": {"next": {"after": "200"}},
+        "results": [{"id": "70", "properties": {"linkedin_url": "https://www.linkedin.com/in/zed"}}]}),
+    );
+    let (e, step) = on_response(&t, &sent, &page1, 0, 0);
+    assert!(matches!(step, Step::Continue), "{step:?}");
+    let (sent, again) = next_request(&t, &e, &hs).unwrap();
+    let body2: Value = serde_json::from_str(again.body.as_deref().unwrap()).unwrap();
+    assert_eq!(body2["after"], "200", "the next page of the same search");
+    assert_eq!(body2["filterGroups"], body["filterGroups"]);
+    let page2 = resp(
+        200,
+        json!({"total": 201,
+        "results": [{"id": "71", "properties": {"linkedin_url": "https://www.linkedin.com/in/ada/", "hubspot_owner_id": REP}}]}),
+    );
+    let (e, step) = on_response(&t, &sent, &page2, 0, 0);
+    assert!(matches!(step, Step::Continue), "{step:?}");
+
+    // Only bob (once) and cy are created, each with the canonical URL in the property.
+    let (sent, create) = next_request(&t, &e, &hs).unwrap();
+    assert!(
+        create.url.ends_with("/contacts/batch/create"),
+        "{}",
+        create.url
+    );
+    let body: Value = serde_json::from_str(create.body.as_deref().unwrap()).unwrap();
+    let urls: Vec<&str> = body["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["properties"]["linkedin_url"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            "https://www.linkedin.com/in/bob/",
+            "https://www.linkedin.com/in/cy/"
+        ]
+    );
+    let created = resp(
+        201,
+        json!({"status": "COMPLETE", "results": [
+        {"id": "81", "objectWriteTraceId": "0", "properties": {}},
+        {"id": "82", "objectWriteTraceId": "1", "properties": {}}]}),
+    );
+    let (_, step) = on_response(&t, &sent, &created, 0, 0);
+    let Step::Settled { results } = step else {
+        panic!("{step:?}")
+    };
+    let got: Vec<(SaveStatus, Option<String>)> = results
+        .iter()
+        .map(|r| (r.result.status, r.result.record_id.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (SaveStatus::Linked, Some("71".into())),
+            (SaveStatus::Created, Some("81".into())),
+            (SaveStatus::Created, Some("82".into())),
+            (SaveStatus::Linked, Some("81".into())),
+        ]
+    );
+}
+
+#[test]
+fn hubspot_single_linkedin_save_is_looked_up_by_url_and_linked_not_created_again() {
+    let t = team(CrmKind::Hubspot);
+    let hs = Tokens {
+        instance_url: String::new(),
+        ..tokens()
+    };
+    let msg = save("single", linkedin_people(&["ada"]));
+    let e = plan_save(&t, &msg, "s1", &KnownRecords::new())
+        .entries
+        .remove(0);
+    let (sent, lookup) = next_request(&t, &e, &hs).unwrap();
+    assert!(lookup.url.ends_with("/contacts/search"), "{}", lookup.url);
+    let found = resp(
+        200,
+        json!({"total": 1,
+        "results": [{"id": "71", "properties": {"linkedin_url": "https://www.linkedin.com/in/ada/"}}]}),
+    );
+    let (e, step) = on_response(&t, &sent, &found, 0, 0);
+    match step {
+        Step::Link { existing_id } => assert_eq!(existing_id, "71"),
+        Step::Done { result } => {
+            assert_eq!(result.status, SaveStatus::Linked, "{result:?}");
+            assert_eq!(result.record_id.as_deref(), Some("71"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Nothing was created: a next request, if any, is not a create.
+    if let Ok((_, req)) = next_request(&t, &e, &hs) {
+        assert!(
+            !req.url.ends_with("/contacts"),
+            "created again: {}",
+            req.url
+        );
+    }
+}
+
+#[test]
+fn hubspot_list_lookup_of_linkedin_people_is_one_search_and_says_hubspot() {
+    // Regression: the search was not taken for a lookup step, so the badges said "Not in
+    // CRM yet" for people HubSpot holds.
+    let t = team(CrmKind::Hubspot);
+    let t_json = serde_json::to_value(&t).unwrap();
+    let hs = Tokens {
+        instance_url: String::new(),
+        ..tokens()
+    };
+    let tok = json!({"team_sync": hs, "personal": hs});
+    let msg = json!({"kind":"lookup","source":"linkedin_extension","prospects": linkedin_people(&["ada", "cy"])});
+    let first = saves::bulk_lookup::lookup_list(&t_json, &msg, &tok, &json!({}), &json!([]));
+    assert_eq!(first["ok"], true, "{first}");
+    let req: HttpRequest = serde_json::from_value(first["request"].clone()).unwrap();
+    assert!(req.url.ends_with("/contacts/search"), "{}", req.url);
+    let answer = resp(
+        200,
+        json!({"total": 1,
+        "results": [{"id": "71", "properties": {"linkedin_url": "https://www.linkedin.com/in/ada/"}}]}),
+    );
+    let done = saves::bulk_lookup::lookup_list(
+        &t_json,
+        &msg,
+        &tok,
+        &json!({}),
+        &json!([serde_json::to_value(answer).unwrap()]),
+    );
+    assert_eq!(done["done"], true, "{done}");
+    let results = done["results"].as_array().unwrap();
+    assert_eq!(results[0]["found"], true, "{done}");
+    assert_eq!(results[0]["record_id"], "71");
+    assert_eq!(results[0]["crm"], "hubspot", "the badge can name the CRM");
+    assert_eq!(results[1]["found"], false);
+}
+
 mod no_panic {
     use super::*;
     use proptest::prelude::*;

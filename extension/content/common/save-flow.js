@@ -194,7 +194,8 @@
    */
   function showSaveAnswer(answer, hooks) {
     if (!answer.ok) return toast([el('div', { class: 'll-title' }, 'Not saved'), ...errorNodes(answer.error)], true);
-    const results = withoutNoticeCopy(Array.isArray(answer.results) ? answer.results : [], answer.notice);
+    const results = withoutNoticeCopy(Array.isArray(answer.results) ? answer.results : [], answer.notice)
+      .map((r) => (r && !r.crm && answer.crm ? { ...r, crm: answer.crm } : r)); // "Already in HubSpot"
     const failed = results.filter((r) => r && r.status === 'failed').length;
     const head = results.length > 1 ? el('div', { class: 'll-title' }, summary(results)) : null;
     return toast([noticeNodes(answer.notice), head, ...results.map(resultNodes), undoRow(answer.undo, hooks && hooks.onUndone)],

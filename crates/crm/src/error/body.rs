@@ -139,8 +139,14 @@ fn hubspot_error(status: u16, v: &Value) -> ApiError {
         .flatten()
         .filter_map(|e| str_field(e, "in").map(str::to_string))
         .collect();
-    let (names, messages) = invalid_properties(message);
+    let (names, messages, inner_codes) = invalid_properties(message);
     fields.extend(names);
+    // A property the account lacks is a setup problem, not a bad value: its own code (and hint).
+    let code = if inner_codes.iter().any(|c| c == "PROPERTY_DOESNT_EXIST") {
+        "PROPERTY_DOESNT_EXIST"
+    } else {
+        code
+    };
     // "Property values were not valid: [{…json…}]" → the readable inner messages.
     let readable = messages.join("; ");
     let mut err = blank(
@@ -160,8 +166,8 @@ fn hubspot_error(status: u16, v: &Value) -> ApiError {
 }
 
 /// HubSpot's 400 embeds a JSON list: `Property values were not valid: [{…"message":"…",
-/// "name":"email"}]` → (property names, messages).
-fn invalid_properties(message: &str) -> (Vec<String>, Vec<String>) {
+/// "error":"INVALID_EMAIL","name":"email"}]` → (property names, messages, error codes).
+fn invalid_properties(message: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
     let parsed = message
         .find('[')
         .and_then(|start| serde_json::from_str::<Value>(&message[start..]).ok());
@@ -176,7 +182,7 @@ fn invalid_properties(message: &str) -> (Vec<String>, Vec<String>) {
             .filter_map(|i| str_field(i, k).map(str::to_string))
             .collect()
     };
-    (pick("name"), pick("message"))
+    (pick("name"), pick("message"), pick("error"))
 }
 
 /// `"Contact already exists. Existing ID: 12345"` → `12345`.
@@ -253,6 +259,16 @@ mod tests {
         assert_eq!(e.code, "VALIDATION_ERROR");
         assert_eq!(e.fields, ["email"]);
         assert_eq!(e.message, "bad");
+        // A missing property (a portal without Leadline's `linkedin_url`) is a setup problem.
+        let body = r#"{"status":"error","message":"Property values were not valid: [{\"isValid\":false,\"message\":\"Property \\\"linkedin_url\\\" does not exist\",\"error\":\"PROPERTY_DOESNT_EXIST\",\"name\":\"linkedin_url\"}]","category":"VALIDATION_ERROR"}"#;
+        let e = api_error_from_response(Crm::HubSpot, 400, body);
+        assert_eq!(e.code, "PROPERTY_DOESNT_EXIST");
+        assert_eq!(e.fields, ["linkedin_url"]);
+        let hint = crate::error::hints::hint_for(Crm::HubSpot, &e).unwrap();
+        assert!(
+            hint.contains("(linkedin_url)") && hint.contains("setup guide"),
+            "{hint}"
+        );
     }
 
     #[test]

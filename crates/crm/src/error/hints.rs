@@ -74,8 +74,8 @@ pub(crate) fn hint_for(crm: Crm, e: &ApiError) -> Option<String> {
             "{name} rejected a value{fields}: {}. Correct it and save again.",
             e.message
         ),
-        "INVALID_FIELD" => format!(
-            "A field Leadline writes does not exist in your {name} org{fields}. Ask your admin to check the field settings in Options."
+        "INVALID_FIELD" | "PROPERTY_DOESNT_EXIST" => format!(
+            "A field Leadline writes does not exist in your {name} account{fields}. Ask your {name} admin to add it: Leadline's setup guide lists the fields it needs."
         ),
         "UNABLE_TO_LOCK_ROW" => format!("{name} is busy with this record. The save will be retried."),
         "ENTITY_IS_DELETED" | "OBJECT_NOT_FOUND" | "NOT_FOUND" => {
