@@ -69,6 +69,7 @@ r.wasm = await step('wasm', () => wasmThroughput(path.join(dist, 'core-node'),
   CASES.map(([users, source]) => ({ users, source, input: teamInput(bin, users, source) })),
   quick ? { runs: 3, ms: 100 } : { runs: 7, ms: 500 }));
 r.compile = await step('compile', () => compileTime(path.join(dist, 'extension', 'wasm', 'core_wasm_bg.wasm')));
+r.compileSettings = await step('compile_settings', () => compileTime(path.join(dist, 'extension', 'wasm', 'core_settings_bg.wasm')));
 log('bench: native throughput (criterion)');
 r.native = await step('criterion', () => criterion(ROOT, { quick }));
 log('bench: browser (Chromium + extension + sandbox)');

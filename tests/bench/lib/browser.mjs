@@ -1,7 +1,8 @@
 // The figures measured in real headless Chromium with the real extension against the sandbox:
 // API calls per save as the sandbox counts them, click → confirmation latency split into
-// content script / worker + core / network, worker cold start, and content-script CPU per
-// profile view (CDP sampling profiler, every world of the page's isolate).
+// content script / worker + core / network, worker cold start (save path and options path),
+// and content-script CPU per profile view (CDP sampling profiler, every world of the page's
+// isolate).
 //
 // Nothing in the extension is test-only: the split comes from the worker's own Resource Timing
 // entries (its fetch), a second onMessage / storage.onChanged listener that the harness adds
@@ -9,7 +10,7 @@
 import { cp, mkdtemp, readFile, writeFile, mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startSandbox, launchExtension, connect, FIXTURES } from '../../e2e/harness.mjs';
+import { startSandbox, launchExtension, connect, contentScriptWorld, FIXTURES } from '../../e2e/harness.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const PROFILE_TEMPLATE = path.join(FIXTURES, 'www.linkedin.com', 'in', 'ada-lovelace', 'index.html');
@@ -312,59 +313,119 @@ function liveWorker(ext) {
   return all[all.length - 1] || ext.currentWorker();
 }
 
+/** The message the save path's cold start sends: a hover preview, no network. */
+const PREVIEW = { kind: 'preview', source: 'linkedin_extension', push: 'single' };
+const COLD_PROFILE = 'https://www.linkedin.com/in/ada-lovelace/';
+
 /**
- * Cold starts: stop every service worker through CDP, then time a `get_state` from the options
- * page (the answer needs the Wasm core instantiated and the state read). The restarted worker's
- * own `timeOrigin` splits the time: until the worker exists, then everything in it until the
- * answer (module scripts, Wasm fetch + compile + instantiate, storage reads, the reply). The
- * Wasm fetch has no Resource Timing entry (chrome-extension: URLs are not timed).
+ * One way to wake the worker, timed where it is sent: resolves to `{t0, t1, ok, refusal}`
+ * (epoch ms on the sender's clock; `ok` when the answer is the real one, not a refusal).
  */
-async function coldStarts(env, runs, { anyAnswer = false } = {}) {
-  const { ext, options } = env;
-  const cdp = await ext.context.newCDPSession(options);
-  await cdp.send('ServiceWorker.enable');
-  const ask = () => options.evaluate(async () => {
+function getStateAsk(options) {
+  return () => options.evaluate(async () => {
     const t0 = performance.timeOrigin + performance.now();
     const state = await chrome.runtime.sendMessage({ kind: 'get_state' });
-    return { t0, t1: performance.timeOrigin + performance.now(), ok: Boolean(state && state.connections) };
+    const t1 = performance.timeOrigin + performance.now();
+    return { t0, t1, ok: Boolean(state && state.connections), refusal: state && state.error ? state.error : null };
   });
-  const answered = (r) => r.ok || anyAnswer;
-  const cold = [];
-  const warm = [];
-  const parts = [];
-  let restarted = 0;
-  for (let i = 0; i < runs; i += 1) {
-    await ask();
-    const w = await ask();
-    warm.push(w.t1 - w.t0);
-    await liveWorker(ext).evaluate(() => { globalThis.__benchAlive = true; }).catch(() => {});
-    await cdp.send('ServiceWorker.stopAllWorkers');
-    await sleep(300);
-    const r = await ask();
-    if (!answered(r)) continue;
-    cold.push(r.t1 - r.t0);
-    await sleep(200);
-    const seen = await liveWorker(ext).evaluate(() => ({
-      alive: globalThis.__benchAlive === true,
-      origin: performance.timeOrigin,
-    })).catch(() => null);
-    if (!seen || seen.alive) continue;
-    restarted += 1;
-    parts.push({ spawn: seen.origin - r.t0, inWorker: r.t1 - seen.origin });
-  }
-  await cdp.detach().catch(() => {});
-  return { cold, warm, restarted, parts };
 }
 
 /**
- * The floor: cold starts of the harness's recording stub worker (plain JS, no Wasm, no state)
- * in the same extension, measured the same way.
+ * The save path: a LinkedIn profile page open, its page-load lookup done, and `ask()` sending
+ * PREVIEW from the content script's own isolated world (the router takes content-script kinds
+ * only from there). `ok` only for a decision (ok with a credential), so a refusal never counts
+ * as "ready". Resolves to {page, ask}.
+ */
+async function previewAsk(ext) {
+  const page = await ext.page(COLD_PROFILE);
+  await page.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
+  await page.waitForFunction(() => {
+    const host = document.querySelector('[data-leadline="save"]');
+    const badge = host && host.shadowRoot && host.shadowRoot.querySelector('[data-testid="crm-status"]');
+    return badge && !/Checking/.test(badge.textContent);
+  }, null, { timeout: 15000 }).catch(() => {}); // the stub's badge may differ; the lookup is over either way
+  const world = await contentScriptWorld(ext, page);
+  const ask = () => world(`(async () => {
+    const t0 = performance.timeOrigin + performance.now();
+    const a = await chrome.runtime.sendMessage(${JSON.stringify(PREVIEW)});
+    const t1 = performance.timeOrigin + performance.now();
+    const ok = Boolean(a && a.ok === true && a.decision && a.decision.credential);
+    return { t0, t1, ok, refusal: ok ? null : (a && a.error) || JSON.stringify(a).slice(0, 200) };
+  })()`);
+  return { page, ask };
+}
+
+/**
+ * Cold starts: stop every service worker through CDP, then time one message whose answer needs
+ * the worker ready, for each of `paths` ({name: ask}) in turn, run after run (interleaved, so
+ * drift on the machine hits every path alike). Per path: the cold round trips, the same message
+ * to the running worker (warm), how often the worker really restarted (a marker set in it was
+ * gone), how often it was already running before the message was sent (woken by something
+ * else), refusals, and the split at the restarted worker's own `timeOrigin`: until the worker
+ * exists, then everything in it until the answer (module scripts, Wasm fetch + compile +
+ * instantiate, storage reads, the reply). The Wasm fetch has no Resource Timing entry
+ * (chrome-extension: URLs are not timed). With `anyAnswer` a refusal counts (the stub worker).
+ */
+async function coldStarts(ext, cdpPage, paths, runs, { anyAnswer = false } = {}) {
+  const cdp = await ext.context.newCDPSession(cdpPage);
+  await cdp.send('ServiceWorker.enable');
+  const answered = (r) => r.ok || anyAnswer;
+  const out = {};
+  for (const name of Object.keys(paths)) {
+    out[name] = { cold: [], warm: [], restarted: 0, preStarted: 0, refused: 0, refusal: null, parts: [] };
+  }
+  for (let i = 0; i < runs; i += 1) {
+    for (const [name, ask] of Object.entries(paths)) {
+      const o = out[name];
+      await ask();
+      const w = await ask();
+      if (answered(w)) o.warm.push(w.t1 - w.t0);
+      await liveWorker(ext).evaluate(() => { globalThis.__benchAlive = true; }).catch(() => {});
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await sleep(300);
+      const r = await ask();
+      if (!answered(r)) {
+        o.refused += 1;
+        o.refusal = o.refusal || r.refusal;
+        continue;
+      }
+      o.cold.push(r.t1 - r.t0);
+      await sleep(200);
+      const seen = await liveWorker(ext).evaluate(() => ({
+        alive: globalThis.__benchAlive === true,
+        origin: performance.timeOrigin,
+      })).catch(() => null);
+      if (!seen || seen.alive) continue;
+      o.restarted += 1;
+      if (seen.origin < r.t0) { o.preStarted += 1; continue; }
+      o.parts.push({ spawn: seen.origin - r.t0, inWorker: r.t1 - seen.origin });
+    }
+  }
+  await cdp.detach().catch(() => {});
+  return out;
+}
+
+/** Both cold-start paths of the real worker: `{save, settings}` (see coldStarts). */
+async function realColdStarts(env, runs) {
+  const { ext, options } = env;
+  const preview = await previewAsk(ext);
+  try {
+    return await coldStarts(ext, options, { save: preview.ask, settings: getStateAsk(options) }, runs);
+  } finally {
+    await preview.page.close().catch(() => {});
+  }
+}
+
+/**
+ * The floor: cold starts of the harness's recording stub worker (plain JS, no Wasm, no state;
+ * canned answers) in the same extension, measured the same way, both paths.
  */
 async function stubColdStarts(runs) {
   const ext = await launchExtension({ stubWorker: true });
   try {
     const options = await ext.openOptions();
-    return await coldStarts({ ext, options }, runs, { anyAnswer: true });
+    const preview = await previewAsk(ext);
+    return await coldStarts(ext, options, { save: preview.ask, settings: getStateAsk(options) }, runs, { anyAnswer: true });
   } finally {
     await ext.stop();
   }
@@ -383,8 +444,8 @@ export async function browserBench({ quick = false, log = () => {} } = {}) {
     const spa = await spaNavigation(env, quick ? 2 : 10);
     log('browser: extraction and button injection, timed in the page');
     const micro = await microCosts(env, quick ? { runs: 5, reps: 5 } : {});
-    log('browser: service worker cold starts');
-    const cold = await coldStarts(env, quick ? 3 : 12);
+    log('browser: service worker cold starts (save path: content-script preview; options path: get_state)');
+    const cold = await realColdStarts(env, quick ? 3 : 12);
     log('browser: cold starts of a stub worker (the floor)');
     cold.stub = await stubColdStarts(quick ? 3 : 12).catch((e) => ({ error: String(e.message || e) }));
     const chromium = await env.ext.context.pages()[0]?.evaluate(() => navigator.userAgent).catch(() => null);

@@ -107,50 +107,95 @@ function latencySection(saves) {
   ].join('\n');
 }
 
-function coldSection(cold, compile) {
-  if (!cold) return '## 3. Service worker cold start\n\nNot measured.';
-  const p = (k) => summary((cold.parts || []).map((x) => x[k]));
-  const c = summary(cold.cold);
-  const w = summary(cold.warm);
-  const delta = c.median - w.median;
-  return [
+/** The cold-start figures of one path (`save` or `settings`), or null when not measured. */
+function coldPath(cold, name) {
+  const o = cold && cold[name];
+  if (!o || !Array.isArray(o.cold)) return null;
+  const parts = o.parts || [];
+  return {
+    ...o, c: summary(o.cold), w: summary(o.warm || []),
+    spawn: summary(parts.map((x) => x.spawn)), inWorker: summary(parts.map((x) => x.inWorker)),
+  };
+}
+
+function restartNote(label, p) {
+  const notes = [`${label}: the worker really restarted in ${p.restarted} of ${p.c.n} timed runs (a marker set in it was gone)`];
+  if (p.preStarted) notes.push(`in ${p.preStarted} of them it was already running before the message was sent (woken by something else; left out of the split)`);
+  if (p.refused) notes.push(`${p.refused} run(s) were refused and not timed (${String(typeof p.refusal === 'object' && p.refusal ? p.refusal.code || JSON.stringify(p.refusal) : p.refusal).slice(0, 120)})`);
+  return notes.join('; ') + '.';
+}
+
+function coldSection(cold, compile, compileSettings) {
+  const save = coldPath(cold, 'save');
+  const settings = coldPath(cold, 'settings');
+  if (!save && !settings) return '## 3. Service worker cold start → ready\n\nNot measured.';
+  const none = { c: summary([]), w: summary([]), spawn: summary([]), inWorker: summary([]), restarted: 0, refused: 0, preStarted: 0 };
+  const s = save || none;
+  const g = settings || none;
+  const stubSave = coldPath(cold.stub, 'save');
+  const stubSettings = coldPath(cold.stub, 'settings');
+  const both = (a, b) => `| ${fmt(a.median)} | ${fmt(a.p5)} – ${fmt(a.p95)} | ${fmt(b.median)} | ${fmt(b.p5)} – ${fmt(b.p95)} |`;
+  const medP95 = (x) => `${fmt(x.median)} (${fmt(x.p95)})`;
+  const gap = g.c.median - s.c.median;
+  const lines = [
     '## 3. Service worker cold start → ready',
     '',
-    `${c.n} cold starts: \`ServiceWorker.stopAllWorkers\` (CDP), then the options page sends`,
-    '`get_state` and times the answer — which needs the worker started, the Wasm module instantiated',
-    'and the state read from `chrome.storage.local`. The same message to the running worker is the',
-    `baseline. The worker really restarted in ${cold.restarted} of ${c.n} runs (a marker set in it was gone).`,
+    'Each run stops every service worker (`ServiceWorker.stopAllWorkers`, CDP), waits 300 ms, then',
+    'sends one message and times its round trip where it is sent, for two paths in turn (interleaved',
+    'run by run):',
     '',
-    '| | median ms | p5 – p95 ms |', '|---|---|---|',
-    `| cold: stop → first answer | ${fmt(c.median)} | ${fmt(c.p5)} – ${fmt(c.p95)} |`,
-    `| warm: same message, worker running | ${fmt(w.median)} | ${fmt(w.p5)} – ${fmt(w.p95)} |`,
-    `| cold start cost (difference of medians) | ${fmt(delta)} | |`,
+    '- **Save path** (the headline figure: what a rep meets when the worker wakes for a page): the',
+    '  LinkedIn content script\'s own isolated world on the fixture profile `/in/ada-lovelace/` sends',
+    '  `{kind:"preview", source:"linkedin_extension", push:"single"}` (what hovering Save sends). The',
+    '  worker answers it from the save module (`core_wasm`) and the stored team state; no network, and',
+    '  the settings module is not needed. A run counts only when the answer is a decision (`ok` with',
+    '  a credential), so a refused message cannot pass for "ready".',
+    '- **Options/popup path**: the options page sends `get_state`. `state_view` lives in the settings',
+    '  module, so this answer needs **both** Wasm modules (`core_wasm` and `core_settings`)',
+    '  instantiated, and waits for the wake\'s policy read before `state_view` runs over the team,',
+    '  journal and outbox.',
     '',
+    'The same message to the running worker is each path\'s warm baseline.',
     '',
-    'Where a cold start goes (medians over the restarted runs, split at the new worker\'s own',
-    '`performance.timeOrigin`; its Wasm fetch has no Resource Timing entry — chrome-extension: URLs',
-    'are not timed — so the inside of the worker is one figure):',
+    '| | save path: `preview` median ms | p5 – p95 ms | options/popup: `get_state` median ms | p5 – p95 ms |',
+    '|---|---|---|---|---|',
+    `| cold: stop → first answer (${s.c.n} / ${g.c.n} runs) ${both(s.c, g.c)}`,
+    `| warm: same message, worker running ${both(s.w, g.w)}`,
+    `| cold start cost (difference of medians) | ${fmt(s.c.median - s.w.median)} | | ${fmt(g.c.median - g.w.median)} | |`,
     '',
-    '| phase | median ms | p95 ms |', '|---|---|---|',
-    `| message sent → worker global exists (process/thread start) | ${fmt(p('spawn').median)} | ${fmt(p('spawn').p95)} |`,
-    `| worker exists → answer (module scripts, Wasm fetch + compile + instantiate, storage reads, \`state_view\`, reply) | ${fmt(p('inWorker').median)} | ${fmt(p('inWorker').p95)} |`,
-    `| for scale: the same message to a running worker | ${fmt(w.median)} | ${fmt(w.p95)} |`,
-    cold.stub && cold.stub.cold ? `| for scale: cold start of a plain-JS stub worker (no Wasm, no state), same method, ${cold.stub.cold.length} runs | ${fmt(summary(cold.stub.cold).median)} | ${fmt(summary(cold.stub.cold).p95)} |` : '',
-    compile ? `| for scale: compiling + instantiating the module in V8 (a fresh Node process each, same engine), ${compile.n} runs | ${fmt(compile.median)} | ${fmt(compile.p95)} |` : '',
+    save ? restartNote('Save path', s) : 'Save path: not measured.',
+    settings ? restartNote('Options/popup path', g) : 'Options/popup path: not measured.',
     '',
-    `Target ≤ 50 ms (cold, message round trip included): **${verdict(c.median, 50)}**.`,
-    c.median > 50 ? [
-      '',
-      'What bounds it: Chromium\'s own floor for waking a module worker and answering one message is',
-      'the stub row; compiling + instantiating the Wasm is a few ms (the V8 row); the rest is the',
-      'worker\'s start-up work on every wake: evaluating its modules, fetching the Wasm from the',
-      'package, reading team, tokens, journal and outbox from `chrome.storage.local`, and',
-      '`resume()` of the outbox (which reads storage again) racing the first message. Ways to win it',
-      'back, for the extension\'s owner: answer `get_state`/`lookup` without waiting for `resume()`;',
-      'keep one `chrome.storage.local.get(null)` snapshot per wake instead of several reads; a',
-      'smaller Wasm (section 4) shortens fetch + compile.',
-    ].join('\n') : '',
-  ].join('\n');
+    'Where a cold start goes (medians, p95 in brackets, over the restarted runs, split at the new',
+    'worker\'s own `performance.timeOrigin`; its Wasm fetch has no Resource Timing entry —',
+    'chrome-extension: URLs are not timed — so the inside of the worker is one figure):',
+    '',
+    '| phase | save path: `preview` ms | options/popup: `get_state` ms |', '|---|---|---|',
+    `| message sent → worker global exists (process/thread start) | ${medP95(s.spawn)} | ${medP95(g.spawn)} |`,
+    `| worker exists → answer (module scripts, Wasm fetch + compile + instantiate — \`core_wasm\` for \`preview\`, both modules for \`get_state\` — storage reads, \`preview\` / \`state_view\`, reply) | ${medP95(s.inWorker)} | ${medP95(g.inWorker)} |`,
+    `| for scale: the same message to a running worker | ${medP95(s.w)} | ${medP95(g.w)} |`,
+  ];
+  if (stubSave || stubSettings) {
+    const a = stubSave ? stubSave.c : summary([]);
+    const b = stubSettings ? stubSettings.c : summary([]);
+    lines.push(`| for scale: cold start of a plain-JS stub worker (no Wasm, no state, canned answers), same method, ${a.n} / ${b.n} runs | ${medP95(a)} | ${medP95(b)} |`);
+  }
+  if (compile || compileSettings) {
+    lines.push(`| for scale: compiling + instantiating one module in V8 (a fresh Node process each, same engine): \`core_wasm\` in the save column, \`core_settings\` alone in the other (that path needs both), ${compile ? compile.n : 0} / ${compileSettings ? compileSettings.n : 0} runs | ${compile ? medP95(compile) : 'n/a'} | ${compileSettings ? medP95(compileSettings) : 'n/a'} |`);
+  }
+  lines.push('',
+    `Target ≤ 50 ms (issue #6: cold start to ready, Wasm instantiated and state loaded; message round trip included), judged on the save path: **${verdict(s.c.median, 50)}** (median ${fmt(s.c.median)} ms).`,
+    `The options/popup path, for comparison: median ${fmt(g.c.median)} ms, ${!Number.isFinite(g.c.median) ? 'not measured' : g.c.median <= 50 ? 'also within 50 ms' : 'over 50 ms'}; ` +
+    `${Number.isFinite(gap) ? `${fmt(Math.abs(gap))} ms ${gap >= 0 ? 'more' : 'less'} than the save path at the median (the settings module\'s fetch + compile + instantiate, the wait for the policy read and \`state_view\` instead of \`preview\`; not split further here)` : 'no difference computed'}.`);
+  if (s.c.median > 50) {
+    lines.push('',
+      'What bounds the save path: the stub row is Chromium\'s own cost of waking a module worker and',
+      'answering one message; the V8 row is compiling + instantiating the save module alone; the rest',
+      'of "worker exists → answer" is the worker\'s start-up work on every wake (evaluating its',
+      'modules, fetching the Wasm from the package, the storage read of the wake), which this bench',
+      'does not split further.');
+  }
+  return lines.join('\n');
 }
 
 function sizeSection(size, weights, experiments) {
@@ -278,7 +323,7 @@ export function render(r) {
     '',
     r.browser ? latencySection(r.browser.saves) : '## 2–3, 5. Browser figures\n\nNot measured: ' + (r.errors.browser || ''),
     '',
-    r.browser ? coldSection(r.browser.cold, r.compile) : '',
+    r.browser ? coldSection(r.browser.cold, r.compile, r.compileSettings) : '',
     '',
     sizeSection(r.size, r.weights, r.experiments),
     '',
@@ -304,8 +349,12 @@ export function summaryRows(r) {
   if (r.browser) {
     const t = summary(r.browser.saves.map((s) => s.total));
     rows.push({ figure: 'Click → confirmation (Chromium)', result: `p50 ${fmt(t.median)} ms, p95 ${fmt(t.p95)} ms`, target: 'p95 ≤ 150 ms', verdict: verdict(t.p95, 150) });
-    const c = summary(r.browser.cold.cold);
-    rows.push({ figure: 'Worker cold start → ready', result: `median ${fmt(c.median)} ms`, target: '≤ 50 ms', verdict: verdict(c.median, 50) });
+    const cold = r.browser.cold || {};
+    const c = summary((cold.save && cold.save.cold) || []);
+    const g = summary((cold.settings && cold.settings.cold) || []);
+    rows.push({ figure: 'Worker cold start → ready',
+      result: `save path (content-script \`preview\`, save module): median ${fmt(c.median)} ms; options/popup (\`get_state\`, both modules): median ${fmt(g.median)} ms`,
+      target: '≤ 50 ms (save path)', verdict: verdict(c.median, 50) });
     const v = summary(r.browser.saves.map((s) => s.view && s.view.total));
     const m = microTotal(r.browser.micro);
     rows.push({ figure: 'Content script per profile (extraction + button)', result: `${fmt(m, 2)} ms (whole view, sampled: median ${fmt(v.median, 2)} ms)`, target: '≤ 5 ms', verdict: verdict(m, 5) });
