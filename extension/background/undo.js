@@ -1,12 +1,13 @@
-// The undo window, worker half. When a save finishes, the core says what it created
-// (`undo_record`); that record is kept in chrome.storage.session (memory only, this browser
-// session, survives the worker sleeping) under `undo:<save_id>`, and the toast offers "Undo".
-// An `{kind:"undo", source, save_id}` message then runs the core's plan (`undo_plan`: refused
+// The undo window, worker half. When a save finishes, what it left (its planned entries and
+// final results) is kept in chrome.storage.session (memory only, this browser session,
+// survives the worker sleeping) under `undo:<save_id>`, and the toast offers "Undo" when the
+// save created something. An `{kind:"undo", source, save_id}` message then has the core work
+// out what exactly the save created (`undo_record`) and plan the deletes (`undo_plan`: refused
 // after the window or for a save it does not know): the fewest delete calls, each with the
 // connection that created the records; one token refresh on a 401. The journal line becomes
-// "undone". A record is used once: it is removed before the first delete is sent. The record is
-// made by the save-path module (`core()`); planning and reading an undo by the settings module.
-import { core, settingsCore } from './core.js';
+// "undone". A save is undone once: its entry is removed before the first delete is sent. All
+// of it runs in the settings module, loaded only when the rep clicks Undo.
+import { settingsCore } from './core.js';
 import { execute } from './net.js';
 import { refresh } from './oauth.js';
 import { store } from './storage.js';
@@ -14,6 +15,8 @@ import { store } from './storage.js';
 const PREFIX = 'undo:';
 /** Records older than this are dropped when a new one is stored (the window is 10 s). */
 const KEEP_MS = 60 * 1000;
+/** The undo window the toast counts down (the core's UNDO_WINDOW_MS, which it enforces). */
+const WINDOW_SECONDS = 10;
 
 async function session() {
   try {
@@ -32,19 +35,26 @@ async function prune(area, now) {
 }
 
 /**
- * Remembers what a finished save created. Resolves to `{save_id, seconds}` for the toast, or
- * null when it created nothing (or cannot be remembered).
+ * Did the save create anything an undo would take back? A created person (and what came with
+ * it), or an activity logged on someone already in the CRM. The core decides exactly what, on
+ * Undo (`undo_record`); this only decides whether the toast offers it.
  */
-export async function rememberSave(team, entries, results, saveId) {
+function createdSomething(results) {
+  return results.some((r) => r && (r.status === 'created' || (r.status === 'linked' && r.activity_id)));
+}
+
+/**
+ * Keeps what a finished save left for its undo window. Resolves to `{save_id, seconds}` for
+ * the toast, or null when it created nothing (or cannot be kept).
+ */
+export async function rememberSave(_team, entries, results, saveId) {
   try {
-    const c = await core();
-    const now = Date.now();
-    const answer = c.undo_record(team, entries, results, saveId, now);
     const area = await session();
-    if (!answer.ok || !answer.undo || !area) return null;
-    await area.set({ [PREFIX + saveId]: answer.undo });
+    if (!area || !createdSomething(results)) return null;
+    const now = Date.now();
+    await area.set({ [PREFIX + saveId]: { save_id: saveId, finished_at_ms: now, entries, results } });
     prune(area, now).catch(() => {});
-    return { save_id: saveId, seconds: answer.seconds };
+    return { save_id: saveId, seconds: WINDOW_SECONDS };
   } catch {
     return null;
   }
@@ -61,9 +71,11 @@ export async function handleUndo(message, forget) {
   const now = Date.now();
   const area = await session();
   const key = PREFIX + String(message.save_id);
-  const record = area ? ((await area.get(key)) || {})[key] || null : null;
+  const left = area ? ((await area.get(key)) || {})[key] || null : null;
   const team = await store.team();
   const tokens = await store.tokens();
+  const made = left ? c.undo_record(team, left.entries, left.results, left.save_id, left.finished_at_ms) : null;
+  const record = made && made.ok ? made.undo || null : null;
   let plan = c.undo_plan(team, message, record, tokens, now);
   if (!plan.ok) return plan;
   await area.remove(key); // an undo runs once

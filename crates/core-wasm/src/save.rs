@@ -1,6 +1,6 @@
 //! The save path's exports (feature `save`, `core_wasm.js`): what the worker needs whenever it
 //! wakes for a page — hover preview, page-load lookups, planning and running saves, the
-//! journal, the undo record of a finished save. Each takes the JSON array of its arguments (see
+//! journal. Each takes the JSON array of its arguments (see
 //! the crate docs) and answers JSON text.
 
 use wasm_bindgen::prelude::*;
@@ -64,21 +64,6 @@ pub fn journal_record(args: &str) -> String {
             text(&source)?,
             &result,
             text(&at)?,
-        ))
-    })
-}
-
-/// See [`saves::api::undo_record`] (after every save): `[team, entries, results, save_id,
-/// now_ms]`.
-#[wasm_bindgen]
-pub fn undo_record(args: &str) -> String {
-    call(args, |[team, entries, results, save_id, now_ms]| {
-        Some(saves::api::undo_record(
-            &team,
-            &entries,
-            &results,
-            text(&save_id)?,
-            number(&now_ms),
         ))
     })
 }

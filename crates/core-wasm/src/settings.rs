@@ -2,7 +2,8 @@
 //! connecting (OAuth, identity, permission, user directory, HubSpot owners), token refresh (on
 //! a 401 or an expired token) and what follows a refused refresh (`on_refresh_failed`, the
 //! reconnect line of the error log, `journal_log_error`), the managed policy (when there is one), the options page's and
-//! popup's messages and state view, undo, the error-log CSV, and the JSON contract functions
+//! popup's messages and state view, undo (the record of what a save created is computed only
+//! when the rep clicks Undo), the error-log CSV, and the JSON contract functions
 //! that only tests and scripts call (`decide`, `validate_team`, `check_connect`,
 //! `check_team_sync_choice`, `lookup_requests`, `parse_lookup`). The worker instantiates this
 //! module only when one of these is needed. Each export takes the JSON array of its arguments
@@ -397,6 +398,21 @@ pub fn journal_log_error(args: &str) -> String {
             text(&name)?,
             text(&source)?,
             text(&at)?,
+        ))
+    })
+}
+
+/// See [`saves::api::undo_record`] (when the rep clicks Undo, from what the save left):
+/// `[team, entries, results, save_id, finished_at_ms]`.
+#[wasm_bindgen]
+pub fn undo_record(args: &str) -> String {
+    call(args, |[team, entries, results, save_id, now_ms]| {
+        Some(saves::api::undo_record(
+            &team,
+            &entries,
+            &results,
+            text(&save_id)?,
+            number(&now_ms),
         ))
     })
 }

@@ -94,6 +94,17 @@ pub struct SaveSpec {
     /// Extra description, e.g. the "Saved by Rita Rep on behalf of ..." stamp.
     #[serde(default)]
     pub description: Option<String>,
+    /// The Account a new Salesforce Contact belongs to (found by an Account lookup by company
+    /// name): its `AccountId`. Ignored for Leads and on HubSpot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// No Account had the company's name: the save's Composite call creates `Account {Name:
+    /// this}` first and the Contact references it. Ignored when `account_id` is set.
+    ///
+    /// (Two plain fields rather than an enum: a serde enum in every stored `SaveSpec` weighed
+    /// kilobytes in the Wasm module that loads at every wake.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_account: Option<String>,
 }
 
 /// What a save did.

@@ -23,6 +23,8 @@ fn spec(i: usize, email: String) -> SaveSpec {
         existing_id: None,
         activity: None,
         description: None,
+        account_id: None,
+        new_account: None,
     }
 }
 

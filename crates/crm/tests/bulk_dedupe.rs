@@ -23,6 +23,8 @@ fn person(i: usize, email: Option<&str>, linkedin: Option<&str>) -> SaveSpec {
         existing_id: None,
         activity: None,
         description: None,
+        account_id: None,
+        new_account: None,
     }
 }
 

@@ -35,6 +35,8 @@ fn spec(email: &str, last: &str) -> SaveSpec {
         existing_id: None,
         activity: None,
         description: None,
+        account_id: None,
+        new_account: None,
     }
 }
 

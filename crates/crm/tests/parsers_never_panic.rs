@@ -25,6 +25,8 @@ fn spec(i: usize) -> SaveSpec {
         existing_id: None,
         activity: None,
         description: None,
+        account_id: None,
+        new_account: None,
     }
 }
 

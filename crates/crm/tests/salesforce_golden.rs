@@ -39,6 +39,8 @@ fn ada(kind: RecordKind) -> SaveSpec {
         existing_id: None,
         activity: None,
         description: None,
+        account_id: None,
+        new_account: None,
     }
 }
 

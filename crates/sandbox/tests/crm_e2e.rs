@@ -35,6 +35,8 @@ fn spec(record: RecordKind, last: &str, email: &str, owner: Option<String>) -> S
             date: "2026-03-01".into(),
         }),
         description: None,
+        account_id: None,
+        new_account: None,
     }
 }
 
@@ -93,6 +95,93 @@ fn a_single_save_is_exactly_one_request_and_keeps_the_chosen_owner() {
             (Some(outcome.record_id.as_str()), Some("Email"))
         );
     }
+}
+
+#[test]
+fn a_contact_is_linked_to_its_account_created_in_the_same_call_or_found_by_name() {
+    use salesforce::account::{account_lookup_request, parse_account_lookup, AccountMatch};
+    let h = Harness::start();
+    let session = session(&h, "rep@acme.example");
+    let rep = h.sf_user_id("rep@acme.example");
+    let lookup = |name: &str| {
+        parse_account_lookup(&h.execute(&account_lookup_request(&session, name).unwrap())).unwrap()
+    };
+    assert_eq!(lookup("Analytical Engines"), AccountMatch::None);
+
+    // No Account yet: ONE Composite call creates it and the Contact that references it.
+    h.admin("POST", "reset-counts", json!({}));
+    let mut first = spec(
+        RecordKind::Contact,
+        "Lovelace",
+        "ada.acct@example.com",
+        Some(rep.clone()),
+    );
+    first.new_account = Some("Analytical Engines".into());
+    let request = salesforce::save::save_request(&session, &first)
+        .unwrap()
+        .unwrap();
+    let answer = h.execute(&request);
+    let outcome = salesforce::save::parse_save_response(&first, &answer).unwrap();
+    assert_eq!(h.admin("GET", "counts", json!({}))["total"], 1);
+    let account_id = salesforce::save::created_account_id(&answer).expect("the Account's id");
+    let contact = h
+        .records("Contact")
+        .into_iter()
+        .find(|r| r["Id"] == outcome.record_id.as_str())
+        .unwrap();
+    assert_eq!(contact["AccountId"], account_id.as_str());
+    assert!(
+        !contact["Description"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Company:"),
+        "a linked Contact does not repeat the company in its description"
+    );
+    let account = h
+        .records("Account")
+        .into_iter()
+        .find(|r| r["Id"] == account_id.as_str())
+        .unwrap();
+    assert_eq!(account["Name"], "Analytical Engines");
+    assert_eq!(account["OwnerId"], rep.as_str());
+
+    // Found by name now (case-insensitively, as Salesforce compares): a plain AccountId.
+    assert_eq!(
+        lookup("analytical engines"),
+        AccountMatch::One(account_id.clone())
+    );
+    let mut second = spec(
+        RecordKind::Contact,
+        "Byron",
+        "byron.acct@example.com",
+        Some(rep),
+    );
+    second.account_id = Some(account_id.clone());
+    let outcome = save(&h, &session, &second).unwrap();
+    let contact = h
+        .records("Contact")
+        .into_iter()
+        .find(|r| r["Id"] == outcome.record_id.as_str())
+        .unwrap();
+    assert_eq!(contact["AccountId"], account_id.as_str());
+    assert_eq!(
+        h.records("Account")
+            .iter()
+            .filter(|a| a["Name"] == "Analytical Engines")
+            .count(),
+        1,
+        "no second Account"
+    );
+
+    // Two Accounts of one name: ambiguous, never a guess.
+    let dup = h.sf_create(
+        &h.sf_login("rep@acme.example"),
+        "Account",
+        json!({"Name": "Analytical Engines"}),
+        &[],
+    );
+    assert_eq!(dup.status, 201, "{}", dup.body);
+    assert_eq!(lookup("Analytical Engines"), AccountMatch::Ambiguous);
 }
 
 #[test]

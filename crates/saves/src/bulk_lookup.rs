@@ -130,6 +130,8 @@ pub fn lookup_list(
                 existing_id: None,
                 activity: None,
                 description: None,
+                account_id: None,
+                new_account: None,
             })
             .collect();
         let mut run = ChunkRun::start(&team, t, specs);

@@ -34,6 +34,9 @@ pub fn lookup_key(person: &crm::Prospect) -> Option<String> {
 pub enum Phase {
     /// Look the person up first (no fresh lookup, or a retry after an unknown outcome).
     Lookup,
+    /// Find the Account of the person's company by name (Salesforce Contacts with Account
+    /// matching on), before creating them.
+    Account,
     /// Create the person.
     Save,
     /// The person exists (saved, or found); log the activity.
@@ -99,6 +102,12 @@ pub struct OutboxEntry {
     /// The Task / engagement this save logged, once the CRM named it (what an undo deletes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity_id: Option<String>,
+    /// The Account lookup ran (its answer is in `spec.account`, or there was no single match).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub account_checked: bool,
+    /// The Account this save created for the person's company, once the CRM named it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
     /// Set on a bulk chunk entry: its people and the current run ([`crate::bulk`]). The
     /// fields above then describe the chunk (its first person's decision, "Ada and 11 more").
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -137,6 +146,8 @@ impl TryFrom<serde_json::Value> for OutboxEntry {
             record_id: field(v, "record_id")?,
             created: field(v, "created")?,
             activity_id: field_or_default(v, "activity_id")?,
+            account_checked: field_or_default(v, "account_checked")?,
+            account_id: field_or_default(v, "account_id")?,
             chunk: field_or_default(v, "chunk")?,
         })
     }
@@ -204,6 +215,7 @@ pub fn plan_save(
                 hint: "Open the person's profile and save from there, or add them by hand.".into(),
             }),
             activity_id: None,
+            account_id: None,
         };
         if let Some(slot) = results.get_mut(r.index) {
             *slot = Some(failed);
@@ -226,6 +238,7 @@ pub fn plan_save(
             warnings: vec![],
             error: None,
             activity_id: None,
+            account_id: None,
         };
         let outcome = match &person {
             Err(e) => Err(e.clone()),
@@ -320,6 +333,13 @@ fn entry_for(
             (None, None, None)
         }
     };
+    let matches_accounts = team.config.crm == crate::team::CrmKind::Salesforce
+        && team.settings.match_account
+        && team.settings.record_kind == crm::RecordKind::Contact;
+    if save.push == Push::Bulk && matches_accounts && prospect.person.company.is_some() {
+        // Not built for bulk saves yet: say so rather than skip it silently.
+        warnings.push("account_not_matched_bulk".into());
+    }
     let existing = lookup_key(&prospect.person).and_then(|k| known.get(&k).cloned());
     let existing_id = existing.clone().flatten().map(|r| r.id);
     let phase = match (&existing, lookup_key(&prospect.person)) {
@@ -354,6 +374,8 @@ fn entry_for(
             existing_id: existing_id.clone(),
             activity: activity_log,
             description,
+            account_id: None,
+            new_account: None,
         },
         role,
         activity_role,
@@ -371,6 +393,8 @@ fn entry_for(
         record_id: existing_id.clone(),
         created: false,
         activity_id: None,
+        account_checked: false,
+        account_id: None,
         chunk: None,
     })
 }

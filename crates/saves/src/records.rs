@@ -72,6 +72,10 @@ pub struct SaveResult {
     /// The Task / engagement this save logged on the person, when it logged one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity_id: Option<String>,
+    /// The Account this save created for the person's company (Account matching), if any:
+    /// what an undo deletes with the Contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
 }
 
 /// One line of the popup's recent saves.
@@ -203,6 +207,7 @@ mod tests {
             warnings: vec![],
             error,
             activity_id: None,
+            account_id: None,
         }
     }
 

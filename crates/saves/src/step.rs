@@ -6,6 +6,7 @@
 //! network error. Either way the next attempt starts with a dedupe lookup, and a person that
 //! reached the CRM is linked, not created again.
 
+use crm::salesforce::account::AccountMatch;
 use crm::salesforce::SfSession;
 use crm::{CrmError, HttpRequest, HttpResponse, Retry};
 use serde::{Deserialize, Serialize};
@@ -142,6 +143,9 @@ pub fn next_request(
     if unknown_outcome && lookup_key(&entry.prospect.person).is_some() {
         entry.phase = Phase::Lookup;
     }
+    if entry.phase == Phase::Save && needs_account(team, &entry) {
+        entry.phase = Phase::Account;
+    }
     let mut request = wire::build(team, &entry, tokens).map_err(|e| internal(e.to_string()))?;
     if request.is_none() && entry.phase == Phase::Lookup {
         // Nothing this CRM can look the person up by: create (a duplicate rule still links).
@@ -177,6 +181,19 @@ pub fn on_response(
         return on_error(team, e, &err, resp, now_ms, random);
     }
     match wire::read(team, &e, resp) {
+        Answer::Account(found) => {
+            account_found(&mut e, found);
+            e.phase = Phase::Save;
+            (e, Step::Continue)
+        }
+        Answer::AccountDuplicate(id) => {
+            // Another save (or a rep) created the company's Account meanwhile: link to it.
+            e.spec.account_id = Some(id);
+            e.spec.new_account = None;
+            e.reasons
+                .push("Linked to the company's Account, which the CRM already had.".into());
+            (e, Step::Continue)
+        }
         Answer::Lookup(Some(id)) => link(team, e, id),
         Answer::Lookup(None) => {
             e.phase = Phase::Save;
@@ -187,7 +204,14 @@ pub fn on_response(
             created,
             activity_logged,
             activity_id,
+            account_id,
         } => {
+            if let (Some(_), Some(name)) = (&account_id, &e.spec.new_account) {
+                e.reasons.push(format!(
+                    "Created the Account \"{name}\" (the CRM had none with that name)."
+                ));
+            }
+            e.account_id = account_id.or(e.account_id);
             e.record_id = Some(record_id);
             e.created = e.created || created;
             e.activity_id = activity_id.or(e.activity_id);
@@ -206,6 +230,48 @@ pub fn on_response(
             done(team, e)
         }
         Answer::Error(err) => on_error(team, e, &err, resp, now_ms, random),
+    }
+}
+
+/// Does this entry still need its Account lookup before the create? (Salesforce, a new
+/// Contact, Account matching on, a company, not looked up yet.)
+fn needs_account(team: &LocalTeam, e: &OutboxEntry) -> bool {
+    team.config.crm == CrmKind::Salesforce
+        && team.settings.match_account
+        && e.spec.record == crm::RecordKind::Contact
+        && e.spec.existing_id.is_none()
+        && e.spec.account_id.is_none()
+        && e.spec.new_account.is_none()
+        && !e.account_checked
+        && e.prospect
+            .person
+            .company
+            .as_deref()
+            .is_some_and(|c| !c.trim().is_empty())
+}
+
+/// Reads the Account lookup into the entry: link one, create one, or (several of that name)
+/// leave the Contact unlinked, and say which in the reasons.
+fn account_found(e: &mut OutboxEntry, found: AccountMatch) {
+    e.account_checked = true;
+    let company = e.prospect.person.company.clone().unwrap_or_default();
+    match found {
+        AccountMatch::One(id) => {
+            e.spec.account_id = Some(id);
+            e.reasons.push(format!(
+                "Linked to the Account \"{company}\" (the only one with that name)."
+            ));
+        }
+        AccountMatch::None => {
+            // The reason is given once the create succeeded (see `on_response`).
+            e.spec.new_account = Some(company);
+        }
+        AccountMatch::Ambiguous => {
+            e.warnings.push("account_ambiguous".into());
+            e.reasons.push(format!(
+                "Not linked to an Account: several are named \"{company}\", and Leadline does not guess. Link the right one in the CRM."
+            ));
+        }
     }
 }
 
@@ -238,6 +304,7 @@ pub(crate) fn result_of(
         warnings: e.warnings.clone(),
         error,
         activity_id: e.activity_id.clone(),
+        account_id: e.account_id.clone(),
     }
 }
 

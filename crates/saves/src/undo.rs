@@ -119,6 +119,7 @@ pub fn undo_record(
     let crm = team.config.crm;
     let mut activities = Vec::new();
     let mut people = Vec::new();
+    let mut accounts = Vec::new();
     for (index, result) in results.iter().enumerate() {
         let (Some(entry), Some(person_id)) = (entry_for(entries, index), &result.record_id) else {
             continue;
@@ -143,9 +144,15 @@ pub fn undo_record(
                 CrmKind::Hubspot => "contacts".into(),
             };
             people.push(item(entry.role, object, person_id, true));
+            if let Some(account) = &result.account_id {
+                accounts.push(item(entry.role, "Account".into(), account, false));
+            }
         }
     }
+    // Activities, then people, then the Accounts created for them (an Account deleted first
+    // would take its Contacts with it).
     activities.extend(people);
+    activities.extend(accounts);
     (!activities.is_empty()).then(|| UndoRecord {
         save_id: save_id.to_owned(),
         crm,

@@ -8,9 +8,11 @@
 //! Activity = the engagement (HubSpot cannot create both in one call).
 
 use crm::hubspot::{by_linkedin, contacts, engagements, HsSession};
+use crm::salesforce::account::{account_lookup_request, parse_account_lookup, AccountMatch};
 use crm::salesforce::lookup::{lookup_request, parse_lookup};
 use crm::salesforce::save::{
-    create_task_request, parse_create_response, parse_save_response, save_request,
+    create_task_request, created_account_id, parse_create_response, parse_save_response,
+    save_request, ACCOUNT_DUPLICATE,
 };
 use crm::{CrmError, HttpRequest, HttpResponse, SaveSpec};
 
@@ -32,9 +34,15 @@ pub(crate) enum Answer {
         activity_logged: bool,
         /// The Task the same call created, when it logged the activity.
         activity_id: Option<String>,
+        /// The Account the same call created for the person's company.
+        account_id: Option<String>,
     },
     /// A duplicate rule / 409 named the existing record.
     Duplicate(String),
+    /// What the Account lookup by company name found.
+    Account(AccountMatch),
+    /// The save's Account create was refused by a duplicate rule naming this Account.
+    AccountDuplicate(String),
     /// The activity was logged: the Task's / engagement's id.
     ActivityLogged(String),
     /// Anything else.
@@ -88,6 +96,13 @@ pub(crate) fn build(
                     person.email.as_deref(),
                     person.linkedin_url.as_deref(),
                 ),
+                Phase::Account => entry
+                    .prospect
+                    .person
+                    .company
+                    .as_deref()
+                    .map(|c| account_lookup_request(&s, c))
+                    .transpose(),
                 Phase::Save => save_request(&s, &person_spec(team, entry)),
                 Phase::Activity => match (&entry.record_id, &entry.spec.activity) {
                     (Some(id), Some(activity)) => {
@@ -101,6 +116,7 @@ pub(crate) fn build(
             let s = hs_session(tokens);
             match entry.phase {
                 Phase::Lookup => hs_lookup(&s, person),
+                Phase::Account => Ok(None),
                 Phase::Save => {
                     contacts::create_contact_request(&s, &person_spec(team, entry)).map(Some)
                 }
@@ -128,7 +144,11 @@ pub(crate) fn read(team: &LocalTeam, entry: &OutboxEntry, resp: &HttpResponse) -
             created,
             activity_logged: activity_id.is_some(),
             activity_id,
+            account_id: None,
         },
+        Err(CrmError::Api(e)) if e.code == ACCOUNT_DUPLICATE && !e.duplicate_ids.is_empty() => {
+            Answer::AccountDuplicate(e.duplicate_ids[0].clone())
+        }
         Err(e) => match e.duplicate_ids().first() {
             Some(id) => Answer::Duplicate(id.clone()),
             None => Answer::Error(e),
@@ -143,13 +163,22 @@ pub(crate) fn read(team: &LocalTeam, entry: &OutboxEntry, resp: &HttpResponse) -
             Ok(found) => Answer::Lookup(found.map(|r| r.id)),
             Err(e) => Answer::Error(e),
         },
+        (CrmKind::Salesforce, Phase::Account) => match parse_account_lookup(resp) {
+            Ok(found) => Answer::Account(found),
+            Err(e) => Answer::Error(e),
+        },
         (CrmKind::Salesforce, Phase::Save) => {
             let spec = person_spec(team, entry);
-            saved(parse_save_response(&spec, resp).map(|o| {
+            let mut answer = saved(parse_save_response(&spec, resp).map(|o| {
                 let logged = spec.activity.is_some();
                 (o.record_id, o.created, o.activity_id.filter(|_| logged))
-            }))
+            }));
+            if let Answer::Saved { account_id, .. } = &mut answer {
+                *account_id = created_account_id(resp);
+            }
+            answer
         }
+        (CrmKind::Hubspot, Phase::Account) => Answer::Account(AccountMatch::None),
         (CrmKind::Hubspot, Phase::Save) => {
             saved(contacts::parse_create_contact(resp).map(|id| (id, true, None)))
         }

@@ -453,3 +453,190 @@ fn no_connection_fails_with_a_hint() {
     assert_eq!(err.code, "no_credentials");
     assert!(err.hint.contains("Options"));
 }
+
+/// Account matching (Salesforce Contacts, setting on): one row per situation.
+mod account_matching {
+    use super::*;
+    use saves::undo::undo_record;
+
+    const ACCOUNT: &str = "001000000000001AAA";
+
+    fn with_company(match_account: bool, record_kind: crm::RecordKind) -> (LocalTeam, OutboxEntry) {
+        let mut t = team(true);
+        t.settings.match_account = match_account;
+        t.settings.record_kind = record_kind;
+        let msg = json!({"kind":"save","source":"linkedin_extension","push":"single","page_url":null,"activity":null,
+            "prospects":[{"full_name":"Ada Lovelace","email":"ada@example.com","company":"Analytical Engines"}]});
+        let ContentToWorker::Save(save) = parse_content_message(&msg).unwrap() else {
+            panic!()
+        };
+        let plan = plan_save(&t, &save, "s1", &known_absent());
+        (t, plan.entries[0].clone())
+    }
+
+    fn query_answer(ids: &[&str]) -> HttpResponse {
+        let records: Vec<Value> = ids
+            .iter()
+            .map(|id| json!({"Id": id, "Name": "Analytical Engines"}))
+            .collect();
+        resp(
+            200,
+            json!({"totalSize": records.len(), "done": true, "records": records}),
+        )
+    }
+
+    /// The Composite body's subrequests.
+    fn subrequests(req: &crm::HttpRequest) -> Vec<Value> {
+        let body: Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+        body["compositeRequest"].as_array().unwrap().clone()
+    }
+
+    /// Runs the Account lookup with `answer`; the entry and request of the save after it.
+    fn after_lookup(
+        t: &LocalTeam,
+        e: &OutboxEntry,
+        answer: &HttpResponse,
+    ) -> (OutboxEntry, crm::HttpRequest) {
+        let (sent, req) = next_request(t, e, &tokens(Role::TeamSync)).unwrap();
+        assert_eq!(sent.phase, Phase::Account);
+        assert!(
+            crm::http::percent_decode(&req.url)
+                .contains("FROM Account WHERE Name = 'Analytical Engines'"),
+            "{}",
+            req.url
+        );
+        let (e, step) = on_response(t, &sent, answer, 0, 0);
+        assert!(matches!(step, Step::Continue), "{step:?}");
+        next_request(t, &e, &tokens(Role::TeamSync)).unwrap()
+    }
+
+    #[test]
+    fn bulk_saves_say_they_do_not_match_accounts() {
+        let mut t = team(true);
+        t.settings.match_account = true;
+        let msg = json!({"kind":"save","source":"linkedin_extension","push":"bulk","page_url":null,"activity":null,
+            "prospects":[{"full_name":"Ada Lovelace","linkedin_url":"https://www.linkedin.com/in/ada","company":"Analytical Engines"}]});
+        let ContentToWorker::Save(save) = parse_content_message(&msg).unwrap() else {
+            panic!()
+        };
+        let plan = plan_save(&t, &save, "s1", &KnownRecords::new());
+        assert!(
+            plan.results[0]
+                .warnings
+                .contains(&"account_not_matched_bulk".to_string()),
+            "{:?}",
+            plan.results
+        );
+        t.settings.match_account = false;
+        let plan = plan_save(&t, &save, "s1", &KnownRecords::new());
+        assert!(plan.results[0].warnings.is_empty(), "{:?}", plan.results);
+    }
+
+    #[test]
+    fn off_or_lead_means_no_account_query() {
+        for (on, kind) in [
+            (false, crm::RecordKind::Contact),
+            (true, crm::RecordKind::Lead),
+        ] {
+            let (t, e) = with_company(on, kind);
+            let (sent, req) = next_request(&t, &e, &tokens(Role::TeamSync)).unwrap();
+            assert_eq!(sent.phase, Phase::Save, "{on} {kind:?}");
+            assert!(req.url.ends_with("/composite"));
+            let subs = subrequests(&req);
+            assert_eq!(subs.len(), 1);
+            assert!(subs[0]["body"].get("AccountId").is_none());
+        }
+    }
+
+    #[test]
+    fn no_account_of_that_name_creates_it_in_the_save_call_and_undo_deletes_it_last() {
+        let (t, e) = with_company(true, crm::RecordKind::Contact);
+        let (sent, save) = after_lookup(&t, &e, &query_answer(&[]));
+        let subs = subrequests(&save);
+        assert_eq!(subs[0]["referenceId"], "NewAccount");
+        assert_eq!(subs[0]["body"]["Name"], "Analytical Engines");
+        assert_eq!(subs[0]["body"]["OwnerId"], REP, "owned like the Contact");
+        assert_eq!(subs[1]["body"]["AccountId"], "@{NewAccount.id}");
+        assert!(subs[1]["body"]["Description"]
+            .as_str()
+            .is_none_or(|d| !d.contains("Company:")));
+        let answer = resp(
+            200,
+            json!({"compositeResponse": [
+            {"referenceId": "NewAccount", "httpStatusCode": 201, "body": {"id": ACCOUNT, "success": true, "errors": []}},
+            {"referenceId": "NewRecord", "httpStatusCode": 201, "body": {"id": CONTACT_ID, "success": true, "errors": []}}]}),
+        );
+        let (e, step) = on_response(&t, &sent, &answer, 0, 0);
+        let Step::Done { result } = step else {
+            panic!("{step:?}")
+        };
+        assert_eq!(result.status, SaveStatus::Created);
+        assert_eq!(result.account_id.as_deref(), Some(ACCOUNT));
+        assert!(
+            result
+                .reasons
+                .iter()
+                .any(|r| r.contains("Created the Account \"Analytical Engines\"")),
+            "{:?}",
+            result.reasons
+        );
+        let undo = undo_record(&t, &[e], &[result], "s1", 0).unwrap();
+        let order: Vec<&str> = undo.items.iter().map(|i| i.object.as_str()).collect();
+        assert_eq!(
+            order,
+            ["Contact", "Account"],
+            "the Contact before its Account"
+        );
+    }
+
+    #[test]
+    fn exactly_one_account_is_linked_by_id() {
+        let (t, e) = with_company(true, crm::RecordKind::Contact);
+        let (_, save) = after_lookup(&t, &e, &query_answer(&[ACCOUNT]));
+        let subs = subrequests(&save);
+        assert_eq!(subs.len(), 1, "no Account created");
+        assert_eq!(subs[0]["body"]["AccountId"], ACCOUNT);
+    }
+
+    #[test]
+    fn several_accounts_of_that_name_leave_the_contact_unlinked_and_say_why() {
+        let (t, e) = with_company(true, crm::RecordKind::Contact);
+        let (sent, save) = after_lookup(&t, &e, &query_answer(&[ACCOUNT, "001000000000002AAA"]));
+        let subs = subrequests(&save);
+        assert_eq!(subs.len(), 1);
+        assert!(subs[0]["body"].get("AccountId").is_none());
+        assert!(subs[0]["body"]["Description"]
+            .as_str()
+            .unwrap()
+            .contains("Company: Analytical Engines"));
+        let (_, step) = on_response(&t, &sent, &composite_ok(false), 0, 0);
+        let Step::Done { result } = step else {
+            panic!("{step:?}")
+        };
+        assert!(result.warnings.contains(&"account_ambiguous".to_string()));
+        assert!(result.reasons.iter().any(|r| r.contains("does not guess")));
+    }
+
+    #[test]
+    fn an_account_duplicate_rule_links_the_existing_account_and_saves_again() {
+        let (t, e) = with_company(true, crm::RecordKind::Contact);
+        let (sent, _) = after_lookup(&t, &e, &query_answer(&[]));
+        let refused = resp(
+            200,
+            json!({"compositeResponse": [
+            {"referenceId": "NewAccount", "httpStatusCode": 400, "body": [{"errorCode": "DUPLICATES_DETECTED",
+                "message": "Use one of these records?", "duplicateResult": {"matchResults": [{"matchRecords": [{"record": {"Id": ACCOUNT}}]}]}}]},
+            {"referenceId": "NewRecord", "httpStatusCode": 400, "body": [{"errorCode": "PROCESSING_HALTED", "message": "halted"}]}]}),
+        );
+        let (e, step) = on_response(&t, &sent, &refused, 0, 0);
+        assert!(
+            matches!(step, Step::Continue),
+            "not linked to the Account as if it were the person: {step:?}"
+        );
+        assert_eq!(e.record_id, None);
+        let (_, again) = next_request(&t, &e, &tokens(Role::TeamSync)).unwrap();
+        let subs = subrequests(&again);
+        assert_eq!(subs.len(), 1);
+        assert_eq!(subs[0]["body"]["AccountId"], ACCOUNT);
+    }
+}

@@ -72,6 +72,16 @@
     failed: () => 'Not saved',
   };
 
+  /** The core's warning codes in words (an unknown code is shown as it is). */
+  const WARNING_WORDS = {
+    linked_by_duplicate_rule: 'the CRM’s duplicate rule found this person, so the save was linked to them',
+    owner_fallback: 'the CRM refused the chosen owner, so the pushing user owns it (see why?)',
+    activity_not_logged: 'the email was not logged: no connection here may log it',
+    account_ambiguous: 'not linked to an Account: several have this company’s name',
+    account_not_matched_bulk: 'not linked to an Account: bulk saves do not match Accounts yet (a single save does)',
+  };
+  const warningWords = (w) => WARNING_WORDS[w] || String(w);
+
   /** What a waiting save waits on, in words that say what happens next (`waiting_for`). */
   function waitingWords(r) {
     switch (r && r.waiting_for) {
@@ -93,7 +103,7 @@
       r.object ? el('div', { class: 'll-row' }, el('b', {}, 'Object: '), String(r.object)) : null,
       r.owner ? el('div', { class: 'll-row' }, el('b', {}, 'Owner: '), who(r.owner)) : null,
       r.created_by ? el('div', { class: 'll-row' }, el('b', {}, 'Created By: '), who(r.created_by)) : null,
-      warnings.length ? el('div', { class: 'll-muted' }, 'Note: ' + warnings.join('; ')) : null,
+      warnings.length ? el('div', { class: 'll-muted' }, 'Note: ' + warnings.map(warningWords).join('; ')) : null,
       recordLink(r.record_url, 'Open in ' + crmName(r)),
       reasons.length ? whyToggle(reasons) : null);
   }
@@ -142,7 +152,9 @@
     const activities = deleted.filter((d) => !d.is_person);
     const parts = [];
     if (people.length) parts.push(people.join(', '));
-    if (activities.length) parts.push(plural(activities.length, objectWord(activities[0].object)));
+    const byObject = new Map(); // "1 email", "1 Task and 1 Account"
+    for (const a of activities) byObject.set(a.object, (byObject.get(a.object) || 0) + 1);
+    for (const [object, n] of byObject) parts.push(plural(n, objectWord(object)));
     let text = (failed.length ? 'Partly undone: deleted ' : 'Undone: deleted ') + (parts.join(' and ') || 'nothing') + '.';
     if (!people.length && activities.length) text += ' Records that were already in your CRM stay.';
     for (const f of failed) {

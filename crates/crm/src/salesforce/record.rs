@@ -90,9 +90,10 @@ pub fn record_fields(session: &SfSession, spec: &SaveSpec) -> Result<Map<String,
     if let Some(d) = clean(spec.description.as_ref()) {
         lines.push(d.to_string());
     }
-    if spec.record == RecordKind::Contact {
-        // Contacts have no company field (that is the Account); keep it visible until
-        // Account matching links one.
+    let linked = spec.account_id.is_some() || spec.new_account.is_some();
+    if spec.record == RecordKind::Contact && !linked {
+        // Contacts have no company field (that is the Account): without a linked Account,
+        // keep it visible.
         if let Some(c) = clean(p.company.as_ref()) {
             lines.push(format!("Company: {c}"));
         }
@@ -109,6 +110,29 @@ pub fn record_fields(session: &SfSession, spec: &SaveSpec) -> Result<Map<String,
     if let Some(owner) = spec.owner_id.as_deref() {
         validate_id("owner_id", owner)?;
         put("OwnerId", owner.to_string());
+    }
+    if let (RecordKind::Contact, Some(id)) = (spec.record, &spec.account_id) {
+        validate_id("account_id", id)?;
+        put("AccountId", id.clone());
+    }
+    Ok(m)
+}
+
+/// The body of the Account a save creates for its Contact ([`SaveSpec::new_account`]): the
+/// company name as `Name` (Account.Name is 255 long), owned like the Contact.
+pub fn account_fields(name: &str, owner_id: Option<&str>) -> Result<Map<String, Value>, CrmError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ValidationError::Missing {
+            field: "company".into(),
+        }
+        .into());
+    }
+    let mut m = Map::new();
+    m.insert("Name".into(), Value::String(cut(name, max_len::COMPANY)));
+    if let Some(owner) = owner_id {
+        validate_id("owner_id", owner)?;
+        m.insert("OwnerId".into(), Value::String(owner.to_string()));
     }
     Ok(m)
 }
@@ -163,6 +187,8 @@ mod tests {
             existing_id: None,
             activity: None,
             description: None,
+            account_id: None,
+            new_account: None,
         }
     }
 

@@ -5,6 +5,11 @@
 //!   `@{NewRecord.id}`.
 //! - Known person (`existing_id` Some): only `NewActivity` (WhoId = the id); with no activity
 //!   there is nothing to send and [`save_request`] returns `None`.
+//! - A new Contact whose company has no Account yet ([`SaveSpec::new_account`]): `NewAccount`
+//!   creates it first and the Contact's `AccountId` is `@{NewAccount.id}` (an existing
+//!   Account is a plain `AccountId`). An Account duplicate rule refusing the create answers
+//!   [`ACCOUNT_DUPLICATE`] with the matched Account's id, so the caller saves again linked to
+//!   it (never mistaking it for the person).
 //!
 //! `Sforce-Auto-Assign: FALSE` is sent on the composite call and on each subrequest so Lead
 //! assignment rules do not overwrite the owner chosen by the attribution core.
@@ -19,7 +24,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::record::{record_fields, task_fields};
+use super::record::{account_fields, record_fields, task_fields};
 use super::{json_body, str_of, SfSession};
 use crate::error::{api_error_from_response, ApiError, Crm, CrmError};
 use crate::http::{HttpRequest, HttpResponse};
@@ -29,6 +34,11 @@ use crate::prospect::{validate_id, RecordKind, SaveOutcome, SaveSpec};
 pub const REF_RECORD: &str = "NewRecord";
 /// Composite reference id of the Task create.
 pub const REF_ACTIVITY: &str = "NewActivity";
+/// Composite reference id of the Account create.
+pub const REF_ACCOUNT: &str = "NewAccount";
+/// The code [`parse_save_response`] gives an Account create refused by a duplicate rule
+/// (`duplicate_ids` = the existing Accounts), distinct from the person's own duplicates.
+pub const ACCOUNT_DUPLICATE: &str = "ACCOUNT_DUPLICATE";
 
 fn auto_assign_off() -> Value {
     json!({ "Sforce-Auto-Assign": "FALSE" })
@@ -45,7 +55,21 @@ pub fn save_request(session: &SfSession, spec: &SaveSpec) -> Result<Option<HttpR
             id.to_string()
         }
         None => {
-            let fields = record_fields(session, spec)?;
+            let mut fields = record_fields(session, spec)?;
+            if let (RecordKind::Contact, None, Some(name)) =
+                (spec.record, &spec.account_id, &spec.new_account)
+            {
+                subrequests.push(json!({
+                    "method": "POST",
+                    "url": format!("{data}/sobjects/Account"),
+                    "referenceId": REF_ACCOUNT,
+                    "body": Value::Object(account_fields(name, spec.owner_id.as_deref())?),
+                }));
+                fields.insert(
+                    "AccountId".into(),
+                    Value::String(format!("@{{{REF_ACCOUNT}.id}}")),
+                );
+            }
             subrequests.push(json!({
                 "method": "POST",
                 "url": format!("{data}/sobjects/{}", spec.record.sobject()),
@@ -98,6 +122,13 @@ pub fn parse_save_response(spec: &SaveSpec, resp: &HttpResponse) -> Result<SaveO
             .unwrap_or(0);
         let body = sub.get("body").cloned().unwrap_or(Value::Null);
         if !(200..300).contains(&status) {
+            if sub.get("referenceId").and_then(Value::as_str) == Some(REF_ACCOUNT) {
+                let mut e = api_error_from_response(Crm::Salesforce, status, &body.to_string());
+                if !e.duplicate_ids.is_empty() {
+                    e.code = ACCOUNT_DUPLICATE.into();
+                    return Err(e.into());
+                }
+            }
             failures.push((status, body));
             continue;
         }
@@ -126,6 +157,19 @@ pub fn parse_save_response(spec: &SaveSpec, resp: &HttpResponse) -> Result<SaveO
         activity_id,
         owner_id: spec.owner_id.clone(),
     })
+}
+
+/// The id of the Account a save created ([`SaveSpec::new_account`]), from its answer.
+pub fn created_account_id(resp: &HttpResponse) -> Option<String> {
+    let v: Value = serde_json::from_str(&resp.body).ok()?;
+    v.get("compositeResponse")?
+        .as_array()?
+        .iter()
+        .find(|sub| {
+            sub.get("referenceId").and_then(Value::as_str) == Some(REF_ACCOUNT)
+                && sub.get("httpStatusCode").and_then(Value::as_u64) == Some(201)
+        })
+        .and_then(|sub| str_of(sub.get("body")?, "id"))
 }
 
 /// The first failing subrequest that is not a `PROCESSING_HALTED` echo (or the first one).

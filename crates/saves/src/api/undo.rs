@@ -71,6 +71,7 @@ fn placeholder() -> SaveResult {
         warnings: vec![],
         error: None,
         activity_id: None,
+        account_id: None,
     }
 }
 

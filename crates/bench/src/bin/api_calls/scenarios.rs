@@ -39,6 +39,8 @@ pub fn spec(prospect: Prospect, activity: Option<ActivityLog>) -> SaveSpec {
         existing_id: None,
         activity,
         description: None,
+        account_id: None,
+        new_account: None,
     }
 }
 
