@@ -179,7 +179,7 @@ pub fn on_chunk_response(
             }
             apply(&mut chunk, &runnable, run.outcomes());
             chunk.replay.clear();
-            let retry = owner_fallback(&mut chunk);
+            let retry = owner_fallback(team, &mut chunk);
             e.chunk = Some(chunk);
             if retry {
                 e.phase = Phase::Lookup;
@@ -208,26 +208,19 @@ pub fn on_chunk_response(
     }
 }
 
-/// People the CRM refused because of their owner get the pushing user as owner, with a
-/// reason, and run again (as a single save does). True when someone does.
-fn owner_fallback(chunk: &mut Chunk) -> bool {
+/// People the CRM refused because of their owner get the next owner by the rules (rules 4
+/// and 6: the rep's own CRM user, else the pushing user), with a reason, and run again (as a
+/// single save does). True when someone does. (Per-record errors carry no field names here, so
+/// any `INVALID_CROSS_REFERENCE_KEY` counts: a chunk sets no other reference.)
+fn owner_fallback(team: &LocalTeam, chunk: &mut Chunk) -> bool {
     let mut again = false;
     for m in &mut chunk.members {
         let Some(f) = &m.failure else { continue };
-        let owner_refused = matches!(
-            f.code.as_str(),
-            "INVALID_CROSS_REFERENCE_KEY" | "INACTIVE_OWNER_OR_USER"
-        );
+        let owner_refused = crate::owner_fallback::is_owner_refusal(&f.code, &[]);
         let p = &mut m.person;
         if owner_refused && p.spec.owner_id.as_deref() != p.created_by.id.as_deref() {
-            let refused = p.spec.owner_id.clone().unwrap_or_default();
-            p.reasons.push(format!(
-                "The CRM refused owner {refused} ({}), so the record is owned by the user who pushed it.",
-                f.code
-            ));
-            p.spec.owner_id.clone_from(&p.created_by.id);
-            p.owner = p.created_by.clone();
-            p.warnings.push("owner_fallback".into());
+            // Rules 4 and 6, as for a single save (`owner_fallback`).
+            crate::owner_fallback::fall_back(team, p, crate::Push::Bulk, &f.code);
             m.failure = None;
             again = true;
         }

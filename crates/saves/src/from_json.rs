@@ -451,6 +451,41 @@ mod tests {
     }
 
     #[test]
+    fn save_result_and_error_log_readers_keep_the_derives_rules() {
+        use crate::records::{ErrorLogEntry, SaveResult};
+        let result = planned("single")["results"][0].clone();
+        let read: SaveResult = from_json(&result).unwrap();
+        assert_eq!(serde_json::to_value(&read).unwrap(), result);
+        let mut v = result.clone();
+        v["account_id"] = json!("001000000000001AAA");
+        let read: SaveResult = from_json(&v).unwrap();
+        assert_eq!(read.account_id.as_deref(), Some("001000000000001AAA"));
+        for (key, error) in [
+            ("status", "missing field `status`"),
+            ("owner", "missing field `owner`"),
+        ] {
+            let mut v = result.clone();
+            v.as_object_mut().unwrap().remove(key);
+            assert_eq!(from_json::<SaveResult>(&v).unwrap_err().to_string(), error);
+        }
+        assert_eq!(
+            from_json::<SaveResult>(&json!("x"))
+                .unwrap_err()
+                .to_string(),
+            "invalid type: string \"x\", expected struct SaveResult"
+        );
+        let line = json!({"at": "t", "code": "c", "message": "m", "hint": "h", "name": "n", "source": "s"});
+        let read: ErrorLogEntry = from_json(&line).unwrap();
+        assert_eq!(serde_json::to_value(&read).unwrap(), line);
+        let mut v = line.clone();
+        v["code"] = json!(7);
+        assert_eq!(
+            from_json::<ErrorLogEntry>(&v).unwrap_err().to_string(),
+            "invalid type: integer `7`, expected a string"
+        );
+    }
+
+    #[test]
     fn outbox_entry_reader_keeps_the_derives_rules() {
         let entry = planned("single")["entries"][0].clone();
         let read = |v: &Value| from_json::<crate::plan::OutboxEntry>(v).map_err(|e| e.to_string());

@@ -44,6 +44,7 @@ mod csv;
 pub mod decision;
 mod from_json;
 pub mod message;
+mod owner_fallback;
 pub mod plan;
 pub mod policy;
 pub mod prospect;

@@ -338,6 +338,17 @@ pub(crate) fn on_error(
     random: u32,
 ) -> (OutboxEntry, Step) {
     let role = current_role(&e);
+    let fields: &[String] = match err {
+        CrmError::Api(api) => &api.fields,
+        _ => &[],
+    };
+    let owner_refused = crate::owner_fallback::is_owner_refusal(
+        match err {
+            CrmError::Api(api) => &api.code,
+            _ => "",
+        },
+        fields,
+    );
     let (code, message) = match err {
         CrmError::Api(api) => (api.code.clone(), api.message.clone()),
         CrmError::Transport { .. } => ("network_error".to_owned(), err.to_string()),
@@ -381,16 +392,10 @@ pub(crate) fn on_error(
                 },
             )
         }
-        _ if is_owner_refusal(&code)
-            && e.spec.owner_id.as_deref() != e.created_by.id.as_deref() =>
-        {
-            let refused = e.spec.owner_id.clone().unwrap_or_default();
-            e.spec.owner_id = e.created_by.id.clone();
-            e.owner = e.created_by.clone();
-            e.warnings.push("owner_fallback".into());
-            e.reasons.push(format!(
-                "The CRM refused owner {refused} ({code}), so the record is owned by the user who pushed it."
-            ));
+        _ if owner_refused && e.spec.owner_id.as_deref() != e.created_by.id.as_deref() => {
+            // Rules 4 and 6: the refused owner counts as inactive; the next owner by the rules
+            // (the rep's own CRM user, else the pushing user).
+            crate::owner_fallback::fall_back(team, &mut e, crate::Push::Single, &code);
             (e, Step::Continue)
         }
         _ => {
@@ -405,13 +410,6 @@ pub(crate) fn on_error(
             (e, Step::Failed { result })
         }
     }
-}
-
-fn is_owner_refusal(code: &str) -> bool {
-    matches!(
-        code,
-        "INVALID_CROSS_REFERENCE_KEY" | "INACTIVE_OWNER_OR_USER"
-    )
 }
 
 fn capitalise(s: &str) -> String {

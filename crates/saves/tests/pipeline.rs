@@ -417,6 +417,55 @@ fn refused_owner_falls_back_to_the_pushing_user_with_a_reason() {
 }
 
 #[test]
+fn a_refused_mapped_owner_falls_to_the_reps_own_user_then_to_the_pushing_user() {
+    // Rules 4 and 6: the mapping's user is refused (inactive in the CRM, unknown to the
+    // directory) → the rep's personal CRM user, not straight to the integration user; if that
+    // is refused too → the pushing user; then it fails instead of looping.
+    const MAPPED: &str = "005000000000003AAA";
+    let mut t = team(true);
+    t.owner_mapping = Some(MAPPED.into());
+    let e = one_entry(&t, "linkedin_extension", false, &known_absent());
+    assert_eq!(e.spec.owner_id.as_deref(), Some(MAPPED));
+    let inactive = composite_error(
+        400,
+        json!({"message":"operation performed with inactive user","errorCode":"INACTIVE_OWNER_OR_USER","fields":["OwnerId"]}),
+    );
+    let mut e = e;
+    for expected in [REP, INTEGRATION] {
+        let (sent, _) = next_request(&t, &e, &tokens(e.role)).unwrap();
+        let (next, step) = on_response(&t, &sent, &inactive, 0, 0);
+        assert_eq!(step, Step::Continue);
+        assert_eq!(next.spec.owner_id.as_deref(), Some(expected));
+        assert_eq!(next.owner.id.as_deref(), Some(expected));
+        e = next;
+    }
+    assert!(
+        e.reasons
+            .iter()
+            .any(|r| r.contains("next owner by the rules")),
+        "{:?}",
+        e.reasons
+    );
+    let (sent, _) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    let (_, step) = on_response(&t, &sent, &inactive, 0, 0);
+    assert!(matches!(step, Step::Failed { .. }), "{step:?}");
+}
+
+#[test]
+fn a_reference_error_on_another_field_is_not_an_owner_refusal() {
+    let t = team(true);
+    let e = one_entry(&t, "linkedin_extension", false, &known_absent());
+    let (sent, _) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    let bad_account = composite_error(
+        400,
+        json!({"message":"invalid cross reference id","errorCode":"INVALID_CROSS_REFERENCE_KEY","fields":["AccountId"]}),
+    );
+    let (e, step) = on_response(&t, &sent, &bad_account, 0, 0);
+    assert!(matches!(step, Step::Failed { .. }), "{step:?}");
+    assert_eq!(e.spec.owner_id.as_deref(), Some(REP), "the owner is kept");
+}
+
+#[test]
 fn insufficient_access_names_the_connection_and_object() {
     let t = team(true);
     let e = one_entry(&t, "linkedin_extension", false, &known_absent());

@@ -67,11 +67,12 @@ pub fn search_request(
         }
         .into());
     }
-    let groups: Vec<Value> = values
-        .chunks(MAX_VALUES)
-        .take(MAX_GROUPS)
-        .map(|part| json!({"filters": [{"propertyName": property, "operator": "IN", "values": part}]}))
-        .collect();
+    let mut groups = Vec::new();
+    for part in values.chunks(MAX_VALUES).take(MAX_GROUPS) {
+        groups.push(
+            json!({"filters": [{"propertyName": property, "operator": "IN", "values": part}]}),
+        );
+    }
     let mut body = json!({
         "filterGroups": groups,
         "sorts": [{"propertyName": "createdate", "direction": "ASCENDING"}],
