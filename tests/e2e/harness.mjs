@@ -379,6 +379,31 @@ export function stubWorkerSession({ before, after }) {
   return session;
 }
 
+/**
+ * For suites against the sandbox org with Salesforce connected (team sync integration@,
+ * personal rep@, through the options page): registers `before`/`after` hooks that start the
+ * sandbox (serving `pages`, `{path: html}`, over the fixtures when given), Chromium with the
+ * built extension, and connect, then call `ready(session)` with `{sandbox, ext, options}`
+ * (nothing starts without a sandbox binary).
+ */
+export function connectedSession({ before, after }, { pages = null, ready = () => {} } = {}) {
+  const session = { sandbox: null, ext: null, options: null, fixtures: null };
+  before(async () => {
+    if (!sandboxBinary()) return;
+    if (pages) session.fixtures = await fixturesWith(pages);
+    session.sandbox = await startSandbox(session.fixtures ? { fixtures: session.fixtures.dir } : {});
+    session.ext = await launchExtension({ sandbox: session.sandbox });
+    session.options = await connectedSalesforce(session.ext);
+    ready(session); // node:test does not wait for one top-level `before` before the next
+  });
+  after(async () => {
+    await session.ext?.stop();
+    await session.sandbox?.stop();
+    await session.fixtures?.remove();
+  });
+  return session;
+}
+
 /** Sends `message` to the worker from an extension page (options or popup) of ours. */
 export function sendFrom(page, message) {
   return page.evaluate((m) => chrome.runtime.sendMessage(m), message);

@@ -11,31 +11,19 @@
 // by fetch as "Failed to fetch"), so a long storm would make this test wait minutes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  startSandbox, launchExtension, sandboxBinary, connectedSalesforce, waitForState, fixturesWith, searchPage,
-} from './harness.mjs';
+import { sandboxBinary, waitForState, searchPage, connectedSession } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const PEOPLE = Number(process.env.BULK_PEOPLE || 200);
 const STORM = 4;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-let fixtures;
 let sandbox;
 let ext;
 let options;
 
-before(async () => {
-  if (skip) return;
-  fixtures = await fixturesWith({ 'www.linkedin.com/search/results/people/index.html': searchPage(PEOPLE) });
-  sandbox = await startSandbox({ fixtures: fixtures.dir });
-  ext = await launchExtension({ sandbox });
-  options = await connectedSalesforce(ext);
-});
-
-after(async () => {
-  if (ext) await ext.stop();
-  if (sandbox) await sandbox.stop();
-  if (fixtures) await fixtures.remove();
+connectedSession({ before, after }, {
+  pages: { 'www.linkedin.com/search/results/people/index.html': searchPage(PEOPLE) },
+  ready: (s) => ({ sandbox, ext, options } = s),
 });
 
 /** The CRM's contacts of batch `set`, as "First Last" names. */

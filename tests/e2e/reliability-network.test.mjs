@@ -5,30 +5,17 @@
 // in the error log with the CRM's own code and message; while waiting, the popup says why.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  startSandbox, launchExtension, sandboxBinary, connectedSalesforce, connect, sendFrom, waitForState, fixturesWith,
-  searchPage,
-} from './harness.mjs';
+import { sandboxBinary, connect, sendFrom, waitForState, searchPage, connectedSession } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-let fixtures;
 let sandbox;
 let ext;
 let options;
 
-before(async () => {
-  if (skip) return;
-  fixtures = await fixturesWith({ 'www.linkedin.com/search/results/people/index.html': searchPage(3) });
-  sandbox = await startSandbox({ fixtures: fixtures.dir });
-  ext = await launchExtension({ sandbox });
-  options = await connectedSalesforce(ext);
-});
-
-after(async () => {
-  if (ext) await ext.stop();
-  if (sandbox) await sandbox.stop();
-  if (fixtures) await fixtures.remove();
+connectedSession({ before, after }, {
+  pages: { 'www.linkedin.com/search/results/people/index.html': searchPage(3) },
+  ready: (s) => ({ sandbox, ext, options } = s),
 });
 
 const contactsNamed = async (last) => (await sandbox.records('Contact')).records.filter((r) => r.LastName === last);

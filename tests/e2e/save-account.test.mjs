@@ -7,7 +7,7 @@
 // created. With it off (the default), no Account is touched.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, launchExtension, connectedSalesforce, sandboxBinary, sendFrom, waitForState, stopWorker } from './harness.mjs';
+import { sandboxBinary, sendFrom, waitForState, stopWorker, connectedSession } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const ADA = 'https://www.linkedin.com/in/ada-lovelace/'; // works at Babbage Engines
@@ -18,17 +18,7 @@ let options;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-before(async () => {
-  if (skip) return;
-  sandbox = await startSandbox();
-  ext = await launchExtension({ sandbox });
-  options = await connectedSalesforce(ext);
-});
-
-after(async () => {
-  if (ext) await ext.stop();
-  if (sandbox) await sandbox.stop();
-});
+connectedSession({ before, after }, { ready: (s) => ({ sandbox, ext, options } = s) });
 
 async function setMatching(on) {
   const answer = await sendFrom(options, { kind: 'set_settings', settings: { record_kind: 'contact', match_account: on, log_emails: true } });

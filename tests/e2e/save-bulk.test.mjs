@@ -6,8 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startSandbox, launchExtension, sandboxBinary, connectedSalesforce, waitForState, searchPage,
-  settle as settleAt, contentScriptWorld, stopWorker as stopTheWorker,
+  sandboxBinary, waitForState, searchPage, settle as settleAt, contentScriptWorld,
+  stopWorker as stopTheWorker, connectedSession,
 } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
@@ -51,17 +51,7 @@ async function saveAll(page) {
   return { counts: await settle(600), state };
 }
 
-before(async () => {
-  if (skip) return;
-  sandbox = await startSandbox();
-  ext = await launchExtension({ sandbox });
-  options = await connectedSalesforce(ext);
-});
-
-after(async () => {
-  if (ext) await ext.stop();
-  if (sandbox) await sandbox.stop();
-});
+connectedSession({ before, after }, { ready: (s) => ({ sandbox, ext, options } = s) });
 
 test('Save all costs at most 2 calls per chunk, and a second Save all creates nobody again', { skip }, async () => {
   const ids = Object.fromEntries((await waitForState(options, (s) => s.connections.length === 2 && s)).connections

@@ -5,31 +5,19 @@
 // "Done". Then the 16 land by themselves, each exactly once, and the bar counts them in.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  startSandbox, launchExtension, sandboxBinary, connectedSalesforce, waitForState, fixturesWith, searchPage,
-} from './harness.mjs';
+import { sandboxBinary, waitForState, searchPage, connectedSession } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const PEOPLE = 216;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const CREATE = 'POST /services/data/vXX.X/composite/sobjects';
-let fixtures;
 let sandbox;
 let ext;
 let options;
 
-before(async () => {
-  if (skip) return;
-  fixtures = await fixturesWith({ 'www.linkedin.com/search/results/people/index.html': searchPage(PEOPLE) });
-  sandbox = await startSandbox({ fixtures: fixtures.dir });
-  ext = await launchExtension({ sandbox });
-  options = await connectedSalesforce(ext);
-});
-
-after(async () => {
-  if (ext) await ext.stop();
-  if (sandbox) await sandbox.stop();
-  if (fixtures) await fixtures.remove();
+connectedSession({ before, after }, {
+  pages: { 'www.linkedin.com/search/results/people/index.html': searchPage(PEOPLE) },
+  ready: (s) => ({ sandbox, ext, options } = s),
 });
 
 test('a 503 on the second chunk: the bar says "200 saved · 16 waiting to retry", not "Done"; then all 216 once', { skip }, async () => {

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startSandbox, launchExtension, sandboxBinary, connectedSalesforce, connect, sendFrom, waitForState, contentScriptWorld,
+  sandboxBinary, connect, sendFrom, waitForState, contentScriptWorld, connectedSession,
 } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
@@ -17,17 +17,7 @@ let sandbox;
 let ext;
 let options;
 
-before(async () => {
-  if (skip) return;
-  sandbox = await startSandbox();
-  ext = await launchExtension({ sandbox });
-  options = await connectedSalesforce(ext);
-});
-
-after(async () => {
-  if (ext) await ext.stop();
-  if (sandbox) await sandbox.stop();
-});
+connectedSession({ before, after }, { ready: (s) => ({ sandbox, ext, options } = s) });
 
 const contactsNamed = async (last) => (await sandbox.records('Contact')).records.filter((r) => r.LastName === last);
 
