@@ -40,6 +40,10 @@ function apiSection(api, browser) {
     'in a save** it is 2 (the naive client needs 2–3 for the same outcome). A view without a save',
     'costs the one lookup. Bulk: one `IN (…)` dedupe query plus one sObject Collections create per',
     '200 people (a third call per chunk only when activities are logged).',
+    '',
+    'These figures use the default push settings. With **Account matching** on (off by default), a',
+    'save of a new Contact adds one Account query before its Composite call, which then creates',
+    'the Account too when there is none: 2 calls (asserted in `tests/e2e/save-account.test.mjs`).',
   ];
   const missed = api.scenarios.filter((x) => x.name.startsWith('bulk_') && x.product_save.calls > x.target_max);
   if (missed.length) {
@@ -203,12 +207,17 @@ function sizeSection(size, weights, experiments) {
     '## 4. Size',
     '',
     '| artifact | bytes | |', '|---|---|---|',
-    `| Wasm module after \`wasm-opt -Oz\` (shipped) | ${size.wasmRaw} | ${kib(size.wasmRaw)} |`,
+    `| save module \`core_wasm\` after \`wasm-opt -Oz\` (instantiated at every wake) | ${size.wasmRaw} | ${kib(size.wasmRaw)} |`,
     `| the same, gzip -9 | ${size.wasmGzip} | ${kib(size.wasmGzip)} |`,
-    `| wasm-bindgen JS glue | ${size.glueRaw} | ${kib(size.glueRaw)} |`,
+    `| its wasm-bindgen JS glue | ${size.glueRaw} | ${kib(size.glueRaw)} |`,
+    ...(size.settingsRaw ? [
+      `| settings module \`core_settings\` (options, popup, connect, refresh, undo only) | ${size.settingsRaw} | ${kib(size.settingsRaw)} |`,
+      `| the same, gzip -9 | ${size.settingsGzip} | ${kib(size.settingsGzip)} |`,
+    ] : []),
     `| whole extension zip (\`dist/leadline-extension.zip\`) | ${size.zip} | ${kib(size.zip)} |`,
     '',
-    `Target Wasm ≤ 150 KiB gzipped: **${verdict(size.wasmGzip, 150 * KIB)}** (${kib(size.wasmGzip)}).`,
+    `Target Wasm ≤ 150 KiB gzipped, judged on the save module (what a wake for a page loads): **${verdict(size.wasmGzip, 150 * KIB)}** (${kib(size.wasmGzip)}).`,
+    ...(size.settingsGzip ? [`Both modules together are ${kib(size.wasmGzip + size.settingsGzip)} gzipped: the split costs bytes in total (they share serde_json, std and the core types) and buys a small module on the path that runs at every wake.`] : []),
   ];
   if (weights) {
     lines.push('', `What weighs most (twiggy on the same module with names kept; ${kib(weights.codeTotal)} of code and data).`,
@@ -359,7 +368,7 @@ export function summaryRows(r) {
     const m = microTotal(r.browser.micro);
     rows.push({ figure: 'Content script per profile (extraction + button)', result: `${fmt(m, 2)} ms (whole view, sampled: median ${fmt(v.median, 2)} ms)`, target: '≤ 5 ms', verdict: verdict(m, 5) });
   }
-  rows.push({ figure: 'Wasm gzipped', result: kib(r.size.wasmGzip) + ` (raw ${kib(r.size.wasmRaw)}; zip ${kib(r.size.zip)})`, target: '≤ 150 KiB', verdict: verdict(r.size.wasmGzip, 150 * KIB) });
+  rows.push({ figure: 'Wasm gzipped', result: 'save module ' + kib(r.size.wasmGzip) + ` (raw ${kib(r.size.wasmRaw)})` + (r.size.settingsGzip ? `; settings module ${kib(r.size.settingsGzip)}` : '') + `; zip ${kib(r.size.zip)}`, target: '≤ 150 KiB (save module)', verdict: verdict(r.size.wasmGzip, 150 * KIB) });
   if (r.native && r.native[0] && r.wasm && r.wasm[0]) {
     rows.push({ figure: 'Decisions/s (2 users)', result: `native ${fmt(1e6 / r.native[0].median_ns, 0)} k/s, Wasm ${fmt(r.wasm[0].rate.median / 1000, 0)} k/s`, target: '—', verdict: '—' });
   }

@@ -8,13 +8,26 @@ import path from 'node:path';
 
 const OPT = ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals'];
 
-/** {wasmRaw, wasmGzip, zip, glueRaw} in bytes. */
+/**
+ * {wasmRaw, wasmGzip, glueRaw} of the save module (loaded at every wake), the same as
+ * {settingsRaw, settingsGzip} for the settings module (loaded for options, popup, connect,
+ * refresh and undo only, when it exists), and the zip, in bytes.
+ */
 export function sizes(dist) {
-  const wasm = readFileSync(path.join(dist, 'extension', 'wasm', 'core_wasm_bg.wasm'));
+  const dir = path.join(dist, 'extension', 'wasm');
+  const wasm = readFileSync(path.join(dir, 'core_wasm_bg.wasm'));
+  let settings = null;
+  try {
+    settings = readFileSync(path.join(dir, 'core_settings_bg.wasm'));
+  } catch {
+    // A build with one module.
+  }
   return {
     wasmRaw: wasm.length,
     wasmGzip: gzipSync(wasm, { level: 9 }).length,
-    glueRaw: statSync(path.join(dist, 'extension', 'wasm', 'core_wasm.js')).size,
+    glueRaw: statSync(path.join(dir, 'core_wasm.js')).size,
+    settingsRaw: settings ? settings.length : null,
+    settingsGzip: settings ? gzipSync(settings, { level: 9 }).length : null,
     zip: statSync(path.join(dist, 'leadline-extension.zip')).size,
   };
 }
