@@ -37,7 +37,9 @@ function recentItem(save) {
   const users = state.crm_users;
   const status = STATUS_WORDS[save.status] || String(save.status || '');
   return h('li', { 'data-status': String(save.status || '') },
-    h('div', { class: 'title' }, nameOf(save) + (status ? ' · ' + status : '') + (save.object ? ' ' + String(save.object) : '')),
+    h('div', { class: 'title' }, nameOf(save) + (status ? ' · ' + status : '') + (save.object ? ' ' + String(save.object) : '')
+      + (save.activity_id && save.status !== 'undone' ? ' · email logged' : '')
+      + (save.account_id && save.status !== 'undone' ? ' · Account created' : '')),
     h('div', {}, 'Owner: ' + userLabel(users, save.owner) + ' · Created By: ' + userLabel(users, save.created_by)),
     h('div', { class: 'muted' }, [sourceLabel(save.source), when(save.at)].filter(Boolean).join(' · ')),
     save.error ? h('div', { class: 'warn' }, errorText(save.error)) : null,

@@ -19,7 +19,7 @@ const STATE = {
   recent_saves: [
     { at: '2026-11-23T09:00:00Z', name: 'Ada Lovelace', status: 'created', object: 'Contact', source: 'linkedin_extension', owner: '005REP', created_by: '005INT',
       reasons: ['LinkedIn saves are pushed with the team sync connection', 'Rita Rep owns it through the owner mapping'] },
-    { at: '2026-11-23T09:01:00Z', name: HOSTILE, status: 'linked', object: 'Lead', source: 'gmail_extension', owner: { id: '005REP', name: 'Rita Rep' }, created_by: { id: '005REP', name: 'Rita Rep' }, reasons: [] },
+    { at: '2026-11-23T09:01:00Z', name: HOSTILE, status: 'linked', object: 'Lead', source: 'gmail_extension', owner: { id: '005REP', name: 'Rita Rep' }, created_by: { id: '005REP', name: 'Rita Rep' }, reasons: [], activity_id: '00T000000000001AAA' },
   ],
   outbox: [
     { id: 'ob-1', name: 'Márta Kovács', source: 'gmail_extension', phase: 'create', status: 'retrying', attempts: 2, next_at_ms: Date.UTC(2026, 10, 23, 9, 30),
@@ -67,7 +67,9 @@ test('recent saves show status, owner, Created By and the reasons behind "why?"'
 
 test('hostile names are text, and nothing ran', async () => {
   const second = page.getByTestId('recent-saves').locator(':scope > li').nth(1);
-  assert.match(await second.textContent(), /<img src=x onerror="window\.__leadlineXss=1"> · Linked to existing Lead/);
+  assert.match(await second.textContent(), /<img src=x onerror="window\.__leadlineXss=1"> · Linked to existing Lead · email logged/);
+  const first = page.getByTestId('recent-saves').locator(':scope > li').first();
+  assert.doesNotMatch(await first.textContent(), /email logged/, 'only a save that logged one says so');
   assert.equal(await page.getByTestId('recent-saves').locator('img').count(), 0);
   assert.equal(await page.evaluate(() => window.__leadlineXss), undefined);
 });
