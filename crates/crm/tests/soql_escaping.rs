@@ -144,3 +144,51 @@ fn tokenizer_rejects_what_salesforce_rejects() {
         vec![Tok::Str(vec![('a', false), ('\'', true), ('b', false)])]
     );
 }
+
+/// The SOQL of a `GET …/query?q=` request, decoded.
+fn soql_of(req: &crm::HttpRequest) -> String {
+    let q = req
+        .url
+        .split_once("?q=")
+        .map(|(_, q)| q)
+        .unwrap_or_default();
+    crm::http::percent_decode(q)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The real builders, not just `literal`: whatever the e-mail, LinkedIn URL or company,
+    /// the dedupe and Account queries keep their shape and carry the values as literals.
+    #[test]
+    fn the_real_query_builders_never_change_shape(
+        email in "[ -~\\\\'%_\u{e9}\u{4e2d}]{1,30}",
+        url in "[ -~\\\\'%_\u{e9}]{1,40}",
+        company in any::<String>().prop_filter("not blank", |c| !c.trim().is_empty()),
+    ) {
+        use crm::salesforce::{account::account_lookup_request, lookup::lookup_request, SfSession};
+        let session = SfSession::new("https://acme.my.salesforce.com", "t");
+        prop_assume!(!email.trim().is_empty() && !url.trim().is_empty());
+        let req = lookup_request(&session, crm::RecordKind::Lead, Some(&email), Some(&url))
+            .unwrap()
+            .unwrap();
+        let q = soql_of(&req);
+        let toks = tokenize(&q).map_err(|e| TestCaseError::fail(format!("{e} in {q:?}")))?;
+        let words: Vec<String> = shape(&toks);
+        prop_assert_eq!(&words[..8], ["SELECT", "Id", ",", "OwnerId", ",", "Owner.Name", "FROM", "Lead"]);
+        prop_assert_eq!(&words[words.len() - 11..], [")", "AND", "IsConverted", "=", "false", "ORDER", "BY", "CreatedDate", "ASC", "LIMIT", "10"]);
+        let strings: Vec<String> = toks.iter().filter_map(|t| match t { Tok::Str(s) => Some(plain(s)), _ => None }).collect();
+        prop_assert_eq!(&strings[0], email.trim());
+        prop_assert!(!strings[1..].is_empty(), "the URL keys are literals: {:?}", q);
+
+        let req = account_lookup_request(&session, &company).unwrap();
+        let q = soql_of(&req);
+        let toks = tokenize(&q).map_err(|e| TestCaseError::fail(format!("{e} in {q:?}")))?;
+        prop_assert_eq!(
+            shape(&toks),
+            ["SELECT", "Id", ",", "Name", "FROM", "Account", "WHERE", "Name", "=", "<str>", "ORDER", "BY", "CreatedDate", "ASC", "LIMIT", "2"]
+        );
+        let Tok::Str(name) = &toks[9] else { unreachable!() };
+        prop_assert_eq!(plain(name), company.trim());
+    }
+}

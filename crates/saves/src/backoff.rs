@@ -9,7 +9,8 @@
 pub const BASE_MS: u64 = 2_000;
 /// No retry waits longer than 10 minutes.
 pub const CAP_MS: u64 = 600_000;
-/// After this many attempts a save stops retrying by itself and waits for the rep.
+/// After this many attempts a save stops retrying: it fails, with the last error in the error
+/// log (its people can be saved again from the page).
 pub const MAX_ATTEMPTS: u32 = 12;
 
 /// How long to wait before attempt `attempt + 1`, given a random `u32` from the caller.
