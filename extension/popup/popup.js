@@ -33,6 +33,9 @@ function whyToggle(reasons) {
   return h('div', {}, toggle, list);
 }
 
+/** A person reference that names someone (a record a save only linked to has no Created By of it). */
+const named = (v) => Boolean(v && (typeof v === 'string' ? v : v.id || v.name || v.email));
+
 function recentItem(save) {
   const users = state.crm_users;
   const status = STATUS_WORDS[save.status] || String(save.status || '');
@@ -40,7 +43,8 @@ function recentItem(save) {
     h('div', { class: 'title' }, nameOf(save) + (status ? ' · ' + status : '') + (save.object ? ' ' + String(save.object) : '')
       + (save.activity_id && save.status !== 'undone' ? ' · email logged' : '')
       + (save.account_id && save.status !== 'undone' ? ' · Account created' : '')),
-    h('div', {}, 'Owner: ' + userLabel(users, save.owner) + ' · Created By: ' + userLabel(users, save.created_by)),
+    h('div', {}, 'Owner: ' + userLabel(users, save.owner)
+      + (named(save.created_by) ? ' · Created By: ' + userLabel(users, save.created_by) : '')),
     h('div', { class: 'muted' }, [sourceLabel(save.source), when(save.at)].filter(Boolean).join(' · ')),
     save.error ? h('div', { class: 'warn' }, errorText(save.error)) : null,
     whyToggle(save.reasons));

@@ -49,12 +49,13 @@ fn harvest(team: &LocalTeam, tokens: &Tokens, chunk: &mut Chunk) {
         return;
     }
     if let Ok((runnable, run)) = rebuild(team, tokens, chunk) {
-        apply(chunk, &runnable, run.outcomes());
+        apply(team, chunk, &runnable, run.outcomes());
     }
     chunk.replay.clear();
 }
 
 fn apply(
+    team: &LocalTeam,
     chunk: &mut Chunk,
     runnable: &[usize],
     outcomes: Vec<Option<Result<SaveOutcome, ApiError>>>,
@@ -66,6 +67,10 @@ fn apply(
         match outcome {
             None => {}
             Some(Ok(o)) => {
+                if !o.created && m.person.spec.existing_id.is_none() {
+                    // Found by the dedupe: the toast shows the record's own owner.
+                    crate::step::show_existing_owner(team, &mut m.person, o.owner_id.as_deref());
+                }
                 m.person.record_id = Some(o.record_id.clone());
                 m.person.spec.existing_id = Some(o.record_id);
                 m.person.created = m.person.created || o.created;
@@ -177,7 +182,7 @@ pub fn on_chunk_response(
                 e.chunk = Some(chunk);
                 return (e, Step::Continue);
             }
-            apply(&mut chunk, &runnable, run.outcomes());
+            apply(team, &mut chunk, &runnable, run.outcomes());
             chunk.replay.clear();
             let retry = owner_fallback(team, &mut chunk);
             e.chunk = Some(chunk);

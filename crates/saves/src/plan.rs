@@ -273,6 +273,7 @@ pub fn plan_save(
                     result.status = SaveStatus::Linked;
                     result.record_id = entry.spec.existing_id.clone();
                     result.record_url = crate::step::record_url(team, &entry);
+                    result.created_by = Party::default(); // someone else created it, earlier
                 } else {
                     entries.push(entry);
                 }
@@ -360,6 +361,10 @@ fn entry_for(
         id: Some(id.to_owned()),
         name: team.user_name(id),
     };
+    let owner = match existing.as_ref().and_then(|r| r.as_ref()?.owner_id.clone()) {
+        Some(record_owner) => name_of(&record_owner), // the record's own, as the badge said
+        None => name_of(&d.owner),
+    };
     Ok(OutboxEntry {
         id: format!("{save_id}:{index}"),
         save_id: save_id.to_owned(),
@@ -382,7 +387,7 @@ fn entry_for(
         activity_owner,
         phase,
         created_by: name_of(&d.created_by),
-        owner: name_of(&d.owner),
+        owner,
         reasons: d.reasons.clone(),
         warnings,
         attempts: 0,

@@ -15,7 +15,7 @@ use crate::backoff::{backoff_ms, with_retry_after, MAX_ATTEMPTS};
 use crate::bulk::{next_chunk_request, on_chunk_response, MemberResult};
 use crate::message::Role;
 use crate::plan::{lookup_key, OutboxEntry, Phase};
-use crate::records::{ErrorInfo, SaveResult, SaveStatus};
+use crate::records::{ErrorInfo, Party, SaveResult, SaveStatus};
 use crate::team::{CrmKind, LocalTeam};
 use crate::wire::{self, Answer};
 
@@ -194,7 +194,10 @@ pub fn on_response(
                 .push("Linked to the company's Account, which the CRM already had.".into());
             (e, Step::Continue)
         }
-        Answer::Lookup(Some(id)) => link(team, e, id),
+        Answer::Lookup(Some((id, owner))) => {
+            show_existing_owner(team, &mut e, owner.as_deref());
+            link(team, e, id)
+        }
         Answer::Lookup(None) => {
             e.phase = Phase::Save;
             (e, Step::Continue)
@@ -275,6 +278,18 @@ fn account_found(e: &mut OutboxEntry, found: AccountMatch) {
     }
 }
 
+/// A person found in the CRM is shown with the record's own owner (what the page's badge
+/// said), not the owner a new record would have had. The entry's `spec.owner_id` (the owner
+/// of a Task it logs) is unchanged.
+pub(crate) fn show_existing_owner(team: &LocalTeam, e: &mut OutboxEntry, owner: Option<&str>) {
+    if let Some(owner) = owner.filter(|o| !o.is_empty()) {
+        e.owner = crate::records::Party {
+            id: Some(owner.to_owned()),
+            name: team.user_name(owner),
+        };
+    }
+}
+
 /// The person exists: finish, or log the activity against the existing record.
 fn link(team: &LocalTeam, mut e: OutboxEntry, existing_id: String) -> (OutboxEntry, Step) {
     e.record_id = Some(existing_id.clone());
@@ -299,7 +314,12 @@ pub(crate) fn result_of(
         record_url: record_url(team, e),
         name: e.prospect.name.clone(),
         owner: e.owner.clone(),
-        created_by: e.created_by.clone(),
+        // A record this save only linked to was created by someone else, earlier.
+        created_by: if status == SaveStatus::Linked {
+            Party::default()
+        } else {
+            e.created_by.clone()
+        },
         reasons: e.reasons.clone(),
         warnings: e.warnings.clone(),
         error,

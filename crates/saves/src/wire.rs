@@ -22,8 +22,8 @@ use crate::team::{CrmKind, LocalTeam};
 
 /// What an answer means, whatever the CRM.
 pub(crate) enum Answer {
-    /// A lookup: the existing record's id, if any.
-    Lookup(Option<String>),
+    /// A lookup: the existing record's id and owner, if any.
+    Lookup(Option<(String, Option<String>)>),
     /// The person was saved (and maybe the activity with it).
     Saved {
         /// The person's record id.
@@ -156,11 +156,11 @@ pub(crate) fn read(team: &LocalTeam, entry: &OutboxEntry, resp: &HttpResponse) -
     };
     match (team.config.crm, entry.phase) {
         (CrmKind::Salesforce, Phase::Lookup) => match parse_lookup(entry.spec.record, resp) {
-            Ok(found) => Answer::Lookup(found.map(|r| r.id)),
+            Ok(found) => Answer::Lookup(found.map(|r| (r.id, r.owner_id))),
             Err(e) => Answer::Error(e),
         },
         (CrmKind::Hubspot, Phase::Lookup) => match hs_read_lookup(&entry.prospect.person, resp) {
-            Ok(found) => Answer::Lookup(found.map(|r| r.id)),
+            Ok(found) => Answer::Lookup(found.map(|r| (r.id, r.owner_id))),
             Err(e) => Answer::Error(e),
         },
         (CrmKind::Salesforce, Phase::Account) => match parse_account_lookup(resp) {

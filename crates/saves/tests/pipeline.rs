@@ -417,6 +417,46 @@ fn refused_owner_falls_back_to_the_pushing_user_with_a_reason() {
 }
 
 #[test]
+fn a_linked_person_shows_the_records_own_owner_and_no_created_by() {
+    // Someone else's Contact: the toast must not claim the rep owns it or that team sync
+    // created it (the page's badge already showed its real owner).
+    const OTHER: &str = "005000000000009AAA";
+    let t = team(true);
+    // Known from the page-load lookup, nothing to log: linked with no call.
+    let mut known = KnownRecords::new();
+    known.insert(
+        "email:ada@example.com".into(),
+        Some(crm::ExistingRecord {
+            id: CONTACT_ID.into(),
+            object: "Contact".into(),
+            owner_id: Some(OTHER.into()),
+            owner_name: None,
+        }),
+    );
+    let plan = plan_save(&t, &save_msg("linkedin_extension", false), "s1", &known);
+    let r = &plan.results[0];
+    assert_eq!(r.status, SaveStatus::Linked);
+    assert_eq!(r.owner.id.as_deref(), Some(OTHER));
+    assert_eq!(r.created_by.id, None);
+    // Found by the save's own lookup.
+    let e = one_entry(&t, "linkedin_extension", false, &KnownRecords::new());
+    let (sent, _) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    assert_eq!(sent.phase, Phase::Lookup);
+    let found = resp(
+        200,
+        json!({"totalSize": 1, "done": true,
+        "records": [{"Id": CONTACT_ID, "OwnerId": OTHER, "Owner": {"Name": "Olga Other"}}]}),
+    );
+    let (_, step) = on_response(&t, &sent, &found, 0, 0);
+    let Step::Done { result } = step else {
+        panic!("{step:?}")
+    };
+    assert_eq!(result.status, SaveStatus::Linked);
+    assert_eq!(result.owner.id.as_deref(), Some(OTHER));
+    assert_eq!(result.created_by.id, None);
+}
+
+#[test]
 fn a_refused_mapped_owner_falls_to_the_reps_own_user_then_to_the_pushing_user() {
     // Rules 4 and 6: the mapping's user is refused (inactive in the CRM, unknown to the
     // directory) → the rep's personal CRM user, not straight to the integration user; if that

@@ -24,6 +24,9 @@
     return 'unknown';
   }
 
+  /** A person reference that names someone (a linked record has no Created By of this save). */
+  const known = (value) => Boolean(value && (typeof value === 'string' ? value : value.id || value.name || value.email));
+
   /** "Salesforce" / "HubSpot" / "your CRM", from an explicit crm field or a record URL. */
   function crmName(result) {
     const crm = result && (result.crm || '');
@@ -101,8 +104,8 @@
       el('div', { class: 'll-title' }, (r.name ? String(r.name) + ': ' : '') + status),
       r.status === 'failed' || (r.error && !r.error_in_notice) ? el('div', {}, ...errorNodes(r.error)) : null,
       r.object ? el('div', { class: 'll-row' }, el('b', {}, 'Object: '), String(r.object)) : null,
-      r.owner ? el('div', { class: 'll-row' }, el('b', {}, 'Owner: '), who(r.owner)) : null,
-      r.created_by ? el('div', { class: 'll-row' }, el('b', {}, 'Created By: '), who(r.created_by)) : null,
+      known(r.owner) ? el('div', { class: 'll-row' }, el('b', {}, 'Owner: '), who(r.owner)) : null,
+      known(r.created_by) ? el('div', { class: 'll-row' }, el('b', {}, 'Created By: '), who(r.created_by)) : null,
       warnings.length ? el('div', { class: 'll-muted' }, 'Note: ' + warnings.map(warningWords).join('; ')) : null,
       recordLink(r.record_url, 'Open in ' + crmName(r)),
       reasons.length ? whyToggle(reasons) : null);
