@@ -6,7 +6,7 @@
 // short criterion), written to BENCH_OUT or a temp file instead of BENCHMARKS.md.
 // BENCH_OUT=path: where to write the report. A figure that fails to measure is reported as an
 // error in the file; the exit code is 1 then.
-import { readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../e2e/harness.mjs';
@@ -24,13 +24,14 @@ const dist = path.join(ROOT, 'dist');
 const log = (s) => process.stderr.write(s + '\n');
 const started = Date.now();
 
-/** The core_wasm.wasm cargo built most recently (rustup's or Debian's target dir). */
+/**
+ * The save module as cargo built it, names kept (before wasm-bindgen and wasm-opt):
+ * build.sh copies each module to target-wasm/modules/, because cargo's own core_wasm.wasm is
+ * whichever module it built last (the settings one).
+ */
 function rawWasm() {
-  const found = ['rustup', 'debian']
-    .map((d) => path.join(ROOT, 'target-wasm', d, 'wasm32-unknown-unknown', 'release', 'core_wasm.wasm'))
-    .filter((f) => existsSync(f))
-    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  return found[0] || null;
+  const saveModule = path.join(ROOT, 'target-wasm', 'modules', 'core_wasm.wasm');
+  return existsSync(saveModule) ? saveModule : null;
 }
 
 const r = { quick, machine: machine(), errors: {} };

@@ -220,7 +220,7 @@ function sizeSection(size, weights, experiments) {
     ...(size.settingsGzip ? [`Both modules together are ${kib(size.wasmGzip + size.settingsGzip)} gzipped: the split costs bytes in total (they share serde_json, std and the core types) and buys a small module on the path that runs at every wake.`] : []),
   ];
   if (weights) {
-    lines.push('', `What weighs most (twiggy on the same module with names kept; ${kib(weights.codeTotal)} of code and data).`,
+    lines.push('', `What weighs most (twiggy on the save module with names kept, as cargo built it; ${kib(weights.codeTotal)} of code and data).`,
       'By crate (an item counts for the first crate in its symbol, so serde code generated for a',
       'crate\'s own types counts for that crate):', '',
       '| crate | bytes | share |', '|---|---|---|',
