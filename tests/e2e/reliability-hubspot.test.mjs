@@ -9,7 +9,8 @@
 //      waits in the outbox with the reason, then lands once, nothing in the error log;
 //   2. a short 503 storm during "Save all" on the search page: each public person once;
 //   3. the service worker killed while the create is on the wire: after the restart, the
-//      resumed save finds the contact by its LinkedIn URL and links it instead of creating twice.
+//      resumed save finds the contact by its LinkedIn URL and links it instead of creating twice,
+//      even though HubSpot's search does not show the new contact yet at the first look.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandbox, launchExtension, sandboxBinary, sendFrom, waitForState as pollState, settle, stopWorker } from './harness.mjs';
@@ -156,13 +157,18 @@ test('the worker killed while a profile\'s create is on the wire: after restart,
   assert.equal((await contactsWithProfile('zoe-nakamura')).length, 1, 'HubSpot made the contact although the worker died');
   assert.equal((await sandbox.counts())[CREATE], 1, 'one create reached HubSpot before the kill');
 
+  // HubSpot's search lags new contacts (seconds): the sandbox hides contacts younger than
+  // 8 s from search, so the resumed save's first look misses the contact the dead worker made.
+  // It must look again once the index caught up (saves::step::SEARCH_LAG_MS) before creating.
+  await sandbox.post('/__sandbox/settings', { hs_search_delay_ms: 8000 });
   // Any message restarts the worker; its start resumes the outbox, looking the person up first.
   await sandbox.post('/__sandbox/reset-counts');
-  const s = await waitForState((st) => st.outbox.length === 0 && st, 30000);
+  const s = await waitForState((st) => st.outbox.length === 0 && st, 45000);
+  await sandbox.post('/__sandbox/settings', { hs_search_delay_ms: 0 });
   const saved = await contactsWithProfile('zoe-nakamura');
   assert.equal(saved.length, 1, 'not created twice: ' + JSON.stringify(saved.map((c) => c.properties)));
   const counts = await sandbox.counts();
-  assert.ok(counts[SEARCH] >= 1, 'the resumed save searched by LinkedIn URL: ' + JSON.stringify(counts));
+  assert.ok(counts[SEARCH] >= 2, 'the resumed save searched by LinkedIn URL, and again after the lag: ' + JSON.stringify(counts));
   assert.equal(counts[CREATE], undefined, 'and created nothing: ' + JSON.stringify(counts));
   const line = s.recent_saves.find((r) => r.name === inFlight.prospect.name);
   assert.ok(line, JSON.stringify(s.recent_saves.slice(0, 5)));

@@ -105,6 +105,10 @@ pub struct OutboxEntry {
     /// The Account lookup ran (its answer is in `spec.account`, or there was no single match).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub account_checked: bool,
+    /// A create whose outcome is unknown is looked up again after HubSpot's search caught up
+    /// (see `step::SEARCH_LAG_MS`) before the person is created: set until that second look.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub recheck: bool,
     /// The Account this save created for the person's company, once the CRM named it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
@@ -147,6 +151,7 @@ impl TryFrom<serde_json::Value> for OutboxEntry {
             created: field(v, "created")?,
             activity_id: field_or_default(v, "activity_id")?,
             account_checked: field_or_default(v, "account_checked")?,
+            recheck: field_or_default(v, "recheck")?,
             account_id: field_or_default(v, "account_id")?,
             chunk: field_or_default(v, "chunk")?,
         })
@@ -399,6 +404,7 @@ fn entry_for(
         created: false,
         activity_id: None,
         account_checked: false,
+        recheck: false,
         account_id: None,
         chunk: None,
     })

@@ -36,6 +36,10 @@ pub struct Tokens {
     pub id: String,
 }
 
+/// How long HubSpot's search may take to show a new contact (documented only as "a few
+/// seconds"; reference B2): a create with an unknown outcome is looked up again after this.
+pub const SEARCH_LAG_MS: u64 = 15_000;
+
 /// What the worker does after a response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -142,6 +146,15 @@ pub fn next_request(
     let unknown_outcome = entry.in_flight && entry.phase == Phase::Save;
     if unknown_outcome && lookup_key(&entry.prospect.person).is_some() {
         entry.phase = Phase::Lookup;
+        // HubSpot finds a person without an e-mail by a search, which lags new contacts:
+        // a "not found" now may be the contact this very create made. Look twice.
+        entry.recheck = team.config.crm == CrmKind::Hubspot
+            && entry
+                .prospect
+                .person
+                .email
+                .as_deref()
+                .is_none_or(|e| e.trim().is_empty());
     }
     if entry.phase == Phase::Save && needs_account(team, &entry) {
         entry.phase = Phase::Account;
@@ -197,6 +210,25 @@ pub fn on_response(
         Answer::Lookup(Some((id, owner))) => {
             show_existing_owner(team, &mut e, owner.as_deref());
             link(team, e, id)
+        }
+        Answer::Lookup(None) if e.recheck => {
+            // The first look after an unknown outcome (HubSpot search): again once the index
+            // has caught up, then create.
+            e.recheck = false;
+            e.next_at_ms = now_ms.saturating_add(SEARCH_LAG_MS);
+            let reason = ErrorInfo {
+                code: "checking_again".into(),
+                message: "Leadline could not tell whether HubSpot created this person; it looks again in a few seconds, before creating them.".into(),
+                hint: "Nothing to do: this avoids a duplicate contact.".into(),
+            };
+            e.waiting = Some(reason.clone());
+            (
+                e,
+                Step::Retry {
+                    after_ms: SEARCH_LAG_MS,
+                    reason,
+                },
+            )
         }
         Answer::Lookup(None) => {
             e.phase = Phase::Save;

@@ -707,6 +707,80 @@ fn hubspot_list_lookup_of_linkedin_people_is_one_search_and_says_hubspot() {
     assert_eq!(results[1]["found"], false);
 }
 
+#[test]
+fn hubspot_create_with_an_unknown_outcome_is_searched_twice_before_creating_again() {
+    // The worker died with the create on the wire. HubSpot's search lags new contacts, so the
+    // first look may miss the contact that create made: look again after SEARCH_LAG_MS.
+    let t = team(CrmKind::Hubspot);
+    let hs = Tokens {
+        instance_url: String::new(),
+        ..tokens()
+    };
+    let none = resp(200, json!({"total": 0, "results": []}));
+    let e = plan_save(
+        &t,
+        &save("single", linkedin_people(&["ada"])),
+        "s1",
+        &KnownRecords::new(),
+    )
+    .entries
+    .remove(0);
+    let (sent, _) = next_request(&t, &e, &hs).unwrap();
+    let (e, _) = on_response(&t, &sent, &none, 0, 0);
+    let (in_flight, create) = next_request(&t, &e, &hs).unwrap();
+    assert!(
+        create.url.ends_with("/crm/v3/objects/contacts"),
+        "{}",
+        create.url
+    );
+    // ... the worker dies here; on restart the entry is resumed as stored (in flight).
+    let (sent, search) = next_request(&t, &in_flight, &hs).unwrap();
+    assert!(
+        search.url.ends_with("/contacts/search"),
+        "looks up first: {}",
+        search.url
+    );
+    let (e, step) = on_response(&t, &sent, &none, 1_000, 0);
+    match step {
+        Step::Retry { after_ms, reason } => {
+            assert_eq!(after_ms, saves::step::SEARCH_LAG_MS);
+            assert_eq!(reason.code, "checking_again");
+        }
+        other => panic!("created at once after a miss: {other:?}"),
+    }
+    assert_eq!(e.next_at_ms, 1_000 + saves::step::SEARCH_LAG_MS);
+    let (sent, again) = next_request(&t, &e, &hs).unwrap();
+    assert!(again.url.ends_with("/contacts/search"), "{}", again.url);
+    let found = resp(
+        200,
+        json!({"total": 1,
+        "results": [{"id": "71", "properties": {"linkedin_url": "https://www.linkedin.com/in/ada/"}}]}),
+    );
+    let (_, step) = on_response(&t, &sent, &found, 16_000, 0);
+    let Step::Done { result } = step else {
+        panic!("{step:?}")
+    };
+    assert_eq!(
+        (result.status, result.record_id.as_deref()),
+        (SaveStatus::Linked, Some("71"))
+    );
+    // Salesforce's query is strongly consistent: an unknown outcome is looked up once.
+    let sf = team(CrmKind::Salesforce);
+    let mut e = plan_save(
+        &sf,
+        &save("single", linkedin_people(&["ada"])),
+        "s1",
+        &KnownRecords::new(),
+    )
+    .entries
+    .remove(0);
+    e.phase = saves::Phase::Save;
+    e.in_flight = true;
+    let (sent, _) = next_request(&sf, &e, &tokens()).unwrap();
+    assert_eq!(sent.phase, saves::Phase::Lookup);
+    assert!(!sent.recheck);
+}
+
 mod no_panic {
     use super::*;
     use proptest::prelude::*;
