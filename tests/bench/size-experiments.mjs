@@ -37,4 +37,25 @@ in by serde's error texts), the bulk state machines and the CRM wire code.
 The split costs bytes in total (the two modules share serde_json, std and the core types: about
 +100 KB gz in the zip over one module) and buys a smaller module on the path that runs at every
 wake. \`tests/node/core-node.test.mjs\` fails when the save-path module grows past 150 KiB gzipped
-(Node's zlib at level 9, which gives about 0.6 % more than \`gzip -9\`).`;
+(Node's zlib at level 9, which gives about 0.6 % more than \`gzip -9\`).
+
+### Keeping it there (2026-12-02, session 10)
+
+Measured by hand with Node's zlib at level 9 (the budget test's measure, budget 153,600 B) as
+features landed on the save path:
+
+| change | save module, Node zlib -9 bytes |
+|---|---|
+| HubSpot LinkedIn dedupe (contacts search) added | 154,744 (over) |
+| \`on_refresh_failed\`, \`journal_log_error\` (reconnect path only) to the settings module | 153,371 |
+| Account matching added, with \`AccountLink\` an internally tagged serde enum in \`SaveSpec\` | 160,120 (over) |
+| the same enum externally tagged | 156,971 |
+| two plain \`Option<String>\` fields instead of the enum | 155,762 |
+| \`undo_record\` to the settings module (computed on the Undo click, from what the save left) | 152,870 |
+| owner fallback through the core (+), \`SaveResult\` and \`ErrorLogEntry\` hand-written readers | 152,278 |
+
+Lesson: a serde enum in a type every stored entry carries costs kilobytes (its visitors are
+instantiated for the borrowed-\`Value\` reader); plain fields, hand-written readers and moving
+rare paths to the settings module are what keep the save module small. The next candidates are
+the derived readers of \`RawProspect\`, \`Decision\` and \`Connection\` (2.5–2.8 KB raw each), or
+the bulk state machines in a module of their own (about 64 KB raw).`;
