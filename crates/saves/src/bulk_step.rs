@@ -9,7 +9,7 @@ use crate::bulk_run::ChunkRun;
 use crate::plan::{OutboxEntry, Phase};
 use crate::records::{ErrorInfo, SaveStatus};
 use crate::step::{internal, on_error, result_of, Step, Tokens};
-use crate::team::LocalTeam;
+use crate::team::{CrmKind, LocalTeam};
 
 /// Rebuilds the current run: the runnable members, and the CRM state after the replay.
 fn rebuild(
@@ -112,6 +112,9 @@ pub fn next_chunk_request(
         return Err(internal("not a bulk chunk".into()));
     };
     if e.in_flight {
+        // HubSpot finds LinkedIn people by a search that lags new contacts: the dedupe after
+        // an unknown outcome is run twice before anyone is created (see `on_chunk_response`).
+        e.recheck = team.config.crm == CrmKind::Hubspot;
         // The last answer was never read: its outcome is unknown, start over at the dedupe,
         // keeping what the run settled — unless that leaves nothing to ask (then everyone
         // still open before the run is looked up again: the dedupe links what was made).
@@ -177,7 +180,17 @@ pub fn on_chunk_response(
             e.attempts = 0;
             e.refreshed = false;
             e.waiting = None;
-            if matches!(run.next_request(), Ok(Some(_))) {
+            let next = run.next_request();
+            if e.recheck && matches!(&next, Ok(Some(req)) if req.url.ends_with("/batch/create")) {
+                // The dedupe after an unknown outcome found people to create: look once more
+                // after HubSpot's search caught up, then create only who is still missing.
+                e.recheck = false;
+                chunk.replay.clear();
+                e.chunk = Some(chunk);
+                e.phase = Phase::Lookup;
+                return crate::step::check_again(e, now_ms);
+            }
+            if matches!(next, Ok(Some(_))) {
                 e.phase = Phase::Save;
                 e.chunk = Some(chunk);
                 return (e, Step::Continue);
@@ -193,6 +206,9 @@ pub fn on_chunk_response(
             settle(team, e, None)
         }
         Err(err) => {
+            // A create the network cut off may have reached HubSpot.
+            e.recheck |=
+                resp.status == 0 && e.phase == Phase::Save && team.config.crm == CrmKind::Hubspot;
             harvest(team, tokens, &mut chunk);
             if !chunk.members.iter().any(Member::runnable) {
                 // The run had settled everyone before this call failed: nothing to retry.

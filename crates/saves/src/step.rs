@@ -215,20 +215,7 @@ pub fn on_response(
             // The first look after an unknown outcome (HubSpot search): again once the index
             // has caught up, then create.
             e.recheck = false;
-            e.next_at_ms = now_ms.saturating_add(SEARCH_LAG_MS);
-            let reason = ErrorInfo {
-                code: "checking_again".into(),
-                message: "Leadline could not tell whether HubSpot created this person; it looks again in a few seconds, before creating them.".into(),
-                hint: "Nothing to do: this avoids a duplicate contact.".into(),
-            };
-            e.waiting = Some(reason.clone());
-            (
-                e,
-                Step::Retry {
-                    after_ms: SEARCH_LAG_MS,
-                    reason,
-                },
-            )
+            check_again(e, now_ms)
         }
         Answer::Lookup(None) => {
             e.phase = Phase::Save;
@@ -308,6 +295,25 @@ fn account_found(e: &mut OutboxEntry, found: AccountMatch) {
             ));
         }
     }
+}
+
+/// Waits `SEARCH_LAG_MS` before looking the entry's people up once more (HubSpot's search
+/// may not show a contact created moments ago), with the reason the popup shows.
+pub(crate) fn check_again(mut e: OutboxEntry, now_ms: u64) -> (OutboxEntry, Step) {
+    e.next_at_ms = now_ms.saturating_add(SEARCH_LAG_MS);
+    let reason = ErrorInfo {
+        code: "checking_again".into(),
+        message: "Leadline could not tell whether HubSpot created this person; it looks again in a few seconds, before creating them.".into(),
+        hint: "Nothing to do: this avoids a duplicate contact.".into(),
+    };
+    e.waiting = Some(reason.clone());
+    (
+        e,
+        Step::Retry {
+            after_ms: SEARCH_LAG_MS,
+            reason,
+        },
+    )
 }
 
 /// A person found in the CRM is shown with the record's own owner (what the page's badge

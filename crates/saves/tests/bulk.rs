@@ -781,6 +781,82 @@ fn hubspot_create_with_an_unknown_outcome_is_searched_twice_before_creating_agai
     assert!(!sent.recheck);
 }
 
+#[test]
+fn hubspot_chunk_resumed_after_an_unknown_create_searches_again_before_creating() {
+    let t = team(CrmKind::Hubspot);
+    let hs = Tokens {
+        instance_url: String::new(),
+        ..tokens()
+    };
+    let none = resp(200, json!({"total": 0, "results": []}));
+    let e = plan_save(
+        &t,
+        &save("bulk", linkedin_people(&["ada", "cy"])),
+        "s1",
+        &KnownRecords::new(),
+    )
+    .entries
+    .remove(0);
+    let (sent, _) = next_request(&t, &e, &hs).unwrap();
+    let (e, _) = on_response(&t, &sent, &none, 0, 0);
+    let (in_flight, create) = next_request(&t, &e, &hs).unwrap();
+    assert!(
+        create.url.ends_with("/contacts/batch/create"),
+        "{}",
+        create.url
+    );
+    // The worker dies with the create on the wire; HubSpot made Ada but its search lags.
+    let (sent, search) = next_request(&t, &in_flight, &hs).unwrap();
+    assert!(search.url.ends_with("/contacts/search"), "{}", search.url);
+    let (e, step) = on_response(&t, &sent, &none, 1_000, 0);
+    match step {
+        Step::Retry { after_ms, reason } => {
+            assert_eq!(after_ms, saves::step::SEARCH_LAG_MS);
+            assert_eq!(reason.code, "checking_again");
+        }
+        other => panic!("created again at once: {other:?}"),
+    }
+    // The second look finds Ada: only Cy is created.
+    let (sent, search) = next_request(&t, &e, &hs).unwrap();
+    assert!(search.url.ends_with("/contacts/search"), "{}", search.url);
+    let ada = resp(
+        200,
+        json!({"total": 1,
+        "results": [{"id": "71", "properties": {"linkedin_url": "https://www.linkedin.com/in/ada/"}}]}),
+    );
+    let (e, step) = on_response(&t, &sent, &ada, 16_000, 0);
+    assert!(matches!(step, Step::Continue), "{step:?}");
+    let (sent, create) = next_request(&t, &e, &hs).unwrap();
+    let body: Value = serde_json::from_str(create.body.as_deref().unwrap()).unwrap();
+    let urls: Vec<&str> = body["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["properties"]["linkedin_url"].as_str().unwrap())
+        .collect();
+    assert_eq!(urls, ["https://www.linkedin.com/in/cy/"]);
+    let created = resp(
+        201,
+        json!({"status": "COMPLETE", "results": [
+        {"id": "82", "objectWriteTraceId": "0", "properties": {}}]}),
+    );
+    let (_, step) = on_response(&t, &sent, &created, 17_000, 0);
+    let Step::Settled { results } = step else {
+        panic!("{step:?}")
+    };
+    let got: Vec<(SaveStatus, Option<String>)> = results
+        .iter()
+        .map(|r| (r.result.status, r.result.record_id.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (SaveStatus::Linked, Some("71".into())),
+            (SaveStatus::Created, Some("82".into()))
+        ]
+    );
+}
+
 mod no_panic {
     use super::*;
     use proptest::prelude::*;
