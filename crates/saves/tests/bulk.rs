@@ -462,10 +462,7 @@ fn list_lookup_is_one_call_for_the_whole_page() {
 #[test]
 fn hubspot_chunk_is_one_batch_read_and_one_batch_create() {
     let t = team(CrmKind::Hubspot);
-    let hs = Tokens {
-        instance_url: String::new(),
-        ..tokens()
-    };
+    let hs = hs_tokens();
     let mut entries = plan(&t, "bulk", 3);
     let e = entries.remove(0);
     let (sent, read) = next_request(&t, &e, &hs).unwrap();
@@ -503,13 +500,7 @@ fn hubspot_chunk_is_one_batch_read_and_one_batch_create() {
             {"id":"62","objectWriteTraceId":"1","properties":{"email":"p2@example.com"}}]}),
     );
     let (_, step) = on_response(&t, &sent, &created, 0, 0);
-    let Step::Settled { results } = step else {
-        panic!("{step:?}")
-    };
-    let got: Vec<(SaveStatus, Option<String>)> = results
-        .iter()
-        .map(|r| (r.result.status, r.result.record_id.clone()))
-        .collect();
+    let got = settled(step);
     assert_eq!(
         got,
         [
@@ -518,6 +509,37 @@ fn hubspot_chunk_is_one_batch_read_and_one_batch_create() {
             (SaveStatus::Created, Some("62".into())),
         ]
     );
+}
+
+/// A settled chunk's (status, record id) per person, in message order.
+fn settled(step: Step) -> Vec<(SaveStatus, Option<String>)> {
+    let Step::Settled { results } = step else {
+        panic!("not settled: {step:?}")
+    };
+    results
+        .iter()
+        .map(|r| (r.result.status, r.result.record_id.clone()))
+        .collect()
+}
+
+/// The tokens of a HubSpot connection (no instance URL: the default API host).
+fn hs_tokens() -> Tokens {
+    Tokens {
+        instance_url: String::new(),
+        ..tokens()
+    }
+}
+
+/// The first outbox entry a save of these LinkedIn people plans (nothing cached).
+fn first_entry(t: &LocalTeam, push: &str, slugs: &[&str]) -> OutboxEntry {
+    plan_save(
+        t,
+        &save(push, linkedin_people(slugs)),
+        "s1",
+        &KnownRecords::new(),
+    )
+    .entries
+    .remove(0)
 }
 
 /// LinkedIn search-page people: a profile URL and no e-mail.
@@ -531,10 +553,7 @@ fn linkedin_people(slugs: &[&str]) -> Vec<Value> {
 #[test]
 fn hubspot_chunk_of_linkedin_people_searches_by_url_pages_on_and_creates_each_once() {
     let t = team(CrmKind::Hubspot);
-    let hs = Tokens {
-        instance_url: String::new(),
-        ..tokens()
-    };
+    let hs = hs_tokens();
     // "ada" is already in HubSpot; "bob" appears twice on the page; "cy" is new.
     let msg = save("bulk", linkedin_people(&["ada", "bob", "cy", "bob"]));
     let mut entries = plan_save(&t, &msg, "s1", &KnownRecords::new()).entries;
@@ -616,13 +635,7 @@ fn hubspot_chunk_of_linkedin_people_searches_by_url_pages_on_and_creates_each_on
         {"id": "82", "objectWriteTraceId": "1", "properties": {}}]}),
     );
     let (_, step) = on_response(&t, &sent, &created, 0, 0);
-    let Step::Settled { results } = step else {
-        panic!("{step:?}")
-    };
-    let got: Vec<(SaveStatus, Option<String>)> = results
-        .iter()
-        .map(|r| (r.result.status, r.result.record_id.clone()))
-        .collect();
+    let got = settled(step);
     assert_eq!(
         got,
         [
@@ -637,10 +650,7 @@ fn hubspot_chunk_of_linkedin_people_searches_by_url_pages_on_and_creates_each_on
 #[test]
 fn hubspot_single_linkedin_save_is_looked_up_by_url_and_linked_not_created_again() {
     let t = team(CrmKind::Hubspot);
-    let hs = Tokens {
-        instance_url: String::new(),
-        ..tokens()
-    };
+    let hs = hs_tokens();
     let msg = save("single", linkedin_people(&["ada"]));
     let e = plan_save(&t, &msg, "s1", &KnownRecords::new())
         .entries
@@ -677,10 +687,7 @@ fn hubspot_list_lookup_of_linkedin_people_is_one_search_and_says_hubspot() {
     // CRM yet" for people HubSpot holds.
     let t = team(CrmKind::Hubspot);
     let t_json = serde_json::to_value(&t).unwrap();
-    let hs = Tokens {
-        instance_url: String::new(),
-        ..tokens()
-    };
+    let hs = hs_tokens();
     let tok = json!({"team_sync": hs, "personal": hs});
     let msg = json!({"kind":"lookup","source":"linkedin_extension","prospects": linkedin_people(&["ada", "cy"])});
     let first = saves::bulk_lookup::lookup_list(&t_json, &msg, &tok, &json!({}), &json!([]));
@@ -712,19 +719,9 @@ fn hubspot_create_with_an_unknown_outcome_is_searched_twice_before_creating_agai
     // The worker died with the create on the wire. HubSpot's search lags new contacts, so the
     // first look may miss the contact that create made: look again after SEARCH_LAG_MS.
     let t = team(CrmKind::Hubspot);
-    let hs = Tokens {
-        instance_url: String::new(),
-        ..tokens()
-    };
+    let hs = hs_tokens();
     let none = resp(200, json!({"total": 0, "results": []}));
-    let e = plan_save(
-        &t,
-        &save("single", linkedin_people(&["ada"])),
-        "s1",
-        &KnownRecords::new(),
-    )
-    .entries
-    .remove(0);
+    let e = first_entry(&t, "single", &["ada"]);
     let (sent, _) = next_request(&t, &e, &hs).unwrap();
     let (e, _) = on_response(&t, &sent, &none, 0, 0);
     let (in_flight, create) = next_request(&t, &e, &hs).unwrap();
@@ -766,14 +763,7 @@ fn hubspot_create_with_an_unknown_outcome_is_searched_twice_before_creating_agai
     );
     // Salesforce's query is strongly consistent: an unknown outcome is looked up once.
     let sf = team(CrmKind::Salesforce);
-    let mut e = plan_save(
-        &sf,
-        &save("single", linkedin_people(&["ada"])),
-        "s1",
-        &KnownRecords::new(),
-    )
-    .entries
-    .remove(0);
+    let mut e = first_entry(&sf, "single", &["ada"]);
     e.phase = saves::Phase::Save;
     e.in_flight = true;
     let (sent, _) = next_request(&sf, &e, &tokens()).unwrap();
@@ -784,19 +774,9 @@ fn hubspot_create_with_an_unknown_outcome_is_searched_twice_before_creating_agai
 #[test]
 fn hubspot_chunk_resumed_after_an_unknown_create_searches_again_before_creating() {
     let t = team(CrmKind::Hubspot);
-    let hs = Tokens {
-        instance_url: String::new(),
-        ..tokens()
-    };
+    let hs = hs_tokens();
     let none = resp(200, json!({"total": 0, "results": []}));
-    let e = plan_save(
-        &t,
-        &save("bulk", linkedin_people(&["ada", "cy"])),
-        "s1",
-        &KnownRecords::new(),
-    )
-    .entries
-    .remove(0);
+    let e = first_entry(&t, "bulk", &["ada", "cy"]);
     let (sent, _) = next_request(&t, &e, &hs).unwrap();
     let (e, _) = on_response(&t, &sent, &none, 0, 0);
     let (in_flight, create) = next_request(&t, &e, &hs).unwrap();
@@ -841,13 +821,7 @@ fn hubspot_chunk_resumed_after_an_unknown_create_searches_again_before_creating(
         {"id": "82", "objectWriteTraceId": "0", "properties": {}}]}),
     );
     let (_, step) = on_response(&t, &sent, &created, 17_000, 0);
-    let Step::Settled { results } = step else {
-        panic!("{step:?}")
-    };
-    let got: Vec<(SaveStatus, Option<String>)> = results
-        .iter()
-        .map(|r| (r.result.status, r.result.record_id.clone()))
-        .collect();
+    let got = settled(step);
     assert_eq!(
         got,
         [
