@@ -47,7 +47,7 @@ function createdSomething(results) {
  * Keeps what a finished save left for its undo window. Resolves to `{save_id, seconds}` for
  * the toast, or null when it created nothing (or cannot be kept).
  */
-export async function rememberSave(_team, entries, results, saveId) {
+export async function rememberSave(entries, results, saveId) {
   try {
     const area = await session();
     if (!area || !createdSomething(results)) return null;

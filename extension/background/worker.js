@@ -173,7 +173,7 @@ async function runSave(c, message, sender, saveId, plan) {
     waitingBulk.set(saveId, { tabId, at: Date.now() }); // its bar hears when they land
   }
   const savedTeam = await store.team();
-  const undo = await rememberSave(savedTeam, plan.entries, results, saveId); // the undo window (undo.js)
+  const undo = await rememberSave(plan.entries, results, saveId); // the undo window (undo.js)
   return { ok: true, save_id: saveId, results: withNotice(results, reconnect), notice: reconnect, undo,
     crm: (savedTeam.config && savedTeam.config.crm) || 'salesforce' };
 }
