@@ -45,7 +45,7 @@ async function act(message, action, done) {
     status('');
   } else {
     clearError();
-    status(done || '');
+    status(answer.note || done || ''); // a note (e.g. "reconnect through the new host") says more
   }
   await load();
   return answer;

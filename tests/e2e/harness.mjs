@@ -27,7 +27,7 @@ export const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 /** Hostnames the browser resolves to the sandbox. */
 export const MAPPED_HOSTS = [
   'www.linkedin.com', 'mail.google.com', 'login.salesforce.com', 'test.salesforce.com',
-  'acme.my.salesforce.com', 'api.hubapi.com', 'app.hubspot.com',
+  'acme.my.salesforce.com', 'acme--uat.sandbox.my.salesforce.com', 'api.hubapi.com', 'app.hubspot.com',
 ];
 
 /** The sandbox binary to run, or null when none is built. */

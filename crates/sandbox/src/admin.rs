@@ -37,8 +37,10 @@ pub fn handle(state: &mut State, request: &Request) -> Response {
             counts.entry("total").or_insert(json!(0));
             Ok(Response::json(200, &Value::Object(counts)))
         }
+        ("GET", "hosts") => Ok(Response::json(200, &json!(state.hosts))),
         ("POST", "reset-counts") => {
             state.counts.clear();
+            state.hosts.clear();
             Ok(Response::json(200, &json!({"total": 0})))
         }
         ("GET", "records") => records(state, request),
@@ -48,7 +50,7 @@ pub fn handle(state: &mut State, request: &Request) -> Response {
         _ => Ok(Response::json(
             404,
             &json!({"error": "unknown admin endpoint", "endpoints": [
-                "POST expire-tokens", "POST faults", "POST latency", "GET counts",
+                "POST expire-tokens", "POST faults", "POST latency", "GET counts", "GET hosts",
                 "POST reset-counts", "GET records?object=", "GET|POST settings"]}),
         )),
     };

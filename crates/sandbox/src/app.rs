@@ -38,6 +38,9 @@ pub struct State {
     pub latency_ms: u64,
     /// CRM API calls per endpoint.
     pub counts: BTreeMap<String, u64>,
+    /// CRM requests (OAuth and API) per Host name, so tests see which login host and
+    /// instance the extension used.
+    pub hosts: BTreeMap<String, u64>,
     /// Access-token lifetime.
     pub token_ttl_ms: i64,
     /// Fixture root.
@@ -54,6 +57,7 @@ impl State {
             faults: Vec::new(),
             latency_ms: 0,
             counts: BTreeMap::new(),
+            hosts: BTreeMap::new(),
             token_ttl_ms,
             fixtures,
         }
@@ -113,6 +117,9 @@ pub fn handle(state: &Mutex<State>, request: &Request) -> Response {
         let key = endpoint_key(&request.method, &request.path);
         *state.counts.entry(key).or_insert(0) += 1;
         *state.counts.entry("total".into()).or_insert(0) += 1;
+    }
+    if !matches!(area, Area::Admin | Area::Other) {
+        *state.hosts.entry(host).or_insert(0) += 1;
     }
     if area != Area::Admin {
         if let Some(status) = take_fault(state, &request.path, api) {

@@ -11,12 +11,13 @@ use crate::SandboxError;
 
 /// The names the certificate covers: local addresses and the real hostnames the extension
 /// reaches through Chromium's host-resolver rules.
-pub const CERT_NAMES: [&str; 9] = [
+pub const CERT_NAMES: [&str; 10] = [
     "localhost",
     "127.0.0.1",
     "login.salesforce.com",
     "test.salesforce.com",
     "acme.my.salesforce.com",
+    "acme--uat.sandbox.my.salesforce.com",
     "api.hubapi.com",
     "app.hubspot.com",
     "www.linkedin.com",

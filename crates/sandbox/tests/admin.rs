@@ -28,6 +28,29 @@ fn counts_only_crm_api_calls_per_endpoint() {
 }
 
 #[test]
+fn hosts_count_crm_requests_per_host_name() {
+    let h = Harness::start();
+    h.admin("POST", "reset-counts", json!({}));
+    let token = h.sf_login("rep@acme.example");
+    let auth = format!("Bearer {token}");
+    let headers = [
+        ("host", "acme--uat.sandbox.my.salesforce.com"),
+        ("authorization", auth.as_str()),
+    ];
+    let reply = h.send("GET", "/services/data/v62.0/sobjects", &headers, None);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    h.get("/", None);
+    let hosts = h.admin("GET", "hosts", json!({}));
+    assert_eq!(hosts["acme--uat.sandbox.my.salesforce.com"], 1, "{hosts}");
+    assert_eq!(
+        hosts["127.0.0.1"], 1,
+        "the login, not the admin or home page: {hosts}"
+    );
+    h.admin("POST", "reset-counts", json!({}));
+    assert_eq!(h.admin("GET", "hosts", json!({})), json!({}));
+}
+
+#[test]
 fn faults_fail_the_next_n_calls_then_stop() {
     let h = Harness::start();
     let token = h.sf_login("rep@acme.example");

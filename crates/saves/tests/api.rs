@@ -40,6 +40,70 @@ fn owner_mapping_is_checked_against_the_directory() {
 }
 
 #[test]
+fn a_new_login_host_signs_out_the_connections_made_through_the_old_one() {
+    let t = team();
+    let same = ui(
+        &t,
+        json!({"kind": "set_config", "login_host": "production", "client_id": "xyz"}),
+    );
+    assert_eq!(same["team"]["connections"][0]["health"], "ok", "{same}");
+    assert_eq!(same["reply"].get("note"), None);
+
+    let moved = ui(&t, json!({"kind": "set_config", "login_host": "sandbox"}));
+    assert_eq!(
+        moved["team"]["connections"][0]["health"],
+        "reconnect_needed"
+    );
+    let note = moved["reply"]["note"].as_str().unwrap();
+    assert!(note.contains("https://test.salesforce.com"), "{note}");
+
+    let domain = json!({"kind": "set_config", "login_host": "my_domain", "my_domain": "acme.my.salesforce.com"});
+    let again = ui(&moved["team"], domain.clone());
+    assert_eq!(
+        again["reply"].get("note"),
+        None,
+        "already signed out: no second note"
+    );
+    let on_my_domain = ui(
+        &again["team"],
+        json!({"kind": "set_config", "client_id": "abc"}),
+    );
+    assert_eq!(
+        on_my_domain["reply"].get("note"),
+        None,
+        "the host did not change"
+    );
+
+    let mut hubspot = team();
+    hubspot["config"]["crm"] = json!("hubspot");
+    let hs = ui(
+        &hubspot,
+        json!({"kind": "set_config", "login_host": "sandbox"}),
+    );
+    assert_eq!(
+        hs["team"]["connections"][0]["health"], "ok",
+        "HubSpot has no login host"
+    );
+
+    let policy = api::apply_policy(
+        &t,
+        &json!({"login_host": "my_domain", "my_domain": "acme.my.salesforce.com"}),
+    );
+    assert_eq!(
+        policy["team"]["connections"][0]["health"], "reconnect_needed",
+        "{policy}"
+    );
+    assert!(policy["note"]
+        .as_str()
+        .unwrap()
+        .contains("https://acme.my.salesforce.com"));
+    assert_eq!(
+        api::apply_policy(&t, &json!({"login_host": "production"}))["note"],
+        Value::Null
+    );
+}
+
+#[test]
 fn io_kinds_are_left_to_the_worker() {
     for kind in ["get_state", "clear_error_log", "export_error_log_csv"] {
         let out = ui(&team(), json!({"kind": kind}));

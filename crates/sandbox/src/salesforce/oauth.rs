@@ -29,10 +29,25 @@ pub fn redirect_allowed(uri: &str) -> bool {
     })
 }
 
-/// The `instance_url` handed out for a request's Host.
+/// The org's My Domain in production, and its sandbox copy's (`<domain>--<sandbox>.sandbox.`).
+pub const PRODUCTION_INSTANCE: &str = "https://acme.my.salesforce.com";
+/// The sandbox org's My Domain, handed out by logins at `test.salesforce.com`.
+pub const SANDBOX_INSTANCE: &str = "https://acme--uat.sandbox.my.salesforce.com";
+
+/// Does this Salesforce host belong to a sandbox org (`test.salesforce.com` or a sandbox My
+/// Domain)?
+fn sandbox_host(host: &str) -> bool {
+    host == "test.salesforce.com" || host.ends_with(".sandbox.my.salesforce.com")
+}
+
+/// The `instance_url` handed out for a request's Host: a login at `test.salesforce.com`
+/// lands on the sandbox org's My Domain, as in Salesforce (both are this one emulated org).
 pub fn instance_url(request: &Request) -> String {
-    if request.host_name().ends_with("salesforce.com") {
-        "https://acme.my.salesforce.com".into()
+    let host = request.host_name();
+    if sandbox_host(&host) {
+        SANDBOX_INSTANCE.into()
+    } else if host.ends_with("salesforce.com") {
+        PRODUCTION_INSTANCE.into()
     } else {
         format!("https://{}", request.host())
     }
@@ -40,7 +55,7 @@ pub fn instance_url(request: &Request) -> String {
 
 pub(super) fn identity_url(request: &Request, user_id: &str) -> String {
     let host = request.host_name();
-    let base = if host == "test.salesforce.com" {
+    let base = if sandbox_host(&host) {
         "https://test.salesforce.com".to_string()
     } else if host.ends_with("salesforce.com") {
         "https://login.salesforce.com".to_string()
@@ -376,6 +391,13 @@ mod host_tests {
         assert!(identity_url(&sf, "005x").starts_with("https://login.salesforce.com/id/"));
         let test = with_host("test.salesforce.com");
         assert!(identity_url(&test, "005x").starts_with("https://test.salesforce.com/id/"));
+        assert_eq!(instance_url(&test), SANDBOX_INSTANCE);
+        let uat = with_host("acme--uat.sandbox.my.salesforce.com");
+        assert_eq!(instance_url(&uat), SANDBOX_INSTANCE);
+        assert!(identity_url(&uat, "005x").starts_with("https://test.salesforce.com/id/"));
+        let my_domain = with_host("acme.my.salesforce.com");
+        assert_eq!(instance_url(&my_domain), PRODUCTION_INSTANCE);
+        assert!(identity_url(&my_domain, "005x").starts_with("https://login.salesforce.com/id/"));
         let local = with_host("127.0.0.1:8443");
         assert_eq!(instance_url(&local), "https://127.0.0.1:8443");
         assert!(identity_url(&local, "005x").starts_with("https://127.0.0.1:8443/id/"));

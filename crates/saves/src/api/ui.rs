@@ -34,7 +34,8 @@ pub fn ui_message(team: &Value, msg: &Value) -> Value {
             )
         })?;
         let kind = msg.get("kind").cloned().unwrap_or(Value::Null);
-        let reply = match parsed {
+        let login_before = team.config.sf_login_host().base_url().ok();
+        let mut reply = match parsed {
             UiToWorker::SetConfig(patch) => {
                 team.config.apply(&patch);
                 json!({"ok": true})
@@ -102,6 +103,9 @@ pub fn ui_message(team: &Value, msg: &Value) -> Value {
             }
         };
         team.enforce_policy();
+        if let Some(note) = sign_out_elsewhere(&mut team, login_before) {
+            reply["note"] = json!(note);
+        }
         Ok(json!({"ok": true, "kind": kind, "team": to_json(&team), "reply": reply}))
     })())
 }
@@ -123,14 +127,47 @@ pub fn apply_policy(team: &Value, managed: &Value) -> Value {
                 )
             })?)
         };
+        let login_before = team.config.sf_login_host().base_url().ok();
         team.set_policy(policy);
+        let note = sign_out_elsewhere(&mut team, login_before);
         let locked = team
             .policy
             .as_ref()
             .map(ManagedSettings::locked)
             .unwrap_or_default();
-        Ok(json!({"ok": true, "team": to_json(&team), "locked": locked}))
+        Ok(json!({"ok": true, "team": to_json(&team), "locked": locked, "note": note}))
     })())
+}
+
+/// A Salesforce login host is an org: when the team's host changes (`set_config`, an
+/// import, a policy), the connections made through the old one would keep pushing into that
+/// org, so they are marked for reconnecting (saves wait, nothing is lost). The options page
+/// shows the returned note.
+fn sign_out_elsewhere(team: &mut LocalTeam, before: Option<String>) -> Option<String> {
+    let now = team.config.sf_login_host().base_url().ok();
+    if team.config.crm != CrmKind::Salesforce || now == before {
+        return None;
+    }
+    let mut marked = 0;
+    for c in team
+        .connections
+        .iter_mut()
+        .filter(|c| c.health == Health::Ok)
+    {
+        c.health = Health::ReconnectNeeded;
+        marked += 1;
+    }
+    (marked > 0).then(|| {
+        format!(
+            "The login host changed: reconnect {} through {} (saves wait until then).",
+            if marked == 1 {
+                "the connection"
+            } else {
+                "both connections"
+            },
+            now.as_deref().unwrap_or("the new host"),
+        )
+    })
 }
 
 fn check_user(team: &LocalTeam, id: Option<&str>) -> Result<(), Value> {
