@@ -467,9 +467,10 @@ export async function fixturesWith(files) {
 /**
  * A LinkedIn people-search page (classic entity-result layout) listing `count` people. The page
  * builds its list from `?set=X` (default A), so one fixture serves several distinct batches:
- * person NNN of set X is `BulkXNNN Person`, https://www.linkedin.com/in/bulk-x-NNN.
+ * person NNN of set X is `BulkXNNN Person`, https://www.linkedin.com/in/bulk-x-NNN, "Analyst NNN at"
+ * `companies[NNN - 1]` (cycling; an empty name: no company).
  */
-export function searchPage(count) {
+export function searchPage(count, companies = ['Bulk Corp']) {
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>"bulk" | Search | LinkedIn</title></head>
 <body><main class="scaffold-layout__main" aria-label="Search results"><div class="search-results-container">
 <h2>About ${count} results</h2><ul class="reusable-search__entity-result-list list-style-none" role="list" id="list"></ul>
@@ -477,7 +478,9 @@ export function searchPage(count) {
 (function () {
   const set = (new URLSearchParams(location.search).get('set') || 'A').replace(/[^A-Za-z]/g, '').slice(0, 4) || 'A';
   const list = document.getElementById('list');
+  const companies = ${JSON.stringify(companies)}; // person i works at companies[i - 1], cycling ('' = none)
   for (let i = 1; i <= ${count}; i += 1) {
+    const company = companies[(i - 1) % companies.length];
     const n = String(i).padStart(3, '0');
     const name = 'Bulk' + set + n + ' Person';
     const li = document.createElement('li');
@@ -486,7 +489,7 @@ export function searchPage(count) {
       + '<span class="entity-result__title-line"><span class="entity-result__title-text t-16"><a class="app-aware-link" href="https://www.linkedin.com/in/bulk-'
       + set.toLowerCase() + '-' + n + '?miniProfileUrn=x"><span dir="ltr"><span aria-hidden="true">' + name + '</span><span class="visually-hidden">View '
       + name + '’s profile</span></span></a></span></span><div class="entity-result__primary-subtitle t-14 t-black t-normal">Analyst ' + n
-      + ' at Bulk Corp</div><div class="entity-result__secondary-subtitle t-14 t-normal">Berlin, Germany</div></div></div>';
+      + (company ? ' at ' + company : '') + '</div><div class="entity-result__secondary-subtitle t-14 t-normal">Berlin, Germany</div></div></div>';
     list.append(li);
   }
 })();

@@ -118,6 +118,14 @@ const decideInput = {
 };
 const plan = core.plan_save(team, saveMessage, 's1', {});
 const entry = plan.ok ? plan.entries[0] : null;
+// A bulk chunk (three LinkedIn people, Account matching on): the settings module runs it.
+const bulkTeam = { ...team, settings: { ...(team.settings || {}), match_account: true } };
+const bulkMessage = {
+  kind: 'save', source: 'linkedin_extension', push: 'bulk',
+  prospects: ['ada', 'ben', 'cy'].map((slug) => ({ full_name: slug + ' Person', linkedin_url: 'https://www.linkedin.com/in/' + slug, company: 'Initech' })),
+};
+const bulkPlan = core.plan_save(bulkTeam, bulkMessage, 's2', {});
+const chunk = bulkPlan.ok ? bulkPlan.entries.find((e) => e.chunk) : null;
 const composite = { compositeResponse: [{ referenceId: 'NewRecord', httpStatusCode: 201, body: { id: '003000000000001AAA', success: true, errors: [] } }] };
 const responses = [
   { status: 200, headers: [], body: JSON.stringify(composite) },
@@ -221,8 +229,12 @@ const TARGETS = {
   lookup_requests: (r) => [near(r, team), near(r, { kind: 'lookup', source: 'gmail_extension', prospects: saveMessage.prospects }), near(r, tokens)],
   ui_message: (r) => [near(r, team), near(r, { kind: 'set_config', crm: 'salesforce', login_host: 'production', client_id: 'x', me_email: 'rep@acme.example' })],
   state_view: (r) => [near(r, team), randomValue(r), r() < 0.5 && entry ? near(r, [entry]) : randomValue(r), near(r, { redirect_url: 'https://x.chromiumapp.org/oauth2' })],
-  next_request: (r) => [near(r, team), entry ? near(r, entry) : randomValue(r), near(r, tokens)],
-  on_response: (r) => [near(r, team), entry ? near(r, entry) : randomValue(r), randomResponse(r), Math.floor(r() * 2 ** 40), Math.floor(r() * 2 ** 32)],
+  // Half the time a bulk chunk (with Account matching), half a single save.
+  next_request: (r) => (r() < 0.5 && chunk
+    ? [near(r, bulkTeam), near(r, chunk), near(r, tokens)]
+    : [near(r, team), entry ? near(r, entry) : randomValue(r), near(r, tokens)]),
+  on_response: (r) => [...(r() < 0.5 && chunk ? [near(r, bulkTeam), near(r, chunk)] : [near(r, team), entry ? near(r, entry) : randomValue(r)]),
+    randomResponse(r), Math.floor(r() * 2 ** 40), Math.floor(r() * 2 ** 32)],
   on_refresh_failed: (r) => [near(r, team), entry ? near(r, entry) : randomValue(r), r() < 0.5 ? 'team_sync' : randomValue(r), near(r, { code: 'invalid_grant', message: 'x', hint: 'y' })],
   parse_lookup: (r) => [near(r, team), randomResponse(r)],
   parse_token: (r) => [randomResponse(r)],
@@ -294,6 +306,11 @@ test('the valid seeds are valid (so mutations start from real shapes)', () => {
   assert.equal(core.decide(decideInput).ok, true);
   assert.equal(check('next_request', [team, entry, tokens]).ok, true);
   assert.equal(check('on_response', [team, entry, responses[0], 1, 2]).ok, true);
+  assert.ok(chunk, show(bulkPlan));
+  const chunkSent = check('next_request', [bulkTeam, chunk, tokens]);
+  assert.equal(chunkSent.ok, true, show(chunkSent));
+  assert.match(decodeURIComponent(chunkSent.request.body), /FROM Account WHERE Name IN \('Initech'\)/);
+  assert.equal(check('on_response', [bulkTeam, chunkSent.entry, responses[0], 1, 2]).ok, true);
   // The undo window's chain, start to end.
   assert.equal(undoResult?.status, 'created', show(undoDone));
   assert.equal(undoRecorded.ok, true, show(undoRecorded));

@@ -505,6 +505,120 @@ fn bulk_save_is_one_composite_dedupe_and_one_create_per_chunk() {
     assert_eq!(counts["total"], calls, "{counts}");
 }
 
+/// Runs a bulk save against the sandbox; resolves to the number of calls.
+fn run_bulk(h: &Harness, bulk: &mut salesforce::BulkSave) -> usize {
+    let mut calls = 0;
+    while let Some(request) = bulk.next_request() {
+        calls += 1;
+        assert!(calls < 20, "runaway bulk save");
+        bulk.on_response(h.execute(&request)).unwrap();
+    }
+    calls
+}
+
+#[test]
+fn bulk_contacts_are_linked_to_the_one_account_of_their_company_or_to_one_created_for_them() {
+    use salesforce::bulk::AccountLink;
+    let h = Harness::start();
+    let rep = session(&h, "rep@acme.example");
+    let rep_id = h.sf_user_id("rep@acme.example");
+    let token = h.sf_login("rep@acme.example");
+    let account = |name: &str| {
+        let made = h.sf_create(&token, "Account", json!({ "Name": name }), &[]);
+        assert_eq!(made.status, 201, "{}", made.body);
+        made.json()["id"].as_str().unwrap().to_string()
+    };
+    let engines = account("Analytical Engines");
+    account("Twin Corp");
+    account("Twin Corp");
+    // Company per person; `None` = no company.
+    let people = [
+        Some("Analytical Engines"),
+        Some("Twin Corp"),
+        Some("Brand New Co"),
+        Some("  brand new co "),
+        None,
+    ];
+    let specs: Vec<SaveSpec> = people
+        .iter()
+        .enumerate()
+        .map(|(i, company)| {
+            let mut s = spec(
+                RecordKind::Contact,
+                &format!("Acct{i}"),
+                &format!("acct.{i}@example.com"),
+                Some(rep_id.clone()),
+            );
+            s.prospect.linkedin_url = None;
+            s.activity = None;
+            s.prospect.company = company.map(str::to_string);
+            s.new_account = company.map(str::to_string);
+            s
+        })
+        .collect();
+    h.admin("POST", "reset-counts", json!({}));
+    let mut bulk = salesforce::BulkSave::new(rep.clone(), specs.clone());
+    let calls = run_bulk(&h, &mut bulk);
+    let counts = h.admin("GET", "counts", json!({}));
+    assert_eq!(
+        calls, 3,
+        "dedupe + Account lookups in one call, Accounts, Contacts: {counts}"
+    );
+    let made: Vec<_> = h
+        .records("Account")
+        .into_iter()
+        .filter(|a| a["Name"] == "Brand New Co")
+        .collect();
+    assert_eq!(
+        made.len(),
+        1,
+        "one Account for the three who work there: {made:?}"
+    );
+    let new_id = made[0]["Id"].as_str().unwrap().to_string();
+    assert_eq!(made[0]["OwnerId"], rep_id.as_str());
+    let links = bulk.account_links().to_vec();
+    assert_eq!(links[0], Some(AccountLink::Linked(engines.clone())));
+    assert_eq!(links[1], Some(AccountLink::Ambiguous));
+    assert_eq!(links[2], Some(AccountLink::Created(new_id.clone())));
+    assert_eq!(
+        links[3],
+        Some(AccountLink::Created(new_id.clone())),
+        "same name, other spelling"
+    );
+    assert_eq!(links[4], None, "no company");
+
+    let results = bulk.results();
+    let record = |i: usize| {
+        let id = results[i].outcome.as_ref().unwrap().record_id.clone();
+        h.records("Contact")
+            .into_iter()
+            .find(|r| r["Id"] == id.as_str())
+            .unwrap()
+    };
+    assert_eq!(record(0)["AccountId"], engines.as_str());
+    assert!(record(1)["AccountId"].is_null());
+    assert!(
+        record(1)["Description"]
+            .as_str()
+            .unwrap()
+            .contains("Company: Twin Corp"),
+        "unlinked: the company stays visible"
+    );
+    assert_eq!(record(2)["AccountId"], new_id.as_str());
+    assert_eq!(record(3)["AccountId"], new_id.as_str());
+    assert!(record(4)["AccountId"].is_null());
+
+    // Again: everyone is found; the lookups ride in the one dedupe call; nothing is created.
+    h.admin("POST", "reset-counts", json!({}));
+    let mut again = salesforce::BulkSave::new(rep, specs);
+    assert_eq!(run_bulk(&h, &mut again), 1);
+    assert!(again
+        .results()
+        .iter()
+        .all(|r| r.outcome.as_ref().is_ok_and(|o| !o.created)));
+    assert_eq!(h.records("Account").len(), 4);
+}
+
 #[test]
 fn composite_holds_five_queries_and_refuses_a_sixth() {
     let h = Harness::start();

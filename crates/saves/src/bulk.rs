@@ -142,7 +142,7 @@ pub fn chunk_entries(
             continue;
         }
         for people in group.chunks(size) {
-            out.push(chunk_entry(save_id, n, people));
+            out.push(chunk_entry(team, save_id, n, people));
             n += 1;
         }
     }
@@ -150,7 +150,21 @@ pub fn chunk_entries(
     out
 }
 
-fn chunk_entry(save_id: &str, n: usize, people: &[OutboxEntry]) -> OutboxEntry {
+/// With Account matching on (Salesforce Contacts), a member names its company in
+/// `new_account`: the chunk's run looks the Account up by that name and creates it when
+/// missing (`crm::salesforce::bulk::accounts`). (In a single save the same field means "create
+/// it": its `Account` phase looked it up first.)
+fn names_company(team: &LocalTeam, p: &OutboxEntry) -> Option<String> {
+    let company = p.prospect.person.company.as_deref()?.trim();
+    let on = team.config.crm == CrmKind::Salesforce
+        && team.settings.match_account
+        && p.spec.record == crm::RecordKind::Contact
+        && p.spec.existing_id.is_none()
+        && p.spec.account_id.is_none();
+    (on && !company.is_empty()).then(|| company.to_owned())
+}
+
+fn chunk_entry(team: &LocalTeam, save_id: &str, n: usize, people: &[OutboxEntry]) -> OutboxEntry {
     let first = &people[0];
     let mut head = first.clone();
     head.id = format!("{save_id}:chunk{n}");
@@ -165,9 +179,13 @@ fn chunk_entry(save_id: &str, n: usize, people: &[OutboxEntry]) -> OutboxEntry {
     head.chunk = Some(Chunk {
         members: people
             .iter()
-            .map(|p| Member {
-                person: p.clone(),
-                failure: None,
+            .map(|p| {
+                let mut person = p.clone();
+                person.spec.new_account = names_company(team, p);
+                Member {
+                    person,
+                    failure: None,
+                }
             })
             .collect(),
         replay: vec![],

@@ -1,6 +1,7 @@
 //! One run of a bulk chunk, whatever the CRM: `crm::salesforce::BulkSave` (dedupe query +
 //! sObject Collections) or [`HsBatch`] (batch read + batch create), behind one small face.
 
+use crm::salesforce::bulk::AccountLink;
 use crm::salesforce::BulkSave;
 use crm::{ApiError, CrmError, HttpRequest, HttpResponse, SaveOutcome, SaveSpec};
 
@@ -41,6 +42,14 @@ impl ChunkRun {
         match self {
             Self::Salesforce(b) => b.on_response(resp.clone()),
             Self::Hubspot(b) => b.on_response(resp),
+        }
+    }
+
+    /// One slot per spec: its Account (Salesforce Contacts naming a company), once resolved.
+    pub(crate) fn account_links(&self) -> Vec<Option<AccountLink>> {
+        match self {
+            Self::Salesforce(b) => b.account_links().to_vec(),
+            Self::Hubspot(_) => Vec::new(),
         }
     }
 

@@ -8,8 +8,9 @@ use crate::bulk::{Chunk, Member, MemberResult, RecordedAnswer};
 use crate::bulk_run::ChunkRun;
 use crate::plan::{OutboxEntry, Phase};
 use crate::records::{ErrorInfo, SaveStatus};
-use crate::step::{internal, on_error, result_of, Step, Tokens};
+use crate::step::{internal, on_error, result_of, tell_account, AccountNews, Step, Tokens};
 use crate::team::{CrmKind, LocalTeam};
+use crm::salesforce::bulk::AccountLink;
 
 /// Rebuilds the current run: the runnable members, and the CRM state after the replay.
 fn rebuild(
@@ -49,21 +50,21 @@ fn harvest(team: &LocalTeam, tokens: &Tokens, chunk: &mut Chunk) {
         return;
     }
     if let Ok((runnable, run)) = rebuild(team, tokens, chunk) {
-        apply(team, chunk, &runnable, run.outcomes());
+        apply(team, chunk, &runnable, &run);
     }
     chunk.replay.clear();
 }
 
-fn apply(
-    team: &LocalTeam,
-    chunk: &mut Chunk,
-    runnable: &[usize],
-    outcomes: Vec<Option<Result<SaveOutcome, ApiError>>>,
-) {
+fn apply(team: &LocalTeam, chunk: &mut Chunk, runnable: &[usize], run: &ChunkRun) {
+    let outcomes: Vec<Option<Result<SaveOutcome, ApiError>>> = run.outcomes();
+    let mut links = run.account_links().into_iter();
     for (&i, outcome) in runnable.iter().zip(outcomes) {
         let Some(m) = chunk.members.get_mut(i) else {
             continue;
         };
+        if let Some(link) = links.next().flatten() {
+            account_linked(&mut m.person, link);
+        }
         match outcome {
             None => {}
             Some(Ok(o)) => {
@@ -88,6 +89,27 @@ fn apply(
             },
         }
     }
+}
+
+/// Keeps what the run did about a member's Account (so a restarted run does not ask again)
+/// and says it, as a single save's `Account` phase does.
+fn account_linked(p: &mut OutboxEntry, link: AccountLink) {
+    let company = p.spec.new_account.take().unwrap_or_default();
+    p.account_checked = true;
+    let news = match &link {
+        AccountLink::Linked(id) => {
+            p.spec.account_id = Some(id.clone());
+            AccountNews::Linked
+        }
+        AccountLink::Created(id) => {
+            p.spec.account_id = Some(id.clone());
+            p.account_id = Some(id.clone());
+            AccountNews::Created
+        }
+        AccountLink::Ambiguous => AccountNews::Ambiguous,
+        AccountLink::NotCreated(e) => AccountNews::NotCreated(e),
+    };
+    tell_account(p, &company, news);
 }
 
 fn error_info(e: &ApiError) -> ErrorInfo {
@@ -195,7 +217,7 @@ pub fn on_chunk_response(
                 e.chunk = Some(chunk);
                 return (e, Step::Continue);
             }
-            apply(team, &mut chunk, &runnable, run.outcomes());
+            apply(team, &mut chunk, &runnable, &run);
             chunk.replay.clear();
             let retry = owner_fallback(team, &mut chunk);
             e.chunk = Some(chunk);

@@ -9,6 +9,7 @@ use crate::team::LocalTeam;
 
 /// Which connection pushes, as the decision names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value")]
 pub struct CredentialChoice {
     /// `personal`, `team_sync` or `highest_permission`.
     pub kind: String,
@@ -20,6 +21,7 @@ pub struct CredentialChoice {
 
 /// A successful decision (the fields of the spec's output this pipeline uses).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "serde_json::Value")]
 pub struct Decision {
     /// Which connection pushes.
     pub credential: CredentialChoice,
@@ -39,6 +41,40 @@ pub struct Decision {
     /// The actor, when someone else's connection pushes for them.
     #[serde(default)]
     pub on_behalf_of: Option<String>,
+}
+
+/// Hand-written readers (what the derives would read, same defaults and error texts): a
+/// derived reader costs kilobytes in the Wasm module that loads at every wake.
+impl TryFrom<Value> for CredentialChoice {
+    type Error = crate::from_json::Error;
+
+    fn try_from(value: Value) -> Result<Self, Self::Error> {
+        use crate::from_json::{field, object};
+        let v = object(&value, "struct CredentialChoice")?;
+        Ok(Self {
+            kind: field(v, "kind")?,
+            user: field(v, "user")?,
+            crm_user_id: field(v, "crm_user_id")?,
+        })
+    }
+}
+
+impl TryFrom<Value> for Decision {
+    type Error = crate::from_json::Error;
+
+    fn try_from(value: Value) -> Result<Self, Self::Error> {
+        use crate::from_json::{field, field_or_default, object};
+        let v = object(&value, "struct Decision")?;
+        Ok(Self {
+            credential: field(v, "credential")?,
+            created_by: field(v, "created_by")?,
+            owner: field(v, "owner")?,
+            needs: field_or_default(v, "needs")?,
+            warnings: field_or_default(v, "warnings")?,
+            reasons: field_or_default(v, "reasons")?,
+            on_behalf_of: field_or_default(v, "on_behalf_of")?,
+        })
+    }
 }
 
 /// Asks the attribution core; failures come back as an [`ErrorInfo`] with a fix hint.

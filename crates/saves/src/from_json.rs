@@ -6,7 +6,7 @@
 //! sequence visitor that no message, stored entry or CRM answer ever uses, and `from_value`
 //! needs an owned (cloned) `Value`. [`ValueRef`] reads structs from objects only and borrows
 //! the value: in the Wasm module this is roughly a third less code per type. Errors are
-//! `serde_json::Error`s with serde's own texts (`invalid type: integer `7`, expected a
+//! `crate::from_json::Error`s with serde's own texts (`invalid type: integer `7`, expected a
 //! string`, `missing field `x``), as `from_value` gives them.
 //!
 //! The one deliberate difference: a struct written as a JSON array (`["Ada", ...]`) is
@@ -17,7 +17,71 @@ use serde::de::{
     IntoDeserializer, MapAccess, SeqAccess, Unexpected, VariantAccess, Visitor,
 };
 use serde::Deserialize;
-use serde_json::{Error, Map, Value};
+use serde_json::{Map, Value};
+
+/// A reading error: serde's own texts (`invalid type: integer `7`, expected a string`,
+/// `missing field `x``). Not `crate::from_json::Error`: its "invalid type" text goes through serde's
+/// `Unexpected` display, whose float arm pulls core's float printing (~10 KB of Wasm) into
+/// every module that reads JSON; here an unexpected float is printed by `serde_json`'s own
+/// number formatting, which the modules carry anyway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(String);
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl serde::de::Error for Error {
+    #[cold]
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        Error(msg.to_string())
+    }
+
+    #[cold]
+    fn invalid_type(unexp: Unexpected<'_>, exp: &dyn serde::de::Expected) -> Self {
+        Error(format!("invalid type: {}, expected {exp}", Shown(unexp)))
+    }
+
+    #[cold]
+    fn invalid_value(unexp: Unexpected<'_>, exp: &dyn serde::de::Expected) -> Self {
+        Error(format!("invalid value: {}, expected {exp}", Shown(unexp)))
+    }
+}
+
+/// serde's words for an unexpected value, as `crate::from_json::Error` prints them (`null` for unit).
+struct Shown<'a>(Unexpected<'a>);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Unexpected::Bool(b) => write!(f, "boolean `{b}`"),
+            Unexpected::Unsigned(u) => write!(f, "integer `{u}`"),
+            Unexpected::Signed(i) => write!(f, "integer `{i}`"),
+            Unexpected::Float(x) => match serde_json::Number::from_f64(x) {
+                Some(n) => write!(f, "floating point `{n}`"),
+                None => f.write_str("floating point"),
+            },
+            Unexpected::Char(c) => write!(f, "character `{c}`"),
+            Unexpected::Str(s) => write!(f, "string {s:?}"),
+            Unexpected::Bytes(_) => f.write_str("byte array"),
+            Unexpected::Unit => f.write_str("null"),
+            Unexpected::Option => f.write_str("Option value"),
+            Unexpected::NewtypeStruct => f.write_str("newtype struct"),
+            Unexpected::Seq => f.write_str("sequence"),
+            Unexpected::Map => f.write_str("map"),
+            Unexpected::Enum => f.write_str("enum"),
+            Unexpected::UnitVariant => f.write_str("unit variant"),
+            Unexpected::NewtypeVariant => f.write_str("newtype variant"),
+            Unexpected::TupleVariant => f.write_str("tuple variant"),
+            Unexpected::StructVariant => f.write_str("struct variant"),
+            Unexpected::Other(other) => f.write_str(other),
+        }
+    }
+}
 
 /// Reads a `T` from `value` (see the module docs).
 pub(crate) fn from_json<'de, T: Deserialize<'de>>(value: &'de Value) -> Result<T, Error> {
@@ -482,6 +546,63 @@ mod tests {
         assert_eq!(
             from_json::<ErrorLogEntry>(&v).unwrap_err().to_string(),
             "invalid type: integer `7`, expected a string"
+        );
+    }
+
+    #[test]
+    fn connection_decision_and_raw_prospect_readers_keep_the_derives_rules() {
+        use crate::decision::Decision;
+        use crate::prospect::RawProspect;
+        use crate::team::{Connection, Health};
+        let conn = json!({"role": "team_sync", "crm_user_id": "005I", "name": "Ivan",
+            "email": "i@x.example", "permission": "admin"});
+        let read: Connection = from_json(&conn).unwrap();
+        assert_eq!(
+            (read.health, read.last_success, read.instance_url.as_str()),
+            (Health::Ok, None, "")
+        );
+        let mut v = conn.clone();
+        v.as_object_mut().unwrap().remove("email");
+        assert_eq!(
+            from_json::<Connection>(&v).unwrap_err().to_string(),
+            "missing field `email`"
+        );
+        v = conn.clone();
+        v["permission"] = json!(1.5);
+        assert!(from_json::<Connection>(&v)
+            .unwrap_err()
+            .to_string()
+            .starts_with("invalid type: floating point `1.5`, expected"));
+
+        let decision = json!({"ok": true, "credential": {"kind": "team_sync", "user": "u", "crm_user_id": "005I"},
+            "created_by": "005I", "owner": "005R", "reasons": ["why"]});
+        let read: Decision = from_json(&decision).unwrap();
+        assert_eq!(
+            (read.reasons.len(), read.needs.len(), read.on_behalf_of),
+            (1, 0, None)
+        );
+        let mut v = decision.clone();
+        v["credential"].as_object_mut().unwrap().remove("user");
+        assert_eq!(
+            from_json::<Decision>(&v).unwrap_err().to_string(),
+            "missing field `user`"
+        );
+        assert_eq!(
+            from_json::<Decision>(&json!([1])).unwrap_err().to_string(),
+            "invalid type: sequence, expected struct Decision"
+        );
+
+        let raw: RawProspect =
+            from_json(&json!({"full_name": "Ada", "email": null, "x": 1})).unwrap();
+        assert_eq!(
+            (raw.full_name.as_deref(), raw.email, raw.company),
+            (Some("Ada"), None, None)
+        );
+        assert_eq!(
+            from_json::<RawProspect>(&json!({"title": false}))
+                .unwrap_err()
+                .to_string(),
+            "invalid type: boolean `false`, expected a string"
         );
     }
 

@@ -155,7 +155,7 @@ struct RawActivity {
 
 impl RawActivity {
     /// Reads `activity` (missing or `null`: none) the way an internally tagged enum would.
-    fn read(value: Option<&Value>) -> Result<Option<Self>, serde_json::Error> {
+    fn read(value: Option<&Value>) -> Result<Option<Self>, crate::from_json::Error> {
         let Some(value) = value.filter(|v| !v.is_null()) else {
             return Ok(None);
         };
@@ -190,7 +190,7 @@ enum RawContent {
 
 impl RawContent {
     /// Reads the message the way `#[serde(tag = "kind")]` would, without serde's buffering.
-    fn read(value: &Value) -> Result<Self, serde_json::Error> {
+    fn read(value: &Value) -> Result<Self, crate::from_json::Error> {
         let kind = fields::kind(value, "internally tagged enum RawContent", CONTENT_KINDS)?;
         let source = fields::field(value, "source")?;
         Ok(match kind {
@@ -389,7 +389,7 @@ pub fn parse_ui_message(value: &Value) -> Result<UiToWorker, MessageError> {
     read_ui(value).map_err(|e| MessageError::Shape(e.to_string()))
 }
 
-fn read_ui(v: &Value) -> Result<UiToWorker, serde_json::Error> {
+fn read_ui(v: &Value) -> Result<UiToWorker, crate::from_json::Error> {
     use fields::{field, field_or_default};
     Ok(
         match fields::kind(v, "internally tagged enum UiToWorker", UI_KINDS)? {
@@ -431,9 +431,9 @@ fn read_ui(v: &Value) -> Result<UiToWorker, serde_json::Error> {
                 push: field_or_default(v, "push")?,
             },
             other => {
-                return Err(<serde_json::Error as serde::de::Error>::unknown_variant(
-                    other, UI_KINDS,
-                ))
+                return Err(
+                    <crate::from_json::Error as serde::de::Error>::unknown_variant(other, UI_KINDS),
+                )
             }
         },
     )

@@ -119,7 +119,7 @@ pub struct OutboxEntry {
 }
 
 impl TryFrom<serde_json::Value> for OutboxEntry {
-    type Error = serde_json::Error;
+    type Error = crate::from_json::Error;
 
     /// Reads what the derive would (same defaults, same error texts for a missing or mistyped
     /// field), without its per-struct code.
@@ -339,13 +339,6 @@ fn entry_for(
             (None, None, None)
         }
     };
-    let matches_accounts = team.config.crm == crate::team::CrmKind::Salesforce
-        && team.settings.match_account
-        && team.settings.record_kind == crm::RecordKind::Contact;
-    if save.push == Push::Bulk && matches_accounts && prospect.person.company.is_some() {
-        // Not built for bulk saves yet: say so rather than skip it silently.
-        warnings.push("account_not_matched_bulk".into());
-    }
     let existing = lookup_key(&prospect.person).and_then(|k| known.get(&k).cloned());
     let existing_id = existing.clone().flatten().map(|r| r.id);
     let phase = match (&existing, lookup_key(&prospect.person)) {

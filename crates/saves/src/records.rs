@@ -84,7 +84,7 @@ pub struct SaveResult {
 }
 
 impl TryFrom<serde_json::Value> for SaveResult {
-    type Error = serde_json::Error;
+    type Error = crate::from_json::Error;
 
     /// Reads what the derive would (same defaults, same error texts).
     fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
@@ -125,7 +125,7 @@ pub struct RecentSave {
 /// Read without `flatten`'s buffering (see the private `from_json` module): the save's fields and the
 /// result's from the same object.
 impl TryFrom<serde_json::Value> for RecentSave {
-    type Error = serde_json::Error;
+    type Error = crate::from_json::Error;
 
     fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
         use crate::from_json::{field, from_json, object};
@@ -158,7 +158,7 @@ pub struct ErrorLogEntry {
 }
 
 impl TryFrom<serde_json::Value> for ErrorLogEntry {
-    type Error = serde_json::Error;
+    type Error = crate::from_json::Error;
 
     fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
         use crate::from_json::{field, object};

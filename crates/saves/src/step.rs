@@ -228,10 +228,8 @@ pub fn on_response(
             activity_id,
             account_id,
         } => {
-            if let (Some(_), Some(name)) = (&account_id, &e.spec.new_account) {
-                e.reasons.push(format!(
-                    "Created the Account \"{name}\" (the CRM had none with that name)."
-                ));
+            if let (Some(_), Some(name)) = (&account_id, e.spec.new_account.clone()) {
+                tell_account(&mut e, &name, AccountNews::Created);
             }
             e.account_id = account_id.or(e.account_id);
             e.record_id = Some(record_id);
@@ -280,21 +278,38 @@ fn account_found(e: &mut OutboxEntry, found: AccountMatch) {
     match found {
         AccountMatch::One(id) => {
             e.spec.account_id = Some(id);
-            e.reasons.push(format!(
-                "Linked to the Account \"{company}\" (the only one with that name)."
-            ));
+            tell_account(e, &company, AccountNews::Linked);
         }
         AccountMatch::None => {
             // The reason is given once the create succeeded (see `on_response`).
             e.spec.new_account = Some(company);
         }
-        AccountMatch::Ambiguous => {
-            e.warnings.push("account_ambiguous".into());
-            e.reasons.push(format!(
-                "Not linked to an Account: several are named \"{company}\", and Leadline does not guess. Link the right one in the CRM."
-            ));
-        }
+        AccountMatch::Ambiguous => tell_account(e, &company, AccountNews::Ambiguous),
     }
+}
+
+/// What a save did about a Contact's Account (single saves and bulk chunks alike).
+pub(crate) enum AccountNews<'a> {
+    /// Linked to the one Account of the company's name.
+    Linked,
+    /// Created it.
+    Created,
+    /// Several of that name: not linked.
+    Ambiguous,
+    /// The CRM refused to create it: not linked.
+    NotCreated(&'a crm::ApiError),
+}
+
+/// Says `news` in the entry's reasons (and warnings, when the Contact stays unlinked).
+pub(crate) fn tell_account(e: &mut OutboxEntry, company: &str, news: AccountNews) {
+    let (warning, reason) = match news {
+        AccountNews::Linked => (None, format!("Linked to the Account \"{company}\" (the only one with that name).")),
+        AccountNews::Created => (None, format!("Created the Account \"{company}\" (the CRM had none with that name).")),
+        AccountNews::Ambiguous => (Some("account_ambiguous"), format!("Not linked to an Account: several are named \"{company}\", and Leadline does not guess. Link the right one in the CRM.")),
+        AccountNews::NotCreated(err) => (Some("account_not_created"), format!("Not linked to an Account: the CRM refused to create \"{company}\" ({}: {}).", err.code, err.message)),
+    };
+    e.warnings.extend(warning.map(str::to_owned));
+    e.reasons.push(reason);
 }
 
 /// Waits `SEARCH_LAG_MS` before looking the entry's people up once more (HubSpot's search

@@ -144,7 +144,12 @@ pub fn undo_record(
                 CrmKind::Hubspot => "contacts".into(),
             };
             people.push(item(entry.role, object, person_id, true));
-            if let Some(account) = &result.account_id {
+            // A bulk save creates one Account for everyone who works there: delete it once.
+            if let Some(account) = result
+                .account_id
+                .as_ref()
+                .filter(|a| !accounts.iter().any(|i: &UndoItem| &i.id == *a))
+            {
                 accounts.push(item(entry.role, "Account".into(), account, false));
             }
         }

@@ -106,6 +106,8 @@ struct FakeOrg {
     contacts: Vec<(String, String, Option<String>)>, // (email, id, owner)
     calls: usize,
     refuse_owner: Option<String>,
+    accounts: Vec<(String, String)>,           // (name, id)
+    account_of: Vec<(String, Option<String>)>, // (contact email, AccountId)
 }
 
 impl FakeOrg {
@@ -120,6 +122,16 @@ impl FakeOrg {
                 .iter()
                 .map(|sub| {
                     let q = percent_decode(sub["url"].as_str().unwrap());
+                    if q.contains("FROM Account WHERE Name IN") {
+                        let records: Vec<Value> = self
+                            .accounts
+                            .iter()
+                            .filter(|(name, _)| q.to_lowercase().contains(&format!("'{}'", name.to_lowercase())))
+                            .map(|(name, id)| json!({"attributes": {"type": "Account"}, "Id": id, "Name": name}))
+                            .collect();
+                        return json!({"body": {"totalSize": records.len(), "done": true, "records": records},
+                            "httpHeaders": {}, "httpStatusCode": 200, "referenceId": sub["referenceId"]});
+                    }
                     let records: Vec<Value> = self
                         .contacts
                         .iter()
@@ -138,6 +150,11 @@ impl FakeOrg {
             .unwrap()
             .iter()
             .map(|r| {
+                if r["attributes"]["type"] == "Account" {
+                    let id = format!("001{:015}", self.accounts.len() + 1);
+                    self.accounts.push((r["Name"].as_str().unwrap().to_owned(), id.clone()));
+                    return json!({"id": id, "success": true, "errors": []});
+                }
                 let owner = r["OwnerId"].as_str().map(str::to_owned);
                 if owner.is_some() && owner == self.refuse_owner {
                     return json!({"success": false, "errors": [{"statusCode": "INACTIVE_OWNER_OR_USER",
@@ -149,6 +166,7 @@ impl FakeOrg {
                 }
                 let id = format!("003{:015}", self.contacts.len() + 1);
                 let email = r["Email"].as_str().unwrap_or_default().to_owned();
+                self.account_of.push((email.clone(), r["AccountId"].as_str().map(str::to_owned)));
                 self.contacts.push((email, id.clone(), owner));
                 json!({"id": id, "success": true, "errors": []})
             })
@@ -870,4 +888,133 @@ mod no_panic {
             }
         }
     }
+}
+
+/// A bulk chunk of Contacts with Account matching on: people at "Engines" (one Account) are
+/// linked to it, the two at "New Co" (no Account, two spellings) share ONE Account created for
+/// them, the one without a company stays unlinked; three calls; Undo deletes that Account once.
+#[test]
+fn bulk_contacts_are_linked_to_their_companys_account_or_share_one_created_for_them() {
+    let mut t = team(CrmKind::Salesforce);
+    t.settings.match_account = true;
+    let mut org = FakeOrg {
+        accounts: vec![("Engines".into(), "001000000000000ENG".into())],
+        ..FakeOrg::default()
+    };
+    let companies = [Some("Engines"), Some("New Co"), Some(" new co"), None];
+    let prospects: Vec<Value> = companies
+        .iter()
+        .enumerate()
+        .map(|(i, c)| json!({"full_name": format!("Person {i}"), "email": format!("p{i}@example.com"), "company": c}))
+        .collect();
+    let entries = plan_save(&t, &save("bulk", prospects), "s1", &KnownRecords::new()).entries;
+    assert_eq!(entries.len(), 1, "one chunk");
+    assert!(entries[0]
+        .chunk
+        .as_ref()
+        .unwrap()
+        .members
+        .iter()
+        .all(|m| m.person.warnings.is_empty()));
+    let (_, dedupe) = next_request(&t, &entries[0], &tokens()).unwrap();
+    let text = dedupe_text(&dedupe);
+    assert!(
+        text.contains("FROM Account WHERE Name IN ('Engines', 'New Co')"),
+        "{text}"
+    );
+    let results = drive(&t, &entries[0], &mut org);
+    assert_eq!(
+        org.calls, 3,
+        "dedupe (with the Account lookup), Accounts, Contacts"
+    );
+    assert_eq!(org.accounts.len(), 2, "{:?}", org.accounts);
+    let new_co = org.accounts[1].1.clone();
+    assert_eq!(org.accounts[1].0, "New Co");
+    let account_of = |email: &str| {
+        org.account_of
+            .iter()
+            .find(|(e, _)| e == email)
+            .unwrap()
+            .1
+            .clone()
+    };
+    assert_eq!(
+        account_of("p0@example.com").as_deref(),
+        Some("001000000000000ENG")
+    );
+    assert_eq!(account_of("p1@example.com"), Some(new_co.clone()));
+    assert_eq!(account_of("p2@example.com"), Some(new_co.clone()));
+    assert_eq!(account_of("p3@example.com"), None);
+    let r: Vec<&saves::SaveResult> = results.iter().map(|m| &m.result).collect();
+    assert!(
+        r[0].reasons
+            .iter()
+            .any(|x| x.contains("Linked to the Account \"Engines\"")),
+        "{:?}",
+        r[0].reasons
+    );
+    assert_eq!(r[0].account_id, None, "linked, not created by this save");
+    for p in [r[1], r[2]] {
+        assert_eq!(p.account_id.as_deref(), Some(new_co.as_str()));
+        assert!(
+            p.reasons.iter().any(|x| x.contains("Created the Account")),
+            "{:?}",
+            p.reasons
+        );
+    }
+    assert!(
+        r[3].reasons.iter().all(|x| !x.contains("Account")),
+        "{:?}",
+        r[3].reasons
+    );
+
+    let plain: Vec<saves::SaveResult> = results.iter().map(|m| m.result.clone()).collect();
+    let undo = saves::undo::undo_record(&t, &entries, &plain, "s1", 0).unwrap();
+    let accounts: Vec<&str> = undo
+        .items
+        .iter()
+        .filter(|i| i.object == "Account")
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(
+        accounts,
+        vec![new_co.as_str()],
+        "the shared Account is deleted once, after its Contacts"
+    );
+    assert_eq!(undo.items.last().unwrap().object, "Account");
+}
+
+/// The worker dies after the Accounts were created: the restarted run finds them by name and
+/// creates none twice.
+#[test]
+fn a_crash_after_the_accounts_step_creates_no_account_twice() {
+    let mut t = team(CrmKind::Salesforce);
+    t.settings.match_account = true;
+    let mut org = FakeOrg::default();
+    let prospects: Vec<Value> = (0..3)
+        .map(|i| json!({"full_name": format!("Person {i}"), "email": format!("p{i}@example.com"), "company": "New Co"}))
+        .collect();
+    let e = plan_save(&t, &save("bulk", prospects), "s1", &KnownRecords::new())
+        .entries
+        .remove(0);
+    let (sent, dedupe) = next_request(&t, &e, &tokens()).unwrap();
+    let (e, _) = on_response(&t, &sent, &org.answer(&dedupe), 0, 0);
+    let (in_flight, accounts) = next_request(&t, &e, &tokens()).unwrap();
+    assert!(
+        accounts.body.as_deref().unwrap().contains("\"Account\""),
+        "the Accounts call"
+    );
+    org.answer(&accounts); // made, then the worker died before reading the answer
+    let results = drive(&t, &in_flight, &mut org);
+    assert_eq!(org.accounts.len(), 1, "{:?}", org.accounts);
+    assert!(org
+        .account_of
+        .iter()
+        .all(|(_, a)| a.as_deref() == Some(org.accounts[0].1.as_str())));
+    assert!(
+        results
+            .iter()
+            .all(|m| m.result.status == SaveStatus::Created),
+        "{results:?}"
+    );
 }

@@ -600,28 +600,6 @@ mod account_matching {
     }
 
     #[test]
-    fn bulk_saves_say_they_do_not_match_accounts() {
-        let mut t = team(true);
-        t.settings.match_account = true;
-        let msg = json!({"kind":"save","source":"linkedin_extension","push":"bulk","page_url":null,"activity":null,
-            "prospects":[{"full_name":"Ada Lovelace","linkedin_url":"https://www.linkedin.com/in/ada","company":"Analytical Engines"}]});
-        let ContentToWorker::Save(save) = parse_content_message(&msg).unwrap() else {
-            panic!()
-        };
-        let plan = plan_save(&t, &save, "s1", &KnownRecords::new());
-        assert!(
-            plan.results[0]
-                .warnings
-                .contains(&"account_not_matched_bulk".to_string()),
-            "{:?}",
-            plan.results
-        );
-        t.settings.match_account = false;
-        let plan = plan_save(&t, &save, "s1", &KnownRecords::new());
-        assert!(plan.results[0].warnings.is_empty(), "{:?}", plan.results);
-    }
-
-    #[test]
     fn off_or_lead_means_no_account_query() {
         for (on, kind) in [
             (false, crm::RecordKind::Contact),

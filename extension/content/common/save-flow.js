@@ -81,7 +81,7 @@
     owner_fallback: 'the CRM refused the chosen owner, so the pushing user owns it (see why?)',
     activity_not_logged: 'the email was not logged: no connection here may log it',
     account_ambiguous: 'not linked to an Account: several have this company’s name',
-    account_not_matched_bulk: 'not linked to an Account: bulk saves do not match Accounts yet (a single save does)',
+    account_not_created: 'not linked to an Account: the CRM refused to create it (see why?)',
   };
   const warningWords = (w) => WARNING_WORDS[w] || String(w);
 

@@ -11,10 +11,14 @@
 //!    5 queries (only pathologically long keys), cost one more Composite call each. A failed
 //!    subrequest fails the whole dedupe call: [`BulkSave::on_response`] returns its error and
 //!    the same call comes out again (queries change nothing, so a retry is safe).
-//! 2. **Create**: one `POST composite/sobjects` (`allOrNone: false`, `Sforce-Auto-Assign:
+//! 2. **Accounts** (only if some Contact spec names a company in
+//!    [`SaveSpec::new_account`]): the lookups ride in the dedupe call; the Accounts still
+//!    missing are created by one `POST composite/sobjects`, and the Contacts carry their
+//!    `AccountId` (see [`accounts`]). [`BulkSave::account_links`] says what each got.
+//! 3. **Create**: one `POST composite/sobjects` (`allOrNone: false`, `Sforce-Auto-Assign:
 //!    FALSE`) with only the people not found (a person appearing twice in the batch is
 //!    created once). Per-record errors use `statusCode`, not `errorCode`.
-//! 3. **Activities** (only if some spec has one): one more `POST composite/sobjects` of Tasks.
+//! 4. **Activities** (only if some spec has one): one more `POST composite/sobjects` of Tasks.
 //!    They cannot ride in the create call: a Task's `WhoId` is the id the create returns.
 //!    (A Composite with the create and the Tasks as two Collections subrequests could pass
 //!    ids by `@{ref[i].id}`, but under `allOrNone: false` one person who fails to be created
@@ -22,15 +26,18 @@
 //!    person's Task too.) A Task that fails turns that item into an error although its
 //!    record exists; retrying the item is safe because the dedupe step then finds the record.
 //!
-//! So a chunk costs 2 calls (3 with activities): 2·ceil(N/200) for plain saves.
+//! So a chunk costs 2 calls (3 with activities, one more when Accounts are created):
+//! 2·ceil(N/200) for plain saves.
 //! Specs with `existing_id` are linked without any call. On a whole-call error
 //! [`BulkSave::on_response`] returns it and leaves the state unchanged, so the caller may
 //! retry the same request (after refreshing the token with [`BulkSave::set_access_token`]) or
 //! give up with [`BulkSave::abort`].
 
+pub mod accounts;
 pub mod dedupe;
 mod plan;
 
+pub use accounts::AccountLink;
 pub use dedupe::MAX_QUERIES_PER_CALL;
 pub use plan::save_results;
 
@@ -39,6 +46,9 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use self::accounts::{
+    account_name, account_queries, create_accounts_request, is_account, AccountBook,
+};
 use self::dedupe::{composite_request, next_batch, parse_composite};
 use self::plan::{dedupe_queries, invalid, linked, record_matches, same_person};
 use super::record::{record_fields, task_fields};
@@ -66,6 +76,8 @@ pub struct BulkItemResult {
 enum Step {
     /// Query URLs still to run; the next call takes the first [`MAX_QUERIES_PER_CALL`].
     Dedupe(Vec<String>),
+    /// Accounts to create: name and owner.
+    Accounts(Vec<(String, Option<String>)>),
     Create(Vec<usize>),
     Tasks(Vec<usize>),
 }
@@ -95,6 +107,10 @@ pub struct BulkSave {
     chunks: VecDeque<(RecordKind, Vec<usize>)>,
     current: Option<Current>,
     outcomes: Vec<Option<Result<SaveOutcome, ApiError>>>,
+    /// The current chunk's Accounts.
+    book: AccountBook,
+    /// Per spec: its Account, once resolved (Contacts naming a company only).
+    links: Vec<Option<AccountLink>>,
 }
 
 impl BulkSave {
@@ -121,11 +137,13 @@ impl BulkSave {
             }
         }
         let mut me = Self {
+            links: vec![None; specs.len()],
             session,
             specs,
             chunks,
             current: None,
             outcomes,
+            book: AccountBook::default(),
         };
         me.advance_chunk();
         me
@@ -141,6 +159,10 @@ impl BulkSave {
         let (kind, _, step) = self.current.as_ref()?;
         match step {
             Step::Dedupe(queue) => Some(composite_request(&self.session, next_batch(queue))),
+            Step::Accounts(made) => {
+                let (names, owners): (Vec<_>, Vec<_>) = made.iter().cloned().unzip();
+                create_accounts_request(&self.session, &names, &owners).ok()
+            }
             Step::Create(indices) => Some(self.create_request(*kind, indices)),
             Step::Tasks(indices) => Some(self.tasks_request(indices)),
         }
@@ -155,6 +177,12 @@ impl BulkSave {
         let in_flight = step.clone();
         let result = match step {
             Step::Dedupe(queue) => self.on_dedupe(kind, chunk.clone(), queue, &resp),
+            Step::Accounts(made) => {
+                let names: Vec<String> = made.into_iter().map(|(n, _)| n).collect();
+                self.book
+                    .on_created(&names, &resp)
+                    .map(|()| Some(self.create_step(kind, chunk.clone())))
+            }
             Step::Create(indices) => self
                 .on_create(&indices, &resp)
                 .map(|()| self.after_create(kind, chunk.clone())),
@@ -200,6 +228,12 @@ impl BulkSave {
             .collect()
     }
 
+    /// Per input spec: the Account it was linked to or given, or why not (`None`: it named
+    /// no company, or the run has not got that far).
+    pub fn account_links(&self) -> &[Option<AccountLink>] {
+        &self.links
+    }
+
     fn unsettled(&self, chunk: &[usize]) -> Vec<usize> {
         chunk
             .iter()
@@ -210,7 +244,16 @@ impl BulkSave {
 
     fn advance_chunk(&mut self) {
         while let Some((kind, chunk)) = self.chunks.pop_front() {
-            let queries = dedupe_queries(&self.session, &self.specs, kind, &self.unsettled(&chunk));
+            self.book = AccountBook::default();
+            let open = self.unsettled(&chunk);
+            let mut queries = dedupe_queries(&self.session, &self.specs, kind, &open);
+            let mut names: Vec<String> = Vec::new();
+            for (name, key) in open.iter().filter_map(|&i| account_name(&self.specs[i])) {
+                if !names.iter().any(|n| n.to_lowercase() == key) {
+                    names.push(name);
+                }
+            }
+            queries.extend(account_queries(&self.session, &names));
             if !queries.is_empty() {
                 self.current = Some((kind, chunk, Step::Dedupe(queries)));
                 return;
@@ -234,6 +277,10 @@ impl BulkSave {
         next.extend(queue.into_iter().skip(sent));
         let queue = next;
         for r in &records {
+            if is_account(r) {
+                self.book.found(r);
+                continue;
+            }
             let Some(id) = str_of(r, "Id") else { continue };
             for &i in &chunk {
                 if self.outcomes[i].is_none() && record_matches(&self.session, r, &self.specs[i]) {
@@ -254,7 +301,44 @@ impl BulkSave {
         if create.is_empty() {
             return self.after_create(kind, chunk);
         }
-        Some((kind, chunk, Step::Create(create)))
+        let mut missing: Vec<(String, Option<String>)> = Vec::new();
+        for &i in &create {
+            let Some((name, key)) = account_name(&self.specs[i]) else {
+                continue;
+            };
+            let listed = missing.iter().any(|(n, _)| n.to_lowercase() == key);
+            if !listed && self.book.link(&key).is_none() {
+                missing.push((name, self.specs[i].owner_id.clone()));
+            }
+        }
+        if missing.is_empty() {
+            Some(self.create_step(kind, chunk))
+        } else {
+            Some((kind, chunk, Step::Accounts(missing)))
+        }
+    }
+
+    /// The create step, with each Contact's Account resolved (and noted in `links`).
+    fn create_step(&mut self, kind: RecordKind, chunk: Vec<usize>) -> Current {
+        let create = self.creatable(&self.unsettled(&chunk));
+        for &i in &create {
+            if let Some((_, key)) = account_name(&self.specs[i]) {
+                self.links[i] = Some(self.book.link(&key).unwrap_or(AccountLink::Ambiguous));
+            }
+        }
+        (kind, chunk, Step::Create(create))
+    }
+
+    /// The spec as its create sends it: with the Account it was given, if any.
+    fn spec_with_account(&self, i: usize) -> SaveSpec {
+        let mut spec = self.specs[i].clone();
+        if let Some(link) = &self.links[i] {
+            if let AccountLink::Linked(id) | AccountLink::Created(id) = link {
+                spec.account_id = Some(id.clone());
+            }
+            spec.new_account = None;
+        }
+        spec
     }
 
     /// The first spec of each person in `indices`.
@@ -274,7 +358,7 @@ impl BulkSave {
     fn create_request(&self, kind: RecordKind, indices: &[usize]) -> HttpRequest {
         let records: Vec<Value> = indices
             .iter()
-            .filter_map(|&i| record_fields(&self.session, &self.specs[i]).ok())
+            .filter_map(|&i| record_fields(&self.session, &self.spec_with_account(i)).ok())
             .map(|mut m| {
                 m.insert("attributes".into(), json!({ "type": kind.sobject() }));
                 Value::Object(m)

@@ -6,8 +6,9 @@
 //! that doubled code was the largest part of the message parsers. Dispatching on `kind` here
 //! and deserializing each field from the `Value` keeps one copy of the code per field type.
 
+use crate::from_json::Error;
 use serde::de::Error as _;
-use serde_json::{Error, Value};
+use serde_json::Value;
 
 use crate::from_json::unexpected;
 pub(super) use crate::from_json::{field, field_or_default};
