@@ -58,4 +58,28 @@ Lesson: a serde enum in a type every stored entry carries costs kilobytes (its v
 instantiated for the borrowed-\`Value\` reader); plain fields, hand-written readers and moving
 rare paths to the settings module are what keep the save module small. The next candidates are
 the derived readers of \`RawProspect\`, \`Decision\` and \`Connection\` (2.5–2.8 KB raw each), or
-the bulk state machines in a module of their own (about 64 KB raw).`;
+the bulk state machines in a module of their own (about 64 KB raw).
+
+### Bulk Account matching (2026-12-02, session 11)
+
+Same measure (Node zlib -9, save module / settings module):
+
+| change | save module | settings module |
+|---|---|---|
+| before (session 10's final tree) | 152,940 | not measured this way |
+| bulk Account step added (\`BTreeMap\`s, a sort) | 161,654 (over) | — |
+| plain \`Vec\`s instead of the two \`BTreeMap\`s | 158,300 | — |
+| no sort/dedup of the names (a linear "seen" check, ≤ 200 names) | 156,543 (over) | 174,069 |
+| tried: bulk chunks run by the settings module (\`next_chunk_request\`) | 153,326 | 206,435 |
+| … with the readers' own error type (below) | 150,764 | 212,530 |
+| not kept: the split frees only ~3 KB (the list page's badges still need \`BulkSave\`'s dedupe in the save module) and adds ~35 KB to the settings module | | |
+| chunks back in the save module, readers with their own error type | 153,776 | 179,889 |
+| \`Connection\`, \`Decision\`, \`CredentialChoice\`, \`RawProspect\` read by hand (**shipped**) | **151,259** | **177,637** |
+
+The error type: \`serde_json::Error\`'s "invalid type" text goes through serde's \`Unexpected\`
+display, whose float arm pulls core's float printing (\`<f64 as Display>\`, ~10 KB raw) into any
+module that reads typed JSON; the save module's readers now use \`saves::from_json::Error\`, which
+prints an unexpected float with serde_json's own number formatting. twiggy no longer finds
+\`<f64 as Display>\` in the save module. The settings module still has it (the OAuth token parser
+and the attribution core read through \`serde_json\`), and it grew ~6 KB with the change, as the
+derived readers it shares are now instantiated for two error types.`;
