@@ -1018,3 +1018,63 @@ fn a_crash_after_the_accounts_step_creates_no_account_twice() {
         "{results:?}"
     );
 }
+
+/// The CRM is busy when the Contacts go out, after the Accounts were made: the retry sends the
+/// Contacts with those Accounts (no lookup, no second Account) and the results still say which
+/// Account this save created (what Undo deletes).
+#[test]
+fn a_busy_crm_after_the_accounts_step_keeps_the_accounts_it_made() {
+    let mut t = team(CrmKind::Salesforce);
+    t.settings.match_account = true;
+    let mut org = FakeOrg::default();
+    let prospects: Vec<Value> = (0..2)
+        .map(|i| json!({"full_name": format!("Person {i}"), "email": format!("p{i}@example.com"), "company": "New Co"}))
+        .collect();
+    let e = plan_save(&t, &save("bulk", prospects), "s1", &KnownRecords::new())
+        .entries
+        .remove(0);
+    let mut e = e;
+    for _ in 0..2 {
+        let (sent, req) = next_request(&t, &e, &tokens()).unwrap();
+        let (next, step) = on_response(&t, &sent, &org.answer(&req), 0, 0);
+        assert!(matches!(step, Step::Continue), "{step:?}");
+        e = next;
+    }
+    assert_eq!(org.accounts.len(), 1);
+    let (sent, contacts) = next_request(&t, &e, &tokens()).unwrap();
+    assert!(contacts.body.as_deref().unwrap().contains("\"Contact\""));
+    let (e, step) = on_response(
+        &t,
+        &sent,
+        &resp(
+            503,
+            json!([{"errorCode": "SERVER_UNAVAILABLE", "message": "busy"}]),
+        ),
+        0,
+        0,
+    );
+    assert!(matches!(step, Step::Retry { .. }), "{step:?}");
+    // A whole-call error restarts the run at its dedupe (people may exist by now), but the
+    // Accounts it made are kept: no Account lookup again, and the Contacts carry their id.
+    let (sent, retry) = next_request(&t, &e, &tokens()).unwrap();
+    assert!(
+        is_dedupe(&retry) && !dedupe_text(&retry).contains("FROM Account"),
+        "{}",
+        dedupe_text(&retry)
+    );
+    let (e, _) = on_response(&t, &sent, &org.answer(&retry), 0, 0);
+    let (_, create) = next_request(&t, &e, &tokens()).unwrap();
+    assert!(
+        create.body.as_deref().unwrap().contains(&org.accounts[0].1),
+        "with their AccountId"
+    );
+    let results = drive(&t, &e, &mut org);
+    assert_eq!(org.accounts.len(), 1, "no second Account");
+    for m in &results {
+        assert_eq!(m.result.status, SaveStatus::Created);
+        assert_eq!(
+            m.result.account_id.as_deref(),
+            Some(org.accounts[0].1.as_str())
+        );
+    }
+}
