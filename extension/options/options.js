@@ -86,6 +86,7 @@ function connectionLines(conn) {
   return [
     h('p', {}, h('b', {}, 'Connected as '), String(conn.name || conn.email || conn.crm_user_id || 'unknown'), conn.email ? ' <' + conn.email + '>' : ''),
     h('p', {}, h('b', {}, 'Permission: '), PERMISSION_WORDS[conn.permission] || String(conn.permission || 'unknown')),
+    ...(conn.org ? [h('p', { 'data-testid': 'org' }, h('b', {}, 'Org: '), String(conn.org))] : []),
     h('p', { class: healthy ? 'ok' : 'warn', 'data-testid': 'health' }, h('b', {}, 'Token: '),
       healthy ? 'working' : 'reconnect needed: saves wait in the outbox until you reconnect'),
     h('p', { class: 'muted' }, 'Last successful push: ' + when(conn.last_success)),

@@ -64,6 +64,7 @@ test('a sandbox org: login, token and refresh at test.salesforce.com, records at
   assert.ok(signIn['test.salesforce.com'] >= 4, 'authorize, login, consent and token at the test host: ' + JSON.stringify(signIn));
   assert.equal(signIn['login.salesforce.com'], undefined, JSON.stringify(signIn));
   const ids = Object.fromEntries(connections.map((c) => [c.role, c.crm_user_id]));
+  await options.getByTestId('connection-team_sync').getByTestId('org').getByText(UAT).waitFor({ timeout: 10000 });
 
   await settle(sandbox);
   await sandbox.post('/__sandbox/reset-counts');
@@ -97,6 +98,7 @@ test('switching to My Domain signs both connections out; reconnecting goes throu
   authorizeHosts.length = 0;
   await connectBoth();
   assert.deepEqual(authorizeHosts, ['acme.my.salesforce.com', 'acme.my.salesforce.com']);
+  await options.getByTestId('connection-personal').getByTestId('org').getByText('acme.my.salesforce.com').waitFor({ timeout: 10000 });
   const signIn = await hosts();
   assert.equal(signIn['test.salesforce.com'], undefined, JSON.stringify(signIn));
 

@@ -176,6 +176,18 @@ fn state_view_lists_needs_and_outbox_without_tokens() {
         "https://x.chromiumapp.org/oauth2"
     );
     assert!(view["connections"][0].get("instance_url").is_none());
+    assert_eq!(
+        view["connections"][0]["org"], "acme.my.salesforce.com",
+        "the host only"
+    );
+    let mut hubspot = team();
+    hubspot["config"]["crm"] = json!("hubspot");
+    let view = api::state_view(&hubspot, &Value::Null, &json!([]), &json!({}));
+    assert_eq!(
+        view["connections"][0]["org"],
+        Value::Null,
+        "api.hubapi.com says nothing"
+    );
 }
 
 #[test]

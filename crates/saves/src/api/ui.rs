@@ -220,9 +220,18 @@ pub fn state_view(team: &Value, journal: &Value, outbox: &Value, extras: &Value)
                 } else {
                     TEAM_SYNC_USER
                 };
+                // The org's host (no path, no token): production or sandbox at a glance.
+                let org = (team.config.crm == CrmKind::Salesforce)
+                    .then(|| {
+                        c.instance_url
+                            .trim_start_matches("https://")
+                            .split('/')
+                            .next()
+                    })
+                    .flatten();
                 json!({"role": c.role, "app_user": app_user, "name": c.name, "email": c.email,
                     "crm_user_id": c.crm_user_id, "permission": c.permission, "health": c.health,
-                    "last_success": c.last_success})
+                    "last_success": c.last_success, "org": org.filter(|h| !h.is_empty())})
             })
             .collect();
         let outbox_view: Vec<Value> = outbox
