@@ -94,6 +94,12 @@ fn apply(team: &LocalTeam, chunk: &mut Chunk, runnable: &[usize], run: &ChunkRun
 /// Keeps what the run did about a member's Account (so a restarted run does not ask again)
 /// and says it, as a single save's `Account` phase does.
 fn account_linked(p: &mut OutboxEntry, link: AccountLink) {
+    if matches!(&link, AccountLink::NotCreated(e) if crate::owner_fallback::is_owner_refusal(&e.code, &[]))
+    {
+        // Its owner was refused, so the Contact's is too: after the owner fallback the next
+        // run looks the Account up again and creates it under the new owner.
+        return;
+    }
     let company = p.spec.new_account.take().unwrap_or_default();
     p.account_checked = true;
     let news = match &link {

@@ -151,6 +151,10 @@ impl FakeOrg {
             .iter()
             .map(|r| {
                 if r["attributes"]["type"] == "Account" {
+                    if r["OwnerId"].as_str().is_some() && r["OwnerId"].as_str() == self.refuse_owner.as_deref() {
+                        return json!({"success": false, "errors": [{"statusCode": "INACTIVE_OWNER_OR_USER",
+                            "message": "operation performed with inactive user", "fields": []}]});
+                    }
                     let id = format!("001{:015}", self.accounts.len() + 1);
                     self.accounts.push((r["Name"].as_str().unwrap().to_owned(), id.clone()));
                     return json!({"id": id, "success": true, "errors": []});
@@ -1077,4 +1081,43 @@ fn a_busy_crm_after_the_accounts_step_keeps_the_accounts_it_made() {
             Some(org.accounts[0].1.as_str())
         );
     }
+}
+
+/// The rep's CRM user is refused as an owner: the Account made for their company is refused
+/// with the Contacts; after the owner fallback the run looks the Account up again and creates
+/// it under the new owner, so the Contacts are still linked.
+#[test]
+fn an_owner_refused_for_the_account_too_is_retried_with_the_fallback_owner() {
+    let mut t = team(CrmKind::Salesforce);
+    t.settings.match_account = true;
+    let mut org = FakeOrg {
+        refuse_owner: Some(REP.into()),
+        ..FakeOrg::default()
+    };
+    let prospects: Vec<Value> = (0..2)
+        .map(|i| json!({"full_name": format!("Person {i}"), "email": format!("p{i}@example.com"), "company": "New Co"}))
+        .collect();
+    let e = plan_save(&t, &save("bulk", prospects), "s1", &KnownRecords::new())
+        .entries
+        .remove(0);
+    let results = drive(&t, &e, &mut org);
+    assert_eq!(org.accounts.len(), 1, "{:?}", org.accounts);
+    for m in &results {
+        assert_eq!(m.result.status, SaveStatus::Created, "{m:?}");
+        assert_eq!(m.result.owner.id.as_deref(), Some(INTEGRATION));
+        assert_eq!(
+            m.result.account_id.as_deref(),
+            Some(org.accounts[0].1.as_str()),
+            "{:?}",
+            m.result.reasons
+        );
+        assert!(!m
+            .result
+            .warnings
+            .contains(&"account_not_created".to_owned()));
+    }
+    assert!(org
+        .account_of
+        .iter()
+        .all(|(_, a)| a.as_deref() == Some(org.accounts[0].1.as_str())));
 }
