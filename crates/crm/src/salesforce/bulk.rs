@@ -323,7 +323,16 @@ impl BulkSave {
         let create = self.creatable(&self.unsettled(&chunk));
         for &i in &create {
             if let Some((_, key)) = account_name(&self.specs[i]) {
-                self.links[i] = Some(self.book.link(&key).unwrap_or(AccountLink::Ambiguous));
+                // Every name is resolved by now (found, or in the Accounts call); should one
+                // not be, the Contact goes out unlinked and says so rather than guess.
+                let unresolved = || {
+                    AccountLink::NotCreated(blank(
+                        0,
+                        "NOT_PROCESSED",
+                        "the Account step did not reach this company",
+                    ))
+                };
+                self.links[i] = Some(self.book.link(&key).unwrap_or_else(unresolved));
             }
         }
         (kind, chunk, Step::Create(create))
