@@ -70,11 +70,7 @@ fn a_single_save_is_exactly_one_request_and_keeps_the_chosen_owner() {
         assert_eq!(counts["total"], 1, "{counts}");
         assert_eq!(counts["POST /services/data/vXX.X/composite"], 1);
         assert!(outcome.created);
-        let record = h
-            .records(kind.sobject())
-            .into_iter()
-            .find(|r| r["Id"] == outcome.record_id.as_str())
-            .unwrap();
+        let record = h.record(kind.sobject(), &outcome.record_id);
         assert_eq!(
             record["OwnerId"],
             rep2.as_str(),
@@ -124,11 +120,7 @@ fn a_contact_is_linked_to_its_account_created_in_the_same_call_or_found_by_name(
     let outcome = salesforce::save::parse_save_response(&first, &answer).unwrap();
     assert_eq!(h.admin("GET", "counts", json!({}))["total"], 1);
     let account_id = salesforce::save::created_account_id(&answer).expect("the Account's id");
-    let contact = h
-        .records("Contact")
-        .into_iter()
-        .find(|r| r["Id"] == outcome.record_id.as_str())
-        .unwrap();
+    let contact = h.record("Contact", &outcome.record_id);
     assert_eq!(contact["AccountId"], account_id.as_str());
     assert!(
         !contact["Description"]
@@ -137,11 +129,7 @@ fn a_contact_is_linked_to_its_account_created_in_the_same_call_or_found_by_name(
             .contains("Company:"),
         "a linked Contact does not repeat the company in its description"
     );
-    let account = h
-        .records("Account")
-        .into_iter()
-        .find(|r| r["Id"] == account_id.as_str())
-        .unwrap();
+    let account = h.record("Account", &account_id);
     assert_eq!(account["Name"], "Analytical Engines");
     assert_eq!(account["OwnerId"], rep.as_str());
 
@@ -158,11 +146,7 @@ fn a_contact_is_linked_to_its_account_created_in_the_same_call_or_found_by_name(
     );
     second.account_id = Some(account_id.clone());
     let outcome = save(&h, &session, &second).unwrap();
-    let contact = h
-        .records("Contact")
-        .into_iter()
-        .find(|r| r["Id"] == outcome.record_id.as_str())
-        .unwrap();
+    let contact = h.record("Contact", &outcome.record_id);
     assert_eq!(contact["AccountId"], account_id.as_str());
     assert_eq!(
         h.records("Account")
@@ -462,12 +446,7 @@ fn bulk_save_is_one_composite_dedupe_and_one_create_per_chunk() {
         Some("http://LinkedIn.com/in/stored-bare/?trk=public_profile".into());
     h.admin("POST", "reset-counts", json!({}));
     let mut bulk = salesforce::BulkSave::new(rep.clone(), specs);
-    let mut calls = 0;
-    while let Some(request) = bulk.next_request() {
-        calls += 1;
-        assert!(calls < 20, "runaway bulk save");
-        bulk.on_response(h.execute(&request)).unwrap();
-    }
+    let calls = run_bulk(&h, &mut bulk);
     let results = bulk.results();
     assert_eq!(results.len(), 230);
     assert!(
@@ -590,10 +569,7 @@ fn bulk_contacts_are_linked_to_the_one_account_of_their_company_or_to_one_create
     let results = bulk.results();
     let record = |i: usize| {
         let id = results[i].outcome.as_ref().unwrap().record_id.clone();
-        h.records("Contact")
-            .into_iter()
-            .find(|r| r["Id"] == id.as_str())
-            .unwrap()
+        h.record("Contact", &id)
     };
     assert_eq!(record(0)["AccountId"], engines.as_str());
     assert!(record(1)["AccountId"].is_null());

@@ -988,19 +988,36 @@ fn bulk_contacts_are_linked_to_their_companys_account_or_share_one_created_for_t
     assert_eq!(undo.items.last().unwrap().object, "Account");
 }
 
-/// The worker dies after the Accounts were created: the restarted run finds them by name and
-/// creates none twice.
-#[test]
-fn a_crash_after_the_accounts_step_creates_no_account_twice() {
+/// Account matching on, and one chunk of `n` new people who all work at "New Co".
+fn new_co_chunk(n: usize) -> (LocalTeam, OutboxEntry) {
     let mut t = team(CrmKind::Salesforce);
     t.settings.match_account = true;
-    let mut org = FakeOrg::default();
-    let prospects: Vec<Value> = (0..3)
+    let prospects: Vec<Value> = (0..n)
         .map(|i| json!({"full_name": format!("Person {i}"), "email": format!("p{i}@example.com"), "company": "New Co"}))
         .collect();
     let e = plan_save(&t, &save("bulk", prospects), "s1", &KnownRecords::new())
         .entries
         .remove(0);
+    (t, e)
+}
+
+impl FakeOrg {
+    /// Exactly one Account, and every Contact created under it.
+    fn all_under_one_account(&self) -> bool {
+        self.accounts.len() == 1
+            && self
+                .account_of
+                .iter()
+                .all(|(_, a)| a.as_deref() == Some(self.accounts[0].1.as_str()))
+    }
+}
+
+/// The worker dies after the Accounts were created: the restarted run finds them by name and
+/// creates none twice.
+#[test]
+fn a_crash_after_the_accounts_step_creates_no_account_twice() {
+    let (t, e) = new_co_chunk(3);
+    let mut org = FakeOrg::default();
     let (sent, dedupe) = next_request(&t, &e, &tokens()).unwrap();
     let (e, _) = on_response(&t, &sent, &org.answer(&dedupe), 0, 0);
     let (in_flight, accounts) = next_request(&t, &e, &tokens()).unwrap();
@@ -1011,10 +1028,7 @@ fn a_crash_after_the_accounts_step_creates_no_account_twice() {
     org.answer(&accounts); // made, then the worker died before reading the answer
     let results = drive(&t, &in_flight, &mut org);
     assert_eq!(org.accounts.len(), 1, "{:?}", org.accounts);
-    assert!(org
-        .account_of
-        .iter()
-        .all(|(_, a)| a.as_deref() == Some(org.accounts[0].1.as_str())));
+    assert!(org.all_under_one_account(), "{:?}", org.account_of);
     assert!(
         results
             .iter()
@@ -1028,16 +1042,8 @@ fn a_crash_after_the_accounts_step_creates_no_account_twice() {
 /// Account this save created (what Undo deletes).
 #[test]
 fn a_busy_crm_after_the_accounts_step_keeps_the_accounts_it_made() {
-    let mut t = team(CrmKind::Salesforce);
-    t.settings.match_account = true;
+    let (t, mut e) = new_co_chunk(2);
     let mut org = FakeOrg::default();
-    let prospects: Vec<Value> = (0..2)
-        .map(|i| json!({"full_name": format!("Person {i}"), "email": format!("p{i}@example.com"), "company": "New Co"}))
-        .collect();
-    let e = plan_save(&t, &save("bulk", prospects), "s1", &KnownRecords::new())
-        .entries
-        .remove(0);
-    let mut e = e;
     for _ in 0..2 {
         let (sent, req) = next_request(&t, &e, &tokens()).unwrap();
         let (next, step) = on_response(&t, &sent, &org.answer(&req), 0, 0);
@@ -1088,18 +1094,11 @@ fn a_busy_crm_after_the_accounts_step_keeps_the_accounts_it_made() {
 /// it under the new owner, so the Contacts are still linked.
 #[test]
 fn an_owner_refused_for_the_account_too_is_retried_with_the_fallback_owner() {
-    let mut t = team(CrmKind::Salesforce);
-    t.settings.match_account = true;
+    let (t, e) = new_co_chunk(2);
     let mut org = FakeOrg {
         refuse_owner: Some(REP.into()),
         ..FakeOrg::default()
     };
-    let prospects: Vec<Value> = (0..2)
-        .map(|i| json!({"full_name": format!("Person {i}"), "email": format!("p{i}@example.com"), "company": "New Co"}))
-        .collect();
-    let e = plan_save(&t, &save("bulk", prospects), "s1", &KnownRecords::new())
-        .entries
-        .remove(0);
     let results = drive(&t, &e, &mut org);
     assert_eq!(org.accounts.len(), 1, "{:?}", org.accounts);
     for m in &results {
@@ -1116,8 +1115,5 @@ fn an_owner_refused_for_the_account_too_is_retried_with_the_fallback_owner() {
             .warnings
             .contains(&"account_not_created".to_owned()));
     }
-    assert!(org
-        .account_of
-        .iter()
-        .all(|(_, a)| a.as_deref() == Some(org.accounts[0].1.as_str())));
+    assert!(org.all_under_one_account(), "{:?}", org.account_of);
 }

@@ -252,6 +252,14 @@ impl Harness {
             .unwrap_or_default()
     }
 
+    /// One stored record of an object by its id (panics when there is none).
+    pub fn record(&self, object: &str, id: &str) -> Value {
+        self.records(object)
+            .into_iter()
+            .find(|r| r["Id"] == id)
+            .unwrap_or_else(|| panic!("no {object} {id}"))
+    }
+
     /// Runs the browser OAuth flow by hand: login form, consent, redirect. Returns the
     /// redirect `Location`.
     pub fn authorize(&self, authorize_path: &str, username: &str, decision: &str) -> String {
