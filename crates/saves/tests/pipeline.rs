@@ -79,6 +79,21 @@ fn known_absent() -> KnownRecords {
     k
 }
 
+/// Ada known (from a page-load lookup) as the Contact `CONTACT_ID`, owned by `owner`.
+fn known_as(owner: &str) -> KnownRecords {
+    let mut k = KnownRecords::new();
+    k.insert(
+        "email:ada@example.com".into(),
+        Some(crm::ExistingRecord {
+            id: CONTACT_ID.into(),
+            object: "Contact".into(),
+            owner_id: Some(owner.into()),
+            owner_name: None,
+        }),
+    );
+    k
+}
+
 fn one_entry(team: &LocalTeam, source: &str, activity: bool, known: &KnownRecords) -> OutboxEntry {
     let plan = plan_save(team, &save_msg(source, activity), "s1", known);
     assert_eq!(plan.entries.len(), 1, "{plan:?}");
@@ -235,16 +250,7 @@ fn gmail_log_email_is_a_task_under_the_rep() {
 #[test]
 fn already_known_without_activity_is_linked_with_no_call() {
     let t = team(true);
-    let mut known = KnownRecords::new();
-    known.insert(
-        "email:ada@example.com".into(),
-        Some(crm::ExistingRecord {
-            id: CONTACT_ID.into(),
-            object: "Contact".into(),
-            owner_id: Some(REP.into()),
-            owner_name: None,
-        }),
-    );
+    let known = known_as(REP);
     let plan = plan_save(&t, &save_msg("linkedin_extension", false), "s1", &known);
     assert!(plan.entries.is_empty());
     assert_eq!(plan.results[0].status, SaveStatus::Linked);
@@ -423,16 +429,7 @@ fn a_linked_person_shows_the_records_own_owner_and_no_created_by() {
     const OTHER: &str = "005000000000009AAA";
     let t = team(true);
     // Known from the page-load lookup, nothing to log: linked with no call.
-    let mut known = KnownRecords::new();
-    known.insert(
-        "email:ada@example.com".into(),
-        Some(crm::ExistingRecord {
-            id: CONTACT_ID.into(),
-            object: "Contact".into(),
-            owner_id: Some(OTHER.into()),
-            owner_name: None,
-        }),
-    );
+    let known = known_as(OTHER);
     let plan = plan_save(&t, &save_msg("linkedin_extension", false), "s1", &known);
     let r = &plan.results[0];
     assert_eq!(r.status, SaveStatus::Linked);

@@ -47,7 +47,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use self::accounts::{
-    account_name, account_queries, create_accounts_request, is_account, AccountBook,
+    account_name, account_queries, companies, create_accounts_request, is_account, AccountBook,
 };
 use self::dedupe::{composite_request, next_batch, parse_composite};
 use self::plan::{dedupe_queries, invalid, linked, record_matches, same_person};
@@ -247,12 +247,10 @@ impl BulkSave {
             self.book = AccountBook::default();
             let open = self.unsettled(&chunk);
             let mut queries = dedupe_queries(&self.session, &self.specs, kind, &open);
-            let mut names: Vec<String> = Vec::new();
-            for (name, key) in open.iter().filter_map(|&i| account_name(&self.specs[i])) {
-                if !names.iter().any(|n| n.to_lowercase() == key) {
-                    names.push(name);
-                }
-            }
+            let names: Vec<String> = companies(&self.specs, &open)
+                .into_iter()
+                .map(|(name, _, _)| name)
+                .collect();
             queries.extend(account_queries(&self.session, &names));
             if !queries.is_empty() {
                 self.current = Some((kind, chunk, Step::Dedupe(queries)));
@@ -301,16 +299,12 @@ impl BulkSave {
         if create.is_empty() {
             return self.after_create(kind, chunk);
         }
-        let mut missing: Vec<(String, Option<String>)> = Vec::new();
-        for &i in &create {
-            let Some((name, key)) = account_name(&self.specs[i]) else {
-                continue;
-            };
-            let listed = missing.iter().any(|(n, _)| n.to_lowercase() == key);
-            if !listed && self.book.link(&key).is_none() {
-                missing.push((name, self.specs[i].owner_id.clone()));
-            }
-        }
+        // Owned like the first Contact who works there.
+        let missing: Vec<(String, Option<String>)> = companies(&self.specs, &create)
+            .into_iter()
+            .filter(|(_, key, _)| self.book.link(key).is_none())
+            .map(|(name, _, i)| (name, self.specs[i].owner_id.clone()))
+            .collect();
         if missing.is_empty() {
             Some(self.create_step(kind, chunk))
         } else {

@@ -45,6 +45,20 @@ pub(super) fn account_name(spec: &SaveSpec) -> Option<(String, String)> {
     Some((name, key))
 }
 
+/// The distinct companies of `specs[indices]` (by comparison key, in first-seen order): name,
+/// key, and the first spec naming it.
+pub(super) fn companies(specs: &[SaveSpec], indices: &[usize]) -> Vec<(String, String, usize)> {
+    let mut out: Vec<(String, String, usize)> = Vec::new();
+    for &i in indices {
+        if let Some((name, key)) = account_name(&specs[i]) {
+            if !out.iter().any(|(_, k, _)| *k == key) {
+                out.push((name, key, i));
+            }
+        }
+    }
+    out
+}
+
 /// The lookup query URLs for `names`, as few as fit under the subrequest URL cap.
 pub(super) fn account_queries(session: &SfSession, names: &[String]) -> Vec<String> {
     let url = |names: &[String]| {
