@@ -356,6 +356,20 @@ export async function stopWorker(ext, page) {
 }
 
 /**
+ * Polls the worker's stored outbox until an entry matching `pick` (default: any entry in
+ * flight) is there; resolves to it, or to null after `tries` polls 100 ms apart.
+ */
+export async function waitForOutboxEntry(ext, pick = (e) => e.in_flight, tries = 40) {
+  for (let i = 0; i < tries; i += 1) {
+    const stored = await ext.currentWorker().evaluate(() => chrome.storage.local.get('outbox'));
+    const found = (stored.outbox || []).find(pick);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return null;
+}
+
+/**
  * For content-script suites: registers `before`/`after` hooks that start the fixture server
  * and Chromium with the recording stub worker. Returns `{ext, open(url), messages(kind)}`:
  * `open` clears the stub's record and opens `url`; `messages` lists what the content scripts

@@ -13,7 +13,7 @@
 //      even though HubSpot's search does not show the new contact yet at the first look.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, launchExtension, sandboxBinary, sendFrom, waitForState as pollState, settle, stopWorker } from './harness.mjs';
+import { startSandbox, launchExtension, sandboxBinary, sendFrom, waitForState as pollState, settle, stopWorker, waitForOutboxEntry } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const PRIVATE_APP_TOKEN = 'pat-sandbox-integration'; // the sandbox's seeded private app
@@ -142,12 +142,7 @@ test('the worker killed while a profile\'s create is on the wire: after restart,
   await sandbox.post('/__sandbox/reset-counts');
   await sandbox.post('/__sandbox/latency', { ms: 2500 });
   await page.getByTestId('save-prospect').first().click();
-  let inFlight = null;
-  for (let i = 0; i < 40 && !inFlight; i += 1) {
-    const stored = await ext.currentWorker().evaluate(() => chrome.storage.local.get('outbox'));
-    inFlight = (stored.outbox || []).find((e) => e.in_flight);
-    if (!inFlight) await sleep(100);
-  }
+  const inFlight = await waitForOutboxEntry(ext);
   assert.ok(inFlight, 'the entry was persisted as in flight before its request');
   assert.equal(inFlight.phase.toLowerCase(), 'save', 'the create (not a lookup) is on the wire: ' + JSON.stringify(inFlight.phase));
 

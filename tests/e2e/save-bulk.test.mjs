@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   sandboxBinary, waitForState, searchPage, settle as settleAt, contentScriptWorld,
-  stopWorker as stopTheWorker, connectedSession,
+  stopWorker as stopTheWorker, connectedSession, waitForOutboxEntry,
 } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
@@ -142,12 +142,7 @@ test('the worker killed while a chunk\'s create is on the wire: resumed at the d
   await settle();
   await sandbox.post('/__sandbox/latency', { ms: 2500 });
   await page.getByTestId('save-all').first().click();
-  let inFlight = null;
-  for (let i = 0; i < 100 && !inFlight; i += 1) {
-    const stored = await ext.currentWorker().evaluate(() => chrome.storage.local.get('outbox'));
-    inFlight = (stored.outbox || []).find((e) => e.chunk && e.in_flight && e.phase === 'save');
-    if (!inFlight) await sleep(100);
-  }
+  const inFlight = await waitForOutboxEntry(ext, (e) => e.chunk && e.in_flight && e.phase === 'save', 100);
   assert.ok(inFlight, 'the chunk was persisted in flight before its create');
   assert.equal(inFlight.chunk.members.length, 30);
   await stopWorker();

@@ -4,7 +4,7 @@
 // restart and links the record the CRM already made instead of creating it twice).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, launchExtension, connect, sandboxBinary, sendFrom, waitForState as pollState } from './harness.mjs';
+import { startSandbox, launchExtension, connect, sandboxBinary, sendFrom, waitForState as pollState, waitForOutboxEntry } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 let sandbox;
@@ -90,12 +90,7 @@ test('the worker killed mid-save resumes on restart and links instead of duplica
   await sleep(1500);
   await sandbox.post('/__sandbox/latency', { ms: 2500 });
   await page.getByTestId('save-prospect').first().click();
-  let inFlight = null;
-  for (let i = 0; i < 40 && !inFlight; i += 1) {
-    const stored = await ext.currentWorker().evaluate(() => chrome.storage.local.get('outbox'));
-    inFlight = (stored.outbox || []).find((e) => e.in_flight);
-    if (!inFlight) await sleep(100);
-  }
+  const inFlight = await waitForOutboxEntry(ext);
   assert.ok(inFlight, 'the entry was persisted as in flight before its request');
 
   // Kill the service worker while the create is on the wire (the CRM still completes it).
