@@ -51,6 +51,19 @@ async function setup() {
 }
 
 /**
+ * Clicks "Log this email" on `page` and waits until its summary shows, the outbox is empty and
+ * the sandbox is quiet; resolves to the summary.
+ */
+async function logEmail(sandbox, options, page) {
+  await page.getByTestId('log-email').click();
+  const summary = page.getByTestId('log-summary');
+  await summary.waitFor({ timeout: 20000 });
+  await pollState(options, (st) => st.outbox.length === 0 && st);
+  await settleAt(sandbox, 600);
+  return summary;
+}
+
+/**
  * Changes the push settings with the options page's controls (as a person would), then waits
  * until the worker's state has them. `recordKind`: 'contact' | 'lead'; `logEmails`: boolean.
  */
@@ -158,11 +171,7 @@ describe('record kind = Lead', () => {
     const marta = page.locator('[data-testid="gmail-participant"][data-email="marta@globex.example"]');
     await marta.getByTestId('crm-status').filter({ hasText: 'Not in CRM yet' }).waitFor({ timeout: 15000 });
     await settle();
-    await page.getByTestId('log-email').click();
-    const summary = page.getByTestId('log-summary');
-    await summary.waitFor({ timeout: 20000 });
-    await waitForState((st) => st.outbox.length === 0 && st);
-    await settle(600);
+    const summary = await logEmail(sandbox, options, page);
 
     const martas = byEmail(await leads(), 'marta@globex.example');
     assert.equal(martas.length, 1, 'the sender was created once, as a Lead: ' + JSON.stringify(martas));
@@ -262,11 +271,7 @@ describe('log Gmail emails as activities = off', () => {
     const marta = page.locator('[data-testid="gmail-participant"][data-email="marta@globex.example"]');
     await marta.getByTestId('crm-status').filter({ hasText: 'Not in CRM yet' }).waitFor({ timeout: 15000 });
     await settle();
-    await page.getByTestId('log-email').click();
-    let summary = page.getByTestId('log-summary');
-    await summary.waitFor({ timeout: 20000 });
-    await waitForState((st) => st.outbox.length === 0 && st);
-    await settle(600);
+    let summary = await logEmail(sandbox, options, page);
     assert.equal((await tasks()).length, 0, 'no Task was logged: ' + JSON.stringify(await tasks()));
     let text = await summary.textContent();
     assert.match(text, /logging emails is turned off in Leadline settings/, text);
@@ -305,11 +310,7 @@ describe('log Gmail emails as activities = off', () => {
     await page.locator('[data-testid="gmail-participant"][data-email="ben.oneil@initech.example"]')
       .getByTestId('crm-status').filter({ hasText: 'In Salesforce' }).waitFor({ timeout: 15000 });
     await settle();
-    await page.getByTestId('log-email').click();
-    summary = page.getByTestId('log-summary');
-    await summary.waitFor({ timeout: 20000 });
-    await waitForState((st) => st.outbox.length === 0 && st);
-    await settle(600);
+    summary = await logEmail(sandbox, options, page);
     text = await summary.textContent();
     assert.match(text, /logging emails is turned off in Leadline settings/, text);
     assert.equal((await tasks()).length, 0, 'still no Task: ' + JSON.stringify(await tasks()));

@@ -736,6 +736,14 @@ fn hubspot_list_lookup_of_linkedin_people_is_one_search_and_says_hubspot() {
     assert_eq!(results[1]["found"], false);
 }
 
+/// Runs `e`'s first look-up with the answer `none` (nobody found); the entry in flight with
+/// its create, as the worker stores it before sending.
+fn to_the_create(t: &LocalTeam, e: OutboxEntry, none: &HttpResponse) -> (OutboxEntry, HttpRequest) {
+    let (sent, _) = next_request(t, &e, &hs_tokens()).unwrap();
+    let (e, _) = on_response(t, &sent, none, 0, 0);
+    next_request(t, &e, &hs_tokens()).unwrap()
+}
+
 #[test]
 fn hubspot_create_with_an_unknown_outcome_is_searched_twice_before_creating_again() {
     // The worker died with the create on the wire. HubSpot's search lags new contacts, so the
@@ -743,10 +751,7 @@ fn hubspot_create_with_an_unknown_outcome_is_searched_twice_before_creating_agai
     let t = team(CrmKind::Hubspot);
     let hs = hs_tokens();
     let none = resp(200, json!({"total": 0, "results": []}));
-    let e = first_entry(&t, "single", &["ada"]);
-    let (sent, _) = next_request(&t, &e, &hs).unwrap();
-    let (e, _) = on_response(&t, &sent, &none, 0, 0);
-    let (in_flight, create) = next_request(&t, &e, &hs).unwrap();
+    let (in_flight, create) = to_the_create(&t, first_entry(&t, "single", &["ada"]), &none);
     assert!(
         create.url.ends_with("/crm/v3/objects/contacts"),
         "{}",
@@ -798,10 +803,7 @@ fn hubspot_chunk_resumed_after_an_unknown_create_searches_again_before_creating(
     let t = team(CrmKind::Hubspot);
     let hs = hs_tokens();
     let none = resp(200, json!({"total": 0, "results": []}));
-    let e = first_entry(&t, "bulk", &["ada", "cy"]);
-    let (sent, _) = next_request(&t, &e, &hs).unwrap();
-    let (e, _) = on_response(&t, &sent, &none, 0, 0);
-    let (in_flight, create) = next_request(&t, &e, &hs).unwrap();
+    let (in_flight, create) = to_the_create(&t, first_entry(&t, "bulk", &["ada", "cy"]), &none);
     assert!(
         create.url.ends_with("/contacts/batch/create"),
         "{}",
