@@ -1,25 +1,5 @@
-//! A small HTTP/1.1 reader and writer: enough for browsers, Node clients and `ureq`.
-//!
-//! Requests are read whole (headers, then a `Content-Length` or chunked body) and answered
-//! with a `Content-Length` response, keeping the connection alive when the client allows it.
-
-use std::io::{BufRead, Read, Write};
-
-/// The largest request body accepted (the real APIs cap payloads far lower than this).
-const MAX_BODY: usize = 32 * 1024 * 1024;
-/// The largest header block accepted.
-const MAX_HEAD: usize = 64 * 1024;
-
-/// Why a request could not be read.
-#[derive(Debug, thiserror::Error)]
-pub enum HttpError {
-    /// The socket failed.
-    #[error("i/o error: {0}")]
-    Io(#[from] std::io::Error),
-    /// The bytes were not HTTP/1.x.
-    #[error("malformed request: {0}")]
-    Malformed(&'static str),
-}
+//! The handlers' request and response (read whole; the wire is hyper's, see `server`) and
+//! the URL and HTML codecs they use.
 
 /// One request as the server received it.
 #[derive(Debug, Clone, Default)]
@@ -269,202 +249,28 @@ impl Response {
     }
 }
 
-/// Reads one line of at most [`MAX_HEAD`] bytes (a longer one is malformed).
-fn read_line(reader: &mut impl BufRead, line: &mut String) -> Result<usize, HttpError> {
-    let n = reader.by_ref().take(MAX_HEAD as u64 + 1).read_line(line)?;
-    if n > MAX_HEAD {
-        return Err(HttpError::Malformed("line too long"));
-    }
-    Ok(n)
-}
-
-/// Reads a request line and headers; `Ok(None)` when the peer closed the connection cleanly.
-pub fn read_head(reader: &mut impl BufRead) -> Result<Option<Request>, HttpError> {
-    let mut line = String::new();
-    // Skip stray empty lines between pipelined requests.
-    loop {
-        line.clear();
-        if read_line(reader, &mut line)? == 0 {
-            return Ok(None);
-        }
-        if !line.trim().is_empty() {
-            break;
-        }
-    }
-    let mut parts = line.split_whitespace();
-    let method = parts.next().ok_or(HttpError::Malformed("no method"))?;
-    let target = parts.next().ok_or(HttpError::Malformed("no target"))?;
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let mut request = Request {
-        method: method.to_ascii_uppercase(),
-        path: path.to_string(),
-        query: query.to_string(),
-        ..Request::default()
-    };
-    let mut head_size = line.len();
-    loop {
-        line.clear();
-        if read_line(reader, &mut line)? == 0 {
-            return Err(HttpError::Malformed("headers cut short"));
-        }
-        head_size += line.len();
-        if head_size > MAX_HEAD {
-            return Err(HttpError::Malformed("headers too large"));
-        }
-        let trimmed = line.trim_end_matches(['\r', '\n']);
-        if trimmed.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = trimmed.split_once(':') {
-            request
-                .headers
-                .push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
-        }
-    }
-    Ok(Some(request))
-}
-
-/// Whether the client waits for `100 Continue` before sending its body (curl does).
-pub fn expects_continue(request: &Request) -> bool {
-    request
-        .header("expect")
-        .is_some_and(|v| v.eq_ignore_ascii_case("100-continue"))
-}
-
-/// Reads the body announced by the head (`Content-Length` or chunked).
-pub fn read_body(reader: &mut impl BufRead, request: &mut Request) -> Result<(), HttpError> {
-    let chunked = request
-        .header("transfer-encoding")
-        .is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
-    if chunked {
-        request.body = read_chunked(reader)?;
-    } else if let Some(len) = request.header("content-length") {
-        let len: usize = len
-            .trim()
-            .parse()
-            .map_err(|_| HttpError::Malformed("bad content-length"))?;
-        if len > MAX_BODY {
-            return Err(HttpError::Malformed("body too large"));
-        }
-        let mut body = vec![0; len];
-        reader.read_exact(&mut body)?;
-        request.body = body;
-    }
-    Ok(())
-}
-
-/// Reads one whole request (head and body).
-#[cfg(test)]
-pub fn read_request(reader: &mut impl BufRead) -> Result<Option<Request>, HttpError> {
-    let Some(mut request) = read_head(reader)? else {
-        return Ok(None);
-    };
-    read_body(reader, &mut request)?;
-    Ok(Some(request))
-}
-
-fn read_chunked(reader: &mut impl BufRead) -> Result<Vec<u8>, HttpError> {
-    let mut body = Vec::new();
-    let mut line = String::new();
-    loop {
-        line.clear();
-        read_line(reader, &mut line)?;
-        let size_text = line.trim().split(';').next().unwrap_or("");
-        let size = usize::from_str_radix(size_text, 16)
-            .map_err(|_| HttpError::Malformed("bad chunk size"))?;
-        if size == 0 {
-            // Trailers until an empty line.
-            loop {
-                line.clear();
-                if read_line(reader, &mut line)? == 0 || line.trim().is_empty() {
-                    return Ok(body);
-                }
-            }
-        }
-        if body.len() + size > MAX_BODY {
-            return Err(HttpError::Malformed("body too large"));
-        }
-        let start = body.len();
-        body.resize(start + size, 0);
-        reader.read_exact(&mut body[start..])?;
-        line.clear();
-        read_line(reader, &mut line)?;
-    }
-}
-
-/// Writes a response with a Content-Length.
-pub fn write_response(
-    writer: &mut impl Write,
-    response: &Response,
-    head_only: bool,
-    keep_alive: bool,
-) -> std::io::Result<()> {
-    let mut head = format!(
-        "HTTP/1.1 {} {}\r\n",
-        response.status,
-        reason(response.status)
-    );
-    for (name, value) in &response.headers {
-        head.push_str(name);
-        head.push_str(": ");
-        head.push_str(value);
-        head.push_str("\r\n");
-    }
-    head.push_str(&format!("Content-Length: {}\r\n", response.body.len()));
-    head.push_str(if keep_alive {
-        "Connection: keep-alive\r\n\r\n"
-    } else {
-        "Connection: close\r\n\r\n"
-    });
-    writer.write_all(head.as_bytes())?;
-    if !head_only {
-        writer.write_all(&response.body)?;
-    }
-    writer.flush()
-}
-
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        201 => "Created",
-        204 => "No Content",
-        207 => "Multi-Status",
-        300 => "Multiple Choices",
-        302 => "Found",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        409 => "Conflict",
-        415 => "Unsupported Media Type",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        503 => "Service Unavailable",
-        _ => "Status",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
 
+    fn request(path: &str, query: &str, host: &str) -> Request {
+        Request {
+            method: "POST".into(),
+            path: path.into(),
+            query: query.into(),
+            headers: vec![("host".into(), host.into())],
+            body: Vec::new(),
+        }
+    }
+
     #[test]
-    fn reads_a_request_with_a_chunked_body() {
-        let raw = b"POST /a%40b/c?x=1+2&y=%2B HTTP/1.1\r\nHost: acme.my.salesforce.com:8443\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
-        let request = read_request(&mut &raw[..]).unwrap().unwrap();
-        assert_eq!(request.method, "POST");
+    fn decodes_segments_queries_and_the_host() {
+        let request = request("/a%40b/c", "x=1+2&y=%2B", "acme.my.salesforce.com:8443");
         assert_eq!(request.segments(), vec!["a@b", "c"]);
         assert_eq!(request.query_param("x").as_deref(), Some("1 2"));
         assert_eq!(request.query_param("y").as_deref(), Some("+"));
         assert_eq!(request.host_name(), "acme.my.salesforce.com");
-        assert_eq!(request.body, b"abcde");
-    }
-
-    #[test]
-    fn a_closed_connection_is_not_an_error() {
-        assert!(read_request(&mut &b""[..]).unwrap().is_none());
     }
 
     #[test]

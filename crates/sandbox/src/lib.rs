@@ -54,9 +54,11 @@
 //!
 //! # Code map
 //!
-//! - [`server`]: the TLS listener (rustls with ring; one thread per connection, HTTP/1.1
-//!   keep-alive via `http`), then `app`: routing by path, request counts, injected faults and
-//!   latency. One `Mutex<State>` is held per request (latency is slept outside it).
+//! - [`server`]: hyper 1 over tokio-rustls (ring): HTTP/2 or HTTP/1.1 by ALPN, keep-alive and
+//!   `400` for malformed requests by hyper; each request is read whole into an `http::Request`
+//!   and answered by the synchronous handlers on tokio's blocking pool. Then `app`: routing by
+//!   path, request counts, injected faults and latency. The `Mutex<State>` is held only while
+//!   a handler runs (TLS, parsing, latency and writing happen outside it).
 //! - `salesforce`: `oauth` (authorize pages, token grants, revoke), `identity` (`/id/...`,
 //!   userinfo), `rest` (routing under `/services/data/vNN.0/`), `records` + `validate`
 //!   (sObject CRUD and the org's rules), `describe`, `schema` (objects and fields),

@@ -1,5 +1,5 @@
 //! The sandbox's self-signed certificate (kept in the data dir so restarts reuse it) and the
-//! rustls server configuration (ring provider, HTTP/1.1 only).
+//! rustls server configuration (ring provider; HTTP/2 or HTTP/1.1 by ALPN).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -49,6 +49,6 @@ pub fn server_config(dir: &Path) -> Result<(Arc<rustls::ServerConfig>, String), 
         .with_no_client_auth()
         .with_single_cert(vec![cert], key)
         .map_err(|e| SandboxError::Certificate(e.to_string()))?;
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok((Arc::new(config), cert_pem))
 }
