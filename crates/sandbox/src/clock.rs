@@ -2,6 +2,10 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+use time::OffsetDateTime;
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     SystemTime::now()
@@ -10,43 +14,28 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// `(year, month, day, hour, minute, second, millis)` in UTC.
-fn civil(ms: i64) -> (i64, u32, u32, u32, u32, u32, u32) {
-    let secs = ms.div_euclid(1000);
-    let millis = ms.rem_euclid(1000) as u32;
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        month,
-        day,
-        (rem / 3600) as u32,
-        (rem % 3600 / 60) as u32,
-        (rem % 60) as u32,
-        millis,
-    )
+/// Salesforce's `2026-03-01T10:00:00.000+0000`.
+const SF_FORMAT: &[BorrowedFormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]+0000");
+/// HubSpot's `2026-03-01T10:00:00.000Z`.
+const ISO_FORMAT: &[BorrowedFormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+
+/// The UTC instant `ms` after the epoch, formatted (the epoch itself when out of range).
+fn format(ms: i64, items: &[BorrowedFormatItem<'static>]) -> String {
+    let instant = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    instant.format(items).unwrap_or_default()
 }
 
 /// Salesforce's datetime format: `2026-03-01T10:00:00.000+0000`.
 pub fn sf_datetime(ms: i64) -> String {
-    let (y, mo, d, h, mi, s, ml) = civil(ms);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ml:03}+0000")
+    format(ms, SF_FORMAT)
 }
 
 /// HubSpot's datetime format: `2026-03-01T10:00:00.000Z`.
 pub fn iso_datetime(ms: i64) -> String {
-    let (y, mo, d, h, mi, s, ml) = civil(ms);
-    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ml:03}Z")
+    format(ms, ISO_FORMAT)
 }
 
 /// The UTC day number (for the daily API counter).
@@ -64,5 +53,11 @@ mod tests {
         // 2026-03-01T10:00:00.123Z
         assert_eq!(iso_datetime(1_772_359_200_123), "2026-03-01T10:00:00.123Z");
         assert_eq!(iso_datetime(951_782_400_000), "2000-02-29T00:00:00.000Z");
+        assert_eq!(
+            sf_datetime(1_772_359_200_007),
+            "2026-03-01T10:00:00.007+0000"
+        );
+        // Before the epoch the millisecond part still counts forward within its second.
+        assert_eq!(iso_datetime(-1), "1969-12-31T23:59:59.999Z");
     }
 }

@@ -1,6 +1,8 @@
 //! The handlers' request and response (read whole; the wire is hyper's, see `server`) and
 //! the URL and HTML codecs they use.
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
 /// One request as the server received it.
 #[derive(Debug, Clone, Default)]
 pub struct Request {
@@ -109,66 +111,30 @@ fn strip_port(host: &str) -> &str {
     host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host)
 }
 
-/// Decodes `%XX` escapes (invalid escapes are kept literally).
+/// Decodes `%XX` escapes (invalid escapes, `%+F` included, are kept literally).
 pub fn percent_decode(input: &str) -> String {
-    decode(input, false)
+    percent_encoding::percent_decode_str(input)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
-fn decode(input: &str, plus_is_space: bool) -> String {
-    let bytes = input.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-                match u8::from_str_radix(hex, 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 3;
-                    }
-                    Err(_) => {
-                        out.push(b'%');
-                        i += 1;
-                    }
-                }
-            }
-            b'+' if plus_is_space => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Parses `a=1&b=two` with `+` as space.
+/// Parses `a=1&b=two` (`application/x-www-form-urlencoded`: `+` is a space).
 pub fn parse_form(input: &str) -> Vec<(String, String)> {
-    input
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (decode(k, true), decode(v, true))
-        })
+    form_urlencoded::parse(input.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
 }
 
+/// Everything but RFC 3986's unreserved characters is escaped in a query component.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// Percent-encodes a query component.
 pub fn encode_component(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    for b in input.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(input, COMPONENT).to_string()
 }
 
 /// Escapes text for HTML.
@@ -277,5 +243,21 @@ mod tests {
     fn percent_decoding_keeps_bad_escapes() {
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz%41"), "%zzA");
+        assert_eq!(percent_decode("%+F%-1"), "%+F%-1");
+    }
+
+    #[test]
+    fn forms_and_components_round_trip() {
+        let text = "a b+c&d=é/~_.-";
+        let encoded = encode_component(text);
+        assert_eq!(encoded, "a%20b%2Bc%26d%3D%C3%A9%2F~_.-");
+        assert_eq!(
+            parse_form(&format!("k={encoded}&flag&x=1+2")),
+            vec![
+                ("k".to_string(), text.to_string()),
+                ("flag".to_string(), String::new()),
+                ("x".to_string(), "1 2".to_string()),
+            ]
+        );
     }
 }
