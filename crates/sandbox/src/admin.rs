@@ -2,9 +2,9 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::app::{Fault, State};
 use crate::clock;
 use crate::http::{Request, Response};
+use crate::org::{Fault, State};
 use crate::store::StoreResult;
 
 /// Answers `/__sandbox/...`.

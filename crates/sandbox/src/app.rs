@@ -1,68 +1,14 @@
 //! Routing: which emulation answers a request, plus the cross-cutting test hooks (request
 //! counts, injected faults, latency).
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::http::{Request, Response};
-use crate::pages::{AuthCode, LoginSession};
-use crate::store::Store;
+use crate::org::State;
 use crate::{admin, fixtures, hubspot, ids, salesforce};
-
-/// A pending injected fault.
-#[derive(Debug, Clone)]
-pub struct Fault {
-    /// 503 or 429.
-    pub status: u16,
-    /// How many more requests fail.
-    pub remaining: u64,
-    /// Only paths starting with this (else every CRM API call).
-    pub path_prefix: Option<String>,
-}
-
-/// Everything the handlers share; one lock, held for the whole of a request.
-pub struct State {
-    /// The org.
-    pub store: Store,
-    /// Issued, unused authorization codes.
-    pub codes: HashMap<String, AuthCode>,
-    /// Logged-in authorize sessions between the login and consent pages.
-    pub sessions: HashMap<String, LoginSession>,
-    /// Pending injected faults.
-    pub faults: Vec<Fault>,
-    /// Added latency per request.
-    pub latency_ms: u64,
-    /// CRM API calls per endpoint.
-    pub counts: BTreeMap<String, u64>,
-    /// CRM requests (OAuth and API) per Host name, so tests see which login host and
-    /// instance the extension used.
-    pub hosts: BTreeMap<String, u64>,
-    /// Access-token lifetime.
-    pub token_ttl_ms: i64,
-    /// Fixture root.
-    pub fixtures: Option<PathBuf>,
-}
-
-impl State {
-    /// Fresh runtime state over an opened org.
-    pub fn new(store: Store, token_ttl_ms: i64, fixtures: Option<PathBuf>) -> Self {
-        State {
-            store,
-            codes: HashMap::new(),
-            sessions: HashMap::new(),
-            faults: Vec::new(),
-            latency_ms: 0,
-            counts: BTreeMap::new(),
-            hosts: BTreeMap::new(),
-            token_ttl_ms,
-            fixtures,
-        }
-    }
-}
 
 /// Which side of the sandbox a path belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,10 +91,7 @@ fn other(request: &Request) -> Response {
             ),
         ),
         // Both CRMs' authorize pages also live under other names on real hosts.
-        _ => Response::json(
-            404,
-            &json!([{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}]),
-        ),
+        _ => Response::json(404, &salesforce::not_found_value()),
     }
 }
 
@@ -250,11 +193,6 @@ fn looks_like_id(segment: &str) -> bool {
     let salesforce =
         segment.bytes().any(|b| b.is_ascii_digit()) && ids::normalize(segment).is_some();
     numeric || salesforce || segment.contains('@')
-}
-
-/// A HubSpot-or-Salesforce-shaped 404 for unknown paths within an area.
-pub fn not_found_value() -> Value {
-    json!([{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}])
 }
 
 #[cfg(test)]

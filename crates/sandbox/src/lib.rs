@@ -54,21 +54,31 @@
 //!
 //! # Code map
 //!
-//! - [`server`]: hyper 1 over tokio-rustls (ring): HTTP/2 or HTTP/1.1 by ALPN, keep-alive and
-//!   `400` for malformed requests by hyper; each request is read whole into an `http::Request`
-//!   and answered by the synchronous handlers on tokio's blocking pool. Then `app`: routing by
-//!   path, request counts, injected faults and latency. The `Mutex<State>` is held only while
-//!   a handler runs (TLS, parsing, latency and writing happen outside it).
-//! - `salesforce`: `oauth` (authorize pages, token grants, revoke), `identity` (`/id/...`,
-//!   userinfo), `rest` (routing under `/services/data/vNN.0/`), `records` + `validate`
-//!   (sObject CRUD and the org's rules), `describe`, `schema` (objects and fields),
-//!   `soql` (lexer + parser) and `query` (evaluation, paging), `composite`, `collections`,
-//!   `errors` (the `[{message, errorCode, fields}]` body).
-//! - `hubspot`: `oauth`, `objects` (CRUD, list, v4 associations), `input` (property and
-//!   association checks, 409 conflicts), `batch`, `search`, `render`, `owners`, `properties`.
-//! - `store`: the SQLite org (records, HubSpot objects, tokens, settings, query cursors);
-//!   [`seed`]: people and apps; `pages`: the login and consent screens shared by both CRMs;
-//!   `admin`: the test hooks; `fixtures`: static pages; `ids`, `clock`, `tls`.
+//! The modules stand in layers, each using only those below it (no import cycles):
+//!
+//! 1. [`server`]: hyper 1 over tokio-rustls (ring): HTTP/2 or HTTP/1.1 by ALPN, keep-alive
+//!    and `400` for malformed requests by hyper; each request is read whole into an
+//!    `http::Request` and answered by the synchronous handlers on tokio's blocking pool.
+//! 2. `app`: routing by path, request counts, injected faults and latency; `admin`: the test
+//!    hooks.
+//! 3. The protocols. `hubspot`: `api` (entry), `oauth`, `objects` (CRUD, list, v4
+//!    associations), `input` (property and association checks, 409 conflicts), `batch`,
+//!    `search`, `render`, `owners`, `properties`, shared `caller` and `errors`.
+//!    `salesforce`: `api` (entry, session and API-usage checks), `oauth`, `identity`,
+//!    `rest` (routing under `/services/data/vNN.0/`; it hands itself to `composite` as a
+//!    `Dispatch` function for subrequests), `records` + `validate`, `describe`,
+//!    `schema`, `soql` (lexer + parser) and `query` (evaluation, paging), `collections`, shared
+//!    `context` (caller, request options) and `errors`. `pages`: the login and consent
+//!    screens both CRMs share.
+//! 4. `org`: the shared `State` (the store plus in-memory grants, faults, counts) behind one
+//!    `Mutex`, held only while a handler runs (TLS, parsing, latency and writing happen
+//!    outside it); `grants`: authorization codes and login sessions.
+//! 5. `store`: the SQLite org (records, HubSpot objects, tokens, settings, query cursors) with
+//!    lookup keys (`sf_keys`, `hs_keys`: every short text value, lower-cased, and HubSpot
+//!    associations), so a lookup by e-mail, id, URL or association costs the same in a large
+//!    org as in an empty one; [`seed`]: people and apps; `fixtures`: static pages.
+//! 6. Leaves: `http` (request, response, URL codecs via `percent-encoding` and
+//!    `form_urlencoded`), `clock` (`time`), `ids`, `email`, `tls`, `config`.
 //!
 //! **Invariants.** Nothing from a request can panic the server (no unwrap on input; a bad
 //! request gets the CRM's own error shape). Tokens and query strings are never logged. State
@@ -81,91 +91,18 @@ pub mod server;
 mod admin;
 mod app;
 mod clock;
+mod config;
 mod email;
 mod fixtures;
+mod grants;
 mod http;
 mod hubspot;
 mod ids;
+mod org;
 mod pages;
 mod salesforce;
 mod store;
 mod tls;
 
-pub(crate) use salesforce::redirect_allowed as salesforce_redirect_allowed;
-
-use std::path::PathBuf;
-use std::time::Duration;
-
+pub use config::{SandboxConfig, SandboxError};
 pub use server::{start, RunningSandbox};
-
-/// How to run the sandbox.
-#[derive(Debug, Clone)]
-pub struct SandboxConfig {
-    /// TCP port on 127.0.0.1 (0 picks a free one).
-    pub port: u16,
-    /// Data directory or SQLite file; `None` makes a new temp dir.
-    pub data: Option<PathBuf>,
-    /// Directory of fixture pages served for www.linkedin.com and mail.google.com.
-    pub fixtures: Option<PathBuf>,
-    /// Access-token lifetime.
-    pub token_ttl: Duration,
-}
-
-impl Default for SandboxConfig {
-    fn default() -> Self {
-        SandboxConfig {
-            port: 8443,
-            data: None,
-            fixtures: None,
-            token_ttl: Duration::from_secs(7200),
-        }
-    }
-}
-
-impl SandboxConfig {
-    /// `(data dir, SQLite file)`.
-    fn resolve_paths(&self) -> Result<(PathBuf, PathBuf), SandboxError> {
-        match &self.data {
-            Some(path) => {
-                let is_file = path.is_file()
-                    || path
-                        .extension()
-                        .and_then(|e| e.to_str())
-                        .is_some_and(|e| matches!(e, "sqlite" | "sqlite3" | "db"));
-                if is_file {
-                    let dir = path
-                        .parent()
-                        .filter(|p| !p.as_os_str().is_empty())
-                        .map(PathBuf::from)
-                        .unwrap_or_else(|| PathBuf::from("."));
-                    Ok((dir, path.clone()))
-                } else {
-                    Ok((path.clone(), path.join("org.sqlite3")))
-                }
-            }
-            None => {
-                let dir = std::env::temp_dir().join(format!(
-                    "leadline-sandbox-{}-{}",
-                    std::process::id(),
-                    ids::random_token(6)
-                ));
-                let db = dir.join("org.sqlite3");
-                Ok((dir, db))
-            }
-        }
-    }
-}
-
-/// Why the sandbox could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum SandboxError {
-    /// Binding the port or writing the data dir failed.
-    #[error("i/o error: {0}")]
-    Io(#[from] std::io::Error),
-    /// The SQLite org could not be opened or seeded.
-    #[error("database error: {0}")]
-    Database(#[from] rusqlite::Error),
-    /// The certificate could not be generated or loaded.
-    #[error("certificate error: {0}")]
-    Certificate(String),
-}

@@ -1,6 +1,6 @@
 //! The listener: hyper 1 (HTTP/2 or HTTP/1.1, chosen by ALPN) over tokio-rustls, on a tokio
 //! runtime of its own thread. Each request is read whole, handed to the synchronous
-//! [`app::handle`] on tokio's blocking pool (it locks the org only while it uses it), and
+//! `app::handle` on tokio's blocking pool (it locks the org only while it uses it), and
 //! logged as one stderr line. Malformed HTTP is answered `400` by hyper; keep-alive follows
 //! each protocol's rules.
 
@@ -20,10 +20,12 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio_rustls::TlsAcceptor;
 
-use crate::app::{self, State};
+use crate::app;
+use crate::config::{SandboxConfig, SandboxError};
 use crate::http::{Request, Response};
+use crate::org::State;
 use crate::store::Store;
-use crate::{tls, SandboxConfig, SandboxError};
+use crate::tls;
 
 /// The largest request body accepted (the real APIs cap payloads far lower than this).
 const MAX_BODY: usize = 32 * 1024 * 1024;

@@ -75,10 +75,20 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sf_records (
   id TEXT PRIMARY KEY, object TEXT NOT NULL, seq INTEGER NOT NULL, fields TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS sf_records_by_object ON sf_records(object, seq);
+CREATE INDEX IF NOT EXISTS sf_records_by_seq ON sf_records(seq);
+CREATE TABLE IF NOT EXISTS sf_keys (
+  object TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS sf_keys_by_value ON sf_keys(object, field, value);
+CREATE INDEX IF NOT EXISTS sf_keys_by_id ON sf_keys(id);
+CREATE TABLE IF NOT EXISTS hs_keys (
+  object_type TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, id INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS hs_keys_by_value ON hs_keys(object_type, field, value);
+CREATE INDEX IF NOT EXISTS hs_keys_by_id ON hs_keys(id);
 CREATE TABLE IF NOT EXISTS hs_objects (
   id INTEGER PRIMARY KEY, object_type TEXT NOT NULL, properties TEXT NOT NULL,
   associations TEXT NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,
   archived INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS hs_objects_by_type ON hs_objects(object_type, archived, id);
 CREATE TABLE IF NOT EXISTS query_cursors (
   locator TEXT PRIMARY KEY, records TEXT NOT NULL, total INTEGER NOT NULL, batch INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (
@@ -96,6 +106,9 @@ impl Store {
         let store = Store { conn };
         if store.meta("seeded")?.is_none() {
             store.seed()?;
+        }
+        if store.meta("keys")?.as_deref() != Some(KEYS_VERSION) {
+            store.rebuild_keys()?;
         }
         Ok(store)
     }
@@ -181,28 +194,109 @@ impl Store {
     }
 
     fn insert_raw(&self, object: &str, id: &str, fields: &Fields) -> StoreResult<()> {
-        self.conn.execute(
-            "INSERT INTO sf_records (id, object, seq, fields)
-             VALUES (?1, ?2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM sf_records), ?3)",
-            params![id, object, Value::Object(fields.clone()).to_string()],
+        self.conn
+            .prepare_cached(
+                "INSERT INTO sf_records (id, object, seq, fields)
+                 VALUES (?1, ?2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM sf_records), ?3)",
+            )?
+            .execute(params![
+                id,
+                object,
+                Value::Object(fields.clone()).to_string()
+            ])?;
+        self.index_sf(object, id, fields)
+    }
+
+    /// Replaces a Salesforce record's lookup keys (one per short text field).
+    fn index_sf(&self, object: &str, id: &str, fields: &Fields) -> StoreResult<()> {
+        self.conn
+            .prepare_cached("DELETE FROM sf_keys WHERE id = ?1")?
+            .execute([id])?;
+        let mut insert = self.conn.prepare_cached(
+            "INSERT INTO sf_keys (object, field, value, id) VALUES (?1, ?2, ?3, ?4)",
         )?;
+        for (field, value) in fields {
+            if let Some(key) = value.as_str().and_then(lookup_key) {
+                insert.execute(params![object, field, key, id])?;
+            }
+        }
         Ok(())
+    }
+
+    /// Replaces a HubSpot object's lookup keys: its short text properties and, as
+    /// `assoc:<type>`, the ids it is associated to.
+    fn index_hs(&self, object: &HsObject) -> StoreResult<()> {
+        self.conn
+            .prepare_cached("DELETE FROM hs_keys WHERE id = ?1")?
+            .execute([object.id])?;
+        let mut insert = self.conn.prepare_cached(
+            "INSERT INTO hs_keys (object_type, field, value, id) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (field, value) in &object.properties {
+            if let Some(key) = value.as_str().and_then(lookup_key) {
+                insert.execute(params![object.object_type, field, key, object.id])?;
+            }
+        }
+        for association in &object.associations {
+            let to_type = association.get("toObjectType").and_then(Value::as_str);
+            let to_id = association.get("toObjectId").and_then(Value::as_str);
+            if let (Some(to_type), Some(to_id)) = (to_type, to_id) {
+                let field = format!("assoc:{to_type}");
+                insert.execute(params![object.object_type, field, to_id, object.id])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Fills the key tables from the records (a data dir written before they existed).
+    fn rebuild_keys(&self) -> StoreResult<()> {
+        self.conn
+            .execute_batch("DELETE FROM sf_keys; DELETE FROM hs_keys;")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, object, fields FROM sf_records")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?
+            .collect::<StoreResult<Vec<_>>>()?;
+        for (id, object, fields) in rows {
+            self.index_sf(&object, &id, &parse_fields(&fields))?;
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT object_type FROM hs_objects")?;
+        let types = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<StoreResult<Vec<_>>>()?;
+        for object_type in types {
+            for object in self.hs_all(&object_type)? {
+                self.index_hs(&object)?;
+            }
+        }
+        self.set_meta("keys", KEYS_VERSION)
     }
 
     /// A settings/meta value.
     pub fn meta(&self, key: &str) -> StoreResult<Option<String>> {
         self.conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
             .optional()
     }
 
     /// Sets a settings/meta value.
     pub fn set_meta(&self, key: &str, value: &str) -> StoreResult<()> {
-        self.conn.execute(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+        self.conn
+            .prepare_cached(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
+            )?
+            .execute(params![key, value])?;
         Ok(())
     }
 
@@ -235,30 +329,67 @@ impl Store {
     pub fn sf_get(&self, id: &str) -> StoreResult<Option<(String, Fields)>> {
         let row: Option<(String, String)> = self
             .conn
-            .query_row(
-                "SELECT object, fields FROM sf_records WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT object, fields FROM sf_records WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         Ok(row.map(|(object, text)| (object, parse_fields(&text))))
     }
 
     /// Replaces a record's fields.
     pub fn sf_update(&self, id: &str, fields: &Fields) -> StoreResult<()> {
-        self.conn.execute(
-            "UPDATE sf_records SET fields = ?2 WHERE id = ?1",
-            params![id, Value::Object(fields.clone()).to_string()],
-        )?;
-        Ok(())
+        let object: Option<String> = self
+            .conn
+            .prepare_cached("SELECT object FROM sf_records WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        self.conn
+            .prepare_cached("UPDATE sf_records SET fields = ?2 WHERE id = ?1")?
+            .execute(params![id, Value::Object(fields.clone()).to_string()])?;
+        match object {
+            Some(object) => self.index_sf(&object, id, fields),
+            None => Ok(()),
+        }
     }
 
     /// Deletes a record.
     pub fn sf_delete(&self, id: &str) -> StoreResult<bool> {
+        self.conn
+            .prepare_cached("DELETE FROM sf_keys WHERE id = ?1")?
+            .execute([id])?;
         Ok(self
             .conn
-            .execute("DELETE FROM sf_records WHERE id = ?1", [id])?
+            .prepare_cached("DELETE FROM sf_records WHERE id = ?1")?
+            .execute([id])?
             > 0)
+    }
+
+    /// The records of `object` whose `field` equals one of `values` (case-insensitively;
+    /// text of at most [`MAX_KEY`] bytes), oldest first, each with its sequence number.
+    pub fn sf_find(
+        &self,
+        object: &str,
+        field: &str,
+        values: &[String],
+    ) -> StoreResult<Vec<(i64, Fields)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.seq, r.fields FROM sf_keys k JOIN sf_records r ON r.id = k.id
+             WHERE k.object = ?1 AND k.field = ?2 AND k.value = ?3",
+        )?;
+        let mut found: Vec<(i64, String)> = Vec::new();
+        for value in values.iter().filter_map(|v| lookup_key(v)) {
+            let rows = stmt.query_map(params![object, field, value], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?;
+            for row in rows {
+                found.push(row?);
+            }
+        }
+        found.sort_by_key(|(seq, _)| *seq);
+        found.dedup_by_key(|(seq, _)| *seq);
+        Ok(found
+            .into_iter()
+            .map(|(seq, text)| (seq, parse_fields(&text)))
+            .collect())
     }
 
     /// Every record of an object, oldest first.
@@ -397,42 +528,110 @@ impl Store {
         associations: &[Value],
         now_ms: i64,
     ) -> StoreResult<i64> {
-        self.conn.execute(
-            "INSERT INTO hs_objects (id, object_type, properties, associations, created_ms, updated_ms)
-             VALUES ((SELECT COALESCE(MAX(id), 51000) + 1 FROM hs_objects), ?1, ?2, ?3, ?4, ?4)",
-            params![
+        self.conn
+            .prepare_cached(
+                "INSERT INTO hs_objects (id, object_type, properties, associations, created_ms, updated_ms)
+                 VALUES ((SELECT COALESCE(MAX(id), 51000) + 1 FROM hs_objects), ?1, ?2, ?3, ?4, ?4)",
+            )?
+            .execute(params![
                 object_type,
                 Value::Object(properties.clone()).to_string(),
                 Value::Array(associations.to_vec()).to_string(),
                 now_ms
-            ],
-        )?;
-        Ok(self.conn.last_insert_rowid())
+            ])?;
+        let id = self.conn.last_insert_rowid();
+        self.index_hs(&HsObject {
+            id,
+            object_type: object_type.to_string(),
+            properties: properties.clone(),
+            associations: associations.to_vec(),
+            created_ms: now_ms,
+            updated_ms: now_ms,
+            archived: false,
+        })?;
+        Ok(id)
     }
 
     /// Saves a HubSpot object's properties and associations.
     pub fn hs_update(&self, object: &HsObject) -> StoreResult<()> {
-        self.conn.execute(
-            "UPDATE hs_objects SET properties = ?2, associations = ?3, updated_ms = ?4, archived = ?5
-             WHERE id = ?1",
-            params![
+        self.conn
+            .prepare_cached(
+                "UPDATE hs_objects SET properties = ?2, associations = ?3, updated_ms = ?4, archived = ?5
+                 WHERE id = ?1",
+            )?
+            .execute(params![
                 object.id,
                 Value::Object(object.properties.clone()).to_string(),
                 Value::Array(object.associations.clone()).to_string(),
                 object.updated_ms,
                 object.archived
-            ],
-        )?;
-        Ok(())
+            ])?;
+        self.index_hs(object)
     }
 
     /// Every HubSpot object of a type (archived included), oldest first.
     pub fn hs_all(&self, object_type: &str) -> StoreResult<Vec<HsObject>> {
-        let mut stmt = self.conn.prepare(
+        self.hs_select("WHERE object_type = ?1 ORDER BY id", params![object_type])
+    }
+
+    /// At most `limit` HubSpot objects of a type after `after_id`, archived or not, oldest
+    /// first.
+    pub fn hs_page(
+        &self,
+        object_type: &str,
+        archived: bool,
+        after_id: i64,
+        limit: usize,
+    ) -> StoreResult<Vec<HsObject>> {
+        self.hs_select(
+            "WHERE object_type = ?1 AND archived = ?2 AND id > ?3 ORDER BY id LIMIT ?4",
+            params![
+                object_type,
+                archived,
+                after_id,
+                i64::try_from(limit).unwrap_or(i64::MAX)
+            ],
+        )
+    }
+
+    /// One HubSpot object by id.
+    pub fn hs_get(&self, object_type: &str, id: i64) -> StoreResult<Option<HsObject>> {
+        Ok(self
+            .hs_select(
+                "WHERE object_type = ?1 AND id = ?2",
+                params![object_type, id],
+            )?
+            .pop())
+    }
+
+    /// The HubSpot objects of a type (archived included) whose `field` equals `value`
+    /// case-insensitively (`assoc:<type>` for the ids they are associated to), oldest first.
+    pub fn hs_find(
+        &self,
+        object_type: &str,
+        field: &str,
+        value: &str,
+    ) -> StoreResult<Vec<HsObject>> {
+        let Some(key) = lookup_key(value) else {
+            return Ok(Vec::new());
+        };
+        self.hs_select(
+            "WHERE id IN (SELECT id FROM hs_keys WHERE object_type = ?1 AND field = ?2 AND value = ?3)
+             AND object_type = ?1 ORDER BY id",
+            params![object_type, field, key],
+        )
+    }
+
+    fn hs_select(
+        &self,
+        clause: &str,
+        params: &[&dyn rusqlite::ToSql],
+    ) -> StoreResult<Vec<HsObject>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT id, object_type, properties, associations, created_ms, updated_ms, archived
-             FROM hs_objects WHERE object_type = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([object_type], |r| {
+             FROM hs_objects {clause}"
+        ))?;
+        let rows = stmt.query_map(params, |r| {
             Ok(HsObject {
                 id: r.get(0)?,
                 object_type: r.get(1)?,
@@ -445,11 +644,17 @@ impl Store {
         })?;
         rows.collect()
     }
+}
 
-    /// One HubSpot object by id.
-    pub fn hs_get(&self, object_type: &str, id: i64) -> StoreResult<Option<HsObject>> {
-        Ok(self.hs_all(object_type)?.into_iter().find(|o| o.id == id))
-    }
+/// Which version of the key tables' contents a data dir holds.
+const KEYS_VERSION: &str = "1";
+
+/// The longest text value (in bytes) that gets a lookup key.
+pub const MAX_KEY: usize = 255;
+
+/// A text value's lookup key: lower-cased, `None` when empty or longer than [`MAX_KEY`].
+pub fn lookup_key(value: &str) -> Option<String> {
+    (!value.is_empty() && value.len() <= MAX_KEY).then(|| value.to_lowercase())
 }
 
 fn parse_fields(text: &str) -> Fields {
@@ -488,6 +693,84 @@ mod tests {
         assert_eq!(store.sf_all("Contact").unwrap().len(), 1);
         store.rollback("t").unwrap();
         assert!(store.sf_all("Contact").unwrap().is_empty());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    fn contact(id: &str, email: &str) -> Fields {
+        let mut f = Fields::new();
+        f.insert("Id".into(), json!(id));
+        f.insert("Email".into(), json!(email));
+        f
+    }
+
+    fn ids_with_email(store: &Store, email: &str) -> Vec<String> {
+        store
+            .sf_find("Contact", "Email", &[email.to_string()])
+            .unwrap()
+            .into_iter()
+            .map(|(_, f)| f["Id"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn lookup_keys_follow_every_write_and_are_rebuilt_for_an_old_data_dir() {
+        let (store, dir) = temp_store();
+        let (a, b) = ("003Hs0000000001AAA", "003Hs0000000002AAA");
+        store
+            .sf_insert("Contact", &contact(a, "Ada@Example.com"))
+            .unwrap();
+        store
+            .sf_insert("Contact", &contact(b, "ada@example.com"))
+            .unwrap();
+        assert_eq!(ids_with_email(&store, "ADA@example.COM"), vec![a, b]);
+        store
+            .sf_update(a, &contact(a, "other@example.com"))
+            .unwrap();
+        assert_eq!(ids_with_email(&store, "ada@example.com"), vec![b]);
+        assert_eq!(ids_with_email(&store, "other@example.com"), vec![a]);
+        store.savepoint("t").unwrap();
+        store.sf_delete(b).unwrap();
+        assert!(ids_with_email(&store, "ada@example.com").is_empty());
+        store.rollback("t").unwrap();
+        assert_eq!(ids_with_email(&store, "ada@example.com"), vec![b]);
+
+        let mut props = Fields::new();
+        props.insert("email".into(), json!("Grace@Example.com"));
+        let note_to = json!({"toObjectType": "contacts", "toObjectId": "51001"});
+        let contact_id = store.hs_insert("contacts", &props, &[], 1).unwrap();
+        let note_id = store
+            .hs_insert("notes", &Fields::new(), &[note_to], 1)
+            .unwrap();
+        let found = store
+            .hs_find("contacts", "email", "grace@example.com")
+            .unwrap();
+        assert_eq!(
+            found.iter().map(|o| o.id).collect::<Vec<_>>(),
+            vec![contact_id]
+        );
+        let linked = store.hs_find("notes", "assoc:contacts", "51001").unwrap();
+        assert_eq!(
+            linked.iter().map(|o| o.id).collect::<Vec<_>>(),
+            vec![note_id]
+        );
+
+        // A data dir from before the key tables: reopening fills them.
+        store
+            .conn
+            .execute_batch(
+                "DELETE FROM sf_keys; DELETE FROM hs_keys; DELETE FROM meta WHERE key = 'keys';",
+            )
+            .unwrap();
+        drop(store);
+        let store = Store::open(&dir.join("org.sqlite3")).unwrap();
+        assert_eq!(ids_with_email(&store, "ada@example.com"), vec![b]);
+        assert_eq!(
+            store
+                .hs_find("contacts", "email", "GRACE@example.com")
+                .unwrap()
+                .len(),
+            1
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

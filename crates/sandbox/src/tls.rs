@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
-use crate::SandboxError;
+use crate::config::SandboxError;
 
 /// The names the certificate covers: local addresses and the real hostnames the extension
 /// reaches through Chromium's host-resolver rules.

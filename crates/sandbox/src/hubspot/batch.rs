@@ -3,12 +3,13 @@
 
 use serde_json::{json, Value};
 
+use super::caller::HsCaller;
+use super::errors::error;
 use super::input::{find, insert, prepare, HsResult};
 use super::render::{object_json, selection_from, Selection};
-use super::{error, HsCaller};
-use crate::app::State;
 use crate::clock;
 use crate::http::Response;
+use crate::org::State;
 
 const BATCH_LIMIT: usize = 100;
 

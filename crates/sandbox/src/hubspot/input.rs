@@ -3,11 +3,12 @@
 
 use serde_json::{json, Value};
 
+use super::caller::HsCaller;
+use super::errors::{error, error_with};
 use super::properties::{self, association_target};
-use super::{error, error_with, HsCaller};
-use crate::app::State;
 use crate::clock;
 use crate::http::Response;
+use crate::org::State;
 use crate::seed;
 use crate::store::{Fields, HsObject};
 
@@ -193,7 +194,7 @@ pub(super) fn existing_contact_with_email(
 ) -> HsResult<Option<i64>> {
     Ok(state
         .store
-        .hs_all("contacts")
+        .hs_find("contacts", "email", email)
         .map_err(storage)?
         .into_iter()
         .filter(|o| !o.archived && Some(o.id) != except)
@@ -272,18 +273,27 @@ pub(super) fn find(
     id: &str,
     id_property: Option<&str>,
 ) -> HsResult<Option<HsObject>> {
-    let all = state.store.hs_all(object_type).map_err(storage)?;
     Ok(match id_property.filter(|p| *p != "hs_object_id") {
-        Some(property) => all.into_iter().filter(|o| !o.archived).find(|o| {
-            o.properties
-                .get(property)
-                .and_then(Value::as_str)
-                .is_some_and(|v| v.eq_ignore_ascii_case(id))
-        }),
-        None => id
-            .parse::<i64>()
-            .ok()
-            .and_then(|n| all.into_iter().find(|o| o.id == n && !o.archived)),
+        Some(property) => state
+            .store
+            .hs_find(object_type, property, id)
+            .map_err(storage)?
+            .into_iter()
+            .filter(|o| !o.archived)
+            .find(|o| {
+                o.properties
+                    .get(property)
+                    .and_then(Value::as_str)
+                    .is_some_and(|v| v.eq_ignore_ascii_case(id))
+            }),
+        None => match id.parse::<i64>() {
+            Ok(n) => state
+                .store
+                .hs_get(object_type, n)
+                .map_err(storage)?
+                .filter(|o| !o.archived),
+            Err(_) => None,
+        },
     })
 }
 

@@ -3,13 +3,14 @@
 
 use serde_json::{json, Value};
 
-use super::error;
-use crate::app::State;
+use super::errors::error;
 use crate::clock;
+use crate::grants::{Provider, CODE_TTL_MS};
 use crate::http::{Request, Response};
 use crate::ids;
-use crate::pages::{self, AuthorizeParams, Provider, CODE_TTL_MS};
-use crate::salesforce_redirect_allowed;
+use crate::org::State;
+use crate::pages::{self, AuthorizeParams};
+use crate::salesforce::redirect_allowed as salesforce_redirect_allowed;
 use crate::seed;
 use crate::store::TokenRow;
 

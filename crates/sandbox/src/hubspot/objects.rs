@@ -4,16 +4,18 @@
 use serde_json::{json, Value};
 
 use super::batch::{batch_archive, batch_create, batch_read};
+use super::caller::HsCaller;
+use super::errors::error;
 use super::input::{
     check_properties, conflict, create_input, existing_contact_with_email, find, not_found,
     storage, HsResult,
 };
 use super::properties::{self, canonical_type};
 use super::render::{object_json, selection_from, Selection};
-use super::{error, search, HsCaller};
-use crate::app::State;
+use super::search;
 use crate::clock;
 use crate::http::{Request, Response};
+use crate::org::State;
 use crate::store::HsObject;
 
 /// Answers `/crm/v3/objects/{type}/...` (and the date-versioned twin).
@@ -139,11 +141,8 @@ fn list(state: &State, request: &Request, object_type: &str) -> HsResult<Respons
     let associations = request.query_list("associations");
     let all: Vec<HsObject> = state
         .store
-        .hs_all(object_type)
-        .map_err(storage)?
-        .into_iter()
-        .filter(|o| o.archived == archived && o.id > after)
-        .collect();
+        .hs_page(object_type, archived, after, limit.saturating_add(1))
+        .map_err(storage)?;
     let page: Vec<Value> = all
         .iter()
         .take(limit)

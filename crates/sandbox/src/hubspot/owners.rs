@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::error;
+use super::errors::error;
 use crate::http::{Request, Response};
 use crate::seed::{self, SeedUser};
 

@@ -3,8 +3,8 @@
 use serde_json::{json, Map, Value};
 
 use super::properties::{self, canonical_type, date_properties};
-use crate::app::State;
 use crate::clock;
+use crate::org::State;
 use crate::store::HsObject;
 
 /// What properties to put in an answer.
@@ -105,7 +105,8 @@ fn associated(state: &State, object: &HsObject, to: &str) -> Vec<Value> {
         .filter_map(|a| a.get("toObjectId").cloned())
         .map(|id| json!({"id": id, "type": label}))
         .collect();
-    if let Ok(others) = state.store.hs_all(to) {
+    let link = format!("assoc:{}", object.object_type);
+    if let Ok(others) = state.store.hs_find(to, &link, &object.id.to_string()) {
         for other in others.iter().filter(|o| !o.archived) {
             let points_here = other.associations.iter().any(|a| {
                 a.get("toObjectType").and_then(Value::as_str) == Some(object.object_type.as_str())

@@ -5,12 +5,12 @@ use std::cmp::Ordering;
 
 use serde_json::{json, Value};
 
-use super::error;
+use super::errors::error;
 use super::render::{object_json, selection_from};
-use crate::app::State;
 use crate::clock;
 use crate::http::Response;
-use crate::store::HsObject;
+use crate::org::State;
+use crate::store::{HsObject, MAX_KEY};
 
 const MAX_GROUPS: usize = 5;
 const MAX_FILTERS_PER_GROUP: usize = 10;
@@ -102,6 +102,38 @@ fn filter_matches(object: &HsObject, filter: &Value) -> Result<bool, String> {
     })
 }
 
+/// Property lookups that find every object the filter groups can keep: one `EQ` or `IN` on a
+/// stored property in each group. `None` means the type must be scanned.
+fn lookups(groups: &[Value]) -> Option<Vec<(&str, String)>> {
+    if groups.is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for group in groups {
+        let filters = group.get("filters").and_then(Value::as_array)?;
+        let found = filters.iter().find_map(|f| {
+            let name = f.get("propertyName").and_then(Value::as_str)?;
+            let derived = matches!(
+                name,
+                "hs_object_id"
+                    | "createdate"
+                    | "hs_createdate"
+                    | "lastmodifieddate"
+                    | "hs_lastmodifieddate"
+            );
+            let values: Vec<String> = match f.get("operator").and_then(Value::as_str) {
+                Some("EQ") | None => vec![f.get("value").map(as_text)?],
+                Some("IN") => f.get("values")?.as_array()?.iter().map(as_text).collect(),
+                _ => return None,
+            };
+            let indexable = !derived && values.iter().all(|v| !v.is_empty() && v.len() <= MAX_KEY);
+            indexable.then(|| values.into_iter().map(|v| (name, v)).collect::<Vec<_>>())
+        })?;
+        out.extend(found);
+    }
+    Some(out)
+}
+
 /// Runs a search.
 pub fn run(state: &State, object_type: &str, body: &Value) -> Result<Response, Response> {
     let groups = body
@@ -145,10 +177,41 @@ pub fn run(state: &State, object_type: &str, body: &Value) -> Result<Response, R
         .get("query")
         .and_then(Value::as_str)
         .map(str::to_lowercase);
-    let all = state
-        .store
-        .hs_all(object_type)
-        .map_err(|e| error(500, "INTERNAL_ERROR", &e.to_string()))?;
+    // A bad filter is refused even when nothing would be compared with it.
+    let blank = HsObject {
+        id: 0,
+        object_type: object_type.to_string(),
+        properties: Default::default(),
+        associations: Vec::new(),
+        created_ms: 0,
+        updated_ms: 0,
+        archived: false,
+    };
+    for filter in groups
+        .iter()
+        .filter_map(|g| g.get("filters").and_then(Value::as_array))
+        .flatten()
+    {
+        filter_matches(&blank, filter).map_err(|m| error(400, "VALIDATION_ERROR", &m))?;
+    }
+    let storage = |e: rusqlite::Error| error(500, "INTERNAL_ERROR", &e.to_string());
+    let all = match lookups(&groups) {
+        Some(lookups) => {
+            let mut found = Vec::new();
+            for (name, value) in lookups {
+                found.extend(
+                    state
+                        .store
+                        .hs_find(object_type, name, &value)
+                        .map_err(storage)?,
+                );
+            }
+            found.sort_by_key(|o: &HsObject| o.id);
+            found.dedup_by_key(|o| o.id);
+            found
+        }
+        None => state.store.hs_all(object_type).map_err(storage)?,
+    };
     // Search is eventually consistent in HubSpot: objects written within the configured
     // indexing delay are not found yet (reads by id or idProperty see them at once).
     let delay = state.store.number("hs_search_delay_ms").unwrap_or(0);

@@ -4,10 +4,10 @@
 
 use serde_json::{json, Value};
 
+use super::context::Ctx;
 use super::errors::SfError;
 use super::records::{self, record_json};
 use super::schema;
-use super::Ctx;
 
 const MAX_RECORDS: usize = 200;
 const ROLLED_BACK: &str =

@@ -16,8 +16,8 @@ use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
+use super::context::{allow_save, batch_size, header_is_false, Ctx, Dispatch};
 use super::errors::SfError;
-use super::{allow_save, batch_size, header_is_false, rest, Ctx};
 use crate::http::{parse_form, path_segments};
 
 const MAX_SUBREQUESTS: usize = 25;
@@ -160,7 +160,7 @@ fn halted(reference_id: &Value, message: &str) -> Value {
 }
 
 /// Runs `POST composite`.
-pub fn run(ctx: &Ctx, body: &Value) -> Result<Value, SfError> {
+pub fn run(ctx: &Ctx, body: &Value, dispatch: Dispatch) -> Result<Value, SfError> {
     let subrequests = body
         .get("compositeRequest")
         .and_then(Value::as_array)
@@ -235,7 +235,7 @@ pub fn run(ctx: &Ctx, body: &Value) -> Result<Value, SfError> {
             succeeded.push(false);
             continue;
         }
-        let outcome = run_one(ctx, sub, &refs);
+        let outcome = run_one(ctx, sub, &refs, dispatch);
         match outcome {
             Ok((status, body, headers)) => {
                 if let Some(r) = reference_id.as_str() {
@@ -306,7 +306,12 @@ enum SubError {
 /// A subrequest's answer: status, body, headers.
 type SubAnswer = (u16, Option<Value>, Map<String, Value>);
 
-fn run_one(ctx: &Ctx, sub: &Value, refs: &HashMap<String, Value>) -> Result<SubAnswer, SubError> {
+fn run_one(
+    ctx: &Ctx,
+    sub: &Value,
+    refs: &HashMap<String, Value>,
+    dispatch: Dispatch,
+) -> Result<SubAnswer, SubError> {
     let method = sub.get("method").and_then(Value::as_str).unwrap_or("GET");
     let url = sub.get("url").and_then(Value::as_str).unwrap_or_default();
     let url = match substitute_str(url, refs).map_err(SubError::Reference)? {
@@ -336,7 +341,7 @@ fn run_one(ctx: &Ctx, sub: &Value, refs: &HashMap<String, Value>) -> Result<SubA
     ctx.store
         .savepoint("subrequest")
         .map_err(|e| SubError::Api(e.into()))?;
-    match rest::dispatch(&sub_ctx, method, &segments, &query, body.as_ref()) {
+    match dispatch(&sub_ctx, method, &segments, &query, body.as_ref()) {
         Ok(ok) => {
             ctx.store
                 .release("subrequest")
@@ -358,7 +363,7 @@ fn run_one(ctx: &Ctx, sub: &Value, refs: &HashMap<String, Value>) -> Result<SubA
 }
 
 /// Runs `POST composite/batch`: independent subrequests, `{hasErrors, results}`.
-pub fn batch(ctx: &Ctx, body: &Value) -> Result<Value, SfError> {
+pub fn batch(ctx: &Ctx, body: &Value, dispatch: Dispatch) -> Result<Value, SfError> {
     let requests = body
         .get("batchRequests")
         .and_then(Value::as_array)
@@ -401,7 +406,7 @@ pub fn batch(ctx: &Ctx, body: &Value) -> Result<Value, SfError> {
         };
         let outcome = split_url(&url).and_then(|u| {
             let sub = sub_ctx(ctx, u.version, None);
-            rest::dispatch(
+            dispatch(
                 &sub,
                 method,
                 &u.segments,

@@ -3,8 +3,8 @@
 
 use serde_json::{json, Value};
 
+use super::context::Ctx;
 use super::schema::{self, ObjectDef};
-use super::Ctx;
 
 fn urls(ctx: &Ctx, object: &ObjectDef) -> Value {
     let base = format!("/services/data/{}/sobjects/{}", ctx.version, object.name);

@@ -90,3 +90,8 @@ impl From<rusqlite::Error> for SfError {
         )
     }
 }
+
+/// The body of Salesforce's 404 for an unknown resource.
+pub fn not_found_value() -> Value {
+    json!([{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}])
+}

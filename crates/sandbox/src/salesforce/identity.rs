@@ -3,10 +3,10 @@
 use serde_json::{json, Value};
 
 use super::oauth::{identity_url, instance_url};
-use crate::app::State;
 use crate::clock;
 use crate::http::{Request, Response};
 use crate::ids;
+use crate::org::State;
 use crate::seed::{self, SeedUser};
 
 const LATEST_VERSION: &str = "67.0";

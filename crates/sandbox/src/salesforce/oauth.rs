@@ -4,11 +4,12 @@
 use base64::Engine;
 use serde_json::json;
 
-use crate::app::State;
 use crate::clock;
+use crate::grants::{Provider, CODE_TTL_MS};
 use crate::http::{Request, Response};
 use crate::ids;
-use crate::pages::{self, AuthorizeParams, Provider, CODE_TTL_MS};
+use crate::org::State;
+use crate::pages::{self, AuthorizeParams};
 use crate::seed;
 use crate::store::TokenRow;
 
@@ -72,14 +73,13 @@ fn oauth_error(status: u16, error: &str, description: &str) -> Response {
     )
 }
 
-/// Answers `/services/oauth2/*`.
+/// Answers `/services/oauth2/*` (but `userinfo`, which `identity` answers).
 pub fn handle(state: &mut State, request: &Request) -> Response {
     match request.path.trim_end_matches('/') {
         "/services/oauth2/authorize" => authorize(state, request),
         "/services/oauth2/token" if request.method == "POST" => token(state, request),
         "/services/oauth2/revoke" => revoke(state, request),
-        "/services/oauth2/userinfo" => super::identity::userinfo(state, request),
-        _ => Response::json(404, &crate::app::not_found_value()),
+        _ => Response::json(404, &super::errors::not_found_value()),
     }
 }
 

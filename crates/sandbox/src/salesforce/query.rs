@@ -4,13 +4,13 @@ use std::cmp::Ordering;
 
 use serde_json::{json, Map, Value};
 
+use super::context::Ctx;
 use super::errors::SfError;
 use super::records::record_json;
 use super::schema::{self, FieldDef, Kind, ObjectDef};
 use super::soql::{self, Cond, Item, LikeTok, Literal, Op};
-use super::Ctx;
 use crate::ids;
-use crate::store::{Fields, QueryCursor};
+use crate::store::{Fields, QueryCursor, MAX_KEY};
 
 /// A resolved field path: a plain field, or a relationship hop then a field.
 #[derive(Debug, Clone)]
@@ -135,8 +135,21 @@ pub fn run(ctx: &Ctx, text: &str) -> Result<Value, SfError> {
     if let Some(filter) = &select.filter {
         check_filter(object, filter)?;
     }
+    let candidates = match select.filter.as_ref().and_then(|f| lookups(object, f)) {
+        Some(lookups) => {
+            let mut found: Vec<(i64, Fields)> = Vec::new();
+            for (field, values) in lookups {
+                found.extend(ctx.store.sf_find(object.name, field, &values)?);
+            }
+            // Oldest first and each once, as a scan of the object would give them.
+            found.sort_by_key(|(seq, _)| *seq);
+            found.dedup_by_key(|(seq, _)| *seq);
+            found.into_iter().map(|(_, record)| record).collect()
+        }
+        None => ctx.store.sf_all(object.name)?,
+    };
     let mut rows = Vec::new();
-    for record in ctx.store.sf_all(object.name)? {
+    for record in candidates {
         let keep = match &select.filter {
             Some(filter) => eval(ctx, object, &record, filter)?,
             None => true,
@@ -323,6 +336,45 @@ fn check_filter(object: &'static ObjectDef, cond: &Cond) -> Result<(), SfError> 
     }
 }
 
+/// The key lookups that find every record a filter can keep, when it has them: an equality
+/// (or `IN`) on a field of the object itself, under `AND`s, or one on each side of an `OR`.
+/// `None` means the object must be scanned. The filter still runs on what they find.
+fn lookups(object: &'static ObjectDef, cond: &Cond) -> Option<Vec<(&'static str, Vec<String>)>> {
+    let key = |literal: &Literal, kind: Kind| match literal {
+        Literal::Str { text, .. } if matches!(kind, Kind::Id | Kind::Reference) => {
+            Some(ids::normalize(text).unwrap_or_else(|| text.clone()))
+        }
+        Literal::Str { text, .. } => Some(text.clone()),
+        _ => None,
+    };
+    let field = |path: &str| match resolve(object, path) {
+        Ok(Path::Field(def)) => Some(def),
+        _ => None,
+    };
+    match cond {
+        Cond::Cmp(path, Op::Eq, literal) => {
+            let def = field(path)?;
+            let value = key(literal, def.kind)?;
+            (value.len() <= MAX_KEY).then(|| vec![(def.name, vec![value])])
+        }
+        Cond::In(path, false, literals) => {
+            let def = field(path)?;
+            let values = literals
+                .iter()
+                .map(|l| key(l, def.kind).filter(|v| v.len() <= MAX_KEY))
+                .collect::<Option<Vec<String>>>()?;
+            Some(vec![(def.name, values)])
+        }
+        Cond::And(a, b) => lookups(object, a).or_else(|| lookups(object, b)),
+        Cond::Or(a, b) => {
+            let mut both = lookups(object, a)?;
+            both.extend(lookups(object, b)?);
+            Some(both)
+        }
+        _ => None,
+    }
+}
+
 fn eval(
     ctx: &Ctx,
     object: &'static ObjectDef,
@@ -421,5 +473,49 @@ fn like(text: &[char], pattern: &[LikeTok]) -> bool {
         Some((LikeTok::Any, rest)) => (0..=text.len()).any(|i| like(&text[i..], rest)),
         Some((LikeTok::One, rest)) => !text.is_empty() && like(&text[1..], rest),
         Some((LikeTok::Char(c), rest)) => text.first() == Some(c) && like(&text[1..], rest),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    /// The lookups planned for a Contact query's WHERE clause.
+    fn plan(soql_where: &str) -> Option<Vec<(&'static str, Vec<String>)>> {
+        let select = soql::parse(&format!("SELECT Id FROM Contact WHERE {soql_where}")).unwrap();
+        lookups(schema::object("Contact").unwrap(), &select.filter.unwrap())
+    }
+
+    #[test]
+    fn equalities_and_ins_are_looked_up_other_filters_scan() {
+        assert_eq!(
+            plan("Email = 'a@x.com' OR LinkedIn_URL__c IN ('u1', 'u2')"),
+            Some(vec![
+                ("Email", vec!["a@x.com".to_string()]),
+                ("LinkedIn_URL__c", vec!["u1".to_string(), "u2".to_string()]),
+            ])
+        );
+        // One side of an AND is enough; the filter still runs on what it finds.
+        assert_eq!(
+            plan("LastName LIKE 'A%' AND Email = 'a@x.com'"),
+            Some(vec![("Email", vec!["a@x.com".to_string()])])
+        );
+        // An OR with a side that has no lookup, a negation, a relationship path: a scan.
+        assert_eq!(plan("Email = 'a@x.com' OR LastName LIKE 'A%'"), None);
+        assert_eq!(plan("NOT Email = 'a@x.com'"), None);
+        assert_eq!(plan("Email != 'a@x.com'"), None);
+        assert_eq!(plan("Owner.Name = 'Ada'"), None);
+        assert_eq!(
+            plan(&format!("Email = '{}'", "a".repeat(MAX_KEY + 1))),
+            None
+        );
+    }
+
+    #[test]
+    fn a_15_character_id_is_looked_up_as_its_18_character_form() {
+        let id = ids::sf_id("003", 1001);
+        let planned = plan(&format!("Id = '{}'", &id[..15])).unwrap();
+        assert_eq!(planned, vec![("Id", vec![id])]);
     }
 }

@@ -3,10 +3,10 @@
 
 use serde_json::{json, Map, Value};
 
+use super::context::Ctx;
 use super::errors::SfError;
 use super::schema::{self, ObjectDef};
 use super::validate::{check_fields, check_required, Mode};
-use super::Ctx;
 use crate::clock;
 use crate::ids;
 use crate::seed;
@@ -224,8 +224,9 @@ fn check_duplicates(ctx: &Ctx, object: &ObjectDef, record: &Fields) -> Result<()
     };
     let matches: Vec<String> = ctx
         .store
-        .sf_all(object.name)?
+        .sf_find(object.name, "Email", &[email.to_string()])?
         .into_iter()
+        .map(|(_, r)| r)
         .filter(|r| {
             r.get("Email")
                 .and_then(Value::as_str)

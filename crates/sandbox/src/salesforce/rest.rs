@@ -3,8 +3,9 @@
 
 use serde_json::{json, Value};
 
+use super::context::{Ctx, SfOk};
 use super::errors::SfError;
-use super::{collections, composite, describe, query, records, schema, Ctx, SfOk};
+use super::{collections, composite, describe, query, records, schema};
 
 fn method_not_allowed(method: &str, allowed: &str) -> SfError {
     SfError::new(
@@ -112,8 +113,10 @@ pub fn dispatch(
             query::run(ctx, &soql).map(SfOk::ok)
         }
         ("GET", ["query" | "queryAll", locator]) => query::more(ctx, locator).map(SfOk::ok),
-        ("POST", ["composite"]) => composite::run(ctx, body_or_null).map(SfOk::ok),
-        ("POST", ["composite", "batch"]) => composite::batch(ctx, body_or_null).map(SfOk::ok),
+        ("POST", ["composite"]) => composite::run(ctx, body_or_null, dispatch).map(SfOk::ok),
+        ("POST", ["composite", "batch"]) => {
+            composite::batch(ctx, body_or_null, dispatch).map(SfOk::ok)
+        }
         ("POST", ["composite", "sobjects"]) => collections::create(ctx, body_or_null).map(SfOk::ok),
         ("PATCH", ["composite", "sobjects"]) => {
             collections::update(ctx, body_or_null).map(SfOk::ok)

@@ -3,9 +3,9 @@
 
 use serde_json::{json, Map, Value};
 
+use super::context::Ctx;
 use super::errors::SfError;
 use super::schema::{self, FieldDef, Kind, ObjectDef};
-use super::Ctx;
 use crate::ids;
 use crate::store::Fields;
 

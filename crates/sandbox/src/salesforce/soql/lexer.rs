@@ -1,8 +1,18 @@
 //! The SOQL tokenizer: words, numbers, date literals, symbols and quoted strings with
 //! Salesforce's escape rules.
 
-use super::LikeTok;
 use crate::salesforce::errors::SfError;
+
+/// One piece of a LIKE pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LikeTok {
+    /// `%`
+    Any,
+    /// `_`
+    One,
+    /// A literal character.
+    Char(char),
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Tok {

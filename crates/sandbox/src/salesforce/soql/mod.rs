@@ -5,20 +5,10 @@
 
 mod lexer;
 
+pub use lexer::LikeTok;
 use lexer::{tokenize, Tok};
 
 use super::errors::SfError;
-
-/// One piece of a LIKE pattern.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LikeTok {
-    /// `%`
-    Any,
-    /// `_`
-    One,
-    /// A literal character.
-    Char(char),
-}
 
 /// A literal value.
 #[derive(Debug, Clone, PartialEq)]
