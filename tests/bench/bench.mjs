@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../e2e/harness.mjs';
 import { machine } from './lib/machine.mjs';
-import { buildBins, apiCalls, criterion, teamInput, CASES } from './lib/native.mjs';
+import { buildBins, apiCalls, sandboxLoad, criterion, teamInput, CASES } from './lib/native.mjs';
 import { wasmThroughput, compileTime } from './lib/wasm.mjs';
 import { sizes, ensureTwiggy, weights } from './lib/size.mjs';
 import { browserBench } from './lib/browser.mjs';
@@ -57,6 +57,9 @@ log('bench: building the bench binaries');
 const bin = buildBins(ROOT);
 log('bench: API calls (protocol crate vs naive client, sandbox counts)');
 r.api = await step('api', () => apiCalls(bin, { bulk: quick ? [25, 200] : [25, 200, 1000] }));
+log('bench: the sandbox itself under load');
+r.sandboxLoad = await step('sandbox_load', () => sandboxLoad(bin,
+  quick ? { records: 1000, clients: 10, seconds: 2 } : { records: 10000, clients: 50, seconds: 10 }));
 log('bench: sizes');
 r.size = sizes(dist);
 r.weights = await step('weights', () => {

@@ -62,3 +62,15 @@ test('twiggy items are attributed to their crate', () => {
   assert.equal(crateOf('"function names" subsection'), '(names section)');
   assert.equal(crateOf('data segment ".rodata.2"'), '(data: strings, tables)');
 });
+
+test('the sandbox load row is met only at ≥ 1,000 requests/s with no error', () => {
+  const load = (perSecond, errors) => ({ records: 10000, clients: 50, seconds: 10, seed_seconds: 3, requests: perSecond * 10,
+    errors, first_errors: [], per_second: perSecond, p50_ms: 20, p99_ms: 90, max_ms: 150 });
+  const withLoad = (l) => { const r = figures(); r.sandboxLoad = l; r.summary = summaryRows(r); return render(r); };
+  const good = withLoad(load(1500, 0));
+  assert.match(good, /\| Sandbox under load \(50 clients, 10000 records\) \| 1500 requests\/s, 0 errors.*\| met \|/);
+  assert.match(good, /## 7\. The sandbox itself under load[\s\S]*\| 15000 \| 0 \| 1500 \|/);
+  assert.match(withLoad(load(900, 0)), /\| Sandbox under load .*\| missed \|/);
+  assert.match(withLoad(load(1500, 2)), /\| Sandbox under load .*\| missed \|/);
+  assert.match(render(figures()), /## 7\. The sandbox itself under load\n\nNot measured/);
+});

@@ -28,6 +28,24 @@ export async function apiCalls(bin, { bulk }) {
   }
 }
 
+/**
+ * The sandbox's own throughput (`sandbox-load`): a fresh sandbox filled with `records`
+ * Contacts, then `clients` concurrent clients for `seconds` on loopback. Rejects when any
+ * request failed.
+ */
+export async function sandboxLoad(bin, { records, clients, seconds }) {
+  const sandbox = await startSandbox();
+  try {
+    const { stdout } = await promisify(execFile)(path.join(bin, 'sandbox-load'),
+      ['--url', sandbox.url, '--cert', sandbox.certPath, '--records', String(records),
+        '--clients', String(clients), '--seconds', String(seconds)],
+      { encoding: 'utf8', maxBuffer: 1 << 24 });
+    return JSON.parse(stdout);
+  } finally {
+    await sandbox.stop();
+  }
+}
+
 /** `bench::team_input(users, source)` as a JS object. */
 export function teamInput(bin, users, source) {
   return JSON.parse(execFileSync(path.join(bin, 'team-input'), [String(users), source], { encoding: 'utf8' }));
