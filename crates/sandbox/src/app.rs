@@ -72,13 +72,21 @@ pub fn handle(state: &Mutex<State>, request: &Request) -> Response {
             return fault_response(status, area);
         }
     }
-    match area {
+    // All of a request's writes are one transaction: one commit instead of one per statement.
+    let began = state.store.savepoint("request").is_ok();
+    let response = match area {
         Area::Admin => admin::handle(state, request),
         Area::SalesforceOauth | Area::SalesforceApi => salesforce::handle(state, request),
         Area::HubspotOauth => hubspot::handle_oauth(state, request),
         Area::HubspotApi => hubspot::handle_api(state, request),
         Area::Other => other(request),
+    };
+    if began {
+        if let Err(e) = state.store.release("request") {
+            return Response::text(500, &format!("sandbox: could not commit: {e}"));
+        }
     }
+    response
 }
 
 fn other(request: &Request) -> Response {
