@@ -44,16 +44,19 @@ pub fn spec(prospect: Prospect, activity: Option<ActivityLog>) -> SaveSpec {
     }
 }
 
-/// API calls one closure made, as the sandbox counted them.
+/// API calls one closure made, as the sandbox counted them, and how long it took (seconds,
+/// wall clock: mostly the sandbox's time, the client being on the same loopback).
 pub fn counted(
     client: &SandboxClient,
     run: impl FnOnce() -> Result<(), BenchError>,
 ) -> Result<Value, BenchError> {
     client.reset_counts()?;
+    let started = std::time::Instant::now();
     run()?;
+    let seconds = started.elapsed().as_secs_f64();
     let counts = client.counts()?;
     let total = counts["total"].as_u64().unwrap_or(0);
-    Ok(json!({ "calls": total, "by_endpoint": counts }))
+    Ok(json!({ "calls": total, "by_endpoint": counts, "seconds": seconds }))
 }
 
 /// The "already in CRM" badge's lookup (what the product runs once per profile view, cached).
