@@ -214,6 +214,63 @@ fn validation_errors() {
 }
 
 #[test]
+fn enumeration_properties_take_only_their_internal_values() {
+    let h = Harness::start();
+    // The label ("Lead") and a near miss ("LEAD") are refused; nothing is stored.
+    for (path, props) in [
+        (
+            "contacts",
+            json!({"email": "a@example.com", "lifecyclestage": "Lead"}),
+        ),
+        (
+            "contacts",
+            json!({"email": "b@example.com", "hs_lead_status": "new"}),
+        ),
+        (
+            "tasks",
+            json!({"hs_timestamp": "2026-03-01T10:00:00.000Z", "hs_task_status": "Done"}),
+        ),
+    ] {
+        let reply = create_contact(&h, &format!("/crm/v3/objects/{path}"), props.clone());
+        assert_eq!(
+            (reply.status, reply.json()["category"].as_str()),
+            (400, Some("VALIDATION_ERROR")),
+            "{props}: {}",
+            reply.body
+        );
+        let message = reply.json()["message"].as_str().unwrap().to_string();
+        assert!(
+            message.starts_with("Property values were not valid: [{"),
+            "{message}"
+        );
+        let items: Value =
+            serde_json::from_str(message.trim_start_matches("Property values were not valid: "))
+                .unwrap();
+        assert_eq!(items[0]["error"], "INVALID_OPTION", "{message}");
+        assert_eq!(items[0]["isValid"], false);
+        assert_eq!(reply.json()["errors"][0]["code"], "INVALID_OPTION");
+    }
+    assert!(h.records("contacts").is_empty());
+    assert!(h.records("tasks").is_empty());
+    let created = create_contact(
+        &h,
+        "/crm/v3/objects/contacts",
+        json!({"email": "c@example.com", "lifecyclestage": "lead", "hs_lead_status": "NEW"}),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.json()["id"].as_str().unwrap().to_string();
+    let update = h.json(
+        "PATCH",
+        &format!("/crm/v3/objects/contacts/{id}"),
+        PAT,
+        &json!({"properties": {"lifecyclestage": "Customer"}}),
+        &[],
+    );
+    assert_eq!(update.status, 400, "{}", update.body);
+    assert!(update.body.contains("INVALID_OPTION"));
+}
+
+#[test]
 fn search_batch_owners_and_engagements() {
     let h = Harness::start();
     let inputs: Vec<Value> = (0..3).map(|i| json!({"properties": {"email": format!("b{i}@example.com"), "lastname": format!("B{i}")}})).collect();

@@ -91,6 +91,16 @@ pub(super) fn check_properties(
                 continue;
             }
         }
+        if let Some(allowed) = properties::options(object_type, name) {
+            if !text.is_empty() && !allowed.contains(&text.as_str()) {
+                let message = format!(
+                    "{text} was not one of the allowed options: [{}]",
+                    allowed.join(", ")
+                );
+                problems.push(invalid_item(name, "INVALID_OPTION", &message));
+                continue;
+            }
+        }
         let text = if name == "email" {
             text.to_ascii_lowercase()
         } else {

@@ -125,6 +125,66 @@ pub fn known(object_type: &str) -> &'static [&'static str] {
     }
 }
 
+/// The internal values an enumeration property accepts (HubSpot refuses anything else,
+/// labels included, with `INVALID_OPTION`); `None` for a free-text property.
+pub fn options(object_type: &str, name: &str) -> Option<&'static [&'static str]> {
+    Some(match (object_type, name) {
+        ("contacts", "lifecyclestage") => &[
+            "subscriber",
+            "lead",
+            "marketingqualifiedlead",
+            "salesqualifiedlead",
+            "opportunity",
+            "customer",
+            "evangelist",
+            "other",
+        ],
+        ("contacts", "hs_lead_status") => &[
+            "NEW",
+            "OPEN",
+            "IN_PROGRESS",
+            "OPEN_DEAL",
+            "UNQUALIFIED",
+            "ATTEMPTED_TO_CONTACT",
+            "CONNECTED",
+            "BAD_TIMING",
+        ],
+        ("emails", "hs_email_direction") => &["EMAIL", "INCOMING_EMAIL", "FORWARDED_EMAIL"],
+        ("emails", "hs_email_status") => &["BOUNCED", "FAILED", "SCHEDULED", "SENDING", "SENT"],
+        ("tasks", "hs_task_status") => &[
+            "NOT_STARTED",
+            "IN_PROGRESS",
+            "WAITING",
+            "COMPLETED",
+            "DEFERRED",
+        ],
+        ("tasks", "hs_task_priority") => &["NONE", "LOW", "MEDIUM", "HIGH"],
+        ("tasks", "hs_task_type") => &["CALL", "EMAIL", "TODO"],
+        ("calls", "hs_call_direction") => &["INBOUND", "OUTBOUND"],
+        ("calls", "hs_call_status") => &[
+            "BUSY",
+            "CALLING_CRM_USER",
+            "CANCELED",
+            "COMPLETED",
+            "CONNECTING",
+            "FAILED",
+            "IN_PROGRESS",
+            "MISSED",
+            "NO_ANSWER",
+            "QUEUED",
+            "RINGING",
+        ],
+        ("meetings", "hs_meeting_outcome") => &[
+            "SCHEDULED",
+            "COMPLETED",
+            "RESCHEDULED",
+            "NO_SHOW",
+            "CANCELED",
+        ],
+        _ => return None,
+    })
+}
+
 /// `(created, modified)` system property names per type.
 pub fn date_properties(object_type: &str) -> (&'static str, &'static str) {
     match object_type {
