@@ -1,0 +1,206 @@
+//! The engine against the real sandbox org: real HTTPS, real OAuth, the CRM's real answers and
+//! the sandbox's fault injection. Each test starts its own org.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{Sandbox, CLIENT_ID};
+use engine::clock::VirtualClock;
+use engine::store::StoreData;
+use engine::{Engine, MemoryStore, Outcome, PersonResult};
+use saves::{ContentToWorker, KnownRecords, LocalTeam, SavePlan, SaveStatus, Tokens};
+use serde_json::{json, Value};
+
+const INTEGRATION: &str = "integration@acme.example";
+const REP: &str = "rep@acme.example";
+
+/// The team: integration@ connected as team sync (through the OAuth pages), rep@ the
+/// rep, whose records the owner mapping gives to rep@'s CRM user.
+struct Team {
+    team: LocalTeam,
+    tokens: Tokens,
+    integration_id: String,
+    rep_id: String,
+}
+
+async fn team_sync_team(sb: &Sandbox) -> Team {
+    let config = json!({"crm": "salesforce", "client_id": CLIENT_ID, "me_email": REP});
+    let bare: LocalTeam = serde_json::from_value(json!({"config": config})).unwrap();
+    let (tokens, users) = sb.connect(&bare, INTEGRATION).await;
+    let id_of = |email: &str| {
+        users
+            .iter()
+            .find(|u| u["email"] == email)
+            .and_then(|u| u["id"].as_str())
+            .unwrap()
+            .to_owned()
+    };
+    let (integration_id, rep_id) = (id_of(INTEGRATION), id_of(REP));
+    let team = serde_json::from_value(json!({
+        "config": config,
+        "connections": [{"role": "team_sync", "crm_user_id": integration_id, "name": "Integration",
+            "email": INTEGRATION, "permission": "admin", "health": "ok",
+            "instance_url": tokens.instance_url}],
+        "owner_mapping": rep_id,
+        "crm_users": users,
+    }))
+    .unwrap();
+    Team {
+        team,
+        tokens,
+        integration_id,
+        rep_id,
+    }
+}
+
+fn person(i: usize, tag: &str) -> Value {
+    json!({"full_name": format!("Ada {tag}{i} Lovelace"), "email": format!("ada.{tag}{i}@example.com"),
+        "linkedin_url": format!("https://www.linkedin.com/in/ada-{tag}{i}"), "company": "Analytical Engines"})
+}
+
+/// A LinkedIn save message of `people`, `push` single or bulk.
+fn linkedin_save(people: Vec<Value>, push: &str) -> saves::SaveRequest {
+    let msg = json!({"kind": "save", "source": "linkedin_extension", "push": push,
+        "page_url": null, "activity": null, "prospects": people});
+    match saves::parse_content_message(&msg).unwrap() {
+        ContentToWorker::Save(s) => s,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn plan(t: &Team, people: Vec<Value>, push: &str, known: &KnownRecords, id: &str) -> SavePlan {
+    saves::plan_save(&t.team, &linkedin_save(people, push), id, known)
+}
+
+fn store_with(tokens: &Tokens) -> MemoryStore {
+    MemoryStore::new(StoreData {
+        team_sync: Some(tokens.clone()),
+        ..StoreData::default()
+    })
+}
+
+fn settled(outcome: Outcome) -> Vec<PersonResult> {
+    match outcome {
+        Outcome::Settled(people) => people,
+        other => panic!("expected the save to settle, got {other:?}"),
+    }
+}
+
+async fn contacts_with(sb: &Sandbox, email: &str) -> Vec<Value> {
+    sb.records("Contact")
+        .await
+        .into_iter()
+        .filter(|r| r["Email"] == email)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_linkedin_save_is_created_once_by_team_sync_and_owned_per_the_mapping() {
+    let sb = Sandbox::start();
+    let t = team_sync_team(&sb).await;
+    let engine = Engine::new(
+        t.team.clone(),
+        sb.transport(),
+        store_with(&t.tokens),
+        VirtualClock::new(0),
+    );
+    sb.admin("POST", "reset-counts", json!({})).await;
+
+    let first = plan(
+        &t,
+        vec![person(1, "s")],
+        "single",
+        &KnownRecords::new(),
+        "save1",
+    );
+    assert_eq!(first.entries.len(), 1);
+    engine.enqueue(&first).await.unwrap();
+    let people = settled(engine.run(&first.entries[0].id).await.unwrap());
+    assert_eq!(people.len(), 1);
+    let result = &people[0].result;
+    assert_eq!(result.status, SaveStatus::Created, "{result:?}");
+    let records = contacts_with(&sb, "ada.s1@example.com").await;
+    assert_eq!(records.len(), 1);
+    let record = &records[0];
+    assert_eq!(result.record_id.as_deref(), record["Id"].as_str());
+    assert_eq!(
+        record["CreatedById"],
+        t.integration_id.as_str(),
+        "Created By: team sync"
+    );
+    assert_eq!(
+        record["OwnerId"],
+        t.rep_id.as_str(),
+        "Owner: the rep, per the mapping"
+    );
+    assert_eq!(result.owner.id.as_deref(), Some(t.rep_id.as_str()));
+    assert_eq!(
+        result.created_by.id.as_deref(),
+        Some(t.integration_id.as_str())
+    );
+    // Not known yet: the dedupe lookup, then the one Composite create.
+    let counts = sb.counts().await;
+    assert_eq!(counts["total"], 2, "{counts}");
+    assert_eq!(counts["POST /services/data/vXX.X/composite"], 1, "{counts}");
+    let stored = engine.store().snapshot().unwrap();
+    assert!(stored.outbox.is_empty(), "settled entries leave the outbox");
+    assert_eq!(stored.journal.len(), 1);
+    assert_eq!(stored.journal[0].results, vec![result.clone()]);
+
+    // The same person saved again: linked to the record, never created twice.
+    let again = plan(
+        &t,
+        vec![person(1, "s")],
+        "single",
+        &KnownRecords::new(),
+        "save2",
+    );
+    engine.enqueue(&again).await.unwrap();
+    let people = settled(engine.run(&again.entries[0].id).await.unwrap());
+    assert_eq!(people[0].result.status, SaveStatus::Linked);
+    assert_eq!(people[0].result.record_id, result.record_id);
+    assert_eq!(contacts_with(&sb, "ada.s1@example.com").await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_bulk_chunk_of_200_takes_two_calls() {
+    let sb = Sandbox::start();
+    let t = team_sync_team(&sb).await;
+    let engine = Engine::new(
+        t.team.clone(),
+        sb.transport(),
+        store_with(&t.tokens),
+        VirtualClock::new(0),
+    );
+    let people: Vec<Value> = (0..200).map(|i| person(i, "b")).collect();
+    let bulk = plan(&t, people, "bulk", &KnownRecords::new(), "bulk1");
+    assert_eq!(
+        bulk.entries.len(),
+        1,
+        "200 people with one credential: one chunk"
+    );
+    engine.enqueue(&bulk).await.unwrap();
+    sb.admin("POST", "reset-counts", json!({})).await;
+
+    let results = settled(engine.run(&bulk.entries[0].id).await.unwrap());
+    assert_eq!(results.len(), 200);
+    assert!(results
+        .iter()
+        .all(|r| r.result.status == SaveStatus::Created));
+    let mut indexes: Vec<usize> = results.iter().map(|r| r.index).collect();
+    indexes.sort_unstable();
+    assert_eq!(
+        indexes,
+        (0..200).collect::<Vec<_>>(),
+        "one result per person"
+    );
+    let counts = sb.counts().await;
+    assert_eq!(
+        counts["total"], 2,
+        "the dedupe query and one Collections create: {counts}"
+    );
+    let contacts = sb.records("Contact").await;
+    assert_eq!(contacts.len(), 200);
+    assert!(contacts.iter().all(|c| c["OwnerId"] == t.rep_id.as_str()));
+    assert!(engine.store().snapshot().unwrap().outbox.is_empty());
+}
