@@ -4,95 +4,12 @@
 
 mod common;
 
-use common::{Sandbox, CLIENT_ID};
+use common::fixture::{contacts_with, person, plan, settled, store_with, team_sync_team};
+use common::Sandbox;
 use engine::clock::VirtualClock;
-use engine::store::StoreData;
-use engine::{Engine, MemoryStore, Outcome, PersonResult};
-use saves::{ContentToWorker, KnownRecords, LocalTeam, SavePlan, SaveStatus, Tokens};
+use engine::Engine;
+use saves::{KnownRecords, SaveStatus};
 use serde_json::{json, Value};
-
-const INTEGRATION: &str = "integration@acme.example";
-const REP: &str = "rep@acme.example";
-
-/// The team: integration@ connected as team sync (through the OAuth pages), rep@ the
-/// rep, whose records the owner mapping gives to rep@'s CRM user.
-struct Team {
-    team: LocalTeam,
-    tokens: Tokens,
-    integration_id: String,
-    rep_id: String,
-}
-
-async fn team_sync_team(sb: &Sandbox) -> Team {
-    let config = json!({"crm": "salesforce", "client_id": CLIENT_ID, "me_email": REP});
-    let bare: LocalTeam = serde_json::from_value(json!({"config": config})).unwrap();
-    let (tokens, users) = sb.connect(&bare, INTEGRATION).await;
-    let id_of = |email: &str| {
-        users
-            .iter()
-            .find(|u| u["email"] == email)
-            .and_then(|u| u["id"].as_str())
-            .unwrap()
-            .to_owned()
-    };
-    let (integration_id, rep_id) = (id_of(INTEGRATION), id_of(REP));
-    let team = serde_json::from_value(json!({
-        "config": config,
-        "connections": [{"role": "team_sync", "crm_user_id": integration_id, "name": "Integration",
-            "email": INTEGRATION, "permission": "admin", "health": "ok",
-            "instance_url": tokens.instance_url}],
-        "owner_mapping": rep_id,
-        "crm_users": users,
-    }))
-    .unwrap();
-    Team {
-        team,
-        tokens,
-        integration_id,
-        rep_id,
-    }
-}
-
-fn person(i: usize, tag: &str) -> Value {
-    json!({"full_name": format!("Ada {tag}{i} Lovelace"), "email": format!("ada.{tag}{i}@example.com"),
-        "linkedin_url": format!("https://www.linkedin.com/in/ada-{tag}{i}"), "company": "Analytical Engines"})
-}
-
-/// A LinkedIn save message of `people`, `push` single or bulk.
-fn linkedin_save(people: Vec<Value>, push: &str) -> saves::SaveRequest {
-    let msg = json!({"kind": "save", "source": "linkedin_extension", "push": push,
-        "page_url": null, "activity": null, "prospects": people});
-    match saves::parse_content_message(&msg).unwrap() {
-        ContentToWorker::Save(s) => s,
-        other => panic!("{other:?}"),
-    }
-}
-
-fn plan(t: &Team, people: Vec<Value>, push: &str, known: &KnownRecords, id: &str) -> SavePlan {
-    saves::plan_save(&t.team, &linkedin_save(people, push), id, known)
-}
-
-fn store_with(tokens: &Tokens) -> MemoryStore {
-    MemoryStore::new(StoreData {
-        team_sync: Some(tokens.clone()),
-        ..StoreData::default()
-    })
-}
-
-fn settled(outcome: Outcome) -> Vec<PersonResult> {
-    match outcome {
-        Outcome::Settled(people) => people,
-        other => panic!("expected the save to settle, got {other:?}"),
-    }
-}
-
-async fn contacts_with(sb: &Sandbox, email: &str) -> Vec<Value> {
-    sb.records("Contact")
-        .await
-        .into_iter()
-        .filter(|r| r["Email"] == email)
-        .collect()
-}
 
 #[tokio::test]
 async fn a_linkedin_save_is_created_once_by_team_sync_and_owned_per_the_mapping() {

@@ -4,6 +4,8 @@
 //! do), the admin API, and a team-sync connection made through the real OAuth pages.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+pub mod fixture;
+
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::PathBuf;
