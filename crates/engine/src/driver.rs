@@ -100,12 +100,12 @@ pub enum EngineError {
 
 /// The save engine of one team (one browser's connections, or one team on the server).
 pub struct Engine<T, S, C> {
-    team: LocalTeam,
-    transport: T,
-    store: S,
-    clock: C,
-    config: EngineConfig,
-    refresher: Refresher,
+    pub(crate) team: LocalTeam,
+    pub(crate) transport: T,
+    pub(crate) store: S,
+    pub(crate) clock: C,
+    pub(crate) config: EngineConfig,
+    pub(crate) refresher: Refresher,
     running: Mutex<HashSet<String>>,
 }
 

@@ -12,6 +12,8 @@
 //! - [`transport`]: the [`Transport`] trait and [`TransportError`].
 //! - [`store`]: the [`Store`] trait, [`MemoryStore`], the stored shape ([`store::StoreData`]).
 //! - [`clock`]: the [`Clock`] trait (time, sleep, jitter), [`clock::VirtualClock`] for tests.
+//! - `side_calls` (private): [`Engine::lookup`] (a page's badges) and [`Engine::undo`], the
+//!   same transport and 401 policy as saves.
 //! - `refresh` (private): single-flight token refresh per connection.
 //! - `budget` (private): the most requests one attempt can take, derived from the core's
 //!   state machines (the core does not expose it yet).
@@ -30,6 +32,7 @@ pub mod transport;
 
 mod budget;
 mod refresh;
+mod side_calls;
 
 #[cfg(feature = "native")]
 pub mod file_store;
