@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use saves::{ErrorInfo, LocalTeam, OutboxEntry, Role, SavePlan, SaveResult, Step};
+use saves::{ErrorInfo, Health, LocalTeam, OutboxEntry, Role, SavePlan, SaveResult, Step, Tokens};
 
 use crate::budget;
 use crate::clock::Clock;
@@ -107,6 +107,9 @@ pub struct Engine<T, S, C> {
     pub(crate) config: EngineConfig,
     pub(crate) refresher: Refresher,
     running: Mutex<HashSet<String>>,
+    /// Connections whose grant the CRM refused: `resume` leaves their entries alone until
+    /// [`Engine::reconnected`].
+    reconnect_needed: Mutex<Vec<Role>>,
 }
 
 /// Removes an entry id from the running set when a run ends, however it ends (a dropped
@@ -127,6 +130,12 @@ impl Drop for RunningGuard<'_> {
 impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
     /// An engine for `team` over a transport, a store and a clock.
     pub fn new(team: LocalTeam, transport: T, store: S, clock: C) -> Self {
+        let reconnect_needed = team
+            .connections
+            .iter()
+            .filter(|c| c.health == Health::ReconnectNeeded)
+            .map(|c| c.role)
+            .collect();
         Self {
             team,
             transport,
@@ -135,6 +144,7 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
             config: EngineConfig::default(),
             refresher: Refresher::default(),
             running: Mutex::new(HashSet::new()),
+            reconnect_needed: Mutex::new(reconnect_needed),
         }
     }
 
@@ -164,16 +174,39 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
         Ok(self.store.put_entries(&plan.entries).await?)
     }
 
+    /// The rep reconnected `role`: its new tokens are stored and `resume` runs its entries
+    /// again.
+    pub async fn reconnected(&self, role: Role, tokens: &Tokens) -> Result<(), EngineError> {
+        self.store.set_tokens(role, tokens).await?;
+        if let Ok(mut roles) = self.reconnect_needed.lock() {
+            roles.retain(|r| *r != role);
+        }
+        Ok(())
+    }
+
+    /// Connections that need a reconnect (their grant was refused).
+    pub fn reconnect_needed(&self) -> Vec<Role> {
+        self.reconnect_needed
+            .lock()
+            .map(|r| r.clone())
+            .unwrap_or_default()
+    }
+
     /// Runs every entry of the outbox that is due now (at start, after a wait, after a
-    /// reconnect), one after the other; answers each entry's outcome.
+    /// reconnect), one after the other, except those of a connection that needs a reconnect;
+    /// answers each entry's outcome.
     pub async fn resume(&self) -> Result<Vec<(String, Outcome)>, EngineError> {
         let now = self.clock.now_ms();
+        let blocked = self.reconnect_needed();
         let due: Vec<String> = self
             .store
             .entries()
             .await?
             .into_iter()
             .filter(|e| e.next_at_ms <= now)
+            .filter(|e| {
+                !blocked.contains(&e.role) && !e.activity_role.is_some_and(|r| blocked.contains(&r))
+            })
             .map(|e| e.id)
             .collect();
         let mut out = Vec::with_capacity(due.len());
@@ -286,12 +319,14 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
                             self.store
                                 .put_entries(std::slice::from_ref(&waiting))
                                 .await?;
+                            self.mark_reconnect_needed(role);
                             return Ok(reconnect(step, role, error));
                         }
                     }
                 }
                 Step::ReconnectNeeded { role, reason } => {
                     self.store.put_entries(std::slice::from_ref(&next)).await?;
+                    self.mark_reconnect_needed(role);
                     return Ok(Outcome::ReconnectNeeded { role, reason });
                 }
                 Step::Retry { after_ms, reason } => {
@@ -314,6 +349,14 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
                 }
             }
             entry = next;
+        }
+    }
+
+    fn mark_reconnect_needed(&self, role: Role) {
+        if let Ok(mut roles) = self.reconnect_needed.lock() {
+            if !roles.contains(&role) {
+                roles.push(role);
+            }
         }
     }
 

@@ -130,3 +130,87 @@ impl Store for FileStore {
         ready(self.write(|d| *d.tokens_mut(role) = Some(tokens.clone())))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use saves::{ContentToWorker, KnownRecords, LocalTeam};
+    use serde_json::json;
+
+    /// Two planned entries of a LinkedIn save by team sync.
+    fn two_entries() -> Vec<OutboxEntry> {
+        let team: LocalTeam = serde_json::from_value(json!({
+            "config": {"me_email": "rep@acme.example"},
+            "connections": [{"role": "team_sync", "crm_user_id": "005000000000001AAA",
+                "name": "Integration", "email": "integration@acme.example",
+                "permission": "admin", "instance_url": "https://acme.my.salesforce.com"}],
+            "owner_mapping": "005000000000002AAA",
+        }))
+        .unwrap();
+        let msg = json!({"kind": "save", "source": "linkedin_extension", "push": "single",
+            "page_url": null, "activity": null, "prospects": [
+                {"full_name": "Ada Lovelace", "email": "ada@example.com"},
+                {"full_name": "Grace Hopper", "email": "grace@example.com"}]});
+        let ContentToWorker::Save(save) = saves::parse_content_message(&msg).unwrap() else {
+            panic!("a save");
+        };
+        saves::plan_save(&team, &save, "s1", &KnownRecords::new()).entries
+    }
+
+    fn temp_path(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("engine-store-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("store.json")
+    }
+
+    #[tokio::test]
+    async fn survives_a_reopen_and_settles_in_one_write() {
+        let path = temp_path("reopen");
+        let _ = std::fs::remove_file(&path);
+        let entries = two_entries();
+        assert_eq!(entries.len(), 2);
+        let store = FileStore::open(&path).unwrap();
+        assert!(!path.exists(), "nothing is written before the first change");
+        store.put_entries(&entries).await.unwrap();
+        let mut in_flight = entries[0].clone();
+        in_flight.in_flight = true;
+        store.put_entries(&[in_flight.clone()]).await.unwrap();
+        store
+            .settle(JournalLine {
+                save_id: "s1".into(),
+                entry_id: entries[1].id.clone(),
+                at_ms: 7,
+                results: vec![],
+            })
+            .await
+            .unwrap();
+        drop(store);
+
+        let reopened = FileStore::open(&path).unwrap();
+        let data = reopened.snapshot().unwrap();
+        assert_eq!(
+            data.outbox,
+            vec![in_flight],
+            "replaced by id, the settled one removed"
+        );
+        assert_eq!(data.journal.len(), 1);
+        assert_eq!(data.journal[0].entry_id, entries[1].id);
+        let mut tmp = path.as_os_str().to_owned();
+        tmp.push(".tmp");
+        assert!(
+            !PathBuf::from(tmp).exists(),
+            "the temporary file was renamed over"
+        );
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn refuses_a_file_that_is_not_a_store() {
+        let path = temp_path("garbage");
+        std::fs::write(&path, b"{not json").unwrap();
+        let err = FileStore::open(&path).unwrap_err();
+        assert!(err.message.contains("is not a save store"), "{err}");
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+}

@@ -1,7 +1,7 @@
 //! The engine's reliability against the real sandbox org, with its fault injection: expired
 //! tokens under 20 concurrent saves (one refresh), a 503 storm (back-off, nothing twice), a
 //! process killed with a create on the wire (resumed from the file store: one record), and a
-//! revoked grant (reconnect needed, the save kept).
+//! revoked grant (reconnect needed, the save kept until the reconnect).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -315,4 +315,25 @@ async fn a_revoked_grant_needs_a_reconnect_and_the_save_stays_in_the_outbox() {
     assert!(contacts_with(&sb, "ada.revoked1@example.com")
         .await
         .is_empty());
+    assert_eq!(engine.reconnect_needed(), vec![Role::TeamSync]);
+
+    // Until the reconnect, resuming leaves the save alone: no call with a dead grant.
+    sb.admin("POST", "reset-counts", json!({})).await;
+    assert!(engine.resume().await.unwrap().is_empty());
+    assert_eq!(sb.counts().await["total"], 0);
+
+    // The admin reconnects team sync: the save goes through.
+    let bare: saves::LocalTeam = serde_json::from_value(json!({"config": t.team.config})).unwrap();
+    let (fresh, _) = sb.connect(&bare, common::fixture::INTEGRATION).await;
+    engine.reconnected(Role::TeamSync, &fresh).await.unwrap();
+    let resumed = engine.resume().await.unwrap();
+    assert_eq!(resumed.len(), 1);
+    assert!(
+        matches!(&resumed[0].1, Outcome::Settled(p) if p[0].result.status == SaveStatus::Created),
+        "{resumed:?}"
+    );
+    assert_eq!(
+        contacts_with(&sb, "ada.revoked1@example.com").await.len(),
+        1
+    );
 }
