@@ -105,7 +105,7 @@ pub struct Engine<T, S, C> {
     pub(crate) store: S,
     pub(crate) clock: C,
     pub(crate) config: EngineConfig,
-    pub(crate) refresher: Refresher,
+    refresher: Refresher,
     running: Mutex<HashSet<String>>,
     /// Connections whose grant the CRM refused: `resume` leaves their entries alone until
     /// [`Engine::reconnected`].
@@ -281,18 +281,7 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
                 }
                 Step::RefreshToken { role } => {
                     self.store.put_entries(std::slice::from_ref(&next)).await?;
-                    let refreshed = self
-                        .refresher
-                        .refresh(
-                            &self.team,
-                            &self.transport,
-                            &self.store,
-                            role,
-                            &tokens.access_token,
-                            &self.config.hubspot_client_secret,
-                        )
-                        .await;
-                    match refreshed {
+                    match self.refresh(role, &tokens.access_token).await {
                         Ok(()) => {}
                         Err(RefreshFailure::Store(e)) => return Err(e.into()),
                         Err(RefreshFailure::Later(reason)) => {
@@ -350,6 +339,21 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
             }
             entry = next;
         }
+    }
+
+    /// Refreshes `role`'s token after a 401 on a request that carried `used` (single flight
+    /// per connection: see [`crate::refresh`]).
+    pub(crate) async fn refresh(&self, role: Role, used: &str) -> Result<(), RefreshFailure> {
+        self.refresher
+            .refresh(
+                &self.team,
+                &self.transport,
+                &self.store,
+                role,
+                used,
+                &self.config.hubspot_client_secret,
+            )
+            .await
     }
 
     fn mark_reconnect_needed(&self, role: Role) {

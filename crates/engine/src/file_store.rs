@@ -116,10 +116,7 @@ impl Store for FileStore {
         &self,
         role: Role,
     ) -> impl Future<Output = Result<Option<Tokens>, StoreError>> + MaybeSend {
-        ready(self.read(|d| match role {
-            Role::TeamSync => d.team_sync.clone(),
-            Role::Personal => d.personal.clone(),
-        }))
+        ready(self.read(|d| d.tokens(role).cloned()))
     }
 
     fn set_tokens(

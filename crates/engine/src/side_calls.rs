@@ -58,17 +58,7 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
         let used = serde_json::from_value::<Tokens>(tokens[role_key(role)].clone())
             .map(|t| t.access_token)
             .unwrap_or_default();
-        let refreshed = self
-            .refresher
-            .refresh(
-                &self.team,
-                &self.transport,
-                &self.store,
-                role,
-                &used,
-                &self.config.hubspot_client_secret,
-            )
-            .await;
+        let refreshed = self.refresh(role, &used).await;
         match refreshed {
             Ok(()) => Ok(true),
             Err(RefreshFailure::Store(e)) => Err(e.into()),

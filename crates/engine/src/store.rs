@@ -109,6 +109,14 @@ impl StoreData {
         self.journal.push(line);
     }
 
+    /// A role's tokens.
+    pub fn tokens(&self, role: Role) -> Option<&Tokens> {
+        match role {
+            Role::TeamSync => self.team_sync.as_ref(),
+            Role::Personal => self.personal.as_ref(),
+        }
+    }
+
     /// A role's token slot.
     pub fn tokens_mut(&mut self, role: Role) -> &mut Option<Tokens> {
         match role {
@@ -176,7 +184,7 @@ impl Store for MemoryStore {
         &self,
         role: Role,
     ) -> impl Future<Output = Result<Option<Tokens>, StoreError>> + MaybeSend {
-        ready(self.with(|d| d.tokens_mut(role).clone()))
+        ready(self.with(|d| d.tokens(role).cloned()))
     }
 
     fn set_tokens(

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use common::fixture::{
-    contacts_with, known_absent, person, plan, settled, store_with, team_sync_team,
+    contacts_with, known_absent, memory_engine, person, plan, settled, store_with, team_sync_team,
 };
 use common::Sandbox;
 use crm::{HttpRequest, HttpResponse};
@@ -136,13 +136,7 @@ async fn a_back_off_longer_than_the_engine_sleeps_leaves_the_save_waiting_in_the
     let t = team_sync_team(&sb).await;
     let people = vec![person(1, "wait")];
     let save = plan(&t, people.clone(), "single", &known_absent(&people), "wait");
-    let engine = Engine::new(
-        t.team.clone(),
-        sb.transport(),
-        store_with(&t.tokens),
-        VirtualClock::new(0),
-    )
-    .with_config(engine::EngineConfig {
+    let engine = memory_engine(&sb, &t).with_config(engine::EngineConfig {
         sleep_up_to: Duration::ZERO,
         ..engine::EngineConfig::default()
     });
@@ -280,12 +274,7 @@ async fn a_revoked_grant_needs_a_reconnect_and_the_save_stays_in_the_outbox() {
         &known_absent(&people),
         "revoked",
     );
-    let engine = Engine::new(
-        t.team.clone(),
-        sb.transport(),
-        store_with(&t.tokens),
-        VirtualClock::new(0),
-    );
+    let engine = memory_engine(&sb, &t);
     engine.enqueue(&save).await.unwrap();
     let revoke = HttpRequest {
         method: "POST".into(),

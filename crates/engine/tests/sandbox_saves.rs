@@ -4,10 +4,8 @@
 
 mod common;
 
-use common::fixture::{contacts_with, person, plan, settled, store_with, team_sync_team};
+use common::fixture::{contacts_with, memory_engine, person, plan, settled, team_sync_team};
 use common::Sandbox;
-use engine::clock::VirtualClock;
-use engine::Engine;
 use saves::{KnownRecords, SaveStatus};
 use serde_json::{json, Value};
 
@@ -15,12 +13,7 @@ use serde_json::{json, Value};
 async fn a_linkedin_save_is_created_once_by_team_sync_and_owned_per_the_mapping() {
     let sb = Sandbox::start();
     let t = team_sync_team(&sb).await;
-    let engine = Engine::new(
-        t.team.clone(),
-        sb.transport(),
-        store_with(&t.tokens),
-        VirtualClock::new(0),
-    );
+    let engine = memory_engine(&sb, &t);
     sb.admin("POST", "reset-counts", json!({})).await;
 
     let first = plan(
@@ -83,12 +76,7 @@ async fn a_linkedin_save_is_created_once_by_team_sync_and_owned_per_the_mapping(
 async fn a_bulk_chunk_of_200_takes_two_calls() {
     let sb = Sandbox::start();
     let t = team_sync_team(&sb).await;
-    let engine = Engine::new(
-        t.team.clone(),
-        sb.transport(),
-        store_with(&t.tokens),
-        VirtualClock::new(0),
-    );
+    let engine = memory_engine(&sb, &t);
     let people: Vec<Value> = (0..200).map(|i| person(i, "b")).collect();
     let bulk = plan(&t, people, "bulk", &KnownRecords::new(), "bulk1");
     assert_eq!(

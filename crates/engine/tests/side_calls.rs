@@ -4,10 +4,9 @@
 
 mod common;
 
-use common::fixture::{contacts_with, person, plan, settled, store_with, team_sync_team};
+use common::fixture::{contacts_with, memory_engine, person, plan, settled, team_sync_team};
 use common::Sandbox;
-use engine::clock::VirtualClock;
-use engine::{Clock, Engine};
+use engine::Clock;
 use saves::{KnownRecords, SaveStatus};
 use serde_json::{json, Value};
 
@@ -15,12 +14,7 @@ use serde_json::{json, Value};
 async fn a_list_page_lookup_is_one_call_and_survives_expired_tokens_with_one_refresh() {
     let sb = Sandbox::start();
     let t = team_sync_team(&sb).await;
-    let engine = Engine::new(
-        t.team.clone(),
-        sb.transport(),
-        store_with(&t.tokens),
-        VirtualClock::new(0),
-    );
+    let engine = memory_engine(&sb, &t);
     let saved = plan(
         &t,
         vec![person(1, "l"), person(2, "l")],
@@ -65,12 +59,7 @@ async fn a_list_page_lookup_is_one_call_and_survives_expired_tokens_with_one_ref
 async fn an_undo_deletes_what_the_save_created_after_one_refresh() {
     let sb = Sandbox::start();
     let t = team_sync_team(&sb).await;
-    let engine = Engine::new(
-        t.team.clone(),
-        sb.transport(),
-        store_with(&t.tokens),
-        VirtualClock::new(0),
-    );
+    let engine = memory_engine(&sb, &t);
     let save = plan(
         &t,
         vec![person(1, "u")],

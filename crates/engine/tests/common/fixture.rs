@@ -1,8 +1,10 @@
 //! The team and the save messages of the engine's sandbox tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
+use engine::clock::VirtualClock;
+use engine::native::HttpsTransport;
 use engine::store::StoreData;
-use engine::{MemoryStore, Outcome, PersonResult};
+use engine::{Engine, MemoryStore, Outcome, PersonResult};
 use saves::{ContentToWorker, KnownRecords, LocalTeam, SavePlan, Tokens};
 use serde_json::{json, Value};
 
@@ -110,4 +112,14 @@ pub fn known_absent(people: &[Value]) -> KnownRecords {
         .iter()
         .map(|p| (format!("email:{}", p["email"].as_str().unwrap()), None))
         .collect()
+}
+
+/// An engine for `t` against the sandbox, its tokens in memory, in virtual time.
+pub fn memory_engine(sb: &Sandbox, t: &Team) -> Engine<HttpsTransport, MemoryStore, VirtualClock> {
+    Engine::new(
+        t.team.clone(),
+        sb.transport(),
+        store_with(&t.tokens),
+        VirtualClock::new(0),
+    )
 }
