@@ -1,0 +1,69 @@
+//! The one save engine: runs the `saves` core's state machines (a single save, a bulk chunk)
+//! to completion over a [`Transport`] and a [`Store`], the same code for the team server
+//! (natively) and, later, the extension (wasm32, `gloo-net` and `chrome.storage`).
+//!
+//! The core stays sans-IO: `saves::next_request` builds each request, `saves::on_response`
+//! reads each answer and says what to do next (`saves::Step`). This crate only does what the
+//! core cannot: send, persist, sleep, and share one token refresh between saves.
+//!
+//! # Code map
+//! - [`driver`]: [`Engine`] — `enqueue` a plan, `run` an entry, `resume` the outbox; the
+//!   [`Outcome`] of a run; the one 401 policy and back-off.
+//! - [`transport`]: the [`Transport`] trait and [`TransportError`].
+//! - [`store`]: the [`Store`] trait, [`MemoryStore`], the stored shape ([`store::StoreData`]).
+//! - [`clock`]: the [`Clock`] trait (time, sleep, jitter), [`clock::VirtualClock`] for tests.
+//! - `side_calls` (private): [`Engine::lookup`] (a page's badges) and [`Engine::undo`], the
+//!   same transport and 401 policy as saves.
+//! - `refresh` (private): single-flight token refresh per connection.
+//! - `budget` (private): the most requests one attempt can take, derived from the core's
+//!   state machines (the core does not expose it yet).
+//! - [`native`] and [`file_store`] (feature `native`): the HTTPS client (hyper + rustls/ring)
+//!   and the JSON-file store; [`clock::TokioClock`].
+//!
+//! **Invariants.** An entry is in the store before its first request and written in flight
+//! before every request; it leaves the store only in the same write that journals the CRM's
+//! answer for it. One refresh per connection however many saves see a 401. Nothing here
+//! logs a request, a response body or a token.
+
+pub mod clock;
+pub mod driver;
+pub mod store;
+pub mod transport;
+
+mod budget;
+mod refresh;
+mod side_calls;
+
+#[cfg(feature = "native")]
+pub mod file_store;
+#[cfg(feature = "native")]
+pub mod native;
+
+pub use clock::Clock;
+pub use driver::{Engine, EngineConfig, EngineError, Outcome, PersonResult};
+pub use refresh::RefreshFailure;
+pub use store::{JournalLine, MemoryStore, Store, StoreError};
+pub use transport::{Transport, TransportError};
+
+/// `Send` natively (the server spawns runs on tokio's threads), nothing on wasm32 (browser
+/// futures are single-threaded).
+#[cfg(not(target_arch = "wasm32"))]
+pub trait MaybeSend: Send {}
+#[cfg(not(target_arch = "wasm32"))]
+impl<T: Send + ?Sized> MaybeSend for T {}
+/// `Send` natively, nothing on wasm32.
+#[cfg(target_arch = "wasm32")]
+pub trait MaybeSend {}
+#[cfg(target_arch = "wasm32")]
+impl<T: ?Sized> MaybeSend for T {}
+
+/// `Sync` natively, nothing on wasm32.
+#[cfg(not(target_arch = "wasm32"))]
+pub trait MaybeSync: Sync {}
+#[cfg(not(target_arch = "wasm32"))]
+impl<T: Sync + ?Sized> MaybeSync for T {}
+/// `Sync` natively, nothing on wasm32.
+#[cfg(target_arch = "wasm32")]
+pub trait MaybeSync {}
+#[cfg(target_arch = "wasm32")]
+impl<T: ?Sized> MaybeSync for T {}

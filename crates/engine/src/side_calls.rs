@@ -1,0 +1,144 @@
+//! The engine's other request loops, beside saves: a page's "already in the CRM" lookup and
+//! the undo of a save. Both are the core's JSON functions (`saves::bulk_lookup::lookup_list`,
+//! `saves::api::undo_plan` / `undo_outcome`) run to completion with the same transport, the
+//! same single-flight refresh and the same clock as saves: one 401 policy for all of them.
+
+use crm::{HttpRequest, HttpResponse};
+use saves::{ErrorInfo, Role, Tokens};
+use serde_json::{json, Value};
+
+use crate::clock::Clock;
+use crate::driver::{Engine, EngineError};
+use crate::refresh::RefreshFailure;
+use crate::store::Store;
+use crate::transport::Transport;
+
+fn to_json<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+fn refusal(code: &str, message: &str) -> Value {
+    json!({"ok": false, "error": ErrorInfo {
+        code: code.into(),
+        message: message.into(),
+        hint: "Reload the page to try again.".into(),
+    }})
+}
+
+impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
+    /// Both connections' tokens in the core's `{team_sync, personal}` shape.
+    async fn tokens_by_role(&self) -> Result<Value, EngineError> {
+        Ok(json!({
+            "team_sync": self.store.tokens(Role::TeamSync).await?,
+            "personal": self.store.tokens(Role::Personal).await?,
+        }))
+    }
+
+    async fn send_value(&self, request: &Value) -> HttpResponse {
+        match serde_json::from_value::<HttpRequest>(request.clone()) {
+            Ok(request) => self
+                .transport
+                .send(&request)
+                .await
+                .unwrap_or_else(|e| e.as_response()),
+            Err(e) => HttpResponse {
+                status: 0,
+                headers: vec![],
+                body: format!("the core's request could not be read: {e}"),
+            },
+        }
+    }
+
+    /// Refreshes `role` after a 401 on a request sent with `tokens` (the `{team_sync,
+    /// personal}` value it was built from). `Ok(true)`: a new token is stored.
+    async fn refresh_after_401(&self, tokens: &Value, role: &Value) -> Result<bool, EngineError> {
+        let Ok(role) = serde_json::from_value::<Role>(role.clone()) else {
+            return Ok(false);
+        };
+        let used = serde_json::from_value::<Tokens>(tokens[role_key(role)].clone())
+            .map(|t| t.access_token)
+            .unwrap_or_default();
+        let refreshed = self.refresh(role, &used).await;
+        match refreshed {
+            Ok(()) => Ok(true),
+            Err(RefreshFailure::Store(e)) => Err(e.into()),
+            Err(RefreshFailure::Later(_) | RefreshFailure::Reconnect(_)) => Ok(false),
+        }
+    }
+
+    /// A `lookup` message from a page (its people, for the "already in the CRM" badges): looked
+    /// up in as few calls as the core plans (one for a list page), with one refresh and a new
+    /// start on a 401. `known` is the caller's lookup cache (`{key: record|null}`). Answers the
+    /// core's `{ok, role, done, results, cache}` or its refusal.
+    pub async fn lookup(&self, message: &Value, known: &Value) -> Result<Value, EngineError> {
+        let team = to_json(&self.team);
+        // Each request settles at least one person's dedupe (the core splits a long list only
+        // when one query would pass the CRM's URL limit), plus one for HubSpot's second kind
+        // of search: the most requests one pass can take.
+        let people = message["prospects"].as_array().map_or(0, Vec::len);
+        let per_pass = people + 1;
+        let mut refreshed = false;
+        let mut tokens = self.tokens_by_role().await?;
+        let mut answers: Vec<HttpResponse> = Vec::new();
+        while answers.len() <= per_pass {
+            let plan =
+                saves::bulk_lookup::lookup_list(&team, message, &tokens, known, &to_json(&answers));
+            if plan["ok"] != true || plan["done"] == true {
+                return Ok(plan);
+            }
+            let response = self.send_value(&plan["request"]).await;
+            if response.status == 401 && !refreshed {
+                refreshed = true;
+                if self.refresh_after_401(&tokens, &plan["role"]).await? {
+                    tokens = self.tokens_by_role().await?;
+                    answers.clear(); // the whole lookup once more, with the new token
+                    continue;
+                }
+            }
+            answers.push(response);
+        }
+        Ok(refusal("lookup_failed", "The CRM lookup did not finish."))
+    }
+
+    /// Undoes a save: `message` is the page's `{kind:"undo", source, save_id}`, `record` what
+    /// the save created (`saves::api::undo_record`'s `undo`, kept when it finished). Each
+    /// planned delete is sent once; a 401 refreshes that connection (single flight, shared
+    /// with saves) and sends it once more. Answers the core's `{ok, deleted, failed, forget}`
+    /// or its refusal (`undo_expired`, `undo_unknown`, ...).
+    pub async fn undo(&self, message: &Value, record: &Value) -> Result<Value, EngineError> {
+        let team = to_json(&self.team);
+        let now = self.clock.now_ms() as f64;
+        let tokens = self.tokens_by_role().await?;
+        let mut plan = saves::api::undo_plan(&team, message, record, &tokens, now);
+        if plan["ok"] != true {
+            return Ok(plan);
+        }
+        let count = plan["calls"].as_array().map_or(0, Vec::len);
+        let mut responses = Vec::with_capacity(count);
+        for i in 0..count {
+            let call = plan["calls"][i].clone();
+            let mut response = self.send_value(&call["request"]).await;
+            if response.status == 401 && self.refresh_after_401(&tokens, &call["role"]).await? {
+                let fresh = self.tokens_by_role().await?;
+                let again = saves::api::undo_plan(&team, message, record, &fresh, now);
+                if again["ok"] == true && again["calls"].get(i).is_some() {
+                    response = self.send_value(&again["calls"][i]["request"]).await;
+                    plan = again;
+                }
+            }
+            responses.push(response);
+        }
+        Ok(saves::api::undo_outcome(
+            record,
+            &plan["calls"],
+            &to_json(&responses),
+        ))
+    }
+}
+
+fn role_key(role: Role) -> &'static str {
+    match role {
+        Role::TeamSync => "team_sync",
+        Role::Personal => "personal",
+    }
+}

@@ -1,0 +1,101 @@
+//! A page's lookup and a save's undo through the engine, against the sandbox: the core's calls,
+//! and the same one-refresh policy as saves when the tokens expired.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::fixture::{contacts_with, memory_engine, person, plan, settled, team_sync_team};
+use common::Sandbox;
+use engine::Clock;
+use saves::{KnownRecords, SaveStatus};
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn a_list_page_lookup_is_one_call_and_survives_expired_tokens_with_one_refresh() {
+    let sb = Sandbox::start();
+    let t = team_sync_team(&sb).await;
+    let engine = memory_engine(&sb, &t);
+    let saved = plan(
+        &t,
+        vec![person(1, "l"), person(2, "l")],
+        "single",
+        &KnownRecords::new(),
+        "l1",
+    );
+    engine.enqueue(&saved).await.unwrap();
+    let mut ids = Vec::new();
+    for e in &saved.entries {
+        let people = settled(engine.run(&e.id).await.unwrap());
+        ids.push(people[0].result.record_id.clone().unwrap());
+    }
+    let lookup = json!({"kind": "lookup", "source": "linkedin_extension",
+        "prospects": [person(1, "l"), person(3, "l"), person(2, "l")]});
+    sb.admin("POST", "reset-counts", json!({})).await;
+    sb.admin("POST", "expire-tokens", json!({})).await;
+
+    let answer = engine.lookup(&lookup, &Value::Null).await.unwrap();
+    assert_eq!(answer["ok"], true, "{answer}");
+    assert_eq!(answer["done"], true, "{answer}");
+    let results = answer["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0]["found"], true);
+    assert_eq!(results[0]["record_id"], ids[0].as_str());
+    assert_eq!(results[1]["found"], false, "never saved");
+    assert_eq!(results[2]["record_id"], ids[1].as_str());
+    assert_eq!(
+        results[0]["owner_name"].as_str().map(str::is_empty),
+        Some(false)
+    );
+    let hosts = sb.hosts().await;
+    assert_eq!(hosts["login.salesforce.com"], 1, "one refresh: {hosts}");
+    let counts = sb.counts().await;
+    assert_eq!(
+        counts["total"], 2,
+        "the refused query and the same query again: {counts}"
+    );
+}
+
+#[tokio::test]
+async fn an_undo_deletes_what_the_save_created_after_one_refresh() {
+    let sb = Sandbox::start();
+    let t = team_sync_team(&sb).await;
+    let engine = memory_engine(&sb, &t);
+    let save = plan(
+        &t,
+        vec![person(1, "u")],
+        "single",
+        &KnownRecords::new(),
+        "undo-1",
+    );
+    engine.enqueue(&save).await.unwrap();
+    let people = settled(engine.run(&save.entries[0].id).await.unwrap());
+    assert_eq!(people[0].result.status, SaveStatus::Created);
+    assert_eq!(contacts_with(&sb, "ada.u1@example.com").await.len(), 1);
+    let made = saves::api::undo_record(
+        &serde_json::to_value(&t.team).unwrap(),
+        &serde_json::to_value(&save.entries).unwrap(),
+        &json!([people[0].result]),
+        "undo-1",
+        engine.clock().now_ms() as f64,
+    );
+    assert_eq!(made["ok"], true, "{made}");
+    let record = made["undo"].clone();
+    assert!(
+        record.is_object(),
+        "the save created something to undo: {made}"
+    );
+    sb.admin("POST", "reset-counts", json!({})).await;
+    sb.admin("POST", "expire-tokens", json!({})).await;
+
+    let message = json!({"kind": "undo", "source": "linkedin_extension", "save_id": "undo-1"});
+    let outcome = engine.undo(&message, &record).await.unwrap();
+    assert_eq!(outcome["ok"], true, "{outcome}");
+    assert_eq!(outcome["deleted"].as_array().unwrap().len(), 1, "{outcome}");
+    assert_eq!(outcome["failed"], json!([]), "{outcome}");
+    assert!(
+        contacts_with(&sb, "ada.u1@example.com").await.is_empty(),
+        "deleted"
+    );
+    let hosts = sb.hosts().await;
+    assert_eq!(hosts["login.salesforce.com"], 1, "one refresh: {hosts}");
+}
