@@ -8,7 +8,8 @@
 #   ./build.sh sandbox [--port N]   start the sandbox org (default port 8443)
 #   ./build.sh bench      run the benchmarks and write BENCHMARKS.md
 #   ./build.sh mutants [crate[:k/n]]...   mutation testing (cargo-mutants); writes the scores
-#                         to BENCHMARKS.md (default: attribution, crm:0/8, saves:0/8)
+#                         to BENCHMARKS.md (default: attribution, crm:0/8, saves:0/8;
+#                         MUTANTS_TEST_ARGS=--tests skips doctests)
 #
 # On a fresh Debian machine it installs what it needs (apt packages, wasm-bindgen-cli, npm
 # packages) and skips whatever is already present. See README.md.
@@ -243,17 +244,22 @@ mutant_count() { # out outcome
 # target/mutants/<crate>/mutants.out/missed.txt.
 run_mutants() {
   ensure_cargo_mutants
-  local spec crate shard out cmd rc
+  local spec crate shard out cmd rc args
   [ $# -gt 0 ] || set -- attribution crm:0/8 saves:0/8
   for spec in "$@"; do
     crate=${spec%%:*}
     shard=${spec#"$crate"}; shard=${shard#:}
     out=$ROOT/target/mutants/$crate
-    cmd="cargo mutants -p $crate --jobs 1${shard:+ --shard $shard}"
+    args=(-p "$crate" --jobs 1)
+    [ -z "$shard" ] || args+=(--shard "$shard")
+    # MUTANTS_TEST_ARGS go to `cargo test`, e.g. "--tests" to skip doctests (faster).
+    # shellcheck disable=SC2206
+    [ -z "${MUTANTS_TEST_ARGS:-}" ] || args+=(-- $MUTANTS_TEST_ARGS)
+    cmd="cargo mutants ${args[*]}"
     say "mutants: $cmd"
-    rm -rf "$out"
+    rm -rf "$out" && mkdir -p "$out"
     # Exit code 2 (mutants survived) or 3 (timeouts) is a result, not a failure of the run.
-    rc=0; nice -n 10 $cmd --output "$out" || rc=$?
+    rc=0; nice -n 10 cargo mutants --output "$out" "${args[@]}" || rc=$?
     case $rc in 0|2|3) ;; *) die "cargo mutants failed for $crate (exit $rc)" ;; esac
     record_mutation_score "$crate" "${shard:-all}" "$(mutant_count "$out" caught)" \
       "$(mutant_count "$out" missed)" "$(mutant_count "$out" unviable)" \

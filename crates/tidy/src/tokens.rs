@@ -204,10 +204,12 @@ fn skip_char_or_lifetime(
 ) -> usize {
     let i = quote + 1;
     if chars.get(i) == Some(&'\\') {
-        let close = chars[i..]
+        // Skip the escaped character itself (it may be a quote), then find the closing quote.
+        let from = (i + 2).min(chars.len());
+        let close = chars[from..]
             .iter()
             .position(|&c| c == '\'')
-            .map_or(chars.len(), |p| i + p);
+            .map_or(chars.len(), |p| from + p);
         tokens.push(token(Kind::Literal, line));
         return close + 1;
     }
@@ -240,10 +242,10 @@ mod tests {
     #[test]
     fn comments_strings_and_chars_hide_their_contents() {
         let source = "use a; // use b\n/* use c /* nested */ d */ let s = \"use e\"; \
-                      let r = r#\"use \"f\"\"#; let c = '\"'; fn g<'h>() {}";
+                      let r = r#\"use \"f\"\"#; let c = '\"'; let q = '\\''; fn g<'h>() {}";
         assert_eq!(
             idents(source),
-            ["use", "a", "let", "s", "let", "r", "let", "c", "fn", "g"]
+            ["use", "a", "let", "s", "let", "r", "let", "c", "let", "q", "fn", "g"]
         );
     }
 
