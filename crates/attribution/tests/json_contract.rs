@@ -427,3 +427,63 @@ fn options_page_checks_read_held() {
         "personal.held",
     );
 }
+
+/// The spec's input with `n` extra app users (`u0`, `u1`, ...) without connections.
+fn with_users(n: usize) -> Value {
+    let mut input = spec_input();
+    let users = input["team"]["users"].as_array_mut().unwrap();
+    users.extend(
+        (0..n).map(|i| json!({ "id": format!("u{i}"), "email": format!("u{i}@acme.example") })),
+    );
+    input
+}
+
+#[test]
+fn length_limits_hold_at_their_boundary() {
+    use attribution::{MAX_APP_USERS, MAX_CRM_USERS, MAX_TEXT_CHARS};
+    // Texts: the limit itself is accepted (counted in characters, not bytes), one more is not.
+    for (id, accepted) in [
+        ("r".repeat(MAX_TEXT_CHARS), true),
+        ("€".repeat(MAX_TEXT_CHARS), true),
+        ("r".repeat(MAX_TEXT_CHARS + 1), false),
+    ] {
+        let mut input = spec_input();
+        input["team"]["users"][1]["id"] = json!(id);
+        input["actor"] = json!(id);
+        let answer = decide_json(&input);
+        if accepted {
+            assert_eq!(answer["ok"], json!(true), "{answer}");
+        } else {
+            invalid_field(&answer, "actor");
+            let message = answer["error"]["message"].as_str().unwrap();
+            assert!(message.contains("at most 256"), "{message}");
+        }
+    }
+    // Lists: exactly the most accepted, one more refused.
+    let full = with_users(MAX_APP_USERS - 2);
+    assert_eq!(decide_json(&full)["ok"], json!(true));
+    invalid_field(&decide_json(&with_users(MAX_APP_USERS - 1)), "team.users");
+
+    let directory = |n: usize| {
+        let mut input = spec_input();
+        input["team"]["crm_users"] = (0..n).map(|i| json!({ "id": format!("c{i}") })).collect();
+        input
+    };
+    assert_eq!(decide_json(&directory(MAX_CRM_USERS))["ok"], json!(true));
+    invalid_field(
+        &decide_json(&directory(MAX_CRM_USERS + 1)),
+        "team.crm_users",
+    );
+}
+
+#[test]
+fn echoed_values_are_cut_after_40_characters() {
+    let message = |source: String| {
+        let answer = decide_json(&broken("/source", Some(json!(source))));
+        answer["error"]["message"].as_str().unwrap().to_owned()
+    };
+    let forty = "s".repeat(40);
+    assert!(message(forty.clone()).contains(&format!("\"{forty}\"")));
+    let cut = message("s".repeat(41));
+    assert!(cut.contains(&format!("\"{forty}…\"")), "{cut}");
+}

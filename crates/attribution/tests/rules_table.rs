@@ -207,7 +207,9 @@ fn rows() -> Vec<Row> {
         row("3 linkedin, no team sync → highest", "u_rep", LinkedinExtension).team(no_team_sync)
             .pushes(HighestPermission, "u_admin", ADMIN).owner(REP).says("highest permission"),
         row("3 gmail, no personal nor team sync → highest", "u_new", GmailExtension).team(no_team_sync)
-            .pushes(HighestPermission, "u_admin", ADMIN).owner(ADMIN),
+            .pushes(HighestPermission, "u_admin", ADMIN).owner(ADMIN)
+            .says("You have no personal Salesforce connection, so it falls back to team sync")
+            .says("No team sync connection is set up, so admin@acme.example created it"),
         row("3 admin beats a standard listed first", "u_new", LinkedinExtension).team(no_team_sync).team(admin_listed_second)
             .pushes(HighestPermission, "u_admin", ADMIN).owner(ADMIN),
         row("3 tie → first listed", "u_new", LinkedinExtension).team(no_team_sync).team(permission("u_admin", Standard))
@@ -218,12 +220,14 @@ fn rows() -> Vec<Row> {
         row("3 read-only personal → team sync, still owns", "u_viewer", GmailExtension)
             .pushes(TeamSync, "u_admin", ADMIN).owner(VIEWER).says("read-only"),
         row("3 read-only team sync → highest + warning", "u_new", LinkedinExtension).team(team_sync("u_viewer"))
-            .pushes(HighestPermission, "u_admin", ADMIN).owner(ADMIN).warns(&[TeamSyncNotAdmin]),
+            .pushes(HighestPermission, "u_admin", ADMIN).owner(ADMIN).warns(&[TeamSyncNotAdmin])
+            .says("The team sync connection (viewer@acme.example) is read-only, so admin@acme.example"),
         row("3 only read-only connections", "u_new", LinkedinExtension).team(only(&["u_viewer", "u_new"]))
             .fails(ErrorCode::NoCredentials),
         row("3 nobody connected", "u_new", Manual).team(only(&["u_new"])).fails(ErrorCode::NoCredentials),
         row("3 inactive team sync user can't push", "u_new", LinkedinExtension).team(inactive(ADMIN))
-            .pushes(HighestPermission, "u_rep", REP).owner(REP).says("inactive"),
+            .pushes(HighestPermission, "u_rep", REP).owner(REP)
+            .says("The team sync connection's Salesforce user (admin@acme.example) is inactive"),
         // Rule 4: owner = mapping, else personal CRM user, else the pushing CRM user.
         row("4 mapping, no personal: rep owns", "u_new", LinkedinExtension).team(mapping("u_new", NEW))
             .pushes(TeamSync, "u_admin", ADMIN).owner(NEW).says("Owner: your owner mapping (new@acme.example)"),
@@ -231,7 +235,9 @@ fn rows() -> Vec<Row> {
         row("4 nothing → pushing user", "u_new", Manual).pushes(TeamSync, "u_admin", ADMIN).owner(ADMIN),
         // Rule 5: a single hand push matches the login email before the last step; bulk never.
         row("5 single manual → email match", "u_new", Manual).single()
-            .pushes(TeamSync, "u_admin", ADMIN).owner(NEW).says("login email"),
+            .pushes(TeamSync, "u_admin", ADMIN).owner(NEW).says("login email")
+            .says("Records you push to Salesforce by hand are pushed with your personal connection")
+            .says("You have no personal Salesforce connection, so team sync (admin@acme.example) created it"),
         row("5 single csv_import → like manual", "u_new", CsvImport).single().pushes(TeamSync, "u_admin", ADMIN).owner(NEW),
         row("5 bulk manual → no email match", "u_new", Manual).pushes(TeamSync, "u_admin", ADMIN).owner(ADMIN),
         row("5 single linkedin save: no email match", "u_new", LinkedinExtension).single()
@@ -255,7 +261,8 @@ fn rows() -> Vec<Row> {
         row("6 inactive mapping, no personal", "u_new", LinkedinExtension).team(mapping("u_new", GONE))
             .pushes(TeamSync, "u_admin", ADMIN).owner(ADMIN).warns(&[OwnerInactive]),
         row("6 inactive personal user can't push or own", "u_rep", GmailExtension).team(inactive(REP))
-            .pushes(TeamSync, "u_admin", ADMIN).owner(ADMIN).warns(&[OwnerInactive]),
+            .pushes(TeamSync, "u_admin", ADMIN).owner(ADMIN).warns(&[OwnerInactive])
+            .says("Your Salesforce user is inactive, so your connection can't push"),
         row("6 unknown mapping is not inactive", "u_rep", Manual).team(mapping("u_rep", "005UNKNOWN"))
             .pushes(Personal, "u_rep", REP).owner("005UNKNOWN"),
         // Rule 7: two app users holding one CRM user make the team invalid.
@@ -308,7 +315,8 @@ fn rows() -> Vec<Row> {
             .pushes(TeamSync, "u_admin", ADMIN).owner(ADMIN).says("You have no personal HubSpot connection"),
         // team_sync_not_admin: when a non-admin team sync pushes, not when it is unused.
         row("warning: standard team sync pushes", "u_new", LinkedinExtension).team(team_sync("u_rep"))
-            .pushes(TeamSync, "u_rep", REP).owner(REP).warns(&[TeamSyncNotAdmin]),
+            .pushes(TeamSync, "u_rep", REP).owner(REP).warns(&[TeamSyncNotAdmin])
+            .says("The team sync connection is not a Salesforce admin; ask an admin to choose an admin user"),
         row("no warning: standard team sync unused", "u_admin", GmailExtension).team(team_sync("u_rep"))
             .pushes(Personal, "u_admin", ADMIN).owner(ADMIN),
         // unknown_actor and invalid_input.

@@ -135,3 +135,28 @@ fn error_messages_name_the_crm_and_say_what_to_do() {
         assert!(error.to_json()["error"]["message"].as_str().unwrap().len() > 20);
     }
 }
+
+#[test]
+fn duplicate_messages_use_the_crm_word_for_its_users() {
+    let duplicate = |crm| {
+        AttributionError::DuplicateCrmAccount {
+            crm,
+            crm_user_id: "005R".into(),
+            holder: "rep@acme.example".into(),
+            other: "new@acme.example".into(),
+        }
+        .to_string()
+    };
+    assert!(
+        duplicate(None).starts_with("CRM user 005R is already connected by rep@acme.example; one CRM user can belong to only one app user"),
+        "{}",
+        duplicate(None)
+    );
+    let hubspot = duplicate(Some(Crm::Hubspot));
+    assert!(
+        hubspot.starts_with("HubSpot owner 005R is already connected")
+            && hubspot.contains("connect a different HubSpot account"),
+        "{hubspot}"
+    );
+    assert!(duplicate(Some(Crm::Salesforce)).contains("one Salesforce user can belong"));
+}
