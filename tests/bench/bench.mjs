@@ -6,7 +6,7 @@
 // short criterion), written to BENCH_OUT or a temp file instead of BENCHMARKS.md.
 // BENCH_OUT=path: where to write the report. A figure that fails to measure is reported as an
 // error in the file; the exit code is 1 then.
-import { writeFileSync, existsSync } from 'node:fs';
+import { writeFileSync, existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../e2e/harness.mjs';
@@ -80,6 +80,10 @@ log('bench: browser (Chromium + extension + sandbox)');
 r.browser = await step('browser', () => browserBench({ quick, log }));
 r.seconds = (Date.now() - started) / 1000;
 r.summary = summaryRows(r);
-writeFileSync(out, render(r));
+// `./build.sh mutants` owns the section after this marker: carry it over unchanged.
+const MUTANTS = '<!-- mutants:section -->';
+const previous = path.join(ROOT, 'BENCHMARKS.md');
+const mutants = existsSync(previous) ? readFileSync(previous, 'utf8').split(MUTANTS)[1] : undefined;
+writeFileSync(out, render(r) + (mutants === undefined ? '' : `\n${MUTANTS}${mutants}`));
 log(`bench: wrote ${out} in ${r.seconds.toFixed(0)} s`);
 if (Object.keys(r.errors).length) process.exit(1);

@@ -1,4 +1,4 @@
-//! Rules 1 to 3: which connection pushes the record.
+//! Rules 1 to 3 and 11: which connection pushes the record.
 
 use crate::decision::{CredentialKind, Warning};
 use crate::error::AttributionError;
@@ -16,9 +16,10 @@ pub(crate) struct Pushing<'a> {
     pub connection: &'a PersonalConnection,
 }
 
-/// Picks the pushing connection for `actor` (rules 1, 2, 3), noting each step that mattered.
+/// Picks the pushing connection for `actor` (rules 1, 2, 3, 11), noting each step that mattered.
 ///
-/// `source` is the source after rule 5 (a hand push counts as `manual`).
+/// `source` is the source after rule 5 (a hand push counts as `manual`). The team must have
+/// passed `validate_team_for`, so a team sync, when set, is a connection the team holds.
 pub(crate) fn choose<'a>(
     crm: Crm,
     team: &'a TeamState,
@@ -69,7 +70,8 @@ pub(crate) fn choose<'a>(
             if let Some(why) = why {
                 notes.reason(format!("{why}, so it falls back to team sync"));
             }
-            let chosen = highest_permission(team)
+            // Rule 11: another user's browser-held connection never pushes for the actor.
+            let chosen = highest_permission(team, |user, c| c.pushes_for(user, actor))
                 .ok_or(AttributionError::NoCredentials { crm: Some(crm) })?;
             let team_sync_why = reasons::team_sync_blocked(crm, blocked, team_sync);
             notes.reason(reasons::fell_to_highest(
@@ -78,6 +80,11 @@ pub(crate) fn choose<'a>(
                 chosen.connection.permission,
                 actor,
             ));
+            if let Some(skipped) = highest_permission(team, |_, _| true)
+                .filter(|unrestricted| unrestricted.user.id != chosen.user.id)
+            {
+                notes.reason(reasons::kept_in_browser(skipped.user));
+            }
             if blocked == Blocked::ReadOnly {
                 // A read-only team sync is a non-admin team sync this save tried to use.
                 notes.warn(Warning::TeamSyncNotAdmin);
@@ -103,11 +110,18 @@ fn usable<'a>(
     Ok(connection)
 }
 
-/// Rule 3's last resort: the usable connection with the highest permission, first listed on a tie.
-fn highest_permission(team: &TeamState) -> Option<Pushing<'_>> {
-    let mut best: Option<Pushing<'_>> = None;
+/// Rule 3's last resort: among the usable connections that `may_push` allows, the one with the
+/// highest permission, first listed on a tie.
+fn highest_permission<'a>(
+    team: &'a TeamState,
+    may_push: impl Fn(&AppUser, &PersonalConnection) -> bool,
+) -> Option<Pushing<'a>> {
+    let mut best: Option<Pushing<'a>> = None;
     for user in &team.users {
-        if let Ok(connection) = usable(team, user.personal.as_ref()) {
+        let allowed = usable(team, user.personal.as_ref())
+            .ok()
+            .filter(|c| may_push(user, c));
+        if let Some(connection) = allowed {
             let better =
                 best.is_none_or(|b| connection.permission.rank() > b.connection.permission.rank());
             if better {

@@ -10,8 +10,8 @@ use crate::validate::validate_team_for;
 
 /// Decides which credential pushes a save, who owns the record, and why.
 ///
-/// Checks the team first (rules 7 and 9), then the actor (`unknown_actor`), then applies rules
-/// 1 to 6, 8 and 10. Pure: the same input always gives the same answer.
+/// Checks the team first (rules 7, 9 and 11), then the actor (`unknown_actor`), then applies
+/// rules 1 to 6, 8, 10 and 11. Pure: the same input always gives the same answer.
 pub fn decide(input: &DecisionInput) -> Result<Decision, AttributionError> {
     let team = &input.team;
     validate_team_for(team, Some(input.crm))?;

@@ -11,7 +11,8 @@ wire_enum! {
         UnknownActor => "unknown_actor",
         /// Two app users hold the same CRM user (rule 7).
         DuplicateCrmAccount => "duplicate_crm_account",
-        /// Team sync names a user with no personal connection, or no user at all (rule 9).
+        /// Team sync names a user with no personal connection, or no user at all (rule 9), or
+        /// a connection held only in its user's browser (rule 11).
         TeamSyncNotConnected => "team_sync_not_connected",
         /// The input does not have the documented shape.
         InvalidInput => "invalid_input",
@@ -71,6 +72,21 @@ pub enum AttributionError {
         /// The app user named as team sync.
         user: String,
     },
+    /// Rules 9 and 11: team sync names a connection kept only in its own user's browser, which
+    /// can't push the rest of the team's saves.
+    #[error(
+        "Team sync is set to {user}, whose {crm} connection is kept only in their own browser, \
+         so it can't push the rest of the team's saves. Fix: have {user} reconnect {crm} so the \
+         team holds the connection, or choose for team sync a user whose connection the team \
+         holds in Options.",
+        crm = crm_name(*.crm)
+    )]
+    TeamSyncHeldInBrowser {
+        /// The CRM of the team, when known.
+        crm: Option<Crm>,
+        /// The app user named as team sync.
+        user: String,
+    },
     /// Rule 9: team sync names someone who is not on the team.
     #[error(
         "Team sync is set to \"{user}\", who is not on this team. Fix: choose a connected user \
@@ -98,6 +114,7 @@ impl AttributionError {
             AttributionError::UnknownActor { .. } => ErrorCode::UnknownActor,
             AttributionError::DuplicateCrmAccount { .. } => ErrorCode::DuplicateCrmAccount,
             AttributionError::TeamSyncNotConnected { .. }
+            | AttributionError::TeamSyncHeldInBrowser { .. }
             | AttributionError::TeamSyncUnknownUser { .. } => ErrorCode::TeamSyncNotConnected,
             AttributionError::InvalidInput { .. } => ErrorCode::InvalidInput,
         }

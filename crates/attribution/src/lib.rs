@@ -25,6 +25,7 @@
 //! | 8 | Email mismatch → `needs: ["crm_user_pick"]` | `owner::needs` |
 //! | 9 | Team sync must be connected (`team_sync_not_connected`) | [`validate_team`], [`check_team_sync_choice`] |
 //! | 10 | HubSpot: same rules, owners are HubSpot owner ids | [`Crm`] only changes words |
+//! | 11 | A connection pushes only from where its token is ([`Held`]) | [`PersonalConnection::pushes_for`], `credential::highest_permission`, [`check_team_sync_choice`] |
 //!
 //! # Choices where the spec is silent
 //! - **Rule 5** applies to `push: "single"` with source `manual` or `csv_import`: that is the
@@ -42,6 +43,25 @@
 //!   or wanted team sync and could not use it because it is read-only. A non-admin team sync
 //!   that the decision never touched (a Gmail save with a personal connection) gives none; the
 //!   options page learns about it from [`check_team_sync_choice`].
+//! - **Rule 11, what each rule sees.** A connection held only in its own user's browser
+//!   ([`Held::OwnBrowser`]) pushes that user's saves and nobody else's:
+//!   - rules 1 and 2 want the *actor's own* connection, so it pushes wherever it is held;
+//!   - team sync must be held by the team: choosing a browser-held one is refused with
+//!     `team_sync_not_connected` (its own message says why) by [`check_team_sync_choice`] and
+//!     by [`validate_team`], which every `decide` runs, so a save in such a team is refused
+//!     like one whose team sync is unconnected — it does not silently fall back;
+//!   - rule 3's highest-permission fallback picks among the actor's own connection and the
+//!     connections the team holds (ties still go to the first listed of those); when another
+//!     user's browser-held connection would have won, a reason says it was passed over; when
+//!     only such connections could push, the answer is `no_credentials`;
+//!   - rules 4, 5 (the email match skips CRM users another app user has connected), 7 and 8
+//!     see every connection wherever it is held: an owner is a CRM user, not a token. So a rep
+//!     whose connection lives in their browser still owns their LinkedIn saves that team sync
+//!     pushes;
+//!   - hence `on_behalf_of` only ever names the actor when a team-held connection pushed.
+//!
+//!   `held` absent (or null) means `team`: without a team server, every connection in the
+//!   browser's team counts as held by the team.
 //! - Unknown CRM users (not in `crm_users`) are never "inactive". `active` absent means true.
 //! - Ids, emails and names must be non-empty strings of at most 256 characters without control
 //!   characters; app user ids must be unique. Unknown extra input fields are ignored.
@@ -55,6 +75,9 @@
 //! used, the actor when someone else's connection pushed for them, and which owner step won),
 //! or `{"ok": false, "error": {"code", "message"}}`. The options-page checks take
 //! `{"team", "crm"?}`, plus `"app_user"` (and `"personal"` for [`check_connect_json`]).
+//! A `personal` object may carry `"held": "team" | "own_browser"` (rule 11; absent means
+//! `team`); any other value is `invalid_input` naming the field, e.g.
+//! `team.users[0].personal.held`.
 //!
 //! ```
 //! use serde_json::json;
@@ -94,8 +117,8 @@ pub use json::{
     check_connect_json, check_team_sync_choice_json, decide_json, decide_str, validate_team_json,
 };
 pub use model::{
-    AppUser, Crm, CrmUser, DecisionInput, Permission, PersonalConnection, PushMode, RecordKind,
-    Source, TeamState,
+    AppUser, Crm, CrmUser, DecisionInput, Held, Permission, PersonalConnection, PushMode,
+    RecordKind, Source, TeamState,
 };
 pub use parse::{
     parse_decision_input, parse_personal, parse_team, MAX_APP_USERS, MAX_CRM_USERS, MAX_TEXT_CHARS,

@@ -170,6 +170,19 @@ impl Permission {
     }
 }
 
+wire_enum! {
+    /// Where a personal connection's token is kept (rule 11). The contract's default is `team`.
+    #[derive(Default)]
+    Held {
+        /// The team holds the token (the team server, or the one browser of a team without a
+        /// server): the connection may push anyone's saves.
+        #[default]
+        Team => "team",
+        /// Only its own user's browser holds the token: it pushes that user's saves only.
+        OwnBrowser => "own_browser",
+    }
+}
+
 /// An app user's own OAuth connection to the CRM.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PersonalConnection {
@@ -179,6 +192,17 @@ pub struct PersonalConnection {
     pub email: String,
     /// What the connection may do in the CRM.
     pub permission: Permission,
+    /// Where its token is kept (rule 11): who it may push for.
+    pub held: Held,
+}
+
+impl PersonalConnection {
+    /// Rule 11: whether this connection, belonging to `owner`, may push a save of `actor`.
+    /// A connection the team holds pushes anyone's saves; one held only in its own user's
+    /// browser pushes that user's saves only.
+    pub fn pushes_for(&self, owner: &AppUser, actor: &AppUser) -> bool {
+        self.held == Held::Team || owner.id == actor.id
+    }
 }
 
 /// A rep or admin of the team using the extension.

@@ -97,7 +97,7 @@ pub(crate) fn choose(
 /// Rule 5: the one active CRM user whose email is the actor's login email, ignoring CRM users
 /// another app user has connected. Several matches pick none (never guess).
 fn email_match(crm: Crm, team: &TeamState, actor: &AppUser, notes: &mut Notes) -> Option<Owner> {
-    let held_by_other = |id: &str| {
+    let connected_by_other = |id: &str| {
         team.users
             .iter()
             .any(|u| u.id != actor.id && u.personal.as_ref().is_some_and(|p| p.crm_user_id == id))
@@ -107,7 +107,7 @@ fn email_match(crm: Crm, team: &TeamState, actor: &AppUser, notes: &mut Notes) -
             && u.email
                 .as_deref()
                 .is_some_and(|e| same_email(e, &actor.email))
-            && !held_by_other(&u.id)
+            && !connected_by_other(&u.id)
     });
     match (matches.next(), matches.next()) {
         (Some(found), None) => {

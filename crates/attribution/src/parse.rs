@@ -4,8 +4,8 @@ use serde_json::{Map, Value};
 
 use crate::error::AttributionError;
 use crate::model::{
-    AppUser, Crm, CrmUser, DecisionInput, Permission, PersonalConnection, PushMode, RecordKind,
-    Source, TeamState,
+    AppUser, Crm, CrmUser, DecisionInput, Held, Permission, PersonalConnection, PushMode,
+    RecordKind, Source, TeamState,
 };
 
 /// Longest id, email or name accepted, in characters.
@@ -64,7 +64,8 @@ pub fn parse_team(value: &Value, path: &str) -> Result<TeamState, AttributionErr
     })
 }
 
-/// Reads a personal connection object (`crm_user_id`, `email`, `permission`).
+/// Reads a personal connection object (`crm_user_id`, `email`, `permission`, and `held`, whose
+/// absence means `team`).
 pub fn parse_personal(value: &Value, path: &str) -> Result<PersonalConnection, AttributionError> {
     let fields = object(value, path)?;
     Ok(PersonalConnection {
@@ -77,6 +78,7 @@ pub fn parse_personal(value: &Value, path: &str) -> Result<PersonalConnection, A
             Permission::parse,
             Permission::expected,
         )?,
+        held: optional_enum(fields, path, "held", Held::parse, Held::expected)?.unwrap_or_default(),
     })
 }
 

@@ -106,6 +106,14 @@ pub(crate) fn fell_to_highest(
     )
 }
 
+/// Rule 11: why a higher-ranked connection was passed over by the highest-permission fallback.
+pub(crate) fn kept_in_browser(skipped: &AppUser) -> String {
+    format!(
+        "{}'s connection is kept only in their own browser, so it pushes only their own saves",
+        skipped.email
+    )
+}
+
 /// Why the warning `team_sync_not_admin` was given.
 pub(crate) fn team_sync_not_admin(crm: Crm) -> String {
     format!(

@@ -4,10 +4,11 @@ use std::collections::BTreeMap;
 
 use crate::decision::Warning;
 use crate::error::AttributionError;
-use crate::model::{AppUser, Crm, Permission, PersonalConnection, TeamState};
+use crate::model::{AppUser, Crm, Held, Permission, PersonalConnection, TeamState};
 
 /// Checks a team state: app user ids are unique, no CRM user is held by two app users (rule 7),
-/// and team sync, when set, names a connected app user (rule 9).
+/// and team sync, when set, names a connected app user (rule 9) whose connection the team holds
+/// (rule 11).
 ///
 /// `decide` runs the same checks, so a save in an invalid team is refused.
 pub fn validate_team(team: &TeamState) -> Result<(), AttributionError> {
@@ -76,8 +77,9 @@ pub(crate) fn check_connect_for(
     }
 }
 
-/// Rule 9 for the options page: may `app_user_id` become team sync? Refused with
-/// `team_sync_not_connected` when the user has no personal connection or is not on the team.
+/// Rules 9 and 11 for the options page: may `app_user_id` become team sync? Refused with
+/// `team_sync_not_connected` when the user has no personal connection, when that connection is
+/// held only in the user's own browser, or when the user is not on the team.
 /// Accepted with the warning `team_sync_not_admin` when the connection is not `admin`.
 pub fn check_team_sync_choice(
     team: &TeamState,
@@ -104,6 +106,12 @@ pub(crate) fn check_team_sync_for(
                 crm,
                 user: user.email.clone(),
             })?;
+    if personal.held != Held::Team {
+        return Err(AttributionError::TeamSyncHeldInBrowser {
+            crm,
+            user: user.email.clone(),
+        });
+    }
     Ok(match personal.permission {
         Permission::Admin => Vec::new(),
         Permission::Standard | Permission::ReadOnly => vec![Warning::TeamSyncNotAdmin],

@@ -3,8 +3,8 @@
 
 use attribution::{
     decide, decide_json, parse_decision_input, AppUser, CredentialKind, Crm, CrmUser,
-    DecisionInput, ErrorCode, Need, Permission, PersonalConnection, PushMode, RecordKind, Source,
-    TeamState,
+    DecisionInput, ErrorCode, Held, Need, Permission, PersonalConnection, PushMode, RecordKind,
+    Source, TeamState,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -36,6 +36,8 @@ fn app_user(index: usize) -> impl Strategy<Value = AppUser> {
         email(),
         one_of(Permission::ALL),
         crm_id(),
+        // Rule 11: mostly held by the team, sometimes only in the user's own browser.
+        proptest::bool::weighted(0.15),
     );
     (
         proptest::option::of(personal),
@@ -46,10 +48,17 @@ fn app_user(index: usize) -> impl Strategy<Value = AppUser> {
             id: format!("u{index}"),
             email,
             // Mostly each user's own CRM user; sometimes any (rule 7 collisions).
-            personal: personal.map(|(own, email, permission, any_id)| PersonalConnection {
-                crm_user_id: if own { format!("c{index}") } else { any_id },
-                email,
-                permission,
+            personal: personal.map(|(own, email, permission, any_id, in_browser)| {
+                PersonalConnection {
+                    crm_user_id: if own { format!("c{index}") } else { any_id },
+                    email,
+                    permission,
+                    held: if in_browser {
+                        Held::OwnBrowser
+                    } else {
+                        Held::Team
+                    },
+                }
             }),
             owner_mapping,
         })
@@ -231,6 +240,29 @@ proptest! {
         let names_other = d.reasons.iter().any(|r| r.contains(other));
         prop_assert!(!names_other, "reasons name {}: {:?}", other, d.reasons);
         prop_assert_eq!(d.on_behalf_of.is_some(), d.credential.user != input.actor);
+        // Rule 11: a connection held only in a browser pushes its own user's saves, nobody else's.
+        if connection.held == Held::OwnBrowser {
+            prop_assert_eq!(&d.credential.user, &input.actor);
+        }
+        if d.credential.kind == CredentialKind::TeamSync {
+            prop_assert_eq!(connection.held, Held::Team);
+        }
+    }
+
+    #[test]
+    fn a_browser_held_team_sync_is_refused(mut input in save()) {
+        // Rule 11: whatever else the save is, naming a browser-held team sync refuses it.
+        let Some(index) = input.team.users.iter().position(|u| u.personal.is_some()) else {
+            return Ok(());
+        };
+        input.team.users[index].personal.as_mut().unwrap().held = Held::OwnBrowser;
+        input.team.team_sync = Some(input.team.users[index].id.clone());
+        let code = decide(&input).unwrap_err().code();
+        // Rule 7 (checked first) may refuse the team for a duplicate CRM user.
+        prop_assert!(
+            matches!(code, ErrorCode::TeamSyncNotConnected | ErrorCode::DuplicateCrmAccount | ErrorCode::InvalidInput),
+            "got {:?}", code
+        );
     }
 
     #[test]
@@ -296,4 +328,42 @@ fn generated_saves_cover_successes_and_failures() {
         "kinds seen: {kinds:?}"
     );
     assert!(codes.len() >= 3, "codes seen: {codes:?}");
+}
+
+/// Rule 11's invariant above says little unless generated saves that succeed include
+/// browser-held connections both pushing their own user's saves and passed over for others'.
+#[test]
+fn generated_saves_exercise_browser_held_connections() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let (mut own, mut passed_over) = (0, 0);
+    for _ in 0..600 {
+        let input = save().new_tree(&mut runner).unwrap().current();
+        let Ok(d) = decide(&input) else { continue };
+        let in_browser = |u: &AppUser| {
+            u.personal
+                .as_ref()
+                .is_some_and(|p| p.held == Held::OwnBrowser)
+        };
+        if input.team.user(&d.credential.user).is_some_and(in_browser) {
+            own += 1;
+        }
+        if input
+            .team
+            .users
+            .iter()
+            .any(|u| u.id != input.actor && in_browser(u))
+        {
+            passed_over += 1;
+        }
+    }
+    assert!(
+        own >= 8,
+        "only {own} saves pushed with a browser-held connection"
+    );
+    assert!(
+        passed_over >= 12,
+        "only {passed_over} saves had another's browser-held connection"
+    );
 }

@@ -344,3 +344,146 @@ fn options_page_checks_answer_in_json() {
         json!({ "ok": true, "warnings": ["team_sync_not_admin"] })
     );
 }
+
+/// The spec's input with the admin's (team sync's) connection given `"held": held`.
+fn admin_held(held: Value) -> Value {
+    let mut input = spec_input();
+    input["team"]["users"][0]["personal"]["held"] = held;
+    input
+}
+
+#[test]
+fn personal_held_is_team_or_own_browser_and_absent_means_team() {
+    let absent = decide_json(&spec_input());
+    for same in [json!("team"), Value::Null] {
+        let input = admin_held(same.clone());
+        assert_eq!(decide_json(&input), absent, "held: {same}");
+    }
+    // Rule 11: a team sync held only in its user's browser is refused like an unconnected one.
+    let in_browser = admin_held(json!("own_browser"));
+    let refused = decide_json(&in_browser);
+    assert_eq!(error_code(&refused), "team_sync_not_connected");
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("browser"));
+    // The same team without team sync: the admin's browser-held connection pushes only the
+    // admin's saves, so the rep's LinkedIn save has nothing to push with.
+    let mut no_sync = in_browser.clone();
+    no_sync["team"]["team_sync"] = Value::Null;
+    assert_eq!(error_code(&decide_json(&no_sync)), "no_credentials");
+    no_sync["actor"] = json!("u_admin");
+    let own = decide_json(&no_sync);
+    assert_eq!(
+        own["credential"]["kind"],
+        json!("highest_permission"),
+        "{own}"
+    );
+    assert_eq!(own["credential"]["user"], json!("u_admin"));
+
+    for (bad, why) in [
+        (json!("browser"), "unknown value"),
+        (json!("Team"), "unknown value"),
+        (json!(true), "expected a string"),
+    ] {
+        let answer = decide_json(&admin_held(bad));
+        invalid_field(&answer, "team.users[0].personal.held");
+        let message = answer["error"]["message"].as_str().unwrap();
+        assert!(message.contains(why), "{message}");
+    }
+    let answer = decide_json(&admin_held(json!("nope")));
+    assert!(answer["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("team, own_browser"));
+}
+
+#[test]
+fn options_page_checks_read_held() {
+    let team = spec_input()["team"].clone();
+    let mut in_browser = team.clone();
+    in_browser["users"][0]["personal"]["held"] = json!("own_browser");
+    assert_eq!(
+        error_code(&check_team_sync_choice_json(
+            &json!({ "team": in_browser, "app_user": "u_admin" })
+        )),
+        "team_sync_not_connected"
+    );
+    in_browser["team_sync"] = Value::Null;
+    assert_eq!(
+        validate_team_json(&json!({ "team": in_browser })),
+        json!({ "ok": true })
+    );
+    let own = json!({ "crm_user_id": "005000000000002AAA", "email": "rep@acme.example",
+        "permission": "standard", "held": "own_browser" });
+    assert_eq!(
+        check_connect_json(&json!({ "team": team, "app_user": "u_rep", "personal": own })),
+        json!({ "ok": true })
+    );
+    let mut odd = own.clone();
+    odd["held"] = json!("server");
+    invalid_field(
+        &check_connect_json(&json!({ "team": team, "app_user": "u_rep", "personal": odd })),
+        "personal.held",
+    );
+}
+
+/// The spec's input with `n` extra app users (`u0`, `u1`, ...) without connections.
+fn with_users(n: usize) -> Value {
+    let mut input = spec_input();
+    let users = input["team"]["users"].as_array_mut().unwrap();
+    users.extend(
+        (0..n).map(|i| json!({ "id": format!("u{i}"), "email": format!("u{i}@acme.example") })),
+    );
+    input
+}
+
+#[test]
+fn length_limits_hold_at_their_boundary() {
+    use attribution::{MAX_APP_USERS, MAX_CRM_USERS, MAX_TEXT_CHARS};
+    // Texts: the limit itself is accepted (counted in characters, not bytes), one more is not.
+    for (id, accepted) in [
+        ("r".repeat(MAX_TEXT_CHARS), true),
+        ("€".repeat(MAX_TEXT_CHARS), true),
+        ("r".repeat(MAX_TEXT_CHARS + 1), false),
+    ] {
+        let mut input = spec_input();
+        input["team"]["users"][1]["id"] = json!(id);
+        input["actor"] = json!(id);
+        let answer = decide_json(&input);
+        if accepted {
+            assert_eq!(answer["ok"], json!(true), "{answer}");
+        } else {
+            invalid_field(&answer, "actor");
+            let message = answer["error"]["message"].as_str().unwrap();
+            assert!(message.contains("at most 256"), "{message}");
+        }
+    }
+    // Lists: exactly the most accepted, one more refused.
+    let full = with_users(MAX_APP_USERS - 2);
+    assert_eq!(decide_json(&full)["ok"], json!(true));
+    invalid_field(&decide_json(&with_users(MAX_APP_USERS - 1)), "team.users");
+
+    let directory = |n: usize| {
+        let mut input = spec_input();
+        input["team"]["crm_users"] = (0..n).map(|i| json!({ "id": format!("c{i}") })).collect();
+        input
+    };
+    assert_eq!(decide_json(&directory(MAX_CRM_USERS))["ok"], json!(true));
+    invalid_field(
+        &decide_json(&directory(MAX_CRM_USERS + 1)),
+        "team.crm_users",
+    );
+}
+
+#[test]
+fn echoed_values_are_cut_after_40_characters() {
+    let message = |source: String| {
+        let answer = decide_json(&broken("/source", Some(json!(source))));
+        answer["error"]["message"].as_str().unwrap().to_owned()
+    };
+    let forty = "s".repeat(40);
+    assert!(message(forty.clone()).contains(&format!("\"{forty}\"")));
+    let cut = message("s".repeat(41));
+    assert!(cut.contains(&format!("\"{forty}…\"")), "{cut}");
+}

@@ -163,6 +163,16 @@ fn only(users: &'static [&'static str]) -> impl FnOnce(&mut TeamState) {
 fn admin_listed_second(t: &mut TeamState) {
     t.users.swap(0, 1);
 }
+fn in_browser(user: &'static str) -> impl FnOnce(&mut TeamState) {
+    move |t| hold_in_browser(t, user)
+}
+/// `holder` connects the CRM user `crm_user` (with that user's directory email).
+fn holds(holder: &'static str, crm_user: &'static str) -> impl FnOnce(&mut TeamState) {
+    move |t| {
+        let email = t.crm_user(crm_user).unwrap().email.clone().unwrap();
+        user_mut(t, holder).personal = Some(conn(crm_user, &email, Standard));
+    }
+}
 
 /// The team (see `common::acme`): u_admin (admin, 005A, team sync), u_rep (standard, 005R),
 /// u_viewer (read_only, 005V), u_new (no connection; the directory's 005N has its email),
@@ -197,7 +207,9 @@ fn rows() -> Vec<Row> {
         row("3 linkedin, no team sync → highest", "u_rep", LinkedinExtension).team(no_team_sync)
             .pushes(HighestPermission, "u_admin", ADMIN).owner(REP).says("highest permission"),
         row("3 gmail, no personal nor team sync → highest", "u_new", GmailExtension).team(no_team_sync)
-            .pushes(HighestPermission, "u_admin", ADMIN).owner(ADMIN),
+            .pushes(HighestPermission, "u_admin", ADMIN).owner(ADMIN)
+            .says("You have no personal Salesforce connection, so it falls back to team sync")
+            .says("No team sync connection is set up, so admin@acme.example created it"),
         row("3 admin beats a standard listed first", "u_new", LinkedinExtension).team(no_team_sync).team(admin_listed_second)
             .pushes(HighestPermission, "u_admin", ADMIN).owner(ADMIN),
         row("3 tie → first listed", "u_new", LinkedinExtension).team(no_team_sync).team(permission("u_admin", Standard))
@@ -208,12 +220,14 @@ fn rows() -> Vec<Row> {
         row("3 read-only personal → team sync, still owns", "u_viewer", GmailExtension)
             .pushes(TeamSync, "u_admin", ADMIN).owner(VIEWER).says("read-only"),
         row("3 read-only team sync → highest + warning", "u_new", LinkedinExtension).team(team_sync("u_viewer"))
-            .pushes(HighestPermission, "u_admin", ADMIN).owner(ADMIN).warns(&[TeamSyncNotAdmin]),
+            .pushes(HighestPermission, "u_admin", ADMIN).owner(ADMIN).warns(&[TeamSyncNotAdmin])
+            .says("The team sync connection (viewer@acme.example) is read-only, so admin@acme.example"),
         row("3 only read-only connections", "u_new", LinkedinExtension).team(only(&["u_viewer", "u_new"]))
             .fails(ErrorCode::NoCredentials),
         row("3 nobody connected", "u_new", Manual).team(only(&["u_new"])).fails(ErrorCode::NoCredentials),
         row("3 inactive team sync user can't push", "u_new", LinkedinExtension).team(inactive(ADMIN))
-            .pushes(HighestPermission, "u_rep", REP).owner(REP).says("inactive"),
+            .pushes(HighestPermission, "u_rep", REP).owner(REP)
+            .says("The team sync connection's Salesforce user (admin@acme.example) is inactive"),
         // Rule 4: owner = mapping, else personal CRM user, else the pushing CRM user.
         row("4 mapping, no personal: rep owns", "u_new", LinkedinExtension).team(mapping("u_new", NEW))
             .pushes(TeamSync, "u_admin", ADMIN).owner(NEW).says("Owner: your owner mapping (new@acme.example)"),
@@ -221,7 +235,9 @@ fn rows() -> Vec<Row> {
         row("4 nothing → pushing user", "u_new", Manual).pushes(TeamSync, "u_admin", ADMIN).owner(ADMIN),
         // Rule 5: a single hand push matches the login email before the last step; bulk never.
         row("5 single manual → email match", "u_new", Manual).single()
-            .pushes(TeamSync, "u_admin", ADMIN).owner(NEW).says("login email"),
+            .pushes(TeamSync, "u_admin", ADMIN).owner(NEW).says("login email")
+            .says("Records you push to Salesforce by hand are pushed with your personal connection")
+            .says("You have no personal Salesforce connection, so team sync (admin@acme.example) created it"),
         row("5 single csv_import → like manual", "u_new", CsvImport).single().pushes(TeamSync, "u_admin", ADMIN).owner(NEW),
         row("5 bulk manual → no email match", "u_new", Manual).pushes(TeamSync, "u_admin", ADMIN).owner(ADMIN),
         row("5 single linkedin save: no email match", "u_new", LinkedinExtension).single()
@@ -233,6 +249,8 @@ fn rows() -> Vec<Row> {
         row("5 shared email → none picked", "u_new", Manual).single()
             .team(|t| t.crm_users.push(crm_user("005N2", "new@acme.example", true)))
             .pushes(TeamSync, "u_admin", ADMIN).owner(ADMIN).says("Several"),
+        row("5 email match skips a CRM user another app user holds", "u_new", Manual).single().team(holds("u_viewer", NEW))
+            .pushes(TeamSync, "u_admin", ADMIN).owner(ADMIN).says("No active Salesforce user has your login email"),
         row("5 unknown directory → pushing user", "u_new", Manual).single().team(|t| t.crm_users.clear())
             .pushes(TeamSync, "u_admin", ADMIN).owner(ADMIN),
         row("5+6 inactive mapping → email match", "u_new", Manual).single().team(mapping("u_new", GONE))
@@ -243,7 +261,8 @@ fn rows() -> Vec<Row> {
         row("6 inactive mapping, no personal", "u_new", LinkedinExtension).team(mapping("u_new", GONE))
             .pushes(TeamSync, "u_admin", ADMIN).owner(ADMIN).warns(&[OwnerInactive]),
         row("6 inactive personal user can't push or own", "u_rep", GmailExtension).team(inactive(REP))
-            .pushes(TeamSync, "u_admin", ADMIN).owner(ADMIN).warns(&[OwnerInactive]),
+            .pushes(TeamSync, "u_admin", ADMIN).owner(ADMIN).warns(&[OwnerInactive])
+            .says("Your Salesforce user is inactive, so your connection can't push"),
         row("6 unknown mapping is not inactive", "u_rep", Manual).team(mapping("u_rep", "005UNKNOWN"))
             .pushes(Personal, "u_rep", REP).owner("005UNKNOWN"),
         // Rule 7: two app users holding one CRM user make the team invalid.
@@ -261,6 +280,34 @@ fn rows() -> Vec<Row> {
         // Rule 9: team sync must name a connected app user.
         row("9 team sync without connection", "u_rep", Manual).team(team_sync("u_new")).fails(ErrorCode::TeamSyncNotConnected),
         row("9 team sync naming nobody", "u_rep", Manual).team(team_sync("u_ghost")).fails(ErrorCode::TeamSyncNotConnected),
+        // Rule 11: a browser-held connection pushes only its own user's saves; team sync must
+        // be team-held; owners (rules 4, 5, 8) and duplicates (rule 7) see every connection.
+        row("11 own browser-held connection pushes own manual save", "u_rep", Manual).team(in_browser("u_rep"))
+            .pushes(Personal, "u_rep", REP).owner(REP),
+        row("11 own browser-held connection pushes own activity", "u_rep", LinkedinExtension).record(Activity)
+            .team(in_browser("u_rep")).pushes(Personal, "u_rep", REP).owner(REP),
+        row("11 linkedin save by a browser-held rep → team sync, rep owns", "u_rep", LinkedinExtension)
+            .team(in_browser("u_rep")).pushes(TeamSync, "u_admin", ADMIN).owner(REP),
+        row("11 browser-held team sync refused", "u_rep", Manual).team(in_browser("u_admin"))
+            .fails(ErrorCode::TeamSyncNotConnected),
+        row("11 highest skips another's browser-held admin", "u_new", LinkedinExtension).team(no_team_sync)
+            .team(in_browser("u_admin")).pushes(HighestPermission, "u_rep", REP).owner(REP)
+            .says("admin@acme.example's connection is kept only in their own browser"),
+        row("11 highest skips another's browser-held first-listed tie", "u_new", LinkedinExtension).team(no_team_sync)
+            .team(permission("u_admin", Standard)).team(in_browser("u_admin"))
+            .pushes(HighestPermission, "u_rep", REP).owner(REP).says("kept only in their own browser"),
+        row("11 highest may pick the actor's own browser-held", "u_admin", LinkedinExtension).team(no_team_sync)
+            .team(in_browser("u_admin")).pushes(HighestPermission, "u_admin", ADMIN).owner(ADMIN)
+            .says("you (with your own connection)"),
+        row("11 only others' browser-held connections", "u_new", GmailExtension).team(no_team_sync)
+            .team(in_browser("u_admin")).team(in_browser("u_rep")).fails(ErrorCode::NoCredentials),
+        row("11 duplicate CRM user held in a browser", "u_rep", Manual).team(in_browser("u_rep")).team(holds("u_new", REP))
+            .fails(ErrorCode::DuplicateCrmAccount),
+        row("11 email match skips a CRM user held in another's browser", "u_new", Manual).single()
+            .team(holds("u_viewer", NEW)).team(in_browser("u_viewer")).pushes(TeamSync, "u_admin", ADMIN).owner(ADMIN),
+        row("11 browser-held email mismatch → crm_user_pick", "u_rep", LinkedinExtension).team(in_browser("u_rep"))
+            .team(crm_email("u_rep", "r.smith@acme-sf.example")).pushes(TeamSync, "u_admin", ADMIN).owner(REP)
+            .needs(&[Need::CrmUserPick]),
         // Rule 10: HubSpot follows the same rules and says HubSpot.
         row("10 hubspot linkedin → team sync", "u_rep", LinkedinExtension).hubspot()
             .pushes(TeamSync, "u_admin", ADMIN).owner(REP).says("HubSpot owner"),
@@ -268,7 +315,8 @@ fn rows() -> Vec<Row> {
             .pushes(TeamSync, "u_admin", ADMIN).owner(ADMIN).says("You have no personal HubSpot connection"),
         // team_sync_not_admin: when a non-admin team sync pushes, not when it is unused.
         row("warning: standard team sync pushes", "u_new", LinkedinExtension).team(team_sync("u_rep"))
-            .pushes(TeamSync, "u_rep", REP).owner(REP).warns(&[TeamSyncNotAdmin]),
+            .pushes(TeamSync, "u_rep", REP).owner(REP).warns(&[TeamSyncNotAdmin])
+            .says("The team sync connection is not a Salesforce admin; ask an admin to choose an admin user"),
         row("no warning: standard team sync unused", "u_admin", GmailExtension).team(team_sync("u_rep"))
             .pushes(Personal, "u_admin", ADMIN).owner(ADMIN),
         // unknown_actor and invalid_input.
@@ -295,7 +343,7 @@ fn every_row_of_the_rules_table_holds() {
 #[test]
 fn the_table_covers_every_rule_and_error_code() {
     let rows = rows();
-    for rule in 1..=10 {
+    for rule in 1..=11 {
         let prefix = rule.to_string();
         assert!(
             rows.iter()

@@ -1,4 +1,4 @@
-//! The options-page checks (rules 7 and 9) through the typed API, and the error messages reps and
+//! The options-page checks (rules 7, 9 and 11) through the typed API, and the error messages reps and
 //! admins read.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -64,6 +64,37 @@ fn rule_9_team_sync_must_be_a_connected_user() {
 }
 
 #[test]
+fn rule_11_team_sync_must_be_a_connection_the_team_holds() {
+    let mut team = acme();
+    hold_in_browser(&mut team, "u_admin");
+    let refused = check_team_sync_choice(&team, "u_admin").unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::TeamSyncNotConnected);
+    let message = refused.to_string();
+    assert!(
+        message.contains("admin@acme.example") && message.contains("only in their own browser"),
+        "{message}"
+    );
+    // The check that every save runs refuses it the same way.
+    assert_eq!(validate_team(&team), Err(refused));
+    // Another user the team holds may still be chosen; a browser-held rep may not.
+    assert_eq!(
+        check_team_sync_choice(&team, "u_rep"),
+        Ok(vec![Warning::TeamSyncNotAdmin])
+    );
+    hold_in_browser(&mut team, "u_rep");
+    assert_eq!(
+        check_team_sync_choice(&team, "u_rep").map_err(|e| e.code()),
+        Err(ErrorCode::TeamSyncNotConnected)
+    );
+    // Rule 7 still sees browser-held connections: nobody else may connect the same CRM user.
+    let same = team.users[1].personal.clone().unwrap();
+    assert_eq!(
+        check_connect(&team, "u_new", &same).map_err(|e| e.code()),
+        Err(ErrorCode::DuplicateCrmAccount)
+    );
+}
+
+#[test]
 fn error_messages_name_the_crm_and_say_what_to_do() {
     let mut team = acme();
     team.team_sync = Some("u_new".into());
@@ -93,10 +124,39 @@ fn error_messages_name_the_crm_and_say_what_to_do() {
             crm: Some(Crm::Salesforce),
             user: "b@x".into(),
         },
+        AttributionError::TeamSyncHeldInBrowser {
+            crm: Some(Crm::Hubspot),
+            user: "b@x".into(),
+        },
         AttributionError::TeamSyncUnknownUser { user: "u_x".into() },
     ];
     for error in errors {
         assert!(error.to_string().contains("Fix:"), "{error}");
         assert!(error.to_json()["error"]["message"].as_str().unwrap().len() > 20);
     }
+}
+
+#[test]
+fn duplicate_messages_use_the_crm_word_for_its_users() {
+    let duplicate = |crm| {
+        AttributionError::DuplicateCrmAccount {
+            crm,
+            crm_user_id: "005R".into(),
+            holder: "rep@acme.example".into(),
+            other: "new@acme.example".into(),
+        }
+        .to_string()
+    };
+    assert!(
+        duplicate(None).starts_with("CRM user 005R is already connected by rep@acme.example; one CRM user can belong to only one app user"),
+        "{}",
+        duplicate(None)
+    );
+    let hubspot = duplicate(Some(Crm::Hubspot));
+    assert!(
+        hubspot.starts_with("HubSpot owner 005R is already connected")
+            && hubspot.contains("connect a different HubSpot account"),
+        "{hubspot}"
+    );
+    assert!(duplicate(Some(Crm::Salesforce)).contains("one Salesforce user can belong"));
 }

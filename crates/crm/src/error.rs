@@ -223,6 +223,27 @@ mod tests {
     }
 
     #[test]
+    fn only_duplicate_refusals_are_duplicates() {
+        for code in [
+            "DUPLICATES_DETECTED",
+            "DUPLICATE_VALUE",
+            "CONFLICT",
+            "OBJECT_ALREADY_EXISTS",
+        ] {
+            assert!(blank(400, code, "").is_duplicate(), "{code}");
+        }
+        for code in [
+            "INVALID_SESSION_ID",
+            "REQUIRED_FIELD_MISSING",
+            "VALIDATION_ERROR",
+            "HTTP_503",
+            "duplicates_detected",
+        ] {
+            assert!(!blank(409, code, "").is_duplicate(), "{code}");
+        }
+    }
+
+    #[test]
     fn retry_table() {
         let rows = [
             (401, "INVALID_SESSION_ID", Retry::RefreshToken),

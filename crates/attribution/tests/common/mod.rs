@@ -2,8 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
 use attribution::{
-    AppUser, Crm, CrmUser, DecisionInput, Permission, PersonalConnection, PushMode, RecordKind,
-    Source, TeamState,
+    AppUser, Crm, CrmUser, DecisionInput, Held, Permission, PersonalConnection, PushMode,
+    RecordKind, Source, TeamState,
 };
 
 /// CRM user ids of the cast.
@@ -17,12 +17,14 @@ pub const NEW: &str = "005N";
 /// An inactive CRM user.
 pub const GONE: &str = "005X";
 
-/// A personal connection whose CRM email is `<crm_user_id>@acme.example`-like `email`.
+/// A personal connection the team holds, whose CRM email is `<crm_user_id>@acme.example`-like
+/// `email`.
 pub fn conn(crm_user_id: &str, email: &str, permission: Permission) -> PersonalConnection {
     PersonalConnection {
         crm_user_id: crm_user_id.to_owned(),
         email: email.to_owned(),
         permission,
+        held: Held::Team,
     }
 }
 
@@ -79,6 +81,11 @@ pub fn acme() -> TeamState {
 /// The app user with this id, to change it.
 pub fn user_mut<'a>(team: &'a mut TeamState, id: &str) -> &'a mut AppUser {
     team.users.iter_mut().find(|u| u.id == id).unwrap()
+}
+
+/// Rule 11: the app user's connection is kept only in their own browser.
+pub fn hold_in_browser(team: &mut TeamState, id: &str) {
+    user_mut(team, id).personal.as_mut().unwrap().held = Held::OwnBrowser;
 }
 
 /// Marks a CRM user of the directory inactive.
