@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use crate::api::{answer, fail, invalid, read, read_or_default, to_json};
 use crate::bulk_run::ChunkRun;
-use crate::decision::decide;
+use crate::decision::decide_person;
 use crate::message::{parse_content_message, ContentToWorker, Role};
 use crate::plan::{lookup_key, KnownRecords};
 use crate::records::ErrorInfo;
@@ -68,13 +68,9 @@ pub fn lookup_list(
             return Err(invalid("message", "not a lookup"));
         };
         let kind = team.settings.record_kind;
-        let record = match kind {
-            RecordKind::Contact => "contact",
-            RecordKind::Lead => "lead",
-        };
-        let role = decide(&team, source.as_str(), record, crate::Push::Bulk)
+        let role = decide_person(&team, source, crate::Push::Bulk)
             .ok()
-            .and_then(|d| team.role_for(&d.credential.kind, &d.credential.user))
+            .and_then(|d| team.role_for(&d.credential))
             .or_else(|| team.connections.first().map(|c| c.role));
         let picked = role.and_then(|r| {
             match r {

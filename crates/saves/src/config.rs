@@ -27,6 +27,15 @@ impl CrmKind {
     }
 }
 
+impl From<CrmKind> for attribution::Crm {
+    fn from(crm: CrmKind) -> Self {
+        match crm {
+            CrmKind::Salesforce => Self::Salesforce,
+            CrmKind::Hubspot => Self::Hubspot,
+        }
+    }
+}
+
 /// Where Salesforce users log in, as the options page offers it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]

@@ -550,8 +550,7 @@ mod tests {
     }
 
     #[test]
-    fn connection_decision_and_raw_prospect_readers_keep_the_derives_rules() {
-        use crate::decision::Decision;
+    fn connection_and_raw_prospect_readers_keep_the_derives_rules() {
         use crate::prospect::RawProspect;
         use crate::team::{Connection, Health};
         let conn = json!({"role": "team_sync", "crm_user_id": "005I", "name": "Ivan",
@@ -573,24 +572,6 @@ mod tests {
             .unwrap_err()
             .to_string()
             .starts_with("invalid type: floating point `1.5`, expected"));
-
-        let decision = json!({"ok": true, "credential": {"kind": "team_sync", "user": "u", "crm_user_id": "005I"},
-            "created_by": "005I", "owner": "005R", "reasons": ["why"]});
-        let read: Decision = from_json(&decision).unwrap();
-        assert_eq!(
-            (read.reasons.len(), read.needs.len(), read.on_behalf_of),
-            (1, 0, None)
-        );
-        let mut v = decision.clone();
-        v["credential"].as_object_mut().unwrap().remove("user");
-        assert_eq!(
-            from_json::<Decision>(&v).unwrap_err().to_string(),
-            "missing field `user`"
-        );
-        assert_eq!(
-            from_json::<Decision>(&json!([1])).unwrap_err().to_string(),
-            "invalid type: sequence, expected struct Decision"
-        );
 
         let raw: RawProspect =
             from_json(&json!({"full_name": "Ada", "email": null, "x": 1})).unwrap();

@@ -14,7 +14,8 @@
 //! - [`choice`]: who may hold which connection (rules 7 and 9 via the core); [`policy`]:
 //!   team settings from `chrome.storage.managed` and the settings file (same shape).
 //! - [`api`]: the same pipeline as JSON in / JSON out, exported unchanged by `core-wasm`.
-//! - [`decision`]: the attribution core's JSON answer read into a [`decision::Decision`].
+//! - [`decision`]: asks `attribution::decide` with typed values; keeps its typed
+//!   [`attribution::Decision`] (credential kind, needs and warnings as enums).
 //! - [`plan`]: [`plan::plan_save`] → [`plan::OutboxEntry`]s (persisted before any request).
 //! - [`step`]: [`step::next_request`] / [`step::on_response`] → [`step::Step`]; the
 //!   CRM-specific requests and answers of each phase live in the private `wire` module

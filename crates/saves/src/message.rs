@@ -70,6 +70,15 @@ impl PageSource {
     }
 }
 
+impl From<PageSource> for attribution::Source {
+    fn from(source: PageSource) -> Self {
+        match source {
+            PageSource::LinkedinExtension => Self::LinkedinExtension,
+            PageSource::GmailExtension => Self::GmailExtension,
+        }
+    }
+}
+
 /// One person saved by hand or many saved at once (spec rule 5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -87,6 +96,15 @@ impl Push {
         match self {
             Self::Single => "single",
             Self::Bulk => "bulk",
+        }
+    }
+}
+
+impl From<Push> for attribution::PushMode {
+    fn from(push: Push) -> Self {
+        match push {
+            Push::Single => Self::Single,
+            Push::Bulk => Self::Bulk,
         }
     }
 }

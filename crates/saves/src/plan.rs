@@ -7,7 +7,9 @@ use crm::{ActivityKind, ActivityLog, ExistingRecord, SaveSpec};
 use serde::{Deserialize, Serialize};
 
 use crate::bulk::{chunk_entries, Chunk};
-use crate::decision::{decide, Decision};
+use attribution::Decision;
+
+use crate::decision::{decide, decide_person};
 use crate::message::{PageSource, Push, Role, SaveRequest};
 use crate::prospect::Prospect;
 use crate::records::{ErrorInfo, Party, SaveResult, SaveStatus};
@@ -178,12 +180,8 @@ pub fn plan_save(
     save_id: &str,
     known: &KnownRecords,
 ) -> SavePlan {
-    let record = match team.settings.record_kind {
-        crm::RecordKind::Contact => "contact",
-        crm::RecordKind::Lead => "lead",
-    };
     let object = team.settings.record_kind.sobject().to_owned();
-    let person = decide(team, save.source.as_str(), record, save.push);
+    let person = decide_person(team, save.source, save.push);
     let activity = save
         .activity
         .as_ref()
@@ -197,7 +195,12 @@ pub fn plan_save(
             };
             (
                 log,
-                decide(team, save.source.as_str(), "activity", save.push),
+                decide(
+                    team,
+                    save.source.into(),
+                    attribution::RecordKind::Activity,
+                    save.push,
+                ),
             )
         });
 
@@ -312,18 +315,15 @@ fn entry_for(
     activity: Option<&(ActivityLog, Result<Decision, ErrorInfo>)>,
     known: &KnownRecords,
 ) -> Result<OutboxEntry, ErrorInfo> {
-    let role = team
-        .role_for(&d.credential.kind, &d.credential.user)
-        .ok_or_else(|| ErrorInfo {
-            code: "no_credentials".into(),
-            message: "the connection chosen for this save is not connected in this browser".into(),
-            hint: "Connect your CRM account in Options, or ask your admin to connect team sync."
-                .into(),
-        })?;
-    let mut warnings = d.warnings.clone();
+    let role = team.role_for(&d.credential).ok_or_else(|| ErrorInfo {
+        code: "no_credentials".into(),
+        message: "the connection chosen for this save is not connected in this browser".into(),
+        hint: "Connect your CRM account in Options, or ask your admin to connect team sync.".into(),
+    })?;
+    let mut warnings: Vec<String> = d.warnings.iter().map(|w| w.as_str().to_owned()).collect();
     let (activity_log, activity_role, activity_owner) = match activity {
         None => (None, None, None),
-        Some((log, Ok(ad))) => match team.role_for(&ad.credential.kind, &ad.credential.user) {
+        Some((log, Ok(ad))) => match team.role_for(&ad.credential) {
             Some(ar) => (
                 Some(log.clone()),
                 (ar != role).then_some(ar),
