@@ -110,7 +110,7 @@ impl HsSession {
 /// Parses a successful JSON body, or turns an error status into [`CrmError::Api`].
 pub(crate) fn json_body(resp: &HttpResponse) -> Result<Value, CrmError> {
     if !resp.is_success() {
-        return Err(api_error_from_response(Crm::HubSpot, resp.status, &resp.body).into());
+        return Err(api_error_from_response(Crm::Hubspot, resp.status, &resp.body).into());
     }
     serde_json::from_str(&resp.body).map_err(|e| CrmError::parse(e.to_string(), &resp.body))
 }

@@ -292,7 +292,7 @@ impl HsBatch {
 fn read_answer(resp: &HttpResponse) -> Result<Vec<(String, String)>, CrmError> {
     if !resp.is_success() {
         return Err(crm::error::api_error_from_response(
-            crm::error::Crm::HubSpot,
+            crm::error::Crm::Hubspot,
             resp.status,
             &resp.body,
         )

@@ -6,35 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::clean;
 
-/// Which CRM the team uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum CrmKind {
-    /// Salesforce.
-    #[default]
-    Salesforce,
-    /// HubSpot.
-    Hubspot,
-}
-
-impl CrmKind {
-    /// The spec's name (`salesforce` / `hubspot`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Salesforce => "salesforce",
-            Self::Hubspot => "hubspot",
-        }
-    }
-}
-
-impl From<CrmKind> for attribution::Crm {
-    fn from(crm: CrmKind) -> Self {
-        match crm {
-            CrmKind::Salesforce => Self::Salesforce,
-            CrmKind::Hubspot => Self::Hubspot,
-        }
-    }
-}
+/// Which CRM the team uses: the shared [`vocab::Crm`] (wire names `salesforce`, `hubspot`).
+pub use vocab::Crm as CrmKind;
 
 /// Where Salesforce users log in, as the options page offers it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

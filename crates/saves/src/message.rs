@@ -50,7 +50,9 @@ impl MessageError {
     }
 }
 
-/// Where a save started, as content scripts may claim it.
+/// Where a save started, as content scripts may claim it: the two pages of the shared
+/// [`vocab::Source`] a content script may name (it converts into that `Source`, with the
+/// same wire names). Narrower on purpose: a page cannot claim `manual` or `csv_import`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PageSource {
@@ -79,35 +81,9 @@ impl From<PageSource> for attribution::Source {
     }
 }
 
-/// One person saved by hand or many saved at once (spec rule 5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Push {
-    /// A single save the rep started by hand.
-    Single,
-    /// A bulk save ("Save selected", "Save all on this page").
-    #[default]
-    Bulk,
-}
-
-impl Push {
-    /// The spec's name for this push.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Single => "single",
-            Self::Bulk => "bulk",
-        }
-    }
-}
-
-impl From<Push> for attribution::PushMode {
-    fn from(push: Push) -> Self {
-        match push {
-            Push::Single => Self::Single,
-            Push::Bulk => Self::Bulk,
-        }
-    }
-}
+/// One person saved by hand or many saved at once (spec rule 5): the shared
+/// [`vocab::PushMode`] (wire names `single`, `bulk`; `bulk` when absent).
+pub use vocab::PushMode as Push;
 
 /// A Gmail message to log as an activity ("Log this email").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

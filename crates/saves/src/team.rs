@@ -262,10 +262,10 @@ impl LocalTeam {
     /// A full `decide` input for the rep.
     pub fn decision_input(&self, source: Source, record: RecordKind, push: Push) -> DecisionInput {
         DecisionInput {
-            crm: self.config.crm.into(),
+            crm: self.config.crm,
             source,
             record,
-            push: push.into(),
+            push,
             actor: ME.into(),
             team: self.attribution_team(),
         }
