@@ -26,8 +26,7 @@ pub use ui::{
 };
 pub use undo::{journal_mark_undone, undo_outcome, undo_plan, undo_record};
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::records::ErrorInfo;
@@ -46,15 +45,16 @@ pub(crate) fn invalid(what: &str, e: impl std::fmt::Display) -> Value {
     })
 }
 
-/// Reads a typed value or answers `invalid_input`.
-pub(crate) fn read<T: DeserializeOwned>(what: &str, v: &Value) -> Result<T, Value> {
-    crate::from_json::from_json(v).map_err(|e| invalid(what, e))
+/// Reads a typed value with its serde derive (borrowing `v`, no copy) or answers
+/// `invalid_input` with serde's text (`team: missing field `email``).
+pub(crate) fn read<'de, T: Deserialize<'de>>(what: &str, v: &'de Value) -> Result<T, Value> {
+    T::deserialize(v).map_err(|e| invalid(what, e))
 }
 
 /// Like [`read`], with `null` meaning "nothing stored yet" (the type's default).
-pub(crate) fn read_or_default<T: DeserializeOwned + Default>(
+pub(crate) fn read_or_default<'de, T: Deserialize<'de> + Default>(
     what: &str,
-    v: &Value,
+    v: &'de Value,
 ) -> Result<T, Value> {
     if v.is_null() {
         Ok(T::default())

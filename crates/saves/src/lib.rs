@@ -24,8 +24,6 @@
 //!   [`bulk_lookup`]: a list page's "already in CRM" badges in one query.
 //! - [`backoff`]: capped exponential back-off with jitter.
 //! - [`records`]: [`SaveResult`], recent saves and the error log ([`Journal`]), CSV export.
-//! - `from_json` (private): typed values read from a borrowed `serde_json::Value` with less
-//!   Wasm code than `serde_json::from_value` (structs from objects only, no clone).
 //! - [`undo`]: the undo window: what a save created, the delete calls that take it back
 //!   (one per connection on Salesforce), and the journal's `undone` mark.
 //!
@@ -43,7 +41,6 @@ pub mod choice;
 pub mod config;
 mod csv;
 pub mod decision;
-mod from_json;
 pub mod message;
 mod owner_fallback;
 pub mod plan;

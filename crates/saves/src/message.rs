@@ -10,7 +10,6 @@ use thiserror::Error;
 
 use crm::prospect::validate_date;
 
-use crate::from_json::from_json;
 use crate::prospect::{Prospect, RawProspect, Rejected};
 use crate::team::{Settings, TeamConfigPatch};
 use crate::text::{clean, clean_multiline};
@@ -149,7 +148,7 @@ struct RawActivity {
 
 impl RawActivity {
     /// Reads `activity` (missing or `null`: none) the way an internally tagged enum would.
-    fn read(value: Option<&Value>) -> Result<Option<Self>, crate::from_json::Error> {
+    fn read(value: Option<&Value>) -> Result<Option<Self>, fields::Error> {
         let Some(value) = value.filter(|v| !v.is_null()) else {
             return Ok(None);
         };
@@ -184,7 +183,7 @@ enum RawContent {
 
 impl RawContent {
     /// Reads the message the way `#[serde(tag = "kind")]` would, without serde's buffering.
-    fn read(value: &Value) -> Result<Self, crate::from_json::Error> {
+    fn read(value: &Value) -> Result<Self, fields::Error> {
         let kind = fields::kind(value, "internally tagged enum RawContent", CONTENT_KINDS)?;
         let source = fields::field(value, "source")?;
         Ok(match kind {
@@ -383,12 +382,12 @@ pub fn parse_ui_message(value: &Value) -> Result<UiToWorker, MessageError> {
     read_ui(value).map_err(|e| MessageError::Shape(e.to_string()))
 }
 
-fn read_ui(v: &Value) -> Result<UiToWorker, crate::from_json::Error> {
+fn read_ui(v: &Value) -> Result<UiToWorker, fields::Error> {
     use fields::{field, field_or_default};
     Ok(
         match fields::kind(v, "internally tagged enum UiToWorker", UI_KINDS)? {
             "get_state" => UiToWorker::GetState,
-            "set_config" => UiToWorker::SetConfig(from_json(v)?),
+            "set_config" => UiToWorker::SetConfig(fields::from_json(v)?),
             "connect" => UiToWorker::Connect {
                 role: field(v, "role")?,
             },
@@ -419,15 +418,15 @@ fn read_ui(v: &Value) -> Result<UiToWorker, crate::from_json::Error> {
             "simulate" => UiToWorker::Simulate {
                 source: field(v, "source")?,
                 record: match v.get("record") {
-                    Some(r) => from_json(r)?,
+                    Some(r) => fields::from_json(r)?,
                     None => default_record(),
                 },
                 push: field_or_default(v, "push")?,
             },
             other => {
-                return Err(
-                    <crate::from_json::Error as serde::de::Error>::unknown_variant(other, UI_KINDS),
-                )
+                return Err(<fields::Error as serde::de::Error>::unknown_variant(
+                    other, UI_KINDS,
+                ))
             }
         },
     )

@@ -47,12 +47,7 @@ pub enum Phase {
 
 /// One prospect's save, persisted before its first request and removed when the CRM has
 /// answered for it. Holds no token.
-///
-/// Read by a hand-written reader (`TryFrom<Value>` below, one line per field): serde's derive
-/// for this many fields was the largest single function of the Wasm module. A new field needs
-/// its line there too (the compiler says so).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "serde_json::Value")]
 pub struct OutboxEntry {
     /// `<save_id>:<index>`.
     pub id: String,
@@ -118,46 +113,6 @@ pub struct OutboxEntry {
     /// fields above then describe the chunk (its first person's decision, "Ada and 11 more").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chunk: Option<Chunk>,
-}
-
-impl TryFrom<serde_json::Value> for OutboxEntry {
-    type Error = crate::from_json::Error;
-
-    /// Reads what the derive would (same defaults, same error texts for a missing or mistyped
-    /// field), without its per-struct code.
-    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
-        use crate::from_json::{field, field_or_default, object};
-        let v = object(&value, "struct OutboxEntry")?;
-        Ok(Self {
-            id: field(v, "id")?,
-            save_id: field(v, "save_id")?,
-            index: field(v, "index")?,
-            source: field(v, "source")?,
-            prospect: field(v, "prospect")?,
-            lookup_key: field_or_default(v, "lookup_key")?,
-            spec: field(v, "spec")?,
-            role: field(v, "role")?,
-            activity_role: field(v, "activity_role")?,
-            activity_owner: field(v, "activity_owner")?,
-            phase: field(v, "phase")?,
-            created_by: field(v, "created_by")?,
-            owner: field(v, "owner")?,
-            reasons: field(v, "reasons")?,
-            warnings: field(v, "warnings")?,
-            attempts: field(v, "attempts")?,
-            in_flight: field(v, "in_flight")?,
-            refreshed: field(v, "refreshed")?,
-            next_at_ms: field(v, "next_at_ms")?,
-            waiting: field(v, "waiting")?,
-            record_id: field(v, "record_id")?,
-            created: field(v, "created")?,
-            activity_id: field_or_default(v, "activity_id")?,
-            account_checked: field_or_default(v, "account_checked")?,
-            recheck: field_or_default(v, "recheck")?,
-            account_id: field_or_default(v, "account_id")?,
-            chunk: field_or_default(v, "chunk")?,
-        })
-    }
 }
 
 /// The outcome of planning a save.

@@ -82,7 +82,6 @@ pub enum Health {
 /// A connection as the UI may see it: who, what level, how healthy. Tokens live elsewhere
 /// (under [`Role::token_key`] in the worker's storage).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "serde_json::Value")]
 pub struct Connection {
     /// Team sync or personal.
     pub role: Role,
@@ -103,27 +102,6 @@ pub struct Connection {
     /// The org's API host (`instance_url`).
     #[serde(default)]
     pub instance_url: String,
-}
-
-/// Read by hand (what the derive would read): a derived reader costs kilobytes in the Wasm
-/// module that loads at every wake.
-impl TryFrom<serde_json::Value> for Connection {
-    type Error = crate::from_json::Error;
-
-    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
-        use crate::from_json::{field, field_or_default, object};
-        let v = object(&value, "struct Connection")?;
-        Ok(Self {
-            role: field(v, "role")?,
-            crm_user_id: field(v, "crm_user_id")?,
-            name: field(v, "name")?,
-            email: field(v, "email")?,
-            permission: field(v, "permission")?,
-            health: field_or_default(v, "health")?,
-            last_success: field_or_default(v, "last_success")?,
-            instance_url: field_or_default(v, "instance_url")?,
-        })
-    }
 }
 
 impl Connection {

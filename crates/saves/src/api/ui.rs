@@ -1,6 +1,7 @@
 //! Options-page and popup messages: pure state changes, the state view (never a token),
 //! and the journal (recent saves, error log, CSV).
 
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{answer, fail, read, read_or_default, to_json};
@@ -125,7 +126,7 @@ pub fn apply_policy(team: &Value, managed: &Value) -> Value {
         let policy: Option<ManagedSettings> = if managed.is_null() {
             None
         } else {
-            Some(crate::from_json::from_json(managed).map_err(|e| {
+            Some(ManagedSettings::deserialize(managed).map_err(|e| {
                 refused(
                     "invalid_policy",
                     format!("The Leadline policy could not be read: {e}"),
