@@ -77,6 +77,7 @@ pub mod http;
 pub mod hubspot;
 pub mod limits;
 pub mod linkedin;
+pub mod phase;
 pub mod pkce;
 pub mod prospect;
 pub mod redirect;
@@ -85,6 +86,7 @@ pub mod salesforce;
 pub use error::{ApiError, CrmError, Retry, ValidationError};
 pub use http::{HttpRequest, HttpResponse};
 pub use limits::{ApiUsage, HsRateLimit};
+pub use phase::BulkPhase;
 pub use prospect::{
     ActivityKind, ActivityLog, CrmUser, ExistingRecord, Permission, Prospect, RecordKind,
     SaveOutcome, SaveSpec,

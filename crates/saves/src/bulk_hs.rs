@@ -14,7 +14,7 @@ use crm::hubspot::contacts::{
     batch_create_request, contact_properties, parse_batch_create, BATCH_LIMIT, OBJECT,
 };
 use crm::hubspot::{by_linkedin, HsSession};
-use crm::{ApiError, CrmError, HttpRequest, HttpResponse, SaveOutcome, SaveSpec};
+use crm::{ApiError, BulkPhase, CrmError, HttpRequest, HttpResponse, SaveOutcome, SaveSpec};
 use serde_json::{json, Value};
 
 #[derive(Clone)]
@@ -32,6 +32,17 @@ pub(crate) struct HsBatch {
     specs: Vec<SaveSpec>,
     outcomes: Vec<Option<Result<SaveOutcome, ApiError>>>,
     phase: Phase,
+}
+
+impl HsBatch {
+    /// What the next request does ([`BulkPhase::Done`] when there is none).
+    pub(crate) fn phase(&self) -> BulkPhase {
+        match self.phase {
+            Phase::Read(_) | Phase::Search(..) => BulkPhase::Lookup,
+            Phase::Create(_) => BulkPhase::Create,
+            Phase::Done => BulkPhase::Done,
+        }
+    }
 }
 
 fn email_of(spec: &SaveSpec) -> Option<String> {

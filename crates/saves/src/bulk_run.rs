@@ -3,12 +3,11 @@
 
 use crm::salesforce::bulk::AccountLink;
 use crm::salesforce::BulkSave;
-use crm::{ApiError, CrmError, HttpRequest, HttpResponse, SaveOutcome, SaveSpec};
+use crm::{ApiError, BulkPhase, CrmError, HttpRequest, HttpResponse, SaveOutcome, SaveSpec};
 
 use crate::bulk_hs::HsBatch;
-use crate::step::{session, Tokens};
+use crate::session::{hs_session, session, Tokens};
 use crate::team::{CrmKind, LocalTeam};
-use crate::wire::hs_session;
 
 /// A chunk's CRM state machine.
 pub(crate) enum ChunkRun {
@@ -26,6 +25,14 @@ impl ChunkRun {
                 Self::Salesforce(Box::new(BulkSave::new(session(team, tokens), specs)))
             }
             CrmKind::Hubspot => Self::Hubspot(Box::new(HsBatch::new(hs_session(tokens), specs))),
+        }
+    }
+
+    /// What the next request does.
+    pub(crate) fn phase(&self) -> BulkPhase {
+        match self {
+            Self::Salesforce(b) => b.phase(),
+            Self::Hubspot(b) => b.phase(),
         }
     }
 

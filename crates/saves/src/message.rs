@@ -10,8 +10,8 @@ use thiserror::Error;
 
 use crm::prospect::validate_date;
 
+use crate::config::{Settings, TeamConfigPatch};
 use crate::prospect::{Prospect, RawProspect, Rejected};
-use crate::team::{Settings, TeamConfigPatch};
 use crate::text::{clean, clean_multiline};
 
 mod fields;

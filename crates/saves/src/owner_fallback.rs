@@ -8,7 +8,7 @@ use crm::CrmUser;
 
 use crate::decision::decide_person;
 use crate::message::{PageSource, Push};
-use crate::plan::OutboxEntry;
+use crate::outbox::OutboxEntry;
 use crate::records::Party;
 use crate::team::LocalTeam;
 

@@ -54,9 +54,9 @@ use attribution::{
 use crm::{CrmUser, Permission};
 use serde::{Deserialize, Serialize};
 
+use crate::config::ManagedSettings;
 pub use crate::config::{CrmKind, LoginHostChoice, Settings, TeamConfig, TeamConfigPatch};
 use crate::message::{Push, Role};
-use crate::policy::ManagedSettings;
 
 /// The app user id of the rep using this browser.
 pub const ME: &str = "me";

@@ -154,6 +154,18 @@ impl BulkSave {
         self.session.access_token = token.into();
     }
 
+    /// What the next request does ([`BulkPhase::Done`] when there is none).
+    pub fn phase(&self) -> crate::BulkPhase {
+        use crate::BulkPhase;
+        match &self.current {
+            None => BulkPhase::Done,
+            Some((_, _, Step::Dedupe(_))) => BulkPhase::Lookup,
+            Some((_, _, Step::Accounts(_))) => BulkPhase::Accounts,
+            Some((_, _, Step::Create(_))) => BulkPhase::Create,
+            Some((_, _, Step::Tasks(_))) => BulkPhase::Activities,
+        }
+    }
+
     /// The next request to execute, or `None` when done.
     pub fn next_request(&self) -> Option<HttpRequest> {
         let (kind, _, step) = self.current.as_ref()?;

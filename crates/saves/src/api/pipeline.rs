@@ -4,7 +4,7 @@
 use crm::HttpResponse;
 use serde_json::{json, Value};
 
-use super::{answer, fail, invalid, read, read_or_default, to_json};
+use super::reply::{answer, fail, invalid, read, read_or_default, to_json};
 use crate::decision::decide_person;
 use crate::message::{parse_content_message, ContentToWorker, Role};
 use crate::plan::{lookup_key, KnownRecords, OutboxEntry};
@@ -71,7 +71,7 @@ pub fn lookup_requests(team: &Value, msg: &Value, tokens: &Value) -> Value {
         let ContentToWorker::Lookup { source, prospects } = parse_message(msg)? else {
             return Err(invalid("message", "not a lookup"));
         };
-        let role = decide_person(&team, source, crate::Push::Bulk)
+        let role = decide_person(&team, source, crate::message::Push::Bulk)
             .ok()
             .and_then(|d| team.role_for(&d.credential))
             .or_else(|| team.connections.first().map(|c| c.role));

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{answer, fail, read, read_or_default, to_json};
+use super::reply::{answer, fail, read, read_or_default, to_json};
 use crate::decision::decide;
 use crate::message::{parse_ui_message, Push, Role, UiToWorker};
 use crate::plan::OutboxEntry;
