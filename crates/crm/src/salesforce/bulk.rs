@@ -154,7 +154,7 @@ impl BulkSave {
         self.session.access_token = token.into();
     }
 
-    /// What the next request does ([`BulkPhase::Done`] when there is none).
+    /// What the next request does ([`crate::BulkPhase::Done`] when there is none).
     pub fn phase(&self) -> crate::BulkPhase {
         use crate::BulkPhase;
         match &self.current {
