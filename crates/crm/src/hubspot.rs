@@ -29,6 +29,7 @@
 //! existing records), so [`save::HsSave`] creates the contact, then the engagement.
 
 pub mod archive;
+pub mod bulk;
 pub mod by_linkedin;
 pub mod companies;
 pub mod contacts;
@@ -38,6 +39,7 @@ pub mod owners;
 pub mod revoke;
 pub mod save;
 
+pub use bulk::HsBulkSave;
 pub use oauth::HsToken;
 pub use save::HsSave;
 

@@ -24,9 +24,8 @@
 //!   `attribution::decide` with typed values and keeps its typed [`attribution::Decision`]
 //!   (credential kind, needs and warnings as enums); `session`: stored [`Tokens`] → CRM
 //!   sessions.
-//! - `wire` (Salesforce and HubSpot requests and answers of each single-entry phase),
-//!   `bulk_hs` (the HubSpot chunk machine) and `bulk_run` (one chunk run, either CRM, and its
-//!   `crm::BulkPhase`); `owner_fallback`: the next owner when the CRM refuses one.
+//! - `wire` (Salesforce and HubSpot requests and answers of each single-entry phase) and
+//!   `bulk_run` (one chunk run, `crm`'s `BulkSave` or `HsBulkSave` through `crm::BulkRun`); `owner_fallback`: the next owner when the CRM refuses one.
 //! - `outcome`: what an answer means for an entry ([`Step`], results, retries, refreshes);
 //!   `bulk_step`: a chunk's `next_request` / `on_response`; [`bulk`]: a bulk save as chunk
 //!   entries (≤200 people, 2 calls each on Salesforce).
@@ -43,7 +42,6 @@
 pub mod api;
 pub mod backoff;
 pub mod bulk;
-mod bulk_hs;
 /// A list page's "already in the CRM" badges in one call (JSON in, JSON out, like [`api`]).
 pub mod bulk_lookup {
     pub use crate::api::lookup_list;

@@ -113,6 +113,20 @@ pub struct BulkSave {
     links: Vec<Option<AccountLink>>,
 }
 
+impl crate::BulkRun for BulkSave {
+    fn phase(&self) -> crate::BulkPhase {
+        BulkSave::phase(self)
+    }
+
+    fn next_request(&self) -> Result<Option<HttpRequest>, CrmError> {
+        Ok(BulkSave::next_request(self))
+    }
+
+    fn on_response(&mut self, resp: &HttpResponse) -> Result<(), CrmError> {
+        BulkSave::on_response(self, resp.clone())
+    }
+}
+
 impl BulkSave {
     /// Plans the chunks; invalid specs and specs with `existing_id` are settled at once.
     pub fn new(session: SfSession, specs: Vec<SaveSpec>) -> Self {
