@@ -158,11 +158,13 @@ test('the JSON bridge: junk JSON cannot hold answers invalid_input; bytes and op
   assert.match(next.request.url, /01g-2000$/);
 });
 
-// Issue 6: the module the worker instantiates at every wake stays within its budget.
-test('size budget: the save-path Wasm module is at most 150 KiB gzipped (-9)', () => {
-  const wasm = path.join(root, 'dist', 'extension', 'wasm', 'core_wasm_bg.wasm');
-  const gz = gzipSync(readFileSync(wasm), { level: 9 }).length;
-  assert.ok(gz <= 150 * 1024, `core_wasm_bg.wasm is ${gz} bytes gzipped, over the 153600-byte budget`);
-  // The settings module exists (the worker loads it for connect, options, undo, refresh).
-  assert.ok(readFileSync(path.join(root, 'dist', 'extension', 'wasm', 'core_settings_bg.wasm')).length > 0);
+// Issue 13: each Wasm module stays under a 200 KiB gzip ceiling (a ceiling, not a target to
+// trade code quality for; the binding targets are cold start and click→toast, BENCHMARKS.md).
+test('size budget: each Wasm module is at most 200 KiB gzipped (-9)', () => {
+  for (const name of ['core_wasm_bg.wasm', 'core_settings_bg.wasm']) {
+    const wasm = path.join(root, 'dist', 'extension', 'wasm', name);
+    const gz = gzipSync(readFileSync(wasm), { level: 9 }).length;
+    assert.ok(gz > 0, `${name} is empty`);
+    assert.ok(gz <= 200 * 1024, `${name} is ${gz} bytes gzipped, over the 204800-byte budget`);
+  }
 });

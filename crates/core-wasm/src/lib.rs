@@ -5,8 +5,8 @@
 //! `saves::api`, and answers JSON text. The JS wrappers (`extension/background/core.js` for the
 //! worker, `js/core-node.cjs` for `dist/core-node`) do the `JSON.stringify` / `JSON.parse`, so
 //! callers still pass and get plain objects. One text in and one out keeps the module small:
-//! no serde-wasm-bindgen, and each Rust type is read by one deserializer only
-//! (`saves::from_json`). No logic lives here. Arguments that are not JSON, or not of the
+//! no serde-wasm-bindgen, and each Rust type is read by one deserializer only (serde's
+//! derive, from a borrowed `serde_json::Value`). No logic lives here. Arguments that are not JSON, or not of the
 //! expected kind, answer `{ok:false, error:{code:"invalid_input"}}`; nothing throws and nothing
 //! panics.
 //!

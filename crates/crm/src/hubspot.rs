@@ -29,6 +29,7 @@
 //! existing records), so [`save::HsSave`] creates the contact, then the engagement.
 
 pub mod archive;
+pub mod bulk;
 pub mod by_linkedin;
 pub mod companies;
 pub mod contacts;
@@ -38,6 +39,7 @@ pub mod owners;
 pub mod revoke;
 pub mod save;
 
+pub use bulk::HsBulkSave;
 pub use oauth::HsToken;
 pub use save::HsSave;
 
@@ -110,7 +112,7 @@ impl HsSession {
 /// Parses a successful JSON body, or turns an error status into [`CrmError::Api`].
 pub(crate) fn json_body(resp: &HttpResponse) -> Result<Value, CrmError> {
     if !resp.is_success() {
-        return Err(api_error_from_response(Crm::HubSpot, resp.status, &resp.body).into());
+        return Err(api_error_from_response(Crm::Hubspot, resp.status, &resp.body).into());
     }
     serde_json::from_str(&resp.body).map_err(|e| CrmError::parse(e.to_string(), &resp.body))
 }

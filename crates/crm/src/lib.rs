@@ -40,11 +40,12 @@
 //!     `parse_save_response(spec, resp) -> SaveOutcome`; `create_request`,
 //!     `create_task_request`, `parse_create_response` (single objects);
 //!   - `record`: field maps and `max_len` (Salesforce field lengths);
-//!   - `bulk`: [`salesforce::BulkSave`] (`new`, `next_request`, `on_response`,
+//!   - `bulk`: [`salesforce::BulkSave`] (`new`, `next_request`, `on_response`, `phase`,
 //!     `set_access_token`, `abort`, `results -> Vec<BulkItemResult>`);
 //!   - `account`: exact-name Account lookup (`AccountMatch {None, One, Ambiguous}`).
 //!   - `delete`: `delete_request` (sObject Collections delete, ≤200 ids, `allOrNone=false`:
 //!     what an undo takes back in one call), `parse_delete_response -> Vec<DeleteResult>`.
+//! - [`phase`]: [`BulkRun`], the one face of both bulk machines, and its [`BulkPhase`].
 //! - [`hubspot`]: [`hubspot::HsSession`] `{api_base, access_token, objects_path_version ("v3"
 //!   or "2026-03"), linkedin_property}`; `oauth` (authorize URL, code exchange and refresh with
 //!   `client_secret`, `parse_token_response -> HsToken {hub_id, user_id, …}`, token info),
@@ -52,7 +53,8 @@
 //!   (`contact_by_email_request`, `create_contact_request`, `batch_create_request` ≤100,
 //!   parsers), `engagements` (notes 202 / emails 198 / calls 194), `companies` (by domain,
 //!   associate), `save` ([`hubspot::HsSave`]: create → 409 links → engagement), `archive`
-//!   (`batch_archive_request` ≤100 per object type: undo), `revoke` (refresh-token revoke on
+//!   (`batch_archive_request` ≤100 per object type: undo), `bulk` ([`hubspot::HsBulkSave`]:
+//!   batch read, LinkedIn search, batch create), `revoke` (refresh-token revoke on
 //!   disconnect, latest `POST /oauth/{v}/token/revoke` or legacy `DELETE /oauth/v1/refresh-tokens`).
 //!
 //! Tests: `tests/golden/*.json` (hand-written request/response pairs following the vendor
@@ -77,6 +79,7 @@ pub mod http;
 pub mod hubspot;
 pub mod limits;
 pub mod linkedin;
+pub mod phase;
 pub mod pkce;
 pub mod prospect;
 pub mod redirect;
@@ -85,6 +88,7 @@ pub mod salesforce;
 pub use error::{ApiError, CrmError, Retry, ValidationError};
 pub use http::{HttpRequest, HttpResponse};
 pub use limits::{ApiUsage, HsRateLimit};
+pub use phase::{BulkPhase, BulkRun};
 pub use prospect::{
     ActivityKind, ActivityLog, CrmUser, ExistingRecord, Permission, Prospect, RecordKind,
     SaveOutcome, SaveSpec,

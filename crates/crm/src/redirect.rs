@@ -60,7 +60,7 @@ mod tests {
         let denied = format!(
             "{base}?error=access_denied&error_description=end-user+denied+authorization&state=s1"
         );
-        let err = parse_redirect(Crm::HubSpot, &denied, "s1").unwrap_err();
+        let err = parse_redirect(Crm::Hubspot, &denied, "s1").unwrap_err();
         let CrmError::Api(e) = err else {
             panic!("api error expected")
         };

@@ -19,85 +19,15 @@
 //!
 //! This file holds the chunk's shape and its planning; running it is `bulk_step`.
 
-use crm::HttpResponse;
-use serde::{Deserialize, Serialize};
-
 pub use crate::bulk_step::{next_chunk_request, on_chunk_response};
-use crate::plan::{OutboxEntry, Phase};
-use crate::records::{ErrorInfo, SaveResult};
+pub use crate::outbox::{Chunk, Member, MemberResult, RecordedAnswer};
+use crate::outbox::{OutboxEntry, Phase};
 use crate::team::{CrmKind, LocalTeam};
 
 /// People per Salesforce chunk (sObject Collections limit).
 pub const SALESFORCE_CHUNK: usize = crm::salesforce::bulk::CHUNK;
 /// People per HubSpot chunk (batch create limit).
 pub const HUBSPOT_CHUNK: usize = crm::hubspot::contacts::BATCH_LIMIT;
-
-/// An answer recorded during a chunk's current run (headers are not needed to replay it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecordedAnswer {
-    /// HTTP status.
-    pub status: u16,
-    /// Body text.
-    pub body: String,
-}
-
-impl RecordedAnswer {
-    pub(crate) fn response(&self) -> HttpResponse {
-        HttpResponse {
-            status: self.status,
-            headers: vec![],
-            body: self.body.clone(),
-        }
-    }
-}
-
-/// One person of a chunk.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Member {
-    /// The person's own entry: decision, owner, spec, record id once known.
-    pub person: OutboxEntry,
-    /// Set when the CRM refused this person for good.
-    #[serde(default)]
-    pub failure: Option<ErrorInfo>,
-}
-
-impl Member {
-    /// Still needs a call: not refused, and not yet saved (or saved with an activity to log).
-    pub(crate) fn runnable(&self) -> bool {
-        self.failure.is_none() && (self.person.record_id.is_none() || self.has_activity())
-    }
-
-    fn has_activity(&self) -> bool {
-        self.person.spec.activity.is_some()
-    }
-
-    pub(crate) fn spec(&self) -> crm::SaveSpec {
-        let mut spec = self.person.spec.clone();
-        spec.existing_id.clone_from(&self.person.record_id);
-        spec
-    }
-}
-
-/// The chunk section of a bulk outbox entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Chunk {
-    /// The people, in message order.
-    pub members: Vec<Member>,
-    /// Successful answers of the current run, in order (replayed to rebuild its state).
-    #[serde(default)]
-    pub replay: Vec<RecordedAnswer>,
-}
-
-/// One person's final result when a chunk settles.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MemberResult {
-    /// Position in the save message.
-    pub index: usize,
-    /// The person's dedupe key (the worker refreshes its lookup cache under it).
-    pub lookup_key: Option<String>,
-    /// What became of them.
-    pub result: SaveResult,
-}
 
 /// Whether a per-person entry may join a chunk: its activity (if any) is logged by the same
 /// connection with the same owner, and HubSpot chunks carry no activities.

@@ -1,21 +1,23 @@
 //! One run of a bulk chunk, whatever the CRM: `crm::salesforce::BulkSave` (dedupe query +
-//! sObject Collections) or [`HsBatch`] (batch read + batch create), behind one small face.
+//! sObject Collections) or `crm::hubspot::HsBulkSave` (batch read + batch create), driven
+//! through their common face `crm::BulkRun`.
 
+use crm::hubspot::HsBulkSave;
 use crm::salesforce::bulk::AccountLink;
 use crm::salesforce::BulkSave;
-use crm::{ApiError, CrmError, HttpRequest, HttpResponse, SaveOutcome, SaveSpec};
+use crm::{
+    ApiError, BulkPhase, BulkRun, CrmError, HttpRequest, HttpResponse, SaveOutcome, SaveSpec,
+};
 
-use crate::bulk_hs::HsBatch;
-use crate::step::{session, Tokens};
+use crate::session::{hs_session, session, Tokens};
 use crate::team::{CrmKind, LocalTeam};
-use crate::wire::hs_session;
 
 /// A chunk's CRM state machine.
 pub(crate) enum ChunkRun {
     /// Salesforce.
     Salesforce(Box<BulkSave>),
     /// HubSpot.
-    Hubspot(Box<HsBatch>),
+    Hubspot(Box<HsBulkSave>),
 }
 
 impl ChunkRun {
@@ -25,24 +27,35 @@ impl ChunkRun {
             CrmKind::Salesforce => {
                 Self::Salesforce(Box::new(BulkSave::new(session(team, tokens), specs)))
             }
-            CrmKind::Hubspot => Self::Hubspot(Box::new(HsBatch::new(hs_session(tokens), specs))),
+            CrmKind::Hubspot => Self::Hubspot(Box::new(HsBulkSave::new(hs_session(tokens), specs))),
         }
+    }
+
+    /// The run behind its CRM-independent face.
+    fn run(&self) -> &dyn BulkRun {
+        match self {
+            Self::Salesforce(b) => b.as_ref(),
+            Self::Hubspot(b) => b.as_ref(),
+        }
+    }
+
+    /// What the next request does.
+    pub(crate) fn phase(&self) -> BulkPhase {
+        self.run().phase()
     }
 
     /// The next request, `None` when the run is over.
     pub(crate) fn next_request(&self) -> Result<Option<HttpRequest>, CrmError> {
-        match self {
-            Self::Salesforce(b) => Ok(b.next_request()),
-            Self::Hubspot(b) => b.next_request(),
-        }
+        self.run().next_request()
     }
 
     /// Feeds an answer; a whole-call error leaves the state unchanged.
     pub(crate) fn on_response(&mut self, resp: &HttpResponse) -> Result<(), CrmError> {
-        match self {
-            Self::Salesforce(b) => b.on_response(resp.clone()),
-            Self::Hubspot(b) => b.on_response(resp),
-        }
+        let run: &mut dyn BulkRun = match self {
+            Self::Salesforce(b) => b.as_mut(),
+            Self::Hubspot(b) => b.as_mut(),
+        };
+        run.on_response(resp)
     }
 
     /// One slot per spec: its Account (Salesforce Contacts naming a company), once resolved.

@@ -4,11 +4,12 @@
 
 use crm::{ApiError, HttpRequest, HttpResponse, SaveOutcome};
 
-use crate::bulk::{Chunk, Member, MemberResult, RecordedAnswer};
 use crate::bulk_run::ChunkRun;
-use crate::plan::{OutboxEntry, Phase};
+use crate::outbox::{Chunk, Member, MemberResult, RecordedAnswer};
+use crate::outbox::{OutboxEntry, Phase};
+use crate::outcome::{internal, on_error, result_of, tell_account, AccountNews, Step};
 use crate::records::{ErrorInfo, SaveStatus};
-use crate::step::{internal, on_error, result_of, tell_account, AccountNews, Step, Tokens};
+use crate::session::Tokens;
 use crate::team::{CrmKind, LocalTeam};
 use crm::salesforce::bulk::AccountLink;
 
@@ -70,7 +71,7 @@ fn apply(team: &LocalTeam, chunk: &mut Chunk, runnable: &[usize], run: &ChunkRun
             Some(Ok(o)) => {
                 if !o.created && m.person.spec.existing_id.is_none() {
                     // Found by the dedupe: the toast shows the record's own owner.
-                    crate::step::show_existing_owner(team, &mut m.person, o.owner_id.as_deref());
+                    crate::outcome::show_existing_owner(team, &mut m.person, o.owner_id.as_deref());
                 }
                 m.person.record_id = Some(o.record_id.clone());
                 m.person.spec.existing_id = Some(o.record_id);
@@ -216,7 +217,7 @@ pub fn on_chunk_response(
                 chunk.replay.clear();
                 e.chunk = Some(chunk);
                 e.phase = Phase::Lookup;
-                return crate::step::check_again(e, now_ms);
+                return crate::outcome::check_again(e, now_ms);
             }
             if matches!(next, Ok(Some(_))) {
                 e.phase = Phase::Save;
@@ -269,7 +270,7 @@ fn owner_fallback(team: &LocalTeam, chunk: &mut Chunk) -> bool {
         let p = &mut m.person;
         if owner_refused && p.spec.owner_id.as_deref() != p.created_by.id.as_deref() {
             // Rules 4 and 6, as for a single save (`owner_fallback`).
-            crate::owner_fallback::fall_back(team, p, crate::Push::Bulk, &f.code);
+            crate::owner_fallback::fall_back(team, p, crate::message::Push::Bulk, &f.code);
             m.failure = None;
             again = true;
         }

@@ -305,7 +305,7 @@ mod tests {
         assert_eq!(choice.warnings, vec!["team_sync_not_admin".to_owned()]);
         assert_eq!(t.connection(Role::TeamSync).unwrap().crm_user_id, "005R");
         assert!(t.team_sync_is_mine);
-        assert_eq!(t.attribution_team()["team_sync"], ME);
+        assert_eq!(t.attribution_team().team_sync.as_deref(), Some(ME));
         // Reconnecting my own account later is the same person, not a duplicate.
         assert!(t
             .admit(&conn(

@@ -6,26 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::clean;
 
-/// Which CRM the team uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum CrmKind {
-    /// Salesforce.
-    #[default]
-    Salesforce,
-    /// HubSpot.
-    Hubspot,
-}
-
-impl CrmKind {
-    /// The spec's name (`salesforce` / `hubspot`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Salesforce => "salesforce",
-            Self::Hubspot => "hubspot",
-        }
-    }
-}
+/// Which CRM the team uses: the shared [`vocab::Crm`] (wire names `salesforce`, `hubspot`).
+pub use vocab::Crm as CrmKind;
 
 /// Where Salesforce users log in, as the options page offers it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -170,6 +152,38 @@ impl Default for Settings {
             log_emails: true,
         }
     }
+}
+
+/// Push settings as a policy or settings file may give them (each optional).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ManagedPushSettings {
+    /// Contacts or Leads.
+    pub record_kind: Option<RecordKind>,
+    /// Create or match the Account by company.
+    pub match_account: Option<bool>,
+    /// Offer "Log this email".
+    pub log_emails: Option<bool>,
+}
+
+/// Team settings from policy or an imported file: every field optional, unknown fields ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ManagedSettings {
+    /// Salesforce or HubSpot.
+    pub crm: Option<CrmKind>,
+    /// Production, sandbox or My Domain.
+    pub login_host: Option<LoginHostChoice>,
+    /// The My Domain host.
+    pub my_domain: Option<String>,
+    /// The app's client id (public).
+    pub client_id: Option<String>,
+    /// Salesforce REST API version.
+    pub api_version: Option<String>,
+    /// The team's email domain.
+    pub company_domain: Option<String>,
+    /// Push settings.
+    pub settings: ManagedPushSettings,
 }
 
 #[cfg(test)]

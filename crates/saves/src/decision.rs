@@ -1,116 +1,102 @@
-//! The attribution core's answer for one save, read from its stable JSON contract.
+//! Asks the attribution core for one save, with typed values, and keeps its typed answer
+//! ([`attribution::Decision`]: credential kind, needs and warnings as enums).
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use attribution::{AttributionError, Decision, DecisionInput, RecordKind, Source, MAX_TEXT_CHARS};
 
-use crate::message::Push;
+use crate::message::{PageSource, Push};
 use crate::records::ErrorInfo;
 use crate::team::LocalTeam;
-
-/// Which connection pushes, as the decision names it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "serde_json::Value")]
-pub struct CredentialChoice {
-    /// `personal`, `team_sync` or `highest_permission`.
-    pub kind: String,
-    /// The app user whose connection pushes.
-    pub user: String,
-    /// That connection's CRM user (Created By).
-    pub crm_user_id: String,
-}
-
-/// A successful decision (the fields of the spec's output this pipeline uses).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "serde_json::Value")]
-pub struct Decision {
-    /// Which connection pushes.
-    pub credential: CredentialChoice,
-    /// The CRM user shown as Created By.
-    pub created_by: String,
-    /// The CRM owner.
-    pub owner: String,
-    /// Questions for the rep (`crm_user_pick`).
-    #[serde(default)]
-    pub needs: Vec<String>,
-    /// `team_sync_not_admin`, `owner_inactive`...
-    #[serde(default)]
-    pub warnings: Vec<String>,
-    /// Why, in the rep's words.
-    #[serde(default)]
-    pub reasons: Vec<String>,
-    /// The actor, when someone else's connection pushes for them.
-    #[serde(default)]
-    pub on_behalf_of: Option<String>,
-}
-
-/// Hand-written readers (what the derives would read, same defaults and error texts): a
-/// derived reader costs kilobytes in the Wasm module that loads at every wake.
-impl TryFrom<Value> for CredentialChoice {
-    type Error = crate::from_json::Error;
-
-    fn try_from(value: Value) -> Result<Self, Self::Error> {
-        use crate::from_json::{field, object};
-        let v = object(&value, "struct CredentialChoice")?;
-        Ok(Self {
-            kind: field(v, "kind")?,
-            user: field(v, "user")?,
-            crm_user_id: field(v, "crm_user_id")?,
-        })
-    }
-}
-
-impl TryFrom<Value> for Decision {
-    type Error = crate::from_json::Error;
-
-    fn try_from(value: Value) -> Result<Self, Self::Error> {
-        use crate::from_json::{field, field_or_default, object};
-        let v = object(&value, "struct Decision")?;
-        Ok(Self {
-            credential: field(v, "credential")?,
-            created_by: field(v, "created_by")?,
-            owner: field(v, "owner")?,
-            needs: field_or_default(v, "needs")?,
-            warnings: field_or_default(v, "warnings")?,
-            reasons: field_or_default(v, "reasons")?,
-            on_behalf_of: field_or_default(v, "on_behalf_of")?,
-        })
-    }
-}
 
 /// Asks the attribution core; failures come back as an [`ErrorInfo`] with a fix hint.
 pub fn decide(
     team: &LocalTeam,
-    source: &str,
-    record: &str,
+    source: Source,
+    record: RecordKind,
     push: Push,
 ) -> Result<Decision, ErrorInfo> {
-    let out = attribution::decide_json(&team.decision_input(source, record, push));
-    from_output(&out)
+    let input = team.decision_input(source, record, push);
+    check_texts(&input)
+        .and_then(|()| attribution::decide(&input))
+        .map_err(|e| error_info(&e))
 }
 
-/// Reads `decide`'s JSON answer.
-pub fn from_output(out: &Value) -> Result<Decision, ErrorInfo> {
-    if out.get("ok").and_then(Value::as_bool) == Some(true) {
-        return crate::from_json::from_json(out).map_err(|e| ErrorInfo {
-            code: "invalid_decision".into(),
-            message: format!("the attribution core answered in an unexpected shape: {e}"),
-            hint: "This is a bug in the extension; please report it.".into(),
-        });
+/// [`decide`] for the person of a save from a page: the record kind the settings push
+/// (Contact or Lead).
+pub fn decide_person(
+    team: &LocalTeam,
+    source: PageSource,
+    push: Push,
+) -> Result<Decision, ErrorInfo> {
+    decide(team, source.into(), saved_record(team), push)
+}
+
+/// The attribution record kind of what the settings push (Contact or Lead).
+pub fn saved_record(team: &LocalTeam) -> RecordKind {
+    match team.settings.record_kind {
+        crm::RecordKind::Contact => RecordKind::Contact,
+        crm::RecordKind::Lead => RecordKind::Lead,
     }
-    let code = out
-        .pointer("/error/code")
-        .and_then(Value::as_str)
-        .unwrap_or("invalid_input")
-        .to_owned();
-    let message = out
-        .pointer("/error/message")
-        .and_then(Value::as_str)
-        .unwrap_or("the attribution core refused the save")
-        .to_owned();
-    Err(ErrorInfo {
-        hint: hint_for(&code).into(),
-        code,
-        message,
+}
+
+/// An attribution refusal as the rep sees it: its code and message, and what to do about it.
+pub fn error_info(e: &AttributionError) -> ErrorInfo {
+    let code = e.code().as_str();
+    ErrorInfo {
+        hint: hint_for(code).into(),
+        code: code.into(),
+        message: e.to_string(),
+    }
+}
+
+/// The contract's text rules (non-empty, at most [`MAX_TEXT_CHARS`] characters, no control
+/// characters) on every id and email of the input, in the order the JSON contract checks them
+/// when it reads them: stored connections and directories come from outside, and a save from this
+/// browser must be refused exactly as the contract would refuse it.
+fn check_texts(input: &DecisionInput) -> Result<(), AttributionError> {
+    let team = &input.team;
+    for (i, user) in team.users.iter().enumerate() {
+        let at = format!("team.users[{i}]");
+        if let Some(p) = &user.personal {
+            let at = format!("{at}.personal");
+            text(&p.crm_user_id, &at, "crm_user_id")?;
+            text(&p.email, &at, "email")?;
+        }
+        text(&user.id, &at, "id")?;
+        text(&user.email, &at, "email")?;
+        if let Some(mapping) = &user.owner_mapping {
+            text(mapping, &at, "owner_mapping")?;
+        }
+    }
+    for (i, user) in team.crm_users.iter().enumerate() {
+        let at = format!("team.crm_users[{i}]");
+        text(&user.id, &at, "id")?;
+        if let Some(email) = &user.email {
+            text(email, &at, "email")?;
+        }
+    }
+    if let Some(team_sync) = &team.team_sync {
+        text(team_sync, "team", "team_sync")?;
+    }
+    Ok(())
+}
+
+/// One text of [`check_texts`], named `path.key` in the error.
+fn text(value: &str, path: &str, key: &str) -> Result<(), AttributionError> {
+    let problem = if value.trim().is_empty() {
+        "must not be empty".to_owned()
+    } else if value.chars().count() > MAX_TEXT_CHARS {
+        format!(
+            "is {} characters long, at most {MAX_TEXT_CHARS} are accepted",
+            value.chars().count()
+        )
+    } else if value.chars().any(char::is_control) {
+        "contains control characters".to_owned()
+    } else {
+        return Ok(());
+    };
+    Err(AttributionError::InvalidInput {
+        field: format!("{path}.{key}"),
+        problem,
     })
 }
 
@@ -133,19 +119,69 @@ fn hint_for(code: &str) -> &'static str {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use serde_json::json;
+    use crate::message::Role;
+    use crate::team::Connection;
+    use attribution::{CredentialKind, Warning};
+    use crm::Permission;
+
+    fn team_with(role: Role, email: &str, permission: Permission) -> LocalTeam {
+        let mut t = LocalTeam::default();
+        t.config.me_email = Some("rep@acme.example".into());
+        t.set_connection(Connection {
+            role,
+            crm_user_id: "005I".into(),
+            name: "Integration".into(),
+            email: email.into(),
+            permission,
+            health: Default::default(),
+            last_success: None,
+            instance_url: String::new(),
+        });
+        t
+    }
 
     #[test]
-    fn reads_success_and_failure() {
-        let ok = json!({"ok":true,"credential":{"kind":"team_sync","user":"u","crm_user_id":"005"},
-            "created_by":"005","owner":"006","needs":[],"warnings":["owner_inactive"],"reasons":["r"]});
-        let d = from_output(&ok).unwrap();
-        assert_eq!(d.owner, "006");
-        assert_eq!(d.warnings, vec!["owner_inactive"]);
-        let err = from_output(&json!({"ok":false,"error":{"code":"no_credentials","message":"m"}}))
-            .unwrap_err();
+    fn answers_typed_success_and_failure() {
+        let t = team_with(
+            Role::TeamSync,
+            "integration@acme.example",
+            Permission::Standard,
+        );
+        let d = decide(
+            &t,
+            Source::LinkedinExtension,
+            RecordKind::Contact,
+            Push::Single,
+        )
+        .unwrap();
+        assert_eq!(d.credential.kind, CredentialKind::TeamSync);
+        assert_eq!(d.created_by, "005I");
+        assert_eq!(d.warnings, vec![Warning::TeamSyncNotAdmin]);
+        assert_eq!(t.role_for(&d.credential), Some(Role::TeamSync));
+
+        let err = decide(
+            &LocalTeam::default(),
+            Source::LinkedinExtension,
+            RecordKind::Contact,
+            Push::Single,
+        )
+        .unwrap_err();
         assert_eq!(err.code, "no_credentials");
         assert!(err.hint.contains("Connect"));
-        assert_eq!(from_output(&json!(7)).unwrap_err().code, "invalid_input");
+    }
+
+    #[test]
+    fn refuses_what_the_json_contract_refuses() {
+        let t = team_with(Role::TeamSync, "", Permission::Admin);
+        let typed =
+            decide(&t, Source::GmailExtension, RecordKind::Contact, Push::Bulk).unwrap_err();
+        let input = serde_json::json!({
+            "crm": "salesforce", "source": "gmail_extension", "record": "contact", "push": "bulk",
+            "actor": "me", "team": serde_json::to_value(t.attribution_team()).unwrap(),
+        });
+        let contract = attribution::decide_json(&input);
+        assert_eq!(contract["error"]["code"], "invalid_input");
+        assert_eq!(typed.code, "invalid_input");
+        assert_eq!(contract["error"]["message"], typed.message.as_str());
     }
 }

@@ -7,26 +7,34 @@
 //! as arguments.
 //!
 //! # Code map
-//! - [`message`]: [`ContentToWorker`] / [`UiToWorker`] parsed with serde; [`MessageError`].
-//! - [`prospect`]: a page's [`RawProspect`] checked into a [`Prospect`] or [`Rejected`].
-//! - [`team`]: [`LocalTeam`], how this browser maps onto the spec's team; [`config`]: the
-//!   options page's [`TeamConfig`] and [`Settings`].
-//! - [`choice`]: who may hold which connection (rules 7 and 9 via the core); [`policy`]:
-//!   team settings from `chrome.storage.managed` and the settings file (same shape).
-//! - [`api`]: the same pipeline as JSON in / JSON out, exported unchanged by `core-wasm`.
-//! - [`decision`]: the attribution core's JSON answer read into a [`decision::Decision`].
-//! - [`plan`]: [`plan::plan_save`] → [`plan::OutboxEntry`]s (persisted before any request).
-//! - [`step`]: [`step::next_request`] / [`step::on_response`] → [`step::Step`]; the
-//!   CRM-specific requests and answers of each phase live in the private `wire` module
-//!   (Salesforce and HubSpot).
-//! - [`bulk`]: a bulk save as chunk entries (≤200 people, 2 calls each on Salesforce);
-//!   [`bulk_lookup`]: a list page's "already in CRM" badges in one query.
-//! - [`backoff`]: capped exponential back-off with jitter.
-//! - [`records`]: [`SaveResult`], recent saves and the error log ([`Journal`]), CSV export.
-//! - `from_json` (private): typed values read from a borrowed `serde_json::Value` with less
-//!   Wasm code than `serde_json::from_value` (structs from objects only, no clone).
-//! - [`undo`]: the undo window: what a save created, the delete calls that take it back
-//!   (one per connection on Salesforce), and the journal's `undone` mark.
+//! Listed from the bottom up: a module imports only modules listed above it (no import
+//! cycles; the crate root and [`api`] only re-export and face JSON, and nothing below them
+//! imports them).
+//! - `text`, `csv`, [`backoff`]: cleaning page text, CSV rows, back-off with jitter.
+//! - [`config`]: the options page's [`TeamConfig`] and [`Settings`], and the policy / settings
+//!   file shape ([`policy::ManagedSettings`]).
+//! - [`prospect`]: a page's [`RawProspect`] checked into a [`Prospect`] or [`Rejected`];
+//!   [`records`]: [`SaveResult`], recent saves and the error log ([`Journal`]), CSV export.
+//! - [`message`]: [`ContentToWorker`] / [`UiToWorker`], each field read with its serde derive
+//!   (the `kind` dispatch avoids serde's buffering of tagged enums); [`MessageError`].
+//! - [`team`]: [`LocalTeam`], how this browser maps onto the spec's team; [`outbox`]: the
+//!   persisted values, [`OutboxEntry`] and a bulk entry's [`outbox::Chunk`].
+//! - [`policy`]: team settings from `chrome.storage.managed` merged over a team; [`choice`]:
+//!   who may hold which connection (rules 7 and 9 via the core); [`decision`]: asks
+//!   `attribution::decide` with typed values and keeps its typed [`attribution::Decision`]
+//!   (credential kind, needs and warnings as enums); `session`: stored [`Tokens`] → CRM
+//!   sessions.
+//! - `wire` (Salesforce and HubSpot requests and answers of each single-entry phase) and
+//!   `bulk_run` (one chunk run, `crm`'s `BulkSave` or `HsBulkSave` through `crm::BulkRun`); `owner_fallback`: the next owner when the CRM refuses one.
+//! - `outcome`: what an answer means for an entry ([`Step`], results, retries, refreshes);
+//!   `bulk_step`: a chunk's `next_request` / `on_response`; [`bulk`]: a bulk save as chunk
+//!   entries (≤200 people, 2 calls each on Salesforce).
+//! - [`step`]: [`step::next_request`] / [`step::on_response`] for any entry (single phases
+//!   here, chunks to `bulk_step`); [`plan`]: [`plan::plan_save`] → outbox entries (persisted
+//!   before any request); [`undo`]: what a save created and the delete calls that take it
+//!   back (one per connection on Salesforce), and the journal's `undone` mark.
+//! - [`api`]: the same pipeline as JSON in / JSON out, exported unchanged by `core-wasm`,
+//!   including [`bulk_lookup`]: a list page's "already in CRM" badges in one query.
 //!
 //! **Architecture invariant:** no token is ever part of a value this crate returns for the
 //! UI or a page; tokens only enter as arguments of request builders.
@@ -34,21 +42,25 @@
 pub mod api;
 pub mod backoff;
 pub mod bulk;
-mod bulk_hs;
-pub mod bulk_lookup;
+/// A list page's "already in the CRM" badges in one call (JSON in, JSON out, like [`api`]).
+pub mod bulk_lookup {
+    pub use crate::api::lookup_list;
+}
 mod bulk_run;
 mod bulk_step;
 pub mod choice;
 pub mod config;
 mod csv;
 pub mod decision;
-mod from_json;
 pub mod message;
+pub mod outbox;
+mod outcome;
 mod owner_fallback;
 pub mod plan;
 pub mod policy;
 pub mod prospect;
 pub mod records;
+mod session;
 pub mod step;
 pub mod team;
 mod text;

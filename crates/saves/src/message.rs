@@ -10,9 +10,8 @@ use thiserror::Error;
 
 use crm::prospect::validate_date;
 
-use crate::from_json::from_json;
+use crate::config::{Settings, TeamConfigPatch};
 use crate::prospect::{Prospect, RawProspect, Rejected};
-use crate::team::{Settings, TeamConfigPatch};
 use crate::text::{clean, clean_multiline};
 
 mod fields;
@@ -50,7 +49,9 @@ impl MessageError {
     }
 }
 
-/// Where a save started, as content scripts may claim it.
+/// Where a save started, as content scripts may claim it: the two pages of the shared
+/// [`vocab::Source`] a content script may name (it converts into that `Source`, with the
+/// same wire names). Narrower on purpose: a page cannot claim `manual` or `csv_import`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PageSource {
@@ -70,26 +71,18 @@ impl PageSource {
     }
 }
 
-/// One person saved by hand or many saved at once (spec rule 5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Push {
-    /// A single save the rep started by hand.
-    Single,
-    /// A bulk save ("Save selected", "Save all on this page").
-    #[default]
-    Bulk,
-}
-
-impl Push {
-    /// The spec's name for this push.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Single => "single",
-            Self::Bulk => "bulk",
+impl From<PageSource> for attribution::Source {
+    fn from(source: PageSource) -> Self {
+        match source {
+            PageSource::LinkedinExtension => Self::LinkedinExtension,
+            PageSource::GmailExtension => Self::GmailExtension,
         }
     }
 }
+
+/// One person saved by hand or many saved at once (spec rule 5): the shared
+/// [`vocab::PushMode`] (wire names `single`, `bulk`; `bulk` when absent).
+pub use vocab::PushMode as Push;
 
 /// A Gmail message to log as an activity ("Log this email").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,7 +148,7 @@ struct RawActivity {
 
 impl RawActivity {
     /// Reads `activity` (missing or `null`: none) the way an internally tagged enum would.
-    fn read(value: Option<&Value>) -> Result<Option<Self>, crate::from_json::Error> {
+    fn read(value: Option<&Value>) -> Result<Option<Self>, fields::Error> {
         let Some(value) = value.filter(|v| !v.is_null()) else {
             return Ok(None);
         };
@@ -190,7 +183,7 @@ enum RawContent {
 
 impl RawContent {
     /// Reads the message the way `#[serde(tag = "kind")]` would, without serde's buffering.
-    fn read(value: &Value) -> Result<Self, crate::from_json::Error> {
+    fn read(value: &Value) -> Result<Self, fields::Error> {
         let kind = fields::kind(value, "internally tagged enum RawContent", CONTENT_KINDS)?;
         let source = fields::field(value, "source")?;
         Ok(match kind {
@@ -389,12 +382,12 @@ pub fn parse_ui_message(value: &Value) -> Result<UiToWorker, MessageError> {
     read_ui(value).map_err(|e| MessageError::Shape(e.to_string()))
 }
 
-fn read_ui(v: &Value) -> Result<UiToWorker, crate::from_json::Error> {
+fn read_ui(v: &Value) -> Result<UiToWorker, fields::Error> {
     use fields::{field, field_or_default};
     Ok(
         match fields::kind(v, "internally tagged enum UiToWorker", UI_KINDS)? {
             "get_state" => UiToWorker::GetState,
-            "set_config" => UiToWorker::SetConfig(from_json(v)?),
+            "set_config" => UiToWorker::SetConfig(fields::from_json(v)?),
             "connect" => UiToWorker::Connect {
                 role: field(v, "role")?,
             },
@@ -425,15 +418,15 @@ fn read_ui(v: &Value) -> Result<UiToWorker, crate::from_json::Error> {
             "simulate" => UiToWorker::Simulate {
                 source: field(v, "source")?,
                 record: match v.get("record") {
-                    Some(r) => from_json(r)?,
+                    Some(r) => fields::from_json(r)?,
                     None => default_record(),
                 },
                 push: field_or_default(v, "push")?,
             },
             other => {
-                return Err(
-                    <crate::from_json::Error as serde::de::Error>::unknown_variant(other, UI_KINDS),
-                )
+                return Err(<fields::Error as serde::de::Error>::unknown_variant(
+                    other, UI_KINDS,
+                ))
             }
         },
     )

@@ -6,9 +6,9 @@
 
 use crm::CrmUser;
 
-use crate::decision::decide;
+use crate::decision::decide_person;
 use crate::message::{PageSource, Push};
-use crate::plan::OutboxEntry;
+use crate::outbox::OutboxEntry;
 use crate::records::Party;
 use crate::team::LocalTeam;
 
@@ -66,11 +66,7 @@ fn next_owner(
             active: false,
         }),
     }
-    let record = match team.settings.record_kind {
-        crm::RecordKind::Contact => "contact",
-        crm::RecordKind::Lead => "lead",
-    };
-    let owner = decide(&without, source.as_str(), record, push).ok()?.owner;
+    let owner = decide_person(&without, source, push).ok()?.owner;
     if owner == refused {
         return None;
     }

@@ -1,162 +1,18 @@
 //! `plan_save`: from a checked save message to outbox entries (persisted before the first
 //! request) and the immediate per-prospect results.
 
-use std::collections::BTreeMap;
-
-use crm::{ActivityKind, ActivityLog, ExistingRecord, SaveSpec};
+use crm::{ActivityKind, ActivityLog, SaveSpec};
 use serde::{Deserialize, Serialize};
 
-use crate::bulk::{chunk_entries, Chunk};
-use crate::decision::{decide, Decision};
+use crate::bulk::chunk_entries;
+pub use crate::outbox::{lookup_key, KnownRecords, OutboxEntry, Phase};
+use attribution::Decision;
+
+use crate::decision::{decide, decide_person};
 use crate::message::{PageSource, Push, Role, SaveRequest};
 use crate::prospect::Prospect;
 use crate::records::{ErrorInfo, Party, SaveResult, SaveStatus};
 use crate::team::LocalTeam;
-
-/// What the recent page-load lookups found, by [`lookup_key`]: `Some` = the record, `None` =
-/// looked up and not found. Keys absent from the map were never looked up.
-pub type KnownRecords = BTreeMap<String, Option<ExistingRecord>>;
-
-/// The dedupe key of a person: their email, else their LinkedIn URL (without trailing slash).
-pub fn lookup_key(person: &crm::Prospect) -> Option<String> {
-    if let Some(email) = &person.email {
-        return Some(format!("email:{}", email.to_lowercase()));
-    }
-    person
-        .linkedin_url
-        .as_ref()
-        .map(|u| format!("linkedin:{}", u.trim_end_matches('/').to_lowercase()))
-}
-
-/// Where an outbox entry stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Phase {
-    /// Look the person up first (no fresh lookup, or a retry after an unknown outcome).
-    Lookup,
-    /// Find the Account of the person's company by name (Salesforce Contacts with Account
-    /// matching on), before creating them.
-    Account,
-    /// Create the person.
-    Save,
-    /// The person exists (saved, or found); log the activity.
-    Activity,
-}
-
-/// One prospect's save, persisted before its first request and removed when the CRM has
-/// answered for it. Holds no token.
-///
-/// Read by a hand-written reader (`TryFrom<Value>` below, one line per field): serde's derive
-/// for this many fields was the largest single function of the Wasm module. A new field needs
-/// its line there too (the compiler says so).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "serde_json::Value")]
-pub struct OutboxEntry {
-    /// `<save_id>:<index>`.
-    pub id: String,
-    /// The save (click) it belongs to.
-    pub save_id: String,
-    /// Position in the save message.
-    pub index: usize,
-    /// Which page it came from.
-    pub source: PageSource,
-    /// The person, cleaned.
-    pub prospect: Prospect,
-    /// The person's dedupe key ([`lookup_key`]): the worker refreshes its lookup cache under
-    /// it once the record id is known.
-    #[serde(default)]
-    pub lookup_key: Option<String>,
-    /// What to send: record kind, owner, existing id, activity, "on behalf of" stamp.
-    pub spec: SaveSpec,
-    /// The connection that pushes the person.
-    pub role: Role,
-    /// The connection that logs the activity, when it differs from `role`.
-    pub activity_role: Option<Role>,
-    /// The activity's owner, when its decision differs from the person's.
-    pub activity_owner: Option<String>,
-    /// Where it stands.
-    pub phase: Phase,
-    /// The decision, as shown to the rep.
-    pub created_by: Party,
-    /// The owner, as shown to the rep.
-    pub owner: Party,
-    /// The decision's reasons.
-    pub reasons: Vec<String>,
-    /// The decision's warnings, plus the pipeline's.
-    pub warnings: Vec<String>,
-    /// Failed attempts so far.
-    pub attempts: u32,
-    /// A request was handed out and no answer came back yet: after a crash its outcome is
-    /// unknown, so the next attempt looks the person up before creating.
-    pub in_flight: bool,
-    /// The token was refreshed once for the current attempt.
-    pub refreshed: bool,
-    /// Not before this time (ms since epoch, the caller's clock).
-    pub next_at_ms: u64,
-    /// Why it is waiting, for the popup.
-    pub waiting: Option<ErrorInfo>,
-    /// The person's record id once known.
-    pub record_id: Option<String>,
-    /// True once this save created the record.
-    pub created: bool,
-    /// The Task / engagement this save logged, once the CRM named it (what an undo deletes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activity_id: Option<String>,
-    /// The Account lookup ran (its answer is in `spec.account`, or there was no single match).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub account_checked: bool,
-    /// A create whose outcome is unknown is looked up again after HubSpot's search caught up
-    /// (see `step::SEARCH_LAG_MS`) before the person is created: set until that second look.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub recheck: bool,
-    /// The Account this save created for the person's company, once the CRM named it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_id: Option<String>,
-    /// Set on a bulk chunk entry: its people and the current run ([`crate::bulk`]). The
-    /// fields above then describe the chunk (its first person's decision, "Ada and 11 more").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chunk: Option<Chunk>,
-}
-
-impl TryFrom<serde_json::Value> for OutboxEntry {
-    type Error = crate::from_json::Error;
-
-    /// Reads what the derive would (same defaults, same error texts for a missing or mistyped
-    /// field), without its per-struct code.
-    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
-        use crate::from_json::{field, field_or_default, object};
-        let v = object(&value, "struct OutboxEntry")?;
-        Ok(Self {
-            id: field(v, "id")?,
-            save_id: field(v, "save_id")?,
-            index: field(v, "index")?,
-            source: field(v, "source")?,
-            prospect: field(v, "prospect")?,
-            lookup_key: field_or_default(v, "lookup_key")?,
-            spec: field(v, "spec")?,
-            role: field(v, "role")?,
-            activity_role: field(v, "activity_role")?,
-            activity_owner: field(v, "activity_owner")?,
-            phase: field(v, "phase")?,
-            created_by: field(v, "created_by")?,
-            owner: field(v, "owner")?,
-            reasons: field(v, "reasons")?,
-            warnings: field(v, "warnings")?,
-            attempts: field(v, "attempts")?,
-            in_flight: field(v, "in_flight")?,
-            refreshed: field(v, "refreshed")?,
-            next_at_ms: field(v, "next_at_ms")?,
-            waiting: field(v, "waiting")?,
-            record_id: field(v, "record_id")?,
-            created: field(v, "created")?,
-            activity_id: field_or_default(v, "activity_id")?,
-            account_checked: field_or_default(v, "account_checked")?,
-            recheck: field_or_default(v, "recheck")?,
-            account_id: field_or_default(v, "account_id")?,
-            chunk: field_or_default(v, "chunk")?,
-        })
-    }
-}
 
 /// The outcome of planning a save.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,12 +34,8 @@ pub fn plan_save(
     save_id: &str,
     known: &KnownRecords,
 ) -> SavePlan {
-    let record = match team.settings.record_kind {
-        crm::RecordKind::Contact => "contact",
-        crm::RecordKind::Lead => "lead",
-    };
     let object = team.settings.record_kind.sobject().to_owned();
-    let person = decide(team, save.source.as_str(), record, save.push);
+    let person = decide_person(team, save.source, save.push);
     let activity = save
         .activity
         .as_ref()
@@ -197,7 +49,12 @@ pub fn plan_save(
             };
             (
                 log,
-                decide(team, save.source.as_str(), "activity", save.push),
+                decide(
+                    team,
+                    save.source.into(),
+                    attribution::RecordKind::Activity,
+                    save.push,
+                ),
             )
         });
 
@@ -277,7 +134,7 @@ pub fn plan_save(
                 if nothing_to_send {
                     result.status = SaveStatus::Linked;
                     result.record_id = entry.spec.existing_id.clone();
-                    result.record_url = crate::step::record_url(team, &entry);
+                    result.record_url = crate::outcome::record_url(team, &entry);
                     result.created_by = Party::default(); // someone else created it, earlier
                 } else {
                     entries.push(entry);
@@ -312,18 +169,15 @@ fn entry_for(
     activity: Option<&(ActivityLog, Result<Decision, ErrorInfo>)>,
     known: &KnownRecords,
 ) -> Result<OutboxEntry, ErrorInfo> {
-    let role = team
-        .role_for(&d.credential.kind, &d.credential.user)
-        .ok_or_else(|| ErrorInfo {
-            code: "no_credentials".into(),
-            message: "the connection chosen for this save is not connected in this browser".into(),
-            hint: "Connect your CRM account in Options, or ask your admin to connect team sync."
-                .into(),
-        })?;
-    let mut warnings = d.warnings.clone();
+    let role = team.role_for(&d.credential).ok_or_else(|| ErrorInfo {
+        code: "no_credentials".into(),
+        message: "the connection chosen for this save is not connected in this browser".into(),
+        hint: "Connect your CRM account in Options, or ask your admin to connect team sync.".into(),
+    })?;
+    let mut warnings: Vec<String> = d.warnings.iter().map(|w| w.as_str().to_owned()).collect();
     let (activity_log, activity_role, activity_owner) = match activity {
         None => (None, None, None),
-        Some((log, Ok(ad))) => match team.role_for(&ad.credential.kind, &ad.credential.user) {
+        Some((log, Ok(ad))) => match team.role_for(&ad.credential) {
             Some(ar) => (
                 Some(log.clone()),
                 (ar != role).then_some(ar),

@@ -10,44 +10,13 @@
 //! content scripts included, and policy files sit readable on disk; so neither tokens nor the
 //! HubSpot app's client secret are accepted here. The secret is entered once in Options and
 //! kept in the worker's storage only (see [`crate::team`]).
+//!
+//! The two shapes are defined with the rest of the configuration (`config`); this module
+//! exports a team's file and merges a policy over a [`LocalTeam`].
 
-use crm::RecordKind;
-use serde::{Deserialize, Serialize};
-
-use crate::config::{CrmKind, LoginHostChoice, Settings, TeamConfigPatch};
+pub use crate::config::{ManagedPushSettings, ManagedSettings};
+use crate::config::{Settings, TeamConfigPatch};
 use crate::team::LocalTeam;
-
-/// Push settings as a policy or settings file may give them (each optional).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ManagedPushSettings {
-    /// Contacts or Leads.
-    pub record_kind: Option<RecordKind>,
-    /// Create or match the Account by company.
-    pub match_account: Option<bool>,
-    /// Offer "Log this email".
-    pub log_emails: Option<bool>,
-}
-
-/// Team settings from policy or an imported file: every field optional, unknown fields ignored.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ManagedSettings {
-    /// Salesforce or HubSpot.
-    pub crm: Option<CrmKind>,
-    /// Production, sandbox or My Domain.
-    pub login_host: Option<LoginHostChoice>,
-    /// The My Domain host.
-    pub my_domain: Option<String>,
-    /// The app's client id (public).
-    pub client_id: Option<String>,
-    /// Salesforce REST API version.
-    pub api_version: Option<String>,
-    /// The team's email domain.
-    pub company_domain: Option<String>,
-    /// Push settings.
-    pub settings: ManagedPushSettings,
-}
 
 impl ManagedSettings {
     /// The exported file of a team (no secrets, nothing personal).
@@ -131,6 +100,8 @@ impl LocalTeam {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+    use crate::config::CrmKind;
+    use crm::RecordKind;
     use serde_json::json;
 
     #[test]

@@ -22,7 +22,7 @@ const PHONE_MAX: usize = max_len::PHONE;
 
 /// A prospect exactly as a content script sends it (every field a string or null).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(default, try_from = "serde_json::Value")]
+#[serde(default)]
 pub struct RawProspect {
     /// The name as shown on the page.
     pub full_name: Option<String>,
@@ -46,53 +46,15 @@ pub struct RawProspect {
     pub phone: Option<String>,
 }
 
-/// Read by hand (every field optional, as `#[serde(default)]` reads it): a derived reader
-/// costs kilobytes in the Wasm module that loads at every wake.
-impl TryFrom<serde_json::Value> for RawProspect {
-    type Error = crate::from_json::Error;
-
-    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
-        use crate::from_json::{field_or_default as f, object};
-        let v = object(&value, "struct RawProspect")?;
-        Ok(Self {
-            full_name: f(v, "full_name")?,
-            first_name: f(v, "first_name")?,
-            last_name: f(v, "last_name")?,
-            headline: f(v, "headline")?,
-            title: f(v, "title")?,
-            company: f(v, "company")?,
-            location: f(v, "location")?,
-            linkedin_url: f(v, "linkedin_url")?,
-            email: f(v, "email")?,
-            phone: f(v, "phone")?,
-        })
-    }
-}
-
 /// A prospect ready to be saved: the CRM crate's [`crm::Prospect`] (last name present, every
 /// string trimmed and capped, email and LinkedIn URL checked) plus the name the page showed.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(try_from = "serde_json::Value")]
 pub struct Prospect {
     /// The display name ("Ada Lovelace"), for toasts, logs and the "on behalf of" stamp.
     pub name: String,
     /// The person as the CRM crate saves it.
     #[serde(flatten)]
     pub person: crm::Prospect,
-}
-
-/// Read without `flatten`'s buffering (see the private `from_json` module): `name` and the person's
-/// fields from the same object.
-impl TryFrom<serde_json::Value> for Prospect {
-    type Error = crate::from_json::Error;
-
-    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
-        let value = crate::from_json::object(&value, "struct Prospect")?;
-        Ok(Self {
-            name: crate::from_json::field(value, "name")?,
-            person: crate::from_json::from_json(value)?,
-        })
-    }
 }
 
 /// Why a prospect from a page was not saved.

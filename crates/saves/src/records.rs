@@ -47,12 +47,7 @@ pub struct ErrorInfo {
 }
 
 /// The outcome for one prospect, as the content script's toast shows it.
-///
-/// Read by a hand-written reader (`TryFrom<Value>` below, one line per field), like
-/// `OutboxEntry`: the derived one was the largest reader in the save module. A new field needs
-/// its line there too (the compiler says so).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "serde_json::Value")]
 pub struct SaveResult {
     /// Created, linked, queued or failed.
     pub status: SaveStatus,
@@ -83,33 +78,8 @@ pub struct SaveResult {
     pub account_id: Option<String>,
 }
 
-impl TryFrom<serde_json::Value> for SaveResult {
-    type Error = crate::from_json::Error;
-
-    /// Reads what the derive would (same defaults, same error texts).
-    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
-        use crate::from_json::{field, field_or_default, object};
-        let v = object(&value, "struct SaveResult")?;
-        Ok(Self {
-            status: field(v, "status")?,
-            object: field(v, "object")?,
-            record_id: field(v, "record_id")?,
-            record_url: field(v, "record_url")?,
-            name: field(v, "name")?,
-            owner: field(v, "owner")?,
-            created_by: field(v, "created_by")?,
-            reasons: field(v, "reasons")?,
-            warnings: field(v, "warnings")?,
-            error: field(v, "error")?,
-            activity_id: field_or_default(v, "activity_id")?,
-            account_id: field_or_default(v, "account_id")?,
-        })
-    }
-}
-
 /// One line of the popup's recent saves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "serde_json::Value")]
 pub struct RecentSave {
     /// When it finished (ISO 8601, from the caller's clock).
     pub at: String,
@@ -122,26 +92,8 @@ pub struct RecentSave {
     pub result: SaveResult,
 }
 
-/// Read without `flatten`'s buffering (see the private `from_json` module): the save's fields and the
-/// result's from the same object.
-impl TryFrom<serde_json::Value> for RecentSave {
-    type Error = crate::from_json::Error;
-
-    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
-        use crate::from_json::{field, from_json, object};
-        let value = object(&value, "struct RecentSave")?;
-        Ok(Self {
-            at: field(value, "at")?,
-            save_id: field(value, "save_id")?,
-            source: field(value, "source")?,
-            result: from_json(value)?,
-        })
-    }
-}
-
-/// One line of the error log (read by a hand-written reader, as [`SaveResult`] is).
+/// One line of the error log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "serde_json::Value")]
 pub struct ErrorLogEntry {
     /// When (ISO 8601, from the caller's clock).
     pub at: String,
@@ -155,23 +107,6 @@ pub struct ErrorLogEntry {
     pub name: String,
     /// Where the save came from.
     pub source: String,
-}
-
-impl TryFrom<serde_json::Value> for ErrorLogEntry {
-    type Error = crate::from_json::Error;
-
-    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
-        use crate::from_json::{field, object};
-        let v = object(&value, "struct ErrorLogEntry")?;
-        Ok(Self {
-            at: field(v, "at")?,
-            code: field(v, "code")?,
-            message: field(v, "message")?,
-            hint: field(v, "hint")?,
-            name: field(v, "name")?,
-            source: field(v, "source")?,
-        })
-    }
 }
 
 /// The recent-saves list and the error log, newest first, capped.

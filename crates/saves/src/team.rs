@@ -47,13 +47,16 @@
 //! is the same person only then (or when its email is the rep's login email), else the core
 //! refuses it with `duplicate_crm_account`.
 
+use attribution::{
+    AppUser, Credential, CredentialKind, DecisionInput, PersonalConnection, RecordKind, Source,
+    TeamState,
+};
 use crm::{CrmUser, Permission};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
+use crate::config::ManagedSettings;
 pub use crate::config::{CrmKind, LoginHostChoice, Settings, TeamConfig, TeamConfigPatch};
 use crate::message::{Push, Role};
-use crate::policy::ManagedSettings;
 
 /// The app user id of the rep using this browser.
 pub const ME: &str = "me";
@@ -79,7 +82,6 @@ pub enum Health {
 /// A connection as the UI may see it: who, what level, how healthy. Tokens live elsewhere
 /// (under [`Role::token_key`] in the worker's storage).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "serde_json::Value")]
 pub struct Connection {
     /// Team sync or personal.
     pub role: Role,
@@ -100,27 +102,6 @@ pub struct Connection {
     /// The org's API host (`instance_url`).
     #[serde(default)]
     pub instance_url: String,
-}
-
-/// Read by hand (what the derive would read): a derived reader costs kilobytes in the Wasm
-/// module that loads at every wake.
-impl TryFrom<serde_json::Value> for Connection {
-    type Error = crate::from_json::Error;
-
-    fn try_from(value: serde_json::Value) -> Result<Self, Self::Error> {
-        use crate::from_json::{field, field_or_default, object};
-        let v = object(&value, "struct Connection")?;
-        Ok(Self {
-            role: field(v, "role")?,
-            crm_user_id: field(v, "crm_user_id")?,
-            name: field(v, "name")?,
-            email: field(v, "email")?,
-            permission: field(v, "permission")?,
-            health: field_or_default(v, "health")?,
-            last_success: field_or_default(v, "last_success")?,
-            instance_url: field_or_default(v, "instance_url")?,
-        })
-    }
 }
 
 impl Connection {
@@ -200,52 +181,83 @@ impl LocalTeam {
         )
     }
 
-    /// The spec's `team` object (see the module docs).
-    pub fn attribution_team(&self) -> Value {
-        let personal = |c: &Connection| json!({"crm_user_id": c.crm_user_id, "email": c.email, "permission": c.attribution_permission()});
-        let mut users = vec![json!({
-            "id": ME,
-            "email": self.me_email().unwrap_or_else(|| UNKNOWN_EMAIL.to_owned()),
-            "personal": self.connection(Role::Personal).map(personal),
-            "owner_mapping": self.owner_mapping.clone().or_else(|| self.picked_crm_user.clone()),
-        })];
-        let team_sync = match self.connection(Role::TeamSync) {
-            None => Value::Null,
-            Some(_) if self.team_sync_is_me() => json!(ME),
-            Some(t) => {
-                users.push(json!({
-                    "id": TEAM_SYNC_USER,
-                    "email": t.email,
-                    "personal": personal(t),
-                    "owner_mapping": null,
-                }));
-                json!(TEAM_SYNC_USER)
-            }
+    /// The app user holding team sync in the spec's team: [`ME`] when both connections are
+    /// the same CRM user, [`TEAM_SYNC_USER`] otherwise, none without a team sync connection.
+    pub fn team_sync_app_user(&self) -> Option<&'static str> {
+        match self.connection(Role::TeamSync) {
+            None => None,
+            Some(_) if self.team_sync_is_me() => Some(ME),
+            Some(_) => Some(TEAM_SYNC_USER),
+        }
+    }
+
+    /// The spec's team (see the module docs).
+    pub fn attribution_team(&self) -> TeamState {
+        let personal = |c: &Connection| PersonalConnection {
+            crm_user_id: c.crm_user_id.clone(),
+            email: c.email.clone(),
+            permission: match c.attribution_permission() {
+                Permission::Admin => attribution::Permission::Admin,
+                Permission::ReadOnly => attribution::Permission::ReadOnly,
+                Permission::Standard | Permission::Unknown => attribution::Permission::Standard,
+            },
+            // Rule 11: without a team server, every connection in this browser's team counts
+            // as held by the team (one browser, one team).
+            held: attribution::Held::Team,
         };
-        let crm_users: Vec<Value> = self
+        let mut users = vec![AppUser {
+            id: ME.into(),
+            email: self.me_email().unwrap_or_else(|| UNKNOWN_EMAIL.to_owned()),
+            personal: self.connection(Role::Personal).map(personal),
+            owner_mapping: self
+                .owner_mapping
+                .clone()
+                .or_else(|| self.picked_crm_user.clone()),
+        }];
+        let team_sync = self.team_sync_app_user();
+        if let (Some(TEAM_SYNC_USER), Some(t)) = (team_sync, self.connection(Role::TeamSync)) {
+            users.push(AppUser {
+                id: TEAM_SYNC_USER.into(),
+                email: t.email.clone(),
+                personal: Some(personal(t)),
+                owner_mapping: None,
+            });
+        }
+        let crm_users = self
             .crm_users
             .iter()
-            .map(|u| json!({"id": u.id, "email": u.email, "active": u.active}))
+            .map(|u| attribution::CrmUser {
+                id: u.id.clone(),
+                email: u.email.clone(),
+                active: u.active,
+                name: None,
+            })
             .collect();
-        json!({"users": users, "team_sync": team_sync, "crm_users": crm_users})
+        TeamState {
+            users,
+            team_sync: team_sync.map(str::to_owned),
+            crm_users,
+        }
     }
 
     /// A full `decide` input for the rep.
-    pub fn decision_input(&self, source: &str, record: &str, push: Push) -> Value {
-        json!({
-            "crm": self.config.crm.as_str(),
-            "source": source,
-            "record": record,
-            "push": push.as_str(),
-            "actor": ME,
-            "team": self.attribution_team(),
-        })
+    pub fn decision_input(&self, source: Source, record: RecordKind, push: Push) -> DecisionInput {
+        DecisionInput {
+            crm: self.config.crm,
+            source,
+            record,
+            push,
+            actor: ME.into(),
+            team: self.attribution_team(),
+        }
     }
 
     /// Which stored connection a decision's credential means.
-    pub fn role_for(&self, credential_kind: &str, app_user: &str) -> Option<Role> {
-        let role = match (credential_kind, app_user) {
-            ("team_sync", _) if self.connection(Role::TeamSync).is_some() => Role::TeamSync,
+    pub fn role_for(&self, credential: &Credential) -> Option<Role> {
+        let role = match (credential.kind, credential.user.as_str()) {
+            (CredentialKind::TeamSync, _) if self.connection(Role::TeamSync).is_some() => {
+                Role::TeamSync
+            }
             (_, TEAM_SYNC_USER) => Role::TeamSync,
             (_, ME) => Role::Personal,
             _ => return None,
@@ -303,16 +315,25 @@ mod tests {
             Permission::Standard,
         ));
         let team = t.attribution_team();
-        assert_eq!(team["team_sync"], TEAM_SYNC_USER);
-        assert_eq!(team["users"][0]["id"], ME);
-        assert_eq!(team["users"][0]["personal"]["crm_user_id"], "005R");
-        assert_eq!(team["users"][1]["personal"]["crm_user_id"], "005I");
-        assert_eq!(team["users"][1]["personal"]["permission"], "admin");
+        assert_eq!(team.team_sync.as_deref(), Some(TEAM_SYNC_USER));
+        assert_eq!(team.users[0].id, ME);
+        let personal = |i: usize| team.users[i].personal.clone().unwrap();
+        assert_eq!(personal(0).crm_user_id, "005R");
+        assert_eq!(personal(1).crm_user_id, "005I");
+        assert_eq!(personal(1).permission, attribution::Permission::Admin);
+        let credential = |kind, user: &str| Credential {
+            kind,
+            user: user.into(),
+            crm_user_id: "005I".into(),
+        };
         assert_eq!(
-            t.role_for("team_sync", TEAM_SYNC_USER),
+            t.role_for(&credential(CredentialKind::TeamSync, TEAM_SYNC_USER)),
             Some(Role::TeamSync)
         );
-        assert_eq!(t.role_for("personal", ME), Some(Role::Personal));
+        assert_eq!(
+            t.role_for(&credential(CredentialKind::Personal, ME)),
+            Some(Role::Personal)
+        );
     }
 
     #[test]
@@ -330,14 +351,15 @@ mod tests {
         let back: LocalTeam = serde_json::from_value(stored).unwrap();
         assert_eq!(back.connections[0].permission, Permission::Unknown);
         let team = t.attribution_team();
-        assert_eq!(team["users"][1]["personal"]["permission"], "standard");
-        let decided = attribution::decide_json(&t.decision_input(
-            "linkedin_extension",
-            "contact",
+        let personal = team.users[1].personal.clone().unwrap();
+        assert_eq!(personal.permission, attribution::Permission::Standard);
+        let decided = attribution::decide(&t.decision_input(
+            Source::LinkedinExtension,
+            RecordKind::Contact,
             Push::Single,
-        ));
-        assert_eq!(decided["ok"], true, "{decided}");
-        assert_eq!(decided["credential"]["kind"], "team_sync", "{decided}");
+        ))
+        .unwrap();
+        assert_eq!(decided.credential.kind, CredentialKind::TeamSync);
     }
 
     #[test]
@@ -356,9 +378,9 @@ mod tests {
             Permission::Admin,
         ));
         let team = t.attribution_team();
-        assert_eq!(team["team_sync"], ME);
-        assert_eq!(team["users"].as_array().unwrap().len(), 1);
-        assert_eq!(team["users"][0]["email"], "admin@acme.example");
+        assert_eq!(team.team_sync.as_deref(), Some(ME));
+        assert_eq!(team.users.len(), 1);
+        assert_eq!(team.users[0].email, "admin@acme.example");
     }
 
     #[test]
@@ -368,9 +390,14 @@ mod tests {
             ..LocalTeam::default()
         };
         let team = t.attribution_team();
-        assert_eq!(team["team_sync"], Value::Null);
-        assert_eq!(team["users"][0]["personal"], Value::Null);
-        assert_eq!(team["users"][0]["owner_mapping"], "005P");
-        assert_eq!(t.role_for("personal", ME), None);
+        assert_eq!(team.team_sync, None);
+        assert_eq!(team.users[0].personal, None);
+        assert_eq!(team.users[0].owner_mapping.as_deref(), Some("005P"));
+        let mine = Credential {
+            kind: CredentialKind::Personal,
+            user: ME.into(),
+            crm_user_id: "005P".into(),
+        };
+        assert_eq!(t.role_for(&mine), None);
     }
 }

@@ -16,8 +16,8 @@ use crm::salesforce::save::{
 };
 use crm::{CrmError, HttpRequest, HttpResponse, SaveSpec};
 
-use crate::plan::{OutboxEntry, Phase};
-use crate::step::{session, Tokens};
+use crate::outbox::{OutboxEntry, Phase};
+use crate::session::{hs_session, session, Tokens, HS_LINKEDIN_PROPERTY};
 use crate::team::{CrmKind, LocalTeam};
 
 /// What an answer means, whatever the CRM.
@@ -57,21 +57,6 @@ pub(crate) fn person_spec(team: &LocalTeam, entry: &OutboxEntry) -> SaveSpec {
         spec.activity = None;
     }
     spec
-}
-
-/// The HubSpot contact property Leadline writes LinkedIn URLs to and dedupes LinkedIn saves
-/// by (a single-line text property the admin creates once: README, "Setting up HubSpot"),
-/// the twin of Salesforce's `LinkedIn_URL__c`.
-pub const HS_LINKEDIN_PROPERTY: &str = "linkedin_url";
-
-/// A HubSpot session for these tokens (`instance_url`, when set, is the API host).
-pub(crate) fn hs_session(tokens: &Tokens) -> HsSession {
-    let mut s = HsSession::new(tokens.access_token.clone());
-    s.linkedin_property = Some(HS_LINKEDIN_PROPERTY.to_owned());
-    if !tokens.instance_url.is_empty() {
-        s.api_base = tokens.instance_url.clone();
-    }
-    s
 }
 
 /// The request of the entry's phase; `None` when the phase has nothing to send (no dedupe key

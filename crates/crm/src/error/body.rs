@@ -247,7 +247,7 @@ mod tests {
     #[test]
     fn hubspot_conflict_names_existing_id() {
         let body = r#"{"status":"error","message":"Contact already exists. Existing ID: 12345","correlationId":"x","category":"CONFLICT"}"#;
-        let e = api_error_from_response(Crm::HubSpot, 409, body);
+        let e = api_error_from_response(Crm::Hubspot, 409, body);
         assert_eq!(e.code, "CONFLICT");
         assert_eq!(e.duplicate_ids, ["12345"]);
     }
@@ -255,16 +255,16 @@ mod tests {
     #[test]
     fn hubspot_validation_lists_property_names() {
         let body = r#"{"status":"error","message":"Property values were not valid: [{\"isValid\":false,\"message\":\"bad\",\"error\":\"INVALID_EMAIL\",\"name\":\"email\"}]","category":"VALIDATION_ERROR"}"#;
-        let e = api_error_from_response(Crm::HubSpot, 400, body);
+        let e = api_error_from_response(Crm::Hubspot, 400, body);
         assert_eq!(e.code, "VALIDATION_ERROR");
         assert_eq!(e.fields, ["email"]);
         assert_eq!(e.message, "bad");
         // A missing property (a portal without Leadline's `linkedin_url`) is a setup problem.
         let body = r#"{"status":"error","message":"Property values were not valid: [{\"isValid\":false,\"message\":\"Property \\\"linkedin_url\\\" does not exist\",\"error\":\"PROPERTY_DOESNT_EXIST\",\"name\":\"linkedin_url\"}]","category":"VALIDATION_ERROR"}"#;
-        let e = api_error_from_response(Crm::HubSpot, 400, body);
+        let e = api_error_from_response(Crm::Hubspot, 400, body);
         assert_eq!(e.code, "PROPERTY_DOESNT_EXIST");
         assert_eq!(e.fields, ["linkedin_url"]);
-        let hint = crate::error::hints::hint_for(Crm::HubSpot, &e).unwrap();
+        let hint = crate::error::hints::hint_for(Crm::Hubspot, &e).unwrap();
         assert!(
             hint.contains("(linkedin_url)") && hint.contains("setup guide"),
             "{hint}"

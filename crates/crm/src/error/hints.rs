@@ -1,27 +1,9 @@
 //! The sentence a rep or admin sees for each error code: what happened and what to do.
 
-use serde::{Deserialize, Serialize};
-
 use super::ApiError;
 
-/// Which CRM an error came from (only used to word hints).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Crm {
-    /// Salesforce.
-    Salesforce,
-    /// HubSpot.
-    HubSpot,
-}
-
-impl Crm {
-    fn name(self) -> &'static str {
-        match self {
-            Crm::Salesforce => "Salesforce",
-            Crm::HubSpot => "HubSpot",
-        }
-    }
-}
+/// Which CRM an error came from (only used to word hints): the shared [`vocab::Crm`].
+pub use vocab::Crm;
 
 /// The hint for an error, by code first, then by HTTP status.
 pub(crate) fn hint_for(crm: Crm, e: &ApiError) -> Option<String> {
@@ -119,7 +101,7 @@ mod tests {
             );
         }
         assert_eq!(
-            hint_for(Crm::HubSpot, &blank(400, "SOMETHING_ELSE", "m")),
+            hint_for(Crm::Hubspot, &blank(400, "SOMETHING_ELSE", "m")),
             None
         );
     }

@@ -52,7 +52,7 @@ pub fn parse_batch_archive(resp: &HttpResponse) -> Result<(), CrmError> {
     if resp.is_success() {
         Ok(())
     } else {
-        Err(api_error_from_response(Crm::HubSpot, resp.status, &resp.body).into())
+        Err(api_error_from_response(Crm::Hubspot, resp.status, &resp.body).into())
     }
 }
 

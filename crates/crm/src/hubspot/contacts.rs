@@ -198,7 +198,7 @@ pub fn parse_batch_create(
         .into_iter()
         .flatten()
     {
-        let err = api_error_from_response(Crm::HubSpot, 400, &e.to_string());
+        let err = api_error_from_response(Crm::Hubspot, 400, &e.to_string());
         let traces = e
             .pointer("/context/objectWriteTraceId")
             .and_then(Value::as_array)

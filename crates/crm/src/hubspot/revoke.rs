@@ -48,6 +48,6 @@ pub fn parse_revoke(resp: &HttpResponse) -> Result<(), CrmError> {
     if resp.is_success() || resp.status == 404 {
         Ok(())
     } else {
-        Err(api_error_from_response(Crm::HubSpot, resp.status, &resp.body).into())
+        Err(api_error_from_response(Crm::Hubspot, resp.status, &resp.body).into())
     }
 }

@@ -113,6 +113,20 @@ pub struct BulkSave {
     links: Vec<Option<AccountLink>>,
 }
 
+impl crate::BulkRun for BulkSave {
+    fn phase(&self) -> crate::BulkPhase {
+        BulkSave::phase(self)
+    }
+
+    fn next_request(&self) -> Result<Option<HttpRequest>, CrmError> {
+        Ok(BulkSave::next_request(self))
+    }
+
+    fn on_response(&mut self, resp: &HttpResponse) -> Result<(), CrmError> {
+        BulkSave::on_response(self, resp.clone())
+    }
+}
+
 impl BulkSave {
     /// Plans the chunks; invalid specs and specs with `existing_id` are settled at once.
     pub fn new(session: SfSession, specs: Vec<SaveSpec>) -> Self {
@@ -152,6 +166,18 @@ impl BulkSave {
     /// Replaces the access token (after a refresh) for the remaining requests.
     pub fn set_access_token(&mut self, token: impl Into<String>) {
         self.session.access_token = token.into();
+    }
+
+    /// What the next request does ([`crate::BulkPhase::Done`] when there is none).
+    pub fn phase(&self) -> crate::BulkPhase {
+        use crate::BulkPhase;
+        match &self.current {
+            None => BulkPhase::Done,
+            Some((_, _, Step::Dedupe(_))) => BulkPhase::Lookup,
+            Some((_, _, Step::Accounts(_))) => BulkPhase::Accounts,
+            Some((_, _, Step::Create(_))) => BulkPhase::Create,
+            Some((_, _, Step::Tasks(_))) => BulkPhase::Activities,
+        }
     }
 
     /// The next request to execute, or `None` when done.

@@ -5,11 +5,27 @@ use crm::salesforce::{identity, oauth, permission, users, SfIdentity};
 use crm::{CrmError, CrmUser, HttpResponse, Permission};
 use serde_json::{json, Value};
 
-use super::{answer, fail, read, to_json};
+use super::reply::{answer, fail, read, to_json};
 use crate::message::Role;
 use crate::records::ErrorInfo;
 use crate::step::{session, Tokens};
 use crate::team::{Connection, Health, LocalTeam};
+
+/// The authorize URL (HubSpot's page, `state` and an S256 challenge of `verifier`).
+fn hubspot_authorize_url(
+    client_id: &str,
+    redirect_uri: &str,
+    verifier: &str,
+    state: &str,
+) -> String {
+    crm::hubspot::oauth::authorize_url(&crm::hubspot::oauth::HsAuthorizeParams {
+        client_id: client_id.to_owned(),
+        redirect_uri: redirect_uri.to_owned(),
+        scope: String::new(),
+        state: state.to_owned(),
+        code_challenge: Some(crm::pkce::challenge_s256(verifier)),
+    })
+}
 
 pub(crate) fn crm_fail(err: &CrmError, fallback_code: &str) -> Value {
     let (code, message) = match err {
@@ -40,7 +56,10 @@ pub fn oauth_start(team: &Value, redirect_uri: &str, random: &[u8]) -> Value {
     answer((|| {
         let team: LocalTeam = read("team", team)?;
         let (Some(v), Some(s)) = (random.get(0..32), random.get(32..48)) else {
-            return Err(super::invalid("random", "48 random bytes are needed"));
+            return Err(super::reply::invalid(
+                "random",
+                "48 random bytes are needed",
+            ));
         };
         let (mut vb, mut sb) = ([0u8; 32], [0u8; 16]);
         vb.copy_from_slice(v);
@@ -55,7 +74,7 @@ pub fn oauth_start(team: &Value, redirect_uri: &str, random: &[u8]) -> Value {
         let verifier = crm::pkce::verifier_from_random(&vb);
         let state = crm::pkce::state_from_random(&sb);
         if team.config.crm == crate::team::CrmKind::Hubspot {
-            let url = super::hubspot::authorize_url(&client_id, redirect_uri, &verifier, &state);
+            let url = hubspot_authorize_url(&client_id, redirect_uri, &verifier, &state);
             return Ok(json!({"ok": true, "url": url, "state": state, "verifier": verifier}));
         }
         let url = oauth::authorize_url(&oauth::AuthorizeParams {

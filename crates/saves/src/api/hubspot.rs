@@ -8,27 +8,11 @@ use crm::{CrmUser, HttpResponse, Permission};
 use serde_json::{json, Value};
 
 use super::connect::{crm_fail, returned_code};
-use super::{answer, fail, read, to_json};
+use super::reply::{answer, fail, read, to_json};
 use crate::message::Role;
 use crate::records::ErrorInfo;
 use crate::step::Tokens;
 use crate::team::{Connection, Health, LocalTeam};
-
-/// The authorize URL (HubSpot's page, `state` and an S256 challenge of `verifier`).
-pub(crate) fn authorize_url(
-    client_id: &str,
-    redirect_uri: &str,
-    verifier: &str,
-    state: &str,
-) -> String {
-    oauth::authorize_url(&oauth::HsAuthorizeParams {
-        client_id: client_id.to_owned(),
-        redirect_uri: redirect_uri.to_owned(),
-        scope: String::new(),
-        state: state.to_owned(),
-        code_challenge: Some(crm::pkce::challenge_s256(verifier)),
-    })
-}
 
 fn missing_secret() -> Value {
     fail(&ErrorInfo {

@@ -1,11 +1,11 @@
 //! The save flow in JSON: preview, page-load lookups, `plan_save`, `next_request`,
 //! `on_response`.
 
-use crm::{HttpResponse, RecordKind};
+use crm::HttpResponse;
 use serde_json::{json, Value};
 
-use super::{answer, fail, invalid, read, read_or_default, to_json};
-use crate::decision::decide;
+use super::reply::{answer, fail, invalid, read, read_or_default, to_json};
+use crate::decision::decide_person;
 use crate::message::{parse_content_message, ContentToWorker, Role};
 use crate::plan::{lookup_key, KnownRecords, OutboxEntry};
 use crate::records::ErrorInfo;
@@ -43,13 +43,6 @@ fn parse_message(msg: &Value) -> Result<ContentToWorker, Value> {
     })
 }
 
-fn record_str(team: &LocalTeam) -> &'static str {
-    match team.settings.record_kind {
-        RecordKind::Contact => "contact",
-        RecordKind::Lead => "lead",
-    }
-}
-
 /// `preview` → `{ok, decision}`: the attribution decision with Created By / Owner names.
 pub fn preview(team: &Value, msg: &Value) -> Value {
     answer((|| {
@@ -57,10 +50,11 @@ pub fn preview(team: &Value, msg: &Value) -> Value {
         let ContentToWorker::Preview { source, push } = parse_message(msg)? else {
             return Err(invalid("message", "not a preview"));
         };
-        let d = decide(&team, source.as_str(), record_str(&team), push).map_err(|e| fail(&e))?;
+        let d = decide_person(&team, source, push).map_err(|e| fail(&e))?;
         let name = |id: &str| team.user_name(id);
         Ok(json!({"ok": true, "decision": {
-            "credential": d.credential,
+            "credential": {"kind": d.credential.kind, "user": d.credential.user,
+                "crm_user_id": d.credential.crm_user_id},
             "created_by": {"id": d.created_by, "name": name(&d.created_by)},
             "owner": {"id": d.owner, "name": name(&d.owner)},
             "needs": d.needs, "warnings": d.warnings, "reasons": d.reasons,
@@ -77,9 +71,9 @@ pub fn lookup_requests(team: &Value, msg: &Value, tokens: &Value) -> Value {
         let ContentToWorker::Lookup { source, prospects } = parse_message(msg)? else {
             return Err(invalid("message", "not a lookup"));
         };
-        let role = decide(&team, source.as_str(), record_str(&team), crate::Push::Bulk)
+        let role = decide_person(&team, source, crate::message::Push::Bulk)
             .ok()
-            .and_then(|d| team.role_for(&d.credential.kind, &d.credential.user))
+            .and_then(|d| team.role_for(&d.credential))
             .or_else(|| team.connections.first().map(|c| c.role));
         let Some((role, t)) = role.and_then(|r| tokens.get(r).map(|t| (r, t))) else {
             return Ok(json!({"ok": true, "role": null, "items": []}));

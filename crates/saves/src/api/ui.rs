@@ -1,9 +1,10 @@
 //! Options-page and popup messages: pure state changes, the state view (never a token),
 //! and the journal (recent saves, error log, CSV).
 
+use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{answer, fail, read, read_or_default, to_json};
+use super::reply::{answer, fail, read, read_or_default, to_json};
 use crate::decision::decide;
 use crate::message::{parse_ui_message, Push, Role, UiToWorker};
 use crate::plan::OutboxEntry;
@@ -90,7 +91,13 @@ pub fn ui_message(team: &Value, msg: &Value) -> Value {
                 record,
                 push,
             } => {
-                let out = attribution::decide_json(&team.decision_input(&source, &record, push));
+                // The simulator takes any names the options page sends: the JSON contract
+                // reads and checks them, with the team this browser would decide in.
+                let out = attribution::decide_json(&json!({
+                    "crm": team.config.crm.as_str(), "source": source, "record": record,
+                    "push": push.as_str(), "actor": crate::team::ME,
+                    "team": to_json(&team.attribution_team()),
+                }));
                 json!({"ok": true, "decision": out})
             }
             UiToWorker::GetState
@@ -119,7 +126,7 @@ pub fn apply_policy(team: &Value, managed: &Value) -> Value {
         let policy: Option<ManagedSettings> = if managed.is_null() {
             None
         } else {
-            Some(crate::from_json::from_json(managed).map_err(|e| {
+            Some(ManagedSettings::deserialize(managed).map_err(|e| {
                 refused(
                     "invalid_policy",
                     format!("The Leadline policy could not be read: {e}"),
@@ -210,7 +217,7 @@ pub fn state_view(team: &Value, journal: &Value, outbox: &Value, extras: &Value)
             "hubspot_private_token_set": flag(extras, "hubspot_private_token_set"),
             "hubspot_client_secret_set": flag(extras, "hubspot_client_secret_set"),
         });
-        let team_sync_is_me = team.attribution_team().get("team_sync") == Some(&json!(ME));
+        let team_sync_is_me = team.team_sync_app_user() == Some(ME);
         let connections: Vec<Value> = team
             .connections
             .iter()
@@ -246,7 +253,7 @@ pub fn state_view(team: &Value, journal: &Value, outbox: &Value, extras: &Value)
             "ok": true, "config": config,
             "me": {"id": ME, "email": team.me_email()},
             "connections": connections,
-            "team_sync": team.attribution_team().get("team_sync").cloned().unwrap_or(Value::Null),
+            "team_sync": team.team_sync_app_user(),
             "team_sync_choices": team_sync_choices(&team),
             "policy": {"active": team.policy.is_some(),
                 "locked": team.policy.as_ref().map(ManagedSettings::locked).unwrap_or_default()},
@@ -264,15 +271,15 @@ fn flag(extras: &Value, name: &str) -> bool {
 /// The app users this browser knows, for the team sync choice: `[{app_user, email, name,
 /// connected, team_sync}]` — "me" always, the team sync holder when it is someone else.
 fn team_sync_choices(team: &LocalTeam) -> Vec<Value> {
-    let sync = team.attribution_team().get("team_sync").cloned();
+    let sync = team.team_sync_app_user();
     let mine = team.connection(Role::Personal);
     let mut out = vec![json!({
         "app_user": ME, "email": team.me_email(), "name": mine.map(|c| c.name.clone()),
-        "connected": mine.is_some(), "team_sync": sync == Some(json!(ME)),
+        "connected": mine.is_some(), "team_sync": sync == Some(ME),
     })];
     if let (Some(held), Some(true)) = (
         team.connection(Role::TeamSync),
-        sync.as_ref().map(|s| s == TEAM_SYNC_USER),
+        sync.map(|s| s == TEAM_SYNC_USER),
     ) {
         out.push(
             json!({"app_user": TEAM_SYNC_USER, "email": held.email, "name": held.name,
@@ -302,8 +309,14 @@ fn needs(team: &LocalTeam, hubspot_secret_set: bool) -> Vec<String> {
             Some(_) => {}
         }
     }
-    if let Ok(d) = decide(team, "gmail_extension", "contact", Push::Single) {
-        out.extend(d.needs);
+    let gmail = decide(
+        team,
+        attribution::Source::GmailExtension,
+        attribution::RecordKind::Contact,
+        Push::Single,
+    );
+    if let Ok(d) = gmail {
+        out.extend(d.needs.iter().map(|n| n.as_str().to_owned()));
     }
     out
 }

@@ -5,7 +5,7 @@ use crm::HttpResponse;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{answer, fail, invalid, read, read_or_default, to_json};
+use super::reply::{answer, fail, invalid, read, read_or_default, to_json};
 use crate::message::Role;
 use crate::plan::OutboxEntry;
 use crate::records::{ErrorInfo, Journal, SaveResult};

@@ -7,13 +7,13 @@
 //! Stateless, like the rest of the pipeline: the worker calls [`lookup_list`] with the answers
 //! it has so far; it gets the next request, or the results.
 
-use crm::{HttpRequest, HttpResponse, RecordKind, SaveSpec};
+use crm::{BulkPhase, HttpResponse, RecordKind, SaveSpec};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::api::{answer, fail, invalid, read, read_or_default, to_json};
+use super::reply::{answer, fail, invalid, read, read_or_default, to_json};
 use crate::bulk_run::ChunkRun;
-use crate::decision::decide;
+use crate::decision::decide_person;
 use crate::message::{parse_content_message, ContentToWorker, Role};
 use crate::plan::{lookup_key, KnownRecords};
 use crate::records::ErrorInfo;
@@ -26,14 +26,6 @@ struct TokensByRole {
     team_sync: Option<Tokens>,
     #[serde(default)]
     personal: Option<Tokens>,
-}
-
-/// Is this request still the run's dedupe step (and not its create)?
-fn is_lookup(crm: CrmKind, req: &HttpRequest) -> bool {
-    match crm {
-        CrmKind::Salesforce => req.method == "GET" || req.url.ends_with("/composite"),
-        CrmKind::Hubspot => req.url.ends_with("/batch/read") || req.url.ends_with("/search"),
-    }
 }
 
 fn not_found(kind: RecordKind) -> Value {
@@ -68,13 +60,9 @@ pub fn lookup_list(
             return Err(invalid("message", "not a lookup"));
         };
         let kind = team.settings.record_kind;
-        let record = match kind {
-            RecordKind::Contact => "contact",
-            RecordKind::Lead => "lead",
-        };
-        let role = decide(&team, source.as_str(), record, crate::Push::Bulk)
+        let role = decide_person(&team, source, crate::message::Push::Bulk)
             .ok()
-            .and_then(|d| team.role_for(&d.credential.kind, &d.credential.user))
+            .and_then(|d| team.role_for(&d.credential))
             .or_else(|| team.connections.first().map(|c| c.role));
         let picked = role.and_then(|r| {
             match r {
@@ -145,7 +133,7 @@ pub fn lookup_list(
             })?;
         }
         if let Ok(Some(req)) = run.next_request() {
-            if is_lookup(team.config.crm, &req) {
+            if run.phase() == BulkPhase::Lookup {
                 return Ok(json!({"ok": true, "role": role, "request": to_json(&req)}));
             }
         }

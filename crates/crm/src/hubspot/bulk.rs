@@ -1,7 +1,7 @@
-//! A HubSpot chunk as a sans-IO state machine, the HubSpot twin of
-//! `crm::salesforce::BulkSave`: one `batch/read` by e-mail (the dedupe of people with an
+//! [`HsBulkSave`]: a HubSpot chunk as a sans-IO state machine, the HubSpot twin of
+//! [`crate::salesforce::BulkSave`], both behind [`crate::BulkRun`]: one `batch/read` by e-mail (the dedupe of people with an
 //! e-mail; skipped when nobody has one), one contacts search by LinkedIn URL for the people
-//! without an e-mail ([`crm::hubspot::by_linkedin`]; skipped when there are none; a chunk of
+//! without an e-mail ([`crate::hubspot::by_linkedin`]; skipped when there are none; a chunk of
 //! ≤100 fits one search, more than 200 matches page on), then one `batch/create` (≤100) of the
 //! people not found. A person appearing twice is created once; a 409 / duplicate answer links
 //! the existing contact. On a whole-call error the state is unchanged, so the same request can
@@ -10,11 +10,13 @@
 //! HubSpot contacts carry no activities here: chunks leave people with an activity on the
 //! single-save path (contact, then engagement).
 
-use crm::hubspot::contacts::{
+use crate::hubspot::contacts::{
     batch_create_request, contact_properties, parse_batch_create, BATCH_LIMIT, OBJECT,
 };
-use crm::hubspot::{by_linkedin, HsSession};
-use crm::{ApiError, CrmError, HttpRequest, HttpResponse, SaveOutcome, SaveSpec};
+use crate::hubspot::{by_linkedin, HsSession};
+use crate::{
+    ApiError, BulkPhase, BulkRun, CrmError, HttpRequest, HttpResponse, SaveOutcome, SaveSpec,
+};
 use serde_json::{json, Value};
 
 #[derive(Clone)]
@@ -27,11 +29,22 @@ enum Phase {
 }
 
 /// Drives one HubSpot chunk: `next_request` / `on_response` until `next_request` is `None`.
-pub(crate) struct HsBatch {
+pub struct HsBulkSave {
     session: HsSession,
     specs: Vec<SaveSpec>,
     outcomes: Vec<Option<Result<SaveOutcome, ApiError>>>,
     phase: Phase,
+}
+
+impl HsBulkSave {
+    /// What the next request does ([`BulkPhase::Done`] when there is none).
+    pub fn phase(&self) -> BulkPhase {
+        match self.phase {
+            Phase::Read(_) | Phase::Search(..) => BulkPhase::Lookup,
+            Phase::Create(_) => BulkPhase::Create,
+            Phase::Done => BulkPhase::Done,
+        }
+    }
 }
 
 fn email_of(spec: &SaveSpec) -> Option<String> {
@@ -57,9 +70,9 @@ fn url_only(spec: &SaveSpec) -> Option<&str> {
 
 /// What makes two specs of a batch the same person: the e-mail, else the LinkedIn URL.
 fn twin_key(spec: &SaveSpec) -> Option<String> {
-    email_of(spec)
-        .map(|e| format!("email:{e}"))
-        .or_else(|| url_only(spec).map(|u| format!("linkedin:{}", crm::linkedin::url_match_key(u))))
+    email_of(spec).map(|e| format!("email:{e}")).or_else(|| {
+        url_only(spec).map(|u| format!("linkedin:{}", crate::linkedin::url_match_key(u)))
+    })
 }
 
 fn outcome(spec: &SaveSpec, id: String, created: bool) -> SaveOutcome {
@@ -83,9 +96,9 @@ fn refused(e: &CrmError) -> ApiError {
     }
 }
 
-impl HsBatch {
+impl HsBulkSave {
     /// Settles invalid specs and specs with `existing_id` at once; plans the rest.
-    pub(crate) fn new(session: HsSession, specs: Vec<SaveSpec>) -> Self {
+    pub fn new(session: HsSession, specs: Vec<SaveSpec>) -> Self {
         let mut outcomes = vec![None; specs.len()];
         for (i, spec) in specs.iter().enumerate() {
             if let Err(e) = contact_properties(&session, spec) {
@@ -161,7 +174,7 @@ impl HsBatch {
     }
 
     /// The next request, `Ok(None)` when done.
-    pub(crate) fn next_request(&self) -> Result<Option<HttpRequest>, CrmError> {
+    pub fn next_request(&self) -> Result<Option<HttpRequest>, CrmError> {
         match &self.phase {
             Phase::Read(indices) => Ok(Some(self.read_request(indices))),
             Phase::Search(indices, after) => {
@@ -213,7 +226,7 @@ impl HsBatch {
     }
 
     /// Feeds the answer; on a whole-call error nothing changes.
-    pub(crate) fn on_response(&mut self, resp: &HttpResponse) -> Result<(), CrmError> {
+    pub fn on_response(&mut self, resp: &HttpResponse) -> Result<(), CrmError> {
         match self.phase.clone() {
             Phase::Read(indices) => {
                 let found = read_answer(resp)?;
@@ -283,16 +296,30 @@ impl HsBatch {
     }
 
     /// One slot per spec: `None` while unsettled.
-    pub(crate) fn outcomes(&self) -> Vec<Option<Result<SaveOutcome, ApiError>>> {
+    pub fn outcomes(&self) -> Vec<Option<Result<SaveOutcome, ApiError>>> {
         self.outcomes.clone()
+    }
+}
+
+impl BulkRun for HsBulkSave {
+    fn phase(&self) -> BulkPhase {
+        HsBulkSave::phase(self)
+    }
+
+    fn next_request(&self) -> Result<Option<HttpRequest>, CrmError> {
+        HsBulkSave::next_request(self)
+    }
+
+    fn on_response(&mut self, resp: &HttpResponse) -> Result<(), CrmError> {
+        HsBulkSave::on_response(self, resp)
     }
 }
 
 /// `(email, id)` of every contact a `batch/read` answer found (200, or 207 with misses).
 fn read_answer(resp: &HttpResponse) -> Result<Vec<(String, String)>, CrmError> {
     if !resp.is_success() {
-        return Err(crm::error::api_error_from_response(
-            crm::error::Crm::HubSpot,
+        return Err(crate::error::api_error_from_response(
+            crate::error::Crm::Hubspot,
             resp.status,
             &resp.body,
         )

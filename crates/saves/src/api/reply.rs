@@ -1,0 +1,49 @@
+//! The answer shapes every JSON function shares: `{ok:false, error}` from an [`ErrorInfo`],
+//! `invalid_input` for input of the wrong shape, and typed reading of an argument.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::records::ErrorInfo;
+
+/// `{ok:false, error}` from an [`ErrorInfo`].
+pub(crate) fn fail(e: &ErrorInfo) -> Value {
+    json!({"ok": false, "error": e})
+}
+
+/// `{ok:false, error}` for input that did not have the expected shape.
+pub(crate) fn invalid(what: &str, e: impl std::fmt::Display) -> Value {
+    fail(&ErrorInfo {
+        code: "invalid_input".into(),
+        message: format!("{what}: {e}"),
+        hint: "This is a bug in the extension; please report it.".into(),
+    })
+}
+
+/// Reads a typed value with its serde derive (borrowing `v`, no copy) or answers
+/// `invalid_input` with serde's text (`team: missing field `email``).
+pub(crate) fn read<'de, T: Deserialize<'de>>(what: &str, v: &'de Value) -> Result<T, Value> {
+    T::deserialize(v).map_err(|e| invalid(what, e))
+}
+
+/// Like [`read`], with `null` meaning "nothing stored yet" (the type's default).
+pub(crate) fn read_or_default<'de, T: Deserialize<'de> + Default>(
+    what: &str,
+    v: &'de Value,
+) -> Result<T, Value> {
+    if v.is_null() {
+        Ok(T::default())
+    } else {
+        read(what, v)
+    }
+}
+
+/// Serialises a value into JSON (infallible for this crate's types; falls back to null).
+pub(crate) fn to_json<T: Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// Collapses `Result<Value, Value>` (both sides are answers).
+pub(crate) fn answer(r: Result<Value, Value>) -> Value {
+    r.unwrap_or_else(|e| e)
+}

@@ -1,0 +1,179 @@
+//! The outbox's values: an [`OutboxEntry`] is one prospect's save (or, with its [`Chunk`], a
+//! bulk chunk of people), persisted before its first request and removed once the CRM has
+//! answered for it. Only data here: planning is in `plan`, running in `step` and `bulk`.
+
+use std::collections::BTreeMap;
+
+use crm::{ExistingRecord, HttpResponse, SaveSpec};
+use serde::{Deserialize, Serialize};
+
+use crate::message::{PageSource, Role};
+use crate::prospect::Prospect;
+use crate::records::{ErrorInfo, Party, SaveResult};
+
+/// What the recent page-load lookups found, by [`lookup_key`]: `Some` = the record, `None` =
+/// looked up and not found. Keys absent from the map were never looked up.
+pub type KnownRecords = BTreeMap<String, Option<ExistingRecord>>;
+
+/// The dedupe key of a person: their email, else their LinkedIn URL (without trailing slash).
+pub fn lookup_key(person: &crm::Prospect) -> Option<String> {
+    if let Some(email) = &person.email {
+        return Some(format!("email:{}", email.to_lowercase()));
+    }
+    person
+        .linkedin_url
+        .as_ref()
+        .map(|u| format!("linkedin:{}", u.trim_end_matches('/').to_lowercase()))
+}
+
+/// Where an outbox entry stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// Look the person up first (no fresh lookup, or a retry after an unknown outcome).
+    Lookup,
+    /// Find the Account of the person's company by name (Salesforce Contacts with Account
+    /// matching on), before creating them.
+    Account,
+    /// Create the person.
+    Save,
+    /// The person exists (saved, or found); log the activity.
+    Activity,
+}
+
+/// One prospect's save, persisted before its first request and removed when the CRM has
+/// answered for it. Holds no token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    /// `<save_id>:<index>`.
+    pub id: String,
+    /// The save (click) it belongs to.
+    pub save_id: String,
+    /// Position in the save message.
+    pub index: usize,
+    /// Which page it came from.
+    pub source: PageSource,
+    /// The person, cleaned.
+    pub prospect: Prospect,
+    /// The person's dedupe key ([`lookup_key`]): the worker refreshes its lookup cache under
+    /// it once the record id is known.
+    #[serde(default)]
+    pub lookup_key: Option<String>,
+    /// What to send: record kind, owner, existing id, activity, "on behalf of" stamp.
+    pub spec: SaveSpec,
+    /// The connection that pushes the person.
+    pub role: Role,
+    /// The connection that logs the activity, when it differs from `role`.
+    pub activity_role: Option<Role>,
+    /// The activity's owner, when its decision differs from the person's.
+    pub activity_owner: Option<String>,
+    /// Where it stands.
+    pub phase: Phase,
+    /// The decision, as shown to the rep.
+    pub created_by: Party,
+    /// The owner, as shown to the rep.
+    pub owner: Party,
+    /// The decision's reasons.
+    pub reasons: Vec<String>,
+    /// The decision's warnings, plus the pipeline's.
+    pub warnings: Vec<String>,
+    /// Failed attempts so far.
+    pub attempts: u32,
+    /// A request was handed out and no answer came back yet: after a crash its outcome is
+    /// unknown, so the next attempt looks the person up before creating.
+    pub in_flight: bool,
+    /// The token was refreshed once for the current attempt.
+    pub refreshed: bool,
+    /// Not before this time (ms since epoch, the caller's clock).
+    pub next_at_ms: u64,
+    /// Why it is waiting, for the popup.
+    pub waiting: Option<ErrorInfo>,
+    /// The person's record id once known.
+    pub record_id: Option<String>,
+    /// True once this save created the record.
+    pub created: bool,
+    /// The Task / engagement this save logged, once the CRM named it (what an undo deletes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_id: Option<String>,
+    /// The Account lookup ran (its answer is in `spec.account`, or there was no single match).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub account_checked: bool,
+    /// A create whose outcome is unknown is looked up again after HubSpot's search caught up
+    /// (see `step::SEARCH_LAG_MS`) before the person is created: set until that second look.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub recheck: bool,
+    /// The Account this save created for the person's company, once the CRM named it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// Set on a bulk chunk entry: its people and the current run ([`crate::bulk`]). The
+    /// fields above then describe the chunk (its first person's decision, "Ada and 11 more").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunk: Option<Chunk>,
+}
+
+/// An answer recorded during a chunk's current run (headers are not needed to replay it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedAnswer {
+    /// HTTP status.
+    pub status: u16,
+    /// Body text.
+    pub body: String,
+}
+
+impl RecordedAnswer {
+    pub(crate) fn response(&self) -> HttpResponse {
+        HttpResponse {
+            status: self.status,
+            headers: vec![],
+            body: self.body.clone(),
+        }
+    }
+}
+
+/// One person of a chunk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    /// The person's own entry: decision, owner, spec, record id once known.
+    pub person: OutboxEntry,
+    /// Set when the CRM refused this person for good.
+    #[serde(default)]
+    pub failure: Option<ErrorInfo>,
+}
+
+impl Member {
+    /// Still needs a call: not refused, and not yet saved (or saved with an activity to log).
+    pub(crate) fn runnable(&self) -> bool {
+        self.failure.is_none() && (self.person.record_id.is_none() || self.has_activity())
+    }
+
+    fn has_activity(&self) -> bool {
+        self.person.spec.activity.is_some()
+    }
+
+    pub(crate) fn spec(&self) -> crm::SaveSpec {
+        let mut spec = self.person.spec.clone();
+        spec.existing_id.clone_from(&self.person.record_id);
+        spec
+    }
+}
+
+/// The chunk section of a bulk outbox entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chunk {
+    /// The people, in message order.
+    pub members: Vec<Member>,
+    /// Successful answers of the current run, in order (replayed to rebuild its state).
+    #[serde(default)]
+    pub replay: Vec<RecordedAnswer>,
+}
+
+/// One person's final result when a chunk settles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberResult {
+    /// Position in the save message.
+    pub index: usize,
+    /// The person's dedupe key (the worker refreshes its lookup cache under it).
+    pub lookup_key: Option<String>,
+    /// What became of them.
+    pub result: SaveResult,
+}
