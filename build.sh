@@ -200,22 +200,59 @@ node_tests() {
   node --test --test-concurrency=1 $files
 }
 
+# Stage timing: `stage NAME CMD...` runs CMD, prints how long it took and keeps the figure for
+# the table `stage_summary` prints at exit, so the next slowdown shows. CMD runs under `set -e`
+# as before (no `||` around it, which would switch errexit off inside functions such as build);
+# when it fails the script exits and the table names the stage that was running.
+STAGE_NAMES=()
+STAGE_MS=()
+STAGE_RUNNING=""
+STAGE_START=0
+now_ms() { date +%s%3N; }
+secs() { printf '%d.%d' $(($1 / 1000)) $(($1 % 1000 / 100)); }
+stage() {
+  STAGE_RUNNING=$1
+  shift
+  say "$STAGE_RUNNING"
+  STAGE_START=$(now_ms)
+  "$@"
+  local took=$(($(now_ms) - STAGE_START))
+  STAGE_NAMES+=("$STAGE_RUNNING")
+  STAGE_MS+=("$took")
+  STAGE_RUNNING=""
+  printf '    took %s s\n' "$(secs "$took")" >&2
+}
+stage_summary() {
+  local i total=0
+  if [ -n "$STAGE_RUNNING" ]; then
+    STAGE_NAMES+=("$STAGE_RUNNING (FAILED)")
+    STAGE_MS+=("$(($(now_ms) - STAGE_START))")
+  fi
+  [ ${#STAGE_NAMES[@]} -gt 0 ] || return 0
+  printf '\n%-64s %8s\n' "stage" "seconds" >&2
+  for i in "${!STAGE_NAMES[@]}"; do
+    printf '%-64s %8s\n' "${STAGE_NAMES[$i]}" "$(secs "${STAGE_MS[$i]}")" >&2
+    total=$((total + STAGE_MS[i]))
+  done
+  printf '%-64s %8s\n' "total" "$(secs "$total")" >&2
+}
+
+wasm_tests() {
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner wasm_cargo test -p core-wasm
+}
+
 run_tests() {
   ensure_test_tools
-  say "cargo fmt --check"
-  cargo fmt --all -- --check
-  say "cargo clippy (warnings are errors)"
-  cargo clippy -q --workspace --all-targets -- -D warnings
-  say "purity of the core crates"
-  check_purity
-  say "native tests (cargo test)"
-  cargo test -q --workspace
-  cargo build -q -p sandbox
-  build
-  say "Wasm tests (wasm-bindgen-test in Node)"
-  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner wasm_cargo test -p core-wasm
-  say "Node tests: the core for Node, CRM client compatibility, the extension in Chromium"
-  SANDBOX_BIN="$ROOT/target/debug/sandbox" EXT_DIR="$DIST/extension" \
+  trap stage_summary EXIT
+  stage "cargo fmt --check" cargo fmt --all -- --check
+  stage "cargo clippy (warnings are errors)" cargo clippy -q --workspace --all-targets -- -D warnings
+  stage "purity of the core crates" check_purity
+  stage "native tests (cargo test)" cargo test -q --workspace
+  stage "sandbox build" cargo build -q -p sandbox
+  stage "Wasm build (dist/extension, dist/core-node)" build
+  stage "Wasm tests (wasm-bindgen-test in Node)" wasm_tests
+  export SANDBOX_BIN="$ROOT/target/debug/sandbox" EXT_DIR="$DIST/extension"
+  stage "Node tests: the core for Node, CRM client compatibility, the extension in Chromium" \
     node_tests tests/node tests/compat tests/e2e
   say "all tests passed"
 }
