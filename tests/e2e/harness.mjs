@@ -321,12 +321,10 @@ export async function setupThroughOptions(ext, {
   return options;
 }
 
-// --- helpers for the reliability and security suites -------------------------------------------
-
 // --- waiting on signals ---------------------------------------------------------------------
 //
 // Tests wait for what a fixed wait stood for: the badge leaving "Checking CRM…", an outbox
-// entry's state, the sandbox's request counts or records, the worker's own state. Only
+// entry's state, the sandbox's request counts, the worker's own state. Only
 // `elapse` waits on the clock, where time itself is the behaviour under test;
 // tests/node/e2e-waits.test.mjs allows it only where its allow-list says why.
 
@@ -349,9 +347,9 @@ export async function waitUntil(probe, { timeout = 20000, what = 'a condition', 
 }
 
 /**
- * Waits on the clock for `ms`: only where time itself is the behaviour (an undo countdown, a
- * back-off, HubSpot's search lag, a window in which nothing may happen). `why` says which; the
- * wait-lint test checks each call against its allow-list.
+ * Waits on the clock for `ms`: only where time itself is the behaviour (the undo countdown and
+ * window, a window in which nothing may happen). `why` says which; tests/node/e2e-waits.test.mjs
+ * checks each call against its allow-list.
  */
 export function elapse(ms, why) {
   if (!why) throw new Error('elapse(ms, why): say why this wait must be a clock');
@@ -378,14 +376,6 @@ export async function lookupsDone(scope, { timeout = 20000 } = {}) {
 /** Polls the sandbox's API-call counts until `pick(counts)` is truthy; resolves to the counts. */
 export function waitForCounts(sandbox, pick, { timeout = 20000, what = 'the sandbox counts' } = {}) {
   return waitUntil(async () => { const counts = await sandbox.counts(); return pick(counts) && counts; }, { timeout, what });
-}
-
-/**
- * Polls the sandbox's records of `object` until `pick(records)` is truthy; resolves to the
- * records (e.g. the create a dead worker left on the wire has landed).
- */
-export function waitForRecords(sandbox, object, pick, { timeout = 20000, what = object + ' records' } = {}) {
-  return waitUntil(async () => { const { records } = await sandbox.records(object); return pick(records) && records; }, { timeout, what });
 }
 
 /** The worker's stored outbox (its own storage: entries persist before their first request). */

@@ -1,7 +1,7 @@
 // The end-to-end suites wait on signals, not on the clock (issue 19). A bare `sleep(`,
 // `waitForTimeout(` or `setTimeout(` in tests/e2e outside harness.mjs fails here: use the
 // harness's helper for the signal it stands for (`lookupsDone`, `waitForOutboxEntry`,
-// `waitForCounts`, `waitForRecords`, `waitForState`, `settle`, `waitUntil`). Where time itself is
+// `waitForCounts`, `waitForState`, `settle`, `waitUntil`). Where time itself is
 // the behaviour, the test calls `elapse(ms, why)`, and each such call must be in ALLOWED below
 // with the reason it has to be a clock.
 import { test } from 'node:test';
