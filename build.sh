@@ -257,7 +257,7 @@ run_tests() {
   stage "Wasm build (dist/extension, dist/core-node)" build
   stage "Wasm tests (wasm-bindgen-test in Node)" wasm_tests
   export SANDBOX_BIN="$ROOT/target/debug/sandbox" EXT_DIR="$DIST/extension"
-  stage "Node tests: the core for Node, CRM client compatibility, the extension in Chromium" \
+  stage "Node tests (core for Node, CRM clients, bench units, Chromium)" \
     node_tests tests/node tests/compat tests/bench/report.test.mjs tests/bench/stats.test.mjs tests/e2e
   say "all tests passed"
 }
