@@ -12,7 +12,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startSandbox, launchExtension, setupThroughOptions, sandboxBinary, sendFrom, waitForState as pollState, settle, stopWorker,
+  startSandbox, launchExtension, setupThroughOptions, sandboxBinary, sendFrom, waitForState as pollState, settle, stopWorker, lookupsDone,
 } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
@@ -46,8 +46,8 @@ after(async () => {
 async function saveProfile(url, lastName) {
   const page = await ext.page(url);
   const button = page.getByTestId('save-prospect').first();
-  await button.waitFor({ timeout: 15000 });
-  await settle(sandbox, 800);
+  await lookupsDone(page);
+  await settle(sandbox, { ext });
   await button.click();
   const toast = page.getByTestId('save-result').first();
   await toast.waitFor({ timeout: 20000 });

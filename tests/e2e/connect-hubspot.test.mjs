@@ -6,7 +6,7 @@
 // and no secret or token ever reaches the options page, the popup or get_state.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, launchExtension, connect, sandboxBinary } from './harness.mjs';
+import { startSandbox, launchExtension, connect, sandboxBinary, lookupsDone, waitForState as pollState } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const CLIENT_ID = 'leadline-hubspot-client'; // the sandbox's HubSpot OAuth app
@@ -18,15 +18,8 @@ let ext;
 let options;
 
 const send = (page, message) => page.evaluate((m) => chrome.runtime.sendMessage(m), message);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function waitForState(pick, timeoutMs = 60000) {
-  for (const end = Date.now() + timeoutMs; Date.now() < end; await sleep(300)) {
-    const found = pick(await send(options, { kind: 'get_state' }));
-    if (found) return found;
-  }
-  throw new Error('timed out waiting for the worker: ' + JSON.stringify(await send(options, { kind: 'get_state' })));
-}
+const waitForState = (pick, timeoutMs) => pollState(options, pick, timeoutMs);
 
 /** Every secret this test hands the extension, and every token the worker holds. */
 async function secrets() {
@@ -97,7 +90,7 @@ test('rep connects HubSpot personally; Gmail saves carry the rep as creator, Lin
   const gmail = await ext.page('https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWvKkzBqRmTnQpLzXgHsWbCd');
   const row = gmail.locator('[data-testid="gmail-participant"][data-email="marta@globex.example"]');
   await row.waitFor({ timeout: 15000 });
-  await sleep(1000);
+  await lookupsDone(row);
   await row.getByTestId('save-prospect').click();
   await gmail.getByTestId('save-result').first().waitFor({ timeout: 20000 });
   s = await waitForState((st) => st.outbox.length === 0 && st);
@@ -108,8 +101,7 @@ test('rep connects HubSpot personally; Gmail saves carry the rep as creator, Lin
   assert.equal(String(marta[0].properties.hubspot_owner_id), repOwner.id);
 
   const linkedin = await ext.page('https://www.linkedin.com/in/ada-lovelace/');
-  await linkedin.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
-  await sleep(1500);
+  await lookupsDone(linkedin);
   await linkedin.getByTestId('save-prospect').first().click();
   await linkedin.getByTestId('save-result').first().waitFor({ timeout: 20000 });
   s = await waitForState((st) => st.outbox.length === 0 && st);
@@ -121,8 +113,7 @@ test('rep connects HubSpot personally; Gmail saves carry the rep as creator, Lin
 
   await assertNoSecretIn(linkedin, 'LinkedIn page');
   const popup = await ext.openPopup();
-  await popup.getByTestId('recent-saves').waitFor();
-  await sleep(500);
+  await popup.getByTestId('recent-saves').locator('li').first().waitFor(); // the popup has rendered the state
   await assertNoSecretIn(popup, 'popup');
 });
 
@@ -135,8 +126,7 @@ test('an expired HubSpot access token is refreshed with the secret, and the save
     await chrome.storage.local.set({ [key]: { ...found[key], access_token: 'CNexpired' } });
   });
   const gmail = await ext.page('https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWvKkzBqRmTnQpLzXgHsWbCd');
-  await gmail.locator('[data-testid="gmail-participant"]').first().waitFor({ timeout: 15000 });
-  await sleep(1000);
+  await lookupsDone(gmail);
   await gmail.getByTestId('log-email').first().click();
   const s = await waitForState((st) => st.outbox.length === 0 && st.recent_saves.length >= 3 && st);
   assert.equal(s.error_log.length, 0, JSON.stringify(s.error_log));

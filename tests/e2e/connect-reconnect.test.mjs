@@ -4,7 +4,9 @@
 // waits too but the toast does not repeat the notice; reconnecting sends what waited.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, launchExtension, setupThroughOptions, connect, sandboxBinary, sendFrom } from './harness.mjs';
+import {
+  startSandbox, launchExtension, setupThroughOptions, connect, sandboxBinary, sendFrom, lookupsDone, waitUntil, waitForState,
+} from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const THREAD = 'https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWvKkzBqRmTnQpLzXgHsWbCd';
@@ -14,7 +16,6 @@ let ext;
 let options;
 
 const send = sendFrom;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 before(async () => {
   if (skip) return;
@@ -34,12 +35,10 @@ async function saveParticipant(gmail, index) {
   const name = (await row.locator('b').first().textContent()).trim();
   await row.getByTestId('save-prospect').click();
   const toast = gmail.getByTestId('save-result').last();
-  for (let i = 0; i < 100; i += 1) {
+  return waitUntil(async () => {
     const text = (await toast.count()) ? await toast.textContent() : '';
-    if (text.includes(name + ':')) return text;
-    await sleep(300);
-  }
-  throw new Error('no toast about ' + name);
+    return text.includes(name + ':') && text;
+  }, { timeout: 30000, what: 'a toast about ' + name });
 }
 
 test('a broken personal connection is announced once in the toast, then the saves wait', { skip }, async () => {
@@ -53,7 +52,7 @@ test('a broken personal connection is announced once in the toast, then the save
   await sandbox.post('/__sandbox/expire-tokens', {});
   const gmail = await ext.page(THREAD);
   await gmail.getByTestId('gmail-participant').first().waitFor({ timeout: 15000 });
-  await sleep(1000);
+  await lookupsDone(gmail);
   assert.ok((await gmail.getByTestId('gmail-participant').count()) >= 2, 'the thread has two external people');
 
   const first = await saveParticipant(gmail, 0);
@@ -72,10 +71,7 @@ test('a broken personal connection is announced once in the toast, then the save
 
   await options.reload();
   await connect(ext, options, 'personal', { username: 'rep@acme.example' });
-  for (let i = 0; i < 100 && s.outbox.length; i += 1) {
-    await sleep(300);
-    s = await send(options, { kind: 'get_state' });
-  }
+  s = await waitForState(options, (st) => st.outbox.length === 0 && st, 30000);
   assert.equal(s.outbox.length, 0, 'the waiting saves went out after the reconnect');
   assert.equal(s.connections.find((c) => c.role === 'personal').health, 'ok');
 });

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startSandbox, launchExtension, connect, setupThroughOptions, sandboxBinary, sendFrom, waitForState as pollState,
+  startSandbox, launchExtension, connect, setupThroughOptions, sandboxBinary, sendFrom, waitForState as pollState, lookupsDone,
 } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
@@ -18,7 +18,6 @@ let ext;
 let options;
 
 const send = sendFrom;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const errorText = () => options.getByTestId('options-error').textContent();
 
 const waitForState = (pick, timeoutMs) => pollState(options, pick, timeoutMs);
@@ -78,8 +77,7 @@ test('the admin makes their own connection the team sync; LinkedIn saves are the
   await ext.screenshot(options, 'connect-team-sync-options');
 
   const page = await ext.page('https://www.linkedin.com/in/ada-lovelace/');
-  await page.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
-  await sleep(1500);
+  await lookupsDone(page);
   await page.getByTestId('save-prospect').first().click();
   await page.getByTestId('save-result').first().waitFor({ timeout: 20000 });
   s = await waitForState((st) => st.outbox.length === 0 && st);

@@ -3,7 +3,7 @@
 // "Log this email" (who it is logged on, what the toast says), the Undo offer and notices.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchExtension, fixtureServer, contentScriptWorld } from './harness.mjs';
+import { launchExtension, fixtureServer, contentScriptWorld, elapse, waitUntil, ABSENCE } from './harness.mjs';
 
 let ext;
 let sandbox = null;
@@ -28,14 +28,14 @@ async function messages(kind) {
 
 test('inbox: no panel until a thread is open; opening one by hash shows the external people only', async () => {
   const page = await open('https://mail.google.com/mail/u/0/#inbox');
-  await page.waitForTimeout(600);
+  await elapse(600, ABSENCE);
   assert.equal(await page.getByTestId('gmail-panel').count(), 0);
   await page.locator('tr.zA', { hasText: 'Pilot for Q1' }).click();
   await page.getByTestId('gmail-panel').waitFor();
   const emails = await page.getByTestId('gmail-participant').evaluateAll((rows) => rows.map((r) => r.dataset.email));
   assert.deepEqual(emails.sort(), ['ben.oneil@initech.example', 'jana.novakova@globex.example', 'marta@globex.example']);
   assert.match(await page.getByTestId('gmail-internal').textContent(), /you \(rep@acme\.example\) and 1 colleague/);
-  await page.waitForTimeout(600);
+  await elapse(600, ABSENCE);
   assert.equal(await page.getByTestId('gmail-panel').count(), 1);
   await ext.screenshot(page, 'gmail-thread-panel');
   await page.close();
@@ -122,11 +122,7 @@ test('Log this email also goes on the message\'s people already in the CRM; the 
   // This time the lookup finds Ben only (answers in the order the panel asks).
   const first = await open(THREAD);
   await first.getByTestId('gmail-panel').waitFor();
-  let asked = null;
-  for (let i = 0; i < 50 && !asked; i++) {
-    [asked = null] = await messages('lookup');
-    if (!asked) await first.waitForTimeout(100);
-  }
+  const asked = await waitUntil(async () => (await messages('lookup'))[0], { what: 'the panel’s lookup' });
   await first.close();
   await worker.evaluate((emails) => {
     globalThis.__answers.lookup = { ok: true, results: emails.map((e) => (e === 'ben.oneil@initech.example'
@@ -147,7 +143,7 @@ test('Log this email also goes on the message\'s people already in the CRM; the 
     assert.match(await page.getByTestId('log-skipped').textContent(), /Jana Nováková — not in your CRM — Save them first/);
     const undo = page.getByTestId('save-undo');
     assert.match(await undo.textContent(), /^Undo \((10|9)s\)$/);
-    await page.waitForTimeout(1200);
+    await elapse(1200, 'the undo countdown: a second must pass for the button to count down');
     assert.match(await undo.textContent(), /^Undo \([89]s\)$/, 'the undo button counts down');
     await undo.click();
     await page.locator('[data-testid="undo-row"][data-state="undone"]').waitFor();

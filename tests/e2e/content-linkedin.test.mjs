@@ -3,7 +3,7 @@
 // shown, what is sent, and SPA navigation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { stubWorkerSession } from './harness.mjs';
+import { stubWorkerSession, elapse, ABSENCE } from './harness.mjs';
 
 const session = stubWorkerSession({ before, after });
 const { open, messages } = session;
@@ -98,7 +98,7 @@ test('SPA navigation to another profile re-injects exactly once, for the new per
   await page.locator('h1', { hasText: 'José Müller-Øster' }).waitFor();
   await page.waitForFunction(() => document.querySelectorAll('[data-leadline="save"]').length === 1 &&
     document.querySelector('[data-leadline="save"]').getAttribute('data-leadline-key').includes('jose-muller'));
-  await page.waitForTimeout(800); // a few more router ticks must not add a second button
+  await elapse(800, ABSENCE); // a few more router ticks must not add a second button
   assert.equal(await page.getByTestId('save-prospect').count(), 1);
   const names = (await messages('lookup')).map((m) => m.prospects[0].full_name);
   assert.deepEqual(names, ['Ada Lovelace', 'José Müller-Øster']);
@@ -110,7 +110,7 @@ test('SPA navigation to another profile re-injects exactly once, for the new per
 
 test('feed → profile by SPA navigation gets the Save button (script runs on all of linkedin.com)', async () => {
   const page = await open('https://www.linkedin.com/feed/');
-  await page.waitForTimeout(500);
+  await elapse(500, ABSENCE);
   assert.equal(await page.getByTestId('save-prospect').count(), 0);
   await page.getByTestId('fixture-feed-to-profile').click();
   await page.getByTestId('save-prospect').waitFor();

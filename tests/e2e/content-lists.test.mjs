@@ -3,7 +3,7 @@
 // as text, bulk saves with progress, and no doubled widgets after SPA changes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { stubWorkerSession } from './harness.mjs';
+import { stubWorkerSession, elapse, ABSENCE } from './harness.mjs';
 
 const session = stubWorkerSession({ before, after });
 const { open, messages } = session;
@@ -80,7 +80,7 @@ test('pagination by pushState: the new page gets its own widgets, never doubled'
   await page.getByTestId('fixture-next-page').click();
   await page.getByText('Jürgen Kloß', { exact: true }).waitFor();
   await waitForPicks(page, 2);
-  await page.waitForTimeout(800);
+  await elapse(800, ABSENCE);
   assert.equal(await page.locator('[data-leadline="pick"]').count(), 2);
   assert.equal(await page.locator('[data-leadline="bulk"]').count(), 1);
   await page.getByTestId('save-all').click();
@@ -112,7 +112,7 @@ test('company people: company from the page, private card skipped, "Show more" c
   await waitForPicks(page, 4);
   await page.getByTestId('fixture-show-more').click();
   await waitForPicks(page, 6);
-  await page.waitForTimeout(800);
+  await elapse(800, ABSENCE);
   assert.equal(await page.locator('[data-leadline="pick"]').count(), 6);
   assert.equal(await page.locator('[data-leadline="bulk"]').count(), 1);
   await page.getByTestId('save-all').click();

@@ -321,37 +321,105 @@ export async function setupThroughOptions(ext, {
   return options;
 }
 
-// --- helpers for the reliability and security suites -------------------------------------------
+// --- waiting on signals ---------------------------------------------------------------------
+//
+// Tests wait for what a fixed wait stood for: the badge leaving "Checking CRM…", an outbox
+// entry's state, the sandbox's request counts, the worker's own state. Only
+// `elapse` waits on the clock, where time itself is the behaviour under test;
+// tests/node/e2e-waits.test.mjs allows it only where its allow-list says why.
+
+/** How often the helpers below look again. */
+const POLL_MS = 100;
 
 /**
- * Waits until the sandbox has seen no API call for `quietMs` (page-load lookups and saves
- * done); resolves to the sandbox's counts.
+ * Polls `probe()` (sync or async) until it returns a truthy value and resolves to that value;
+ * rejects after `timeout` ms with `what` and the last value seen.
  */
-export async function settle(sandbox, quietMs = 1200) {
-  let last = -1;
-  for (let i = 0; i < 60; i += 1) {
-    const counts = await sandbox.counts();
-    if (counts.total === last) return counts;
-    last = counts.total;
-    await new Promise((r) => setTimeout(r, quietMs));
+export async function waitUntil(probe, { timeout = 20000, what = 'a condition', every = POLL_MS } = {}) {
+  let last;
+  for (const end = Date.now() + timeout; ;) {
+    last = await probe();
+    if (last) return last;
+    if (Date.now() >= end) break;
+    await new Promise((r) => setTimeout(r, every));
   }
-  return sandbox.counts();
+  throw new Error('timed out after ' + timeout + ' ms waiting for ' + what + '; last seen: ' + JSON.stringify(last)?.slice(0, 2000));
+}
+
+/**
+ * Waits on the clock for `ms`: only where time itself is the behaviour (the undo countdown and
+ * window, a window in which nothing may happen). `why` says which; tests/node/e2e-waits.test.mjs
+ * checks each call against its allow-list.
+ */
+export function elapse(ms, why) {
+  if (!why) throw new Error('elapse(ms, why): say why this wait must be a clock');
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * The reason for `elapse` in checks that something does NOT happen on a page (no panel on the
+ * inbox, no second button): there is no event for "nothing was added", so the test gives the
+ * content script's router (scans debounced by 150 ms) a few chances to get it wrong.
+ */
+export const ABSENCE = 'absence: the content script’s router rescans a few times and must add nothing';
+
+/**
+ * The page-load lookups answered: at least one CRM badge is under `scope` (a page or locator)
+ * and none of them says "Checking CRM…" any more.
+ */
+export async function lookupsDone(scope, { timeout = 20000 } = {}) {
+  const badges = scope.getByTestId('crm-status');
+  await badges.first().waitFor({ timeout });
+  await badges.filter({ hasText: 'Checking CRM…' }).first().waitFor({ state: 'detached', timeout });
+}
+
+/** Polls the sandbox's API-call counts until `pick(counts)` is truthy; resolves to the counts. */
+export function waitForCounts(sandbox, pick, { timeout = 20000, what = 'the sandbox counts' } = {}) {
+  return waitUntil(async () => { const counts = await sandbox.counts(); return pick(counts) && counts; }, { timeout, what });
+}
+
+/** The worker's stored outbox (its own storage: entries persist before their first request). */
+export async function storedOutbox(ext) {
+  const stored = await ext.currentWorker().evaluate(() => chrome.storage.local.get('outbox'));
+  return stored.outbox || [];
+}
+
+/**
+ * Waits until the worker is idle and resolves to the sandbox's counts: its stored outbox is
+ * empty (when `ext` is given: no save waiting or in flight) and the sandbox has counted no new
+ * API call for `quietMs` (polled every 100 ms), so a lookup or save the page started is over.
+ * Wait for a positive signal first where there is one (`lookupsDone`, a toast).
+ * `settle(sandbox, 600)` is short for `settle(sandbox, { quietMs: 600 })`.
+ */
+export async function settle(sandbox, options = {}) {
+  const { ext = null, quietMs = 500, timeout = 60000 } = typeof options === 'number' ? { quietMs: options } : options;
+  if (ext) await waitUntil(async () => (await storedOutbox(ext)).length === 0, { timeout, what: 'an empty outbox' });
+  let counts = await sandbox.counts();
+  let since = Date.now();
+  return waitUntil(async () => {
+    const now = await sandbox.counts();
+    if (now.total !== counts.total) { counts = now; since = Date.now(); }
+    return Date.now() - since >= quietMs && now;
+  }, { timeout, what: 'no API call for ' + quietMs + ' ms' });
 }
 
 /**
  * Stops the extension's running service worker through CDP (from `page`, one of our extension
  * pages), as Chrome does when it kills an idle or crashed worker: its memory is gone, its
- * storage stays. Throws when no running worker of the extension is found.
+ * storage stays. Resolves once Chrome reports it stopped; throws when no running worker of the
+ * extension is found.
  */
 export async function stopWorker(ext, page) {
   const cdp = await ext.context.newCDPSession(page);
   const versions = [];
   cdp.on('ServiceWorker.workerVersionUpdated', (e) => versions.push(...e.versions));
   await cdp.send('ServiceWorker.enable');
-  await new Promise((r) => setTimeout(r, 300));
-  const running = versions.find((v) => v.scriptURL.includes(ext.extensionId) && v.runningStatus === 'running');
-  if (!running) throw new Error('no running service worker of the extension to stop');
+  const running = await waitUntil(
+    () => versions.find((v) => v.scriptURL.includes(ext.extensionId) && v.runningStatus === 'running'),
+    { timeout: 5000, every: 20, what: 'a running service worker of the extension' });
   await cdp.send('ServiceWorker.stopWorker', { versionId: running.versionId });
+  await waitUntil(() => versions.some((v) => v.versionId === running.versionId && v.runningStatus === 'stopped'),
+    { timeout: 5000, every: 20, what: 'the service worker to stop' });
   await cdp.detach();
 }
 
@@ -360,13 +428,8 @@ export async function stopWorker(ext, page) {
  * flight) is there; resolves to it, or to null after `tries` polls 100 ms apart.
  */
 export async function waitForOutboxEntry(ext, pick = (e) => e.in_flight, tries = 40) {
-  for (let i = 0; i < tries; i += 1) {
-    const stored = await ext.currentWorker().evaluate(() => chrome.storage.local.get('outbox'));
-    const found = (stored.outbox || []).find(pick);
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return null;
+  return waitUntil(async () => (await storedOutbox(ext)).find(pick), { timeout: tries * POLL_MS, every: POLL_MS, what: 'an outbox entry' })
+    .catch(() => null);
 }
 
 /**
@@ -534,10 +597,9 @@ export async function contentScriptWorld(ext, page) {
   const contexts = [];
   cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context));
   await cdp.send('Runtime.enable');
-  await new Promise((r) => setTimeout(r, 300));
-  const world = contexts.find((c) => c.auxData && c.auxData.type === 'isolated' && c.origin.includes(ext.extensionId))
+  const isolated = () => contexts.find((c) => c.auxData && c.auxData.type === 'isolated' && c.origin.includes(ext.extensionId))
     || contexts.find((c) => c.auxData && c.auxData.type === 'isolated');
-  if (!world) throw new Error('no content script world in ' + page.url());
+  const world = await waitUntil(isolated, { timeout: 5000, every: 20, what: 'the content script world in ' + page.url() });
   return async (expression) => {
     const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', {
       contextId: world.id, awaitPromise: true, returnByValue: true, expression,

@@ -4,7 +4,7 @@
 // that no token value reaches the options page, the popup or any answer the UI gets.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, launchExtension, connect, sandboxBinary } from './harness.mjs';
+import { startSandbox, launchExtension, connect, sandboxBinary, waitUntil } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 let sandbox;
@@ -32,13 +32,8 @@ async function connectRole(role, username) {
     const result = await answer;
     assert.equal(result.ok, true, JSON.stringify(result));
   }
-  for (let i = 0; i < 50; i += 1) {
-    const s = await state();
-    const conn = s.connections.find((c) => c.role === role);
-    if (conn) return conn;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no ${role} connection after connecting`);
+  return waitUntil(async () => (await state()).connections.find((c) => c.role === role),
+    { timeout: 10000, what: `the ${role} connection after connecting` });
 }
 
 before(async () => {

@@ -66,7 +66,7 @@ test('a sandbox org: login, token and refresh at test.salesforce.com, records at
   const ids = Object.fromEntries(connections.map((c) => [c.role, c.crm_user_id]));
   await options.getByTestId('connection-team_sync').getByTestId('org').getByText(UAT).waitFor({ timeout: 10000 });
 
-  await settle(sandbox);
+  await settle(sandbox, { ext });
   await sandbox.post('/__sandbox/reset-counts');
   const ada = await saveProfile('ada-lovelace', 'Lovelace');
   assert.equal(ada.CreatedById, ids.team_sync);
@@ -102,7 +102,7 @@ test('switching to My Domain signs both connections out; reconnecting goes throu
   const signIn = await hosts();
   assert.equal(signIn['test.salesforce.com'], undefined, JSON.stringify(signIn));
 
-  await settle(sandbox);
+  await settle(sandbox, { ext });
   await sandbox.post('/__sandbox/reset-counts');
   await saveProfile('jose-muller', 'Müller-Øster');
   const saved = await hosts();

@@ -11,12 +11,13 @@
 // by fetch as "Failed to fetch"), so a long storm would make this test wait minutes.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { sandboxBinary, waitForState, searchPage, connectedSession } from './harness.mjs';
+import {
+  sandboxBinary, waitForState, searchPage, connectedSession, lookupsDone, waitForCounts, waitForOutboxEntry, stopWorker, waitUntil,
+} from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const PEOPLE = Number(process.env.BULK_PEOPLE || 200);
 const STORM = 4;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let sandbox;
 let ext;
 let options;
@@ -49,7 +50,7 @@ async function openBatch(set) {
   const page = await ext.page(`https://www.linkedin.com/search/results/people/?set=${set}`);
   await page.getByTestId('save-all').first().waitFor({ timeout: 20000 });
   assert.equal(await page.locator('[data-leadline="pick"]').count(), PEOPLE, 'every generated person has a checkbox');
-  await sleep(1000); // the page's own CRM lookups settle first
+  await lookupsDone(page, { timeout: 30000 }); // the page's own CRM lookups settle first
   return page;
 }
 
@@ -77,12 +78,12 @@ test('a 503 storm during a 200-person bulk save: the popup says why, then all 20
   // While the storm lasts, the popup's outbox lists the waiting saves with the CRM's reason.
   const popup = await ext.openPopup();
   let waitingText = '';
-  for (let i = 0; i < 40 && !/Server temporarily unavailable/.test(waitingText); i += 1) {
+  await waitUntil(async () => {
     await popup.reload();
     await popup.getByTestId('outbox').locator('li').first().waitFor();
     waitingText = await popup.getByTestId('outbox').innerText();
-    if (!/Server temporarily unavailable/.test(waitingText)) await sleep(250);
-  }
+    return /Server temporarily unavailable/.test(waitingText);
+  }, { timeout: 15000, every: 250, what: 'the popup’s outbox naming the 503' }).catch(() => {});
   assert.match(waitingText, /Server temporarily unavailable/, 'the popup shows why saves wait: ' + waitingText.slice(0, 500));
   assert.match(waitingText, /Next try:/);
   assert.match(waitingText, /BulkA\d{3} Person/);
@@ -111,11 +112,7 @@ test('tokens expired in the middle of a bulk save: one refresh, all 200 saved on
   // Slow API calls, so the tokens can be expired after the bulk's first call and before its next.
   await sandbox.post('/__sandbox/latency', { ms: 700 });
   await page.getByTestId('save-all').first().click();
-  let calls = 0;
-  for (let i = 0; i < 100 && calls === 0; i += 1) {
-    calls = (await sandbox.counts()).total;
-    if (calls === 0) await sleep(100);
-  }
+  const { total: calls } = await waitForCounts(sandbox, (c) => c.total > 0, { what: 'the bulk save’s first CRM call' });
   assert.ok(calls > 0, 'the bulk save started calling the CRM');
   const { expired } = await sandbox.post('/__sandbox/expire-tokens', {});
   assert.ok(expired >= 1, 'tokens were expired mid-save');
@@ -137,25 +134,14 @@ test('the worker killed while a 200-person chunk is being created: after restart
   await sandbox.post('/__sandbox/latency', { ms: 2000 });
   await page.getByTestId('save-all').first().click();
   // The chunk's first call (the dedupe query) comes back; the create is then on the wire.
-  let calls = 0;
-  for (let i = 0; i < 100 && calls === 0; i += 1) {
-    calls = (await sandbox.counts()).total;
-    if (calls === 0) await sleep(100);
-  }
+  const { total: calls } = await waitForCounts(sandbox, (c) => c.total > 0, { what: 'the bulk save’s first CRM call' });
   assert.ok(calls > 0, 'the bulk save started calling the CRM');
-  await sleep(600);
-  const stored = await ext.currentWorker().evaluate(() => chrome.storage.local.get('outbox'));
-  assert.ok((stored.outbox || []).some((e) => e.in_flight), 'the chunk was persisted as in flight before its request');
+  const inFlight = await waitForOutboxEntry(ext, (e) => e.chunk && e.in_flight && e.phase === 'save', 100);
+  assert.ok(inFlight, 'the chunk was persisted as in flight before its request');
 
-  const cdp = await ext.context.newCDPSession(options);
-  const versions = [];
-  cdp.on('ServiceWorker.workerVersionUpdated', (e) => versions.push(...e.versions));
-  await cdp.send('ServiceWorker.enable');
-  await sleep(300);
-  const running = versions.find((v) => v.scriptURL.includes(ext.extensionId) && v.runningStatus === 'running');
-  assert.ok(running, 'found the running worker');
-  await cdp.send('ServiceWorker.stopWorker', { versionId: running.versionId });
-  await sleep(3000); // the sandbox finishes the create although nobody reads its answer
+  await stopWorker(ext, options);
+  // The sandbox finishes the create although nobody reads its answer.
+  await waitUntil(async () => (await batchNames('C')).length >= PEOPLE, { timeout: 20000, what: 'the dead worker’s create' }).catch(() => {});
   await sandbox.post('/__sandbox/latency', { ms: 0 });
   assert.equal((await batchNames('C')).length, PEOPLE, 'the CRM made the 200 records although the worker died');
 

@@ -13,7 +13,10 @@
 //      even though HubSpot's search does not show the new contact yet at the first look.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, launchExtension, sandboxBinary, sendFrom, waitForState as pollState, settle, stopWorker, waitForOutboxEntry } from './harness.mjs';
+import {
+  startSandbox, launchExtension, sandboxBinary, sendFrom, waitForState as pollState, settle, stopWorker, waitForOutboxEntry,
+  lookupsDone, waitUntil,
+} from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const PRIVATE_APP_TOKEN = 'pat-sandbox-integration'; // the sandbox's seeded private app
@@ -26,7 +29,6 @@ let options;
 let repOwner;
 
 const send = sendFrom;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const state = () => send(options, { kind: 'get_state' });
 const waitForState = (pick, timeoutMs) => pollState(options, pick, timeoutMs);
 
@@ -39,9 +41,8 @@ async function contactsWithProfile(slug) {
 /** Opens a LinkedIn profile and waits until its Save button is there and its badge lookup is done. */
 async function openProfile(slug) {
   const page = await ext.page('https://www.linkedin.com/in/' + slug + '/');
-  await page.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
-  await sleep(1000);
-  await settle(sandbox, 500);
+  await lookupsDone(page);
+  await settle(sandbox, { ext });
   return page;
 }
 
@@ -72,13 +73,9 @@ test('a 429 on a profile\'s contact create: the save waits with the reason, then
   await page.getByTestId('save-prospect').first().click();
 
   // The back-off after one 429 is 1-2 s (Retry-After: 1 does not lengthen it): poll fast.
-  let waiting = null;
   let last = null;
-  for (const end = Date.now() + 15000; !waiting && Date.now() < end;) {
-    last = await state();
-    waiting = last.outbox.find((e) => e.waiting);
-    if (!waiting) await sleep(50);
-  }
+  const waiting = await waitUntil(async () => (last = await state()).outbox.find((e) => e.waiting),
+    { timeout: 15000, every: 50, what: 'a waiting outbox entry' }).catch(() => null);
   assert.ok(waiting, 'the save waited in the outbox with a reason: ' + JSON.stringify(last).slice(0, 2000));
   assert.match(waiting.waiting.code, /^RATE_LIMITS?$/, JSON.stringify(waiting.waiting));
   assert.match(waiting.waiting.message, /secondly limit/, 'HubSpot\'s own message: ' + JSON.stringify(waiting.waiting));
@@ -104,17 +101,14 @@ test('a short 503 storm during "Save all" on a search page: every public person 
   assert.deepEqual((await Promise.all(SLUGS.map(contactsWithProfile))).map((c) => c.length), [0, 0, 0, 0, 0]);
   const page = await ext.page('https://www.linkedin.com/search/results/people/');
   await page.getByTestId('save-all').first().waitFor({ timeout: 15000 });
-  await sleep(1500);
-  await settle(sandbox, 500); // the page-load list lookup is done before the storm starts
+  await lookupsDone(page);
+  await settle(sandbox, { ext }); // the page-load list lookup is done before the storm starts
   await sandbox.post('/__sandbox/reset-counts');
   await sandbox.post('/__sandbox/faults', { status: 503, count: STORM, path_prefix: '/crm/' });
   await page.getByTestId('save-all').first().click();
 
-  let waiting = null;
-  for (const end = Date.now() + 15000; !waiting && Date.now() < end;) {
-    waiting = (await state()).outbox.find((e) => e.waiting);
-    if (!waiting) await sleep(100);
-  }
+  const waiting = await waitUntil(async () => (await state()).outbox.find((e) => e.waiting),
+    { timeout: 15000, what: 'a waiting outbox entry' }).catch(() => null);
   assert.ok(waiting, 'the chunk waited in the outbox with a reason');
   assert.match(JSON.stringify(waiting.waiting), /SERVICE_UNAVAILABLE|temporarily unavailable/i, JSON.stringify(waiting.waiting));
 
@@ -147,7 +141,7 @@ test('the worker killed while a profile\'s create is on the wire: after restart,
   assert.equal(inFlight.phase.toLowerCase(), 'save', 'the create (not a lookup) is on the wire: ' + JSON.stringify(inFlight.phase));
 
   await stopWorker(ext, options); // Chrome kills the worker; the sandbox still completes the create
-  await sleep(3500);
+  await waitUntil(async () => (await contactsWithProfile('zoe-nakamura')).length > 0, { what: 'the dead worker’s create' }).catch(() => {});
   await sandbox.post('/__sandbox/latency', { ms: 0 });
   assert.equal((await contactsWithProfile('zoe-nakamura')).length, 1, 'HubSpot made the contact although the worker died');
   assert.equal((await sandbox.counts())[CREATE], 1, 'one create reached HubSpot before the kill');

@@ -5,10 +5,11 @@
 // in the error log with the CRM's own code and message; while waiting, the popup says why.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { sandboxBinary, connect, sendFrom, waitForState, searchPage, connectedSession } from './harness.mjs';
+import {
+  sandboxBinary, connect, sendFrom, waitForState, searchPage, connectedSession, lookupsDone, waitUntil,
+} from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let sandbox;
 let ext;
 let options;
@@ -23,8 +24,7 @@ const contactsNamed = async (last) => (await sandbox.records('Contact')).records
 /** Opens a LinkedIn profile fixture and clicks Save; resolves to the page. */
 async function saveProfile(slug) {
   const page = await ext.page(`https://www.linkedin.com/in/${slug}/`);
-  await page.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
-  await sleep(1000);
+  await lookupsDone(page);
   await page.getByTestId('save-prospect').first().click();
   return page;
 }
@@ -33,21 +33,20 @@ async function saveProfile(slug) {
 async function popupOutboxShows(pattern, timeoutMs = 15000) {
   const popup = await ext.openPopup();
   let text = '';
-  for (const end = Date.now() + timeoutMs; Date.now() < end;) {
+  await waitUntil(async () => {
     await popup.getByTestId('outbox').locator('li').first().waitFor();
     text = await popup.getByTestId('outbox').innerText();
-    if (pattern.test(text)) break;
-    await sleep(300);
+    if (pattern.test(text)) return true;
     await popup.reload();
-  }
+    return false;
+  }, { timeout: timeoutMs, every: 300, what: 'the popup’s outbox matching ' + pattern }).catch(() => {});
   return { popup, text };
 }
 
 test('offline, then back: the save waits in the outbox with a clear reason and completes once', { skip }, async (t) => {
   // The page loads online (it comes from the sandbox too); the network drops before the click.
   const page = await ext.page('https://www.linkedin.com/in/ada-lovelace/');
-  await page.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
-  await sleep(1000);
+  await lookupsDone(page);
   await ext.context.setOffline(true);
   await page.getByTestId('save-prospect').first().click();
 
@@ -104,7 +103,7 @@ test('the org API limit: back-off while REQUEST_LIMIT_EXCEEDED, the popup says w
 test('429 REQUEST_LIMIT_EXCEEDED (concurrent limit): back-off, each person saved once, not an error', { skip }, async () => {
   const page = await ext.page('https://www.linkedin.com/search/results/people/?set=N');
   await page.getByTestId('save-all').first().waitFor({ timeout: 15000 });
-  await sleep(1000);
+  await lookupsDone(page);
   await sandbox.post('/__sandbox/faults', { status: 429, count: 2, path_prefix: '/services/data' });
   await page.getByTestId('save-all').first().click();
   const state = await waitForState(options, (s) => s.outbox.length === 0 && s, 30000);

@@ -9,7 +9,7 @@
 // more call, and a second "Save all" creates none.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { sandboxBinary, sendFrom, waitForState, stopWorker, connectedSession, searchPage, settle } from './harness.mjs';
+import { sandboxBinary, sendFrom, waitForState, stopWorker, connectedSession, searchPage, settle, lookupsDone } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const ADA = 'https://www.linkedin.com/in/ada-lovelace/'; // works at Babbage Engines
@@ -18,7 +18,6 @@ let sandbox;
 let ext;
 let options;
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 connectedSession({ before, after }, { ready: (s) => ({ sandbox, ext, options } = s) });
 
@@ -30,8 +29,7 @@ async function setMatching(on) {
 /** Saves the profile at `url`; resolves to {toast text, page} once the outbox is empty. */
 async function saveProfile(url) {
   const page = await ext.page(url);
-  await page.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
-  await sleep(1200); // the page-load lookup
+  await lookupsDone(page); // the page-load lookup
   await sandbox.post('/__sandbox/reset-counts', {});
   await page.getByTestId('save-prospect').first().click();
   const toast = page.getByTestId('save-result').last();
@@ -95,7 +93,6 @@ test('on: an existing Account of that name is linked, never duplicated', { skip 
   const existing = await createAccount('Babbage Engines');
   assert.ok(existing.id, JSON.stringify(existing));
   await stopWorker(ext, options); // nothing cached any more
-  await sleep(500);
   const { page } = await saveProfile(ADA);
   const [ada] = await contactNamed('Lovelace');
   assert.equal(ada.AccountId, existing.id, 'linked to the one Account of that name');
@@ -128,8 +125,8 @@ test('on: Save all links each person to their company\'s Account, creates the mi
   const batch = async () => (await sandbox.records('Contact')).records.filter((r) => String(r.FirstName || '').startsWith('BulkM'));
   const saveAll = async () => {
     const page = await ext.page(url);
-    await page.getByTestId('save-all').first().waitFor({ timeout: 15000 });
-    await settle(sandbox);
+    await lookupsDone(page);
+    await settle(sandbox, { ext });
     await sandbox.post('/__sandbox/reset-counts', {});
     await page.getByTestId('save-all').first().click();
     await page.getByTestId('save-result').first().waitFor({ timeout: 30000 });

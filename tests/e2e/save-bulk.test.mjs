@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   sandboxBinary, waitForState, searchPage, settle as settleAt, contentScriptWorld,
-  stopWorker as stopTheWorker, connectedSession, waitForOutboxEntry,
+  stopWorker as stopTheWorker, connectedSession, waitForOutboxEntry, lookupsDone, waitUntil,
 } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
@@ -17,10 +17,9 @@ let sandbox;
 let ext;
 let options;
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const contacts = async () => (await sandbox.records('Contact')).records;
 
-const settle = (quietMs) => settleAt(sandbox, quietMs);
+const settle = (quietMs) => settleAt(sandbox, { ext, quietMs });
 
 /** Sends `message` from the content script's own isolated world of `page` (as the list UI does). */
 async function askAsContentScript(page, message) {
@@ -31,7 +30,6 @@ async function askAsContentScript(page, message) {
 /** Stops the service worker (its in-memory lookup cache goes with it). */
 async function stopWorker() {
   await stopTheWorker(ext, options);
-  await sleep(500);
 }
 
 /** Opens a list page with fresh counts; resolves to {page, counts} once its lookup is done. */
@@ -39,6 +37,7 @@ async function openList(url) {
   await sandbox.post('/__sandbox/reset-counts');
   const page = await ext.page(url);
   await page.getByTestId('save-all').first().waitFor({ timeout: 15000 });
+  await lookupsDone(page);
   return { page, counts: await settle() };
 }
 
@@ -139,6 +138,7 @@ test('the worker killed while a chunk\'s create is on the wire: resumed at the d
   await ext.context.route(generated, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: searchPage(30) }));
   const page = await ext.page(SEARCH + '?set=K');
   await page.getByTestId('save-all').first().waitFor({ timeout: 15000 });
+  await lookupsDone(page);
   await settle();
   await sandbox.post('/__sandbox/latency', { ms: 2500 });
   await page.getByTestId('save-all').first().click();
@@ -146,7 +146,8 @@ test('the worker killed while a chunk\'s create is on the wire: resumed at the d
   assert.ok(inFlight, 'the chunk was persisted in flight before its create');
   assert.equal(inFlight.chunk.members.length, 30);
   await stopWorker();
-  await sleep(3500); // the sandbox finishes the create after its latency
+  // The sandbox finishes the create after its latency.
+  await waitUntil(async () => (await batch()).length >= 30, { what: 'the dead worker’s create' }).catch(() => {});
   await sandbox.post('/__sandbox/latency', { ms: 0 });
   assert.equal((await batch()).length, 30, 'the CRM made the records although the worker died');
 

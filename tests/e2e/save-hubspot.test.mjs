@@ -5,9 +5,13 @@
 // the rep on the message's sender only (nobody else created), which Undo archives again.
 // LinkedIn people have no e-mail: HubSpot finds them again by the `linkedin_url` contact
 // property (a search), so saving a profile or a search page again creates nobody twice.
+// Each test sets up what it needs (`hubspotConnected`, `adaSaved`): any one runs alone or in any
+// order (--test-name-pattern).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, launchExtension, connect, sandboxBinary, sendFrom, waitForState as pollState, stopWorker } from './harness.mjs';
+import {
+  startSandbox, launchExtension, sandboxBinary, sendFrom, waitForState as pollState, stopWorker, lookupsDone,
+} from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const PRIVATE_APP_TOKEN = 'pat-sandbox-integration'; // the sandbox's seeded private app
@@ -16,10 +20,44 @@ let ext;
 let options;
 
 const send = sendFrom;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls the worker's state (through the options page) until `pick(state)` is truthy. */
 const waitForState = (pick, timeoutMs) => pollState(options, pick, timeoutMs);
+
+/**
+ * HubSpot connected as the first test leaves it (private-app team sync for integration@, the
+ * rep mapped to their owner), unless it already is; resolves to the rep's owner.
+ */
+async function hubspotConnected() {
+  let s = await send(options, { kind: 'get_state' });
+  if (!s.config.hubspot_private_token_set) {
+    const connected = await send(options, { kind: 'set_config', crm: 'hubspot', me_email: 'rep@acme.example',
+      hubspot_private_token: PRIVATE_APP_TOKEN, hubspot_team_sync_email: 'integration@acme.example' });
+    assert.equal(connected.ok, true, JSON.stringify(connected));
+    s = await send(options, { kind: 'get_state' });
+  }
+  const repOwner = s.crm_users.find((u) => u.email === 'rep@acme.example');
+  assert.ok(repOwner, JSON.stringify(s.crm_users));
+  assert.equal((await send(options, { kind: 'set_owner_mapping', crm_user_id: repOwner.id })).ok, true);
+  return repOwner;
+}
+
+/** Opens Ada's profile and saves her once the page-load lookup answered; resolves to the page. */
+async function saveAda() {
+  const page = await ext.page('https://www.linkedin.com/in/ada-lovelace/');
+  await lookupsDone(page);
+  await page.getByTestId('save-prospect').first().click();
+  await page.getByTestId('save-result').first().waitFor({ timeout: 20000 });
+  return page;
+}
+
+/** Ada saved (with her LinkedIn URL) as the first test does, unless she already is. */
+async function adaSaved() {
+  await hubspotConnected();
+  if ((await contactsWithProfile('ada-lovelace')).length) return;
+  await (await saveAda()).close();
+  await waitForState((st) => st.outbox.length === 0 && st);
+}
 
 
 before(async () => {
@@ -53,11 +91,7 @@ test('private-app team sync, rep as owner, one contact per person', { skip }, as
   const preview = await send(options, { kind: 'simulate', source: 'linkedin_extension', record: 'contact', push: 'single' });
   assert.equal(preview.decision.owner, repOwner.id);
 
-  const page = await ext.page('https://www.linkedin.com/in/ada-lovelace/');
-  await page.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
-  await sleep(1500);
-  await page.getByTestId('save-prospect').first().click();
-  await page.getByTestId('save-result').first().waitFor({ timeout: 20000 });
+  await saveAda();
   s = await waitForState((st) => st.outbox.length === 0 && st);
   assert.equal(s.error_log.length, 0, JSON.stringify(s.error_log));
   const contacts = (await sandbox.records('contacts')).records.filter((c) => c.properties.lastname === 'Lovelace');
@@ -67,9 +101,9 @@ test('private-app team sync, rep as owner, one contact per person', { skip }, as
   const gmail = await ext.page('https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWvKkzBqRmTnQpLzXgHsWbCd');
   const row = gmail.locator('[data-testid="gmail-participant"][data-email="marta@globex.example"]');
   await row.waitFor({ timeout: 15000 });
-  await sleep(1000);
+  await lookupsDone(gmail);
   await gmail.getByTestId('log-email').first().click();
-  await sleep(500);
+  await gmail.getByTestId('log-summary').waitFor({ timeout: 20000 }); // the log's answer is in
   s = await waitForState((st) => st.outbox.length === 0 && st);
   assert.equal(s.error_log.length, 0, JSON.stringify(s.error_log));
   const marta = (await sandbox.records('contacts')).records.filter((c) => (c.properties.email || '').toLowerCase() === 'marta@globex.example');
@@ -105,19 +139,14 @@ async function contactsWithProfile(slug) {
 }
 
 test('a LinkedIn profile saved again after the worker restarted is found by its URL, not created twice', { skip }, async () => {
+  await adaSaved();
   const before = await contactsWithProfile('ada-lovelace');
-  assert.equal(before.length, 1, 'the first test saved Ada once, with her LinkedIn URL: ' + JSON.stringify(before));
+  assert.equal(before.length, 1, 'Ada was saved once, with her LinkedIn URL: ' + JSON.stringify(before));
   await stopWorker(ext, options); // its lookup cache goes with it: only HubSpot can tell
-  await sleep(500);
   await sandbox.post('/__sandbox/reset-counts', {});
   const page = await ext.page('https://www.linkedin.com/in/ada-lovelace/');
-  await page.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
-  const badge = page.getByTestId('crm-status').first();
-  let text = '';
-  for (let i = 0; i < 50 && !/^In /.test(text); i += 1) {
-    await sleep(300);
-    text = (await badge.textContent()) || '';
-  }
+  await lookupsDone(page);
+  const text = (await page.getByTestId('crm-status').first().textContent()) || '';
   assert.match(text, /^In HubSpot/, 'the badge knows her from her URL: ' + text);
   const counts = await sandbox.counts();
   assert.equal(counts['POST /crm/v3/objects/contacts/search'], 1, 'the badge is one search: ' + JSON.stringify(counts));
@@ -132,10 +161,11 @@ test('a LinkedIn profile saved again after the worker restarted is found by its 
 
 test('"Save all" on a search page twice (worker restarted between) creates each public person once', { skip }, async () => {
   const SLUGS = ['asa-lindqvist', 'chloe-dubois-renard', 'lukasz-wrobel', 'siobhan-o-briain'];
+  await hubspotConnected();
   const runSaveAll = async () => {
     const page = await ext.page('https://www.linkedin.com/search/results/people/');
     await page.getByTestId('save-all').first().waitFor({ timeout: 15000 });
-    await sleep(1500);
+    await lookupsDone(page);
     await page.getByTestId('save-all').first().click();
     await page.getByTestId('save-result').first().waitFor({ timeout: 30000 });
     const st = await waitForState((x) => x.outbox.length === 0 && x);
@@ -146,7 +176,6 @@ test('"Save all" on a search page twice (worker restarted between) creates each 
   const first = await Promise.all(SLUGS.map(contactsWithProfile));
   assert.deepEqual(first.map((c) => c.length), [1, 1, 1, 1], 'each saved once');
   await stopWorker(ext, options);
-  await sleep(500);
   const st = await runSaveAll();
   const second = await Promise.all(SLUGS.map(contactsWithProfile));
   assert.deepEqual(second.map((c) => c.length), [1, 1, 1, 1], 'nobody created again');

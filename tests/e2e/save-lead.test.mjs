@@ -11,7 +11,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startSandbox, launchExtension, connect, sandboxBinary, sendFrom, waitForState as pollState,
-  settle as settleAt, stopWorker,
+  settle as settleAt, stopWorker, lookupsDone,
 } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
@@ -23,7 +23,6 @@ const THREAD = 'https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWvKkzBqRmTnQpLz
 const SEARCH_PEOPLE = ['asa-lindqvist', 'chloe-dubois-renard', 'lukasz-wrobel', 'evil-hacker-42', 'siobhan-o-briain']
   .map((slug) => `https://www.linkedin.com/in/${slug}/`);
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const lower = (s) => String(s || '').toLowerCase();
 const byEmail = (records, email) => records.filter((r) => lower(r.Email) === email);
 /** A record's LinkedIn URL as the canonical profile URL (with a trailing slash). */
@@ -93,7 +92,7 @@ describe('record kind = Lead', () => {
   let ext;
   let options;
   let ids;
-  const settle = (quietMs) => settleAt(sandbox, quietMs);
+  const settle = (quietMs) => settleAt(sandbox, { ext, quietMs });
   const waitForState = (pick, timeoutMs) => pollState(options, pick, timeoutMs);
   const leads = async () => (await sandbox.records('Lead')).records;
   const contacts = async () => (await sandbox.records('Contact')).records;
@@ -115,7 +114,7 @@ describe('record kind = Lead', () => {
   test('a LinkedIn profile save creates one Lead: Created By = team sync, Owner = rep, LinkedIn URL set', { skip }, async () => {
     const page = await ext.page(PROFILE);
     const saveButton = page.getByTestId('save-prospect').first();
-    await saveButton.waitFor({ timeout: 15000 });
+    await lookupsDone(page);
     await settle();
     await saveButton.click();
     const toast = page.getByTestId('save-result').first();
@@ -144,10 +143,9 @@ describe('record kind = Lead', () => {
 
   test('the same profile again (worker restarted): badge finds the Lead, a save links it, no second Lead', { skip }, async () => {
     await stopWorker(ext, options);
-    await sleep(500);
     const page = await ext.page(PROFILE);
     const saveButton = page.getByTestId('save-prospect').first();
-    await saveButton.waitFor({ timeout: 15000 });
+    await lookupsDone(page);
     await settle();
     const badge = page.getByTestId('crm-status').first();
     await badge.filter({ hasText: /In Salesforce|Not in CRM yet/ }).waitFor({ timeout: 15000 }).catch(() => {});
@@ -204,6 +202,7 @@ describe('record kind = Lead', () => {
     const saveAll = async () => {
       const page = await ext.page(SEARCH);
       await page.getByTestId('save-all').first().waitFor({ timeout: 15000 });
+      await lookupsDone(page);
       await settle();
       await page.getByTestId('save-all').first().click();
       await page.getByTestId('save-result').first().waitFor({ timeout: 30000 });
@@ -227,7 +226,6 @@ describe('record kind = Lead', () => {
 
     // The worker's memory (its lookup cache) goes; storage stays.
     await stopWorker(ext, options);
-    await sleep(500);
 
     const second = await saveAll();
     const afterSecond = await fromSearch();
@@ -248,7 +246,7 @@ describe('log Gmail emails as activities = off', () => {
   let ext;
   let options;
   let ids;
-  const settle = (quietMs) => settleAt(sandbox, quietMs);
+  const settle = (quietMs) => settleAt(sandbox, { ext, quietMs });
   const waitForState = (pick, timeoutMs) => pollState(options, pick, timeoutMs);
   const contacts = async () => (await sandbox.records('Contact')).records;
   const tasks = async () => (await sandbox.records('Task')).records;

@@ -5,7 +5,10 @@
 // the page DOM (shadow roots included) or the popup/options DOM.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, launchExtension, connect, sandboxBinary, sendFrom, waitForState as pollState, settle as settleAt, deepMarkup } from './harness.mjs';
+import {
+  startSandbox, launchExtension, connect, sandboxBinary, sendFrom, waitForState as pollState, settle as settleAt, deepMarkup,
+  lookupsDone, waitUntil,
+} from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 let sandbox;
@@ -14,8 +17,7 @@ let options;
 let ids;
 
 const send = sendFrom;
-const settle = (quietMs) => settleAt(sandbox, quietMs);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const settle = (quietMs) => settleAt(sandbox, { ext, quietMs });
 
 /** Polls the worker's state (through the options page) until `pick(state)` is truthy. */
 const waitForState = (pick, timeoutMs) => pollState(options, pick, timeoutMs);
@@ -47,7 +49,7 @@ after(async () => {
 test('a profile save: Created By = integration user, Owner = rep, one API call', { skip }, async () => {
   const page = await ext.page('https://www.linkedin.com/in/ada-lovelace/');
   const saveButton = page.getByTestId('save-prospect').first();
-  await saveButton.waitFor({ timeout: 15000 });
+  await lookupsDone(page);
   await settle();
   await sandbox.post('/__sandbox/reset-counts');
   await saveButton.click();
@@ -74,6 +76,7 @@ test('a bulk save of a search page twice creates every public person once', { sk
   const before = await countContacts();
   let page = await ext.page(url);
   await page.getByTestId('save-all').first().waitFor({ timeout: 15000 });
+  await lookupsDone(page);
   await settle();
   await page.getByTestId('save-all').first().click();
   await page.getByTestId('save-result').first().waitFor({ timeout: 30000 });
@@ -84,6 +87,7 @@ test('a bulk save of a search page twice creates every public person once', { sk
 
   page = await ext.page(url);
   await page.getByTestId('save-all').first().waitFor({ timeout: 15000 });
+  await lookupsDone(page);
   await settle();
   await page.getByTestId('save-all').first().click();
   await page.getByTestId('save-result').first().waitFor({ timeout: 30000 });
@@ -110,9 +114,8 @@ test('no token value in content-script answers, page DOM, popup or options DOM',
   const contexts = [];
   cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context));
   await cdp.send('Runtime.enable');
-  await sleep(300);
-  const isolated = contexts.find((c) => c.auxData && c.auxData.type === 'isolated' && c.origin.includes(ext.extensionId))
-    || contexts.find((c) => c.auxData && c.auxData.type === 'isolated');
+  const isolated = await waitUntil(() => contexts.find((c) => c.auxData && c.auxData.type === 'isolated' && c.origin.includes(ext.extensionId))
+    || contexts.find((c) => c.auxData && c.auxData.type === 'isolated'), { timeout: 5000, every: 20, what: 'the content script world' }).catch(() => null);
   assert.ok(isolated, 'the content script world is reachable');
   const ask = async (message) => {
     const { result } = await cdp.send('Runtime.evaluate', {
@@ -139,7 +142,7 @@ test('no token value in content-script answers, page DOM, popup or options DOM',
   const popup = await ext.openPopup();
   await popup.waitForLoadState('load');
   await options.reload();
-  await sleep(500);
+  await options.getByTestId('connection-team_sync').getByText('integration@acme.example').waitFor(); // rendered from the state
   const texts = [JSON.stringify(answers), await deepMarkup(page), await deepMarkup(popup), await deepMarkup(options)];
   for (const secret of secrets) {
     for (const text of texts) assert.ok(!text.includes(secret), 'a token leaked');

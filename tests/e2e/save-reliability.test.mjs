@@ -4,7 +4,10 @@
 // restart and links the record the CRM already made instead of creating it twice).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, launchExtension, connect, sandboxBinary, sendFrom, waitForState as pollState, waitForOutboxEntry } from './harness.mjs';
+import {
+  startSandbox, launchExtension, connect, sandboxBinary, sendFrom, waitForState as pollState, waitForOutboxEntry, lookupsDone,
+  stopWorker, waitUntil,
+} from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 let sandbox;
@@ -12,7 +15,6 @@ let ext;
 let options;
 
 const send = sendFrom;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const state = () => send(options, { kind: 'get_state' });
 
 /** Polls the worker's state (through the options page) until `pick(state)` is truthy. */
@@ -48,8 +50,7 @@ test('expired access tokens: one refresh, one retry, saved once', { skip }, asyn
   const before = (await token())['secret:token:team_sync'].access_token;
   await sandbox.post('/__sandbox/expire-tokens', {});
   const page = await ext.page('https://www.linkedin.com/in/jose-muller/');
-  await page.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
-  await sleep(1500);
+  await lookupsDone(page);
   await page.getByTestId('save-prospect').first().click();
   await page.getByTestId('save-result').first().waitFor({ timeout: 20000 });
   const s = await waitForState((st) => st.outbox.length === 0 && st);
@@ -67,7 +68,7 @@ test('a 503 storm during a bulk save: back-off, then every public person exactly
   const before = (await sandbox.records('Contact')).records.length;
   const page = await ext.page('https://www.linkedin.com/search/results/people/');
   await page.getByTestId('save-all').first().waitFor({ timeout: 15000 });
-  await sleep(1500); // the page-load list lookup (one call) is done before the storm starts
+  await lookupsDone(page); // the page-load list lookup (one call) is done before the storm starts
   await sandbox.post('/__sandbox/faults', { status: 503, count: 4, path_prefix: '/services/data' });
   await sandbox.post('/__sandbox/reset-counts');
   await page.getByTestId('save-all').first().click();
@@ -86,23 +87,16 @@ test('a 503 storm during a bulk save: back-off, then every public person exactly
 
 test('the worker killed mid-save resumes on restart and links instead of duplicating', { skip }, async () => {
   const page = await ext.page('https://www.linkedin.com/in/zoe-nakamura/');
-  await page.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
-  await sleep(1500);
+  await lookupsDone(page);
   await sandbox.post('/__sandbox/latency', { ms: 2500 });
   await page.getByTestId('save-prospect').first().click();
   const inFlight = await waitForOutboxEntry(ext);
   assert.ok(inFlight, 'the entry was persisted as in flight before its request');
 
   // Kill the service worker while the create is on the wire (the CRM still completes it).
-  const cdp = await ext.context.newCDPSession(options);
-  const versions = [];
-  cdp.on('ServiceWorker.workerVersionUpdated', (e) => versions.push(...e.versions));
-  await cdp.send('ServiceWorker.enable');
-  await sleep(300);
-  const running = versions.find((v) => v.scriptURL.includes(ext.extensionId) && v.runningStatus === 'running');
-  assert.ok(running, 'found the running worker');
-  await cdp.send('ServiceWorker.stopWorker', { versionId: running.versionId });
-  await sleep(3500); // the sandbox finishes the create after its latency
+  await stopWorker(ext, options);
+  // The sandbox finishes the create after its latency.
+  await waitUntil(async () => (await contactsNamed(inFlight.prospect.last_name)).length > 0, { what: 'the dead worker’s create' }).catch(() => {});
   await sandbox.post('/__sandbox/latency', { ms: 0 });
   const created = await contactsNamed(inFlight.prospect.last_name);
   assert.equal(created.length, 1, 'the CRM made the record although the worker died');
@@ -130,15 +124,11 @@ test('a revoked refresh token: reconnect needed, the save waits in the outbox, t
   await sandbox.post('/__sandbox/expire-tokens', {});
   const page = await ext.page('https://www.linkedin.com/search/results/people/');
   await page.getByTestId('save-all').first().waitFor({ timeout: 15000 });
-  await sleep(1500);
+  await lookupsDone(page);
   const before = (await sandbox.records('Contact')).records.length;
   await page.getByTestId('save-all').first().click();
   await page.getByTestId('save-result').first().waitFor({ timeout: 30000 });
-  let s = await state();
-  for (let i = 0; i < 20 && !s.connections.some((c) => c.health === 'reconnect_needed'); i += 1) {
-    await sleep(300);
-    s = await state();
-  }
+  let s = await waitForState((st) => st.connections.some((c) => c.health === 'reconnect_needed') && st, 6000).catch(() => state());
   const team = s.connections.find((c) => c.role === 'team_sync');
   assert.equal(team.health, 'reconnect_needed');
   assert.ok(s.needs.includes('reconnect_team_sync'), JSON.stringify(s.needs));

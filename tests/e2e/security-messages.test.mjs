@@ -13,12 +13,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   ROOT, startSandbox, launchExtension, sandboxBinary, connectedSalesforce, connect, sendFrom, waitForState,
-  storedTokenValues, deepMarkup, contentScriptWorld,
+  storedTokenValues, deepMarkup, contentScriptWorld, lookupsDone, settle,
 } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const OTHER_DIR = path.join(ROOT, 'tests', 'e2e', 'other-extension');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let sandbox;
 let ext;
 let options;
@@ -81,7 +80,7 @@ test('another extension gets nothing: no state, no save, no undo, no port', { sk
     assert.ok(!/connections|outbox|crm_users|error_log|csv/.test(text), 'no state leaked: ' + text);
     assert.ok(got.error || got.answer?.error || got.disconnected, 'the attempt visibly failed: ' + text);
   }
-  await sleep(500);
+  await settle(sandbox, { ext }); // the worker is idle: nothing it started for another extension is still running
   const { records } = await sandbox.records('Contact');
   assert.equal(records.length, before, 'nothing was saved (or deleted) for another extension');
   assert.ok(!records.some((r) => r.LastName === 'Other'));
@@ -197,7 +196,7 @@ test('no token value in what content scripts receive, in any DOM, or in the sand
     chrome.runtime.sendMessage = (...args) => send(...args).then((a) => { globalThis.__received.push(JSON.stringify(a)); return a; });
     return true;
   })()`);
-  await sleep(1500);
+  await lookupsDone(page); // the page-load lookup (and its refresh) is done
   // Expired again, so the save below refreshes (and stores) tokens while the world listens.
   await sandbox.post('/__sandbox/expire-tokens', {});
   // A lookup as the page makes it.
@@ -226,8 +225,7 @@ test('no token value in what content scripts receive, in any DOM, or in the sand
   const popup = await ext.openPopup();
   await popup.getByTestId('recent-saves').locator('li').first().waitFor();
   await options.reload();
-  await options.waitForLoadState('load');
-  await sleep(500);
+  await options.getByTestId('connection-team_sync').getByText('integration@acme.example').waitFor(); // rendered from the state
   const places = {
     'content script messages': received.join('\n'),
     'LinkedIn page DOM': await deepMarkup(page),

@@ -3,7 +3,7 @@
 // hostile names kept as text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchExtension } from './harness.mjs';
+import { launchExtension, waitUntil } from './harness.mjs';
 
 const HOSTILE = '<img src=x onerror="window.__leadlineXss=1">';
 const STATE = {
@@ -82,7 +82,7 @@ test('the outbox says why and when, and Retry sends retry with the entry id', as
   assert.match(text, /tries so far: 2/);
   assert.match(text, /Fix: Nothing to do: Leadline retries on its own\./);
   await outbox.getByTestId('outbox-retry').click();
-  for (let i = 0; i < 50 && (await sent('retry')).length === 0; i++) await page.waitForTimeout(50);
+  await waitUntil(async () => (await sent('retry')).length > 0, { timeout: 2500, every: 50, what: 'the retry message' }).catch(() => {});
   assert.deepEqual((await sent('retry')).at(-1), { kind: 'retry', outbox_id: 'ob-1' });
 });
 

@@ -5,7 +5,7 @@
 // for a save it does not know; the popup's recent saves say "undone".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, launchExtension, connect, sandboxBinary, sendFrom, waitForState as pollState, contentScriptWorld, settle } from './harness.mjs';
+import { startSandbox, launchExtension, connect, sandboxBinary, sendFrom, waitForState as pollState, contentScriptWorld, settle, elapse } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const THREAD = 'https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWvKkzBqRmTnQpLzXgHsWbCd';
@@ -47,7 +47,7 @@ async function openThread(status) {
   const page = await ext.page(THREAD);
   await page.locator(`[data-testid="gmail-participant"][data-email="${MARTA}"]`)
     .getByTestId('crm-status').filter({ hasText: status }).waitFor({ timeout: 15000 });
-  await settle(sandbox, 400);
+  await settle(sandbox, { ext, quietMs: 400 });
   return page;
 }
 
@@ -131,7 +131,7 @@ test('the worker refuses an undo after the window, and for a save it does not kn
   assert.equal(unknown.error.code, 'undo_unknown');
 
   await page.locator('[data-testid="undo-row"][data-state="closed"]').waitFor({ timeout: 20000 });
-  await new Promise((r) => setTimeout(r, 2500)); // past the worker's grace as well
+  await elapse(2500, 'the undo window: past the worker’s grace after the toast closed');
   await sandbox.post('/__sandbox/reset-counts', {});
   const late = await undo(saveId);
   assert.equal(late.ok, false, JSON.stringify(late));

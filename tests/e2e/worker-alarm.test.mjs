@@ -12,10 +12,9 @@
 // save still waits. The alarm then has to wake the stopped worker.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { sandboxBinary, sendFrom, waitForState, connectedSession, settle } from './harness.mjs';
+import { sandboxBinary, sendFrom, waitForState, connectedSession, settle, lookupsDone, waitUntil, elapse } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** 503s for the Composite save: back-offs 1–2, 2–4, 4–8, then 8–16 s before the try that works. */
 const FAULTS = 4;
 /** How late after its time the alarm may land the save (Chrome's alarm granularity, a worker start, the call). */
@@ -30,8 +29,8 @@ test('a waiting save is finished by the alarm alone after the service worker sto
 
   // The profile loads and its page-load lookup is done before the Composite call is made to fail.
   const linkedin = await ext.page('https://www.linkedin.com/in/ada-lovelace/');
-  await linkedin.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
-  await settle(sandbox, 800);
+  await lookupsDone(linkedin);
+  await settle(sandbox, { ext });
   const version = /\/services\/data\/(v\d+\.\d+)\//.exec(sandbox.log.join(''));
   assert.ok(version, 'the sandbox saw an API call (the page-load lookup) naming the API version');
   const compositePath = '/services/data/' + version[1] + '/composite';
@@ -64,9 +63,9 @@ test('a waiting save is finished by the alarm alone after the service worker sto
     for (const v of e.versions) if (v.scriptURL.includes(ext.extensionId)) statuses.push({ at: Date.now(), status: v.runningStatus });
   });
   await cdp.send('ServiceWorker.enable');
-  await sleep(300);
+  await waitUntil(() => statuses.length > 0, { timeout: 5000, every: 20, what: 'Chrome to report the worker' });
   await cdp.send('ServiceWorker.stopAllWorkers');
-  for (const end = Date.now() + 5000; Date.now() < end && statuses.at(-1)?.status !== 'stopped';) await sleep(50);
+  await waitUntil(() => statuses.at(-1)?.status === 'stopped', { timeout: 5000, every: 20, what: 'the worker to stop' }).catch(() => {});
   const stoppedAt = Date.now();
   assert.equal(statuses.at(-1)?.status, 'stopped', 'the service worker stopped: ' + JSON.stringify(statuses));
   assert.ok(stoppedAt < waiting.next_at_ms - 500,
@@ -76,11 +75,12 @@ test('a waiting save is finished by the alarm alone after the service worker sto
   // From here on: no message, no extension page. Only the sandbox is polled.
   let landedAt = null;
   let found = [];
-  for (const end = Math.max(waiting.next_at_ms, alarm.scheduledTime) + LATE_BOUND_MS; Date.now() < end;) {
+  const deadline = Math.max(waiting.next_at_ms, alarm.scheduledTime) + LATE_BOUND_MS;
+  await waitUntil(async () => {
     found = await contacts();
-    if (found.length) { landedAt = Date.now(); break; }
-    await sleep(250);
-  }
+    if (found.length) landedAt = Date.now();
+    return landedAt;
+  }, { timeout: Math.max(0, deadline - Date.now()), every: 250, what: 'the Contact' }).catch(() => {});
   const restart = statuses.slice(stopIndex).find((s) => s.status === 'starting' || s.status === 'running');
   assert.ok(landedAt, `the Contact never reached the sandbox within ${LATE_BOUND_MS} ms of the alarm time with the worker stopped `
     + `(worker after the stop: ${JSON.stringify(statuses.slice(stopIndex))}; Composite 503s: ${composite503s()}; `
@@ -96,7 +96,7 @@ test('a waiting save is finished by the alarm alone after the service worker sto
   if (!Number.isNaN(created)) assert.ok(created >= waiting.next_at_ms - 1000, `CreatedDate ${found[0].CreatedDate} is before next_at_ms`);
 
   // Exactly once, and it stays once.
-  await sleep(2000);
+  await elapse(2000, 'absence: no second save lands in the next seconds');
   assert.equal((await contacts()).length, 1, 'Ada Lovelace is in the org exactly once');
   assert.equal(composite503s(), FAULTS, 'no further refused call');
   const counts = await sandbox.counts();

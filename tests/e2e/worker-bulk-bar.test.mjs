@@ -5,11 +5,10 @@
 // "Done". Then the 16 land by themselves, each exactly once, and the bar counts them in.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { sandboxBinary, waitForState, searchPage, connectedSession } from './harness.mjs';
+import { sandboxBinary, waitForState, searchPage, connectedSession, lookupsDone, waitUntil } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const PEOPLE = 216;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const CREATE = 'POST /services/data/vXX.X/composite/sobjects';
 let sandbox;
 let ext;
@@ -24,7 +23,7 @@ test('a 503 on the second chunk: the bar says "200 saved · 16 waiting to retry"
   const page = await ext.page('https://www.linkedin.com/search/results/people/?set=W');
   await page.getByTestId('save-all').first().waitFor({ timeout: 20000 });
   assert.equal(await page.locator('[data-leadline="pick"]').count(), PEOPLE);
-  await sleep(1500); // the page-load lookup is done
+  await lookupsDone(page, { timeout: 30000 }); // the page-load lookup is done
   await sandbox.post('/__sandbox/reset-counts');
   // Slow calls, so the fault can be armed after the first chunk's create and before the
   // second chunk's first call is answered.
@@ -32,14 +31,12 @@ test('a 503 on the second chunk: the bar says "200 saved · 16 waiting to retry"
   let armed = false;
   try {
     await page.getByTestId('save-all').first().click();
-    for (const end = Date.now() + 60000; Date.now() < end && !armed;) {
-      const counts = await sandbox.counts();
-      if ((counts[CREATE] || 0) >= 1) {
-        await sandbox.post('/__sandbox/faults', { status: 503, count: 1, path_prefix: '/services/data' });
-        armed = true;
-      } else {
-        await sleep(50);
-      }
+    // Armed as soon as the sandbox counts the first chunk's create.
+    await waitUntil(async () => ((await sandbox.counts())[CREATE] || 0) >= 1, { timeout: 60000, every: 50, what: 'the first chunk’s create' })
+      .catch(() => {});
+    if (((await sandbox.counts())[CREATE] || 0) >= 1) {
+      await sandbox.post('/__sandbox/faults', { status: 503, count: 1, path_prefix: '/services/data' });
+      armed = true;
     }
     assert.ok(armed, 'the first chunk was created');
     const text = page.getByTestId('save-progress-text');

@@ -8,11 +8,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  sandboxBinary, connect, sendFrom, waitForState, contentScriptWorld, connectedSession,
+  sandboxBinary, connect, sendFrom, waitForState, contentScriptWorld, connectedSession, lookupsDone, waitUntil, elapse,
 } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let sandbox;
 let ext;
 let options;
@@ -32,15 +31,14 @@ const logLength = () => sandbox.log.join('').split('\n').length;
 async function reconnect(role, username) {
   await connect(ext, options, role, { username });
   const button = options.getByTestId(role === 'team_sync' ? 'connect-team-sync' : 'connect-personal');
-  for (const end = Date.now() + 20000; Date.now() < end && !(await button.isEnabled());) await sleep(100);
+  await waitUntil(() => button.isEnabled(), { timeout: 20000, what: 'the connect button enabled again' }).catch(() => {});
   assert.ok(await button.isEnabled(), 'the connect finished');
 }
 
 /** Opens a LinkedIn profile fixture and waits until its Save button and page-load lookup are there. */
 async function openProfile(slug) {
   const page = await ext.page(`https://www.linkedin.com/in/${slug}/`);
-  await page.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
-  await sleep(1000);
+  await lookupsDone(page);
   return page;
 }
 
@@ -59,12 +57,11 @@ test('network back: a save waiting on a network back-off goes at once, exactly o
   await page.getByTestId('save-prospect').first().click();
   // Stay offline until the back-off is long (≥ 6 s left before the next try).
   let waiting = null;
-  for (const end = Date.now() + 60000; Date.now() < end;) {
+  await waitUntil(async () => {
     const s = await sendFrom(options, { kind: 'get_state' });
     waiting = s.outbox.find((e) => e.waiting && e.waiting.code === 'network_error');
-    if (waiting && waiting.next_at_ms - Date.now() >= 6000) break;
-    await sleep(200);
-  }
+    return waiting && waiting.next_at_ms - Date.now() >= 6000;
+  }, { timeout: 60000, every: 200, what: 'a long back-off' }).catch(() => {});
   assert.ok(waiting && waiting.next_at_ms - Date.now() >= 6000, 'the save backed off for a while: ' + JSON.stringify(waiting));
   assert.equal((await contactsNamed('Lovelace')).length, 0, 'nothing reached the CRM while offline');
   const nextTry = waiting.next_at_ms;
@@ -76,7 +73,7 @@ test('network back: a save waiting on a network back-off goes at once, exactly o
   assert.ok(landed < nextTry - 2000, `saved ${landed - online} ms after the network came back, ${nextTry - landed} ms before its back-off timer`);
   assert.ok(landed - online < 5000, `saved within a few seconds of going online (${landed - online} ms)`);
   assert.equal((await contactsNamed('Lovelace')).length, 1, 'saved exactly once');
-  await sleep(1500);
+  await elapse(1500, 'absence: no second run by the timer in the next seconds');
   assert.equal((await contactsNamed('Lovelace')).length, 1, 'still once (no second run by the timer)');
   t.diagnostic(`network back → saved in ${landed - online} ms (back-off had ${nextTry - online} ms left)`);
   await page.close();
@@ -237,13 +234,14 @@ test('Chrome holding requests back after repeated 503s: the popup says so and wh
     await clearFaults();
   }
   // Once the CRM answers again and Chromium lets requests through, the save lands once.
-  for (const end = Date.now() + 45000; Date.now() < end;) {
+  // Chromium's own throttle decides when it lets requests through: retried every 2 s until then.
+  await waitUntil(async () => {
     const s = await sendFrom(options, { kind: 'get_state' });
     const entry = s.outbox.find((e) => e.name === 'Held Back');
-    if (!entry) break;
+    if (!entry) return true;
     await sendFrom(options, { kind: 'retry', outbox_id: entry.id });
-    await sleep(2000);
-  }
+    return false;
+  }, { timeout: 45000, every: 2000, what: 'the held-back save to go' }).catch(() => {});
   await waitForState(options, (s) => !s.outbox.some((e) => e.name === 'Held Back') && s, 5000);
   assert.equal((await contactsNamed('Back')).length, 1, 'saved exactly once');
   await page.close();

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
-import { ROOT } from './harness.mjs';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const FILES = ['common/dom.js', 'gmail/account.js', 'gmail/signature.js', 'gmail/thread.js'];
 const sandbox = vm.createContext({ URL });
