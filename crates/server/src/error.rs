@@ -5,7 +5,7 @@
 //! generic message: the detail may name files or SQL, never a secret, but it is not the
 //! client's business.
 
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -105,6 +105,15 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::bad_request(
+            "invalid_query",
+            format!("the query string is wrong: {}", rejection.body_text()),
+        )
+    }
+}
+
 /// 413 with the JSON shape.
 pub fn too_large() -> ApiError {
     ApiError::new(
@@ -124,3 +133,8 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
         axum::Json(self.0).into_response()
     }
 }
+
+/// The query-string extractor of every route: axum's, with its refusals in our error shape.
+#[derive(Debug, Clone, Copy, Default, axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct Query<T>(pub T);

@@ -1,5 +1,6 @@
 //! `leadline-server`: see `leadline-server --help` and the README's "The team server".
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use server::app::{bind, serve, AppState};
@@ -13,6 +14,7 @@ async fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = match parse(&args, |name| std::env::var(name).ok()) {

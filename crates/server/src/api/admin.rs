@@ -4,7 +4,7 @@
 //! Every handler takes an [`AdminMember`] and scopes every statement by that admin's team, so
 //! an id from another team answers 404 exactly like an id that does not exist.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 use crate::app::{now, AppState};
 use crate::crypto::{random_id, random_token, secret_aad, token_hash};
-use crate::error::{ApiError, Json};
+use crate::error::{ApiError, Json, Query};
 use crate::store::{JournalEntry, NewConnection, Role};
 
 use super::team::TeamCopy;

@@ -21,6 +21,7 @@ use serde_json::{json, Map, Value};
 use crate::app::{now, AppState};
 use crate::crypto::token_hash;
 use crate::error::{ApiError, Json};
+use crate::store::LedgerEntry;
 
 use super::team::TeamCopy;
 use super::SignedIn;
@@ -54,6 +55,10 @@ pub async fn create(
     let request_hash = token_hash(&format!("{}\n{}", member.id, Value::Object(body.clone())));
 
     let request = parse_save(&body)?;
+    // A save id the ledger knows is answered from it, whatever the team looks like now.
+    if let Some(entry) = state.store.save_entry(&member.team_id, &save_id).await? {
+        return answer(entry, &request_hash, &member.team_id, &member.id, &save_id);
+    }
     let copy = TeamCopy::load(&state, &member.team_id).await?;
     // The push settings say whether people become contacts or leads (same wire names).
     let record = serde_json::to_value(copy.push_settings().record_kind)
@@ -124,6 +129,19 @@ pub async fn create(
             now,
         )
         .await?;
+    answer(entry, &request_hash, &member.team_id, &member.id, &save_id)
+}
+
+/// The ledger's outcome as the answer: 202 with the stored outcome, marked
+/// `leadline-replayed: true` when this request did not record it; 409 when the save id was
+/// recorded for a different save.
+fn answer(
+    entry: LedgerEntry,
+    request_hash: &str,
+    team_id: &str,
+    member_id: &str,
+    save_id: &str,
+) -> Result<Response, ApiError> {
     if entry.request_hash != request_hash {
         return Err(ApiError::conflict(
             "save_id_reused",
@@ -132,13 +150,13 @@ pub async fn create(
     }
     let stored: Value = serde_json::from_str(&entry.outcome).map_err(ApiError::internal)?;
     let mut response = (StatusCode::ACCEPTED, Json(stored)).into_response();
-    if !entry.recorded {
+    if entry.recorded {
+        tracing::info!(team = %team_id, member = %member_id, save_id = %save_id, "save queued");
+    } else {
         response.headers_mut().insert(
             REPLAYED_HEADER,
             axum::http::HeaderValue::from_static("true"),
         );
-    } else {
-        tracing::info!(team = %member.team_id, member = %member.id, save_id = %save_id, "save queued");
     }
     Ok(response)
 }

@@ -806,6 +806,30 @@ impl Store {
         })
     }
 
+    /// The ledger entry of a save id, if the team has one (`recorded` is false).
+    pub async fn save_entry(
+        &self,
+        team_id: &str,
+        save_id: &str,
+    ) -> Result<Option<LedgerEntry>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT actor_id, request_hash, outcome FROM saves WHERE team_id = ? AND save_id = ?",
+        )
+        .bind(team_id)
+        .bind(save_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(LedgerEntry {
+                recorded: false,
+                actor_id: r.try_get("actor_id")?,
+                request_hash: r.try_get("request_hash")?,
+                outcome: r.try_get("outcome")?,
+            })
+        })
+        .transpose()
+    }
+
     /// How many saves the ledger holds for a team (the tests count duplicates with it).
     pub async fn save_count(&self, team_id: &str) -> Result<i64, sqlx::Error> {
         sqlx::query("SELECT COUNT(*) AS n FROM saves WHERE team_id = ?")

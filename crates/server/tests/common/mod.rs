@@ -150,9 +150,48 @@ impl TestServer {
             .await
     }
 
+    /// Posts every body at once (each on its own task) and answers in completion order.
+    pub async fn post_concurrently(
+        &self,
+        path: &str,
+        session: Option<&str>,
+        bodies: impl IntoIterator<Item = Value>,
+    ) -> Vec<Answer> {
+        let mut tasks = tokio::task::JoinSet::new();
+        for body in bodies {
+            let mut request = self.client.post(self.url(path)).json(&body);
+            if let Some(session) = session {
+                request = request.bearer_auth(session);
+            }
+            tasks.spawn(async move { answer(request.send().await.unwrap()).await });
+        }
+        let mut answers = Vec::new();
+        while let Some(answer) = tasks.join_next().await {
+            answers.push(answer.unwrap());
+        }
+        answers
+    }
+
+    /// Whether any file of the data directory (database, WAL, key file) contains `needle`.
+    pub fn data_files_contain(&self, needle: &[u8]) -> bool {
+        std::fs::read_dir(self.dir.path()).unwrap().any(|entry| {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            bytes.windows(needle.len()).any(|w| w == needle)
+        })
+    }
+
     /// Creates a team with the CLI's code path and joins as its first admin.
     pub async fn admin(&self, team: &str, email: &str) -> Session {
         let config = config_for(self.dir.path().to_path_buf(), |_| {});
+        let (_, code, _) = server::cli::admin_invite(config, team).await.unwrap();
+        self.join(&code, email).await
+    }
+
+    /// [`TestServer::admin`] for a server whose master key comes from the environment.
+    pub async fn admin_with_key(&self, team: &str, email: &str, key: &str) -> Session {
+        let config = config_for(self.dir.path().to_path_buf(), |c| {
+            c.master_key_env = Some(key.into())
+        });
         let (_, code, _) = server::cli::admin_invite(config, team).await.unwrap();
         self.join(&code, email).await
     }
