@@ -246,6 +246,6 @@ case "${1:-build}" in
     [ -f tests/bench/bench.mjs ] || die "the benchmarks come with issue #6 and are not there yet"
     ensure_test_tools; cargo build -q --release -p sandbox; build
     SANDBOX_BIN="$ROOT/target/release/sandbox" EXT_DIR="$DIST/extension" node tests/bench/bench.mjs ;;
-  -h|--help|help) sed -n '2,14p' "$0" ;;
+  -h|--help|help) sed -n '2,13p' "$0" ;;
   *) die "unknown command '$1' (try ./build.sh help)" ;;
 esac

@@ -14,7 +14,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use serde::Serialize;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::Row;
 
 /// The columns of a [`Team`] (a macro so `concat!` builds each query as one static string).
@@ -204,23 +206,39 @@ pub struct JournalEntry {
 /// The server's database.
 #[derive(Debug, Clone)]
 pub struct Store {
+    /// Reading connections.
     pool: SqlitePool,
+    /// The one writing connection (every statement that changes rows, and transactions).
+    writer: SqlitePool,
 }
 
 impl Store {
     /// Opens (creating if needed) the SQLite database in `data_dir` and applies migrations.
+    ///
+    /// Two pools on one file: readers (several connections; WAL lets them read while a write
+    /// runs) and one writer connection. SQLite admits one writer at a time anyway; queueing
+    /// writes on one connection in this process is fair and avoids the busy-wait back-off of
+    /// many connections fighting over the write lock. Another process (the CLI, a second
+    /// server) still coordinates through SQLite's own lock and the busy timeout.
+    /// `synchronous = NORMAL` with WAL keeps every commit across a killed process; only a
+    /// power loss can drop the last commits.
     pub async fn open(data_dir: &Path) -> Result<Self, sqlx::Error> {
         let options = SqliteConnectOptions::from_str("sqlite:")?
             .filename(data_dir.join(DB_FILE))
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
             .await?;
-        let store = Self { pool };
+        let store = Self { pool, writer };
         store.migrate().await?;
         Ok(store)
     }
@@ -230,10 +248,10 @@ impl Store {
             "CREATE TABLE IF NOT EXISTS schema_migrations (
                 version INTEGER PRIMARY KEY, description TEXT NOT NULL)",
         )
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         for (version, description, statements) in schema::MIGRATIONS {
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.writer.begin().await?;
             let done = sqlx::query("SELECT 1 FROM schema_migrations WHERE version = ?")
                 .bind(version)
                 .fetch_optional(&mut *tx)
@@ -258,6 +276,7 @@ impl Store {
     /// Closes the pool (waits for connections to finish), e.g. before a restart.
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 
     /// A server-wide value.
@@ -276,7 +295,7 @@ impl Store {
         )
         .bind(name)
         .bind(value)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -317,7 +336,7 @@ impl Store {
         .bind(name)
         .bind(wrapped_data_key)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -331,7 +350,7 @@ impl Store {
         sqlx::query("UPDATE teams SET team_sync_member = ? WHERE id = ?")
             .bind(member)
             .bind(team_id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -345,7 +364,7 @@ impl Store {
         sqlx::query("UPDATE teams SET push_settings = ? WHERE id = ?")
             .bind(settings)
             .bind(team_id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -372,7 +391,7 @@ impl Store {
         .bind(email)
         .bind(now)
         .bind(expires_at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -389,7 +408,7 @@ impl Store {
         now: i64,
         session_expires_at: i64,
     ) -> Result<Result<Joined, InviteRefusal>, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         // The write comes first, so SQLite takes the write lock before any read.
         let claimed = sqlx::query(
             "UPDATE invites SET used_at = ?, used_by = ?
@@ -506,7 +525,7 @@ impl Store {
         )
         .bind(now)
         .bind(token_hash)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -526,7 +545,7 @@ impl Store {
         .bind(team_id)
         .bind(member_id)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected())
     }
@@ -568,7 +587,7 @@ impl Store {
         member_id: &str,
         now: i64,
     ) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let done = sqlx::query(
             "UPDATE members SET removed_at = ? WHERE team_id = ? AND id = ? AND removed_at IS NULL",
         )
@@ -618,7 +637,7 @@ impl Store {
         .bind(owner_mapping)
         .bind(team_id)
         .bind(member_id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -632,7 +651,7 @@ impl Store {
         connection: &NewConnection,
         now: i64,
     ) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         sqlx::query("DELETE FROM connections WHERE team_id = ? AND member_id = ?")
             .bind(team_id)
             .bind(&connection.member_id)
@@ -723,7 +742,7 @@ impl Store {
         .bind(holder)
         .bind(now + ttl_secs)
         .bind(now)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -737,7 +756,7 @@ impl Store {
         sqlx::query("DELETE FROM refresh_locks WHERE connection_id = ? AND holder = ?")
             .bind(connection_id)
             .bind(holder)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -759,7 +778,7 @@ impl Store {
         journal_message: &str,
         now: i64,
     ) -> Result<LedgerEntry, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         let done = sqlx::query(
             "INSERT INTO saves (team_id, save_id, actor_id, request_hash, status, outcome,
                 created_at, updated_at)
@@ -851,7 +870,7 @@ impl Store {
         code: &str,
         message: &str,
     ) -> Result<(), sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.writer.begin().await?;
         insert_journal(
             &mut tx, team_id, now, kind, actor_id, save_id, code, message,
         )
