@@ -9,10 +9,12 @@ use crate::config::Config;
 use crate::crypto::random_id;
 use crate::store::Role;
 
-/// Creates the team if needed and returns `(team id, invite code, expires at)`.
+/// Creates the team (with CRM `crm`) if needed and returns `(team id, invite code, expires
+/// at)`. An existing team keeps its CRM.
 pub async fn admin_invite(
     config: Config,
     team_name: &str,
+    crm: &str,
 ) -> Result<(String, String, i64), String> {
     let state = AppState::open(config).await.map_err(|e| e.to_string())?;
     let team_name = team_name.trim();
@@ -31,7 +33,7 @@ pub async fn admin_invite(
                 .map_err(|e| e.to_string())?;
             state
                 .store
-                .create_team(&id, team_name, &wrapped, now())
+                .create_team(&id, team_name, crm, &wrapped, now())
                 .await
                 .map_err(|e| e.to_string())?;
             state

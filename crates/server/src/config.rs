@@ -62,6 +62,8 @@ pub enum Command {
         config: Config,
         /// The team's name.
         team: String,
+        /// The team's CRM when the team is created (`salesforce` or `hubspot`).
+        crm: String,
     },
     /// Print the usage text.
     Help,
@@ -73,7 +75,7 @@ leadline-server: the Leadline team server
 
 USAGE:
     leadline-server [serve] [--port N] [--host ADDR] [--data DIR] [--session-ttl SECS]
-    leadline-server admin-invite --team NAME [--data DIR]
+    leadline-server admin-invite --team NAME [--crm salesforce|hubspot] [--data DIR]
 
 ENVIRONMENT:
     LEADLINE_PORT, LEADLINE_HOST, LEADLINE_DATA   defaults for --port, --host, --data
@@ -107,6 +109,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
     }
     config.master_key_env = env(MASTER_KEY_ENV).filter(|k| !k.is_empty());
     let mut team = None;
+    let mut crm = "salesforce".to_owned();
     while let Some(flag) = args.next() {
         let mut value = || {
             args.next()
@@ -125,6 +128,12 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
                 config.session_ttl = Duration::from_secs(secs.max(1));
             }
             "--team" if subcommand == "admin-invite" => team = Some(value()?),
+            "--crm" if subcommand == "admin-invite" => {
+                crm = value()?;
+                if attribution::Crm::parse(&crm).is_none() {
+                    return Err(format!("--crm is salesforce or hubspot, not {crm:?}"));
+                }
+            }
             "-h" | "--help" => return Ok(Command::Help),
             other => return Err(format!("unknown argument {other:?} (try --help)")),
         }
@@ -135,6 +144,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
             team: team
                 .filter(|t| !t.trim().is_empty())
                 .ok_or("admin-invite needs --team NAME")?,
+            crm,
         },
         _ => Command::Serve(config),
     })
@@ -173,12 +183,24 @@ mod tests {
     fn admin_invite_needs_a_team() {
         let none = |_: &str| None;
         assert!(parse(&args(&["admin-invite"]), none).is_err());
-        let Ok(Command::AdminInvite { team, .. }) =
+        let Ok(Command::AdminInvite { team, crm, .. }) =
             parse(&args(&["admin-invite", "--team", "Acme"]), none)
         else {
             panic!("expected admin-invite");
         };
-        assert_eq!(team, "Acme");
+        assert_eq!((team.as_str(), crm.as_str()), ("Acme", "salesforce"));
+        let Ok(Command::AdminInvite { crm, .. }) = parse(
+            &args(&["admin-invite", "--team", "Acme", "--crm", "hubspot"]),
+            none,
+        ) else {
+            panic!("expected admin-invite");
+        };
+        assert_eq!(crm, "hubspot");
+        assert!(parse(
+            &args(&["admin-invite", "--team", "A", "--crm", "pipedrive"]),
+            none
+        )
+        .is_err());
     }
 
     #[test]

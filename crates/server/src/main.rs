@@ -29,8 +29,8 @@ async fn main() -> ExitCode {
             print!("{USAGE}");
             ExitCode::SUCCESS
         }
-        Command::AdminInvite { config, team } => {
-            match server::cli::admin_invite(config, &team).await {
+        Command::AdminInvite { config, team, crm } => {
+            match server::cli::admin_invite(config, &team, &crm).await {
                 Ok((team_id, code, expires_at)) => {
                     println!("{code}");
                     eprintln!(
@@ -70,7 +70,27 @@ async fn run(config: server::config::Config) -> ExitCode {
         Err(error) => eprintln!("warning: no local address: {error}"),
     }
     let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
+        // Ctrl-C, or SIGTERM from a service manager: stop accepting, finish what runs.
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            match signal(SignalKind::terminate()) {
+                Ok(mut term) => {
+                    tokio::select! {
+                        _ = tokio::signal::ctrl_c() => {}
+                        _ = term.recv() => {}
+                    }
+                }
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutting down");
     };
     match serve(listener, state, shutdown).await {
         Ok(()) => ExitCode::SUCCESS,

@@ -81,8 +81,13 @@ async fn the_binary_bootstraps_an_admin_and_logs_no_secret() {
         .unwrap();
     assert_eq!(refused.status(), 401);
 
-    child.kill().unwrap();
-    child.wait().unwrap();
+    // SIGTERM (what a service manager sends) stops it cleanly.
+    let term = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    assert!(child.wait().unwrap().success(), "a clean exit on SIGTERM");
     let mut logs = String::new();
     child
         .stderr
@@ -94,6 +99,7 @@ async fn the_binary_bootstraps_an_admin_and_logs_no_secret() {
         logs.contains("/api/join") && logs.contains("a member joined"),
         "the logs name requests:\n{logs}"
     );
+    assert!(logs.contains("shutting down"), "{logs}");
     for secret in [
         code.as_str(),
         session.as_str(),

@@ -319,3 +319,37 @@ async fn a_save_nothing_can_push_is_refused_and_logged() {
         "highest_permission"
     );
 }
+
+#[tokio::test]
+async fn a_hubspot_team_decides_with_hubspot_words() {
+    let server = TestServer::start().await;
+    let admin = server
+        .admin_on("Initech", "admin@initech.example", "hubspot")
+        .await;
+    assert_eq!(
+        server
+            .connect(&admin, &admin.member, "1001", "admin", "pat-na1-team")
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    server
+        .put(
+            "/api/admin/team-sync",
+            &admin.token,
+            json!({ "member": admin.member }),
+        )
+        .await;
+    let snapshot = server.get("/api/team", &admin.token).await;
+    assert_eq!(snapshot.body["team"]["crm"], "hubspot");
+    let saved = server
+        .post(
+            "/api/saves",
+            &admin.token,
+            linkedin_save("save-hubspot-1", "Ada Lovelace"),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::ACCEPTED, "{}", saved.text);
+    let reasons = saved.body["decision"]["reasons"].to_string();
+    assert!(reasons.contains("HubSpot"), "{reasons}");
+}

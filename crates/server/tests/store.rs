@@ -9,12 +9,12 @@ async fn migrations_run_once_and_a_reopened_store_keeps_its_rows() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).await.unwrap();
     assert!(store
-        .create_team("t_1", "Acme", b"wrapped", 1)
+        .create_team("t_1", "Acme", "salesforce", b"wrapped", 1)
         .await
         .unwrap());
     assert!(
         !store
-            .create_team("t_2", "Acme", b"wrapped", 1)
+            .create_team("t_2", "Acme", "hubspot", b"wrapped", 1)
             .await
             .unwrap(),
         "team names are unique"

@@ -320,20 +320,22 @@ impl Store {
         row.map(|r| team_from(&r)).transpose()
     }
 
-    /// Creates a team; `false` when the name is taken.
+    /// Creates a team (`crm`: `salesforce` or `hubspot`); `false` when the name is taken.
     pub async fn create_team(
         &self,
         id: &str,
         name: &str,
+        crm: &str,
         wrapped_data_key: &[u8],
         now: i64,
     ) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
-            "INSERT INTO teams (id, name, data_key, created_at) VALUES (?, ?, ?, ?)
+            "INSERT INTO teams (id, name, crm, data_key, created_at) VALUES (?, ?, ?, ?, ?)
              ON CONFLICT (name) DO NOTHING",
         )
         .bind(id)
         .bind(name)
+        .bind(crm)
         .bind(wrapped_data_key)
         .bind(now)
         .execute(&self.writer)

@@ -183,7 +183,16 @@ impl TestServer {
     /// Creates a team with the CLI's code path and joins as its first admin.
     pub async fn admin(&self, team: &str, email: &str) -> Session {
         let config = config_for(self.dir.path().to_path_buf(), |_| {});
-        let (_, code, _) = server::cli::admin_invite(config, team).await.unwrap();
+        let (_, code, _) = server::cli::admin_invite(config, team, "salesforce")
+            .await
+            .unwrap();
+        self.join(&code, email).await
+    }
+
+    /// [`TestServer::admin`] for a team on another CRM.
+    pub async fn admin_on(&self, team: &str, email: &str, crm: &str) -> Session {
+        let config = config_for(self.dir.path().to_path_buf(), |_| {});
+        let (_, code, _) = server::cli::admin_invite(config, team, crm).await.unwrap();
         self.join(&code, email).await
     }
 
@@ -192,7 +201,9 @@ impl TestServer {
         let config = config_for(self.dir.path().to_path_buf(), |c| {
             c.master_key_env = Some(key.into())
         });
-        let (_, code, _) = server::cli::admin_invite(config, team).await.unwrap();
+        let (_, code, _) = server::cli::admin_invite(config, team, "salesforce")
+            .await
+            .unwrap();
         self.join(&code, email).await
     }
 
