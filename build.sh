@@ -6,6 +6,7 @@
 #   ./build.sh test       install what is missing, then run every check and test
 #   ./build.sh demo       the whole story against the local sandbox org
 #   ./build.sh sandbox [--port N]   start the sandbox org (default port 8443)
+#   ./build.sh server [--port N]    start the team server (default port 8787; see README)
 #   ./build.sh bench      run the benchmarks and write BENCHMARKS.md
 #   ./build.sh mutants [crate[:k/n]]...   mutation testing (cargo-mutants); writes the scores
 #                         to BENCHMARKS.md (default: attribution, crm:0/8, saves:0/8;
@@ -313,6 +314,13 @@ run_mutants() {
   done
 }
 
+# The team server; its data (database, master key) goes to $LEADLINE_DATA, default server-data/.
+# `./build.sh server admin-invite --team NAME` prints the first admin's invite code.
+run_server() {
+  cargo build -q --release -p server
+  LEADLINE_DATA=${LEADLINE_DATA:-$ROOT/server-data} exec "$ROOT/target/release/leadline-server" "$@"
+}
+
 run_sandbox() {
   cargo build -q --release -p sandbox
   exec "$ROOT/target/release/sandbox" --fixtures "$ROOT/tests/fixtures" "$@"
@@ -322,6 +330,7 @@ case "${1:-build}" in
   build) build ;;
   test) run_tests ;;
   sandbox) shift; run_sandbox "$@" ;;
+  server) shift; run_server "$@" ;;
   demo)
     [ -f tests/demo/demo.mjs ] || die "the demo comes with the extension issue (#4) and is not there yet"
     ensure_test_tools; cargo build -q --release -p sandbox; build

@@ -1,0 +1,444 @@
+//! The admin's API: members and invites, owner mapping, team-held connections, the team sync
+//! choice, push settings, and the team-wide journal and error log.
+//!
+//! Every handler takes an [`AdminMember`] and scopes every statement by that admin's team, so
+//! an id from another team answers 404 exactly like an id that does not exist.
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::app::{now, AppState};
+use crate::crypto::{random_id, random_token, secret_aad, token_hash};
+use crate::error::{ApiError, Json, Query};
+use crate::store::{JournalEntry, NewConnection, Role};
+
+use super::team::TeamCopy;
+use super::{text_field, AdminMember};
+
+/// The prefix of invite codes.
+pub const INVITE_PREFIX: &str = "lli_";
+
+/// `GET /api/admin/members`.
+pub async fn members(
+    State(state): State<AppState>,
+    AdminMember(admin): AdminMember,
+) -> Result<Json<Value>, ApiError> {
+    let members = state.store.members(&admin.team_id).await?;
+    Ok(Json(json!({ "members": members })))
+}
+
+/// The body of `POST /api/admin/invites`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InviteRequest {
+    /// `rep` (default) or `admin`.
+    role: Option<String>,
+    /// The email the code is for (optional: then the joiner gives one).
+    email: Option<String>,
+}
+
+/// `POST /api/admin/invites`: a one-time invite code, shown once.
+pub async fn invite(
+    State(state): State<AppState>,
+    AdminMember(admin): AdminMember,
+    Json(body): Json<InviteRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let role = match body.role.as_deref() {
+        None => Role::Rep,
+        Some(text) => Role::parse(text)
+            .ok_or_else(|| ApiError::bad_request("invalid_body", "`role` is `rep` or `admin`"))?,
+    };
+    let email = body
+        .email
+        .as_deref()
+        .map(|e| text_field(e, "email", 256).map(|e| e.to_lowercase()))
+        .transpose()?;
+    let (code, expires_at) = create_invite(&state, &admin.team_id, role, email.as_deref()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "code": code, "role": role, "email": email, "expires_at": expires_at })),
+    ))
+}
+
+/// Creates an invite code for a team (also used by `leadline-server admin-invite`).
+pub async fn create_invite(
+    state: &AppState,
+    team_id: &str,
+    role: Role,
+    email: Option<&str>,
+) -> Result<(String, i64), ApiError> {
+    let code = random_token(INVITE_PREFIX).map_err(ApiError::internal)?;
+    let now = now();
+    let expires_at = now + state.config.invite_ttl.as_secs() as i64;
+    state
+        .store
+        .create_invite(team_id, &token_hash(&code), role, email, now, expires_at)
+        .await?;
+    Ok((code, expires_at))
+}
+
+/// `DELETE /api/admin/members/{id}`: removes a member, revoking their sessions.
+pub async fn remove_member(
+    State(state): State<AppState>,
+    AdminMember(admin): AdminMember,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    if id == admin.id {
+        return Err(ApiError::conflict(
+            "cannot_remove_self",
+            "an admin cannot remove themselves; ask another admin",
+        ));
+    }
+    let now = now();
+    if !state.store.remove_member(&admin.team_id, &id, now).await? {
+        return Err(ApiError::not_found("no such member on your team"));
+    }
+    state
+        .store
+        .journal_add(
+            &admin.team_id,
+            now,
+            "admin",
+            Some(&admin.id),
+            None,
+            "member_removed",
+            &format!("member {id} removed"),
+        )
+        .await?;
+    Ok(Json(json!({ "removed": id })))
+}
+
+/// `POST /api/admin/members/{id}/revoke-sessions`: signs a member out everywhere.
+pub async fn revoke_sessions(
+    State(state): State<AppState>,
+    AdminMember(admin): AdminMember,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    if state.store.member(&admin.team_id, &id).await?.is_none() {
+        return Err(ApiError::not_found("no such member on your team"));
+    }
+    let revoked = state
+        .store
+        .revoke_member_sessions(&admin.team_id, &id, now())
+        .await?;
+    Ok(Json(json!({ "member": id, "revoked": revoked })))
+}
+
+/// The body of `PUT /api/admin/members/{id}/crm`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberCrmRequest {
+    /// The member's own CRM user id (`null` to clear).
+    crm_user_id: Option<String>,
+    /// The owner mapping: the CRM user that owns the member's records (`null` to clear).
+    owner_mapping: Option<String>,
+}
+
+/// `PUT /api/admin/members/{id}/crm`: a member's CRM user and owner mapping.
+pub async fn member_crm(
+    State(state): State<AppState>,
+    AdminMember(admin): AdminMember,
+    Path(id): Path<String>,
+    Json(body): Json<MemberCrmRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let crm_user_id = body
+        .crm_user_id
+        .as_deref()
+        .map(|v| text_field(v, "crm_user_id", 256))
+        .transpose()?;
+    let owner_mapping = body
+        .owner_mapping
+        .as_deref()
+        .map(|v| text_field(v, "owner_mapping", 256))
+        .transpose()?;
+    let found = state
+        .store
+        .set_member_crm(
+            &admin.team_id,
+            &id,
+            crm_user_id.as_deref(),
+            owner_mapping.as_deref(),
+        )
+        .await?;
+    if !found {
+        return Err(ApiError::not_found("no such member on your team"));
+    }
+    let member = state.store.member(&admin.team_id, &id).await?;
+    Ok(Json(json!({ "member": member })))
+}
+
+/// `GET /api/admin/connections`: team-held connections and their health, never secrets.
+pub async fn connections(
+    State(state): State<AppState>,
+    AdminMember(admin): AdminMember,
+) -> Result<Json<Value>, ApiError> {
+    let connections = state.store.connections(&admin.team_id).await?;
+    Ok(Json(json!({ "connections": connections })))
+}
+
+/// The body of `PUT /api/admin/connections/{member}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionRequest {
+    /// The connected CRM user.
+    crm_user_id: String,
+    /// That CRM user's email.
+    crm_email: String,
+    /// `admin`, `standard` or `read_only`.
+    permission: String,
+    /// The CRM instance (`https://…`).
+    instance_url: Option<String>,
+    /// The refresh token, or a HubSpot private-app token.
+    refresh_token: String,
+    /// The app's client secret, when the connection needs its own.
+    client_secret: Option<String>,
+}
+
+/// `PUT /api/admin/connections/{member}`: stores a member's connection as held by the team.
+/// The token and client secret are sealed with the team's data key before they reach the
+/// database, and never answered back.
+///
+/// The connection's identity (CRM user, permission) is what the admin states here; checking
+/// it against the CRM's identity URL comes with the server's own OAuth connect flow.
+pub async fn put_connection(
+    State(state): State<AppState>,
+    AdminMember(admin): AdminMember,
+    Path(member_id): Path<String>,
+    Json(body): Json<ConnectionRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let copy = TeamCopy::load(&state, &admin.team_id).await?;
+    if !copy.members.iter().any(|m| m.id == member_id) {
+        return Err(ApiError::not_found("no such member on your team"));
+    }
+    let crm_user_id = text_field(&body.crm_user_id, "crm_user_id", 256)?;
+    let crm_email = text_field(&body.crm_email, "crm_email", 256)?;
+    let personal = attribution::parse_personal(
+        &json!({ "crm_user_id": crm_user_id, "email": crm_email, "permission": body.permission }),
+        "connection",
+    )
+    .map_err(|e| ApiError::bad_request("invalid_body", e.to_string()))?;
+    let team_state = copy
+        .state()
+        .map_err(|e| ApiError::internal(format_args!("stored team is invalid: {e}")))?;
+    // Rule 7, by the attribution core: one CRM user per app user.
+    attribution::check_connect(&team_state, &member_id, &personal)
+        .map_err(|e| ApiError::conflict(e.code().as_str(), e.to_string()))?;
+    if let Some(url) = &body.instance_url {
+        if !url.starts_with("https://") || url.len() > 512 {
+            return Err(ApiError::bad_request(
+                "invalid_body",
+                "`instance_url` must be an https:// URL",
+            ));
+        }
+    }
+    if body.refresh_token.trim().is_empty() || body.refresh_token.len() > 8192 {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            "`refresh_token` must be 1 to 8192 characters",
+        ));
+    }
+    let data_key = state
+        .master_key
+        .unwrap_data_key(&copy.team.id, &copy.team.wrapped_data_key)
+        .map_err(ApiError::internal)?;
+    let id = random_id("c_").map_err(ApiError::internal)?;
+    let seal = |field: &str, value: &str| {
+        data_key
+            .seal(
+                value.trim().as_bytes(),
+                &secret_aad(&copy.team.id, &id, field),
+            )
+            .map_err(ApiError::internal)
+    };
+    let connection = NewConnection {
+        sealed_refresh_token: seal("refresh_token", &body.refresh_token)?,
+        sealed_client_secret: body
+            .client_secret
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| seal("client_secret", s))
+            .transpose()?,
+        id,
+        member_id: member_id.clone(),
+        crm_user_id,
+        crm_email,
+        permission: personal.permission.as_str().to_owned(),
+        instance_url: body.instance_url,
+    };
+    let now = now();
+    state
+        .store
+        .put_connection(&admin.team_id, &connection, now)
+        .await?;
+    state
+        .store
+        .journal_add(
+            &admin.team_id,
+            now,
+            "admin",
+            Some(&admin.id),
+            None,
+            "connection_stored",
+            &format!("a connection for member {member_id} is now held by the team"),
+        )
+        .await?;
+    let stored = state
+        .store
+        .connections(&admin.team_id)
+        .await?
+        .into_iter()
+        .find(|c| c.member_id == member_id);
+    Ok((StatusCode::CREATED, Json(json!({ "connection": stored }))))
+}
+
+/// The body of `PUT /api/admin/team-sync`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamSyncRequest {
+    /// The member whose team-held connection becomes the team sync (`null` to clear).
+    member: Option<String>,
+}
+
+/// `PUT /api/admin/team-sync`: chooses the team sync among team-held connections, checked by
+/// the attribution core (rules 7 and 9; rule 11: only a connection the team holds).
+pub async fn team_sync(
+    State(state): State<AppState>,
+    AdminMember(admin): AdminMember,
+    Json(body): Json<TeamSyncRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let copy = TeamCopy::load(&state, &admin.team_id).await?;
+    let team_state = copy
+        .state()
+        .map_err(|e| ApiError::internal(format_args!("stored team is invalid: {e}")))?;
+    let warnings = match &body.member {
+        // The team state lists only team-held connections, so a browser-held or missing one
+        // is refused as `team_sync_not_connected`, exactly as rule 11 says.
+        Some(member) => attribution::check_team_sync_choice(&team_state, member)
+            .map_err(|e| ApiError::conflict(e.code().as_str(), e.to_string()))?,
+        None => Vec::new(),
+    };
+    state
+        .store
+        .set_team_sync(&admin.team_id, body.member.as_deref())
+        .await?;
+    state
+        .store
+        .journal_add(
+            &admin.team_id,
+            now(),
+            "admin",
+            Some(&admin.id),
+            None,
+            "team_sync_chosen",
+            &format!("team sync: {}", body.member.as_deref().unwrap_or("none")),
+        )
+        .await?;
+    let warnings: Vec<&str> = warnings.iter().map(|w| w.as_str()).collect();
+    Ok(Json(
+        json!({ "team_sync": body.member, "warnings": warnings }),
+    ))
+}
+
+/// `PUT /api/admin/push-settings`: the team's push settings (`saves::Settings`).
+pub async fn push_settings(
+    State(state): State<AppState>,
+    AdminMember(admin): AdminMember,
+    Json(body): Json<saves::Settings>,
+) -> Result<Json<Value>, ApiError> {
+    let text = serde_json::to_string(&body).map_err(ApiError::internal)?;
+    state.store.set_push_settings(&admin.team_id, &text).await?;
+    Ok(Json(json!({ "push_settings": body })))
+}
+
+/// `?format=csv|json&limit=N` on the journal routes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JournalQuery {
+    format: Option<String>,
+    limit: Option<i64>,
+}
+
+/// `GET /api/admin/journal`: the team's saves, newest first.
+pub async fn journal(
+    State(state): State<AppState>,
+    AdminMember(admin): AdminMember,
+    Query(query): Query<JournalQuery>,
+) -> Result<Response, ApiError> {
+    journal_of(&state, &admin.team_id, "save", query).await
+}
+
+/// `GET /api/admin/errors`: the team's error log, newest first.
+pub async fn errors(
+    State(state): State<AppState>,
+    AdminMember(admin): AdminMember,
+    Query(query): Query<JournalQuery>,
+) -> Result<Response, ApiError> {
+    journal_of(&state, &admin.team_id, "error", query).await
+}
+
+async fn journal_of(
+    state: &AppState,
+    team_id: &str,
+    kind: &str,
+    query: JournalQuery,
+) -> Result<Response, ApiError> {
+    let limit = query.limit.unwrap_or(500).clamp(1, 10_000);
+    let entries = state.store.journal(team_id, kind, limit).await?;
+    match query.format.as_deref() {
+        None | Some("json") => Ok(Json(json!({ "entries": entries })).into_response()),
+        Some("csv") => Ok((
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+            journal_csv(&entries),
+        )
+            .into_response()),
+        Some(_) => Err(ApiError::bad_request(
+            "invalid_query",
+            "`format` is `json` or `csv`",
+        )),
+    }
+}
+
+/// The journal as CSV, each field quoted and guarded against spreadsheet formulas.
+fn journal_csv(entries: &[JournalEntry]) -> String {
+    let mut out = String::from("id,at,kind,actor_id,save_id,code,message\r\n");
+    for e in entries {
+        let fields = [
+            e.id.to_string(),
+            e.at.to_string(),
+            e.kind.clone(),
+            e.actor_id.clone().unwrap_or_default(),
+            e.save_id.clone().unwrap_or_default(),
+            e.code.clone(),
+            e.message.clone(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn csv_field(value: &str) -> String {
+    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    format!("\"{}\"", guarded.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failure should panic
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_guards_formulas() {
+        assert_eq!(csv_field("plain"), "\"plain\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "\"'=HYPERLINK(1)\"");
+    }
+}

@@ -1,0 +1,82 @@
+//! The JSON API under `/api/`. Every route but `POST /api/join` needs a session
+//! (`Authorization: Bearer <token>`); `/api/admin/*` needs an admin's. Every error, including
+//! unknown paths, wrong methods, bad bodies and oversized ones, has the shape
+//! `{"error": {"code", "message"}}`.
+//!
+//! | Route | Who | What |
+//! |---|---|---|
+//! | `POST /api/join` | anyone with an invite code | joins the team, answers a session |
+//! | `POST /api/sign-out` | member | revokes this session |
+//! | `GET /api/team` | member | the team snapshot the extension syncs (never secrets) |
+//! | `POST /api/saves` | member | a save, decided by the server, recorded once per save id |
+//! | `GET /api/admin/members` | admin | the members |
+//! | `POST /api/admin/invites` | admin | a one-time invite code |
+//! | `DELETE /api/admin/members/{id}` | admin | removes a member (sessions revoked) |
+//! | `POST /api/admin/members/{id}/revoke-sessions` | admin | signs a member out everywhere |
+//! | `PUT /api/admin/members/{id}/crm` | admin | the member's CRM user and owner mapping |
+//! | `GET /api/admin/connections` | admin | team-held connections and their health |
+//! | `PUT /api/admin/connections/{member}` | admin | stores a member's connection (secrets sealed) |
+//! | `PUT /api/admin/team-sync` | admin | chooses the team sync (rules 7, 9, 11) |
+//! | `PUT /api/admin/push-settings` | admin | record kind, account matching, email logging |
+//! | `GET /api/admin/journal`, `GET /api/admin/errors` | admin | JSON, or CSV with `?format=csv` |
+
+mod admin;
+mod saves;
+mod session;
+mod team;
+
+use axum::routing::{delete, get, post, put};
+use axum::Router;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+
+pub use admin::create_invite as create_admin_invite;
+pub use session::{AdminMember, SignedIn};
+
+/// All routes, with JSON answers for unknown paths and wrong methods.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/api/join", post(session::join))
+        .route("/api/sign-out", post(session::sign_out))
+        .route("/api/team", get(team::snapshot))
+        .route("/api/saves", post(saves::create))
+        .route("/api/admin/members", get(admin::members))
+        .route("/api/admin/invites", post(admin::invite))
+        .route("/api/admin/members/{id}", delete(admin::remove_member))
+        .route(
+            "/api/admin/members/{id}/revoke-sessions",
+            post(admin::revoke_sessions),
+        )
+        .route("/api/admin/members/{id}/crm", put(admin::member_crm))
+        .route("/api/admin/connections", get(admin::connections))
+        .route(
+            "/api/admin/connections/{member}",
+            put(admin::put_connection),
+        )
+        .route("/api/admin/team-sync", put(admin::team_sync))
+        .route("/api/admin/push-settings", put(admin::push_settings))
+        .route("/api/admin/journal", get(admin::journal))
+        .route("/api/admin/errors", get(admin::errors))
+        .fallback(|| async { ApiError::not_found("no such route") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this route does not take that method",
+            )
+        })
+}
+
+/// Checks a free-text field: trimmed, 1..=`max` characters, no control characters.
+pub(crate) fn text_field(value: &str, name: &str, max: usize) -> Result<String, ApiError> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            format!("`{name}` must be 1 to {max} characters without control characters"),
+        ));
+    }
+    Ok(value.to_owned())
+}

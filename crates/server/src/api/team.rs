@@ -1,0 +1,116 @@
+//! The team as the server knows it: the spec's team state built from the database (the copy
+//! the server decides saves with), and `GET /api/team`, the snapshot the extension syncs for
+//! its local preview. Neither ever contains a secret.
+
+use axum::extract::State;
+use serde_json::{json, Value};
+
+use crate::app::AppState;
+use crate::error::{ApiError, Json};
+use crate::store::{Connection, Member, Team};
+
+use super::SignedIn;
+
+/// Everything read from the database that the team's decisions depend on.
+#[derive(Debug, Clone)]
+pub struct TeamCopy {
+    /// The team row.
+    pub team: Team,
+    /// Current members, in join order.
+    pub members: Vec<Member>,
+    /// Team-held connections.
+    pub connections: Vec<Connection>,
+}
+
+impl TeamCopy {
+    /// Reads the team of `team_id`.
+    pub async fn load(state: &AppState, team_id: &str) -> Result<Self, ApiError> {
+        let team = state.store.team(team_id).await?.ok_or_else(|| {
+            ApiError::internal(format_args!("team {team_id} of a session is gone"))
+        })?;
+        Ok(Self {
+            members: state.store.members(team_id).await?,
+            connections: state.store.connections(team_id).await?,
+            team,
+        })
+    }
+
+    /// The team-held connection of a member.
+    pub fn connection_of(&self, member_id: &str) -> Option<&Connection> {
+        self.connections.iter().find(|c| c.member_id == member_id)
+    }
+
+    /// The spec's team state (`attribution`'s input `team`) as JSON.
+    ///
+    /// Every connection listed is held by the team (spec rule 11): the server only knows
+    /// those. A member's browser-held connection is not listed yet.
+    // rule 11: once `attribution` has `personal.held`, add each member's browser-held
+    // connection here with `"held": "own_browser"` (rules 4, 7 and 8 see it) and mark these
+    // `"held": "team"`.
+    pub fn state_json(&self) -> Value {
+        let users: Vec<Value> = self
+            .members
+            .iter()
+            .map(|m| {
+                let personal = self.connection_of(&m.id).map(|c| {
+                    json!({
+                        "crm_user_id": c.crm_user_id,
+                        "email": c.crm_email,
+                        "permission": c.permission,
+                    })
+                });
+                json!({
+                    "id": m.id,
+                    "email": m.email,
+                    "personal": personal,
+                    "owner_mapping": m.owner_mapping,
+                })
+            })
+            .collect();
+        json!({
+            "users": users,
+            "team_sync": self.team.team_sync_member,
+            // The CRM user directory comes with the push engine (it reads it with the team
+            // token); until then it is unknown, which the rules allow.
+            "crm_users": [],
+        })
+    }
+
+    /// The team state, parsed by the attribution core (so its checks apply).
+    pub fn state(&self) -> Result<attribution::TeamState, attribution::AttributionError> {
+        attribution::parse_team(&self.state_json(), "team")
+    }
+
+    /// The push settings, or the defaults when the stored text does not parse.
+    pub fn push_settings(&self) -> saves::Settings {
+        serde_json::from_str(&self.team.push_settings).unwrap_or_default()
+    }
+}
+
+/// `GET /api/team`: the team snapshot for the extension (never a secret).
+pub async fn snapshot(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> Result<Json<Value>, ApiError> {
+    let copy = TeamCopy::load(&state, &signed_in.member.team_id).await?;
+    let connections: Vec<Value> = copy
+        .connections
+        .iter()
+        .map(|c| {
+            json!({
+                "member_id": c.member_id,
+                "crm_user_id": c.crm_user_id,
+                "permission": c.permission,
+                "held": "team",
+                "needs_reconnect": c.needs_reconnect,
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "team": { "id": copy.team.id, "name": copy.team.name, "crm": copy.team.crm },
+        "me": signed_in.member,
+        "state": copy.state_json(),
+        "push_settings": copy.push_settings(),
+        "connections": connections,
+    })))
+}

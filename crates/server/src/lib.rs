@@ -1,0 +1,34 @@
+//! The Leadline team server (`leadline-server`): the team's members, team-held connections,
+//! settings, save ledger and journal in one place, so no rep's browser holds the team's token.
+//!
+//! It runs the same `attribution` and `saves` crates as the extension, natively: a save that
+//! reaches the server is parsed by `saves` and decided by `attribution::decide` from the
+//! server's own copy of the team. Nothing is decided twice in two languages.
+//!
+//! # Code map
+//! - [`config`]: flags and environment → [`config::Config`] / [`config::Command`].
+//! - [`crypto`]: the master key (file or environment), per-team data keys, AES-256-GCM
+//!   sealing with associated data, random tokens and their hashes.
+//! - [`store`]: every SQL statement (SQLite via sqlx, migrations in `store/schema.rs`), scoped
+//!   by team.
+//! - [`app`]: shared state, start-up checks, the router's layers, serving.
+//! - [`api`]: the JSON routes (a table in its docs); `api::session` is who is calling.
+//! - [`error`]: the one error shape, `{"error": {"code", "message"}}`.
+//! - [`cli`]: `leadline-server admin-invite --team NAME`, the first admin's way in.
+//!
+//! **Architecture invariant:** no process-local state a second server process would need:
+//! sessions, invites, the save ledger and the refresh lock are rows in the database.
+//!
+//! **Architecture invariant:** no answer and no log line carries a token, a refresh token or a
+//! client secret. Secrets are sealed before they reach [`store`] and opened only in memory.
+//!
+//! **Not yet:** pushing to the CRM (the native save engine), the OAuth connect flow and the
+//! OpenID Connect sign-in. See the crate's README section.
+
+pub mod api;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod crypto;
+pub mod error;
+pub mod store;

@@ -1,0 +1,987 @@
+//! The storage layer: every SQL statement of the server lives in this module, behind
+//! [`Store`]'s methods, so a PostgreSQL backend is a second implementation of these methods
+//! (same tables, same statements with `$n` placeholders), not a rewrite of the handlers.
+//!
+//! **Invariant:** every method that reads or changes team data takes the caller's `team_id`
+//! and scopes its statement by it; a session of one team cannot name another team's rows.
+//! Secrets arrive here already sealed (see `crypto`) and no method returns them except
+//! [`Store::sealed_refresh_token`], which the save engine will use to push.
+
+mod schema;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::Serialize;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::Row;
+
+/// The columns of a [`Team`] (a macro so `concat!` builds each query as one static string).
+macro_rules! team_select {
+    () => {
+        "SELECT id, name, crm, data_key, team_sync_member, push_settings FROM teams"
+    };
+}
+/// The columns of a [`Member`].
+macro_rules! member_select {
+    () => {
+        "SELECT m.id, m.team_id, m.email, m.role, m.crm_user_id, m.owner_mapping, m.created_at FROM members m"
+    };
+}
+
+/// The database file's name inside the data directory.
+pub const DB_FILE: &str = "leadline.db";
+
+/// The role of an app user on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Manages members, connections and settings.
+    Admin,
+    /// Saves prospects.
+    Rep,
+}
+
+impl Role {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Rep => "rep",
+        }
+    }
+
+    /// The role named `text`, if any.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "admin" => Some(Role::Admin),
+            "rep" => Some(Role::Rep),
+            _ => None,
+        }
+    }
+}
+
+/// A team as stored (its data key still wrapped).
+#[derive(Debug, Clone)]
+pub struct Team {
+    /// The team's id.
+    pub id: String,
+    /// Its display name (unique on the server).
+    pub name: String,
+    /// `salesforce` or `hubspot`.
+    pub crm: String,
+    /// The data key, wrapped by the master key.
+    pub wrapped_data_key: Vec<u8>,
+    /// The member whose team-held connection is the team sync.
+    pub team_sync_member: Option<String>,
+    /// The push settings (`saves::Settings` as JSON).
+    pub push_settings: String,
+}
+
+/// An app user of a team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Member {
+    /// The app user id (the spec's `AppUser.id`).
+    pub id: String,
+    /// The team.
+    #[serde(skip)]
+    pub team_id: String,
+    /// The login email.
+    pub email: String,
+    /// Admin or rep.
+    pub role: Role,
+    /// The member's own CRM user id, when known.
+    pub crm_user_id: Option<String>,
+    /// The owner mapping, when set.
+    pub owner_mapping: Option<String>,
+    /// When the member joined (Unix seconds).
+    pub created_at: i64,
+}
+
+/// A team-held connection without its secrets: what the admin's health view shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Connection {
+    /// The connection's id.
+    pub id: String,
+    /// The member it belongs to.
+    pub member_id: String,
+    /// The connected CRM user.
+    pub crm_user_id: String,
+    /// That CRM user's email.
+    pub crm_email: String,
+    /// `admin`, `standard` or `read_only`.
+    pub permission: String,
+    /// The CRM instance the token works against.
+    pub instance_url: Option<String>,
+    /// True when the CRM refused the token and the admin must reconnect.
+    pub needs_reconnect: bool,
+    /// Last successful token refresh (Unix seconds).
+    pub last_refresh_at: Option<i64>,
+    /// Last push made with it (Unix seconds).
+    pub last_push_at: Option<i64>,
+    /// Whether a client secret is stored with it (never the secret itself).
+    pub has_client_secret: bool,
+    /// When it was last stored.
+    pub updated_at: i64,
+}
+
+/// A connection to store, secrets already sealed with the team's data key.
+#[derive(Debug, Clone)]
+pub struct NewConnection {
+    /// The connection's id (part of the secrets' associated data).
+    pub id: String,
+    /// The member whose connection it is.
+    pub member_id: String,
+    /// The connected CRM user.
+    pub crm_user_id: String,
+    /// That CRM user's email.
+    pub crm_email: String,
+    /// `admin`, `standard` or `read_only`.
+    pub permission: String,
+    /// The CRM instance.
+    pub instance_url: Option<String>,
+    /// The sealed refresh token (or private-app token).
+    pub sealed_refresh_token: Vec<u8>,
+    /// The sealed client secret, if the connection has its own.
+    pub sealed_client_secret: Option<Vec<u8>>,
+}
+
+/// Why an invite code did not let anyone join.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteRefusal {
+    /// No such code (forged or mistyped).
+    Unknown,
+    /// Already used once.
+    Used,
+    /// Past its expiry.
+    Expired,
+    /// A member with that email is already on the team.
+    AlreadyMember,
+}
+
+/// Who joined with an invite.
+#[derive(Debug, Clone)]
+pub struct Joined {
+    /// The new member.
+    pub member: Member,
+    /// The team's name.
+    pub team_name: String,
+}
+
+/// The result of offering a save to the ledger.
+#[derive(Debug, Clone)]
+pub struct LedgerEntry {
+    /// True when this call recorded it; false when the save id was already there.
+    pub recorded: bool,
+    /// The actor stored with the save id.
+    pub actor_id: String,
+    /// The hash of the stored request.
+    pub request_hash: String,
+    /// The stored outcome (JSON text).
+    pub outcome: String,
+}
+
+/// One line of the journal or error log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JournalEntry {
+    /// Increasing id.
+    pub id: i64,
+    /// When (Unix seconds).
+    pub at: i64,
+    /// `save`, `error` or `admin`.
+    pub kind: String,
+    /// The member who acted, if any.
+    pub actor_id: Option<String>,
+    /// The save concerned, if any.
+    pub save_id: Option<String>,
+    /// A stable code (`queued`, `no_credentials`, `member_removed`, …).
+    pub code: String,
+    /// A sentence for the admin.
+    pub message: String,
+}
+
+/// The server's database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    /// Reading connections.
+    pool: SqlitePool,
+    /// The one writing connection (every statement that changes rows, and transactions).
+    writer: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if needed) the SQLite database in `data_dir` and applies migrations.
+    ///
+    /// Two pools on one file: readers (several connections; WAL lets them read while a write
+    /// runs) and one writer connection. SQLite admits one writer at a time anyway; queueing
+    /// writes on one connection in this process is fair and avoids the busy-wait back-off of
+    /// many connections fighting over the write lock. Another process (the CLI, a second
+    /// server) still coordinates through SQLite's own lock and the busy timeout.
+    /// `synchronous = NORMAL` with WAL keeps every commit across a killed process; only a
+    /// power loss can drop the last commits.
+    pub async fn open(data_dir: &Path) -> Result<Self, sqlx::Error> {
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(data_dir.join(DB_FILE))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        let store = Self { pool, writer };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, description TEXT NOT NULL)",
+        )
+        .execute(&self.writer)
+        .await?;
+        for (version, description, statements) in schema::MIGRATIONS {
+            let mut tx = self.writer.begin().await?;
+            let done = sqlx::query("SELECT 1 FROM schema_migrations WHERE version = ?")
+                .bind(version)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if done.is_some() {
+                continue;
+            }
+            for statement in *statements {
+                sqlx::query(*statement).execute(&mut *tx).await?;
+            }
+            sqlx::query("INSERT INTO schema_migrations (version, description) VALUES (?, ?)")
+                .bind(version)
+                .bind(description)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            tracing::info!(version, description, "applied a database migration");
+        }
+        Ok(())
+    }
+
+    /// Closes the pool (waits for connections to finish), e.g. before a restart.
+    pub async fn close(&self) {
+        self.pool.close().await;
+        self.writer.close().await;
+    }
+
+    /// A server-wide value.
+    pub async fn meta(&self, name: &str) -> Result<Option<Vec<u8>>, sqlx::Error> {
+        let row = sqlx::query("SELECT value FROM server_meta WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.try_get("value")).transpose()
+    }
+
+    /// Stores a server-wide value unless one is already there.
+    pub async fn put_meta_once(&self, name: &str, value: &[u8]) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO server_meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(value)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    // --- teams ----------------------------------------------------------------------------
+
+    /// The team named `name`.
+    pub async fn team_by_name(&self, name: &str) -> Result<Option<Team>, sqlx::Error> {
+        let row = sqlx::query(concat!(team_select!(), " WHERE name = ?"))
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| team_from(&r)).transpose()
+    }
+
+    /// The team with id `id`.
+    pub async fn team(&self, id: &str) -> Result<Option<Team>, sqlx::Error> {
+        let row = sqlx::query(concat!(team_select!(), " WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| team_from(&r)).transpose()
+    }
+
+    /// Creates a team (`crm`: `salesforce` or `hubspot`); `false` when the name is taken.
+    pub async fn create_team(
+        &self,
+        id: &str,
+        name: &str,
+        crm: &str,
+        wrapped_data_key: &[u8],
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "INSERT INTO teams (id, name, crm, data_key, created_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(id)
+        .bind(name)
+        .bind(crm)
+        .bind(wrapped_data_key)
+        .bind(now)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Sets (or clears) the team sync member.
+    pub async fn set_team_sync(
+        &self,
+        team_id: &str,
+        member: Option<&str>,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE teams SET team_sync_member = ? WHERE id = ?")
+            .bind(member)
+            .bind(team_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    /// Replaces the push settings (JSON text, already validated).
+    pub async fn set_push_settings(
+        &self,
+        team_id: &str,
+        settings: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE teams SET push_settings = ? WHERE id = ?")
+            .bind(settings)
+            .bind(team_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    // --- invites, members, sessions ---------------------------------------------------------
+
+    /// Stores a new invite (its code hashed).
+    pub async fn create_invite(
+        &self,
+        team_id: &str,
+        code_hash: &str,
+        role: Role,
+        email: Option<&str>,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO invites (code_hash, team_id, role, email, created_at, expires_at)
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(code_hash)
+        .bind(team_id)
+        .bind(role.as_str())
+        .bind(email)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    /// Uses an invite once: in one transaction, marks the code used, adds the member and
+    /// stores their first session. Two joins racing on one code: exactly one wins.
+    #[allow(clippy::too_many_arguments)] // one atomic step needs all of these
+    pub async fn redeem_invite(
+        &self,
+        code_hash: &str,
+        email: &str,
+        member_id: &str,
+        session_hash: &str,
+        now: i64,
+        session_expires_at: i64,
+    ) -> Result<Result<Joined, InviteRefusal>, sqlx::Error> {
+        let mut tx = self.writer.begin().await?;
+        // The write comes first, so SQLite takes the write lock before any read.
+        let claimed = sqlx::query(
+            "UPDATE invites SET used_at = ?, used_by = ?
+             WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?
+             RETURNING team_id, role, email",
+        )
+        .bind(now)
+        .bind(member_id)
+        .bind(code_hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(claimed) = claimed else {
+            let row = sqlx::query("SELECT used_at FROM invites WHERE code_hash = ?")
+                .bind(code_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let refusal = match row {
+                None => InviteRefusal::Unknown,
+                Some(row) if row.try_get::<Option<i64>, _>("used_at")?.is_some() => {
+                    InviteRefusal::Used
+                }
+                Some(_) => InviteRefusal::Expired,
+            };
+            return Ok(Err(refusal));
+        };
+        let team_id: String = claimed.try_get("team_id")?;
+        let role: String = claimed.try_get("role")?;
+        let taken = sqlx::query(
+            "SELECT 1 FROM members WHERE team_id = ? AND email = ? AND removed_at IS NULL",
+        )
+        .bind(&team_id)
+        .bind(email)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if taken.is_some() {
+            // Dropping the transaction rolls the claim back: the code stays usable.
+            return Ok(Err(InviteRefusal::AlreadyMember));
+        }
+        sqlx::query(
+            "INSERT INTO members (id, team_id, email, role, created_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(member_id)
+        .bind(&team_id)
+        .bind(email)
+        .bind(&role)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        insert_session(
+            &mut tx,
+            session_hash,
+            &team_id,
+            member_id,
+            now,
+            session_expires_at,
+        )
+        .await?;
+        let team_name: String = sqlx::query("SELECT name FROM teams WHERE id = ?")
+            .bind(&team_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("name")?;
+        tx.commit().await?;
+        Ok(Ok(Joined {
+            member: Member {
+                id: member_id.into(),
+                team_id,
+                email: email.into(),
+                role: Role::parse(&role).unwrap_or(Role::Rep),
+                crm_user_id: None,
+                owner_mapping: None,
+                created_at: now,
+            },
+            team_name,
+        }))
+    }
+
+    /// `None` when no invite has this code; else the email it was made for, if any.
+    pub async fn invite_email(
+        &self,
+        code_hash: &str,
+    ) -> Result<Option<Option<String>>, sqlx::Error> {
+        let row = sqlx::query("SELECT email FROM invites WHERE code_hash = ?")
+            .bind(code_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.try_get("email")).transpose()
+    }
+
+    /// The member behind a live session: not expired, not revoked, member not removed.
+    pub async fn session_member(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<Member>, sqlx::Error> {
+        let row = sqlx::query(concat!(
+            member_select!(),
+            " JOIN sessions s ON s.member_id = m.id AND s.team_id = m.team_id
+             WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?
+               AND m.removed_at IS NULL"
+        ))
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| member_from(&r)).transpose()
+    }
+
+    /// Revokes one session (sign-out).
+    pub async fn revoke_session(&self, token_hash: &str, now: i64) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    /// Revokes every session of a member of this team; answers how many were live.
+    pub async fn revoke_member_sessions(
+        &self,
+        team_id: &str,
+        member_id: &str,
+        now: i64,
+    ) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE sessions SET revoked_at = ?
+             WHERE team_id = ? AND member_id = ? AND revoked_at IS NULL AND expires_at > ?",
+        )
+        .bind(now)
+        .bind(team_id)
+        .bind(member_id)
+        .bind(now)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// The team's current members, oldest first (rule 3 breaks ties by this order).
+    pub async fn members(&self, team_id: &str) -> Result<Vec<Member>, sqlx::Error> {
+        let rows = sqlx::query(concat!(
+            member_select!(),
+            " WHERE m.team_id = ? AND m.removed_at IS NULL ORDER BY m.created_at, m.rowid"
+        ))
+        .bind(team_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(member_from).collect()
+    }
+
+    /// One current member of this team.
+    pub async fn member(
+        &self,
+        team_id: &str,
+        member_id: &str,
+    ) -> Result<Option<Member>, sqlx::Error> {
+        let row = sqlx::query(concat!(
+            member_select!(),
+            " WHERE m.team_id = ? AND m.id = ? AND m.removed_at IS NULL"
+        ))
+        .bind(team_id)
+        .bind(member_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| member_from(&r)).transpose()
+    }
+
+    /// Removes a member: revokes their sessions, drops their team-held connection and, if it
+    /// was the team sync, clears it. `false` when no such member is on this team.
+    pub async fn remove_member(
+        &self,
+        team_id: &str,
+        member_id: &str,
+        now: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.writer.begin().await?;
+        let done = sqlx::query(
+            "UPDATE members SET removed_at = ? WHERE team_id = ? AND id = ? AND removed_at IS NULL",
+        )
+        .bind(now)
+        .bind(team_id)
+        .bind(member_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE sessions SET revoked_at = ? WHERE team_id = ? AND member_id = ? AND revoked_at IS NULL")
+            .bind(now)
+            .bind(team_id)
+            .bind(member_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM connections WHERE team_id = ? AND member_id = ?")
+            .bind(team_id)
+            .bind(member_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE teams SET team_sync_member = NULL WHERE id = ? AND team_sync_member = ?",
+        )
+        .bind(team_id)
+        .bind(member_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Sets a member's owner mapping and own CRM user id; `false` when no such member.
+    pub async fn set_member_crm(
+        &self,
+        team_id: &str,
+        member_id: &str,
+        crm_user_id: Option<&str>,
+        owner_mapping: Option<&str>,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE members SET crm_user_id = ?, owner_mapping = ?
+             WHERE team_id = ? AND id = ? AND removed_at IS NULL",
+        )
+        .bind(crm_user_id)
+        .bind(owner_mapping)
+        .bind(team_id)
+        .bind(member_id)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    // --- connections ----------------------------------------------------------------------
+
+    /// Stores (or replaces) a member's team-held connection.
+    pub async fn put_connection(
+        &self,
+        team_id: &str,
+        connection: &NewConnection,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("DELETE FROM connections WHERE team_id = ? AND member_id = ?")
+            .bind(team_id)
+            .bind(&connection.member_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO connections (id, team_id, member_id, crm_user_id, crm_email, permission,
+                instance_url, refresh_token, client_secret, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&connection.id)
+        .bind(team_id)
+        .bind(&connection.member_id)
+        .bind(&connection.crm_user_id)
+        .bind(&connection.crm_email)
+        .bind(&connection.permission)
+        .bind(&connection.instance_url)
+        .bind(&connection.sealed_refresh_token)
+        .bind(&connection.sealed_client_secret)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
+    /// The team's connections, without secrets.
+    pub async fn connections(&self, team_id: &str) -> Result<Vec<Connection>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT id, member_id, crm_user_id, crm_email, permission, instance_url,
+                    needs_reconnect, last_refresh_at, last_push_at,
+                    client_secret IS NOT NULL AS has_client_secret, updated_at
+             FROM connections WHERE team_id = ? ORDER BY created_at, rowid",
+        )
+        .bind(team_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Connection {
+                    id: r.try_get("id")?,
+                    member_id: r.try_get("member_id")?,
+                    crm_user_id: r.try_get("crm_user_id")?,
+                    crm_email: r.try_get("crm_email")?,
+                    permission: r.try_get("permission")?,
+                    instance_url: r.try_get("instance_url")?,
+                    needs_reconnect: r.try_get::<i64, _>("needs_reconnect")? != 0,
+                    last_refresh_at: r.try_get("last_refresh_at")?,
+                    last_push_at: r.try_get("last_push_at")?,
+                    has_client_secret: r.try_get::<i64, _>("has_client_secret")? != 0,
+                    updated_at: r.try_get("updated_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// A connection's sealed refresh token, for the push engine (the one way a secret leaves
+    /// the store; it is opened only in memory, with the team's data key).
+    pub async fn sealed_refresh_token(
+        &self,
+        team_id: &str,
+        connection_id: &str,
+    ) -> Result<Option<Vec<u8>>, sqlx::Error> {
+        let row = sqlx::query("SELECT refresh_token FROM connections WHERE team_id = ? AND id = ?")
+            .bind(team_id)
+            .bind(connection_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.try_get("refresh_token")).transpose()
+    }
+
+    /// Takes the refresh lock of a connection for `holder` until `now + ttl_secs`, unless
+    /// another holder has it and it has not expired. Works across server processes.
+    pub async fn take_refresh_lock(
+        &self,
+        connection_id: &str,
+        holder: &str,
+        now: i64,
+        ttl_secs: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "INSERT INTO refresh_locks (connection_id, holder, expires_at) VALUES (?, ?, ?)
+             ON CONFLICT (connection_id) DO UPDATE
+                SET holder = excluded.holder, expires_at = excluded.expires_at
+                WHERE refresh_locks.expires_at <= ? OR refresh_locks.holder = excluded.holder",
+        )
+        .bind(connection_id)
+        .bind(holder)
+        .bind(now + ttl_secs)
+        .bind(now)
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Gives a refresh lock back (only its holder can).
+    pub async fn release_refresh_lock(
+        &self,
+        connection_id: &str,
+        holder: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM refresh_locks WHERE connection_id = ? AND holder = ?")
+            .bind(connection_id)
+            .bind(holder)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    // --- the save ledger and the journal ----------------------------------------------------
+
+    /// Offers a save to the ledger. The first offer of a `(team, save id)` records it (and
+    /// its journal line) atomically; every later one, concurrent or not, gets the stored
+    /// entry back with `recorded: false`.
+    #[allow(clippy::too_many_arguments)] // the ledger row's columns
+    pub async fn record_save(
+        &self,
+        team_id: &str,
+        save_id: &str,
+        actor_id: &str,
+        request_hash: &str,
+        status: &str,
+        outcome: &str,
+        journal_message: &str,
+        now: i64,
+    ) -> Result<LedgerEntry, sqlx::Error> {
+        let mut tx = self.writer.begin().await?;
+        let done = sqlx::query(
+            "INSERT INTO saves (team_id, save_id, actor_id, request_hash, status, outcome,
+                created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (team_id, save_id) DO NOTHING",
+        )
+        .bind(team_id)
+        .bind(save_id)
+        .bind(actor_id)
+        .bind(request_hash)
+        .bind(status)
+        .bind(outcome)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let recorded = done.rows_affected() == 1;
+        if recorded {
+            insert_journal(
+                &mut tx,
+                team_id,
+                now,
+                "save",
+                Some(actor_id),
+                Some(save_id),
+                status,
+                journal_message,
+            )
+            .await?;
+        }
+        let row = sqlx::query(
+            "SELECT actor_id, request_hash, outcome FROM saves WHERE team_id = ? AND save_id = ?",
+        )
+        .bind(team_id)
+        .bind(save_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(LedgerEntry {
+            recorded,
+            actor_id: row.try_get("actor_id")?,
+            request_hash: row.try_get("request_hash")?,
+            outcome: row.try_get("outcome")?,
+        })
+    }
+
+    /// The ledger entry of a save id, if the team has one (`recorded` is false).
+    pub async fn save_entry(
+        &self,
+        team_id: &str,
+        save_id: &str,
+    ) -> Result<Option<LedgerEntry>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT actor_id, request_hash, outcome FROM saves WHERE team_id = ? AND save_id = ?",
+        )
+        .bind(team_id)
+        .bind(save_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(LedgerEntry {
+                recorded: false,
+                actor_id: r.try_get("actor_id")?,
+                request_hash: r.try_get("request_hash")?,
+                outcome: r.try_get("outcome")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// How many saves the ledger holds for a team (the tests count duplicates with it).
+    pub async fn save_count(&self, team_id: &str) -> Result<i64, sqlx::Error> {
+        sqlx::query("SELECT COUNT(*) AS n FROM saves WHERE team_id = ?")
+            .bind(team_id)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")
+    }
+
+    /// Adds a journal line.
+    #[allow(clippy::too_many_arguments)] // the journal row's columns
+    pub async fn journal_add(
+        &self,
+        team_id: &str,
+        now: i64,
+        kind: &str,
+        actor_id: Option<&str>,
+        save_id: Option<&str>,
+        code: &str,
+        message: &str,
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.writer.begin().await?;
+        insert_journal(
+            &mut tx, team_id, now, kind, actor_id, save_id, code, message,
+        )
+        .await?;
+        tx.commit().await
+    }
+
+    /// The newest `limit` journal lines of a kind, newest first.
+    pub async fn journal(
+        &self,
+        team_id: &str,
+        kind: &str,
+        limit: i64,
+    ) -> Result<Vec<JournalEntry>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT id, at, kind, actor_id, save_id, code, message FROM journal
+             WHERE team_id = ? AND kind = ? ORDER BY id DESC LIMIT ?",
+        )
+        .bind(team_id)
+        .bind(kind)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(JournalEntry {
+                    id: r.try_get("id")?,
+                    at: r.try_get("at")?,
+                    kind: r.try_get("kind")?,
+                    actor_id: r.try_get("actor_id")?,
+                    save_id: r.try_get("save_id")?,
+                    code: r.try_get("code")?,
+                    message: r.try_get("message")?,
+                })
+            })
+            .collect()
+    }
+}
+
+fn team_from(row: &sqlx::sqlite::SqliteRow) -> Result<Team, sqlx::Error> {
+    Ok(Team {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        crm: row.try_get("crm")?,
+        wrapped_data_key: row.try_get("data_key")?,
+        team_sync_member: row.try_get("team_sync_member")?,
+        push_settings: row.try_get("push_settings")?,
+    })
+}
+
+fn member_from(row: &sqlx::sqlite::SqliteRow) -> Result<Member, sqlx::Error> {
+    let role: String = row.try_get("role")?;
+    Ok(Member {
+        id: row.try_get("id")?,
+        team_id: row.try_get("team_id")?,
+        email: row.try_get("email")?,
+        role: Role::parse(&role)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown role {role:?}").into()))?,
+        crm_user_id: row.try_get("crm_user_id")?,
+        owner_mapping: row.try_get("owner_mapping")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+async fn insert_session(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    token_hash: &str,
+    team_id: &str,
+    member_id: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, team_id, member_id, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(token_hash)
+    .bind(team_id)
+    .bind(member_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)] // the journal row's columns
+async fn insert_journal(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    team_id: &str,
+    now: i64,
+    kind: &str,
+    actor_id: Option<&str>,
+    save_id: Option<&str>,
+    code: &str,
+    message: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO journal (team_id, at, kind, actor_id, save_id, code, message)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(team_id)
+    .bind(now)
+    .bind(kind)
+    .bind(actor_id)
+    .bind(save_id)
+    .bind(code)
+    .bind(message)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

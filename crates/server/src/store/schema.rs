@@ -1,0 +1,113 @@
+//! The database schema as numbered migrations, applied in order at start and recorded in
+//! `schema_migrations`. Plain SQL that SQLite and PostgreSQL both accept (`BLOB` becomes
+//! `BYTEA` in the PostgreSQL backend's copy); times are Unix seconds.
+//!
+//! Nothing a second server process would need lives in memory: sessions, the save ledger and
+//! the refresh lock are tables here.
+
+/// `(version, description, statements)`, oldest first. Never edit an applied migration: add one.
+pub const MIGRATIONS: &[(i64, &str, &[&str])] = &[(
+    1,
+    "teams, members, connections, sessions, invites, saves, journal, refresh locks",
+    &[
+        // Server-wide values: `master_key_check` proves the master key matches this database.
+        "CREATE TABLE server_meta (name TEXT PRIMARY KEY, value BLOB NOT NULL)",
+        // One row per team; `data_key` is the team's AES key wrapped by the master key.
+        "CREATE TABLE teams (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            crm TEXT NOT NULL DEFAULT 'salesforce',
+            data_key BLOB NOT NULL,
+            key_version INTEGER NOT NULL DEFAULT 1,
+            team_sync_member TEXT,
+            push_settings TEXT NOT NULL DEFAULT '{}',
+            created_at INTEGER NOT NULL
+        )",
+        // App users. `crm_user_id` is the member's own CRM user (from sign-in or the admin);
+        // `owner_mapping` the CRM user that owns their records (spec: owner mapping).
+        "CREATE TABLE members (
+            id TEXT PRIMARY KEY,
+            team_id TEXT NOT NULL REFERENCES teams(id),
+            email TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('admin', 'rep')),
+            crm_user_id TEXT,
+            owner_mapping TEXT,
+            removed_at INTEGER,
+            created_at INTEGER NOT NULL
+        )",
+        "CREATE UNIQUE INDEX members_email ON members (team_id, email) WHERE removed_at IS NULL",
+        // Connections the team holds (spec rule 11: held by the team). Secrets are sealed
+        // with the team's data key; everything else is plain so the admin can see health.
+        "CREATE TABLE connections (
+            id TEXT PRIMARY KEY,
+            team_id TEXT NOT NULL REFERENCES teams(id),
+            member_id TEXT NOT NULL REFERENCES members(id),
+            crm_user_id TEXT NOT NULL,
+            crm_email TEXT NOT NULL,
+            permission TEXT NOT NULL CHECK (permission IN ('admin', 'standard', 'read_only')),
+            instance_url TEXT,
+            refresh_token BLOB NOT NULL,
+            client_secret BLOB,
+            needs_reconnect INTEGER NOT NULL DEFAULT 0,
+            last_refresh_at INTEGER,
+            last_push_at INTEGER,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            UNIQUE (team_id, member_id),
+            UNIQUE (team_id, crm_user_id)
+        )",
+        // Server sessions: only the SHA-256 of the token is stored.
+        "CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,
+            team_id TEXT NOT NULL REFERENCES teams(id),
+            member_id TEXT NOT NULL REFERENCES members(id),
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            revoked_at INTEGER
+        )",
+        "CREATE INDEX sessions_member ON sessions (team_id, member_id)",
+        // One-time invite codes, hashed like sessions.
+        "CREATE TABLE invites (
+            code_hash TEXT PRIMARY KEY,
+            team_id TEXT NOT NULL REFERENCES teams(id),
+            role TEXT NOT NULL CHECK (role IN ('admin', 'rep')),
+            email TEXT,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            used_at INTEGER,
+            used_by TEXT
+        )",
+        // The save ledger: the save id is the idempotency key within a team.
+        "CREATE TABLE saves (
+            team_id TEXT NOT NULL REFERENCES teams(id),
+            save_id TEXT NOT NULL,
+            actor_id TEXT NOT NULL,
+            request_hash TEXT NOT NULL,
+            status TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (team_id, save_id)
+        )",
+        // The team's journal (`kind` = 'save') and error log (`kind` = 'error'), and admin
+        // changes (`kind` = 'admin').
+        "CREATE TABLE journal (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            team_id TEXT NOT NULL REFERENCES teams(id),
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('save', 'error', 'admin')),
+            actor_id TEXT,
+            save_id TEXT,
+            code TEXT NOT NULL,
+            message TEXT NOT NULL
+        )",
+        "CREATE INDEX journal_team ON journal (team_id, kind, id)",
+        // Single-flight token refresh across server processes: one holder per connection
+        // until `expires_at`.
+        "CREATE TABLE refresh_locks (
+            connection_id TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            expires_at INTEGER NOT NULL
+        )",
+    ],
+)];
