@@ -213,7 +213,8 @@
       .map((r) => (r && !r.crm && answer.crm ? { ...r, crm: answer.crm } : r)); // "Already in HubSpot"
     const failed = results.filter((r) => r && r.status === 'failed').length;
     const head = results.length > 1 ? el('div', { class: 'll-title' }, summary(results)) : null;
-    return toast([noticeNodes(answer.notice), head, ...results.map(resultNodes), undoRow(answer.undo, hooks && hooks.onUndone)],
+    return toast([noticeNodes(answer.notice), head, ...results.map(resultNodes), ...missingNodes(hooks && hooks.missing, results),
+      undoRow(answer.undo, hooks && hooks.onUndone)],
       failed > 0 && failed === results.length);
   }
 
@@ -230,11 +231,37 @@
     return toast([el('div', { class: 'll-title' }, title), el('div', {}, text)], isError);
   }
 
-  /** Sends a save and shows its answer (`hooks` as in showSaveAnswer); resolves to the answer. */
+  /**
+   * Sends a save and shows its answer (`hooks` as in showSaveAnswer); resolves to the answer.
+   * `hooks.missing` ([{index, fields}]): fields the page shows that the extractor could not
+   * read, per prospect; they travel with the save (`missing`) and the toast names them.
+   */
   async function save(source, push, prospects, activity, hooks) {
-    const answer = await send({ kind: Kind.SAVE, source, push, prospects, activity: activity || null, page_url: location.href });
-    showSaveAnswer(answer, hooks);
+    const missing = missingOf(hooks, prospects.length);
+    const message = { kind: Kind.SAVE, source, push, prospects, activity: activity || null, page_url: location.href };
+    if (missing.length) message.missing = missing;
+    const answer = await send(message);
+    showSaveAnswer(answer, { ...hooks, missing });
     return answer;
+  }
+
+  /** The well-formed `hooks.missing` entries: an index into the prospects and field names. */
+  function missingOf(hooks, count) {
+    const list = hooks && Array.isArray(hooks.missing) ? hooks.missing : [];
+    return list
+      .filter((m) => m && Number.isInteger(m.index) && m.index >= 0 && m.index < count && Array.isArray(m.fields) && m.fields.length)
+      .map((m) => ({ index: m.index, fields: m.fields.map(String) }));
+  }
+
+  /** "location not found on this layout" rows, one per person with missing fields. */
+  function missingNodes(missing, results) {
+    return (missing || []).map((m) => {
+      const r = results[m.index];
+      const who = r && r.name && results.length > 1 ? String(r.name) + ': ' : '';
+      const fields = m.fields.join(' and ');
+      return el('div', { class: 'll-row ll-muted', 'data-testid': 'save-missing' },
+        who + fields + ' not found on this layout (saved without ' + (m.fields.length === 1 ? 'it' : 'them') + ')');
+    });
   }
 
   /** Asks the worker for the local decision and returns preview card nodes. */

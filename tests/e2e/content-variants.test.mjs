@@ -1,0 +1,103 @@
+// Extraction on layout variants written from public markup (tests/fixtures/www.linkedin.com/in/
+// and the search page's ?layout= variants), in real Chromium with the recording stub worker:
+// fields found by what they are (the location beside "Contact info", wherever its container
+// is), optional parts missing without guessing, and a field the page shows but Leadline cannot
+// read reported with the save instead of dropped silently.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { stubWorkerSession } from './harness.mjs';
+
+const session = stubWorkerSession({ before, after });
+const { open, messages } = session;
+
+/** Opens a profile, waits for its Save button; resolves to {page, prospect, layout, missing}. */
+async function readProfile(slug) {
+  const page = await open('https://www.linkedin.com/in/' + slug + '/');
+  await page.getByTestId('save-prospect').waitFor();
+  const [lookup] = await until(() => messages('lookup'));
+  const shown = await page.locator('[data-leadline="save"]').evaluate((host) => {
+    const box = host.shadowRoot.querySelector('[data-layout]');
+    return { layout: box.dataset.layout, missing: box.dataset.missing };
+  });
+  return { page, prospect: lookup.prospects[0], layout: shown.layout, missing: shown.missing };
+}
+
+/** Polls `read()` until it gives a non-empty list (10 s deadline). */
+async function until(read, deadline = Date.now() + 10000) {
+  for (;;) {
+    const list = await read();
+    if (list.length || Date.now() > deadline) return list;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+const person = (fields) => ({ headline: null, title: null, company: null, location: null, email: null, phone: null, ...fields });
+
+test('classic profile, location in a sibling line of the "Contact info" link, no company button', async () => {
+  const { page, prospect, layout, missing } = await readProfile('aoife-kelleher');
+  assert.equal(layout, 'classic');
+  assert.deepEqual(prospect, person({
+    full_name: 'Aoife Kelleher', first_name: 'Aoife', last_name: 'Kelleher', headline: 'Customer Success Lead',
+    title: 'Customer Success Lead', company: 'Harbour Software', location: 'Cork, County Cork, Ireland',
+    linkedin_url: 'https://www.linkedin.com/in/aoife-kelleher',
+  }));
+  assert.equal(missing, '');
+  await page.close();
+});
+
+test('classic profile with optional parts missing: no experience, no company, no contact link', async () => {
+  const { page, prospect, missing } = await readProfile('bram-visser');
+  assert.deepEqual(prospect, person({
+    full_name: 'Bram Visser', first_name: 'Bram', last_name: 'Visser', headline: 'Independent consultant',
+    title: 'Independent consultant', location: 'Utrecht, Netherlands', linkedin_url: 'https://www.linkedin.com/in/bram-visser',
+  }));
+  assert.equal(missing, '', 'nothing the page does not show is reported missing');
+  await page.close();
+});
+
+test('SDUI profile, location a sibling <p> of the "Contact info" paragraph', async () => {
+  const { page, prospect, layout, missing } = await readProfile('maeve-brennan');
+  assert.equal(layout, 'sdui');
+  assert.deepEqual(prospect, person({
+    full_name: 'Maeve Brennan', first_name: 'Maeve', last_name: 'Brennan', headline: 'Head of Partnerships at Liffey Analytics',
+    title: 'Head of Partnerships', company: 'Liffey Analytics', location: 'Dublin, County Dublin, Ireland',
+    linkedin_url: 'https://www.linkedin.com/in/maeve-brennan',
+  }));
+  assert.equal(missing, '');
+  await page.close();
+});
+
+test('SDUI profile with spans instead of <p>s, no org line and no experience card', async () => {
+  const { page, prospect, layout, missing } = await readProfile('tomas-horak');
+  assert.equal(layout, 'sdui');
+  assert.deepEqual(prospect, person({
+    full_name: 'Tomáš Horák', first_name: 'Tomáš', last_name: 'Horák', headline: 'Growth marketer · B2B SaaS',
+    title: 'Growth marketer', location: 'Brno, South Moravia, Czechia', linkedin_url: 'https://www.linkedin.com/in/tomas-horak',
+  }));
+  assert.equal(missing, '');
+  await page.close();
+});
+
+test('a location the page shows where Leadline cannot read it is reported with the save and in the toast', async () => {
+  const { page, prospect, missing } = await readProfile('cara-lindgren');
+  assert.equal(prospect.location, null);
+  assert.equal(prospect.company, 'Fjord Freight');
+  assert.equal(missing, 'location');
+  await page.getByTestId('save-prospect').click();
+  const note = page.getByTestId('save-missing');
+  await note.waitFor();
+  assert.equal(await note.textContent(), 'location not found on this layout (saved without it)');
+  const [save] = await messages('save');
+  assert.deepEqual(save.missing, [{ index: 0, fields: ['location'] }]);
+  await page.close();
+});
+
+test('a save with every field read carries no "missing" list', async () => {
+  const { page } = await readProfile('maeve-brennan');
+  await page.getByTestId('save-prospect').click();
+  await page.getByTestId('save-result').waitFor();
+  const [save] = await messages('save');
+  assert.equal('missing' in save, false);
+  assert.equal(await page.getByTestId('save-missing').count(), 0);
+  await page.close();
+});
