@@ -101,3 +101,53 @@ test('a save with every field read carries no "missing" list', async () => {
   assert.equal(await page.getByTestId('save-missing').count(), 0);
   await page.close();
 });
+
+/** Opens a search variant and waits for `count` per-person widgets. */
+async function openSearch(query, count) {
+  const page = await open('https://www.linkedin.com/search/results/people/' + query);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-leadline="pick"]').length === n, count);
+  return page;
+}
+
+/** Saves the whole page and resolves to {save, toast text, bar text} once the bar says Done. */
+async function saveAll(page) {
+  await page.getByTestId('save-all').click();
+  await page.getByTestId('save-progress-text').filter({ hasText: 'Done:' }).waitFor();
+  const [save] = await messages('save');
+  return { save, toast: await page.getByTestId('save-result').textContent(), bar: await page.getByTestId('save-progress-text').textContent() };
+}
+
+for (const [layout, query, names] of [
+  ['classic (private member shown without a link)', '?layout=classic-b', ['Priya Raman']],
+  ['SDUI (private cards without a title link)', '?layout=sdui-b', ['Inès Moreau', 'Kwame Asante']],
+  ['SDUI (private card with a title link)', '?layout=sdui', ['Nguyễn Thị Minh Khai', 'Ólafur Árnason', 'Renée Zellweger-Smith']],
+]) {
+  test(`bulk save on the ${layout} layout reports its skipped private members with count and reason`, async () => {
+    const cards = names.length + (query === '?layout=sdui-b' ? 2 : 1);
+    const page = await openSearch(query, cards);
+    const privateCount = cards - names.length;
+    assert.equal(await page.getByTestId('save-pick').count(), names.length);
+    assert.equal(await page.getByTestId('save-skipped').filter({ hasText: 'Private profile' }).count(), privateCount);
+    assert.equal(await page.getByTestId('save-skipped-count').textContent(),
+      privateCount + (privateCount === 1 ? ' private profile' : ' private profiles') + ' will be skipped.');
+    const { save, toast, bar } = await saveAll(page);
+    assert.deepEqual(save.prospects.map((p) => p.full_name), names);
+    const people = names.length === 1 ? '1 person' : names.length + ' people';
+    assert.match(toast, new RegExp(people + ': ' + names.length + ' created, ' + privateCount + ' skipped'));
+    assert.match(toast, new RegExp('Skipped: ' + privateCount + ' private profiles? \\(“LinkedIn Member”\\): LinkedIn hides who they are'));
+    assert.match(bar, new RegExp('Done: ' + names.length + ' of ' + names.length + ' handled\\. Skipped: ' + privateCount + ' private profile'));
+    await page.close();
+  });
+}
+
+test('optional parts missing on search cards: no location line gives no location, nothing guessed', async () => {
+  const page = await openSearch('?layout=sdui-b', 4);
+  const { save } = await saveAll(page);
+  const kwame = save.prospects[1];
+  assert.deepEqual([kwame.title, kwame.company, kwame.location], ['Account Executive', 'Volta Payments', null]);
+  const classic = await openSearch('?layout=classic-b', 2);
+  await page.close();
+  const again = await saveAll(classic);
+  assert.deepEqual([again.save.prospects[0].company, again.save.prospects[0].location], ['Kaveri Labs', null]);
+  await classic.close();
+});

@@ -212,18 +212,28 @@
     const results = withoutNoticeCopy(Array.isArray(answer.results) ? answer.results : [], answer.notice)
       .map((r) => (r && !r.crm && answer.crm ? { ...r, crm: answer.crm } : r)); // "Already in HubSpot"
     const failed = results.filter((r) => r && r.status === 'failed').length;
-    const head = results.length > 1 ? el('div', { class: 'll-title' }, summary(results)) : null;
-    return toast([noticeNodes(answer.notice), head, ...results.map(resultNodes), ...missingNodes(hooks && hooks.missing, results),
+    const skipped = hooks && Array.isArray(hooks.skipped) ? hooks.skipped : [];
+    const head = results.length > 1 || skipped.length ? el('div', { class: 'll-title' }, summary(results, skipped)) : null;
+    return toast([noticeNodes(answer.notice), head, skippedNodes(skipped), ...results.map(resultNodes), ...missingNodes(hooks && hooks.missing, results),
       undoRow(answer.undo, hooks && hooks.onUndone)],
       failed > 0 && failed === results.length);
   }
 
-  /** "3 created, 1 linked, 1 failed". */
-  function summary(results) {
+  /** "5 people: 3 created, 1 linked, 1 failed, 2 skipped" (`skipped`: [{count, reason}]). */
+  function summary(results, skipped) {
     const counts = {};
     for (const r of results) counts[r.status] = (counts[r.status] || 0) + 1;
     const parts = ['created', 'linked', 'queued', 'failed'].filter((s) => counts[s]).map((s) => counts[s] + ' ' + s);
-    return results.length + ' people: ' + parts.join(', ');
+    const left = (skipped || []).reduce((n, g) => n + (Number(g.count) || 0), 0);
+    if (left) parts.push(left + ' skipped');
+    return results.length + (results.length === 1 ? ' person: ' : ' people: ') + parts.join(', ');
+  }
+
+  /** Why people were left out of the save ("1 private profile: LinkedIn hides who they are"). */
+  function skippedNodes(skipped) {
+    if (!skipped || !skipped.length) return null;
+    return el('div', { class: 'll-row ll-muted', 'data-testid': 'save-skipped-summary' },
+      'Skipped: ' + skipped.map((g) => String(g.reason)).join('; ') + '.');
   }
 
   /** Shows a plain message in the toast (nothing was sent). */
