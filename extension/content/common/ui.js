@@ -12,6 +12,8 @@
 
   const CSS = `
     :host { all: initial; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2226; }
+    /* The hidden attribute wins over every display rule below (e.g. the bulk bar's progress). */
+    [hidden] { display: none !important; }
     .ll-inline { display: inline-flex; align-items: center; gap: 6px; margin: 4px 0; flex-wrap: wrap; }
     button { all: unset; box-sizing: border-box; cursor: pointer; border-radius: 14px; padding: 3px 12px;
       background: #0a66c2; color: #fff; font-weight: 600; font-size: 13px; line-height: 20px; }
