@@ -30,6 +30,12 @@ async function saves() {
   return (await session.ext.seen()).map((s) => s.message).filter((m) => m.kind === 'save');
 }
 
+/** Polls the stub worker until it has received `n` saves (10 s deadline). */
+async function savesReach(n) {
+  for (const end = Date.now() + 10000; Date.now() < end;) if ((await saves()).length >= n) return;
+  throw new Error('the worker did not receive ' + n + ' saves');
+}
+
 /** The bulk bar's progress row as the browser renders it: computed display and visibility. */
 function progressShown(page) {
   return page.evaluate(() => {
@@ -49,5 +55,33 @@ test('the bulk bar shows no progress until the first save starts (computed style
   const shown = await progressShown(page);
   assert.notEqual(shown.display, 'none');
   assert.equal(shown.visible, true);
+  await page.close();
+});
+
+test('a click a page script makes on our Save button (isTrusted false) never saves; the rep\'s click does', async () => {
+  const page = await open('https://www.linkedin.com/in/ada-lovelace/');
+  await page.getByTestId('save-prospect').waitFor();
+  // page.evaluate runs in the page's own (main) world, like LinkedIn's scripts: the shadow root
+  // is open, so a page can reach the button and click it or dispatch a click at it.
+  const reached = await page.evaluate(() => {
+    const button = document.querySelector('[data-leadline="save"]').shadowRoot.querySelector('[data-testid="save-prospect"]');
+    button.click();
+    button.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+    button.focus();
+    button.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    return button.textContent;
+  });
+  // A click that started a save turns the button into "Saving…" at once (synchronously).
+  assert.equal(reached, 'Save to CRM', 'the page script\'s clicks started no save');
+  assert.equal((await saves()).length, 0);
+  // The rep clicks, then presses Enter: each trusted activation saves once.
+  await page.getByTestId('save-prospect').click();
+  await savesReach(1);
+  await page.getByTestId('save-result').waitFor();
+  await page.getByTestId('save-prospect').filter({ hasText: 'Save to CRM' }).waitFor();
+  await page.getByTestId('save-prospect').press('Enter');
+  await savesReach(2);
+  await page.getByTestId('save-prospect').filter({ hasText: 'Save to CRM' }).waitFor();
+  assert.equal((await saves()).length, 2, 'exactly the two trusted activations saved');
   await page.close();
 });

@@ -91,12 +91,18 @@
     return { host, shadow };
   }
 
-  /** A button with a stable data-testid. */
+  /**
+   * A button with a stable data-testid. Only the rep acts through it: a click the browser did
+   * not generate from a person (`isTrusted` false: a page script calling `.click()` or
+   * dispatching a click into our open shadow root) is ignored. Keyboard activation (Enter,
+   * Space) is a trusted click.
+   */
   function button(label, testid, onClick) {
-    const node = el('button', { type: 'button', 'data-testid': testid, role: 'button', tabindex: '0' }, label);
+    const node = el('button', { type: 'button', 'data-testid': testid }, label);
     node.addEventListener('click', (event) => {
       event.preventDefault();
       event.stopPropagation();
+      if (!event.isTrusted) return;
       if (!node.hasAttribute('disabled')) onClick(event);
     });
     return node;
