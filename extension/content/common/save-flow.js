@@ -213,17 +213,36 @@
       .map((r) => (r && !r.crm && answer.crm ? { ...r, crm: answer.crm } : r)); // "Already in HubSpot"
     const failed = results.filter((r) => r && r.status === 'failed').length;
     const skipped = hooks && Array.isArray(hooks.skipped) ? hooks.skipped : [];
-    const head = results.length > 1 || skipped.length ? el('div', { class: 'll-title' }, summary(results, skipped)) : null;
-    return toast([noticeNodes(answer.notice), head, skippedNodes(skipped), ...results.map(resultNodes), ...missingNodes(hooks && hooks.missing, results),
-      undoRow(answer.undo, hooks && hooks.onUndone)],
+    const head = results.length > 1 || skipped.length ? el('div', { class: 'll-title', 'data-testid': 'save-summary' }, summary(results, skipped)) : null;
+    const details = [skippedNodes(skipped), ...results.map(resultNodes), ...missingNodes(hooks && hooks.missing, results)];
+    const body = results.length > LIST_AT_MOST ? detailsToggle(details) : details;
+    return toast([noticeNodes(answer.notice), head, ...body, undoRow(answer.undo, hooks && hooks.onUndone)],
       failed > 0 && failed === results.length);
+  }
+
+  /** Up to this many people, a toast lists each; past it, their details are behind a toggle. */
+  const LIST_AT_MOST = 3;
+
+  /** "Show details" (a keyboard-reachable toggle) over `nodes`, hidden until asked for. */
+  function detailsToggle(nodes) {
+    const box = el('div', { class: 'll-details', id: 'll-save-details', hidden: true, 'data-testid': 'save-details' }, ...nodes);
+    const toggle = button('Show details', 'save-details-toggle', () => {
+      box.hidden = !box.hidden;
+      toggle.textContent = box.hidden ? 'Show details' : 'Hide details';
+      toggle.setAttribute('aria-expanded', String(!box.hidden));
+    });
+    toggle.className = 'll-link';
+    toggle.setAttribute('aria-expanded', 'false');
+    toggle.setAttribute('aria-controls', 'll-save-details');
+    return [el('div', { class: 'll-row' }, toggle), box];
   }
 
   /** "5 people: 3 created, 1 linked, 1 failed, 2 skipped" (`skipped`: [{count, reason}]). */
   function summary(results, skipped) {
     const counts = {};
     for (const r of results) counts[r.status] = (counts[r.status] || 0) + 1;
-    const parts = ['created', 'linked', 'queued', 'failed'].filter((s) => counts[s]).map((s) => counts[s] + ' ' + s);
+    const words = { created: 'created', linked: 'linked', queued: 'waiting', failed: 'failed' };
+    const parts = Object.keys(words).filter((s) => counts[s]).map((s) => counts[s] + ' ' + words[s]);
     const left = (skipped || []).reduce((n, g) => n + (Number(g.count) || 0), 0);
     if (left) parts.push(left + ' skipped');
     return results.length + (results.length === 1 ? ' person: ' : ' people: ') + parts.join(', ');

@@ -43,6 +43,8 @@
     progress { width: 160px; height: 10px; }
     .ll-rows { flex-basis: 100%; display: flex; flex-direction: column; gap: 2px; }
     .ll-close { float: right; background: none; color: #666; padding: 0 4px; }
+    .ll-details { max-height: 40vh; overflow: auto; margin-top: 4px; border-top: 1px solid #e5e9ee; padding-top: 4px; }
+    .ll-details .ll-result { margin: 4px 0; }
   `;
 
   let sheet = null;
