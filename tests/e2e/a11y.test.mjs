@@ -86,3 +86,42 @@ test('LinkedIn search page with a bulk toast, details open: no serious or critic
   assert.deepEqual(serious, []);
   await page.close();
 });
+
+/** Leadline's buttons whose accessible name does not contain their visible text. */
+function labelNotInName(page) {
+  return page.evaluate(() => {
+    const bad = [];
+    for (const host of document.querySelectorAll('[data-leadline]')) {
+      for (const control of host.shadowRoot.querySelectorAll('button')) {
+        const visible = (control.innerText || '').trim();
+        if (!/[A-Za-z]/.test(visible)) continue; // symbols (×) have no words to contain
+        const name = (control.getAttribute('aria-label') || control.textContent || '').trim();
+        if (!name.toLowerCase().includes(visible.toLowerCase())) bad.push(JSON.stringify({ visible, name }));
+      }
+    }
+    return bad;
+  });
+}
+
+test('every Leadline button\'s accessible name contains its visible text', async () => {
+  const answer = { ok: true, save_id: 'a1', undo: { save_id: 'a1', seconds: 10 }, results: [{ status: 'created', object: 'Contact', name: 'Ada Lovelace',
+    record_url: 'https://acme.my.salesforce.com/003A', owner: { id: '005REP', name: 'Rita Rep' }, reasons: ['LinkedIn saves are pushed with the team sync connection'], warnings: [] }] };
+  await stub.ext.currentWorker().evaluate((a) => { globalThis.__answers.save = a; }, answer);
+  try {
+    const profile = await stub.ext.page('https://www.linkedin.com/in/ada-lovelace/');
+    await profile.getByTestId('save-prospect').click();
+    await profile.getByTestId('save-undo').waitFor();
+    assert.deepEqual(await labelNotInName(profile), []);
+    assert.equal(await profile.getByRole('button', { name: 'Save to CRM: Ada Lovelace' }).count(), 1);
+    assert.equal(await profile.getByRole('button', { name: /^Undo \(\d+s\)$/ }).count(), 1);
+    await profile.close();
+  } finally {
+    await stub.ext.currentWorker().evaluate(() => { globalThis.__answers.save = null; });
+  }
+  const search = await stub.ext.page('https://www.linkedin.com/search/results/people/?keywords=analytics');
+  await search.getByTestId('save-all').click();
+  await search.getByTestId('save-result').waitFor();
+  assert.deepEqual(await labelNotInName(search), []);
+  assert.ok(await search.evaluate(() => document.querySelectorAll('[data-leadline]').length) > 5);
+  await search.close();
+});

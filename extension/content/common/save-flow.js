@@ -187,7 +187,7 @@
       row.dataset.state = answer.ok ? 'undone' : 'refused';
       if (answer.ok && onUndone) onUndone(answer);
     });
-    undoButton.setAttribute('aria-label', 'Undo this save: delete what it just created');
+    undoButton.title = 'Delete what this save just created'; // the name stays the visible "Undo (Ns)"
     const row = el('div', { class: 'll-row', 'data-testid': 'undo-row', 'data-state': 'open' }, undoButton, status);
     timer = setInterval(() => {
       left -= 1;

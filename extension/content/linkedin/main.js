@@ -92,7 +92,7 @@
         saveButton.textContent = 'Save to CRM';
       }
     });
-    saveButton.setAttribute('aria-label', 'Save ' + (prospect.full_name || 'this person') + ' to your CRM');
+    saveButton.setAttribute('aria-label', 'Save to CRM: ' + (prospect.full_name || 'this person'));
     shadow.append(el('span', { class: 'll-inline', 'data-layout': read.layout, 'data-missing': (read.missing || []).join(' ') }, saveButton, badge));
     hoverCard(shadow, saveButton, () => preview(Source.LINKEDIN, 'single'));
     lookup(Source.LINKEDIN, [prospect], [badge]);
