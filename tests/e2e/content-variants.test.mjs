@@ -151,3 +151,18 @@ test('optional parts missing on search cards: no location line gives no location
   assert.deepEqual([again.save.prospects[0].company, again.save.prospects[0].location], ['Kaveri Labs', null]);
   await classic.close();
 });
+
+for (const [slug, cards, people, privateCount] of [
+  ['difference-works', 3, [['Ada Byron King', 'Programmer', 'Difference Works'], ['George Scheutz', null, 'Difference Works']], 1],
+  ['analytical-society', 4, [['John Herschel', 'Astronomer', 'Analytical Society'], ['George Peacock', 'Secretary', 'Analytical Society']], 2],
+]) {
+  test(`company people variant ${slug}: company, titles, missing subtitles and ${privateCount} private skipped`, async () => {
+    const page = await open('https://www.linkedin.com/company/' + slug + '/people/');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-leadline="pick"]').length === n, cards);
+    assert.equal(await page.getByTestId('save-pick').count(), people.length);
+    const { save, toast } = await saveAll(page);
+    assert.deepEqual(save.prospects.map((p) => [p.full_name, p.title, p.company]), people);
+    assert.match(toast, new RegExp(people.length + ' people: ' + people.length + ' created, ' + privateCount + ' skipped'));
+    await page.close();
+  });
+}
