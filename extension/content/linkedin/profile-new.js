@@ -7,7 +7,8 @@
 (function (root) {
   const Leadline = (root.Leadline = root.Leadline || {});
   const { first, visibleText, clean, splitHeadline, profileSlug, profileUrl, prospect } = Leadline.dom;
-  const { locationNearContactInfo, missingFields } = Leadline.linkedin.topCard;
+  // lineText: a line's text without its degree badge, screen-reader copies and "Contact info".
+  const { lineText, locationNearContactInfo, missingFields } = Leadline.linkedin.topCard;
 
   const SELECTORS = {
     topCard: ['[data-view-name="profile-top-card"]', '[componentkey*="Topcard"]', '[componentkey*="topcard"]'],
@@ -36,14 +37,6 @@
     const action = first(card, SELECTORS.nameFromAction);
     const label = action && (action.getAttribute('aria-label') || '').replace(/^(Message|Follow|Invite)\s+/, '').replace(/\s+to connect$/, '');
     return label ? { text: clean(label), anchor: action.parentElement } : null;
-  }
-
-  /** Text of a <p> without its degree badge and screen-reader copies. */
-  function lineText(p) {
-    const copy = p.cloneNode(true);
-    for (const hidden of copy.querySelectorAll('[aria-hidden="true"], [class*="a11y"], .visually-hidden')) hidden.remove();
-    for (const link of copy.querySelectorAll(SELECTORS.contactInfo)) link.remove();
-    return clean((copy.textContent || '').replace(/\s·\s*$/, ''));
   }
 
   /** Current title and company from the experience card's first entry. */

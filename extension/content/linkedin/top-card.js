@@ -8,7 +8,7 @@
 
 (function (root) {
   const Leadline = (root.Leadline = root.Leadline || {});
-  const { clean } = Leadline.dom;
+  const { clean, first } = Leadline.dom;
 
   const SELECTORS = {
     contactInfo: 'a[href*="contact-info"]',
@@ -78,15 +78,6 @@
     return null;
   }
 
-  /** The first element matching one of `selectors` under `scope`. */
-  function firstOf(scope, selectors) {
-    for (const selector of selectors) {
-      const found = scope && scope.querySelector(selector);
-      if (found) return found;
-    }
-    return null;
-  }
-
   /**
    * Fields the page shows but `prospect` lacks, in the order a rep reads them: "location" when
    * the card has a "Contact info" link (the location sits beside it), "company" when the card
@@ -95,8 +86,8 @@
   function missingFields(doc, card, prospect) {
     const missing = [];
     if (!prospect.location && card.querySelector(SELECTORS.contactInfo)) missing.push('location');
-    const experience = firstOf(doc, SELECTORS.experience);
-    if (!prospect.company && (firstOf(card, SELECTORS.company) || (experience && experience.querySelector('a[href*="/company/"]')))) {
+    const experience = first(doc, SELECTORS.experience);
+    if (!prospect.company && (first(card, SELECTORS.company) || (experience && experience.querySelector('a[href*="/company/"]')))) {
       missing.push('company');
     }
     if (!prospect.title && experience) missing.push('title');
