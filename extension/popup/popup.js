@@ -1,4 +1,5 @@
-// Popup: what happened to the rep's saves. Recent saves with their decision and a "why?"; the
+// Popup: what happened to the rep's saves. Recent saves with their decision and a "why?" (a bulk
+// save as one row with its counts, expandable into each person); the
 // outbox (what waits, why, when it retries next, with a retry button); the error log with the
 // CRM's code, message and the fix, exportable as CSV. Text only: data never becomes HTML.
 import { UI_TO_WORKER as K } from '../shared/messages.js';
@@ -50,6 +51,44 @@ function recentItem(save) {
     whyToggle(save.reasons));
 }
 
+/** Recent saves in order, the entries of one save (same `save_id`, two or more) as one group. */
+function groupBySave(recent) {
+  const groups = [];
+  for (const save of recent) {
+    const last = groups[groups.length - 1];
+    if (save.save_id && last && last.id === save.save_id) last.saves.push(save);
+    else groups.push({ id: save.save_id || null, saves: [save] });
+  }
+  return groups;
+}
+
+/** "25 people: 20 created, 3 linked, 2 not saved" for a group of saves. */
+function groupSummary(saves) {
+  const counts = new Map();
+  for (const save of saves) {
+    const word = (STATUS_WORDS[save.status] || String(save.status || 'unknown')).toLowerCase();
+    counts.set(word, (counts.get(word) || 0) + 1);
+  }
+  return saves.length + ' people: ' + [...counts].map(([word, n]) => n + ' ' + word).join(', ');
+}
+
+/** One row for a bulk save: its counts, expandable into each person's row. */
+function groupItem(group, index) {
+  const id = 'recent-group-' + index;
+  const list = h('ul', { class: 'list nested', id, hidden: true }, ...group.saves.map(recentItem));
+  const toggle = h('button', { type: 'button', class: 'link', 'aria-expanded': 'false', 'aria-controls': id, 'data-testid': 'recent-group-toggle' }, 'Show each person');
+  toggle.addEventListener('click', () => {
+    list.hidden = !list.hidden;
+    toggle.setAttribute('aria-expanded', String(!list.hidden));
+    toggle.textContent = list.hidden ? 'Show each person' : 'Hide each person';
+  });
+  const first = group.saves[0];
+  return h('li', { class: 'group', 'data-testid': 'recent-group' },
+    h('div', { class: 'title' }, 'Bulk save · ' + groupSummary(group.saves)),
+    h('div', { class: 'muted' }, [sourceLabel(first.source), when(first.at)].filter(Boolean).join(' · ')),
+    toggle, list);
+}
+
 function outboxItem(entry) {
   const why = entry.waiting || entry.last_error || null;
   const reason = entry.reason || (why && (why.message || why.code)) || 'Waiting for its first try';
@@ -93,7 +132,8 @@ function connectionItem(conn) {
 function render() {
   $('health').replaceChildren(...(state.connections || []).map(connectionItem));
   const recent = Array.isArray(state.recent_saves) ? state.recent_saves : [];
-  $('recent-saves').replaceChildren(...(recent.length ? recent.map(recentItem) : [empty('No saves yet. Use the Save button on LinkedIn or Gmail.')]));
+  const rows = groupBySave(recent).map((g, i) => (g.saves.length > 1 ? groupItem(g, i) : recentItem(g.saves[0])));
+  $('recent-saves').replaceChildren(...(rows.length ? rows : [empty('No saves yet. Use the Save button on LinkedIn or Gmail.')]));
   const box = Array.isArray(state.outbox) ? state.outbox : [];
   $('outbox').replaceChildren(...(box.length ? box.map(outboxItem) : [empty('Nothing waiting.')]));
   const log = Array.isArray(state.error_log) ? state.error_log : [];

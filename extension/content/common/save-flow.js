@@ -187,7 +187,7 @@
       row.dataset.state = answer.ok ? 'undone' : 'refused';
       if (answer.ok && onUndone) onUndone(answer);
     });
-    undoButton.setAttribute('aria-label', 'Undo this save: delete what it just created');
+    undoButton.title = 'Delete what this save just created'; // the name stays the visible "Undo (Ns)"
     const row = el('div', { class: 'll-row', 'data-testid': 'undo-row', 'data-state': 'open' }, undoButton, status);
     timer = setInterval(() => {
       left -= 1;
@@ -212,17 +212,47 @@
     const results = withoutNoticeCopy(Array.isArray(answer.results) ? answer.results : [], answer.notice)
       .map((r) => (r && !r.crm && answer.crm ? { ...r, crm: answer.crm } : r)); // "Already in HubSpot"
     const failed = results.filter((r) => r && r.status === 'failed').length;
-    const head = results.length > 1 ? el('div', { class: 'll-title' }, summary(results)) : null;
-    return toast([noticeNodes(answer.notice), head, ...results.map(resultNodes), undoRow(answer.undo, hooks && hooks.onUndone)],
+    const skipped = hooks && Array.isArray(hooks.skipped) ? hooks.skipped : [];
+    const head = results.length > 1 || skipped.length ? el('div', { class: 'll-title', 'data-testid': 'save-summary' }, summary(results, skipped)) : null;
+    const details = [skippedNodes(skipped), ...results.map(resultNodes), ...missingNodes(hooks && hooks.missing, results)];
+    const body = results.length > LIST_AT_MOST ? detailsToggle(details) : details;
+    return toast([noticeNodes(answer.notice), head, ...body, undoRow(answer.undo, hooks && hooks.onUndone)],
       failed > 0 && failed === results.length);
   }
 
-  /** "3 created, 1 linked, 1 failed". */
-  function summary(results) {
+  /** Up to this many people, a toast lists each; past it, their details are behind a toggle. */
+  const LIST_AT_MOST = 3;
+
+  /** "Show details" (a keyboard-reachable toggle) over `nodes`, hidden until asked for. */
+  function detailsToggle(nodes) {
+    const box = el('div', { class: 'll-details', id: 'll-save-details', hidden: true, 'data-testid': 'save-details' }, ...nodes);
+    const toggle = button('Show details', 'save-details-toggle', () => {
+      box.hidden = !box.hidden;
+      toggle.textContent = box.hidden ? 'Show details' : 'Hide details';
+      toggle.setAttribute('aria-expanded', String(!box.hidden));
+    });
+    toggle.className = 'll-link';
+    toggle.setAttribute('aria-expanded', 'false');
+    toggle.setAttribute('aria-controls', 'll-save-details');
+    return [el('div', { class: 'll-row' }, toggle), box];
+  }
+
+  /** "5 people: 3 created, 1 linked, 1 failed, 2 skipped" (`skipped`: [{count, reason}]). */
+  function summary(results, skipped) {
     const counts = {};
     for (const r of results) counts[r.status] = (counts[r.status] || 0) + 1;
-    const parts = ['created', 'linked', 'queued', 'failed'].filter((s) => counts[s]).map((s) => counts[s] + ' ' + s);
-    return results.length + ' people: ' + parts.join(', ');
+    const words = { created: 'created', linked: 'linked', queued: 'waiting', failed: 'failed' };
+    const parts = Object.keys(words).filter((s) => counts[s]).map((s) => counts[s] + ' ' + words[s]);
+    const left = (skipped || []).reduce((n, g) => n + (Number(g.count) || 0), 0);
+    if (left) parts.push(left + ' skipped');
+    return results.length + (results.length === 1 ? ' person: ' : ' people: ') + parts.join(', ');
+  }
+
+  /** Why people were left out of the save ("1 private profile: LinkedIn hides who they are"). */
+  function skippedNodes(skipped) {
+    if (!skipped || !skipped.length) return null;
+    return el('div', { class: 'll-row ll-muted', 'data-testid': 'save-skipped-summary' },
+      'Skipped: ' + skipped.map((g) => String(g.reason)).join('; ') + '.');
   }
 
   /** Shows a plain message in the toast (nothing was sent). */
@@ -230,11 +260,37 @@
     return toast([el('div', { class: 'll-title' }, title), el('div', {}, text)], isError);
   }
 
-  /** Sends a save and shows its answer (`hooks` as in showSaveAnswer); resolves to the answer. */
+  /**
+   * Sends a save and shows its answer (`hooks` as in showSaveAnswer); resolves to the answer.
+   * `hooks.missing` ([{index, fields}]): fields the page shows that the extractor could not
+   * read, per prospect; they travel with the save (`missing`) and the toast names them.
+   */
   async function save(source, push, prospects, activity, hooks) {
-    const answer = await send({ kind: Kind.SAVE, source, push, prospects, activity: activity || null, page_url: location.href });
-    showSaveAnswer(answer, hooks);
+    const missing = missingOf(hooks, prospects.length);
+    const message = { kind: Kind.SAVE, source, push, prospects, activity: activity || null, page_url: location.href };
+    if (missing.length) message.missing = missing;
+    const answer = await send(message);
+    showSaveAnswer(answer, { ...hooks, missing });
     return answer;
+  }
+
+  /** The well-formed `hooks.missing` entries: an index into the prospects and field names. */
+  function missingOf(hooks, count) {
+    const list = hooks && Array.isArray(hooks.missing) ? hooks.missing : [];
+    return list
+      .filter((m) => m && Number.isInteger(m.index) && m.index >= 0 && m.index < count && Array.isArray(m.fields) && m.fields.length)
+      .map((m) => ({ index: m.index, fields: m.fields.map(String) }));
+  }
+
+  /** "location not found on this layout" rows, one per person with missing fields. */
+  function missingNodes(missing, results) {
+    return (missing || []).map((m) => {
+      const r = results[m.index];
+      const who = r && r.name && results.length > 1 ? String(r.name) + ': ' : '';
+      const fields = m.fields.join(' and ');
+      return el('div', { class: 'll-row ll-muted', 'data-testid': 'save-missing' },
+        who + fields + ' not found on this layout (saved without ' + (m.fields.length === 1 ? 'it' : 'them') + ')');
+    });
   }
 
   /** Asks the worker for the local decision and returns preview card nodes. */

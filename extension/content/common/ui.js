@@ -12,6 +12,8 @@
 
   const CSS = `
     :host { all: initial; font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2226; }
+    /* The hidden attribute wins over every display rule below (e.g. the bulk bar's progress). */
+    [hidden] { display: none !important; }
     .ll-inline { display: inline-flex; align-items: center; gap: 6px; margin: 4px 0; flex-wrap: wrap; }
     button { all: unset; box-sizing: border-box; cursor: pointer; border-radius: 14px; padding: 3px 12px;
       background: #0a66c2; color: #fff; font-weight: 600; font-size: 13px; line-height: 20px; }
@@ -41,6 +43,8 @@
     progress { width: 160px; height: 10px; }
     .ll-rows { flex-basis: 100%; display: flex; flex-direction: column; gap: 2px; }
     .ll-close { float: right; background: none; color: #666; padding: 0 4px; }
+    .ll-details { max-height: 40vh; overflow: auto; margin-top: 4px; border-top: 1px solid #e5e9ee; padding-top: 4px; }
+    .ll-details .ll-result { margin: 4px 0; }
   `;
 
   let sheet = null;
@@ -89,12 +93,18 @@
     return { host, shadow };
   }
 
-  /** A button with a stable data-testid. */
+  /**
+   * A button with a stable data-testid. Only the rep acts through it: a click the browser did
+   * not generate from a person (`isTrusted` false: a page script calling `.click()` or
+   * dispatching a click into our open shadow root) is ignored. Keyboard activation (Enter,
+   * Space) is a trusted click.
+   */
   function button(label, testid, onClick) {
-    const node = el('button', { type: 'button', 'data-testid': testid, role: 'button', tabindex: '0' }, label);
+    const node = el('button', { type: 'button', 'data-testid': testid }, label);
     node.addEventListener('click', (event) => {
       event.preventDefault();
       event.stopPropagation();
+      if (!event.isTrusted) return;
       if (!node.hasAttribute('disabled')) onClick(event);
     });
     return node;

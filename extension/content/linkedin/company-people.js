@@ -46,9 +46,9 @@
       const url = link ? profileUrl(link.getAttribute('href'), location.href) : null;
       const key = url || 'card:' + index;
       const anchor = (nameEl && nameEl.closest('.artdeco-entity-lockup__title')) || nameEl || element.firstElementChild || element;
-      if (!name) return { element, anchor, key, prospect: null, skipped: 'Leadline could not read this card.' };
+      if (!name) return { element, anchor, key, prospect: null, skipped: 'Leadline could not read this card.', skipKind: 'unreadable' };
       if (isPrivateMember(name, link && link.getAttribute('href')) || !url) {
-        return { element, anchor, key: 'private:' + key, prospect: null, skipped: 'Private profile (shown as “LinkedIn Member”): skipped, LinkedIn hides who this is.' };
+        return { element, anchor, key: 'private:' + key, prospect: null, skipped: 'Private profile (shown as “LinkedIn Member”): skipped, LinkedIn hides who this is.', skipKind: 'private' };
       }
       const headline = firstText(element, SELECTORS.subtitle);
       return {

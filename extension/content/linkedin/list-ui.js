@@ -19,6 +19,10 @@
   const badges = new WeakMap();
   let progressView = null;
   let saving = false;
+  /** People on the page that cannot be saved, by kind: {private, unreadable} (updated by show). */
+  let skippedNow = { private: 0, unreadable: 0 };
+  /** The bar's "N private profiles will be skipped" line, kept current as cards are added. */
+  let skippedView = null;
   /** The last bulk save answered with people still waiting: {id, results, asked}. */
   let waitingSave = null;
 
@@ -88,11 +92,35 @@
     return { why: 'CRM busy', then: 'they will be sent automatically' };
   }
 
+  const count = (n, one, many) => n + ' ' + (n === 1 ? one : many);
+
+  /** The people a save of the whole page leaves out, with why: [{count, reason}]. */
+  function skippedGroups(skipped) {
+    return [
+      skipped.private ? { count: skipped.private, reason: count(skipped.private, 'private profile', 'private profiles') + ' (“LinkedIn Member”): LinkedIn hides who they are' } : null,
+      skipped.unreadable ? { count: skipped.unreadable, reason: count(skipped.unreadable, 'result', 'results') + ' Leadline could not read' } : null,
+    ].filter(Boolean);
+  }
+
+  /** "1 private profile will be skipped." (and unreadable results), or '' when none. */
+  function skippedText(skipped) {
+    return [
+      skipped.private ? count(skipped.private, 'private profile', 'private profiles') + ' will be skipped.' : '',
+      skipped.unreadable ? count(skipped.unreadable, 'result', 'results') + ' Leadline could not read will be skipped.' : '',
+    ].filter(Boolean).join(' ');
+  }
+
   /**
    * The bar's last words: "Done" only when the CRM answered for everyone; otherwise how many
-   * were saved and how many still wait in the outbox, and why.
+   * were saved and how many still wait in the outbox, and why. Skipped people are counted in.
    */
-  function outcomeText(results, asked) {
+  function outcomeText(results, asked, skipped) {
+    const groups = skipped ? skippedGroups(skipped) : [];
+    const left = groups.length ? ' Skipped: ' + groups.map((g) => g.reason).join('; ') + '.' : '';
+    return savedText(results, asked) + left;
+  }
+
+  function savedText(results, asked) {
     const waiting = results.filter((r) => r && r.status === 'queued');
     const failed = results.filter((r) => r && r.status === 'failed');
     if (waiting.length === 0) return 'Done: ' + results.length + ' of ' + asked + ' handled.';
@@ -102,7 +130,8 @@
       (failed.length ? ' · ' + failed.length + ' not saved' : '') + ' — ' + then + '.';
   }
 
-  async function saveProspects(prospects, bar) {
+  /** Saves `prospects`; `skipped` ({private, unreadable}) says who the page left out of them. */
+  async function saveProspects(prospects, bar, skipped) {
     if (saving) return;
     if (prospects.length === 0) {
       showMessage('Nothing selected', 'Tick the people you want to save, or use “Save all on this page”.', false);
@@ -116,7 +145,7 @@
     bar.bar.value = 0;
     bar.text.textContent = 'Saving 0 of ' + prospects.length + '…';
     try {
-      const answer = await save(Source.LINKEDIN, 'bulk', prospects, null);
+      const answer = await save(Source.LINKEDIN, 'bulk', prospects, null, { skipped: skipped ? skippedGroups(skipped) : [] });
       const results = (answer.ok && answer.results) || [];
       results.forEach((r, i) => {
         const badge = badges.get(prospects[i]);
@@ -124,7 +153,7 @@
       });
       const waiting = results.filter((r) => r && r.status === 'queued');
       bar.bar.value = answer.ok ? results.length - waiting.length : bar.bar.max;
-      bar.text.textContent = answer.ok ? outcomeText(results, prospects.length) : 'Not saved: ' + String((answer.error && answer.error.message) || 'error');
+      bar.text.textContent = answer.ok ? outcomeText(results, prospects.length, skipped) : 'Not saved: ' + String((answer.error && answer.error.message) || 'error');
       waitingSave = answer.ok && waiting.length ? { id: answer.save_id, results: results.slice(), asked: prospects.length } : null;
     } finally {
       saving = false;
@@ -133,20 +162,18 @@
   }
 
   /** Adds the bulk bar before the list (once per page URL). */
-  function bulkBar(anchor, skippedCount) {
+  function bulkBar(anchor) {
     const key = location.href;
     if (existing('bulk', key) || !anchor || !anchor.isConnected) return;
     const { shadow } = mount(anchor, 'before', 'bulk', key);
     const bar = { bar: el('progress', { max: '1', value: '0', 'data-testid': 'save-progress' }), text: el('span', { class: 'll-muted', 'data-testid': 'save-progress-text' }) };
     bar.wrap = el('span', { class: 'll-inline', hidden: true }, bar.bar, bar.text);
     const selected = button('Save selected', 'save-selected', () =>
-      saveProspects(pickHosts().filter((h) => h.shadowRoot.querySelector('input').checked).map((h) => picks.get(h)), bar));
-    const all = button('Save all on this page', 'save-all', () => saveProspects(pickHosts().map((h) => picks.get(h)), bar));
+      saveProspects(pickHosts().filter((h) => h.shadowRoot.querySelector('input').checked).map((h) => picks.get(h)), bar, null));
+    const all = button('Save all on this page', 'save-all', () => saveProspects(pickHosts().map((h) => picks.get(h)), bar, { ...skippedNow }));
     bar.buttons = [selected, all];
-    const skipped = skippedCount > 0
-      ? el('span', { class: 'll-muted', 'data-testid': 'save-skipped-count' }, skippedCount + (skippedCount === 1 ? ' private profile' : ' private profiles') + ' will be skipped.')
-      : null;
-    shadow.append(el('div', { class: 'll-bar', role: 'group', 'aria-label': 'Leadline bulk save' }, el('b', {}, 'Leadline'), selected, all, bar.wrap, skipped));
+    skippedView = el('span', { class: 'll-muted', 'data-testid': 'save-skipped-count', hidden: true });
+    shadow.append(el('div', { class: 'll-bar', role: 'group', 'aria-label': 'Leadline bulk save' }, el('b', {}, 'Leadline'), selected, all, bar.wrap, skippedView));
   }
 
   /** Decorates a read list ({items}); returns false when there was nothing to decorate. */
@@ -155,7 +182,16 @@
     decorate(list.items);
     const firstItem = list.items[0].element;
     const container = firstItem.closest('ul, [role="list"]') || firstItem.parentElement;
-    bulkBar(container, list.items.filter((i) => !i.prospect).length);
+    bulkBar(container);
+    skippedNow = {
+      private: list.items.filter((i) => !i.prospect && i.skipKind === 'private').length,
+      unreadable: list.items.filter((i) => !i.prospect && i.skipKind !== 'private').length,
+    };
+    if (skippedView) {
+      const text = skippedText(skippedNow);
+      if (skippedView.textContent !== text) skippedView.textContent = text;
+      skippedView.hidden = text === '';
+    }
     return true;
   }
 

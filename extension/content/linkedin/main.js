@@ -85,14 +85,15 @@
       try {
         markSaved(badge, await save(Source.LINKEDIN, 'single', [prospect], null, {
           onUndone: (undone) => undone.deleted.some((d) => d.is_person) && markUndone(badge, undone),
+          missing: read.missing && read.missing.length ? [{ index: 0, fields: read.missing }] : [],
         }));
       } finally {
         saveButton.removeAttribute('disabled');
         saveButton.textContent = 'Save to CRM';
       }
     });
-    saveButton.setAttribute('aria-label', 'Save ' + (prospect.full_name || 'this person') + ' to your CRM');
-    shadow.append(el('span', { class: 'll-inline', 'data-layout': read.layout }, saveButton, badge));
+    saveButton.setAttribute('aria-label', 'Save to CRM: ' + (prospect.full_name || 'this person'));
+    shadow.append(el('span', { class: 'll-inline', 'data-layout': read.layout, 'data-missing': (read.missing || []).join(' ') }, saveButton, badge));
     hoverCard(shadow, saveButton, () => preview(Source.LINKEDIN, 'single'));
     lookup(Source.LINKEDIN, [prospect], [badge]);
   }

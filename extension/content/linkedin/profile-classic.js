@@ -5,6 +5,7 @@
 (function (root) {
   const Leadline = (root.Leadline = root.Leadline || {});
   const { first, firstText, visibleText, splitHeadline, profileSlug, profileUrl, prospect } = Leadline.dom;
+  const { locationNearContactInfo, missingFields } = Leadline.linkedin.topCard;
 
   const SELECTORS = {
     topCard: [
@@ -49,7 +50,8 @@
   }
 
   /**
-   * Reads the profile: {status:"ok", prospect, anchor} when this layout matches, {status:"stale"}
+   * Reads the profile: {status:"ok", prospect, anchor, missing} (`missing`: fields the page shows
+   * that were not read, see topCard.missingFields) when this layout matches, {status:"stale"}
    * when the top card still shows another profile than the URL (SPA navigation in progress),
    * {status:"none"} when this layout is not on the page.
    */
@@ -65,18 +67,20 @@
     const headline = firstText(card, SELECTORS.headline);
     const fromHeadline = splitHeadline(headline);
     const role = currentRole(doc);
+    const person = prospect({
+      full_name: fullName,
+      headline,
+      title: role.title || fromHeadline.title,
+      company: companyFromButton(first(card, SELECTORS.currentCompany)) || role.company || fromHeadline.company,
+      location: firstText(card, SELECTORS.location) || locationNearContactInfo(card, fullName),
+      linkedin_url: profileUrl(url),
+    });
     return {
       status: 'ok',
       layout: 'classic',
       anchor: nameEl.closest('a') || nameEl,
-      prospect: prospect({
-        full_name: fullName,
-        headline,
-        title: role.title || fromHeadline.title,
-        company: companyFromButton(first(card, SELECTORS.currentCompany)) || role.company || fromHeadline.company,
-        location: firstText(card, SELECTORS.location),
-        linkedin_url: profileUrl(url),
-      }),
+      prospect: person,
+      missing: missingFields(doc, card, person),
     };
   }
 

@@ -7,6 +7,8 @@
 (function (root) {
   const Leadline = (root.Leadline = root.Leadline || {});
   const { first, visibleText, clean, splitHeadline, profileSlug, profileUrl, prospect } = Leadline.dom;
+  // lineText: a line's text without its degree badge, screen-reader copies and "Contact info".
+  const { lineText, locationNearContactInfo, missingFields } = Leadline.linkedin.topCard;
 
   const SELECTORS = {
     topCard: ['[data-view-name="profile-top-card"]', '[componentkey*="Topcard"]', '[componentkey*="topcard"]'],
@@ -37,14 +39,6 @@
     return label ? { text: clean(label), anchor: action.parentElement } : null;
   }
 
-  /** Text of a <p> without its degree badge and screen-reader copies. */
-  function lineText(p) {
-    const copy = p.cloneNode(true);
-    for (const hidden of copy.querySelectorAll('[aria-hidden="true"], [class*="a11y"], .visually-hidden')) hidden.remove();
-    for (const link of copy.querySelectorAll(SELECTORS.contactInfo)) link.remove();
-    return clean((copy.textContent || '').replace(/\s·\s*$/, ''));
-  }
-
   /** Current title and company from the experience card's first entry. */
   function currentRole(doc) {
     const section = first(doc, SELECTORS.experienceCard);
@@ -66,30 +60,27 @@
     if (urlSlug && cardSlugs.length > 0 && !cardSlugs.includes(urlSlug)) return { status: 'stale' };
 
     let headline = null;
-    let location = null;
+    // The location sits beside "Contact info": in its line or a sibling paragraph/span.
+    const location = locationNearContactInfo(card, name.text);
     let orgCompany = null;
     for (const p of card.querySelectorAll(SELECTORS.lines)) {
       const text = lineText(p);
-      if (!text || text === name.text || NOISE.some((re) => re.test(text))) continue;
-      if (p.querySelector(SELECTORS.contactInfo)) location = location || text;
-      else if (p.querySelector(SELECTORS.companyLink)) orgCompany = orgCompany || visibleText(p.querySelector(SELECTORS.companyLink));
+      if (!text || text === name.text || text === location || NOISE.some((re) => re.test(text))) continue;
+      if (p.querySelector(SELECTORS.contactInfo)) continue;
+      if (p.querySelector(SELECTORS.companyLink)) orgCompany = orgCompany || visibleText(p.querySelector(SELECTORS.companyLink));
       else if (!headline) headline = text;
     }
     const role = currentRole(doc);
     const fromHeadline = splitHeadline(headline);
-    return {
-      status: 'ok',
-      layout: 'sdui',
-      anchor: name.anchor,
-      prospect: prospect({
-        full_name: name.text,
-        headline,
-        title: role.title || fromHeadline.title,
-        company: orgCompany || role.company || fromHeadline.company,
-        location,
-        linkedin_url: profileUrl(url),
-      }),
-    };
+    const person = prospect({
+      full_name: name.text,
+      headline,
+      title: role.title || fromHeadline.title,
+      company: orgCompany || role.company || fromHeadline.company,
+      location,
+      linkedin_url: profileUrl(url),
+    });
+    return { status: 'ok', layout: 'sdui', anchor: name.anchor, prospect: person, missing: missingFields(doc, card, person) };
   }
 
   Leadline.linkedin = Leadline.linkedin || {};

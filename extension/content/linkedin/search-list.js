@@ -19,11 +19,29 @@
     {
       layout: 'sdui',
       item: '[role="listitem"]:has(a[data-view-name="search-result-lockup-title"])',
+      // A private member's card has no title link: it is found as a sibling of the cards that do.
+      siblingItems: ':scope > [role="listitem"]',
       nameLink: ['a[data-view-name="search-result-lockup-title"]'],
       headline: null,
       location: null,
     },
   ];
+
+  const PRIVATE_REASON = 'Private profile (shown as “LinkedIn Member”): skipped, LinkedIn hides who this is.';
+  const UNREADABLE_REASON = 'Leadline could not read this result.';
+
+  /** The result elements of `spec` on the page, private members' link-less cards included. */
+  function itemsOf(doc, spec) {
+    const found = [...doc.querySelectorAll(spec.item)];
+    if (!spec.siblingItems || found.length === 0) return found;
+    const lists = [...new Set(found.map((e) => e.parentElement).filter(Boolean))];
+    return lists.flatMap((list) => [...list.querySelectorAll(spec.siblingItems)]);
+  }
+
+  /** A card that shows "LinkedIn Member" as its name, with or without a link. */
+  function showsPrivateMember(element) {
+    return [...element.querySelectorAll('a, p, span')].some((node) => isPrivateMember(visibleText(node), null));
+  }
 
   /** SDUI: headline and location are the <p>s after the one holding the title link. */
   function sduiLines(item, link) {
@@ -39,22 +57,28 @@
   }
 
   /**
-   * Reads every result on the page: {layout, items:[{element, anchor, key, prospect, skipped}]}
-   * where `skipped` (a reason for the rep) is set instead of `prospect` for private members and
-   * unreadable entries. `items` is empty when no layout matches.
+   * Reads every result on the page: {layout, items:[{element, anchor, key, prospect, skipped,
+   * skipKind}]} where `skipped` (a reason for the rep) and `skipKind` ("private" | "unreadable")
+   * are set instead of `prospect` for private members and unreadable entries. `items` is empty when no layout matches.
    */
   function read(doc) {
     for (const spec of LAYOUTS) {
-      const elements = [...doc.querySelectorAll(spec.item)];
+      const elements = itemsOf(doc, spec);
       if (elements.length === 0) continue;
       const items = elements.map((element, index) => {
         const link = first(element, spec.nameLink);
         const name = link && nameOf(link);
         const href = link ? link.getAttribute('href') : null;
         const key = element.getAttribute('data-chameleon-result-urn') || profileUrl(href, location.href) || spec.layout + ':' + index;
-        if (!link || !name) return { element, anchor: element.firstElementChild || element, key, prospect: null, skipped: 'Leadline could not read this result.' };
+        if (!link || !name) {
+          const isPrivate = showsPrivateMember(element);
+          return {
+            element, anchor: element.firstElementChild || element, key: (isPrivate ? 'private:' : '') + key, prospect: null,
+            skipped: isPrivate ? PRIVATE_REASON : UNREADABLE_REASON, skipKind: isPrivate ? 'private' : 'unreadable',
+          };
+        }
         if (isPrivateMember(name, href)) {
-          return { element, anchor: link.closest('p, span, div') || link, key: 'private:' + key, prospect: null, skipped: 'Private profile (shown as “LinkedIn Member”): skipped, LinkedIn hides who this is.' };
+          return { element, anchor: link.closest('p, span, div') || link, key: 'private:' + key, prospect: null, skipped: PRIVATE_REASON, skipKind: 'private' };
         }
         const lines = spec.layout === 'sdui' ? sduiLines(element, link) : { headline: firstText(element, spec.headline), location: firstText(element, spec.location) };
         const role = splitHeadline(lines.headline);
