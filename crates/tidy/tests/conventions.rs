@@ -13,7 +13,14 @@ use tidy::workspace_root;
 const PURE: &[&str] = &["vocab", "attribution", "crm", "saves"];
 
 /// The crates whose modules must have no import cycle. Add a crate once its cycles are gone.
-const CHECKED: &[&str] = &["attribution", "crm", "vocab", "saves", "sandbox", "core-wasm"];
+const CHECKED: &[&str] = &[
+    "attribution",
+    "crm",
+    "vocab",
+    "saves",
+    "sandbox",
+    "core-wasm",
+];
 
 /// The crates whose every module must have a doc comment.
 const DOCUMENTED: &[&str] = &["attribution", "crm", "saves"];
