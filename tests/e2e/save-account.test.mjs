@@ -160,6 +160,8 @@ test('on: Save all links each person to their company\'s Account, creates the mi
   assert.ok(line('BulkM002').reasons.some((r) => /Linked to the Account "Hollerith Tabulating"/.test(r)));
   assert.ok(line('BulkM003').warnings.includes('account_ambiguous'));
   const popup = await ext.openPopup();
+  // The popup groups a bulk save under one row: open it to see each person's line.
+  await popup.getByTestId('recent-group-toggle').first().click();
   await popup.getByTestId('recent-saves').getByText('Account created').first().waitFor({ timeout: 10000 });
   await ext.screenshot(popup, 'popup-bulk-accounts');
   await popup.close();
