@@ -15,13 +15,16 @@ pub fn to_csv<R: AsRef<[String]>>(header: &[&str], rows: &[R]) -> String {
 }
 
 fn push_row<'a>(out: &mut String, cells: impl Iterator<Item = &'a str>) {
-    let cells: Vec<String> = cells.map(cell).collect();
+    let cells: Vec<String> = cells.map(csv_cell).collect();
     out.push_str(&cells.join(","));
     out.push_str("\r\n");
 }
 
-/// One quoted, formula-safe cell.
-fn cell(value: &str) -> String {
+/// One quoted, formula-safe CSV cell: quotes are doubled, and a value a spreadsheet would
+/// read as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) gets a leading
+/// `'`. Re-exported from the crate root for writers with their own row layout (the team
+/// server's journal export).
+pub fn csv_cell(value: &str) -> String {
     let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {
@@ -51,5 +54,12 @@ mod tests {
              \"'-3\",\"'@SUM(A1)\"\r\n\
              \"'+x\",\"plain\"\r\n"
         );
+    }
+
+    #[test]
+    fn cell_quotes_and_guards_formulas() {
+        assert_eq!(csv_cell("plain"), "\"plain\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(1)"), "\"'=HYPERLINK(1)\"");
     }
 }

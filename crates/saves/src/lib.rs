@@ -10,7 +10,8 @@
 //! Listed from the bottom up: a module imports only modules listed above it (no import
 //! cycles; the crate root and [`api`] only re-export and face JSON, and nothing below them
 //! imports them).
-//! - `text`, `csv`, [`backoff`]: cleaning page text, CSV rows, back-off with jitter.
+//! - `text`, `csv`, [`backoff`]: cleaning page text, CSV rows (one formula-safe cell:
+//!   [`csv_cell`]), back-off with jitter.
 //! - [`config`]: the options page's [`TeamConfig`] and [`Settings`], and the policy / settings
 //!   file shape ([`policy::ManagedSettings`]).
 //! - [`prospect`]: a page's [`RawProspect`] checked into a [`Prospect`] or [`Rejected`];
@@ -67,6 +68,7 @@ mod text;
 pub mod undo;
 mod wire;
 
+pub use csv::csv_cell;
 pub use message::{
     parse_content_message, parse_ui_message, ContentToWorker, MessageError, PageSource, Push, Role,
     SaveRequest, UiToWorker,

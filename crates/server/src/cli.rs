@@ -8,6 +8,7 @@ use crate::app::{now, AppState};
 use crate::config::Config;
 use crate::crypto::random_id;
 use crate::store::Role;
+use saves::CrmKind;
 
 /// Creates the team (with CRM `crm`) if needed and returns `(team id, invite code, expires
 /// at)`. An existing team keeps its CRM.
@@ -16,6 +17,8 @@ pub async fn admin_invite(
     team_name: &str,
     crm: &str,
 ) -> Result<(String, String, i64), String> {
+    let crm = CrmKind::parse(crm)
+        .ok_or_else(|| format!("--crm is {}, not {crm:?}", CrmKind::expected()))?;
     let state = AppState::open(config).await.map_err(|e| e.to_string())?;
     let team_name = team_name.trim();
     let team = match state

@@ -15,55 +15,23 @@ async fn team_sync_is_chosen_among_team_held_connections_only() {
     let rep = server.rep(&admin, "rep@acme.example").await;
 
     // No connection held by the team: refused like an unconnected user (rules 9 and 11).
-    let answer = server
-        .put(
-            "/api/admin/team-sync",
-            &admin.token,
-            json!({ "member": rep.member }),
-        )
-        .await;
+    let answer = server.set_team_sync(&admin, &rep.member).await;
     assert_eq!(answer.status, StatusCode::CONFLICT, "{}", answer.text);
     assert_eq!(answer.error_code(), "team_sync_not_connected");
-    let answer = server
-        .put(
-            "/api/admin/team-sync",
-            &admin.token,
-            json!({ "member": "m_nobody" }),
-        )
-        .await;
+    let answer = server.set_team_sync(&admin, "m_nobody").await;
     assert_eq!(answer.error_code(), "team_sync_not_connected");
 
     // A standard connection is accepted with the core's warning; an admin one without.
-    assert_eq!(
-        server
-            .connect(&admin, &rep.member, "005R", "standard", "tok-rep")
-            .await
-            .status,
-        StatusCode::CREATED
-    );
-    let answer = server
-        .put(
-            "/api/admin/team-sync",
-            &admin.token,
-            json!({ "member": rep.member }),
-        )
+    server
+        .connect_ok(&admin, &rep.member, "005R", "standard", "tok-rep")
         .await;
+    let answer = server.set_team_sync(&admin, &rep.member).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
     assert_eq!(answer.body["warnings"], json!(["team_sync_not_admin"]));
-    assert_eq!(
-        server
-            .connect(&admin, &admin.member, "005A", "admin", "tok-admin")
-            .await
-            .status,
-        StatusCode::CREATED
-    );
-    let answer = server
-        .put(
-            "/api/admin/team-sync",
-            &admin.token,
-            json!({ "member": admin.member }),
-        )
+    server
+        .connect_ok(&admin, &admin.member, "005A", "admin", "tok-admin")
         .await;
+    let answer = server.set_team_sync(&admin, &admin.member).await;
     assert_eq!(answer.body["warnings"], json!([]));
 
     let snapshot = server.get("/api/team", &rep.token).await;
@@ -84,26 +52,18 @@ async fn one_crm_user_is_held_by_one_member() {
     let server = TestServer::start().await;
     let admin = server.admin("Acme", "admin@acme.example").await;
     let rep = server.rep(&admin, "rep@acme.example").await;
-    assert_eq!(
-        server
-            .connect(&admin, &admin.member, "005A", "admin", "tok-1")
-            .await
-            .status,
-        StatusCode::CREATED
-    );
+    server
+        .connect_ok(&admin, &admin.member, "005A", "admin", "tok-1")
+        .await;
     let answer = server
         .connect(&admin, &rep.member, "005A", "standard", "tok-2")
         .await;
     assert_eq!(answer.status, StatusCode::CONFLICT, "{}", answer.text);
     assert_eq!(answer.error_code(), "duplicate_crm_account");
     // Reconnecting the same member replaces its connection.
-    assert_eq!(
-        server
-            .connect(&admin, &admin.member, "005A", "standard", "tok-3")
-            .await
-            .status,
-        StatusCode::CREATED
-    );
+    server
+        .connect_ok(&admin, &admin.member, "005A", "standard", "tok-3")
+        .await;
     let connections = server.get("/api/admin/connections", &admin.token).await;
     let list = connections.body["connections"].as_array().unwrap();
     assert_eq!(list.len(), 1);
@@ -156,20 +116,10 @@ async fn owner_mapping_and_push_settings_reach_the_snapshot() {
 async fn the_journal_is_json_or_csv() {
     let server = TestServer::start().await;
     let admin = server.admin("Acme", "admin@acme.example").await;
-    assert_eq!(
-        server
-            .connect(&admin, &admin.member, "005A", "admin", "tok")
-            .await
-            .status,
-        StatusCode::CREATED
-    );
     server
-        .put(
-            "/api/admin/team-sync",
-            &admin.token,
-            json!({ "member": admin.member }),
-        )
+        .connect_ok(&admin, &admin.member, "005A", "admin", "tok")
         .await;
+    server.set_team_sync(&admin, &admin.member).await;
     let saved = server
         .post(
             "/api/saves",

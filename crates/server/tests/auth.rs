@@ -28,26 +28,12 @@ async fn an_invite_code_joins_once_and_forged_codes_join_nobody() {
     assert_eq!(team.body["me"]["id"], rep.member.as_str());
     assert_eq!(team.body["me"]["role"], "rep");
 
-    let again = server
-        .call(
-            Method::POST,
-            "/api/join",
-            None,
-            Some(&json!({ "code": code, "email": "other@acme.example" })),
-        )
-        .await;
+    let again = server.try_join(code, "other@acme.example").await;
     assert_eq!(again.status, StatusCode::UNAUTHORIZED);
     assert_eq!(again.error_code(), "invite_used");
 
     let forged = format!("{}x", &code[..code.len() - 1]);
-    let answer = server
-        .call(
-            Method::POST,
-            "/api/join",
-            None,
-            Some(&json!({ "code": forged, "email": "x@acme.example" })),
-        )
-        .await;
+    let answer = server.try_join(&forged, "x@acme.example").await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert_eq!(answer.error_code(), "invalid_invite");
 
@@ -95,14 +81,7 @@ async fn expired_invites_and_sessions_are_refused() {
         .unwrap()
         .contains("expired"));
     let code = invite.body["code"].as_str().unwrap();
-    let answer = server
-        .call(
-            Method::POST,
-            "/api/join",
-            None,
-            Some(&json!({ "code": code, "email": "rep@acme.example" })),
-        )
-        .await;
+    let answer = server.try_join(code, "rep@acme.example").await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert_eq!(answer.error_code(), "invite_expired");
 }
@@ -215,13 +194,7 @@ async fn a_session_of_one_team_cannot_touch_another_team() {
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{}", answer.text);
         assert_eq!(answer.error_code(), "not_found");
     }
-    let team_sync = server
-        .put(
-            "/api/admin/team-sync",
-            &globex.token,
-            json!({ "member": acme_rep.member }),
-        )
-        .await;
+    let team_sync = server.set_team_sync(&globex, &acme_rep.member).await;
     assert_eq!(team_sync.status, StatusCode::CONFLICT);
     assert_eq!(team_sync.error_code(), "team_sync_not_connected");
 

@@ -13,20 +13,10 @@ use serde_json::json;
 async fn team(server: &TestServer) -> (Session, Session) {
     let admin = server.admin("Acme", "admin@acme.example").await;
     let rep = server.rep(&admin, "rep@acme.example").await;
-    assert_eq!(
-        server
-            .connect(&admin, &admin.member, "005A", "admin", "tok-team")
-            .await
-            .status,
-        StatusCode::CREATED
-    );
-    let chosen = server
-        .put(
-            "/api/admin/team-sync",
-            &admin.token,
-            json!({ "member": admin.member }),
-        )
+    server
+        .connect_ok(&admin, &admin.member, "005A", "admin", "tok-team")
         .await;
+    let chosen = server.set_team_sync(&admin, &admin.member).await;
     assert_eq!(chosen.status, StatusCode::OK);
     let mapped = server
         .put(
@@ -299,13 +289,9 @@ async fn a_save_nothing_can_push_is_refused_and_logged() {
     assert_eq!(entries[0]["code"], "no_credentials");
     assert_eq!(entries[0]["save_id"], "save-nocred-1");
     // Once the admin connects a team-held connection, the same save id goes through.
-    assert_eq!(
-        server
-            .connect(&admin, &admin.member, "005A", "admin", "tok")
-            .await
-            .status,
-        StatusCode::CREATED
-    );
+    server
+        .connect_ok(&admin, &admin.member, "005A", "admin", "tok")
+        .await;
     let answer = server
         .post(
             "/api/saves",
@@ -326,20 +312,10 @@ async fn a_hubspot_team_decides_with_hubspot_words() {
     let admin = server
         .admin_on("Initech", "admin@initech.example", "hubspot")
         .await;
-    assert_eq!(
-        server
-            .connect(&admin, &admin.member, "1001", "admin", "pat-na1-team")
-            .await
-            .status,
-        StatusCode::CREATED
-    );
     server
-        .put(
-            "/api/admin/team-sync",
-            &admin.token,
-            json!({ "member": admin.member }),
-        )
+        .connect_ok(&admin, &admin.member, "1001", "admin", "pat-na1-team")
         .await;
+    server.set_team_sync(&admin, &admin.member).await;
     let snapshot = server.get("/api/team", &admin.token).await;
     assert_eq!(snapshot.body["team"]["crm"], "hubspot");
     let saved = server

@@ -88,13 +88,9 @@ async fn stored_secrets_are_sealed_and_never_answered() {
 async fn a_wrong_master_key_fails_clearly_and_the_right_one_keeps_everything() {
     let server = TestServer::start().await;
     let admin = server.admin("Acme", "admin@acme.example").await;
-    assert_eq!(
-        server
-            .connect(&admin, &admin.member, "005A", "admin", REFRESH_TOKEN)
-            .await
-            .status,
-        StatusCode::CREATED
-    );
+    server
+        .connect_ok(&admin, &admin.member, "005A", "admin", REFRESH_TOKEN)
+        .await;
     let dir = server.stop().await;
 
     let wrong = base64::engine::general_purpose::STANDARD.encode([9u8; 32]);
@@ -126,13 +122,9 @@ async fn a_master_key_from_the_environment_writes_no_key_file() {
         .admin_with_key("Acme", "admin@acme.example", &key)
         .await;
     assert!(!server.dir.path().join("master.key").exists());
-    assert_eq!(
-        server
-            .connect(&admin, &admin.member, "005A", "admin", REFRESH_TOKEN)
-            .await
-            .status,
-        StatusCode::CREATED
-    );
+    server
+        .connect_ok(&admin, &admin.member, "005A", "admin", REFRESH_TOKEN)
+        .await;
     assert!(!server.data_files_contain(REFRESH_TOKEN.as_bytes()));
     assert!(!server.data_files_contain(key.as_bytes()));
 }

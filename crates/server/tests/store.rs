@@ -2,6 +2,7 @@
 //! single-flight token refresh the push engine will use) works across holders and expires.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed setup should panic
 
+use saves::CrmKind;
 use server::store::Store;
 
 #[tokio::test]
@@ -9,12 +10,12 @@ async fn migrations_run_once_and_a_reopened_store_keeps_its_rows() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).await.unwrap();
     assert!(store
-        .create_team("t_1", "Acme", "salesforce", b"wrapped", 1)
+        .create_team("t_1", "Acme", CrmKind::Salesforce, b"wrapped", 1)
         .await
         .unwrap());
     assert!(
         !store
-            .create_team("t_2", "Acme", "hubspot", b"wrapped", 1)
+            .create_team("t_2", "Acme", CrmKind::Hubspot, b"wrapped", 1)
             .await
             .unwrap(),
         "team names are unique"

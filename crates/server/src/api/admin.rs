@@ -414,31 +414,9 @@ fn journal_csv(entries: &[JournalEntry]) -> String {
             e.code.clone(),
             e.message.clone(),
         ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        let line: Vec<String> = fields.iter().map(|f| saves::csv_cell(f)).collect();
         out.push_str(&line.join(","));
         out.push_str("\r\n");
     }
     out
-}
-
-fn csv_field(value: &str) -> String {
-    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    format!("\"{}\"", guarded.replace('"', "\"\""))
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failure should panic
-    use super::*;
-
-    #[test]
-    fn csv_quotes_and_guards_formulas() {
-        assert_eq!(csv_field("plain"), "\"plain\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(1)"), "\"'=HYPERLINK(1)\"");
-    }
 }

@@ -65,11 +65,11 @@ pub async fn create(
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_else(|| "contact".to_owned());
-    let crm = copy.team.crm.clone();
+    let crm = copy.team.crm.as_str();
     let decide = |record: &str| {
         decide_save(
             &copy,
-            &crm,
+            crm,
             request.source.as_str(),
             record,
             request.push.as_str(),

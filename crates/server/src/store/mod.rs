@@ -13,6 +13,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use saves::CrmKind;
 use serde::Serialize;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -71,8 +72,8 @@ pub struct Team {
     pub id: String,
     /// Its display name (unique on the server).
     pub name: String,
-    /// `salesforce` or `hubspot`.
-    pub crm: String,
+    /// The CRM the team syncs with (stored as its wire name, `salesforce` or `hubspot`).
+    pub crm: CrmKind,
     /// The data key, wrapped by the master key.
     pub wrapped_data_key: Vec<u8>,
     /// The member whose team-held connection is the team sync.
@@ -320,12 +321,12 @@ impl Store {
         row.map(|r| team_from(&r)).transpose()
     }
 
-    /// Creates a team (`crm`: `salesforce` or `hubspot`); `false` when the name is taken.
+    /// Creates a team syncing with `crm`; `false` when the name is taken.
     pub async fn create_team(
         &self,
         id: &str,
         name: &str,
-        crm: &str,
+        crm: CrmKind,
         wrapped_data_key: &[u8],
         now: i64,
     ) -> Result<bool, sqlx::Error> {
@@ -335,7 +336,7 @@ impl Store {
         )
         .bind(id)
         .bind(name)
-        .bind(crm)
+        .bind(crm.as_str())
         .bind(wrapped_data_key)
         .bind(now)
         .execute(&self.writer)
@@ -912,11 +913,19 @@ impl Store {
     }
 }
 
+/// A stored CRM name read back; anything but a wire name is a decode error.
+fn crm_from(stored: &str) -> Result<CrmKind, sqlx::Error> {
+    CrmKind::parse(stored).ok_or_else(|| sqlx::Error::ColumnDecode {
+        index: "crm".to_owned(),
+        source: format!("not a CRM ({}): {stored:?}", CrmKind::expected()).into(),
+    })
+}
+
 fn team_from(row: &sqlx::sqlite::SqliteRow) -> Result<Team, sqlx::Error> {
     Ok(Team {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
-        crm: row.try_get("crm")?,
+        crm: crm_from(row.try_get("crm")?)?,
         wrapped_data_key: row.try_get("data_key")?,
         team_sync_member: row.try_get("team_sync_member")?,
         push_settings: row.try_get("push_settings")?,

@@ -207,16 +207,20 @@ impl TestServer {
         self.join(&code, email).await
     }
 
+    /// Posts a join with a code, without a session; the answer may be an error.
+    pub async fn try_join(&self, code: &str, email: &str) -> Answer {
+        self.call(
+            Method::POST,
+            "/api/join",
+            None,
+            Some(&json!({ "code": code, "email": email })),
+        )
+        .await
+    }
+
     /// Joins with a code, asserting success.
     pub async fn join(&self, code: &str, email: &str) -> Session {
-        let answer = self
-            .call(
-                Method::POST,
-                "/api/join",
-                None,
-                Some(&json!({ "code": code, "email": email })),
-            )
-            .await;
+        let answer = self.try_join(code, email).await;
         assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text);
         Session {
             token: answer.body["session"].as_str().unwrap().to_owned(),
@@ -254,6 +258,31 @@ impl TestServer {
                 "instance_url": "https://acme.my.salesforce.com",
                 "refresh_token": token,
             }),
+        )
+        .await
+    }
+
+    /// [`TestServer::connect`], asserting the connection is created.
+    pub async fn connect_ok(
+        &self,
+        admin: &Session,
+        member: &str,
+        crm_user_id: &str,
+        permission: &str,
+        token: &str,
+    ) {
+        let answer = self
+            .connect(admin, member, crm_user_id, permission, token)
+            .await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.text);
+    }
+
+    /// The admin chooses `member`'s connection for team sync; the answer may be an error.
+    pub async fn set_team_sync(&self, admin: &Session, member: &str) -> Answer {
+        self.put(
+            "/api/admin/team-sync",
+            &admin.token,
+            json!({ "member": member }),
         )
         .await
     }
