@@ -149,6 +149,21 @@ pub struct LocalTeam {
 }
 
 impl LocalTeam {
+    /// The Lightning page of a Salesforce record this team found, for the "already in
+    /// Salesforce" link (`None` for HubSpot or before a connection knows its instance).
+    pub fn record_url(&self, kind: crm::RecordKind, id: &str) -> Option<String> {
+        self.connections
+            .first()
+            .filter(|c| !c.instance_url.is_empty() && self.config.crm == CrmKind::Salesforce)
+            .map(|c| {
+                format!(
+                    "{}/lightning/r/{}/{id}/view",
+                    c.instance_url.trim_end_matches('/'),
+                    kind.sobject()
+                )
+            })
+    }
+
     /// The connection held in a role.
     pub fn connection(&self, role: Role) -> Option<&Connection> {
         self.connections.iter().find(|c| c.role == role)

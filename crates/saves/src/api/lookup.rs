@@ -77,18 +77,7 @@ pub fn lookup_list(
                 json!({"ok": true, "role": null, "done": true, "results": results, "cache": []}),
             );
         };
-        let url = |id: &str| {
-            team.connections
-                .first()
-                .filter(|c| !c.instance_url.is_empty() && team.config.crm == CrmKind::Salesforce)
-                .map(|c| {
-                    format!(
-                        "{}/lightning/r/{}/{id}/view",
-                        c.instance_url.trim_end_matches('/'),
-                        kind.sobject()
-                    )
-                })
-        };
+        let url = |id: &str| team.record_url(kind, id);
         let crm = team.config.crm;
         let found = |id: &str, object: &str, owner: Option<&str>| {
             json!({"found": true, "object": object, "record_id": id, "record_url": url(id),

@@ -10,7 +10,7 @@ use crate::message::{parse_content_message, ContentToWorker, Role};
 use crate::plan::{lookup_key, KnownRecords, OutboxEntry};
 use crate::records::ErrorInfo;
 use crate::step::{self, current_role, Tokens};
-use crate::team::{CrmKind, LocalTeam};
+use crate::team::LocalTeam;
 use crate::wire;
 
 /// Stored tokens by role: `{team_sync: Tokens|null, personal: Tokens|null}`.
@@ -98,18 +98,7 @@ pub fn parse_lookup(team: &Value, response: &Value) -> Value {
         let resp: HttpResponse = read("response", response)?;
         let kind = team.settings.record_kind;
         let found = wire::read_lookup(&team, &resp).map_err(|e| invalid("lookup answer", e))?;
-        let url = |id: &str| {
-            team.connections
-                .first()
-                .filter(|c| !c.instance_url.is_empty() && team.config.crm == CrmKind::Salesforce)
-                .map(|c| {
-                    format!(
-                        "{}/lightning/r/{}/{id}/view",
-                        c.instance_url.trim_end_matches('/'),
-                        kind.sobject()
-                    )
-                })
-        };
+        let url = |id: &str| team.record_url(kind, id);
         let result = match &found {
             Some(r) => json!({"found": true, "object": r.object, "record_id": r.id,
                 "record_url": url(&r.id), "owner_name": r.owner_name}),
