@@ -217,12 +217,10 @@ export function schedule(when) {
   }
 }
 
-function templateFor(entry) {
-  return {
-    status: 'queued', object: entry.spec.record === 'lead' ? 'Lead' : 'Contact', record_id: null,
-    record_url: null, name: entry.prospect.name, owner: entry.owner, created_by: entry.created_by,
-    reasons: entry.reasons, warnings: entry.warnings, error: null,
-  };
+/** The waiting result of an entry resumed after a restart: the core's (`queued_result`). */
+async function templateFor(entry) {
+  const answer = (await core()).queued_result(entry);
+  return answer.ok ? answer.result : null;
 }
 
 /** True for an entry waiting because the CRM could not be reached (no answer at all). */
@@ -279,7 +277,7 @@ async function resumeOnce({ network }) {
     const due = entry.next_at_ms <= now || (network && waitsOnNetwork(entry));
     if (!due) { soonest = Math.min(soonest, entry.next_at_ms); continue; }
     try {
-      await runEntry(entry, templateFor(entry));
+      await runEntry(entry, await templateFor(entry));
     } catch {
       // One entry's unexpected failure (it stays in the outbox) does not hold up the others.
     }
@@ -297,7 +295,7 @@ async function resumeOnce({ network }) {
 export async function resume({ force = null, network = false } = {}) {
   if (force) {
     const entry = await store.entry(force);
-    if (entry) await runEntry(entry, templateFor(entry), () => {}, { force: true });
+    if (entry) await runEntry(entry, await templateFor(entry), () => {}, { force: true });
     return;
   }
   if (network) networkBack = true;

@@ -2,7 +2,9 @@
 // extension's own content script in a LinkedIn or Gmail tab (and claim the matching source);
 // UI kinds must come from this extension's own options or popup page. Shapes are checked by
 // the Rust core before anything runs.
-import { CONTENT_TO_WORKER, UI_TO_WORKER } from '../shared/messages.js';
+import '../shared/messages.js';
+
+const { CONTENT_TO_WORKER, UI_TO_WORKER } = globalThis.Leadline.messages;
 
 const CONTENT_KINDS = new Set(Object.values(CONTENT_TO_WORKER));
 const UI_KINDS = new Set(Object.values(UI_TO_WORKER));

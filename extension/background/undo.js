@@ -7,7 +7,7 @@
 // connection that created the records; one token refresh on a 401. The journal line becomes
 // "undone". A save is undone once: its entry is removed before the first delete is sent. All
 // of it runs in the settings module, loaded only when the rep clicks Undo.
-import { settingsCore } from './core.js';
+import { core, settingsCore } from './core.js';
 import { execute } from './net.js';
 import { refresh } from './oauth.js';
 import { store } from './storage.js';
@@ -15,8 +15,6 @@ import { store } from './storage.js';
 const PREFIX = 'undo:';
 /** Records older than this are dropped when a new one is stored (the window is 10 s). */
 const KEEP_MS = 60 * 1000;
-/** The undo window the toast counts down (the core's UNDO_WINDOW_MS, which it enforces). */
-const WINDOW_SECONDS = 10;
 
 async function session() {
   try {
@@ -54,7 +52,8 @@ export async function rememberSave(entries, results, saveId) {
     const now = Date.now();
     await area.set({ [PREFIX + saveId]: { save_id: saveId, finished_at_ms: now, entries, results } });
     prune(area, now).catch(() => {});
-    return { save_id: saveId, seconds: WINDOW_SECONDS };
+    // The window the toast counts down is the one the core enforces (`contract`).
+    return { save_id: saveId, seconds: (await core()).contract().undo_window_seconds };
   } catch {
     return null;
   }

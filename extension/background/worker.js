@@ -13,6 +13,9 @@ import { onAlarm, onEntrySettled, onOnline, release, reserve, resume, runEntry }
 import { checkSender, refuse } from './router.js';
 import { load, onStorageChanged, restrictToTrustedContexts, store } from './storage.js';
 import { handleUndo, rememberSave } from './undo.js';
+import '../shared/messages.js';
+
+const { CONTENT_TO_WORKER: IN, WORKER_TO_CONTENT: OUT, UI_TO_WORKER: UI } = globalThis.Leadline.messages;
 
 // Start-up work begins before anything else: the one storage read of this wake and the Wasm
 // core (fetch + compile + instantiate) run in parallel while the listeners below register.
@@ -81,7 +84,7 @@ onEntrySettled((entry, results) => {
   if (!waiting || !entry.chunk) return;
   if (Date.now() - waiting.at > LATE_NEWS_MS) { waitingBulk.delete(entry.save_id); return; }
   const failed = results.filter((r) => r && r.status === 'failed').length;
-  tellTab(waiting.tabId, { kind: 'save_progress', save_id: entry.save_id, late: true, saved: results.length - failed, failed });
+  tellTab(waiting.tabId, { kind: OUT.SAVE_PROGRESS, save_id: entry.save_id, late: true, saved: results.length - failed, failed });
 });
 
 /** Keeps the lookup cache in step with a finished save (unknown outcome: look it up again). */
@@ -126,7 +129,7 @@ async function runSave(c, message, sender, saveId, plan) {
   let reconnect = null; // the first "reconnect needed" of this save: told once, in the toast
   const notice = (reason) => {
     if (!reconnect) reconnect = reason;
-    tellTab(tabId, { kind: 'save_progress', save_id: saveId, done, total, notice: reason });
+    tellTab(tabId, { kind: OUT.SAVE_PROGRESS, save_id: saveId, done, total, notice: reason });
   };
   const queue = plan.entries.slice();
   // Chunks run one at a time (a person can only be created by one chunk); singles 4 at once.
@@ -155,7 +158,7 @@ async function runSave(c, message, sender, saveId, plan) {
         cacheOutcome(entry.lookup_key, result);
       }
       done += size(entry);
-      if (message.push === 'bulk') tellTab(tabId, { kind: 'save_progress', save_id: saveId, done, total });
+      if (message.push === 'bulk') tellTab(tabId, { kind: OUT.SAVE_PROGRESS, save_id: saveId, done, total });
     }
   });
   await Promise.all(workers);
@@ -196,10 +199,10 @@ function withNotice(results, reason) {
 async function handleContent(message, sender) {
   const c = await core();
   switch (message.kind) {
-    case 'lookup': return handleLookup(message);
-    case 'preview': return c.preview(await store.team(), message);
-    case 'save': return handleSave(message, sender);
-    case 'undo': return handleUndo(message, (key) => lookupCache.delete(key));
+    case IN.LOOKUP: return handleLookup(message);
+    case IN.PREVIEW: return c.preview(await store.team(), message);
+    case IN.SAVE: return handleSave(message, sender);
+    case IN.UNDO: return handleUndo(message, (key) => lookupCache.delete(key));
     default: return refuse('invalid_message', 'Unknown message kind.');
   }
 }
@@ -260,16 +263,16 @@ async function handleUi(message) {
   if (!answer.ok) return answer;
   if (answer.team) {
     await store.setTeam(answer.team);
-    if (message.kind === 'set_config' && typeof message.hubspot_client_secret === 'string' && message.hubspot_client_secret.trim()) {
+    if (message.kind === UI.SET_CONFIG && typeof message.hubspot_client_secret === 'string' && message.hubspot_client_secret.trim()) {
       await store.setHubspotSecret(message.hubspot_client_secret.trim().slice(0, 512));
     }
-    if (message.kind === 'set_team_sync' && answer.reply && answer.reply.copy_personal_token) {
+    if (message.kind === UI.SET_TEAM_SYNC && answer.reply && answer.reply.copy_personal_token) {
       // "My connection" is now also the team sync: the same grant serves both roles.
       await store.setToken('team_sync', await store.token('personal'));
       await store.clearReconnectNotice('team_sync');
       resume();
     }
-    if (message.kind === 'set_config' && message.hubspot_private_token) {
+    if (message.kind === UI.SET_CONFIG && message.hubspot_private_token) {
       const connected = await connectHubspotPrivateApp(message.hubspot_private_token,
         message.hubspot_team_sync_email || answer.team.config.me_email);
       if (connected.ok) resume();
@@ -278,25 +281,25 @@ async function handleUi(message) {
     return answer.reply;
   }
   switch (message.kind) {
-    case 'get_state': return stateView();
-    case 'connect': {
+    case UI.GET_STATE: return stateView();
+    case UI.CONNECT: {
       const result = await connect(message.role);
       if (result.ok) resume();
       return result;
     }
-    case 'disconnect': return disconnect(message.role);
-    case 'retry': {
+    case UI.DISCONNECT: return disconnect(message.role);
+    case UI.RETRY: {
       const box = await store.outbox();
       if (!box.some((e) => e.id === message.outbox_id)) return refuse('not_found', 'That save is no longer waiting.', 'Refresh the popup.');
       await resume({ force: message.outbox_id });
       return { ok: true };
     }
-    case 'clear_error_log': {
+    case UI.CLEAR_ERROR_LOG: {
       const journal = (await store.journal()) || {};
       await store.setJournal({ ...journal, error_log: [] });
       return { ok: true };
     }
-    case 'export_error_log_csv': return c.error_log_csv(await store.journal());
+    case UI.EXPORT_ERROR_LOG_CSV: return c.error_log_csv(await store.journal());
     default: return refuse('invalid_message', 'Unknown message kind.');
   }
 }

@@ -2,9 +2,11 @@
 // the email-mismatch prompt, push settings, team settings import/export and the attribution
 // simulator. All data comes from and goes to the service worker as messages; this page never
 // sees a token (the HubSpot private-app token input is write-only).
-import { UI_TO_WORKER as K } from '../shared/messages.js';
+import '../shared/messages.js';
 import { h, send, errorText, userLabel, when } from './dom.js';
 import { renderPolicy, renderTeamSyncChoice } from './team-sync.js';
+
+const { UI_TO_WORKER: K } = globalThis.Leadline.messages;
 
 const $ = (id) => document.getElementById(id);
 const ROLES = ['team_sync', 'personal'];

@@ -2,8 +2,10 @@
 // save as one row with its counts, expandable into each person); the
 // outbox (what waits, why, when it retries next, with a retry button); the error log with the
 // CRM's code, message and the fix, exportable as CSV. Text only: data never becomes HTML.
-import { UI_TO_WORKER as K } from '../shared/messages.js';
+import '../shared/messages.js';
 import { h, send, errorText, userLabel, when, sourceLabel } from '../options/dom.js';
+
+const { UI_TO_WORKER: K } = globalThis.Leadline.messages;
 
 const $ = (id) => document.getElementById(id);
 const STATUS_WORDS = { created: 'Created', linked: 'Linked to existing', queued: 'Waiting', failed: 'Not saved', undone: 'Undone (deleted again)', pending: 'Waiting', retrying: 'Retrying' };

@@ -1,14 +1,20 @@
 // The message registry: every message kind exchanged with the service worker, named by
-// direction. An ES module imported by the service worker, options and popup. Content scripts
-// are classic scripts and duplicate the kind strings they send (lookup, preview, save).
+// direction, defined here once. A classic script, so that the content scripts load it first
+// (manifest.json) as well as the service worker, options and popup, which import it as a module
+// for its effect: `import '../shared/messages.js'; const { UI_TO_WORKER } = globalThis.Leadline.messages;`
+// (it has no `export`, which a classic script cannot have). tests/node/message-registry.test.mjs
+// fails when these kinds differ from the ones the Rust core handles (`message_kinds`), or when an
+// extension file writes a kind as a string literal instead of using these constants.
 //
 // Every request is `{kind, ...}` sent with chrome.runtime.sendMessage; every answer is
 // `{ok: true, ...}` or `{ok: false, error: {code, message, hint}}`. The service worker checks
 // each message's shape with the Rust core (crates/saves) before acting on it; the shape docs
 // below are the contract, the Rust parser is the enforcement.
+'use strict';
 
+(function (root) {
 /** Content script → service worker. */
-export const CONTENT_TO_WORKER = Object.freeze({
+const CONTENT_TO_WORKER = Object.freeze({
   /** `{kind, source, prospects:[Prospect]}` → `{ok, results:[{found, object, record_id,
    *  record_url, owner_name}]}`; answers come from a ~5 minute cache when possible. */
   LOOKUP: 'lookup',
@@ -31,14 +37,14 @@ export const CONTENT_TO_WORKER = Object.freeze({
 });
 
 /** Service worker → tab (chrome.tabs.sendMessage) during a bulk save. */
-export const WORKER_TO_CONTENT = Object.freeze({
+const WORKER_TO_CONTENT = Object.freeze({
   /** `{kind, save_id, done, total}`; for a bulk save's people who waited in the outbox and
    *  landed after the answer: `{kind, save_id, late: true, saved, failed}`. */
   SAVE_PROGRESS: 'save_progress',
 });
 
 /** Options page / popup → service worker. */
-export const UI_TO_WORKER = Object.freeze({
+const UI_TO_WORKER = Object.freeze({
   /** `{kind}` → `{ok, config, me, connections, team_sync, team_sync_choices:[{app_user, email,
    *  name, connected, team_sync}], policy:{active, locked:[field], error}, owner_mapping,
    *  crm_users, needs, settings, recent_saves, outbox, error_log}` (never any token or secret;
@@ -85,13 +91,20 @@ export const UI_TO_WORKER = Object.freeze({
   SIMULATE: 'simulate',
 });
 
+/** Sources a content script may send, by site. */
+const SOURCE = Object.freeze({ LINKEDIN: 'linkedin_extension', GMAIL: 'gmail_extension' });
+
 /** Sources a content script may send. */
-export const SOURCES = Object.freeze(['linkedin_extension', 'gmail_extension']);
+const SOURCES = Object.freeze(Object.values(SOURCE));
 
 /** Connection roles. */
-export const ROLES = Object.freeze(['team_sync', 'personal']);
+const ROLES = Object.freeze(['team_sync', 'personal']);
 
 /** Builds the `{ok:false, error}` answer every failing request gets. */
-export function failure(code, message, hint = '') {
+function failure(code, message, hint = '') {
   return { ok: false, error: { code, message, hint } };
 }
+
+const Leadline = (root.Leadline = root.Leadline || {});
+Leadline.messages = Object.freeze({ CONTENT_TO_WORKER, WORKER_TO_CONTENT, UI_TO_WORKER, SOURCE, SOURCES, ROLES, failure });
+})(globalThis);

@@ -67,3 +67,17 @@ pub fn journal_record(args: &str) -> String {
         ))
     })
 }
+
+/// See [`saves::api::contract`], the message kinds and the undo window: `[]`.
+#[wasm_bindgen]
+pub fn contract(args: &str) -> String {
+    call(args, |[]: [serde_json::Value; 0]| {
+        Some(saves::api::contract())
+    })
+}
+
+/// See [`saves::api::queued_result`], the waiting result of an outbox entry: `[entry]`.
+#[wasm_bindgen]
+pub fn queued_result(args: &str) -> String {
+    call(args, |[entry]| Some(saves::api::queued_result(&entry)))
+}

@@ -4,6 +4,7 @@
 //! one unchanged (JS objects in, plain JS objects out).
 
 mod connect;
+mod contract;
 mod hubspot;
 mod lookup;
 mod pipeline;
@@ -16,6 +17,7 @@ pub use connect::{
     oauth_start, parse_hubspot_owners, parse_identity, parse_permission, parse_refresh,
     parse_token, parse_users, permission_request, refresh_request, revoke_request, users_request,
 };
+pub use contract::{contract, queued_result};
 pub use hubspot::{
     connected_hubspot, hubspot_oauth_exchange, hubspot_owner_request, hubspot_refresh_request,
     hubspot_revoke_request, parse_hubspot_owner, parse_hubspot_refresh, parse_hubspot_token,

@@ -138,6 +138,16 @@ pub enum ContentToWorker {
 /// The `kind`s of [`ContentToWorker`] messages, in serde's order for error texts.
 const CONTENT_KINDS: &[&str] = &["lookup", "preview", "save"];
 
+/// The `kind` of an undo message (`api::undo_plan` reads it; the settings module handles it).
+pub const UNDO_KIND: &str = "undo";
+
+/// Every kind a content script sends that the core handles: [`ContentToWorker`]'s, then
+/// [`UNDO_KIND`]. `extension/shared/messages.js` lists the same (`api::contract`, node test).
+pub const CONTENT_TO_WORKER_KINDS: &[&str] = &["lookup", "preview", "save", UNDO_KIND];
+
+/// The kind the worker sends a tab while a bulk save runs (its counts come from the plan).
+pub const WORKER_TO_CONTENT_KINDS: &[&str] = &["save_progress"];
+
 /// The wire form of an email activity (`{kind:"email", ...}`, the only kind).
 struct RawActivity {
     subject: Option<String>,
@@ -356,7 +366,7 @@ fn default_record() -> String {
 }
 
 /// The `kind`s of [`UiToWorker`] messages, in declaration order (serde's error text).
-const UI_KINDS: &[&str] = &[
+pub const UI_KINDS: &[&str] = &[
     "get_state",
     "set_config",
     "connect",

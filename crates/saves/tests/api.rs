@@ -215,3 +215,33 @@ fn journal_records_and_exports() {
     assert!(text.contains("\"'@evil\""), "{text}");
     assert!(text.starts_with("\"at\",\"source\",\"name\",\"code\",\"message\",\"hint\"\r\n"));
 }
+
+/// An entry resumed after a restart shows the same waiting result its save's plan gave it
+/// (`queued_result` replaces the worker's hand-written copy of the template).
+#[test]
+fn queued_result_of_an_entry_is_the_plans_template() {
+    let msg = json!({"kind": "save", "source": "linkedin_extension", "push": "single",
+        "prospects": [{"full_name": "Siobhán Ní Bhriain", "linkedin_url": "https://www.linkedin.com/in/siobhan"}]});
+    let plan = api::plan_save(&team(), &msg, "s1", &Value::Null);
+    assert_eq!(plan["ok"], true, "{plan}");
+    let entry = &plan["entries"][0];
+    let queued = api::queued_result(entry);
+    assert_eq!(queued["ok"], true, "{queued}");
+    assert_eq!(queued["result"]["status"], "queued");
+    assert_eq!(queued["result"]["name"], "Siobhán Ní Bhriain");
+    assert_eq!(queued["result"], plan["results"][0]);
+    assert_eq!(api::queued_result(&json!({"id": "x"}))["ok"], false);
+}
+
+/// The message kinds the core handles, by direction, and the undo window it enforces.
+#[test]
+fn contract_names_the_kinds_and_the_undo_window() {
+    let c = api::contract();
+    assert_eq!(
+        c["kinds"]["content_to_worker"],
+        json!(["lookup", "preview", "save", "undo"])
+    );
+    assert_eq!(c["kinds"]["worker_to_content"], json!(["save_progress"]));
+    assert_eq!(c["kinds"]["ui_to_worker"][0], "get_state");
+    assert_eq!(c["undo_window_seconds"], 10);
+}

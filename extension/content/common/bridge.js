@@ -1,27 +1,16 @@
 // The content scripts' only channel to the service worker: chrome.runtime.sendMessage with the
-// message kinds of the shared contract (duplicated here because content scripts cannot import
-// extension/shared/messages.js). Every call resolves to {ok:true,...} or {ok:false,error:{code,
-// message,hint}}; it never throws, so a dead or reloaded extension becomes a plain message.
+// message kinds of the registry (extension/shared/messages.js, the first content script). Every
+// call resolves to {ok:true,...} or {ok:false,error:{code,message,hint}}; it never throws, so a
+// dead or reloaded extension becomes a plain message.
 'use strict';
 
 (function (root) {
   const Leadline = (root.Leadline = root.Leadline || {});
 
-  /** Message kinds, content script → service worker (and the one worker → tab kind). */
-  const Kind = Object.freeze({
-    LOOKUP: 'lookup',
-    PREVIEW: 'preview',
-    SAVE: 'save',
-    UNDO: 'undo',
-    SAVE_PROGRESS: 'save_progress',
-  });
-
-  /** Sources of the attribution spec that content scripts save under. */
-  const Source = Object.freeze({ LINKEDIN: 'linkedin_extension', GMAIL: 'gmail_extension' });
-
-  function failure(code, message, hint) {
-    return { ok: false, error: { code, message, hint } };
-  }
+  /** Message kinds and sources, from the registry (extension/shared/messages.js, loaded first). */
+  const { CONTENT_TO_WORKER, WORKER_TO_CONTENT, SOURCE: Source, failure } = Leadline.messages;
+  /** Content script → service worker kinds, plus the one worker → tab kind. */
+  const Kind = Object.freeze({ ...CONTENT_TO_WORKER, ...WORKER_TO_CONTENT });
 
   /** Sends `message` to the service worker; resolves to its answer or a failure object. */
   async function send(message) {
