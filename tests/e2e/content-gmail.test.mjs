@@ -48,7 +48,7 @@ test('lookup carries names, emails and signature details (title, company, phone)
   assert.equal(lookup.source, 'gmail_extension');
   const byEmail = Object.fromEntries(lookup.prospects.map((p) => [p.email, p]));
   assert.deepEqual(byEmail['marta@globex.example'], {
-    full_name: 'Márta Kovács', first_name: 'Márta', last_name: 'Kovács', headline: null,
+    full_name: 'Márta Kovács', first_name: null, last_name: null, headline: null,
     title: 'Head of Procurement', company: 'Globex Corporation', location: null, linkedin_url: null,
     email: 'marta@globex.example', phone: '+36 1 555 0134',
   });

@@ -16,7 +16,7 @@ test('classic profile: one Save button, the badge, and the prospect read from th
   const [lookup] = await messages('lookup');
   assert.equal(lookup.source, 'linkedin_extension');
   assert.deepEqual(lookup.prospects, [{
-    full_name: 'Ada Lovelace', first_name: 'Ada', last_name: 'Lovelace',
+    full_name: 'Ada Lovelace', first_name: null, last_name: null,
     headline: 'Head of Analytics at Babbage Engines | Numbers, engines and poetry',
     title: 'Head of Analytics', company: 'Babbage Engines', location: 'London, England, United Kingdom',
     linkedin_url: 'https://www.linkedin.com/in/ada-lovelace', email: null, phone: null,
@@ -31,7 +31,7 @@ test('new (SDUI) profile: name from an h2, company from the org line, location w
   await page.getByTestId('save-prospect').waitFor();
   const [lookup] = await messages('lookup');
   assert.deepEqual(lookup.prospects[0], {
-    full_name: 'Zoë Nakamura', first_name: 'Zoë', last_name: 'Nakamura',
+    full_name: 'Zoë Nakamura', first_name: null, last_name: null,
     headline: 'Robotics Program Manager · Building friendly factories',
     title: 'Robotics Program Manager', company: 'Kyoto Robotics', location: 'Kyōto, Kyoto, Japan',
     linkedin_url: 'https://www.linkedin.com/in/zoe-nakamura', email: null, phone: null,
@@ -136,7 +136,7 @@ test('changed layout: a clear message, no button, nothing sent', async () => {
   assert.equal(saves.length, 1);
   assert.equal(saves[0].push, 'single');
   assert.deepEqual(saves[0].prospects, [{
-    full_name: 'Quentin Changed', first_name: 'Quentin', last_name: 'Changed', headline: null, title: null,
+    full_name: 'Quentin Changed', first_name: null, last_name: null, headline: null, title: null,
     company: 'Unknown Layout Inc', location: null, linkedin_url: 'https://www.linkedin.com/in/changed-layout', email: null, phone: null,
   }]);
   await page.close();

@@ -37,7 +37,7 @@ test('classic profile, location in a sibling line of the "Contact info" link, no
   const { page, prospect, layout, missing } = await readProfile('aoife-kelleher');
   assert.equal(layout, 'classic');
   assert.deepEqual(prospect, person({
-    full_name: 'Aoife Kelleher', first_name: 'Aoife', last_name: 'Kelleher', headline: 'Customer Success Lead',
+    full_name: 'Aoife Kelleher', first_name: null, last_name: null, headline: 'Customer Success Lead',
     title: 'Customer Success Lead', company: 'Harbour Software', location: 'Cork, County Cork, Ireland',
     linkedin_url: 'https://www.linkedin.com/in/aoife-kelleher',
   }));
@@ -48,7 +48,7 @@ test('classic profile, location in a sibling line of the "Contact info" link, no
 test('classic profile with optional parts missing: no experience, no company, no contact link', async () => {
   const { page, prospect, missing } = await readProfile('bram-visser');
   assert.deepEqual(prospect, person({
-    full_name: 'Bram Visser', first_name: 'Bram', last_name: 'Visser', headline: 'Independent consultant',
+    full_name: 'Bram Visser', first_name: null, last_name: null, headline: 'Independent consultant',
     title: 'Independent consultant', location: 'Utrecht, Netherlands', linkedin_url: 'https://www.linkedin.com/in/bram-visser',
   }));
   assert.equal(missing, '', 'nothing the page does not show is reported missing');
@@ -59,7 +59,7 @@ test('SDUI profile, location a sibling <p> of the "Contact info" paragraph', asy
   const { page, prospect, layout, missing } = await readProfile('maeve-brennan');
   assert.equal(layout, 'sdui');
   assert.deepEqual(prospect, person({
-    full_name: 'Maeve Brennan', first_name: 'Maeve', last_name: 'Brennan', headline: 'Head of Partnerships at Liffey Analytics',
+    full_name: 'Maeve Brennan', first_name: null, last_name: null, headline: 'Head of Partnerships at Liffey Analytics',
     title: 'Head of Partnerships', company: 'Liffey Analytics', location: 'Dublin, County Dublin, Ireland',
     linkedin_url: 'https://www.linkedin.com/in/maeve-brennan',
   }));
@@ -71,7 +71,7 @@ test('SDUI profile with spans instead of <p>s, no org line and no experience car
   const { page, prospect, layout, missing } = await readProfile('tomas-horak');
   assert.equal(layout, 'sdui');
   assert.deepEqual(prospect, person({
-    full_name: 'Tomáš Horák', first_name: 'Tomáš', last_name: 'Horák', headline: 'Growth marketer · B2B SaaS',
+    full_name: 'Tomáš Horák', first_name: null, last_name: null, headline: 'Growth marketer · B2B SaaS',
     title: 'Growth marketer', location: 'Brno, South Moravia, Czechia', linkedin_url: 'https://www.linkedin.com/in/tomas-horak',
   }));
   assert.equal(missing, '');

@@ -19,18 +19,23 @@ for (const file of FILES) {
 const { dom, gmail } = sandbox.Leadline;
 const plain = (value) => JSON.parse(JSON.stringify(value));
 
-test('splitName splits at the last space and drops credentials and emoji', () => {
+// Names are split by the core's one rule (crates/crm/src/name.rs, whose table holds the rows
+// this file's splitName table had, "Ada Lovelace, PhD 🚀" and particles included): a content
+// script sends the name as the page shows it, and a first/last name only when the page shows
+// them apart.
+test('prospect sends the name as shown; the core splits it', () => {
   const rows = [
-    ['Ada Lovelace', 'Ada', 'Lovelace'],
-    ['Nguyễn Thị Minh Khai', 'Nguyễn Thị Minh', 'Khai'],
-    ['Ada Lovelace, PhD', 'Ada', 'Lovelace'],
-    ['Grace Hopper 🚀', 'Grace', 'Hopper'],
-    ['Madonna', null, 'Madonna'],
-    ['  ', null, null],
+    [{ full_name: 'Siobhán Ní Bhriain' }, 'Siobhán Ní Bhriain', null, null],
+    [{ full_name: '  Ada   King Lovelace ' }, 'Ada King Lovelace', null, null],
+    [{ full_name: 'Ada Lovelace, PhD 🚀' }, 'Ada Lovelace, PhD 🚀', null, null],
+    [{ full_name: 'Ada Lovelace', first_name: ' Augusta ', last_name: 'King' }, 'Ada Lovelace', 'Augusta', 'King'],
+    [{ full_name: '  ' }, null, null, null],
   ];
-  for (const [full, first, last] of rows) {
-    assert.deepEqual(plain(dom.splitName(full)), { first_name: first, last_name: last }, full);
+  for (const [fields, full, first, last] of rows) {
+    const p = plain(dom.prospect(fields));
+    assert.deepEqual([p.full_name, p.first_name, p.last_name], [full, first, last], JSON.stringify(fields));
   }
+  assert.equal(dom.splitName, undefined, 'no name rule in the content scripts');
 });
 
 test('splitHeadline reads "Title at Company" and leaves other shapes as a title', () => {

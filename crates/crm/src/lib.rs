@@ -17,6 +17,8 @@
 //!   body)` reads every error body shape of both CRMs.
 //! - [`linkedin`]: `canonical_profile_url` (the one spelling stored in both CRMs),
 //!   `profile_url_keys` (what a dedupe query asks for), `url_match_key` (comparisons).
+//! - [`name`]: `split_full_name`, the one name-splitting rule (surname particles, single
+//!   names, credentials and emoji).
 //! - [`limits`]: [`ApiUsage`] `{used, limit}` from `Sforce-Limit-Info`; [`HsRateLimit`].
 //! - [`prospect`]: [`Prospect`], [`ActivityLog`] / [`ActivityKind`], [`RecordKind`],
 //!   [`SaveSpec`] `{record, prospect, owner_id, existing_id, activity, description}`,
@@ -79,6 +81,7 @@ pub mod http;
 pub mod hubspot;
 pub mod limits;
 pub mod linkedin;
+pub mod name;
 pub mod phase;
 pub mod pkce;
 pub mod prospect;

@@ -163,18 +163,9 @@ pub enum Permission {
     Unknown,
 }
 
-/// Splits a display name into `(first, last)`: text after a comma (credentials such as
-/// ", PhD") is dropped, the first word is the first name, the rest the last name; a single
-/// word is a last name.
-pub fn split_full_name(full_name: &str) -> (Option<String>, String) {
-    let name = full_name.split(',').next().unwrap_or_default();
-    let words: Vec<&str> = name.split_whitespace().collect();
-    match words.as_slice() {
-        [] => (None, String::new()),
-        [only] => (None, (*only).to_string()),
-        [first, rest @ ..] => (Some((*first).to_string()), rest.join(" ")),
-    }
-}
+/// Splits a display name into `(first, last)`: the one rule of [`crate::name`] (particles,
+/// credentials, emoji, single names).
+pub use crate::name::split_full_name;
 
 /// Checks `YYYY-MM-DD` (month 01-12, day 01-31).
 pub fn validate_date(field: &str, date: &str) -> Result<(), ValidationError> {

@@ -88,7 +88,7 @@ impl RawProspect {
             name: full.clone(),
             reason: reason.to_owned(),
         };
-        if full.as_deref() == Some("LinkedIn Member") {
+        if is_private_member(full.as_deref(), self.linkedin_url.as_deref()) {
             return Err(reject(
                 "This profile is private (\"LinkedIn Member\"), so there is no name to save.",
             ));
@@ -120,6 +120,15 @@ impl RawProspect {
             },
         })
     }
+}
+
+/// LinkedIn's private members: the name LinkedIn shows for people outside the rep's network
+/// ("LinkedIn Member", any case) or a `/headless` link in place of a profile. The core refuses
+/// them; the list pages' pre-check (`dom.isPrivateMember`) answers the same, which
+/// `tests/node/domain-rules.test.mjs` holds.
+pub fn is_private_member(full_name: Option<&str>, link: Option<&str>) -> bool {
+    full_name.is_some_and(|n| n.trim().eq_ignore_ascii_case("linkedin member"))
+        || link.is_some_and(|l| l.contains("/headless"))
 }
 
 /// A cleaned identifier, or `None` when it is longer than `max` (never cut).
@@ -196,6 +205,19 @@ mod tests {
                 Some((Some("Ada"), "Lovelace")),
             ),
             (Some("Plato"), None, None, Some((None, "Plato"))),
+            // The page sends the name as shown; the core's one rule splits it (crm::name).
+            (
+                Some("Siobhán Ní Bhriain"),
+                None,
+                None,
+                Some((Some("Siobhán"), "Ní Bhriain")),
+            ),
+            (
+                Some("Juan Carlos de la Cruz 🚀"),
+                None,
+                None,
+                Some((Some("Juan Carlos"), "de la Cruz")),
+            ),
             (
                 Some(" Ada  Lovelace "),
                 Some("Augusta"),
@@ -227,6 +249,36 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn private_members_by_name_or_headless_link() {
+        let rows: &[(Option<&str>, Option<&str>, bool)] = &[
+            (Some("LinkedIn Member"), None, true),
+            (Some("linkedin member"), None, true),
+            (Some("  LinkedIn Member "), None, true),
+            (
+                Some("Ada Lovelace"),
+                Some("https://www.linkedin.com/search/results/people/headless?k=1"),
+                true,
+            ),
+            (
+                Some("Ada Lovelace"),
+                Some("https://www.linkedin.com/in/ada"),
+                false,
+            ),
+            (Some("LinkedIn Members Club"), None, false),
+            (None, None, false),
+        ];
+        for (name, link, want) in rows {
+            assert_eq!(is_private_member(*name, *link), *want, "{name:?} {link:?}");
+        }
+        let headless = RawProspect {
+            full_name: Some("Ada Lovelace".into()),
+            linkedin_url: Some("https://www.linkedin.com/search/results/people/headless".into()),
+            ..RawProspect::default()
+        };
+        assert!(headless.validate(0).unwrap_err().reason.contains("private"));
     }
 
     #[test]

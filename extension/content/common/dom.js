@@ -1,7 +1,7 @@
 // Leadline content scripts share one namespace object, globalThis.Leadline (MV3 content scripts
 // are classic scripts, not modules). This file holds the page-reading helpers every extractor
-// uses: ordered selector fallbacks, visible text without screen-reader copies, name splitting and
-// profile-URL cleaning. Nothing here touches the network or the service worker.
+// uses: ordered selector fallbacks, visible text without screen-reader copies, headline splitting
+// and profile-URL cleaning (names are split by the core). Nothing here touches the network or the service worker.
 'use strict';
 
 (function (root) {
@@ -74,21 +74,6 @@
     return null;
   }
 
-  /** Splits a display name at the last space: "Ada King Lovelace" → ["Ada King", "Lovelace"]. */
-  function splitName(fullName) {
-    const name = clean(fullName);
-    if (!name) return { first_name: null, last_name: null };
-    // Drop credentials and emoji that reps do not want in the CRM ("Ada Lovelace, PhD 🚀").
-    const core = name
-      .replace(/\s*[,|(].*$/, '')
-      .replace(/[\p{Extended_Pictographic}\u200d\ufe0f]/gu, '')
-      .trim();
-    const base = core === '' ? name : core;
-    const cut = base.lastIndexOf(' ');
-    if (cut <= 0) return { first_name: null, last_name: base };
-    return { first_name: base.slice(0, cut), last_name: base.slice(cut + 1) };
-  }
-
   /** The canonical public profile URL (https://www.linkedin.com/in/<slug>) or null. */
   function profileUrl(href, base) {
     if (typeof href !== 'string') return null;
@@ -133,13 +118,16 @@
     return element.getClientRects().length > 0;
   }
 
-  /** A Prospect with every contract field present (strings or null). */
+  /**
+   * A Prospect with every contract field present (strings or null). The name goes as the page
+   * shows it: the core splits it into first and last name (crates/crm/src/name.rs, particles
+   * and credentials included); `first_name` / `last_name` only when the page shows them apart.
+   */
   function prospect(fields) {
-    const names = splitName(fields.full_name);
     return {
       full_name: clean(fields.full_name),
-      first_name: clean(fields.first_name) || names.first_name,
-      last_name: clean(fields.last_name) || names.last_name,
+      first_name: clean(fields.first_name),
+      last_name: clean(fields.last_name),
       headline: clean(fields.headline),
       title: clean(fields.title),
       company: clean(fields.company),
@@ -161,7 +149,6 @@
     visibleText,
     first,
     firstText,
-    splitName,
     splitHeadline,
     profileUrl,
     profileSlug,

@@ -43,7 +43,7 @@
     const company = el('input', { type: 'text', placeholder: 'Company (optional)', 'aria-label': 'Company' });
     const go = button('Save these details', 'save-confirmed', async () => {
       const person = toProspect({ full_name: name.value, title: title.value, company: company.value, linkedin_url: profileUrl(url) });
-      if (!person.last_name) {
+      if (!person.full_name) {
         showMessage('Name needed', 'Type the person’s name, then save.', true);
         return;
       }
