@@ -64,4 +64,5 @@
 
   Leadline.linkedin = Leadline.linkedin || {};
   Leadline.linkedin.companyPeople = { SELECTORS, read };
+  Leadline.linkedin.layouts.register({ name: 'company-people', page: 'company-people', read });
 })(globalThis);

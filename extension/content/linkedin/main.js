@@ -12,24 +12,24 @@
   const { Source } = Leadline.bridge;
   const { prospect: toProspect, profileUrl } = Leadline.dom;
   const { save, preview, lookup, markSaved, markUndone, showMessage } = Leadline.saveFlow;
-  const { profileClassic, profileNew, searchList, companyPeople, listUi } = Leadline.linkedin;
+  const { layouts, listUi } = Leadline.linkedin;
 
   /** How long a page may stay unreadable before the rep is told (LinkedIn renders late). */
   const UNREADABLE_AFTER_MS = 2500;
 
+  /** Page kinds by URL (the layouts registered for each read it), and how the rep hears of one. */
   const PAGES = [
-    { kind: 'profile', path: /^\/in\/[^/]+\/?$/ },
-    { kind: 'search', path: /^\/search\/results\/people\/?$/ },
-    { kind: 'company-people', path: /^\/company\/[^/]+\/people\/?$/ },
+    { kind: 'profile', path: /^\/in\/[^/]+\/?$/, what: 'profile' },
+    { kind: 'search', path: /^\/search\/results\/people\/?$/, what: 'search page' },
+    { kind: 'company-people', path: /^\/company\/[^/]+\/people\/?$/, what: 'company people page' },
   ];
 
   /** url → first time it was seen unreadable, to wait for late rendering before complaining. */
   const unreadableSince = new Map();
 
-  function pageKind(url) {
+  function pageOf(url) {
     const path = new URL(url).pathname;
-    const page = PAGES.find((p) => p.path.test(path));
-    return page ? page.kind : null;
+    return PAGES.find((p) => p.path.test(path)) || null;
   }
 
   /**
@@ -98,18 +98,22 @@
     lookup(Source.LINKEDIN, [prospect], [badge]);
   }
 
+  /** Reads the page with every layout registered for its kind (layouts.js). */
   function scan(url) {
-    const kind = pageKind(url);
-    if (kind === 'profile') {
+    const page = pageOf(url);
+    if (!page) return;
+    const readers = layouts.forPage(page.kind);
+    if (page.kind === 'profile') {
       if (existing('save', 'profile:' + url)) return;
-      const results = [profileClassic.read(document, url), profileNew.read(document, url)];
+      const results = readers.map((layout) => layout.read(document, url));
       if (results.some((r) => r.status === 'stale')) return;
       const read = results.find((r) => r.status === 'ok');
       if (read) showProfile(read, url);
-      else unreadable(url, 'profile');
-    } else if (kind === 'search' || kind === 'company-people') {
-      const list = kind === 'search' ? searchList.read(document) : companyPeople.read(document);
-      if (!listUi.show(list)) unreadable(url, kind === 'search' ? 'search page' : 'company people page');
+      else unreadable(url, page.what);
+    } else {
+      const lists = readers.map((layout) => layout.read(document, url));
+      const list = lists.find((l) => l.items.length > 0) || lists[0] || { layout: null, items: [] };
+      if (!listUi.show(list)) unreadable(url, page.what);
     }
   }
 

@@ -4,8 +4,9 @@
 
 (function (root) {
   const Leadline = (root.Leadline = root.Leadline || {});
-  const { first, firstText, visibleText, splitHeadline, profileSlug, profileUrl, prospect } = Leadline.dom;
+  const { first, firstText, visibleText, splitHeadline, profileUrl, prospect } = Leadline.dom;
   const { locationNearContactInfo, missingFields } = Leadline.linkedin.topCard;
+  const { register, isStale } = Leadline.linkedin.layouts;
 
   const SELECTORS = {
     topCard: [
@@ -60,9 +61,7 @@
     const nameEl = card && first(card, SELECTORS.name);
     const fullName = nameEl && visibleText(nameEl);
     if (!fullName) return { status: 'none' };
-    const urlSlug = profileSlug(url);
-    const cardSlugs = [...card.querySelectorAll(SELECTORS.identityLink)].map((a) => profileSlug(a.href)).filter(Boolean);
-    if (urlSlug && cardSlugs.length > 0 && !cardSlugs.includes(urlSlug)) return { status: 'stale' };
+    if (isStale(card, url, SELECTORS.identityLink)) return { status: 'stale' };
 
     const headline = firstText(card, SELECTORS.headline);
     const fromHeadline = splitHeadline(headline);
@@ -86,4 +85,5 @@
 
   Leadline.linkedin = Leadline.linkedin || {};
   Leadline.linkedin.profileClassic = { SELECTORS, read };
+  register({ name: 'classic', page: 'profile', read });
 })(globalThis);

@@ -6,9 +6,10 @@
 
 (function (root) {
   const Leadline = (root.Leadline = root.Leadline || {});
-  const { first, visibleText, clean, splitHeadline, profileSlug, profileUrl, prospect } = Leadline.dom;
+  const { first, visibleText, clean, splitHeadline, profileUrl, prospect } = Leadline.dom;
   // lineText: a line's text without its degree badge, screen-reader copies and "Contact info".
   const { lineText, locationNearContactInfo, missingFields } = Leadline.linkedin.topCard;
+  const { register, isStale } = Leadline.linkedin.layouts;
 
   const SELECTORS = {
     topCard: ['[data-view-name="profile-top-card"]', '[componentkey*="Topcard"]', '[componentkey*="topcard"]'],
@@ -55,9 +56,7 @@
     const card = first(doc, SELECTORS.topCard);
     const name = card && readName(card);
     if (!name || !name.text) return { status: 'none' };
-    const urlSlug = profileSlug(url);
-    const cardSlugs = [...card.querySelectorAll(SELECTORS.identityLink)].map((a) => profileSlug(a.href)).filter(Boolean);
-    if (urlSlug && cardSlugs.length > 0 && !cardSlugs.includes(urlSlug)) return { status: 'stale' };
+    if (isStale(card, url, SELECTORS.identityLink)) return { status: 'stale' };
 
     let headline = null;
     // The location sits beside "Contact info": in its line or a sibling paragraph/span.
@@ -85,4 +84,5 @@
 
   Leadline.linkedin = Leadline.linkedin || {};
   Leadline.linkedin.profileNew = { SELECTORS, read };
+  register({ name: 'sdui', page: 'profile', read });
 })(globalThis);

@@ -97,4 +97,5 @@
 
   Leadline.linkedin = Leadline.linkedin || {};
   Leadline.linkedin.searchList = { LAYOUTS, read };
+  Leadline.linkedin.layouts.register({ name: 'search-list', page: 'search', read });
 })(globalThis);
