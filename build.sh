@@ -244,6 +244,8 @@ run_tests() {
   ensure_test_tools
   trap stage_summary EXIT
   stage "cargo fmt --check" cargo fmt --all -- --check
+  stage "eslint (extension/ and tests/, warnings are errors)" \
+    node_modules/.bin/eslint --max-warnings 0 extension tests eslint.config.js
   stage "cargo clippy (warnings are errors)" cargo clippy -q --workspace --all-targets -- -D warnings
   stage "native tests (cargo test; tidy checks purity and cycles)" cargo test -q --workspace
   stage "sandbox build" cargo build -q -p sandbox

@@ -6,6 +6,7 @@
 // page, popup or options DOM, or in the sandbox's request log; (d) the content script world
 // can neither read nor write the worker's storage; (e) an OAuth return with a state other than
 // the one sent is refused with a clear message and stores no token.
+/* global tryLeadline, tryLeadlinePort -- defined by other-extension/sender.js in the other extension's page */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';

@@ -7,7 +7,7 @@
 (function (root) {
   const Leadline = (root.Leadline = root.Leadline || {});
 
-  const PHONE = /(?:^|[\s:])(\+?\(?\d[\d\s().\/-]{6,}\d)(?:\s*(?:ext\.?|x)\s*\d+)?\s*$/i;
+  const PHONE = /(?:^|[\s:])(\+?\(?\d[\d\s()./-]{6,}\d)(?:\s*(?:ext\.?|x)\s*\d+)?\s*$/i;
   const PHONE_LABEL = /^(?:tel|telephone|phone|mobile|mob|cell|direct|office|work|t|m|p|o)\b\.?\s*[:.]?\s*/i;
   const NOT_ROLE = /(https?:\/\/|www\.|@|^\S+\.[a-z]{2,}$|^[-–—_=*]+$|^(best|thanks|thank you|cheers|regards|kind regards|best regards)[,!.]*$)/i;
   const SPLIT = /\s+(?:\||·|•|–|—)\s+|\s+at\s+|,\s+|\s+@\s+/;

@@ -1,6 +1,6 @@
 // BENCHMARKS.md from the collected figures: one section per figure, each with its target,
 // met / missed, and what bounds it.
-import { fmt, spread, summary, verdict } from './stats.mjs';
+import { fmt, summary, verdict } from './stats.mjs';
 
 const KIB = 1024;
 const kib = (bytes) => (bytes / KIB).toFixed(1) + ' KiB';
@@ -201,7 +201,7 @@ function coldSection(cold, compile, compileSettings) {
   lines.push('',
     `Target (issue #13): the save path's cold start ≤ 2× the plain-JS stub worker's, both measured in this run (absolute times drift by 2× between machines): **${verdict(ratio, 2)}** (median ${fmt(s.c.median)} ms vs the stub's ${stubSave ? fmt(stubSave.c.median) : 'n/a'} ms: ${Number.isFinite(ratio) ? ratio.toFixed(2) + '×' : 'not measured'}).`,
     `The options/popup path, for comparison: median ${fmt(g.c.median)} ms, ${!Number.isFinite(g.c.median) ? 'not measured' : g.c.median <= 50 ? 'also within 50 ms' : 'over 50 ms'}; ` +
-    `${Number.isFinite(gap) ? `${fmt(Math.abs(gap))} ms ${gap >= 0 ? 'more' : 'less'} than the save path at the median (the settings module\'s fetch + compile + instantiate, the wait for the policy read and \`state_view\` instead of \`preview\`; not split further here)` : 'no difference computed'}.`);
+    `${Number.isFinite(gap) ? `${fmt(Math.abs(gap))} ms ${gap >= 0 ? 'more' : 'less'} than the save path at the median (the settings module's fetch + compile + instantiate, the wait for the policy read and \`state_view\` instead of \`preview\`; not split further here)` : 'no difference computed'}.`);
   if (s.c.median > 50) {
     lines.push('',
       'What bounds the save path: the stub row is Chromium\'s own cost of waking a module worker and',
