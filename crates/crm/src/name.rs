@@ -147,7 +147,7 @@ mod tests {
             ),
             // Spanish.
             ("Juan Carlos de la Cruz", Some("Juan Carlos"), "de la Cruz"),
-            ("María del Carmen", Some("María"), "del Carmen"),
+            ("Pedro del Valle", Some("Pedro"), "del Valle"),
             ("Ana María del Río", Some("Ana María"), "del Río"),
             ("José Ortega y Gasset", Some("José"), "Ortega y Gasset"),
             (
