@@ -67,3 +67,10 @@ pub fn journal_record(args: &str) -> String {
         ))
     })
 }
+
+/// See [`saves::api::import_rows`]: `[text]`, a CSV file's text (the import page parses with
+/// this module, so the worker stays free while a large file is read).
+#[wasm_bindgen]
+pub fn import_rows(args: &str) -> String {
+    call(args, |[text]| Some(saves::api::import_rows(&text)))
+}

@@ -203,11 +203,13 @@ fn entry_for(
     let pushed_for_someone_else = role != Role::Personal || d.on_behalf_of.is_some();
     let description = pushed_for_someone_else.then(|| {
         let rep = team.me_email().unwrap_or_else(|| "the rep".into());
-        let page = match save.source {
-            PageSource::LinkedinExtension => "LinkedIn",
-            PageSource::GmailExtension => "Gmail",
+        let from = match save.source {
+            PageSource::LinkedinExtension => "Saved from LinkedIn",
+            PageSource::GmailExtension => "Saved from Gmail",
+            PageSource::Manual => "Added by hand",
+            PageSource::CsvImport => "Imported from a CSV file",
         };
-        format!("Saved from {page} with Leadline on behalf of {rep}.")
+        format!("{from} with Leadline on behalf of {rep}.")
     });
     let name_of = |id: &str| Party {
         id: Some(id.to_owned()),

@@ -128,7 +128,7 @@ fn identifier(raw: Option<&str>, max: usize) -> Option<String> {
 }
 
 /// A plausible email: one `@`, something on each side, a dot in the domain, no spaces.
-fn is_email(s: &str) -> bool {
+pub(crate) fn is_email(s: &str) -> bool {
     let mut parts = s.split('@');
     match (parts.next(), parts.next(), parts.next()) {
         (Some(local), Some(domain), None) => {
