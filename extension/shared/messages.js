@@ -88,6 +88,12 @@ export const UI_TO_WORKER = Object.freeze({
 /** Sources a content script may send. */
 export const SOURCES = Object.freeze(['linkedin_extension', 'gmail_extension']);
 
+/** Sources only the rep's own extension pages send, with the content kinds `lookup`, `preview`
+ *  and `save` (same shapes): the import page (`import/`, `csv_import`, bulk chunks of ≤200) and
+ *  the popup's "Add a person" (`manual`, `push:"single"`, attribution rule 5). The router
+ *  refuses them from anywhere else, and the core refuses them from a content script. */
+export const REP_SOURCES = Object.freeze(['manual', 'csv_import']);
+
 /** Connection roles. */
 export const ROLES = Object.freeze(['team_sync', 'personal']);
 
