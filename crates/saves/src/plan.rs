@@ -26,6 +26,17 @@ pub struct SavePlan {
     pub results: Vec<SaveResult>,
 }
 
+/// What a rep can do about a person refused before any request, by where the save started.
+fn refused_hint(source: PageSource) -> &'static str {
+    match source {
+        PageSource::LinkedinExtension | PageSource::GmailExtension => {
+            "Open the person's profile and save from there, or add them by hand."
+        }
+        PageSource::Manual => "Fill in the last name and add the person again.",
+        PageSource::CsvImport => "Fix the row in the file and import it again.",
+    }
+}
+
 /// Plans a save: one attribution decision per prospect, and what to send. A bulk save's
 /// entries are grouped into chunks ([`crate::bulk::chunk_entries`]).
 pub fn plan_save(
@@ -74,7 +85,7 @@ pub fn plan_save(
             error: Some(ErrorInfo {
                 code: "invalid_prospect".into(),
                 message: r.reason.clone(),
-                hint: "Open the person's profile and save from there, or add them by hand.".into(),
+                hint: refused_hint(save.source).into(),
             }),
             activity_id: None,
             account_id: None,

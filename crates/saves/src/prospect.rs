@@ -85,7 +85,7 @@ impl RawProspect {
         }
         let reject = |reason: &str| Rejected {
             index,
-            name: full.clone(),
+            name: full.clone().or_else(|| first.clone()),
             reason: reason.to_owned(),
         };
         if full.as_deref() == Some("LinkedIn Member") {
