@@ -2,10 +2,9 @@
 // By, Owner, why: the core's `decide`, as the hover preview shows it), which people are already
 // in the CRM, and the rows skipped with their reasons; then imports them as `csv_import` under
 // the rep's own connection, in chunks of 200 through the worker's bulk save (outbox, dedupe,
-// journal). The file is read here, by the core's `import_rows` in this page's own instance of
-// the save module, so the worker stays free while a large file is parsed. Text only: data never
-// becomes HTML.
-import initCore, { import_rows as importRowsRaw } from '../wasm/core_wasm.js';
+// journal). The file is read by the core's `import_rows` in the page's own dedicated worker
+// (csv-reader.js), so neither this page nor the service worker stalls on a large file. Text
+// only: data never becomes HTML.
 import { CONTENT_TO_WORKER as C, UI_TO_WORKER as K } from '../shared/messages.js';
 import { h, send, errorText, userLabel } from '../options/dom.js';
 
@@ -22,17 +21,21 @@ const CRM_WORDS = { salesforce: 'Salesforce', hubspot: 'HubSpot' };
 let read = null; // the core's answer for the file: {rows, bad, columns, header_line}
 let found = []; // per row: the lookup result ({found, owner_name, ...}) or null
 let crmWord = 'the CRM';
-const core = initCore();
 
 function showError(text) {
   $('error').hidden = !text;
   $('error').textContent = text || '';
 }
 
-/** The core's `import_rows` on a file's text (one JSON text in and out, like the worker's core). */
-async function importRows(text) {
-  await core;
-  return JSON.parse(importRowsRaw(JSON.stringify([text])));
+/** The core's `import_rows` on a file's text, run in the page's own worker (csv-reader.js). */
+function importRows(text) {
+  return new Promise((resolve) => {
+    const reader = new Worker(new URL('csv-reader.js', import.meta.url), { type: 'module' });
+    const done = (answer) => { reader.terminate(); resolve(answer); };
+    reader.onmessage = (event) => done(JSON.parse(event.data));
+    reader.onerror = () => done({ ok: false, error: { code: 'csv_reader_failed', message: 'The file could not be read.', hint: 'Reload this page and pick the file again.' } });
+    reader.postMessage(text);
+  });
 }
 
 async function loadFile(file) {
