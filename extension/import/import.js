@@ -11,8 +11,10 @@ import { h, send, errorText, userLabel } from '../options/dom.js';
 const $ = (id) => document.getElementById(id);
 /** People per save message: one bulk chunk (Salesforce's 200; the core splits HubSpot's 100). */
 const SAVE_CHUNK = 200;
-/** People per lookup message (the worker's message limit is 250). */
-const LOOKUP_CHUNK = 250;
+/** People per lookup message: HubSpot's batch read takes at most 100 inputs and the core's
+ *  list lookup does not split a longer list (with 140 it found nobody); Salesforce's dedupe
+ *  query is one call per message either way. */
+const LOOKUP_CHUNK = 100;
 /** Rows and skipped rows listed on the page (all of them are imported or counted). */
 const SHOWN = 200;
 const SOURCE = 'csv_import';
