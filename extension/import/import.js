@@ -57,7 +57,7 @@ async function loadFile(file) {
   $('review').hidden = false;
   await lookUp();
   render(preview);
-  $('push').hidden = read.rows.length === 0;
+  $('push').hidden = read.rows.length === 0 || !(preview && preview.ok); // nothing can push yet
   $('start').disabled = false;
 }
 
