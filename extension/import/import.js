@@ -11,10 +11,10 @@ import { h, send, errorText, userLabel } from '../options/dom.js';
 const $ = (id) => document.getElementById(id);
 /** People per save message: one bulk chunk (Salesforce's 200; the core splits HubSpot's 100). */
 const SAVE_CHUNK = 200;
-/** People per lookup message: HubSpot's batch read takes at most 100 inputs and the core's
- *  list lookup does not split a longer list (with 140 it found nobody); Salesforce's dedupe
- *  query is one call per message either way. */
-const LOOKUP_CHUNK = 100;
+/** People per lookup message, by CRM: HubSpot's batch read takes at most 100 inputs and the
+ *  core's list lookup does not split a longer list (with 140 it found nobody); on Salesforce
+ *  the worker's message limit (250) is the bound. */
+const LOOKUP_CHUNK = { salesforce: 250, hubspot: 100 };
 /** Rows and skipped rows listed on the page (all of them are imported or counted). */
 const SHOWN = 200;
 const SOURCE = 'csv_import';
@@ -22,6 +22,7 @@ const CRM_WORDS = { salesforce: 'Salesforce', hubspot: 'HubSpot' };
 
 let read = null; // the core's answer for the file: {rows, bad, columns, header_line}
 let found = []; // per row: the lookup result ({found, owner_name, ...}) or null
+let crm = null; // "salesforce" | "hubspot" once the state is read
 let crmWord = 'the CRM';
 
 function showError(text) {
@@ -51,7 +52,8 @@ async function loadFile(file) {
   read = answer;
   found = read.rows.map(() => null);
   const state = await send({ kind: K.GET_STATE });
-  crmWord = CRM_WORDS[state.ok && state.config && state.config.crm] || 'the CRM';
+  crm = (state.ok && state.config && state.config.crm) || null;
+  crmWord = CRM_WORDS[crm] || 'the CRM';
   const preview = await send({ kind: C.PREVIEW, source: SOURCE, push: 'bulk' });
   render(preview);
   $('review').hidden = false;
@@ -63,12 +65,13 @@ async function loadFile(file) {
 
 /** Asks the worker which people are already in the CRM, a chunk at a time. */
 async function lookUp() {
-  for (let at = 0; at < read.rows.length; at += LOOKUP_CHUNK) {
-    const rows = read.rows.slice(at, at + LOOKUP_CHUNK);
+  const size = crm === 'salesforce' ? LOOKUP_CHUNK.salesforce : LOOKUP_CHUNK.hubspot;
+  for (let at = 0; at < read.rows.length; at += size) {
+    const rows = read.rows.slice(at, at + size);
     const answer = await send({ kind: C.LOOKUP, source: SOURCE, prospects: rows.map((r) => r.prospect) });
     if (!answer.ok) { showError('Could not check which people are already in ' + crmWord + ': ' + errorText(answer.error)); return; }
     answer.results.forEach((r, i) => { found[at + i] = r; });
-    $('summary').textContent = summary() + ' · checking ' + crmWord + '… ' + Math.min(at + LOOKUP_CHUNK, read.rows.length) + ' of ' + read.rows.length;
+    $('summary').textContent = summary() + ' · checking ' + crmWord + '… ' + Math.min(at + size, read.rows.length) + ' of ' + read.rows.length;
   }
 }
 
