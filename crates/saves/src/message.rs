@@ -1,6 +1,8 @@
 //! The messages the service worker receives, parsed with serde into typed enums.
 //!
-//! Content scripts send [`ContentToWorker`]; the options page and popup send [`UiToWorker`].
+//! Content scripts send [`ContentToWorker`]; the options page and popup send [`UiToWorker`];
+//! the rep's own pages (the import page, the popup's "Add a person") send the content kinds
+//! with the sources `csv_import` / `manual` ([`parse_rep_message`]).
 //! Anything else (wrong shape, unknown kind, too many prospects) is a [`MessageError`] whose
 //! text says what was wrong; the worker answers it with `{ok:false, error}`.
 
