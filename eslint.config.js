@@ -26,7 +26,7 @@ export default [
   js.configs.recommended,
   { rules: RULES, linterOptions: { reportUnusedDisableDirectives: 'error' } },
   {
-    files: ['extension/background/**/*.js', 'extension/options/**/*.js', 'extension/popup/**/*.js'],
+    files: ['extension/background/**/*.js', 'extension/options/**/*.js', 'extension/popup/**/*.js', 'extension/import/**/*.js'],
     languageOptions: { sourceType: 'module', globals: { ...globals.browser, ...globals.serviceworker, ...globals.webextensions } },
   },
   {

@@ -1,14 +1,20 @@
 // Checks who sent a message and routes it. Content-script kinds must come from this
-// extension's own content script in a LinkedIn or Gmail tab (and claim the matching source);
-// UI kinds must come from this extension's own options or popup page. Shapes are checked by
-// the Rust core before anything runs.
+// extension's own content script in a LinkedIn or Gmail tab (and claim the matching source),
+// or, for people added by hand or imported (`manual`, `csv_import`), from the popup or the
+// import page; UI kinds must come from this extension's own options, popup or import page.
+// Shapes are checked by the Rust core before anything runs.
 import '../shared/messages.js';
 
-const { CONTENT_TO_WORKER, UI_TO_WORKER } = globalThis.Leadline.messages;
+const { CONTENT_TO_WORKER, REP_SOURCES: REP_SOURCE_LIST, UI_TO_WORKER } = globalThis.Leadline.messages;
 
 const CONTENT_KINDS = new Set(Object.values(CONTENT_TO_WORKER));
 const UI_KINDS = new Set(Object.values(UI_TO_WORKER));
 const PAGE_SOURCES = { 'www.linkedin.com': 'linkedin_extension', 'mail.google.com': 'gmail_extension' };
+
+/** Sources only the rep's own extension pages name, the kinds they send, and those pages. */
+const REP_SOURCES = new Set(REP_SOURCE_LIST);
+const REP_KINDS = new Set([CONTENT_TO_WORKER.LOOKUP, CONTENT_TO_WORKER.PREVIEW, CONTENT_TO_WORKER.SAVE]);
+const REP_PAGES = ['popup/', 'import/'];
 
 export const refuse = (code, message, hint = '') => ({ ok: false, error: { code, message, hint } });
 
@@ -58,6 +64,14 @@ export function checkSender(message, sender) {
       'Reload the page and save again; if it keeps happening, report it.');
   }
   const own = `chrome-extension://${chrome.runtime.id}/`;
+  if (REP_KINDS.has(message.kind) && REP_SOURCES.has(message.source)) {
+    // A person the rep typed in (popup) or imported (import page): only those two pages.
+    const url = sender.url || '';
+    if (!REP_PAGES.some((page) => url.startsWith(own + page))) {
+      return refuse('unknown_sender', 'Only the Leadline popup and import page may save people added by hand or imported.');
+    }
+    return { ok: true, channel: 'content' };
+  }
   if (CONTENT_KINDS.has(message.kind)) {
     const url = (sender.tab && sender.tab.url) || sender.url || '';
     const source = PAGE_SOURCES[httpsHost(sender.url || url)];
@@ -71,7 +85,7 @@ export function checkSender(message, sender) {
   }
   if (UI_KINDS.has(message.kind)) {
     const url = sender.url || '';
-    if (!url.startsWith(own + 'options/') && !url.startsWith(own + 'popup/')) {
+    if (!['options/', 'popup/', 'import/'].some((page) => url.startsWith(own + page))) {
       return refuse('unknown_sender', 'Settings can only be changed from the Leadline options page or popup.');
     }
     return { ok: true, channel: 'ui' };

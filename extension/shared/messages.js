@@ -97,6 +97,12 @@ const SOURCE = Object.freeze({ LINKEDIN: 'linkedin_extension', GMAIL: 'gmail_ext
 /** Sources a content script may send. */
 const SOURCES = Object.freeze(Object.values(SOURCE));
 
+/** Sources only the rep's own extension pages send, with the content kinds `lookup`, `preview`
+ *  and `save` (same shapes): the import page (`import/`, `csv_import`, bulk chunks of ≤200) and
+ *  the popup's "Add a person" (`manual`, `push:"single"`, attribution rule 5). The router
+ *  refuses them from anywhere else, and the core refuses them from a content script. */
+const REP_SOURCES = Object.freeze(['manual', 'csv_import']);
+
 /** Connection roles. */
 const ROLES = Object.freeze(['team_sync', 'personal']);
 
@@ -106,5 +112,5 @@ function failure(code, message, hint = '') {
 }
 
 const Leadline = (root.Leadline = root.Leadline || {});
-Leadline.messages = Object.freeze({ CONTENT_TO_WORKER, WORKER_TO_CONTENT, UI_TO_WORKER, SOURCE, SOURCES, ROLES, failure });
+Leadline.messages = Object.freeze({ CONTENT_TO_WORKER, WORKER_TO_CONTENT, UI_TO_WORKER, SOURCE, SOURCES, REP_SOURCES, ROLES, failure });
 })(globalThis);

@@ -13,6 +13,7 @@ import { ROOT } from '../e2e/harness.mjs';
 import { machine } from './lib/machine.mjs';
 import { buildBins, apiCalls, sandboxLoad, criterion, teamInput, CASES } from './lib/native.mjs';
 import { wasmThroughput, compileTime } from './lib/wasm.mjs';
+import { csvImportTime } from './lib/csv.mjs';
 import { sizes, ensureTwiggy, weights } from './lib/size.mjs';
 import { browserBench } from './lib/browser.mjs';
 import { render, summaryRows } from './lib/report.mjs';
@@ -72,6 +73,7 @@ log('bench: Wasm throughput in Node');
 r.wasm = await step('wasm', () => wasmThroughput(path.join(dist, 'core-node'),
   CASES.map(([users, source]) => ({ users, source, input: teamInput(bin, users, source) })),
   quick ? { runs: 3, ms: 100 } : { runs: 7, ms: 500 }));
+r.csv = await step('csv_import', () => csvImportTime(path.join(dist, 'core-node'), { rows: quick ? 1000 : 10000, runs: quick ? 3 : 7 }));
 r.compile = await step('compile', () => compileTime(path.join(dist, 'extension', 'wasm', 'core_wasm_bg.wasm')));
 r.compileSettings = await step('compile_settings', () => compileTime(path.join(dist, 'extension', 'wasm', 'core_settings_bg.wasm')));
 log('bench: native throughput (criterion)');

@@ -52,6 +52,28 @@ test('options page (real worker): no serious or critical axe violation', async (
   }
 });
 
+test('import page with a file read and the popup\'s Add a person open (real worker): no serious or critical axe violation', async () => {
+  const ext = await launchExtension({});
+  try {
+    const page = await ext.page(`chrome-extension://${ext.extensionId}/import/import.html`);
+    const csv = 'First Name,Last Name,E-mail,Job Title\nAda,Lovelace,ada@example.com,CTO\nGrace,,bad,=1+2\n';
+    await page.getByTestId('import-file').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByTestId('import-bad-row').first().waitFor();
+    await page.getByTestId('import-row').first().waitFor();
+    const imported = await axe(page);
+    assert.ok(imported.passed > 10, 'axe checked the import page: ' + imported.passed + ' rules passed');
+    assert.deepEqual(imported.serious, []);
+    const popup = await ext.openPopup();
+    await popup.getByText('Add a person').click();
+    await popup.getByTestId('add-person-save').waitFor();
+    const added = await axe(popup, '[data-testid="add-person"]');
+    assert.ok(added.passed > 3, 'axe checked the form: ' + added.passed + ' rules passed');
+    assert.deepEqual(added.serious, []);
+  } finally {
+    await ext.stop();
+  }
+});
+
 test('popup with a grouped bulk save, opened: no serious or critical axe violation', async () => {
   const saves = Array.from({ length: 5 }, (_, i) => ({
     at: '2026-12-02T10:00:00Z', save_id: 'bulk-1', source: 'linkedin_extension', object: 'Contact', name: 'Person ' + i,

@@ -254,6 +254,8 @@ const TARGETS = {
   oauth_start: (r) => [near(r, team), str(r), new Uint8Array(Math.floor(r() * 100)).map(() => Math.floor(r() * 256))],
   oauth_exchange: (r) => [near(r, team), str(r), r() < 0.5 ? `https://x.chromiumapp.org/oauth2?code=${str(r)}&state=${str(r)}` : str(r), str(r), str(r)],
   journal_record: (r) => [randomValue(r), str(r), str(r), randomValue(r), str(r)],
+  // A CSV file's text: a header the import maps, then random text; or any value at all.
+  import_rows: (r) => [r() < 0.7 ? 'Name;E-mail\n' + str(r) + '\n' + str(r) : randomValue(r)],
   journal_log_error: (r) => [randomValue(r), near(r, { code: 'x', message: 'y', hint: 'z' }), str(r), str(r), str(r)],
   error_log_csv: (r) => [randomValue(r)],
   connected: (r) => [near(r, team), r() < 0.5 ? 'personal' : randomValue(r), near(r, tokens.personal), randomValue(r), randomValue(r), randomValue(r), str(r)],

@@ -81,3 +81,10 @@ pub fn contract(args: &str) -> String {
 pub fn queued_result(args: &str) -> String {
     call(args, |[entry]| Some(saves::api::queued_result(&entry)))
 }
+
+/// See [`saves::api::import_rows`]: `[text]`, a CSV file's text (the import page parses with
+/// this module, so the worker stays free while a large file is read).
+#[wasm_bindgen]
+pub fn import_rows(args: &str) -> String {
+    call(args, |[text]| Some(saves::api::import_rows(&text)))
+}

@@ -6,6 +6,7 @@
 mod connect;
 mod contract;
 mod hubspot;
+mod import;
 mod lookup;
 mod pipeline;
 mod reply;
@@ -22,6 +23,7 @@ pub use hubspot::{
     connected_hubspot, hubspot_oauth_exchange, hubspot_owner_request, hubspot_refresh_request,
     hubspot_revoke_request, parse_hubspot_owner, parse_hubspot_refresh, parse_hubspot_token,
 };
+pub use import::import_rows;
 pub use lookup::lookup_list;
 pub use pipeline::{
     lookup_requests, next_request, on_refresh_failed, on_response, parse_lookup, plan_save, preview,

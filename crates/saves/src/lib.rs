@@ -34,6 +34,8 @@
 //!   here, chunks to `bulk_step`); [`plan`]: [`plan::plan_save`] → outbox entries (persisted
 //!   before any request); [`undo`]: what a save created and the delete calls that take it
 //!   back (one per connection on Salesforce), and the journal's `undone` mark.
+//! - [`import`]: a CSV file a rep imports → the people to save as `csv_import` and the rows
+//!   skipped with their reasons (pure; `import_rows` in [`api`] is its JSON face).
 //! - [`api`]: the same pipeline as JSON in / JSON out, exported unchanged by `core-wasm`,
 //!   including [`bulk_lookup`]: a list page's "already in CRM" badges in one query.
 //!
@@ -53,6 +55,7 @@ pub mod choice;
 pub mod config;
 mod csv;
 pub mod decision;
+pub mod import;
 pub mod message;
 pub mod outbox;
 mod outcome;
@@ -70,8 +73,8 @@ mod wire;
 
 pub use csv::csv_cell;
 pub use message::{
-    parse_content_message, parse_ui_message, ContentToWorker, MessageError, PageSource, Push, Role,
-    SaveRequest, UiToWorker,
+    parse_content_message, parse_rep_message, parse_save_message, parse_ui_message,
+    ContentToWorker, MessageError, PageSource, Push, Role, SaveRequest, UiToWorker,
 };
 pub use plan::{lookup_key, plan_save, KnownRecords, OutboxEntry, Phase, SavePlan};
 pub use prospect::{Prospect, RawProspect, Rejected};

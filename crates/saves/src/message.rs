@@ -1,6 +1,8 @@
 //! The messages the service worker receives, parsed with serde into typed enums.
 //!
-//! Content scripts send [`ContentToWorker`]; the options page and popup send [`UiToWorker`].
+//! Content scripts send [`ContentToWorker`]; the options page and popup send [`UiToWorker`];
+//! the rep's own pages (the import page, the popup's "Add a person") send the content kinds
+//! with the sources `csv_import` / `manual` ([`parse_rep_message`]).
 //! Anything else (wrong shape, unknown kind, too many prospects) is a [`MessageError`] whose
 //! text says what was wrong; the worker answers it with `{ok:false, error}`.
 
@@ -49,9 +51,12 @@ impl MessageError {
     }
 }
 
-/// Where a save started, as content scripts may claim it: the two pages of the shared
-/// [`vocab::Source`] a content script may name (it converts into that `Source`, with the
-/// same wire names). Narrower on purpose: a page cannot claim `manual` or `csv_import`.
+/// Where a save started, as the worker accepts it: the two pages of the shared
+/// [`vocab::Source`] a content script may name, and the two a rep's own extension pages name
+/// (the import page: `csv_import`; the popup's "Add a person": `manual`). It converts into
+/// that `Source`, with the same wire names. Narrower on purpose: [`parse_content_message`]
+/// takes only the page sources (a page cannot claim `manual` or `csv_import`) and
+/// [`parse_rep_message`] only the rep's; the worker's router says which one a sender gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PageSource {
@@ -59,6 +64,10 @@ pub enum PageSource {
     LinkedinExtension,
     /// An open Gmail thread.
     GmailExtension,
+    /// A person the rep typed in by hand (the popup's "Add a person").
+    Manual,
+    /// A row of a CSV file the rep imported.
+    CsvImport,
 }
 
 impl PageSource {
@@ -67,7 +76,14 @@ impl PageSource {
         match self {
             Self::LinkedinExtension => "linkedin_extension",
             Self::GmailExtension => "gmail_extension",
+            Self::Manual => "manual",
+            Self::CsvImport => "csv_import",
         }
+    }
+
+    /// True for the sources a content script on a page may claim.
+    pub fn is_page(self) -> bool {
+        matches!(self, Self::LinkedinExtension | Self::GmailExtension)
     }
 }
 
@@ -76,6 +92,8 @@ impl From<PageSource> for attribution::Source {
         match source {
             PageSource::LinkedinExtension => Self::LinkedinExtension,
             PageSource::GmailExtension => Self::GmailExtension,
+            PageSource::Manual => Self::Manual,
+            PageSource::CsvImport => Self::CsvImport,
         }
     }
 }
@@ -216,9 +234,42 @@ impl RawContent {
     }
 }
 
-/// Parses a content-script message.
+/// Parses a content-script message (a page's source only).
 pub fn parse_content_message(value: &Value) -> Result<ContentToWorker, MessageError> {
+    parse_from(value, true)
+}
+
+/// Parses a message from the rep's own extension pages: the same kinds as a content script's
+/// (`lookup`, `preview`, `save`), with the source `manual` or `csv_import` only.
+pub fn parse_rep_message(value: &Value) -> Result<ContentToWorker, MessageError> {
+    parse_from(value, false)
+}
+
+/// Parses a `lookup`, `preview` or `save` from either kind of sender, told apart by the source
+/// it names: `manual` and `csv_import` as [`parse_rep_message`], anything else as
+/// [`parse_content_message`]. The worker's router lets only the import page and the popup name
+/// a rep's source, and a content script only its own page's.
+pub fn parse_save_message(value: &Value) -> Result<ContentToWorker, MessageError> {
+    let rep = matches!(
+        value.get("source").and_then(Value::as_str),
+        Some("manual" | "csv_import")
+    );
+    parse_from(value, !rep)
+}
+
+fn parse_from(value: &Value, page: bool) -> Result<ContentToWorker, MessageError> {
     let raw = RawContent::read(value).map_err(|e| MessageError::Shape(e.to_string()))?;
+    let source = match &raw {
+        RawContent::Lookup { source, .. }
+        | RawContent::Preview { source, .. }
+        | RawContent::Save { source, .. } => *source,
+    };
+    if source.is_page() != page {
+        return Err(MessageError::Shape(format!(
+            "this sender may not save with source `{}`",
+            source.as_str()
+        )));
+    }
     Ok(match raw {
         RawContent::Lookup { source, prospects } => {
             let (prospects, _) = validate_all(&prospects)?;
@@ -478,6 +529,33 @@ mod tests {
             assert!(matches!(err, MessageError::Shape(_)), "{row}: {err:?}");
             assert_eq!(err.code(), "invalid_message");
         }
+    }
+
+    #[test]
+    fn rep_sources_only_from_the_rep_parser() {
+        let csv = json!({"kind":"save","source":"csv_import","push":"bulk",
+            "prospects":[{"first_name":"Ada","last_name":"Lovelace"}]});
+        let manual = json!({"kind":"preview","source":"manual","push":"single"});
+        let page = json!({"kind":"lookup","source":"linkedin_extension","prospects":[]});
+        let ContentToWorker::Save(save) = parse_rep_message(&csv).unwrap() else {
+            panic!("not a save")
+        };
+        assert_eq!(save.source, PageSource::CsvImport);
+        assert_eq!(
+            parse_rep_message(&manual).unwrap(),
+            ContentToWorker::Preview {
+                source: PageSource::Manual,
+                push: Push::Single
+            }
+        );
+        assert!(parse_content_message(&csv).is_err());
+        assert!(parse_content_message(&manual).is_err());
+        assert!(parse_rep_message(&page).is_err());
+        // The dispatcher picks by the named source, so each still gets only its own parser.
+        assert!(parse_save_message(&csv).is_ok());
+        assert!(parse_save_message(&page).is_ok());
+        let job = json!({"kind":"save","source":"job_change","prospects":[]});
+        assert!(parse_save_message(&job).is_err());
     }
 
     #[test]

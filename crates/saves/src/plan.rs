@@ -26,6 +26,17 @@ pub struct SavePlan {
     pub results: Vec<SaveResult>,
 }
 
+/// What a rep can do about a person refused before any request, by where the save started.
+fn refused_hint(source: PageSource) -> &'static str {
+    match source {
+        PageSource::LinkedinExtension | PageSource::GmailExtension => {
+            "Open the person's profile and save from there, or add them by hand."
+        }
+        PageSource::Manual => "Fill in the last name and add the person again.",
+        PageSource::CsvImport => "Fix the row in the file and import it again.",
+    }
+}
+
 /// Plans a save: one attribution decision per prospect, and what to send. A bulk save's
 /// entries are grouped into chunks ([`crate::bulk::chunk_entries`]).
 pub fn plan_save(
@@ -74,7 +85,7 @@ pub fn plan_save(
             error: Some(ErrorInfo {
                 code: "invalid_prospect".into(),
                 message: r.reason.clone(),
-                hint: "Open the person's profile and save from there, or add them by hand.".into(),
+                hint: refused_hint(save.source).into(),
             }),
             activity_id: None,
             account_id: None,
@@ -203,11 +214,13 @@ fn entry_for(
     let pushed_for_someone_else = role != Role::Personal || d.on_behalf_of.is_some();
     let description = pushed_for_someone_else.then(|| {
         let rep = team.me_email().unwrap_or_else(|| "the rep".into());
-        let page = match save.source {
-            PageSource::LinkedinExtension => "LinkedIn",
-            PageSource::GmailExtension => "Gmail",
+        let from = match save.source {
+            PageSource::LinkedinExtension => "Saved from LinkedIn",
+            PageSource::GmailExtension => "Saved from Gmail",
+            PageSource::Manual => "Added by hand",
+            PageSource::CsvImport => "Imported from a CSV file",
         };
-        format!("Saved from {page} with Leadline on behalf of {rep}.")
+        format!("{from} with Leadline on behalf of {rep}.")
     });
     let name_of = |id: &str| Party {
         id: Some(id.to_owned()),

@@ -20,29 +20,40 @@ const EMAIL_MAX: usize = max_len::EMAIL;
 /// Longest phone kept (longer ones are dropped).
 const PHONE_MAX: usize = max_len::PHONE;
 
-/// A prospect exactly as a content script sends it (every field a string or null).
+/// A prospect exactly as a content script sends it (every field a string or null). Written
+/// back (the CSV import's rows) without its empty fields.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(default)]
 pub struct RawProspect {
     /// The name as shown on the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
     /// Given name, when the page separates it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Family name, when the page separates it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// LinkedIn headline.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headline: Option<String>,
     /// Current job title.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Current company.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// Location line.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// Canonical LinkedIn profile URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub linkedin_url: Option<String>,
     /// Email address.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Phone number.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
 
@@ -85,7 +96,7 @@ impl RawProspect {
         }
         let reject = |reason: &str| Rejected {
             index,
-            name: full.clone(),
+            name: full.clone().or_else(|| first.clone()),
             reason: reason.to_owned(),
         };
         if is_private_member(full.as_deref(), self.linkedin_url.as_deref()) {
@@ -137,7 +148,7 @@ fn identifier(raw: Option<&str>, max: usize) -> Option<String> {
 }
 
 /// A plausible email: one `@`, something on each side, a dot in the domain, no spaces.
-fn is_email(s: &str) -> bool {
+pub(crate) fn is_email(s: &str) -> bool {
     let mut parts = s.split('@');
     match (parts.next(), parts.next(), parts.next()) {
         (Some(local), Some(domain), None) => {

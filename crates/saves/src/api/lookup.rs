@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use super::reply::{answer, fail, invalid, read, read_or_default, to_json};
 use crate::bulk_run::ChunkRun;
 use crate::decision::decide_person;
-use crate::message::{parse_content_message, ContentToWorker, Role};
+use crate::message::{parse_save_message, ContentToWorker, Role};
 use crate::plan::{lookup_key, KnownRecords};
 use crate::records::ErrorInfo;
 use crate::step::Tokens;
@@ -50,7 +50,7 @@ pub fn lookup_list(
         let tokens: TokensByRole = read("tokens", tokens)?;
         let known: KnownRecords = read_or_default("known", known)?;
         let answers: Vec<HttpResponse> = read_or_default("answers", answers)?;
-        let ContentToWorker::Lookup { source, prospects } = parse_content_message(msg)
+        let ContentToWorker::Lookup { source, prospects } = parse_save_message(msg)
             .map_err(|e| fail(&ErrorInfo {
                 code: e.code().into(),
                 message: e.to_string(),

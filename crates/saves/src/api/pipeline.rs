@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::reply::{answer, fail, invalid, read, read_or_default, to_json};
 use crate::decision::decide_person;
-use crate::message::{parse_content_message, ContentToWorker, Role};
+use crate::message::{parse_save_message, ContentToWorker, Role};
 use crate::plan::{lookup_key, KnownRecords, OutboxEntry};
 use crate::records::ErrorInfo;
 use crate::step::{self, current_role, Tokens};
@@ -32,7 +32,7 @@ impl TokensByRole {
 }
 
 fn parse_message(msg: &Value) -> Result<ContentToWorker, Value> {
-    parse_content_message(msg).map_err(|e| {
+    parse_save_message(msg).map_err(|e| {
         fail(&ErrorInfo {
             code: e.code().into(),
             message: e.to_string(),
