@@ -7,6 +7,7 @@
 //! Secrets arrive here already sealed (see `crypto`) and no method returns them except
 //! [`Store::sealed_refresh_token`], which the save engine will use to push.
 
+mod oauth;
 mod schema;
 
 use std::path::Path;
@@ -19,6 +20,8 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::Row;
+
+pub use oauth::{NewOAuthState, OAuthPurpose, OAuthState, OneTimeRefusal};
 
 /// The columns of a [`Team`] (a macro so `concat!` builds each query as one static string).
 macro_rules! team_select {
