@@ -91,9 +91,25 @@ impl App {
     }
 
     /// Whether `uri` is an acceptable callback for this app.
-    pub fn redirect_allowed(&self, uri: &str) -> bool {
-        super::oauth::redirect_allowed(uri) || (self.any_https_callback && https_url(uri))
+    pub fn accepts_redirect(&self, uri: &str) -> bool {
+        redirect_allowed(uri) || (self.any_https_callback && https_url(uri))
     }
+}
+
+/// Is this an acceptable redirect URI for every app (the extension's and loopback
+/// callbacks)?
+pub fn redirect_allowed(uri: &str) -> bool {
+    if let Some(rest) = uri.strip_prefix("https://") {
+        // `https://<32 lowercase letters>.chromiumapp.org/<any path>` (the path may be just `/`).
+        return rest
+            .split_once('/')
+            .and_then(|(host, _)| host.strip_suffix(".chromiumapp.org"))
+            .is_some_and(|id| id.len() == 32 && id.bytes().all(|b| b.is_ascii_lowercase()));
+    }
+    ["http://localhost", "http://127.0.0.1"].iter().any(|p| {
+        uri.strip_prefix(p)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(':') || rest.starts_with('/'))
+    })
 }
 
 /// Looks the client up and checks its secret.
@@ -151,9 +167,28 @@ mod tests {
     #[test]
     fn only_the_server_app_takes_https_callbacks() {
         let cb = "https://leadline.example.com/api/oauth/salesforce/callback";
-        assert!(TEAM_SERVER.redirect_allowed(cb));
-        assert!(!EXTENSION.redirect_allowed(cb));
-        assert!(!TEAM_SERVER.redirect_allowed("https://evil.example"));
-        assert!(TEAM_SERVER.redirect_allowed("http://127.0.0.1:9000/cb"));
+        assert!(TEAM_SERVER.accepts_redirect(cb));
+        assert!(!EXTENSION.accepts_redirect(cb));
+        assert!(!TEAM_SERVER.accepts_redirect("https://evil.example"));
+        assert!(TEAM_SERVER.accepts_redirect("http://127.0.0.1:9000/cb"));
+    }
+
+    #[test]
+    fn redirect_rules() {
+        assert!(redirect_allowed(
+            "https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/"
+        ));
+        assert!(redirect_allowed(
+            "https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/sf"
+        ));
+        assert!(!redirect_allowed(
+            "https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org"
+        ));
+        assert!(!redirect_allowed("https://evil.example/cb"));
+        assert!(!redirect_allowed(
+            "https://ABCDEFGHIJKLMNOPABCDEFGHIJKLMNOP.chromiumapp.org/"
+        ));
+        assert!(redirect_allowed("http://localhost:1717/OauthRedirect"));
+        assert!(!redirect_allowed("http://localhost.evil.example/"));
     }
 }

@@ -30,6 +30,7 @@
 mod admin;
 mod hubspot;
 mod oauth;
+mod oauth_flow;
 mod saves;
 mod session;
 mod sign_in;

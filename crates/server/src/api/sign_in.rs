@@ -24,7 +24,7 @@ use crate::error::{ApiError, Json, Query};
 use crate::oauth::salesforce::{UserInfo, SIGN_IN_SCOPE};
 use crate::store::{Member, OAuthPurpose, OAuthState, OneTimeRefusal, Role};
 
-use super::oauth::{begin, CallbackError, FlowStart};
+use super::oauth_flow::{begin, CallbackError, FlowStart};
 use super::session::SESSION_PREFIX;
 use super::{text_field, AdminMember};
 

@@ -6,6 +6,9 @@ use sqlx::Row;
 
 use super::{insert_session, member_from, Member, Store};
 
+/// How long expired states and sign-in codes are kept (to tell "expired" from "unknown").
+pub const FORGET_AFTER_SECS: i64 = 24 * 3600;
+
 /// What an OAuth state was issued for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OAuthPurpose {
@@ -72,13 +75,23 @@ pub enum OneTimeRefusal {
 }
 
 impl Store {
-    /// Stores a new OAuth state.
+    /// Stores a new OAuth state (and forgets states and sign-in codes that expired more than
+    /// [`FORGET_AFTER_SECS`] ago: until then a late callback still hears "expired").
     pub async fn create_oauth_state(
         &self,
         state: &NewOAuthState<'_>,
         now: i64,
         expires_at: i64,
     ) -> Result<(), sqlx::Error> {
+        for statement in [
+            "DELETE FROM oauth_states WHERE expires_at < ?",
+            "DELETE FROM sign_in_codes WHERE expires_at < ?",
+        ] {
+            sqlx::query(statement)
+                .bind(now - FORGET_AFTER_SECS)
+                .execute(&self.writer)
+                .await?;
+        }
         sqlx::query(
             "INSERT INTO oauth_states (state_hash, purpose, team_id, member_id, sealed_verifier,
                 return_to, return_state, created_at, expires_at)
