@@ -7,7 +7,6 @@
 //! Secrets arrive here already sealed (see `crypto`) and no method returns them except
 //! [`Store::sealed_refresh_token`], which the save engine will use to push.
 
-mod oauth;
 mod schema;
 
 use std::path::Path;
@@ -35,6 +34,9 @@ macro_rules! member_select {
         "SELECT m.id, m.team_id, m.email, m.role, m.crm_user_id, m.owner_mapping, m.created_at FROM members m"
     };
 }
+
+// After the column macros, which it uses too.
+mod oauth;
 
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "leadline.db";

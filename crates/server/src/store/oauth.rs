@@ -213,13 +213,13 @@ impl Store {
         crm_user_id: &str,
         team_id: Option<&str>,
     ) -> Result<Vec<Member>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT m.id, m.team_id, m.email, m.role, m.crm_user_id, m.owner_mapping, m.created_at
-             FROM members m JOIN teams t ON t.id = m.team_id
+        let rows = sqlx::query(concat!(
+            member_select!(),
+            " JOIN teams t ON t.id = m.team_id
              WHERE t.crm_org_id = ? AND m.crm_user_id = ? AND m.removed_at IS NULL
                AND (? IS NULL OR t.id = ?)
-             ORDER BY m.created_at, m.rowid",
-        )
+             ORDER BY m.created_at, m.rowid"
+        ))
         .bind(org_id)
         .bind(crm_user_id)
         .bind(team_id)
@@ -305,10 +305,10 @@ impl Store {
         };
         let team_id: String = claimed.try_get("team_id")?;
         let member_id: String = claimed.try_get("member_id")?;
-        let row = sqlx::query(
-            "SELECT id, team_id, email, role, crm_user_id, owner_mapping, created_at FROM members
-             WHERE team_id = ? AND id = ? AND removed_at IS NULL",
-        )
+        let row = sqlx::query(concat!(
+            member_select!(),
+            " WHERE m.team_id = ? AND m.id = ? AND m.removed_at IS NULL"
+        ))
         .bind(&team_id)
         .bind(&member_id)
         .fetch_optional(&mut *tx)
