@@ -162,6 +162,28 @@ async fn a_forged_or_expired_state_stores_nothing_and_reps_cannot_start_a_connec
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_denied_consent_says_so_and_stores_nothing() {
+    let org = Org::start();
+    let server = server_for(&org, SF_SECRET).await;
+    let admin = server.admin("Acme", "integration@acme.example").await;
+    let browser = Browser::new(server.addr);
+    let start = browser
+        .get("/api/admin/connect/salesforce", Some(&admin.token))
+        .await;
+    let callback = org
+        .log_in_and(&start.location.unwrap(), "integration@acme.example", "deny")
+        .await;
+    assert_eq!(query_param(&callback, "error").unwrap(), "access_denied");
+    let page = browser.get(&callback, None).await;
+    assert_eq!(page.status, 400);
+    assert!(page.body.contains("access_denied"), "{}", page.body);
+    assert!(connections(&server, &admin).await.is_empty());
+    // The state is spent: the same answer cannot be replayed.
+    let again = browser.get(&callback, None).await;
+    assert!(again.body.contains("already used"), "{}", again.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_without_the_right_client_secret_gets_invalid_client_and_stores_nothing() {
     let org = Org::start();
     let server = server_for(&org, "not-the-secret").await;

@@ -125,6 +125,11 @@ impl Org {
     /// Like a person at the authorize page: log in as `username`, click Allow. Returns the
     /// `Location` the consent answers with.
     pub async fn log_in_and_allow(&self, authorize_url: &str, username: &str) -> String {
+        self.log_in_and(authorize_url, username, "allow").await
+    }
+
+    /// [`Org::log_in_and_allow`] with the consent's `decision` (`allow` or `deny`).
+    pub async fn log_in_and(&self, authorize_url: &str, username: &str, decision: &str) -> String {
         assert!(authorize_url.starts_with(&self.url()), "{authorize_url}");
         let page = self.send("GET", authorize_url, None).await;
         assert_eq!(page.status, 200, "{}", page.body);
@@ -140,7 +145,7 @@ impl Org {
             consent.body
         );
         let (_, mut fields) = read_form(&consent.body);
-        fields.push(("decision".into(), "allow".into()));
+        fields.push(("decision".into(), decision.into()));
         let redirect = self.send("POST", &action, Some(&fields)).await;
         assert_eq!(redirect.status, 302, "{}", redirect.body);
         redirect.header("location").unwrap().to_owned()
