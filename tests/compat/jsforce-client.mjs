@@ -39,6 +39,34 @@ await runScenario({
     return { state: redirect.searchParams.get('state'), info, hasRefreshToken: Boolean(conn.refreshToken), me: me.records[0], refreshedHasAccess: Boolean(refreshed.access_token) };
   },
 
+  async sixthApprovalRevokesTheFirst() {
+    // Six web server flows for one user and app: Salesforce keeps five approvals.
+    const refreshTokens = [];
+    for (let i = 0; i < 6; i += 1) {
+      const oauth2 = new jsforce.OAuth2({ loginUrl: URL, clientId: 'leadline-sandbox-client', redirectUri: 'http://localhost:1717/OauthRedirect', useVerifier: true });
+      const redirect = new globalThis.URL(await signInAndAllow(oauth2.getAuthorizationUrl({ scope: 'api refresh_token', state: `s${i}` }), 'readonly@acme.example'));
+      const conn = new jsforce.Connection({ oauth2, version: VERSION });
+      await conn.authorize(redirect.searchParams.get('code'));
+      refreshTokens.push({ oauth2, token: conn.refreshToken });
+    }
+    const first = await caught(refreshTokens[0].oauth2.refreshToken(refreshTokens[0].token));
+    const second = await caught(refreshTokens[1].oauth2.refreshToken(refreshTokens[1].token));
+    const sixth = await caught(refreshTokens[5].oauth2.refreshToken(refreshTokens[5].token));
+    return { first, secondHasAccess: Boolean(second.value?.access_token), sixthHasAccess: Boolean(sixth.value?.access_token) };
+  },
+
+  async confidentialClientNeedsItsSecret() {
+    const base = { loginUrl: URL, clientId: 'leadline-sandbox-server', redirectUri: 'https://leadline.example.com/api/oauth/salesforce/callback', useVerifier: true };
+    const flow = async (oauth2) => {
+      const redirect = new globalThis.URL(await signInAndAllow(oauth2.getAuthorizationUrl({ scope: 'api refresh_token id', state: 'server' }), 'integration@acme.example'));
+      return caught(oauth2.requestToken(redirect.searchParams.get('code')));
+    };
+    const withoutSecret = await flow(new jsforce.OAuth2(base));
+    const withSecret = await flow(new jsforce.OAuth2({ ...base, clientSecret: 'leadline-sandbox-server-secret' }));
+    const refreshWithoutSecret = await caught(new jsforce.OAuth2(base).refreshToken(withSecret.value.refresh_token));
+    return { withoutSecret, withSecretHasRefresh: Boolean(withSecret.value?.refresh_token), refreshWithoutSecret };
+  },
+
   async crud() {
     const conn = await login();
     const contact = conn.sobject('Contact');

@@ -34,6 +34,26 @@ test("web server flow with jsforce's own PKCE, then refresh", async () => {
   assert.ok(r.refreshedHasAccess);
 });
 
+test('five approvals per user per app: the sixth revokes the first, whose refresh gets invalid_grant', async () => {
+  const r = await run('sixthApprovalRevokesTheFirst');
+  assert.equal(r.first.threw, true);
+  assert.equal(r.first.name, 'invalid_grant');
+  assert.match(r.first.message, /expired access\/refresh token/);
+  assert.ok(r.secondHasAccess);
+  assert.ok(r.sixthHasAccess);
+  const approvals = await sandbox.admin('GET', 'approvals?user=readonly%40acme.example&client_id=leadline-sandbox-client');
+  assert.equal(approvals.total, 5);
+});
+
+test('a confidential app refuses a code exchange or refresh without its secret', async () => {
+  const r = await run('confidentialClientNeedsItsSecret');
+  assert.equal(r.withoutSecret.threw, true);
+  assert.equal(r.withoutSecret.name, 'invalid_client');
+  assert.match(r.withoutSecret.message, /invalid client credentials/);
+  assert.ok(r.withSecretHasRefresh);
+  assert.equal(r.refreshWithoutSecret.name, 'invalid_client');
+});
+
 test('create, retrieve, update, query with escaped literals, count, describe, delete', async () => {
   const r = await run('crud');
   assert.equal(r.created.success, true);

@@ -44,6 +44,7 @@ pub fn handle(state: &mut State, request: &Request) -> Response {
             Ok(Response::json(200, &json!({"total": 0})))
         }
         ("GET", "records") => records(state, request),
+        ("GET", "approvals") => approvals(state, request),
         ("GET", "settings") => settings(state).map(|v| Response::json(200, &v)),
         ("POST", "settings") => update_settings(state, &body)
             .and_then(|_| settings(state).map(|v| Response::json(200, &v))),
@@ -51,7 +52,7 @@ pub fn handle(state: &mut State, request: &Request) -> Response {
             404,
             &json!({"error": "unknown admin endpoint", "endpoints": [
                 "POST expire-tokens", "POST faults", "POST latency", "GET counts", "GET hosts",
-                "POST reset-counts", "GET records?object=", "GET|POST settings"]}),
+                "POST reset-counts", "GET records?object=", "GET approvals?user=&client_id=", "GET|POST settings"]}),
         )),
     };
     result.unwrap_or_else(|e| Response::json(500, &json!({"error": e.to_string()})))
@@ -107,6 +108,36 @@ fn records(state: &State, request: &Request) -> StoreResult<Response> {
     Ok(Response::json(
         200,
         &json!({"object": object, "totalSize": records.len(), "records": records}),
+    ))
+}
+
+/// `GET approvals[?user=<login or id>][&client_id=]`: live approvals (refresh tokens) per
+/// user and app, as Setup's OAuth usage page counts them.
+fn approvals(state: &State, request: &Request) -> StoreResult<Response> {
+    let user = request.query_param("user").map(|u| {
+        crate::seed::user_by_email(&u)
+            .map(|(id, _)| id)
+            .unwrap_or(u)
+    });
+    let client = request.query_param("client_id");
+    let rows: Vec<Value> = state
+        .store
+        .approvals()?
+        .into_iter()
+        .filter(|a| user.as_ref().is_none_or(|want| *want == a.user_id))
+        .filter(|a| client.as_ref().is_none_or(|want| *want == a.client_id))
+        .map(|a| {
+            let username = crate::seed::user_by_id(&a.user_id).map(|(_, u)| u.email);
+            json!({
+                "user_id": a.user_id, "username": username, "client_id": a.client_id,
+                "count": a.count, "oldest_issued_ms": a.oldest_ms, "newest_issued_ms": a.newest_ms,
+            })
+        })
+        .collect();
+    let total: i64 = rows.iter().filter_map(|r| r["count"].as_i64()).sum();
+    Ok(Response::json(
+        200,
+        &json!({"approvals": rows, "total": total}),
     ))
 }
 

@@ -34,7 +34,15 @@
 //! a confidential Salesforce app `leadline-sandbox-scripts` / `leadline-sandbox-secret` for
 //! the password grant from scripts (jsforce needs a secret for it), HubSpot app
 //! `leadline-hubspot-client` / `leadline-hubspot-secret`, HubSpot private-app token
-//! `pat-sandbox-integration` (acts as integration@acme.example, never expires).
+//! `pat-sandbox-integration` (acts as integration@acme.example, never expires), and the team
+//! server's confidential app `leadline-sandbox-server` / `leadline-sandbox-server-secret`
+//! (secret required at the token endpoint for the code exchange and refresh, PKCE required,
+//! any `https://` callback). A missing or wrong secret answers `400 invalid_client`.
+//! OpenID Connect: the `openid` scope adds a signed `id_token` (ES256 here, RS256 at
+//! Salesforce; keys at `/id/keys`); a token without `api`/`full` answers the REST API with
+//! `401 INVALID_SESSION_ID` ("This session is not valid for use with the REST API"). Each
+//! user keeps at most five approvals (live refresh tokens) per app: issuing a sixth revokes
+//! the oldest, whose next refresh answers `invalid_grant`.
 //! Rules: a Lead assignment rule gives new Leads to admin@acme.example unless the request
 //! (for Composite: the subrequest's `httpHeaders`, as documented) carries
 //! `Sforce-Auto-Assign: FALSE`; duplicate rules on Contact and Lead `Email`
@@ -50,7 +58,9 @@
 //! `GET|POST settings {"api_limit":N,"api_usage":N,"api_disabled":bool,
 //! "lead_assignment_rule":bool,"duplicate_rule":bool,"hs_search_delay_ms":N,"token_ttl_secs":N}`
 //! (`hs_search_delay_ms` models HubSpot search's indexing lag; 0 by default), and
-//! `DELETE faults` to clear pending faults.
+//! `DELETE faults` to clear pending faults, and `GET approvals[?user=<login or id>][&client_id=]`
+//! (`{"approvals":[{"user_id","username","client_id","count",...}],"total":N}`: live refresh
+//! tokens per user and app).
 //!
 //! # Code map
 //!
@@ -64,7 +74,8 @@
 //! 3. The protocols. `hubspot`: `api` (entry), `oauth`, `objects` (CRUD, list, v4
 //!    associations), `input` (property and association checks, 409 conflicts), `batch`,
 //!    `search`, `render`, `owners`, `properties`, shared `caller` and `errors`.
-//!    `salesforce`: `api` (entry, session and API-usage checks), `oauth`, `identity`,
+//!    `salesforce`: `api` (entry, session and API-usage checks), `oauth`, `apps` (the OAuth
+//!    apps and their secret rules), `oidc` (ID tokens and their keys), `identity`,
 //!    `rest` (routing under `/services/data/vNN.0/`; it hands itself to `composite` as a
 //!    `Dispatch` function for subrequests), `records` + `validate`, `describe`,
 //!    `schema`, `soql` (lexer + parser) and `query` (evaluation, paging), `collections`, shared

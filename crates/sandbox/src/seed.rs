@@ -19,6 +19,14 @@ pub const SF_PUBLIC_CLIENT_ID: &str = "leadline-sandbox-client";
 pub const SF_SCRIPTS_CLIENT_ID: &str = "leadline-sandbox-scripts";
 /// The secret of [`SF_SCRIPTS_CLIENT_ID`].
 pub const SF_SCRIPTS_SECRET: &str = "leadline-sandbox-secret";
+/// The team server's confidential Salesforce app: its secret is required for the web server
+/// and refresh token flows, and PKCE too.
+pub const SF_SERVER_CLIENT_ID: &str = "leadline-sandbox-server";
+/// The secret of [`SF_SERVER_CLIENT_ID`].
+pub const SF_SERVER_SECRET: &str = "leadline-sandbox-server-secret";
+/// Live refresh tokens (approvals) one user may hold per app; issuing one more revokes the
+/// oldest (Salesforce Help 000205876).
+pub const MAX_APPROVALS_PER_USER_PER_APP: usize = 5;
 /// The HubSpot public app's client id.
 pub const HS_CLIENT_ID: &str = "leadline-hubspot-client";
 /// The HubSpot public app's client secret.
@@ -207,7 +215,7 @@ pub fn summary() -> String {
         ));
     }
     out.push_str(&format!(
-        "Salesforce apps: {SF_PUBLIC_CLIENT_ID} (PKCE S256 required, no secret; redirect https://<32 a-z>.chromiumapp.org/... or http://localhost...),\n  {SF_SCRIPTS_CLIENT_ID} / {SF_SCRIPTS_SECRET} (confidential, for the password grant from scripts and jsforce)\n"
+        "Salesforce apps: {SF_PUBLIC_CLIENT_ID} (PKCE S256 required, no secret; redirect https://<32 a-z>.chromiumapp.org/... or http://localhost...),\n  {SF_SCRIPTS_CLIENT_ID} / {SF_SCRIPTS_SECRET} (confidential, for the password grant from scripts and jsforce),\n  {SF_SERVER_CLIENT_ID} / {SF_SERVER_SECRET} (the team server's: secret and PKCE required; any https callback); {MAX_APPROVALS_PER_USER_PER_APP} approvals per user per app, the oldest revoked past that\n"
     ));
     out.push_str(&format!(
         "HubSpot app: {HS_CLIENT_ID} / {HS_CLIENT_SECRET}; private app token {HS_PRIVATE_APP_TOKEN} (acts as integration@acme.example)\n"

@@ -35,6 +35,21 @@ pub struct TokenRow {
     pub revoked: bool,
 }
 
+/// One user's live approvals (refresh tokens) for one app.
+#[derive(Debug, Clone)]
+pub struct Approvals {
+    /// Salesforce user id.
+    pub user_id: String,
+    /// The app.
+    pub client_id: String,
+    /// How many refresh tokens are live.
+    pub count: i64,
+    /// When the oldest was issued.
+    pub oldest_ms: i64,
+    /// When the newest was issued.
+    pub newest_ms: i64,
+}
+
 /// The records a query has not returned yet.
 #[derive(Debug, Clone)]
 pub struct QueryCursor {
@@ -509,6 +524,36 @@ impl Store {
             [token],
         )?;
         Ok(n > 0)
+    }
+
+    /// A user's live (unrevoked) refresh tokens for an app, oldest first: their approvals.
+    pub fn live_refresh_tokens(&self, user_id: &str, client_id: &str) -> StoreResult<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT token FROM tokens WHERE kind = 'sf_refresh' AND revoked = 0
+             AND user_id = ?1 AND client_id = ?2 ORDER BY issued_ms, rowid",
+        )?;
+        let rows = stmt.query_map(params![user_id, client_id], |r| r.get(0))?;
+        rows.collect()
+    }
+
+    /// Live approvals (refresh tokens) per `(user id, client id)`, with the oldest and newest
+    /// issue times: what Setup's "OAuth Usage" page counts.
+    pub fn approvals(&self) -> StoreResult<Vec<Approvals>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT user_id, client_id, COUNT(*), MIN(issued_ms), MAX(issued_ms) FROM tokens
+             WHERE kind = 'sf_refresh' AND revoked = 0
+             GROUP BY user_id, client_id ORDER BY user_id, client_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Approvals {
+                user_id: r.get(0)?,
+                client_id: r.get(1)?,
+                count: r.get(2)?,
+                oldest_ms: r.get(3)?,
+                newest_ms: r.get(4)?,
+            })
+        })?;
+        rows.collect()
     }
 
     /// Expires every access token now; returns how many.

@@ -34,6 +34,8 @@ pub struct Config {
     pub session_ttl: Duration,
     /// Invite code lifetime.
     pub invite_ttl: Duration,
+    /// The server's own OAuth apps (Salesforce, HubSpot) and callback URL.
+    pub oauth: crate::oauth::OAuthSettings,
 }
 
 impl Config {
@@ -47,6 +49,7 @@ impl Config {
             body_limit: DEFAULT_BODY_LIMIT,
             session_ttl: DEFAULT_SESSION_TTL,
             invite_ttl: DEFAULT_INVITE_TTL,
+            oauth: crate::oauth::OAuthSettings::default(),
         }
     }
 }
@@ -81,6 +84,12 @@ ENVIRONMENT:
     LEADLINE_PORT, LEADLINE_HOST, LEADLINE_DATA   defaults for --port, --host, --data
     LEADLINE_MASTER_KEY   base64 of 32 bytes; else DIR/master.key (created 0600 on first start)
     RUST_LOG              log filter (default: info)
+    LEADLINE_PUBLIC_URL   the server's public https:// base URL (its OAuth callback lives under it)
+    LEADLINE_SF_LOGIN_URL, LEADLINE_SF_CLIENT_ID, LEADLINE_SF_CLIENT_SECRET[_FILE]
+                          the server's Salesforce app (login host default https://login.salesforce.com)
+    LEADLINE_HS_CLIENT_ID, LEADLINE_HS_CLIENT_SECRET[_FILE], LEADLINE_HS_API_BASE
+                          the server's HubSpot app (reps' code exchange)
+    LEADLINE_CA_FILE      PEM certificates trusted for outbound HTTPS (default: the system bundle)
 ";
 
 /// Reads the command line (`args` without the program name) and the environment.
@@ -108,6 +117,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
         config.port = port_number(&port)?;
     }
     config.master_key_env = env(MASTER_KEY_ENV).filter(|k| !k.is_empty());
+    config.oauth = crate::oauth::OAuthSettings::from_env(&env)?;
     let mut team = None;
     let mut crm = "salesforce".to_owned();
     while let Some(flag) = args.next() {

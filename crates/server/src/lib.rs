@@ -15,6 +15,8 @@
 //! - [`api`]: the JSON routes (a table in its docs); `api::session` is who is calling.
 //! - [`error`]: the one error shape, `{"error": {"code", "message"}}`.
 //! - [`cli`]: `leadline-server admin-invite --team NAME`, the first admin's way in.
+//! - [`oauth`]: the server as an OAuth client (its own Salesforce and HubSpot apps): admin
+//!   connect, reps' OpenID Connect sign-in, HubSpot's code exchange.
 //!
 //! **Architecture invariant:** no process-local state a second server process would need:
 //! sessions, invites, the save ledger and the refresh lock are rows in the database.
@@ -22,8 +24,8 @@
 //! **Architecture invariant:** no answer and no log line carries a token, a refresh token or a
 //! client secret. Secrets are sealed before they reach [`store`] and opened only in memory.
 //!
-//! **Not yet:** pushing to the CRM (the native save engine), the OAuth connect flow and the
-//! OpenID Connect sign-in. See the crate's README section.
+//! **Not yet:** pushing to the CRM (the native save engine). See the README's team server
+//! section.
 
 pub mod api;
 pub mod app;
@@ -31,4 +33,5 @@ pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod error;
+pub mod oauth;
 pub mod store;

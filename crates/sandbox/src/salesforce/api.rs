@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::context::{allow_save, batch_size, caller_for, header_is_false, Ctx};
 use super::errors::SfError;
-use super::{identity, oauth, rest};
+use super::{identity, oauth, oidc, rest};
 use crate::clock;
 use crate::http::{Request, Response};
 use crate::org::State;
@@ -18,6 +18,12 @@ pub fn handle(state: &mut State, request: &Request) -> Response {
     }
     if path.starts_with("/services/oauth2/") {
         return oauth::handle(state, request);
+    }
+    if path.trim_end_matches('/') == "/id/keys" {
+        return match oidc::key_set(&state.store) {
+            Ok(keys) => Response::json(200, &keys),
+            Err(e) => error_response(&SfError::from(e), None),
+        };
     }
     if path.starts_with("/id/") {
         return identity::identity(state, request);

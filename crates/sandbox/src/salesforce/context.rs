@@ -100,6 +100,15 @@ pub fn caller_for(state: &State, token: Option<&str>) -> Result<Caller, SfError>
         .filter(|r| r.kind == "sf_access" && !r.revoked)
         .filter(|r| r.expires_ms.is_none_or(|e| e > clock::now_ms()))
         .ok_or_else(SfError::invalid_session)?;
+    if !rest_scope(&row.scope) {
+        // A token granted only identity scopes (`openid`, `id`, ...): Salesforce Help
+        // 005226515 ("missing the ... (api) OAuth scope").
+        return Err(SfError::new(
+            401,
+            "INVALID_SESSION_ID",
+            "This session is not valid for use with the REST API",
+        ));
+    }
     let (_, user) = seed::user_by_id(&row.user_id).ok_or_else(SfError::invalid_session)?;
     if !user.active {
         return Err(SfError::invalid_session());
@@ -108,4 +117,9 @@ pub fn caller_for(state: &State, token: Option<&str>) -> Result<Caller, SfError>
         user_id: row.user_id,
         profile: user.profile,
     })
+}
+
+/// Whether a token's scopes let it call the REST API (`api` or `full`).
+pub fn rest_scope(scope: &str) -> bool {
+    scope.split_whitespace().any(|s| s == "api" || s == "full")
 }

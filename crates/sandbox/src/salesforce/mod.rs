@@ -3,6 +3,7 @@
 //! with; `rest` routes data requests to the resource handlers.
 
 mod api;
+mod apps;
 mod collections;
 mod composite;
 mod context;
@@ -10,6 +11,7 @@ mod describe;
 mod errors;
 mod identity;
 mod oauth;
+mod oidc;
 mod query;
 mod records;
 mod rest;
@@ -18,5 +20,5 @@ mod soql;
 mod validate;
 
 pub use api::handle;
+pub use apps::redirect_allowed;
 pub use errors::not_found_value;
-pub use oauth::redirect_allowed;

@@ -4,6 +4,7 @@
 use base64::Engine;
 use serde_json::json;
 
+use super::{apps, oidc};
 use crate::clock;
 use crate::grants::{Provider, CODE_TTL_MS};
 use crate::http::{Request, Response};
@@ -14,21 +15,6 @@ use crate::seed;
 use crate::store::TokenRow;
 
 const DEFAULT_SCOPE: &str = "api refresh_token id";
-
-/// Is this an acceptable redirect URI for the sandbox's apps?
-pub fn redirect_allowed(uri: &str) -> bool {
-    if let Some(rest) = uri.strip_prefix("https://") {
-        // `https://<32 lowercase letters>.chromiumapp.org/<any path>` (the path may be just `/`).
-        return rest
-            .split_once('/')
-            .and_then(|(host, _)| host.strip_suffix(".chromiumapp.org"))
-            .is_some_and(|id| id.len() == 32 && id.bytes().all(|b| b.is_ascii_lowercase()));
-    }
-    ["http://localhost", "http://127.0.0.1"].iter().any(|p| {
-        uri.strip_prefix(p)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(':') || rest.starts_with('/'))
-    })
-}
 
 /// The org's My Domain in production, and its sandbox copy's (`<domain>--<sandbox>.sandbox.`).
 pub const PRODUCTION_INSTANCE: &str = "https://acme.my.salesforce.com";
@@ -83,24 +69,16 @@ pub fn handle(state: &mut State, request: &Request) -> Response {
     }
 }
 
-fn app_name(client_id: &str) -> Option<&'static str> {
-    match client_id {
-        seed::SF_PUBLIC_CLIENT_ID => Some("Leadline"),
-        seed::SF_SCRIPTS_CLIENT_ID => Some("Leadline Scripts"),
-        _ => None,
-    }
-}
-
 fn authorize(state: &mut State, request: &Request) -> Response {
     let params = AuthorizeParams::from_request(request);
-    let Some(name) = app_name(&params.client_id) else {
+    let Some(app) = apps::app(&params.client_id) else {
         return pages::error_page(
             400,
             "OAuth Error",
             "error=invalid_client_id: client identifier invalid",
         );
     };
-    if !redirect_allowed(&params.redirect_uri) {
+    if !app.accepts_redirect(&params.redirect_uri) {
         return pages::error_page(
             400,
             "OAuth Error",
@@ -118,7 +96,7 @@ fn authorize(state: &mut State, request: &Request) -> Response {
     if params.response_type != "code" {
         return fail("unsupported_response_type", "response type not supported");
     }
-    if params.client_id == seed::SF_PUBLIC_CLIENT_ID && params.code_challenge.is_none() {
+    if app.requires_pkce && params.code_challenge.is_none() {
         return fail("invalid_request", "missing required code challenge");
     }
     if params
@@ -128,28 +106,17 @@ fn authorize(state: &mut State, request: &Request) -> Response {
     {
         return fail("invalid_request", "invalid code challenge method");
     }
-    pages::authorize(state, request, Provider::Salesforce, &params, name)
+    pages::authorize(state, request, Provider::Salesforce, &params, app.name)
 }
 
 /// Checks the client and its secret rules; `Err` is the response to send.
 fn check_client(client_id: Option<&str>, secret: Option<&str>) -> Result<String, Response> {
-    let client_id = client_id.unwrap_or_default();
-    match client_id {
-        seed::SF_PUBLIC_CLIENT_ID if secret.is_none() => Ok(client_id.into()),
-        seed::SF_SCRIPTS_CLIENT_ID if secret == Some(seed::SF_SCRIPTS_SECRET) => {
-            Ok(client_id.into())
-        }
-        seed::SF_PUBLIC_CLIENT_ID | seed::SF_SCRIPTS_CLIENT_ID => Err(oauth_error(
-            400,
-            "invalid_client",
-            "invalid client credentials",
-        )),
-        _ => Err(oauth_error(
-            400,
-            "invalid_client_id",
-            "client identifier invalid",
-        )),
-    }
+    apps::authenticate(client_id, secret)
+        .map(|app| app.client_id.to_string())
+        .map_err(|refusal| {
+            let (error, description) = refusal.oauth_error();
+            oauth_error(400, error, description)
+        })
 }
 
 fn token(state: &mut State, request: &Request) -> Response {
@@ -282,6 +249,7 @@ fn issue(
     let mut refresh = None;
     let result = (|| {
         if with_refresh {
+            make_room_for_an_approval(state, user_id, client_id)?;
             let token = format!("5Aep861{}", ids::random_token(48));
             let refresh_row = TokenRow {
                 kind: "sf_refresh".into(),
@@ -300,10 +268,9 @@ fn issue(
     }
     let id = identity_url(request, user_id);
     let issued_at = now.to_string();
-    let key = match client_id {
-        seed::SF_SCRIPTS_CLIENT_ID => seed::SF_SCRIPTS_SECRET,
-        _ => "leadline-sandbox-no-secret",
-    };
+    let key = apps::app(client_id)
+        .and_then(|app| app.secret)
+        .unwrap_or("leadline-sandbox-no-secret");
     let mac = ring::hmac::sign(
         &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key.as_bytes()),
         format!("{id}{issued_at}").as_bytes(),
@@ -320,7 +287,38 @@ fn issue(
     if let Some(refresh) = refresh {
         body["refresh_token"] = json!(refresh);
     }
+    if oidc::wants_id_token(scope) {
+        let issuer = id.split("/id/").next().unwrap_or_default().to_string();
+        let claims = oidc::IdClaims {
+            issuer: &issuer,
+            identity_url: &id,
+            client_id,
+            access_token: &access,
+            issued_ms: now,
+        };
+        match oidc::id_token(&state.store, &claims) {
+            Ok(Some(token)) => body["id_token"] = json!(token),
+            Ok(None) => return oauth_error(500, "server_error", "no ID token signing key"),
+            Err(e) => return oauth_error(500, "server_error", &e.to_string()),
+        }
+    }
     Response::json(200, &body)
+}
+
+/// Keeps at most [`seed::MAX_APPROVALS_PER_USER_PER_APP`] approvals (live refresh tokens)
+/// per user and app once the new one is issued: the oldest are revoked with their access
+/// tokens, and their next refresh answers `invalid_grant` (Salesforce Help 000205876).
+fn make_room_for_an_approval(
+    state: &State,
+    user_id: &str,
+    client_id: &str,
+) -> crate::store::StoreResult<()> {
+    let live = state.store.live_refresh_tokens(user_id, client_id)?;
+    let excess = (live.len() + 1).saturating_sub(seed::MAX_APPROVALS_PER_USER_PER_APP);
+    for oldest in live.iter().take(excess) {
+        state.store.revoke_token(oldest)?;
+    }
+    Ok(())
 }
 
 fn revoke(state: &mut State, request: &Request) -> Response {
@@ -344,30 +342,6 @@ fn revoke(state: &mut State, request: &Request) -> Response {
             Err(e) => oauth_error(500, "server_error", &e.to_string()),
         },
         None => oauth_error(400, "invalid_token", "invalid token"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn redirect_rules() {
-        assert!(redirect_allowed(
-            "https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/"
-        ));
-        assert!(redirect_allowed(
-            "https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/sf"
-        ));
-        assert!(!redirect_allowed(
-            "https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org"
-        ));
-        assert!(!redirect_allowed("https://evil.example/cb"));
-        assert!(!redirect_allowed(
-            "https://ABCDEFGHIJKLMNOPABCDEFGHIJKLMNOP.chromiumapp.org/"
-        ));
-        assert!(redirect_allowed("http://localhost:1717/OauthRedirect"));
-        assert!(!redirect_allowed("http://localhost.evil.example/"));
     }
 }
 

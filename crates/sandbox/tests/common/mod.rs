@@ -263,6 +263,17 @@ impl Harness {
     /// Runs the browser OAuth flow by hand: login form, consent, redirect. Returns the
     /// redirect `Location`.
     pub fn authorize(&self, authorize_path: &str, username: &str, decision: &str) -> String {
+        self.authorize_app(authorize_path, username, decision, "Leadline")
+    }
+
+    /// [`Harness::authorize`] for the app named `app_name` on the consent page.
+    pub fn authorize_app(
+        &self,
+        authorize_path: &str,
+        username: &str,
+        decision: &str,
+        app_name: &str,
+    ) -> String {
         let page = self.get(authorize_path, None);
         assert_eq!(page.status, 200, "{}", page.body);
         assert!(page.body.contains("name=\"username\"") && page.body.contains("name=\"password\""));
@@ -287,7 +298,9 @@ impl Harness {
             consent.body.contains("data-testid=\"allow\"")
                 && consent.body.contains("data-testid=\"deny\"")
         );
-        assert!(consent.body.contains("Allow Leadline to access"));
+        assert!(consent
+            .body
+            .contains(&format!("Allow {app_name} to access")));
         let session = consent
             .body
             .split("name=\"session\" value=\"")

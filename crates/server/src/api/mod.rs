@@ -1,4 +1,5 @@
-//! The JSON API under `/api/`. Every route but `POST /api/join` needs a session
+//! The JSON API under `/api/`. Every route but `POST /api/join` and the sign-in routes
+//! (`/api/sign-in/*`, the OAuth callback) needs a session
 //! (`Authorization: Bearer <token>`); `/api/admin/*` needs an admin's. Every error, including
 //! unknown paths, wrong methods, bad bodies and oversized ones, has the shape
 //! `{"error": {"code", "message"}}`.
@@ -19,10 +20,20 @@
 //! | `PUT /api/admin/team-sync` | admin | chooses the team sync (rules 7, 9, 11) |
 //! | `PUT /api/admin/push-settings` | admin | record kind, account matching, email logging |
 //! | `GET /api/admin/journal`, `GET /api/admin/errors` | admin | JSON, or CSV with `?format=csv` |
+//! | `POST /api/admin/members` | admin | adds a member by CRM user (they sign in, no invite) |
+//! | `GET /api/admin/connect/salesforce` | admin | 302 to Salesforce: connect a team-held connection |
+//! | `GET /api/oauth/salesforce/callback` | Salesforce's redirect | finishes a connect or a sign-in (HTML) |
+//! | `GET /api/sign-in/salesforce?redirect=` | anyone | 302 to Salesforce: OpenID Connect sign-in |
+//! | `POST /api/sign-in/finish` | anyone with a sign-in code | the one-time code for a session |
+//! | `POST /api/hubspot/token` | member | HubSpot code exchange/refresh with the server's secret; nothing stored |
 
 mod admin;
+mod hubspot;
+mod oauth;
+mod oauth_flow;
 mod saves;
 mod session;
+mod sign_in;
 mod team;
 
 use axum::routing::{delete, get, post, put};
@@ -42,7 +53,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/sign-out", post(session::sign_out))
         .route("/api/team", get(team::snapshot))
         .route("/api/saves", post(saves::create))
-        .route("/api/admin/members", get(admin::members))
+        .route(
+            "/api/admin/members",
+            get(admin::members).post(sign_in::add_member),
+        )
         .route("/api/admin/invites", post(admin::invite))
         .route("/api/admin/members/{id}", delete(admin::remove_member))
         .route(
@@ -57,6 +71,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/admin/team-sync", put(admin::team_sync))
         .route("/api/admin/push-settings", put(admin::push_settings))
+        .route(
+            "/api/admin/connect/salesforce",
+            get(oauth::connect_salesforce),
+        )
+        .route(crate::oauth::CALLBACK_PATH, get(oauth::callback))
+        .route("/api/sign-in/salesforce", get(sign_in::start))
+        .route("/api/sign-in/finish", post(sign_in::finish))
+        .route("/api/hubspot/token", post(hubspot::token))
         .route("/api/admin/journal", get(admin::journal))
         .route("/api/admin/errors", get(admin::errors))
         .fallback(|| async { ApiError::not_found("no such route") })

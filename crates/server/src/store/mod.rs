@@ -20,6 +20,8 @@ use sqlx::sqlite::{
 };
 use sqlx::Row;
 
+pub use oauth::{NewOAuthState, OAuthPurpose, OAuthState, OneTimeRefusal};
+
 /// The columns of a [`Team`] (a macro so `concat!` builds each query as one static string).
 macro_rules! team_select {
     () => {
@@ -32,6 +34,9 @@ macro_rules! member_select {
         "SELECT m.id, m.team_id, m.email, m.role, m.crm_user_id, m.owner_mapping, m.created_at FROM members m"
     };
 }
+
+// After the column macros, which it uses too.
+mod oauth;
 
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "leadline.db";

@@ -110,4 +110,35 @@ pub const MIGRATIONS: &[(i64, &str, &[&str])] = &[(
             expires_at INTEGER NOT NULL
         )",
     ],
+), (
+    2,
+    "oauth: the team's CRM org, OAuth states, one-time sign-in codes",
+    &[
+        // The Salesforce org the team's connections and sign-ins belong to, set by the
+        // admin's first connect.
+        "ALTER TABLE teams ADD COLUMN crm_org_id TEXT",
+        // An OAuth flow in flight: the state is stored hashed, the PKCE verifier sealed with
+        // the master key, bound to who started it and what for; used once, expiring.
+        "CREATE TABLE oauth_states (
+            state_hash TEXT PRIMARY KEY,
+            purpose TEXT NOT NULL CHECK (purpose IN ('connect', 'sign_in')),
+            team_id TEXT REFERENCES teams(id),
+            member_id TEXT REFERENCES members(id),
+            sealed_verifier BLOB NOT NULL,
+            return_to TEXT,
+            return_state TEXT,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            used_at INTEGER
+        )",
+        // The one-time code a sign-in hands the extension, exchanged once for a session.
+        "CREATE TABLE sign_in_codes (
+            code_hash TEXT PRIMARY KEY,
+            team_id TEXT NOT NULL REFERENCES teams(id),
+            member_id TEXT NOT NULL REFERENCES members(id),
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            used_at INTEGER
+        )",
+    ],
 )];

@@ -1,0 +1,259 @@
+//! The server's Salesforce OAuth flows, started here and finished at its one callback:
+//!
+//! - `GET /api/admin/connect/salesforce` (admin session): 302 to the team org's authorize
+//!   page with the server's own client id, PKCE (S256) and a random `state`. The state is
+//!   stored hashed, bound to that admin and team, expiring after [`super::oauth_flow::STATE_TTL_SECS`]; the PKCE
+//!   verifier is stored sealed with the master key ([`super::oauth_flow`]).
+//! - `GET /api/oauth/salesforce/callback`: takes the state once (wrong, reused or expired:
+//!   a clear page, nothing stored), exchanges the code with the client secret and verifier,
+//!   and finishes the flow the state was made for: a team-held connection here, a rep's
+//!   sign-in in [`super::sign_in`].
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::app::{now, AppState};
+use crate::crypto::{random_id, secret_aad, token_hash};
+use crate::error::{ApiError, Query};
+use crate::oauth::salesforce::{self as sf, CONNECT_SCOPE};
+use crate::oauth::{escape, page, Outbound};
+use crate::store::{NewConnection, OAuthPurpose, OAuthState, OneTimeRefusal};
+
+use super::oauth_flow::{begin, salesforce_app, verifier_aad, CallbackError, FlowStart};
+use super::team::TeamCopy;
+use super::AdminMember;
+
+/// `GET /api/admin/connect/salesforce`: the admin connects team sync once, on the server.
+pub async fn connect_salesforce(
+    State(state): State<AppState>,
+    AdminMember(admin): AdminMember,
+) -> Result<Response, ApiError> {
+    begin(
+        &state,
+        FlowStart {
+            purpose: OAuthPurpose::Connect,
+            team_id: Some(&admin.team_id),
+            member_id: Some(&admin.id),
+            return_to: None,
+            return_state: None,
+            scope: CONNECT_SCOPE,
+        },
+    )
+    .await
+}
+
+/// The query Salesforce redirects back with.
+#[derive(Debug, Deserialize)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// `GET /api/oauth/salesforce/callback`.
+pub async fn callback(
+    State(state): State<AppState>,
+    Query(query): Query<CallbackQuery>,
+) -> Response {
+    match run_callback(&state, query).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn run_callback(state: &AppState, query: CallbackQuery) -> Result<Response, CallbackError> {
+    let bad = |message: &str| {
+        CallbackError::new(StatusCode::BAD_REQUEST, "This link cannot be used", message)
+    };
+    let flow_state = query
+        .state
+        .filter(|s| !s.is_empty() && s.len() <= 256)
+        .ok_or_else(|| bad("the answer from Salesforce has no state: start again from Leadline"))?;
+    let state_hash = token_hash(&flow_state);
+    let taken = state.store.take_oauth_state(&state_hash, now()).await?;
+    let flow = taken.map_err(|refusal| {
+        bad(match refusal {
+            OneTimeRefusal::Unknown => "this sign-in was not started by this server (unknown state): start again from Leadline",
+            OneTimeRefusal::Used => "this sign-in link was already used: start again from Leadline",
+            OneTimeRefusal::Expired => "this sign-in took too long and expired: start again from Leadline",
+        })
+    })?;
+    if let Some(error) = query.error {
+        return Err(bad(&format!(
+            "Salesforce answered {error}: {}",
+            query.error_description.unwrap_or_default()
+        )));
+    }
+    let code = query
+        .code
+        .filter(|c| !c.is_empty() && c.len() <= 2048)
+        .ok_or_else(|| bad("the answer from Salesforce has no code: start again from Leadline"))?;
+    let verifier = state
+        .master_key
+        .open(&flow.sealed_verifier, &verifier_aad(&state_hash))
+        .map_err(|e| CallbackError::from(ApiError::internal(e)))?;
+    let verifier =
+        String::from_utf8(verifier).map_err(|e| CallbackError::from(ApiError::internal(e)))?;
+    let (app, callback_url) = salesforce_app(state)?;
+    let outbound = Outbound::new(&state.config.oauth)?;
+    let token = sf::exchange_code(&outbound, &app, &callback_url, &code, &verifier).await?;
+    let info = sf::userinfo(&outbound, &app, &token.access_token).await?;
+    if !info.active {
+        return Err(CallbackError::new(
+            StatusCode::FORBIDDEN,
+            "Not signed in",
+            "this Salesforce user is inactive",
+        ));
+    }
+    match flow.purpose {
+        OAuthPurpose::Connect => finish_connect(state, &flow, &outbound, token, info).await,
+        OAuthPurpose::SignIn => super::sign_in::finish_oauth(state, &flow, info).await,
+    }
+}
+
+/// Stores the connected user's refresh token as a team-held connection of the admin who
+/// started the flow.
+async fn finish_connect(
+    state: &AppState,
+    flow: &OAuthState,
+    outbound: &Outbound,
+    token: crm::salesforce::SfToken,
+    info: sf::UserInfo,
+) -> Result<Response, CallbackError> {
+    let forbidden =
+        |message: String| CallbackError::new(StatusCode::FORBIDDEN, "Not connected", message);
+    let (Some(team_id), Some(member_id)) = (flow.team_id.as_deref(), flow.member_id.as_deref())
+    else {
+        return Err(forbidden("this connect was not started by an admin".into()));
+    };
+    let copy = TeamCopy::load(state, team_id).await?;
+    let Some(admin) = copy.members.iter().find(|m| m.id == member_id).cloned() else {
+        return Err(forbidden(
+            "the admin who started this connect is no longer on the team".into(),
+        ));
+    };
+    if admin.role != crate::store::Role::Admin {
+        return Err(forbidden("only a team admin may connect team sync".into()));
+    }
+    if let Some(org) = state.store.team_org(team_id).await? {
+        if org != info.organization_id {
+            return Err(forbidden(format!(
+                "this Salesforce user belongs to org {}, but the team works with org {org}: sign in to the team's org",
+                info.organization_id
+            )));
+        }
+    }
+    let Some(refresh_token) = token.refresh_token.clone() else {
+        return Err(CallbackError::new(
+            StatusCode::BAD_GATEWAY,
+            "Not connected",
+            "Salesforce granted no refresh token: the server's app must allow the refresh_token scope",
+        ));
+    };
+    let permission = sf::permission_of(outbound, &token, &info.user_id).await?;
+    let personal = attribution::parse_personal(
+        &json!({ "crm_user_id": info.user_id, "email": info.email, "permission": permission }),
+        "connection",
+    )
+    .map_err(|e| CallbackError::from(ApiError::internal(e)))?;
+    let team_state = copy
+        .state()
+        .map_err(|e| CallbackError::from(ApiError::internal(e)))?;
+    attribution::check_connect(&team_state, member_id, &personal)
+        .map_err(|e| CallbackError::new(StatusCode::CONFLICT, "Not connected", e.to_string()))?;
+    let org = state
+        .store
+        .bind_team_org(team_id, &info.organization_id)
+        .await?;
+    if org != info.organization_id {
+        return Err(forbidden(format!(
+            "the team works with org {org}, not {}",
+            info.organization_id
+        )));
+    }
+    let data_key = state
+        .master_key
+        .unwrap_data_key(&copy.team.id, &copy.team.wrapped_data_key)
+        .map_err(|e| CallbackError::from(ApiError::internal(e)))?;
+    let id = random_id("c_").map_err(|e| CallbackError::from(ApiError::internal(e)))?;
+    let sealed = data_key
+        .seal(
+            refresh_token.as_bytes(),
+            &secret_aad(team_id, &id, "refresh_token"),
+        )
+        .map_err(|e| CallbackError::from(ApiError::internal(e)))?;
+    let connection = NewConnection {
+        id,
+        member_id: member_id.to_owned(),
+        crm_user_id: info.user_id.clone(),
+        crm_email: info.email.clone(),
+        permission: permission.to_owned(),
+        instance_url: Some(token.instance_url.clone()),
+        sealed_refresh_token: sealed,
+        sealed_client_secret: None,
+    };
+    let now = now();
+    state
+        .store
+        .put_connection(team_id, &connection, now)
+        .await?;
+    if admin.crm_user_id.is_none() {
+        state
+            .store
+            .set_member_crm(
+                team_id,
+                member_id,
+                Some(&info.user_id),
+                admin.owner_mapping.as_deref(),
+            )
+            .await?;
+    }
+    // The first connection of a team becomes its team sync when the rules allow it.
+    let mut team_sync = false;
+    if copy.team.team_sync_member.is_none() {
+        let copy = TeamCopy::load(state, team_id).await?;
+        if let Ok(team_state) = copy.state() {
+            if attribution::check_team_sync_choice(&team_state, member_id).is_ok() {
+                state.store.set_team_sync(team_id, Some(member_id)).await?;
+                team_sync = true;
+            }
+        }
+    }
+    state
+        .store
+        .journal_add(
+            team_id,
+            now,
+            "admin",
+            Some(member_id),
+            None,
+            "connection_connected",
+            &format!(
+                "{} ({}, {permission}) connected on the server as a team-held connection",
+                info.email, info.user_id
+            ),
+        )
+        .await?;
+    tracing::info!(team = %team_id, member = %member_id, "a team-held Salesforce connection was connected");
+    let body = format!(
+        "<p data-testid=\"connected\">Connected <strong>{name}</strong> ({email}): Salesforce user \
+         <code data-testid=\"crm-user\">{user}</code> of org <code data-testid=\"crm-org\">{org}</code>, \
+         permission <strong data-testid=\"permission\">{permission}</strong>.</p>\
+         <p>The team holds this connection on the server; no rep's browser ever sees its token.{sync}</p>\
+         <p>You can close this window.</p>",
+        name = escape(&info.name),
+        email = escape(&info.email),
+        user = escape(&info.user_id),
+        org = escape(&info.organization_id),
+        sync = if team_sync {
+            " It is now the team sync."
+        } else {
+            " Choose it as the team sync in the admin settings if it should be."
+        },
+    );
+    Ok(page(StatusCode::OK, "Salesforce connected", &body))
+}
