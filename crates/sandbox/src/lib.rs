@@ -49,7 +49,7 @@
 //! `notes`, `emails`, `tasks`, `calls`: `{"object","totalSize","records":[...]}`),
 //! `GET|POST settings {"api_limit":N,"api_usage":N,"api_disabled":bool,
 //! "lead_assignment_rule":bool,"duplicate_rule":bool,"hs_search_delay_ms":N,"token_ttl_secs":N}`
-//! (`hs_search_delay_ms` models HubSpot search's indexing lag; 0 by default), and
+//! (`hs_search_delay_ms` models HubSpot search's indexing lag: 2,000 ms unless set, `0` turns it off), and
 //! `DELETE faults` to clear pending faults.
 //!
 //! # Code map
