@@ -424,5 +424,9 @@ fn search_lags_two_seconds_by_default_as_hubspot_does() {
     let found = h.json("POST", "/crm/v3/objects/contacts/search", PAT, &json!({
         "filterGroups": [{"filters": [{"propertyName": "email", "operator": "EQ", "value": "lagging@example.com"}]}]
     }), &[]).json()["total"].as_u64();
-    assert_eq!(found, Some(0), "a record made just now is not in the index yet");
+    assert_eq!(
+        found,
+        Some(0),
+        "a record made just now is not in the index yet"
+    );
 }
