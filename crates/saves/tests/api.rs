@@ -201,6 +201,9 @@ fn journal_records_and_exports() {
         "linkedin_extension",
         &result,
         "2026-11-23T09:00:00Z",
+        &Value::Null,
+        None,
+        0.0,
     );
     let j = api::journal_log_error(
         &j["journal"],
