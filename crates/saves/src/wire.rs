@@ -4,8 +4,10 @@
 //! Salesforce: Lookup = one SOQL query (email / LinkedIn URL); Save = one Composite call that
 //! creates the person and, when the same connection logs it, the Task; Activity = one Task
 //! create. HubSpot: Lookup = read by email, or search by LinkedIn URL for a person without one
-//! ([`crm::hubspot::by_linkedin`]); Save = create the contact (409 names the existing one);
-//! Activity = the engagement (HubSpot cannot create both in one call).
+//! ([`crm::hubspot::by_linkedin`]), then, when the search misses a person this browser created
+//! minutes ago ([`crate::recent`]: the search lags), a read of that contact by id; Save =
+//! create the contact (409 names the existing one); Activity = the engagement (HubSpot cannot
+//! create both in one call).
 
 use crm::hubspot::{by_linkedin, contacts, engagements, HsSession};
 use crm::salesforce::account::{account_lookup_request, parse_account_lookup, AccountMatch};
@@ -227,10 +229,7 @@ fn read_back(
         .linkedin_url
         .as_deref()
         .unwrap_or_default();
-    Ok(entry
-        .recent_id
-        .as_deref()
-        .and_then(|id| by_linkedin::confirmed(&found, id, url)))
+    Ok(by_linkedin::confirmed(&found, url))
 }
 
 /// The page-load dedupe request for a person, with the connection's tokens (`None` when this

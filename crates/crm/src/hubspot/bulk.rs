@@ -313,10 +313,10 @@ impl HsBulkSave {
                 let property = self.session.linkedin_property.clone().unwrap_or_default();
                 let found = by_linkedin::parse_confirm(&property, resp)?;
                 for i in indices {
-                    let (Some(url), Some(id)) = (url_only(&self.specs[i]), &self.recent[i]) else {
+                    let Some(url) = url_only(&self.specs[i]) else {
                         continue;
                     };
-                    if let Some(r) = by_linkedin::confirmed(&found, id, url) {
+                    if let Some(r) = by_linkedin::confirmed(&found, url) {
                         self.outcomes[i] = Some(Ok(outcome(&self.specs[i], r.id, false)));
                     }
                 }

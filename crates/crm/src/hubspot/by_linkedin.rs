@@ -207,18 +207,12 @@ pub fn parse_confirm(
     parse_search(property, resp).map(|found| found.contacts)
 }
 
-/// The contact `id` from a [`parse_confirm`] answer, if it is still this person's (same
-/// LinkedIn URL): a record deleted or changed since it was made is not claimed.
-pub fn confirmed(
-    found: &[(String, ExistingRecord)],
-    id: &str,
-    url: &str,
-) -> Option<ExistingRecord> {
-    let key = url_match_key(url);
-    found
-        .iter()
-        .find(|(k, r)| r.id == id && *k == key)
-        .map(|(_, r)| r.clone())
+/// This person's contact in a [`parse_confirm`] answer: the one read back with their
+/// LinkedIn URL. A record deleted since it was made is absent and one whose URL changed does
+/// not match, so neither is claimed. (Matched by URL, not id: should HubSpot answer an id
+/// with the record it was merged into, that record still counts when it holds the URL.)
+pub fn confirmed(found: &[(String, ExistingRecord)], url: &str) -> Option<ExistingRecord> {
+    oldest_for(found, url)
 }
 
 #[cfg(test)]
@@ -347,20 +341,24 @@ mod tests {
         };
         let found = parse_confirm("linkedin_url", &resp).unwrap();
         let ada = "https://linkedin.com/in/Ada-Lovelace";
-        let hit = confirmed(&found, "501", ada).unwrap();
+        let hit = confirmed(&found, ada).unwrap();
         assert_eq!(
             (hit.id.as_str(), hit.owner_id.as_deref()),
             ("501", Some("41"))
         );
+        let grace = "https://www.linkedin.com/in/grace";
         assert_eq!(
-            confirmed(&found, "502", "https://www.linkedin.com/in/grace"),
-            None
-        );
-        assert_eq!(confirmed(&found, "503", ada), None);
-        assert_eq!(
-            confirmed(&found, "502", ada),
+            confirmed(&found, grace),
             None,
-            "not another record's id"
+            "nobody read back has her URL"
         );
+        let none = HttpResponse {
+            status: 207,
+            headers: vec![],
+            body: r#"{"results":[],"errors":[{"category":"OBJECT_NOT_FOUND","context":{"ids":["503"]}}]}"#
+                .into(),
+        };
+        let gone = parse_confirm("linkedin_url", &none).unwrap();
+        assert_eq!(confirmed(&gone, ada), None, "deleted: not claimed");
     }
 }
