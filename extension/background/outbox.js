@@ -61,14 +61,18 @@ async function noticeOnce(role, entry, reason, onNotice) {
 /**
  * Journals a finished entry's results and removes it from the outbox in ONE storage write:
  * a worker killed at any moment leaves either the entry (it resumes) or its journal lines.
+ * `items` are `{lookup_key, result}`: the core also notes the HubSpot contacts created, for
+ * the lookups of the next minutes (HubSpot's search lags them).
  */
-async function settle(entry, results) {
+async function settle(team, entry, items) {
   const c = await core();
   const at = new Date().toISOString();
+  const now = Date.now();
+  const results = items.map((item) => item.result);
   await store.settleEntry(entry.id, (journal) => {
     let j = journal;
-    for (const result of results) {
-      const next = c.journal_record(j, entry.save_id, entry.source, result, at);
+    for (const { lookup_key: key, result } of items) {
+      const next = c.journal_record(j, entry.save_id, entry.source, result, at, team, key || null, now);
       if (next.ok) j = next.journal;
     }
     return j;
@@ -149,12 +153,12 @@ export async function runEntry(entry, template, onNotice = () => {}, { force = f
       switch (step.kind) {
         case 'done':
         case 'failed':
-          await settle(entry, [step.result]);
+          await settle(team, entry, [{ lookup_key: entry.lookup_key, result: step.result }]);
           if (step.kind === 'done') await pushed(next.role);
           return step.result;
         case 'settled': {
           // A bulk chunk: one result per person (created, linked or failed with its reason).
-          await settle(entry, step.results.map((r) => r.result));
+          await settle(team, entry, step.results);
           if (step.results.some((r) => r.result.status !== 'failed')) await pushed(next.role);
           return { status: 'settled', results: step.results };
         }

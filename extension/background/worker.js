@@ -27,6 +27,16 @@ const BULK_PARALLEL = 4;
 /** Dedupe lookups from page loads: key → {existing, at}. In memory: a few minutes at most. */
 const lookupCache = new Map();
 
+/**
+ * The HubSpot contacts this browser created in the last minutes (the journal's
+ * `recent_creates`, written with each finished save): a lookup whose search misses them (its
+ * index lags) reads them back by id (saves::recent).
+ */
+async function recentCreates() {
+  const journal = await store.journal();
+  return (journal && journal.recent_creates) || null;
+}
+
 function freshKnown() {
   const now = Date.now();
   const known = {};
@@ -45,9 +55,11 @@ async function handleLookup(message, refreshed = false) {
   const team = await store.team();
   const tokens = await store.tokens();
   const known = freshKnown();
+  const recent = await recentCreates();
+  const now = Date.now(); // one clock reading: every call of this lookup plans the same run
   const answers = [];
   for (let step = 0; step < 8; step += 1) {
-    const plan = c.lookup_list(team, message, tokens, known, answers);
+    const plan = c.lookup_list(team, message, tokens, known, answers, recent, now);
     if (!plan.ok) return plan;
     if (plan.done) {
       const at = Date.now();
@@ -107,7 +119,7 @@ async function handleSave(message, sender) {
   const c = await core();
   const team = await store.team();
   const saveId = crypto.randomUUID();
-  const plan = c.plan_save(team, message, saveId, freshKnown());
+  const plan = c.plan_save(team, message, saveId, freshKnown(), await recentCreates(), Date.now());
   if (!plan.ok) return plan;
   const ids = plan.entries.map((e) => e.id);
   reserve(ids); // this message runs its own entries; resume() leaves them alone

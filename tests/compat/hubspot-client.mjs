@@ -25,15 +25,24 @@ await runScenario({
     const batch = await client.crm.contacts.batchApi.create({
       inputs: [0, 1, 2].map((i) => contactInput(`batch${i}@example.com`, { lastname: `Batch${i}` })),
     });
-    const search = await client.crm.contacts.searchApi.doSearch({
+    const searchFor = () => client.crm.contacts.searchApi.doSearch({
       filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: 'batch1@example.com' }] }],
       properties: ['email', 'lastname'],
       limit: 10,
       after: '0',
       sorts: [],
     });
+    // HubSpot's search index lags writes by a few seconds (the sandbox: 2 s by default), so a
+    // client looks once at once (not found yet) and then again until the index caught up.
+    const fresh = await searchFor();
+    let search = fresh;
+    const deadline = Date.now() + 10_000;
+    while (search.total === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      search = await searchFor();
+    }
     const company = await client.crm.companies.basicApi.create({ properties: { name: 'Analytical Engines', domain: 'engines.example' }, associations: [] });
-    return { batch, search, company };
+    return { batch, fresh, search, company };
   },
 
   async owners() {

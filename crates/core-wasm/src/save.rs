@@ -14,21 +14,37 @@ pub fn preview(args: &str) -> String {
 }
 
 /// See [`saves::bulk_lookup::lookup_list`], a list page's lookups in one call: `[team, msg,
-/// tokens, known, answers]`.
+/// tokens, known, answers, recent, now_ms]`.
 #[wasm_bindgen]
 pub fn lookup_list(args: &str) -> String {
-    call(args, |[team, msg, tokens, known, answers]| {
-        Some(saves::bulk_lookup::lookup_list(
-            &team, &msg, &tokens, &known, &answers,
-        ))
-    })
+    call(
+        args,
+        |[team, msg, tokens, known, answers, recent, now_ms]| {
+            Some(saves::bulk_lookup::lookup_list(
+                &team,
+                &msg,
+                &tokens,
+                &known,
+                &answers,
+                &recent,
+                number(&now_ms),
+            ))
+        },
+    )
 }
 
-/// See [`saves::api::plan_save`]: `[team, msg, save_id, known]`.
+/// See [`saves::api::plan_save`]: `[team, msg, save_id, known, recent, now_ms]`.
 #[wasm_bindgen]
 pub fn plan_save(args: &str) -> String {
-    call(args, |[team, msg, save_id, known]| {
-        Some(saves::api::plan_save(&team, &msg, text(&save_id)?, &known))
+    call(args, |[team, msg, save_id, known, recent, now_ms]| {
+        Some(saves::api::plan_save(
+            &team,
+            &msg,
+            text(&save_id)?,
+            &known,
+            &recent,
+            number(&now_ms),
+        ))
     })
 }
 
@@ -54,18 +70,25 @@ pub fn on_response(args: &str) -> String {
     })
 }
 
-/// See [`saves::api::journal_record`]: `[journal, save_id, source, result, at]`.
+/// See [`saves::api::journal_record`]: `[journal, save_id, source, result, at, team,
+/// lookup_key, now_ms]` (the last three may be left out: nothing is noted for HubSpot's lag).
 #[wasm_bindgen]
 pub fn journal_record(args: &str) -> String {
-    call(args, |[journal, save_id, source, result, at]| {
-        Some(saves::api::journal_record(
-            &journal,
-            text(&save_id)?,
-            text(&source)?,
-            &result,
-            text(&at)?,
-        ))
-    })
+    call(
+        args,
+        |[journal, save_id, source, result, at, team, lookup_key, now_ms]| {
+            Some(saves::api::journal_record(
+                &journal,
+                text(&save_id)?,
+                text(&source)?,
+                &result,
+                text(&at)?,
+                &team,
+                lookup_key.as_str(),
+                number(&now_ms),
+            ))
+        },
+    )
 }
 
 /// See [`saves::api::contract`], the message kinds and the undo window: `[]`.

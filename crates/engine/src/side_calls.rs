@@ -81,8 +81,16 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
         let mut tokens = self.tokens_by_role().await?;
         let mut answers: Vec<HttpResponse> = Vec::new();
         while answers.len() <= per_pass {
-            let plan =
-                saves::bulk_lookup::lookup_list(&team, message, &tokens, known, &to_json(&answers));
+            // No recent creates yet (the extension's journal keeps them, `saves::recent`).
+            let plan = saves::bulk_lookup::lookup_list(
+                &team,
+                message,
+                &tokens,
+                known,
+                &to_json(&answers),
+                &Value::Null,
+                0.0,
+            );
             if plan["ok"] != true || plan["done"] == true {
                 return Ok(plan);
             }

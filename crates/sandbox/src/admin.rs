@@ -149,7 +149,7 @@ fn settings(state: &State) -> StoreResult<Value> {
         "api_disabled": store.flag("api_disabled")?,
         "lead_assignment_rule": store.flag("lead_assignment_rule")?,
         "duplicate_rule": store.flag("duplicate_rule")?,
-        "hs_search_delay_ms": store.number("hs_search_delay_ms")?,
+        "hs_search_delay_ms": store.hs_search_delay_ms()?,
         "token_ttl_secs": state.token_ttl_ms / 1000,
         "latency_ms": state.latency_ms,
     }))

@@ -57,7 +57,7 @@
 //! `notes`, `emails`, `tasks`, `calls`: `{"object","totalSize","records":[...]}`),
 //! `GET|POST settings {"api_limit":N,"api_usage":N,"api_disabled":bool,
 //! "lead_assignment_rule":bool,"duplicate_rule":bool,"hs_search_delay_ms":N,"token_ttl_secs":N}`
-//! (`hs_search_delay_ms` models HubSpot search's indexing lag; 0 by default), and
+//! (`hs_search_delay_ms` models HubSpot search's indexing lag: 2,000 ms unless set, `0` turns it off),
 //! `DELETE faults` to clear pending faults, and `GET approvals[?user=<login or id>][&client_id=]`
 //! (`{"approvals":[{"user_id","username","client_id","count",...}],"total":N}`: live refresh
 //! tokens per user and app).

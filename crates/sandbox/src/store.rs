@@ -80,6 +80,11 @@ pub struct HsObject {
     pub archived: bool,
 }
 
+/// HubSpot search's default indexing lag: objects created or updated in the last 2 s are not
+/// found by search yet (reads by id or `idProperty` see them at once), as in a real portal
+/// where the lag is "a few seconds".
+pub const DEFAULT_HS_SEARCH_DELAY_MS: i64 = 2_000;
+
 /// The org database.
 pub struct Store {
     conn: Connection,
@@ -323,6 +328,15 @@ impl Store {
     /// A numeric setting (0 when unset).
     pub fn number(&self, key: &str) -> StoreResult<i64> {
         Ok(self.meta(key)?.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    /// HubSpot search's indexing lag in ms: the `hs_search_delay_ms` setting, or
+    /// [`DEFAULT_HS_SEARCH_DELAY_MS`] when none was set (`0` turns the lag off).
+    pub fn hs_search_delay_ms(&self) -> StoreResult<i64> {
+        Ok(self
+            .meta("hs_search_delay_ms")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_HS_SEARCH_DELAY_MS))
     }
 
     /// The next id for a Salesforce key prefix.

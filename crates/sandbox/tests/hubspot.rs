@@ -273,6 +273,8 @@ fn enumeration_properties_take_only_their_internal_values() {
 #[test]
 fn search_batch_owners_and_engagements() {
     let h = Harness::start();
+    // Search right after the batch create: the indexing lag has its own test below.
+    h.admin("POST", "settings", json!({"hs_search_delay_ms": 0}));
     let inputs: Vec<Value> = (0..3).map(|i| json!({"properties": {"email": format!("b{i}@example.com"), "lastname": format!("B{i}")}})).collect();
     let batch = h.json(
         "POST",
@@ -405,4 +407,26 @@ fn search_lags_behind_reads_when_an_indexing_delay_is_set() {
     );
     std::thread::sleep(std::time::Duration::from_millis(500));
     assert_eq!(search(), Some(1));
+}
+
+#[test]
+fn search_lags_two_seconds_by_default_as_hubspot_does() {
+    let h = Harness::start();
+    assert_eq!(
+        h.admin("GET", "settings", json!({}))["hs_search_delay_ms"],
+        2_000
+    );
+    create_contact(
+        &h,
+        "/crm/v3/objects/contacts",
+        json!({"email": "lagging@example.com"}),
+    );
+    let found = h.json("POST", "/crm/v3/objects/contacts/search", PAT, &json!({
+        "filterGroups": [{"filters": [{"propertyName": "email", "operator": "EQ", "value": "lagging@example.com"}]}]
+    }), &[]).json()["total"].as_u64();
+    assert_eq!(
+        found,
+        Some(0),
+        "a record made just now is not in the index yet"
+    );
 }

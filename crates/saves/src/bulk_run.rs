@@ -21,13 +21,22 @@ pub(crate) enum ChunkRun {
 }
 
 impl ChunkRun {
-    /// Starts a run over `specs` (a spec with `existing_id` costs no call).
-    pub(crate) fn start(team: &LocalTeam, tokens: &Tokens, specs: Vec<SaveSpec>) -> Self {
+    /// Starts a run over `specs` (a spec with `existing_id` costs no call). `recent` has one
+    /// slot per spec: the HubSpot contact this browser created for that person minutes ago
+    /// ([`crate::recent`]), read back when the search misses them (Salesforce ignores it).
+    pub(crate) fn start(
+        team: &LocalTeam,
+        tokens: &Tokens,
+        specs: Vec<SaveSpec>,
+        recent: Vec<Option<String>>,
+    ) -> Self {
         match team.config.crm {
             CrmKind::Salesforce => {
                 Self::Salesforce(Box::new(BulkSave::new(session(team, tokens), specs)))
             }
-            CrmKind::Hubspot => Self::Hubspot(Box::new(HsBulkSave::new(hs_session(tokens), specs))),
+            CrmKind::Hubspot => Self::Hubspot(Box::new(
+                HsBulkSave::new(hs_session(tokens), specs).with_recent(recent),
+            )),
         }
     }
 

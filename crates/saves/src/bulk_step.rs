@@ -23,7 +23,11 @@ fn rebuild(
         .filter(|&i| chunk.members[i].runnable())
         .collect();
     let specs = runnable.iter().map(|&i| chunk.members[i].spec()).collect();
-    let mut run = ChunkRun::start(team, tokens, specs);
+    let recent = runnable
+        .iter()
+        .map(|&i| chunk.members[i].person.recent_id.clone())
+        .collect();
+    let mut run = ChunkRun::start(team, tokens, specs, recent);
     for answer in &chunk.replay {
         run.on_response(&answer.response())
             .map_err(|e| internal(format!("replaying a bulk answer: {e}")))?;

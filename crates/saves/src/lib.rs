@@ -15,7 +15,9 @@
 //! - [`config`]: the options page's [`TeamConfig`] and [`Settings`], and the policy / settings
 //!   file shape ([`policy::ManagedSettings`]).
 //! - [`prospect`]: a page's [`RawProspect`] checked into a [`Prospect`] or [`Rejected`];
-//!   [`records`]: [`SaveResult`], recent saves and the error log ([`Journal`]), CSV export.
+//!   [`recent`]: what this browser created in HubSpot minutes ago (against search lag);
+//!   [`records`]: [`SaveResult`], recent saves, the error log and the recent creates
+//!   ([`Journal`]), CSV export.
 //! - [`message`]: [`ContentToWorker`] / [`UiToWorker`], each field read with its serde derive
 //!   (the `kind` dispatch avoids serde's buffering of tagged enums); [`MessageError`].
 //! - [`team`]: [`LocalTeam`], how this browser maps onto the spec's team; [`outbox`]: the
@@ -63,6 +65,7 @@ mod owner_fallback;
 pub mod plan;
 pub mod policy;
 pub mod prospect;
+pub mod recent;
 pub mod records;
 mod session;
 pub mod step;

@@ -102,6 +102,13 @@ pub struct OutboxEntry {
     /// (see `step::SEARCH_LAG_MS`) before the person is created: set until that second look.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub recheck: bool,
+    /// HubSpot: the contact this browser created for the person minutes ago
+    /// ([`crate::recent`]), read back by id when the LinkedIn search misses them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recent_id: Option<String>,
+    /// The search missed: the Lookup phase's next request reads `recent_id` back by id.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reading_recent: bool,
     /// The Account this save created for the person's company, once the CRM named it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,

@@ -11,8 +11,9 @@ use attribution::Decision;
 use crate::decision::{decide, decide_person};
 use crate::message::{PageSource, Push, Role, SaveRequest};
 use crate::prospect::Prospect;
+use crate::recent::RecentCreates;
 use crate::records::{ErrorInfo, Party, SaveResult, SaveStatus};
-use crate::team::LocalTeam;
+use crate::team::{CrmKind, LocalTeam};
 
 /// The outcome of planning a save.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -265,7 +266,34 @@ fn entry_for(
         activity_id: None,
         account_checked: false,
         recheck: false,
+        recent_id: None,
+        reading_recent: false,
         account_id: None,
         chunk: None,
     })
+}
+
+/// HubSpot: gives each planned person this browser created minutes ago ([`crate::recent`])
+/// that contact's id, so a LinkedIn search that misses them (its index lags) is followed by a
+/// read by id before anyone is created (single entries and chunk members alike).
+pub fn mark_recent(
+    team: &LocalTeam,
+    entries: &mut [OutboxEntry],
+    recent: &RecentCreates,
+    now_ms: u64,
+) {
+    if team.config.crm != CrmKind::Hubspot || recent.is_empty() {
+        return;
+    }
+    let mark = |person: &mut OutboxEntry| {
+        if person.spec.existing_id.is_none() {
+            person.recent_id = recent.id_for(&person.prospect.person, now_ms);
+        }
+    };
+    for entry in entries {
+        match entry.chunk.as_mut() {
+            Some(chunk) => chunk.members.iter_mut().for_each(|m| mark(&mut m.person)),
+            None => mark(entry),
+        }
+    }
 }

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::csv::to_csv;
+use crate::recent::RecentCreates;
 
 /// How many recent saves the popup keeps.
 pub const RECENT_SAVES_MAX: usize = 50;
@@ -117,6 +118,9 @@ pub struct Journal {
     pub recent_saves: Vec<RecentSave>,
     /// Newest first.
     pub error_log: Vec<ErrorLogEntry>,
+    /// HubSpot contacts this browser created in the last minutes ([`crate::recent`]).
+    #[serde(skip_serializing_if = "RecentCreates::is_empty")]
+    pub recent_creates: RecentCreates,
 }
 
 impl Journal {
@@ -140,6 +144,16 @@ impl Journal {
             .retain(|r| !(r.save_id == entry.save_id && r.result.name == entry.result.name));
         self.recent_saves.insert(0, entry);
         self.recent_saves.truncate(RECENT_SAVES_MAX);
+    }
+
+    /// Notes what a finished save of the person with `lookup_key` created, for the lookups
+    /// of the next minutes ([`crate::recent`]): a contact it created, not one it linked.
+    pub fn note_created(&mut self, lookup_key: &str, result: &SaveResult, now_ms: u64) {
+        let created = result
+            .record_id
+            .as_deref()
+            .filter(|_| result.status == SaveStatus::Created);
+        self.recent_creates.note(lookup_key, created, now_ms);
     }
 
     /// Adds an error that is not tied to one finished save (a refresh that failed...).

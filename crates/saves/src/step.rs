@@ -105,7 +105,16 @@ pub fn on_response(
             e.recheck = false;
             check_again(e, now_ms)
         }
+        Answer::Lookup(None) if e.recent_id.is_some() && !e.reading_recent => {
+            // HubSpot's search lags: this browser created the person minutes ago, so read
+            // that contact back by id (no lag) before creating anyone.
+            e.reading_recent = true;
+            (e, Step::Continue)
+        }
         Answer::Lookup(None) => {
+            // Not found (a contact read back by id was deleted or changed since): create.
+            e.recent_id = None;
+            e.reading_recent = false;
             e.phase = Phase::Save;
             (e, Step::Continue)
         }

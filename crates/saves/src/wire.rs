@@ -4,8 +4,10 @@
 //! Salesforce: Lookup = one SOQL query (email / LinkedIn URL); Save = one Composite call that
 //! creates the person and, when the same connection logs it, the Task; Activity = one Task
 //! create. HubSpot: Lookup = read by email, or search by LinkedIn URL for a person without one
-//! ([`crm::hubspot::by_linkedin`]); Save = create the contact (409 names the existing one);
-//! Activity = the engagement (HubSpot cannot create both in one call).
+//! ([`crm::hubspot::by_linkedin`]), then, when the search misses a person this browser created
+//! minutes ago ([`crate::recent`]: the search lags), a read of that contact by id; Save =
+//! create the contact (409 names the existing one); Activity = the engagement (HubSpot cannot
+//! create both in one call).
 
 use crm::hubspot::{by_linkedin, contacts, engagements, HsSession};
 use crm::salesforce::account::{account_lookup_request, parse_account_lookup, AccountMatch};
@@ -100,7 +102,12 @@ pub(crate) fn build(
         CrmKind::Hubspot => {
             let s = hs_session(tokens);
             match entry.phase {
-                Phase::Lookup => hs_lookup(&s, person),
+                Phase::Lookup => match (&entry.recent_id, entry.reading_recent) {
+                    (Some(id), true) => {
+                        by_linkedin::confirm_request(&s, HS_LINKEDIN_PROPERTY, &[id]).map(Some)
+                    }
+                    _ => hs_lookup(&s, person),
+                },
                 Phase::Account => Ok(None),
                 Phase::Save => {
                     contacts::create_contact_request(&s, &person_spec(team, entry)).map(Some)
@@ -141,6 +148,10 @@ pub(crate) fn read(team: &LocalTeam, entry: &OutboxEntry, resp: &HttpResponse) -
     };
     match (team.config.crm, entry.phase) {
         (CrmKind::Salesforce, Phase::Lookup) => match parse_lookup(entry.spec.record, resp) {
+            Ok(found) => Answer::Lookup(found.map(|r| (r.id, r.owner_id))),
+            Err(e) => Answer::Error(e),
+        },
+        (CrmKind::Hubspot, Phase::Lookup) if entry.reading_recent => match read_back(entry, resp) {
             Ok(found) => Answer::Lookup(found.map(|r| (r.id, r.owner_id))),
             Err(e) => Answer::Error(e),
         },
@@ -203,6 +214,22 @@ fn hs_read_lookup(
     }
     let found = by_linkedin::parse_search(HS_LINKEDIN_PROPERTY, resp)?;
     Ok(found.contacts.into_iter().next().map(|(_, r)| r))
+}
+
+/// Reads the read-back of the contact this browser created for the person recently: still
+/// there with the person's LinkedIn URL, or `None`.
+fn read_back(
+    entry: &OutboxEntry,
+    resp: &HttpResponse,
+) -> Result<Option<crm::ExistingRecord>, CrmError> {
+    let found = by_linkedin::parse_confirm(HS_LINKEDIN_PROPERTY, resp)?;
+    let url = entry
+        .prospect
+        .person
+        .linkedin_url
+        .as_deref()
+        .unwrap_or_default();
+    Ok(by_linkedin::confirmed(&found, url))
 }
 
 /// The page-load dedupe request for a person, with the connection's tokens (`None` when this

@@ -201,6 +201,9 @@ fn journal_records_and_exports() {
         "linkedin_extension",
         &result,
         "2026-11-23T09:00:00Z",
+        &Value::Null,
+        None,
+        0.0,
     );
     let j = api::journal_log_error(
         &j["journal"],
@@ -222,7 +225,7 @@ fn journal_records_and_exports() {
 fn queued_result_of_an_entry_is_the_plans_template() {
     let msg = json!({"kind": "save", "source": "linkedin_extension", "push": "single",
         "prospects": [{"full_name": "Siobhán Ní Bhriain", "linkedin_url": "https://www.linkedin.com/in/siobhan"}]});
-    let plan = api::plan_save(&team(), &msg, "s1", &Value::Null);
+    let plan = api::plan_save(&team(), &msg, "s1", &Value::Null, &Value::Null, 0.0);
     assert_eq!(plan["ok"], true, "{plan}");
     let entry = &plan["entries"][0];
     let queued = api::queued_result(entry);

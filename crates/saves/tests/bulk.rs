@@ -444,7 +444,8 @@ fn list_lookup_is_one_call_for_the_whole_page() {
     let mut known = serde_json::Map::new();
     known.insert("email:p11@example.com".into(), Value::Null);
     let known = Value::Object(known);
-    let first = saves::bulk_lookup::lookup_list(&t_json, &msg, &tok, &known, &json!([]));
+    let first =
+        saves::bulk_lookup::lookup_list(&t_json, &msg, &tok, &known, &json!([]), &Value::Null, 0.0);
     assert_eq!(first["ok"], true, "{first}");
     let req: HttpRequest = serde_json::from_value(first["request"].clone()).unwrap();
     assert!(is_dedupe(&req));
@@ -461,7 +462,15 @@ fn list_lookup_is_one_call_for_the_whole_page() {
         Some(REP.into()),
     ));
     let answer = serde_json::to_value(org.answer(&req)).unwrap();
-    let done = saves::bulk_lookup::lookup_list(&t_json, &msg, &tok, &known, &json!([answer]));
+    let done = saves::bulk_lookup::lookup_list(
+        &t_json,
+        &msg,
+        &tok,
+        &known,
+        &json!([answer]),
+        &Value::Null,
+        0.0,
+    );
     assert_eq!(done["done"], true, "{done}");
     let results = done["results"].as_array().unwrap();
     assert_eq!(results.len(), 12);
@@ -712,7 +721,15 @@ fn hubspot_list_lookup_of_linkedin_people_is_one_search_and_says_hubspot() {
     let hs = hs_tokens();
     let tok = json!({"team_sync": hs, "personal": hs});
     let msg = json!({"kind":"lookup","source":"linkedin_extension","prospects": linkedin_people(&["ada", "cy"])});
-    let first = saves::bulk_lookup::lookup_list(&t_json, &msg, &tok, &json!({}), &json!([]));
+    let first = saves::bulk_lookup::lookup_list(
+        &t_json,
+        &msg,
+        &tok,
+        &json!({}),
+        &json!([]),
+        &Value::Null,
+        0.0,
+    );
     assert_eq!(first["ok"], true, "{first}");
     let req: HttpRequest = serde_json::from_value(first["request"].clone()).unwrap();
     assert!(req.url.ends_with("/contacts/search"), "{}", req.url);
@@ -727,6 +744,8 @@ fn hubspot_list_lookup_of_linkedin_people_is_one_search_and_says_hubspot() {
         &tok,
         &json!({}),
         &json!([serde_json::to_value(answer).unwrap()]),
+        &Value::Null,
+        0.0,
     );
     assert_eq!(done["done"], true, "{done}");
     let results = done["results"].as_array().unwrap();

@@ -101,7 +101,14 @@ fn finished_save() -> (Value, Value, Value) {
     let t = serde_json::to_value(team()).unwrap();
     let msg = json!({"kind":"save","source":"linkedin_extension","push":"single",
         "prospects":[{"full_name":"Ada Lovelace","email":"ada@example.com"}]});
-    let plan = api::plan_save(&t, &msg, "s1", &json!({"email:ada@example.com": null}));
+    let plan = api::plan_save(
+        &t,
+        &msg,
+        "s1",
+        &json!({"email:ada@example.com": null}),
+        &Value::Null,
+        0.0,
+    );
     let entry = plan["entries"][0].clone();
     let sent = api::next_request(&t, &entry, &tokens());
     let created = json!({"compositeResponse":[{"referenceId":"NewRecord","httpStatusCode":201,
@@ -140,7 +147,15 @@ fn the_fixtures_reach_past_the_input_checks() {
         Some(1),
         "{outcome}"
     );
-    let first = lookup_list(&t, &list_lookup(), &tokens(), &Value::Null, &Value::Null);
+    let first = lookup_list(
+        &t,
+        &list_lookup(),
+        &tokens(),
+        &Value::Null,
+        &Value::Null,
+        &Value::Null,
+        0.0,
+    );
     assert!(first["request"].is_object(), "{first}");
     assert!(!answered(&json!({"ok": false})) && !answered(&json!({})));
 }
@@ -153,7 +168,7 @@ proptest! {
         let _ = parse_content_message(&v);
         let _ = parse_ui_message(&v);
         let t = serde_json::to_value(team()).unwrap();
-        let out = api::plan_save(&t, &v, "s", &Value::Null);
+        let out = api::plan_save(&t, &v, "s", &Value::Null, &Value::Null, 0.0);
         prop_assert!(out.get("ok").and_then(Value::as_bool).is_some());
         let out = api::ui_message(&t, &v);
         prop_assert!(out.get("ok").and_then(Value::as_bool).is_some());
@@ -243,10 +258,10 @@ proptest! {
     ) {
         let real = serde_json::to_value(team()).unwrap();
         for out in [
-            lookup_list(&real, &msg, &tokens(), &known, &answers),
-            lookup_list(&real, &list_lookup(), &any_tokens, &known, &answers),
-            lookup_list(&real, &list_lookup(), &tokens(), &known, &answers),
-            lookup_list(&msg, &list_lookup(), &tokens(), &Value::Null, &Value::Null),
+            lookup_list(&real, &msg, &tokens(), &known, &answers, &Value::Null, 0.0),
+            lookup_list(&real, &list_lookup(), &any_tokens, &known, &answers, &Value::Null, 0.0),
+            lookup_list(&real, &list_lookup(), &tokens(), &known, &answers, &Value::Null, 0.0),
+            lookup_list(&msg, &list_lookup(), &tokens(), &Value::Null, &Value::Null, &Value::Null, 0.0),
         ] {
             prop_assert!(answered(&out), "{}", out);
         }
@@ -256,7 +271,7 @@ proptest! {
             let answer = json!({"status": status, "headers": [], "body": body});
             for t in [&real, &hubspot] {
                 for answers in [json!([answer]), json!([answer, answer])] {
-                    let out = lookup_list(t, &list_lookup(), &tokens(), &Value::Null, &answers);
+                    let out = lookup_list(t, &list_lookup(), &tokens(), &Value::Null, &answers, &Value::Null, 0.0);
                     prop_assert!(answered(&out), "{}", out);
                 }
             }

@@ -2,8 +2,10 @@
 //! [`crate::salesforce::BulkSave`], both behind [`crate::BulkRun`]: one `batch/read` by e-mail (the dedupe of people with an
 //! e-mail; skipped when nobody has one), one contacts search by LinkedIn URL for the people
 //! without an e-mail ([`crate::hubspot::by_linkedin`]; skipped when there are none; a chunk of
-//! ≤100 fits one search, more than 200 matches page on), then one `batch/create` (≤100) of the
-//! people not found. A person appearing twice is created once; a 409 / duplicate answer links
+//! ≤100 fits one search, more than 200 matches page on), then, for the people the search
+//! missed whom the caller created minutes ago ([`HsBulkSave::with_recent`]: the search index
+//! lags new contacts), one `batch/read` of those ids, which does not lag
+//! ([`by_linkedin::confirm_request`]), then one `batch/create` (≤100) of the people not found. A person appearing twice is created once; a 409 / duplicate answer links
 //! the existing contact. On a whole-call error the state is unchanged, so the same request can
 //! be retried.
 //!
@@ -24,6 +26,8 @@ enum Phase {
     Read(Vec<usize>),
     /// People without an e-mail, searched by LinkedIn URL; the paging cursor once a page came.
     Search(Vec<usize>, Option<String>),
+    /// People the search missed but the caller created recently: their ids read back.
+    Confirm(Vec<usize>),
     Create(Vec<usize>),
     Done,
 }
@@ -33,6 +37,8 @@ pub struct HsBulkSave {
     session: HsSession,
     specs: Vec<SaveSpec>,
     outcomes: Vec<Option<Result<SaveOutcome, ApiError>>>,
+    /// Per spec: the contact id the caller created for this person recently, if any.
+    recent: Vec<Option<String>>,
     phase: Phase,
 }
 
@@ -40,7 +46,7 @@ impl HsBulkSave {
     /// What the next request does ([`BulkPhase::Done`] when there is none).
     pub fn phase(&self) -> BulkPhase {
         match self.phase {
-            Phase::Read(_) | Phase::Search(..) => BulkPhase::Lookup,
+            Phase::Read(_) | Phase::Search(..) | Phase::Confirm(_) => BulkPhase::Lookup,
             Phase::Create(_) => BulkPhase::Create,
             Phase::Done => BulkPhase::Done,
         }
@@ -107,10 +113,12 @@ impl HsBulkSave {
                 outcomes[i] = Some(Ok(outcome(spec, id.clone(), false)));
             }
         }
+        let recent = vec![None; specs.len()];
         let mut me = Self {
             session,
             specs,
             outcomes,
+            recent,
             phase: Phase::Done,
         };
         let open = me.unsettled();
@@ -125,6 +133,32 @@ impl HsBulkSave {
             me.search_phase()
         };
         me
+    }
+
+    /// Tells the run which contacts the caller created recently, one slot per spec (the id
+    /// made for that person): a person the LinkedIn search misses is read back by that id
+    /// before anyone is created. Call before the first request; a slot for a person with an
+    /// e-mail is not used (the read by e-mail does not lag).
+    pub fn with_recent(mut self, recent: Vec<Option<String>>) -> Self {
+        self.recent = recent;
+        self.recent.resize(self.specs.len(), None);
+        self
+    }
+
+    /// The read-back of the people the search missed whom the caller created recently, else
+    /// the create.
+    fn confirm_phase(&self) -> Phase {
+        let pending: Vec<usize> = self
+            .unsettled()
+            .into_iter()
+            .filter(|&i| url_only(&self.specs[i]).is_some() && self.recent[i].is_some())
+            .take(BATCH_LIMIT)
+            .collect();
+        if pending.is_empty() {
+            self.create_phase()
+        } else {
+            Phase::Confirm(pending)
+        }
     }
 
     /// The search of the unsettled people without an e-mail, else the create.
@@ -188,6 +222,18 @@ impl HsBulkSave {
                 );
                 by_linkedin::search_request(&self.session, property, &values, after.as_deref())
                     .map(Some)
+            }
+            Phase::Confirm(indices) => {
+                let property = self
+                    .session
+                    .linkedin_property
+                    .as_deref()
+                    .unwrap_or_default();
+                let ids: Vec<&str> = indices
+                    .iter()
+                    .filter_map(|&i| self.recent[i].as_deref())
+                    .collect();
+                by_linkedin::confirm_request(&self.session, property, &ids).map(Some)
             }
             Phase::Create(indices) => {
                 let specs: Vec<SaveSpec> = indices.iter().map(|&i| self.specs[i].clone()).collect();
@@ -260,8 +306,21 @@ impl HsBulkSave {
                 // The next page is of the same search (same values), so the same people.
                 self.phase = match found.after {
                     Some(after) if open => Phase::Search(indices, Some(after)),
-                    _ => self.create_phase(),
+                    _ => self.confirm_phase(),
                 };
+            }
+            Phase::Confirm(indices) => {
+                let property = self.session.linkedin_property.clone().unwrap_or_default();
+                let found = by_linkedin::parse_confirm(&property, resp)?;
+                for i in indices {
+                    let Some(url) = url_only(&self.specs[i]) else {
+                        continue;
+                    };
+                    if let Some(r) = by_linkedin::confirmed(&found, url) {
+                        self.outcomes[i] = Some(Ok(outcome(&self.specs[i], r.id, false)));
+                    }
+                }
+                self.phase = self.create_phase();
             }
             Phase::Create(indices) => {
                 let specs: Vec<SaveSpec> = indices.iter().map(|&i| self.specs[i].clone()).collect();
@@ -347,4 +406,134 @@ fn read_answer(resp: &HttpResponse) -> Result<Vec<(String, String)>, CrmError> {
             Some((email, id))
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    const ADA: &str = "https://www.linkedin.com/in/ada-lovelace/";
+
+    fn session() -> HsSession {
+        let mut s = HsSession::new("t");
+        s.linkedin_property = Some("linkedin_url".into());
+        s
+    }
+
+    fn ada() -> SaveSpec {
+        SaveSpec {
+            record: crate::RecordKind::Contact,
+            prospect: crate::Prospect {
+                last_name: "Lovelace".into(),
+                linkedin_url: Some(ADA.into()),
+                ..Default::default()
+            },
+            owner_id: Some("41".into()),
+            existing_id: None,
+            activity: None,
+            description: None,
+            account_id: None,
+            new_account: None,
+        }
+    }
+
+    fn answer(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![],
+            body: body.into(),
+        }
+    }
+
+    const NO_HIT: &str = r#"{"total":0,"results":[]}"#;
+
+    /// Runs Ada's chunk, the caller having created contact 501 for her recently: the search
+    /// misses (the index lags), then `read_back` answers the read by id.
+    fn run_with_recent(read_back: HttpResponse) -> (HsBulkSave, Vec<String>) {
+        let mut run = HsBulkSave::new(session(), vec![ada()]).with_recent(vec![Some("501".into())]);
+        let mut urls = Vec::new();
+        let req = run.next_request().unwrap().unwrap();
+        urls.push(req.url.clone());
+        run.on_response(&answer(200, NO_HIT)).unwrap();
+        let req = run.next_request().unwrap().unwrap();
+        urls.push(req.url.clone());
+        assert_eq!(
+            run.phase(),
+            BulkPhase::Lookup,
+            "the read-back is part of the lookup"
+        );
+        run.on_response(&read_back).unwrap();
+        (run, urls)
+    }
+
+    #[test]
+    fn search_miss_and_a_recent_create_links_the_contact_made_then() {
+        let (run, urls) = run_with_recent(answer(
+            200,
+            &format!(r#"{{"results":[{{"id":"501","properties":{{"linkedin_url":"{ADA}"}}}}]}}"#),
+        ));
+        assert!(urls[0].ends_with("/contacts/search") && urls[1].ends_with("/contacts/batch/read"));
+        assert_eq!(run.phase(), BulkPhase::Done, "nobody is created");
+        let out = run.outcomes()[0].clone().unwrap().unwrap();
+        assert_eq!((out.record_id.as_str(), out.created), ("501", false));
+    }
+
+    #[test]
+    fn search_miss_and_a_recent_create_since_deleted_creates_again() {
+        let deleted = answer(
+            207,
+            r#"{"results":[],"numErrors":1,"errors":[{"category":"OBJECT_NOT_FOUND","context":{"ids":["501"]}}]}"#,
+        );
+        let (run, _) = run_with_recent(deleted);
+        assert_eq!(run.phase(), BulkPhase::Create);
+        assert!(run
+            .next_request()
+            .unwrap()
+            .unwrap()
+            .url
+            .ends_with("/contacts/batch/create"));
+        assert!(run.outcomes()[0].is_none());
+    }
+
+    #[test]
+    fn a_search_hit_or_no_recent_create_reads_nothing_back() {
+        let mut found =
+            HsBulkSave::new(session(), vec![ada()]).with_recent(vec![Some("501".into())]);
+        found
+            .on_response(&answer(
+                200,
+                &format!(
+                    r#"{{"results":[{{"id":"77","properties":{{"linkedin_url":"{ADA}"}}}}]}}"#
+                ),
+            ))
+            .unwrap();
+        assert_eq!(found.phase(), BulkPhase::Done);
+        assert_eq!(
+            found.outcomes()[0].clone().unwrap().unwrap().record_id,
+            "77"
+        );
+
+        let mut plain = HsBulkSave::new(session(), vec![ada()]).with_recent(vec![None]);
+        plain.on_response(&answer(200, NO_HIT)).unwrap();
+        assert_eq!(
+            plain.phase(),
+            BulkPhase::Create,
+            "no recent create: the search stands"
+        );
+    }
+
+    #[test]
+    fn a_failed_read_back_changes_nothing_so_it_is_asked_again() {
+        let mut run = HsBulkSave::new(session(), vec![ada()]).with_recent(vec![Some("501".into())]);
+        run.on_response(&answer(200, NO_HIT)).unwrap();
+        let before = run.next_request().unwrap().unwrap().url;
+        assert!(run
+            .on_response(&answer(
+                429,
+                r#"{"category":"RATE_LIMITS","message":"slow down"}"#
+            ))
+            .is_err());
+        assert_eq!(run.next_request().unwrap().unwrap().url, before);
+    }
 }

@@ -7,10 +7,14 @@
 //! canonical URL with and without its trailing slash), the spelling contacts are created with
 //! ([`super::contacts::contact_properties`]), so one search answers a whole page.
 //!
-//! Known limit, said plainly: HubSpot's search index lags writes by a few seconds (reference
-//! B2, "eventually consistent"), so a contact created moments ago may not be found yet. The
-//! worker's lookup cache holds what a save just created, which covers the usual "saved it
-//! twice" case; a crash in those few seconds can still miss.
+//! HubSpot's search index lags writes by a few seconds (reference B2, "eventually
+//! consistent"), so a contact created moments ago may not be found yet. Reads by record id do
+//! not lag: a caller that created a contact minutes ago (it keeps their ids, `saves::recent`)
+//! reads them back with [`confirm_request`] (`batch/read` by id) when the search misses them,
+//! and [`confirmed`] keeps only those still there (not archived) with the same LinkedIn URL.
+//! A LinkedIn URL property could be made unique (`hasUniqueValue`) and read by `idProperty`
+//! without lag, but that asks every admin to create a new property (an existing one with
+//! duplicates cannot become unique), so the product does not depend on it.
 //!
 //! Search limits: ≤5 filter groups, ≤25 filters, page size ≤200 (reference B2); values per
 //! `IN` filter are capped at [`MAX_VALUES`] here (inferred, not documented), so one search
@@ -167,6 +171,50 @@ pub fn parse_lookup(
     Ok(oldest_for(&parse_search(property, resp)?.contacts, url))
 }
 
+/// The lag-free read of contacts by record id (`POST …/contacts/batch/read`, no
+/// `idProperty`: by `hs_object_id`), with their LinkedIn URL and owner: at most
+/// [`super::contacts::BATCH_LIMIT`] ids.
+pub fn confirm_request(
+    session: &HsSession,
+    property: &str,
+    ids: &[&str],
+) -> Result<HttpRequest, CrmError> {
+    if ids.is_empty() || ids.len() > super::contacts::BATCH_LIMIT {
+        return Err(ValidationError::Missing {
+            field: "record ids (1 to 100)".into(),
+        }
+        .into());
+    }
+    let inputs: Vec<Value> = ids.iter().map(|id| json!({ "id": id })).collect();
+    Ok(HttpRequest::json(
+        "POST",
+        format!(
+            "{}/batch/read",
+            session.objects_url(super::contacts::OBJECT)
+        ),
+        &session.access_token,
+        &json!({"properties": [property, "hubspot_owner_id"], "inputs": inputs}),
+    ))
+}
+
+/// Reads a [`confirm_request`] answer (200, or 207 naming the ids not found: deleted, merged
+/// away or never made) into the same shape as a search page: `(match key of its URL, record)`
+/// for each contact that is still there.
+pub fn parse_confirm(
+    property: &str,
+    resp: &HttpResponse,
+) -> Result<Vec<(String, ExistingRecord)>, CrmError> {
+    parse_search(property, resp).map(|found| found.contacts)
+}
+
+/// This person's contact in a [`parse_confirm`] answer: the one read back with their
+/// LinkedIn URL. A record deleted since it was made is absent and one whose URL changed does
+/// not match, so neither is claimed. (Matched by URL, not id: should HubSpot answer an id
+/// with the record it was merged into, that record still counts when it holds the URL.)
+pub fn confirmed(found: &[(String, ExistingRecord)], url: &str) -> Option<ExistingRecord> {
+    oldest_for(found, url)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -266,5 +314,51 @@ mod tests {
             body: r#"{"status":"error","message":"bad","category":"VALIDATION_ERROR"}"#.into(),
         };
         assert!(parse_lookup("linkedin_url", "https://linkedin.com/in/x", &refused).is_err());
+    }
+
+    #[test]
+    fn a_recent_contact_is_read_back_by_id_and_kept_only_if_still_theirs() {
+        let req = confirm_request(&session(), "linkedin_url", &["501", "502"]).unwrap();
+        assert!(req.url.ends_with("/crm/v3/objects/contacts/batch/read"));
+        let body: Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+        assert!(
+            body.get("idProperty").is_none(),
+            "by record id, which does not lag"
+        );
+        assert_eq!(body["inputs"], json!([{"id": "501"}, {"id": "502"}]));
+        assert_eq!(body["properties"][0], "linkedin_url");
+        assert!(confirm_request(&session(), "linkedin_url", &[]).is_err());
+
+        // 501 is still Ada's; 502 now holds another URL; 503 was deleted (207 names it).
+        let resp = HttpResponse {
+            status: 207,
+            headers: vec![],
+            body: r#"{"status":"COMPLETE","results":[
+                {"id":"501","properties":{"linkedin_url":"https://www.linkedin.com/in/ada-lovelace/","hubspot_owner_id":"41"}},
+                {"id":"502","properties":{"linkedin_url":"https://www.linkedin.com/in/someone-else"}}],
+                "numErrors":1,"errors":[{"status":"error","category":"OBJECT_NOT_FOUND","context":{"ids":["503"]}}]}"#
+                .into(),
+        };
+        let found = parse_confirm("linkedin_url", &resp).unwrap();
+        let ada = "https://linkedin.com/in/Ada-Lovelace";
+        let hit = confirmed(&found, ada).unwrap();
+        assert_eq!(
+            (hit.id.as_str(), hit.owner_id.as_deref()),
+            ("501", Some("41"))
+        );
+        let grace = "https://www.linkedin.com/in/grace";
+        assert_eq!(
+            confirmed(&found, grace),
+            None,
+            "nobody read back has her URL"
+        );
+        let none = HttpResponse {
+            status: 207,
+            headers: vec![],
+            body: r#"{"results":[],"errors":[{"category":"OBJECT_NOT_FOUND","context":{"ids":["503"]}}]}"#
+                .into(),
+        };
+        let gone = parse_confirm("linkedin_url", &none).unwrap();
+        assert_eq!(confirmed(&gone, ada), None, "deleted: not claimed");
     }
 }

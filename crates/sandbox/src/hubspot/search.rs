@@ -214,7 +214,7 @@ pub fn run(state: &State, object_type: &str, body: &Value) -> Result<Response, R
     };
     // Search is eventually consistent in HubSpot: objects written within the configured
     // indexing delay are not found yet (reads by id or idProperty see them at once).
-    let delay = state.store.number("hs_search_delay_ms").unwrap_or(0);
+    let delay = state.store.hs_search_delay_ms().map_err(storage)?;
     let indexed_before = clock::now_ms() - delay;
     let mut hits = Vec::new();
     for object in all

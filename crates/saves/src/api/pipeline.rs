@@ -4,10 +4,11 @@
 use crm::HttpResponse;
 use serde_json::{json, Value};
 
-use super::reply::{answer, fail, invalid, read, read_or_default, to_json};
+use super::reply::{answer, clock_ms, fail, invalid, read, read_or_default, to_json};
 use crate::decision::decide_person;
 use crate::message::{parse_save_message, ContentToWorker, Role};
 use crate::plan::{lookup_key, KnownRecords, OutboxEntry};
+use crate::recent::RecentCreates;
 use crate::records::ErrorInfo;
 use crate::step::{self, current_role, Tokens};
 use crate::team::LocalTeam;
@@ -110,15 +111,26 @@ pub fn parse_lookup(team: &Value, response: &Value) -> Value {
 }
 
 /// `save` → `{ok, save_id, entries:[OutboxEntry], results:[SaveResult]}`. `known` is the
-/// worker's lookup cache (`{key: ExistingRecord|null}`).
-pub fn plan_save(team: &Value, msg: &Value, save_id: &str, known: &Value) -> Value {
+/// worker's lookup cache (`{key: ExistingRecord|null}`); `recent` the journal's
+/// `recent_creates` (null: none) and `now_ms` the clock, for HubSpot's search lag
+/// ([`crate::recent`]).
+pub fn plan_save(
+    team: &Value,
+    msg: &Value,
+    save_id: &str,
+    known: &Value,
+    recent: &Value,
+    now_ms: f64,
+) -> Value {
     answer((|| {
         let team: LocalTeam = read("team", team)?;
         let known: KnownRecords = read_or_default("known", known)?;
+        let recent: RecentCreates = read_or_default("recent", recent)?;
         let ContentToWorker::Save(save) = parse_message(msg)? else {
             return Err(invalid("message", "not a save"));
         };
-        let plan = crate::plan::plan_save(&team, &save, save_id, &known);
+        let mut plan = crate::plan::plan_save(&team, &save, save_id, &known);
+        crate::plan::mark_recent(&team, &mut plan.entries, &recent, clock_ms(now_ms));
         Ok(
             json!({"ok": true, "save_id": plan.save_id, "entries": plan.entries, "results": plan.results}),
         )
@@ -163,12 +175,7 @@ pub fn on_response(
         let team: LocalTeam = read("team", team)?;
         let entry: OutboxEntry = read("entry", entry)?;
         let resp: HttpResponse = read("response", response)?;
-        let now = if now_ms.is_finite() && now_ms > 0.0 {
-            now_ms as u64
-        } else {
-            0
-        };
-        let (entry, step) = step::on_response(&team, &entry, &resp, now, random);
+        let (entry, step) = step::on_response(&team, &entry, &resp, clock_ms(now_ms), random);
         Ok(json!({"ok": true, "entry": entry, "step": to_json(&step)}))
     })())
 }

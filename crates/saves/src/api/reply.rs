@@ -47,3 +47,12 @@ pub(crate) fn to_json<T: Serialize>(v: &T) -> Value {
 pub(crate) fn answer(r: Result<Value, Value>) -> Value {
     r.unwrap_or_else(|e| e)
 }
+
+/// A clock reading from JS (ms since epoch; not a positive number: 0).
+pub(crate) fn clock_ms(now_ms: f64) -> u64 {
+    if now_ms.is_finite() && now_ms > 0.0 {
+        now_ms as u64
+    } else {
+        0
+    }
+}

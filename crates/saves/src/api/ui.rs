@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::reply::{answer, fail, read, read_or_default, to_json};
+use super::reply::{answer, clock_ms, fail, read, read_or_default, to_json};
 use crate::decision::decide;
 use crate::message::{parse_ui_message, Push, Role, UiToWorker};
 use crate::plan::OutboxEntry;
@@ -321,17 +321,30 @@ fn needs(team: &LocalTeam, hubspot_secret_set: bool) -> Vec<String> {
     out
 }
 
-/// Adds a finished save to the journal: `{ok, journal}`.
+/// Adds a finished save to the journal: `{ok, journal}`. On HubSpot (`team`), a contact it
+/// created for the person with `lookup_key` (null: none) is noted at `now_ms` for the lookups
+/// of the next minutes ([`crate::recent`]).
+#[allow(clippy::too_many_arguments)]
 pub fn journal_record(
     journal: &Value,
     save_id: &str,
     source: &str,
     result: &Value,
     at: &str,
+    team: &Value,
+    lookup_key: Option<&str>,
+    now_ms: f64,
 ) -> Value {
     answer((|| {
         let mut journal: Journal = read_or_default("journal", journal)?;
         let result: SaveResult = read("result", result)?;
+        // Only the team's CRM is read: a journal line is never lost to a team it cannot read.
+        let crm = team
+            .pointer("/config/crm")
+            .and_then(|c| CrmKind::deserialize(c).ok());
+        if let (Some(CrmKind::Hubspot), Some(key)) = (crm, lookup_key) {
+            journal.note_created(key, &result, clock_ms(now_ms));
+        }
         journal.record(RecentSave {
             at: at.into(),
             save_id: save_id.into(),
