@@ -58,9 +58,11 @@ async function handleLookup(message, refreshed = false) {
   const recent = await recentCreates();
   const now = Date.now(); // one clock reading: every call of this lookup plans the same run
   const answers = [];
-  for (let step = 0; step < 8; step += 1) {
+  // The core says how many requests this lookup may take at most (`max_steps`).
+  for (let step = 0, limit = 1; step < limit; step += 1) {
     const plan = c.lookup_list(team, message, tokens, known, answers, recent, now);
     if (!plan.ok) return plan;
+    limit = plan.max_steps;
     if (plan.done) {
       const at = Date.now();
       for (const { key, existing } of plan.cache) lookupCache.set(key, { existing, at });

@@ -1138,3 +1138,74 @@ fn an_owner_refused_for_the_account_too_is_retried_with_the_fallback_owner() {
     }
     assert!(org.all_under_one_account(), "{:?}", org.account_of);
 }
+
+/// Regression: a list lookup of more than 100 HubSpot people sent them all in one
+/// `batch/read`, which HubSpot refuses (100 inputs at most), so nobody was found. The lookup
+/// now runs in groups of 100, each a request of its own, replayed in order like one run.
+#[test]
+fn hubspot_list_lookup_of_140_people_reads_in_batches_of_100_and_finds_both_groups() {
+    let t = team(CrmKind::Hubspot);
+    let t_json = serde_json::to_value(&t).unwrap();
+    let tok = json!({"team_sync": hs_tokens(), "personal": hs_tokens()});
+    let people: Vec<Value> = (0..140)
+        .map(|i| json!({"full_name": format!("Person {i}"), "email": format!("p{i}@example.com")}))
+        .collect();
+    let msg = json!({"kind": "lookup", "source": "linkedin_extension", "prospects": people});
+    // HubSpot knows p5 (contact 905) and p120 (contact 920).
+    let known = [("p5@example.com", "905"), ("p120@example.com", "920")];
+    let mut answers: Vec<Value> = Vec::new();
+    let mut sizes = Vec::new();
+    let done = loop {
+        let out = saves::bulk_lookup::lookup_list(
+            &t_json,
+            &msg,
+            &tok,
+            &json!({}),
+            &Value::Array(answers.clone()),
+            &Value::Null,
+            0.0,
+        );
+        assert_eq!(out["ok"], true, "{out}");
+        if out["done"] == true {
+            break out;
+        }
+        assert!(
+            (answers.len() as u64) < out["max_steps"].as_u64().unwrap(),
+            "the core's own step limit is below what it asks for: {out}"
+        );
+        let req: HttpRequest = serde_json::from_value(out["request"].clone()).unwrap();
+        assert!(req.url.ends_with("/contacts/batch/read"), "{}", req.url);
+        let body: Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+        let inputs: Vec<String> = body["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_str().unwrap().to_owned())
+            .collect();
+        sizes.push(inputs.len());
+        let results: Vec<Value> = known
+            .iter()
+            .filter(|(email, _)| inputs.iter().any(|i| i == email))
+            .map(|(email, id)| json!({"id": id, "properties": {"email": email}}))
+            .collect();
+        answers.push(
+            serde_json::to_value(resp(200, json!({"status": "COMPLETE", "results": results})))
+                .unwrap(),
+        );
+    };
+    assert_eq!(sizes, [100, 40], "two reads, each within HubSpot's 100");
+    let results = done["results"].as_array().unwrap();
+    assert_eq!(results.len(), 140);
+    let found: Vec<(usize, &str)> = results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r["found"] == true)
+        .map(|(i, r)| (i, r["record_id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, [(5, "905"), (120, "920")]);
+    assert_eq!(
+        done["cache"].as_array().unwrap().len(),
+        140,
+        "every person cached"
+    );
+}

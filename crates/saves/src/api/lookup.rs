@@ -33,13 +33,29 @@ struct TokensByRole {
     personal: Option<Tokens>,
 }
 
+/// The most requests one group's lookup may take (a batch read, a LinkedIn search and its
+/// pages, a read-back), and so what each answer's `max_steps` counts per group: the worker
+/// loops at most `max_steps` times instead of keeping a limit of its own.
+const STEPS_PER_GROUP: usize = 8;
+
+/// The most people one lookup run asks about: HubSpot's batch read takes
+/// [`crm::hubspot::contacts::BATCH_LIMIT`] inputs; Salesforce's dedupe query takes a whole
+/// message ([`crate::message::MAX_PROSPECTS`]).
+fn lookup_group_size(crm: CrmKind) -> usize {
+    match crm {
+        CrmKind::Salesforce => crate::message::MAX_PROSPECTS,
+        CrmKind::Hubspot => crm::hubspot::contacts::BATCH_LIMIT,
+    }
+}
+
 fn not_found(kind: RecordKind) -> Value {
     json!({"found": false, "object": kind.sobject(), "record_id": null, "record_url": null,
         "owner_name": null})
 }
 
 /// `lookup_list(team, msg, tokens, known, answers, recent, now_ms)` for a `lookup` message →
-/// `{ok, role, request}` (send it, append its answer to `answers`, call again; on a 401
+/// `{ok, role, request, max_steps}` (send it, append its answer to `answers`, call again, at most
+/// `max_steps` times in all; on a 401
 /// refresh `role` and start over with no answers), or `{ok, role, done:true, results:[…],
 /// cache:[{key, existing}]}` with one result per prospect (`{found, object, record_id,
 /// record_url, owner_name}`) and what to cache. `known` is the cache (`{key: record|null}`);
@@ -107,59 +123,71 @@ pub fn lookup_list(
                 _ => not_found(kind),
             });
         }
-        let specs: Vec<SaveSpec> = pending
-            .iter()
-            .filter_map(|(i, _)| prospects.get(*i))
-            .map(|p| SaveSpec {
-                record: kind,
-                prospect: p.person.clone(),
-                owner_id: None,
-                existing_id: None,
-                activity: None,
-                description: None,
-                account_id: None,
-                new_account: None,
-            })
-            .collect();
-        // The same slots every call (the answers are replayed in this run's order).
-        let recent_ids = pending
-            .iter()
-            .filter_map(|(i, _)| prospects.get(*i))
-            .map(|p| recent.id_for(&p.person, now_ms))
-            .collect();
-        let mut run = ChunkRun::start(&team, t, specs, recent_ids);
-        for a in &answers {
-            run.on_response(a).map_err(|e| {
-                fail(&ErrorInfo {
-                    code: "lookup_failed".into(),
-                    message: e.to_string(),
-                    hint: e.hint().unwrap_or("Reload the page to try again.").into(),
-                })
-            })?;
-        }
-        if let Ok(Some(req)) = run.next_request() {
-            if run.phase() == BulkPhase::Lookup {
-                return Ok(json!({"ok": true, "role": role, "request": to_json(&req)}));
-            }
-        }
+        let spec = |p: &crate::prospect::Prospect| SaveSpec {
+            record: kind,
+            prospect: p.person.clone(),
+            owner_id: None,
+            existing_id: None,
+            activity: None,
+            description: None,
+            account_id: None,
+            new_account: None,
+        };
         let object = match team.config.crm {
             CrmKind::Salesforce => kind.sobject(),
             CrmKind::Hubspot => crm::hubspot::contacts::OBJECT,
         };
+        // One run per group of at most `lookup_group_size` people (HubSpot's batch read takes
+        // 100 inputs), run one after the other; `answers` holds every group's answers in this
+        // same order, so each call replays them group by group.
+        let mut answers = answers.iter();
         let mut cache = Vec::new();
-        for ((i, key), outcome) in pending.iter().zip(run.outcomes()) {
-            let existing = match outcome {
-                Some(Ok(o)) => {
-                    if let Some(slot) = results.get_mut(*i) {
-                        *slot = found(&o.record_id, object, o.owner_id.as_deref());
-                    }
-                    json!({"id": o.record_id, "object": object, "owner_id": o.owner_id,
-                        "owner_name": o.owner_id.as_deref().and_then(|id| team.user_name(id))})
+        let size = lookup_group_size(crm);
+        let max_steps = pending.len().div_ceil(size).max(1) * STEPS_PER_GROUP;
+        for group in pending.chunks(size) {
+            let people: Vec<&crate::prospect::Prospect> = group
+                .iter()
+                .filter_map(|(i, _)| prospects.get(*i))
+                .collect();
+            let recent_ids = people
+                .iter()
+                .map(|p| recent.id_for(&p.person, now_ms))
+                .collect();
+            let specs = people.iter().map(|p| spec(p)).collect();
+            let mut run = ChunkRun::start(&team, t, specs, recent_ids);
+            while let Ok(Some(req)) = run.next_request() {
+                if run.phase() != BulkPhase::Lookup {
+                    break;
                 }
-                _ => Value::Null,
-            };
-            cache.push(json!({"key": key, "existing": existing}));
+                let Some(a) = answers.next() else {
+                    return Ok(json!({"ok": true, "role": role, "request": to_json(&req),
+                        "max_steps": max_steps}));
+                };
+                run.on_response(a).map_err(|e| {
+                    fail(&ErrorInfo {
+                        code: "lookup_failed".into(),
+                        message: e.to_string(),
+                        hint: e.hint().unwrap_or("Reload the page to try again.").into(),
+                    })
+                })?;
+            }
+            for ((i, key), outcome) in group.iter().zip(run.outcomes()) {
+                let existing = match outcome {
+                    Some(Ok(o)) => {
+                        if let Some(slot) = results.get_mut(*i) {
+                            *slot = found(&o.record_id, object, o.owner_id.as_deref());
+                        }
+                        json!({"id": o.record_id, "object": object, "owner_id": o.owner_id,
+                            "owner_name": o.owner_id.as_deref().and_then(|id| team.user_name(id))})
+                    }
+                    _ => Value::Null,
+                };
+                cache.push(json!({"key": key, "existing": existing}));
+            }
         }
-        Ok(json!({"ok": true, "role": role, "done": true, "results": results, "cache": cache}))
+        Ok(
+            json!({"ok": true, "role": role, "done": true, "results": results, "cache": cache,
+            "max_steps": max_steps}),
+        )
     })())
 }
