@@ -83,11 +83,11 @@ export async function connect(role) {
 }
 
 /** Every active HubSpot owner (the owner-mapping list), up to 20 pages. */
-async function hubspotOwners(c, token) {
+async function hubspotOwners(c, token, credential = 'oauth_connection') {
   const users = [];
   let after;
   for (let i = 0; i < 20; i += 1) {
-    const page = await call(c.hubspot_owners_request(token, after), (r) => c.parse_hubspot_owners(r));
+    const page = await call(c.hubspot_owners_request(token, after), (r) => c.parse_hubspot_owners(r, credential));
     if (!page.ok) return page;
     users.push(...page.users);
     if (!page.after) break;
@@ -134,7 +134,8 @@ async function connectHubspot(role, team) {
 export async function connectHubspotPrivateApp(privateToken, email) {
   const c = await settingsCore();
   const token = { access_token: String(privateToken), refresh_token: null, instance_url: 'https://api.hubapi.com', id: '' };
-  const owners = await hubspotOwners(c, token);
+  const kind = String(privateToken).startsWith('pat-') ? 'private_app_token' : 'service_key';
+  const owners = await hubspotOwners(c, token, kind);
   if (!owners.ok) return owners;
   return keep('team_sync', token, (current) =>
     c.connected_private_app(current, owners.users, String(email || ''), new Date().toISOString()));

@@ -113,6 +113,7 @@ function errorItem(item) {
     h('div', { class: 'title' }, nameOf(item) + (item.code ? ' · ' + String(item.code) : '')),
     h('div', {}, String(item.message || '')),
     item.hint ? h('div', { class: 'ok' }, 'Fix: ' + String(item.hint)) : null,
+    item.details ? h('div', { class: 'muted', 'data-testid': 'error-details' }, 'Details from the CRM: ' + String(item.details)) : null,
     h('div', { class: 'muted' }, [sourceLabel(item.source), when(item.at)].filter(Boolean).join(' · ')));
 }
 

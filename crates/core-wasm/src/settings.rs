@@ -211,11 +211,11 @@ pub fn hubspot_owners_request(args: &str) -> String {
     })
 }
 
-/// See [`saves::api::parse_hubspot_owners`]: `[response]`.
+/// See [`saves::api::parse_hubspot_owners`]: `[response, credential]`.
 #[wasm_bindgen]
 pub fn parse_hubspot_owners(args: &str) -> String {
-    call(args, |[response]| {
-        Some(saves::api::parse_hubspot_owners(&response))
+    call(args, |[response, credential]| {
+        Some(saves::api::parse_hubspot_owners(&response, &credential))
     })
 }
 

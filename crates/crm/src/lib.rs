@@ -85,7 +85,7 @@ pub mod prospect;
 pub mod redirect;
 pub mod salesforce;
 
-pub use error::{ApiError, CrmError, Retry, ValidationError};
+pub use error::{refusal, ApiError, Credential, CrmError, Refusal, Retry, ValidationError};
 pub use http::{HttpRequest, HttpResponse};
 pub use limits::{ApiUsage, HsRateLimit};
 pub use phase::{BulkPhase, BulkRun};

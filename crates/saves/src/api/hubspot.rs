@@ -7,12 +7,14 @@ use crm::hubspot::{oauth, owners, HsSession, DEFAULT_API_BASE};
 use crm::{CrmUser, HttpResponse, Permission};
 use serde_json::{json, Value};
 
-use super::connect::{crm_fail, returned_code};
+use super::connect::{credential_fail, crm_fail, returned_code};
 use super::reply::{answer, fail, read, to_json};
 use crate::message::Role;
 use crate::records::ErrorInfo;
 use crate::step::Tokens;
 use crate::team::{Connection, Health, LocalTeam};
+use crm::error::Crm;
+use crm::Credential;
 
 fn missing_secret() -> Value {
     fail(&ErrorInfo {
@@ -75,7 +77,9 @@ fn stored(t: oauth::HsToken, old: Option<Tokens>) -> Tokens {
 pub fn parse_hubspot_token(response: &Value) -> Value {
     answer((|| {
         let resp: HttpResponse = read("response", response)?;
-        let t = oauth::parse_token_response(&resp).map_err(|e| crm_fail(&e, "token_error"))?;
+        let t = oauth::parse_token_response(&resp).map_err(|e| {
+            credential_fail(Crm::Hubspot, Credential::OauthConnection, &e, "token_error")
+        })?;
         let token = stored(t, None);
         if token.id.is_empty() {
             return Err(fail(&ErrorInfo {
