@@ -49,7 +49,7 @@ async function handleLookup(message, refreshed = false) {
     if (plan.done) {
       const at = Date.now();
       for (const { key, existing } of plan.cache) lookupCache.set(key, { existing, at });
-      return { ok: true, results: plan.results };
+      return { ok: true, results: plan.results, crm: (team.config && team.config.crm) || 'salesforce' };
     }
     const response = await execute(plan.request);
     if (response.status === 401 && !refreshed && plan.role) {

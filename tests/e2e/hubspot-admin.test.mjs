@@ -9,12 +9,13 @@
 // the last test.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, launchExtension, sandboxBinary, sendFrom, lookupsDone, waitUntil } from './harness.mjs';
+import { startSandbox, launchExtension, sandboxBinary, sendFrom, lookupsDone, waitUntil, stopWorker } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const PRIVATE_APP_TOKEN = 'pat-sandbox-integration'; // the sandbox's seeded private app
 const WRONG_TOKEN = 'pat-na1-00000000-wrong-token-9999';
 const HS_401_TEXT = 'Authentication credentials not found';
+const THREAD = 'https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWvKkzBqRmTnQpLzXgHsWbCd';
 let sandbox;
 let ext;
 let options;
@@ -53,6 +54,19 @@ test('Salesforce mode: team sync is signed in once by an admin, and the page say
   assert.match(todo, /Connect team sync in step 2: an admin signs in once for the whole team\./);
   assert.equal(await options.locator('#hubspot-fields').isVisible(), false);
   assert.equal(await options.getByTestId('connect-team-sync').textContent(), 'Connect team sync');
+});
+
+test('with nothing connected, badges on LinkedIn and Gmail say "Connect Leadline to check"', { skip }, async () => {
+  const profile = await ext.page('https://www.linkedin.com/in/ada-lovelace/');
+  await lookupsDone(profile);
+  assert.equal(await profile.getByTestId('crm-status').first().textContent(), 'Connect Leadline to check');
+  await profile.close();
+  const gmail = await ext.page(THREAD);
+  await gmail.getByTestId('gmail-participant').first().waitFor({ timeout: 15000 });
+  await lookupsDone(gmail);
+  const badges = await gmail.getByTestId('crm-status').allTextContents();
+  assert.ok(badges.length > 0 && badges.every((t) => t === 'Connect Leadline to check'), badges.join(' | '));
+  await gmail.close();
 });
 
 test('HubSpot mode: no team-sync sign-in, and "Still to do" asks for the token, not a sign-in', { skip }, async () => {
@@ -125,4 +139,30 @@ test('a LinkedIn save through the private app says HubSpot records no creating u
   const line = await waitUntil(async () => (await sendFrom(options, { kind: 'get_state' })).recent_saves.find((r) => /Lovelace/.test(r.name)), { what: 'the journal line' });
   assert.equal(line.created_by.name, 'the private app (HubSpot records no user)');
   await page.close();
+});
+
+test('badges say "In HubSpot · Owner: …" on LinkedIn and Gmail, also after the worker restarts', { skip }, async () => {
+  const s = await sendFrom(options, { kind: 'get_state' });
+  const owner = s.connections.find((c) => c.role === 'team_sync').name; // no mapping: team sync's user owns
+  const expected = 'In HubSpot · Owner: ' + owner;
+  const gmail = await ext.page(THREAD);
+  const marta = gmail.locator('[data-testid="gmail-participant"][data-email="marta@globex.example"]');
+  await marta.waitFor({ timeout: 15000 });
+  await lookupsDone(gmail);
+  await marta.getByTestId('save-prospect').click();
+  await marta.getByTestId('crm-status').filter({ hasText: /^In / }).waitFor({ timeout: 20000 });
+  assert.equal(await marta.getByTestId('crm-status').textContent(), expected);
+  await gmail.close();
+
+  await stopWorker(ext, options); // the lookup cache goes with it: only HubSpot can answer now
+  const profile = await ext.page('https://www.linkedin.com/in/ada-lovelace/');
+  await lookupsDone(profile);
+  assert.equal(await profile.getByTestId('crm-status').first().textContent(), expected);
+  await profile.close();
+  const again = await ext.page(THREAD);
+  const row = again.locator('[data-testid="gmail-participant"][data-email="marta@globex.example"]');
+  await row.waitFor({ timeout: 15000 });
+  await lookupsDone(again);
+  assert.equal(await row.getByTestId('crm-status').textContent(), expected);
+  await again.close();
 });

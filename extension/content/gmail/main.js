@@ -100,7 +100,7 @@
           answer.results.forEach((r, i) => {
             if (r && (r.status === 'created' || r.status === 'linked') && emails[i]) {
               crm.known.add(emails[i]);
-              if (crm.badges.has(emails[i])) markSaved(crm.badges.get(emails[i]), { ok: true, results: [r] });
+              if (crm.badges.has(emails[i])) markSaved(crm.badges.get(emails[i]), { ok: true, results: [r], crm: answer.crm });
             }
           });
         }

@@ -85,6 +85,15 @@ fn outcome(spec: &SaveSpec, id: String, created: bool) -> SaveOutcome {
     }
 }
 
+/// A person found in HubSpot: owned by the record's own `hubspot_owner_id` when it has one
+/// (what a badge or a link shows), else by the spec's.
+fn found_outcome(spec: &SaveSpec, id: String, owner_id: Option<String>) -> SaveOutcome {
+    SaveOutcome {
+        owner_id: owner_id.or_else(|| spec.owner_id.clone()),
+        ..outcome(spec, id, false)
+    }
+}
+
 fn refused(e: &CrmError) -> ApiError {
     ApiError {
         status: 0,
@@ -232,10 +241,10 @@ impl HsBulkSave {
                 let found = read_answer(resp)?;
                 for i in indices {
                     let hit = email_of(&self.specs[i])
-                        .and_then(|e| found.iter().find(|(fe, _)| *fe == e))
-                        .map(|(_, id)| id.clone());
-                    if let Some(id) = hit {
-                        self.outcomes[i] = Some(Ok(outcome(&self.specs[i], id, false)));
+                        .and_then(|e| found.iter().find(|(fe, _, _)| *fe == e))
+                        .map(|(_, id, owner)| (id.clone(), owner.clone()));
+                    if let Some((id, owner)) = hit {
+                        self.outcomes[i] = Some(Ok(found_outcome(&self.specs[i], id, owner)));
                     }
                 }
                 self.phase = self.search_phase();
@@ -252,7 +261,8 @@ impl HsBulkSave {
                         .and_then(|url| by_linkedin::oldest_for(&found.contacts, url));
                     match hit {
                         Some(r) => {
-                            self.outcomes[i] = Some(Ok(outcome(&self.specs[i], r.id, false)))
+                            self.outcomes[i] =
+                                Some(Ok(found_outcome(&self.specs[i], r.id, r.owner_id)))
                         }
                         None => open = true,
                     }
@@ -316,7 +326,8 @@ impl BulkRun for HsBulkSave {
 }
 
 /// `(email, id)` of every contact a `batch/read` answer found (200, or 207 with misses).
-fn read_answer(resp: &HttpResponse) -> Result<Vec<(String, String)>, CrmError> {
+/// `(email, id, hubspot_owner_id)` of each contact a batch read found.
+fn read_answer(resp: &HttpResponse) -> Result<Vec<(String, String, Option<String>)>, CrmError> {
     if !resp.is_success() {
         return Err(crate::error::api_error_from_response(
             crate::error::Crm::Hubspot,
@@ -344,7 +355,68 @@ fn read_answer(resp: &HttpResponse) -> Result<Vec<(String, String)>, CrmError> {
                 .as_str()?
                 .trim()
                 .to_lowercase();
-            Some((email, id))
+            let owner = r
+                .pointer("/properties/hubspot_owner_id")
+                .and_then(Value::as_str)
+                .filter(|o| !o.is_empty())
+                .map(str::to_owned);
+            Some((email, id, owner))
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::{Prospect, RecordKind};
+
+    fn spec(email: &str, owner: Option<&str>) -> SaveSpec {
+        SaveSpec {
+            record: RecordKind::Contact,
+            prospect: Prospect {
+                last_name: "Kovács".into(),
+                email: Some(email.into()),
+                ..Prospect::default()
+            },
+            owner_id: owner.map(str::to_owned),
+            existing_id: None,
+            activity: None,
+            description: None,
+            account_id: None,
+            new_account: None,
+        }
+    }
+
+    /// A person found by the batch read keeps the record's owner (the badge's "Owner: …"),
+    /// and only a record without one falls back to the spec's.
+    #[test]
+    fn a_found_contact_is_owned_by_its_own_owner() {
+        let specs = vec![
+            spec("marta@globex.example", None),
+            spec("ben@initech.example", Some("77")),
+        ];
+        let mut run = HsBulkSave::new(HsSession::new("t"), specs);
+        assert!(run
+            .next_request()
+            .unwrap()
+            .unwrap()
+            .url
+            .ends_with("/batch/read"));
+        let body = r#"{"results":[
+            {"id":"501","properties":{"email":"marta@globex.example","hubspot_owner_id":"41"}},
+            {"id":"502","properties":{"email":"ben@initech.example"}}]}"#;
+        run.on_response(&HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: body.into(),
+        })
+        .unwrap();
+        let owners: Vec<Option<String>> = run
+            .outcomes()
+            .into_iter()
+            .map(|o| o.unwrap().unwrap().owner_id)
+            .collect();
+        assert_eq!(owners, [Some("41".to_owned()), Some("77".to_owned())]);
+    }
 }

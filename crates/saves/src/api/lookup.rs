@@ -72,7 +72,13 @@ pub fn lookup_list(
             .map(|t| (r, t))
         });
         let Some((role, t)) = picked else {
-            let results: Vec<Value> = prospects.iter().map(|_| not_found(kind)).collect();
+            // No connection can answer: the CRM was not asked ("Connect Leadline to check").
+            let unchecked = |_| {
+                let mut r = not_found(kind);
+                r["checked"] = json!(false);
+                r
+            };
+            let results: Vec<Value> = prospects.iter().map(unchecked).collect();
             return Ok(
                 json!({"ok": true, "role": null, "done": true, "results": results, "cache": []}),
             );
