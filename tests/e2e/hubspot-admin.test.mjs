@@ -141,6 +141,38 @@ test('a LinkedIn save through the private app says HubSpot records no creating u
   await page.close();
 });
 
+test('"Log this email" logs on the people already in HubSpot; creating the sender is the rep\'s choice', { skip }, async () => {
+  const contactsWith = async (email) => (await sandbox.records('contacts')).records
+    .filter((c) => !c.archived && (c.properties.email || '').toLowerCase() === email);
+  let gmail = await ext.page(THREAD);
+  const ben = gmail.locator('[data-testid="gmail-participant"][data-email="ben.oneil@initech.example"]');
+  await ben.waitFor({ timeout: 15000 });
+  await lookupsDone(gmail);
+  await ben.getByTestId('save-prospect').click(); // the rep saves Ben; Márta (the sender) is not in HubSpot
+  await ben.getByTestId('crm-status').filter({ hasText: /^In HubSpot/ }).waitFor({ timeout: 20000 });
+  await gmail.getByTestId('log-email').click();
+  const choice = gmail.getByTestId('log-choice');
+  await choice.waitFor();
+  assert.match(await choice.textContent(), /^Márta Kovács is not in HubSpot yet\. Log this email on them by creating them\?/);
+  await gmail.getByTestId('log-existing').click();
+  const logged = gmail.getByTestId('log-on');
+  await logged.waitFor({ timeout: 20000 });
+  assert.equal(await logged.textContent(), 'Logged on: Ben O’Neil. Created: nobody.');
+  assert.match(await gmail.getByTestId('log-skipped').textContent(), /Márta Kovács — not in HubSpot — you chose not to create them/);
+  assert.deepEqual(await contactsWith('marta@globex.example'), [], 'the sender was not created');
+  await gmail.close();
+
+  gmail = await ext.page(THREAD);
+  await gmail.getByTestId('gmail-participant').first().waitFor({ timeout: 15000 });
+  await lookupsDone(gmail);
+  await gmail.getByTestId('log-email').click();
+  await gmail.getByTestId('log-create').click();
+  await gmail.getByTestId('log-on').waitFor({ timeout: 20000 });
+  assert.equal(await gmail.getByTestId('log-on').textContent(), 'Logged on: Márta Kovács, Ben O’Neil. Created: Márta Kovács.');
+  assert.equal((await contactsWith('marta@globex.example')).length, 1, 'created once, by the rep\'s choice');
+  await gmail.close();
+});
+
 test('badges say "In HubSpot · Owner: …" on LinkedIn and Gmail, also after the worker restarts', { skip }, async () => {
   const s = await sendFrom(options, { kind: 'get_state' });
   const owner = s.connections.find((c) => c.role === 'team_sync').name; // no mapping: team sync's user owns
