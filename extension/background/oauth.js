@@ -25,13 +25,17 @@ async function call(build, parse) {
   return parse(await execute(build.request));
 }
 
-/** Opens the CRM's sign-in page; resolves to the URL it came back with, or a refusal. */
-async function signIn(url) {
+/**
+ * Opens the CRM's sign-in page; resolves to the URL it came back with, or the core's refusal:
+ * the window was closed, or the page refused to open (Chrome: "Authorization page could not be
+ * loaded"), which is how a wrong client id or consumer key shows.
+ */
+async function signIn(url, c, team) {
   try {
     return { ok: true, url: String((await chrome.identity.launchWebAuthFlow({ url, interactive: true })) || '') };
-  } catch {
-    return fail('oauth_cancelled', 'The sign-in window was closed before access was granted.',
-      'Click Connect again and approve access on the CRM’s sign-in page.');
+  } catch (error) {
+    const refused = /could not be loaded/i.test(String((error && error.message) || ''));
+    return c.sign_in_failed(team, !refused);
   }
 }
 
@@ -60,7 +64,7 @@ export async function connect(role) {
   const redirect = redirectUrl();
   const start = c.oauth_start(team, redirect, crypto.getRandomValues(new Uint8Array(48)));
   if (!start.ok) return start;
-  const returned = await signIn(start.url);
+  const returned = await signIn(start.url, c, team);
   if (!returned.ok) return returned;
   const exchange = c.oauth_exchange(team, redirect, returned.url, start.state, start.verifier);
   const token = await call(exchange, (r) => c.parse_token(r));
@@ -114,7 +118,7 @@ async function connectHubspot(role, team) {
   const redirect = redirectUrl();
   const start = c.oauth_start(team, redirect, crypto.getRandomValues(new Uint8Array(48)));
   if (!start.ok) return start;
-  const returned = await signIn(start.url);
+  const returned = await signIn(start.url, c, team);
   if (!returned.ok) return returned;
   const exchange = c.hubspot_oauth_exchange(team, redirect, returned.url, start.state, start.verifier, secret);
   const token = await call(exchange, (r) => c.parse_hubspot_token(r));

@@ -98,6 +98,13 @@ function credentialWords(credential) {
   return credential.last4 ? kind + ' ending …' + String(credential.last4) : kind;
 }
 
+/** "The HubSpot private-app token ending …abcd (saves for Ian) is still the one in use." */
+function stillInUse(conn) {
+  const kind = conn.credential ? credentialWords(conn.credential) : 'connection';
+  const as = conn.credential && conn.credential.kind !== 'oauth_connection' ? 'saves for ' : 'connected as ';
+  return 'The ' + kind + ' (' + as + String(conn.name || conn.email || 'unknown') + ') is still the one in use.';
+}
+
 function connectionLines(conn) {
   if (!conn) return [h('p', { class: 'muted' }, 'Not connected.')];
   const healthy = conn.health === 'ok';
@@ -193,9 +200,7 @@ async function saveConfig(message) {
     clearError();
     status('CRM settings saved.' + (saved.length ? ' Changed: ' + saved.join(', ') + '.' : ''));
   } else if (Array.isArray(answer.not_saved)) {
-    const active = answer.active && answer.active.credential
-      ? 'The ' + credentialWords(answer.active.credential) + ' (saves for ' + String(answer.active.name || answer.active.email || 'unknown') + ') is still the one in use.'
-      : 'No team sync token is in use.';
+    const active = answer.active && answer.active.credential ? stillInUse(answer.active) : 'No team sync token is in use.';
     $('error').hidden = false;
     $('error').textContent = 'Not saved: ' + answer.not_saved.join(', ') + '. ' + errorText(answer.error) + ' ' + active;
     status(saved.length ? 'Saved: ' + saved.join(', ') + '.' : 'Nothing else on the form changed.');
@@ -267,6 +272,9 @@ function wire() {
       try {
         const answer = await act({ kind: K.CONNECT, role }, role === 'team_sync' ? 'Connecting team sync' : 'Connecting your account', 'Connected.');
         if (answer.ok && answer.note) status('Connected. ' + String(answer.note));
+        // A refused reconnect replaces nothing: the connection made before stays in use.
+        const kept = !answer.ok && state && (state.connections || []).find((c) => c.role === role);
+        if (kept) $('error').textContent += ' ' + stillInUse(kept);
       } finally {
         event.target.disabled = false;
       }

@@ -200,6 +200,14 @@ pub fn revoke_request(args: &str) -> String {
     })
 }
 
+/// See [`saves::api::sign_in_failed`]: `[team, page_loaded]`.
+#[wasm_bindgen]
+pub fn sign_in_failed(args: &str) -> String {
+    call(args, |[team, loaded]| {
+        Some(saves::api::sign_in_failed(&team, loaded.as_bool()?))
+    })
+}
+
 /// See [`saves::api::hubspot_owners_request`]: `[token, after]` (`after` may be undefined).
 #[wasm_bindgen]
 pub fn hubspot_owners_request(args: &str) -> String {

@@ -11,7 +11,7 @@ mod hints;
 
 pub use body::api_error_from_response;
 pub(crate) use body::blank;
-pub use credential::{refusal, Credential, Refusal};
+pub use credential::{refusal, sign_in_failed, Credential, Refusal};
 pub use hints::Crm;
 
 use serde::{Deserialize, Serialize};

@@ -14,7 +14,8 @@ mod undo;
 pub use connect::{
     connected, connected_private_app, hubspot_owners_request, identity_request, oauth_exchange,
     oauth_start, parse_hubspot_owners, parse_identity, parse_permission, parse_refresh,
-    parse_token, parse_users, permission_request, refresh_request, revoke_request, users_request,
+    parse_token, parse_users, permission_request, refresh_request, revoke_request, sign_in_failed,
+    users_request,
 };
 pub use hubspot::{
     connected_hubspot, hubspot_oauth_exchange, hubspot_owner_request, hubspot_refresh_request,

@@ -184,6 +184,32 @@ pub fn refusal(crm: Crm, credential: Credential, err: &CrmError) -> Refusal {
     }
 }
 
+/// A sign-in that ended without access: the window was closed (`page_loaded`), or the CRM's
+/// sign-in page refused to open at all. A wrong client id or consumer key shows only there,
+/// so the fix names it with its table row's fix.
+pub fn sign_in_failed(crm: Crm, page_loaded: bool) -> Refusal {
+    let (credential, code) = match crm {
+        Crm::Salesforce => (Credential::ConsumerKey, "invalid_client_id"),
+        Crm::Hubspot => (Credential::ClientId, "BAD_CLIENT_ID"),
+    };
+    let fix = TABLE
+        .iter()
+        .find(|(c, k, f, _, _)| *c == crm && *k == credential && *f == Refused::Rejected)
+        .map_or("", |row| row.4);
+    let (name, thing) = (crm.name(), noun(credential));
+    if page_loaded {
+        Refusal {
+            headline: format!("The sign-in window was closed before {name} granted access."),
+            fix: format!("Click Connect again and approve access. If {name} showed “{code}”, it does not know the {thing} in Leadline’s options: {fix}"),
+        }
+    } else {
+        Refusal {
+            headline: format!("{name}’s sign-in page refused to open for this {thing}."),
+            fix: format!("{name} does so for a {thing} it does not know (“{code}”) or a callback URL its app does not list. {fix} Check that the app lists the callback URL shown in step 1."),
+        }
+    }
+}
+
 /// The user's word for a credential ("private-app token").
 pub fn noun(credential: Credential) -> &'static str {
     match credential {
@@ -291,6 +317,27 @@ mod tests {
         assert_eq!(
             offline.headline,
             "Salesforce could not be asked about this consumer key."
+        );
+    }
+
+    #[test]
+    fn a_failed_sign_in_names_the_key_it_may_have_refused() {
+        let sf = sign_in_failed(Crm::Salesforce, false);
+        assert_eq!(
+            sf.headline,
+            "Salesforce’s sign-in page refused to open for this consumer key."
+        );
+        assert!(sf.fix.starts_with("Salesforce does so for a consumer key it does not know (“invalid_client_id”) or a callback URL its app does not list. Copy it again from Setup → External Client App Manager"), "{}", sf.fix);
+        let closed = sign_in_failed(Crm::Hubspot, true);
+        assert_eq!(
+            closed.headline,
+            "The sign-in window was closed before HubSpot granted access."
+        );
+        assert!(
+            closed.fix.contains("it does not know the client id")
+                && closed.fix.contains("Auth page"),
+            "{}",
+            closed.fix
         );
     }
 

@@ -69,6 +69,26 @@ pub(crate) fn credential_fail(
     v
 }
 
+/// `{ok:false, error}` for a sign-in that ended without access: the window was closed
+/// (`page_loaded`) or the CRM's page refused to open, which is where a wrong client id or
+/// consumer key shows ([`crm::error::sign_in_failed`]).
+pub fn sign_in_failed(team: &Value, page_loaded: bool) -> Value {
+    answer((|| {
+        let team: LocalTeam = read("team", team)?;
+        let said = crm::error::sign_in_failed(team.config.crm, page_loaded);
+        let code = if page_loaded {
+            "oauth_cancelled"
+        } else {
+            "sign_in_refused"
+        };
+        Ok(fail(&ErrorInfo {
+            code: code.into(),
+            message: said.headline,
+            hint: said.fix,
+        }))
+    })())
+}
+
 pub(crate) fn request_answer(r: Result<crm::HttpRequest, CrmError>) -> Value {
     match r {
         Ok(request) => json!({"ok": true, "request": request}),
