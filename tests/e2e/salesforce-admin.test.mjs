@@ -4,7 +4,7 @@
 // the working connection in use and says so; the team sync card shows the active credential.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, launchExtension, sandboxBinary, connect } from './harness.mjs';
+import { startSandbox, launchExtension, sandboxBinary, connect, lookupsDone } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
 const GOOD_KEY = 'leadline-sandbox-client'; // the sandbox's External Client App
@@ -67,4 +67,28 @@ test('a refused reconnect leaves the working connection in use, and the page say
   const after = await ext.currentWorker().evaluate(() => chrome.storage.local.get('secret:token:team_sync'));
   assert.deepEqual(after, before, 'the working grant was not replaced');
   assert.match(await card.textContent(), /integration@acme\.example/);
+});
+
+test('Gmail says which CRM user a save is Created By when it is not the mailbox (issue 17)', { skip }, async () => {
+  const thread = 'https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWvKkzBqRmTnQpLzXgHsWbCd'; // signed in as rep@
+  await options.getByTestId('client-id').fill(GOOD_KEY);
+  await options.getByTestId('save-config').click();
+  await options.locator('#status', { hasText: 'CRM settings saved.' }).waitFor();
+  await connect(ext, options, 'personal', { username: 'rep2@acme.example' }); // Remy Rep in Salesforce
+  await options.getByTestId('connection-personal').getByText('rep2@acme.example').waitFor({ timeout: 15000 });
+  let gmail = await ext.page(thread);
+  await gmail.getByTestId('gmail-participant').first().waitFor({ timeout: 15000 });
+  await lookupsDone(gmail);
+  const warning = gmail.getByTestId('mailbox-mismatch');
+  await warning.waitFor();
+  assert.equal(await warning.textContent(), 'Saving as Remy Rep in Salesforce; you’re signed in to Gmail as rep@acme.example.');
+  await gmail.close();
+
+  await connect(ext, options, 'personal', { username: 'rep@acme.example' }); // now the mailbox's own user
+  await options.getByTestId('connection-personal').getByText('rep@acme.example').waitFor({ timeout: 15000 });
+  gmail = await ext.page(thread);
+  await gmail.getByTestId('gmail-participant').first().waitFor({ timeout: 15000 });
+  await lookupsDone(gmail);
+  assert.equal(await gmail.getByTestId('mailbox-mismatch').count(), 0, 'no warning when they match');
+  await gmail.close();
 });

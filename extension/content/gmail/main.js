@@ -168,6 +168,12 @@
     if (!rows.length) return;
     lookup(Source.GMAIL, rows.map((r) => r.prospect), rows.map((r) => r.badge)).then((answer) => {
       if (answer.ok && answer.crm) crm.name = answer.crm === 'hubspot' ? 'HubSpot' : 'Salesforce';
+      // The mailbox is not the CRM user the rep's own connection saves as: say so before a save.
+      const as = answer.ok && answer.saving_as;
+      if (as && String(as.email).toLowerCase() !== String(rep).toLowerCase()) {
+        panel.append(el('div', { class: 'll-muted', role: 'note', 'data-testid': 'mailbox-mismatch' },
+          'Saving as ' + String(as.name) + ' in ' + (crm.name || 'your CRM') + '; you’re signed in to Gmail as ' + String(rep) + '.'));
+      }
       const results = answer.ok && Array.isArray(answer.results) ? answer.results : [];
       externals.forEach((p, i) => { if (results[i] && results[i].found) crm.known.add(String(p.email).toLowerCase()); });
     }).finally(lookedUp);
