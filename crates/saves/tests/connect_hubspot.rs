@@ -284,3 +284,19 @@ fn the_private_app_user_is_required_with_the_reason() {
     let ok = api::connected_private_app(&hubspot_team(), &users, "integration@acme.example", "now");
     assert_eq!(ok["ok"], true, "{ok}");
 }
+
+#[test]
+fn a_planned_private_app_save_and_bulk_chunk_say_hubspot_records_no_user() {
+    for push in ["single", "bulk"] {
+        let msg = json!({"kind": "save", "source": "linkedin_extension", "push": push,
+            "page_url": null, "activity": null,
+            "prospects": [{"full_name": "Ada Lovelace", "email": "ada@example.com"}]});
+        let plan = api::plan_save(&hubspot_team(), &msg, "s1", &Value::Null);
+        assert_eq!(plan["ok"], true, "{plan}");
+        let text = plan["entries"].to_string();
+        assert!(
+            text.contains("the private app (HubSpot records no user)"),
+            "{push}: {text}"
+        );
+    }
+}
