@@ -49,8 +49,10 @@ async function handleLookup(message, refreshed = false) {
     if (plan.done) {
       const at = Date.now();
       for (const { key, existing } of plan.cache) lookupCache.set(key, { existing, at });
+      // saving_as (Gmail pages): the CRM user the rep's own connection saves as, for the
+      // panel's "mailbox is not the CRM user" warning.
       return { ok: true, results: plan.results, crm: (team.config && team.config.crm) || 'salesforce',
-        saving_as: message.source === 'gmail_extension' ? savingAs(c, team) : null };
+        saving_as: plan.saving_as || null };
     }
     const response = await execute(plan.request);
     if (response.status === 401 && !refreshed && plan.role) {
@@ -62,18 +64,6 @@ async function handleLookup(message, refreshed = false) {
     answers.push(response);
   }
   return refuse('lookup_failed', 'The CRM lookup did not finish.', 'Reload the page to try again.');
-}
-
-/**
- * Who a Gmail save would be Created By when the rep's own connection pushes it (`{name, email}`
- * of that CRM user), else null: the Gmail panel warns when it is not the mailbox's address.
- */
-function savingAs(c, team) {
-  const answer = c.preview(team, { kind: 'preview', source: 'gmail_extension', push: 'single' });
-  const d = answer && answer.ok ? answer.decision : null;
-  if (!d || !d.credential || d.credential.kind !== 'personal') return null;
-  const conn = (team.connections || []).find((x) => x.role === 'personal');
-  return conn && conn.email ? { name: String(conn.name || conn.email), email: String(conn.email) } : null;
 }
 
 function tellTab(tabId, message) {

@@ -456,6 +456,13 @@ fn a_lookup_no_connection_can_answer_is_marked_unchecked() {
         asked["request"].is_object() && asked.get("results").is_none(),
         "{asked}"
     );
+    assert!(
+        none["saving_as"].is_null(),
+        "a LinkedIn page is not a mailbox"
+    );
+    let gmail = json!({"kind":"lookup","source":"gmail_extension","prospects": people(1)});
+    let said = saves::bulk_lookup::lookup_list(&t_json, &gmail, &json!({}), &json!({}), &json!([]));
+    assert_eq!(said["saving_as"]["email"], "rep@acme.example", "{said}");
 }
 
 #[test]

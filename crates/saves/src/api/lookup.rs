@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use super::reply::{answer, fail, invalid, read, read_or_default, to_json};
 use crate::bulk_run::ChunkRun;
 use crate::decision::decide_person;
-use crate::message::{parse_content_message, ContentToWorker, Role};
+use crate::message::{parse_content_message, ContentToWorker, PageSource, Role};
 use crate::plan::{lookup_key, KnownRecords};
 use crate::records::ErrorInfo;
 use crate::step::Tokens;
@@ -26,6 +26,20 @@ struct TokensByRole {
     team_sync: Option<Tokens>,
     #[serde(default)]
     personal: Option<Tokens>,
+}
+
+/// For a Gmail page: `{name, email}` of the CRM user a save is Created By when the rep's own
+/// connection pushes it (the panel warns when that is not the mailbox), else null.
+fn saving_as(team: &LocalTeam, source: PageSource) -> Value {
+    if source != PageSource::GmailExtension {
+        return Value::Null;
+    }
+    decide_person(team, source, crate::message::Push::Single)
+        .ok()
+        .and_then(|d| team.role_for(&d.credential))
+        .filter(|r| *r == Role::Personal)
+        .and_then(|r| team.connection(r))
+        .map_or(Value::Null, |c| json!({"name": c.name, "email": c.email}))
 }
 
 fn not_found(kind: RecordKind) -> Value {
@@ -60,6 +74,7 @@ pub fn lookup_list(
             return Err(invalid("message", "not a lookup"));
         };
         let kind = team.settings.record_kind;
+        let saving_as = saving_as(&team, source);
         let role = decide_person(&team, source, crate::message::Push::Bulk)
             .ok()
             .and_then(|d| team.role_for(&d.credential))
@@ -80,7 +95,8 @@ pub fn lookup_list(
             };
             let results: Vec<Value> = prospects.iter().map(unchecked).collect();
             return Ok(
-                json!({"ok": true, "role": null, "done": true, "results": results, "cache": []}),
+                json!({"ok": true, "role": null, "done": true, "results": results, "cache": [],
+                    "saving_as": saving_as}),
             );
         };
         let url = |id: &str| team.record_url(kind, id);
@@ -150,6 +166,9 @@ pub fn lookup_list(
             };
             cache.push(json!({"key": key, "existing": existing}));
         }
-        Ok(json!({"ok": true, "role": role, "done": true, "results": results, "cache": cache}))
+        Ok(
+            json!({"ok": true, "role": role, "done": true, "results": results, "cache": cache,
+                "saving_as": saving_as}),
+        )
     })())
 }
