@@ -131,6 +131,14 @@ async function connectHubspot(role, team) {
 }
 
 /**
+ * A HubSpot team-sync token's kind, as `crm::Credential::of_hubspot_token` says it: private-app
+ * tokens start with `pat-`, anything else is taken for a service key.
+ */
+export function hubspotTokenKind(token) {
+  return String(token).startsWith('pat-') ? 'private_app_token' : 'service_key';
+}
+
+/**
  * HubSpot team sync with the admin's private-app token (or service key): a team-level secret
  * entered once by the admin and kept only in this worker's storage. It is stored like an OAuth
  * token (team sync role, no refresh token) and acts for the HubSpot owner named by `email`.
@@ -138,8 +146,7 @@ async function connectHubspot(role, team) {
 export async function connectHubspotPrivateApp(privateToken, email) {
   const c = await settingsCore();
   const token = { access_token: String(privateToken), refresh_token: null, instance_url: 'https://api.hubapi.com', id: '' };
-  const kind = String(privateToken).startsWith('pat-') ? 'private_app_token' : 'service_key';
-  const owners = await hubspotOwners(c, token, kind);
+  const owners = await hubspotOwners(c, token, hubspotTokenKind(privateToken));
   if (!owners.ok) return owners;
   return keep('team_sync', token, (current) =>
     c.connected_private_app(current, owners.users, String(email || ''), new Date().toISOString()));

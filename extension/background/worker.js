@@ -8,7 +8,7 @@
 // router.js (sender checks).
 import { core, settingsCore } from './core.js';
 import { execute } from './net.js';
-import { connect, connectHubspotPrivateApp, disconnect, redirectUrl, refresh } from './oauth.js';
+import { connect, connectHubspotPrivateApp, disconnect, hubspotTokenKind, redirectUrl, refresh } from './oauth.js';
 import { onAlarm, onEntrySettled, onOnline, release, reserve, resume, runEntry } from './outbox.js';
 import { checkSender, refuse } from './router.js';
 import { load, onStorageChanged, restrictToTrustedContexts, store } from './storage.js';
@@ -252,7 +252,7 @@ async function logRefusal(error, name) {
 function credentialOf(token, hubspot) {
   if (!token || typeof token.access_token !== 'string') return null;
   if (!hubspot || token.refresh_token) return { kind: 'oauth_connection', last4: null };
-  const kind = token.access_token.startsWith('pat-') ? 'private_app_token' : 'service_key';
+  const kind = hubspotTokenKind(token.access_token);
   return { kind, last4: token.access_token.length > 12 ? token.access_token.slice(-4) : null };
 }
 
