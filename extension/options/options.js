@@ -98,10 +98,13 @@ function credentialWords(credential) {
   return credential.last4 ? kind + ' ending …' + String(credential.last4) : kind;
 }
 
+/** True for a pasted HubSpot token or service key (no sign-in, so no Reconnect). */
+const pasted = (conn) => Boolean(conn.credential && conn.credential.kind !== 'oauth_connection');
+
 /** "The HubSpot private-app token ending …abcd (saves for Ian) is still the one in use." */
 function stillInUse(conn) {
   const kind = conn.credential ? credentialWords(conn.credential) : 'connection';
-  const as = conn.credential && conn.credential.kind !== 'oauth_connection' ? 'saves for ' : 'connected as ';
+  const as = pasted(conn) ? 'saves for ' : 'connected as ';
   return 'The ' + kind + ' (' + as + String(conn.name || conn.email || 'unknown') + ') is still the one in use.';
 }
 
@@ -111,12 +114,13 @@ function connectionLines(conn) {
   const credential = credentialWords(conn.credential);
   return [
     ...(credential ? [h('p', { 'data-testid': 'active-credential' }, h('b', {}, 'Active: '), credential)] : []),
-    h('p', {}, h('b', {}, conn.credential && conn.credential.kind !== 'oauth_connection' ? 'Saves for ' : 'Connected as '),
+    h('p', {}, h('b', {}, pasted(conn) ? 'Saves for ' : 'Connected as '),
       String(conn.name || conn.email || conn.crm_user_id || 'unknown'), conn.email ? ' <' + conn.email + '>' : ''),
     h('p', {}, h('b', {}, 'Permission: '), PERMISSION_WORDS[conn.permission] || String(conn.permission || 'unknown')),
     ...(conn.org ? [h('p', { 'data-testid': 'org' }, h('b', {}, 'Org: '), String(conn.org))] : []),
     h('p', { class: healthy ? 'ok' : 'warn', 'data-testid': 'health' }, h('b', {}, 'Token: '),
-      healthy ? 'working' : 'reconnect needed: saves wait in the outbox until you reconnect'),
+      healthy ? 'working' : pasted(conn) ? 'HubSpot refuses this token: paste a new one in step 1; saves wait in the outbox until then'
+        : 'reconnect needed: saves wait in the outbox until you reconnect'),
     ...(conn.checked_at ? [h('p', { class: 'muted' }, 'Last accepted by the CRM: ' + when(conn.checked_at))] : []),
     h('p', { class: 'muted' }, 'Last successful push: ' + when(conn.last_success)),
   ];

@@ -122,7 +122,9 @@ function connectionItem(conn) {
   const label = conn.role === 'team_sync' ? 'Team sync' : 'Your connection';
   const broken = conn.health && conn.health !== 'ok';
   return h('div', { 'data-testid': 'connection-' + String(conn.role) },
-    broken ? h('p', { class: 'alert' }, label + ' needs to be reconnected. Saves wait until then: open Settings and click Reconnect.') : null,
+    broken ? h('p', { class: 'alert' }, conn.credential && conn.credential.kind !== 'oauth_connection'
+      ? label + ': HubSpot refuses its token. Saves wait until then: open Settings and paste a new token in step 1.'
+      : label + ' needs to be reconnected. Saves wait until then: open Settings and click Reconnect.') : null,
     h('p', { class: 'muted' }, label + (conn.email ? ' (' + String(conn.email) + ')' : '') + ' · ' + (broken ? 'reconnect needed' : 'working') +
       ' · last successful push: ' + when(conn.last_success)),
     conn.permission === 'unknown'

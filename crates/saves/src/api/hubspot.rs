@@ -161,11 +161,23 @@ pub fn hubspot_refresh_request(team: &Value, token: &Value, client_secret: &str)
         let team: LocalTeam = read("team", team)?;
         let t: Tokens = read("token", token)?;
         let Some(refresh) = t.refresh_token.as_deref() else {
-            return Err(fail(&ErrorInfo {
-                code: "invalid_grant".into(),
-                message: "This connection has no refresh token.".into(),
-                hint: "Reconnect in Options.".into(),
-            }));
+            // A private-app token or service key has nothing to refresh: HubSpot refused the
+            // token itself (401), in the table's words.
+            let refused = crm::CrmError::from(crm::ApiError {
+                status: 401,
+                code: "INVALID_AUTHENTICATION".into(),
+                message: String::new(),
+                fields: vec![],
+                duplicate_ids: vec![],
+                hint: None,
+            });
+            let credential = Credential::of_hubspot_token(&t.access_token);
+            return Err(credential_fail(
+                Crm::Hubspot,
+                credential,
+                &refused,
+                "invalid_grant",
+            ));
         };
         let client_id = team.config.client_id.clone().unwrap_or_default();
         let request = oauth::refresh_request(
