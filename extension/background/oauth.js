@@ -25,13 +25,17 @@ async function call(build, parse) {
   return parse(await execute(build.request));
 }
 
-/** Opens the CRM's sign-in page; resolves to the URL it came back with, or a refusal. */
-async function signIn(url) {
+/**
+ * Opens the CRM's sign-in page; resolves to the URL it came back with, or the core's refusal:
+ * the window was closed, or the page refused to open (Chrome: "Authorization page could not be
+ * loaded"), which is how a wrong client id or consumer key shows.
+ */
+async function signIn(url, c, team) {
   try {
     return { ok: true, url: String((await chrome.identity.launchWebAuthFlow({ url, interactive: true })) || '') };
-  } catch {
-    return fail('oauth_cancelled', 'The sign-in window was closed before access was granted.',
-      'Click Connect again and approve access on the CRM’s sign-in page.');
+  } catch (error) {
+    const refused = /could not be loaded/i.test(String((error && error.message) || ''));
+    return c.sign_in_failed(team, !refused);
   }
 }
 
@@ -60,7 +64,7 @@ export async function connect(role) {
   const redirect = redirectUrl();
   const start = c.oauth_start(team, redirect, crypto.getRandomValues(new Uint8Array(48)));
   if (!start.ok) return start;
-  const returned = await signIn(start.url);
+  const returned = await signIn(start.url, c, team);
   if (!returned.ok) return returned;
   const exchange = c.oauth_exchange(team, redirect, returned.url, start.state, start.verifier);
   const token = await call(exchange, (r) => c.parse_token(r));
@@ -83,11 +87,11 @@ export async function connect(role) {
 }
 
 /** Every active HubSpot owner (the owner-mapping list), up to 20 pages. */
-async function hubspotOwners(c, token) {
+async function hubspotOwners(c, token, credential = 'oauth_connection') {
   const users = [];
   let after;
   for (let i = 0; i < 20; i += 1) {
-    const page = await call(c.hubspot_owners_request(token, after), (r) => c.parse_hubspot_owners(r));
+    const page = await call(c.hubspot_owners_request(token, after), (r) => c.parse_hubspot_owners(r, credential));
     if (!page.ok) return page;
     users.push(...page.users);
     if (!page.after) break;
@@ -114,7 +118,7 @@ async function connectHubspot(role, team) {
   const redirect = redirectUrl();
   const start = c.oauth_start(team, redirect, crypto.getRandomValues(new Uint8Array(48)));
   if (!start.ok) return start;
-  const returned = await signIn(start.url);
+  const returned = await signIn(start.url, c, team);
   if (!returned.ok) return returned;
   const exchange = c.hubspot_oauth_exchange(team, redirect, returned.url, start.state, start.verifier, secret);
   const token = await call(exchange, (r) => c.parse_hubspot_token(r));
@@ -127,6 +131,14 @@ async function connectHubspot(role, team) {
 }
 
 /**
+ * A HubSpot team-sync token's kind, as `crm::Credential::of_hubspot_token` says it: private-app
+ * tokens start with `pat-`, anything else is taken for a service key.
+ */
+export function hubspotTokenKind(token) {
+  return String(token).startsWith('pat-') ? 'private_app_token' : 'service_key';
+}
+
+/**
  * HubSpot team sync with the admin's private-app token (or service key): a team-level secret
  * entered once by the admin and kept only in this worker's storage. It is stored like an OAuth
  * token (team sync role, no refresh token) and acts for the HubSpot owner named by `email`.
@@ -134,7 +146,7 @@ async function connectHubspot(role, team) {
 export async function connectHubspotPrivateApp(privateToken, email) {
   const c = await settingsCore();
   const token = { access_token: String(privateToken), refresh_token: null, instance_url: 'https://api.hubapi.com', id: '' };
-  const owners = await hubspotOwners(c, token);
+  const owners = await hubspotOwners(c, token, hubspotTokenKind(privateToken));
   if (!owners.ok) return owners;
   return keep('team_sync', token, (current) =>
     c.connected_private_app(current, owners.users, String(email || ''), new Date().toISOString()));

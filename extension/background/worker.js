@@ -8,7 +8,7 @@
 // router.js (sender checks).
 import { core, settingsCore } from './core.js';
 import { execute } from './net.js';
-import { connect, connectHubspotPrivateApp, disconnect, redirectUrl, refresh } from './oauth.js';
+import { connect, connectHubspotPrivateApp, disconnect, hubspotTokenKind, redirectUrl, refresh } from './oauth.js';
 import { onAlarm, onEntrySettled, onOnline, release, reserve, resume, runEntry } from './outbox.js';
 import { checkSender, refuse } from './router.js';
 import { load, onStorageChanged, restrictToTrustedContexts, store } from './storage.js';
@@ -66,7 +66,10 @@ async function handleLookup(message, refreshed = false) {
     if (plan.done) {
       const at = Date.now();
       for (const { key, existing } of plan.cache) lookupCache.set(key, { existing, at });
-      return { ok: true, results: plan.results };
+      // saving_as (Gmail pages): the CRM user the rep's own connection saves as, for the
+      // panel's "mailbox is not the CRM user" warning.
+      return { ok: true, results: plan.results, crm: (team.config && team.config.crm) || 'salesforce',
+        saving_as: plan.saving_as || null };
     }
     const response = await execute(plan.request);
     if (response.status === 401 && !refreshed && plan.role) {
@@ -233,11 +236,41 @@ async function stateView() {
   });
   if (view.ok && view.policy) view.policy.error = policyError;
   if (view.ok && Array.isArray(view.connections)) {
-    // "Last successful push": the last 2xx CRM answer to a save, never the connect time.
+    // "Last successful push": the last 2xx CRM answer to a save, never the connect time (kept
+    // as `checked_at`: when the CRM last accepted the credential).
     const pushedAt = await store.lastPush();
-    view.connections = view.connections.map((conn) => ({ ...conn, last_success: pushedAt[conn.role] || null }));
+    const hubspot = team.config?.crm === 'hubspot';
+    view.connections = await Promise.all(view.connections.map(async (conn) => ({ ...conn,
+      checked_at: conn.last_success || null, last_success: pushedAt[conn.role] || null,
+      credential: credentialOf(await store.token(conn.role), hubspot) })));
   }
   return view;
+}
+
+/**
+ * A credential the CRM refused goes to the error log with the CRM's own words as details (the
+ * options page shows only the core's headline and fix). Refusals without CRM words (a closed
+ * sign-in window, a missing field) are not logged.
+ */
+async function logRefusal(error, name) {
+  if (!error || !error.details) return;
+  const c = await settingsCore();
+  await store.updateJournal((journal) => {
+    const next = c.journal_log_error(journal, error, name, 'options', new Date().toISOString());
+    return next.ok ? next.journal : journal;
+  });
+}
+
+/**
+ * Which credential a connection holds, without the secret: its kind (the core's
+ * `crm::Credential` names) and, for a pasted static token, its last four characters, so the
+ * admin can tell which token is active.
+ */
+function credentialOf(token, hubspot) {
+  if (!token || typeof token.access_token !== 'string') return null;
+  if (!hubspot || token.refresh_token) return { kind: 'oauth_connection', last4: null };
+  const kind = hubspotTokenKind(token.access_token);
+  return { kind, last4: token.access_token.length > 12 ? token.access_token.slice(-4) : null };
 }
 
 // Team settings by policy (chrome.storage.managed, schema extension/shared/managed_schema.json),
@@ -286,11 +319,21 @@ async function handleUi(message) {
       await store.clearReconnectNotice('team_sync');
       resume();
     }
-    if (message.kind === UI.SET_CONFIG && message.hubspot_private_token) {
-      const connected = await connectHubspotPrivateApp(message.hubspot_private_token,
-        message.hubspot_team_sync_email || answer.team.config.me_email);
-      if (connected.ok) resume();
-      return connected;
+    if (message.kind === UI.SET_CONFIG && typeof message.hubspot_private_token === 'string' && message.hubspot_private_token.trim()) {
+      // The new token is checked (the owners directory, read with it) before it replaces the
+      // stored one: a refused token leaves the old one in use, and the answer says what of
+      // the form was saved, what was not, and which token is still active.
+      const token = message.hubspot_private_token.trim();
+      const saved = Array.isArray(answer.reply.saved) ? answer.reply.saved : [];
+      const connected = await connectHubspotPrivateApp(token, message.hubspot_team_sync_email || '');
+      if (connected.ok) {
+        resume();
+        return { ...connected, saved: [...saved, 'team sync token'] };
+      }
+      await logRefusal(connected.error, 'Team sync token');
+      const view = await stateView();
+      const active = view.ok ? (view.connections || []).find((c) => c.role === 'team_sync') || null : null;
+      return { ...connected, saved, not_saved: ['team sync token'], active };
     }
     return answer.reply;
   }
@@ -299,6 +342,7 @@ async function handleUi(message) {
     case UI.CONNECT: {
       const result = await connect(message.role);
       if (result.ok) resume();
+      else await logRefusal(result.error, message.role === 'team_sync' ? 'Team sync connection' : 'Your connection');
       return result;
     }
     case UI.DISCONNECT: return disconnect(message.role);

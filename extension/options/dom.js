@@ -51,7 +51,7 @@ export function when(value) {
   return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString();
 }
 
-const SOURCE_WORDS = { linkedin_extension: 'LinkedIn', gmail_extension: 'Gmail', manual: 'Manual', csv_import: 'CSV import', prospecting_search: 'Prospecting search', job_change: 'Job change' };
+const SOURCE_WORDS = { options: 'Options', linkedin_extension: 'LinkedIn', gmail_extension: 'Gmail', manual: 'Manual', csv_import: 'CSV import', prospecting_search: 'Prospecting search', job_change: 'Job change' };
 
 /** "LinkedIn" for "linkedin_extension", etc. */
 export function sourceLabel(source) {

@@ -13,6 +13,16 @@ const ROLES = ['team_sync', 'personal'];
 const PERMISSION_WORDS = { admin: 'Admin (reads and writes everything)', standard: 'Standard (own records)', read_only: 'Read only (cannot push)', unknown: 'permission not checked — reconnect or check the user’s profile' };
 const CREDENTIAL_WORDS = { personal: 'your own connection', team_sync: 'team sync', highest_permission: 'the strongest connected account' };
 
+/** "Still to do" in HubSpot mode, where team sync is a pasted token, not a sign-in. */
+const HUBSPOT_NEED_WORDS = {
+  client_id: 'Paste your HubSpot app’s client id in step 1, so reps can connect their own HubSpot account.',
+  connect_team_sync: 'Set up team sync in step 1: paste a private-app token (or service key) and name the HubSpot user it saves for.',
+  reconnect_team_sync: 'HubSpot no longer accepts the team sync token: paste a new one in step 1; saves wait until then.',
+};
+
+/** A credential's kind in words (the core's `crm::Credential` names). */
+const CREDENTIAL_KIND_WORDS = { private_app_token: 'HubSpot private-app token', service_key: 'HubSpot service key', oauth_connection: 'signed-in account' };
+
 const NEED_WORDS = {
   client_id: 'Paste your app’s consumer key (client id) in step 1.',
   hubspot_client_secret: 'Enter your HubSpot app’s client secret in step 1, so reps can connect their own HubSpot account.',
@@ -76,33 +86,62 @@ function renderConfig() {
 
 function toggleFields() {
   const hubspot = $('crm-choice').value === 'hubspot';
+  document.body.dataset.crm = hubspot ? 'hubspot' : 'salesforce';
   $('salesforce-fields').hidden = hubspot;
   $('hubspot-fields').hidden = !hubspot;
   $('my-domain-row').hidden = hubspot || $('login-host').value !== 'my_domain';
   $('client-id-label').textContent = hubspot ? 'Client id of your HubSpot app' : 'Consumer key (client id) of your External Client App';
 }
 
+/** "HubSpot private-app token …abcd": which credential is active (never the secret itself). */
+function credentialWords(credential) {
+  if (!credential) return null;
+  const kind = CREDENTIAL_KIND_WORDS[credential.kind] || String(credential.kind || 'credential');
+  return credential.last4 ? kind + ' ending …' + String(credential.last4) : kind;
+}
+
+/** True for a pasted HubSpot token or service key (no sign-in, so no Reconnect). */
+const pasted = (conn) => Boolean(conn.credential && conn.credential.kind !== 'oauth_connection');
+
+/** "The HubSpot private-app token ending …abcd (saves for Ian) is still the one in use." */
+function stillInUse(conn) {
+  const kind = conn.credential ? credentialWords(conn.credential) : 'connection';
+  const as = pasted(conn) ? 'saves for ' : 'connected as ';
+  return 'The ' + kind + ' (' + as + String(conn.name || conn.email || 'unknown') + ') is still the one in use.';
+}
+
 function connectionLines(conn) {
   if (!conn) return [h('p', { class: 'muted' }, 'Not connected.')];
   const healthy = conn.health === 'ok';
+  const credential = credentialWords(conn.credential);
   return [
-    h('p', {}, h('b', {}, 'Connected as '), String(conn.name || conn.email || conn.crm_user_id || 'unknown'), conn.email ? ' <' + conn.email + '>' : ''),
+    ...(credential ? [h('p', { 'data-testid': 'active-credential' }, h('b', {}, 'Active: '), credential)] : []),
+    h('p', {}, h('b', {}, pasted(conn) ? 'Saves for ' : 'Connected as '),
+      String(conn.name || conn.email || conn.crm_user_id || 'unknown'), conn.email ? ' <' + conn.email + '>' : ''),
     h('p', {}, h('b', {}, 'Permission: '), PERMISSION_WORDS[conn.permission] || String(conn.permission || 'unknown')),
     ...(conn.org ? [h('p', { 'data-testid': 'org' }, h('b', {}, 'Org: '), String(conn.org))] : []),
     h('p', { class: healthy ? 'ok' : 'warn', 'data-testid': 'health' }, h('b', {}, 'Token: '),
-      healthy ? 'working' : 'reconnect needed: saves wait in the outbox until you reconnect'),
+      healthy ? 'working' : pasted(conn) ? 'HubSpot refuses this token: paste a new one in step 1; saves wait in the outbox until then'
+        : 'reconnect needed: saves wait in the outbox until you reconnect'),
+    ...(conn.checked_at ? [h('p', { class: 'muted' }, 'Last accepted by the CRM: ' + when(conn.checked_at))] : []),
     h('p', { class: 'muted' }, 'Last successful push: ' + when(conn.last_success)),
   ];
 }
 
 function renderConnections() {
   const connections = Array.isArray(state.connections) ? state.connections : [];
+  const hubspot = (state.config || {}).crm === 'hubspot';
+  // HubSpot team sync is the token pasted in step 1: no sign-in, so no Connect/Reconnect.
+  $('team-sync-hint').textContent = hubspot
+    ? 'The admin’s shared connection: the private-app token (or service key) saved in step 1. LinkedIn saves go through it; HubSpot records no user as their creator.'
+    : 'The admin\'s shared connection. LinkedIn saves go through it.';
   for (const role of ROLES) {
     const conn = connections.find((c) => c.role === role) || null;
     const box = document.querySelector('#card-' + role + ' .conn');
     box.replaceChildren(...connectionLines(conn));
     const connect = $('connect-' + role);
     connect.textContent = conn ? 'Reconnect' : role === 'team_sync' ? 'Connect team sync' : 'Connect my account';
+    connect.hidden = hubspot && role === 'team_sync';
     $('disconnect-' + role).hidden = !conn;
   }
 }
@@ -142,7 +181,8 @@ function renderSettings() {
 function renderNeeds() {
   const needs = Array.isArray(state.needs) ? state.needs : [];
   $('todo').hidden = needs.length === 0;
-  $('needs').replaceChildren(...needs.map((code) => h('li', { 'data-need': code }, NEED_WORDS[code] || String(code))));
+  const words = (state.config || {}).crm === 'hubspot' ? { ...NEED_WORDS, ...HUBSPOT_NEED_WORDS } : NEED_WORDS;
+  $('needs').replaceChildren(...needs.map((code) => h('li', { 'data-need': code }, words[code] || String(code))));
 }
 
 function render() {
@@ -153,6 +193,28 @@ function render() {
   renderSettings();
   renderTeamSyncChoice(state, chooseTeamSync);
   renderPolicy(state);
+}
+
+/**
+ * Saves the CRM form and says exactly what was saved and what was not: a refused team sync
+ * token leaves the other fields saved and the token saved before still in use.
+ */
+async function saveConfig(message) {
+  const answer = await send(message);
+  const saved = Array.isArray(answer.saved) ? answer.saved : [];
+  if (answer.ok) {
+    clearError();
+    status('CRM settings saved.' + (saved.length ? ' Changed: ' + saved.join(', ') + '.' : ''));
+  } else if (Array.isArray(answer.not_saved)) {
+    const active = answer.active && answer.active.credential ? stillInUse(answer.active) : 'No team sync token is in use.';
+    $('error').hidden = false;
+    $('error').textContent = 'Not saved: ' + answer.not_saved.join(', ') + '. ' + errorText(answer.error) + ' ' + active;
+    status(saved.length ? 'Saved: ' + saved.join(', ') + '.' : 'Nothing else on the form changed.');
+  } else {
+    showError(answer.error, 'Saving CRM settings');
+    status('');
+  }
+  await load();
 }
 
 async function chooseTeamSync(appUser) {
@@ -203,7 +265,7 @@ function wire() {
     const secret = form.hubspot_client_secret.value.trim();
     if (secret) message.hubspot_client_secret = secret;
     form.hubspot_client_secret.value = '';
-    await act(message, 'Saving CRM settings', 'CRM settings saved.');
+    await saveConfig(message);
   });
   $('crm-choice').addEventListener('change', () => { toggleFields(); act({ kind: K.SET_CONFIG, crm: $('crm-choice').value }, 'Changing the CRM', 'CRM changed.'); });
   $('login-host').addEventListener('change', () => { toggleFields(); act({ kind: K.SET_CONFIG, login_host: $('login-host').value }, 'Changing the login host', 'Login host saved.'); });
@@ -216,6 +278,9 @@ function wire() {
       try {
         const answer = await act({ kind: K.CONNECT, role }, role === 'team_sync' ? 'Connecting team sync' : 'Connecting your account', 'Connected.');
         if (answer.ok && answer.note) status('Connected. ' + String(answer.note));
+        // A refused reconnect replaces nothing: the connection made before stays in use.
+        const kept = !answer.ok && state && (state.connections || []).find((c) => c.role === role);
+        if (kept) $('error').textContent += ' ' + stillInUse(kept);
       } finally {
         event.target.disabled = false;
       }

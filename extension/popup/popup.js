@@ -115,6 +115,7 @@ function errorItem(item) {
     h('div', { class: 'title' }, nameOf(item) + (item.code ? ' · ' + String(item.code) : '')),
     h('div', {}, String(item.message || '')),
     item.hint ? h('div', { class: 'ok' }, 'Fix: ' + String(item.hint)) : null,
+    item.details ? h('div', { class: 'muted', 'data-testid': 'error-details' }, 'Details from the CRM: ' + String(item.details)) : null,
     h('div', { class: 'muted' }, [sourceLabel(item.source), when(item.at)].filter(Boolean).join(' · ')));
 }
 
@@ -123,7 +124,9 @@ function connectionItem(conn) {
   const label = conn.role === 'team_sync' ? 'Team sync' : 'Your connection';
   const broken = conn.health && conn.health !== 'ok';
   return h('div', { 'data-testid': 'connection-' + String(conn.role) },
-    broken ? h('p', { class: 'alert' }, label + ' needs to be reconnected. Saves wait until then: open Settings and click Reconnect.') : null,
+    broken ? h('p', { class: 'alert' }, conn.credential && conn.credential.kind !== 'oauth_connection'
+      ? label + ': HubSpot refuses its token. Saves wait until then: open Settings and paste a new token in step 1.'
+      : label + ' needs to be reconnected. Saves wait until then: open Settings and click Reconnect.') : null,
     h('p', { class: 'muted' }, label + (conn.email ? ' (' + String(conn.email) + ')' : '') + ' · ' + (broken ? 'reconnect needed' : 'working') +
       ' · last successful push: ' + when(conn.last_success)),
     conn.permission === 'unknown'

@@ -132,6 +132,7 @@ test('Log this email also goes on the message\'s people already in the CRM; the 
     const page = await open(THREAD);
     await page.getByTestId('gmail-panel').waitFor();
     await page.getByTestId('log-email').click();
+    await page.getByTestId('log-create').click(); // creating the new sender is the rep's choice (issue 16)
     await page.getByTestId('log-summary').waitFor();
     const [save] = await messages('save');
     assert.deepEqual(save.prospects.map((p) => p.email), ['marta@globex.example', 'ben.oneil@initech.example']);

@@ -70,6 +70,7 @@ test('"Log this email": a Task on the sender (created), also on people already i
   const ben = page.locator('[data-testid="gmail-participant"][data-email="ben.oneil@initech.example"]');
   await ben.getByTestId('crm-status').filter({ hasText: 'In Salesforce' }).waitFor({ timeout: 15000 });
   await page.getByTestId('log-email').click();
+  await page.getByTestId('log-create').click(); // creating the new sender is the rep's choice (issue 16)
   const summary = page.getByTestId('log-summary');
   await summary.waitFor({ timeout: 20000 });
   await waitForState((st) => st.outbox.length === 0 && st);

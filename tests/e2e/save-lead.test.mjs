@@ -56,6 +56,10 @@ async function setup() {
 async function logEmail(sandbox, options, page) {
   await page.getByTestId('log-email').click();
   const summary = page.getByTestId('log-summary');
+  // A sender not in the CRM is created only when the rep says so (issue 16): these tests do.
+  const choice = page.getByTestId('log-create');
+  await summary.or(choice).first().waitFor({ timeout: 20000 });
+  if (await choice.count()) await choice.click();
   await summary.waitFor({ timeout: 20000 });
   await pollState(options, (st) => st.outbox.length === 0 && st);
   await settleAt(sandbox, 600);

@@ -131,7 +131,8 @@ test('a refused connect shows the reason in plain words', async () => {
   const error = page.getByTestId('options-error');
   await error.waitFor();
   assert.equal(await error.textContent(),
-    'Connecting team sync refused: Another Leadline user already holds this Salesforce account. Sign in with your own Salesforce user. (duplicate_crm_account)');
+    'Connecting team sync refused: Another Leadline user already holds this Salesforce account. Sign in with your own Salesforce user. (duplicate_crm_account)' +
+    ' The connection (connected as Ian Integration) is still the one in use.'); // issue 16: say which one stays
   assert.deepEqual((await sent('connect')).at(-1), { kind: 'connect', role: 'team_sync' });
 });
 

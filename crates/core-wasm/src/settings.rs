@@ -200,6 +200,14 @@ pub fn revoke_request(args: &str) -> String {
     })
 }
 
+/// See [`saves::api::sign_in_failed`]: `[team, page_loaded]`.
+#[wasm_bindgen]
+pub fn sign_in_failed(args: &str) -> String {
+    call(args, |[team, loaded]| {
+        Some(saves::api::sign_in_failed(&team, loaded.as_bool()?))
+    })
+}
+
 /// See [`saves::api::hubspot_owners_request`]: `[token, after]` (`after` may be undefined).
 #[wasm_bindgen]
 pub fn hubspot_owners_request(args: &str) -> String {
@@ -211,11 +219,11 @@ pub fn hubspot_owners_request(args: &str) -> String {
     })
 }
 
-/// See [`saves::api::parse_hubspot_owners`]: `[response]`.
+/// See [`saves::api::parse_hubspot_owners`]: `[response, credential]`.
 #[wasm_bindgen]
 pub fn parse_hubspot_owners(args: &str) -> String {
-    call(args, |[response]| {
-        Some(saves::api::parse_hubspot_owners(&response))
+    call(args, |[response, credential]| {
+        Some(saves::api::parse_hubspot_owners(&response, &credential))
     })
 }
 

@@ -6,10 +6,12 @@
 //! rep or admin sees.
 
 mod body;
+pub mod credential;
 mod hints;
 
 pub use body::api_error_from_response;
 pub(crate) use body::blank;
+pub use credential::{refusal, sign_in_failed, Credential, Refusal};
 pub use hints::Crm;
 
 use serde::{Deserialize, Serialize};

@@ -15,6 +15,9 @@
 //!   duplicate_ids, hint}`; `CrmError::retry() -> Retry {Never, Backoff, RefreshToken}`,
 //!   `CrmError::hint()`, `CrmError::duplicate_ids()`; `api_error_from_response(Crm, status,
 //!   body)` reads every error body shape of both CRMs.
+//!   `error::credential`: [`Credential`] (what the user gave) and `refusal(Crm, Credential,
+//!   &CrmError) -> Refusal {headline, fix}`, the one table of what a refused credential means
+//!   to the user; `sign_in_failed` for a sign-in page that closed or would not open.
 //! - [`linkedin`]: `canonical_profile_url` (the one spelling stored in both CRMs),
 //!   `profile_url_keys` (what a dedupe query asks for), `url_match_key` (comparisons).
 //! - [`name`]: `split_full_name`, the one name-splitting rule (surname particles, single
@@ -88,7 +91,7 @@ pub mod prospect;
 pub mod redirect;
 pub mod salesforce;
 
-pub use error::{ApiError, CrmError, Retry, ValidationError};
+pub use error::{refusal, ApiError, Credential, CrmError, Refusal, Retry, ValidationError};
 pub use http::{HttpRequest, HttpResponse};
 pub use limits::{ApiUsage, HsRateLimit};
 pub use phase::{BulkPhase, BulkRun};

@@ -16,7 +16,8 @@ mod undo;
 pub use connect::{
     connected, connected_private_app, hubspot_owners_request, identity_request, oauth_exchange,
     oauth_start, parse_hubspot_owners, parse_identity, parse_permission, parse_refresh,
-    parse_token, parse_users, permission_request, refresh_request, revoke_request, users_request,
+    parse_token, parse_users, permission_request, refresh_request, revoke_request, sign_in_failed,
+    users_request,
 };
 pub use contract::{contract, queued_result};
 pub use hubspot::{

@@ -99,6 +99,38 @@ impl TeamConfig {
     }
 }
 
+impl TeamConfig {
+    /// What a `set_config` changed from `before` to `self`, in the options page's words
+    /// ("CRM", "consumer key"), plus the HubSpot client secret when the patch carried one (the
+    /// worker stores it): the "Saved: …" of a form save.
+    pub fn saved_words(&self, before: &TeamConfig, patch: &TeamConfigPatch) -> Vec<&'static str> {
+        let hubspot = self.crm == CrmKind::Hubspot;
+        let secret = patch
+            .hubspot_client_secret
+            .as_deref()
+            .is_some_and(|s| !s.trim().is_empty());
+        [
+            (self.crm != before.crm, "CRM"),
+            (self.login_host != before.login_host, "login host"),
+            (self.my_domain != before.my_domain, "My Domain"),
+            (
+                self.client_id != before.client_id,
+                if hubspot { "client id" } else { "consumer key" },
+            ),
+            (self.me_email != before.me_email, "login email"),
+            (
+                self.company_domain != before.company_domain,
+                "company domain",
+            ),
+            (self.api_version != before.api_version, "API version"),
+            (secret, "client secret"),
+        ]
+        .into_iter()
+        .filter_map(|(changed, word)| changed.then_some(word))
+        .collect()
+    }
+}
+
 /// `NN.0`.
 fn is_api_version(v: &str) -> bool {
     matches!(v.split_once('.'), Some((major, "0")) if !major.is_empty() && major.len() <= 3 && major.bytes().all(|b| b.is_ascii_digit()))
@@ -208,5 +240,35 @@ mod tests {
         });
         assert_eq!(c.api_version, "62.0");
         assert_eq!(c.client_id, None);
+    }
+
+    #[test]
+    fn saved_words_name_what_changed() {
+        let before = TeamConfig::default();
+        let patch = TeamConfigPatch {
+            crm: Some(CrmKind::Hubspot),
+            client_id: Some("hs-app".into()),
+            me_email: before.me_email.clone(),
+            hubspot_client_secret: Some("s3cret".into()),
+            hubspot_private_token: Some("pat-x".into()),
+            ..TeamConfigPatch::default()
+        };
+        let mut after = before.clone();
+        after.apply(&patch);
+        assert_eq!(
+            after.saved_words(&before, &patch),
+            ["CRM", "client id", "client secret"]
+        );
+        let same = after.clone();
+        let sf = TeamConfigPatch {
+            crm: Some(CrmKind::Salesforce),
+            client_id: Some("sf-key".into()),
+            ..TeamConfigPatch::default()
+        };
+        after.apply(&sf);
+        assert_eq!(after.saved_words(&same, &sf), ["CRM", "consumer key"]);
+        assert!(same
+            .saved_words(&same, &TeamConfigPatch::default())
+            .is_empty());
     }
 }

@@ -193,6 +193,19 @@ fn connection_label(team: &LocalTeam, role: Role) -> String {
     }
 }
 
+/// What to do when `role`'s credential stopped working: reconnect, or for a HubSpot private
+/// app (a pasted token, no sign-in) paste a new token.
+fn reconnect_hint(team: &LocalTeam, role: Role) -> String {
+    if team.pushes_as_private_app(role) {
+        "Paste a new team sync token (private-app token or service key) in Leadline’s options, step 1; the save is kept and will finish then.".to_owned()
+    } else {
+        format!(
+            "Reconnect {} in Options; the save is kept and will finish then.",
+            connection_label(team, role)
+        )
+    }
+}
+
 pub(crate) fn on_error(
     team: &LocalTeam,
     mut e: OutboxEntry,
@@ -234,10 +247,7 @@ pub(crate) fn on_error(
             (e, Step::RefreshToken { role })
         }
         Retry::RefreshToken => {
-            info.hint = format!(
-                "Reconnect {} in Options; the save is kept and will finish then.",
-                connection_label(team, role)
-            );
+            info.hint = reconnect_hint(team, role);
             e.waiting = Some(info.clone());
             (e, Step::ReconnectNeeded { role, reason: info })
         }
@@ -297,10 +307,7 @@ pub fn on_refresh_failed(
     let reason = ErrorInfo {
         code: code.to_owned(),
         message: message.to_owned(),
-        hint: format!(
-            "Reconnect {} in Options; the save is kept and will finish then.",
-            connection_label(team, role)
-        ),
+        hint: reconnect_hint(team, role),
     };
     e.waiting = Some(reason.clone());
     (e, Step::ReconnectNeeded { role, reason })

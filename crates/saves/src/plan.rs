@@ -252,7 +252,10 @@ fn entry_for(
         activity_role,
         activity_owner,
         phase,
-        created_by: name_of(&d.created_by),
+        created_by: Party {
+            id: Some(d.created_by.clone()),
+            name: team.creator_name(Some(role), &d.created_by),
+        },
         owner,
         reasons: d.reasons.clone(),
         warnings,

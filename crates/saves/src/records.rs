@@ -104,6 +104,9 @@ pub struct ErrorLogEntry {
     pub message: String,
     /// What to do.
     pub hint: String,
+    /// The CRM's own words when the message above is ours (a refused token: HubSpot's text).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub details: String,
     /// The prospect's name.
     pub name: String,
     /// Where the save came from.
@@ -134,6 +137,7 @@ impl Journal {
                     code: err.code.clone(),
                     message: err.message.clone(),
                     hint: err.hint.clone(),
+                    details: String::new(),
                     name: entry.result.name.clone(),
                     source: entry.source.clone(),
                 },

@@ -293,7 +293,25 @@ impl LocalTeam {
                     .map(|c| c.name.clone())
             })
     }
+
+    /// True when `role` pushes with HubSpot's private-app token (or service key): HubSpot then
+    /// records no creating user (team sync, unless the rep's own OAuth grant is team sync).
+    pub fn pushes_as_private_app(&self, role: Role) -> bool {
+        self.config.crm == CrmKind::Hubspot && role == Role::TeamSync && !self.team_sync_is_mine
+    }
+
+    /// What the CRM will show as Created By for a push with `role`'s connection as
+    /// `crm_user_id`: [`PRIVATE_APP_CREATOR`] for a HubSpot private-app push, else the name.
+    pub fn creator_name(&self, role: Option<Role>, crm_user_id: &str) -> Option<String> {
+        match role {
+            Some(r) if self.pushes_as_private_app(r) => Some(PRIVATE_APP_CREATOR.to_owned()),
+            _ => self.user_name(crm_user_id),
+        }
+    }
 }
+
+/// Created By of a HubSpot private-app push, in the words toasts, badges and the journal use.
+pub const PRIVATE_APP_CREATOR: &str = "the private app (HubSpot records no user)";
 
 #[cfg(test)]
 mod tests {

@@ -435,6 +435,60 @@ fn a_refused_owner_falls_back_per_person_with_a_reason() {
     }
 }
 
+/// With no token that could ask the CRM, the lookup says so (`checked: false`: the badge's
+/// "Connect Leadline to check"); with one, nothing is marked unchecked.
+#[test]
+fn a_lookup_no_connection_can_answer_is_marked_unchecked() {
+    let t_json = serde_json::to_value(team(CrmKind::Salesforce)).unwrap();
+    let msg = json!({"kind":"lookup","source":"linkedin_extension","prospects": people(2)});
+    let none = saves::bulk_lookup::lookup_list(
+        &t_json,
+        &msg,
+        &json!({}),
+        &json!({}),
+        &json!([]),
+        &Value::Null,
+        0.0,
+    );
+    let results = none["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "{none}");
+    assert!(
+        results
+            .iter()
+            .all(|r| r["checked"] == false && r["found"] == false),
+        "{none}"
+    );
+    let tok = json!({"team_sync": tokens(), "personal": tokens()});
+    let asked = saves::bulk_lookup::lookup_list(
+        &t_json,
+        &msg,
+        &tok,
+        &json!({}),
+        &json!([]),
+        &Value::Null,
+        0.0,
+    );
+    assert!(
+        asked["request"].is_object() && asked.get("results").is_none(),
+        "{asked}"
+    );
+    assert!(
+        none["saving_as"].is_null(),
+        "a LinkedIn page is not a mailbox"
+    );
+    let gmail = json!({"kind":"lookup","source":"gmail_extension","prospects": people(1)});
+    let said = saves::bulk_lookup::lookup_list(
+        &t_json,
+        &gmail,
+        &json!({}),
+        &json!({}),
+        &json!([]),
+        &Value::Null,
+        0.0,
+    );
+    assert_eq!(said["saving_as"]["email"], "rep@acme.example", "{said}");
+}
+
 #[test]
 fn list_lookup_is_one_call_for_the_whole_page() {
     let t = team(CrmKind::Salesforce);

@@ -223,3 +223,80 @@ fn a_hubspot_team_without_the_secret_is_told_what_to_do() {
         .unwrap()
         .contains(&json!("hubspot_client_secret")));
 }
+
+#[test]
+fn a_private_app_push_is_created_by_no_user_and_says_so() {
+    let msg = json!({"kind": "preview", "source": "linkedin_extension", "push": "single"});
+    let preview = api::preview(&hubspot_team(), &msg);
+    assert_eq!(
+        preview["decision"]["created_by"]["name"], "the private app (HubSpot records no user)",
+        "{preview}"
+    );
+    // The rep's own OAuth grant made team sync: HubSpot records that user.
+    let mut mine = hubspot_team();
+    mine["team_sync_is_mine"] = json!(true);
+    let preview = api::preview(&mine, &msg);
+    assert_eq!(
+        preview["decision"]["created_by"]["name"], "Ivan",
+        "{preview}"
+    );
+}
+
+#[test]
+fn a_refused_private_app_token_is_named_with_its_fix_and_the_vendor_text_kept_apart() {
+    let refused = json!({"status": 401, "headers": [], "body": r#"{"status":"error","message":"Authentication credentials not found. This API supports OAuth 2.0 authentication","category":"INVALID_AUTHENTICATION"}"#});
+    let answer = api::parse_hubspot_owners(&refused, &json!("private_app_token"));
+    let e = &answer["error"];
+    assert_eq!(
+        e["message"],
+        "HubSpot refused this private-app token (401)."
+    );
+    assert_eq!(
+        e["hint"],
+        "Copy it again from HubSpot → Settings → Integrations → Private apps."
+    );
+    assert!(e["details"]
+        .as_str()
+        .unwrap()
+        .starts_with("Authentication credentials not found"));
+    let key = api::parse_hubspot_owners(&refused, &json!("service_key"));
+    assert_eq!(
+        key["error"]["message"],
+        "HubSpot refused this service key (401)."
+    );
+    let secret = api::parse_hubspot_token(&json!({"status": 400, "headers": [],
+        "body": r#"{"status":"BAD_CLIENT_SECRET","message":"missing or invalid client secret"}"#}));
+    assert_eq!(
+        secret["error"]["message"],
+        "HubSpot refused this client secret (BAD_CLIENT_SECRET)."
+    );
+}
+
+#[test]
+fn the_private_app_user_is_required_with_the_reason() {
+    let users = json!([owner("41629002", "integration@acme.example")]);
+    let missing = api::connected_private_app(&hubspot_team(), &users, " ", "now");
+    assert_eq!(missing["error"]["code"], "missing_private_app_user");
+    assert!(missing["error"]["hint"]
+        .as_str()
+        .unwrap()
+        .starts_with("HubSpot records no user as creator"));
+    let ok = api::connected_private_app(&hubspot_team(), &users, "integration@acme.example", "now");
+    assert_eq!(ok["ok"], true, "{ok}");
+}
+
+#[test]
+fn a_planned_private_app_save_and_bulk_chunk_say_hubspot_records_no_user() {
+    for push in ["single", "bulk"] {
+        let msg = json!({"kind": "save", "source": "linkedin_extension", "push": push,
+            "page_url": null, "activity": null,
+            "prospects": [{"full_name": "Ada Lovelace", "email": "ada@example.com"}]});
+        let plan = api::plan_save(&hubspot_team(), &msg, "s1", &Value::Null, &Value::Null, 0.0);
+        assert_eq!(plan["ok"], true, "{plan}");
+        let text = plan["entries"].to_string();
+        assert!(
+            text.contains("the private app (HubSpot records no user)"),
+            "{push}: {text}"
+        );
+    }
+}

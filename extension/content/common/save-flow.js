@@ -27,6 +27,9 @@
   /** A person reference that names someone (a linked record has no Created By of this save). */
   const known = (value) => Boolean(value && (typeof value === 'string' ? value : value.id || value.name || value.email));
 
+  /** `salesforce` / `hubspot` from a record URL, or null. */
+  const crmOf = (url) => (crmName({ record_url: url }) === 'your CRM' ? null : crmName({ record_url: url }).toLowerCase());
+
   /** "Salesforce" / "HubSpot" / "your CRM", from an explicit crm field or a record URL. */
   function crmName(result) {
     const crm = result && (result.crm || '');
@@ -298,6 +301,14 @@
     return previewNodes(await send({ kind: Kind.PREVIEW, source, push }));
   }
 
+  /**
+   * One wording per badge state, on every site: "In HubSpot · Owner: X", "Not in CRM yet", or
+   * "Connect Leadline to check" when no connection could ask the CRM (`checked: false`).
+   */
+  function foundWords(crm, owner) {
+    return 'In ' + crmName({ crm }) + (owner ? ' · Owner: ' + String(owner) : '');
+  }
+
   /** Fills `badges[i]` with "In Salesforce · Owner: X" / "Not in CRM yet" for each prospect. */
   async function lookup(source, prospects, badges) {
     const answer = await send({ kind: Kind.LOOKUP, source, prospects });
@@ -309,9 +320,8 @@
         return;
       }
       badge.className = r.found ? 'll-badge ll-found' : 'll-badge';
-      badge.textContent = r.found
-        ? 'In ' + crmName(r) + (r.owner_name ? ' · Owner: ' + String(r.owner_name) : '')
-        : 'Not in CRM yet';
+      if (r.found) badge.textContent = foundWords(r.crm || answer.crm || crmOf(r.record_url), r.owner_name);
+      else badge.textContent = r.checked === false ? 'Connect Leadline to check' : 'Not in CRM yet';
     });
     return answer;
   }
@@ -322,7 +332,7 @@
     if (!r) return;
     if (r.status === 'created' || r.status === 'linked') {
       badge.className = 'll-badge ll-found';
-      badge.textContent = 'In ' + crmName(r) + (r.owner ? ' · Owner: ' + who(r.owner) : '');
+      badge.textContent = foundWords(r.crm || answer.crm || crmOf(r.record_url), known(r.owner) ? who(r.owner) : null);
     } else if (r.status === 'queued') {
       badge.className = 'll-badge';
       badge.textContent = 'Waiting to be sent';

@@ -2,9 +2,10 @@
 //
 // The email goes on the message's primary external person — the external sender, or when the
 // rep (or a colleague) sent it, the first external To recipient — who is created if not yet in
-// the CRM; and on every other external person of that message who is ALREADY in the CRM (known
-// from the panel's page-load lookup, or saved since). Nobody else is created: the toast lists
-// them with why. `pick` is pure (testable on plain values).
+// the CRM only when the rep chooses so in the panel (main.js); and on every other external
+// person of that message who is ALREADY in the CRM (known from the panel's page-load lookup, or
+// saved since). Nobody else is created: the toast lists on whom it was logged, who was created,
+// and who was not logged with why. `pick` is pure (testable on plain values).
 'use strict';
 
 (function (root) {
@@ -68,9 +69,13 @@
       ...picked.skipped.map((s) => nameOf(s.person) + ' — ' + s.why),
     ];
     const first = results[0] || {};
+    const loggedOn = results.filter((r) => r && r.activity_id).map((r) => String(r.name));
+    const created = results.filter((r) => r && isNew(r)).map((r) => String(r.name));
     return toast([
       noticeNodes(answer.notice),
       el('div', { class: 'll-title', 'data-testid': 'log-summary' }, headline(results, answer.crm)),
+      loggedOn.length ? el('div', { class: 'll-row', 'data-testid': 'log-on' },
+        'Logged on: ' + loggedOn.join(', ') + '. Created: ' + (created.length ? created.join(', ') : 'nobody') + '.') : null,
       ...results.filter((r) => r && (r.activity_id || r.status === 'failed' || r === first)).map(resultNodes),
       notLogged.length ? el('div', { 'data-testid': 'log-skipped' }, el('b', {}, 'Not logged: '),
         el('ul', {}, ...notLogged.map((t) => el('li', {}, t)))) : null,

@@ -70,9 +70,29 @@
   }
 
   /**
-   * "Log this email": the latest open message, on its primary external person (created if
-   * needed) and on the others of that message already in the CRM; nobody else is created.
-   * Waits for the page-load lookup (`looked`) so "already in the CRM" is known.
+   * When the message's primary person is not in the CRM, the rep chooses in the panel: create
+   * them and log, log only on the people already in the CRM, or not log. Resolves to
+   * 'create' | 'existing' | 'cancel'.
+   */
+  function askCreate(anchor, picked, crm) {
+    const where = crm.name || 'your CRM';
+    const name = String(picked.primary.name || picked.primary.email);
+    return new Promise((resolve) => {
+      const done = (choice) => { prompt.remove(); resolve(choice); };
+      const prompt = el('div', { class: 'll-row', role: 'group', 'data-testid': 'log-choice' },
+        el('span', {}, name + ' is not in ' + where + ' yet. Log this email on them by creating them?'),
+        button('Create ' + name + ' and log', 'log-create', () => done('create')),
+        picked.also.length ? button('Log only on people already in ' + where, 'log-existing', () => done('existing')) : null,
+        button('Cancel', 'log-cancel', () => done('cancel')));
+      anchor.after(prompt);
+    });
+  }
+
+  /**
+   * "Log this email": the latest open message, on the people of that message already in the
+   * CRM and, when the rep chooses so in the panel, on its primary external person created
+   * now; nobody else is created. Waits for the page-load lookup (`looked`) so "already in the
+   * CRM" is known.
    */
   function logButton(info, externals, crm, looked) {
     const logButtonNode = button('Log this email', 'log-email', async () => {
@@ -84,12 +104,22 @@
       logButtonNode.setAttribute('disabled', '');
       try {
         await looked;
-        const picked = logEmail.pick(message, externals, crm.known);
+        let picked = logEmail.pick(message, externals, crm.known);
         if (!picked.primary) {
           showMessage('Nothing to log', 'This message has no external sender or recipient.', false);
           return;
         }
-        const people = [picked.primary, ...picked.also];
+        let people = [picked.primary, ...picked.also];
+        if (!crm.known.has(String(picked.primary.email).toLowerCase())) {
+          const choice = await askCreate(logButtonNode, picked, crm);
+          if (choice === 'cancel') return;
+          if (choice === 'existing') {
+            const where = crm.name || 'your CRM';
+            people = picked.also;
+            picked = { primary: people[0], also: people.slice(1),
+              skipped: [{ person: picked.primary, why: 'not in ' + where + ' — you chose not to create them' }, ...picked.skipped] };
+          }
+        }
         const answer = await send({
           kind: Kind.SAVE, source: Source.GMAIL, push: 'single', prospects: people.map(toProspect),
           activity: { kind: 'email', subject: info.subject, body: message.body, date: message.date, message_id: message.message_id },
@@ -100,12 +130,13 @@
           answer.results.forEach((r, i) => {
             if (r && (r.status === 'created' || r.status === 'linked') && emails[i]) {
               crm.known.add(emails[i]);
-              if (crm.badges.has(emails[i])) markSaved(crm.badges.get(emails[i]), { ok: true, results: [r] });
+              if (crm.badges.has(emails[i])) markSaved(crm.badges.get(emails[i]), { ok: true, results: [r], crm: answer.crm });
             }
           });
         }
         logEmail.showLogAnswer(answer, picked, {
-          // Only the primary person can have been created (and deleted again) by this save.
+          // Only the primary person can have been created (and deleted again) by this save,
+          // and only when the rep chose to create them.
           onUndone: (undone) => crm.undone(undone.deleted.some((d) => d.is_person) ? [emails[0]] : [], undone),
         });
       } finally {
@@ -136,6 +167,13 @@
     for (const r of rows) hoverCard(shadow, r.saveButton, () => preview(Source.GMAIL, 'single'));
     if (!rows.length) return;
     lookup(Source.GMAIL, rows.map((r) => r.prospect), rows.map((r) => r.badge)).then((answer) => {
+      if (answer.ok && answer.crm) crm.name = answer.crm === 'hubspot' ? 'HubSpot' : 'Salesforce';
+      // The mailbox is not the CRM user the rep's own connection saves as: say so before a save.
+      const as = answer.ok && answer.saving_as;
+      if (as && String(as.email).toLowerCase() !== String(rep).toLowerCase()) {
+        panel.append(el('div', { class: 'll-muted', role: 'note', 'data-testid': 'mailbox-mismatch' },
+          'Saving as ' + String(as.name) + ' in ' + (crm.name || 'your CRM') + '; you’re signed in to Gmail as ' + String(rep) + '.'));
+      }
       const results = answer.ok && Array.isArray(answer.results) ? answer.results : [];
       externals.forEach((p, i) => { if (results[i] && results[i].found) crm.known.add(String(p.email).toLowerCase()); });
     }).finally(lookedUp);

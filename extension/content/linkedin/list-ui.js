@@ -149,7 +149,7 @@
       const results = (answer.ok && answer.results) || [];
       results.forEach((r, i) => {
         const badge = badges.get(prospects[i]);
-        if (badge) markSaved(badge, { ok: true, results: [r] });
+        if (badge) markSaved(badge, { ok: true, results: [r], crm: answer.crm });
       });
       const waiting = results.filter((r) => r && r.status === 'queued');
       bar.bar.value = answer.ok ? results.length - waiting.length : bar.bar.max;

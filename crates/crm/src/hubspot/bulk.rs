@@ -91,6 +91,15 @@ fn outcome(spec: &SaveSpec, id: String, created: bool) -> SaveOutcome {
     }
 }
 
+/// A person found in HubSpot: owned by the record's own `hubspot_owner_id` when it has one
+/// (what a badge or a link shows), else by the spec's.
+fn found_outcome(spec: &SaveSpec, id: String, owner_id: Option<String>) -> SaveOutcome {
+    SaveOutcome {
+        owner_id: owner_id.or_else(|| spec.owner_id.clone()),
+        ..outcome(spec, id, false)
+    }
+}
+
 fn refused(e: &CrmError) -> ApiError {
     ApiError {
         status: 0,
@@ -278,10 +287,10 @@ impl HsBulkSave {
                 let found = read_answer(resp)?;
                 for i in indices {
                     let hit = email_of(&self.specs[i])
-                        .and_then(|e| found.iter().find(|(fe, _)| *fe == e))
-                        .map(|(_, id)| id.clone());
-                    if let Some(id) = hit {
-                        self.outcomes[i] = Some(Ok(outcome(&self.specs[i], id, false)));
+                        .and_then(|e| found.iter().find(|(fe, _, _)| *fe == e))
+                        .map(|(_, id, owner)| (id.clone(), owner.clone()));
+                    if let Some((id, owner)) = hit {
+                        self.outcomes[i] = Some(Ok(found_outcome(&self.specs[i], id, owner)));
                     }
                 }
                 self.phase = self.search_phase();
@@ -298,7 +307,8 @@ impl HsBulkSave {
                         .and_then(|url| by_linkedin::oldest_for(&found.contacts, url));
                     match hit {
                         Some(r) => {
-                            self.outcomes[i] = Some(Ok(outcome(&self.specs[i], r.id, false)))
+                            self.outcomes[i] =
+                                Some(Ok(found_outcome(&self.specs[i], r.id, r.owner_id)))
                         }
                         None => open = true,
                     }
@@ -317,7 +327,8 @@ impl HsBulkSave {
                         continue;
                     };
                     if let Some(r) = by_linkedin::confirmed(&found, url) {
-                        self.outcomes[i] = Some(Ok(outcome(&self.specs[i], r.id, false)));
+                        self.outcomes[i] =
+                            Some(Ok(found_outcome(&self.specs[i], r.id, r.owner_id)));
                     }
                 }
                 self.phase = self.create_phase();
@@ -375,7 +386,8 @@ impl BulkRun for HsBulkSave {
 }
 
 /// `(email, id)` of every contact a `batch/read` answer found (200, or 207 with misses).
-fn read_answer(resp: &HttpResponse) -> Result<Vec<(String, String)>, CrmError> {
+/// `(email, id, hubspot_owner_id)` of each contact a batch read found.
+fn read_answer(resp: &HttpResponse) -> Result<Vec<(String, String, Option<String>)>, CrmError> {
     if !resp.is_success() {
         return Err(crate::error::api_error_from_response(
             crate::error::Crm::Hubspot,
@@ -403,7 +415,12 @@ fn read_answer(resp: &HttpResponse) -> Result<Vec<(String, String)>, CrmError> {
                 .as_str()?
                 .trim()
                 .to_lowercase();
-            Some((email, id))
+            let owner = r
+                .pointer("/properties/hubspot_owner_id")
+                .and_then(Value::as_str)
+                .filter(|o| !o.is_empty())
+                .map(str::to_owned);
+            Some((email, id, owner))
         })
         .collect())
 }

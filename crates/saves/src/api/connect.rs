@@ -1,8 +1,9 @@
 //! Connecting a CRM account: OAuth with PKCE S256 and a random `state` (checked on return),
 //! then identity → permission → user directory, then the connection is stored.
 
+use crm::error::Crm;
 use crm::salesforce::{identity, oauth, permission, users, SfIdentity};
-use crm::{CrmError, CrmUser, HttpResponse, Permission};
+use crm::{Credential, CrmError, CrmUser, HttpResponse, Permission};
 use serde_json::{json, Value};
 
 use super::reply::{answer, fail, read, to_json};
@@ -40,6 +41,52 @@ pub(crate) fn crm_fail(err: &CrmError, fallback_code: &str) -> Value {
             .unwrap_or("Check the login host and consumer key in Options, then connect again.")
             .to_owned(),
     })
+}
+
+/// `{ok:false, error}` for a refusal of something the user gave (a token, a key, a secret, a
+/// connection): the headline and fix come from `crm`'s one table ([`crm::error::refusal`]);
+/// the CRM's own text goes to `error.details`, never into the headline.
+pub(crate) fn credential_fail(
+    crm: crm::error::Crm,
+    credential: crm::Credential,
+    err: &CrmError,
+    fallback_code: &str,
+) -> Value {
+    let said = crm::refusal(crm, credential, err);
+    let (code, details) = match err {
+        CrmError::Api(api) => (api.code.clone(), api.message.clone()),
+        CrmError::Parse { raw_body, .. } => (fallback_code.to_owned(), raw_body.clone()),
+        other => (fallback_code.to_owned(), other.to_string()),
+    };
+    let blamed = credential.blamed_by(&code);
+    let mut v = fail(&ErrorInfo {
+        code,
+        message: said.headline,
+        hint: said.fix,
+    });
+    v["error"]["details"] = json!(details.chars().take(500).collect::<String>());
+    v["error"]["credential"] = json!(blamed);
+    v
+}
+
+/// `{ok:false, error}` for a sign-in that ended without access: the window was closed
+/// (`page_loaded`) or the CRM's page refused to open, which is where a wrong client id or
+/// consumer key shows ([`crm::error::sign_in_failed`]).
+pub fn sign_in_failed(team: &Value, page_loaded: bool) -> Value {
+    answer((|| {
+        let team: LocalTeam = read("team", team)?;
+        let said = crm::error::sign_in_failed(team.config.crm, page_loaded);
+        let code = if page_loaded {
+            "oauth_cancelled"
+        } else {
+            "sign_in_refused"
+        };
+        Ok(fail(&ErrorInfo {
+            code: code.into(),
+            message: said.headline,
+            hint: said.fix,
+        }))
+    })())
 }
 
 pub(crate) fn request_answer(r: Result<crm::HttpRequest, CrmError>) -> Value {
@@ -162,7 +209,14 @@ fn oauth_refused(code: &str, message: &str) -> Value {
 pub fn parse_token(response: &Value) -> Value {
     answer((|| {
         let resp: HttpResponse = read("response", response)?;
-        let t = oauth::parse_token_response(&resp).map_err(|e| crm_fail(&e, "token_error"))?;
+        let t = oauth::parse_token_response(&resp).map_err(|e| {
+            credential_fail(
+                Crm::Salesforce,
+                Credential::OauthConnection,
+                &e,
+                "token_error",
+            )
+        })?;
         let tokens = Tokens {
             access_token: t.access_token,
             refresh_token: t.refresh_token,
@@ -350,15 +404,25 @@ pub fn hubspot_owners_request(token: &Value, after: Option<&str>) -> Value {
     })())
 }
 
-/// `{ok, users, after}` from a page of HubSpot owners.
-pub fn parse_hubspot_owners(response: &Value) -> Value {
+/// `{ok, users, after}` from a page of HubSpot owners. `credential` names what was used
+/// (`private_app_token`, `service_key`, `oauth_connection`; null: the connection), so that a
+/// refusal names it ([`credential_fail`]).
+pub fn parse_hubspot_owners(response: &Value, credential: &Value) -> Value {
     answer((|| {
         let resp: HttpResponse = read("response", response)?;
-        let page =
-            crm::hubspot::owners::parse_owners(&resp).map_err(|e| crm_fail(&e, "owners_error"))?;
+        let credential: Credential = if credential.is_null() {
+            Credential::OauthConnection
+        } else {
+            read("credential", credential)?
+        };
+        let page = crm::hubspot::owners::parse_owners(&resp)
+            .map_err(|e| credential_fail(Crm::Hubspot, credential, &e, "owners_error"))?;
         Ok(json!({"ok": true, "users": page.users, "after": page.after}))
     })())
 }
+
+/// Why the options page asks for the HubSpot user a private app saves for.
+pub const PRIVATE_APP_USER_REASON: &str = "HubSpot records no user as creator of what a private app saves, so Leadline needs the HubSpot user who stands for team sync: it owns what team sync saves when no other owner is set. Usually your integration user.";
 
 /// Stores HubSpot's private-app connection as team sync, acting for the active owner whose
 /// email is `email`: `{ok, team, connection}`. A private app has no user of its own, so the
@@ -368,6 +432,13 @@ pub fn connected_private_app(team: &Value, users: &Value, email: &str, now: &str
         let mut team: LocalTeam = read("team", team)?;
         let users: Vec<CrmUser> = read("users", users)?;
         let wanted = email.trim().to_lowercase();
+        if wanted.is_empty() {
+            return Err(fail(&ErrorInfo {
+                code: "missing_private_app_user".into(),
+                message: "Name the HubSpot user the private app saves for.".into(),
+                hint: PRIVATE_APP_USER_REASON.into(),
+            }));
+        }
         let Some(owner) = users.iter().find(|u| {
             u.active
                 && u.email.as_deref().map(str::to_lowercase).as_deref() == Some(wanted.as_str())

@@ -7,12 +7,14 @@ use crm::hubspot::{oauth, owners, HsSession, DEFAULT_API_BASE};
 use crm::{CrmUser, HttpResponse, Permission};
 use serde_json::{json, Value};
 
-use super::connect::{crm_fail, returned_code};
+use super::connect::{credential_fail, crm_fail, returned_code};
 use super::reply::{answer, fail, read, to_json};
 use crate::message::Role;
 use crate::records::ErrorInfo;
 use crate::step::Tokens;
 use crate::team::{Connection, Health, LocalTeam};
+use crm::error::Crm;
+use crm::Credential;
 
 fn missing_secret() -> Value {
     fail(&ErrorInfo {
@@ -75,7 +77,9 @@ fn stored(t: oauth::HsToken, old: Option<Tokens>) -> Tokens {
 pub fn parse_hubspot_token(response: &Value) -> Value {
     answer((|| {
         let resp: HttpResponse = read("response", response)?;
-        let t = oauth::parse_token_response(&resp).map_err(|e| crm_fail(&e, "token_error"))?;
+        let t = oauth::parse_token_response(&resp).map_err(|e| {
+            credential_fail(Crm::Hubspot, Credential::OauthConnection, &e, "token_error")
+        })?;
         let token = stored(t, None);
         if token.id.is_empty() {
             return Err(fail(&ErrorInfo {
@@ -157,11 +161,23 @@ pub fn hubspot_refresh_request(team: &Value, token: &Value, client_secret: &str)
         let team: LocalTeam = read("team", team)?;
         let t: Tokens = read("token", token)?;
         let Some(refresh) = t.refresh_token.as_deref() else {
-            return Err(fail(&ErrorInfo {
-                code: "invalid_grant".into(),
-                message: "This connection has no refresh token.".into(),
-                hint: "Reconnect in Options.".into(),
-            }));
+            // A private-app token or service key has nothing to refresh: HubSpot refused the
+            // token itself (401), in the table's words.
+            let refused = crm::CrmError::from(crm::ApiError {
+                status: 401,
+                code: "INVALID_AUTHENTICATION".into(),
+                message: String::new(),
+                fields: vec![],
+                duplicate_ids: vec![],
+                hint: None,
+            });
+            let credential = Credential::of_hubspot_token(&t.access_token);
+            return Err(credential_fail(
+                Crm::Hubspot,
+                credential,
+                &refused,
+                "invalid_grant",
+            ));
         };
         let client_id = team.config.client_id.clone().unwrap_or_default();
         let request = oauth::refresh_request(

@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use super::reply::{answer, clock_ms, fail, invalid, read, read_or_default, to_json};
 use crate::bulk_run::ChunkRun;
 use crate::decision::decide_person;
-use crate::message::{parse_save_message, ContentToWorker, Role};
+use crate::message::{parse_save_message, ContentToWorker, PageSource, Role};
 use crate::plan::{lookup_key, KnownRecords};
 use crate::recent::RecentCreates;
 use crate::records::ErrorInfo;
@@ -46,6 +46,20 @@ fn lookup_group_size(crm: CrmKind) -> usize {
         CrmKind::Salesforce => crate::message::MAX_PROSPECTS,
         CrmKind::Hubspot => crm::hubspot::contacts::BATCH_LIMIT,
     }
+}
+
+/// For a Gmail page: `{name, email}` of the CRM user a save is Created By when the rep's own
+/// connection pushes it (the panel warns when that is not the mailbox), else null.
+fn saving_as(team: &LocalTeam, source: PageSource) -> Value {
+    if source != PageSource::GmailExtension {
+        return Value::Null;
+    }
+    decide_person(team, source, crate::message::Push::Single)
+        .ok()
+        .and_then(|d| team.role_for(&d.credential))
+        .filter(|r| *r == Role::Personal)
+        .and_then(|r| team.connection(r))
+        .map_or(Value::Null, |c| json!({"name": c.name, "email": c.email}))
 }
 
 fn not_found(kind: RecordKind) -> Value {
@@ -86,6 +100,7 @@ pub fn lookup_list(
             return Err(invalid("message", "not a lookup"));
         };
         let kind = team.settings.record_kind;
+        let saving_as = saving_as(&team, source);
         let role = decide_person(&team, source, crate::message::Push::Bulk)
             .ok()
             .and_then(|d| team.role_for(&d.credential))
@@ -98,9 +113,16 @@ pub fn lookup_list(
             .map(|t| (r, t))
         });
         let Some((role, t)) = picked else {
-            let results: Vec<Value> = prospects.iter().map(|_| not_found(kind)).collect();
+            // No connection can answer: the CRM was not asked ("Connect Leadline to check").
+            let unchecked = |_| {
+                let mut r = not_found(kind);
+                r["checked"] = json!(false);
+                r
+            };
+            let results: Vec<Value> = prospects.iter().map(unchecked).collect();
             return Ok(
-                json!({"ok": true, "role": null, "done": true, "results": results, "cache": []}),
+                json!({"ok": true, "role": null, "done": true, "results": results, "cache": [],
+                    "saving_as": saving_as}),
             );
         };
         let url = |id: &str| team.record_url(kind, id);
@@ -187,7 +209,7 @@ pub fn lookup_list(
         }
         Ok(
             json!({"ok": true, "role": role, "done": true, "results": results, "cache": cache,
-            "max_steps": max_steps}),
+            "max_steps": max_steps, "saving_as": saving_as}),
         )
     })())
 }

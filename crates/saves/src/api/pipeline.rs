@@ -56,7 +56,8 @@ pub fn preview(team: &Value, msg: &Value) -> Value {
         Ok(json!({"ok": true, "decision": {
             "credential": {"kind": d.credential.kind, "user": d.credential.user,
                 "crm_user_id": d.credential.crm_user_id},
-            "created_by": {"id": d.created_by, "name": name(&d.created_by)},
+            "created_by": {"id": d.created_by,
+                "name": team.creator_name(team.role_for(&d.credential), &d.created_by)},
             "owner": {"id": d.owner, "name": name(&d.owner)},
             "needs": d.needs, "warnings": d.warnings, "reasons": d.reasons,
         }}))

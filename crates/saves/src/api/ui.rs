@@ -38,8 +38,9 @@ pub fn ui_message(team: &Value, msg: &Value) -> Value {
         let login_before = team.config.sf_login_host().base_url().ok();
         let mut reply = match parsed {
             UiToWorker::SetConfig(patch) => {
+                let before = team.config.clone();
                 team.config.apply(&patch);
-                json!({"ok": true})
+                json!({"ok": true, "saved": team.config.saved_words(&before, &patch)})
             }
             UiToWorker::SetOwnerMapping { crm_user_id } => {
                 check_user(&team, crm_user_id.as_deref())?;
@@ -364,7 +365,7 @@ pub fn error_log_csv(journal: &Value) -> Value {
 }
 
 /// Adds an error that belongs to no finished save (a connection that needs a reconnect):
-/// `{ok, journal}`. `error` = `{code, message, hint}`.
+/// `{ok, journal}`. `error` = `{code, message, hint, details?}` (`details`: the CRM's own text).
 pub fn journal_log_error(
     journal: &Value,
     error: &Value,
@@ -374,12 +375,15 @@ pub fn journal_log_error(
 ) -> Value {
     answer((|| {
         let mut journal: Journal = read_or_default("journal", journal)?;
+        let details = error["details"].as_str().unwrap_or_default();
+        let details: String = details.chars().take(500).collect();
         let error: ErrorInfo = read("error", error)?;
         journal.log_error(crate::records::ErrorLogEntry {
             at: at.into(),
             code: error.code,
             message: error.message,
             hint: error.hint,
+            details,
             name: name.into(),
             source: source.into(),
         });
