@@ -34,6 +34,8 @@ pub struct Config {
     pub session_ttl: Duration,
     /// Invite code lifetime.
     pub invite_ttl: Duration,
+    /// The push engine's settings (`crate::push::config`).
+    pub push: crate::push::PushConfig,
 }
 
 impl Config {
@@ -47,6 +49,7 @@ impl Config {
             body_limit: DEFAULT_BODY_LIMIT,
             session_ttl: DEFAULT_SESSION_TTL,
             invite_ttl: DEFAULT_INVITE_TTL,
+            push: crate::push::PushConfig::default(),
         }
     }
 }
@@ -75,11 +78,18 @@ leadline-server: the Leadline team server
 
 USAGE:
     leadline-server [serve] [--port N] [--host ADDR] [--data DIR] [--session-ttl SECS]
+                    [--sf-client-id ID] [--crm-ca FILE] [--crm-resolve HOST=IP:PORT]...
+                    [--token-refresh-secs N] [--push-lease-secs N]
     leadline-server admin-invite --team NAME [--crm salesforce|hubspot] [--data DIR]
 
 ENVIRONMENT:
     LEADLINE_PORT, LEADLINE_HOST, LEADLINE_DATA   defaults for --port, --host, --data
     LEADLINE_MASTER_KEY   base64 of 32 bytes; else DIR/master.key (created 0600 on first start)
+    LEADLINE_SF_CLIENT_ID the Salesforce app the team tokens belong to (no pushes without it)
+    LEADLINE_CRM_CA       PEM certificates the CRM client trusts (default: the system bundle)
+    LEADLINE_CRM_RESOLVE  HOST=IP:PORT,... pinned addresses (tests against the sandbox)
+    LEADLINE_TOKEN_REFRESH_SECS  scheduled team-token refresh (default: 43200, 12 h)
+    LEADLINE_PUSH_LEASE_SECS     how long a process holds a save it pushes (default: 60)
     RUST_LOG              log filter (default: info)
 ";
 
@@ -108,6 +118,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
         config.port = port_number(&port)?;
     }
     config.master_key_env = env(MASTER_KEY_ENV).filter(|k| !k.is_empty());
+    config.push = crate::push::PushConfig::from_env(&env)?;
     let mut team = None;
     let mut crm = "salesforce".to_owned();
     while let Some(flag) = args.next() {
@@ -135,6 +146,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
                 }
             }
             "-h" | "--help" => return Ok(Command::Help),
+            push if crate::push::PushConfig::takes(push) => config.push.set(push, &value()?)?,
             other => return Err(format!("unknown argument {other:?} (try --help)")),
         }
     }

@@ -13,17 +13,20 @@
 //!   by team.
 //! - [`app`]: shared state, start-up checks, the router's layers, serving.
 //! - [`api`]: the JSON routes (a table in its docs); `api::session` is who is calling.
+//! - [`push`]: accepted saves pushed to the CRM by the `engine` crate with the team-held
+//!   connection; the ledger as the outbox, leases, the sweep and the token keep-alive.
 //! - [`error`]: the one error shape, `{"error": {"code", "message"}}`.
 //! - [`cli`]: `leadline-server admin-invite --team NAME`, the first admin's way in.
 //!
 //! **Architecture invariant:** no process-local state a second server process would need:
-//! sessions, invites, the save ledger and the refresh lock are rows in the database.
+//! sessions, invites, the save ledger (which is also the push outbox), the refresh lock, the
+//! team tokens and the push leases are rows in the database.
 //!
 //! **Architecture invariant:** no answer and no log line carries a token, a refresh token or a
 //! client secret. Secrets are sealed before they reach [`store`] and opened only in memory.
 //!
-//! **Not yet:** pushing to the CRM (the native save engine), the OAuth connect flow and the
-//! OpenID Connect sign-in. See the crate's README section.
+//! **Not yet:** the OAuth connect flow and the OpenID Connect sign-in. See the crate's README
+//! section.
 
 pub mod api;
 pub mod app;
@@ -31,4 +34,5 @@ pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod error;
+pub mod push;
 pub mod store;
