@@ -355,3 +355,122 @@ async fn the_scheduled_refresh_keeps_the_team_token_alive() {
     assert!(conn["last_refresh_at"].as_i64().is_some(), "{conn}");
     assert_eq!(conn["status"], "ok");
 }
+
+/// The `leadline-server` binary on a data directory, pushing to the sandbox.
+struct ServerProcess {
+    child: std::process::Child,
+    base: String,
+}
+
+impl ServerProcess {
+    fn start(sb: &Sandbox, data: &std::path::Path) -> Self {
+        use std::io::{BufRead, BufReader};
+        let resolve: Vec<String> = PINNED
+            .iter()
+            .map(|h| format!("{h}={}", sb.addr()))
+            .collect();
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_leadline-server"))
+            .args(["serve", "--port", "0", "--data"])
+            .arg(data)
+            .env("LEADLINE_SF_CLIENT_ID", CLIENT_ID)
+            .env("LEADLINE_CRM_CA", sb.cert_path())
+            .env("LEADLINE_CRM_RESOLVE", resolve.join(","))
+            .env("LEADLINE_PUSH_LEASE_SECS", "2")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .trim()
+            .strip_prefix("leadline-server listening on ")
+            .expect(&line)
+            .to_owned();
+        Self { child, base }
+    }
+
+    async fn save(&self, session: &str, body: &Value) -> Option<Value> {
+        let answer = reqwest::Client::new()
+            .post(format!("{}/api/saves", self.base))
+            .bearer_auth(session)
+            .json(body)
+            .send()
+            .await
+            .ok()?;
+        answer.json().await.ok()
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_with_the_create_on_the_wire_lands_the_save_once_after_restart() {
+    let sb = Sandbox::start();
+    // The team is set up through the API of an in-process server, which then stops.
+    let setup = TestServer::start_with(|c| push_to(&sb, c)).await;
+    let p = pushing_team(&setup, &sb).await;
+    let dir = setup.stop().await;
+
+    let first = ServerProcess::start(&sb, dir.path());
+    sb.admin("POST", "reset-counts", json!({})).await;
+    sb.admin("POST", "latency", json!({"ms": 1500})).await;
+    let body = save("killed-0001", "killed");
+    let in_flight = {
+        let (base, token, body) = (first.base.clone(), p.rep.token.clone(), body.clone());
+        tokio::spawn(async move {
+            let _ = reqwest::Client::new()
+                .post(format!("{base}/api/saves"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await;
+        })
+    };
+    // SIGKILL as soon as the create has reached the CRM, before its answer is back.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let counts = sb.counts().await;
+        if counts["POST /services/data/vXX.X/composite"]
+            .as_u64()
+            .unwrap_or(0)
+            >= 1
+        {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no create: {counts}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    drop(first); // kill -9
+    let _ = in_flight.await;
+    sb.admin("POST", "latency", json!({"ms": 0})).await;
+    tokio::time::sleep(Duration::from_millis(1700)).await; // the create finishes in the CRM
+    assert_eq!(contacts_with(&sb, "ada.killed@example.com").await.len(), 1);
+
+    // Restarted on the same database: the save resumes (once the dead process's lease has
+    // run out), looks the person up before creating, and lands exactly once.
+    let second = ServerProcess::start(&sb, dir.path());
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let answer = loop {
+        let answer = second.save(&p.rep.token, &body).await.unwrap();
+        if answer["status"] == "pushed" || std::time::Instant::now() > deadline {
+            break answer;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(answer["status"], "pushed", "{answer}");
+    let records = contacts_with(&sb, "ada.killed@example.com").await;
+    assert_eq!(records.len(), 1, "saved exactly once");
+    assert_eq!(
+        answer["results"][0]["record_id"], records[0]["Id"],
+        "{answer}"
+    );
+    assert_eq!(records[0]["OwnerId"], p.t.rep_id.as_str());
+}

@@ -348,7 +348,7 @@ fn check_held_by_team(copy: &TeamCopy, decision: &Value) -> Result<(), ApiError>
     }
     Err(ApiError::conflict(
         "not_held_by_team",
-        "this save goes through a connection the team server does not hold: save it from your browser",
+        "this save is pushed with a connection held only in your own browser (rule 11, held: own_browser): the team server does not hold it and pushes nothing; the extension saves it from your browser",
     ))
 }
 
@@ -389,4 +389,63 @@ fn static_code(code: &str) -> &'static str {
         .map(|c| c.as_str())
         .find(|c| *c == code)
         .unwrap_or("invalid_input")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::store::{Connection, Member, Role, Team};
+
+    fn copy() -> TeamCopy {
+        let member = |id: &str, role| Member {
+            id: id.into(),
+            team_id: "t".into(),
+            email: format!("{id}@acme.example"),
+            role,
+            crm_user_id: None,
+            owner_mapping: None,
+            created_at: 0,
+        };
+        TeamCopy {
+            team: Team {
+                id: "t".into(),
+                name: "Acme".into(),
+                crm: saves::CrmKind::Salesforce,
+                wrapped_data_key: vec![],
+                team_sync_member: Some("m_admin".into()),
+                push_settings: "{}".into(),
+            },
+            members: vec![member("m_admin", Role::Admin), member("m_rep", Role::Rep)],
+            connections: vec![Connection {
+                id: "c_1".into(),
+                member_id: "m_admin".into(),
+                crm_user_id: "005A".into(),
+                crm_email: "admin@acme.example".into(),
+                permission: "admin".into(),
+                instance_url: None,
+                needs_reconnect: false,
+                last_refresh_at: None,
+                last_push_at: None,
+                has_client_secret: false,
+                updated_at: 0,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_decision_for_a_browser_held_connection_is_refused_with_a_clear_error() {
+        let team_held = json!({"credential": {"kind": "team_sync", "user": "m_admin"}});
+        assert!(check_held_by_team(&copy(), &team_held).is_ok());
+        // The rep's own connection, held only in the rep's browser (rule 11).
+        let own = json!({"credential": {"kind": "personal", "user": "m_rep"}});
+        let refused = check_held_by_team(&copy(), &own).unwrap_err();
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        assert_eq!(refused.code, "not_held_by_team");
+        assert!(
+            refused.message.contains("own browser"),
+            "{}",
+            refused.message
+        );
+    }
 }
