@@ -169,6 +169,7 @@ pub async fn create(
             &outcome.to_string(),
             &journal_line,
             &rows,
+            (status == ledger::PUSHING).then(|| state.pusher.lease_from_now()),
             now,
         )
         .await?;

@@ -203,22 +203,22 @@ impl Pusher {
         connection_id: &str,
         save_id: &str,
         entry_id: &str,
+        leased: bool,
     ) -> Result<RunEnd, PushError> {
         let Some((engine, connection)) = self.engine(state, team_id, connection_id).await? else {
             return Ok(RunEnd::Busy);
         };
-        let now_ms = ms(system_now_ms());
-        let lease_ms = i64::try_from(self.inner.config.lease.as_millis()).unwrap_or(i64::MAX);
-        let leased = state
-            .store
-            .lease_outbox_entry(
-                team_id,
-                entry_id,
-                &self.inner.holder,
-                now_ms,
-                now_ms.saturating_add(lease_ms),
-            )
-            .await?;
+        let leased = leased
+            || state
+                .store
+                .lease_outbox_entry(
+                    team_id,
+                    entry_id,
+                    &self.inner.holder,
+                    ms(system_now_ms()),
+                    self.lease_until_ms(),
+                )
+                .await?;
         if !leased {
             return Ok(RunEnd::Busy);
         }
@@ -238,10 +238,15 @@ impl Pusher {
                 return Ok(RunEnd::Ran);
             }
         };
-        let released = state
-            .store
-            .release_outbox_entry(team_id, entry_id, &self.inner.holder)
-            .await;
+        // A settled entry's row is gone with its lease; any other keeps the row: give it back.
+        let released = if matches!(run, Ok(Outcome::Settled(_) | Outcome::Gone)) {
+            Ok(())
+        } else {
+            state
+                .store
+                .release_outbox_entry(team_id, entry_id, &self.inner.holder)
+                .await
+        };
         let outcome = run?;
         released?;
         match outcome {
@@ -313,6 +318,16 @@ impl Pusher {
         }
     }
 
+    /// This process and the end of a lease taken now, for entries it runs at once.
+    pub fn lease_from_now(&self) -> (&str, i64) {
+        (&self.inner.holder, self.lease_until_ms())
+    }
+
+    fn lease_until_ms(&self) -> i64 {
+        let lease_ms = i64::try_from(self.inner.config.lease.as_millis()).unwrap_or(i64::MAX);
+        ms(system_now_ms()).saturating_add(lease_ms)
+    }
+
     /// Puts an entry off by the engine's refresh wait (a refresh that failed for now).
     async fn postpone(&self, engine: &TeamEngine, entry_id: &str, reason: &ErrorInfo) {
         use engine::Store as _;
@@ -330,7 +345,8 @@ impl Pusher {
     }
 
     /// Pushes every outbox entry of a just-recorded save, one after the other (a single save
-    /// has one), on its own task so that a client hanging up does not stop it.
+    /// has one), on its own task so that a client hanging up does not stop it. The entries
+    /// were recorded leased to this process ([`Pusher::lease_from_now`]).
     pub fn push_save(
         &self,
         state: &AppState,
@@ -344,7 +360,7 @@ impl Pusher {
             for (entry_id, connection_id) in state.store.outbox_of_save(&team_id, &save_id).await? {
                 ends.push(
                     pusher
-                        .run_entry(&state, &team_id, &connection_id, &save_id, &entry_id)
+                        .run_entry(&state, &team_id, &connection_id, &save_id, &entry_id, true)
                         .await?,
                 );
             }
@@ -404,6 +420,7 @@ impl Pusher {
                         &entry.connection_id,
                         &entry.save_id,
                         &entry.entry_id,
+                        false,
                     )
                     .await
             });

@@ -83,7 +83,8 @@ pub struct PushHealth {
 
 impl Store {
     /// [`Store::record_save`] for a save the engine pushes: the first offer of a save id
-    /// records the ledger row, its journal line and its outbox entries in one transaction;
+    /// records the ledger row, its journal line and its outbox entries in one transaction
+    /// (leased to `lease`'s holder until its time, when the caller pushes them at once);
     /// a later or concurrent offer writes nothing and gets the stored row (`recorded: false`).
     #[allow(clippy::too_many_arguments)] // the ledger row's columns and its entries
     pub async fn record_save_with_outbox(
@@ -96,6 +97,7 @@ impl Store {
         outcome: &str,
         journal_message: &str,
         entries: &[OutboxRow],
+        lease: Option<(&str, i64)>,
         now: i64,
     ) -> Result<LedgerEntry, sqlx::Error> {
         let mut tx = self.writer.begin().await?;
@@ -131,7 +133,8 @@ impl Store {
             for e in entries {
                 sqlx::query(
                     "INSERT INTO save_outbox (team_id, entry_id, save_id, connection_id, entry,
-                        next_at_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        next_at_ms, lease_holder, lease_until_ms, created_at)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 )
                 .bind(team_id)
                 .bind(&e.entry_id)
@@ -139,6 +142,8 @@ impl Store {
                 .bind(&e.connection_id)
                 .bind(&e.entry)
                 .bind(e.next_at_ms)
+                .bind(lease.map(|(holder, _)| holder))
+                .bind(lease.map_or(0, |(_, until)| until))
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
