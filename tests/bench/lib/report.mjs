@@ -347,7 +347,7 @@ function sandboxSection(load, api) {
 function serverSection(load) {
   const t = load.single_through_server, d = load.single_direct_engine, l = load.save_latency;
   return [
-    '## 8. The team server under load',
+    '## 7b. The team server under load',
     '',
     `One \`leadline-server\` process (release, SQLite) in front of a fresh sandbox: ${load.reps} reps joined to one`,
     `team save new LinkedIn people, each rep one save after the other, all at once, for ${fmt(load.seconds, 1)} s; each save is`,
@@ -362,7 +362,7 @@ function serverSection(load) {
     `| through the server | ${t.n} | ${fmt(t.p50_ms, 2)} ms | ${fmt(t.p95_ms, 2)} ms |`,
     `| engine directly | ${d.n} | ${fmt(d.p50_ms, 2)} ms | ${fmt(d.p95_ms, 2)} ms |`,
     '',
-    `The server hop adds ${fmt(load.hop_p95_ms, 2)} ms at p95 (target ≤ 10 ms: **${verdict(load.hop_p95_ms, 10)}**).`,
+    `The server hop adds ${fmt(load.hop_p95_ms, 2)} ms at p95 (target ≤ 10 ms: **${verdict(load.hop_p95_ms, 10)}**) and ${fmt(load.hop_p50_ms, 2)} ms at p50.`,
     `Target ≥ 500 saves/s: **${load.errors.length === 0 && load.saves_per_second >= 500 ? 'met' : 'missed'}**.`,
   ].join('\n');
 }
@@ -400,7 +400,7 @@ export function render(r) {
     '',
     r.sandboxLoad ? sandboxSection(r.sandboxLoad, r.api) : '## 7. The sandbox itself under load\n\nNot measured: ' + (r.errors.sandbox_load || ''),
     '',
-    ...(r.serverLoad ? [serverSection(r.serverLoad), ''] : (r.errors.server_load ? ['## 8. The team server under load\n\nNot measured: ' + r.errors.server_load, ''] : [])),
+    ...(r.serverLoad ? [serverSection(r.serverLoad), ''] : (r.errors.server_load ? ['## 7b. The team server under load\n\nNot measured: ' + r.errors.server_load, ''] : [])),
     ...(Object.keys(r.errors).length ? ['## Errors during this run', '', ...Object.entries(r.errors).map(([k, v]) => `- ${k}: ${v}`), ''] : []),
   ].join('\n');
 }

@@ -503,8 +503,8 @@ async fn run(args: Args) -> Result<Value, String> {
         direct.push(t0.elapsed().as_secs_f64() * 1000.0);
     }
     let (through, direct) = (stats(through), stats(direct));
-    let hop_p95 =
-        through["p95_ms"].as_f64().unwrap_or(0.0) - direct["p95_ms"].as_f64().unwrap_or(0.0);
+    let hop = |p: &str| through[p].as_f64().unwrap_or(0.0) - direct[p].as_f64().unwrap_or(0.0);
+    let (hop_p50, hop_p95) = (hop("p50_ms"), hop("p95_ms"));
     errors.truncate(20);
     Ok(json!({
         "reps": args.reps,
@@ -514,6 +514,7 @@ async fn run(args: Args) -> Result<Value, String> {
         "save_latency": stats(latencies),
         "single_through_server": through,
         "single_direct_engine": direct,
+        "hop_p50_ms": hop_p50,
         "hop_p95_ms": hop_p95,
         "errors": errors,
     }))
