@@ -420,6 +420,9 @@ async fn a_server_killed_with_the_create_on_the_wire_lands_the_save_once_after_r
     let dir = setup.stop().await;
 
     let first = ServerProcess::start(&sb, dir.path());
+    // No duplicate rule: a second create would be a second record, not a CRM refusal.
+    sb.admin("POST", "settings", json!({"duplicate_rule": false}))
+        .await;
     sb.admin("POST", "reset-counts", json!({})).await;
     sb.admin("POST", "latency", json!({"ms": 1500})).await;
     let body = save("killed-0001", "killed");
@@ -434,20 +437,32 @@ async fn a_server_killed_with_the_create_on_the_wire_lands_the_save_once_after_r
                 .await;
         })
     };
-    // SIGKILL as soon as the create has reached the CRM, before its answer is back.
+    // SIGKILL once the create is on the wire: the server has written the entry in flight in
+    // phase `save` (read from its database), and the sandbox holds each answer 1.5 s.
+    let db = server::store::Store::open(dir.path()).await.unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     loop {
-        let counts = sb.counts().await;
-        if counts["POST /services/data/vXX.X/composite"]
-            .as_u64()
-            .unwrap_or(0)
-            >= 1
+        let mut on_the_wire = false;
+        for (entry_id, _) in db
+            .outbox_of_save(&p.admin.team, "killed-0001")
+            .await
+            .unwrap()
         {
+            if let Some(entry) = db.outbox_entry(&p.admin.team, &entry_id).await.unwrap() {
+                let entry: Value = serde_json::from_str(&entry).unwrap();
+                on_the_wire |= entry["phase"] == "save" && entry["in_flight"] == true;
+            }
+        }
+        if on_the_wire {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "no create: {counts}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the create never went out"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    db.close().await;
     drop(first); // kill -9
     let _ = in_flight.await;
     sb.admin("POST", "latency", json!({"ms": 0})).await;
@@ -473,4 +488,72 @@ async fn a_server_killed_with_the_create_on_the_wire_lands_the_save_once_after_r
         "{answer}"
     );
     assert_eq!(records[0]["OwnerId"], p.t.rep_id.as_str());
+    assert!(
+        !answer["results"][0]["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w == "linked_by_duplicate_rule"),
+        "found by the lookup its in-flight mark asked for: {answer}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_server_processes_on_one_database_refresh_the_team_token_once() {
+    let sb = Sandbox::start();
+    let one = TestServer::start_with(|c| push_to(&sb, c)).await;
+    let p = pushing_team(&one, &sb).await;
+    // A second server on the same database: its own engines, locks and holder id, sharing
+    // only the database (as a second process would).
+    let config = common::config_for(one.dir.path().to_path_buf(), |c| push_to(&sb, c));
+    let state = server::app::AppState::open(config.clone()).await.unwrap();
+    let listener = server::app::bind(&config).await.unwrap();
+    let two = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(server::app::serve(listener, state, std::future::pending()));
+
+    let warm = one
+        .post("/api/saves", &p.rep.token, save("warm-0004", "warm4"))
+        .await;
+    assert_eq!(warm.body["status"], "pushed", "{}", warm.text);
+    sb.admin("POST", "reset-counts", json!({})).await;
+    sb.admin("POST", "latency", json!({"ms": 300})).await;
+    const N: usize = 60;
+    let mut runs = tokio::task::JoinSet::new();
+    for i in 0..N {
+        let base = if i % 2 == 0 { one.url("") } else { two.clone() };
+        let (client, token) = (one.client.clone(), p.rep.token.clone());
+        let body = save(&format!("pair-{i:04}"), &format!("pair{i}"));
+        runs.spawn(async move {
+            let answer = client
+                .post(format!("{base}/api/saves"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            answer.json::<Value>().await.unwrap()
+        });
+    }
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let expired = sb.admin("POST", "expire-tokens", json!({})).await;
+    assert!(expired["expired"].as_u64().unwrap() >= 1, "{expired}");
+    while let Some(answer) = runs.join_next().await {
+        let answer = answer.unwrap();
+        assert_eq!(answer["status"], "pushed", "{answer}");
+    }
+    sb.admin("POST", "latency", json!({"ms": 0})).await;
+    let hosts = sb.hosts().await;
+    assert_eq!(
+        hosts["login.salesforce.com"], 1,
+        "one refresh across both servers: {hosts}"
+    );
+    let contacts = sb.records("Contact").await;
+    for i in 0..N {
+        let email = format!("ada.pair{i}@example.com");
+        let n = contacts
+            .iter()
+            .filter(|c| c["Email"] == email.as_str())
+            .count();
+        assert_eq!(n, 1, "{email} saved once");
+    }
 }
