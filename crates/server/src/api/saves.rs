@@ -126,7 +126,9 @@ pub async fn create(
     );
     let plan = saves::plan_save(&local, &request, &save_id, &saves::KnownRecords::new());
     check_plan(&plan, &decision)?;
-    let status = if !state.pusher.enabled() {
+    // HubSpot pushes from the server are not built yet: such saves are kept, not pushed.
+    let hubspot = copy.team.crm != saves::CrmKind::Salesforce;
+    let status = if !state.pusher.enabled() || hubspot {
         ledger::QUEUED
     } else if plan.entries.is_empty() {
         ledger::PUSHED // nothing to send: every prospect is linked or refused already
@@ -146,6 +148,11 @@ pub async fn create(
         "results": plan.results,
     });
     ledger::set_status(&mut outcome, status, None);
+    if hubspot {
+        outcome["message"] = json!(
+            "accepted: this server does not push HubSpot saves yet; the save is kept in the ledger"
+        );
+    }
     let journal_line = format!(
         "{} saved {} prospect(s) from {}; {} with the team's connection",
         member.email,
@@ -157,7 +164,8 @@ pub async fn create(
             "pushed"
         }
     );
-    let rows = outbox_rows(&plan.entries, &connection.id).map_err(ApiError::internal)?;
+    let entries = if hubspot { &[][..] } else { &plan.entries[..] };
+    let rows = outbox_rows(entries, &connection.id).map_err(ApiError::internal)?;
     let entry = state
         .store
         .record_save_with_outbox(
