@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../e2e/harness.mjs';
 import { machine } from './lib/machine.mjs';
-import { buildBins, apiCalls, sandboxLoad, criterion, teamInput, CASES } from './lib/native.mjs';
+import { buildBins, apiCalls, sandboxLoad, serverLoad, criterion, teamInput, CASES } from './lib/native.mjs';
 import { wasmThroughput, compileTime } from './lib/wasm.mjs';
 import { csvImportTime } from './lib/csv.mjs';
 import { sizes, ensureTwiggy, weights } from './lib/size.mjs';
@@ -61,6 +61,9 @@ r.api = await step('api', () => apiCalls(bin, { bulk: quick ? [25, 200] : [25, 2
 log('bench: the sandbox itself under load');
 r.sandboxLoad = await step('sandbox_load', () => sandboxLoad(bin,
   quick ? { records: 1000, clients: 10, seconds: 2 } : { records: 10000, clients: 50, seconds: 10 }));
+log('bench: the team server under load (saves through one server process)');
+r.serverLoad = await step('server_load', () => serverLoad(bin,
+  quick ? { reps: 10, seconds: 2, singles: 20 } : { reps: 50, seconds: 10, singles: 100 }));
 log('bench: sizes');
 r.size = sizes(dist);
 r.weights = await step('weights', () => {

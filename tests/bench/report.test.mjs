@@ -90,3 +90,22 @@ test('the Wasm size row holds each module to 200 KiB gzipped, the settings modul
   r.summary = summaryRows(r);
   assert.match(render(r), /\| Wasm gzipped \| .*settings module 210\.0 KiB.*\| ≤ 200 KiB each module \| missed \|/);
 });
+
+test('the team server section reports saves/s and the hop, each against its target', () => {
+  const single = (p50, p95) => ({ n: 100, p50_ms: p50, p95_ms: p95, p99_ms: p95 });
+  const withServer = (perSecond, hop, errors = []) => {
+    const r = figures();
+    r.serverLoad = { reps: 50, seconds: 10, pushed: perSecond * 10, saves_per_second: perSecond, save_latency: single(40, 90),
+      single_through_server: single(12, 15 + hop), single_direct_engine: single(10, 15), hop_p50_ms: 2, hop_p95_ms: hop, errors };
+    r.summary = summaryRows(r);
+    return render(r);
+  };
+  const good = withServer(650, 3.5);
+  assert.match(good, /\| Team server saves\/s \(50 reps, SQLite\) \| 650 saves\/s, 0 errors \| ≥ 500\/s \| met \|/);
+  assert.match(good, /\| Team server hop, single save \| \+3\.50 ms at p95 .*\| p95 ≤ 10 ms \| met \|/);
+  assert.match(good, /## 7b\. The team server under load[\s\S]*\| 6500 \| 650 \|[\s\S]*adds 3\.50 ms at p95 .* and 2\.00 ms at p50/);
+  assert.match(withServer(400, 3.5), /\| Team server saves\/s .*\| missed \|/);
+  assert.match(withServer(650, 12), /\| Team server hop, single save .*\| missed \|/);
+  assert.match(withServer(650, 3.5, ['500 boom']), /\| Team server saves\/s .*\| missed \|/);
+  assert.doesNotMatch(render(figures()), /## 7b\./);
+});

@@ -356,6 +356,20 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
             .await
     }
 
+    /// Refreshes `role`'s token now, unless a refresh is under way or just happened (the same
+    /// single flight as a 401's): what a scheduled keep-alive refresh calls, since some CRMs
+    /// expire refresh tokens left idle. A connection without stored tokens is a reconnect.
+    pub async fn refresh_now(&self, role: Role) -> Result<(), RefreshFailure> {
+        let used = match self.store.tokens(role).await {
+            Ok(Some(tokens)) => tokens.access_token,
+            Ok(None) => {
+                return Err(RefreshFailure::Reconnect(not_connected(role)));
+            }
+            Err(e) => return Err(RefreshFailure::Store(e)),
+        };
+        self.refresh(role, &used).await
+    }
+
     fn mark_reconnect_needed(&self, role: Role) {
         if let Ok(mut roles) = self.reconnect_needed.lock() {
             if !roles.contains(&role) {

@@ -63,6 +63,25 @@ impl Refresher {
             Role::Personal => &self.personal,
         };
         let _flight = lock.lock().await;
+        store
+            .begin_refresh(role)
+            .await
+            .map_err(RefreshFailure::Store)?;
+        let result =
+            Self::refresh_held(team, transport, store, role, used, hubspot_client_secret).await;
+        store.end_refresh(role).await;
+        result
+    }
+
+    /// The refresh itself, both locks held.
+    async fn refresh_held<T: Transport, S: Store>(
+        team: &LocalTeam,
+        transport: &T,
+        store: &S,
+        role: Role,
+        used: &str,
+        hubspot_client_secret: &str,
+    ) -> Result<(), RefreshFailure> {
         let current = store
             .tokens(role)
             .await

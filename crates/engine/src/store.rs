@@ -76,6 +76,24 @@ pub trait Store: crate::MaybeSync {
         role: Role,
         tokens: &Tokens,
     ) -> impl Future<Output = Result<(), StoreError>> + MaybeSend;
+
+    /// Called before a refresh of `role`'s token reads the stored token, once this engine's
+    /// own single flight is held: a store shared by several processes (the team server's
+    /// database) takes its cross-process refresh lock here, so a refresh made meanwhile by
+    /// another process is seen and not repeated. The default does nothing (one process).
+    fn begin_refresh(
+        &self,
+        role: Role,
+    ) -> impl Future<Output = Result<(), StoreError>> + MaybeSend {
+        let _ = role;
+        ready(Ok(()))
+    }
+
+    /// Called when a refresh begun with [`Store::begin_refresh`] ends, whatever its outcome.
+    fn end_refresh(&self, role: Role) -> impl Future<Output = ()> + MaybeSend {
+        let _ = role;
+        ready(())
+    }
 }
 
 /// Everything a store holds, as one JSON document (the file store's file).

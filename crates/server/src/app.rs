@@ -26,6 +26,8 @@ pub struct AppState {
     pub master_key: SecretKey,
     /// The configuration.
     pub config: Arc<Config>,
+    /// Pushes accepted saves to the CRM (`crate::push`).
+    pub pusher: crate::push::Pusher,
 }
 
 /// Why the server could not start.
@@ -107,6 +109,7 @@ impl AppState {
         Ok(Self {
             store,
             master_key,
+            pusher: crate::push::Pusher::new(&config.push),
             config: Arc::new(config),
         })
     }
@@ -152,13 +155,20 @@ pub async fn bind(config: &Config) -> Result<TcpListener, StartError> {
         .map_err(|error| StartError::Bind { addr, error })
 }
 
-/// Serves until the future `shutdown` completes.
+/// Serves until the future `shutdown` completes, with the push engine's background work
+/// (the outbox sweep, which also resumes saves a previous process left, and the scheduled
+/// token refresh) running alongside.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let background = tokio::spawn(state.pusher.clone().run_background(state.clone(), stopped));
+    let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    let _ = stop.send(true);
+    let _ = background.await;
+    served
 }

@@ -36,6 +36,8 @@ pub struct Config {
     pub invite_ttl: Duration,
     /// The server's own OAuth apps (Salesforce, HubSpot) and callback URL.
     pub oauth: crate::oauth::OAuthSettings,
+    /// The push engine's settings (`crate::push::config`).
+    pub push: crate::push::PushConfig,
 }
 
 impl Config {
@@ -50,6 +52,7 @@ impl Config {
             session_ttl: DEFAULT_SESSION_TTL,
             invite_ttl: DEFAULT_INVITE_TTL,
             oauth: crate::oauth::OAuthSettings::default(),
+            push: crate::push::PushConfig::default(),
         }
     }
 }
@@ -78,11 +81,18 @@ leadline-server: the Leadline team server
 
 USAGE:
     leadline-server [serve] [--port N] [--host ADDR] [--data DIR] [--session-ttl SECS]
+                    [--sf-client-id ID] [--crm-ca FILE] [--crm-resolve HOST=IP:PORT]...
+                    [--token-refresh-secs N] [--push-lease-secs N]
     leadline-server admin-invite --team NAME [--crm salesforce|hubspot] [--data DIR]
 
 ENVIRONMENT:
     LEADLINE_PORT, LEADLINE_HOST, LEADLINE_DATA   defaults for --port, --host, --data
     LEADLINE_MASTER_KEY   base64 of 32 bytes; else DIR/master.key (created 0600 on first start)
+    LEADLINE_SF_CLIENT_ID the Salesforce app the team tokens belong to (no pushes without it)
+    LEADLINE_CRM_CA       PEM certificates the CRM client trusts (default: the system bundle)
+    LEADLINE_CRM_RESOLVE  HOST=IP:PORT,... pinned addresses (tests against the sandbox)
+    LEADLINE_TOKEN_REFRESH_SECS  scheduled team-token refresh (default: 43200, 12 h)
+    LEADLINE_PUSH_LEASE_SECS     how long a process holds a save it pushes (default: 60)
     RUST_LOG              log filter (default: info)
     LEADLINE_PUBLIC_URL   the server's public https:// base URL (its OAuth callback lives under it)
     LEADLINE_SF_LOGIN_URL, LEADLINE_SF_CLIENT_ID, LEADLINE_SF_CLIENT_SECRET[_FILE]
@@ -118,6 +128,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
     }
     config.master_key_env = env(MASTER_KEY_ENV).filter(|k| !k.is_empty());
     config.oauth = crate::oauth::OAuthSettings::from_env(&env)?;
+    config.push = crate::push::PushConfig::from_env(&env)?;
     let mut team = None;
     let mut crm = "salesforce".to_owned();
     while let Some(flag) = args.next() {
@@ -145,6 +156,7 @@ pub fn parse(args: &[String], env: impl Fn(&str) -> Option<String>) -> Result<Co
                 }
             }
             "-h" | "--help" => return Ok(Command::Help),
+            push if crate::push::PushConfig::takes(push) => config.push.set(push, &value()?)?,
             other => return Err(format!("unknown argument {other:?} (try --help)")),
         }
     }

@@ -13,18 +13,21 @@
 //!   by team.
 //! - [`app`]: shared state, start-up checks, the router's layers, serving.
 //! - [`api`]: the JSON routes (a table in its docs); `api::session` is who is calling.
+//! - [`push`]: accepted saves pushed to the CRM by the `engine` crate with the team-held
+//!   connection; the ledger as the outbox, leases, the sweep and the token keep-alive.
 //! - [`error`]: the one error shape, `{"error": {"code", "message"}}`.
 //! - [`cli`]: `leadline-server admin-invite --team NAME`, the first admin's way in.
 //! - [`oauth`]: the server as an OAuth client (its own Salesforce and HubSpot apps): admin
 //!   connect, reps' OpenID Connect sign-in, HubSpot's code exchange.
 //!
 //! **Architecture invariant:** no process-local state a second server process would need:
-//! sessions, invites, the save ledger and the refresh lock are rows in the database.
+//! sessions, invites, the save ledger (which is also the push outbox), the refresh lock, the
+//! team tokens and the push leases are rows in the database.
 //!
 //! **Architecture invariant:** no answer and no log line carries a token, a refresh token or a
 //! client secret. Secrets are sealed before they reach [`store`] and opened only in memory.
 //!
-//! **Not yet:** pushing to the CRM (the native save engine). See the README's team server
+//! **Not yet:** the extension's server mode and the admin pages. See the README's team server
 //! section.
 
 pub mod api;
@@ -34,4 +37,5 @@ pub mod config;
 pub mod crypto;
 pub mod error;
 pub mod oauth;
+pub mod push;
 pub mod store;

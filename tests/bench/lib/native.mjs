@@ -8,7 +8,7 @@ import { startSandbox } from '../../e2e/harness.mjs';
 
 /** Builds the bench crate's binaries (release) and returns their directory. */
 export function buildBins(root) {
-  execFileSync('cargo', ['build', '-q', '--release', '-p', 'bench', '--bins'], { cwd: root, stdio: 'inherit' });
+  execFileSync('cargo', ['build', '-q', '--release', '-p', 'bench', '-p', 'server', '--bins'], { cwd: root, stdio: 'inherit' });
   return path.join(root, 'target', 'release');
 }
 
@@ -39,6 +39,24 @@ export async function sandboxLoad(bin, { records, clients, seconds }) {
     const { stdout } = await promisify(execFile)(path.join(bin, 'sandbox-load'),
       ['--url', sandbox.url, '--cert', sandbox.certPath, '--records', String(records),
         '--clients', String(clients), '--seconds', String(seconds)],
+      { encoding: 'utf8', maxBuffer: 1 << 24 });
+    return JSON.parse(stdout);
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+/**
+ * Saves through one team server process (`leadline-server`, release) against a fresh sandbox:
+ * `--reps` concurrent reps for `--seconds`, then `--singles` one-at-a-time saves through the
+ * server and through the engine directly (`target/release/server-load`).
+ */
+export async function serverLoad(bin, { reps, seconds, singles }) {
+  const sandbox = await startSandbox();
+  try {
+    const { stdout } = await promisify(execFile)(path.join(bin, 'server-load'),
+      ['--url', sandbox.url, '--cert', sandbox.certPath, '--server', path.join(bin, 'leadline-server'),
+        '--reps', String(reps), '--seconds', String(seconds), '--singles', String(singles)],
       { encoding: 'utf8', maxBuffer: 1 << 24 });
     return JSON.parse(stdout);
   } finally {

@@ -344,6 +344,29 @@ function sandboxSection(load, api) {
   ].join('\n');
 }
 
+function serverSection(load) {
+  const t = load.single_through_server, d = load.single_direct_engine, l = load.save_latency;
+  return [
+    '## 7b. The team server under load',
+    '',
+    `One \`leadline-server\` process (release, SQLite) in front of a fresh sandbox: ${load.reps} reps joined to one`,
+    `team save new LinkedIn people, each rep one save after the other, all at once, for ${fmt(load.seconds, 1)} s; each save is`,
+    'decided, recorded with its outbox entry, pushed by the engine (dedupe lookup, then create) and answered',
+    '`pushed` (`target/release/server-load`). Then single saves one at a time, through the server and through the',
+    'engine directly in the bench process (same core and transport, tokens in memory): the hop is the difference.',
+    '',
+    '| saves pushed | saves/s | p50 | p95 | p99 | errors |', '|---|---|---|---|---|---|',
+    `| ${load.pushed} | ${fmt(load.saves_per_second, 0)} | ${fmt(l.p50_ms, 1)} ms | ${fmt(l.p95_ms, 1)} ms | ${fmt(l.p99_ms, 1)} ms | ${load.errors.length} |`,
+    '',
+    '| single save | n | p50 | p95 |', '|---|---|---|---|',
+    `| through the server | ${t.n} | ${fmt(t.p50_ms, 2)} ms | ${fmt(t.p95_ms, 2)} ms |`,
+    `| engine directly | ${d.n} | ${fmt(d.p50_ms, 2)} ms | ${fmt(d.p95_ms, 2)} ms |`,
+    '',
+    `The server hop adds ${fmt(load.hop_p95_ms, 2)} ms at p95 (target ≤ 10 ms: **${verdict(load.hop_p95_ms, 10)}**) and ${fmt(load.hop_p50_ms, 2)} ms at p50.`,
+    `Target ≥ 500 saves/s: **${load.errors.length === 0 && load.saves_per_second >= 500 ? 'met' : 'missed'}**.`,
+  ].join('\n');
+}
+
 /** The whole BENCHMARKS.md. */
 export function render(r) {
   const m = r.machine;
@@ -377,6 +400,7 @@ export function render(r) {
     '',
     r.sandboxLoad ? sandboxSection(r.sandboxLoad, r.api) : '## 7. The sandbox itself under load\n\nNot measured: ' + (r.errors.sandbox_load || ''),
     '',
+    ...(r.serverLoad ? [serverSection(r.serverLoad), ''] : (r.errors.server_load ? ['## 7b. The team server under load\n\nNot measured: ' + r.errors.server_load, ''] : [])),
     ...(Object.keys(r.errors).length ? ['## Errors during this run', '', ...Object.entries(r.errors).map(([k, v]) => `- ${k}: ${v}`), ''] : []),
   ].join('\n');
 }
@@ -408,6 +432,11 @@ export function summaryRows(r) {
   if (r.sandboxLoad) {
     const l = r.sandboxLoad;
     rows.push({ figure: `Sandbox under load (${l.clients} clients, ${l.records} records)`, result: `${fmt(l.per_second, 0)} requests/s, ${l.errors} errors, p99 ${fmt(l.p99_ms, 1)} ms`, target: '≥ 1,000/s, no error', verdict: l.errors === 0 && l.per_second >= 1000 ? 'met' : 'missed' });
+  }
+  if (r.serverLoad) {
+    const l = r.serverLoad;
+    rows.push({ figure: `Team server saves/s (${l.reps} reps, SQLite)`, result: `${fmt(l.saves_per_second, 0)} saves/s, ${l.errors.length} errors`, target: '≥ 500/s', verdict: l.errors.length === 0 && l.saves_per_second >= 500 ? 'met' : 'missed' });
+    rows.push({ figure: 'Team server hop, single save', result: `+${fmt(l.hop_p95_ms, 2)} ms at p95 over the engine directly`, target: 'p95 ≤ 10 ms', verdict: verdict(l.hop_p95_ms, 10) });
   }
   rows.push({ figure: 'Wasm gzipped', result: 'save module ' + kib(r.size.wasmGzip) + ` (raw ${kib(r.size.wasmRaw)})` + (r.size.settingsGzip ? `; settings module ${kib(r.size.settingsGzip)}` : '') + `; zip ${kib(r.size.zip)}`, target: '≤ 200 KiB each module', verdict: verdict(Math.max(r.size.wasmGzip, r.size.settingsGzip || 0), 200 * KIB) });
   if (r.csv) {

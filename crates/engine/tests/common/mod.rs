@@ -89,6 +89,16 @@ impl Sandbox {
         }
     }
 
+    /// The sandbox's certificate (PEM), for clients outside this process (the team server).
+    pub fn cert_path(&self) -> PathBuf {
+        self.dir.join("cert.pem")
+    }
+
+    /// The address the CRM host names are pinned to.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
     /// A fresh engine transport: trusts the sandbox's certificate, CRM hosts pinned to it.
     pub fn transport(&self) -> HttpsTransport {
         transport_for(&self.dir, self.addr)

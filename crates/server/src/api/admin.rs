@@ -170,13 +170,24 @@ pub async fn member_crm(
     Ok(Json(json!({ "member": member })))
 }
 
-/// `GET /api/admin/connections`: team-held connections and their health, never secrets.
+/// `GET /api/admin/connections`: team-held connections and their health (`status`: `ok` or
+/// `reconnect_needed`, with the reason; last push, last refresh), whether this server pushes,
+/// and how many saves wait in the outbox by status. Never a secret.
 pub async fn connections(
     State(state): State<AppState>,
     AdminMember(admin): AdminMember,
 ) -> Result<Json<Value>, ApiError> {
     let connections = state.store.connections(&admin.team_id).await?;
-    Ok(Json(json!({ "connections": connections })))
+    let health = state.store.push_health(&admin.team_id).await?;
+    let unsettled = state.store.unsettled_saves(&admin.team_id).await?;
+    Ok(Json(json!({
+        "connections": crate::push::health::connections_json(&connections, &health),
+        "pushing": state.pusher.enabled(),
+        "unsettled_saves": unsettled
+            .into_iter()
+            .map(|(status, n)| (status, Value::from(n)))
+            .collect::<serde_json::Map<String, Value>>(),
+    })))
 }
 
 /// The body of `PUT /api/admin/connections/{member}`.
@@ -269,10 +280,21 @@ pub async fn put_connection(
         instance_url: body.instance_url,
     };
     let now = now();
+    let replaced = copy
+        .connection_of(&member_id)
+        .filter(|old| old.crm_user_id == connection.crm_user_id)
+        .map(|old| old.id.clone());
     state
         .store
         .put_connection(&admin.team_id, &connection, now)
         .await?;
+    if let Some(old) = replaced {
+        // A reconnect of the same CRM user: the saves that waited for it go now.
+        state
+            .store
+            .repoint_outbox(&admin.team_id, &old, &connection.id)
+            .await?;
+    }
     state
         .store
         .journal_add(

@@ -9,13 +9,13 @@
 //! | `POST /api/join` | anyone with an invite code | joins the team, answers a session |
 //! | `POST /api/sign-out` | member | revokes this session |
 //! | `GET /api/team` | member | the team snapshot the extension syncs (never secrets) |
-//! | `POST /api/saves` | member | a save, decided by the server, recorded once per save id |
+//! | `POST /api/saves` | member | a save, decided by the server, pushed once per save id with the team's connection |
 //! | `GET /api/admin/members` | admin | the members |
 //! | `POST /api/admin/invites` | admin | a one-time invite code |
 //! | `DELETE /api/admin/members/{id}` | admin | removes a member (sessions revoked) |
 //! | `POST /api/admin/members/{id}/revoke-sessions` | admin | signs a member out everywhere |
 //! | `PUT /api/admin/members/{id}/crm` | admin | the member's CRM user and owner mapping |
-//! | `GET /api/admin/connections` | admin | team-held connections and their health |
+//! | `GET /api/admin/connections` | admin | team-held connections and their health (reconnect needed, last push, last refresh) |
 //! | `PUT /api/admin/connections/{member}` | admin | stores a member's connection (secrets sealed) |
 //! | `PUT /api/admin/team-sync` | admin | chooses the team sync (rules 7, 9, 11) |
 //! | `PUT /api/admin/push-settings` | admin | record kind, account matching, email logging |

@@ -7,11 +7,19 @@
 //! first offer of a save id is recorded with its decision; every repeat (concurrent or later)
 //! is answered with the stored outcome and never recorded again.
 //!
-//! **Not yet pushed.** Pushing to the CRM needs the native save engine (the `engine` crate,
-//! not merged yet). Until it lands, an accepted save is stored with status `queued` and its
-//! decision, and the answer says so (`"pushed": false`). The engine will pick queued saves
-//! from the ledger, push them with the team's token and store the outcome (created or
-//! linked, Owner, Created By) in the same row, which repeats then answer.
+//! **The push.** The core plans the save (`saves::plan_save`, the pushing connection in the
+//! team sync role; the plan must agree with the server's decision), and the ledger row is
+//! recorded together with the plan's outbox entries. The first request then pushes it with
+//! the engine (`crate::push`) and answers the ledger row once the CRM answered: `200` with
+//! `status: "pushed"` and one result per prospect (created or linked, record id and link,
+//! Owner, Created By, reasons), or `202` with the status it waits in (`waiting`,
+//! `reconnect_needed`, `blocked`; see `push::ledger`), the push going on in the background.
+//! A server without a CRM app configured keeps accepted saves `queued` (`"pushed": false`).
+//! Concurrent duplicates wait for the first one's outcome and answer it.
+//!
+//! **Rule 11.** A decision whose credential is not a connection the team holds (the rep's
+//! own browser-held connection) is refused with `not_held_by_team`: that save goes from the
+//! browser, and nothing is recorded or pushed.
 
 use axum::extract::State;
 use axum::http::{HeaderName, StatusCode};
@@ -21,6 +29,7 @@ use serde_json::{json, Map, Value};
 use crate::app::{now, AppState};
 use crate::crypto::token_hash;
 use crate::error::{ApiError, Json};
+use crate::push::{self, ledger, team_store::outbox_rows};
 use crate::store::LedgerEntry;
 
 use super::team::TeamCopy;
@@ -39,8 +48,6 @@ const SAVE_FIELDS: &[&str] = &[
 const ACTOR_FIELDS: &[&str] = &["actor", "actor_id", "app_user", "user", "user_id"];
 /// Set on an answer that repeats a stored outcome.
 pub const REPLAYED_HEADER: HeaderName = HeaderName::from_static("leadline-replayed");
-/// The status of a save accepted and waiting for the push engine.
-const QUEUED: &str = "queued";
 
 /// `POST /api/saves`.
 pub async fn create(
@@ -57,7 +64,7 @@ pub async fn create(
     let request = parse_save(&body)?;
     // A save id the ledger knows is answered from it, whatever the team looks like now.
     if let Some(entry) = state.store.save_entry(&member.team_id, &save_id).await? {
-        return answer(entry, &request_hash, &member.team_id, &member.id, &save_id);
+        return answer(&state, entry, &request_hash, &member.team_id, &save_id).await;
     }
     let copy = TeamCopy::load(&state, &member.team_id).await?;
     // The push settings say whether people become contacts or leads (same wire names).
@@ -96,11 +103,40 @@ pub async fn create(
         check_held_by_team(&copy, d)?;
     }
 
-    let outcome = json!({
+    // The core plans what to send, from the pushing connection's point of view: the
+    // decision's credential (a team-held connection, checked above) in the team sync role.
+    let user = decision["credential"]["user"].as_str().unwrap_or_default();
+    let connection = match copy.connection_of(user) {
+        Some(c) => state.store.push_connection(&member.team_id, &c.id).await?,
+        None => None,
+    }
+    .ok_or_else(|| {
+        ApiError::conflict(
+            "not_held_by_team",
+            "the connection chosen for this save is no longer held by the team; try again",
+        )
+    })?;
+    let local = push::team_local(
+        copy.team.crm,
+        state.pusher.config().sf_client_id.as_deref(),
+        &copy.team.push_settings,
+        &connection,
+        Some(&member.email),
+        member.owner_mapping.as_deref(),
+    );
+    let plan = saves::plan_save(&local, &request, &save_id, &saves::KnownRecords::new());
+    check_plan(&plan, &decision)?;
+    // HubSpot pushes from the server are not built yet: such saves are kept, not pushed.
+    let hubspot = copy.team.crm != saves::CrmKind::Salesforce;
+    let status = if !state.pusher.enabled() || hubspot {
+        ledger::QUEUED
+    } else if plan.entries.is_empty() {
+        ledger::PUSHED // nothing to send: every prospect is linked or refused already
+    } else {
+        ledger::PUSHING
+    };
+    let mut outcome = json!({
         "save_id": save_id,
-        "status": QUEUED,
-        "pushed": false,
-        "message": "accepted: the server pushes it to the CRM with the team's connection",
         "actor": member.id,
         "source": request.source.as_str(),
         "push": request.push.as_str(),
@@ -109,37 +145,70 @@ pub async fn create(
         "rejected": request.rejected,
         "decision": decision,
         "activity_decision": activity_decision,
+        "results": plan.results,
     });
+    ledger::set_status(&mut outcome, status, None);
+    if hubspot {
+        outcome["message"] = json!(
+            "accepted: this server does not push HubSpot saves yet; the save is kept in the ledger"
+        );
+    }
     let journal_line = format!(
-        "{} saved {} prospect(s) from {}; queued for the team's connection",
+        "{} saved {} prospect(s) from {}; {} with the team's connection",
         member.email,
         request.prospects.len(),
-        request.source.as_str()
+        request.source.as_str(),
+        if status == ledger::QUEUED {
+            "queued"
+        } else {
+            "pushed"
+        }
     );
+    let entries = if hubspot { &[][..] } else { &plan.entries[..] };
+    let rows = outbox_rows(entries, &connection.id).map_err(ApiError::internal)?;
     let entry = state
         .store
-        .record_save(
+        .record_save_with_outbox(
             &member.team_id,
             &save_id,
             &member.id,
             &request_hash,
-            QUEUED,
+            status,
             &outcome.to_string(),
             &journal_line,
+            &rows,
+            (status == ledger::PUSHING).then(|| state.pusher.lease_from_now()),
             now,
         )
         .await?;
-    answer(entry, &request_hash, &member.team_id, &member.id, &save_id)
+    if entry.recorded {
+        tracing::info!(team = %member.team_id, member = %member.id, save_id = %save_id, status, "save accepted");
+        if status == ledger::PUSHING {
+            let push = state.pusher.push_save(&state, &member.team_id, &save_id);
+            let within = state.pusher.config().answer_within;
+            match tokio::time::timeout(within, push).await {
+                Ok(Ok(Ok(_))) | Err(_) => {}
+                Ok(Ok(Err(e))) => {
+                    tracing::warn!(save_id = %save_id, error = %e, "the push stopped; the save stays in the outbox")
+                }
+                Ok(Err(e)) => {
+                    tracing::warn!(save_id = %save_id, error = %e, "the push task failed; the save stays in the outbox")
+                }
+            }
+        }
+    }
+    answer(&state, entry, &request_hash, &member.team_id, &save_id).await
 }
 
-/// The ledger's outcome as the answer: 202 with the stored outcome, marked
-/// `leadline-replayed: true` when this request did not record it; 409 when the save id was
-/// recorded for a different save.
-fn answer(
+/// The answer from the ledger: the stored outcome once it is answered (waiting up to the
+/// push settings' `answer_within` for a push under way, e.g. a concurrent duplicate's), 200
+/// when pushed, 202 when kept for later, marked `leadline-replayed: true` when this request
+/// did not record the save; 409 when the save id was recorded for a different save.
+async fn answer(
+    state: &AppState,
     entry: LedgerEntry,
     request_hash: &str,
     team_id: &str,
-    member_id: &str,
     save_id: &str,
 ) -> Result<Response, ApiError> {
     if entry.request_hash != request_hash {
@@ -148,17 +217,52 @@ fn answer(
             "this save id was already used for a different save; give each save its own id",
         ));
     }
-    let stored: Value = serde_json::from_str(&entry.outcome).map_err(ApiError::internal)?;
-    let mut response = (StatusCode::ACCEPTED, Json(stored)).into_response();
-    if entry.recorded {
-        tracing::info!(team = %team_id, member = %member_id, save_id = %save_id, "save queued");
+    let deadline = tokio::time::Instant::now() + state.pusher.config().answer_within;
+    let (status, outcome) = loop {
+        let (status, outcome) = state
+            .store
+            .save_outcome(team_id, save_id)
+            .await?
+            .ok_or_else(|| ApiError::internal(format_args!("the ledger lost save {save_id}")))?;
+        if ledger::answered(&status) || tokio::time::Instant::now() >= deadline {
+            break (status, outcome);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    };
+    let stored: Value = serde_json::from_str(&outcome).map_err(ApiError::internal)?;
+    let code = if status == ledger::PUSHED {
+        StatusCode::OK
     } else {
+        StatusCode::ACCEPTED
+    };
+    let mut response = (code, Json(stored)).into_response();
+    if !entry.recorded {
         response.headers_mut().insert(
             REPLAYED_HEADER,
             axum::http::HeaderValue::from_static("true"),
         );
     }
     Ok(response)
+}
+
+/// The core's plan must say what the server decided: the same Created By and Owner for
+/// every entry, pushed by the connection in the team sync role. A difference would be a bug
+/// between the two copies of the team; the save is refused and nothing is recorded.
+fn check_plan(plan: &saves::SavePlan, decision: &Value) -> Result<(), ApiError> {
+    let created_by = decision["created_by"].as_str();
+    let owner = decision["owner"].as_str();
+    for entry in &plan.entries {
+        let same = entry.role == saves::Role::TeamSync
+            && entry.created_by.id.as_deref() == created_by
+            && entry.owner.id.as_deref() == owner;
+        if !same {
+            return Err(ApiError::internal(format_args!(
+                "the save plan ({:?} by {:?}, owner {:?}) differs from the server's decision ({created_by:?}, owner {owner:?})",
+                entry.role, entry.created_by.id, entry.owner.id
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Refuses fields that name an actor other than the session's member, and unknown fields.
@@ -253,7 +357,7 @@ fn check_held_by_team(copy: &TeamCopy, decision: &Value) -> Result<(), ApiError>
     }
     Err(ApiError::conflict(
         "not_held_by_team",
-        "this save goes through a connection the team server does not hold: save it from your browser",
+        "this save is pushed with a connection held only in your own browser (rule 11, held: own_browser): the team server does not hold it and pushes nothing; the extension saves it from your browser",
     ))
 }
 
@@ -294,4 +398,63 @@ fn static_code(code: &str) -> &'static str {
         .map(|c| c.as_str())
         .find(|c| *c == code)
         .unwrap_or("invalid_input")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::store::{Connection, Member, Role, Team};
+
+    fn copy() -> TeamCopy {
+        let member = |id: &str, role| Member {
+            id: id.into(),
+            team_id: "t".into(),
+            email: format!("{id}@acme.example"),
+            role,
+            crm_user_id: None,
+            owner_mapping: None,
+            created_at: 0,
+        };
+        TeamCopy {
+            team: Team {
+                id: "t".into(),
+                name: "Acme".into(),
+                crm: saves::CrmKind::Salesforce,
+                wrapped_data_key: vec![],
+                team_sync_member: Some("m_admin".into()),
+                push_settings: "{}".into(),
+            },
+            members: vec![member("m_admin", Role::Admin), member("m_rep", Role::Rep)],
+            connections: vec![Connection {
+                id: "c_1".into(),
+                member_id: "m_admin".into(),
+                crm_user_id: "005A".into(),
+                crm_email: "admin@acme.example".into(),
+                permission: "admin".into(),
+                instance_url: None,
+                needs_reconnect: false,
+                last_refresh_at: None,
+                last_push_at: None,
+                has_client_secret: false,
+                updated_at: 0,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_decision_for_a_browser_held_connection_is_refused_with_a_clear_error() {
+        let team_held = json!({"credential": {"kind": "team_sync", "user": "m_admin"}});
+        assert!(check_held_by_team(&copy(), &team_held).is_ok());
+        // The rep's own connection, held only in the rep's browser (rule 11).
+        let own = json!({"credential": {"kind": "personal", "user": "m_rep"}});
+        let refused = check_held_by_team(&copy(), &own).unwrap_err();
+        assert_eq!(refused.status, StatusCode::CONFLICT);
+        assert_eq!(refused.code, "not_held_by_team");
+        assert!(
+            refused.message.contains("own browser"),
+            "{}",
+            refused.message
+        );
+    }
 }

@@ -5,9 +5,13 @@
 //! **Invariant:** every method that reads or changes team data takes the caller's `team_id`
 //! and scopes its statement by it; a session of one team cannot name another team's rows.
 //! Secrets arrive here already sealed (see `crypto`) and no method returns them except
-//! [`Store::sealed_refresh_token`], which the save engine will use to push.
+//! [`Store::sealed_refresh_token`] and the push engine's `team_sync_connection` (`push.rs`:
+//! the ledger's outbox, sealed tokens, leases), which `crate::push` opens in memory.
 
+mod push;
 mod schema;
+
+pub use push::{DueEntry, LedgerUpdate, OutboxRow, PushHealth, SyncConnection};
 
 use std::path::Path;
 use std::str::FromStr;

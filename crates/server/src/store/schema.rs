@@ -141,4 +141,38 @@ pub const MIGRATIONS: &[(i64, &str, &[&str])] = &[(
             used_at INTEGER
         )",
     ],
-)];
+), PUSH_MIGRATION];
+
+/// Migration 3, the push engine (`crate::push`): the ledger becomes the outbox.
+///
+/// - `save_outbox`: the engine's outbox entries (`saves::OutboxEntry` as JSON), each tied to
+///   its ledger row, written before the first request and at every step, deleted in the same
+///   transaction that stores the CRM's answer in the ledger row; `connection_id` is the
+///   team-held connection that pushes it (the decision's credential). `lease_holder` /
+///   `lease_until_ms` let one server process run an entry at a time (a killed process's lease
+///   runs out and another process, or the restarted one, resumes the entry).
+/// - `connections.access_token`: the current access token, sealed like the refresh token, so
+///   every server process uses (and refreshes) the same one.
+/// - `connections.reconnect_reason`: why the CRM refused the grant, for the admin.
+const PUSH_MIGRATION: (i64, &str, &[&str]) = (
+    3,
+    "push engine: outbox entries of the save ledger, sealed access tokens, reconnect reasons",
+    &[
+        "CREATE TABLE save_outbox (
+            team_id TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            save_id TEXT NOT NULL,
+            connection_id TEXT NOT NULL,
+            entry TEXT NOT NULL,
+            next_at_ms INTEGER NOT NULL,
+            lease_holder TEXT,
+            lease_until_ms INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (team_id, entry_id),
+            FOREIGN KEY (team_id, save_id) REFERENCES saves(team_id, save_id)
+        )",
+        "CREATE INDEX save_outbox_save ON save_outbox (team_id, save_id)",
+        "ALTER TABLE connections ADD COLUMN access_token BLOB",
+        "ALTER TABLE connections ADD COLUMN reconnect_reason TEXT",
+    ],
+);

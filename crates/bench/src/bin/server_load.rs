@@ -1,0 +1,548 @@
+//! `server-load --url URL --cert PEM --server BIN [--reps N] [--seconds N] [--singles N]`:
+//! saves per second through one team server process, and the latency its hop adds to a
+//! single save over the direct engine path. Loopback only, bounded in time and count.
+//!
+//! Against a running sandbox (`--url`, its `--cert`): connects the integration user as team
+//! sync through the sandbox's OAuth pages (a real refresh token), starts the
+//! `leadline-server` binary (`--server`) on a fresh data directory pushing to the sandbox,
+//! stores the connection through the admin API, and has `--reps` reps (default 50) join.
+//!
+//! 1. Throughput: every rep saves new LinkedIn people one after the other for `--seconds`
+//!    (default 10), all reps at once; counts the saves answered `pushed`.
+//! 2. The hop: `--singles` (default 100) single saves one at a time through the server, and
+//!    as many through the engine in this process (same core, same transport, tokens in
+//!    memory); both look the person up, then create. The hop is p95(server) − p95(direct).
+//!
+//! Prints one JSON object; exits 1 when a save failed.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crm::{HttpRequest, HttpResponse};
+use engine::clock::TokioClock;
+use engine::native::HttpsTransport;
+use engine::store::StoreData;
+use engine::{Engine, MemoryStore, Outcome, Transport};
+use saves::{LocalTeam, Tokens};
+use serde_json::{json, Value};
+
+const CLIENT_ID: &str = "leadline-sandbox-client";
+const REDIRECT: &str = "http://localhost/oauth2";
+const INTEGRATION: &str = "integration@acme.example";
+const PINNED: [&str; 2] = ["login.salesforce.com", "acme.my.salesforce.com"];
+
+struct Args {
+    url: String,
+    cert: PathBuf,
+    server: PathBuf,
+    reps: usize,
+    seconds: u64,
+    singles: usize,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        url: String::new(),
+        cert: PathBuf::new(),
+        server: PathBuf::new(),
+        reps: 50,
+        seconds: 10,
+        singles: 100,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        let number = || value.parse::<usize>().map_err(|e| format!("{flag}: {e}"));
+        match flag.as_str() {
+            "--url" => args.url = value.trim_end_matches('/').to_owned(),
+            "--cert" => args.cert = PathBuf::from(&value),
+            "--server" => args.server = PathBuf::from(&value),
+            "--reps" => args.reps = number()?.max(1),
+            "--seconds" => args.seconds = number()? as u64,
+            "--singles" => args.singles = number()?.max(1),
+            other => return Err(format!("unknown flag {other}")),
+        }
+    }
+    if args.url.is_empty() || args.cert.as_os_str().is_empty() || args.server.as_os_str().is_empty()
+    {
+        return Err("usage: server-load --url URL --cert PEM --server BIN [--reps N] [--seconds N] [--singles N]".into());
+    }
+    Ok(args)
+}
+
+/// The sandbox, through the engine's own transport (CRM host names pinned to it).
+struct Sandbox {
+    url: String,
+    addr: SocketAddr,
+    http: HttpsTransport,
+}
+
+impl Sandbox {
+    fn new(args: &Args) -> Result<Self, String> {
+        let port: u16 = args
+            .url
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .ok_or("the sandbox URL has no port")?;
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let pem = std::fs::read(&args.cert).map_err(|e| format!("{}: {e}", args.cert.display()))?;
+        let mut builder = HttpsTransport::builder()
+            .trust_pem(&pem)
+            .map_err(|e| e.to_string())?;
+        for host in PINNED {
+            builder = builder.pin(host, addr);
+        }
+        let http = builder.build().map_err(|e| e.to_string())?;
+        Ok(Self {
+            url: args.url.clone(),
+            addr,
+            http,
+        })
+    }
+
+    async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, String> {
+        self.http.send(request).await.map_err(|e| e.to_string())
+    }
+
+    async fn form(&self, url: &str, body: &str) -> Result<HttpResponse, String> {
+        self.send(&HttpRequest {
+            method: "POST".into(),
+            url: url.into(),
+            headers: vec![(
+                "Content-Type".into(),
+                "application/x-www-form-urlencoded".into(),
+            )],
+            body: Some(body.into()),
+        })
+        .await
+    }
+
+    /// Connects the integration user through the OAuth pages (as the extension's connect
+    /// flow does, with the core's requests): its tokens and the user directory.
+    async fn connect(&self, team: &LocalTeam) -> Result<(Tokens, Vec<Value>), String> {
+        let team_v = serde_json::to_value(team).map_err(|e| e.to_string())?;
+        let random: Vec<u8> = (0u8..48)
+            .map(|i| i.wrapping_mul(37).wrapping_add(11))
+            .collect();
+        let start = saves::api::oauth_start(&team_v, REDIRECT, &random);
+        let url = start["url"]
+            .as_str()
+            .ok_or(format!("oauth start: {start}"))?;
+        let (path, query) = url.split_once('?').ok_or("no query in the authorize URL")?;
+        let login = self
+            .form(
+                path,
+                &format!(
+                    "{query}&step=login&username={}&password=sandbox",
+                    enc(INTEGRATION)
+                ),
+            )
+            .await?;
+        let session = login
+            .body
+            .split("name=\"session\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .ok_or("no consent page")?
+            .to_owned();
+        let consent = self
+            .form(
+                path,
+                &format!(
+                    "{query}&step=consent&session={}&decision=allow",
+                    enc(&session)
+                ),
+            )
+            .await?;
+        let returned = consent
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("location"))
+            .map(|(_, v)| v.clone())
+            .ok_or("no redirect after consent")?;
+        let exchange = saves::api::oauth_exchange(
+            &team_v,
+            REDIRECT,
+            &returned,
+            start["state"].as_str().unwrap_or_default(),
+            start["verifier"].as_str().unwrap_or_default(),
+        );
+        let request: HttpRequest = serde_json::from_value(exchange["request"].clone())
+            .map_err(|e| format!("exchange: {e} {exchange}"))?;
+        let answer = serde_json::to_value(self.send(&request).await?).map_err(|e| e.to_string())?;
+        let token = saves::api::parse_token(&answer);
+        let tokens: Tokens = serde_json::from_value(token["token"].clone())
+            .map_err(|e| format!("token: {e} {token}"))?;
+        let users = saves::api::users_request(&team_v, &token["token"], None);
+        let request: HttpRequest =
+            serde_json::from_value(users["request"].clone()).map_err(|e| e.to_string())?;
+        let page = saves::api::parse_users(
+            &serde_json::to_value(self.send(&request).await?).map_err(|e| e.to_string())?,
+        );
+        let users = page["users"]
+            .as_array()
+            .cloned()
+            .ok_or(format!("users: {page}"))?;
+        Ok((tokens, users))
+    }
+
+    async fn admin(&self, route: &str, body: Value) -> Result<Value, String> {
+        let reply = self
+            .send(&HttpRequest {
+                method: "POST".into(),
+                url: format!("{}/__sandbox/{route}", self.url),
+                headers: vec![("Content-Type".into(), "application/json".into())],
+                body: Some(body.to_string()),
+            })
+            .await?;
+        serde_json::from_str(&reply.body).map_err(|e| format!("{route}: {e}"))
+    }
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The `leadline-server` process (killed on drop) and its data directory.
+struct Server {
+    child: Child,
+    base: String,
+    dir: PathBuf,
+    http: reqwest::Client,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Server {
+    fn start(args: &Args, sb: &Sandbox) -> Result<(Self, String), String> {
+        use std::io::{BufRead, BufReader};
+        let dir = std::env::temp_dir().join(format!("server-load-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let invite = Command::new(&args.server)
+            .args(["admin-invite", "--team", "Bench", "--data"])
+            .arg(&dir)
+            .output()
+            .map_err(|e| format!("{}: {e}", args.server.display()))?;
+        let code = String::from_utf8_lossy(&invite.stdout).trim().to_owned();
+        let resolve: Vec<String> = PINNED.iter().map(|h| format!("{h}={}", sb.addr)).collect();
+        let mut child = Command::new(&args.server)
+            .args(["serve", "--port", "0", "--data"])
+            .arg(&dir)
+            // The flag, not LEADLINE_SF_CLIENT_ID: that variable also configures the server's own
+            // (confidential) OAuth app, which then needs its secret; this sandbox app is public.
+            .args(["--sf-client-id", CLIENT_ID])
+            .env("LEADLINE_CRM_CA", &args.cert)
+            .env("LEADLINE_CRM_RESOLVE", resolve.join(","))
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        let mut line = String::new();
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        let base = line
+            .trim()
+            .strip_prefix("leadline-server listening on ")
+            .ok_or(format!("the server did not start: {line:?}"))?
+            .to_owned();
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(args.reps * 2)
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok((
+            Self {
+                child,
+                base,
+                dir,
+                http,
+            },
+            code,
+        ))
+    }
+
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        session: Option<&str>,
+        body: &Value,
+    ) -> Result<(u16, Value), String> {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .json(body);
+        if let Some(s) = session {
+            request = request.bearer_auth(s);
+        }
+        let response = request.send().await.map_err(|e| e.to_string())?;
+        let status = response.status().as_u16();
+        let value = response.json().await.unwrap_or(Value::Null);
+        Ok((status, value))
+    }
+
+    async fn join(&self, code: &str, email: &str) -> Result<(String, String), String> {
+        let (_, joined) = self
+            .call(
+                reqwest::Method::POST,
+                "/api/join",
+                None,
+                &json!({"code": code, "email": email}),
+            )
+            .await?;
+        let session = joined["session"]
+            .as_str()
+            .ok_or(format!("join: {joined}"))?;
+        let member = joined["member"]["id"].as_str().unwrap_or_default();
+        Ok((session.to_owned(), member.to_owned()))
+    }
+}
+
+/// A LinkedIn person, unique per `(tag, i)`.
+fn person(tag: &str, i: usize) -> Value {
+    json!({"full_name": format!("Ada {tag}{i} Lovelace"), "email": format!("ada.{tag}{i}@load.example"),
+        "linkedin_url": format!("https://www.linkedin.com/in/ada-{tag}{i}"), "company": "Analytical Engines"})
+}
+
+fn save(id: &str, person: Value) -> Value {
+    json!({"save_id": id, "source": "linkedin_extension", "push": "single", "prospects": [person]})
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn stats(mut ms: Vec<f64>) -> Value {
+    ms.sort_by(f64::total_cmp);
+    json!({"n": ms.len(), "p50_ms": percentile(&ms, 0.5), "p95_ms": percentile(&ms, 0.95), "p99_ms": percentile(&ms, 0.99)})
+}
+
+async fn run(args: Args) -> Result<Value, String> {
+    let sb = Sandbox::new(&args)?;
+    sb.admin("settings", json!({"api_limit": 100_000_000}))
+        .await?;
+    let config =
+        json!({"crm": "salesforce", "client_id": CLIENT_ID, "me_email": "rep@acme.example"});
+    let bare: LocalTeam =
+        serde_json::from_value(json!({"config": config})).map_err(|e| e.to_string())?;
+    let (tokens, users) = sb.connect(&bare).await?;
+    let id_of = |email: &str| {
+        users
+            .iter()
+            .find(|u| u["email"] == email)
+            .and_then(|u| u["id"].as_str())
+            .map(str::to_owned)
+            .ok_or(format!("no {email} in the sandbox"))
+    };
+    let (integration_id, rep_id) = (id_of(INTEGRATION)?, id_of("rep@acme.example")?);
+
+    let (server, code) = Server::start(&args, &sb)?;
+    let (admin, admin_member) = server.join(&code, "admin@bench.example").await?;
+    let put = reqwest::Method::PUT;
+    let (status, stored) = server
+        .call(
+            put.clone(),
+            &format!("/api/admin/connections/{admin_member}"),
+            Some(&admin),
+            &json!({
+            "crm_user_id": integration_id, "crm_email": INTEGRATION, "permission": "admin",
+            "instance_url": tokens.instance_url, "refresh_token": tokens.refresh_token}),
+        )
+        .await?;
+    if status != 201 {
+        return Err(format!("storing the connection: {status} {stored}"));
+    }
+    server
+        .call(
+            put.clone(),
+            "/api/admin/team-sync",
+            Some(&admin),
+            &json!({"member": admin_member}),
+        )
+        .await?;
+    let mut reps = Vec::with_capacity(args.reps);
+    for r in 0..args.reps {
+        let (_, invite) = server
+            .call(
+                reqwest::Method::POST,
+                "/api/admin/invites",
+                Some(&admin),
+                &json!({"role": "rep"}),
+            )
+            .await?;
+        let code = invite["code"].as_str().ok_or(format!("invite: {invite}"))?;
+        let (session, member) = server.join(code, &format!("rep{r}@bench.example")).await?;
+        server
+            .call(
+                put.clone(),
+                &format!("/api/admin/members/{member}/crm"),
+                Some(&admin),
+                &json!({"owner_mapping": rep_id}),
+            )
+            .await?;
+        reps.push(session);
+    }
+    let server = Arc::new(server);
+    // Warm: the server's first refresh.
+    let (_, warm) = server
+        .call(
+            reqwest::Method::POST,
+            "/api/saves",
+            Some(&reps[0]),
+            &save("warm-0001", person("warm", 0)),
+        )
+        .await?;
+    if warm["status"] != "pushed" {
+        return Err(format!("the first save did not push: {warm}"));
+    }
+
+    // 1. Throughput: every rep saving at once.
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(args.seconds);
+    let mut tasks = tokio::task::JoinSet::new();
+    for (r, session) in reps.iter().enumerate() {
+        let (server, session) = (Arc::clone(&server), session.clone());
+        tasks.spawn(async move {
+            let (mut ok, mut failed, mut latencies) = (0u64, Vec::new(), Vec::new());
+            let mut i = 0;
+            while Instant::now() < deadline {
+                let t0 = Instant::now();
+                let body = save(&format!("load-{r}-{i:06}"), person(&format!("r{r}x"), i));
+                match server
+                    .call(reqwest::Method::POST, "/api/saves", Some(&session), &body)
+                    .await
+                {
+                    Ok((_, v)) if v["status"] == "pushed" => ok += 1,
+                    Ok((status, v)) => failed.push(format!("{status} {v}")),
+                    Err(e) => failed.push(e),
+                }
+                latencies.push(t0.elapsed().as_secs_f64() * 1000.0);
+                i += 1;
+            }
+            (ok, failed, latencies)
+        });
+    }
+    let (mut pushed, mut errors, mut latencies) = (0u64, Vec::new(), Vec::new());
+    while let Some(done) = tasks.join_next().await {
+        let (ok, failed, l) = done.map_err(|e| e.to_string())?;
+        pushed += ok;
+        errors.extend(failed);
+        latencies.extend(l);
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+
+    // 2. The hop: single saves one at a time, through the server and directly.
+    let mut through = Vec::with_capacity(args.singles);
+    for i in 0..args.singles {
+        let body = save(&format!("single-{i:06}"), person("s", i));
+        let t0 = Instant::now();
+        let (_, v) = server
+            .call(reqwest::Method::POST, "/api/saves", Some(&reps[0]), &body)
+            .await?;
+        through.push(t0.elapsed().as_secs_f64() * 1000.0);
+        if v["status"] != "pushed" {
+            errors.push(format!("single: {v}"));
+        }
+    }
+    let team: LocalTeam = serde_json::from_value(json!({
+        "config": config,
+        "connections": [{"role": "team_sync", "crm_user_id": integration_id, "name": "Integration",
+            "email": INTEGRATION, "permission": "admin", "health": "ok", "instance_url": tokens.instance_url}],
+        "owner_mapping": rep_id,
+    }))
+    .map_err(|e| e.to_string())?;
+    let store = MemoryStore::new(StoreData {
+        team_sync: Some(tokens.clone()),
+        ..StoreData::default()
+    });
+    let engine = Engine::new(team.clone(), sb.http.clone(), store, TokioClock);
+    let mut direct = Vec::with_capacity(args.singles);
+    for i in 0..args.singles {
+        let message = json!({"kind": "save", "source": "linkedin_extension", "push": "single",
+            "prospects": [person("d", i)]});
+        let t0 = Instant::now();
+        let Ok(saves::ContentToWorker::Save(request)) = saves::parse_content_message(&message)
+        else {
+            return Err("the direct save did not parse".into());
+        };
+        let plan = saves::plan_save(
+            &team,
+            &request,
+            &format!("direct-{i}"),
+            &saves::KnownRecords::new(),
+        );
+        engine.enqueue(&plan).await.map_err(|e| e.to_string())?;
+        for entry in &plan.entries {
+            match engine.run(&entry.id).await.map_err(|e| e.to_string())? {
+                Outcome::Settled(_) => {}
+                other => errors.push(format!("direct: {other:?}")),
+            }
+        }
+        direct.push(t0.elapsed().as_secs_f64() * 1000.0);
+    }
+    let (through, direct) = (stats(through), stats(direct));
+    let hop = |p: &str| through[p].as_f64().unwrap_or(0.0) - direct[p].as_f64().unwrap_or(0.0);
+    let (hop_p50, hop_p95) = (hop("p50_ms"), hop("p95_ms"));
+    errors.truncate(20);
+    Ok(json!({
+        "reps": args.reps,
+        "seconds": elapsed,
+        "pushed": pushed,
+        "saves_per_second": pushed as f64 / elapsed.max(1e-9),
+        "save_latency": stats(latencies),
+        "single_through_server": through,
+        "single_direct_engine": direct,
+        "hop_p50_ms": hop_p50,
+        "hop_p95_ms": hop_p95,
+        "errors": errors,
+    }))
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(e) => {
+            eprintln!("{e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match run(args).await {
+        Ok(report) => {
+            println!("{report}");
+            if report["errors"].as_array().is_some_and(|e| e.is_empty()) {
+                std::process::ExitCode::SUCCESS
+            } else {
+                std::process::ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("server-load: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

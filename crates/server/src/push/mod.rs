@@ -1,0 +1,557 @@
+//! The push: saves the server accepted go to the CRM through the one save engine (the
+//! `engine` crate, the `saves` core's state machines over its native hyper + rustls
+//! transport), with the team-held connection the server's decision chose.
+//!
+//! - The **ledger is the outbox**: `POST /api/saves` records the ledger row and the planned
+//!   outbox entries in one transaction ([`crate::store::Store::record_save_with_outbox`]);
+//!   the engine's store ([`team_store::TeamStore`]) writes every step to those rows and
+//!   settles an entry in the same transaction that stores its result in the ledger row
+//!   ([`ledger`]). A repeat of the save id is answered from that row, never pushed again.
+//! - **Tokens** are the connection row's sealed refresh and access tokens; a refresh is
+//!   single-flight in the process (the engine's) and across processes (the database's
+//!   refresh lock, taken in [`team_store::TeamStore`]'s `begin_refresh`).
+//! - **Leases**: one process runs an outbox entry at a time (`save_outbox.lease_*`). The
+//!   background sweep ([`Pusher::run_background`]) runs entries that are due: those waiting
+//!   after a back-off, those a stopped or killed process left (once their lease ran out), and
+//!   those whose connection was reconnected. A connection that needs a reconnect is left
+//!   alone: its saves wait with status `reconnect_needed`.
+//! - **Keep-alive**: every [`PushConfig::token_refresh_every`] the team sync token is
+//!   refreshed (the same single flight), so an idle team's refresh token does not expire;
+//!   a refresh refused with `invalid_grant` marks the connection `needs_reconnect`.
+//!
+//! The only process-local state is a cache of engines (one per team connection, rebuilt when
+//! the connection changes) and this process's random holder id.
+
+pub mod config;
+pub mod health;
+pub mod ledger;
+pub mod team_store;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use engine::clock::{system_now_ms, TokioClock};
+use engine::native::HttpsTransport;
+use engine::{Engine, EngineConfig, Outcome, RefreshFailure};
+use saves::{CrmKind, ErrorInfo, LocalTeam, Role};
+use serde_json::json;
+
+use crate::app::{now, AppState};
+use crate::crypto::random_id;
+use crate::store::SyncConnection;
+
+pub use config::PushConfig;
+use team_store::TeamStore;
+
+/// The engine of one team connection on the server.
+pub type TeamEngine = Engine<HttpsTransport, TeamStore, TokioClock>;
+
+/// Why a push could not start (not a CRM answer: those go to the ledger).
+#[derive(Debug, thiserror::Error)]
+pub enum PushError {
+    /// The database failed.
+    #[error("the database: {0}")]
+    Db(#[from] sqlx::Error),
+    /// The team's data key could not be opened.
+    #[error("{0}")]
+    Key(#[from] crate::crypto::CryptoError),
+    /// The engine stopped on a store error or a core bug; the entry stays in the outbox.
+    #[error("the save engine: {0}")]
+    Engine(#[from] engine::EngineError),
+}
+
+/// Runs pushes for every team of this process. Cheap to clone.
+#[derive(Clone)]
+pub struct Pusher {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: PushConfig,
+    /// `Err(why)` when this server cannot push (no CRM app, no trusted certificates).
+    transport: Result<HttpsTransport, String>,
+    /// This process, as a lease and refresh-lock holder.
+    holder: Arc<str>,
+    engines: Mutex<HashMap<(String, String), Cached>>,
+}
+
+struct Cached {
+    fingerprint: String,
+    engine: Arc<TeamEngine>,
+}
+
+impl std::fmt::Debug for Pusher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pusher")
+            .field("enabled", &self.inner.transport.is_ok())
+            .field("holder", &self.inner.holder)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How one run of an outbox entry ended, as far as the caller cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunEnd {
+    /// The engine ran it (its outcome is in the ledger).
+    Ran,
+    /// Another run (this process or another) holds it.
+    Busy,
+}
+
+impl Pusher {
+    /// A pusher for `config`. A server without a Salesforce client id, or without
+    /// certificates to trust, accepts saves and keeps them `queued`.
+    pub fn new(config: &PushConfig) -> Self {
+        let transport = build_transport(config);
+        if let Err(why) = &transport {
+            tracing::warn!("saves will be kept, not pushed: {why}");
+        }
+        let holder = random_id("p_").unwrap_or_else(|_| format!("p_{}", std::process::id()));
+        Self {
+            inner: Arc::new(Inner {
+                config: config.clone(),
+                transport,
+                holder: holder.into(),
+                engines: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// Whether this server pushes (else saves stay `queued`).
+    pub fn enabled(&self) -> bool {
+        self.inner.transport.is_ok()
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &PushConfig {
+        &self.inner.config
+    }
+
+    /// The engine of a team connection, built (or rebuilt, when the connection changed)
+    /// from the database. `None`: the connection is gone, or this server does not push.
+    async fn engine(
+        &self,
+        state: &AppState,
+        team_id: &str,
+        connection_id: &str,
+    ) -> Result<Option<(Arc<TeamEngine>, SyncConnection)>, PushError> {
+        let Ok(transport) = &self.inner.transport else {
+            return Ok(None);
+        };
+        let (Some(team), Some(connection)) = (
+            state.store.team(team_id).await?,
+            state.store.push_connection(team_id, connection_id).await?,
+        ) else {
+            return Ok(None);
+        };
+        let fingerprint = format!(
+            "{}|{}|{}|{}",
+            connection.instance_url.as_deref().unwrap_or_default(),
+            connection.crm_user_id,
+            connection.permission,
+            team.push_settings
+        );
+        let key = (team_id.to_owned(), connection_id.to_owned());
+        if let Ok(engines) = self.inner.engines.lock() {
+            if let Some(cached) = engines.get(&key).filter(|c| c.fingerprint == fingerprint) {
+                return Ok(Some((Arc::clone(&cached.engine), connection)));
+            }
+        }
+        let data_key = state
+            .master_key
+            .unwrap_data_key(team_id, &team.wrapped_data_key)?;
+        let local = team_local(
+            team.crm,
+            self.inner.config.sf_client_id.as_deref(),
+            &team.push_settings,
+            &connection,
+            None,
+            None,
+        );
+        let store = TeamStore {
+            store: state.store.clone(),
+            team_id: team_id.to_owned(),
+            connection_id: connection_id.to_owned(),
+            data_key,
+            holder: Arc::clone(&self.inner.holder),
+            lease: self.inner.config.lease,
+        };
+        let engine = Arc::new(
+            Engine::new(local, transport.clone(), store, TokioClock).with_config(EngineConfig {
+                sleep_up_to: self.inner.config.sleep_up_to,
+                hubspot_client_secret: String::new(),
+            }),
+        );
+        if let Ok(mut engines) = self.inner.engines.lock() {
+            engines.insert(
+                key,
+                Cached {
+                    fingerprint,
+                    engine: Arc::clone(&engine),
+                },
+            );
+        }
+        Ok(Some((engine, connection)))
+    }
+
+    /// Runs one outbox entry under this process's lease, and moves its ledger row to the
+    /// outcome (the engine's store already wrote a settled one).
+    pub async fn run_entry(
+        &self,
+        state: &AppState,
+        team_id: &str,
+        connection_id: &str,
+        save_id: &str,
+        entry_id: &str,
+        leased: bool,
+    ) -> Result<RunEnd, PushError> {
+        let Some((engine, connection)) = self.engine(state, team_id, connection_id).await? else {
+            return Ok(RunEnd::Busy);
+        };
+        let leased = leased
+            || state
+                .store
+                .lease_outbox_entry(
+                    team_id,
+                    entry_id,
+                    &self.inner.holder,
+                    ms(system_now_ms()),
+                    self.lease_until_ms(),
+                )
+                .await?;
+        if !leased {
+            return Ok(RunEnd::Busy);
+        }
+        let run = match self.first_token(state, team_id, &engine, &connection).await {
+            Ok(()) => engine.run(entry_id).await,
+            Err((status, reason)) => {
+                if status == ledger::WAITING {
+                    self.postpone(&engine, entry_id, &reason).await;
+                }
+                let released = state
+                    .store
+                    .release_outbox_entry(team_id, entry_id, &self.inner.holder)
+                    .await;
+                self.move_save(state, team_id, save_id, status, &reason)
+                    .await?;
+                released?;
+                return Ok(RunEnd::Ran);
+            }
+        };
+        // A settled entry's row is gone with its lease; any other keeps the row: give it back.
+        let released = if matches!(run, Ok(Outcome::Settled(_) | Outcome::Gone)) {
+            Ok(())
+        } else {
+            state
+                .store
+                .release_outbox_entry(team_id, entry_id, &self.inner.holder)
+                .await
+        };
+        let outcome = run?;
+        released?;
+        match outcome {
+            Outcome::Settled(_) | Outcome::Gone => {}
+            Outcome::Busy => return Ok(RunEnd::Busy),
+            Outcome::Waiting { reason, .. } => {
+                self.move_save(state, team_id, save_id, ledger::WAITING, &reason)
+                    .await?;
+            }
+            Outcome::ReconnectNeeded { reason, .. } => {
+                self.reconnect_needed(state, team_id, &connection, &reason)
+                    .await?;
+                self.move_save(state, team_id, save_id, ledger::RECONNECT_NEEDED, &reason)
+                    .await?;
+            }
+            Outcome::Blocked(reason) => {
+                // A connection refused meanwhile reads as "not connected" to the engine.
+                let refused = state
+                    .store
+                    .push_connection(team_id, connection_id)
+                    .await?
+                    .is_none_or(|c| c.needs_reconnect);
+                let status = if refused {
+                    ledger::RECONNECT_NEEDED
+                } else {
+                    ledger::BLOCKED
+                };
+                self.move_save(state, team_id, save_id, status, &reason)
+                    .await?;
+            }
+        }
+        Ok(RunEnd::Ran)
+    }
+
+    /// A connection stored without an access token (just connected or reconnected) gets one
+    /// by refresh before its first call, instead of a call the CRM refuses with a 401 (the
+    /// core would then count that refresh against the save's attempt). Single flight: of many
+    /// saves arriving together, one refreshes. `Err`: the status the save waits in.
+    async fn first_token(
+        &self,
+        state: &AppState,
+        team_id: &str,
+        engine: &TeamEngine,
+        connection: &SyncConnection,
+    ) -> Result<(), (&'static str, ErrorInfo)> {
+        if connection.sealed_access_token.is_some() || connection.needs_reconnect {
+            return Ok(());
+        }
+        match engine.refresh_now(Role::TeamSync).await {
+            Ok(()) => Ok(()),
+            Err(RefreshFailure::Reconnect(reason)) => {
+                if let Err(e) = self
+                    .reconnect_needed(state, team_id, connection, &reason)
+                    .await
+                {
+                    tracing::warn!(error = %e, "could not mark the connection");
+                }
+                Err((ledger::RECONNECT_NEEDED, reason))
+            }
+            Err(RefreshFailure::Later(reason)) => Err((ledger::WAITING, reason)),
+            Err(RefreshFailure::Store(e)) => Err((
+                ledger::WAITING,
+                ErrorInfo {
+                    code: "store_error".into(),
+                    message: e.to_string(),
+                    hint: "The server retries by itself.".into(),
+                },
+            )),
+        }
+    }
+
+    /// This process and the end of a lease taken now, for entries it runs at once.
+    pub fn lease_from_now(&self) -> (&str, i64) {
+        (&self.inner.holder, self.lease_until_ms())
+    }
+
+    fn lease_until_ms(&self) -> i64 {
+        let lease_ms = i64::try_from(self.inner.config.lease.as_millis()).unwrap_or(i64::MAX);
+        ms(system_now_ms()).saturating_add(lease_ms)
+    }
+
+    /// Puts an entry off by the engine's refresh wait (a refresh that failed for now).
+    async fn postpone(&self, engine: &TeamEngine, entry_id: &str, reason: &ErrorInfo) {
+        use engine::Store as _;
+        if let Ok(Some(mut entry)) = engine.store().entry(entry_id).await {
+            entry.next_at_ms = system_now_ms().saturating_add(engine::driver::REFRESH_AGAIN_MS);
+            entry.waiting = Some(reason.clone());
+            if let Err(e) = engine
+                .store()
+                .put_entries(std::slice::from_ref(&entry))
+                .await
+            {
+                tracing::warn!(error = %e, "could not put a save off");
+            }
+        }
+    }
+
+    /// Pushes every outbox entry of a just-recorded save, one after the other (a single save
+    /// has one), on its own task so that a client hanging up does not stop it. The entries
+    /// were recorded leased to this process ([`Pusher::lease_from_now`]).
+    pub fn push_save(
+        &self,
+        state: &AppState,
+        team_id: &str,
+        save_id: &str,
+    ) -> tokio::task::JoinHandle<Result<Vec<RunEnd>, PushError>> {
+        let (pusher, state) = (self.clone(), state.clone());
+        let (team_id, save_id) = (team_id.to_owned(), save_id.to_owned());
+        tokio::spawn(async move {
+            let mut ends = Vec::new();
+            for (entry_id, connection_id) in state.store.outbox_of_save(&team_id, &save_id).await? {
+                ends.push(
+                    pusher
+                        .run_entry(&state, &team_id, &connection_id, &save_id, &entry_id, true)
+                        .await?,
+                );
+            }
+            Ok(ends)
+        })
+    }
+
+    async fn move_save(
+        &self,
+        state: &AppState,
+        team_id: &str,
+        save_id: &str,
+        status: &str,
+        reason: &ErrorInfo,
+    ) -> Result<(), PushError> {
+        state
+            .store
+            .update_save_outcome(team_id, save_id, now(), |_, outcome| {
+                ledger::moved(status, outcome, Some(reason))
+            })
+            .await?;
+        Ok(())
+    }
+
+    async fn reconnect_needed(
+        &self,
+        state: &AppState,
+        team_id: &str,
+        connection: &SyncConnection,
+        reason: &ErrorInfo,
+    ) -> Result<(), PushError> {
+        tracing::warn!(team = %team_id, connection = %connection.id, code = %reason.code,
+            "the CRM refused a team connection's grant: reconnect needed");
+        state
+            .store
+            .mark_reconnect_needed(team_id, &connection.id, &reason.code, now())
+            .await?;
+        Ok(())
+    }
+
+    /// One sweep: runs every due outbox entry (waiting ones whose time came, ones a stopped
+    /// process left, ones whose connection was reconnected), concurrently.
+    pub async fn sweep(&self, state: &AppState) -> Result<usize, PushError> {
+        if !self.enabled() {
+            return Ok(0);
+        }
+        let due = state.store.due_outbox(ms(system_now_ms()), 500).await?;
+        let count = due.len();
+        let mut runs = tokio::task::JoinSet::new();
+        for entry in due {
+            let (pusher, state) = (self.clone(), state.clone());
+            runs.spawn(async move {
+                pusher
+                    .run_entry(
+                        &state,
+                        &entry.team_id,
+                        &entry.connection_id,
+                        &entry.save_id,
+                        &entry.entry_id,
+                        false,
+                    )
+                    .await
+            });
+        }
+        while let Some(run) = runs.join_next().await {
+            match run {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "a resumed save did not run"),
+                Err(e) => tracing::warn!(error = %e, "a resumed save's task failed"),
+            }
+        }
+        Ok(count)
+    }
+
+    /// Refreshes every live team sync token now (the scheduled keep-alive).
+    pub async fn refresh_team_tokens(&self, state: &AppState) -> Result<(), PushError> {
+        if !self.enabled() {
+            return Ok(());
+        }
+        for (team_id, connection_id) in state.store.live_team_sync_connections().await? {
+            let Some((engine, connection)) = self.engine(state, &team_id, &connection_id).await?
+            else {
+                continue;
+            };
+            match engine.refresh_now(Role::TeamSync).await {
+                Ok(()) => tracing::info!(team = %team_id, "team token refreshed (scheduled)"),
+                Err(RefreshFailure::Reconnect(reason)) => {
+                    self.reconnect_needed(state, &team_id, &connection, &reason)
+                        .await?;
+                }
+                Err(RefreshFailure::Later(reason)) => {
+                    tracing::warn!(team = %team_id, code = %reason.code,
+                        "scheduled token refresh failed for now; the next one retries");
+                }
+                Err(RefreshFailure::Store(e)) => {
+                    tracing::warn!(team = %team_id, error = %e, "scheduled token refresh failed");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The background work of a serving process until `stop` fires: at start, then every
+    /// [`PushConfig::sweep_every`], the outbox sweep; every
+    /// [`PushConfig::token_refresh_every`], the keep-alive refresh.
+    pub async fn run_background(
+        self,
+        state: AppState,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) {
+        if !self.enabled() {
+            return;
+        }
+        let mut sweep = tokio::time::interval(self.inner.config.sweep_every);
+        sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let every = self.inner.config.token_refresh_every;
+        let mut refresh = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = stop.changed() => return,
+                _ = sweep.tick() => {
+                    if let Err(e) = self.sweep(&state).await {
+                        tracing::warn!(error = %e, "the outbox sweep failed");
+                    }
+                }
+                _ = refresh.tick() => {
+                    if let Err(e) = self.refresh_team_tokens(&state).await {
+                        tracing::warn!(error = %e, "the scheduled token refresh failed");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The team as the engine (and the core's planner) sees it: the pushing connection in the
+/// team sync role; for planning one rep's save, that rep's email and owner mapping too.
+pub fn team_local(
+    crm: CrmKind,
+    client_id: Option<&str>,
+    push_settings: &str,
+    connection: &SyncConnection,
+    me_email: Option<&str>,
+    owner_mapping: Option<&str>,
+) -> LocalTeam {
+    let settings: serde_json::Value =
+        serde_json::from_str(push_settings).unwrap_or_else(|_| json!({}));
+    let value = json!({
+        "config": { "crm": crm, "client_id": client_id, "me_email": me_email },
+        "settings": settings,
+        "connections": [{
+            "role": "team_sync",
+            "crm_user_id": connection.crm_user_id,
+            "name": connection.crm_email,
+            "email": connection.crm_email,
+            "permission": connection.permission,
+            "health": "ok",
+            "instance_url": connection.instance_url.as_deref().unwrap_or_default(),
+        }],
+        "owner_mapping": owner_mapping,
+    });
+    serde_json::from_value(value).unwrap_or_default()
+}
+
+fn ms(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// The CRM transport: trusts `--crm-ca` (or the system bundle), pins `--crm-resolve`.
+fn build_transport(config: &PushConfig) -> Result<HttpsTransport, String> {
+    if config.sf_client_id.is_none() {
+        return Err(
+            "no Salesforce app is configured (--sf-client-id or LEADLINE_SF_CLIENT_ID)".into(),
+        );
+    }
+    let ca = config
+        .crm_ca_file
+        .clone()
+        .unwrap_or_else(|| config::SYSTEM_CA_BUNDLE.into());
+    let pem = std::fs::read(&ca).map_err(|e| {
+        format!(
+            "the CRM certificates {} could not be read ({e}); give them with --crm-ca",
+            ca.display()
+        )
+    })?;
+    let mut builder = HttpsTransport::builder()
+        .trust_pem(&pem)
+        .map_err(|e| e.to_string())?;
+    for (host, addr) in &config.crm_resolve {
+        builder = builder.pin(host, *addr);
+    }
+    builder.build().map_err(|e| e.to_string())
+}
