@@ -226,6 +226,7 @@ const TARGETS = {
   check_team_sync_choice: (r) => [near(r, { team: decideInput.team, user: 'u_admin' })],
   contract: (r) => (r() < 0.5 ? [] : [randomValue(r)]),
   queued_result: (r) => [entry ? near(r, entry) : randomValue(r)],
+  sign_in_failed: (r) => [near(r, team), r() < 0.5 ? r() < 0.5 : randomValue(r)],
   plan_save: (r) => [near(r, team), near(r, saveMessage), str(r), r() < 0.5 ? null : randomValue(r)],
   preview: (r) => [near(r, team), near(r, { kind: 'preview', source: 'linkedin_extension', push: 'single' })],
   lookup_requests: (r) => [near(r, team), near(r, { kind: 'lookup', source: 'gmail_extension', prospects: saveMessage.prospects }), near(r, tokens)],
