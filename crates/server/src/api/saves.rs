@@ -118,7 +118,7 @@ pub async fn create(
     })?;
     let local = push::team_local(
         copy.team.crm,
-        state.pusher.config().sf_client_id.as_deref(),
+        state.pusher.app(),
         &copy.team.push_settings,
         &connection,
         Some(&member.email),
