@@ -591,3 +591,65 @@ fn build_transport(
         .map(|inner| app.transport(inner))
         .map_err(|e| e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // tests: a failure should panic
+    use super::*;
+    use crm::salesforce::LoginHost;
+
+    fn connection() -> SyncConnection {
+        SyncConnection {
+            id: "c_1".into(),
+            member_id: "m_1".into(),
+            crm_user_id: "005A".into(),
+            crm_email: "integration@acme.example".into(),
+            permission: "admin".into(),
+            instance_url: Some("https://acme.my.salesforce.com".into()),
+            sealed_refresh_token: vec![1, 2, 3],
+            sealed_access_token: None,
+            needs_reconnect: false,
+        }
+    }
+
+    #[test]
+    fn the_team_value_names_the_apps_client_id_and_login_host_and_never_its_secret() {
+        let env = |name: &str| {
+            match name {
+                "LEADLINE_SF_LOGIN_URL" => Some("https://acme.my.salesforce.com"),
+                "LEADLINE_SF_CLIENT_ID" => Some("own-app"),
+                "LEADLINE_SF_CLIENT_SECRET" => Some("never-in-the-team-value"),
+                _ => None,
+            }
+            .map(str::to_owned)
+        };
+        let oauth = OAuthSettings::from_env(&env).unwrap();
+        for (flag, client_id, host) in [
+            (
+                None,
+                "own-app",
+                LoginHost::MyDomain("https://acme.my.salesforce.com".into()),
+            ),
+            (Some("public-app"), "public-app", LoginHost::Production),
+        ] {
+            let push = PushConfig {
+                sf_client_id: flag.map(str::to_owned),
+                ..PushConfig::default()
+            };
+            let app = PushApp::resolve(&push, &oauth).unwrap();
+            let local = team_local(
+                CrmKind::Salesforce,
+                Some(&app),
+                "{}",
+                &connection(),
+                None,
+                None,
+            );
+            assert_eq!(local.config.client_id.as_deref(), Some(client_id));
+            assert_eq!(local.config.sf_login_host(), host);
+            assert_eq!(local.connections.len(), 1, "the value parsed");
+            let text = serde_json::to_string(&local).unwrap();
+            assert!(!text.contains("never-in-the-team-value"));
+        }
+    }
+}
