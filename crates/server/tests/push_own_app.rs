@@ -3,7 +3,9 @@
 //! requires its client secret on code exchange AND refresh), and reps' LinkedIn saves posted
 //! to the server are pushed with that connection, its refreshes made with the app's secret on
 //! the app's own login host. No push setting is given: the server's OAuth settings are enough.
-//! The secret appears in no answer, no log line, no file of the data directory.
+//! The secret appears in no answer, no log line, no file of the data directory. And spec rule
+//! 11 on the server: a rep who signed in with their Salesforce identity holds their own
+//! connection in their browser, so their Gmail save posted to the server is refused.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed setup should panic
 
 mod common;
@@ -14,8 +16,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use common::{Session, TestServer};
-use oauth_common::{Browser, Org, SF_SECRET};
-use reqwest::StatusCode;
+use oauth_common::{query_param, Browser, Org, EXT_REDIRECT, SF_SECRET};
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use server::config::Config;
 
@@ -237,5 +239,104 @@ async fn a_team_connected_through_the_servers_app_is_pushed_and_refreshed_with_i
     assert!(!server.data_files_contain(WRONG_SECRET.as_bytes()));
     assert!(!logged().contains(WRONG_SECRET));
     assert!(!logged().contains(SF_SECRET));
+    server.stop().await;
+}
+
+/// The rep signs in with Salesforce (OpenID Connect, identity only) and gets a session.
+async fn sign_in_rep(server: &TestServer, org: &Org, login: &str) -> String {
+    let browser = Browser::new(server.addr);
+    let start = browser
+        .get(
+            &format!(
+                "/api/sign-in/salesforce?redirect={}",
+                crm::http::percent_encode(EXT_REDIRECT)
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(start.status, 302, "{}", start.body);
+    let callback = org.log_in_and_allow(&start.location.unwrap(), login).await;
+    let back = browser.get(&callback, None).await;
+    assert_eq!(back.status, 302, "{}", back.body);
+    let code = query_param(&back.location.unwrap(), "code").unwrap();
+    let session = server
+        .call(
+            Method::POST,
+            "/api/sign-in/finish",
+            None,
+            Some(&json!({ "code": code })),
+        )
+        .await;
+    assert_eq!(session.status, StatusCode::CREATED, "{}", session.text);
+    session.body["session"].as_str().unwrap().to_owned()
+}
+
+/// The `personal` of a member in the team state a session sees.
+async fn personal_of(server: &TestServer, session: &str, member: &str) -> Value {
+    let team = server.get("/api/team", session).await;
+    assert_eq!(team.status, StatusCode::OK, "{}", team.text);
+    team.body["state"]["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == member)
+        .unwrap()["personal"]
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_in_reps_gmail_save_is_left_to_their_own_browser_and_pushes_nothing() {
+    let org = Org::start();
+    let server = TestServer::start_with(configure(&org, SF_SECRET)).await;
+    let admin = server.admin("Acme", INTEGRATION).await;
+    connect_team_sync(&server, &org, &admin).await;
+    let added = server
+        .post(
+            "/api/admin/members",
+            &admin.token,
+            json!({ "email": REP, "crm_user_id": sf_id(REP) }),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+    let rep = added.body["member"]["id"].as_str().unwrap().to_owned();
+    // Added but not signed in yet: the server knows of no connection of the rep.
+    assert_eq!(personal_of(&server, &admin.token, &rep).await, Value::Null);
+    assert_eq!(
+        personal_of(&server, &admin.token, &admin.member).await["held"],
+        "team"
+    );
+
+    let session = sign_in_rep(&server, &org, REP).await;
+    let personal = personal_of(&server, &session, &rep).await;
+    assert_eq!(personal["held"], "own_browser", "{personal}");
+    assert_eq!(personal["crm_user_id"], sf_id(REP).as_str());
+
+    // A Gmail save must go with the rep's own connection (rule 4): the server refuses it and
+    // sends nothing to the CRM; the extension saves it from the rep's browser.
+    sandbox(&org, "POST", "reset-counts").await;
+    let gmail = json!({
+        "save_id": "gmail-0001",
+        "source": "gmail_extension",
+        "push": "single",
+        "prospects": [{ "full_name": "Ada Gmail", "email": "ada.gmail@example.com" }],
+    });
+    let refused = server.post("/api/saves", &session, gmail.clone()).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.text);
+    assert_eq!(refused.error_code(), "not_held_by_team");
+    assert_eq!(oauth_calls(&org).await, 0);
+    assert_eq!(sandbox(&org, "GET", "counts").await["total"], 0);
+    assert!(contacts_with(&org, "ada.gmail@example.com")
+        .await
+        .is_empty());
+
+    // The same rep's LinkedIn save still goes with team sync, through the server.
+    let linkedin = server
+        .post("/api/saves", &session, save("own-browser-0001", "d"))
+        .await;
+    assert_eq!(linkedin.body["status"], "pushed", "{}", linkedin.text);
+    let records = contacts_with(&org, "grace.d@example.com").await;
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert_eq!(records[0]["CreatedById"], sf_id(INTEGRATION).as_str());
+    assert_eq!(records[0]["OwnerId"], sf_id(REP).as_str());
     server.stop().await;
 }
