@@ -128,6 +128,16 @@ function connectionLines(conn) {
   ];
 }
 
+/**
+ * Who holds team sync. The extension has no team-server setting yet, so team sync is always
+ * held in this browser: its sign-in (or HubSpot token) is stored in this Chrome profile.
+ */
+function teamSyncHolder(hubspot) {
+  return 'Held in this browser: the team sync ' + (hubspot ? 'token' : 'sign-in') +
+    ' is stored in this Chrome profile, and saves that go through team sync are sent from here. ' +
+    'Setting it up is an admin\'s job, not a rep\'s choice.';
+}
+
 function renderConnections() {
   const connections = Array.isArray(state.connections) ? state.connections : [];
   const hubspot = (state.config || {}).crm === 'hubspot';
@@ -135,6 +145,7 @@ function renderConnections() {
   $('team-sync-hint').textContent = hubspot
     ? 'The admin’s shared connection: the private-app token (or service key) saved in step 1. LinkedIn saves go through it; HubSpot records no user as their creator.'
     : 'The admin\'s shared connection. LinkedIn saves go through it.';
+  $('team-sync-holder').textContent = teamSyncHolder(hubspot);
   for (const role of ROLES) {
     const conn = connections.find((c) => c.role === role) || null;
     const box = document.querySelector('#card-' + role + ' .conn');
