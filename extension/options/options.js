@@ -138,6 +138,23 @@ function teamSyncHolder(hubspot) {
     'Setting it up is an admin\'s job, not a rep\'s choice.';
 }
 
+/**
+ * "Your Gmail mailbox is not your CRM user": the last mailbox a Gmail panel looked people up
+ * from (`state.gmail_mailbox`) against the rep's own connection, whose CRM user Gmail saves
+ * are Created By. No block: the rep decides.
+ */
+function renderMailboxMismatch(connections) {
+  const mailbox = state.gmail_mailbox && state.gmail_mailbox.email ? String(state.gmail_mailbox.email) : '';
+  const mine = connections.find((c) => c.role === 'personal');
+  const differs = Boolean(mailbox && mine && mine.email && mailbox.toLowerCase() !== String(mine.email).toLowerCase());
+  $('mailbox-mismatch').hidden = !differs;
+  $('mailbox-mismatch').textContent = differs
+    ? 'Your Gmail mailbox (' + mailbox + ') is not the CRM user of this connection (' + String(mine.name || mine.email) +
+      ' <' + String(mine.email) + '>): what you save from Gmail is Created By ' + String(mine.name || mine.email) +
+      '. Connect the matching CRM account if that is not what you want.'
+    : '';
+}
+
 function renderConnections() {
   const connections = Array.isArray(state.connections) ? state.connections : [];
   const hubspot = (state.config || {}).crm === 'hubspot';
@@ -155,6 +172,7 @@ function renderConnections() {
     connect.hidden = hubspot && role === 'team_sync';
     $('disconnect-' + role).hidden = !conn;
   }
+  renderMailboxMismatch(connections);
 }
 
 function userOptions(select, selected, emptyLabel) {

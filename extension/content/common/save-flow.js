@@ -314,8 +314,10 @@
   }
 
   /** Fills `badges[i]` with "In Salesforce · Owner: X" / "Not in CRM yet" for each prospect. */
-  async function lookup(source, prospects, badges) {
-    const answer = await send({ kind: Kind.LOOKUP, source, prospects });
+  async function lookup(source, prospects, badges, mailbox) {
+    const message = { kind: Kind.LOOKUP, source, prospects };
+    if (mailbox) message.mailbox = String(mailbox); // Gmail: the options page compares it
+    const answer = await send(message);
     badges.forEach((badge, i) => {
       const r = answer.ok && Array.isArray(answer.results) ? answer.results[i] : null;
       if (!r) {
