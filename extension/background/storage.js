@@ -16,6 +16,8 @@ const JOURNAL = 'journal';
 const OUTBOX = 'outbox';
 const NOTIFIED = 'notified_reconnect';
 const LAST_PUSH = 'last_push';
+/** The last Gmail mailbox a Gmail panel looked people up from: `{email, at}` (not a secret). */
+const GMAIL_MAILBOX = 'gmail_mailbox';
 const HUBSPOT_SECRET = 'secret:hubspot_client_secret';
 
 /** Keeps chrome.storage.local away from content scripts (extension pages and worker only). */
@@ -168,6 +170,8 @@ export const store = {
 
   /** `{team_sync?, personal?}`: ISO time of each role's last 2xx CRM answer to a save. */
   lastPush: () => get(LAST_PUSH, {}),
+  gmailMailbox: () => get(GMAIL_MAILBOX, null),
+  setGmailMailbox: (mailbox) => set(GMAIL_MAILBOX, mailbox),
   /** Records a 2xx CRM answer to a save made with `role`'s connection. */
   markPushed: (role, at) => serial(async () => set(LAST_PUSH, { ...(await get(LAST_PUSH, {})), [role]: at })),
 

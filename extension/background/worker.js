@@ -216,12 +216,23 @@ function withNotice(results, reason) {
 async function handleContent(message, sender) {
   const c = await core();
   switch (message.kind) {
-    case IN.LOOKUP: return handleLookup(message);
+    case IN.LOOKUP: await noteMailbox(message); return handleLookup(message);
     case IN.PREVIEW: return c.preview(await store.team(), message);
     case IN.SAVE: return handleSave(message, sender);
     case IN.UNDO: return handleUndo(message, (key) => lookupCache.delete(key));
     default: return refuse('invalid_message', 'Unknown message kind.');
   }
+}
+
+/**
+ * Keeps the mailbox a Gmail panel names with its lookup (`mailbox`), for the options page's
+ * "your Gmail mailbox is not your CRM user" line. Only an address-shaped, bounded string.
+ */
+async function noteMailbox(message) {
+  const email = message.source === 'gmail_extension' && typeof message.mailbox === 'string' ? message.mailbox.trim() : '';
+  if (!email || email.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(email)) return;
+  const known = await store.gmailMailbox();
+  if (!known || known.email !== email) await store.setGmailMailbox({ email, at: new Date().toISOString() });
 }
 
 async function stateView() {
@@ -235,6 +246,7 @@ async function stateView() {
     hubspot_client_secret_set: Boolean(await store.hubspotSecret()),
   });
   if (view.ok && view.policy) view.policy.error = policyError;
+  if (view.ok) view.gmail_mailbox = await store.gmailMailbox();
   if (view.ok && Array.isArray(view.connections)) {
     // "Last successful push": the last 2xx CRM answer to a save, never the connect time (kept
     // as `checked_at`: when the CRM last accepted the credential).

@@ -128,6 +128,33 @@ function connectionLines(conn) {
   ];
 }
 
+/**
+ * Who holds team sync. The extension has no team-server setting yet, so team sync is always
+ * held in this browser: its sign-in (or HubSpot token) is stored in this Chrome profile.
+ */
+function teamSyncHolder(hubspot) {
+  return 'Held in this browser: the team sync ' + (hubspot ? 'token' : 'sign-in') +
+    ' is stored in this Chrome profile, and saves that go through team sync are sent from here. ' +
+    'Setting it up is an admin\'s job, not a rep\'s choice.';
+}
+
+/**
+ * "Your Gmail mailbox is not your CRM user": the last mailbox a Gmail panel looked people up
+ * from (`state.gmail_mailbox`) against the rep's own connection, whose CRM user Gmail saves
+ * are Created By. No block: the rep decides.
+ */
+function renderMailboxMismatch(connections) {
+  const mailbox = state.gmail_mailbox && state.gmail_mailbox.email ? String(state.gmail_mailbox.email) : '';
+  const mine = connections.find((c) => c.role === 'personal');
+  const differs = Boolean(mailbox && mine && mine.email && mailbox.toLowerCase() !== String(mine.email).toLowerCase());
+  $('mailbox-mismatch').hidden = !differs;
+  $('mailbox-mismatch').textContent = differs
+    ? 'Your Gmail mailbox (' + mailbox + ') is not the CRM user of this connection (' + String(mine.name || mine.email) +
+      ' <' + String(mine.email) + '>): what you save from Gmail is Created By ' + String(mine.name || mine.email) +
+      '. Connect the matching CRM account if that is not what you want.'
+    : '';
+}
+
 function renderConnections() {
   const connections = Array.isArray(state.connections) ? state.connections : [];
   const hubspot = (state.config || {}).crm === 'hubspot';
@@ -135,6 +162,7 @@ function renderConnections() {
   $('team-sync-hint').textContent = hubspot
     ? 'The admin’s shared connection: the private-app token (or service key) saved in step 1. LinkedIn saves go through it; HubSpot records no user as their creator.'
     : 'The admin\'s shared connection. LinkedIn saves go through it.';
+  $('team-sync-holder').textContent = teamSyncHolder(hubspot);
   for (const role of ROLES) {
     const conn = connections.find((c) => c.role === role) || null;
     const box = document.querySelector('#card-' + role + ' .conn');
@@ -144,6 +172,7 @@ function renderConnections() {
     connect.hidden = hubspot && role === 'team_sync';
     $('disconnect-' + role).hidden = !conn;
   }
+  renderMailboxMismatch(connections);
 }
 
 function userOptions(select, selected, emptyLabel) {

@@ -49,8 +49,16 @@ function recentItem(save) {
     h('div', {}, 'Owner: ' + userLabel(users, save.owner)
       + (named(save.created_by) ? ' · Created By: ' + userLabel(users, save.created_by) : '')),
     h('div', { class: 'muted' }, [sourceLabel(save.source), when(save.at)].filter(Boolean).join(' · ')),
+    missingLine(save.missing),
     save.error ? h('div', { class: 'warn' }, errorText(save.error)) : null,
     whyToggle(save.reasons));
+}
+
+/** "location not found on this layout (saved without it)": fields the page showed, unread. */
+function missingLine(missing) {
+  if (!Array.isArray(missing) || missing.length === 0) return null;
+  return h('div', { class: 'muted', 'data-testid': 'recent-missing' },
+    missing.map(String).join(' and ') + ' not found on this layout (saved without ' + (missing.length === 1 ? 'it' : 'them') + ')');
 }
 
 /** Recent saves in order, the entries of one save (same `save_id`, two or more) as one group. */

@@ -1,7 +1,8 @@
 // `./build.sh demo`: the whole Leadline story against the local sandbox org, narrated step by
 // step. The admin connects team sync, the rep connects their own account, a LinkedIn profile
 // and a Gmail participant are saved, the email is logged; then the CRM records are printed with
-// Owner and Created By, and screenshots land in dist/demo/.
+// Owner and Created By, and screenshots land in dist/demo/ (a 25-person bulk save included:
+// its one-line toast and the popup's grouped row).
 //
 // Runs the real extension (EXT_DIR, else dist/extension) in real Chromium (headed when
 // $DISPLAY is set, else headless) against the sandbox binary (SANDBOX_BIN, else
@@ -12,6 +13,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
   startSandbox, launchExtension, extensionDir, connect, setupThroughOptions, waitForState as waitForWorker, MAPPED_HOSTS, ROOT,
+  fixturesWith, searchPage, lookupsDone,
 } from '../e2e/harness.mjs';
 import { step, say, table, bold } from './narrate.mjs';
 import { seededUsers, userLabel, contactTable, taskTable, loginLines } from './records.mjs';
@@ -21,6 +23,8 @@ const REP = 'rep@acme.example';
 const PROFILE = 'https://www.linkedin.com/in/ada-lovelace/';
 const THREAD = 'https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWvKkzBqRmTnQpLzXgHsWbCd';
 const GMAIL_PROSPECT = 'marta@globex.example';
+/** A generated 25-person search page (served over the fixtures) for the bulk save. */
+const SEARCH_25 = 'https://www.linkedin.com/search/results/people/?set=Demo';
 /** Where screenshots go: dist/demo/, or LEADLINE_DEMO_OUT (the demo's own test uses a temp dir). */
 const SHOTS = process.env.LEADLINE_DEMO_OUT || path.join(ROOT, 'dist', 'demo');
 
@@ -28,6 +32,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let sandbox = null;
 let ext = null;
+let fixtures = null;
 const shots = [];
 /** What each toast said, per person: {what, result, reasons}. */
 const toasts = [];
@@ -100,7 +105,8 @@ async function main() {
   say(bold('Leadline demo: save prospects from LinkedIn and Gmail into Salesforce, with the right Owner and Created By.'));
 
   sandbox = await step('Start the sandbox org (a local stand-in for Salesforce and HubSpot)', async () => {
-    const started = await startSandbox();
+    fixtures = await fixturesWith({ 'www.linkedin.com/search/results/people/index.html': searchPage(25) });
+    const started = await startSandbox({ fixtures: fixtures.dir });
     const users = await seededUsers(started);
     say('Sandbox org "Acme" at ' + started.url);
     say('Seeded logins (every password is "sandbox"):');
@@ -164,6 +170,20 @@ async function main() {
     await screenshot(page, 'toast-linkedin', 'Toast after the LinkedIn save');
   }, { timeoutMs: 60000 });
 
+  await step('LinkedIn: "Save all" on a search page of 25 people (one bulk save; the toast is one summary line)', async () => {
+    const page = await ext.page(SEARCH_25);
+    await page.getByTestId('save-all').first().waitFor({ timeout: 15000 });
+    await lookupsDone(page);
+    await page.getByTestId('save-all').first().click();
+    await page.getByTestId('save-progress-text').filter({ hasText: 'Done:' }).waitFor({ timeout: 45000 });
+    const summary = page.getByTestId('save-summary');
+    await summary.waitFor();
+    say('Toast: ' + (await summary.innerText()) + ' (each person behind "Show details")');
+    await waitForState(options, (s) => s.outbox.length === 0, 'bulk save');
+    await screenshot(page, 'toast-bulk-25', 'Toast after the 25-person bulk save');
+    await page.close();
+  }, { timeoutMs: 60000 });
+
   let gmail;
   await step(`Gmail: open a thread and save the participant ${GMAIL_PROSPECT} (pushed with the rep's own connection)`, async () => {
     gmail = await ext.page(THREAD);
@@ -198,6 +218,11 @@ async function main() {
       .map((li) => [...li.querySelectorAll(':scope > div')].slice(0, 3).map((d) => d.textContent.trim()).join(' | ')));
     for (const line of lines) say('  ' + line);
     await screenshot(popup, 'popup', 'Popup (recent saves, outbox, error log)', { fullPage: true });
+    const group = popup.getByTestId('recent-group');
+    say('The bulk save is one row: ' + (await group.locator(':scope > .title').innerText()));
+    await group.getByTestId('recent-group-toggle').click();
+    await group.locator('ul.nested > li').first().waitFor();
+    await screenshot(popup, 'popup-group-open', 'Popup (the bulk save opened into each person)', { fullPage: true });
   });
 
   await step('The CRM records in the sandbox org, with Owner and Created By', async () => {
@@ -242,6 +267,7 @@ function checkStory(contacts, tasks, teamId, repId) {
 async function stop() {
   if (ext) await ext.stop().catch(() => {});
   if (sandbox) await sandbox.stop().catch(() => {});
+  if (fixtures) await fixtures.remove().catch(() => {});
 }
 
 // Exits explicitly: a browser that failed half-way through its start would keep Node alive.

@@ -38,7 +38,9 @@ test('the demo runs the whole story and prints the records with Owner and Create
     assert.match(row('Márta Kovács'), /Rita Rep <rep@acme\.example>\s+Rita Rep <rep@acme\.example>/);
     assert.match(stdout, /Pilot for Q1: pricing and next steps\s+Email\s+Márta Kovács/);
     assert.match(stdout, /LinkedIn saves are pushed with the team sync connection/);
-    for (const name of ['options', 'popup', 'toast-linkedin', 'toast-gmail', 'toast-gmail-log']) {
+    assert.match(stdout, /Toast: 25 people: 25 created \(each person behind "Show details"\)/);
+    assert.match(stdout, /The bulk save is one row: Bulk save · 25 people: 25 created/);
+    for (const name of ['options', 'popup', 'toast-linkedin', 'toast-gmail', 'toast-gmail-log', 'toast-bulk-25', 'popup-group-open']) {
       const file = path.join(out, name + '.png');
       assert.ok(stdout.includes(file), 'the path of ' + name + ' is printed');
       assert.ok((await stat(file)).size > 10000, name + '.png is a real screenshot');

@@ -92,3 +92,29 @@ test('Gmail says which CRM user a save is Created By when it is not the mailbox 
   assert.equal(await gmail.getByTestId('mailbox-mismatch').count(), 0, 'no warning when they match');
   await gmail.close();
 });
+
+test('the options page shows the Gmail mailbox mismatch: the last mailbox seen vs the rep\'s own CRM user (issue 17)', { skip }, async () => {
+  const thread = 'https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWvKkzBqRmTnQpLzXgHsWbCd'; // signed in as rep@
+  const line = options.getByTestId('options-mailbox-mismatch');
+  const openThread = async () => {
+    const gmail = await ext.page(thread);
+    await gmail.getByTestId('gmail-participant').first().waitFor({ timeout: 15000 });
+    await lookupsDone(gmail);
+    await gmail.close();
+  };
+  await connect(ext, options, 'personal', { username: 'rep2@acme.example' }); // Remy Rep in Salesforce
+  await options.getByTestId('connection-personal').getByText('rep2@acme.example').waitFor({ timeout: 15000 });
+  await openThread();
+  await options.reload();
+  await line.waitFor({ timeout: 15000 });
+  assert.equal(await line.textContent(), 'Your Gmail mailbox (rep@acme.example) is not the CRM user of this connection ' +
+    '(Remy Rep <rep2@acme.example>): what you save from Gmail is Created By Remy Rep. Connect the matching CRM account if that is not what you want.');
+  assert.equal(await options.getByTestId('my-connection').getByTestId('options-mailbox-mismatch').count(), 1, 'beside the rep\'s own connection');
+
+  await connect(ext, options, 'personal', { username: 'rep@acme.example' }); // now the mailbox's own user
+  await options.getByTestId('connection-personal').getByText('rep@acme.example').waitFor({ timeout: 15000 });
+  await openThread();
+  await options.reload();
+  await options.getByTestId('connection-personal').getByText('rep@acme.example').waitFor({ timeout: 15000 });
+  assert.equal(await line.isVisible(), false, 'no line when they match');
+});

@@ -28,6 +28,10 @@ pub fn handle(state: &mut State, request: &Request) -> Response {
             state.latency_ms = body.get("ms").and_then(Value::as_u64).unwrap_or(0);
             Ok(Response::json(200, &json!({"ms": state.latency_ms})))
         }
+        ("GET", "latency") => Ok(Response::json(
+            200,
+            &json!({"ms": state.latency_ms, "held": state.held}),
+        )),
         ("GET", "counts") => {
             let mut counts: Map<String, Value> = state
                 .counts
@@ -51,7 +55,7 @@ pub fn handle(state: &mut State, request: &Request) -> Response {
         _ => Ok(Response::json(
             404,
             &json!({"error": "unknown admin endpoint", "endpoints": [
-                "POST expire-tokens", "POST faults", "POST latency", "GET counts", "GET hosts",
+                "POST expire-tokens", "POST faults", "POST latency", "GET latency", "GET counts", "GET hosts",
                 "POST reset-counts", "GET records?object=", "GET approvals?user=&client_id=", "GET|POST settings"]}),
         )),
     };

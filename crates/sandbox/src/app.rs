@@ -49,9 +49,20 @@ pub fn handle(state: &Mutex<State>, request: &Request) -> Response {
     }
     let area = area(&request.path);
     if area != Area::Admin {
-        let latency = state.lock().map(|s| s.latency_ms).unwrap_or(0);
+        let latency = state
+            .lock()
+            .map(|mut s| {
+                if s.latency_ms > 0 {
+                    s.held += 1;
+                }
+                s.latency_ms
+            })
+            .unwrap_or(0);
         if latency > 0 {
             std::thread::sleep(Duration::from_millis(latency));
+            if let Ok(mut s) = state.lock() {
+                s.held = s.held.saturating_sub(1);
+            }
         }
     }
     let Ok(mut guard) = state.lock() else {

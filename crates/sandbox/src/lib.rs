@@ -51,7 +51,7 @@
 //! # Admin API (`/__sandbox/`, no auth, JSON)
 //!
 //! `POST expire-tokens`, `POST faults {"status":503|429,"count":N,"path_prefix":"/crm"}`,
-//! `POST latency {"ms":N}`, `GET counts` (`{"total":N, "POST /services/data/vXX.X/composite":1,
+//! `POST latency {"ms":N}`, `GET latency` (`{"ms","held"}`: requests received and held by that latency now), `GET counts` (`{"total":N, "POST /services/data/vXX.X/composite":1,
 //! ...}`, CRM API calls only; ids shown as `{id}`), `POST reset-counts`,
 //! `GET records?object=Contact` (Salesforce object names, or HubSpot `contacts`, `companies`,
 //! `notes`, `emails`, `tasks`, `calls`: `{"object","totalSize","records":[...]}`),

@@ -31,6 +31,9 @@ pub struct State {
     pub faults: Vec<Fault>,
     /// Added latency per request.
     pub latency_ms: u64,
+    /// Requests received and being held by that latency right now: a test that must act
+    /// while a request is on the wire (received, not answered) waits for this to be non-zero.
+    pub held: u64,
     /// CRM API calls per endpoint.
     pub counts: BTreeMap<String, u64>,
     /// CRM requests (OAuth and API) per Host name, so tests see which login host and
@@ -51,6 +54,7 @@ impl State {
             sessions: HashMap::new(),
             faults: Vec::new(),
             latency_ms: 0,
+            held: 0,
             counts: BTreeMap::new(),
             hosts: BTreeMap::new(),
             token_ttl_ms,

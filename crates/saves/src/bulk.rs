@@ -103,6 +103,7 @@ fn chunk_entry(team: &LocalTeam, save_id: &str, n: usize, people: &[OutboxEntry]
         k => format!("{} and {} more", first.prospect.name, k - 1),
     };
     head.lookup_key = None;
+    head.missing.clear(); // each member's own go to its journal line
     head.record_id = None;
     head.spec.existing_id = None;
     head.phase = Phase::Lookup;

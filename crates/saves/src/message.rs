@@ -17,6 +17,9 @@ use crate::prospect::{Prospect, RawProspect, Rejected};
 use crate::text::{clean, clean_multiline};
 
 mod fields;
+mod missing;
+
+pub use missing::{missing_for, read_missing, MissingFields, MISSING_FIELD_NAMES};
 
 /// Most prospects one save or lookup may carry (a LinkedIn search page shows far fewer).
 pub const MAX_PROSPECTS: usize = 250;
@@ -130,6 +133,10 @@ pub struct SaveRequest {
     pub activity: Option<EmailActivity>,
     /// The page the save came from.
     pub page_url: Option<String>,
+    /// Per prospect (by message index), the fields the page shows that were not extracted:
+    /// empty from the parsers, read by [`SaveRequest::with_missing`] on the save path only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<MissingFields>,
 }
 
 /// Messages a content script sends to the worker.
@@ -292,6 +299,7 @@ fn parse_from(value: &Value, page: bool) -> Result<ContentToWorker, MessageError
                 rejected,
                 activity,
                 page_url: clean(page_url.as_deref(), 2000),
+                missing: Vec::new(),
             })
         }
     })

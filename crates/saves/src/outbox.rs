@@ -112,6 +112,9 @@ pub struct OutboxEntry {
     /// The Account this save created for the person's company, once the CRM named it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
+    /// Fields the page showed that were not extracted; the journal line names them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
     /// Set on a bulk chunk entry: its people and the current run ([`crate::bulk`]). The
     /// fields above then describe the chunk (its first person's decision, "Ada and 11 more").
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -179,6 +179,7 @@ pub(crate) fn result_of(
         error,
         activity_id: e.activity_id.clone(),
         account_id: e.account_id.clone(),
+        missing: e.missing.clone(),
     }
 }
 

@@ -9,7 +9,7 @@ pub use crate::outbox::{lookup_key, KnownRecords, OutboxEntry, Phase};
 use attribution::Decision;
 
 use crate::decision::{decide, decide_person};
-use crate::message::{PageSource, Push, Role, SaveRequest};
+use crate::message::{missing_for, PageSource, Push, Role, SaveRequest};
 use crate::prospect::Prospect;
 use crate::recent::RecentCreates;
 use crate::records::{ErrorInfo, Party, SaveResult, SaveStatus};
@@ -90,6 +90,7 @@ pub fn plan_save(
             }),
             activity_id: None,
             account_id: None,
+            missing: missing_for(&save.missing, r.index),
         };
         if let Some(slot) = results.get_mut(r.index) {
             *slot = Some(failed);
@@ -113,6 +114,7 @@ pub fn plan_save(
             error: None,
             activity_id: None,
             account_id: None,
+            missing: missing_for(&save.missing, index),
         };
         let outcome = match &person {
             Err(e) => Err(e.clone()),
@@ -272,6 +274,7 @@ fn entry_for(
         recent_id: None,
         reading_recent: false,
         account_id: None,
+        missing: missing_for(&save.missing, index),
         chunk: None,
     })
 }

@@ -77,6 +77,9 @@ pub struct SaveResult {
     /// what an undo deletes with the Contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
+    /// Fields the page showed that were not extracted (`location`...): saved without them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
 }
 
 /// One line of the popup's recent saves.
@@ -208,6 +211,7 @@ mod tests {
             error,
             activity_id: None,
             account_id: None,
+            missing: vec![],
         }
     }
 

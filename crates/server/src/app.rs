@@ -109,7 +109,7 @@ impl AppState {
         Ok(Self {
             store,
             master_key,
-            pusher: crate::push::Pusher::new(&config.push),
+            pusher: crate::push::Pusher::new(&config.push, &config.oauth),
             config: Arc::new(config),
         })
     }

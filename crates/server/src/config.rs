@@ -88,8 +88,9 @@ USAGE:
 ENVIRONMENT:
     LEADLINE_PORT, LEADLINE_HOST, LEADLINE_DATA   defaults for --port, --host, --data
     LEADLINE_MASTER_KEY   base64 of 32 bytes; else DIR/master.key (created 0600 on first start)
-    LEADLINE_SF_CLIENT_ID the Salesforce app the team tokens belong to (no pushes without it)
-    LEADLINE_CRM_CA       PEM certificates the CRM client trusts (default: the system bundle)
+    --sf-client-id        a public Salesforce app the team tokens belong to (default: the
+                          server's own app below, refreshed with its secret)
+    LEADLINE_CRM_CA       PEM certificates the CRM client trusts (default: LEADLINE_CA_FILE)
     LEADLINE_CRM_RESOLVE  HOST=IP:PORT,... pinned addresses (tests against the sandbox)
     LEADLINE_TOKEN_REFRESH_SECS  scheduled team-token refresh (default: 43200, 12 h)
     LEADLINE_PUSH_LEASE_SECS     how long a process holds a save it pushes (default: 60)

@@ -465,10 +465,28 @@ async fn a_server_killed_with_the_create_on_the_wire_lands_the_save_once_after_r
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     db.close().await;
+    // The entry is written in flight just before the request leaves: wait until the sandbox
+    // holds it (received, not answered), so the kill really lands with the create on the wire.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while sb.admin("GET", "latency", json!({})).await["held"] == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the create never reached the CRM"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     drop(first); // kill -9
     let _ = in_flight.await;
     sb.admin("POST", "latency", json!({"ms": 0})).await;
-    tokio::time::sleep(Duration::from_millis(1700)).await; // the create finishes in the CRM
+    // The CRM finishes the create it received although its caller is gone.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while contacts_with(&sb, "ada.killed@example.com").await.is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the create on the wire never landed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert_eq!(contacts_with(&sb, "ada.killed@example.com").await.len(), 1);
 
     // Restarted on the same database: the save resumes (once the dead process's lease has

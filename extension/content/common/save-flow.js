@@ -218,13 +218,17 @@
     const skipped = hooks && Array.isArray(hooks.skipped) ? hooks.skipped : [];
     const head = results.length > 1 || skipped.length ? el('div', { class: 'll-title', 'data-testid': 'save-summary' }, summary(results, skipped)) : null;
     const details = [skippedNodes(skipped), ...results.map(resultNodes), ...missingNodes(hooks && hooks.missing, results)];
-    const body = results.length > LIST_AT_MOST ? detailsToggle(details) : details;
+    const body = results.length > LIST_ALONE ? detailsToggle(details) : details;
     return toast([noticeNodes(answer.notice), head, ...body, undoRow(answer.undo, hooks && hooks.onUndone)],
       failed > 0 && failed === results.length);
   }
 
-  /** Up to this many people, a toast lists each; past it, their details are behind a toggle. */
-  const LIST_AT_MOST = 3;
+  /**
+   * A toast about this many people shows their details at once; from two people on it is one
+   * summary line ("2 people: 1 created, 1 linked") with the details behind "Show details", so
+   * "Log this email" on three people does not repeat "Already in Salesforce" three times.
+   */
+  const LIST_ALONE = 1;
 
   /** "Show details" (a keyboard-reachable toggle) over `nodes`, hidden until asked for. */
   function detailsToggle(nodes) {
@@ -310,8 +314,10 @@
   }
 
   /** Fills `badges[i]` with "In Salesforce · Owner: X" / "Not in CRM yet" for each prospect. */
-  async function lookup(source, prospects, badges) {
-    const answer = await send({ kind: Kind.LOOKUP, source, prospects });
+  async function lookup(source, prospects, badges, mailbox) {
+    const message = { kind: Kind.LOOKUP, source, prospects };
+    if (mailbox) message.mailbox = String(mailbox); // Gmail: the options page compares it
+    const answer = await send(message);
     badges.forEach((badge, i) => {
       const r = answer.ok && Array.isArray(answer.results) ? answer.results[i] : null;
       if (!r) {

@@ -166,7 +166,7 @@
     shadow.append(panel);
     for (const r of rows) hoverCard(shadow, r.saveButton, () => preview(Source.GMAIL, 'single'));
     if (!rows.length) return;
-    lookup(Source.GMAIL, rows.map((r) => r.prospect), rows.map((r) => r.badge)).then((answer) => {
+    lookup(Source.GMAIL, rows.map((r) => r.prospect), rows.map((r) => r.badge), rep).then((answer) => {
       if (answer.ok && answer.crm) crm.name = answer.crm === 'hubspot' ? 'HubSpot' : 'Salesforce';
       // The mailbox is not the CRM user the rep's own connection saves as: say so before a save.
       const as = answer.ok && answer.saving_as;

@@ -49,6 +49,7 @@ pub(crate) fn queued(entry: &OutboxEntry) -> SaveResult {
         error: None,
         activity_id: None,
         account_id: None,
+        missing: entry.missing.clone(),
     }
 }
 

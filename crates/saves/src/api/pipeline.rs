@@ -33,14 +33,16 @@ impl TokensByRole {
 }
 
 fn parse_message(msg: &Value) -> Result<ContentToWorker, Value> {
-    parse_save_message(msg).map_err(|e| {
-        fail(&ErrorInfo {
-            code: e.code().into(),
-            message: e.to_string(),
-            hint:
-                "Reload the page and try again; if it persists, the page layout may have changed."
-                    .into(),
-        })
+    parse_save_message(msg).map_err(refused)
+}
+
+/// `{ok:false, error}` for a message refused by [`parse_message`] or its `missing` list.
+fn refused(e: crate::message::MessageError) -> Value {
+    fail(&ErrorInfo {
+        code: e.code().into(),
+        message: e.to_string(),
+        hint: "Reload the page and try again; if it persists, the page layout may have changed."
+            .into(),
     })
 }
 
@@ -130,6 +132,7 @@ pub fn plan_save(
         let ContentToWorker::Save(save) = parse_message(msg)? else {
             return Err(invalid("message", "not a save"));
         };
+        let save = save.with_missing(msg).map_err(refused)?;
         let mut plan = crate::plan::plan_save(&team, &save, save_id, &known);
         crate::plan::mark_recent(&team, &mut plan.entries, &recent, clock_ms(now_ms));
         Ok(

@@ -72,6 +72,7 @@ fn placeholder() -> SaveResult {
         error: None,
         activity_id: None,
         account_id: None,
+        missing: vec![],
     }
 }
 

@@ -118,11 +118,16 @@ pub async fn create(
     })?;
     let local = push::team_local(
         copy.team.crm,
-        state.pusher.config().sf_client_id.as_deref(),
+        state.pusher.app(),
         &copy.team.push_settings,
         &connection,
         Some(&member.email),
-        member.owner_mapping.as_deref(),
+        // The owner rules see a browser-held connection too (rule 11): without an owner
+        // mapping, the rep's own CRM user owns what team sync creates for them.
+        member
+            .owner_mapping
+            .as_deref()
+            .or_else(|| copy.own_browser_user(member)),
     );
     let plan = saves::plan_save(&local, &request, &save_id, &saves::KnownRecords::new());
     check_plan(&plan, &decision)?;
@@ -439,6 +444,7 @@ mod tests {
                 has_client_secret: false,
                 updated_at: 0,
             }],
+            crm_signed_in: vec![],
         }
     }
 

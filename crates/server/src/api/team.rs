@@ -20,6 +20,9 @@ pub struct TeamCopy {
     pub members: Vec<Member>,
     /// Team-held connections.
     pub connections: Vec<Connection>,
+    /// Members who signed in with their own CRM identity (their API connection is held in
+    /// their own browser; the server never has it).
+    pub crm_signed_in: Vec<String>,
 }
 
 impl TeamCopy {
@@ -31,6 +34,7 @@ impl TeamCopy {
         Ok(Self {
             members: state.store.members(team_id).await?,
             connections: state.store.connections(team_id).await?,
+            crm_signed_in: state.store.crm_signed_in_members(team_id).await?,
             team,
         })
     }
@@ -40,25 +44,51 @@ impl TeamCopy {
         self.connections.iter().find(|c| c.member_id == member_id)
     }
 
+    /// The CRM user of a member's browser-held connection, as far as the server knows: a
+    /// member without a team-held connection who signed in with their own CRM identity, whose
+    /// CRM user the team does not already hold (rule 7).
+    pub fn own_browser_user<'a>(&self, member: &'a Member) -> Option<&'a str> {
+        let crm_user_id = member.crm_user_id.as_deref()?;
+        let listed = self.connection_of(&member.id).is_none()
+            && self.crm_signed_in.contains(&member.id)
+            && !self
+                .connections
+                .iter()
+                .any(|c| c.crm_user_id == crm_user_id);
+        listed.then_some(crm_user_id)
+    }
+
     /// The spec's team state (`attribution`'s input `team`) as JSON.
     ///
-    /// Every connection listed is held by the team (spec rule 11): the server only knows
-    /// those. A member's browser-held connection is not listed yet.
-    // rule 11: once `attribution` has `personal.held`, add each member's browser-held
-    // connection here with `"held": "own_browser"` (rules 4, 7 and 8 see it) and mark these
-    // `"held": "team"`.
+    /// Spec rule 11: a team-held connection is listed `"held": "team"`. A member without one
+    /// who signed in with their own CRM identity has their API connection in their own
+    /// browser: it is listed `"held": "own_browser"` with their CRM user id (the server knows
+    /// who they are, never their token), so a save that must go with it (rules 1, 2 and 4,
+    /// e.g. Gmail) is decided as such and refused here with `not_held_by_team`. Its permission
+    /// is not known to the server; it is listed `standard` (how the rules read an unknown
+    /// one), which only its own saves can use. A CRM user already held by the team is not
+    /// listed twice (rule 7).
     pub fn state_json(&self) -> Value {
         let users: Vec<Value> = self
             .members
             .iter()
             .map(|m| {
-                let personal = self.connection_of(&m.id).map(|c| {
-                    json!({
+                let personal = match self.connection_of(&m.id) {
+                    Some(c) => Some(json!({
                         "crm_user_id": c.crm_user_id,
                         "email": c.crm_email,
                         "permission": c.permission,
-                    })
-                });
+                        "held": "team",
+                    })),
+                    None => self.own_browser_user(m).map(|crm_user_id| {
+                        json!({
+                            "crm_user_id": crm_user_id,
+                            "email": m.email,
+                            "permission": "standard",
+                            "held": "own_browser",
+                        })
+                    }),
+                };
                 json!({
                     "id": m.id,
                     "email": m.email,

@@ -1,10 +1,12 @@
-//! The push engine's settings: which Salesforce app refreshes the team's token, which
-//! certificates the CRM transport trusts, how often the team token is refreshed to keep it
-//! alive, and how long a save waits for its push inside `POST /api/saves`.
+//! The push engine's settings: which public Salesforce app refreshes the team's token (else
+//! the server's own app, [`super::app`]), which certificates the CRM transport trusts, how
+//! often the team token is refreshed to keep it alive, and how long a save waits for its push
+//! inside `POST /api/saves`.
 //!
 //! Flags (`--sf-client-id ID`, `--crm-ca FILE`, `--crm-resolve HOST=IP:PORT`,
 //! `--token-refresh-secs N`, `--push-lease-secs N`) win over the environment
-//! (`LEADLINE_SF_CLIENT_ID`, `LEADLINE_CRM_CA`, `LEADLINE_CRM_RESOLVE` comma-separated,
+//! (`LEADLINE_SF_CLIENT_ID`, the server's own app's id, which then needs no flag;
+//! `LEADLINE_CRM_CA`, else `LEADLINE_CA_FILE`; `LEADLINE_CRM_RESOLVE` comma-separated,
 //! `LEADLINE_TOKEN_REFRESH_SECS`, `LEADLINE_PUSH_LEASE_SECS`).
 
 use std::net::SocketAddr;
@@ -20,8 +22,10 @@ pub const DEFAULT_TOKEN_REFRESH: Duration = Duration::from_secs(12 * 3600);
 /// The push engine's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PushConfig {
-    /// The Salesforce app's consumer key the team tokens were issued to. Without it the
-    /// server cannot refresh a token, so saves stay `queued` in the ledger until it is set.
+    /// A public Salesforce app's consumer key the team tokens were issued to (tokens stored
+    /// through the admin API from a browser's connect). Without it, or when it is the server's
+    /// own app's, pushes refresh with the server's own confidential app
+    /// ([`super::PushApp::resolve`]); with no app at all, saves stay `queued` in the ledger.
     pub sf_client_id: Option<String>,
     /// A PEM file of the certificates the CRM transport trusts (default: the system bundle).
     pub crm_ca_file: Option<PathBuf>,

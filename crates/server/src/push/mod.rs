@@ -7,6 +7,9 @@
 //!   the engine's store ([`team_store::TeamStore`]) writes every step to those rows and
 //!   settles an entry in the same transaction that stores its result in the ledger row
 //!   ([`ledger`]). A repeat of the save id is answered from that row, never pushed again.
+//! - **The app** a refresh uses is the server's own confidential Salesforce app (its login
+//!   URL and client id in the team value the core sees, its secret added at the edge by
+//!   [`app::PushTransport`]), or the public app `--sf-client-id` names ([`app`]).
 //! - **Tokens** are the connection row's sealed refresh and access tokens; a refresh is
 //!   single-flight in the process (the engine's) and across processes (the database's
 //!   refresh lock, taken in [`team_store::TeamStore`]'s `begin_refresh`).
@@ -22,6 +25,7 @@
 //! The only process-local state is a cache of engines (one per team connection, rebuilt when
 //! the connection changes) and this process's random holder id.
 
+pub mod app;
 pub mod config;
 pub mod health;
 pub mod ledger;
@@ -40,11 +44,14 @@ use crate::app::{now, AppState};
 use crate::crypto::random_id;
 use crate::store::SyncConnection;
 
+pub use app::{PushApp, PushTransport};
 pub use config::PushConfig;
 use team_store::TeamStore;
 
+use crate::oauth::OAuthSettings;
+
 /// The engine of one team connection on the server.
-pub type TeamEngine = Engine<HttpsTransport, TeamStore, TokioClock>;
+pub type TeamEngine = Engine<PushTransport, TeamStore, TokioClock>;
 
 /// Why a push could not start (not a CRM answer: those go to the ledger).
 #[derive(Debug, thiserror::Error)]
@@ -68,8 +75,10 @@ pub struct Pusher {
 
 struct Inner {
     config: PushConfig,
+    /// The Salesforce app team tokens are refreshed with (`None`: no app configured).
+    app: Option<PushApp>,
     /// `Err(why)` when this server cannot push (no CRM app, no trusted certificates).
-    transport: Result<HttpsTransport, String>,
+    transport: Result<PushTransport, String>,
     /// This process, as a lease and refresh-lock holder.
     holder: Arc<str>,
     engines: Mutex<HashMap<(String, String), Cached>>,
@@ -99,10 +108,12 @@ pub enum RunEnd {
 }
 
 impl Pusher {
-    /// A pusher for `config`. A server without a Salesforce client id, or without
-    /// certificates to trust, accepts saves and keeps them `queued`.
-    pub fn new(config: &PushConfig) -> Self {
-        let transport = build_transport(config);
+    /// A pusher for `config`, refreshing with the app [`PushApp::resolve`] picks from
+    /// `config` and the server's own OAuth settings. A server without a Salesforce app, or
+    /// without certificates to trust, accepts saves and keeps them `queued`.
+    pub fn new(config: &PushConfig, oauth: &OAuthSettings) -> Self {
+        let app = PushApp::resolve(config, oauth);
+        let transport = build_transport(config, oauth, app.as_ref());
         if let Err(why) = &transport {
             tracing::warn!("saves will be kept, not pushed: {why}");
         }
@@ -110,6 +121,7 @@ impl Pusher {
         Self {
             inner: Arc::new(Inner {
                 config: config.clone(),
+                app,
                 transport,
                 holder: holder.into(),
                 engines: Mutex::new(HashMap::new()),
@@ -125,6 +137,11 @@ impl Pusher {
     /// The settings.
     pub fn config(&self) -> &PushConfig {
         &self.inner.config
+    }
+
+    /// The Salesforce app team tokens are refreshed with.
+    pub fn app(&self) -> Option<&PushApp> {
+        self.inner.app.as_ref()
     }
 
     /// The engine of a team connection, built (or rebuilt, when the connection changed)
@@ -162,7 +179,7 @@ impl Pusher {
             .unwrap_data_key(team_id, &team.wrapped_data_key)?;
         let local = team_local(
             team.crm,
-            self.inner.config.sf_client_id.as_deref(),
+            self.inner.app.as_ref(),
             &team.push_settings,
             &connection,
             None,
@@ -497,11 +514,12 @@ impl Pusher {
     }
 }
 
-/// The team as the engine (and the core's planner) sees it: the pushing connection in the
-/// team sync role; for planning one rep's save, that rep's email and owner mapping too.
+/// The team as the engine (and the core's planner) sees it: the app's client id and login
+/// host (never its secret: see [`app`]), the pushing connection in the team sync role; for
+/// planning one rep's save, that rep's email and owner mapping too.
 pub fn team_local(
     crm: CrmKind,
-    client_id: Option<&str>,
+    app: Option<&PushApp>,
     push_settings: &str,
     connection: &SyncConnection,
     me_email: Option<&str>,
@@ -509,8 +527,15 @@ pub fn team_local(
 ) -> LocalTeam {
     let settings: serde_json::Value =
         serde_json::from_str(push_settings).unwrap_or_else(|_| json!({}));
+    let (login_host, my_domain) = app.map(PushApp::login_host_json).unzip();
     let value = json!({
-        "config": { "crm": crm, "client_id": client_id, "me_email": me_email },
+        "config": {
+            "crm": crm,
+            "client_id": app.map(|a| a.client_id.as_str()),
+            "login_host": login_host.unwrap_or_else(|| json!("production")),
+            "my_domain": my_domain,
+            "me_email": me_email,
+        },
         "settings": settings,
         "connections": [{
             "role": "team_sync",
@@ -530,16 +555,24 @@ fn ms(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
-/// The CRM transport: trusts `--crm-ca` (or the system bundle), pins `--crm-resolve`.
-fn build_transport(config: &PushConfig) -> Result<HttpsTransport, String> {
-    if config.sf_client_id.is_none() {
+/// The CRM transport: trusts `--crm-ca` (else `LEADLINE_CA_FILE`, else the system bundle),
+/// pins `--crm-resolve`, adds the server's own app's secret to that app's refreshes.
+fn build_transport(
+    config: &PushConfig,
+    oauth: &OAuthSettings,
+    app: Option<&PushApp>,
+) -> Result<PushTransport, String> {
+    let Some(app) = app else {
         return Err(
-            "no Salesforce app is configured (--sf-client-id or LEADLINE_SF_CLIENT_ID)".into(),
+            "no Salesforce app is configured (LEADLINE_SF_CLIENT_ID with its secret, \
+                    or --sf-client-id for a public app)"
+                .into(),
         );
-    }
+    };
     let ca = config
         .crm_ca_file
         .clone()
+        .or_else(|| oauth.ca_file.clone())
         .unwrap_or_else(|| config::SYSTEM_CA_BUNDLE.into());
     let pem = std::fs::read(&ca).map_err(|e| {
         format!(
@@ -553,5 +586,70 @@ fn build_transport(config: &PushConfig) -> Result<HttpsTransport, String> {
     for (host, addr) in &config.crm_resolve {
         builder = builder.pin(host, *addr);
     }
-    builder.build().map_err(|e| e.to_string())
+    builder
+        .build()
+        .map(|inner| app.transport(inner))
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // tests: a failure should panic
+    use super::*;
+    use crm::salesforce::LoginHost;
+
+    fn connection() -> SyncConnection {
+        SyncConnection {
+            id: "c_1".into(),
+            member_id: "m_1".into(),
+            crm_user_id: "005A".into(),
+            crm_email: "integration@acme.example".into(),
+            permission: "admin".into(),
+            instance_url: Some("https://acme.my.salesforce.com".into()),
+            sealed_refresh_token: vec![1, 2, 3],
+            sealed_access_token: None,
+            needs_reconnect: false,
+        }
+    }
+
+    #[test]
+    fn the_team_value_names_the_apps_client_id_and_login_host_and_never_its_secret() {
+        let env = |name: &str| {
+            match name {
+                "LEADLINE_SF_LOGIN_URL" => Some("https://acme.my.salesforce.com"),
+                "LEADLINE_SF_CLIENT_ID" => Some("own-app"),
+                "LEADLINE_SF_CLIENT_SECRET" => Some("never-in-the-team-value"),
+                _ => None,
+            }
+            .map(str::to_owned)
+        };
+        let oauth = OAuthSettings::from_env(&env).unwrap();
+        for (flag, client_id, host) in [
+            (
+                None,
+                "own-app",
+                LoginHost::MyDomain("https://acme.my.salesforce.com".into()),
+            ),
+            (Some("public-app"), "public-app", LoginHost::Production),
+        ] {
+            let push = PushConfig {
+                sf_client_id: flag.map(str::to_owned),
+                ..PushConfig::default()
+            };
+            let app = PushApp::resolve(&push, &oauth).unwrap();
+            let local = team_local(
+                CrmKind::Salesforce,
+                Some(&app),
+                "{}",
+                &connection(),
+                None,
+                None,
+            );
+            assert_eq!(local.config.client_id.as_deref(), Some(client_id));
+            assert_eq!(local.config.sf_login_host(), host);
+            assert_eq!(local.connections.len(), 1, "the value parsed");
+            let text = serde_json::to_string(&local).unwrap();
+            assert!(!text.contains("never-in-the-team-value"));
+        }
+    }
 }

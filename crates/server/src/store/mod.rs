@@ -574,6 +574,17 @@ impl Store {
         rows.iter().map(member_from).collect()
     }
 
+    /// The current members of this team who signed in with their own CRM identity (ids).
+    pub async fn crm_signed_in_members(&self, team_id: &str) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT id FROM members
+             WHERE team_id = ? AND removed_at IS NULL AND crm_signed_in_at IS NOT NULL",
+        )
+        .bind(team_id)
+        .fetch_all(&self.pool)
+        .await
+    }
+
     /// One current member of this team.
     pub async fn member(
         &self,

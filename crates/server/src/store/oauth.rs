@@ -319,6 +319,13 @@ impl Store {
             return Ok(Err(OneTimeRefusal::Unknown));
         };
         let member = member_from(&row)?;
+        // The member signed in with their CRM identity: their connection is their browser's.
+        sqlx::query("UPDATE members SET crm_signed_in_at = ? WHERE team_id = ? AND id = ?")
+            .bind(now)
+            .bind(&team_id)
+            .bind(&member_id)
+            .execute(&mut *tx)
+            .await?;
         insert_session(
             &mut tx,
             session_hash,

@@ -141,7 +141,7 @@ pub const MIGRATIONS: &[(i64, &str, &[&str])] = &[(
             used_at INTEGER
         )",
     ],
-), PUSH_MIGRATION];
+), PUSH_MIGRATION, SIGN_IN_MIGRATION];
 
 /// Migration 3, the push engine (`crate::push`): the ledger becomes the outbox.
 ///
@@ -175,4 +175,14 @@ const PUSH_MIGRATION: (i64, &str, &[&str]) = (
         "ALTER TABLE connections ADD COLUMN access_token BLOB",
         "ALTER TABLE connections ADD COLUMN reconnect_reason TEXT",
     ],
+);
+
+/// Migration 4, spec rule 11 on the server: `members.crm_signed_in_at` is when a member last
+/// signed in with their own CRM identity (OpenID Connect, `crate::api::sign_in`). Such a
+/// member's API connection lives in their own browser (the server never has it), and the
+/// team state lists it as `held: own_browser`.
+const SIGN_IN_MIGRATION: (i64, &str, &[&str]) = (
+    4,
+    "members' sign-ins with their CRM identity (their browser-held connections, rule 11)",
+    &["ALTER TABLE members ADD COLUMN crm_signed_in_at INTEGER"],
 );
