@@ -480,7 +480,10 @@ async fn a_server_killed_with_the_create_on_the_wire_lands_the_save_once_after_r
     sb.admin("POST", "latency", json!({"ms": 0})).await;
     // The CRM finishes the create it received although its caller is gone.
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while contacts_with(&sb, "ada.killed@example.com").await.is_empty() {
+    while contacts_with(&sb, "ada.killed@example.com")
+        .await
+        .is_empty()
+    {
         assert!(
             std::time::Instant::now() < deadline,
             "the create on the wire never landed"
