@@ -97,5 +97,5 @@ pub use limits::{ApiUsage, HsRateLimit};
 pub use phase::{BulkPhase, BulkRun};
 pub use prospect::{
     ActivityKind, ActivityLog, CrmUser, ExistingRecord, Permission, Prospect, RecordKind,
-    SaveOutcome, SaveSpec,
+    RecordKindExt, SaveOutcome, SaveSpec,
 };

@@ -51,7 +51,7 @@ use attribution::{
     AppUser, Credential, CredentialKind, DecisionInput, PersonalConnection, RecordKind, Source,
     TeamState,
 };
-use crm::{CrmUser, Permission};
+use crm::{CrmUser, Permission, RecordKindExt};
 use serde::{Deserialize, Serialize};
 
 use crate::config::ManagedSettings;
