@@ -220,20 +220,10 @@ pub struct ExistingRecord {
     pub owner_name: Option<String>,
 }
 
-/// The connected user's permission level, as the attribution spec names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Permission {
-    /// Can see and change all data (admin).
-    Admin,
-    /// Can create the synced records.
-    Standard,
-    /// Cannot create the synced records.
-    ReadOnly,
-    /// Not known: reading the user's permission failed at connect time. Never produced by a
-    /// parser; attribution treats it like `Standard` (the CRM still refuses what it forbids).
-    Unknown,
-}
+/// The connected user's permission level, as the attribution spec names it: the shared
+/// [`vocab::Permission`]. A check that could not run is no level: callers hold
+/// `Option<Permission>` for that.
+pub use vocab::Permission;
 
 /// Splits a display name into `(first, last)`: the one rule of [`crate::name`] (particles,
 /// credentials, emoji, single names).

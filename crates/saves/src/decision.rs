@@ -124,7 +124,7 @@ mod tests {
             crm_user_id: "005I".into(),
             name: "Integration".into(),
             email: email.into(),
-            permission,
+            permission: Some(permission),
             health: Default::default(),
             last_success: None,
             instance_url: String::new(),

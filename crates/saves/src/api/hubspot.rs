@@ -142,7 +142,7 @@ pub fn connected_hubspot(
                 owner.name.clone()
             },
             email,
-            permission: Permission::Standard,
+            permission: Some(Permission::Standard),
             health: Health::Ok,
             last_success: Some(now.to_owned()),
             instance_url: DEFAULT_API_BASE.to_owned(),

@@ -238,7 +238,7 @@ pub fn state_view(team: &Value, journal: &Value, outbox: &Value, extras: &Value)
                     })
                     .flatten();
                 json!({"role": c.role, "app_user": app_user, "name": c.name, "email": c.email,
-                    "crm_user_id": c.crm_user_id, "permission": c.permission, "health": c.health,
+                    "crm_user_id": c.crm_user_id, "permission": c.permission_name(), "health": c.health,
                     "last_success": c.last_success, "org": org.filter(|h| !h.is_empty())})
             })
             .collect();
