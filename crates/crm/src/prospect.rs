@@ -194,18 +194,9 @@ pub struct SaveOutcome {
     pub owner_id: Option<String>,
 }
 
-/// A CRM user or owner (Salesforce User, HubSpot owner) for owner mapping.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CrmUser {
-    /// Salesforce User Id / HubSpot owner `id` (what goes in `OwnerId` / `hubspot_owner_id`).
-    pub id: String,
-    /// E-mail, when the CRM has one.
-    pub email: Option<String>,
-    /// Display name.
-    pub name: String,
-    /// False for inactive users / archived owners.
-    pub active: bool,
-}
+/// A CRM user or owner (Salesforce User, HubSpot owner) for owner mapping: the shared
+/// [`vocab::CrmUser`] (the parsers always give a `name`).
+pub use vocab::CrmUser;
 
 /// A record a dedupe lookup found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -283,14 +283,14 @@ impl LocalTeam {
                 owner_mapping: None,
             });
         }
+        // The directory without names, so the reasons a rep reads keep naming CRM users by
+        // email (as they always have here).
         let crm_users = self
             .crm_users
             .iter()
-            .map(|u| attribution::CrmUser {
-                id: u.id.clone(),
-                email: u.email.clone(),
-                active: u.active,
+            .map(|u| CrmUser {
                 name: None,
+                ..u.clone()
             })
             .collect();
         TeamState {
@@ -330,7 +330,7 @@ impl LocalTeam {
         self.crm_users
             .iter()
             .find(|u| u.id == crm_user_id)
-            .map(|u| u.name.clone())
+            .map(|u| u.name.clone().unwrap_or_default())
             .or_else(|| {
                 self.connections
                     .iter()

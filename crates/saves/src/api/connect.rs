@@ -453,7 +453,7 @@ pub fn connected_private_app(team: &Value, users: &Value, email: &str, now: &str
         let conn = Connection {
             role: Role::TeamSync,
             crm_user_id: owner.id.clone(),
-            name: owner.name.clone(),
+            name: owner.name.clone().unwrap_or_default(),
             email: wanted,
             permission: Some(Permission::Admin),
             health: Health::Ok,

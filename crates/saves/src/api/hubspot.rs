@@ -136,11 +136,11 @@ pub fn connected_hubspot(
         let conn = Connection {
             role,
             crm_user_id: owner.id.clone(),
-            name: if owner.name.is_empty() {
-                email.clone()
-            } else {
-                owner.name.clone()
-            },
+            name: owner
+                .name
+                .clone()
+                .filter(|name| !name.is_empty())
+                .unwrap_or_else(|| email.clone()),
             email,
             permission: Some(Permission::Standard),
             health: Health::Ok,

@@ -184,7 +184,10 @@ fn check_user(team: &LocalTeam, id: Option<&str>) -> Result<(), Value> {
         Some(u) if u.active => Ok(()),
         Some(u) => Err(refused(
             "owner_inactive",
-            format!("{} is inactive in the CRM.", u.name),
+            format!(
+                "{} is inactive in the CRM.",
+                u.name.as_deref().unwrap_or(id)
+            ),
             "Pick an active CRM user.",
         )),
         None if team.crm_users.is_empty() => Ok(()),
