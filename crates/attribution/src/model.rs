@@ -1,10 +1,11 @@
 //! The domain model of the spec: connections, users and the team. The shared words (CRM,
-//! source, record kind, push mode, permission) live in the `vocab` crate and are re-exported.
+//! source, record kind, push mode, permission, CRM user) live in the `vocab` crate and are
+//! re-exported.
 
 use serde::Serialize;
 
 pub(crate) use vocab::wire_enum;
-pub use vocab::{Crm, Permission, PushMode, RecordKind, Source};
+pub use vocab::{Crm, CrmUser, Permission, PushMode, RecordKind, Source};
 
 wire_enum! {
     /// Where a personal connection's token is kept (rule 11). The contract's default is `team`.
@@ -52,19 +53,6 @@ pub struct AppUser {
     pub personal: Option<PersonalConnection>,
     /// Owner mapping: the CRM user id that owns this user's records, if chosen.
     pub owner_mapping: Option<String>,
-}
-
-/// One entry of the CRM's user directory (Salesforce users or HubSpot owners).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CrmUser {
-    /// The CRM's id for the user.
-    pub id: String,
-    /// The user's email, when the directory gives one.
-    pub email: Option<String>,
-    /// False when the CRM marks the user inactive (rule 6). Absent in JSON means active.
-    pub active: bool,
-    /// A display name for reasons, when known (an optional input field).
-    pub name: Option<String>,
 }
 
 /// Everything known about the team: its users, its team sync and the CRM directory.

@@ -23,10 +23,14 @@
 //! - [`name`]: `split_full_name`, the one name-splitting rule (surname particles, single
 //!   names, credentials and emoji).
 //! - [`limits`]: [`ApiUsage`] `{used, limit}` from `Sforce-Limit-Info`; [`HsRateLimit`].
-//! - [`prospect`]: [`Prospect`], [`ActivityLog`] / [`ActivityKind`], [`RecordKind`],
+//! - [`prospect`]: [`Prospect`], [`ActivityLog`] / [`ActivityKind`],
 //!   [`SaveSpec`] `{record, prospect, owner_id, existing_id, activity, description}`,
-//!   [`SaveOutcome`] `{record_id, object, created, activity_id, owner_id}`, [`CrmUser`],
-//!   [`ExistingRecord`], [`Permission`]; `split_full_name`, `validate_date`.
+//!   [`SaveOutcome`] `{record_id, object, created, activity_id, owner_id}`,
+//!   [`ExistingRecord`]; `split_full_name`, `validate_date`. The shared words come from
+//!   `vocab`, re-exported: [`RecordKind`] (with [`RecordKindExt`]: `sobject()`, and
+//!   `is_person()` — a person is saved as a contact or a lead; every builder refuses another
+//!   kind and `prospect::person_kind` reads only those two names), [`Permission`] and
+//!   [`CrmUser`].
 //! - [`pkce`]: `verifier_from_random(&[u8;32])`, `challenge_s256`, `state_from_random(&[u8;16])`.
 //! - [`redirect`]: `parse_redirect(Crm, url, expected_state) -> code` (state checked).
 //! - [`salesforce`]: [`salesforce::SfSession`] `{instance_url, access_token, api_version
@@ -97,5 +101,5 @@ pub use limits::{ApiUsage, HsRateLimit};
 pub use phase::{BulkPhase, BulkRun};
 pub use prospect::{
     ActivityKind, ActivityLog, CrmUser, ExistingRecord, Permission, Prospect, RecordKind,
-    SaveOutcome, SaveSpec,
+    RecordKindExt, SaveOutcome, SaveSpec,
 };

@@ -55,23 +55,94 @@ pub struct ActivityLog {
     pub date: String,
 }
 
-/// Which CRM object a person becomes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RecordKind {
-    /// Salesforce Contact / HubSpot contact.
-    Contact,
-    /// Salesforce Lead (HubSpot has contacts only; a Lead spec becomes a contact there).
-    Lead,
+/// What a save is, as the spec names it: the shared [`vocab::RecordKind`]. A person becomes a
+/// `contact` or a `lead` ([`RecordKindExt::is_person`]); the other kinds are refused by every
+/// builder and by the serde of person fields ([`person_kind`]).
+pub use vocab::RecordKind;
+
+/// What the CRM protocols add to the shared [`RecordKind`] (`vocab` knows no CRM).
+pub trait RecordKindExt {
+    /// The Salesforce sObject name: `Contact`, `Lead`, `Account`, and `Task` for an activity.
+    fn sobject(self) -> &'static str;
+
+    /// Whether a person is saved as this kind: Contact or Lead (HubSpot has contacts only; a
+    /// Lead spec becomes a contact there).
+    fn is_person(&self) -> bool;
 }
 
-impl RecordKind {
-    /// The Salesforce sObject name.
-    pub fn sobject(self) -> &'static str {
+impl RecordKindExt for RecordKind {
+    fn sobject(self) -> &'static str {
         match self {
             RecordKind::Contact => "Contact",
             RecordKind::Lead => "Lead",
+            RecordKind::Account => "Account",
+            RecordKind::Activity => "Task",
         }
+    }
+
+    fn is_person(&self) -> bool {
+        matches!(self, RecordKind::Contact | RecordKind::Lead)
+    }
+}
+
+/// Refuses a kind no person is saved as (the builders' first check).
+pub(crate) fn require_person(kind: RecordKind) -> Result<(), ValidationError> {
+    if kind.is_person() {
+        Ok(())
+    } else {
+        Err(ValidationError::Malformed {
+            field: "record".into(),
+            reason: format!(
+                "a person is saved as a contact or a lead, not {}",
+                kind.as_str()
+            ),
+        })
+    }
+}
+
+/// Serde readers for a field holding what a person is saved as ([`SaveSpec::record`], the
+/// team's push setting): only `contact` or `lead`, the names these fields have always taken,
+/// anything else refused with serde's "unknown variant" error. Writing needs nothing special.
+pub mod person_kind {
+    use serde::de::{Deserialize, Deserializer, Error, Visitor};
+
+    use super::{RecordKind, RecordKindExt};
+
+    /// The names a person field accepts.
+    const NAMES: &[&str] = &["contact", "lead"];
+
+    /// A [`RecordKind`] that is a person's.
+    struct Person(RecordKind);
+
+    impl<'de> Deserialize<'de> for Person {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Names;
+            impl Visitor<'_> for Names {
+                type Value = Person;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("variant identifier")
+                }
+                fn visit_str<E: Error>(self, wire: &str) -> Result<Person, E> {
+                    RecordKind::parse(wire)
+                        .filter(|kind| kind.is_person())
+                        .map(Person)
+                        .ok_or_else(|| E::unknown_variant(wire, NAMES))
+                }
+            }
+            deserializer.deserialize_str(Names)
+        }
+    }
+
+    /// Reads `contact` or `lead` (`#[serde(deserialize_with = "person_kind::deserialize")]`).
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<RecordKind, D::Error> {
+        Person::deserialize(deserializer).map(|p| p.0)
+    }
+
+    /// Reads `contact`, `lead` or `null` for an optional field.
+    pub fn deserialize_option<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<RecordKind>, D::Error> {
+        Option::<Person>::deserialize(deserializer).map(|p| p.map(|p| p.0))
     }
 }
 
@@ -79,6 +150,7 @@ impl RecordKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaveSpec {
     /// Contact or Lead.
+    #[serde(deserialize_with = "person_kind::deserialize")]
     pub record: RecordKind,
     /// The person.
     pub prospect: Prospect,
@@ -122,18 +194,9 @@ pub struct SaveOutcome {
     pub owner_id: Option<String>,
 }
 
-/// A CRM user or owner (Salesforce User, HubSpot owner) for owner mapping.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CrmUser {
-    /// Salesforce User Id / HubSpot owner `id` (what goes in `OwnerId` / `hubspot_owner_id`).
-    pub id: String,
-    /// E-mail, when the CRM has one.
-    pub email: Option<String>,
-    /// Display name.
-    pub name: String,
-    /// False for inactive users / archived owners.
-    pub active: bool,
-}
+/// A CRM user or owner (Salesforce User, HubSpot owner) for owner mapping: the shared
+/// [`vocab::CrmUser`] (the parsers always give a `name`).
+pub use vocab::CrmUser;
 
 /// A record a dedupe lookup found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,20 +211,10 @@ pub struct ExistingRecord {
     pub owner_name: Option<String>,
 }
 
-/// The connected user's permission level, as the attribution spec names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Permission {
-    /// Can see and change all data (admin).
-    Admin,
-    /// Can create the synced records.
-    Standard,
-    /// Cannot create the synced records.
-    ReadOnly,
-    /// Not known: reading the user's permission failed at connect time. Never produced by a
-    /// parser; attribution treats it like `Standard` (the CRM still refuses what it forbids).
-    Unknown,
-}
+/// The connected user's permission level, as the attribution spec names it: the shared
+/// [`vocab::Permission`]. A check that could not run is no level: callers hold
+/// `Option<Permission>` for that.
+pub use vocab::Permission;
 
 /// Splits a display name into `(first, last)`: the one rule of [`crate::name`] (particles,
 /// credentials, emoji, single names).

@@ -7,7 +7,9 @@ mod common;
 
 use common::{query_param, Harness};
 use crm::salesforce::{self, oauth, LoginHost, SfSession};
-use crm::{ActivityKind, ActivityLog, CrmError, Prospect, RecordKind, Retry, SaveSpec};
+use crm::{
+    ActivityKind, ActivityLog, CrmError, Prospect, RecordKind, RecordKindExt, Retry, SaveSpec,
+};
 use serde_json::json;
 
 fn session(h: &Harness, user: &str) -> SfSession {

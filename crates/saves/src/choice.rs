@@ -190,7 +190,7 @@ mod tests {
             crm_user_id: id.into(),
             name: email.into(),
             email: email.into(),
-            permission,
+            permission: Some(permission),
             health: Health::Ok,
             last_success: None,
             instance_url: String::new(),

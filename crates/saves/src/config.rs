@@ -169,6 +169,7 @@ pub struct TeamConfigPatch {
 #[serde(default)]
 pub struct Settings {
     /// Save people as Contacts or Leads.
+    #[serde(deserialize_with = "crm::prospect::person_kind::deserialize")]
     pub record_kind: RecordKind,
     /// Create or match an Account by company name.
     pub match_account: bool,
@@ -191,6 +192,7 @@ impl Default for Settings {
 #[serde(default)]
 pub struct ManagedPushSettings {
     /// Contacts or Leads.
+    #[serde(deserialize_with = "crm::prospect::person_kind::deserialize_option")]
     pub record_kind: Option<RecordKind>,
     /// Create or match the Account by company.
     pub match_account: Option<bool>,
@@ -270,5 +272,38 @@ mod tests {
         assert!(same
             .saved_words(&same, &TeamConfigPatch::default())
             .is_empty());
+    }
+
+    /// The push setting names a person's record kind: `contact` or `lead`, read from storage,
+    /// a message or policy, never another of the shared kinds.
+    #[test]
+    #[allow(clippy::unwrap_used)]
+    fn record_kind_settings_take_contact_or_lead_only() {
+        let read = |v: serde_json::Value| serde_json::from_value::<Settings>(v);
+        let lead = read(serde_json::json!({"record_kind": "lead"})).unwrap();
+        assert_eq!(lead.record_kind, RecordKind::Lead);
+        assert_eq!(serde_json::to_value(lead).unwrap()["record_kind"], "lead");
+        assert_eq!(
+            read(serde_json::json!({})).unwrap().record_kind,
+            RecordKind::Contact
+        );
+        assert_eq!(
+            read(serde_json::json!({"record_kind": "account"}))
+                .unwrap_err()
+                .to_string(),
+            "unknown variant `account`, expected `contact` or `lead`"
+        );
+        let policy = |v: serde_json::Value| serde_json::from_value::<ManagedPushSettings>(v);
+        for (given, kind) in [
+            (serde_json::json!({}), None),
+            (serde_json::json!({"record_kind": null}), None),
+            (
+                serde_json::json!({"record_kind": "contact"}),
+                Some(RecordKind::Contact),
+            ),
+        ] {
+            assert_eq!(policy(given).unwrap().record_kind, kind);
+        }
+        assert!(policy(serde_json::json!({"record_kind": "activity"})).is_err());
     }
 }

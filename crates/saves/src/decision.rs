@@ -27,15 +27,7 @@ pub fn decide_person(
     source: PageSource,
     push: Push,
 ) -> Result<Decision, ErrorInfo> {
-    decide(team, source.into(), saved_record(team), push)
-}
-
-/// The attribution record kind of what the settings push (Contact or Lead).
-pub fn saved_record(team: &LocalTeam) -> RecordKind {
-    match team.settings.record_kind {
-        crm::RecordKind::Contact => RecordKind::Contact,
-        crm::RecordKind::Lead => RecordKind::Lead,
-    }
+    decide(team, source.into(), team.settings.record_kind, push)
 }
 
 /// An attribution refusal as the rep sees it: its code and message, and what to do about it.
@@ -132,7 +124,7 @@ mod tests {
             crm_user_id: "005I".into(),
             name: "Integration".into(),
             email: email.into(),
-            permission,
+            permission: Some(permission),
             health: Default::default(),
             last_success: None,
             instance_url: String::new(),

@@ -2,7 +2,7 @@
 //! [`Step`] the worker takes next, the result shown to the rep, retries, refreshes and the
 //! owner fallback.
 
-use crm::{CrmError, HttpResponse, Retry};
+use crm::{CrmError, HttpResponse, RecordKindExt, Retry};
 use serde::{Deserialize, Serialize};
 
 use crate::backoff::{backoff_ms, with_retry_after, MAX_ATTEMPTS};

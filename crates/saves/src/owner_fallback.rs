@@ -62,7 +62,7 @@ fn next_owner(
         None => without.crm_users.push(CrmUser {
             id: refused.to_owned(),
             email: None,
-            name: String::new(),
+            name: None,
             active: false,
         }),
     }

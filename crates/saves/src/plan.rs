@@ -1,7 +1,7 @@
 //! `plan_save`: from a checked save message to outbox entries (persisted before the first
 //! request) and the immediate per-prospect results.
 
-use crm::{ActivityKind, ActivityLog, SaveSpec};
+use crm::{ActivityKind, ActivityLog, RecordKindExt, SaveSpec};
 use serde::{Deserialize, Serialize};
 
 use crate::bulk::chunk_entries;

@@ -51,7 +51,7 @@ use attribution::{
     AppUser, Credential, CredentialKind, DecisionInput, PersonalConnection, RecordKind, Source,
     TeamState,
 };
-use crm::{CrmUser, Permission};
+use crm::{CrmUser, Permission, RecordKindExt};
 use serde::{Deserialize, Serialize};
 
 use crate::config::ManagedSettings;
@@ -91,8 +91,10 @@ pub struct Connection {
     pub name: String,
     /// Their CRM email.
     pub email: String,
-    /// Their permission level.
-    pub permission: Permission,
+    /// Their permission level; `None` when reading it failed at connect time (not checked).
+    /// Stored and shown as `"unknown"` then ([`permission_or_unknown`]).
+    #[serde(with = "permission_or_unknown")]
+    pub permission: Option<Permission>,
     /// Token health.
     #[serde(default)]
     pub health: Health,
@@ -109,10 +111,57 @@ impl Connection {
     /// connect time) counts as `standard`, so such a connection may push and is never taken
     /// for an admin.
     pub fn attribution_permission(&self) -> Permission {
-        match self.permission {
-            Permission::Unknown => Permission::Standard,
-            known => known,
+        self.permission.unwrap_or(Permission::Standard)
+    }
+
+    /// The permission's name as stored and shown: the level's, or `"unknown"` when not checked.
+    pub fn permission_name(&self) -> &'static str {
+        self.permission
+            .map_or(permission_or_unknown::UNKNOWN, Permission::as_str)
+    }
+}
+
+/// Serde for a connection's permission: a level's name, or `"unknown"` for one not checked
+/// (`None`). Stored connections and the popup and options pages use these names, so a
+/// connection stored by any version reads back.
+pub mod permission_or_unknown {
+    use super::Permission;
+    use serde::de::{Deserializer, Error, Visitor};
+    use serde::Serializer;
+
+    /// The name of a permission that was not checked.
+    pub const UNKNOWN: &str = "unknown";
+
+    /// Every name read, for the "unknown variant" error.
+    const NAMES: &[&str] = &["admin", "standard", "read_only", UNKNOWN];
+
+    /// Writes the level's name, or `"unknown"`.
+    pub fn serialize<S: Serializer>(
+        permission: &Option<Permission>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(permission.map_or(UNKNOWN, Permission::as_str))
+    }
+
+    /// Reads a level's name, or `"unknown"` as `None`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Permission>, D::Error> {
+        struct Names;
+        impl Visitor<'_> for Names {
+            type Value = Option<Permission>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("variant identifier")
+            }
+            fn visit_str<E: Error>(self, wire: &str) -> Result<Self::Value, E> {
+                match Permission::parse(wire) {
+                    Some(level) => Ok(Some(level)),
+                    None if wire == UNKNOWN => Ok(None),
+                    None => Err(E::unknown_variant(wire, NAMES)),
+                }
+            }
         }
+        deserializer.deserialize_str(Names)
     }
 }
 
@@ -211,11 +260,7 @@ impl LocalTeam {
         let personal = |c: &Connection| PersonalConnection {
             crm_user_id: c.crm_user_id.clone(),
             email: c.email.clone(),
-            permission: match c.attribution_permission() {
-                Permission::Admin => attribution::Permission::Admin,
-                Permission::ReadOnly => attribution::Permission::ReadOnly,
-                Permission::Standard | Permission::Unknown => attribution::Permission::Standard,
-            },
+            permission: c.attribution_permission(),
             // Rule 11: without a team server, every connection in this browser's team counts
             // as held by the team (one browser, one team).
             held: attribution::Held::Team,
@@ -238,14 +283,14 @@ impl LocalTeam {
                 owner_mapping: None,
             });
         }
+        // The directory without names, so the reasons a rep reads keep naming CRM users by
+        // email (as they always have here).
         let crm_users = self
             .crm_users
             .iter()
-            .map(|u| attribution::CrmUser {
-                id: u.id.clone(),
-                email: u.email.clone(),
-                active: u.active,
+            .map(|u| CrmUser {
                 name: None,
+                ..u.clone()
             })
             .collect();
         TeamState {
@@ -285,7 +330,7 @@ impl LocalTeam {
         self.crm_users
             .iter()
             .find(|u| u.id == crm_user_id)
-            .map(|u| u.name.clone())
+            .map(|u| u.name.clone().unwrap_or_default())
             .or_else(|| {
                 self.connections
                     .iter()
@@ -324,7 +369,7 @@ mod tests {
             crm_user_id: id.into(),
             name: email.split('@').next().unwrap_or_default().into(),
             email: email.into(),
-            permission,
+            permission: Some(permission),
             health: Health::Ok,
             last_success: None,
             instance_url: "https://acme.my.salesforce.com".into(),
@@ -373,16 +418,19 @@ mod tests {
     fn unchecked_permission_is_stored_as_unknown_and_decided_as_standard() {
         let mut t = LocalTeam::default();
         t.config.me_email = Some("rep@acme.example".into());
-        t.set_connection(conn(
-            Role::TeamSync,
-            "005I",
-            "integration@acme.example",
-            Permission::Unknown,
-        ));
+        t.set_connection(Connection {
+            permission: None,
+            ..conn(
+                Role::TeamSync,
+                "005I",
+                "integration@acme.example",
+                Permission::Admin,
+            )
+        });
         let stored = serde_json::to_value(&t).unwrap();
         assert_eq!(stored["connections"][0]["permission"], "unknown");
         let back: LocalTeam = serde_json::from_value(stored).unwrap();
-        assert_eq!(back.connections[0].permission, Permission::Unknown);
+        assert_eq!(back.connections[0].permission, None);
         let team = t.attribution_team();
         let personal = team.users[1].personal.clone().unwrap();
         assert_eq!(personal.permission, attribution::Permission::Standard);

@@ -40,7 +40,7 @@ fn team(crm: CrmKind) -> LocalTeam {
             crm_user_id: id.into(),
             name: email.into(),
             email: email.into(),
-            permission,
+            permission: Some(permission),
             health: Health::Ok,
             last_success: None,
             instance_url: "https://acme.my.salesforce.com".into(),

@@ -64,7 +64,7 @@ fn team() -> LocalTeam {
         crm_user_id: "005I".into(),
         name: "Integration".into(),
         email: "integration@acme.example".into(),
-        permission: Permission::Admin,
+        permission: Some(Permission::Admin),
         health: Health::Ok,
         last_success: None,
         instance_url: "https://acme.my.salesforce.com".into(),

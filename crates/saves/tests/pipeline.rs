@@ -21,7 +21,7 @@ fn conn(role: Role, id: &str, email: &str, permission: Permission) -> Connection
         crm_user_id: id.into(),
         name: email.into(),
         email: email.into(),
-        permission,
+        permission: Some(permission),
         health: Health::Ok,
         last_success: None,
         instance_url: "https://acme.my.salesforce.com".into(),

@@ -30,7 +30,7 @@ fn team(crm: CrmKind) -> Value {
             crm_user_id: REP.into(),
             name: "Rita Rep".into(),
             email: "rep@acme.example".into(),
-            permission: Permission::Admin,
+            permission: Some(Permission::Admin),
             health: Health::Ok,
             last_success: None,
             instance_url: String::new(),

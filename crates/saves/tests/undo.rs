@@ -27,7 +27,7 @@ fn conn(role: Role, id: &str, email: &str) -> Connection {
         crm_user_id: id.into(),
         name: email.into(),
         email: email.into(),
-        permission: Permission::Standard,
+        permission: Some(Permission::Standard),
         health: Health::Ok,
         last_success: None,
         instance_url: "https://acme.my.salesforce.com".into(),

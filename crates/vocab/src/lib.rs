@@ -1,6 +1,6 @@
 //! The spec's shared words, one definition each: the [`Crm`] a team syncs with, where a save
-//! comes from ([`Source`]), the [`RecordKind`] pushed, single or bulk ([`PushMode`]) and a
-//! connection's [`Permission`]. `attribution` (the rules), `crm` (the protocols) and `saves`
+//! comes from ([`Source`]), the [`RecordKind`] pushed, single or bulk ([`PushMode`]), a
+//! connection's [`Permission`] and an entry of the CRM's user directory ([`CrmUser`]). `attribution` (the rules), `crm` (the protocols) and `saves`
 //! (the pipeline) all use these, so a name means the same thing, and is written the same way
 //! on the wire, everywhere.
 //!
@@ -212,6 +212,30 @@ impl Permission {
     }
 }
 
+/// One entry of the CRM's user directory (a Salesforce User or a HubSpot owner): what owner
+/// mapping lists, what rule 6 reads (`active`) and how reasons name a user (`name`, else
+/// `email`). JSON `{id, email, active, name}`; when read, `email` and `name` may be absent or
+/// null and an absent `active` means true, as the decision API says.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CrmUser {
+    /// The CRM's id for the user: a Salesforce User Id or a HubSpot owner `id` (what goes in
+    /// `OwnerId` / `hubspot_owner_id`).
+    pub id: String,
+    /// The user's email, when the directory gives one.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// False when the CRM marks the user inactive or the owner archived (rule 6).
+    #[serde(default = "active_when_absent")]
+    pub active: bool,
+    /// A display name, when known.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+fn active_when_absent() -> bool {
+    true
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -236,5 +260,27 @@ mod tests {
         assert_eq!(PushMode::default(), PushMode::Bulk);
         assert_eq!(Crm::default(), Crm::Salesforce);
         assert_eq!(Permission::expected(), "admin, standard, read_only");
+    }
+
+    #[test]
+    fn a_crm_user_reads_its_optional_fields_and_writes_them_all() {
+        let bare: CrmUser = serde_json::from_str(r#"{"id":"005A"}"#).unwrap();
+        let expected = CrmUser {
+            id: "005A".into(),
+            email: None,
+            active: true,
+            name: None,
+        };
+        assert_eq!(bare, expected);
+        let full = r#"{"id":"005B","email":"b@acme.example","active":false,"name":"Bo"}"#;
+        let user: CrmUser = serde_json::from_str(full).unwrap();
+        assert_eq!((user.active, user.name.as_deref()), (false, Some("Bo")));
+        assert_eq!(serde_json::to_string(&user).unwrap(), full);
+        assert_eq!(
+            serde_json::to_string(&expected).unwrap(),
+            r#"{"id":"005A","email":null,"active":true,"name":null}"#
+        );
+        assert!(serde_json::from_str::<CrmUser>(r#"{"email":"b@acme.example"}"#).is_err());
+        assert!(serde_json::from_str::<CrmUser>(r#"{"id":"005C","active":"yes"}"#).is_err());
     }
 }

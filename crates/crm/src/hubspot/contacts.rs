@@ -5,7 +5,9 @@ use serde_json::{json, Map, Value};
 use super::{id_string, json_body, HsSession};
 use crate::error::{api_error_from_response, ApiError, Crm, CrmError, ValidationError};
 use crate::http::{percent_encode, HttpRequest, HttpResponse};
-use crate::prospect::{clean, fits, validate_id, ExistingRecord, RecordKind, SaveSpec};
+use crate::prospect::{
+    clean, fits, require_person, validate_id, ExistingRecord, RecordKind, SaveSpec,
+};
 
 /// Inputs per batch call.
 pub const BATCH_LIMIT: usize = 100;
@@ -57,6 +59,7 @@ pub fn contact_properties(
     session: &HsSession,
     spec: &SaveSpec,
 ) -> Result<Map<String, Value>, CrmError> {
+    require_person(spec.record)?;
     let p = &spec.prospect;
     let last = p.last_name.trim();
     if last.is_empty() && clean(p.email.as_ref()).is_none() {

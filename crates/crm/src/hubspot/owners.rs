@@ -73,11 +73,11 @@ fn owner(o: &Value) -> Option<CrmUser> {
     let email = o.get("email").and_then(Value::as_str).map(str::to_string);
     Some(CrmUser {
         id: id_string(o.get("id"))?,
-        name: if name.is_empty() {
+        name: Some(if name.is_empty() {
             email.clone().unwrap_or_default()
         } else {
             name
-        },
+        }),
         email,
         active: !o.get("archived").and_then(Value::as_bool).unwrap_or(false),
     })

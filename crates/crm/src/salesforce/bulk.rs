@@ -55,7 +55,7 @@ use super::record::{record_fields, task_fields};
 use super::{str_of, SfSession};
 use crate::error::{blank, ApiError, CrmError};
 use crate::http::{HttpRequest, HttpResponse};
-use crate::prospect::{RecordKind, SaveOutcome, SaveSpec};
+use crate::prospect::{RecordKind, RecordKindExt, SaveOutcome, SaveSpec};
 
 /// Records per sObject Collections call.
 pub const CHUNK: usize = 200;
@@ -132,7 +132,9 @@ impl BulkSave {
     pub fn new(session: SfSession, specs: Vec<SaveSpec>) -> Self {
         let mut outcomes: Vec<Option<Result<SaveOutcome, ApiError>>> = vec![None; specs.len()];
         let mut chunks = VecDeque::new();
-        for kind in [RecordKind::Contact, RecordKind::Lead] {
+        // Every kind, so `validate` settles a spec that is no person's as invalid; only
+        // Contacts and Leads make chunks, in that order.
+        for &kind in RecordKind::ALL {
             let mut pending = Vec::new();
             for (i, spec) in specs.iter().enumerate().filter(|(_, s)| s.record == kind) {
                 if let Err(e) = validate(&session, spec) {

@@ -14,7 +14,7 @@ use super::{query_records, str_of, SfSession};
 use crate::error::CrmError;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::linkedin::profile_url_keys;
-use crate::prospect::{ExistingRecord, RecordKind};
+use crate::prospect::{require_person, ExistingRecord, RecordKind, RecordKindExt};
 
 /// The lookup request, or `None` when there is nothing to look up by.
 pub fn lookup_request(
@@ -26,9 +26,11 @@ pub fn lookup_request(
     let Some(condition) = match_condition(session, email, linkedin_url)? else {
         return Ok(None);
     };
-    let extra = match kind {
-        RecordKind::Lead => " AND IsConverted = false",
-        RecordKind::Contact => "",
+    require_person(kind)?;
+    let extra = if kind == RecordKind::Lead {
+        " AND IsConverted = false"
+    } else {
+        ""
     };
     let soql = format!(
         "SELECT Id, OwnerId, Owner.Name FROM {} WHERE ({condition}){extra} ORDER BY CreatedDate ASC LIMIT 10",

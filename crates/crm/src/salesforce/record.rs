@@ -17,7 +17,8 @@ use serde_json::{Map, Value};
 use super::SfSession;
 use crate::error::{CrmError, ValidationError};
 use crate::prospect::{
-    clean, cut, fits, validate_date, validate_id, ActivityKind, ActivityLog, RecordKind, SaveSpec,
+    clean, cut, fits, require_person, validate_date, validate_id, ActivityKind, ActivityLog,
+    RecordKind, SaveSpec,
 };
 
 /// Company written on a Lead whose company is unknown (Lead.Company is required).
@@ -47,6 +48,7 @@ pub mod max_len {
 
 /// The Contact/Lead body for a create (`OwnerId` included when the spec has one).
 pub fn record_fields(session: &SfSession, spec: &SaveSpec) -> Result<Map<String, Value>, CrmError> {
+    require_person(spec.record)?;
     let p = &spec.prospect;
     let last = p.last_name.trim();
     if last.is_empty() {

@@ -28,7 +28,7 @@ use super::record::{account_fields, record_fields, task_fields};
 use super::{json_body, str_of, SfSession};
 use crate::error::{api_error_from_response, ApiError, Crm, CrmError};
 use crate::http::{HttpRequest, HttpResponse};
-use crate::prospect::{validate_id, RecordKind, SaveOutcome, SaveSpec};
+use crate::prospect::{validate_id, RecordKind, RecordKindExt, SaveOutcome, SaveSpec};
 
 /// Composite reference id of the Contact/Lead create.
 pub const REF_RECORD: &str = "NewRecord";

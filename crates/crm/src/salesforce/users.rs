@@ -36,7 +36,7 @@ pub fn parse_users(resp: &HttpResponse) -> Result<UsersPage, CrmError> {
             Some(CrmUser {
                 id: str_of(r, "Id")?,
                 email: str_of(r, "Email"),
-                name: str_of(r, "Name").unwrap_or_default(),
+                name: Some(str_of(r, "Name").unwrap_or_default()),
                 active: r
                     .get("IsActive")
                     .and_then(serde_json::Value::as_bool)

@@ -6,11 +6,11 @@ use crm::salesforce::{identity, oauth, permission, users, SfIdentity};
 use crm::{Credential, CrmError, CrmUser, HttpResponse, Permission};
 use serde_json::{json, Value};
 
-use super::reply::{answer, fail, read, to_json};
+use super::reply::{answer, fail, invalid, read, to_json};
 use crate::message::Role;
 use crate::records::ErrorInfo;
 use crate::step::{session, Tokens};
-use crate::team::{Connection, Health, LocalTeam};
+use crate::team::{permission_or_unknown, Connection, Health, LocalTeam};
 
 /// The authorize URL (HubSpot's page, `state` and an S256 challenge of `verifier`).
 fn hubspot_authorize_url(
@@ -308,7 +308,8 @@ pub fn connected(
         let role: Role = read("role", role)?;
         let t: Tokens = read("token", token)?;
         let id: SfIdentity = read("identity", identity)?;
-        let permission: Permission = read("permission", permission)?;
+        let permission =
+            permission_or_unknown::deserialize(permission).map_err(|e| invalid("permission", e))?;
         let users: Vec<CrmUser> = read("users", users)?;
         let email = id
             .email
@@ -452,9 +453,9 @@ pub fn connected_private_app(team: &Value, users: &Value, email: &str, now: &str
         let conn = Connection {
             role: Role::TeamSync,
             crm_user_id: owner.id.clone(),
-            name: owner.name.clone(),
+            name: owner.name.clone().unwrap_or_default(),
             email: wanted,
-            permission: Permission::Admin,
+            permission: Some(Permission::Admin),
             health: Health::Ok,
             last_success: Some(now.to_owned()),
             instance_url: crm::hubspot::DEFAULT_API_BASE.to_owned(),

@@ -3,6 +3,7 @@
 //! `extension/shared/messages.js`), the undo window the toast counts down, and the queued
 //! [`SaveResult`] an outbox entry shows while it waits.
 
+use crm::RecordKindExt;
 use serde_json::{json, Value};
 
 use super::reply::{answer, read, to_json};

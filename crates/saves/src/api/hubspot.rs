@@ -136,13 +136,13 @@ pub fn connected_hubspot(
         let conn = Connection {
             role,
             crm_user_id: owner.id.clone(),
-            name: if owner.name.is_empty() {
-                email.clone()
-            } else {
-                owner.name.clone()
-            },
+            name: owner
+                .name
+                .clone()
+                .filter(|name| !name.is_empty())
+                .unwrap_or_else(|| email.clone()),
             email,
-            permission: Permission::Standard,
+            permission: Some(Permission::Standard),
             health: Health::Ok,
             last_success: Some(now.to_owned()),
             instance_url: DEFAULT_API_BASE.to_owned(),

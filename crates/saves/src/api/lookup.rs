@@ -11,7 +11,7 @@
 //! Stateless, like the rest of the pipeline: the worker calls [`lookup_list`] with the answers
 //! it has so far; it gets the next request, or the results.
 
-use crm::{BulkPhase, HttpResponse, RecordKind, SaveSpec};
+use crm::{BulkPhase, HttpResponse, RecordKind, RecordKindExt, SaveSpec};
 use serde::Deserialize;
 use serde_json::{json, Value};
 

@@ -1,7 +1,7 @@
 //! The save flow in JSON: preview, page-load lookups, `plan_save`, `next_request`,
 //! `on_response`.
 
-use crm::HttpResponse;
+use crm::{HttpResponse, RecordKindExt};
 use serde_json::{json, Value};
 
 use super::reply::{answer, clock_ms, fail, invalid, read, read_or_default, to_json};

@@ -184,7 +184,10 @@ fn check_user(team: &LocalTeam, id: Option<&str>) -> Result<(), Value> {
         Some(u) if u.active => Ok(()),
         Some(u) => Err(refused(
             "owner_inactive",
-            format!("{} is inactive in the CRM.", u.name),
+            format!(
+                "{} is inactive in the CRM.",
+                u.name.as_deref().unwrap_or(id)
+            ),
             "Pick an active CRM user.",
         )),
         None if team.crm_users.is_empty() => Ok(()),
@@ -238,7 +241,7 @@ pub fn state_view(team: &Value, journal: &Value, outbox: &Value, extras: &Value)
                     })
                     .flatten();
                 json!({"role": c.role, "app_user": app_user, "name": c.name, "email": c.email,
-                    "crm_user_id": c.crm_user_id, "permission": c.permission, "health": c.health,
+                    "crm_user_id": c.crm_user_id, "permission": c.permission_name(), "health": c.health,
                     "last_success": c.last_success, "org": org.filter(|h| !h.is_empty())})
             })
             .collect();

@@ -135,7 +135,6 @@ pub async fn permission_of(
     Ok(match permission::decide_permission(&facts) {
         Permission::Admin => "admin",
         Permission::ReadOnly => "read_only",
-        // Unknown is treated like standard by the rules; the CRM still refuses what it forbids.
-        Permission::Standard | Permission::Unknown => "standard",
+        Permission::Standard => "standard",
     })
 }

@@ -7,7 +7,7 @@ use super::dedupe::fits;
 use crate::error::{api_error_from_response, blank, ApiError, Crm, CrmError};
 use crate::http::{percent_encode, HttpResponse};
 use crate::linkedin::{profile_url_keys, url_match_key};
-use crate::prospect::{clean, RecordKind, SaveOutcome, SaveSpec};
+use crate::prospect::{clean, RecordKind, RecordKindExt, SaveOutcome, SaveSpec};
 use crate::salesforce::lookup::match_condition_lists;
 use crate::salesforce::{json_body, str_of, SfSession};
 
