@@ -786,68 +786,6 @@ impl Store {
 
     // --- the save ledger and the journal ----------------------------------------------------
 
-    /// Offers a save to the ledger. The first offer of a `(team, save id)` records it (and
-    /// its journal line) atomically; every later one, concurrent or not, gets the stored
-    /// entry back with `recorded: false`.
-    #[allow(clippy::too_many_arguments)] // the ledger row's columns
-    pub async fn record_save(
-        &self,
-        team_id: &str,
-        save_id: &str,
-        actor_id: &str,
-        request_hash: &str,
-        status: &str,
-        outcome: &str,
-        journal_message: &str,
-        now: i64,
-    ) -> Result<LedgerEntry, sqlx::Error> {
-        let mut tx = self.writer.begin().await?;
-        let done = sqlx::query(
-            "INSERT INTO saves (team_id, save_id, actor_id, request_hash, status, outcome,
-                created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (team_id, save_id) DO NOTHING",
-        )
-        .bind(team_id)
-        .bind(save_id)
-        .bind(actor_id)
-        .bind(request_hash)
-        .bind(status)
-        .bind(outcome)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let recorded = done.rows_affected() == 1;
-        if recorded {
-            insert_journal(
-                &mut tx,
-                team_id,
-                now,
-                "save",
-                Some(actor_id),
-                Some(save_id),
-                status,
-                journal_message,
-            )
-            .await?;
-        }
-        let row = sqlx::query(
-            "SELECT actor_id, request_hash, outcome FROM saves WHERE team_id = ? AND save_id = ?",
-        )
-        .bind(team_id)
-        .bind(save_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(LedgerEntry {
-            recorded,
-            actor_id: row.try_get("actor_id")?,
-            request_hash: row.try_get("request_hash")?,
-            outcome: row.try_get("outcome")?,
-        })
-    }
-
     /// The ledger entry of a save id, if the team has one (`recorded` is false).
     pub async fn save_entry(
         &self,

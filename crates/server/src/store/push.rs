@@ -82,8 +82,9 @@ pub struct PushHealth {
 }
 
 impl Store {
-    /// [`Store::record_save`] for a save the engine pushes: the first offer of a save id
-    /// records the ledger row, its journal line and its outbox entries in one transaction
+    /// Offers a save to the ledger (the save id is its idempotency key): the first offer of a
+    /// save id records the ledger row, its journal line and its outbox entries (none for a
+    /// save that waits `queued`) in one transaction
     /// (leased to `lease`'s holder until its time, when the caller pushes them at once);
     /// a later or concurrent offer writes nothing and gets the stored row (`recorded: false`).
     #[allow(clippy::too_many_arguments)] // the ledger row's columns and its entries
