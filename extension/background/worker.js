@@ -194,23 +194,9 @@ async function runSave(c, message, sender, saveId, plan) {
   }
   const savedTeam = await store.team();
   const undo = await rememberSave(plan.entries, results, saveId); // the undo window (undo.js)
-  return { ok: true, save_id: saveId, results: withNotice(results, reconnect), notice: reconnect, undo,
+  // A reconnect is said once, by `notice`, in the refused credential's own words (its fix).
+  return { ok: true, save_id: saveId, results, notice: reconnect, undo,
     crm: (savedTeam.config && savedTeam.config.crm) || 'salesforce' };
-}
-
-/**
- * The toast says "reconnect" once: the first result waiting on that connection carries the
- * notice as a note (the toast shows notes), and the answer carries it as `notice`.
- */
-function withNotice(results, reason) {
-  if (!reason) return results;
-  const i = results.findIndex((r) => r && r.status === 'queued');
-  if (i < 0) return results;
-  const text = 'Leadline needs you to reconnect: ' + String(reason.message || 'a connection stopped working.') +
-    ' Open Leadline settings and click Reconnect; your saves wait until then.';
-  const out = results.slice();
-  out[i] = { ...out[i], warnings: [...(Array.isArray(out[i].warnings) ? out[i].warnings : []), text] };
-  return out;
 }
 
 async function handleContent(message, sender) {

@@ -208,11 +208,11 @@ test('who an email is logged on: the external sender, else the first external To
 test('a notice from the worker is shown once, as text', async () => {
   const worker = ext.currentWorker();
   await worker.evaluate(() => {
-    const reconnect = 'Leadline needs you to reconnect: <img src=x onerror="window.__pwned=1"> expired. Open Leadline settings and click Reconnect; your saves wait until then.';
     globalThis.__answers.save = { ok: true, save_id: 's-n', undo: null,
       notice: { code: 'invalid_grant', message: '<img src=x onerror="window.__pwned=1"> Your Salesforce session expired.', hint: 'Reconnect your account in Leadline options.' },
       results: [{ status: 'queued', object: 'Contact', record_id: null, record_url: null, name: 'Ben O’Neil',
-        owner: { id: '005REP', name: 'Rita Rep' }, created_by: { id: '005REP', name: 'Rita Rep' }, reasons: [], warnings: [reconnect], error: null }] };
+        owner: { id: '005REP', name: 'Rita Rep' }, created_by: { id: '005REP', name: 'Rita Rep' }, reasons: [], warnings: [],
+        error: { code: 'invalid_grant', message: '<img src=x onerror="window.__pwned=1"> Your Salesforce session expired.', hint: 'Reconnect your account in Leadline options.' } }] };
   });
   try {
     const page = await open(THREAD);
@@ -224,7 +224,8 @@ test('a notice from the worker is shown once, as text', async () => {
     assert.match(await notice.textContent(), /Reconnect your account in Leadline options\./);
     assert.equal(await page.getByTestId('save-result').locator('img').count(), 0, 'text, never HTML');
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
-    assert.doesNotMatch(await page.getByTestId('save-result').textContent(), /Note: Leadline needs you to reconnect/, 'said once, not twice');
+    const text = await page.getByTestId('save-result').textContent();
+    assert.equal(text.split('Your Salesforce session expired.').length - 1, 1, 'said once (the notice), not twice: ' + text);
     assert.equal(await page.getByTestId('save-undo').count(), 0, 'nothing created: no Undo');
     await page.close();
   } finally {

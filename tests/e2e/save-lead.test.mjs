@@ -136,7 +136,7 @@ describe('record kind = Lead', () => {
 
     const text = await toast.innerText();
     assert.match(text, /Created Lead/, text);
-    assert.match(text, /Object: Lead/, text);
+    assert.match(text, /Owner: .* · Created By: /, text); // the title names the object
     assert.doesNotMatch(text, /Contact/, text);
     const s = await sendFrom(options, { kind: 'get_state' });
     assert.equal(s.recent_saves[0].object, 'Lead', JSON.stringify(s.recent_saves[0]));
@@ -194,7 +194,7 @@ describe('record kind = Lead', () => {
     assert.equal(await summary.textContent(), 'Email logged as a Task on Márta Kovács (Lead, new)');
     const toastText = await page.getByTestId('save-result').innerText();
     assert.match(toastText, /Created By: Rita Rep/, toastText);
-    assert.match(toastText, /Object: Lead/, toastText);
+    assert.match(toastText, /Created Lead/, toastText); // the title names the object
     await ext.screenshot(page, 'save-lead-gmail-toast');
     await page.close();
   });

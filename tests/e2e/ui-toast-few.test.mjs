@@ -2,7 +2,7 @@
 // summary line with a count per outcome kind ("2 people: 1 created, 1 linked"), each person's
 // details behind "Show details", the whole toast at most four lines tall (measured: rendered
 // line boxes and height). A single person's toast still shows its details at once (its
-// owner, Created By and "why?" are what the rep checks after a profile save).
+// owner, Created By and "why?" are what the rep checks after a profile save), in four lines too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixturesWith, searchPage, startSandbox, sandboxBinary, launchExtension } from './harness.mjs';
@@ -107,6 +107,15 @@ test('one person: the details show at once, with no "Show details" toggle', asyn
   assert.equal(await page.getByTestId('save-summary').count(), 0);
   const shape = await toastShape(page);
   assert.match(shape.text, /BulkF001 Person: Created Contact/);
-  assert.match(shape.text, /Owner: Rita Rep/);
+  assert.match(shape.text, /Owner: Rita Rep · Created By: Ian Integration/);
+  for (const id of ['save-why', 'save-undo']) assert.equal(await page.getByTestId(id).isVisible(), true, id);
+  assert.equal(await page.getByRole('link', { name: 'Open in Salesforce' }).isVisible(), true);
+  // Title, who, actions (link, why?, Undo): four lines at most, like a list's summary.
+  assert.ok(shape.lines <= 4, 'lines: ' + JSON.stringify(shape));
+  assert.ok(shape.height <= 4 * 26 + 30, 'height: ' + JSON.stringify(shape));
+  // "why?" opens its reasons below the actions, inside the toast.
+  await page.getByTestId('save-why').click();
+  assert.equal(await page.getByTestId('save-reasons').isVisible(), true);
+  assert.ok((await toastShape(page)).lines > shape.lines, 'the reasons open on lines of their own');
   await page.close();
 });

@@ -97,21 +97,40 @@
     }
   }
 
-  /** One save result as nodes. */
-  function resultNodes(result) {
+  /** `label: value` as inline nodes. */
+  const labelled = (label, value) => [el('b', {}, label + ': '), value];
+
+  /**
+   * Who the record belongs to, in one row: "Owner: … · Created By: …". The object is named too
+   * when the title does not already say it ("Created Lead", "linked to the existing Lead").
+   */
+  function whoRow(r) {
+    const parts = [];
+    if (r.object && r.status !== 'created' && r.status !== 'linked') parts.push(labelled('Object', String(r.object)));
+    if (known(r.owner)) parts.push(labelled('Owner', who(r.owner)));
+    if (known(r.created_by)) parts.push(labelled('Created By', who(r.created_by)));
+    if (!parts.length) return null;
+    return el('div', { class: 'll-row' }, ...parts.flatMap((part, i) => (i ? [' · ', ...part] : part)));
+  }
+
+  /**
+   * One save result as nodes, at most four lines when nothing went wrong: the title, who owns
+   * it, a note when there is one, and one row of actions ("Open in …", "why?", and `trailing`:
+   * the Undo of a one-person save).
+   */
+  function resultNodes(result, trailing) {
     const r = result || {};
     const status = STATUS_WORDS[r.status] ? STATUS_WORDS[r.status](r) : 'Unknown result';
     const reasons = Array.isArray(r.reasons) ? r.reasons : [];
     const warnings = Array.isArray(r.warnings) ? r.warnings : [];
+    const actions = [recordLink(r.record_url, 'Open in ' + crmName(r)), reasons.length ? whyToggle(reasons) : null, trailing]
+      .filter(Boolean);
     return el('div', { class: 'll-result', 'data-status': String(r.status || 'unknown') },
       el('div', { class: 'll-title' }, (r.name ? String(r.name) + ': ' : '') + status),
       r.status === 'failed' || (r.error && !r.error_in_notice) ? el('div', {}, ...errorNodes(r.error)) : null,
-      r.object ? el('div', { class: 'll-row' }, el('b', {}, 'Object: '), String(r.object)) : null,
-      known(r.owner) ? el('div', { class: 'll-row' }, el('b', {}, 'Owner: '), who(r.owner)) : null,
-      known(r.created_by) ? el('div', { class: 'll-row' }, el('b', {}, 'Created By: '), who(r.created_by)) : null,
+      whoRow(r),
       warnings.length ? el('div', { class: 'll-muted' }, 'Note: ' + warnings.map(warningWords).join('; ')) : null,
-      recordLink(r.record_url, 'Open in ' + crmName(r)),
-      reasons.length ? whyToggle(reasons) : null);
+      actions.length ? el('div', { class: 'll-actions' }, ...actions) : null);
   }
 
   /** The worker's one-time notice (`{message, hint}` or a string), as text, or null. */
@@ -126,20 +145,11 @@
       hint ? el('div', { class: 'll-muted' }, hint) : null);
   }
 
-  /**
-   * The results without what the notice above already says: the reconnect note the worker
-   * copies into a warning, and a waiting reason that is the notice itself (shown once).
-   */
+  /** Marks a waiting reason that is the notice itself, so the toast says it once. */
   function withoutNoticeCopy(results, notice) {
     if (!notice) return results;
     const same = (e) => Boolean(e) && typeof notice === 'object' && e.message === notice.message && e.hint === notice.hint;
-    return results.map((r) => {
-      if (!r) return r;
-      const warnings = Array.isArray(r.warnings)
-        ? r.warnings.filter((w) => !/^Leadline needs you to reconnect/.test(String(w)))
-        : r.warnings;
-      return { ...r, warnings, error_in_notice: r.status === 'queued' && same(r.error) };
-    });
+    return results.map((r) => (r ? { ...r, error_in_notice: r.status === 'queued' && same(r.error) } : r));
   }
 
   const OBJECT_WORDS = { contacts: 'contact', emails: 'email', notes: 'note', calls: 'call' };
@@ -217,9 +227,13 @@
     const failed = results.filter((r) => r && r.status === 'failed').length;
     const skipped = hooks && Array.isArray(hooks.skipped) ? hooks.skipped : [];
     const head = results.length > 1 || skipped.length ? el('div', { class: 'll-title', 'data-testid': 'save-summary' }, summary(results, skipped)) : null;
-    const details = [skippedNodes(skipped), ...results.map(resultNodes), ...missingNodes(hooks && hooks.missing, results)];
-    const body = results.length > LIST_ALONE ? detailsToggle(details) : details;
-    return toast([noticeNodes(answer.notice), head, ...body, undoRow(answer.undo, hooks && hooks.onUndone)],
+    const undo = undoRow(answer.undo, hooks && hooks.onUndone);
+    const alone = results.length <= LIST_ALONE;
+    // A one-person toast keeps Undo on its actions row; a list's Undo is for the whole save.
+    const details = [skippedNodes(skipped), ...results.map((r) => resultNodes(r, alone ? undo : null)),
+      ...missingNodes(hooks && hooks.missing, results)];
+    const body = alone ? details : detailsToggle(details);
+    return toast([noticeNodes(answer.notice), head, ...body, alone && results.length ? null : undo],
       failed > 0 && failed === results.length);
   }
 

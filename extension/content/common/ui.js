@@ -36,6 +36,10 @@
     .ll-title { font-weight: 700; margin: 0 0 4px; }
     .ll-row { margin: 2px 0; }
     .ll-row b { font-weight: 600; }
+    /* A result's actions on one line; an opened "why?" list wraps below them. */
+    .ll-actions { display: flex; align-items: baseline; gap: 4px 10px; flex-wrap: wrap; margin: 2px 0; }
+    .ll-actions > .ll-why { display: contents; }
+    .ll-actions ul { flex-basis: 100%; }
     ul { margin: 4px 0; padding-left: 18px; }
     .ll-notice { border: 1px solid #e7a33e; background: #fff8eb; border-radius: 6px; padding: 8px 10px; max-width: 640px; }
     .ll-bar { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; padding: 8px; margin: 6px 0;
@@ -169,7 +173,7 @@
     });
     toggle.className = 'll-link';
     toggle.setAttribute('aria-expanded', 'false');
-    return el('div', {}, toggle, list);
+    return el('div', { class: 'll-why' }, toggle, list);
   }
 
   Leadline.ui = { HOST_ATTR, el, mount, button, checkbox, hoverCard, notice, toast, whyToggle };
