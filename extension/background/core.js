@@ -34,19 +34,25 @@ function wrapAll(exports) {
   return out;
 }
 
+/**
+ * Each module's Wasm file, named from this file: the shipped worker is one bundled file
+ * (build.sh), where the glue's own `import.meta.url` would point at the wrong folder.
+ */
+const wasmUrl = (name) => new URL('../wasm/' + name + '_bg.wasm', import.meta.url);
+
 let save = null;
 let all = null;
 
 /** The save path's exports, after its Wasm module is instantiated (once). */
 export function core() {
-  if (!save) save = initSave().then(() => Object.freeze(wrapAll(saveExports)));
+  if (!save) save = initSave({ module_or_path: wasmUrl('core_wasm') }).then(() => Object.freeze(wrapAll(saveExports)));
   return save;
 }
 
 /** Every export (save path and settings), after both modules are instantiated (once each). */
 export function settingsCore() {
   if (!all) {
-    all = Promise.all([core(), initSettings()])
+    all = Promise.all([core(), initSettings({ module_or_path: wasmUrl('core_settings') })])
       .then(([saveCore]) => Object.freeze({ ...saveCore, ...wrapAll(settingsExports) }));
   }
   return all;
