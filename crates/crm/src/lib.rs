@@ -100,6 +100,6 @@ pub use http::{HttpRequest, HttpResponse};
 pub use limits::{ApiUsage, HsRateLimit};
 pub use phase::{BulkPhase, BulkRun};
 pub use prospect::{
-    ActivityKind, ActivityLog, CrmUser, ExistingRecord, Permission, Prospect, RecordKind,
+    ActivityKind, ActivityLog, CrmUser, ExistingRecord, Job, Permission, Prospect, RecordKind,
     RecordKindExt, SaveOutcome, SaveSpec,
 };

@@ -192,6 +192,38 @@ pub struct SaveOutcome {
     pub activity_id: Option<String>,
     /// The owner that was requested (Salesforce keeps it thanks to `Sforce-Auto-Assign: FALSE`).
     pub owner_id: Option<String>,
+    /// A linked record's job as the CRM has it (read by the dedupe lookup), to tell a job
+    /// change; `None` for a record this save created or one read without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crm_job: Option<Job>,
+}
+
+/// A person's job: title and company (a Salesforce Contact's Account name or a Lead's
+/// Company; HubSpot's `jobtitle` and `company`). Blank values are `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Job {
+    /// Job title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Company name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+}
+
+impl Job {
+    /// A job from two possibly blank values; `None` when both are blank.
+    pub fn from_parts(title: Option<&str>, company: Option<&str>) -> Option<Self> {
+        let keep = |v: Option<&str>| {
+            v.map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let job = Job {
+            title: keep(title),
+            company: keep(company),
+        };
+        (job.title.is_some() || job.company.is_some()).then_some(job)
+    }
 }
 
 /// A CRM user or owner (Salesforce User, HubSpot owner) for owner mapping: the shared
@@ -209,6 +241,9 @@ pub struct ExistingRecord {
     pub owner_id: Option<String>,
     /// Current owner name, when the CRM returned it.
     pub owner_name: Option<String>,
+    /// The record's job, when the lookup read it (to tell a job change).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<Job>,
 }
 
 /// The connected user's permission level, as the attribution spec names it: the shared

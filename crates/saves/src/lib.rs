@@ -15,6 +15,7 @@
 //! - [`config`]: the options page's [`TeamConfig`] and [`Settings`], and the policy / settings
 //!   file shape ([`policy::ManagedSettings`]).
 //! - [`prospect`]: a page's [`RawProspect`] checked into a [`Prospect`] or [`Rejected`];
+//!   [`job_change`]: a page's title or company against a CRM record's (a job change);
 //!   [`recent`]: what this browser created in HubSpot minutes ago (against search lag);
 //!   [`records`]: [`SaveResult`], recent saves, the error log and the recent creates
 //!   ([`Journal`]), CSV export.
@@ -58,6 +59,7 @@ pub mod config;
 mod csv;
 pub mod decision;
 pub mod import;
+pub mod job_change;
 pub mod message;
 pub mod outbox;
 mod outcome;

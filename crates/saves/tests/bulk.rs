@@ -1263,3 +1263,123 @@ fn hubspot_list_lookup_of_140_people_reads_in_batches_of_100_and_finds_both_grou
         "every person cached"
     );
 }
+
+/// One Salesforce dedupe answer (composite, one query) with `records`.
+fn sf_dedupe_answer(records: Value) -> Value {
+    json!({"status": 200, "headers": [], "body": json!({"compositeResponse": [{
+        "referenceId": "dedupe0", "httpStatusCode": 200,
+        "body": {"totalSize": 1, "done": true, "records": records}}]}).to_string()})
+}
+
+/// A profile whose page shows another job than the CRM record: the badge's answer says both
+/// (issue 18, job changes); the same job in other spellings, or a record the page matches
+/// without a title, says nothing; the cache keeps the record's job for the next page load.
+#[test]
+fn a_lookup_tells_a_job_change_from_the_records_title_and_account() {
+    let t_json = serde_json::to_value(team(CrmKind::Salesforce)).unwrap();
+    let tok = json!({"team_sync": tokens(), "personal": tokens()});
+    let person = |title: &str, company: &str| json!({"full_name": "Ada Lovelace", "email": "ada@example.com", "title": title, "company": company});
+    let record = json!([{"attributes": {"type": "Contact"}, "Id": "003000000000000ADA",
+        "Email": "ada@example.com", "OwnerId": REP, "Owner": {"Name": "Rita Rep"},
+        "Title": "Head of Sales", "Account": {"Name": "Initech"}}]);
+    let run = |prospect: Value, known: &Value| {
+        let msg = json!({"kind":"lookup","source":"linkedin_extension","prospects": [prospect]});
+        let first = saves::bulk_lookup::lookup_list(
+            &t_json,
+            &msg,
+            &tok,
+            known,
+            &json!([]),
+            &Value::Null,
+            0.0,
+        );
+        let Some(req) = first.get("request") else {
+            return first; // answered from the cache
+        };
+        let req: HttpRequest = serde_json::from_value(req.clone()).unwrap();
+        let q = dedupe_text(&req);
+        assert!(q.contains("Title") && q.contains("Account.Name"), "{q}");
+        let answer = sf_dedupe_answer(record.clone());
+        saves::bulk_lookup::lookup_list(
+            &t_json,
+            &msg,
+            &tok,
+            known,
+            &json!([answer]),
+            &Value::Null,
+            0.0,
+        )
+    };
+
+    let moved = run(person("VP Sales", "Globex"), &json!({}));
+    let r = &moved["results"][0];
+    assert_eq!(r["found"], true, "{moved}");
+    assert_eq!(
+        r["job_change"],
+        json!({"crm": {"title": "Head of Sales", "company": "Initech"},
+            "page": {"title": "VP Sales", "company": "Globex"}}),
+        "{moved}"
+    );
+
+    let same = run(person("Head of Sales", "Initech, Inc."), &json!({}));
+    assert_eq!(same["results"][0]["found"], true, "{same}");
+    assert!(same["results"][0].get("job_change").is_none(), "{same}");
+
+    // The next page load answers from the cache, which kept the record's job.
+    let cache = &moved["cache"][0];
+    assert_eq!(cache["existing"]["job"]["company"], "Initech", "{moved}");
+    let known = json!({ cache["key"].as_str().unwrap(): cache["existing"].clone() });
+    let cached = run(person("VP Sales", "Globex"), &known);
+    assert!(cached.get("request").is_none(), "{cached}");
+    assert_eq!(
+        cached["results"][0]["job_change"]["crm"]["title"], "Head of Sales",
+        "{cached}"
+    );
+}
+
+/// HubSpot's lookup reads `jobtitle` and `company` too.
+#[test]
+fn a_hubspot_lookup_reads_jobtitle_and_company() {
+    let t_json = serde_json::to_value(team(CrmKind::Hubspot)).unwrap();
+    let hs = hs_tokens();
+    let tok = json!({"team_sync": hs, "personal": hs});
+    let msg = json!({"kind":"lookup","source":"linkedin_extension","prospects": [
+        {"full_name": "Ada Lovelace", "email": "ada@example.com", "title": "VP Sales", "company": "Globex"}]});
+    let first = saves::bulk_lookup::lookup_list(
+        &t_json,
+        &msg,
+        &tok,
+        &json!({}),
+        &json!([]),
+        &Value::Null,
+        0.0,
+    );
+    let req: HttpRequest = serde_json::from_value(first["request"].clone()).unwrap();
+    let body: Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+    let props = body["properties"].as_array().unwrap();
+    assert!(
+        props.contains(&json!("jobtitle")) && props.contains(&json!("company")),
+        "{body}"
+    );
+    let answer = json!({"status": 200, "headers": [], "body": json!({"status": "COMPLETE", "results": [
+        {"id": "501", "properties": {"email": "ada@example.com", "hubspot_owner_id": "77",
+            "jobtitle": "Head of Sales", "company": "Initech"}}]}).to_string()});
+    let done = saves::bulk_lookup::lookup_list(
+        &t_json,
+        &msg,
+        &tok,
+        &json!({}),
+        &json!([answer]),
+        &Value::Null,
+        0.0,
+    );
+    assert_eq!(done["results"][0]["found"], true, "{done}");
+    assert_eq!(
+        done["results"][0]["job_change"]["crm"]["title"], "Head of Sales",
+        "{done}"
+    );
+    assert_eq!(
+        done["results"][0]["job_change"]["page"]["company"], "Globex",
+        "{done}"
+    );
+}

@@ -89,6 +89,7 @@ fn known_as(owner: &str) -> KnownRecords {
             object: "Contact".into(),
             owner_id: Some(owner.into()),
             owner_name: None,
+            job: None,
         }),
     );
     k

@@ -84,6 +84,7 @@ fn known(existing: bool) -> KnownRecords {
         object: "Contact".into(),
         owner_id: Some(REP.into()),
         owner_name: None,
+        job: None,
     });
     k.insert("email:marta@globex.example".into(), record);
     k

@@ -328,6 +328,21 @@
   }
 
   /** Fills `badges[i]` with "In Salesforce · Owner: X" / "Not in CRM yet" for each prospect. */
+  /** A job as words: "VP Sales at Globex", "VP Sales" or "Globex". */
+  const jobWords = (job) => [job && job.title, job && job.company].filter(Boolean).map(String).join(' at ');
+
+  /**
+   * The line under a badge when the page shows another job than the CRM record (the core's
+   * `job_change`): "In Salesforce as Head of Sales at Initech; LinkedIn now says VP Sales at
+   * Globex." Null without a job change.
+   */
+  function jobChangeNode(result) {
+    const change = result && result.job_change;
+    if (!change || !change.crm || !change.page) return null;
+    const text = 'In ' + crmName(result) + ' as ' + jobWords(change.crm) + '; LinkedIn now says ' + jobWords(change.page) + '.';
+    return el('div', { class: 'll-muted', 'data-testid': 'job-change' }, text);
+  }
+
   async function lookup(source, prospects, badges, mailbox) {
     const message = { kind: Kind.LOOKUP, source, prospects };
     if (mailbox) message.mailbox = String(mailbox); // Gmail: the options page compares it
@@ -367,7 +382,7 @@
   }
 
   Leadline.saveFlow = {
-    save, preview, lookup, markSaved, markUndone, showSaveAnswer, showMessage, previewNodes, resultNodes,
+    save, preview, lookup, jobChangeNode, markSaved, markUndone, showSaveAnswer, showMessage, previewNodes, resultNodes,
     errorNodes, noticeNodes, withoutNoticeCopy, undoRow, crmName, waitingWords,
   };
 })(globalThis);

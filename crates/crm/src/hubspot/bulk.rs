@@ -13,11 +13,12 @@
 //! single-save path (contact, then engagement).
 
 use crate::hubspot::contacts::{
-    batch_create_request, contact_properties, parse_batch_create, BATCH_LIMIT, OBJECT,
+    batch_create_request, contact_properties, parse_batch_create, properties_job, BATCH_LIMIT,
+    JOB_PROPERTIES, OBJECT,
 };
 use crate::hubspot::{by_linkedin, HsSession};
 use crate::{
-    ApiError, BulkPhase, BulkRun, CrmError, HttpRequest, HttpResponse, SaveOutcome, SaveSpec,
+    ApiError, BulkPhase, BulkRun, CrmError, HttpRequest, HttpResponse, Job, SaveOutcome, SaveSpec,
 };
 use serde_json::{json, Value};
 
@@ -88,14 +89,21 @@ fn outcome(spec: &SaveSpec, id: String, created: bool) -> SaveOutcome {
         created,
         activity_id: None,
         owner_id: spec.owner_id.clone(),
+        crm_job: None,
     }
 }
 
 /// A person found in HubSpot: owned by the record's own `hubspot_owner_id` when it has one
 /// (what a badge or a link shows), else by the spec's.
-fn found_outcome(spec: &SaveSpec, id: String, owner_id: Option<String>) -> SaveOutcome {
+fn found_outcome(
+    spec: &SaveSpec,
+    id: String,
+    owner_id: Option<String>,
+    job: Option<Job>,
+) -> SaveOutcome {
     SaveOutcome {
         owner_id: owner_id.or_else(|| spec.owner_id.clone()),
+        crm_job: job,
         ..outcome(spec, id, false)
     }
 }
@@ -262,7 +270,7 @@ impl HsBulkSave {
         let inputs: Vec<Value> = emails.iter().map(|e| json!({ "id": e })).collect();
         let body = json!({
             "idProperty": "email",
-            "properties": ["email", "hubspot_owner_id"],
+            "properties": ["email", "hubspot_owner_id", JOB_PROPERTIES[0], JOB_PROPERTIES[1]],
             "inputs": inputs,
         });
         HttpRequest {
@@ -287,10 +295,10 @@ impl HsBulkSave {
                 let found = read_answer(resp)?;
                 for i in indices {
                     let hit = email_of(&self.specs[i])
-                        .and_then(|e| found.iter().find(|(fe, _, _)| *fe == e))
-                        .map(|(_, id, owner)| (id.clone(), owner.clone()));
-                    if let Some((id, owner)) = hit {
-                        self.outcomes[i] = Some(Ok(found_outcome(&self.specs[i], id, owner)));
+                        .and_then(|e| found.iter().find(|(fe, _, _, _)| *fe == e))
+                        .map(|(_, id, owner, job)| (id.clone(), owner.clone(), job.clone()));
+                    if let Some((id, owner, job)) = hit {
+                        self.outcomes[i] = Some(Ok(found_outcome(&self.specs[i], id, owner, job)));
                     }
                 }
                 self.phase = self.search_phase();
@@ -308,7 +316,7 @@ impl HsBulkSave {
                     match hit {
                         Some(r) => {
                             self.outcomes[i] =
-                                Some(Ok(found_outcome(&self.specs[i], r.id, r.owner_id)))
+                                Some(Ok(found_outcome(&self.specs[i], r.id, r.owner_id, r.job)))
                         }
                         None => open = true,
                     }
@@ -328,7 +336,7 @@ impl HsBulkSave {
                     };
                     if let Some(r) = by_linkedin::confirmed(&found, url) {
                         self.outcomes[i] =
-                            Some(Ok(found_outcome(&self.specs[i], r.id, r.owner_id)));
+                            Some(Ok(found_outcome(&self.specs[i], r.id, r.owner_id, r.job)));
                     }
                 }
                 self.phase = self.create_phase();
@@ -385,9 +393,11 @@ impl BulkRun for HsBulkSave {
     }
 }
 
-/// `(email, id)` of every contact a `batch/read` answer found (200, or 207 with misses).
-/// `(email, id, hubspot_owner_id)` of each contact a batch read found.
-fn read_answer(resp: &HttpResponse) -> Result<Vec<(String, String, Option<String>)>, CrmError> {
+/// A contact a batch read found: its e-mail (lowercase), id, `hubspot_owner_id` and job.
+type ReadHit = (String, String, Option<String>, Option<Job>);
+
+/// Every contact a `batch/read` answer found (200, or 207 with misses).
+fn read_answer(resp: &HttpResponse) -> Result<Vec<ReadHit>, CrmError> {
     if !resp.is_success() {
         return Err(crate::error::api_error_from_response(
             crate::error::Crm::Hubspot,
@@ -420,7 +430,7 @@ fn read_answer(resp: &HttpResponse) -> Result<Vec<(String, String, Option<String
                 .and_then(Value::as_str)
                 .filter(|o| !o.is_empty())
                 .map(str::to_owned);
-            Some((email, id, owner))
+            Some((email, id, owner, properties_job(r.get("properties"))))
         })
         .collect())
 }

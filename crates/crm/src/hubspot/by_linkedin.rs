@@ -23,6 +23,7 @@
 
 use serde_json::{json, Value};
 
+use super::contacts::{properties_job, JOB_PROPERTIES};
 use super::{id_string, json_body, HsSession};
 use crate::error::{CrmError, ValidationError};
 use crate::http::{HttpRequest, HttpResponse};
@@ -80,7 +81,7 @@ pub fn search_request(
     let mut body = json!({
         "filterGroups": groups,
         "sorts": [{"propertyName": "createdate", "direction": "ASCENDING"}],
-        "properties": [property, "email", "hubspot_owner_id"],
+        "properties": [property, "email", "hubspot_owner_id", JOB_PROPERTIES[0], JOB_PROPERTIES[1]],
         "limit": PAGE,
     });
     if let Some(after) = after {
@@ -142,6 +143,7 @@ pub fn parse_search(property: &str, resp: &HttpResponse) -> Result<Found, CrmErr
                     object: super::contacts::OBJECT.into(),
                     owner_id,
                     owner_name: None,
+                    job: properties_job(Some(properties)),
                 },
             ))
         })
@@ -193,7 +195,7 @@ pub fn confirm_request(
             session.objects_url(super::contacts::OBJECT)
         ),
         &session.access_token,
-        &json!({"properties": [property, "hubspot_owner_id"], "inputs": inputs}),
+        &json!({"properties": [property, "hubspot_owner_id", JOB_PROPERTIES[0], JOB_PROPERTIES[1]], "inputs": inputs}),
     ))
 }
 

@@ -6,7 +6,7 @@ use super::{id_string, json_body, HsSession};
 use crate::error::{api_error_from_response, ApiError, Crm, CrmError, ValidationError};
 use crate::http::{percent_encode, HttpRequest, HttpResponse};
 use crate::prospect::{
-    clean, fits, require_person, validate_id, ExistingRecord, RecordKind, SaveSpec,
+    clean, fits, require_person, validate_id, ExistingRecord, Job, RecordKind, SaveSpec,
 };
 
 /// Inputs per batch call.
@@ -51,8 +51,19 @@ pub fn parse_contact_lookup(resp: &HttpResponse) -> Result<Option<ExistingRecord
             .filter(|s| !s.is_empty())
             .map(str::to_string),
         owner_name: None,
+        job: None,
     }))
 }
+
+/// A contact's job from its `jobtitle` and `company` properties (asked for by every lookup:
+/// [`JOB_PROPERTIES`]).
+pub(super) fn properties_job(properties: Option<&Value>) -> Option<Job> {
+    let read = |name: &str| properties.and_then(|p| p.get(name)).and_then(Value::as_str);
+    Job::from_parts(read("jobtitle"), read("company"))
+}
+
+/// The contact properties that tell a job change.
+pub(super) const JOB_PROPERTIES: [&str; 2] = ["jobtitle", "company"];
 
 /// The contact `properties` for a spec (`lifecyclestage=lead` for Lead specs).
 pub fn contact_properties(

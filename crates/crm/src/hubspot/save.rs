@@ -47,6 +47,7 @@ impl HsSave {
                 created,
                 activity_id: None,
                 owner_id: spec.owner_id.clone(),
+                crm_job: None,
             })
         }
     }
@@ -88,6 +89,7 @@ impl HsSave {
                     created: *created,
                     activity_id: Some(activity_id),
                     owner_id: self.spec.owner_id.clone(),
+                    crm_job: None,
                 })
             }
             Step::Done(_) => return Ok(()),

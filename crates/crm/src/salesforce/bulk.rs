@@ -50,7 +50,7 @@ use self::accounts::{
     account_name, account_queries, companies, create_accounts_request, is_account, AccountBook,
 };
 use self::dedupe::{composite_request, next_batch, parse_composite};
-use self::plan::{dedupe_queries, invalid, linked, record_matches, same_person};
+use self::plan::{dedupe_queries, invalid, linked, record_job, record_matches, same_person};
 use super::record::{record_fields, task_fields};
 use super::{str_of, SfSession};
 use crate::error::{blank, ApiError, CrmError};
@@ -140,7 +140,7 @@ impl BulkSave {
                 if let Err(e) = validate(&session, spec) {
                     outcomes[i] = Some(Err(invalid(&e)));
                 } else if let Some(id) = &spec.existing_id {
-                    outcomes[i] = Some(Ok(linked(spec, id.clone(), spec.owner_id.clone())));
+                    outcomes[i] = Some(Ok(linked(spec, id.clone(), spec.owner_id.clone(), None)));
                     if spec.activity.is_some() {
                         pending.push(i);
                     }
@@ -311,7 +311,8 @@ impl BulkSave {
             for &i in &chunk {
                 if self.outcomes[i].is_none() && record_matches(&self.session, r, &self.specs[i]) {
                     let owner = str_of(r, "OwnerId");
-                    self.outcomes[i] = Some(Ok(linked(&self.specs[i], id.clone(), owner)));
+                    let job = record_job(r);
+                    self.outcomes[i] = Some(Ok(linked(&self.specs[i], id.clone(), owner, job)));
                 }
             }
         }
@@ -416,6 +417,7 @@ impl BulkSave {
                 created: true,
                 activity_id: None,
                 owner_id: self.specs[i].owner_id.clone(),
+                crm_job: None,
             }));
         }
         Ok(())
@@ -431,7 +433,12 @@ impl BulkSave {
                 _ => None,
             });
             if let Some(o) = twin {
-                self.outcomes[i] = Some(Ok(linked(&self.specs[i], o.record_id, o.owner_id)));
+                self.outcomes[i] = Some(Ok(linked(
+                    &self.specs[i],
+                    o.record_id,
+                    o.owner_id,
+                    o.crm_job,
+                )));
             }
         }
         let tasks = self.task_indices(&chunk);

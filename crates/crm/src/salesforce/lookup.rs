@@ -100,5 +100,6 @@ pub(crate) fn existing_from(kind: RecordKind, r: &Value) -> Option<ExistingRecor
         object: kind.sobject().to_string(),
         owner_id: str_of(r, "OwnerId"),
         owner_name: r.get("Owner").and_then(|o| str_of(o, "Name")),
+        job: None,
     })
 }

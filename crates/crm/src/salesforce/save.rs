@@ -156,6 +156,7 @@ pub fn parse_save_response(spec: &SaveSpec, resp: &HttpResponse) -> Result<SaveO
         created: spec.existing_id.is_none(),
         activity_id,
         owner_id: spec.owner_id.clone(),
+        crm_job: None,
     })
 }
 

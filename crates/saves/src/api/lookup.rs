@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 use super::reply::{answer, clock_ms, fail, invalid, read, read_or_default, to_json};
 use crate::bulk_run::ChunkRun;
 use crate::decision::decide_person;
+use crate::job_change::{job_change, JobChange};
 use crate::message::{parse_save_message, ContentToWorker, PageSource, Role};
 use crate::plan::{lookup_key, KnownRecords};
 use crate::recent::RecentCreates;
@@ -72,7 +73,8 @@ fn not_found(kind: RecordKind) -> Value {
 /// `max_steps` times in all; on a 401
 /// refresh `role` and start over with no answers), or `{ok, role, done:true, results:[…],
 /// cache:[{key, existing}]}` with one result per prospect (`{found, object, record_id,
-/// record_url, owner_name}`) and what to cache. `known` is the cache (`{key: record|null}`);
+/// record_url, owner_name}`, plus `job_change: {crm, page}` when the record's title or company
+/// is not the page's: [`crate::job_change`]) and what to cache (with the record's `job`). `known` is the cache (`{key: record|null}`);
 /// `recent` the journal's `recent_creates` (null: none), with the clock `now_ms`.
 pub fn lookup_list(
     team: &Value,
@@ -127,9 +129,15 @@ pub fn lookup_list(
         };
         let url = |id: &str| team.record_url(kind, id);
         let crm = team.config.crm;
-        let found = |id: &str, object: &str, owner: Option<&str>| {
-            json!({"found": true, "object": object, "record_id": id, "record_url": url(id),
-                "owner_name": owner.and_then(|o| team.user_name(o)), "crm": crm})
+        // `job_change` when the page's job is not the record's (crate::job_change).
+        let found = |id: &str, object: &str, owner: Option<&str>, change: Option<JobChange>| {
+            let mut r = json!({"found": true, "object": object, "record_id": id,
+                "record_url": url(id), "owner_name": owner.and_then(|o| team.user_name(o)),
+                "crm": crm});
+            if let Some(change) = change {
+                r["job_change"] = to_json(&change);
+            }
+            r
         };
         let mut results: Vec<Value> = Vec::with_capacity(prospects.len());
         let mut pending: Vec<(usize, String)> = Vec::new();
@@ -137,7 +145,12 @@ pub fn lookup_list(
             let key = lookup_key(&p.person);
             let cached = key.as_ref().and_then(|k| known.get(k));
             results.push(match (cached, key) {
-                (Some(Some(r)), _) => found(&r.id, &r.object, r.owner_id.as_deref()),
+                (Some(Some(r)), _) => found(
+                    &r.id,
+                    &r.object,
+                    r.owner_id.as_deref(),
+                    job_change(&p.person, r.job.as_ref()),
+                ),
                 (None, Some(k)) => {
                     pending.push((i, k));
                     not_found(kind)
@@ -196,11 +209,15 @@ pub fn lookup_list(
             for ((i, key), outcome) in group.iter().zip(run.outcomes()) {
                 let existing = match outcome {
                     Some(Ok(o)) => {
+                        let change = prospects
+                            .get(*i)
+                            .and_then(|p| job_change(&p.person, o.crm_job.as_ref()));
                         if let Some(slot) = results.get_mut(*i) {
-                            *slot = found(&o.record_id, object, o.owner_id.as_deref());
+                            *slot = found(&o.record_id, object, o.owner_id.as_deref(), change);
                         }
                         json!({"id": o.record_id, "object": object, "owner_id": o.owner_id,
-                            "owner_name": o.owner_id.as_deref().and_then(|id| team.user_name(id))})
+                            "owner_name": o.owner_id.as_deref().and_then(|id| team.user_name(id)),
+                            "job": o.crm_job})
                     }
                     _ => Value::Null,
                 };

@@ -7,7 +7,7 @@ use super::dedupe::fits;
 use crate::error::{api_error_from_response, blank, ApiError, Crm, CrmError};
 use crate::http::{percent_encode, HttpResponse};
 use crate::linkedin::{profile_url_keys, url_match_key};
-use crate::prospect::{clean, RecordKind, RecordKindExt, SaveOutcome, SaveSpec};
+use crate::prospect::{clean, Job, RecordKind, RecordKindExt, SaveOutcome, SaveSpec};
 use crate::salesforce::lookup::match_condition_lists;
 use crate::salesforce::{json_body, str_of, SfSession};
 
@@ -80,13 +80,14 @@ fn query_for(
     let field = session.linkedin_field.as_deref();
     let condition = match_condition_lists(field, emails, urls).ok()??;
     let li = field.map(|f| format!(", {f}")).unwrap_or_default();
-    let extra = if kind == RecordKind::Lead {
-        " AND IsConverted = false"
+    // The job fields tell a job change on a page's badge (`SaveOutcome::crm_job`).
+    let (extra, company) = if kind == RecordKind::Lead {
+        (" AND IsConverted = false", "Company")
     } else {
-        ""
+        ("", "Account.Name")
     };
     let soql = format!(
-        "SELECT Id, Email{li}, OwnerId, Owner.Name FROM {} WHERE ({condition}){extra} ORDER BY CreatedDate ASC",
+        "SELECT Id, Email{li}, OwnerId, Owner.Name, Title, {company} FROM {} WHERE ({condition}){extra} ORDER BY CreatedDate ASC",
         kind.sobject()
     );
     Some(format!(
@@ -154,15 +155,33 @@ pub fn save_results(
         .collect())
 }
 
-/// The outcome of a spec linked to an existing record.
-pub(super) fn linked(spec: &SaveSpec, id: String, owner_id: Option<String>) -> SaveOutcome {
+/// The outcome of a spec linked to an existing record (`crm_job`: the record's job, when the
+/// lookup read it).
+pub(super) fn linked(
+    spec: &SaveSpec,
+    id: String,
+    owner_id: Option<String>,
+    crm_job: Option<Job>,
+) -> SaveOutcome {
     SaveOutcome {
         record_id: id,
         object: spec.record.sobject().to_string(),
         created: false,
         activity_id: None,
         owner_id,
+        crm_job,
     }
+}
+
+/// The job a dedupe query record carries: `Title` and the Contact's `Account.Name` or the
+/// Lead's `Company` ([`query_for`] selects them).
+pub(super) fn record_job(r: &Value) -> Option<Job> {
+    let company = r
+        .get("Account")
+        .and_then(|a| a.get("Name"))
+        .or_else(|| r.get("Company"))
+        .and_then(Value::as_str);
+    Job::from_parts(r.get("Title").and_then(Value::as_str), company)
 }
 
 /// A validation failure as a per-record error.
