@@ -168,7 +168,10 @@ mod tests {
                 ("Senior Engineer", "Initech"),
             ),
             (("CEO", "Acme  Co"), ("Chief Executive Officer", "Acme")),
-            (("Directrice générale", "Société Générale SA"), ("directrice Générale", "SOCIÉTÉ GÉNÉRALE")),
+            (
+                ("Directrice générale", "Société Générale SA"),
+                ("directrice Générale", "SOCIÉTÉ GÉNÉRALE"),
+            ),
         ];
         for ((pt, pc), (ct, cc)) in rows {
             let crm = job(Some(ct), Some(cc));
