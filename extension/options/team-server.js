@@ -27,11 +27,16 @@ export function renderTeamServer(state) {
   $('team-server-session').hidden = !server.url;
   $('team-server-status').textContent = server.url ? sessionWords(server) : '';
   $('team-server-sign-out').hidden = !server.signed_in;
+  $('team-server-sign-in').hidden = Boolean(server.signed_in);
+  $('team-server-join').hidden = Boolean(server.signed_in);
   // Server mode: team sync is the server's, never connected in this browser.
   const serverMode = Boolean(server.url);
   $('card-team_sync').hidden = serverMode;
   $('team-sync-choice').hidden = serverMode || $('team-sync-choice').hidden;
   if (serverMode) {
+    // "Connect team sync" is not this browser's to do in server mode.
+    for (const need of document.querySelectorAll('#needs [data-need="connect_team_sync"]')) need.remove();
+    if (!document.querySelector('#needs [data-need]')) $('todo').hidden = true;
     const holder = server.team_sync
       ? 'held by ' + String(server.team_sync.email) + ' (' + String(server.team_sync.permission) + ')'
       : server.signed_in ? 'not chosen yet by your admin' : 'shown once you are signed in';

@@ -117,17 +117,26 @@ async function signInThroughServer(ext, options, email) {
 
 const recordWith = async (object, pick) => (await sandbox.records(object)).records.find(pick);
 
-/** Saves a LinkedIn profile; resolves to the toast's text once the outbox is empty. */
+/**
+ * Saves a LinkedIn profile; resolves to the hover preview's and the toast's text (once the
+ * outbox is empty) and whether the toast offered Undo.
+ */
 async function saveProfile(ext, options, slug) {
   const page = await ext.page('https://www.linkedin.com/in/' + slug + '/');
   await lookupsDone(page);
-  await page.getByTestId('save-prospect').first().click();
+  const button = page.getByTestId('save-prospect').first();
+  await button.hover();
+  const preview = page.getByTestId('save-preview').filter({ hasText: 'Created By' });
+  await preview.waitFor({ timeout: 10000 });
+  const previewText = await preview.textContent();
+  await button.click();
   const toast = page.getByTestId('save-result').first();
   await toast.waitFor({ timeout: 20000 });
   await waitForState(options, (s) => s.outbox.length === 0 && s, 30000);
   const text = await toast.textContent();
+  const undo = await page.getByTestId('undo-row').count();
   await page.close();
-  return text;
+  return { previewText, text, undo };
 }
 
 test('reps sign in through the team server: LinkedIn saves pushed by the server, Gmail saves from the browser, one approval', { skip, timeout: 240000 }, async () => {
@@ -143,9 +152,14 @@ test('reps sign in through the team server: LinkedIn saves pushed by the server,
       const onServer = await options.getByTestId('team-sync-on-server').textContent();
       assert.match(onServer, /lives on your team server.*integration@acme\.example/, onServer);
       assert.equal(await options.getByTestId('connect-team-sync').isVisible(), false, 'no team sync connect in a rep’s browser');
+      assert.equal(await options.locator('[data-need="connect_team_sync"]').count(), 0, 'no “connect team sync” to-do');
+      if (rep === REPS[0]) await ext.screenshot(options, 'team-server-options');
 
       // LinkedIn: pushed by the team server with the team's connection.
-      const linkedinToast = await saveProfile(ext, options, rep.profile);
+      const { previewText, text: linkedinToast, undo } = await saveProfile(ext, options, rep.profile);
+      // The hover preview already decides with the team server's team (no team token here).
+      assert.match(previewText, /Created By: (Ivan Integration|integration@acme\.example)/, previewText);
+      assert.equal(undo, 0, 'what the team server pushed is not undone from the browser');
       const contact = await recordWith('Contact', (r) => r.LastName === rep.lastName);
       assert.ok(contact, 'the LinkedIn person is in the sandbox');
       assert.equal(contact.CreatedById, integrationId, 'Created By = the integration user (the team server pushed it)');

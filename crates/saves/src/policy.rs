@@ -162,6 +162,29 @@ mod tests {
         assert_eq!(a.settings, b.settings);
     }
 
+    /// Server mode: a policy's team server address is locked and exported with the team
+    /// settings; it stays out of the options-page config (the worker reads it from the policy).
+    #[test]
+    fn a_policy_team_server_is_locked_and_exported() {
+        let mut t = LocalTeam::default();
+        let policy: ManagedSettings = serde_json::from_value(json!({
+            "team_server_url": "https://leadline.acme.example"
+        }))
+        .unwrap();
+        t.set_policy(Some(policy));
+        assert_eq!(t.policy.as_ref().unwrap().locked(), vec!["team_server_url"]);
+        let exported = ManagedSettings::export(&t);
+        assert_eq!(
+            exported.team_server_url.as_deref(),
+            Some("https://leadline.acme.example")
+        );
+        assert_eq!(t.config, crate::config::TeamConfig::default());
+        assert_eq!(
+            ManagedSettings::export(&LocalTeam::default()).team_server_url,
+            None
+        );
+    }
+
     #[test]
     fn managed_schema_has_exactly_the_file_fields() {
         let schema: serde_json::Value = serde_json::from_str(include_str!(
