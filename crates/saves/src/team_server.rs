@@ -597,6 +597,65 @@ mod tests {
         }
     }
 
+    /// A bulk save's chunk goes to the server as one bulk save; its answer settles each person
+    /// at their own position.
+    #[test]
+    fn a_bulk_chunk_goes_as_one_save_and_settles_each_person() {
+        let server = server_team(&rep_browser(), Snapshot(&snapshot(Some("m_admin"), false)));
+        let people: Vec<Value> = ["ada", "ben"]
+            .iter()
+            .map(|slug| {
+                json!({"full_name": format!("{slug} Person"),
+                "linkedin_url": format!("https://www.linkedin.com/in/{slug}/")})
+            })
+            .collect();
+        let message = json!({"kind": "save", "source": "linkedin_extension", "push": "bulk",
+            "prospects": people});
+        let Ok(ContentToWorker::Save(save)) = parse_content_message(&message) else {
+            panic!("a save message");
+        };
+        let planned = crate::plan::plan_save(&server, &save, "s-0002", &KnownRecords::new());
+        let chunk = planned
+            .entries
+            .iter()
+            .find(|e| e.chunk.is_some())
+            .expect("a chunk entry");
+        assert!(via_server(&server, chunk));
+        let request = save_request(chunk, "https://leadline.acme.example", "lls_x");
+        let body: Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+        assert_eq!(body["push"], "bulk");
+        assert_eq!(body["prospects"].as_array().unwrap().len(), 2);
+        let result = |name: &str| {
+            json!({"status": "created", "object": "Contact", "name": name,
+            "record_id": "003X", "record_url": null, "owner": {"id": "005R", "name": null},
+            "created_by": {"id": "005I", "name": null}, "reasons": [], "warnings": [],
+            "error": null})
+        };
+        let answer = HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: json!({"results": [result("ada Person"), result("ben Person")]}).to_string(),
+        };
+        let ServerStep::Settled { results } = read_answer(&server, chunk, &answer, 0) else {
+            panic!("a chunk settles");
+        };
+        let indexes: Vec<&Value> = results.iter().map(|r| &r["index"]).collect();
+        assert_eq!(indexes, [&json!(0), &json!(1)]);
+        assert_eq!(
+            results[1]["result"]["created_by"]["name"],
+            "Ivan Integration"
+        );
+        // An answer missing a person keeps the chunk waiting rather than losing anyone.
+        let short = HttpResponse {
+            body: json!({"results": [result("ada Person")]}).to_string(),
+            ..answer
+        };
+        assert!(matches!(
+            read_answer(&server, chunk, &short, 0),
+            ServerStep::Wait { .. }
+        ));
+    }
+
     #[test]
     fn server_urls_are_https_or_loopback_http() {
         let ok = |u: &str| server_url(u).unwrap();
