@@ -115,6 +115,16 @@ async function signInThroughServer(ext, options, email) {
   await options.getByTestId('team-server-status').filter({ hasText: 'Signed in as ' + email }).waitFor({ timeout: 15000 });
 }
 
+/** The rep's membership on the server: the admin adds them by CRM user (once). */
+async function memberFor(rep, crmUserId) {
+  const members = await server.api('GET', '/api/admin/members', { session: admin.session });
+  const known = members.json.members.find((m) => m.email === rep.email);
+  if (known) return known;
+  const added = await server.api('POST', '/api/admin/members', { session: admin.session, body: { email: rep.email, crm_user_id: crmUserId } });
+  assert.equal(added.status, 201, added.text);
+  return added.json.member;
+}
+
 const recordWith = async (object, pick) => (await sandbox.records(object)).records.find(pick);
 
 /**
@@ -145,8 +155,7 @@ test('reps sign in through the team server: LinkedIn saves pushed by the server,
   for (const rep of REPS) {
     const { ext, options, crmUserId } = await repBrowser(rep);
     try {
-      const added = await server.api('POST', '/api/admin/members', { session: admin.session, body: { email: rep.email, crm_user_id: crmUserId } });
-      assert.equal(added.status, 201, added.text);
+      await memberFor(rep, crmUserId);
       await signInThroughServer(ext, options, rep.email);
       // In server mode the options page says where team sync lives, and who holds it.
       const onServer = await options.getByTestId('team-sync-on-server').textContent();
@@ -208,11 +217,10 @@ test('reps sign in through the team server: LinkedIn saves pushed by the server,
 
 test('a revoked session keeps the save in the outbox with a "sign in again" notice; signing in sends it', { skip, timeout: 120000 }, async () => {
   const rep = REPS[0];
-  const { ext, options } = await repBrowser(rep);
+  const { ext, options, crmUserId } = await repBrowser(rep);
   try {
+    const member = await memberFor(rep, crmUserId);
     await signInThroughServer(ext, options, rep.email);
-    const members = await server.api('GET', '/api/admin/members', { session: admin.session });
-    const member = members.json.members.find((m) => m.email === rep.email);
     const revoked = await server.api('POST', '/api/admin/members/' + member.id + '/revoke-sessions', { session: admin.session });
     assert.ok(revoked.status < 300, revoked.text);
 
