@@ -262,7 +262,7 @@ run_tests() {
     node_modules/.bin/eslint --max-warnings 0 extension tests eslint.config.js
   stage "cargo clippy (warnings are errors)" cargo clippy -q --workspace --all-targets -- -D warnings
   stage "native tests (cargo test; tidy checks purity and cycles)" cargo test -q --workspace
-  stage "sandbox build" cargo build -q -p sandbox
+  stage "sandbox and team server build" cargo build -q -p sandbox -p server
   stage "Wasm build (dist/extension, dist/core-node)" build
   stage "Wasm tests (wasm-bindgen-test in Node)" wasm_tests
   export SANDBOX_BIN="$ROOT/target/debug/sandbox" EXT_DIR="$DIST/extension"

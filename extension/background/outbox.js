@@ -11,6 +11,7 @@ import { core, settingsCore } from './core.js';
 import { execute, heldBackByBrowser, randomU32 } from './net.js';
 import { refresh } from './oauth.js';
 import { store } from './storage.js';
+import { serverRoute } from './team-server.js';
 
 const ALARM = 'leadline-outbox';
 const MAX_STEPS = 8;
@@ -132,6 +133,8 @@ export async function runEntry(entry, template, onNotice = () => {}, { force = f
     const stored = await store.entry(entry.id);
     if (!stored) return queuedResult(template, entry, null);
     entry = force ? { ...stored, next_at_ms: 0 } : stored;
+    const server = await serverRoute(entry); // server mode: the team server pushes it
+    if (server) return await runOnServer(server, entry, template, onNotice);
     const c = await core();
     const maxSteps = entry.chunk ? MAX_CHUNK_STEPS : MAX_STEPS;
     for (let i = 0; i < maxSteps; i += 1) {
@@ -206,6 +209,35 @@ export async function runEntry(entry, template, onNotice = () => {}, { force = f
     return queuedResult(template, entry, null);
   } finally {
     running.delete(entry.id);
+  }
+}
+
+/**
+ * An entry the team server pushes (team-server.js): its answer settles the entry (journalled
+ * like a local save), or the entry stays in the outbox and waits (202: asked again later; no
+ * answer: like offline; session ended: until the rep signs in again, told once).
+ */
+async function runOnServer(server, entry, template, onNotice) {
+  const step = await server.run();
+  switch (step.kind) {
+    case 'done':
+    case 'failed':
+      await settle(server.team, entry, [{ lookup_key: entry.lookup_key, result: step.result }]);
+      return step.result;
+    case 'settled':
+      await settle(server.team, entry, step.results);
+      return { status: 'settled', results: step.results };
+    case 'sign_in':
+      entry = { ...entry, waiting: step.reason };
+      await store.putEntries([entry]);
+      await noticeOnce('team_server', entry, step.reason, onNotice);
+      return queuedResult(template, entry, step.reason, 'sign_in');
+    default:
+      entry = { ...entry, waiting: step.reason, next_at_ms: step.next_at_ms };
+      await store.putEntries([entry]);
+      schedule(step.next_at_ms);
+      if (waitsOnNetwork(entry)) watchNetwork();
+      return queuedResult(template, entry, step.reason, step.waiting_for);
   }
 }
 

@@ -19,6 +19,12 @@ const LAST_PUSH = 'last_push';
 /** The last Gmail mailbox a Gmail panel looked people up from: `{email, at}` (not a secret). */
 const GMAIL_MAILBOX = 'gmail_mailbox';
 const HUBSPOT_SECRET = 'secret:hubspot_client_secret';
+/** Server mode: `{url, snapshot, synced_at, notice}` (the team snapshot; no secret). */
+const TEAM_SERVER = 'team_server';
+/** The team server address the rep entered (a policy's wins; team-server.js). */
+const TEAM_SERVER_URL = 'team_server_url';
+/** Server mode: the team server session `{url, token, expires_at}` (worker-only). */
+const TEAM_SERVER_SESSION = 'secret:team_server_session';
 
 /** Keeps chrome.storage.local away from content scripts (extension pages and worker only). */
 export async function restrictToTrustedContexts() {
@@ -167,6 +173,16 @@ export const store = {
   /** The HubSpot app's client secret (personal OAuth), or null. Worker-only. */
   hubspotSecret: () => get(HUBSPOT_SECRET, null),
   setHubspotSecret: (secret) => set(HUBSPOT_SECRET, secret),
+
+  teamServerUrl: () => get(TEAM_SERVER_URL, null),
+  setTeamServerUrl: (url) => (url ? set(TEAM_SERVER_URL, url) : remove(TEAM_SERVER_URL)),
+  /** Server mode's snapshot state (team-server.js), or null. */
+  teamServer: () => get(TEAM_SERVER, null),
+  setTeamServer: (state) => (state ? set(TEAM_SERVER, state) : remove(TEAM_SERVER)),
+  /** The team server session (worker-only), or null. */
+  serverSession: () => get(TEAM_SERVER_SESSION, null),
+  setServerSession: (session) => set(TEAM_SERVER_SESSION, session),
+  removeServerSession: () => remove(TEAM_SERVER_SESSION),
 
   /** `{team_sync?, personal?}`: ISO time of each role's last 2xx CRM answer to a save. */
   lastPush: () => get(LAST_PUSH, {}),

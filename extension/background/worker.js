@@ -12,6 +12,7 @@ import { connect, connectHubspotPrivateApp, disconnect, hubspotTokenKind, redire
 import { onAlarm, onEntrySettled, onOnline, release, reserve, resume, runEntry } from './outbox.js';
 import { checkSender, refuse } from './router.js';
 import { load, onStorageChanged, restrictToTrustedContexts, store } from './storage.js';
+import * as teamServer from './team-server.js';
 import { handleUndo, rememberSave } from './undo.js';
 import '../shared/messages.js';
 
@@ -122,7 +123,7 @@ function cacheOutcome(key, result) {
  */
 async function handleSave(message, sender) {
   const c = await core();
-  const team = await store.team();
+  const team = await teamServer.decidingTeam(); // server mode: the server's team sync
   const saveId = crypto.randomUUID();
   const plan = c.plan_save(team, message, saveId, freshKnown(), await recentCreates(), Date.now());
   if (!plan.ok) return plan;
@@ -130,14 +131,14 @@ async function handleSave(message, sender) {
   reserve(ids); // this message runs its own entries; resume() leaves them alone
   try {
     await store.putEntries(plan.entries); // persisted before the first request
-    return await runSave(c, message, sender, saveId, plan);
+    return await runSave(c, message, sender, saveId, plan, await teamServer.anyViaServer(team, plan.entries));
   } finally {
     release(ids);
   }
 }
 
 /** Runs a planned save's entries (reserved for it) and answers the content script. */
-async function runSave(c, message, sender, saveId, plan) {
+async function runSave(c, message, sender, saveId, plan, viaServer) {
   const results = plan.results.slice();
   const tabId = sender.tab && sender.tab.id;
   const total = results.length;
@@ -193,7 +194,8 @@ async function runSave(c, message, sender, saveId, plan) {
     waitingBulk.set(saveId, { tabId, at: Date.now() }); // its bar hears when they land
   }
   const savedTeam = await store.team();
-  const undo = await rememberSave(plan.entries, results, saveId); // the undo window (undo.js)
+  // The undo window (undo.js); what the team server pushed is undone there, not here.
+  const undo = viaServer ? null : await rememberSave(plan.entries, results, saveId);
   // A reconnect is said once, by `notice`, in the refused credential's own words (its fix).
   return { ok: true, save_id: saveId, results, notice: reconnect, undo,
     crm: (savedTeam.config && savedTeam.config.crm) || 'salesforce' };
@@ -203,7 +205,7 @@ async function handleContent(message, sender) {
   const c = await core();
   switch (message.kind) {
     case IN.LOOKUP: await noteMailbox(message); return handleLookup(message);
-    case IN.PREVIEW: return c.preview(await store.team(), message);
+    case IN.PREVIEW: return c.preview(await teamServer.decidingTeam(), message);
     case IN.SAVE: return handleSave(message, sender);
     case IN.UNDO: return handleUndo(message, (key) => lookupCache.delete(key));
     default: return refuse('invalid_message', 'Unknown message kind.');
@@ -233,6 +235,7 @@ async function stateView() {
   });
   if (view.ok && view.policy) view.policy.error = policyError;
   if (view.ok) view.gmail_mailbox = await store.gmailMailbox();
+  if (view.ok) view.team_server = await teamServer.view(team);
   if (view.ok && Array.isArray(view.connections)) {
     // "Last successful push": the last 2xx CRM answer to a save, never the connect time (kept
     // as `checked_at`: when the CRM last accepted the credential).
@@ -356,6 +359,12 @@ async function handleUi(message) {
       return { ok: true };
     }
     case UI.EXPORT_ERROR_LOG_CSV: return c.error_log_csv(await store.journal());
+    case UI.TEAM_SERVER: {
+      const result = await teamServer.handleAction(message);
+      if (result.ok && message.action !== 'sign_out') resume(); // saves waiting on a session go now
+      if (!result.ok) return result;
+      return { ok: true, team_server: await teamServer.view(await store.team()) };
+    }
     default: return refuse('invalid_message', 'Unknown message kind.');
   }
 }
@@ -375,7 +384,7 @@ chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
   handle(message, sender).then(sendResponse);
   return true;
 });
-chrome.alarms.onAlarm.addListener(onAlarm);
+chrome.alarms.onAlarm.addListener((alarm) => { onAlarm(alarm); teamServer.onAlarm(alarm); });
 chrome.storage.onChanged.addListener((changes, area) => {
   onStorageChanged(changes, area);
   if (area === 'managed') { policyRead = loadPolicy().catch(() => {}); }
@@ -390,3 +399,5 @@ chrome.runtime.onInstalled.addListener(() => { resume(); });
 restrictToTrustedContexts();
 policyLoaded();
 resume().catch(() => {});
+// Server mode: the team snapshot, fetched now when stale, and every 15 minutes.
+policyLoaded().then(() => teamServer.watch()).catch(() => {});

@@ -5,6 +5,7 @@
 import '../shared/messages.js';
 import { h, send, errorText, userLabel, when } from './dom.js';
 import { renderPolicy, renderTeamSyncChoice } from './team-sync.js';
+import { renderTeamServer, wireTeamServer } from './team-server.js';
 
 const { UI_TO_WORKER: K } = globalThis.Leadline.messages;
 
@@ -222,6 +223,7 @@ function render() {
   renderSettings();
   renderTeamSyncChoice(state, chooseTeamSync);
   renderPolicy(state);
+  renderTeamServer(state);
 }
 
 /**
@@ -343,6 +345,7 @@ function wire() {
     const form = event.target.elements;
     renderDecision(await send({ kind: K.SIMULATE, source: form.source.value, record: form.record.value, push: form.push.value }));
   });
+  wireTeamServer(act);
 }
 
 wire();

@@ -89,6 +89,13 @@ const UI_TO_WORKER = Object.freeze({
   EXPORT_ERROR_LOG_CSV: 'export_error_log_csv',
   /** `{kind, source, record, push}` → `{ok, decision}` (attribution simulator) */
   SIMULATE: 'simulate',
+  /** The team server section (server mode): `{kind, action:"set_url", url}` (empty: solo
+   *  mode; refused while a policy sets it), `{kind, action:"sign_in"}` (Salesforce sign-in run
+   *  by the server), `{kind, action:"join", code, email}` (invite code), `{kind,
+   *  action:"sign_out"}`, `{kind, action:"sync"}` → `{ok, team_server}` (the same view as
+   *  get_state's `team_server`: `{url, locked, signed_in, me, team, team_sync, synced_at,
+   *  notice}`; never the session token). */
+  TEAM_SERVER: 'team_server',
 });
 
 /** Sources a content script may send, by site. */

@@ -8,10 +8,12 @@
 //   const page = await ext.context.newPage(); await page.goto('https://www.linkedin.com/in/ada-lovelace/');
 //   ...; await ext.stop(); await sandbox.stop();
 //
+// `startTeamServer(sandbox)` runs the team server binary against the sandbox (server mode).
 // `launchExtension({ stubWorker: true })` swaps the service worker for a recording stub (content
 // script tests: exact messages, canned answers). Without a sandbox binary, `launchExtension`
 // serves tests/fixtures itself through Playwright routes (fixture pages only, no CRM).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
 import { cp, mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -83,6 +85,83 @@ export async function startSandbox({ bin = sandboxBinary(), fixtures = FIXTURES,
     },
   };
   return sandbox;
+}
+
+/** A free loopback port (the server's public URL must be known before it starts). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The team server binary to run (SERVER_BIN or ./target/debug/leadline-server), or null. */
+export function teamServerBinary() {
+  const bin = process.env.SERVER_BIN || path.join(ROOT, 'target', 'debug', 'leadline-server');
+  return existsSync(bin) ? bin : null;
+}
+
+/**
+ * Starts `leadline-server` (issue 15's team server) on a free loopback port against `sandbox`
+ * (from startSandbox), with a fresh data dir and team "Acme": its own confidential Salesforce
+ * app (sign-in and the team's connection), the sandbox's certificate, the CRM hosts pinned to
+ * the sandbox. Resolves to {url, dataDir, log, invite (the first admin's code),
+ * api(method, path, {session, body}) → {status, json, location, text}, stop()}.
+ */
+export async function startTeamServer(sandbox, { bin = teamServerBinary() } = {}) {
+  if (!bin) throw new Error('No leadline-server binary: build it (cargo build -p server) or set bin.');
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'leadline-server-'));
+  const invite = spawnSync(bin, ['admin-invite', '--team', 'Acme', '--data', dataDir], { encoding: 'utf8' });
+  if (invite.status !== 0) throw new Error('leadline-server admin-invite failed:\n' + invite.stderr);
+  const port = await freePort();
+  const url = 'http://127.0.0.1:' + port;
+  const pins = ['login.salesforce.com', 'test.salesforce.com', 'acme.my.salesforce.com']
+    .map((host) => host + '=127.0.0.1:' + sandbox.port).join(',');
+  const proc = spawn(bin, ['serve', '--port', String(port), '--data', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env, RUST_LOG: 'info', LEADLINE_PUBLIC_URL: url,
+      LEADLINE_SF_LOGIN_URL: sandbox.url, LEADLINE_SF_CLIENT_ID: 'leadline-sandbox-server',
+      LEADLINE_SF_CLIENT_SECRET: 'leadline-sandbox-server-secret', LEADLINE_CA_FILE: sandbox.certPath,
+      LEADLINE_CRM_RESOLVE: pins,
+    },
+  });
+  const log = [];
+  proc.stderr.on('data', (chunk) => log.push(String(chunk)));
+  await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('leadline-server did not start:\n' + log.join(''))), 30000);
+    proc.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('listening on')) { clearTimeout(timer); resolve(); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error('leadline-server exited with ' + code + ':\n' + log.join(''))); });
+  });
+  const api = async (method, p, { session = null, body } = {}) => {
+    const response = await fetch(url + p, {
+      method, redirect: 'manual',
+      headers: { ...(session ? { authorization: 'Bearer ' + session } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    let json = null;
+    try { json = JSON.parse(text); } catch { /* a redirect or a page */ }
+    return { status: response.status, json, location: response.headers.get('location'), text };
+  };
+  return {
+    url, dataDir, log, invite: invite.stdout.trim(), api,
+    async stop() {
+      if (proc.exitCode === null) {
+        proc.kill('SIGTERM');
+        await new Promise((resolve) => { proc.once('exit', resolve); setTimeout(resolve, 5000); });
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**

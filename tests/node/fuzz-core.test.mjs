@@ -140,6 +140,33 @@ const responses = [
 // The undo window's shapes: a finished one-person save, its undo record, the planned delete
 // and its answer, and the journal line it marks.
 const NOW = 1_800_000_000_000;
+
+// Server mode (issue 15): a team snapshot (`GET /api/team`) beside the stored team, a
+// LinkedIn entry the team server pushes, and the server's answers to a save.
+const snapshot = {
+  team: { id: 't_1', name: 'Acme', crm: 'salesforce' },
+  me: { id: 'm_rep', email: 'rep@acme.example', role: 'rep', crm_user_id: '005R', owner_mapping: null },
+  state: {
+    users: [
+      { id: 'm_admin', email: 'integration@acme.example', personal: { crm_user_id: '005I', email: 'integration@acme.example', permission: 'admin', held: 'team' }, owner_mapping: null },
+      { id: 'm_rep', email: 'rep@acme.example', personal: { crm_user_id: '005R', email: 'rep@acme.example', permission: 'standard', held: 'own_browser' }, owner_mapping: null },
+    ],
+    team_sync: 'm_admin', crm_users: [],
+  },
+  push_settings: { record_kind: 'contact', match_account: false, log_emails: true },
+  connections: [{ member_id: 'm_admin', crm_user_id: '005I', permission: 'admin', held: 'team', needs_reconnect: false }],
+};
+const serverTeam = { ...team, team_server_snapshot: snapshot };
+const serverPlan = core.plan_save(serverTeam, { kind: 'save', source: 'linkedin_extension', push: 'single',
+  prospects: [{ full_name: 'Ada Lovelace', linkedin_url: 'https://www.linkedin.com/in/ada' }] }, 's3', {});
+const serverEntry = serverPlan.ok ? serverPlan.entries[0] : null;
+const serverResponses = [
+  { status: 200, headers: [], body: JSON.stringify({ status: 'pushed', results: [{ status: 'created', object: 'Contact', record_id: '003X', record_url: null, name: 'Ada Lovelace', owner: { id: '005R', name: null }, created_by: { id: '005I', name: 'integration@acme.example' }, reasons: ['r'], warnings: [], error: null }] }) },
+  { status: 202, headers: [], body: '{"status":"waiting","waiting":{"code":"REQUEST_LIMIT_EXCEEDED","message":"busy","hint":"later"}}' },
+  { status: 401, headers: [], body: '{"error":{"code":"invalid_session","message":"no"}}' },
+  { status: 409, headers: [], body: '{"error":{"code":"not_held_by_team","message":"own browser"}}' },
+  { status: 0, headers: [], body: 'net::ERR_CONNECTION_REFUSED' },
+];
 const undoSave = {
   kind: 'save', source: 'linkedin_extension', push: 'single',
   prospects: [{ full_name: 'Ada Lovelace', email: 'ada@x.example', linkedin_url: 'https://www.linkedin.com/in/ada' }],
@@ -257,6 +284,10 @@ const TARGETS = {
   journal_record: (r) => [randomValue(r), str(r), str(r), randomValue(r), str(r)],
   // A CSV file's text: a header the import maps, then random text; or any value at all.
   import_rows: (r) => [r() < 0.7 ? 'Name;E-mail\n' + str(r) + '\n' + str(r) : randomValue(r)],
+  team_server_url: (r) => [r() < 0.5 ? strOr(r, 'http://127.0.0.1:8080') : randomValue(r)],
+  server_save: (r) => someJunk(r, [serverTeam, serverEntry ?? {}, 'https://leadline.acme.example', 'lls_x']),
+  server_answer: (r) => someJunk(r, [serverTeam, serverEntry ?? {}, serverResponses[0], NOW],
+    { 2: (q) => randomResponse(q, serverResponses) }),
   journal_log_error: (r) => [randomValue(r), near(r, { code: 'x', message: 'y', hint: 'z' }), str(r), str(r), str(r)],
   error_log_csv: (r) => [randomValue(r)],
   connected: (r) => [near(r, team), r() < 0.5 ? 'personal' : randomValue(r), near(r, tokens.personal), randomValue(r), randomValue(r), randomValue(r), str(r)],

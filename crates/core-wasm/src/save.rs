@@ -111,3 +111,32 @@ pub fn queued_result(args: &str) -> String {
 pub fn import_rows(args: &str) -> String {
     call(args, |[text]| Some(saves::api::import_rows(&text)))
 }
+
+/// See [`saves::api::team_server_url`], a team server URL checked: `[url]`.
+#[wasm_bindgen]
+pub fn team_server_url(args: &str) -> String {
+    call(args, |[url]| Some(saves::api::team_server_url(&url)))
+}
+
+/// See [`saves::api::server_save`], an entry handed to the team server: `[team, entry, url,
+/// session]`.
+#[wasm_bindgen]
+pub fn server_save(args: &str) -> String {
+    call(args, |[team, entry, url, session]| {
+        Some(saves::api::server_save(&team, &entry, &url, &session))
+    })
+}
+
+/// See [`saves::api::server_answer`], the team server's answer to a save: `[team, entry,
+/// response, now_ms]`.
+#[wasm_bindgen]
+pub fn server_answer(args: &str) -> String {
+    call(args, |[team, entry, response, now_ms]| {
+        Some(saves::api::server_answer(
+            &team,
+            &entry,
+            &response,
+            number(&now_ms),
+        ))
+    })
+}

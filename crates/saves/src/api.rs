@@ -10,6 +10,7 @@ mod import;
 mod lookup;
 mod pipeline;
 mod reply;
+mod team_server;
 mod ui;
 mod undo;
 
@@ -29,6 +30,7 @@ pub use lookup::lookup_list;
 pub use pipeline::{
     lookup_requests, next_request, on_refresh_failed, on_response, parse_lookup, plan_save, preview,
 };
+pub use team_server::{server_answer, server_save, team_server_url, SNAPSHOT_FIELD};
 pub use ui::{
     apply_policy, error_log_csv, journal_log_error, journal_record, state_view, ui_message,
 };

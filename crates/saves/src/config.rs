@@ -216,6 +216,10 @@ pub struct ManagedSettings {
     pub api_version: Option<String>,
     /// The team's email domain.
     pub company_domain: Option<String>,
+    /// The team server reps sign in to (server mode). Only a policy sets it here (the worker
+    /// reads it from the stored policy, checked by `crate::team_server::server_url`); a rep's
+    /// own choice is kept by the worker, outside the team settings.
+    pub team_server_url: Option<String>,
     /// Push settings.
     pub settings: ManagedPushSettings,
 }

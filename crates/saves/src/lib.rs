@@ -37,6 +37,8 @@
 //!   here, chunks to `bulk_step`); [`plan`]: [`plan::plan_save`] → outbox entries (persisted
 //!   before any request); [`undo`]: what a save created and the delete calls that take it
 //!   back (one per connection on Salesforce), and the journal's `undone` mark.
+//! - [`team_server`]: server mode (issue 15): the server URL check, the team snapshot laid
+//!   over [`LocalTeam`], which entries the team server pushes, its request and its answers.
 //! - [`import`]: a CSV file a rep imports → the people to save as `csv_import` and the rows
 //!   skipped with their reasons (pure; `import_rows` in [`api`] is its JSON face).
 //! - [`api`]: the same pipeline as JSON in / JSON out, exported unchanged by `core-wasm`,
@@ -72,6 +74,7 @@ pub mod records;
 mod session;
 pub mod step;
 pub mod team;
+pub mod team_server;
 mod text;
 pub mod undo;
 mod wire;

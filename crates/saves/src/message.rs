@@ -418,6 +418,13 @@ pub enum UiToWorker {
         #[serde(default)]
         push: Push,
     },
+    /// The team server section of the options page (server mode, issue 15).
+    /// Its `action` (`set_url` with `url`, `sign_in`, `join` with `code` and `email`,
+    /// `sign_out`, `sync`) is read by the worker's `team-server.js`, which refuses any other,
+    /// checks the URL with [`crate::team_server::server_url`] and hands the code and email to
+    /// the team server, which checks them: the settings module, where this parser lives, has
+    /// no room for more (issue 13's ceiling).
+    TeamServer,
 }
 
 fn default_record() -> String {
@@ -440,6 +447,7 @@ pub const UI_KINDS: &[&str] = &[
     "clear_error_log",
     "export_error_log_csv",
     "simulate",
+    "team_server",
 ];
 
 /// Parses an options/popup message.
@@ -492,6 +500,7 @@ fn read_ui(v: &Value) -> Result<UiToWorker, fields::Error> {
                 },
                 push: field_or_default(v, "push")?,
             },
+            "team_server" => UiToWorker::TeamServer,
             other => {
                 return Err(<fields::Error as serde::de::Error>::unknown_variant(
                     other, UI_KINDS,

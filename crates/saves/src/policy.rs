@@ -1,7 +1,7 @@
 //! Team settings rolled out by policy (`chrome.storage.managed`, schema in
 //! `extension/shared/managed_schema.json`), and the team settings file an admin exports and
 //! imports. Both have the **same shape**: `{crm, login_host, my_domain, client_id, api_version,
-//! company_domain, settings:{record_kind, match_account, log_emails}}`.
+//! company_domain, team_server_url, settings:{record_kind, match_account, log_emails}}`.
 //!
 //! Policy values are merged *over* the local settings (policy wins) every time the team state
 //! changes, and the options page shows them as locked ([`ManagedSettings::locked`]).
@@ -29,6 +29,8 @@ impl ManagedSettings {
             client_id: c.client_id.clone(),
             api_version: Some(c.api_version.clone()),
             company_domain: c.company_domain.clone(),
+            // Only a policy puts it in the team settings (a rep's own is the worker's).
+            team_server_url: team.policy.as_ref().and_then(|p| p.team_server_url.clone()),
             settings: ManagedPushSettings {
                 record_kind: Some(team.settings.record_kind),
                 match_account: Some(team.settings.match_account),
@@ -71,6 +73,7 @@ impl ManagedSettings {
             ("client_id", self.client_id.is_some()),
             ("api_version", self.api_version.is_some()),
             ("company_domain", self.company_domain.is_some()),
+            ("team_server_url", self.team_server_url.is_some()),
             ("settings.record_kind", s.record_kind.is_some()),
             ("settings.match_account", s.match_account.is_some()),
             ("settings.log_emails", s.log_emails.is_some()),
@@ -157,6 +160,29 @@ mod tests {
             .apply_to(&mut b);
         assert_eq!(a.config, b.config);
         assert_eq!(a.settings, b.settings);
+    }
+
+    /// Server mode: a policy's team server address is locked and exported with the team
+    /// settings; it stays out of the options-page config (the worker reads it from the policy).
+    #[test]
+    fn a_policy_team_server_is_locked_and_exported() {
+        let mut t = LocalTeam::default();
+        let policy: ManagedSettings = serde_json::from_value(json!({
+            "team_server_url": "https://leadline.acme.example"
+        }))
+        .unwrap();
+        t.set_policy(Some(policy));
+        assert_eq!(t.policy.as_ref().unwrap().locked(), vec!["team_server_url"]);
+        let exported = ManagedSettings::export(&t);
+        assert_eq!(
+            exported.team_server_url.as_deref(),
+            Some("https://leadline.acme.example")
+        );
+        assert_eq!(t.config, crate::config::TeamConfig::default());
+        assert_eq!(
+            ManagedSettings::export(&LocalTeam::default()).team_server_url,
+            None
+        );
     }
 
     #[test]

@@ -195,6 +195,12 @@ pub struct LocalTeam {
     pub team_sync_is_mine: bool,
     /// Team settings rolled out by policy (they win over local ones).
     pub policy: Option<ManagedSettings>,
+    /// Server mode (`crate::team_server`): the team sync connection is the team server's,
+    /// and the rep's own connection is held only in this browser (rule 11). Set only by
+    /// `crate::team_server::server_team` on the team a decision is made with: never read
+    /// from JSON, written, or stored.
+    #[serde(skip)]
+    pub team_server: bool,
 }
 
 impl LocalTeam {
@@ -257,13 +263,19 @@ impl LocalTeam {
 
     /// The spec's team (see the module docs).
     pub fn attribution_team(&self) -> TeamState {
+        let team_sync = self.team_sync_app_user();
         let personal = |c: &Connection| PersonalConnection {
             crm_user_id: c.crm_user_id.clone(),
             email: c.email.clone(),
             permission: c.attribution_permission(),
             // Rule 11: without a team server, every connection in this browser's team counts
-            // as held by the team (one browser, one team).
-            held: attribution::Held::Team,
+            // as held by the team (one browser, one team). With one, the team sync is the
+            // server's and the rep's own connection is held only here.
+            held: if self.team_server && c.role == Role::Personal && team_sync != Some(ME) {
+                attribution::Held::OwnBrowser
+            } else {
+                attribution::Held::Team
+            },
         };
         let mut users = vec![AppUser {
             id: ME.into(),
@@ -274,7 +286,6 @@ impl LocalTeam {
                 .clone()
                 .or_else(|| self.picked_crm_user.clone()),
         }];
-        let team_sync = self.team_sync_app_user();
         if let (Some(TEAM_SYNC_USER), Some(t)) = (team_sync, self.connection(Role::TeamSync)) {
             users.push(AppUser {
                 id: TEAM_SYNC_USER.into(),

@@ -5,9 +5,11 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{HeaderValue, Method};
 use axum::Router;
 use tokio::net::TcpListener;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -130,13 +132,36 @@ fn create_private_dir(path: &std::path::Path) -> std::io::Result<()> {
     }
 }
 
-/// The router with its layers: body limit, request logs that name only method, path and
-/// status (never headers, query strings or bodies), and `Authorization` marked sensitive.
+/// Is this the origin of a browser extension (`chrome-extension://<id>`)?
+pub fn extension_origin(origin: &HeaderValue) -> bool {
+    origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.strip_prefix("chrome-extension://"))
+        .is_some_and(|id| id.len() == 32 && id.bytes().all(|b| (b'a'..=b'p').contains(&b)))
+}
+
+/// CORS for the extension: its service worker calls the API from its `chrome-extension://`
+/// origin (any server URL, so no host permission is needed), with the session as a bearer
+/// header and no cookies. Web pages' origins get no CORS grant, and the admin's pages are
+/// same-origin.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(|origin, _| extension_origin(origin)))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([AUTHORIZATION, CONTENT_TYPE])
+        .max_age(std::time::Duration::from_secs(600))
+}
+
+/// The router with its layers: body limit, CORS for extension origins ([`cors`]), request
+/// logs that name only method, path and status (never headers, query strings or bodies), and
+/// `Authorization` marked sensitive.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.config.body_limit;
     crate::api::routes()
         .with_state(state)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(cors())
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &axum::http::Request<_>| {

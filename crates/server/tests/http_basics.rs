@@ -132,3 +132,54 @@ async fn oversized_bodies_are_413_json_and_change_nothing() {
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(answer.error_code(), "payload_too_large");
 }
+
+/// The extension's worker reaches any server URL through CORS (no host permission): a
+/// preflight from a `chrome-extension://` origin is granted with the bearer header, and a web
+/// page's origin gets no grant.
+#[tokio::test]
+async fn cors_grants_extension_origins_only() {
+    let server = TestServer::start().await;
+    let client = reqwest::Client::new();
+    let preflight = |origin: &'static str| {
+        client
+            .request(Method::OPTIONS, server.url("/api/team"))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "GET")
+            .header("Access-Control-Request-Headers", "authorization")
+            .send()
+    };
+    let extension = "chrome-extension://abcdefghijklmnopabcdefghijklmnop";
+    let granted = preflight(extension).await.unwrap();
+    let header = |r: &reqwest::Response, name: &str| {
+        r.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_ascii_lowercase())
+    };
+    assert_eq!(
+        header(&granted, "access-control-allow-origin").as_deref(),
+        Some(extension)
+    );
+    assert!(header(&granted, "access-control-allow-headers")
+        .unwrap_or_default()
+        .contains("authorization"));
+    for origin in ["https://evil.example", "chrome-extension://short"] {
+        let refused = preflight(origin).await.unwrap();
+        assert_eq!(
+            header(&refused, "access-control-allow-origin"),
+            None,
+            "{origin}"
+        );
+    }
+    // An ordinary request from the extension carries the grant too.
+    let answer = client
+        .get(server.url("/api/team"))
+        .header("Origin", extension)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        header(&answer, "access-control-allow-origin").as_deref(),
+        Some(extension)
+    );
+}

@@ -46,10 +46,11 @@ fn refused(e: crate::message::MessageError) -> Value {
     })
 }
 
-/// `preview` → `{ok, decision}`: the attribution decision with Created By / Owner names.
+/// `preview` → `{ok, decision}`: the attribution decision with Created By / Owner names
+/// (in server mode, from the team server's team: [`super::team_server::deciding_team`]).
 pub fn preview(team: &Value, msg: &Value) -> Value {
     answer((|| {
-        let team: LocalTeam = read("team", team)?;
+        let team = super::team_server::deciding_team(team)?;
         let ContentToWorker::Preview { source, push } = parse_message(msg)? else {
             return Err(invalid("message", "not a preview"));
         };
@@ -113,7 +114,8 @@ pub fn parse_lookup(team: &Value, response: &Value) -> Value {
     })())
 }
 
-/// `save` → `{ok, save_id, entries:[OutboxEntry], results:[SaveResult]}`. `known` is the
+/// `save` → `{ok, save_id, entries:[OutboxEntry], results:[SaveResult]}` (in server mode
+/// planned with the team server's team: [`super::team_server::deciding_team`]). `known` is the
 /// worker's lookup cache (`{key: ExistingRecord|null}`); `recent` the journal's
 /// `recent_creates` (null: none) and `now_ms` the clock, for HubSpot's search lag
 /// ([`crate::recent`]).
@@ -126,7 +128,7 @@ pub fn plan_save(
     now_ms: f64,
 ) -> Value {
     answer((|| {
-        let team: LocalTeam = read("team", team)?;
+        let team = super::team_server::deciding_team(team)?;
         let known: KnownRecords = read_or_default("known", known)?;
         let recent: RecentCreates = read_or_default("recent", recent)?;
         let ContentToWorker::Save(save) = parse_message(msg)? else {

@@ -105,6 +105,7 @@ pub fn ui_message(team: &Value, msg: &Value) -> Value {
             | UiToWorker::Connect { .. }
             | UiToWorker::Disconnect { .. }
             | UiToWorker::Retry { .. }
+            | UiToWorker::TeamServer
             | UiToWorker::ClearErrorLog
             | UiToWorker::ExportErrorLogCsv => {
                 return Ok(json!({"ok": true, "kind": kind, "team": null, "reply": null}));

@@ -1,0 +1,120 @@
+//! Server mode's JSON faces ([`crate::team_server`]): the URL check, the team the worker
+//! decides with, the request that hands an entry to the team server and what its answer
+//! means.
+//!
+//! **The deciding team.** In server mode the worker passes its stored team with the last
+//! team snapshot (`GET /api/team`) under [`SNAPSHOT_FIELD`]; [`deciding_team`] lays the
+//! snapshot over it ([`team_server::server_team`]) for `preview`, `plan_save` and the
+//! functions here. The merged team is never sent back (the save module stays small: it has
+//! no `LocalTeam` serializer) nor stored.
+
+use serde_json::{json, Value};
+
+use super::reply::{answer, clock_ms, fail, read, to_json};
+use crate::outbox::OutboxEntry;
+use crate::team::LocalTeam;
+use crate::team_server::{self, Snapshot};
+
+/// `{ok, url}` for a usable team server URL, else `{ok:false, error}` (`invalid_server_url`).
+pub fn team_server_url(raw: &Value) -> Value {
+    match team_server::server_url(raw.as_str().unwrap_or_default()) {
+        Ok(url) => json!({"ok": true, "url": url}),
+        Err(e) => fail(&e),
+    }
+}
+
+/// The field of a team value that carries the team snapshot in server mode.
+pub const SNAPSHOT_FIELD: &str = "team_server_snapshot";
+
+/// The team a decision is made with: the stored team, with the snapshot under
+/// [`SNAPSHOT_FIELD`] laid over it when there is one (a snapshot without a signed-in member
+/// is refused as `invalid_input`).
+pub(crate) fn deciding_team(team: &Value) -> Result<LocalTeam, Value> {
+    let local: LocalTeam = read("team", team)?;
+    match team.get(SNAPSHOT_FIELD).filter(|s| !s.is_null()) {
+        None => Ok(local),
+        Some(snapshot) => {
+            let snapshot = Snapshot(snapshot);
+            if snapshot.me().is_none() {
+                return Err(super::reply::invalid(
+                    "team_server_snapshot",
+                    "no signed-in member (`me`)",
+                ));
+            }
+            Ok(team_server::server_team(&local, snapshot))
+        }
+    }
+}
+
+/// `{ok, via_server:false}` for an entry this browser pushes itself, else `{ok,
+/// via_server:true, request}`: the `POST /api/saves` for it, with the session as bearer.
+pub fn server_save(team: &Value, entry: &Value, url: &Value, session: &Value) -> Value {
+    answer((|| {
+        let team = deciding_team(team)?;
+        let entry: OutboxEntry = read("entry", entry)?;
+        if !team_server::via_server(&team, &entry) {
+            return Ok(json!({"ok": true, "via_server": false}));
+        }
+        let url =
+            team_server::server_url(url.as_str().unwrap_or_default()).map_err(|e| fail(&e))?;
+        let session: &str = read("session", session)?;
+        let request = team_server::save_request(&entry, &url, session);
+        Ok(json!({"ok": true, "via_server": true, "request": to_json(&request)}))
+    })())
+}
+
+/// `{ok, step}`: what the server's `response` to [`server_save`]'s request means for `entry`
+/// (`done`, `settled`, `wait`, `sign_in`, `failed`; see [`team_server::ServerStep`]).
+pub fn server_answer(team: &Value, entry: &Value, response: &Value, now_ms: f64) -> Value {
+    answer((|| {
+        let team = deciding_team(team)?;
+        let entry: OutboxEntry = read("entry", entry)?;
+        let response: crm::HttpResponse = read("response", response)?;
+        let step = team_server::read_answer(&team, &entry, &response, clock_ms(now_ms));
+        Ok(json!({"ok": true, "step": to_json(&step)}))
+    })())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// The same preview, solo and in server mode: the snapshot beside the stored team makes
+    /// the team server's connection (the integration user) the LinkedIn saves' Created By.
+    #[test]
+    fn preview_decides_with_the_snapshot_beside_the_stored_team() {
+        let stored = json!({
+            "config": {"crm": "salesforce", "me_email": "rep@acme.example"},
+            "connections": [{"role": "personal", "crm_user_id": "005R", "name": "Rita Rep",
+                "email": "rep@acme.example", "permission": "standard"}],
+        });
+        let snapshot = json!({
+            "team": {"name": "Acme", "crm": "salesforce"},
+            "me": {"id": "m_rep", "email": "rep@acme.example"},
+            "state": {"team_sync": "m_admin", "users": [
+                {"id": "m_admin", "personal": {"crm_user_id": "005I",
+                    "email": "integration@acme.example", "permission": "admin", "held": "team"}},
+                {"id": "m_rep", "personal": {"crm_user_id": "005R",
+                    "email": "rep@acme.example", "permission": "standard", "held": "own_browser"}},
+            ]},
+        });
+        let message = json!({"kind": "preview", "source": "linkedin_extension", "push": "single"});
+        let created_by = |team: &Value| {
+            let answer = crate::api::preview(team, &message);
+            answer["decision"]["created_by"]["id"].clone()
+        };
+        assert_eq!(
+            created_by(&stored),
+            "005R",
+            "solo: the rep's own connection"
+        );
+        let mut server_mode = stored.clone();
+        server_mode[SNAPSHOT_FIELD] = snapshot;
+        assert_eq!(created_by(&server_mode), "005I", "server mode: the team's");
+        // A snapshot without a signed-in member is refused, not half-read.
+        server_mode[SNAPSHOT_FIELD] = json!({"state": {}});
+        let refused = crate::api::preview(&server_mode, &message);
+        assert_eq!(refused["error"]["code"], "invalid_input");
+    }
+}

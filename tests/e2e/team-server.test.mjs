@@ -1,0 +1,246 @@
+// Server mode (issue 15) with real parts only: the `leadline-server` binary, the sandbox org
+// and the real extension in Chromium, one fresh profile per rep. The admin (integration@)
+// joins the server with the first admin invite and connects team sync ON THE SERVER (the
+// server's confidential app, through the sandbox's OAuth pages); each rep connects their own
+// account in their browser, the admin adds them by CRM user, and they "Sign in with
+// Salesforce" through the server (OpenID Connect via the sandbox, launchWebAuthFlow). Then:
+// - a LinkedIn save goes through the team server: sandbox record Created By = integration
+//   user, Owner = that rep, and the toast says so; a Gmail save is pushed from the browser
+//   with the rep's own connection (Created By = that rep);
+// - no rep's browser holds a team token, and the server never received a rep's Salesforce
+//   API token (its data files and its log are searched for the rep's tokens);
+// - the sandbox shows one approval for the integration user (the server's), however many reps;
+// - a revoked session keeps the save in the outbox with a "sign in to your team server again"
+//   notice; signing in again sends it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import {
+  CHROMIUM, startSandbox, startTeamServer, teamServerBinary, launchExtension, connect, sandboxBinary, sendFrom,
+  waitForState, lookupsDone, storedTokenValues, waitUntil,
+} from './harness.mjs';
+
+const skip = !sandboxBinary() ? 'no sandbox binary (cargo build -p sandbox)'
+  : !teamServerBinary() ? 'no leadline-server binary (cargo build -p server)' : false;
+const THREAD = 'https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWvKkzBqRmTnQpLzXgHsWbCd';
+/**
+ * Reps: every active sandbox user who is not the integration user (the seeded org has three:
+ * two standard reps and an admin who also saves), each with a LinkedIn profile and a Gmail
+ * person to save. Six reps would need three more seeded users in the sandbox.
+ */
+const REPS = [
+  { email: 'rep@acme.example', name: 'Rita Rep', profile: 'ada-lovelace', lastName: 'Lovelace', gmail: 'ben.oneil@initech.example' },
+  { email: 'rep2@acme.example', name: 'Remy Rep', profile: 'aoife-kelleher', lastName: 'Kelleher', gmail: 'marta@globex.example' },
+  { email: 'admin@acme.example', name: 'Ada Admin', profile: 'bram-visser', lastName: 'Visser', gmail: 'jana.novakova@globex.example' },
+];
+
+let sandbox;
+let server;
+let admin;
+
+/**
+ * The admin joins with the first invite and connects team sync on the server through the
+ * sandbox's real login and consent pages (in a plain browser, not a rep's profile), then
+ * makes it the team sync.
+ */
+async function adminConnectsTeamSync() {
+  const joined = await server.api('POST', '/api/join', { body: { code: server.invite, email: 'integration@acme.example' } });
+  assert.equal(joined.status, 201, joined.text);
+  const session = joined.json.session;
+  const start = await server.api('GET', '/api/admin/connect/salesforce', { session });
+  assert.equal(start.status, 302, start.text);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--ignore-certificate-errors'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(start.location);
+    await page.locator('input[name="username"]').fill('integration@acme.example');
+    await page.locator('input[name="password"]').fill('sandbox');
+    await page.locator('[data-testid="login"], button[type="submit"], input[type="submit"]').first().click();
+    const callback = page.waitForResponse((r) => r.url().startsWith(server.url + '/api/oauth/salesforce/callback'));
+    await page.getByTestId('allow').click();
+    assert.equal((await callback).status(), 200, 'the server stored the team connection');
+  } finally {
+    await browser.close();
+  }
+  const chosen = await server.api('PUT', '/api/admin/team-sync', { session, body: { member: joined.json.member.id } });
+  assert.equal(chosen.status, 200, chosen.text);
+  return { session, id: joined.json.member.id };
+}
+
+before(async () => {
+  if (skip) return;
+  sandbox = await startSandbox();
+  server = await startTeamServer(sandbox);
+  admin = await adminConnectsTeamSync();
+});
+
+after(async () => {
+  await server?.stop();
+  await sandbox?.stop();
+});
+
+/** The rep's browser: CRM settings, their own connection, and the team server's address. */
+async function repBrowser(rep) {
+  const ext = await launchExtension({ sandbox });
+  const options = await ext.openOptions();
+  await sendFrom(options, { kind: 'set_config', crm: 'salesforce', login_host: 'production',
+    client_id: 'leadline-sandbox-client', me_email: rep.email });
+  await connect(ext, options, 'personal', { username: rep.email });
+  const own = await waitForState(options, (s) => s.connections.find((c) => c.role === 'personal' && c.email === rep.email && c.health === 'ok'));
+  // Solo mode says in one sentence what a team server adds.
+  assert.match(await options.getByTestId('team-server-what').textContent(), /team server keeps/);
+  await options.getByTestId('team-server-url').fill(server.url);
+  await options.getByTestId('team-server-save').click();
+  await options.getByTestId('team-server-status').filter({ hasText: 'Not signed in' }).waitFor();
+  return { ext, options, crmUserId: own.crm_user_id };
+}
+
+/** "Sign in with Salesforce" from the options page: the sandbox's pages in the auth window. */
+async function signInThroughServer(ext, options, email) {
+  const popup = ext.context.waitForEvent('page', { timeout: 15000 });
+  await options.getByTestId('team-server-sign-in').click();
+  const login = await popup;
+  await login.waitForLoadState('domcontentloaded');
+  const user = login.locator('input[name="username"]');
+  if (await user.count()) {
+    await user.fill(email);
+    await login.locator('input[name="password"]').fill('sandbox');
+    await login.locator('[data-testid="login"], button[type="submit"], input[type="submit"]').first().click();
+  }
+  const closed = login.waitForEvent('close', { timeout: 15000 }).catch(() => {});
+  await login.getByTestId('allow').click({ timeout: 15000 });
+  await closed;
+  await options.getByTestId('team-server-status').filter({ hasText: 'Signed in as ' + email }).waitFor({ timeout: 15000 });
+}
+
+/** The rep's membership on the server: the admin adds them by CRM user (once). */
+async function memberFor(rep, crmUserId) {
+  const members = await server.api('GET', '/api/admin/members', { session: admin.session });
+  const known = members.json.members.find((m) => m.email === rep.email);
+  if (known) return known;
+  const added = await server.api('POST', '/api/admin/members', { session: admin.session, body: { email: rep.email, crm_user_id: crmUserId } });
+  assert.equal(added.status, 201, added.text);
+  return added.json.member;
+}
+
+const recordWith = async (object, pick) => (await sandbox.records(object)).records.find(pick);
+
+/**
+ * Saves a LinkedIn profile; resolves to the hover preview's and the toast's text (once the
+ * outbox is empty) and whether the toast offered Undo.
+ */
+async function saveProfile(ext, options, slug) {
+  const page = await ext.page('https://www.linkedin.com/in/' + slug + '/');
+  await lookupsDone(page);
+  const button = page.getByTestId('save-prospect').first();
+  await button.hover();
+  const preview = page.getByTestId('save-preview').filter({ hasText: 'Created By' });
+  await preview.waitFor({ timeout: 10000 });
+  const previewText = await preview.textContent();
+  await button.click();
+  const toast = page.getByTestId('save-result').first();
+  await toast.waitFor({ timeout: 20000 });
+  await waitForState(options, (s) => s.outbox.length === 0 && s, 30000);
+  const text = await toast.textContent();
+  const undo = await page.getByTestId('undo-row').count();
+  await page.close();
+  return { previewText, text, undo };
+}
+
+test('reps sign in through the team server: LinkedIn saves pushed by the server, Gmail saves from the browser, one approval', { skip, timeout: 240000 }, async () => {
+  const integrationId = (await server.api('GET', '/api/team', { session: admin.session })).json.state.users
+    .find((u) => u.id === admin.id).personal.crm_user_id;
+  for (const rep of REPS) {
+    const { ext, options, crmUserId } = await repBrowser(rep);
+    try {
+      await memberFor(rep, crmUserId);
+      await signInThroughServer(ext, options, rep.email);
+      // In server mode the options page says where team sync lives, and who holds it.
+      const onServer = await options.getByTestId('team-sync-on-server').textContent();
+      assert.match(onServer, /lives on your team server.*integration@acme\.example/, onServer);
+      assert.equal(await options.getByTestId('connect-team-sync').isVisible(), false, 'no team sync connect in a rep’s browser');
+      assert.equal(await options.locator('[data-need="connect_team_sync"]').count(), 0, 'no “connect team sync” to-do');
+      if (rep === REPS[0]) await ext.screenshot(options, 'team-server-options');
+
+      // LinkedIn: pushed by the team server with the team's connection.
+      const { previewText, text: linkedinToast, undo } = await saveProfile(ext, options, rep.profile);
+      // The hover preview already decides with the team server's team (no team token here).
+      assert.match(previewText, /Created By: (Ivan Integration|integration@acme\.example)/, previewText);
+      assert.equal(undo, 0, 'what the team server pushed is not undone from the browser');
+      const contact = await recordWith('Contact', (r) => r.LastName === rep.lastName);
+      assert.ok(contact, 'the LinkedIn person is in the sandbox');
+      assert.equal(contact.CreatedById, integrationId, 'Created By = the integration user (the team server pushed it)');
+      assert.equal(contact.OwnerId, crmUserId, 'Owner = the rep');
+      assert.match(linkedinToast, new RegExp('Owner: ' + rep.name), linkedinToast);
+      assert.match(linkedinToast, /Created By: (Ivan Integration|integration@acme\.example)/, linkedinToast);
+
+      // Gmail: pushed from this browser with the rep's own connection.
+      const page = await ext.page(THREAD);
+      const row = page.locator('[data-testid="gmail-participant"][data-email="' + rep.gmail + '"]');
+      await row.getByTestId('crm-status').filter({ hasText: 'Not in CRM yet' }).waitFor({ timeout: 20000 });
+      await row.getByTestId('save-prospect').click();
+      const gmailToast = page.getByTestId('save-result').first();
+      await gmailToast.waitFor({ timeout: 20000 });
+      await waitForState(options, (s) => s.outbox.length === 0 && s, 30000);
+      const person = await recordWith('Contact', (r) => String(r.Email || '').toLowerCase() === rep.gmail);
+      assert.equal(person.CreatedById, crmUserId, 'Created By = the rep (own connection, from the browser)');
+      assert.match(await gmailToast.textContent(), new RegExp('Created By: ' + rep.name));
+      await page.close();
+
+      // The rep's browser holds no team token: only the rep's own connection and the session.
+      const stored = await ext.currentWorker().evaluate(() => chrome.storage.local.get(null));
+      assert.equal(stored['secret:token:team_sync'], undefined, 'no team token in a rep’s browser');
+      assert.ok(stored['secret:team_server_session'], 'the session is kept by the worker');
+      // The server never received the rep's Salesforce API token: not in its files, not in its log.
+      const repTokens = await storedTokenValues(ext);
+      assert.ok(repTokens.length >= 2, 'the rep has an access and a refresh token to look for');
+      const files = await readdir(server.dataDir);
+      const data = (await Promise.all(files.map((f) => readFile(path.join(server.dataDir, f)).catch(() => Buffer.alloc(0)))))
+        .map((b) => b.toString('latin1')).join('\n');
+      assert.ok(data.length > 0, 'the server wrote its database');
+      for (const token of repTokens) {
+        assert.ok(!data.includes(token), 'the server’s data holds a rep token');
+        assert.ok(!server.log.join('').includes(token), 'the server’s log holds a rep token');
+      }
+    } finally {
+      await ext.stop();
+    }
+  }
+  // Salesforce's five-approvals limit is never near: the integration user approved the
+  // server's app once, whatever the number of reps.
+  const approvals = await sandbox.get('/__sandbox/approvals?user=integration@acme.example');
+  assert.equal(approvals.total, 1, JSON.stringify(approvals));
+  assert.equal(approvals.approvals[0].client_id, 'leadline-sandbox-server');
+});
+
+test('a revoked session keeps the save in the outbox with a "sign in again" notice; signing in sends it', { skip, timeout: 120000 }, async () => {
+  const rep = REPS[0];
+  const { ext, options, crmUserId } = await repBrowser(rep);
+  try {
+    const member = await memberFor(rep, crmUserId);
+    await signInThroughServer(ext, options, rep.email);
+    const revoked = await server.api('POST', '/api/admin/members/' + member.id + '/revoke-sessions', { session: admin.session });
+    assert.ok(revoked.status < 300, revoked.text);
+
+    const page = await ext.page('https://www.linkedin.com/in/maeve-brennan/');
+    await lookupsDone(page);
+    await page.getByTestId('save-prospect').first().click();
+    const notice = page.getByTestId('save-notice');
+    await notice.waitFor({ timeout: 20000 });
+    assert.match(await notice.textContent(), /Sign in to your team server again/i);
+    const waiting = await waitForState(options, (s) => s.outbox.length === 1 && s.outbox[0]);
+    assert.equal(waiting.waiting && waiting.waiting.code, 'team_server_sign_in', JSON.stringify(waiting));
+    await options.reload();
+    await options.getByTestId('team-server-status').filter({ hasText: 'sign in to your team server again' }).waitFor();
+    const before = (await sandbox.records('Contact')).records.length;
+
+    await signInThroughServer(ext, options, rep.email);
+    await waitForState(options, (s) => s.outbox.length === 0 && s, 30000);
+    await waitUntil(async () => (await sandbox.records('Contact')).records.length === before + 1, { what: 'the kept save to land' });
+    await page.close();
+  } finally {
+    await ext.stop();
+  }
+});
