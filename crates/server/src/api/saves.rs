@@ -189,7 +189,11 @@ pub async fn create(
     if entry.recorded {
         tracing::info!(team = %member.team_id, member = %member.id, save_id = %save_id, status, "save accepted");
         if status == ledger::PUSHING {
-            let push = state.pusher.push_save(&state, &member.team_id, &save_id);
+            let entry_ids = rows.iter().map(|r| r.entry_id.clone()).collect();
+            let push =
+                state
+                    .pusher
+                    .push_save(&state, copy.team.clone(), connection, &save_id, entry_ids);
             let within = state.pusher.config().answer_within;
             match tokio::time::timeout(within, push).await {
                 Ok(Ok(Ok(_))) | Err(_) => {}

@@ -42,7 +42,7 @@ use serde_json::json;
 
 use crate::app::{now, AppState};
 use crate::crypto::random_id;
-use crate::store::SyncConnection;
+use crate::store::{SyncConnection, Team};
 
 pub use app::{PushApp, PushTransport};
 pub use config::PushConfig;
@@ -152,13 +152,29 @@ impl Pusher {
         team_id: &str,
         connection_id: &str,
     ) -> Result<Option<(Arc<TeamEngine>, SyncConnection)>, PushError> {
-        let Ok(transport) = &self.inner.transport else {
+        if self.inner.transport.is_err() {
             return Ok(None);
-        };
+        }
         let (Some(team), Some(connection)) = (
             state.store.team(team_id).await?,
             state.store.push_connection(team_id, connection_id).await?,
         ) else {
+            return Ok(None);
+        };
+        Ok(self
+            .engine_for(state, &team, &connection)?
+            .map(|engine| (engine, connection)))
+    }
+
+    /// The engine of `connection` of `team` as just read (the cached one unless the
+    /// connection or the push settings changed). `None`: this server does not push.
+    fn engine_for(
+        &self,
+        state: &AppState,
+        team: &Team,
+        connection: &SyncConnection,
+    ) -> Result<Option<Arc<TeamEngine>>, PushError> {
+        let Ok(transport) = &self.inner.transport else {
             return Ok(None);
         };
         let fingerprint = format!(
@@ -168,27 +184,27 @@ impl Pusher {
             connection.permission,
             team.push_settings
         );
-        let key = (team_id.to_owned(), connection_id.to_owned());
+        let key = (team.id.clone(), connection.id.clone());
         if let Ok(engines) = self.inner.engines.lock() {
             if let Some(cached) = engines.get(&key).filter(|c| c.fingerprint == fingerprint) {
-                return Ok(Some((Arc::clone(&cached.engine), connection)));
+                return Ok(Some(Arc::clone(&cached.engine)));
             }
         }
         let data_key = state
             .master_key
-            .unwrap_data_key(team_id, &team.wrapped_data_key)?;
+            .unwrap_data_key(&team.id, &team.wrapped_data_key)?;
         let local = team_local(
             team.crm,
             self.inner.app.as_ref(),
             &team.push_settings,
-            &connection,
+            connection,
             None,
             None,
         );
         let store = TeamStore {
             store: state.store.clone(),
-            team_id: team_id.to_owned(),
-            connection_id: connection_id.to_owned(),
+            team_id: team.id.clone(),
+            connection_id: connection.id.clone(),
             data_key,
             holder: Arc::clone(&self.inner.holder),
             lease: self.inner.config.lease,
@@ -208,7 +224,7 @@ impl Pusher {
                 },
             );
         }
-        Ok(Some((engine, connection)))
+        Ok(Some(engine))
     }
 
     /// Runs one outbox entry under this process's lease, and moves its ledger row to the
@@ -225,6 +241,22 @@ impl Pusher {
         let Some((engine, connection)) = self.engine(state, team_id, connection_id).await? else {
             return Ok(RunEnd::Busy);
         };
+        self.run_with(state, &engine, &connection, save_id, entry_id, leased)
+            .await
+    }
+
+    /// [`Pusher::run_entry`] with the engine and connection already at hand.
+    async fn run_with(
+        &self,
+        state: &AppState,
+        engine: &TeamEngine,
+        connection: &SyncConnection,
+        save_id: &str,
+        entry_id: &str,
+        leased: bool,
+    ) -> Result<RunEnd, PushError> {
+        let team_id = engine.store().team_id.as_str();
+        let connection_id = connection.id.as_str();
         let leased = leased
             || state
                 .store
@@ -239,11 +271,11 @@ impl Pusher {
         if !leased {
             return Ok(RunEnd::Busy);
         }
-        let run = match self.first_token(state, team_id, &engine, &connection).await {
+        let run = match self.first_token(state, team_id, engine, connection).await {
             Ok(()) => engine.run(entry_id).await,
             Err((status, reason)) => {
                 if status == ledger::WAITING {
-                    self.postpone(&engine, entry_id, &reason).await;
+                    self.postpone(engine, entry_id, &reason).await;
                 }
                 let released = state
                     .store
@@ -274,7 +306,7 @@ impl Pusher {
                     .await?;
             }
             Outcome::ReconnectNeeded { reason, .. } => {
-                self.reconnect_needed(state, team_id, &connection, &reason)
+                self.reconnect_needed(state, team_id, connection, &reason)
                     .await?;
                 self.move_save(state, team_id, save_id, ledger::RECONNECT_NEEDED, &reason)
                     .await?;
@@ -361,23 +393,30 @@ impl Pusher {
         }
     }
 
-    /// Pushes every outbox entry of a just-recorded save, one after the other (a single save
-    /// has one), on its own task so that a client hanging up does not stop it. The entries
-    /// were recorded leased to this process ([`Pusher::lease_from_now`]).
+    /// Pushes the outbox entries of a just-recorded save (`entry_ids`, in order), one after
+    /// the other, on its own task so that a client hanging up does not stop it. The entries
+    /// were recorded leased to this process ([`Pusher::lease_from_now`]); `team` and
+    /// `connection` are the rows the save was decided and planned with, read by the same
+    /// request (the engine reads the tokens afresh before every request).
     pub fn push_save(
         &self,
         state: &AppState,
-        team_id: &str,
+        team: Team,
+        connection: SyncConnection,
         save_id: &str,
+        entry_ids: Vec<String>,
     ) -> tokio::task::JoinHandle<Result<Vec<RunEnd>, PushError>> {
         let (pusher, state) = (self.clone(), state.clone());
-        let (team_id, save_id) = (team_id.to_owned(), save_id.to_owned());
+        let save_id = save_id.to_owned();
         tokio::spawn(async move {
+            let Some(engine) = pusher.engine_for(&state, &team, &connection)? else {
+                return Ok(vec![RunEnd::Busy]);
+            };
             let mut ends = Vec::new();
-            for (entry_id, connection_id) in state.store.outbox_of_save(&team_id, &save_id).await? {
+            for entry_id in entry_ids {
                 ends.push(
                     pusher
-                        .run_entry(&state, &team_id, &connection_id, &save_id, &entry_id, true)
+                        .run_with(&state, &engine, &connection, &save_id, &entry_id, true)
                         .await?,
                 );
             }
