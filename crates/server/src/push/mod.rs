@@ -306,6 +306,7 @@ impl Pusher {
                     .await?;
             }
             Outcome::ReconnectNeeded { reason, .. } => {
+                let reason = self.admin_reason(reason);
                 self.reconnect_needed(state, team_id, connection, &reason)
                     .await?;
                 self.move_save(state, team_id, save_id, ledger::RECONNECT_NEEDED, &reason)
@@ -347,6 +348,7 @@ impl Pusher {
         match engine.refresh_now(Role::TeamSync).await {
             Ok(()) => Ok(()),
             Err(RefreshFailure::Reconnect(reason)) => {
+                let reason = self.admin_reason(reason);
                 if let Err(e) = self
                     .reconnect_needed(state, team_id, connection, &reason)
                     .await
@@ -441,6 +443,14 @@ impl Pusher {
         Ok(())
     }
 
+    /// The reason an admin reads for a refused refresh (see [`PushApp::admin_reason`]).
+    fn admin_reason(&self, reason: ErrorInfo) -> ErrorInfo {
+        match &self.inner.app {
+            Some(app) => app.admin_reason(reason),
+            None => reason,
+        }
+    }
+
     async fn reconnect_needed(
         &self,
         state: &AppState,
@@ -504,6 +514,7 @@ impl Pusher {
             match engine.refresh_now(Role::TeamSync).await {
                 Ok(()) => tracing::info!(team = %team_id, "team token refreshed (scheduled)"),
                 Err(RefreshFailure::Reconnect(reason)) => {
+                    let reason = self.admin_reason(reason);
                     self.reconnect_needed(state, &team_id, &connection, &reason)
                         .await?;
                 }
