@@ -161,6 +161,14 @@ pub struct PushTransport {
     own: Option<Arc<OwnApp>>,
 }
 
+impl PushTransport {
+    /// The CRM transport alone, adding no secret (a server without a Salesforce app of its
+    /// own: HubSpot teams, or Salesforce teams whose saves stay queued).
+    pub fn plain(inner: HttpsTransport) -> Self {
+        Self { inner, own: None }
+    }
+}
+
 impl std::fmt::Debug for PushTransport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PushTransport")

@@ -1,6 +1,8 @@
 //! The push: saves the server accepted go to the CRM through the one save engine (the
 //! `engine` crate, the `saves` core's state machines over its native hyper + rustls
-//! transport), with the team-held connection the server's decision chose.
+//! transport), with the team-held connection the server's decision chose: Salesforce (the
+//! team's refresh token, refreshed with the server's app) or HubSpot (the team's private-app
+//! token or service key, used as it is: nothing to refresh).
 //!
 //! - The **ledger is the outbox**: `POST /api/saves` records the ledger row and the planned
 //!   outbox entries in one transaction ([`crate::store::Store::record_save_with_outbox`]);
@@ -114,8 +116,14 @@ impl Pusher {
     pub fn new(config: &PushConfig, oauth: &OAuthSettings) -> Self {
         let app = PushApp::resolve(config, oauth);
         let transport = build_transport(config, oauth, app.as_ref());
-        if let Err(why) = &transport {
-            tracing::warn!("saves will be kept, not pushed: {why}");
+        match (&transport, &app) {
+            (Err(why), _) => tracing::warn!("saves will be kept, not pushed: {why}"),
+            (Ok(_), None) => tracing::warn!(
+                "Salesforce saves will be kept, not pushed: no Salesforce app is configured \
+                 (LEADLINE_SF_CLIENT_ID with its secret, or --sf-client-id for a public app); \
+                 HubSpot teams push with their private-app token"
+            ),
+            (Ok(_), Some(_)) => {}
         }
         let holder = random_id("p_").unwrap_or_else(|_| format!("p_{}", std::process::id()));
         Self {
@@ -129,9 +137,16 @@ impl Pusher {
         }
     }
 
-    /// Whether this server pushes (else saves stay `queued`).
+    /// Whether this server pushes at all (it can reach a CRM).
     pub fn enabled(&self) -> bool {
         self.inner.transport.is_ok()
+    }
+
+    /// Whether this server pushes a `crm` team's saves (else they stay `queued`): Salesforce
+    /// needs an app to refresh the team's token with; HubSpot's team-held private-app token
+    /// (or service key) needs none.
+    pub fn pushes(&self, crm: CrmKind) -> bool {
+        self.enabled() && (crm == CrmKind::Hubspot || self.inner.app.is_some())
     }
 
     /// The settings.
@@ -177,6 +192,9 @@ impl Pusher {
         let Ok(transport) = &self.inner.transport else {
             return Ok(None);
         };
+        if !self.pushes(team.crm) {
+            return Ok(None);
+        }
         let fingerprint = format!(
             "{}|{}|{}|{}",
             connection.instance_url.as_deref().unwrap_or_default(),
@@ -202,6 +220,7 @@ impl Pusher {
             None,
         );
         let store = TeamStore {
+            crm: team.crm,
             store: state.store.clone(),
             team_id: team.id.clone(),
             connection_id: connection.id.clone(),
@@ -342,7 +361,11 @@ impl Pusher {
         engine: &TeamEngine,
         connection: &SyncConnection,
     ) -> Result<(), (&'static str, ErrorInfo)> {
-        if connection.sealed_access_token.is_some() || connection.needs_reconnect {
+        // A HubSpot private-app token (or service key) is used as it is: nothing to refresh.
+        if connection.sealed_access_token.is_some()
+            || connection.needs_reconnect
+            || engine.team().config.crm == CrmKind::Hubspot
+        {
             return Ok(());
         }
         match engine.refresh_now(Role::TeamSync).await {
@@ -473,7 +496,12 @@ impl Pusher {
         if !self.enabled() {
             return Ok(0);
         }
-        let due = state.store.due_outbox(ms(system_now_ms()), 500).await?;
+        // Without a Salesforce app only HubSpot teams push: Salesforce saves stay queued.
+        let only = (!self.pushes(CrmKind::Salesforce)).then_some(CrmKind::Hubspot.as_str());
+        let due = state
+            .store
+            .due_outbox(ms(system_now_ms()), 500, only)
+            .await?;
         let count = due.len();
         let mut runs = tokio::task::JoinSet::new();
         for entry in due {
@@ -511,6 +539,9 @@ impl Pusher {
             else {
                 continue;
             };
+            if engine.team().config.crm == CrmKind::Hubspot {
+                continue; // a private-app token does not expire while idle
+            }
             match engine.refresh_now(Role::TeamSync).await {
                 Ok(()) => tracing::info!(team = %team_id, "team token refreshed (scheduled)"),
                 Err(RefreshFailure::Reconnect(reason)) => {
@@ -594,11 +625,20 @@ pub fn team_local(
             "email": connection.crm_email,
             "permission": connection.permission,
             "health": "ok",
-            "instance_url": connection.instance_url.as_deref().unwrap_or_default(),
+            "instance_url": instance_url(crm, connection.instance_url.as_deref()),
         }],
         "owner_mapping": owner_mapping,
     });
     serde_json::from_value(value).unwrap_or_default()
+}
+
+/// A connection's API base: as stored, else HubSpot's public API for a HubSpot team.
+pub(crate) fn instance_url(crm: CrmKind, stored: Option<&str>) -> String {
+    match (stored, crm) {
+        (Some(url), _) if !url.is_empty() => url.to_owned(),
+        (_, CrmKind::Hubspot) => crm::hubspot::DEFAULT_API_BASE.to_owned(),
+        _ => String::new(),
+    }
 }
 
 fn ms(v: u64) -> i64 {
@@ -606,19 +646,13 @@ fn ms(v: u64) -> i64 {
 }
 
 /// The CRM transport: trusts `--crm-ca` (else `LEADLINE_CA_FILE`, else the system bundle),
-/// pins `--crm-resolve`, adds the server's own app's secret to that app's refreshes.
+/// pins `--crm-resolve`, adds the server's own Salesforce app's secret to that app's
+/// refreshes (none without a Salesforce app: HubSpot teams still push).
 fn build_transport(
     config: &PushConfig,
     oauth: &OAuthSettings,
     app: Option<&PushApp>,
 ) -> Result<PushTransport, String> {
-    let Some(app) = app else {
-        return Err(
-            "no Salesforce app is configured (LEADLINE_SF_CLIENT_ID with its secret, \
-                    or --sf-client-id for a public app)"
-                .into(),
-        );
-    };
     let ca = config
         .crm_ca_file
         .clone()
@@ -636,10 +670,11 @@ fn build_transport(
     for (host, addr) in &config.crm_resolve {
         builder = builder.pin(host, *addr);
     }
-    builder
-        .build()
-        .map(|inner| app.transport(inner))
-        .map_err(|e| e.to_string())
+    let inner = builder.build().map_err(|e| e.to_string())?;
+    Ok(match app {
+        Some(app) => app.transport(inner),
+        None => PushTransport::plain(inner),
+    })
 }
 
 #[cfg(test)]

@@ -340,15 +340,25 @@ impl Store {
 
     /// Outbox entries due by `now_ms` whose lease has run out and whose connection is held
     /// and not waiting for a reconnect, across teams, oldest first.
-    pub async fn due_outbox(&self, now_ms: i64, limit: i64) -> Result<Vec<DueEntry>, sqlx::Error> {
+    /// `only_crm`: only teams of that CRM (the others' saves stay queued on this server).
+    pub async fn due_outbox(
+        &self,
+        now_ms: i64,
+        limit: i64,
+        only_crm: Option<&str>,
+    ) -> Result<Vec<DueEntry>, sqlx::Error> {
         let rows = sqlx::query(
             "SELECT o.team_id, o.entry_id, o.save_id, o.connection_id FROM save_outbox o
              JOIN connections c ON c.team_id = o.team_id AND c.id = o.connection_id
+             JOIN teams t ON t.id = o.team_id
              WHERE o.next_at_ms <= ? AND o.lease_until_ms <= ? AND c.needs_reconnect = 0
+               AND (? IS NULL OR t.crm = ?)
              ORDER BY o.rowid LIMIT ?",
         )
         .bind(now_ms)
         .bind(now_ms)
+        .bind(only_crm)
+        .bind(only_crm)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
