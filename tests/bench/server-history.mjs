@@ -28,6 +28,9 @@ context switches and per-thread counts on the 2-core VM while other builds ran (
   request on a reused one only if hyper still sees it open, a request it could not start there
   being handed back unsent (\`try_send_request\`) for a new connection: never sent twice. The
   sandbox's own CPU per save fell by 60 % with it.
+- **The hop** (single saves one at a time, through the server minus directly): its p95 moved
+  between 1.7 and 46 ms across runs of the same build on the loaded VM (one stall of another
+  process is enough), its p50 stayed 2–4.5 ms.
 - **Already in place:** WAL with \`synchronous = NORMAL\` (every commit survives a killed
   process), one writer connection (no lock fights). The ≥ 500 saves/s target is out of reach on
   this shared VM: server, sandbox and bench together take about 4 ms of CPU per save, 2 cores give

@@ -2,7 +2,8 @@
 //! HubSpot team's private-app token lives on the server (sealed like every secret, stored
 //! through the admin API), and reps' LinkedIn saves posted to the server are pushed by the
 //! engine with it: the contact lands once, owned by the rep's HubSpot owner (the owner
-//! mapping), a repeated save id is answered from the ledger, and the token appears in no
+//! mapping), a repeated save id is answered from the ledger, the same person saved again while
+//! HubSpot's search lags is linked, not created twice, and the token appears in no
 //! answer and no file of the data directory. A token HubSpot refuses reads as a reconnect.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed setup should panic
 
@@ -117,6 +118,27 @@ async fn a_hubspot_teams_save_is_pushed_once_with_its_private_app_token_and_owne
         "true",
         "{}",
         again.text
+    );
+    assert_eq!(
+        contacts_with(&sb, "ada.a@hubspot-push.example").await.len(),
+        1
+    );
+
+    // The same person saved again under a new save id at once, while HubSpot's search still
+    // lags (2 s in the sandbox, as in HubSpot): linked to the contact, not created twice.
+    let mut body = save("hs-push-0003", "a");
+    body["prospects"][0]["full_name"] = json!("Ada Lovelace (again)");
+    let linked = server.post("/api/saves", &rep.token, body).await;
+    assert_eq!(linked.status, StatusCode::OK, "{}", linked.text);
+    assert_eq!(
+        linked.body["results"][0]["status"], "linked",
+        "{}",
+        linked.text
+    );
+    assert_eq!(
+        linked.body["results"][0]["record_id"], first.body["results"][0]["record_id"],
+        "{}",
+        linked.text
     );
     assert_eq!(
         contacts_with(&sb, "ada.a@hubspot-push.example").await.len(),
