@@ -5,8 +5,8 @@
 //! written in flight before every request that may change the CRM, so the core looks the
 //! person up before creating them again. Reads (GET: a lookup by e-mail, a record read back)
 //! are not written before they are sent nor after they answer: repeating one after a crash
-//! changes nothing, and each save writes twice less (in the team server, two database
-//! transactions of five).
+//! changes nothing, and a new person's save writes two steps fewer (in the team server, two
+//! database transactions of five).
 
 use std::collections::HashSet;
 use std::sync::Mutex;
