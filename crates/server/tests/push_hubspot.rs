@@ -152,6 +152,13 @@ async fn a_hubspot_teams_save_is_pushed_once_with_its_private_app_token_and_owne
         "{}",
         health.text
     );
+    // This server has no Salesforce app: it pushes this HubSpot team, not a Salesforce one.
+    assert_eq!(health.body["pushing"], true, "{}", health.text);
+    let salesforce = server.admin("Acme", "admin@acme.example").await;
+    let theirs = server
+        .get("/api/admin/connections", &salesforce.token)
+        .await;
+    assert_eq!(theirs.body["pushing"], false, "{}", theirs.text);
     for answer in [&first, &again, &health] {
         assert!(!answer.text.contains(PRIVATE_APP_TOKEN));
     }
