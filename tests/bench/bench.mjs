@@ -18,6 +18,7 @@ import { sizes, ensureTwiggy, weights } from './lib/size.mjs';
 import { browserBench } from './lib/browser.mjs';
 import { render, summaryRows } from './lib/report.mjs';
 import { SIZE_EXPERIMENTS } from './size-experiments.mjs';
+import { SERVER_HISTORY } from './server-history.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const out = process.env.BENCH_OUT || (quick ? path.join(os.tmpdir(), 'BENCHMARKS.quick.md') : path.join(ROOT, 'BENCHMARKS.md'));
@@ -63,7 +64,8 @@ r.sandboxLoad = await step('sandbox_load', () => sandboxLoad(bin,
   quick ? { records: 1000, clients: 10, seconds: 2 } : { records: 10000, clients: 50, seconds: 10 }));
 log('bench: the team server under load (saves through one server process)');
 r.serverLoad = await step('server_load', () => serverLoad(bin,
-  quick ? { reps: 10, seconds: 2, singles: 20 } : { reps: 50, seconds: 10, singles: 100 }));
+  quick ? { reps: 10, seconds: 2, singles: 20, teams: 100 } : { reps: 50, seconds: 10, singles: 100, teams: 1000 }));
+r.serverHistory = SERVER_HISTORY;
 log('bench: sizes');
 r.size = sizes(dist);
 r.weights = await step('weights', () => {

@@ -109,3 +109,22 @@ test('the team server section reports saves/s and the hop, each against its targ
   assert.match(withServer(650, 3.5, ['500 boom']), /\| Team server saves\/s .*\| missed \|/);
   assert.doesNotMatch(render(figures()), /## 7b\./);
 });
+
+test('the team server section reports CPU per save, memory per team and the history when measured', () => {
+  const single = (p50, p95) => ({ n: 100, p50_ms: p50, p95_ms: p95, p99_ms: p95 });
+  const r = figures();
+  r.serverLoad = { reps: 50, seconds: 10, pushed: 3000, saves_per_second: 300, save_latency: single(40, 90),
+    single_through_server: single(12, 15), single_direct_engine: single(10, 14), hop_p50_ms: 2, hop_p95_ms: 1, errors: [],
+    server_cpu_ms_per_save: 2.5, memory: { teams: 1000, seconds: 30, rss_before_kib: 8192, rss_after_kib: 8192 + 20480, kib_per_team: 20.48 } };
+  r.serverHistory = '### How it got there\n\nhistory text';
+  r.summary = summaryRows(r);
+  const text = render(r);
+  assert.match(text, /2\.50 ms of CPU per save .* about 400 saves\/s/);
+  assert.match(text, /### Memory per team[\s\S]*\| 1000 \| 8\.0 MiB \| 28\.0 MiB \| 20\.5 KiB \| 20\.0 MiB \|/);
+  assert.match(text, /\| Team server memory \(1000 teams\) \| 20\.5 KiB per team \(20\.0 MiB per 1,000 teams\) \|/);
+  assert.match(text, /### How it got there\n\nhistory text/);
+  delete r.serverLoad.memory;
+  delete r.serverLoad.server_cpu_ms_per_save;
+  r.summary = summaryRows(r);
+  assert.doesNotMatch(render(r), /Memory per team|CPU per save/);
+});

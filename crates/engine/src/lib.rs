@@ -17,11 +17,12 @@
 //! - `refresh` (private): single-flight token refresh per connection.
 //! - `budget` (private): the most requests one attempt can take, derived from the core's
 //!   state machines (the core does not expose it yet).
-//! - [`native`] and [`file_store`] (feature `native`): the HTTPS client (hyper + rustls/ring)
-//!   and the JSON-file store; [`clock::TokioClock`].
+//! - [`native`] and [`file_store`] (feature `native`): the HTTPS client (hyper + rustls/ring,
+//!   idle connections kept for reuse by `native_pool`) and the JSON-file store;
+//!   [`clock::TokioClock`].
 //!
 //! **Invariants.** An entry is in the store before its first request and written in flight
-//! before every request; it leaves the store only in the same write that journals the CRM's
+//! before every request that may change the CRM (every one but a GET); it leaves the store only in the same write that journals the CRM's
 //! answer for it. One refresh per connection however many saves see a 401. Nothing here
 //! logs a request, a response body or a token.
 
@@ -38,6 +39,8 @@ mod side_calls;
 pub mod file_store;
 #[cfg(feature = "native")]
 pub mod native;
+#[cfg(feature = "native")]
+mod native_pool;
 
 pub use clock::Clock;
 pub use driver::{Engine, EngineConfig, EngineError, Outcome, PersonResult};

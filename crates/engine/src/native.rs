@@ -1,6 +1,7 @@
 //! A real HTTPS client for the engine (feature `native`): hyper 1 over tokio-rustls (rustls
-//! 0.23 with ring), one connection per request, trusting only the certificates it is given
-//! (the sandbox's own, in the tests). Like Chromium's `--host-resolver-rules` in the e2e tests,
+//! 0.23 with ring), HTTP/1.1 with keep-alive (idle connections are reused, see
+//! [`crate::native_pool`]; a request is never sent twice), trusting only the certificates it
+//! is given (the sandbox's own, in the tests). Like Chromium's `--host-resolver-rules` in the e2e tests,
 //! host names can be pinned to an address, so the core's real URLs (`login.salesforce.com`,
 //! `acme.my.salesforce.com`) reach the sandbox unchanged.
 //!
@@ -19,17 +20,23 @@ use hyper_util::rt::TokioIo;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 
+use crate::native_pool::{Key, Pool, Sender};
 use crate::transport::{Transport, TransportError};
+
+pub use crate::native_pool::{DEFAULT_IDLE_LIMIT, DEFAULT_IDLE_PER_HOST};
 
 /// How long one request may take, connection included (the worker's `fetch` waits as long).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a connection may take to be ready for its next request before it is dropped.
+const READY_WITHIN: Duration = Duration::from_secs(1);
 
-/// An HTTPS [`Transport`] on hyper and rustls.
+/// An HTTPS [`Transport`] on hyper and rustls. Clones share their idle connections.
 #[derive(Clone)]
 pub struct HttpsTransport {
     tls: tokio_rustls::TlsConnector,
     pinned: Arc<HashMap<String, SocketAddr>>,
     timeout: Duration,
+    pool: Arc<Pool>,
 }
 
 impl std::fmt::Debug for HttpsTransport {
@@ -37,6 +44,7 @@ impl std::fmt::Debug for HttpsTransport {
         f.debug_struct("HttpsTransport")
             .field("pinned", &self.pinned)
             .field("timeout", &self.timeout)
+            .field("pool", &self.pool)
             .finish_non_exhaustive()
     }
 }
@@ -47,6 +55,7 @@ pub struct HttpsTransportBuilder {
     roots: Vec<CertificateDer<'static>>,
     pinned: HashMap<String, SocketAddr>,
     timeout: Option<Duration>,
+    idle: Option<(Duration, usize)>,
 }
 
 impl HttpsTransportBuilder {
@@ -72,6 +81,14 @@ impl HttpsTransportBuilder {
         self
     }
 
+    /// How long an idle connection is kept for reuse and how many per host (default
+    /// [`DEFAULT_IDLE_LIMIT`], [`DEFAULT_IDLE_PER_HOST`]; `0` per host: a connection per
+    /// request).
+    pub fn keep_idle(mut self, limit: Duration, per_host: usize) -> Self {
+        self.idle = Some((limit, per_host));
+        self
+    }
+
     /// The transport; fails when no certificate is trusted.
     pub fn build(self) -> Result<HttpsTransport, TransportError> {
         if self.roots.is_empty() {
@@ -93,6 +110,10 @@ impl HttpsTransportBuilder {
             tls: tokio_rustls::TlsConnector::from(Arc::new(config)),
             pinned: Arc::new(self.pinned),
             timeout: self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+            pool: Arc::new(match self.idle {
+                Some((limit, per_host)) => Pool::new(limit, per_host),
+                None => Pool::new(DEFAULT_IDLE_LIMIT, DEFAULT_IDLE_PER_HOST),
+            }),
         })
     }
 }
@@ -134,6 +155,12 @@ impl HttpsTransport {
         HttpsTransportBuilder::default()
     }
 
+    /// How many connections this transport (and its clones) opened so far: with keep-alive,
+    /// far fewer than the requests it sent.
+    pub fn connections_opened(&self) -> u64 {
+        self.pool.opened()
+    }
+
     async fn exchange(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
         let t = target(&request.url)?;
         let fail = |what: &str, e: &dyn std::fmt::Display| {
@@ -147,23 +174,11 @@ impl HttpsTransport {
                 .next()
                 .ok_or_else(|| TransportError::new(format!("no address for {}", t.host)))?,
         };
-        let tcp = tokio::net::TcpStream::connect(addr)
-            .await
-            .map_err(|e| fail("connecting to", &e))?;
-        let name = ServerName::try_from(t.host.to_owned()).map_err(|e| fail("the name", &e))?;
-        let tls = self
-            .tls
-            .connect(name, tcp)
-            .await
-            .map_err(|e| fail("TLS with", &e))?;
-        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
-            .await
-            .map_err(|e| fail("HTTP with", &e))?;
-        tokio::spawn(async move {
-            // Ends with the exchange (one request per connection); its error, if any, is the
-            // request's too.
-            let _ = connection.await;
-        });
+        let key = Key {
+            host: t.host.to_ascii_lowercase(),
+            port: t.port,
+            addr,
+        };
         let host_header = if t.port == 443 {
             t.host.to_owned()
         } else {
@@ -177,13 +192,32 @@ impl HttpsTransport {
             builder = builder.header(name.as_str(), value.as_str());
         }
         let body = Full::new(Bytes::from(request.body.clone().unwrap_or_default()));
-        let built = builder
+        let mut built = builder
             .body(body)
             .map_err(|e| fail("building the request to", &e))?;
-        let response = sender
-            .send_request(built)
-            .await
-            .map_err(|e| fail("no answer from", &e))?;
+        // An idle connection first; a request hyper could not start on it (closed meanwhile)
+        // comes back untouched and goes on a new connection. Never sent twice.
+        let (mut sender, response) = loop {
+            let (mut sender, reused) = match self.pool.take(&key) {
+                Some(sender) => (sender, true),
+                None => (self.connect(&t, addr).await?, false),
+            };
+            if reused
+                && !matches!(
+                    tokio::time::timeout(READY_WITHIN, sender.ready()).await,
+                    Ok(Ok(()))
+                )
+            {
+                continue; // closed while idle: nothing was sent on it
+            }
+            match sender.try_send_request(built).await {
+                Ok(response) => break (sender, response),
+                Err(mut e) => match e.take_message() {
+                    Some(unsent) if reused => built = unsent,
+                    _ => return Err(fail("no answer from", &e.into_error())),
+                },
+            }
+        };
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -201,11 +235,48 @@ impl HttpsTransport {
             .await
             .map_err(|e| fail("reading the answer from", &e))?
             .to_bytes();
+        // Read whole: the connection goes back to the pool once hyper has seen the end of
+        // this exchange (`ready`; an error when the peer closes it), without holding up
+        // the answer.
+        let pool = Arc::clone(&self.pool);
+        tokio::spawn(async move {
+            if let Ok(Ok(())) = tokio::time::timeout(READY_WITHIN, sender.ready()).await {
+                pool.put(key, sender);
+            }
+        });
         Ok(HttpResponse {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
         })
+    }
+
+    /// Opens a TCP + TLS + HTTP/1.1 connection to `addr` for `t`'s host.
+    async fn connect(&self, t: &Target<'_>, addr: SocketAddr) -> Result<Sender, TransportError> {
+        let fail = |what: &str, e: &dyn std::fmt::Display| {
+            TransportError::new(format!("{what} {}: {e}", t.host))
+        };
+        let tcp = tokio::net::TcpStream::connect(addr)
+            .await
+            .map_err(|e| fail("connecting to", &e))?;
+        // Requests are small and answered at once: send them without Nagle's delay.
+        let _ = tcp.set_nodelay(true);
+        let name = ServerName::try_from(t.host.to_owned()).map_err(|e| fail("the name", &e))?;
+        let tls = self
+            .tls
+            .connect(name, tcp)
+            .await
+            .map_err(|e| fail("TLS with", &e))?;
+        let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
+            .await
+            .map_err(|e| fail("HTTP with", &e))?;
+        self.pool.count_opened();
+        tokio::spawn(async move {
+            // Runs while the connection is in use or idle in the pool; ends when the peer
+            // closes it or every sender is dropped. An error here is the request's too.
+            let _ = connection.await;
+        });
+        Ok(sender)
     }
 }
 

@@ -57,7 +57,8 @@ pub trait Store: crate::MaybeSync {
         id: &str,
     ) -> impl Future<Output = Result<Option<OutboxEntry>, StoreError>> + MaybeSend;
     /// Inserts or replaces entries by id (the per-step persistence hook: called before each
-    /// request with the entry marked in flight, and after each answer).
+    /// request that may change the CRM with the entry marked in flight, and after its
+    /// answer; a GET and its answer are not written).
     fn put_entries(
         &self,
         entries: &[OutboxEntry],

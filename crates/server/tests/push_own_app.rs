@@ -231,7 +231,27 @@ async fn a_team_connected_through_the_servers_app_is_pushed_and_refreshed_with_i
     );
     assert!(refused.text.contains("invalid_client"), "{}", refused.text);
     assert!(contacts_with(&org, "grace.c@example.com").await.is_empty());
+    // What the admin reads: the server's secret was refused, which setting to fix, and that
+    // the saves wait (not a generic failure, not "Leadline keeps none").
+    let waiting = &refused.body["waiting"];
+    assert_eq!(waiting["code"], "invalid_client", "{}", refused.text);
+    let said = waiting["message"].as_str().unwrap();
+    assert!(said.contains("this server's client secret"), "{said}");
+    assert!(said.contains("LEADLINE_SF_CLIENT_SECRET"), "{said}");
+    assert!(waiting["hint"]
+        .as_str()
+        .unwrap()
+        .contains("restart the server"));
     let health = server.get("/api/admin/connections", &admin.token).await;
+    let connection = &health.body["connections"][0];
+    assert_eq!(connection["status"], "reconnect_needed", "{}", health.text);
+    assert_eq!(connection["reconnect_reason"], "invalid_client");
+    let status_text = connection["status_text"].as_str().unwrap();
+    assert!(status_text.contains("client secret"), "{status_text}");
+    assert!(
+        status_text.contains("LEADLINE_SF_CLIENT_SECRET_FILE"),
+        "{status_text}"
+    );
     let journal = server.get("/api/admin/journal", &admin.token).await;
     for text in [&refused.text, &health.text, &journal.text] {
         assert!(!text.contains(WRONG_SECRET) && !text.contains(SF_SECRET));

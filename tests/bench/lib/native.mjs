@@ -49,14 +49,15 @@ export async function sandboxLoad(bin, { records, clients, seconds }) {
 /**
  * Saves through one team server process (`leadline-server`, release) against a fresh sandbox:
  * `--reps` concurrent reps for `--seconds`, then `--singles` one-at-a-time saves through the
- * server and through the engine directly (`target/release/server-load`).
+ * server and through the engine directly, then the memory of a fresh server holding `--teams`
+ * teams (`target/release/server-load`).
  */
-export async function serverLoad(bin, { reps, seconds, singles }) {
+export async function serverLoad(bin, { reps, seconds, singles, teams }) {
   const sandbox = await startSandbox();
   try {
     const { stdout } = await promisify(execFile)(path.join(bin, 'server-load'),
       ['--url', sandbox.url, '--cert', sandbox.certPath, '--server', path.join(bin, 'leadline-server'),
-        '--reps', String(reps), '--seconds', String(seconds), '--singles', String(singles)],
+        '--reps', String(reps), '--seconds', String(seconds), '--singles', String(singles), '--teams', String(teams)],
       { encoding: 'utf8', maxBuffer: 1 << 24 });
     return JSON.parse(stdout);
   } finally {

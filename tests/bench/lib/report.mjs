@@ -344,8 +344,9 @@ function sandboxSection(load, api) {
   ].join('\n');
 }
 
-function serverSection(load) {
-  const t = load.single_through_server, d = load.single_direct_engine, l = load.save_latency;
+export function serverSection(load, history) {
+  const t = load.single_through_server, d = load.single_direct_engine, l = load.save_latency, m = load.memory;
+  const cpu = load.server_cpu_ms_per_save;
   return [
     '## 7b. The team server under load',
     '',
@@ -364,6 +365,12 @@ function serverSection(load) {
     '',
     `The server hop adds ${fmt(load.hop_p95_ms, 2)} ms at p95 (target ≤ 10 ms: **${verdict(load.hop_p95_ms, 10)}**) and ${fmt(load.hop_p50_ms, 2)} ms at p50.`,
     `Target ≥ 500 saves/s: **${load.errors.length === 0 && load.saves_per_second >= 500 ? 'met' : 'missed'}**.`,
+    ...(cpu ? ['', `The server spent ${fmt(cpu, 2)} ms of CPU per save (\`/proc/<pid>/stat\` over the run): one core alone would push about ${fmt(1000 / cpu, 0)} saves/s if the sandbox and the bench ran elsewhere.`] : []),
+    ...(m ? ['', '### Memory per team', '',
+      `A second, fresh server process: ${m.teams} teams created (\`admin-invite\`), each with its admin, a rep (invited, joined, owner mapping), push settings, a team-held connection chosen as team sync, and one pushed save (so the process holds that team's push engine), in ${fmt(m.seconds, 1)} s. The server keeps no team in memory but a cached push engine per team connection that pushed; the rest of the growth is SQLite's page cache, which stops at its limit (2 MiB per connection, 9 connections).`,
+      '', '| teams | RSS before | RSS after | per team | per 1,000 teams |', '|---|---|---|---|---|',
+      `| ${m.teams} | ${fmt(m.rss_before_kib / 1024, 1)} MiB | ${fmt(m.rss_after_kib / 1024, 1)} MiB | ${fmt(m.kib_per_team, 1)} KiB | ${fmt(m.kib_per_team * 1000 / 1024, 1)} MiB |`] : []),
+    ...(history ? ['', history] : []),
   ].join('\n');
 }
 
@@ -400,7 +407,7 @@ export function render(r) {
     '',
     r.sandboxLoad ? sandboxSection(r.sandboxLoad, r.api) : '## 7. The sandbox itself under load\n\nNot measured: ' + (r.errors.sandbox_load || ''),
     '',
-    ...(r.serverLoad ? [serverSection(r.serverLoad), ''] : (r.errors.server_load ? ['## 7b. The team server under load\n\nNot measured: ' + r.errors.server_load, ''] : [])),
+    ...(r.serverLoad ? [serverSection(r.serverLoad, r.serverHistory), ''] : (r.errors.server_load ? ['## 7b. The team server under load\n\nNot measured: ' + r.errors.server_load, ''] : [])),
     ...(Object.keys(r.errors).length ? ['## Errors during this run', '', ...Object.entries(r.errors).map(([k, v]) => `- ${k}: ${v}`), ''] : []),
   ].join('\n');
 }
@@ -437,6 +444,7 @@ export function summaryRows(r) {
     const l = r.serverLoad;
     rows.push({ figure: `Team server saves/s (${l.reps} reps, SQLite)`, result: `${fmt(l.saves_per_second, 0)} saves/s, ${l.errors.length} errors`, target: '≥ 500/s', verdict: l.errors.length === 0 && l.saves_per_second >= 500 ? 'met' : 'missed' });
     rows.push({ figure: 'Team server hop, single save', result: `+${fmt(l.hop_p95_ms, 2)} ms at p95 over the engine directly`, target: 'p95 ≤ 10 ms', verdict: verdict(l.hop_p95_ms, 10) });
+    if (l.memory) rows.push({ figure: `Team server memory (${l.memory.teams} teams)`, result: `${fmt(l.memory.kib_per_team, 1)} KiB per team (${fmt(l.memory.kib_per_team * 1000 / 1024, 1)} MiB per 1,000 teams)`, target: '—', verdict: '—' });
   }
   rows.push({ figure: 'Wasm gzipped', result: 'save module ' + kib(r.size.wasmGzip) + ` (raw ${kib(r.size.wasmRaw)})` + (r.size.settingsGzip ? `; settings module ${kib(r.size.settingsGzip)}` : '') + `; zip ${kib(r.size.zip)}`, target: '≤ 200 KiB each module', verdict: verdict(Math.max(r.size.wasmGzip, r.size.settingsGzip || 0), 200 * KIB) });
   if (r.csv) {

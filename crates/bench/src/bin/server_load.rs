@@ -1,6 +1,7 @@
-//! `server-load --url URL --cert PEM --server BIN [--reps N] [--seconds N] [--singles N]`:
-//! saves per second through one team server process, and the latency its hop adds to a
-//! single save over the direct engine path. Loopback only, bounded in time and count.
+//! `server-load --url URL --cert PEM --server BIN [--reps N] [--seconds N] [--singles N]
+//! [--teams N]`: saves per second through one team server process, the latency its hop adds
+//! to a single save over the direct engine path, and the server's memory per team. Loopback
+//! only, bounded in time and count.
 //!
 //! Against a running sandbox (`--url`, its `--cert`): connects the integration user as team
 //! sync through the sandbox's OAuth pages (a real refresh token), starts the
@@ -12,6 +13,14 @@
 //! 2. The hop: `--singles` (default 100) single saves one at a time through the server, and
 //!    as many through the engine in this process (same core, same transport, tokens in
 //!    memory); both look the person up, then create. The hop is p95(server) − p95(direct).
+//! 3. Memory: a second, fresh server process; `--teams` teams (default 1000, 0: skipped) are
+//!    created (`admin-invite`), each with its admin, a rep (invited, joined, owner mapping),
+//!    push settings, a team-held connection chosen as team sync, and one pushed save (so the
+//!    process holds that team's push engine). The server's resident memory (`VmRSS` of
+//!    `/proc/<pid>/status`) before and after gives KiB per team.
+//!
+//! The server's CPU time (`/proc/<pid>/stat`, utime + stime) over the throughput run gives
+//! CPU ms per save, a figure other load on the machine disturbs less than saves/s.
 //!
 //! Prints one JSON object; exits 1 when a save failed.
 
@@ -41,6 +50,7 @@ struct Args {
     reps: usize,
     seconds: u64,
     singles: usize,
+    teams: usize,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -51,6 +61,7 @@ fn parse_args() -> Result<Args, String> {
         reps: 50,
         seconds: 10,
         singles: 100,
+        teams: 1000,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -63,12 +74,13 @@ fn parse_args() -> Result<Args, String> {
             "--reps" => args.reps = number()?.max(1),
             "--seconds" => args.seconds = number()? as u64,
             "--singles" => args.singles = number()?.max(1),
+            "--teams" => args.teams = number()?,
             other => return Err(format!("unknown flag {other}")),
         }
     }
     if args.url.is_empty() || args.cert.as_os_str().is_empty() || args.server.as_os_str().is_empty()
     {
-        return Err("usage: server-load --url URL --cert PEM --server BIN [--reps N] [--seconds N] [--singles N]".into());
+        return Err("usage: server-load --url URL --cert PEM --server BIN [--reps N] [--seconds N] [--singles N] [--teams N]".into());
     }
     Ok(args)
 }
@@ -232,16 +244,11 @@ impl Drop for Server {
 }
 
 impl Server {
-    fn start(args: &Args, sb: &Sandbox) -> Result<(Self, String), String> {
+    fn start(args: &Args, sb: &Sandbox, tag: &str) -> Result<(Self, String), String> {
         use std::io::{BufRead, BufReader};
-        let dir = std::env::temp_dir().join(format!("server-load-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("server-load-{tag}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let invite = Command::new(&args.server)
-            .args(["admin-invite", "--team", "Bench", "--data"])
-            .arg(&dir)
-            .output()
-            .map_err(|e| format!("{}: {e}", args.server.display()))?;
-        let code = String::from_utf8_lossy(&invite.stdout).trim().to_owned();
+        let code = admin_invite(&args.server, &dir, "Bench")?;
         let resolve: Vec<String> = PINNED.iter().map(|h| format!("{h}={}", sb.addr)).collect();
         let mut child = Command::new(&args.server)
             .args(["serve", "--port", "0", "--data"])
@@ -281,6 +288,35 @@ impl Server {
         ))
     }
 
+    /// The process's CPU time so far (ms), from `/proc/<pid>/stat` (clock ticks of 10 ms).
+    fn cpu_ms(&self) -> Result<f64, String> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
+            .map_err(|e| format!("reading the server's CPU time: {e}"))?;
+        // The fields after the command name (which is in parentheses): utime is the 14th
+        // field of the line, stime the 15th.
+        let after = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest)
+            .unwrap_or_default();
+        let fields: Vec<&str> = after.split_whitespace().collect();
+        let tick = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
+        match (tick(11), tick(12)) {
+            (Some(user), Some(system)) => Ok((user + system) * 10.0),
+            _ => Err("the server's /proc stat has no CPU times".into()),
+        }
+    }
+
+    /// The process's resident memory (KiB), `VmRSS` of `/proc/<pid>/status`.
+    fn rss_kib(&self) -> Result<u64, String> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .map_err(|e| format!("reading the server's memory: {e}"))?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .ok_or_else(|| "no VmRSS in the server's /proc status".into())
+    }
+
     async fn call(
         &self,
         method: reqwest::Method,
@@ -316,6 +352,26 @@ impl Server {
         let member = joined["member"]["id"].as_str().unwrap_or_default();
         Ok((session.to_owned(), member.to_owned()))
     }
+}
+
+/// `leadline-server admin-invite --team NAME`: creates the team in `dir`'s database if needed,
+/// answers a one-time admin invite code.
+fn admin_invite(
+    server: &std::path::Path,
+    dir: &std::path::Path,
+    team: &str,
+) -> Result<String, String> {
+    let invite = Command::new(server)
+        .args(["admin-invite", "--team", team, "--data"])
+        .arg(dir)
+        .stderr(Stdio::null())
+        .output()
+        .map_err(|e| format!("{}: {e}", server.display()))?;
+    let code = String::from_utf8_lossy(&invite.stdout).trim().to_owned();
+    if !invite.status.success() || code.is_empty() {
+        return Err(format!("admin-invite --team {team} failed"));
+    }
+    Ok(code)
 }
 
 /// A LinkedIn person, unique per `(tag, i)`.
@@ -360,7 +416,7 @@ async fn run(args: Args) -> Result<Value, String> {
     };
     let (integration_id, rep_id) = (id_of(INTEGRATION)?, id_of("rep@acme.example")?);
 
-    let (server, code) = Server::start(&args, &sb)?;
+    let (server, code) = Server::start(&args, &sb, "load")?;
     let (admin, admin_member) = server.join(&code, "admin@bench.example").await?;
     let put = reqwest::Method::PUT;
     let (status, stored) = server
@@ -421,6 +477,7 @@ async fn run(args: Args) -> Result<Value, String> {
     }
 
     // 1. Throughput: every rep saving at once.
+    let cpu_before = server.cpu_ms()?;
     let started = Instant::now();
     let deadline = started + Duration::from_secs(args.seconds);
     let mut tasks = tokio::task::JoinSet::new();
@@ -454,6 +511,7 @@ async fn run(args: Args) -> Result<Value, String> {
         latencies.extend(l);
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let server_cpu_ms = server.cpu_ms()? - cpu_before;
 
     // 2. The hop: single saves one at a time, through the server and directly.
     let mut through = Vec::with_capacity(args.singles);
@@ -504,6 +562,12 @@ async fn run(args: Args) -> Result<Value, String> {
         }
         direct.push(t0.elapsed().as_secs_f64() * 1000.0);
     }
+    drop(server);
+    let memory = if args.teams > 0 {
+        memory_per_team(&args, &sb, &tokens, &integration_id, &rep_id).await?
+    } else {
+        Value::Null
+    };
     let (through, direct) = (stats(through), stats(direct));
     let hop = |p: &str| through[p].as_f64().unwrap_or(0.0) - direct[p].as_f64().unwrap_or(0.0);
     let (hop_p50, hop_p95) = (hop("p50_ms"), hop("p95_ms"));
@@ -514,11 +578,101 @@ async fn run(args: Args) -> Result<Value, String> {
         "pushed": pushed,
         "saves_per_second": pushed as f64 / elapsed.max(1e-9),
         "save_latency": stats(latencies),
+        "server_cpu_ms_per_save": server_cpu_ms / (pushed as f64).max(1.0),
+        "memory": memory,
         "single_through_server": through,
         "single_direct_engine": direct,
         "hop_p50_ms": hop_p50,
         "hop_p95_ms": hop_p95,
         "errors": errors,
+    }))
+}
+
+/// Phase 3: a fresh server, `args.teams` complete teams (see the module doc), its resident
+/// memory before and after.
+async fn memory_per_team(
+    args: &Args,
+    sb: &Sandbox,
+    tokens: &Tokens,
+    integration_id: &str,
+    rep_id: &str,
+) -> Result<Value, String> {
+    let (server, code) = Server::start(args, sb, "memory")?;
+    // One team first, so that what every server holds anyway (pools, caches, the first push
+    // engine) is in the figure before.
+    let (put, post) = (reqwest::Method::PUT, reqwest::Method::POST);
+    let setup = |code: String, n: usize| {
+        let (server, put, post) = (&server, put.clone(), post.clone());
+        async move {
+            let (admin, admin_member) = server
+                .join(&code, &format!("admin{n}@memory.example"))
+                .await?;
+            let checks = [
+                server
+                    .call(put.clone(), "/api/admin/push-settings", Some(&admin),
+                        &json!({"record_kind": "contact", "match_account": false, "log_emails": false}))
+                    .await?,
+                server
+                    .call(put.clone(), &format!("/api/admin/connections/{admin_member}"), Some(&admin),
+                        &json!({"crm_user_id": integration_id, "crm_email": INTEGRATION, "permission": "admin",
+                            "instance_url": tokens.instance_url, "refresh_token": tokens.refresh_token}))
+                    .await?,
+                server
+                    .call(put.clone(), "/api/admin/team-sync", Some(&admin), &json!({"member": admin_member}))
+                    .await?,
+            ];
+            let (_, invite) = server
+                .call(
+                    post.clone(),
+                    "/api/admin/invites",
+                    Some(&admin),
+                    &json!({"role": "rep"}),
+                )
+                .await?;
+            let rep_code = invite["code"].as_str().ok_or(format!("invite: {invite}"))?;
+            let (rep, member) = server
+                .join(rep_code, &format!("rep{n}@memory.example"))
+                .await?;
+            let mapped = server
+                .call(
+                    put.clone(),
+                    &format!("/api/admin/members/{member}/crm"),
+                    Some(&admin),
+                    &json!({"owner_mapping": rep_id}),
+                )
+                .await?;
+            let (_, saved) = server
+                .call(
+                    post.clone(),
+                    "/api/saves",
+                    Some(&rep),
+                    &save(&format!("memory-{n:06}"), person("m", n)),
+                )
+                .await?;
+            if let Some((status, body)) = checks.iter().chain([&mapped]).find(|(s, _)| *s >= 300) {
+                return Err(format!("team {n}: {status} {body}"));
+            }
+            if saved["status"] != "pushed" {
+                return Err(format!("team {n}: the save did not push: {saved}"));
+            }
+            Ok::<(), String>(())
+        }
+    };
+    setup(code, 0).await?;
+    let before = server.rss_kib()?;
+    let started = Instant::now();
+    for n in 1..=args.teams {
+        let code = admin_invite(&args.server, &server.dir, &format!("Team {n}"))?;
+        setup(code, n).await?;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let after = server.rss_kib()?;
+    Ok(json!({
+        "teams": args.teams,
+        "seconds": seconds,
+        "rss_before_kib": before,
+        "rss_after_kib": after,
+        "kib_per_team": (after as f64 - before as f64) / args.teams as f64,
     }))
 }
 

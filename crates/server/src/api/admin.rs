@@ -180,9 +180,14 @@ pub async fn connections(
     let connections = state.store.connections(&admin.team_id).await?;
     let health = state.store.push_health(&admin.team_id).await?;
     let unsettled = state.store.unsettled_saves(&admin.team_id).await?;
+    // Whether this server pushes this team's saves (a Salesforce team needs a Salesforce app).
+    let pushing = match state.store.team(&admin.team_id).await? {
+        Some(team) => state.pusher.pushes(team.crm),
+        None => false,
+    };
     Ok(Json(json!({
         "connections": crate::push::health::connections_json(&connections, &health),
-        "pushing": state.pusher.enabled(),
+        "pushing": pushing,
         "unsettled_saves": unsettled
             .into_iter()
             .map(|(status, n)| (status, Value::from(n)))

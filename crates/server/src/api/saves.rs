@@ -131,9 +131,7 @@ pub async fn create(
     );
     let plan = saves::plan_save(&local, &request, &save_id, &saves::KnownRecords::new());
     check_plan(&plan, &decision)?;
-    // HubSpot pushes from the server are not built yet: such saves are kept, not pushed.
-    let hubspot = copy.team.crm != saves::CrmKind::Salesforce;
-    let status = if !state.pusher.enabled() || hubspot {
+    let status = if !state.pusher.pushes(copy.team.crm) {
         ledger::QUEUED
     } else if plan.entries.is_empty() {
         ledger::PUSHED // nothing to send: every prospect is linked or refused already
@@ -153,11 +151,6 @@ pub async fn create(
         "results": plan.results,
     });
     ledger::set_status(&mut outcome, status, None);
-    if hubspot {
-        outcome["message"] = json!(
-            "accepted: this server does not push HubSpot saves yet; the save is kept in the ledger"
-        );
-    }
     let journal_line = format!(
         "{} saved {} prospect(s) from {}; {} with the team's connection",
         member.email,
@@ -169,8 +162,8 @@ pub async fn create(
             "pushed"
         }
     );
-    let entries = if hubspot { &[][..] } else { &plan.entries[..] };
-    let rows = outbox_rows(entries, &connection.id).map_err(ApiError::internal)?;
+    // A queued save keeps its outbox entries too: a server configured later pushes them.
+    let rows = outbox_rows(&plan.entries, &connection.id).map_err(ApiError::internal)?;
     let entry = state
         .store
         .record_save_with_outbox(
@@ -189,7 +182,11 @@ pub async fn create(
     if entry.recorded {
         tracing::info!(team = %member.team_id, member = %member.id, save_id = %save_id, status, "save accepted");
         if status == ledger::PUSHING {
-            let push = state.pusher.push_save(&state, &member.team_id, &save_id);
+            let entry_ids = rows.iter().map(|r| r.entry_id.clone()).collect();
+            let push =
+                state
+                    .pusher
+                    .push_save(&state, copy.team.clone(), connection, &save_id, entry_ids);
             let within = state.pusher.config().answer_within;
             match tokio::time::timeout(within, push).await {
                 Ok(Ok(Ok(_))) | Err(_) => {}

@@ -28,14 +28,15 @@ pub struct TeamCopy {
 impl TeamCopy {
     /// Reads the team of `team_id`.
     pub async fn load(state: &AppState, team_id: &str) -> Result<Self, ApiError> {
-        let team = state.store.team(team_id).await?.ok_or_else(|| {
-            ApiError::internal(format_args!("team {team_id} of a session is gone"))
-        })?;
+        let (team, members, connections, crm_signed_in) =
+            state.store.team_snapshot(team_id).await?.ok_or_else(|| {
+                ApiError::internal(format_args!("team {team_id} of a session is gone"))
+            })?;
         Ok(Self {
-            members: state.store.members(team_id).await?,
-            connections: state.store.connections(team_id).await?,
-            crm_signed_in: state.store.crm_signed_in_members(team_id).await?,
             team,
+            members,
+            connections,
+            crm_signed_in,
         })
     }
 

@@ -29,6 +29,7 @@ use std::sync::Arc;
 use crm::HttpRequest;
 use engine::native::HttpsTransport;
 use engine::{Transport, TransportError};
+use saves::ErrorInfo;
 use serde_json::{json, Value};
 
 use crate::oauth::settings::{SalesforceApp, DEFAULT_SF_LOGIN_URL};
@@ -101,6 +102,48 @@ impl PushApp {
         }
     }
 
+    /// The reason an admin reads when a refresh with this app was refused: Salesforce's
+    /// `invalid_client` (a consumer secret it does not accept) is the server's own setting,
+    /// not the connection's grant, so it says which setting to fix and that the saves wait;
+    /// any other reason unchanged.
+    pub fn admin_reason(&self, reason: ErrorInfo) -> ErrorInfo {
+        if reason.code != "invalid_client" {
+            return reason;
+        }
+        let (message, hint) = if self.is_own() {
+            (
+                format!(
+                    "Salesforce refused this server's client secret for its app {} (invalid_client): \
+                     the consumer secret in LEADLINE_SF_CLIENT_SECRET (or the file \
+                     LEADLINE_SF_CLIENT_SECRET_FILE names) is not the app's. Saves wait; none is lost.",
+                    self.client_id
+                ),
+                "Copy the consumer secret again from Salesforce Setup → External Client App Manager → \
+                 the app → OAuth Settings into LEADLINE_SF_CLIENT_SECRET_FILE, restart the server, \
+                 then reconnect the team connection (PUT /api/admin/connections/{member} or Connect on \
+                 the server): the waiting saves then go by themselves."
+                    .to_owned(),
+            )
+        } else {
+            (
+                format!(
+                    "Salesforce wants a client secret for the app {} (invalid_client), and this \
+                     server refreshes it as a public app without one. Saves wait; none is lost.",
+                    self.client_id
+                ),
+                "Configure the server with the app's secret (LEADLINE_SF_CLIENT_ID and \
+                 LEADLINE_SF_CLIENT_SECRET_FILE, without --sf-client-id), restart it, then reconnect \
+                 the team connection: the waiting saves then go by themselves."
+                    .to_owned(),
+            )
+        };
+        ErrorInfo {
+            code: reason.code,
+            message,
+            hint,
+        }
+    }
+
     /// The push engine's transport over `inner`.
     pub fn transport(&self, inner: HttpsTransport) -> PushTransport {
         PushTransport {
@@ -116,6 +159,14 @@ impl PushApp {
 pub struct PushTransport {
     inner: HttpsTransport,
     own: Option<Arc<OwnApp>>,
+}
+
+impl PushTransport {
+    /// The CRM transport alone, adding no secret (a server without a Salesforce app of its
+    /// own: HubSpot teams, or Salesforce teams whose saves stay queued).
+    pub fn plain(inner: HttpsTransport) -> Self {
+        Self { inner, own: None }
+    }
 }
 
 impl std::fmt::Debug for PushTransport {
@@ -209,6 +260,38 @@ mod tests {
         assert!(PushApp::resolve(&flag(None), &OAuthSettings::default()).is_none());
         // No Debug output of the app or its transport carries the secret.
         assert!(!format!("{app:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn a_refused_client_secret_tells_the_admin_which_setting_to_fix() {
+        let own = settings("https://acme.my.salesforce.com");
+        let refused = ErrorInfo {
+            code: "invalid_client".into(),
+            message: "invalid client credentials".into(),
+            hint: "Leadline keeps none.".into(),
+        };
+        let app = PushApp::resolve(&flag(None), &own).unwrap();
+        let said = app.admin_reason(refused.clone());
+        assert_eq!(said.code, "invalid_client");
+        assert!(said
+            .message
+            .contains("this server's client secret for its app own-app"));
+        assert!(said.message.contains("LEADLINE_SF_CLIENT_SECRET"));
+        assert!(said.hint.contains("restart the server"), "{}", said.hint);
+        assert!(
+            !format!("{said:?}").contains(SECRET),
+            "never the secret itself"
+        );
+        let public = PushApp::resolve(&flag(Some("public-app")), &own).unwrap();
+        let said = public.admin_reason(refused);
+        assert!(said.message.contains("public app"), "{}", said.message);
+        // Any other refusal is the connection's: unchanged.
+        let grant = ErrorInfo {
+            code: "invalid_grant".into(),
+            message: "expired access/refresh token".into(),
+            hint: "Reconnect.".into(),
+        };
+        assert_eq!(app.admin_reason(grant.clone()), grant);
     }
 
     #[test]

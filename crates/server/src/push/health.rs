@@ -25,12 +25,18 @@ pub fn connections_json(connections: &[Connection], health: &[PushHealth]) -> Ve
                 "ok"
             });
             value["reconnect_reason"] = json!(reason);
-            value["status_text"] = json!(if c.needs_reconnect {
-                "reconnect needed: the CRM refused this connection's grant; saves wait until an admin reconnects it (PUT /api/admin/connections/{member})"
-            } else {
-                "ok"
-            });
+            value["status_text"] = json!(status_text(c.needs_reconnect, reason.as_deref()));
             value
         })
         .collect()
+}
+
+/// What the admin reads beside the status: for a refused client secret (`invalid_client`),
+/// the server's setting to fix, since reconnecting alone cannot help.
+fn status_text(needs_reconnect: bool, reason: Option<&str>) -> &'static str {
+    match (needs_reconnect, reason) {
+        (false, _) => "ok",
+        (true, Some("invalid_client")) => "reconnect needed: Salesforce refused this server's client secret (invalid_client); set the app's consumer secret in LEADLINE_SF_CLIENT_SECRET_FILE, restart the server, then reconnect this connection; saves wait until then",
+        (true, _) => "reconnect needed: the CRM refused this connection's grant; saves wait until an admin reconnects it (PUT /api/admin/connections/{member})",
+    }
 }

@@ -1,6 +1,8 @@
 //! The push: saves the server accepted go to the CRM through the one save engine (the
 //! `engine` crate, the `saves` core's state machines over its native hyper + rustls
-//! transport), with the team-held connection the server's decision chose.
+//! transport), with the team-held connection the server's decision chose: Salesforce (the
+//! team's refresh token, refreshed with the server's app) or HubSpot (the team's private-app
+//! token or service key, used as it is: nothing to refresh).
 //!
 //! - The **ledger is the outbox**: `POST /api/saves` records the ledger row and the planned
 //!   outbox entries in one transaction ([`crate::store::Store::record_save_with_outbox`]);
@@ -42,7 +44,7 @@ use serde_json::json;
 
 use crate::app::{now, AppState};
 use crate::crypto::random_id;
-use crate::store::SyncConnection;
+use crate::store::{SyncConnection, Team};
 
 pub use app::{PushApp, PushTransport};
 pub use config::PushConfig;
@@ -114,8 +116,14 @@ impl Pusher {
     pub fn new(config: &PushConfig, oauth: &OAuthSettings) -> Self {
         let app = PushApp::resolve(config, oauth);
         let transport = build_transport(config, oauth, app.as_ref());
-        if let Err(why) = &transport {
-            tracing::warn!("saves will be kept, not pushed: {why}");
+        match (&transport, &app) {
+            (Err(why), _) => tracing::warn!("saves will be kept, not pushed: {why}"),
+            (Ok(_), None) => tracing::warn!(
+                "Salesforce saves will be kept, not pushed: no Salesforce app is configured \
+                 (LEADLINE_SF_CLIENT_ID with its secret, or --sf-client-id for a public app); \
+                 HubSpot teams push with their private-app token"
+            ),
+            (Ok(_), Some(_)) => {}
         }
         let holder = random_id("p_").unwrap_or_else(|_| format!("p_{}", std::process::id()));
         Self {
@@ -129,9 +137,16 @@ impl Pusher {
         }
     }
 
-    /// Whether this server pushes (else saves stay `queued`).
+    /// Whether this server pushes at all (it can reach a CRM).
     pub fn enabled(&self) -> bool {
         self.inner.transport.is_ok()
+    }
+
+    /// Whether this server pushes a `crm` team's saves (else they stay `queued`): Salesforce
+    /// needs an app to refresh the team's token with; HubSpot's team-held private-app token
+    /// (or service key) needs none.
+    pub fn pushes(&self, crm: CrmKind) -> bool {
+        self.enabled() && (crm == CrmKind::Hubspot || self.inner.app.is_some())
     }
 
     /// The settings.
@@ -152,15 +167,34 @@ impl Pusher {
         team_id: &str,
         connection_id: &str,
     ) -> Result<Option<(Arc<TeamEngine>, SyncConnection)>, PushError> {
-        let Ok(transport) = &self.inner.transport else {
+        if self.inner.transport.is_err() {
             return Ok(None);
-        };
+        }
         let (Some(team), Some(connection)) = (
             state.store.team(team_id).await?,
             state.store.push_connection(team_id, connection_id).await?,
         ) else {
             return Ok(None);
         };
+        Ok(self
+            .engine_for(state, &team, &connection)?
+            .map(|engine| (engine, connection)))
+    }
+
+    /// The engine of `connection` of `team` as just read (the cached one unless the
+    /// connection or the push settings changed). `None`: this server does not push.
+    fn engine_for(
+        &self,
+        state: &AppState,
+        team: &Team,
+        connection: &SyncConnection,
+    ) -> Result<Option<Arc<TeamEngine>>, PushError> {
+        let Ok(transport) = &self.inner.transport else {
+            return Ok(None);
+        };
+        if !self.pushes(team.crm) {
+            return Ok(None);
+        }
         let fingerprint = format!(
             "{}|{}|{}|{}",
             connection.instance_url.as_deref().unwrap_or_default(),
@@ -168,27 +202,28 @@ impl Pusher {
             connection.permission,
             team.push_settings
         );
-        let key = (team_id.to_owned(), connection_id.to_owned());
+        let key = (team.id.clone(), connection.id.clone());
         if let Ok(engines) = self.inner.engines.lock() {
             if let Some(cached) = engines.get(&key).filter(|c| c.fingerprint == fingerprint) {
-                return Ok(Some((Arc::clone(&cached.engine), connection)));
+                return Ok(Some(Arc::clone(&cached.engine)));
             }
         }
         let data_key = state
             .master_key
-            .unwrap_data_key(team_id, &team.wrapped_data_key)?;
+            .unwrap_data_key(&team.id, &team.wrapped_data_key)?;
         let local = team_local(
             team.crm,
             self.inner.app.as_ref(),
             &team.push_settings,
-            &connection,
+            connection,
             None,
             None,
         );
         let store = TeamStore {
+            crm: team.crm,
             store: state.store.clone(),
-            team_id: team_id.to_owned(),
-            connection_id: connection_id.to_owned(),
+            team_id: team.id.clone(),
+            connection_id: connection.id.clone(),
             data_key,
             holder: Arc::clone(&self.inner.holder),
             lease: self.inner.config.lease,
@@ -208,7 +243,7 @@ impl Pusher {
                 },
             );
         }
-        Ok(Some((engine, connection)))
+        Ok(Some(engine))
     }
 
     /// Runs one outbox entry under this process's lease, and moves its ledger row to the
@@ -225,6 +260,22 @@ impl Pusher {
         let Some((engine, connection)) = self.engine(state, team_id, connection_id).await? else {
             return Ok(RunEnd::Busy);
         };
+        self.run_with(state, &engine, &connection, save_id, entry_id, leased)
+            .await
+    }
+
+    /// [`Pusher::run_entry`] with the engine and connection already at hand.
+    async fn run_with(
+        &self,
+        state: &AppState,
+        engine: &TeamEngine,
+        connection: &SyncConnection,
+        save_id: &str,
+        entry_id: &str,
+        leased: bool,
+    ) -> Result<RunEnd, PushError> {
+        let team_id = engine.store().team_id.as_str();
+        let connection_id = connection.id.as_str();
         let leased = leased
             || state
                 .store
@@ -239,11 +290,11 @@ impl Pusher {
         if !leased {
             return Ok(RunEnd::Busy);
         }
-        let run = match self.first_token(state, team_id, &engine, &connection).await {
+        let run = match self.first_token(state, team_id, engine, connection).await {
             Ok(()) => engine.run(entry_id).await,
             Err((status, reason)) => {
                 if status == ledger::WAITING {
-                    self.postpone(&engine, entry_id, &reason).await;
+                    self.postpone(engine, entry_id, &reason).await;
                 }
                 let released = state
                     .store
@@ -274,7 +325,8 @@ impl Pusher {
                     .await?;
             }
             Outcome::ReconnectNeeded { reason, .. } => {
-                self.reconnect_needed(state, team_id, &connection, &reason)
+                let reason = self.admin_reason(reason);
+                self.reconnect_needed(state, team_id, connection, &reason)
                     .await?;
                 self.move_save(state, team_id, save_id, ledger::RECONNECT_NEEDED, &reason)
                     .await?;
@@ -309,12 +361,17 @@ impl Pusher {
         engine: &TeamEngine,
         connection: &SyncConnection,
     ) -> Result<(), (&'static str, ErrorInfo)> {
-        if connection.sealed_access_token.is_some() || connection.needs_reconnect {
+        // A HubSpot private-app token (or service key) is used as it is: nothing to refresh.
+        if connection.sealed_access_token.is_some()
+            || connection.needs_reconnect
+            || engine.team().config.crm == CrmKind::Hubspot
+        {
             return Ok(());
         }
         match engine.refresh_now(Role::TeamSync).await {
             Ok(()) => Ok(()),
             Err(RefreshFailure::Reconnect(reason)) => {
+                let reason = self.admin_reason(reason);
                 if let Err(e) = self
                     .reconnect_needed(state, team_id, connection, &reason)
                     .await
@@ -361,23 +418,30 @@ impl Pusher {
         }
     }
 
-    /// Pushes every outbox entry of a just-recorded save, one after the other (a single save
-    /// has one), on its own task so that a client hanging up does not stop it. The entries
-    /// were recorded leased to this process ([`Pusher::lease_from_now`]).
+    /// Pushes the outbox entries of a just-recorded save (`entry_ids`, in order), one after
+    /// the other, on its own task so that a client hanging up does not stop it. The entries
+    /// were recorded leased to this process ([`Pusher::lease_from_now`]); `team` and
+    /// `connection` are the rows the save was decided and planned with, read by the same
+    /// request (the engine reads the tokens afresh before every request).
     pub fn push_save(
         &self,
         state: &AppState,
-        team_id: &str,
+        team: Team,
+        connection: SyncConnection,
         save_id: &str,
+        entry_ids: Vec<String>,
     ) -> tokio::task::JoinHandle<Result<Vec<RunEnd>, PushError>> {
         let (pusher, state) = (self.clone(), state.clone());
-        let (team_id, save_id) = (team_id.to_owned(), save_id.to_owned());
+        let save_id = save_id.to_owned();
         tokio::spawn(async move {
+            let Some(engine) = pusher.engine_for(&state, &team, &connection)? else {
+                return Ok(vec![RunEnd::Busy]);
+            };
             let mut ends = Vec::new();
-            for (entry_id, connection_id) in state.store.outbox_of_save(&team_id, &save_id).await? {
+            for entry_id in entry_ids {
                 ends.push(
                     pusher
-                        .run_entry(&state, &team_id, &connection_id, &save_id, &entry_id, true)
+                        .run_with(&state, &engine, &connection, &save_id, &entry_id, true)
                         .await?,
                 );
             }
@@ -402,6 +466,14 @@ impl Pusher {
         Ok(())
     }
 
+    /// The reason an admin reads for a refused refresh (see [`PushApp::admin_reason`]).
+    fn admin_reason(&self, reason: ErrorInfo) -> ErrorInfo {
+        match &self.inner.app {
+            Some(app) => app.admin_reason(reason),
+            None => reason,
+        }
+    }
+
     async fn reconnect_needed(
         &self,
         state: &AppState,
@@ -424,7 +496,12 @@ impl Pusher {
         if !self.enabled() {
             return Ok(0);
         }
-        let due = state.store.due_outbox(ms(system_now_ms()), 500).await?;
+        // Without a Salesforce app only HubSpot teams push: Salesforce saves stay queued.
+        let only = (!self.pushes(CrmKind::Salesforce)).then_some(CrmKind::Hubspot.as_str());
+        let due = state
+            .store
+            .due_outbox(ms(system_now_ms()), 500, only)
+            .await?;
         let count = due.len();
         let mut runs = tokio::task::JoinSet::new();
         for entry in due {
@@ -462,9 +539,13 @@ impl Pusher {
             else {
                 continue;
             };
+            if engine.team().config.crm == CrmKind::Hubspot {
+                continue; // a private-app token does not expire while idle
+            }
             match engine.refresh_now(Role::TeamSync).await {
                 Ok(()) => tracing::info!(team = %team_id, "team token refreshed (scheduled)"),
                 Err(RefreshFailure::Reconnect(reason)) => {
+                    let reason = self.admin_reason(reason);
                     self.reconnect_needed(state, &team_id, &connection, &reason)
                         .await?;
                 }
@@ -544,11 +625,20 @@ pub fn team_local(
             "email": connection.crm_email,
             "permission": connection.permission,
             "health": "ok",
-            "instance_url": connection.instance_url.as_deref().unwrap_or_default(),
+            "instance_url": instance_url(crm, connection.instance_url.as_deref()),
         }],
         "owner_mapping": owner_mapping,
     });
     serde_json::from_value(value).unwrap_or_default()
+}
+
+/// A connection's API base: as stored, else HubSpot's public API for a HubSpot team.
+pub(crate) fn instance_url(crm: CrmKind, stored: Option<&str>) -> String {
+    match (stored, crm) {
+        (Some(url), _) if !url.is_empty() => url.to_owned(),
+        (_, CrmKind::Hubspot) => crm::hubspot::DEFAULT_API_BASE.to_owned(),
+        _ => String::new(),
+    }
 }
 
 fn ms(v: u64) -> i64 {
@@ -556,19 +646,13 @@ fn ms(v: u64) -> i64 {
 }
 
 /// The CRM transport: trusts `--crm-ca` (else `LEADLINE_CA_FILE`, else the system bundle),
-/// pins `--crm-resolve`, adds the server's own app's secret to that app's refreshes.
+/// pins `--crm-resolve`, adds the server's own Salesforce app's secret to that app's
+/// refreshes (none without a Salesforce app: HubSpot teams still push).
 fn build_transport(
     config: &PushConfig,
     oauth: &OAuthSettings,
     app: Option<&PushApp>,
 ) -> Result<PushTransport, String> {
-    let Some(app) = app else {
-        return Err(
-            "no Salesforce app is configured (LEADLINE_SF_CLIENT_ID with its secret, \
-                    or --sf-client-id for a public app)"
-                .into(),
-        );
-    };
     let ca = config
         .crm_ca_file
         .clone()
@@ -586,10 +670,11 @@ fn build_transport(
     for (host, addr) in &config.crm_resolve {
         builder = builder.pin(host, *addr);
     }
-    builder
-        .build()
-        .map(|inner| app.transport(inner))
-        .map_err(|e| e.to_string())
+    let inner = builder.build().map_err(|e| e.to_string())?;
+    Ok(match app {
+        Some(app) => app.transport(inner),
+        None => PushTransport::plain(inner),
+    })
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use engine::clock::system_now_ms;
 use engine::{JournalLine, StoreError};
-use saves::{OutboxEntry, Role, Tokens};
+use saves::{CrmKind, OutboxEntry, Role, Tokens};
 
 use crate::app::now;
 use crate::crypto::{secret_aad, SecretKey};
@@ -27,6 +27,9 @@ const REFRESH_LOCK_WAIT: Duration = Duration::from_secs(60);
 /// The engine's store for one team's pushes through one connection.
 #[derive(Debug, Clone)]
 pub struct TeamStore {
+    /// The team's CRM: a HubSpot team's stored token is its private-app token (or service
+    /// key), used as the access token, with nothing to refresh it with.
+    pub(crate) crm: CrmKind,
     pub(crate) store: Store,
     pub(crate) team_id: String,
     pub(crate) connection_id: String,
@@ -158,6 +161,15 @@ impl engine::Store for TeamStore {
         if c.needs_reconnect {
             return Ok(None);
         }
+        let instance_url = super::instance_url(self.crm, c.instance_url.as_deref());
+        if self.crm == CrmKind::Hubspot {
+            return Ok(Some(Tokens {
+                access_token: self.open(&c.sealed_refresh_token, "refresh_token")?,
+                refresh_token: None,
+                instance_url,
+                id: String::new(),
+            }));
+        }
         let access_token = match &c.sealed_access_token {
             Some(sealed) => self.open(sealed, "access_token")?,
             // No access token yet: the first call is refused with a 401 and refreshes.
@@ -166,7 +178,7 @@ impl engine::Store for TeamStore {
         Ok(Some(Tokens {
             access_token,
             refresh_token: Some(self.open(&c.sealed_refresh_token, "refresh_token")?),
-            instance_url: c.instance_url.unwrap_or_default(),
+            instance_url,
             id: String::new(),
         }))
     }

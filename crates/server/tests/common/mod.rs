@@ -49,7 +49,12 @@ impl Answer {
 impl TestServer {
     /// A server with default settings.
     pub async fn start() -> Self {
-        Self::start_with(|_| {}).await
+        // No CRM certificate to trust: this server reaches no CRM (a HubSpot team's saves
+        // would otherwise go to the real api.hubapi.com); saves stay queued.
+        Self::start_with(|c| {
+            c.push.crm_ca_file = Some("/nonexistent/leadline-tests/no-crm-ca.pem".into());
+        })
+        .await
     }
 
     /// A server whose config `tweak` may change.
