@@ -9,7 +9,7 @@
 // refresh (HubSpot documents no secret-less exchange). The admin enters it in Options; it stays
 // in this worker's storage (`secret:hubspot_client_secret`) and is only ever an argument of the
 // core's request builders. Trade-off and mitigations: crates/saves/src/team.rs.
-import { settingsCore } from './core.js';
+import { engineCore, settingsCore } from './core.js';
 import { execute } from './net.js';
 import { store } from './storage.js';
 
@@ -176,39 +176,14 @@ export async function disconnect(role) {
   return { ok: true };
 }
 
-/** Refreshes under way, per role: parallel 401s of one connection share ONE refresh. */
-const refreshing = new Map();
-
 /**
- * Refreshes a role's access token: `{ok:true}` or `{ok:false, error, reconnect}`. Single
- * flight per role: callers while a refresh runs get its answer. `used` is the access token the
- * caller's refused request carried; when the stored token is already another one (a refresh
- * finished meanwhile), no new refresh is made.
+ * Refreshes a role's access token after a 401: `{ok:true}` or `{ok:false, error, reconnect}`.
+ * The save engine does it (`engine_refresh`): Salesforce at the connection's login host,
+ * HubSpot with the app's client secret, single flight per role for the whole worker (lookups,
+ * undo and saves share it). `used` is the access token the caller's refused request carried;
+ * when the stored token is already another one (a refresh finished meanwhile), none is made.
  */
-export function refresh(role, used = null) {
-  const running = refreshing.get(role);
-  if (running) return running;
-  const run = (async () => {
-    const token = await store.token(role);
-    if (used && token && token.access_token && token.access_token !== used) return { ok: true };
-    return refreshNow(role, token);
-  })().finally(() => refreshing.delete(role));
-  refreshing.set(role, run);
-  return run;
-}
-
-async function refreshNow(role, token) {
-  const c = await settingsCore();
-  const team = await store.team();
-  if (!token) return { ...fail('not_connected', 'This connection is missing.', 'Reconnect in Options.'), reconnect: true };
-  const hubspot = team.config?.crm === 'hubspot';
-  const request = hubspot
-    ? c.hubspot_refresh_request(team, token, (await store.hubspotSecret()) || '')
-    : c.refresh_request(team, token);
-  if (!request.ok) return { ...request, reconnect: true };
-  const response = await execute(request.request);
-  const parsed = hubspot ? c.parse_hubspot_refresh(response, token) : c.parse_refresh(response, token);
-  if (!parsed.ok) return parsed;
-  await store.setToken(role, parsed.token);
-  return { ok: true };
+export async function refresh(role, used = null) {
+  const engine = await engineCore();
+  return engine.engine_refresh(store, await store.team(), role, used, (await store.hubspotSecret()) || '');
 }

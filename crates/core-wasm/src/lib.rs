@@ -10,20 +10,25 @@
 //! expected kind, answer `{ok:false, error:{code:"invalid_input"}}`; nothing throws and nothing
 //! panics.
 //!
-//! Two modules are built from this crate (`./build.sh`), so the worker instantiates only what
+//! Three modules are built from this crate (`./build.sh`), so the worker instantiates only what
 //! a save needs when it wakes for a page:
 //! - feature `save` ([`save`]): preview, lookups, planning and running saves, the journal, the
 //!   undo record of a finished save (`core_wasm.js`);
 //! - feature `settings` ([`settings`]): connecting, token refresh, the managed policy (when
 //!   there is one), the options page's and popup's messages and state view, undo, the
 //!   error-log CSV, and the contract functions only tests and scripts call (`decide`,
-//!   `validate_team`, ...) (`core_settings.js`).
+//!   `validate_team`, ...) (`core_settings.js`);
+//! - feature `engine` ([`engine`], wasm32 only): the save engine (`crates/engine`) over `fetch`
+//!   and the worker's storage, for lookups, undo and token refreshes (`core_engine.js`); its
+//!   exports are async and take the worker's store object besides the JSON arguments.
 //!
-//! Native builds and tests have both (the default features). `dist/core-node` loads both
-//! modules behind one object.
+//! Native builds and tests have all three features (the default); the engine module compiles
+//! for wasm32 only. `dist/core-node` loads the three modules behind one object.
 
 use serde_json::{json, Value};
 
+#[cfg(all(target_arch = "wasm32", feature = "engine"))]
+pub mod engine;
 #[cfg(feature = "save")]
 pub mod save;
 #[cfg(feature = "settings")]
