@@ -195,6 +195,8 @@ function withNotice(results, reason) {
 }
 
 async function handleContent(message, sender) {
+  // Lookups and undo run on the engine: its module compiles while the core loads.
+  if (message.kind === IN.LOOKUP || message.kind === IN.UNDO) engineCore().catch(() => {});
   const c = await core();
   switch (message.kind) {
     case IN.LOOKUP: await noteMailbox(message); return handleLookup(message);

@@ -49,6 +49,7 @@ fn args<const N: usize>(json: &str) -> Option<[Value; N]> {
     Some(std::array::from_fn(|_| items.next().unwrap_or(Value::Null)))
 }
 
+#[cfg(any(feature = "save", feature = "settings"))]
 /// Runs an export over its arguments: `f` answers `None` for an argument of the wrong kind
 /// (a string expected, bytes expected), which answers `invalid_input` like bad JSON does.
 fn call<const N: usize>(json: &str, f: impl FnOnce([Value; N]) -> Option<Value>) -> String {
