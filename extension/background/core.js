@@ -1,20 +1,24 @@
 // Loads the Rust core (wasm-bindgen --target web glue, built into ../wasm/ by ./build.sh), each
 // module exactly once per service-worker life, only when first needed:
-// - `core()`: the save path (`core_wasm`): preview, lookups, plan, requests and answers, the
-//   journal, the undo record of a finished save. Everything a wake for a page needs.
-// - `settingsCore()`: all of `core()` plus `core_settings`: connecting, token refresh and a
-//   refused refresh (reconnect needed), the managed policy, the options page's and popup's messages (`ui_message`, `state_view`), undo,
-//   the error-log CSV.
-// - `engineCore()`: the save engine (`core_engine`, crates/engine in Wasm): a page's lookup, an
-//   undo and a token refresh, each one awaited call that runs the requests to completion over
-//   fetch with the engine's one 401 policy, reading and writing tokens through storage.js's
-//   `store`. Its functions take that store first, then their arguments.
+// - `core()`: the save path (`core_wasm`): preview, lookups' plans, plan, the journal, the
+//   undo record of a finished save. What a wake for a page needs.
+// - `settingsCore()`: all of `core()` plus `core_settings`: connecting, the reconnect line of
+//   the error log, the managed policy, the options page's and popup's messages (`ui_message`,
+//   `state_view`), undo's record and plan, the error-log CSV.
+// - `outboxCore()`: the save engine's outbox runs (`core_outbox`: `engine_run`, an outbox entry
+//   run to its outcome), loaded when a save or a resume runs an entry.
+// - `engineCore()`: the save engine's other calls (`core_engine`): a page's lookup and an undo.
+//   (The whole engine in one module would be over the 200 KiB gzip ceiling.)
+// The engine's exports (`engine_*`, crates/engine in Wasm) run the requests to completion over
+// fetch with the engine's one 401 policy, reading and writing the outbox and tokens through
+// storage.js's `store`: they take that store first, then their arguments, and answer a Promise.
 // The raw exports take one JSON text (the array of arguments) and answer JSON text (see
 // crates/core-wasm/src/lib.rs); the functions here take and return plain objects. Arguments
 // JSON cannot hold (a BigInt, a cycle) answer invalid_input, like any malformed input.
 import initSave, * as saveExports from '../wasm/core_wasm.js';
 import initSettings, * as settingsExports from '../wasm/core_settings.js';
 import initEngine, * as engineExports from '../wasm/core_engine.js';
+import initOutbox, * as outboxExports from '../wasm/core_outbox.js';
 
 const bytesAsArray = (_key, value) => (value instanceof Uint8Array ? Array.from(value) : value);
 
@@ -36,10 +40,12 @@ function wrapEngine(raw) {
 }
 
 /** The module's exports as plain-object functions (not its init functions). */
-function wrapAll(exports, wrapOne = wrap) {
+function wrapAll(exports) {
   const out = {};
   for (const [name, raw] of Object.entries(exports)) {
-    if (typeof raw === 'function' && name !== 'default' && name !== 'initSync') out[name] = wrapOne(raw);
+    if (typeof raw === 'function' && name !== 'default' && name !== 'initSync') {
+      out[name] = name.startsWith('engine_') ? wrapEngine(raw) : wrap(raw);
+    }
   }
   return out;
 }
@@ -64,8 +70,16 @@ export function settingsCore() {
 
 let engine = null;
 
-/** The save engine's exports (`engine_lookup`, `engine_undo`, `engine_refresh`), once loaded. */
+/** The save engine's lookup and undo (`engine_lookup`, `engine_undo`), once loaded. */
 export function engineCore() {
-  if (!engine) engine = initEngine().then(() => Object.freeze(wrapAll(engineExports, wrapEngine)));
+  if (!engine) engine = initEngine().then(() => Object.freeze(wrapAll(engineExports)));
   return engine;
+}
+
+let outbox = null;
+
+/** The save engine's outbox runs (`engine_run`), once loaded. */
+export function outboxCore() {
+  if (!outbox) outbox = initOutbox().then(() => Object.freeze(wrapAll(outboxExports)));
+  return outbox;
 }

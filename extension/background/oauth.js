@@ -9,7 +9,7 @@
 // refresh (HubSpot documents no secret-less exchange). The admin enters it in Options; it stays
 // in this worker's storage (`secret:hubspot_client_secret`) and is only ever an argument of the
 // core's request builders. Trade-off and mitigations: crates/saves/src/team.rs.
-import { engineCore, settingsCore } from './core.js';
+import { settingsCore } from './core.js';
 import { execute } from './net.js';
 import { store } from './storage.js';
 
@@ -174,16 +174,4 @@ export async function disconnect(role) {
     connections: (current.connections || []).filter((conn) => conn.role !== role),
   }));
   return { ok: true };
-}
-
-/**
- * Refreshes a role's access token after a 401: `{ok:true}` or `{ok:false, error, reconnect}`.
- * The save engine does it (`engine_refresh`): Salesforce at the connection's login host,
- * HubSpot with the app's client secret, single flight per role for the whole worker (lookups,
- * undo and saves share it). `used` is the access token the caller's refused request carried;
- * when the stored token is already another one (a refresh finished meanwhile), none is made.
- */
-export async function refresh(role, used = null) {
-  const engine = await engineCore();
-  return engine.engine_refresh(store, await store.team(), role, used, (await store.hubspotSecret()) || '');
 }

@@ -4,9 +4,9 @@
 // resume(), which runs beside them (an entry is never run twice at once: outbox.js).
 //
 // Modules: core.js (Wasm: the core and the save engine), storage.js (state, outbox, secret tokens), net.js (fetch),
-// oauth.js (connect / refresh / disconnect), outbox.js (running saves, back-off, resume),
+// oauth.js (connect / disconnect), outbox.js (running saves on the engine, back-off, resume),
 // router.js (sender checks).
-import { core, engineCore, settingsCore } from './core.js';
+import { core, engineCore, outboxCore, settingsCore } from './core.js';
 import { connect, connectHubspotPrivateApp, disconnect, hubspotTokenKind, redirectUrl } from './oauth.js';
 import { onAlarm, onEntrySettled, onOnline, release, reserve, resume, runEntry } from './outbox.js';
 import { checkSender, refuse } from './router.js';
@@ -195,7 +195,8 @@ function withNotice(results, reason) {
 }
 
 async function handleContent(message, sender) {
-  // Lookups and undo run on the engine: its module compiles while the core loads.
+  // Saves, lookups and undo run on the engine: its module compiles while the core loads.
+  if (message.kind === IN.SAVE) outboxCore().catch(() => {});
   if (message.kind === IN.LOOKUP || message.kind === IN.UNDO) engineCore().catch(() => {});
   const c = await core();
   switch (message.kind) {

@@ -289,13 +289,13 @@ const TARGETS = {
 const ENGINE_TARGETS = {
   engine_lookup: (r) => someJunk(r, [team, lookupMessage, lookupKnown, null, NOW, ''],
     { 3: (q) => (q() < 0.5 ? null : randomValue(q)) }),
-  engine_refresh: (r) => someJunk(r, [r() < 0.5 ? team : hubspotTeam, 'team_sync', tokens.team_sync.access_token, 'hs-secret'],
-    { 1: (q) => (q() < 0.5 ? 'personal' : randomValue(q)) }),
+  // An outbox entry by id: the store's `entry` answers it (or junk), fetch the CRM's answers.
+  engine_run: (r) => someJunk(r, [r() < 0.5 && chunk ? bulkTeam : team, entry?.id ?? 'e1', 'hs-secret']),
   engine_undo: (r) => someJunk(r, [team, undoMessage, undoRecorded.undo ?? {}, ''],
     { 2: (q) => (q() < 0.2 ? null : near(q, undoRecorded.undo ?? {})) }),
 };
 
-/** A storage.js-like store for the engine: random tokens, sometimes a rejected read. */
+/** A storage.js-like store for the engine: random tokens and entries, sometimes a rejected call. */
 function randomStore(rand) {
   const answer = (valid) => async () => {
     const r = rand();
@@ -305,7 +305,8 @@ function randomStore(rand) {
     return near(rand, valid);
   };
   return {
-    token: answer(tokens.team_sync), setToken: async () => {}, outbox: answer([]), entry: answer(null), putEntries: async () => {},
+    token: answer(tokens.team_sync), setToken: async () => {}, outbox: answer([]), putEntries: async () => {},
+    entry: answer(rand() < 0.5 && chunk ? chunk : entry), settle: answer(null), beginRefresh: async () => {}, endRefresh: async () => {},
   };
 }
 
@@ -479,8 +480,8 @@ const untargeted = (names) => names.filter((name) => !Object.hasOwn(TARGETS, nam
 test('every export of the Wasm modules has a fuzz target', () => {
   const save = rawExports('core_wasm.js');
   const settings = rawExports('core_settings.js');
-  const engine = rawExports('core_engine.js');
-  assert.ok(engine.includes('engine_lookup'), `core_engine.js exports ${engine}`);
+  const engine = [...rawExports('core_engine.js'), ...rawExports('core_outbox.js')];
+  assert.ok(engine.includes('engine_lookup') && engine.includes('engine_run'), `core_engine.js and core_outbox.js export ${engine}`);
   assert.deepEqual(untargeted(engine), [], 'engine exports without a fuzz target');
   // The lists are real (a filter that dropped everything would pass vacuously).
   assert.ok(save.includes('plan_save') && save.includes('on_response'), `core_wasm.js exports ${save}`);
@@ -488,7 +489,7 @@ test('every export of the Wasm modules has a fuzz target', () => {
   assert.deepEqual(untargeted(save), [], 'save-path exports without a fuzz target');
   assert.deepEqual(untargeted(settings), [], 'settings exports without a fuzz target');
   const fromSource = sourceExports();
-  assert.ok(fromSource.length >= save.length && fromSource.includes('engine_undo'), `crates/core-wasm/src has ${fromSource.length} exports`);
+  assert.ok(fromSource.length >= save.length && fromSource.includes('engine_undo') && fromSource.includes('engine_run'), `crates/core-wasm/src has ${fromSource.length} exports`);
   assert.deepEqual(untargeted(fromSource), [], 'crates/core-wasm/src exports without a fuzz target');
   // And the wrapper the targets call exposes each of them.
   for (const name of [...save, ...settings, ...engine]) assert.equal(typeof core[name], 'function', `index.js wraps ${name}`);

@@ -1,6 +1,8 @@
 // dist/core-node/index.js: the core for Node (tests, scripts). The Wasm modules (`core_wasm`,
-// the save path, `core_settings`, the rest, and `core_engine`, the save engine, whose
-// functions take a store object first and answer a Promise; see crates/core-wasm/src/lib.rs) behind one
+// the save path, `core_settings`, the rest, `core_engine`, lookups and undo on the save
+// engine, and `core_outbox`, its outbox runs; the engine's `engine_*` functions take a store
+// object first and answer a Promise;
+// see crates/core-wasm/src/lib.rs) behind one
 // object whose functions take and return plain objects, as the worker's core.js gives them:
 // the arguments go in as one JSON array (a Uint8Array as an array of numbers) and the JSON
 // answer is parsed. Arguments JSON cannot hold (a BigInt, a cycle) answer invalid_input.
@@ -20,7 +22,7 @@ function wrap(raw) {
   };
 }
 
-/** An engine export (`core_engine`): `(store, ...args)` → a Promise of the answer object. */
+/** An engine export (`engine_*`): `(store, ...args)` → a Promise of the answer object. */
 function wrapEngine(raw) {
   return async (store, ...args) => {
     let text = '';
@@ -33,8 +35,8 @@ function wrapEngine(raw) {
   };
 }
 
-for (const [file, wrapOne] of [['./core_wasm.js', wrap], ['./core_settings.js', wrap], ['./core_engine.js', wrapEngine]]) {
+for (const file of ['./core_wasm.js', './core_settings.js', './core_engine.js', './core_outbox.js']) {
   for (const [name, raw] of Object.entries(require(file))) {
-    if (typeof raw === 'function' && !name.startsWith('__')) module.exports[name] = wrapOne(raw);
+    if (typeof raw === 'function' && !name.startsWith('__')) module.exports[name] = name.startsWith('engine_') ? wrapEngine(raw) : wrap(raw);
   }
 }

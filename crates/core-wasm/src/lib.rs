@@ -27,7 +27,7 @@
 
 use serde_json::{json, Value};
 
-#[cfg(all(target_arch = "wasm32", feature = "engine"))]
+#[cfg(all(target_arch = "wasm32", any(feature = "engine", feature = "outbox")))]
 pub mod engine;
 #[cfg(feature = "save")]
 pub mod save;
@@ -74,6 +74,7 @@ fn optional_text(v: &Value) -> Option<Option<&str>> {
     }
 }
 
+#[cfg(any(feature = "save", feature = "settings", feature = "engine"))]
 /// A number argument (not a number: NaN, as JS would pass it).
 fn number(v: &Value) -> f64 {
     v.as_f64().unwrap_or(f64::NAN)

@@ -173,6 +173,11 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
         &self.store
     }
 
+    /// The transport.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
     /// The clock.
     pub fn clock(&self) -> &C {
         &self.clock
@@ -424,6 +429,7 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
                 entry_id: entry.id.clone(),
                 at_ms: self.clock.now_ms(),
                 results: people.iter().map(|p| p.result.clone()).collect(),
+                lookup_keys: people.iter().map(|p| p.lookup_key.clone()).collect(),
             })
             .await?;
         Ok(Outcome::Settled(people))

@@ -43,6 +43,10 @@ pub struct JournalLine {
     pub at_ms: u64,
     /// One result per person of the entry.
     pub results: Vec<SaveResult>,
+    /// Each result's person's dedupe key, in the same order (a lookup cache and the
+    /// extension's journal of recent creates file the person under it).
+    #[serde(default)]
+    pub lookup_keys: Vec<Option<String>>,
 }
 
 /// The persistence the engine needs. Every method is one atomic write or read: a process
