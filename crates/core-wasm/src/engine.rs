@@ -516,3 +516,59 @@ pub async fn engine_run(args_json: String, store: HostStore) -> String {
     }
     .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn an_origin_is_the_scheme_and_host() {
+        assert_eq!(
+            origin_of("https://acme.my.salesforce.com/services/data/v62.0/composite"),
+            "https://acme.my.salesforce.com"
+        );
+        assert_eq!(
+            origin_of("https://api.hubapi.com"),
+            "https://api.hubapi.com"
+        );
+        assert_eq!(origin_of("https://h:8443/x?y=/z"), "https://h:8443");
+    }
+
+    #[wasm_bindgen_test]
+    fn values_cross_to_js_and_back_as_json() {
+        let tokens = Tokens {
+            access_token: "a".into(),
+            refresh_token: Some("r".into()),
+            instance_url: "https://acme.my.salesforce.com".into(),
+            id: String::new(),
+        };
+        let js = to_js(&tokens).unwrap();
+        assert_eq!(from_js::<Tokens>(&js).unwrap(), Some(tokens));
+        assert_eq!(from_js::<Tokens>(&JsValue::NULL).unwrap(), None);
+        assert_eq!(from_js::<Tokens>(&JsValue::UNDEFINED).unwrap(), None);
+        assert!(from_js::<Tokens>(&JsValue::from_str("not tokens")).is_err());
+    }
+
+    #[wasm_bindgen_test]
+    fn a_failure_after_refusals_in_a_row_is_taken_for_chromium_holding_back() {
+        let url = "https://held.example/services/data";
+        let transport = FetchTransport::default();
+        transport.note(url, Some(503));
+        transport.note(url, None);
+        assert!(!transport.held_back(), "one refusal is not a run");
+        transport.note(url, Some(503));
+        transport.note(url, Some(429));
+        transport.note(url, None);
+        assert!(transport.held_back(), "refusals in a row, then no answer");
+        transport.note("https://other.example/x", None);
+        assert!(
+            !transport.held_back(),
+            "another origin's refusals do not count"
+        );
+        transport.note(url, Some(200));
+        transport.note(url, None);
+        assert!(!transport.held_back(), "an answer ends the run");
+    }
+}
