@@ -10,20 +10,22 @@
 //! expected kind, answer `{ok:false, error:{code:"invalid_input"}}`; nothing throws and nothing
 //! panics.
 //!
-//! Three modules are built from this crate (`./build.sh`), so the worker instantiates only what
-//! a save needs when it wakes for a page:
-//! - feature `save` ([`save`]): preview, lookups, planning and running saves, the journal, the
-//!   undo record of a finished save (`core_wasm.js`);
-//! - feature `settings` ([`settings`]): connecting, token refresh, the managed policy (when
-//!   there is one), the options page's and popup's messages and state view, undo, the
-//!   error-log CSV, and the contract functions only tests and scripts call (`decide`,
-//!   `validate_team`, ...) (`core_settings.js`);
-//! - feature `engine` ([`engine`], wasm32 only): the save engine (`crates/engine`) over `fetch`
-//!   and the worker's storage, for lookups, undo and token refreshes (`core_engine.js`); its
-//!   exports are async and take the worker's store object besides the JSON arguments.
+//! Four modules are built from this crate (`./build.sh`), so the worker instantiates only what
+//! a wake needs:
+//! - feature `save` ([`save`]): preview, lookup plans, planning saves and their steps, the
+//!   journal, the undo record of a finished save (`core_wasm.js`);
+//! - feature `settings` ([`settings`]): connecting, the managed policy (when there is one),
+//!   the options page's and popup's messages and state view, undo's plan, the error-log CSV,
+//!   and the contract functions only tests and scripts call (`decide`, `validate_team`,
+//!   `refresh_request`, ...) (`core_settings.js`);
+//! - the save engine ([`engine`], wasm32 only: `crates/engine` over `fetch` and the worker's
+//!   storage), whose exports are async and take the worker's store object besides the JSON
+//!   arguments: feature `outbox`, an outbox entry's run (`core_outbox.js`), and feature
+//!   `engine`, a page's lookup and an undo (`core_engine.js`). The whole engine in one module
+//!   would be over the 200 KiB gzip ceiling.
 //!
-//! Native builds and tests have all three features (the default); the engine module compiles
-//! for wasm32 only. `dist/core-node` loads the three modules behind one object.
+//! Native builds and tests have every feature (the default); the engine compiles for wasm32
+//! only. `dist/core-node` loads the four modules behind one object.
 
 use serde_json::{json, Value};
 
