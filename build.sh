@@ -141,7 +141,9 @@ WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --ena
 # The core is two Wasm modules built from crates/core-wasm with one feature each (see its
 # lib.rs): `save` -> core_wasm (what the worker instantiates whenever it wakes) and `settings` ->
 # core_settings (connecting, options, undo; instantiated only when such a message arrives).
-CORE_MODULES=("save core_wasm" "settings core_settings")
+# `engine` -> core_engine: the save engine's lookups and undo; `outbox` -> core_outbox: its runs
+# of outbox entries (a save wake loads it; the whole engine in one module is over 200 KiB gzip).
+CORE_MODULES=("save core_wasm" "settings core_settings" "engine core_engine" "outbox core_outbox")
 
 build() {
   ensure_build_tools

@@ -1,35 +1,51 @@
 // Loads the Rust core (wasm-bindgen --target web glue, built into ../wasm/ by ./build.sh), each
 // module exactly once per service-worker life, only when first needed:
-// - `core()`: the save path (`core_wasm`): preview, lookups, plan, requests and answers, the
-//   journal, the undo record of a finished save. Everything a wake for a page needs.
-// - `settingsCore()`: all of `core()` plus `core_settings`: connecting, token refresh and a
-//   refused refresh (reconnect needed), the managed policy, the options page's and popup's messages (`ui_message`, `state_view`), undo,
-//   the error-log CSV.
+// - `core()`: the save path (`core_wasm`): preview, lookups' plans, plan, the journal, the
+//   undo record of a finished save. What a wake for a page needs.
+// - `settingsCore()`: all of `core()` plus `core_settings`: connecting, the reconnect line of
+//   the error log, the managed policy, the options page's and popup's messages (`ui_message`,
+//   `state_view`), undo's record and plan, the error-log CSV.
+// - `outboxCore()`: the save engine's outbox runs (`core_outbox`: `engine_run`, an outbox entry
+//   run to its outcome), loaded when a save or a resume runs an entry.
+// - `engineCore()`: the save engine's other calls (`core_engine`): a page's lookup and an undo.
+//   (The whole engine in one module would be over the 200 KiB gzip ceiling.)
+// The engine's exports (`engine_*`, crates/engine in Wasm) run the requests to completion over
+// fetch with the engine's one 401 policy, reading and writing the outbox and tokens through
+// storage.js's `store`: they take that store first, then their arguments, and answer a Promise.
 // The raw exports take one JSON text (the array of arguments) and answer JSON text (see
 // crates/core-wasm/src/lib.rs); the functions here take and return plain objects. Arguments
 // JSON cannot hold (a BigInt, a cycle) answer invalid_input, like any malformed input.
 import initSave, * as saveExports from '../wasm/core_wasm.js';
 import initSettings, * as settingsExports from '../wasm/core_settings.js';
+import initEngine, * as engineExports from '../wasm/core_engine.js';
+import initOutbox, * as outboxExports from '../wasm/core_outbox.js';
 
 const bytesAsArray = (_key, value) => (value instanceof Uint8Array ? Array.from(value) : value);
 
+function argsText(args) {
+  try {
+    return JSON.stringify(args, bytesAsArray);
+  } catch {
+    return ''; // not JSON: the core answers invalid_input
+  }
+}
+
 function wrap(raw) {
-  return (...args) => {
-    let text = '';
-    try {
-      text = JSON.stringify(args, bytesAsArray);
-    } catch {
-      // `text` stays '' (not JSON): the core answers invalid_input.
-    }
-    return JSON.parse(raw(text));
-  };
+  return (...args) => JSON.parse(raw(argsText(args)));
+}
+
+/** An engine export: `(store, ...args)` → a Promise of the plain-object answer. */
+function wrapEngine(raw) {
+  return async (hostStore, ...args) => JSON.parse(await raw(argsText(args), hostStore));
 }
 
 /** The module's exports as plain-object functions (not its init functions). */
 function wrapAll(exports) {
   const out = {};
   for (const [name, raw] of Object.entries(exports)) {
-    if (typeof raw === 'function' && name !== 'default' && name !== 'initSync') out[name] = wrap(raw);
+    if (typeof raw === 'function' && name !== 'default' && name !== 'initSync') {
+      out[name] = name.startsWith('engine_') ? wrapEngine(raw) : wrap(raw);
+    }
   }
   return out;
 }
@@ -56,4 +72,20 @@ export function settingsCore() {
       .then(([saveCore]) => Object.freeze({ ...saveCore, ...wrapAll(settingsExports) }));
   }
   return all;
+}
+
+let engine = null;
+
+/** The save engine's lookup and undo (`engine_lookup`, `engine_undo`), once loaded. */
+export function engineCore() {
+  if (!engine) engine = initEngine({ module_or_path: wasmUrl('core_engine') }).then(() => Object.freeze(wrapAll(engineExports)));
+  return engine;
+}
+
+let outbox = null;
+
+/** The save engine's outbox runs (`engine_run`), once loaded. */
+export function outboxCore() {
+  if (!outbox) outbox = initOutbox({ module_or_path: wasmUrl('core_outbox') }).then(() => Object.freeze(wrapAll(outboxExports)));
+  return outbox;
 }

@@ -1,22 +1,20 @@
-// Runs outbox entries: each save is persisted before its first request and removed only when
-// the CRM has answered for it. The core decides every step (next_request / on_response);
-// this module only moves values between storage, fetch and the core.
+// Runs outbox entries on the save engine (`engine_run`, crates/engine in Wasm): each save is
+// persisted before its first request and removed only when the CRM has answered for it, in the
+// one storage write that journals it (`settle` below, which the engine calls). The engine runs
+// the core's steps with its one 401 policy (one refresh per connection, shared with lookups and
+// undo, and one retry) and its own step limits; this module turns its outcome into what the
+// rep sees and what Chrome must do.
 //
-// Back-off: a Retry step stores next_at_ms and sets a chrome.alarms alarm (survives the worker
-// sleeping) plus a timer while the worker is awake; saves waiting on a network error also go as
-// soon as the network is back (`watchNetwork`). 401 → one refresh (shared by every save of that
-// connection) and one retry; a refused refresh marks the connection "reconnect_needed", keeps
-// the entry, tells the rep once.
-import { core, settingsCore } from './core.js';
-import { execute, heldBackByBrowser, randomU32 } from './net.js';
-import { refresh } from './oauth.js';
+// Back-off: the engine never sleeps through one (a service worker may be stopped): a waiting
+// entry keeps next_at_ms and gets a chrome.alarms alarm (survives the worker sleeping) plus a
+// timer while the worker is awake; saves waiting on a network error also go as soon as the
+// network is back (`watchNetwork`). A connection whose grant the CRM refused is marked
+// "reconnect_needed", its entries kept, the rep told once.
+import { core, outboxCore, settingsCore } from './core.js';
 import { store } from './storage.js';
 import { serverRoute } from './team-server.js';
 
 const ALARM = 'leadline-outbox';
-const MAX_STEPS = 8;
-/** A chunk (dedupe, create, tasks, an owner fallback round, one refresh) needs more steps. */
-const MAX_CHUNK_STEPS = 16;
 /** Entries being run now (by id): a second runEntry for one of them does nothing. */
 const running = new Set();
 /** Entries a save message is about to run itself: resume() leaves them to it. */
@@ -60,26 +58,27 @@ async function noticeOnce(role, entry, reason, onNotice) {
 }
 
 /**
- * Journals a finished entry's results and removes it from the outbox in ONE storage write:
- * a worker killed at any moment leaves either the entry (it resumes) or its journal lines.
- * `items` are `{lookup_key, result}`: the core also notes the HubSpot contacts created, for
- * the lookups of the next minutes (HubSpot's search lags them).
+ * The engine's settle (`line`: `{save_id, entry_id, at_ms, results, lookup_keys}`): journals a
+ * finished entry's results and removes it from the outbox in ONE storage write, so a worker
+ * killed at any moment leaves either the entry (it resumes) or its journal lines. The core
+ * also notes the HubSpot contacts created, for the lookups of the next minutes (HubSpot's
+ * search lags them).
  */
-async function settle(team, entry, items) {
+async function settle(team, line) {
+  const entry = await store.entry(line.entry_id);
+  if (!entry) throw new Error('the finished save is no longer in the outbox');
   const c = await core();
-  const at = new Date().toISOString();
-  const now = Date.now();
-  const results = items.map((item) => item.result);
+  const at = new Date(line.at_ms).toISOString();
   await store.settleEntry(entry.id, (journal) => {
     let j = journal;
-    for (const { lookup_key: key, result } of items) {
-      const next = c.journal_record(j, entry.save_id, entry.source, result, at, team, key || null, now);
+    line.results.forEach((result, i) => {
+      const next = c.journal_record(j, entry.save_id, entry.source, result, at, team, line.lookup_keys[i] || null, line.at_ms);
       if (next.ok) j = next.journal;
-    }
+    });
     return j;
   });
   try {
-    settledListener(entry, results);
+    settledListener(entry, line.results);
   } catch {
     // Telling a page is best effort.
   }
@@ -123,90 +122,45 @@ export function release(ids) {
  * `template` is the plan's queued result for this prospect. `onNotice(reason)` is called the
  * first time a connection needs a reconnect. A bulk chunk entry (`entry.chunk`) resolves to
  * `{status:'settled', results:[{index, lookup_key, result}]}` once the CRM answered for all its
- * people, else to the queued template (its people stay in the outbox). The entry is re-read
- * from the outbox first: one that is gone (finished by another run) is not run again.
+ * people, else to the queued template (its people stay in the outbox). The engine reads the
+ * entry from the outbox first: one that is gone (finished by another run) is not run again.
  */
-export async function runEntry(entry, template, onNotice = () => {}, { force = false } = {}) {
+export async function runEntry(entry, template, onNotice = () => {}) {
   if (running.has(entry.id)) return queuedResult(template, entry, null);
   running.add(entry.id);
   try {
-    const stored = await store.entry(entry.id);
-    if (!stored) return queuedResult(template, entry, null);
-    entry = force ? { ...stored, next_at_ms: 0 } : stored;
-    const server = await serverRoute(entry); // server mode: the team server pushes it
-    if (server) return await runOnServer(server, entry, template, onNotice);
-    const c = await core();
-    const maxSteps = entry.chunk ? MAX_CHUNK_STEPS : MAX_STEPS;
-    for (let i = 0; i < maxSteps; i += 1) {
-      const team = await store.team();
-      const tokens = await store.tokens();
-      const next = c.next_request(team, entry, tokens);
-      if (!next.ok) {
-        entry = { ...entry, waiting: next.error };
-        await store.putEntries([entry]);
-        return queuedResult(template, entry, next.error);
+    // Server mode: an entry the team holds is pushed by the team server, not from here.
+    const server = await serverRoute((await store.entry(entry.id)) || entry);
+    if (server) return await runOnServer(server, (await store.entry(entry.id)) || entry, template, onNotice);
+    const team = await store.team();
+    const engine = await outboxCore();
+    const ran = await engine.engine_run({ ...store, settle: (line) => settle(team, line) }, team, entry.id,
+      (await store.hubspotSecret()) || '');
+    let stored = (await store.entry(entry.id)) || entry;
+    if (!ran.ok) return queuedResult(template, stored, ran.error);
+    switch (ran.outcome) {
+      case 'settled':
+        if (ran.role && ran.results.some((r) => r.result.status !== 'failed')) await pushed(ran.role);
+        return entry.chunk ? { status: 'settled', results: ran.results } : ran.results[0].result;
+      case 'reconnect_needed':
+        await setHealth(ran.role, 'reconnect_needed');
+        await noticeOnce(ran.role, stored, ran.reason, onNotice);
+        return queuedResult(template, stored, ran.reason, 'reconnect');
+      case 'waiting': {
+        const heldBack = ran.held_back && waitsOnNetwork(stored);
+        if (heldBack) {
+          stored = { ...stored, waiting: heldBackReason(stored.next_at_ms) };
+          await store.putEntries([stored]);
+        }
+        schedule(ran.until_ms);
+        if (waitsOnNetwork(stored)) watchNetwork();
+        return queuedResult(template, stored, heldBack ? stored.waiting : ran.reason);
       }
-      entry = next.entry;
-      await store.putEntries([entry]); // in flight: a crash from here on resumes with a lookup
-      const response = await execute(next.request);
-      const answer = c.on_response(team, entry, response, Date.now(), randomU32());
-      if (!answer.ok) return queuedResult(template, entry, answer.error);
-      entry = answer.entry;
-      const step = answer.step;
-      switch (step.kind) {
-        case 'done':
-        case 'failed':
-          await settle(team, entry, [{ lookup_key: entry.lookup_key, result: step.result }]);
-          if (step.kind === 'done') await pushed(next.role);
-          return step.result;
-        case 'settled': {
-          // A bulk chunk: one result per person (created, linked or failed with its reason).
-          await settle(team, entry, step.results);
-          if (step.results.some((r) => r.result.status !== 'failed')) await pushed(next.role);
-          return { status: 'settled', results: step.results };
-        }
-        case 'continue':
-        case 'link':
-          await store.putEntries([entry]);
-          break;
-        case 'refresh_token': {
-          await store.putEntries([entry]);
-          // One refresh per connection however many saves got the 401 (single flight); a
-          // save whose token was already replaced just retries with the new one.
-          const used = tokens[step.role] && tokens[step.role].access_token;
-          const refreshed = await refresh(step.role, used);
-          if (!refreshed.ok) {
-            if (!refreshed.reconnect) {
-              schedule(Date.now() + 30000);
-              return queuedResult(template, entry, refreshed.error);
-            }
-            const failed = (await settingsCore()).on_refresh_failed(team, entry, step.role, refreshed.error);
-            entry = failed.entry;
-            await store.putEntries([entry]);
-            await setHealth(step.role, 'reconnect_needed');
-            await noticeOnce(step.role, entry, failed.step.reason, onNotice);
-            return queuedResult(template, entry, failed.step.reason, 'reconnect');
-          }
-          break;
-        }
-        case 'reconnect_needed':
-          await store.putEntries([entry]);
-          await setHealth(step.role, 'reconnect_needed');
-          await noticeOnce(step.role, entry, step.reason, onNotice);
-          return queuedResult(template, entry, step.reason, 'reconnect');
-        case 'retry': {
-          const heldBack = waitsOnNetwork(entry) && heldBackByBrowser(next.request.url);
-          if (heldBack) entry = { ...entry, waiting: heldBackReason(entry.next_at_ms) };
-          await store.putEntries([entry]);
-          schedule(entry.next_at_ms);
-          if (waitsOnNetwork(entry)) watchNetwork();
-          return queuedResult(template, entry, heldBack ? entry.waiting : step.reason);
-        }
-        default:
-          return queuedResult(template, entry, null);
-      }
+      case 'blocked':
+        return queuedResult(template, stored, ran.reason);
+      default:
+        return queuedResult(template, stored, null);
     }
-    return queuedResult(template, entry, null);
   } finally {
     running.delete(entry.id);
   }
@@ -217,15 +171,21 @@ export async function runEntry(entry, template, onNotice = () => {}, { force = f
  * like a local save), or the entry stays in the outbox and waits (202: asked again later; no
  * answer: like offline; session ended: until the rep signs in again, told once).
  */
+/** The engine's journal line for an entry the team server answered (`items`: {lookup_key, result}). */
+function journalLine(entry, items) {
+  return { save_id: entry.save_id, entry_id: entry.id, at_ms: Date.now(),
+    results: items.map((item) => item.result), lookup_keys: items.map((item) => item.lookup_key || null) };
+}
+
 async function runOnServer(server, entry, template, onNotice) {
   const step = await server.run();
   switch (step.kind) {
     case 'done':
     case 'failed':
-      await settle(server.team, entry, [{ lookup_key: entry.lookup_key, result: step.result }]);
+      await settle(server.team, journalLine(entry, [{ lookup_key: entry.lookup_key, result: step.result }]));
       return step.result;
     case 'settled':
-      await settle(server.team, entry, step.results);
+      await settle(server.team, journalLine(entry, step.results));
       return { status: 'settled', results: step.results };
     case 'sign_in':
       entry = { ...entry, waiting: step.reason };
@@ -331,7 +291,7 @@ async function resumeOnce({ network }) {
 export async function resume({ force = null, network = false } = {}) {
   if (force) {
     const entry = await store.entry(force);
-    if (entry) await runEntry(entry, await templateFor(entry), () => {}, { force: true });
+    if (entry) await runEntry(entry, await templateFor(entry));
     return;
   }
   if (network) networkBack = true;

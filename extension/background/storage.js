@@ -131,6 +131,9 @@ function withEntries(box, entries) {
   return out;
 }
 
+/** Token refreshes under way, per role: `{done, release}` (see `beginRefresh`). */
+const refreshLocks = new Map();
+
 export const store = {
   team: () => get(TEAM, {}),
   setTeam: (team) => set(TEAM, team),
@@ -168,6 +171,22 @@ export const store = {
     return { team_sync: snapshot[tokenKey('team_sync')] || null, personal: snapshot[tokenKey('personal')] || null };
   },
   token: (role) => get(tokenKey(role), null),
+  /**
+   * Takes a role's refresh lock, resolving once held. The save engine runs in two Wasm
+   * modules (saves in one, lookups and undo in the other); this lock makes their refreshes of
+   * one connection a single flight (crates/core-wasm/src/engine.rs). `endRefresh` releases it.
+   */
+  beginRefresh: async (role) => {
+    while (refreshLocks.has(role)) await refreshLocks.get(role).done;
+    let release;
+    const done = new Promise((resolve) => { release = resolve; });
+    refreshLocks.set(role, { done, release });
+  },
+  endRefresh: async (role) => {
+    const lock = refreshLocks.get(role);
+    refreshLocks.delete(role);
+    if (lock) lock.release();
+  },
   setToken: (role, token) => set(tokenKey(role), token),
   removeToken: (role) => remove(tokenKey(role)),
   /** The HubSpot app's client secret (personal OAuth), or null. Worker-only. */

@@ -2,14 +2,13 @@
 // final results) is kept in chrome.storage.session (memory only, this browser session,
 // survives the worker sleeping) under `undo:<save_id>`, and the toast offers "Undo" when the
 // save created something. An `{kind:"undo", source, save_id}` message then has the core work
-// out what exactly the save created (`undo_record`) and plan the deletes (`undo_plan`: refused
-// after the window or for a save it does not know): the fewest delete calls, each with the
-// connection that created the records; one token refresh on a 401. The journal line becomes
-// "undone". A save is undone once: its entry is removed before the first delete is sent. All
-// of it runs in the settings module, loaded only when the rep clicks Undo.
-import { core, settingsCore } from './core.js';
-import { execute } from './net.js';
-import { refresh } from './oauth.js';
+// out what exactly the save created (`undo_record`) and check the undo may run (`undo_plan`:
+// refused after the window or for a save it does not know); the save engine then sends the
+// deletes (`engine_undo`: the fewest delete calls, each with the connection that created the
+// records; one token refresh on a 401, shared with every other request of the worker). The
+// journal line becomes "undone". A save is undone once: its entry is removed before the first
+// delete is sent. The settings module and the engine are loaded only when the rep clicks Undo.
+import { core, engineCore, settingsCore } from './core.js';
 import { store } from './storage.js';
 
 const PREFIX = 'undo:';
@@ -72,27 +71,13 @@ export async function handleUndo(message, forget) {
   const key = PREFIX + String(message.save_id);
   const left = area ? ((await area.get(key)) || {})[key] || null : null;
   const team = await store.team();
-  const tokens = await store.tokens();
   const made = left ? c.undo_record(team, left.entries, left.results, left.save_id, left.finished_at_ms) : null;
   const record = made && made.ok ? made.undo || null : null;
-  let plan = c.undo_plan(team, message, record, tokens, now);
+  const plan = c.undo_plan(team, message, record, await store.tokens(), now);
   if (!plan.ok) return plan;
   await area.remove(key); // an undo runs once
-  const responses = [];
-  for (let i = 0; i < plan.calls.length; i += 1) {
-    const call = plan.calls[i];
-    let response = await execute(call.request);
-    if (response.status === 401) {
-      const renewed = await refresh(call.role, tokens[call.role] && tokens[call.role].access_token);
-      const again = renewed.ok ? c.undo_plan(team, message, record, await store.tokens(), now) : null;
-      if (again && again.ok && again.calls[i]) {
-        plan = again;
-        response = await execute(again.calls[i].request);
-      }
-    }
-    responses.push(response);
-  }
-  const outcome = c.undo_outcome(record, plan.calls, responses);
+  const engine = await engineCore();
+  const outcome = await engine.engine_undo(store, team, message, record, (await store.hubspotSecret()) || '');
   if (!outcome.ok) return outcome;
   await store.updateJournal((journal) => {
     const next = c.journal_mark_undone(journal, record.save_id, outcome);

@@ -3,12 +3,11 @@
 // are answered from the storage snapshot of this wake without waiting for the outbox's
 // resume(), which runs beside them (an entry is never run twice at once: outbox.js).
 //
-// Modules: core.js (Wasm), storage.js (state, outbox, secret tokens), net.js (fetch),
-// oauth.js (connect / refresh / disconnect), outbox.js (running saves, back-off, resume),
+// Modules: core.js (Wasm: the core and the save engine), storage.js (state, outbox, secret tokens), net.js (fetch),
+// oauth.js (connect / disconnect), outbox.js (running saves on the engine, back-off, resume),
 // router.js (sender checks).
-import { core, settingsCore } from './core.js';
-import { execute } from './net.js';
-import { connect, connectHubspotPrivateApp, disconnect, hubspotTokenKind, redirectUrl, refresh } from './oauth.js';
+import { core, engineCore, outboxCore, settingsCore } from './core.js';
+import { connect, connectHubspotPrivateApp, disconnect, hubspotTokenKind, redirectUrl } from './oauth.js';
 import { onAlarm, onEntrySettled, onOnline, release, reserve, resume, runEntry } from './outbox.js';
 import { checkSender, refuse } from './router.js';
 import { load, onStorageChanged, restrictToTrustedContexts, store } from './storage.js';
@@ -49,39 +48,21 @@ function freshKnown() {
 
 /**
  * Page-load lookups ("already in the CRM" badges): every person of the page not in the cache
- * is looked up in ONE call (a list page too), through the core's `lookup_list`.
+ * is looked up in ONE call (a list page too), by the save engine (`engine_lookup`: the core's
+ * `lookup_list` run to completion, one refresh and a new start on a 401).
  */
-async function handleLookup(message, refreshed = false) {
-  const c = await core();
+async function handleLookup(message) {
+  const engine = await engineCore();
   const team = await store.team();
-  const tokens = await store.tokens();
-  const known = freshKnown();
-  const recent = await recentCreates();
-  const now = Date.now(); // one clock reading: every call of this lookup plans the same run
-  const answers = [];
-  // The core says how many requests this lookup may take at most (`max_steps`).
-  for (let step = 0, limit = 1; step < limit; step += 1) {
-    const plan = c.lookup_list(team, message, tokens, known, answers, recent, now);
-    if (!plan.ok) return plan;
-    limit = plan.max_steps;
-    if (plan.done) {
-      const at = Date.now();
-      for (const { key, existing } of plan.cache) lookupCache.set(key, { existing, at });
-      // saving_as (Gmail pages): the CRM user the rep's own connection saves as, for the
-      // panel's "mailbox is not the CRM user" warning.
-      return { ok: true, results: plan.results, crm: (team.config && team.config.crm) || 'salesforce',
-        saving_as: plan.saving_as || null };
-    }
-    const response = await execute(plan.request);
-    if (response.status === 401 && !refreshed && plan.role) {
-      // Expired session: one refresh (shared with saves refreshing meanwhile), then the whole
-      // lookup once more.
-      const renewed = await refresh(plan.role, tokens[plan.role] && tokens[plan.role].access_token);
-      return renewed.ok ? handleLookup(message, true) : renewed;
-    }
-    answers.push(response);
-  }
-  return refuse('lookup_failed', 'The CRM lookup did not finish.', 'Reload the page to try again.');
+  const plan = await engine.engine_lookup(store, team, message, freshKnown(), await recentCreates(),
+    Date.now(), (await store.hubspotSecret()) || '');
+  if (!plan.ok) return plan;
+  const at = Date.now();
+  for (const { key, existing } of plan.cache) lookupCache.set(key, { existing, at });
+  // saving_as (Gmail pages): the CRM user the rep's own connection saves as, for the panel's
+  // "mailbox is not the CRM user" warning.
+  return { ok: true, results: plan.results, crm: (team.config && team.config.crm) || 'salesforce',
+    saving_as: plan.saving_as || null };
 }
 
 function tellTab(tabId, message) {
@@ -202,6 +183,9 @@ async function runSave(c, message, sender, saveId, plan, viaServer) {
 }
 
 async function handleContent(message, sender) {
+  // Saves, lookups and undo run on the engine: its module compiles while the core loads.
+  if (message.kind === IN.SAVE) outboxCore().catch(() => {});
+  if (message.kind === IN.LOOKUP || message.kind === IN.UNDO) engineCore().catch(() => {});
   const c = await core();
   switch (message.kind) {
     case IN.LOOKUP: await noteMailbox(message); return handleLookup(message);

@@ -4,7 +4,8 @@
 // response parsers. Whatever comes in (random values, and valid inputs with one part swapped
 // for junk), every export answers a plain `{ok: boolean, ...}` object, with `error.code` a
 // string when `ok` is false: never an exception, never a Wasm trap. A last test lists the
-// exports of both raw modules (and of crates/core-wasm/src) and fails for one without a target.
+// exports of the raw modules (and of crates/core-wasm/src) and fails for one without a target.
+// The save engine's exports (`core_engine`, async) get a random store and a random `fetch` too.
 // Seeded: FUZZ_SEED=<n> replays a run, FUZZ_RUNS=<n> widens it.
 import { test } from 'node:test';
 import { fuzzSettings, pick, prng } from './fuzz-random.mjs';
@@ -256,7 +257,6 @@ const TARGETS = {
   sign_in_failed: (r) => [near(r, team), r() < 0.5 ? r() < 0.5 : randomValue(r)],
   plan_save: (r) => [near(r, team), near(r, saveMessage), str(r), r() < 0.5 ? null : randomValue(r)],
   preview: (r) => [near(r, team), near(r, { kind: 'preview', source: 'linkedin_extension', push: 'single' })],
-  lookup_requests: (r) => [near(r, team), near(r, { kind: 'lookup', source: 'gmail_extension', prospects: saveMessage.prospects }), near(r, tokens)],
   ui_message: (r) => [near(r, team), near(r, { kind: 'set_config', crm: 'salesforce', login_host: 'production', client_id: 'x', me_email: 'rep@acme.example' })],
   state_view: (r) => [near(r, team), randomValue(r), r() < 0.5 && entry ? near(r, [entry]) : randomValue(r), near(r, { redirect_url: 'https://x.chromiumapp.org/oauth2' })],
   // Half the time a bulk chunk (with Account matching), half a single save.
@@ -265,15 +265,11 @@ const TARGETS = {
     : [near(r, team), entry ? near(r, entry) : randomValue(r), near(r, tokens)]),
   on_response: (r) => [...(r() < 0.5 && chunk ? [near(r, bulkTeam), near(r, chunk)] : [near(r, team), entry ? near(r, entry) : randomValue(r)]),
     randomResponse(r), Math.floor(r() * 2 ** 40), Math.floor(r() * 2 ** 32)],
-  on_refresh_failed: (r) => [near(r, team), entry ? near(r, entry) : randomValue(r), r() < 0.5 ? 'team_sync' : randomValue(r), near(r, { code: 'invalid_grant', message: 'x', hint: 'y' })],
-  parse_lookup: (r) => [near(r, team), randomResponse(r)],
   parse_token: (r) => [randomResponse(r)],
-  parse_refresh: (r) => [randomResponse(r), near(r, tokens.team_sync)],
   parse_identity: (r) => [randomResponse(r)],
   parse_permission: (r) => [randomResponse(r)],
   parse_users: (r) => [randomResponse(r)],
   parse_hubspot_owners: (r) => [randomResponse(r)],
-  refresh_request: (r) => [near(r, team), near(r, tokens.team_sync)],
   revoke_request: (r) => [near(r, team), near(r, tokens.team_sync)],
   identity_request: (r) => [near(r, team), near(r, tokens.team_sync)],
   permission_request: (r) => [near(r, team), near(r, tokens.team_sync), str(r)],
@@ -312,6 +308,43 @@ const TARGETS = {
   parse_hubspot_refresh: (r) => [randomResponse(r, hubspotResponses), r() < 0.5 ? hubspotToken : near(r, hubspotToken)],
   hubspot_revoke_request: (r) => someJunk(r, [hubspotTeam, hubspotToken, 'hs-secret']),
 };
+
+// The save engine's exports (async): a store whose reads answer random, mutated or valid
+// values (or reject), and a global `fetch` answering random CRM answers (or failing), so no
+// request leaves the process.
+const ENGINE_TARGETS = {
+  engine_lookup: (r) => someJunk(r, [team, lookupMessage, lookupKnown, null, NOW, ''],
+    { 3: (q) => (q() < 0.5 ? null : randomValue(q)) }),
+  // An outbox entry by id: the store's `entry` answers it (or junk), fetch the CRM's answers.
+  engine_run: (r) => someJunk(r, [r() < 0.5 && chunk ? bulkTeam : team, entry?.id ?? 'e1', 'hs-secret']),
+  engine_undo: (r) => someJunk(r, [team, undoMessage, undoRecorded.undo ?? {}, ''],
+    { 2: (q) => (q() < 0.2 ? null : near(q, undoRecorded.undo ?? {})) }),
+};
+
+/** A storage.js-like store for the engine: random tokens and entries, sometimes a rejected call. */
+function randomStore(rand) {
+  const answer = (valid) => async () => {
+    const r = rand();
+    if (r < 0.1) throw new Error('storage failed');
+    if (r < 0.4) return valid;
+    if (r < 0.6) return null;
+    return near(rand, valid);
+  };
+  return {
+    token: answer(tokens.team_sync), setToken: async () => {}, outbox: answer([]), putEntries: async () => {},
+    entry: answer(rand() < 0.5 && chunk ? chunk : entry), settle: answer(null), beginRefresh: async () => {}, endRefresh: async () => {},
+  };
+}
+
+/** A global `fetch` stand-in answering one of the fuzzer's responses, or failing. */
+function randomFetch(rand) {
+  return async () => {
+    if (rand() < 0.15) throw new TypeError('Failed to fetch');
+    const { status, body } = randomResponse(rand, [lookupAnswer, deleteAnswer, ...responses]);
+    const ok = Number.isInteger(status) && status >= 200 && status <= 599;
+    return new Response(typeof body === 'string' ? body : JSON.stringify(body ?? null), { status: ok ? status : 500 });
+  };
+}
 
 const show = (args) => {
   try {
@@ -386,6 +419,50 @@ for (const [name, make] of Object.entries(TARGETS)) {
   });
 }
 
+for (const [name, make] of Object.entries(ENGINE_TARGETS)) {
+  test(`${name}: random arguments, store and CRM answers never reject, always {ok}`, async () => {
+    assert.equal(typeof core[name], 'function', `dist/core-node exports ${name}`);
+    const rand = prng(SEED + name.length * 7919 + name.charCodeAt(0));
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = randomFetch(rand);
+    try {
+      for (let i = 0; i < RUNS; i += 1) {
+        const args = make(rand);
+        let out;
+        try {
+          out = await core[name](randomStore(rand), ...args);
+        } catch (error) {
+          assert.fail(`${name} rejected with ${error && error.message} on ${show(args)} (FUZZ_SEED=${SEED})`);
+        }
+        assert.equal(typeof out?.ok, 'boolean', `${name} answered without ok: ${show(out)} for ${show(args)} (FUZZ_SEED=${SEED})`);
+        if (!out.ok) assert.equal(typeof out.error?.code, 'string', `${name} failed without a code: ${show(out)} for ${show(args)}`);
+      }
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  });
+}
+
+test('the engine runs a lookup through the store and fetch it is given', async () => {
+  const sent = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (url, init) => {
+    sent.push({ url, method: init.method, credentials: init.credentials, redirect: init.redirect });
+    return new Response(lookupAnswer.body, { status: 200 });
+  };
+  try {
+    const store = { token: async (role) => tokens[role] ?? null, setToken: async () => {} };
+    const out = await core.engine_lookup(store, team, lookupMessage, {}, null, NOW, '');
+    assert.equal(out.ok, true, show(out));
+    assert.equal(out.done, true, show(out));
+    assert.equal(sent.length, 1, show(sent));
+    assert.match(sent[0].url, /^https:\/\/acme\.my\.salesforce\.com\//);
+    assert.deepEqual([sent[0].credentials, sent[0].redirect], ['omit', 'error']);
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
+
 test('after all that, the core still answers correctly (no poisoned Wasm state)', () => {
   const out = core.decide(decideInput);
   assert.equal(out.ok, true);
@@ -417,28 +494,31 @@ function rawExports(file) {
     .map(([name]) => name);
 }
 
-/** The `#[wasm_bindgen]` functions of crates/core-wasm/src. */
+/** The `#[wasm_bindgen]` functions (async ones too) of crates/core-wasm/src. */
 function sourceExports() {
   const dir = path.join(root, 'crates', 'core-wasm', 'src');
   return readdirSync(dir).filter((f) => f.endsWith('.rs'))
-    .flatMap((f) => [...readFileSync(path.join(dir, f), 'utf8').matchAll(/#\[wasm_bindgen[^\]]*\]\s*pub fn (\w+)/g)].map((m) => m[1]));
+    .flatMap((f) => [...readFileSync(path.join(dir, f), 'utf8').matchAll(/#\[wasm_bindgen[^\]]*\]\s*pub (?:async )?fn (\w+)/g)].map((m) => m[1]));
 }
 
-const untargeted = (names) => names.filter((name) => !Object.hasOwn(TARGETS, name));
+const untargeted = (names) => names.filter((name) => !Object.hasOwn(TARGETS, name) && !Object.hasOwn(ENGINE_TARGETS, name));
 
-test('every export of both Wasm modules has a fuzz target', () => {
+test('every export of the Wasm modules has a fuzz target', () => {
   const save = rawExports('core_wasm.js');
   const settings = rawExports('core_settings.js');
+  const engine = [...rawExports('core_engine.js'), ...rawExports('core_outbox.js')];
+  assert.ok(engine.includes('engine_lookup') && engine.includes('engine_run'), `core_engine.js and core_outbox.js export ${engine}`);
+  assert.deepEqual(untargeted(engine), [], 'engine exports without a fuzz target');
   // The lists are real (a filter that dropped everything would pass vacuously).
   assert.ok(save.includes('plan_save') && save.includes('on_response'), `core_wasm.js exports ${save}`);
   assert.ok(settings.includes('decide') && settings.includes('undo_record'), `core_settings.js exports ${settings}`);
   assert.deepEqual(untargeted(save), [], 'save-path exports without a fuzz target');
   assert.deepEqual(untargeted(settings), [], 'settings exports without a fuzz target');
   const fromSource = sourceExports();
-  assert.ok(fromSource.length >= save.length, `crates/core-wasm/src has ${fromSource.length} exports`);
+  assert.ok(fromSource.length >= save.length && fromSource.includes('engine_undo') && fromSource.includes('engine_run'), `crates/core-wasm/src has ${fromSource.length} exports`);
   assert.deepEqual(untargeted(fromSource), [], 'crates/core-wasm/src exports without a fuzz target');
   // And the wrapper the targets call exposes each of them.
-  for (const name of [...save, ...settings]) assert.equal(typeof core[name], 'function', `index.js wraps ${name}`);
+  for (const name of [...save, ...settings, ...engine]) assert.equal(typeof core[name], 'function', `index.js wraps ${name}`);
 });
 
 test('the coverage check itself can fail: an export without a target is named', () => {

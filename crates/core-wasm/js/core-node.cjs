@@ -1,5 +1,8 @@
-// dist/core-node/index.js: the core for Node (tests, scripts). Both Wasm modules (`core_wasm`,
-// the save path, and `core_settings`, the rest; see crates/core-wasm/src/lib.rs) behind one
+// dist/core-node/index.js: the core for Node (tests, scripts). The Wasm modules (`core_wasm`,
+// the save path, `core_settings`, the rest, `core_engine`, lookups and undo on the save
+// engine, and `core_outbox`, its outbox runs; the engine's `engine_*` functions take a store
+// object first and answer a Promise;
+// see crates/core-wasm/src/lib.rs) behind one
 // object whose functions take and return plain objects, as the worker's core.js gives them:
 // the arguments go in as one JSON array (a Uint8Array as an array of numbers) and the JSON
 // answer is parsed. Arguments JSON cannot hold (a BigInt, a cycle) answer invalid_input.
@@ -19,8 +22,21 @@ function wrap(raw) {
   };
 }
 
-for (const file of ['./core_wasm.js', './core_settings.js']) {
+/** An engine export (`engine_*`): `(store, ...args)` → a Promise of the answer object. */
+function wrapEngine(raw) {
+  return async (store, ...args) => {
+    let text = '';
+    try {
+      text = JSON.stringify(args, bytesAsArray);
+    } catch {
+      // `text` stays '' (not JSON): the engine answers invalid_input.
+    }
+    return JSON.parse(await raw(text, store));
+  };
+}
+
+for (const file of ['./core_wasm.js', './core_settings.js', './core_engine.js', './core_outbox.js']) {
   for (const [name, raw] of Object.entries(require(file))) {
-    if (typeof raw === 'function' && !name.startsWith('__')) module.exports[name] = wrap(raw);
+    if (typeof raw === 'function' && !name.startsWith('__')) module.exports[name] = name.startsWith('engine_') ? wrapEngine(raw) : wrap(raw);
   }
 }

@@ -10,20 +10,27 @@
 //! expected kind, answer `{ok:false, error:{code:"invalid_input"}}`; nothing throws and nothing
 //! panics.
 //!
-//! Two modules are built from this crate (`./build.sh`), so the worker instantiates only what
-//! a save needs when it wakes for a page:
-//! - feature `save` ([`save`]): preview, lookups, planning and running saves, the journal, the
-//!   undo record of a finished save (`core_wasm.js`);
-//! - feature `settings` ([`settings`]): connecting, token refresh, the managed policy (when
-//!   there is one), the options page's and popup's messages and state view, undo, the
-//!   error-log CSV, and the contract functions only tests and scripts call (`decide`,
-//!   `validate_team`, ...) (`core_settings.js`).
+//! Four modules are built from this crate (`./build.sh`), so the worker instantiates only what
+//! a wake needs:
+//! - feature `save` ([`save`]): preview, lookup plans, planning saves and their steps, the
+//!   journal, the undo record of a finished save (`core_wasm.js`);
+//! - feature `settings` ([`settings`]): connecting, the managed policy (when there is one),
+//!   the options page's and popup's messages and state view, undo's plan, the error-log CSV,
+//!   and the contract functions only tests and scripts call (`decide`, `validate_team`, ...)
+//!   (`core_settings.js`);
+//! - the save engine ([`engine`], wasm32 only: `crates/engine` over `fetch` and the worker's
+//!   storage), whose exports are async and take the worker's store object besides the JSON
+//!   arguments: feature `outbox`, an outbox entry's run (`core_outbox.js`), and feature
+//!   `engine`, a page's lookup and an undo (`core_engine.js`). The whole engine in one module
+//!   would be over the 200 KiB gzip ceiling.
 //!
-//! Native builds and tests have both (the default features). `dist/core-node` loads both
-//! modules behind one object.
+//! Native builds and tests have every feature (the default); the engine compiles for wasm32
+//! only. `dist/core-node` loads the four modules behind one object.
 
 use serde_json::{json, Value};
 
+#[cfg(all(target_arch = "wasm32", any(feature = "engine", feature = "outbox")))]
+pub mod engine;
 #[cfg(feature = "save")]
 pub mod save;
 #[cfg(feature = "settings")]
@@ -44,6 +51,7 @@ fn args<const N: usize>(json: &str) -> Option<[Value; N]> {
     Some(std::array::from_fn(|_| items.next().unwrap_or(Value::Null)))
 }
 
+#[cfg(any(feature = "save", feature = "settings"))]
 /// Runs an export over its arguments: `f` answers `None` for an argument of the wrong kind
 /// (a string expected, bytes expected), which answers `invalid_input` like bad JSON does.
 fn call<const N: usize>(json: &str, f: impl FnOnce([Value; N]) -> Option<Value>) -> String {
@@ -68,6 +76,7 @@ fn optional_text(v: &Value) -> Option<Option<&str>> {
     }
 }
 
+#[cfg(any(feature = "save", feature = "settings", feature = "engine"))]
 /// A number argument (not a number: NaN, as JS would pass it).
 fn number(v: &Value) -> f64 {
     v.as_f64().unwrap_or(f64::NAN)

@@ -1,13 +1,14 @@
 //! The exports for everything but the save path (feature `settings`, `core_settings.js`):
-//! connecting (OAuth, identity, permission, user directory, HubSpot owners), token refresh (on
-//! a 401 or an expired token) and what follows a refused refresh (`on_refresh_failed`, the
-//! reconnect line of the error log, `journal_log_error`), the managed policy (when there is one), the options page's and
-//! popup's messages and state view, undo (the record of what a save created is computed only
-//! when the rep clicks Undo), the error-log CSV, and the JSON contract functions
-//! that only tests and scripts call (`decide`, `validate_team`, `check_connect`,
-//! `check_team_sync_choice`, `lookup_requests`, `parse_lookup`). The worker instantiates this
-//! module only when one of these is needed. Each export takes the JSON array of its arguments
-//! (see the crate docs) and answers JSON text.
+//! connecting (OAuth, identity, permission, user directory, HubSpot owners and its token
+//! refresh), the reconnect line of the error log (`journal_log_error`), the managed policy
+//! (when there is one), the options page's and popup's messages and state view, undo (the
+//! record of what a save created is computed only when the rep clicks Undo), the error-log
+//! CSV, and the JSON contract functions that only tests and scripts call (`decide`,
+//! `validate_team`, `check_connect`, `check_team_sync_choice`). Token refreshes, lookups and
+//! what follows a refused refresh run on the save engine (`core_engine`, `core_outbox`), so
+//! their old step-by-step exports are gone from here. The worker instantiates this module
+//! only when one of these is needed. Each export takes the JSON array of its arguments (see
+//! the crate docs) and answers JSON text.
 
 use wasm_bindgen::prelude::*;
 
@@ -40,22 +41,6 @@ pub fn check_connect(args: &str) -> String {
 pub fn check_team_sync_choice(args: &str) -> String {
     call(args, |[input]| {
         Some(attribution::check_team_sync_choice_json(&input))
-    })
-}
-
-/// See [`saves::api::lookup_requests`]: `[team, msg, tokens]`.
-#[wasm_bindgen]
-pub fn lookup_requests(args: &str) -> String {
-    call(args, |[team, msg, tokens]| {
-        Some(saves::api::lookup_requests(&team, &msg, &tokens))
-    })
-}
-
-/// See [`saves::api::parse_lookup`]: `[team, response]`.
-#[wasm_bindgen]
-pub fn parse_lookup(args: &str) -> String {
-    call(args, |[team, response]| {
-        Some(saves::api::parse_lookup(&team, &response))
     })
 }
 
@@ -310,22 +295,6 @@ pub fn hubspot_revoke_request(args: &str) -> String {
     })
 }
 
-/// See [`saves::api::refresh_request`]: `[team, token]`.
-#[wasm_bindgen]
-pub fn refresh_request(args: &str) -> String {
-    call(args, |[team, token]| {
-        Some(saves::api::refresh_request(&team, &token))
-    })
-}
-
-/// See [`saves::api::parse_refresh`]: `[response, old_token]`.
-#[wasm_bindgen]
-pub fn parse_refresh(args: &str) -> String {
-    call(args, |[response, old_token]| {
-        Some(saves::api::parse_refresh(&response, &old_token))
-    })
-}
-
 /// See [`saves::api::hubspot_refresh_request`]: `[team, token, client_secret]`.
 #[wasm_bindgen]
 pub fn hubspot_refresh_request(args: &str) -> String {
@@ -385,14 +354,6 @@ pub fn journal_mark_undone(args: &str) -> String {
             text(&save_id)?,
             &outcome,
         ))
-    })
-}
-
-/// See [`saves::api::on_refresh_failed`]: `[team, entry, role, error]`.
-#[wasm_bindgen]
-pub fn on_refresh_failed(args: &str) -> String {
-    call(args, |[team, entry, role, error]| {
-        Some(saves::api::on_refresh_failed(&team, &entry, &role, &error))
     })
 }
 

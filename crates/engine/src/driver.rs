@@ -16,7 +16,7 @@ use saves::{ErrorInfo, Health, LocalTeam, OutboxEntry, Role, SavePlan, SaveResul
 
 use crate::budget;
 use crate::clock::Clock;
-use crate::refresh::{RefreshFailure, Refresher};
+use crate::refresh::{RefreshFailure, RefreshFlights};
 use crate::store::{JournalLine, Store, StoreError};
 use crate::transport::Transport;
 
@@ -109,7 +109,7 @@ pub struct Engine<T, S, C> {
     pub(crate) store: S,
     pub(crate) clock: C,
     pub(crate) config: EngineConfig,
-    refresher: Refresher,
+    refresher: RefreshFlights,
     running: Mutex<HashSet<String>>,
     /// Connections whose grant the CRM refused: `resume` leaves their entries alone until
     /// [`Engine::reconnected`].
@@ -146,7 +146,7 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
             store,
             clock,
             config: EngineConfig::default(),
-            refresher: Refresher::default(),
+            refresher: RefreshFlights::default(),
             running: Mutex::new(HashSet::new()),
             reconnect_needed: Mutex::new(reconnect_needed),
         }
@@ -158,9 +158,28 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
         self
     }
 
+    /// The same engine sharing `flights` (the single-flight refresh locks) with the other
+    /// engines of these connections: one refresh per connection however many engines see a
+    /// 401 at once.
+    pub fn with_refresh_flights(mut self, flights: RefreshFlights) -> Self {
+        self.refresher = flights;
+        self
+    }
+
+    /// This engine's single-flight refresh locks, to share with another engine of the same
+    /// connections ([`Engine::with_refresh_flights`]).
+    pub fn refresh_flights(&self) -> RefreshFlights {
+        self.refresher.clone()
+    }
+
     /// The store.
     pub fn store(&self) -> &S {
         &self.store
+    }
+
+    /// The transport.
+    pub fn transport(&self) -> &T {
+        &self.transport
     }
 
     /// The clock.
@@ -355,10 +374,12 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
         }
     }
 
-    /// Refreshes `role`'s token after a 401 on a request that carried `used` (single flight
-    /// per connection: see [`crate::refresh`]).
-    pub(crate) async fn refresh(&self, role: Role, used: &str) -> Result<(), RefreshFailure> {
+    /// Refreshes `role`'s token after a 401 on a request that carried the access token `used`
+    /// (single flight per connection: when the stored token is no longer `used`, a refresh
+    /// finished meanwhile and none is made; see [`crate::refresh`]).
+    pub async fn refresh(&self, role: Role, used: &str) -> Result<(), RefreshFailure> {
         self.refresher
+            .0
             .refresh(
                 &self.team,
                 &self.transport,
@@ -422,6 +443,7 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
                 entry_id: entry.id.clone(),
                 at_ms: self.clock.now_ms(),
                 results: people.iter().map(|p| p.result.clone()).collect(),
+                lookup_keys: people.iter().map(|p| p.lookup_key.clone()).collect(),
             })
             .await?;
         Ok(Outcome::Settled(people))

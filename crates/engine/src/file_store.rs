@@ -179,6 +179,7 @@ mod tests {
                 entry_id: entries[1].id.clone(),
                 at_ms: 7,
                 results: vec![],
+                lookup_keys: vec![],
             })
             .await
             .unwrap();

@@ -1,6 +1,7 @@
 //! The one save engine: runs the `saves` core's state machines (a single save, a bulk chunk)
 //! to completion over a [`Transport`] and a [`Store`], the same code for the team server
-//! (natively) and, later, the extension (wasm32, `gloo-net` and `chrome.storage`).
+//! (natively) and the extension (wasm32: `crates/core-wasm/src/engine.rs`, a `web-sys` fetch
+//! transport and a store over the worker's `chrome.storage.local` layer).
 //!
 //! The core stays sans-IO: `saves::next_request` builds each request, `saves::on_response`
 //! reads each answer and says what to do next (`saves::Step`). This crate only does what the
@@ -14,7 +15,8 @@
 //! - [`clock`]: the [`Clock`] trait (time, sleep, jitter), [`clock::VirtualClock`] for tests.
 //! - `side_calls` (private): [`Engine::lookup`] (a page's badges) and [`Engine::undo`], the
 //!   same transport and 401 policy as saves.
-//! - `refresh` (private): single-flight token refresh per connection.
+//! - `refresh` (private): single-flight token refresh per connection ([`RefreshFlights`]:
+//!   the locks, shareable between engines).
 //! - `budget` (private): the most requests one attempt can take, derived from the core's
 //!   state machines (the core does not expose it yet).
 //! - [`native`] and [`file_store`] (feature `native`): the HTTPS client (hyper + rustls/ring,
@@ -44,7 +46,7 @@ mod native_pool;
 
 pub use clock::Clock;
 pub use driver::{Engine, EngineConfig, EngineError, Outcome, PersonResult};
-pub use refresh::RefreshFailure;
+pub use refresh::{RefreshFailure, RefreshFlights};
 pub use store::{JournalLine, MemoryStore, Store, StoreError};
 pub use transport::{Transport, TransportError};
 

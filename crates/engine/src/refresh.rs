@@ -6,6 +6,8 @@
 //! `parse_refresh`, and their HubSpot twins), so "keep the old refresh token unless rotated"
 //! and "which refusals mean reconnect" stay written once.
 
+use std::sync::Arc;
+
 use crm::HttpRequest;
 use saves::{CrmKind, ErrorInfo, LocalTeam, Role, Tokens};
 use serde_json::Value;
@@ -32,6 +34,12 @@ pub(crate) struct Refresher {
     team_sync: Mutex<()>,
     personal: Mutex<()>,
 }
+
+/// The single-flight locks of one set of connections, shareable between engines: the
+/// extension builds a short-lived [`crate::Engine`] per message (its team may change between
+/// two), and every one of them must wait for the same refresh. Clones share the locks.
+#[derive(Debug, Clone, Default)]
+pub struct RefreshFlights(pub(crate) Arc<Refresher>);
 
 fn error_of(answer: &Value, code: &str) -> ErrorInfo {
     serde_json::from_value(answer.get("error").cloned().unwrap_or(Value::Null)).unwrap_or_else(

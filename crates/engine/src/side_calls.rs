@@ -50,57 +50,75 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
     }
 
     /// Refreshes `role` after a 401 on a request sent with `tokens` (the `{team_sync,
-    /// personal}` value it was built from). `Ok(true)`: a new token is stored.
-    async fn refresh_after_401(&self, tokens: &Value, role: &Value) -> Result<bool, EngineError> {
+    /// personal}` value it was built from). `Ok(Ok(()))`: a new token is stored;
+    /// `Ok(Err(reason))`: the refresh failed (`None` when the core named no connection).
+    async fn refresh_after_401(
+        &self,
+        tokens: &Value,
+        role: &Value,
+    ) -> Result<Result<(), Option<ErrorInfo>>, EngineError> {
         let Ok(role) = serde_json::from_value::<Role>(role.clone()) else {
-            return Ok(false);
+            return Ok(Err(None));
         };
         let used = serde_json::from_value::<Tokens>(tokens[role_key(role)].clone())
             .map(|t| t.access_token)
             .unwrap_or_default();
-        let refreshed = self.refresh(role, &used).await;
-        match refreshed {
-            Ok(()) => Ok(true),
+        match self.refresh(role, &used).await {
+            Ok(()) => Ok(Ok(())),
             Err(RefreshFailure::Store(e)) => Err(e.into()),
-            Err(RefreshFailure::Later(_) | RefreshFailure::Reconnect(_)) => Ok(false),
+            Err(RefreshFailure::Later(reason) | RefreshFailure::Reconnect(reason)) => {
+                Ok(Err(Some(reason)))
+            }
         }
     }
 
     /// A `lookup` message from a page (its people, for the "already in the CRM" badges): looked
-    /// up in as few calls as the core plans (one for a list page), with one refresh and a new
-    /// start on a 401. `known` is the caller's lookup cache (`{key: record|null}`). Answers the
-    /// core's `{ok, role, done, results, cache}` or its refusal.
-    pub async fn lookup(&self, message: &Value, known: &Value) -> Result<Value, EngineError> {
+    /// up in as few calls as the core plans (one for a list page), at most the core's own
+    /// `max_steps`, with one refresh and a new start on a 401 (a refused refresh answers its
+    /// reason). `known` is the caller's lookup cache (`{key: record|null}`), `recent` the
+    /// journal's `recent_creates` (HubSpot contacts created in the last minutes; null: none)
+    /// and `now_ms` the one clock reading every call of this lookup plans with. Answers the
+    /// core's `{ok, role, done, results, cache, saving_as}` or its refusal.
+    pub async fn lookup(
+        &self,
+        message: &Value,
+        known: &Value,
+        recent: &Value,
+        now_ms: f64,
+    ) -> Result<Value, EngineError> {
         let team = to_json(&self.team);
-        // Each request settles at least one person's dedupe (the core splits a long list only
-        // when one query would pass the CRM's URL limit), plus one for HubSpot's second kind
-        // of search: the most requests one pass can take.
-        let people = message["prospects"].as_array().map_or(0, Vec::len);
-        let per_pass = people + 1;
         let mut refreshed = false;
         let mut tokens = self.tokens_by_role().await?;
         let mut answers: Vec<HttpResponse> = Vec::new();
-        while answers.len() <= per_pass {
-            // No recent creates yet (the extension's journal keeps them, `saves::recent`).
+        let mut max_steps = 1;
+        while answers.len() < max_steps {
             let plan = saves::bulk_lookup::lookup_list(
                 &team,
                 message,
                 &tokens,
                 known,
                 &to_json(&answers),
-                &Value::Null,
-                0.0,
+                recent,
+                now_ms,
             );
             if plan["ok"] != true || plan["done"] == true {
                 return Ok(plan);
             }
+            max_steps = plan["max_steps"]
+                .as_u64()
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(1);
             let response = self.send_value(&plan["request"]).await;
-            if response.status == 401 && !refreshed {
+            if response.status == 401 && !refreshed && !plan["role"].is_null() {
                 refreshed = true;
-                if self.refresh_after_401(&tokens, &plan["role"]).await? {
-                    tokens = self.tokens_by_role().await?;
-                    answers.clear(); // the whole lookup once more, with the new token
-                    continue;
+                match self.refresh_after_401(&tokens, &plan["role"]).await? {
+                    Ok(()) => {
+                        tokens = self.tokens_by_role().await?;
+                        answers.clear(); // the whole lookup once more, with the new token
+                        continue;
+                    }
+                    Err(Some(reason)) => return Ok(json!({"ok": false, "error": reason})),
+                    Err(None) => {}
                 }
             }
             answers.push(response);
@@ -126,7 +144,12 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
         for i in 0..count {
             let call = plan["calls"][i].clone();
             let mut response = self.send_value(&call["request"]).await;
-            if response.status == 401 && self.refresh_after_401(&tokens, &call["role"]).await? {
+            if response.status == 401
+                && self
+                    .refresh_after_401(&tokens, &call["role"])
+                    .await?
+                    .is_ok()
+            {
                 let fresh = self.tokens_by_role().await?;
                 let again = saves::api::undo_plan(&team, message, record, &fresh, now);
                 if again["ok"] == true && again["calls"].get(i).is_some() {

@@ -4,8 +4,8 @@
 //!
 //! Implementations here: [`MemoryStore`] (tests, and a server that keeps nothing across
 //! restarts) and [`crate::file_store::FileStore`] (feature `native`: one JSON file replaced
-//! atomically). The extension's store would be `chrome.storage.local` through wasm-bindgen,
-//! with `settle` applying `saves::api::journal_record` in the same single write as today.
+//! atomically). The extension's store is `core-wasm`'s `HostStore`: the worker's
+//! `chrome.storage.local` layer (`storage.js`) called through wasm-bindgen.
 
 use std::future::{ready, Future};
 use std::sync::Mutex;
@@ -43,6 +43,10 @@ pub struct JournalLine {
     pub at_ms: u64,
     /// One result per person of the entry.
     pub results: Vec<SaveResult>,
+    /// Each result's person's dedupe key, in the same order (a lookup cache and the
+    /// extension's journal of recent creates file the person under it).
+    #[serde(default)]
+    pub lookup_keys: Vec<Option<String>>,
 }
 
 /// The persistence the engine needs. Every method is one atomic write or read: a process

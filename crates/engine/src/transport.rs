@@ -2,7 +2,8 @@
 //! built it, get the [`crm::HttpResponse`] back, or a [`TransportError`] when no answer came.
 //!
 //! Implementations: [`crate::native::HttpsTransport`] (feature `native`: hyper + rustls, for
-//! the team server and the tests); in the extension, a `gloo-net` one (not in this crate yet).
+//! the team server and the tests); in the extension, `core-wasm`'s `FetchTransport` (`fetch`
+//! through `web-sys`).
 //! A transport has no logic of its own: no retries, no redirects, no cookies, no cache (the
 //! core decides every retry), and it never logs a request (they carry bearer tokens).
 

@@ -33,7 +33,15 @@ async fn a_list_page_lookup_is_one_call_and_survives_expired_tokens_with_one_ref
     sb.admin("POST", "reset-counts", json!({})).await;
     sb.admin("POST", "expire-tokens", json!({})).await;
 
-    let answer = engine.lookup(&lookup, &Value::Null).await.unwrap();
+    let answer = engine
+        .lookup(
+            &lookup,
+            &Value::Null,
+            &Value::Null,
+            engine.clock().now_ms() as f64,
+        )
+        .await
+        .unwrap();
     assert_eq!(answer["ok"], true, "{answer}");
     assert_eq!(answer["done"], true, "{answer}");
     let results = answer["results"].as_array().unwrap();
@@ -98,4 +106,117 @@ async fn an_undo_deletes_what_the_save_created_after_one_refresh() {
     );
     let hosts = sb.hosts().await;
     assert_eq!(hosts["login.salesforce.com"], 1, "one refresh: {hosts}");
+}
+
+/// The connection's refresh token, revoked at the sandbox's login host.
+async fn revoke_grant(sb: &Sandbox, refresh_token: &str) {
+    let revoke = crm::HttpRequest {
+        method: "POST".into(),
+        url: "https://login.salesforce.com/services/oauth2/revoke".into(),
+        headers: vec![(
+            "Content-Type".into(),
+            "application/x-www-form-urlencoded".into(),
+        )],
+        body: Some(format!("token={}", common::enc(refresh_token))),
+    };
+    assert_eq!(sb.send(&revoke).await.status, 200);
+}
+
+#[tokio::test]
+async fn a_lookup_whose_refresh_is_refused_answers_the_refusal_after_one_refresh() {
+    let sb = Sandbox::start();
+    let t = team_sync_team(&sb).await;
+    let engine = memory_engine(&sb, &t);
+    revoke_grant(&sb, t.tokens.refresh_token.as_deref().unwrap()).await;
+    sb.admin("POST", "reset-counts", json!({})).await;
+    sb.admin("POST", "expire-tokens", json!({})).await;
+
+    let lookup = json!({"kind": "lookup", "source": "linkedin_extension",
+        "prospects": [person(1, "r")]});
+    let now = engine.clock().now_ms() as f64;
+    let answer = engine
+        .lookup(&lookup, &Value::Null, &Value::Null, now)
+        .await
+        .unwrap();
+    assert_eq!(answer["ok"], false, "{answer}");
+    assert_eq!(answer["error"]["code"], "invalid_grant", "{answer}");
+    let hosts = sb.hosts().await;
+    assert_eq!(hosts["login.salesforce.com"], 1, "one refresh: {hosts}");
+}
+
+/// One [`MemoryStore`] behind several engines (as the extension's engines share
+/// `chrome.storage.local`).
+struct SharedStore(std::sync::Arc<engine::MemoryStore>);
+
+impl engine::Store for SharedStore {
+    fn entries(
+        &self,
+    ) -> impl std::future::Future<Output = Result<Vec<saves::OutboxEntry>, engine::StoreError>> + Send
+    {
+        self.0.entries()
+    }
+    fn entry(
+        &self,
+        id: &str,
+    ) -> impl std::future::Future<Output = Result<Option<saves::OutboxEntry>, engine::StoreError>> + Send
+    {
+        self.0.entry(id)
+    }
+    fn put_entries(
+        &self,
+        entries: &[saves::OutboxEntry],
+    ) -> impl std::future::Future<Output = Result<(), engine::StoreError>> + Send {
+        self.0.put_entries(entries)
+    }
+    fn settle(
+        &self,
+        line: engine::JournalLine,
+    ) -> impl std::future::Future<Output = Result<(), engine::StoreError>> + Send {
+        self.0.settle(line)
+    }
+    fn tokens(
+        &self,
+        role: saves::Role,
+    ) -> impl std::future::Future<Output = Result<Option<saves::Tokens>, engine::StoreError>> + Send
+    {
+        self.0.tokens(role)
+    }
+    fn set_tokens(
+        &self,
+        role: saves::Role,
+        tokens: &saves::Tokens,
+    ) -> impl std::future::Future<Output = Result<(), engine::StoreError>> + Send {
+        self.0.set_tokens(role, tokens)
+    }
+}
+
+#[tokio::test]
+async fn engines_sharing_refresh_flights_make_one_refresh_for_parallel_401s() {
+    let sb = Sandbox::start();
+    let t = team_sync_team(&sb).await;
+    let store = std::sync::Arc::new(common::fixture::store_with(&t.tokens));
+    let engine_over = |store: &std::sync::Arc<engine::MemoryStore>| {
+        engine::Engine::new(
+            t.team.clone(),
+            sb.transport(),
+            SharedStore(store.clone()),
+            engine::clock::VirtualClock::new(0),
+        )
+    };
+    // Two engines over one store (the extension builds one per message), sharing the flights.
+    let first = engine_over(&store);
+    let second = engine_over(&store).with_refresh_flights(first.refresh_flights());
+    let used = t.tokens.access_token.clone();
+    sb.admin("POST", "reset-counts", json!({})).await;
+    sb.admin("POST", "expire-tokens", json!({})).await;
+    let (a, b) = tokio::join!(
+        first.refresh(saves::Role::TeamSync, &used),
+        second.refresh(saves::Role::TeamSync, &used)
+    );
+    assert_eq!((a, b), (Ok(()), Ok(())));
+    let hosts = sb.hosts().await;
+    // The second waited for the first's refresh, then saw the new token: no second refresh.
+    assert_eq!(hosts["login.salesforce.com"], 1, "{hosts}");
+    let stored = store.snapshot().unwrap().team_sync.unwrap();
+    assert_ne!(stored.access_token, used, "the new token is stored");
 }
