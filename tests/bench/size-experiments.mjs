@@ -86,4 +86,41 @@ derived readers it shares are now instantiated for two error types.
 
 Also measured, not kept: running the requests from Rust with gloo-net 0.7 (an \`execute\` export
 in the save module: fetch with no credentials, no redirects, no cache, an abort signal) instead
-of \`extension/background/net.js\`: 151,259 → 161,462 B (+10.2 KB), past the budget.`;
+of \`extension/background/net.js\`: 151,259 → 161,462 B (+10.2 KB), past the budget.
+
+### The save engine in the extension (issue 14, measured by hand on 2026-12-03, not by \`./build.sh bench\`)
+
+The engine (\`crates/engine\`) built into the extension's Wasm with a \`web-sys\` fetch
+transport, a \`setTimeout\` clock and a store over \`storage.js\`: outbox entries (\`engine_run\`),
+lookups (\`engine_lookup\`) and undo (\`engine_undo\`). Sizes from \`./build.sh\` (wasm-opt -Oz,
+gzip -9); compile + instantiate with \`tests/bench/lib/wasm.mjs\`'s \`compileTime\` (a fresh Node
+process each, 9 runs, on 2 cores shared with other builds):
+
+| variant | module | gzip -9 bytes | |
+|---|---|---|---|
+| lookups, undo and refresh inside the save module (tried first) | \`core_wasm\` | 246,459 (240.7 KiB) | over the ceiling |
+| outbox runs inside the save module | \`core_wasm\` | 238,345 (232.8 KiB) | over |
+| the whole engine (runs, lookups, undo) in one module | | 218,666 (213.5 KiB) | over |
+| runs and lookups in one module | | 204,848 (200.05 KiB) | over by 48 B |
+| **shipped**: outbox runs | \`core_outbox\` | 185,324 (181.0 KiB) | compile + instantiate median 10.1 ms (p95 18.7), measured while e2e tests ran |
+| **shipped**: lookups and undo | \`core_engine\` | 173,508 (169.4 KiB) | 7.2 ms (p95 16.7) quiet; 11.3 ms (p95 17.7) beside the e2e tests |
+| unchanged | \`core_wasm\` | 189,915 (185.5 KiB) | 5.1 ms (p95 14.0) |
+| unchanged | \`core_settings\` | 202,661 (197.9 KiB) | |
+
+The store hands values to the engine as JSON text read into a \`serde_json::Value\` and then
+into the typed value by reference (the deserializers the core's JSON API already carries):
+reading the text straight into the typed values cost 23 KB gzip more.
+
+Cold start: a wake for a page (\`preview\`) loads nothing new. A save now also instantiates
+\`core_outbox\` (started as the message arrives, beside \`core_wasm\`), a lookup \`core_engine\`:
+about 7–11 ms more compile + instantiate each in V8; the browser bench (\`./build.sh bench\`) was
+not re-run on this branch (its save-path cold start measures \`preview\`, which is unchanged;
+click→toast would include the extra module).
+
+Later the same day (session 14), with the engine shipped: the save module still exported the
+step-by-step faces the worker no longer called (\`next_request\`, \`on_response\`, \`lookup_list\`),
+which kept the whole request machinery in the module every wake loads. Moving them beside the
+engine that already carries that code (\`core_outbox\`, \`core_engine\`; scripts and tests still
+call them through \`dist/core-node\`) took the save module from 201,096 to 138,186 B gzip -9
+(−63 KB); \`core_outbox\` grew by 3,050 B and \`core_engine\` by 483 B. The settings module lost
+the old refresh and single-lookup exports the engine replaced: 203,839 → 182,753 B.`;
