@@ -510,7 +510,8 @@ test('every export of the Wasm modules has a fuzz target', () => {
   assert.ok(engine.includes('engine_lookup') && engine.includes('engine_run'), `core_engine.js and core_outbox.js export ${engine}`);
   assert.deepEqual(untargeted(engine), [], 'engine exports without a fuzz target');
   // The lists are real (a filter that dropped everything would pass vacuously).
-  assert.ok(save.includes('plan_save') && save.includes('on_response'), `core_wasm.js exports ${save}`);
+  assert.ok(save.includes('plan_save') && save.includes('preview'), `core_wasm.js exports ${save}`);
+  assert.ok(!save.includes('on_response') && !save.includes('lookup_list'), 'the step-by-step faces stay off the module every wake loads');
   assert.ok(settings.includes('decide') && settings.includes('undo_record'), `core_settings.js exports ${settings}`);
   assert.deepEqual(untargeted(save), [], 'save-path exports without a fuzz target');
   assert.deepEqual(untargeted(settings), [], 'settings exports without a fuzz target');

@@ -12,8 +12,9 @@
 //!
 //! Four modules are built from this crate (`./build.sh`), so the worker instantiates only what
 //! a wake needs:
-//! - feature `save` ([`save`]): preview, lookup plans, planning saves and their steps, the
-//!   journal, the undo record of a finished save (`core_wasm.js`);
+//! - feature `save` ([`save`]): preview, planning saves, the journal, the undo record of a
+//!   finished save, server mode's hand-off (`core_wasm.js`: what a wake for a page or a save
+//!   needs first, kept small; an entry's requests run on the engine below);
 //! - feature `settings` ([`settings`]): connecting, the managed policy (when there is one),
 //!   the options page's and popup's messages and state view, undo's plan, the error-log CSV,
 //!   and the contract functions only tests and scripts call (`decide`, `validate_team`, ...)
@@ -22,7 +23,10 @@
 //!   storage), whose exports are async and take the worker's store object besides the JSON
 //!   arguments: feature `outbox`, an outbox entry's run (`core_outbox.js`), and feature
 //!   `engine`, a page's lookup and an undo (`core_engine.js`). The whole engine in one module
-//!   would be over the 200 KiB gzip ceiling.
+//!   would be over the 200 KiB gzip ceiling. Beside them ([`steps`], any target), the core's
+//!   step-by-step faces the worker no longer calls, for scripts and tests: `next_request` /
+//!   `on_response` in `core_outbox`, `lookup_list` in `core_engine` (their engines carry that
+//!   code already; in the save module they weighed 63 KB gzipped).
 //!
 //! Native builds and tests have every feature (the default); the engine compiles for wasm32
 //! only. `dist/core-node` loads the four modules behind one object.
@@ -35,6 +39,8 @@ pub mod engine;
 pub mod save;
 #[cfg(feature = "settings")]
 pub mod settings;
+#[cfg(any(feature = "engine", feature = "outbox"))]
+pub mod steps;
 
 fn invalid_input() -> Value {
     json!({"ok": false, "error": {"code": "invalid_input",
@@ -51,7 +57,12 @@ fn args<const N: usize>(json: &str) -> Option<[Value; N]> {
     Some(std::array::from_fn(|_| items.next().unwrap_or(Value::Null)))
 }
 
-#[cfg(any(feature = "save", feature = "settings"))]
+#[cfg(any(
+    feature = "save",
+    feature = "settings",
+    feature = "engine",
+    feature = "outbox"
+))]
 /// Runs an export over its arguments: `f` answers `None` for an argument of the wrong kind
 /// (a string expected, bytes expected), which answers `invalid_input` like bad JSON does.
 fn call<const N: usize>(json: &str, f: impl FnOnce([Value; N]) -> Option<Value>) -> String {
@@ -76,13 +87,18 @@ fn optional_text(v: &Value) -> Option<Option<&str>> {
     }
 }
 
-#[cfg(any(feature = "save", feature = "settings", feature = "engine"))]
+#[cfg(any(
+    feature = "save",
+    feature = "settings",
+    feature = "engine",
+    feature = "outbox"
+))]
 /// A number argument (not a number: NaN, as JS would pass it).
 fn number(v: &Value) -> f64 {
     v.as_f64().unwrap_or(f64::NAN)
 }
 
-#[cfg(feature = "save")]
+#[cfg(feature = "outbox")]
 /// A `u32` argument, converted as JS's `ToUint32` does (modulo 2^32, NaN is 0).
 fn uint32(v: &Value) -> u32 {
     let x = number(v);

@@ -5,32 +5,12 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::{call, number, text, uint32};
+use crate::{call, number, text};
 
 /// See [`saves::api::preview`]: `[team, msg]`.
 #[wasm_bindgen]
 pub fn preview(args: &str) -> String {
     call(args, |[team, msg]| Some(saves::api::preview(&team, &msg)))
-}
-
-/// See [`saves::bulk_lookup::lookup_list`], a list page's lookups in one call: `[team, msg,
-/// tokens, known, answers, recent, now_ms]`.
-#[wasm_bindgen]
-pub fn lookup_list(args: &str) -> String {
-    call(
-        args,
-        |[team, msg, tokens, known, answers, recent, now_ms]| {
-            Some(saves::bulk_lookup::lookup_list(
-                &team,
-                &msg,
-                &tokens,
-                &known,
-                &answers,
-                &recent,
-                number(&now_ms),
-            ))
-        },
-    )
 }
 
 /// See [`saves::api::plan_save`]: `[team, msg, save_id, known, recent, now_ms]`.
@@ -44,28 +24,6 @@ pub fn plan_save(args: &str) -> String {
             &known,
             &recent,
             number(&now_ms),
-        ))
-    })
-}
-
-/// See [`saves::api::next_request`]: `[team, entry, tokens]`.
-#[wasm_bindgen]
-pub fn next_request(args: &str) -> String {
-    call(args, |[team, entry, tokens]| {
-        Some(saves::api::next_request(&team, &entry, &tokens))
-    })
-}
-
-/// See [`saves::api::on_response`]: `[team, entry, response, now_ms, random]`.
-#[wasm_bindgen]
-pub fn on_response(args: &str) -> String {
-    call(args, |[team, entry, response, now_ms, random]| {
-        Some(saves::api::on_response(
-            &team,
-            &entry,
-            &response,
-            number(&now_ms),
-            uint32(&random),
         ))
     })
 }
