@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use crm::{ExistingRecord, HttpResponse, SaveSpec};
+use crm::{ExistingRecord, HttpResponse, RecordKindExt, SaveSpec};
 use serde::{Deserialize, Serialize};
 
 use crate::message::{PageSource, Role};
 use crate::prospect::Prospect;
-use crate::records::{ErrorInfo, Party, SaveResult};
+use crate::records::{ErrorInfo, Party, SaveResult, SaveStatus};
 
 /// What the recent page-load lookups found, by [`lookup_key`]: `Some` = the record, `None` =
 /// looked up and not found. Keys absent from the map were never looked up.
@@ -119,6 +119,29 @@ pub struct OutboxEntry {
     /// fields above then describe the chunk (its first person's decision, "Ada and 11 more").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chunk: Option<Chunk>,
+}
+
+impl OutboxEntry {
+    /// The rep-facing result of this entry while it waits in the outbox (its person, owner,
+    /// Created By and reasons; no record yet): what a resumed save answers, and the template of
+    /// any other result that has no record.
+    pub fn waiting_result(&self) -> SaveResult {
+        SaveResult {
+            status: SaveStatus::Queued,
+            object: self.spec.record.sobject().to_owned(),
+            record_id: None,
+            record_url: None,
+            name: self.prospect.name.clone(),
+            owner: self.owner.clone(),
+            created_by: self.created_by.clone(),
+            reasons: self.reasons.clone(),
+            warnings: self.warnings.clone(),
+            error: None,
+            activity_id: None,
+            account_id: None,
+            missing: self.missing.clone(),
+        }
+    }
 }
 
 /// An answer recorded during a chunk's current run (headers are not needed to replay it).

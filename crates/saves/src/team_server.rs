@@ -20,7 +20,7 @@
 //! the local one only says beforehand what the server will do.
 
 use attribution::Permission;
-use crm::{HttpRequest, HttpResponse, RecordKindExt};
+use crm::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -277,18 +277,8 @@ pub fn read_answer(
     let failed = |error: ErrorInfo| {
         Box::new(SaveResult {
             status: SaveStatus::Failed,
-            object: entry.spec.record.sobject().to_owned(),
-            record_id: None,
-            record_url: None,
-            name: entry.prospect.name.clone(),
-            owner: entry.owner.clone(),
-            created_by: entry.created_by.clone(),
-            reasons: entry.reasons.clone(),
-            warnings: entry.warnings.clone(),
             error: Some(error),
-            activity_id: None,
-            account_id: None,
-            missing: entry.missing.clone(),
+            ..entry.waiting_result()
         })
     };
     let wait = |reason: ErrorInfo, after: u64, waiting_for: &str| ServerStep::Wait {

@@ -3,13 +3,11 @@
 //! `extension/shared/messages.js`), the undo window the toast counts down, and the queued
 //! [`SaveResult`] an outbox entry shows while it waits.
 
-use crm::RecordKindExt;
 use serde_json::{json, Value};
 
 use super::reply::{answer, read, to_json};
 use crate::message::{CONTENT_TO_WORKER_KINDS, UI_KINDS, WORKER_TO_CONTENT_KINDS};
 use crate::plan::OutboxEntry;
-use crate::records::{SaveResult, SaveStatus};
 use crate::undo::UNDO_WINDOW_MS;
 
 /// `{ok, kinds:{content_to_worker, worker_to_content, ui_to_worker}, undo_window_seconds}`.
@@ -31,27 +29,8 @@ pub fn contract() -> Value {
 pub fn queued_result(entry: &Value) -> Value {
     answer((|| {
         let entry: OutboxEntry = read("entry", entry)?;
-        Ok(json!({"ok": true, "result": to_json(&queued(&entry))}))
+        Ok(json!({"ok": true, "result": to_json(&entry.waiting_result())}))
     })())
-}
-
-/// The waiting result of `entry` (see [`queued_result`]).
-pub(crate) fn queued(entry: &OutboxEntry) -> SaveResult {
-    SaveResult {
-        status: SaveStatus::Queued,
-        object: entry.spec.record.sobject().to_owned(),
-        record_id: None,
-        record_url: None,
-        name: entry.prospect.name.clone(),
-        owner: entry.owner.clone(),
-        created_by: entry.created_by.clone(),
-        reasons: entry.reasons.clone(),
-        warnings: entry.warnings.clone(),
-        error: None,
-        activity_id: None,
-        account_id: None,
-        missing: entry.missing.clone(),
-    }
 }
 
 #[cfg(test)]
