@@ -389,15 +389,23 @@ impl Clock for JsClock {
     }
 }
 
-/// The engine of this worker for `team` (the secret: HubSpot's client secret, for refreshes).
-/// Back-offs are never slept through: a service worker may be stopped at any time, so a wait
-/// goes back to JS for an alarm.
+/// The engine of this worker for the `team` and `secret` arguments (the secret: HubSpot's
+/// client secret, for refreshes), or the refusal to answer when the team is not one. Back-offs
+/// are never slept through: a service worker may be stopped at any time, so a wait goes back to
+/// JS for an alarm.
 fn engine_for(
-    team: LocalTeam,
+    team: Value,
     store: HostStore,
-    hubspot_client_secret: String,
-) -> Engine<FetchTransport, WorkerStore, JsClock> {
-    Engine::new(
+    secret: &Value,
+) -> Result<Engine<FetchTransport, WorkerStore, JsClock>, String> {
+    let team: LocalTeam = serde_json::from_value(team).map_err(|e| {
+        json!({"ok": false, "error": {"code": "invalid_input",
+            "message": format!("team: {e}"),
+            "hint": "Open Leadline's options and finish the setup."}})
+        .to_string()
+    })?;
+    let hubspot_client_secret = text(secret).unwrap_or_default().to_owned();
+    Ok(Engine::new(
         team,
         FetchTransport::default(),
         WorkerStore::new(store),
@@ -407,16 +415,7 @@ fn engine_for(
         sleep_up_to: Duration::ZERO,
         hubspot_client_secret,
     })
-    .with_refresh_flights(flights())
-}
-
-/// The team argument, or the core's `invalid_input` answer.
-fn team_of(v: Value) -> Result<LocalTeam, Value> {
-    serde_json::from_value(v).map_err(|e| {
-        json!({"ok": false, "error": {"code": "invalid_input",
-            "message": format!("team: {e}"),
-            "hint": "Open Leadline's options and finish the setup."}})
-    })
+    .with_refresh_flights(flights()))
 }
 
 /// The answer of an engine call that failed outside the CRM (the store): a coded refusal.
@@ -434,12 +433,10 @@ pub async fn engine_lookup(args_json: String, store: HostStore) -> String {
     let Some([team, message, known, recent, now, secret]) = args::<6>(&args_json) else {
         return invalid_input().to_string();
     };
-    let team = match team_of(team) {
-        Ok(team) => team,
-        Err(refusal) => return refusal.to_string(),
+    let engine = match engine_for(team, store, &secret) {
+        Ok(engine) => engine,
+        Err(refusal) => return refusal,
     };
-    let secret = text(&secret).unwrap_or_default().to_owned();
-    let engine = engine_for(team, store, secret);
     match engine
         .lookup(&message, &known, &recent, crate::number(&now))
         .await
@@ -459,12 +456,10 @@ pub async fn engine_undo(args_json: String, store: HostStore) -> String {
     let Some([team, message, record, secret]) = args::<4>(&args_json) else {
         return invalid_input().to_string();
     };
-    let team = match team_of(team) {
-        Ok(team) => team,
-        Err(refusal) => return refusal.to_string(),
+    let engine = match engine_for(team, store, &secret) {
+        Ok(engine) => engine,
+        Err(refusal) => return refusal,
     };
-    let secret = text(&secret).unwrap_or_default().to_owned();
-    let engine = engine_for(team, store, secret);
     match engine.undo(&message, &record).await {
         Ok(answer) => answer,
         Err(e) => engine_failed(&e),
@@ -486,15 +481,13 @@ pub async fn engine_run(args_json: String, store: HostStore) -> String {
     let Some([team, id, secret]) = args::<3>(&args_json) else {
         return invalid_input().to_string();
     };
-    let team = match team_of(team) {
-        Ok(team) => team,
-        Err(refusal) => return refusal.to_string(),
-    };
     let Some(id) = text(&id).map(str::to_owned) else {
         return invalid_input().to_string();
     };
-    let secret = text(&secret).unwrap_or_default().to_owned();
-    let engine = engine_for(team, store, secret);
+    let engine = match engine_for(team, store, &secret) {
+        Ok(engine) => engine,
+        Err(refusal) => return refusal,
+    };
     match engine.run(&id).await {
         Ok(Outcome::Settled(people)) => {
             let results: Vec<Value> = people
