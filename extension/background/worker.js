@@ -214,11 +214,11 @@ async function stateView() {
   const teamToken = await store.token('team_sync');
   const view = c.state_view(team, await store.journal(), await store.outbox(), {
     redirect_url: redirectUrl(),
+    gmail_mailbox: await store.gmailMailbox(),
     hubspot_private_token_set: Boolean(team.config?.crm === 'hubspot' && teamToken && !teamToken.refresh_token),
     hubspot_client_secret_set: Boolean(await store.hubspotSecret()),
   });
   if (view.ok && view.policy) view.policy.error = policyError;
-  if (view.ok) view.gmail_mailbox = await store.gmailMailbox();
   if (view.ok) view.team_server = await teamServer.view(team);
   if (view.ok && Array.isArray(view.connections)) {
     // "Last successful push": the last 2xx CRM answer to a save, never the connect time (kept

@@ -71,6 +71,7 @@ function renderConfig() {
   if (document.activeElement !== $('my-domain')) $('my-domain').value = config.my_domain || '';
   if (document.activeElement !== $('client-id')) $('client-id').value = config.client_id || '';
   if (document.activeElement !== $('me-email')) $('me-email').value = (state.me && state.me.email) || '';
+  if (document.activeElement !== $('mailbox-aliases')) $('mailbox-aliases').value = (config.mailbox_aliases || []).join(', ');
   $('redirect-url').textContent = config.redirect_url || chrome.identity.getRedirectURL('oauth2');
   $('hubspot-token-state').textContent = config.hubspot_private_token_set
     ? 'A token is saved (hidden; type a new one to replace it).'
@@ -140,19 +141,20 @@ function teamSyncHolder(hubspot) {
 }
 
 /**
- * "Your Gmail mailbox is not your CRM user": the last mailbox a Gmail panel looked people up
- * from (`state.gmail_mailbox`) against the rep's own connection, whose CRM user Gmail saves
- * are Created By. No block: the rep decides.
+ * "Your Gmail mailbox is not your CRM user": the core's view of the last mailbox a Gmail panel
+ * looked people up from (`state.gmail_mailbox`) against the CRM user Gmail saves are Created By
+ * (the rep's own connection), counting the rep's other addresses. No block: the rep decides.
  */
-function renderMailboxMismatch(connections) {
-  const mailbox = state.gmail_mailbox && state.gmail_mailbox.email ? String(state.gmail_mailbox.email) : '';
-  const mine = connections.find((c) => c.role === 'personal');
-  const differs = Boolean(mailbox && mine && mine.email && mailbox.toLowerCase() !== String(mine.email).toLowerCase());
+function renderMailboxMismatch() {
+  const seen = state.gmail_mailbox || null;
+  const as = seen && seen.saving_as;
+  const differs = Boolean(as && as.is_mailbox === false);
   $('mailbox-mismatch').hidden = !differs;
   $('mailbox-mismatch').textContent = differs
-    ? 'Your Gmail mailbox (' + mailbox + ') is not the CRM user of this connection (' + String(mine.name || mine.email) +
-      ' <' + String(mine.email) + '>): what you save from Gmail is Created By ' + String(mine.name || mine.email) +
-      '. Connect the matching CRM account if that is not what you want.'
+    ? 'Your Gmail mailbox (' + String(seen.email) + ') is not the CRM user of this connection (' + String(as.name || as.email) +
+      ' <' + String(as.email) + '>): what you save from Gmail is Created By ' + String(as.name || as.email) +
+      '. Connect the matching CRM account if that is not what you want; if ' + String(seen.email) +
+      ' is also your address, add it to your other email addresses below.'
     : '';
 }
 
@@ -173,7 +175,7 @@ function renderConnections() {
     connect.hidden = hubspot && role === 'team_sync';
     $('disconnect-' + role).hidden = !conn;
   }
-  renderMailboxMismatch(connections);
+  renderMailboxMismatch();
 }
 
 function userOptions(select, selected, emptyLabel) {
@@ -318,6 +320,10 @@ function wire() {
     });
     $('disconnect-' + role).addEventListener('click', () => act({ kind: K.DISCONNECT, role }, 'Disconnecting', 'Disconnected.'));
   }
+  $('aliases-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    act({ kind: K.SET_CONFIG, mailbox_aliases: $('mailbox-aliases').value }, 'Saving your other addresses', 'Other addresses saved.');
+  });
   $('owner-mapping').addEventListener('change', (event) => act({ kind: K.SET_OWNER_MAPPING, crm_user_id: event.target.value || null }, 'Changing the owner', 'Owner saved.'));
   $('pick-save').addEventListener('click', () => {
     const id = $('pick-user').value;

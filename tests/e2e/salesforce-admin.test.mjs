@@ -108,8 +108,29 @@ test('the options page shows the Gmail mailbox mismatch: the last mailbox seen v
   await options.reload();
   await line.waitFor({ timeout: 15000 });
   assert.equal(await line.textContent(), 'Your Gmail mailbox (rep@acme.example) is not the CRM user of this connection ' +
-    '(Remy Rep <rep2@acme.example>): what you save from Gmail is Created By Remy Rep. Connect the matching CRM account if that is not what you want.');
+    '(Remy Rep <rep2@acme.example>): what you save from Gmail is Created By Remy Rep. Connect the matching CRM account if that is not what you want; ' +
+    'if rep@acme.example is also your address, add it to your other email addresses below.');
   assert.equal(await options.getByTestId('my-connection').getByTestId('options-mailbox-mismatch').count(), 1, 'beside the rep\'s own connection');
+
+  // The rep says the mailbox is theirs too: no line here, no warning in Gmail (a sub-address
+  // of a listed address is the same inbox).
+  await options.getByTestId('mailbox-aliases').fill('not an address');
+  await options.getByTestId('save-aliases').click();
+  await options.locator('#error', { hasText: '“not” is not an email address.' }).waitFor();
+  await options.getByTestId('mailbox-aliases').fill('Rep+crm@acme.example, remy@home.example');
+  await options.getByTestId('save-aliases').click();
+  await options.locator('#status', { hasText: 'Other addresses saved.' }).waitFor();
+  assert.equal(await line.isVisible(), false, 'a listed address is the rep\'s own mailbox');
+  assert.equal(await options.getByTestId('mailbox-aliases').inputValue(), 'rep+crm@acme.example, remy@home.example');
+  const gmail = await ext.page(thread);
+  await gmail.getByTestId('gmail-participant').first().waitFor({ timeout: 15000 });
+  await lookupsDone(gmail);
+  assert.equal(await gmail.getByTestId('mailbox-mismatch').count(), 0, 'no Gmail warning for a listed address');
+  await gmail.close();
+  await options.getByTestId('mailbox-aliases').fill('');
+  await options.getByTestId('save-aliases').click();
+  await options.locator('#status', { hasText: 'Other addresses saved.' }).waitFor();
+  await line.waitFor({ timeout: 15000 });
 
   await connect(ext, options, 'personal', { username: 'rep@acme.example' }); // now the mailbox's own user
   await options.getByTestId('connection-personal').getByText('rep@acme.example').waitFor({ timeout: 15000 });

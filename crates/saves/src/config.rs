@@ -40,6 +40,9 @@ pub struct TeamConfig {
     pub me_email: Option<String>,
     /// The rep's company email domain (Gmail participants from it are not prospects).
     pub company_domain: Option<String>,
+    /// The rep's other addresses (Gmail "Send mail as" aliases, a former address): a Gmail
+    /// mailbox among them is the rep's own CRM user, not another ([`crate::mailbox`]).
+    pub mailbox_aliases: Vec<String>,
 }
 
 impl Default for TeamConfig {
@@ -52,6 +55,7 @@ impl Default for TeamConfig {
             api_version: crm::salesforce::DEFAULT_API_VERSION.to_owned(),
             me_email: None,
             company_domain: None,
+            mailbox_aliases: Vec::new(),
         }
     }
 }
@@ -70,6 +74,18 @@ impl TeamConfig {
     }
 
     /// Applies a `set_config` message; absent fields stay as they are, empty strings clear.
+    /// The other addresses are checked first: one that is not an address refuses the whole
+    /// patch with its words, and nothing changes.
+    pub fn apply_checked(&mut self, patch: &TeamConfigPatch) -> Result<(), String> {
+        if let Some(text) = &patch.mailbox_aliases {
+            self.mailbox_aliases = crate::mailbox::parse_aliases(text)?;
+        }
+        self.apply(patch);
+        Ok(())
+    }
+
+    /// Applies the fields of a `set_config` message other than the other addresses (a
+    /// settings file or policy carries none): absent fields stay, empty strings clear.
     pub fn apply(&mut self, patch: &TeamConfigPatch) {
         if let Some(crm) = patch.crm {
             self.crm = crm;
@@ -123,6 +139,10 @@ impl TeamConfig {
                 "company domain",
             ),
             (self.api_version != before.api_version, "API version"),
+            (
+                self.mailbox_aliases != before.mailbox_aliases,
+                "other addresses",
+            ),
             (secret, "client secret"),
         ]
         .into_iter()
@@ -154,6 +174,8 @@ pub struct TeamConfigPatch {
     pub me_email: Option<String>,
     /// The rep's company domain.
     pub company_domain: Option<String>,
+    /// The rep's other addresses as typed (commas, semicolons, spaces or lines between).
+    pub mailbox_aliases: Option<String>,
     /// HubSpot private-app token for team sync: a secret, stored by the worker next to the
     /// OAuth tokens and never echoed back.
     pub hubspot_private_token: Option<String>,

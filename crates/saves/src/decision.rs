@@ -3,7 +3,9 @@
 
 use attribution::{AttributionError, Decision, DecisionInput, RecordKind, Source, MAX_TEXT_CHARS};
 
-use crate::message::{PageSource, Push};
+use serde::Serialize;
+
+use crate::message::{PageSource, Push, Role};
 use crate::records::ErrorInfo;
 use crate::team::LocalTeam;
 
@@ -28,6 +30,33 @@ pub fn decide_person(
     push: Push,
 ) -> Result<Decision, ErrorInfo> {
     decide(team, source.into(), team.settings.record_kind, push)
+}
+
+/// Who a Gmail save is Created By, against the mailbox the rep reads mail as (issue 17).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SavingAs {
+    /// The CRM user's display name.
+    pub name: String,
+    /// The CRM user's email.
+    pub email: String,
+    /// True when the mailbox is that CRM user or one of the rep's other addresses
+    /// ([`crate::mailbox::is_crm_user`]); `None` when no mailbox was given.
+    pub is_mailbox: Option<bool>,
+}
+
+/// For a single Gmail save: the CRM user it is Created By when the rep's own connection
+/// pushes it (rule 1), checked against `mailbox`; `None` when team sync would push it or
+/// nothing can (no warning is true then).
+pub fn gmail_saving_as(team: &LocalTeam, mailbox: Option<&str>) -> Option<SavingAs> {
+    let decision = decide_person(team, PageSource::GmailExtension, Push::Single).ok()?;
+    let role = team.role_for(&decision.credential)?;
+    let conn = team.connection(role).filter(|_| role == Role::Personal)?;
+    Some(SavingAs {
+        name: conn.name.clone(),
+        email: conn.email.clone(),
+        is_mailbox: mailbox
+            .map(|m| crate::mailbox::is_crm_user(m, &conn.email, &team.config.mailbox_aliases)),
+    })
 }
 
 /// An attribution refusal as the rep sees it: its code and message, and what to do about it.

@@ -10,8 +10,8 @@
 //! Listed from the bottom up: a module imports only modules listed above it (no import
 //! cycles; the crate root and [`api`] only re-export and face JSON, and nothing below them
 //! imports them).
-//! - `text`, `csv`, [`backoff`]: cleaning page text, CSV rows (one formula-safe cell:
-//!   [`csv_cell`]), back-off with jitter.
+//! - `text`, `csv`, [`backoff`], [`mailbox`]: cleaning page text, CSV rows (one formula-safe
+//!   cell: [`csv_cell`]), back-off with jitter, when two addresses are one inbox.
 //! - [`config`]: the options page's [`TeamConfig`] and [`Settings`], and the policy / settings
 //!   file shape ([`policy::ManagedSettings`]).
 //! - [`prospect`]: a page's [`RawProspect`] checked into a [`Prospect`] or [`Rejected`];
@@ -62,6 +62,7 @@ mod csv;
 pub mod decision;
 pub mod import;
 pub mod job_change;
+pub mod mailbox;
 pub mod message;
 pub mod outbox;
 mod outcome;

@@ -148,6 +148,9 @@ pub enum ContentToWorker {
         source: PageSource,
         /// Valid prospects to look up.
         prospects: Vec<Prospect>,
+        /// Gmail: the address the rep reads mail as (the panel warns when a save would be
+        /// Created By another CRM user: [`crate::decision::gmail_saving_as`]).
+        mailbox: Option<String>,
     },
     /// "Who would be Created By and Owner if I saved now?"
     Preview {
@@ -202,6 +205,7 @@ enum RawContent {
     Lookup {
         source: PageSource,
         prospects: Vec<RawProspect>,
+        mailbox: Option<String>,
     },
     Preview {
         source: PageSource,
@@ -225,6 +229,7 @@ impl RawContent {
             "lookup" => Self::Lookup {
                 source,
                 prospects: fields::field(value, "prospects")?,
+                mailbox: fields::field_or_default(value, "mailbox")?,
             },
             "preview" => Self::Preview {
                 source,
@@ -278,9 +283,18 @@ fn parse_from(value: &Value, page: bool) -> Result<ContentToWorker, MessageError
         )));
     }
     Ok(match raw {
-        RawContent::Lookup { source, prospects } => {
+        RawContent::Lookup {
+            source,
+            prospects,
+            mailbox,
+        } => {
             let (prospects, _) = validate_all(&prospects)?;
-            ContentToWorker::Lookup { source, prospects }
+            let mailbox = crate::text::clean(mailbox.as_deref(), 254);
+            ContentToWorker::Lookup {
+                source,
+                prospects,
+                mailbox,
+            }
         }
         RawContent::Preview { source, push } => ContentToWorker::Preview { source, push },
         RawContent::Save {

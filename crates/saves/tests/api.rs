@@ -248,3 +248,42 @@ fn contract_names_the_kinds_and_the_undo_window() {
     assert_eq!(c["kinds"]["ui_to_worker"][0], "get_state");
     assert_eq!(c["undo_window_seconds"], 10);
 }
+
+/// Issue 17: the rep's other addresses are set on the options page (checked whole) and the
+/// state view says whether the last Gmail mailbox is the CRM user Gmail saves are Created By.
+#[test]
+fn other_addresses_decide_the_mailbox_line_of_the_options_page() {
+    let mut t = team();
+    t["connections"].as_array_mut().unwrap().push(json!({"role": "personal",
+        "crm_user_id": "005R", "name": "Rita", "email": "rep@acme.example", "permission": "standard"}));
+    let seen =
+        json!({"gmail_mailbox": {"email": "rita@home.example", "at": "2026-12-03T10:00:00Z"}});
+    let view = api::state_view(&t, &Value::Null, &json!([]), &seen);
+    assert_eq!(view["gmail_mailbox"]["email"], "rita@home.example");
+    assert_eq!(view["gmail_mailbox"]["saving_as"]["name"], "Rita");
+    assert_eq!(view["gmail_mailbox"]["saving_as"]["is_mailbox"], false);
+    let none = api::state_view(&t, &Value::Null, &json!([]), &json!({}));
+    assert_eq!(none["gmail_mailbox"], Value::Null, "no Gmail seen yet");
+
+    let bad = ui(
+        &t,
+        json!({"kind": "set_config", "mailbox_aliases": "rita@home.example, rita at work"}),
+    );
+    assert_eq!(bad["error"]["code"], "invalid_alias", "{bad}");
+    assert_eq!(bad["error"]["message"], "“rita” is not an email address.");
+    let set = ui(
+        &t,
+        json!({"kind": "set_config", "mailbox_aliases": "Rita@Home.example"}),
+    );
+    assert_eq!(set["reply"]["saved"], json!(["other addresses"]), "{set}");
+    assert_eq!(
+        set["team"]["config"]["mailbox_aliases"],
+        json!(["rita@home.example"])
+    );
+    let view = api::state_view(&set["team"], &Value::Null, &json!([]), &seen);
+    assert_eq!(view["gmail_mailbox"]["saving_as"]["is_mailbox"], true);
+    assert_eq!(
+        view["config"]["mailbox_aliases"],
+        json!(["rita@home.example"])
+    );
+}

@@ -489,6 +489,42 @@ fn a_lookup_no_connection_can_answer_is_marked_unchecked() {
     assert_eq!(said["saving_as"]["email"], "rep@acme.example", "{said}");
 }
 
+/// Issue 17: a Gmail lookup says whether the mailbox is the CRM user its saves are Created By,
+/// counting the rep's other addresses and sub-addresses of the same inbox.
+#[test]
+fn a_gmail_lookup_says_whether_the_mailbox_is_the_crm_user() {
+    let mut t = team(CrmKind::Salesforce);
+    let saving_as = |t: &saves::team::LocalTeam, mailbox: Option<&str>| {
+        let mut msg = json!({"kind":"lookup","source":"gmail_extension","prospects": people(1)});
+        if let Some(m) = mailbox {
+            msg["mailbox"] = json!(m);
+        }
+        let t_json = serde_json::to_value(t).unwrap();
+        let out = saves::bulk_lookup::lookup_list(
+            &t_json,
+            &msg,
+            &json!({}),
+            &json!({}),
+            &json!([]),
+            &Value::Null,
+            0.0,
+        );
+        out["saving_as"].clone()
+    };
+    assert_eq!(saving_as(&t, None)["is_mailbox"], Value::Null);
+    assert_eq!(
+        saving_as(&t, Some("Rep+deals@acme.example"))["is_mailbox"],
+        true
+    );
+    assert_eq!(saving_as(&t, Some("ada@home.example"))["is_mailbox"], false);
+    t.config.mailbox_aliases = vec!["ada@home.example".into()];
+    assert_eq!(saving_as(&t, Some("ada@home.example"))["is_mailbox"], true);
+    assert_eq!(
+        saving_as(&t, Some("someone@else.example"))["is_mailbox"],
+        false
+    );
+}
+
 #[test]
 fn list_lookup_is_one_call_for_the_whole_page() {
     let t = team(CrmKind::Salesforce);

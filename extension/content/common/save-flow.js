@@ -346,7 +346,7 @@
 
   async function lookup(source, prospects, badges, mailbox) {
     const message = { kind: Kind.LOOKUP, source, prospects };
-    if (mailbox) message.mailbox = String(mailbox); // Gmail: the options page compares it
+    if (mailbox) message.mailbox = String(mailbox); // Gmail: the core checks it against the CRM user
     const answer = await send(message);
     badges.forEach((badge, i) => {
       const r = answer.ok && Array.isArray(answer.results) ? answer.results[i] : null;

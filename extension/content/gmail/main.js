@@ -170,7 +170,7 @@
       if (answer.ok && answer.crm) crm.name = answer.crm === 'hubspot' ? 'HubSpot' : 'Salesforce';
       // The mailbox is not the CRM user the rep's own connection saves as: say so before a save.
       const as = answer.ok && answer.saving_as;
-      if (as && String(as.email).toLowerCase() !== String(rep).toLowerCase()) {
+      if (as && as.is_mailbox === false) {
         panel.append(el('div', { class: 'll-muted', role: 'note', 'data-testid': 'mailbox-mismatch' },
           'Saving as ' + String(as.name) + ' in ' + (crm.name || 'your CRM') + '; you’re signed in to Gmail as ' + String(rep) + '.'));
       }

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 
 use super::reply::{answer, clock_ms, fail, invalid, read, read_or_default, to_json};
 use crate::bulk_run::ChunkRun;
-use crate::decision::decide_person;
+use crate::decision::{decide_person, gmail_saving_as};
 use crate::job_change::{job_change, JobChange};
 use crate::message::{parse_save_message, ContentToWorker, PageSource, Role};
 use crate::plan::{lookup_key, KnownRecords};
@@ -49,20 +49,6 @@ fn lookup_group_size(crm: CrmKind) -> usize {
     }
 }
 
-/// For a Gmail page: `{name, email}` of the CRM user a save is Created By when the rep's own
-/// connection pushes it (the panel warns when that is not the mailbox), else null.
-fn saving_as(team: &LocalTeam, source: PageSource) -> Value {
-    if source != PageSource::GmailExtension {
-        return Value::Null;
-    }
-    decide_person(team, source, crate::message::Push::Single)
-        .ok()
-        .and_then(|d| team.role_for(&d.credential))
-        .filter(|r| *r == Role::Personal)
-        .and_then(|r| team.connection(r))
-        .map_or(Value::Null, |c| json!({"name": c.name, "email": c.email}))
-}
-
 fn not_found(kind: RecordKind) -> Value {
     json!({"found": false, "object": kind.sobject(), "record_id": null, "record_url": null,
         "owner_name": null})
@@ -92,7 +78,11 @@ pub fn lookup_list(
         let answers: Vec<HttpResponse> = read_or_default("answers", answers)?;
         let recent: RecentCreates = read_or_default("recent", recent)?;
         let now_ms = clock_ms(now_ms);
-        let ContentToWorker::Lookup { source, prospects } = parse_save_message(msg)
+        let ContentToWorker::Lookup {
+            source,
+            prospects,
+            mailbox,
+        } = parse_save_message(msg)
             .map_err(|e| fail(&ErrorInfo {
                 code: e.code().into(),
                 message: e.to_string(),
@@ -102,7 +92,10 @@ pub fn lookup_list(
             return Err(invalid("message", "not a lookup"));
         };
         let kind = team.settings.record_kind;
-        let saving_as = saving_as(&team, source);
+        // A Gmail page: who its saves are Created By, and whether that is the mailbox.
+        let saving_as = (source == PageSource::GmailExtension)
+            .then(|| gmail_saving_as(&team, mailbox.as_deref()))
+            .flatten();
         let role = decide_person(&team, source, crate::message::Push::Bulk)
             .ok()
             .and_then(|d| team.role_for(&d.credential))

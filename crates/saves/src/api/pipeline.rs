@@ -73,7 +73,10 @@ pub fn lookup_requests(team: &Value, msg: &Value, tokens: &Value) -> Value {
     answer((|| {
         let team: LocalTeam = read("team", team)?;
         let tokens: TokensByRole = read("tokens", tokens)?;
-        let ContentToWorker::Lookup { source, prospects } = parse_message(msg)? else {
+        let ContentToWorker::Lookup {
+            source, prospects, ..
+        } = parse_message(msg)?
+        else {
             return Err(invalid("message", "not a lookup"));
         };
         let role = decide_person(&team, source, crate::message::Push::Bulk)

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::reply::{answer, clock_ms, fail, read, read_or_default, to_json};
-use crate::decision::decide;
+use crate::decision::{decide, gmail_saving_as};
 use crate::message::{parse_ui_message, Push, Role, UiToWorker};
 use crate::plan::OutboxEntry;
 use crate::policy::ManagedSettings;
@@ -39,7 +39,13 @@ pub fn ui_message(team: &Value, msg: &Value) -> Value {
         let mut reply = match parsed {
             UiToWorker::SetConfig(patch) => {
                 let before = team.config.clone();
-                team.config.apply(&patch);
+                team.config.apply_checked(&patch).map_err(|words| {
+                    refused(
+                        "invalid_alias",
+                        words,
+                        "List your other addresses as name@domain, separated by commas.",
+                    )
+                })?;
                 json!({"ok": true, "saved": team.config.saved_words(&before, &patch)})
             }
             UiToWorker::SetOwnerMapping { crm_user_id } => {
@@ -214,11 +220,13 @@ pub fn state_view(team: &Value, journal: &Value, outbox: &Value, extras: &Value)
             api_version,
             me_email,
             company_domain,
+            mailbox_aliases,
         } = team.config.clone();
         let config = json!({
             "crm": crm, "login_host": login_host, "my_domain": my_domain, "client_id": client_id,
             "redirect_url": extras.get("redirect_url"), "api_version": api_version,
             "me_email": me_email, "company_domain": company_domain,
+            "mailbox_aliases": mailbox_aliases,
             "hubspot_private_token_set": flag(extras, "hubspot_private_token_set"),
             "hubspot_client_secret_set": flag(extras, "hubspot_client_secret_set"),
         });
@@ -265,8 +273,22 @@ pub fn state_view(team: &Value, journal: &Value, outbox: &Value, extras: &Value)
             "owner_mapping": team.owner_mapping, "picked_crm_user": team.picked_crm_user,
             "crm_users": team.crm_users, "needs": needs(&team, flag(extras, "hubspot_client_secret_set")), "settings": team.settings,
             "recent_saves": journal.recent_saves, "outbox": outbox_view, "error_log": journal.error_log,
+            "gmail_mailbox": gmail_mailbox(&team, extras),
         }))
     })())
+}
+
+/// The last Gmail mailbox a panel looked people up from (`extras.gmail_mailbox.email`) and
+/// who a Gmail save is Created By: `{email, saving_as: {name, email, is_mailbox}}`
+/// (`saving_as` null when team sync would push it), or null before Gmail was opened.
+fn gmail_mailbox(team: &LocalTeam, extras: &Value) -> Value {
+    let Some(email) = extras
+        .pointer("/gmail_mailbox/email")
+        .and_then(Value::as_str)
+    else {
+        return Value::Null;
+    };
+    json!({"email": email, "saving_as": gmail_saving_as(team, Some(email))})
 }
 
 fn flag(extras: &Value, name: &str) -> bool {
