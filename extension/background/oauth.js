@@ -1,15 +1,17 @@
 // Connecting a CRM account: chrome.identity.launchWebAuthFlow with PKCE S256 and a random
-// state (both from crypto.getRandomValues, checked by the core on return), then who the token
-// belongs to and the user directory. Tokens go to storage under secret keys; the answer carries
-// only the connection (who, permission, health) and, when one CRM account serves both roles of
-// one person, a note saying so. The core refuses a CRM account another app user holds (rule 7)
-// before any token is stored.
+// state (both from crypto.getRandomValues, checked by the core on return); then the save
+// engine (`engine_connect`, crates/saves `ConnectFlow` over fetch) reads who the token belongs
+// to, their permission and the user directory, and the core stores the connection
+// (`connect_finish`). Tokens go to storage under secret keys only after the core accepted the
+// connection; the answer carries only the connection (who, permission, health) and, when one
+// CRM account serves both roles of one person, a note saying so. The core refuses a CRM
+// account another app user holds (rule 7) before any token is stored.
 //
 // HubSpot personal connections need the app's client secret for the code exchange and every
 // refresh (HubSpot documents no secret-less exchange). The admin enters it in Options; it stays
 // in this worker's storage (`secret:hubspot_client_secret`) and is only ever an argument of the
 // core's request builders. Trade-off and mitigations: crates/saves/src/team.rs.
-import { settingsCore } from './core.js';
+import { engineCore, settingsCore } from './core.js';
 import { execute } from './net.js';
 import { store } from './storage.js';
 
@@ -18,11 +20,6 @@ const fail = (code, message, hint) => ({ ok: false, error: { code, message, hint
 /** The redirect URL to register as the External Client App's callback. */
 export function redirectUrl() {
   return chrome.identity.getRedirectURL('oauth2');
-}
-
-async function call(build, parse) {
-  if (!build.ok) return build;
-  return parse(await execute(build.request));
 }
 
 /**
@@ -40,79 +37,41 @@ async function signIn(url, c, team) {
 }
 
 /**
- * Stores a connection the core accepted (`done(team) -> {ok, team, connection, note}`) and,
- * only then, its token. Resolves to the connect answer.
+ * Reads the account with the save engine (`start`: the core's `ConnectStart`), then stores the
+ * connection the core accepts in the team current at that moment and, only then, its token.
+ * Resolves to the connect answer.
  */
-async function keep(role, token, done, extra = {}) {
+async function finish(c, team, start, secret) {
+  const read = await (await engineCore()).engine_connect(store, team, start, secret || '');
+  if (!read.ok) return read;
   let answer = null;
   await store.updateTeam(async (current) => {
-    answer = done(current);
+    answer = c.connect_finish(current, read.finished, new Date().toISOString());
     if (!answer.ok) return current;
-    await store.setToken(role, token);
+    await store.setToken(read.role, read.finished.token);
     return answer.team;
   });
   if (!answer.ok) return answer;
-  await store.clearReconnectNotice(role);
+  await store.clearReconnectNotice(read.role);
+  const extra = answer.permission_checked === undefined ? {} : { permission_checked: answer.permission_checked };
   return { ok: true, connection: answer.connection, note: answer.note || null, ...extra };
 }
 
 /** Runs the whole connect flow for `role` ("team_sync" | "personal"). */
 export async function connect(role) {
   const team = await store.team();
-  if (team.config && team.config.crm === 'hubspot') return connectHubspot(role, team);
-  const c = await settingsCore();
-  const redirect = redirectUrl();
-  const start = c.oauth_start(team, redirect, crypto.getRandomValues(new Uint8Array(48)));
-  if (!start.ok) return start;
-  const returned = await signIn(start.url, c, team);
-  if (!returned.ok) return returned;
-  const exchange = c.oauth_exchange(team, redirect, returned.url, start.state, start.verifier);
-  const token = await call(exchange, (r) => c.parse_token(r));
-  if (!token.ok) return token;
-  const identity = await call(c.identity_request(team, token.token), (r) => c.parse_identity(r));
-  if (!identity.ok) return identity;
-  const permission = await call(c.permission_request(team, token.token, identity.identity.user_id), (r) => c.parse_permission(r));
-  const users = [];
-  let page = await call(c.users_request(team, token.token, undefined), (r) => c.parse_users(r));
-  for (let i = 0; page.ok && i < 20; i += 1) {
-    users.push(...page.users);
-    if (!page.next_records_url) break;
-    page = await call(c.users_request(team, token.token, page.next_records_url), (r) => c.parse_users(r));
-  }
-  // A permission that could not be read is stored as "unknown" (never guessed): the UI says
-  // it was not checked, and the core decides with it as standard.
-  return keep(role, token.token, (current) => c.connected(current, role, token.token, identity.identity,
-    permission.ok ? permission.permission : 'unknown', users, new Date().toISOString()),
-  { permission_checked: permission.ok });
-}
-
-/** Every active HubSpot owner (the owner-mapping list), up to 20 pages. */
-async function hubspotOwners(c, token, credential = 'oauth_connection') {
-  const users = [];
-  let after;
-  for (let i = 0; i < 20; i += 1) {
-    const page = await call(c.hubspot_owners_request(token, after), (r) => c.parse_hubspot_owners(r, credential));
-    if (!page.ok) return page;
-    users.push(...page.users);
-    if (!page.after) break;
-    after = page.after;
-  }
-  return { ok: true, users };
-}
-
-/**
- * HubSpot personal OAuth: state + PKCE, the code exchanged with the client secret, the token's
- * user_id mapped to a HubSpot owner. Team sync stays the private-app token.
- */
-async function connectHubspot(role, team) {
-  if (role !== 'personal') {
-    return fail('unsupported', 'HubSpot team sync uses the private-app token, not a sign-in.',
-      'Paste the private-app token in Options (step 1), or make your own connection the team sync.');
-  }
-  const secret = await store.hubspotSecret();
-  if (!secret) {
-    return fail('missing_client_secret', 'The HubSpot app’s client secret is not set, so personal HubSpot connections cannot be made.',
-      'An admin enters the HubSpot app’s client id and client secret in Options (step 1).');
+  const hubspot = Boolean(team.config && team.config.crm === 'hubspot');
+  let secret = '';
+  if (hubspot) {
+    if (role !== 'personal') {
+      return fail('unsupported', 'HubSpot team sync uses the private-app token, not a sign-in.',
+        'Paste the private-app token in Options (step 1), or make your own connection the team sync.');
+    }
+    secret = await store.hubspotSecret();
+    if (!secret) {
+      return fail('missing_client_secret', 'The HubSpot app’s client secret is not set, so personal HubSpot connections cannot be made.',
+        'An admin enters the HubSpot app’s client id and client secret in Options (step 1).');
+    }
   }
   const c = await settingsCore();
   const redirect = redirectUrl();
@@ -120,14 +79,7 @@ async function connectHubspot(role, team) {
   if (!start.ok) return start;
   const returned = await signIn(start.url, c, team);
   if (!returned.ok) return returned;
-  const exchange = c.hubspot_oauth_exchange(team, redirect, returned.url, start.state, start.verifier, secret);
-  const token = await call(exchange, (r) => c.parse_hubspot_token(r));
-  if (!token.ok) return token;
-  const owner = await call(c.hubspot_owner_request(token.token, token.user_id), (r) => c.parse_hubspot_owner(r));
-  if (!owner.ok) return owner;
-  const owners = await hubspotOwners(c, token.token);
-  return keep(role, token.token, (current) => c.connected_hubspot(current, role, owner.owner,
-    owners.ok ? owners.users : [], new Date().toISOString()));
+  return finish(c, team, { kind: 'oauth', role, redirect_uri: redirect, returned_url: returned.url, state: start.state, verifier: start.verifier }, secret);
 }
 
 /**
@@ -145,11 +97,7 @@ export function hubspotTokenKind(token) {
  */
 export async function connectHubspotPrivateApp(privateToken, email) {
   const c = await settingsCore();
-  const token = { access_token: String(privateToken), refresh_token: null, instance_url: 'https://api.hubapi.com', id: '' };
-  const owners = await hubspotOwners(c, token, hubspotTokenKind(privateToken));
-  if (!owners.ok) return owners;
-  return keep('team_sync', token, (current) =>
-    c.connected_private_app(current, owners.users, String(email || ''), new Date().toISOString()));
+  return finish(c, await store.team(), { kind: 'private_app', token: String(privateToken), email: String(email || '') }, '');
 }
 
 /** Forgets a role's connection (and revokes its token at the CRM, best effort). */

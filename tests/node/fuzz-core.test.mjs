@@ -203,6 +203,18 @@ const REDIRECT = 'https://abc.chromiumapp.org/oauth2';
 const hubspotToken = { access_token: 'CNaccess', refresh_token: 'na1-refresh', instance_url: 'https://api.hubapi.com', id: '9586003' };
 const hubspotOwner = { id: '41629003', name: 'Rita Rep', email: 'rep@acme.example', active: true };
 const hubspotUsers = [{ id: '41629002', name: 'Ivan', email: 'integration@acme.example', active: true }, hubspotOwner];
+// What a finished connect flow hands the worker (`connect_finish`), one of each kind, and how
+// a connect starts (`engine_connect`).
+const finishedSeeds = [
+  { kind: 'salesforce', role: 'personal', token: { access_token: 'A', refresh_token: 'R', instance_url: 'https://acme.my.salesforce.com', id: 'https://login.salesforce.com/id/00D/005R' },
+    identity: { user_id: '005R', org_id: '00D', username: 'rep@acme.example', email: 'rep@acme.example', display_name: 'Rita Rep' }, permission: 'standard', users: [] },
+  { kind: 'hubspot', role: 'personal', token: hubspotToken, owner: hubspotOwner, users: hubspotUsers },
+  { kind: 'private_app', token: { access_token: 'pat-na1-x', refresh_token: null, instance_url: 'https://api.hubapi.com', id: '' }, email: 'integration@acme.example', users: hubspotUsers },
+];
+const connectStarts = [
+  { kind: 'oauth', role: 'personal', redirect_uri: REDIRECT, returned_url: `${REDIRECT}?code=c1&state=s1`, state: 's1', verifier: 'v1' },
+  { kind: 'private_app', token: 'pat-na1-x', email: 'integration@acme.example' },
+];
 const hubspotResponses = [
   { status: 200, headers: [], body: '{"access_token":"CNaccess","refresh_token":"na1-refresh","expires_in":1800,"hub_id":1,"user_id":9586003}' },
   { status: 200, headers: [], body: '{"id":"41629003","email":"rep@acme.example","firstName":"Rita","lastName":"Rep","userId":9586003,"archived":false}' },
@@ -265,18 +277,8 @@ const TARGETS = {
     : [near(r, team), entry ? near(r, entry) : randomValue(r), near(r, tokens)]),
   on_response: (r) => [...(r() < 0.5 && chunk ? [near(r, bulkTeam), near(r, chunk)] : [near(r, team), entry ? near(r, entry) : randomValue(r)]),
     randomResponse(r), Math.floor(r() * 2 ** 40), Math.floor(r() * 2 ** 32)],
-  parse_token: (r) => [randomResponse(r)],
-  parse_identity: (r) => [randomResponse(r)],
-  parse_permission: (r) => [randomResponse(r)],
-  parse_users: (r) => [randomResponse(r)],
-  parse_hubspot_owners: (r) => [randomResponse(r)],
   revoke_request: (r) => [near(r, team), near(r, tokens.team_sync)],
-  identity_request: (r) => [near(r, team), near(r, tokens.team_sync)],
-  permission_request: (r) => [near(r, team), near(r, tokens.team_sync), str(r)],
-  users_request: (r) => [near(r, team), near(r, tokens.team_sync), r() < 0.5 ? undefined : str(r)],
-  hubspot_owners_request: (r) => [near(r, tokens.team_sync), r() < 0.5 ? undefined : str(r)],
   oauth_start: (r) => [near(r, team), str(r), new Uint8Array(Math.floor(r() * 100)).map(() => Math.floor(r() * 256))],
-  oauth_exchange: (r) => [near(r, team), str(r), r() < 0.5 ? `https://x.chromiumapp.org/oauth2?code=${str(r)}&state=${str(r)}` : str(r), str(r), str(r)],
   journal_record: (r) => [randomValue(r), str(r), str(r), randomValue(r), str(r)],
   // A CSV file's text: a header the import maps, then random text; or any value at all.
   import_rows: (r) => [r() < 0.7 ? 'Name;E-mail\n' + str(r) + '\n' + str(r) : randomValue(r)],
@@ -286,8 +288,6 @@ const TARGETS = {
     { 2: (q) => randomResponse(q, serverResponses) }),
   journal_log_error: (r) => [randomValue(r), near(r, { code: 'x', message: 'y', hint: 'z' }), str(r), str(r), str(r)],
   error_log_csv: (r) => [randomValue(r)],
-  connected: (r) => [near(r, team), r() < 0.5 ? 'personal' : randomValue(r), near(r, tokens.personal), randomValue(r), randomValue(r), randomValue(r), str(r)],
-  connected_private_app: (r) => [near(r, team), randomValue(r), str(r), str(r)],
   lookup_list: (r) => someJunk(r, [team, lookupMessage, tokens, lookupKnown, [lookupAnswer]],
     { 4: (q) => (q() < 0.5 ? near(q, [lookupAnswer]) : responseList(q, [lookupAnswer, ...responses])) }),
   undo_record: (r) => someJunk(r, [team, [undoEntry], [undoResult], 's1', NOW]),
@@ -297,13 +297,8 @@ const TARGETS = {
     { 2: (q) => (q() < 0.5 ? near(q, [deleteAnswer]) : responseList(q, undoResponses)) }),
   journal_mark_undone: (r) => someJunk(r, [journal.journal ?? {}, 's1', undoOutcome]),
   apply_policy: (r) => someJunk(r, [r() < 0.5 ? team : hubspotTeam, policy], { 1: (q) => (q() < 0.2 ? null : near(q, policy)) }),
-  hubspot_oauth_exchange: (r) => someJunk(r, [hubspotTeam, REDIRECT, `${REDIRECT}?code=c1&state=s1`, 's1', 'v1', 'hs-secret'],
-    { 2: (q) => (q() < 0.6 ? `${REDIRECT}?code=${strOr(q, 'c1')}&state=${strOr(q, 's1')}` : str(q)) }),
-  parse_hubspot_token: (r) => [randomResponse(r, hubspotResponses)],
-  hubspot_owner_request: (r) => someJunk(r, [hubspotToken, '9586003']),
-  parse_hubspot_owner: (r) => [randomResponse(r, hubspotResponses)],
-  connected_hubspot: (r) => someJunk(r, [hubspotTeam, 'personal', hubspotOwner, hubspotUsers, '2026-11-23T09:00:00Z'],
-    { 1: (q) => (q() < 0.3 ? 'team_sync' : randomValue(q)) }),
+  connect_finish: (r) => someJunk(r, [r() < 0.5 ? team : hubspotTeam, pick(r, finishedSeeds), '2026-11-23T09:00:00Z'],
+    { 1: (q) => (q() < 0.2 ? randomValue(q) : near(q, pick(q, finishedSeeds))) }),
   hubspot_refresh_request: (r) => someJunk(r, [hubspotTeam, hubspotToken, 'hs-secret']),
   parse_hubspot_refresh: (r) => [randomResponse(r, hubspotResponses), r() < 0.5 ? hubspotToken : near(r, hubspotToken)],
   hubspot_revoke_request: (r) => someJunk(r, [hubspotTeam, hubspotToken, 'hs-secret']),
@@ -317,6 +312,8 @@ const ENGINE_TARGETS = {
     { 3: (q) => (q() < 0.5 ? null : randomValue(q)) }),
   // An outbox entry by id: the store's `entry` answers it (or junk), fetch the CRM's answers.
   engine_run: (r) => someJunk(r, [r() < 0.5 && chunk ? bulkTeam : team, entry?.id ?? 'e1', 'hs-secret']),
+  // A connect after its sign-in (or a pasted private-app token): fetch answers junk.
+  engine_connect: (r) => someJunk(r, [r() < 0.5 ? team : hubspotTeam, pick(r, connectStarts), 'hs-secret']),
   engine_undo: (r) => someJunk(r, [team, undoMessage, undoRecorded.undo ?? {}, ''],
     { 2: (q) => (q() < 0.2 ? null : near(q, undoRecorded.undo ?? {})) }),
 };
@@ -398,14 +395,11 @@ test('the valid seeds are valid (so mutations start from real shapes)', () => {
   // Policy and HubSpot connecting.
   const merged = check('apply_policy', [team, policy]);
   assert.ok(merged.locked?.includes('client_id'), show(merged));
-  const exchange = check('hubspot_oauth_exchange', [hubspotTeam, REDIRECT, `${REDIRECT}?code=c1&state=s1`, 's1', 'v1', 'hs-secret']);
-  assert.equal(exchange.ok, true, show(exchange));
-  const token = check('parse_hubspot_token', [hubspotResponses[0]]);
-  assert.equal(token.ok, true, show(token));
-  assert.equal(check('hubspot_owner_request', [token.token, token.user_id]).ok, true);
-  const owner = check('parse_hubspot_owner', [hubspotResponses[1]]);
-  assert.equal(owner.ok, true, show(owner));
-  assert.equal(check('connected_hubspot', [hubspotTeam, 'personal', owner.owner, hubspotUsers, '2026-11-23T09:00:00Z']).ok, true);
+  const hubspotDone = check('connect_finish', [hubspotTeam, finishedSeeds[1], '2026-11-23T09:00:00Z']);
+  assert.equal(hubspotDone.ok, true, show(hubspotDone));
+  assert.equal(hubspotDone.connection.crm_user_id, '41629003', show(hubspotDone));
+  const salesforceDone = check('connect_finish', [{ ...team, connections: [] }, finishedSeeds[0], '2026-11-23T09:00:00Z']);
+  assert.equal(salesforceDone.ok, true, show(salesforceDone));
   assert.equal(check('hubspot_refresh_request', [hubspotTeam, hubspotToken, 'hs-secret']).ok, true);
   assert.equal(check('parse_hubspot_refresh', [hubspotResponses[2], hubspotToken]).ok, true);
   assert.equal(check('hubspot_revoke_request', [hubspotTeam, hubspotToken, 'hs-secret']).ok, true);

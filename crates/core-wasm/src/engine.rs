@@ -30,6 +30,23 @@ use std::future::Future;
 use std::time::Duration;
 
 use crm::{HttpRequest, HttpResponse};
+#[cfg(feature = "engine")]
+/// Connects a CRM account once its sign-in came back: `[team, start, hubspot_client_secret]`
+/// (`start`: `saves::api::ConnectStart`, `{kind:"oauth", role, redirect_uri, returned_url,
+/// state, verifier}` or `{kind:"private_app", token, email}`) → `{ok, role, finished}` for
+/// `connect_finish` (it holds the new token: worker only) or the core's refusal.
+#[wasm_bindgen]
+pub async fn engine_connect(args_json: String, store: HostStore) -> String {
+    let Some([team, start, secret]) = args::<3>(&args_json) else {
+        return invalid_input().to_string();
+    };
+    let secret_text = text(&secret).unwrap_or_default().to_owned();
+    match engine_for(team, store, &secret) {
+        Ok(engine) => engine.connect(start, &secret_text).await.to_string(),
+        Err(refusal) => refusal,
+    }
+}
+
 #[cfg(feature = "outbox")]
 use engine::Outcome;
 use engine::{Clock, Engine, EngineConfig, RefreshFlights};

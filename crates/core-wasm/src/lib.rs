@@ -22,7 +22,7 @@
 //! - the save engine ([`engine`], wasm32 only: `crates/engine` over `fetch` and the worker's
 //!   storage), whose exports are async and take the worker's store object besides the JSON
 //!   arguments: feature `outbox`, an outbox entry's run (`core_outbox.js`), and feature
-//!   `engine`, a page's lookup and an undo (`core_engine.js`). The whole engine in one module
+//!   `engine`, a page's lookup, an undo and a connect (`core_engine.js`). The whole engine in one module
 //!   would be over the 200 KiB gzip ceiling. Beside them ([`steps`], any target), the core's
 //!   step-by-step faces the worker no longer calls, for scripts and tests: `next_request` /
 //!   `on_response` in `core_outbox`, `lookup_list` in `core_engine` (their engines carry that
@@ -75,16 +75,6 @@ fn call<const N: usize>(json: &str, f: impl FnOnce([Value; N]) -> Option<Value>)
 /// A string argument.
 fn text(v: &Value) -> Option<&str> {
     v.as_str()
-}
-
-#[cfg(feature = "settings")]
-/// An optional string argument (`undefined` / `null`: none).
-fn optional_text(v: &Value) -> Option<Option<&str>> {
-    match v {
-        Value::Null => Some(None),
-        Value::String(s) => Some(Some(s)),
-        _ => None,
-    }
 }
 
 #[cfg(any(
@@ -158,8 +148,5 @@ mod tests {
         assert_eq!(bytes(&json!([0, 255])), Some(vec![0, 255]));
         assert_eq!(bytes(&json!([256])), None);
         assert_eq!(bytes(&json!({"0": 1})), None);
-        assert_eq!(optional_text(&Value::Null), Some(None));
-        assert_eq!(optional_text(&json!("a")), Some(Some("a")));
-        assert_eq!(optional_text(&json!(1)), None);
     }
 }

@@ -1,6 +1,6 @@
 //! The exports for everything but the save path (feature `settings`, `core_settings.js`):
-//! connecting (OAuth, identity, permission, user directory, HubSpot owners and its token
-//! refresh), the reconnect line of the error log (`journal_log_error`), the managed policy
+//! connecting (the sign-in URL and, once the save engine's `engine_connect` read the account,
+//! storing the connection: `connect_finish`; HubSpot's token refresh and revokes), the reconnect line of the error log (`journal_log_error`), the managed policy
 //! (when there is one), the options page's and popup's messages and state view, undo (the
 //! record of what a save created is computed only when the rep clicks Undo), the error-log
 //! CSV, and the JSON contract functions that only tests and scripts call (`decide`,
@@ -12,7 +12,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::{bytes, call, number, optional_text, text};
+use crate::{bytes, call, number, text};
 
 /// The attribution decision (spec: `decide(input)`, plain objects in and out): `[input]`.
 #[wasm_bindgen]
@@ -66,6 +66,15 @@ pub fn error_log_csv(args: &str) -> String {
     call(args, |[journal]| Some(saves::api::error_log_csv(&journal)))
 }
 
+/// See [`saves::api::connect_finish`]: `[team, finished, now]` (`finished`: the save
+/// engine's `engine_connect` answer).
+#[wasm_bindgen]
+pub fn connect_finish(args: &str) -> String {
+    call(args, |[team, finished, now]| {
+        Some(saves::api::connect_finish(&team, &finished, text(&now)?))
+    })
+}
+
 /// See [`saves::api::oauth_start`]: `[team, redirect_uri, random]`, `random` = 48 bytes from
 /// `crypto.getRandomValues`.
 #[wasm_bindgen]
@@ -77,104 +86,6 @@ pub fn oauth_start(args: &str) -> String {
             &bytes(&random)?,
         ))
     })
-}
-
-/// See [`saves::api::oauth_exchange`]: `[team, redirect_uri, returned_url, expected_state,
-/// verifier]`.
-#[wasm_bindgen]
-pub fn oauth_exchange(args: &str) -> String {
-    call(
-        args,
-        |[team, redirect_uri, returned_url, expected_state, verifier]| {
-            Some(saves::api::oauth_exchange(
-                &team,
-                text(&redirect_uri)?,
-                text(&returned_url)?,
-                text(&expected_state)?,
-                text(&verifier)?,
-            ))
-        },
-    )
-}
-
-/// See [`saves::api::parse_token`]: `[response]`.
-#[wasm_bindgen]
-pub fn parse_token(args: &str) -> String {
-    call(args, |[response]| Some(saves::api::parse_token(&response)))
-}
-
-/// See [`saves::api::identity_request`]: `[team, token]`.
-#[wasm_bindgen]
-pub fn identity_request(args: &str) -> String {
-    call(args, |[team, token]| {
-        Some(saves::api::identity_request(&team, &token))
-    })
-}
-
-/// See [`saves::api::parse_identity`]: `[response]`.
-#[wasm_bindgen]
-pub fn parse_identity(args: &str) -> String {
-    call(args, |[response]| {
-        Some(saves::api::parse_identity(&response))
-    })
-}
-
-/// See [`saves::api::permission_request`]: `[team, token, user_id]`.
-#[wasm_bindgen]
-pub fn permission_request(args: &str) -> String {
-    call(args, |[team, token, user_id]| {
-        Some(saves::api::permission_request(
-            &team,
-            &token,
-            text(&user_id)?,
-        ))
-    })
-}
-
-/// See [`saves::api::parse_permission`]: `[response]`.
-#[wasm_bindgen]
-pub fn parse_permission(args: &str) -> String {
-    call(args, |[response]| {
-        Some(saves::api::parse_permission(&response))
-    })
-}
-
-/// See [`saves::api::users_request`]: `[team, token, next_records_url]` (the URL may be
-/// undefined).
-#[wasm_bindgen]
-pub fn users_request(args: &str) -> String {
-    call(args, |[team, token, next]| {
-        Some(saves::api::users_request(
-            &team,
-            &token,
-            optional_text(&next)?,
-        ))
-    })
-}
-
-/// See [`saves::api::parse_users`]: `[response]`.
-#[wasm_bindgen]
-pub fn parse_users(args: &str) -> String {
-    call(args, |[response]| Some(saves::api::parse_users(&response)))
-}
-
-/// See [`saves::api::connected`]: `[team, role, token, identity, permission, users, now]`.
-#[wasm_bindgen]
-pub fn connected(args: &str) -> String {
-    call(
-        args,
-        |[team, role, token, identity, permission, users, now]| {
-            Some(saves::api::connected(
-                &team,
-                &role,
-                &token,
-                &identity,
-                &permission,
-                &users,
-                text(&now)?,
-            ))
-        },
-    )
 }
 
 /// See [`saves::api::revoke_request`]: `[team, token]`.
@@ -190,95 +101,6 @@ pub fn revoke_request(args: &str) -> String {
 pub fn sign_in_failed(args: &str) -> String {
     call(args, |[team, loaded]| {
         Some(saves::api::sign_in_failed(&team, loaded.as_bool()?))
-    })
-}
-
-/// See [`saves::api::hubspot_owners_request`]: `[token, after]` (`after` may be undefined).
-#[wasm_bindgen]
-pub fn hubspot_owners_request(args: &str) -> String {
-    call(args, |[token, after]| {
-        Some(saves::api::hubspot_owners_request(
-            &token,
-            optional_text(&after)?,
-        ))
-    })
-}
-
-/// See [`saves::api::parse_hubspot_owners`]: `[response, credential]`.
-#[wasm_bindgen]
-pub fn parse_hubspot_owners(args: &str) -> String {
-    call(args, |[response, credential]| {
-        Some(saves::api::parse_hubspot_owners(&response, &credential))
-    })
-}
-
-/// See [`saves::api::connected_private_app`]: `[team, users, email, now]`.
-#[wasm_bindgen]
-pub fn connected_private_app(args: &str) -> String {
-    call(args, |[team, users, email, now]| {
-        Some(saves::api::connected_private_app(
-            &team,
-            &users,
-            text(&email)?,
-            text(&now)?,
-        ))
-    })
-}
-
-/// See [`saves::api::hubspot_oauth_exchange`]: `[team, redirect_uri, returned_url,
-/// expected_state, verifier, client_secret]`; the secret comes from the worker's storage.
-#[wasm_bindgen]
-pub fn hubspot_oauth_exchange(args: &str) -> String {
-    call(
-        args,
-        |[team, redirect_uri, returned_url, expected_state, verifier, client_secret]| {
-            Some(saves::api::hubspot_oauth_exchange(
-                &team,
-                text(&redirect_uri)?,
-                text(&returned_url)?,
-                text(&expected_state)?,
-                text(&verifier)?,
-                text(&client_secret)?,
-            ))
-        },
-    )
-}
-
-/// See [`saves::api::parse_hubspot_token`]: `[response]`.
-#[wasm_bindgen]
-pub fn parse_hubspot_token(args: &str) -> String {
-    call(args, |[response]| {
-        Some(saves::api::parse_hubspot_token(&response))
-    })
-}
-
-/// See [`saves::api::hubspot_owner_request`]: `[token, user_id]`.
-#[wasm_bindgen]
-pub fn hubspot_owner_request(args: &str) -> String {
-    call(args, |[token, user_id]| {
-        Some(saves::api::hubspot_owner_request(&token, text(&user_id)?))
-    })
-}
-
-/// See [`saves::api::parse_hubspot_owner`]: `[response]`.
-#[wasm_bindgen]
-pub fn parse_hubspot_owner(args: &str) -> String {
-    call(args, |[response]| {
-        Some(saves::api::parse_hubspot_owner(&response))
-    })
-}
-
-/// See [`saves::api::connected_hubspot`]: `[team, role, owner, users, now]`.
-#[wasm_bindgen]
-pub fn connected_hubspot(args: &str) -> String {
-    call(args, |[team, role, owner, users, now]| {
-        Some(saves::api::connected_hubspot(
-            &team,
-            &role,
-            &owner,
-            &users,
-            text(&now)?,
-        ))
     })
 }
 

@@ -1,7 +1,9 @@
-//! The engine's other request loops, beside saves: a page's "already in the CRM" lookup and
-//! the undo of a save. Both are the core's JSON functions (`saves::bulk_lookup::lookup_list`,
-//! `saves::api::undo_plan` / `undo_outcome`) run to completion with the same transport, the
-//! same single-flight refresh and the same clock as saves: one 401 policy for all of them.
+//! The engine's other request loops, beside saves: a page's "already in the CRM" lookup, the
+//! undo of a save, and a connect after its sign-in. The first two are the core's JSON
+//! functions (`saves::bulk_lookup::lookup_list`, `saves::api::undo_plan` / `undo_outcome`) run
+//! to completion with the same transport, the same single-flight refresh and the same clock as
+//! saves: one 401 policy for all of them. A connect is `saves::api::ConnectFlow` (its token is
+//! brand new: a 401 is the CRM's refusal of it, never a reason to refresh).
 
 use crm::{HttpRequest, HttpResponse};
 use saves::{ErrorInfo, Role, Tokens};
@@ -164,6 +166,48 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
             &plan["calls"],
             &to_json(&responses),
         ))
+    }
+}
+
+impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
+    /// Connects a CRM account once its sign-in came back (or its private-app token was
+    /// pasted): the flow's requests in order, at most `ConnectFlow::MAX_STEPS`. Answers
+    /// `{ok, role, finished}` (what the worker stores with `saves::api::connect_finish`; it
+    /// holds the new token) or the core's refusal. Nothing is stored here.
+    pub async fn connect(&self, start: Value, client_secret: &str) -> Value {
+        let start = match serde_json::from_value::<saves::api::ConnectStart>(start) {
+            Ok(start) => start,
+            Err(e) => {
+                return refusal(
+                    "invalid_input",
+                    &format!("the connect start could not be read: {e}"),
+                )
+            }
+        };
+        let mut flow = match saves::api::ConnectFlow::start(self.team.clone(), start, client_secret)
+        {
+            Ok(flow) => flow,
+            Err(refused) => return refused,
+        };
+        for _ in 0..saves::api::ConnectFlow::MAX_STEPS {
+            let request = match flow.next_request() {
+                Ok(Some(request)) => request,
+                Ok(None) => break,
+                Err(refused) => return refused,
+            };
+            let response = self
+                .transport
+                .send(&request)
+                .await
+                .unwrap_or_else(|e| e.as_response());
+            if let Err(refused) = flow.on_response(&response) {
+                return refused;
+            }
+        }
+        match flow.finished() {
+            Ok(finished) => json!({"ok": true, "role": finished.role(), "finished": finished}),
+            Err(refused) => refused,
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! one unchanged (JS objects in, plain JS objects out).
 
 mod connect;
+mod connect_flow;
 mod contract;
 mod hubspot;
 mod import;
@@ -14,17 +15,10 @@ mod team_server;
 mod ui;
 mod undo;
 
-pub use connect::{
-    connected, connected_private_app, hubspot_owners_request, identity_request, oauth_exchange,
-    oauth_start, parse_hubspot_owners, parse_identity, parse_permission, parse_refresh,
-    parse_token, parse_users, permission_request, refresh_request, revoke_request, sign_in_failed,
-    users_request,
-};
+pub use connect::{oauth_start, parse_refresh, refresh_request, revoke_request, sign_in_failed};
+pub use connect_flow::{connect_finish, ConnectFlow, ConnectStart, Finished, MAX_PAGES};
 pub use contract::{contract, queued_result};
-pub use hubspot::{
-    connected_hubspot, hubspot_oauth_exchange, hubspot_owner_request, hubspot_refresh_request,
-    hubspot_revoke_request, parse_hubspot_owner, parse_hubspot_refresh, parse_hubspot_token,
-};
+pub use hubspot::{hubspot_refresh_request, hubspot_revoke_request, parse_hubspot_refresh};
 pub use import::import_rows;
 pub use lookup::lookup_list;
 pub use pipeline::{

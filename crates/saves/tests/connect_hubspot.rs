@@ -25,6 +25,40 @@ fn form(request: &Value) -> String {
     request["body"].as_str().unwrap_or_default().to_owned()
 }
 
+/// The core's connect flow for `team`, started as the worker starts it.
+fn flow(team: &Value, start: Value, secret: &str) -> Result<api::ConnectFlow, Value> {
+    api::ConnectFlow::start(
+        serde_json::from_value(team.clone()).unwrap(),
+        serde_json::from_value(start).unwrap(),
+        secret,
+    )
+}
+
+fn oauth(back: &str, state: &str) -> Value {
+    json!({"kind": "oauth", "role": "personal", "redirect_uri": REDIRECT, "returned_url": back,
+        "state": state, "verifier": "v1"})
+}
+
+fn answer(status: u16, body: &str) -> crm::HttpResponse {
+    crm::HttpResponse {
+        status,
+        headers: vec![],
+        body: body.into(),
+    }
+}
+
+fn next(flow: &api::ConnectFlow) -> Value {
+    serde_json::to_value(flow.next_request().unwrap().unwrap()).unwrap()
+}
+
+fn hubspot_owner(id: &str, user_id: u64, email: &str) -> Value {
+    json!({"id": id, "email": email, "firstName": "", "lastName": "", "userId": user_id, "archived": false})
+}
+
+fn finish(team: &Value, finished: Value) -> Value {
+    api::connect_finish(team, &finished, "2026-11-23T09:00:00Z")
+}
+
 #[test]
 fn hubspot_authorize_url_carries_state_and_pkce() {
     let start = api::oauth_start(&hubspot_team(), REDIRECT, &[7u8; 48]);
@@ -47,17 +81,17 @@ fn hubspot_authorize_url_carries_state_and_pkce() {
 fn exchange_needs_the_secret_and_checks_state() {
     let team = hubspot_team();
     let back = format!("{REDIRECT}?code=c1&state=s1");
-    let missing = api::hubspot_oauth_exchange(&team, REDIRECT, &back, "s1", "v1", " ");
+    let missing = flow(&team, oauth(&back, "s1"), " ").unwrap_err();
     assert_eq!(missing["error"]["code"], "missing_client_secret");
-    let forged = api::hubspot_oauth_exchange(&team, REDIRECT, &back, "other", "v1", SECRET);
+    let forged = flow(&team, oauth(&back, "other"), SECRET).unwrap_err();
     assert_eq!(forged["error"]["code"], "state_mismatch");
-    let ok = api::hubspot_oauth_exchange(&team, REDIRECT, &back, "s1", "v1", SECRET);
-    assert_eq!(ok["ok"], true, "{ok}");
-    assert!(ok["request"]["url"]
+    let ok = flow(&team, oauth(&back, "s1"), SECRET).unwrap();
+    let request = next(&ok);
+    assert!(request["url"]
         .as_str()
         .unwrap()
         .ends_with("/oauth/2026-03/token"));
-    let body = form(&ok["request"]);
+    let body = form(&request);
     for part in [
         "grant_type=authorization_code",
         "code=c1",
@@ -70,29 +104,44 @@ fn exchange_needs_the_secret_and_checks_state() {
 
 #[test]
 fn token_and_owner_become_a_personal_connection_without_secrets() {
-    let token = api::parse_hubspot_token(&json!({"status": 200, "headers": [], "body":
-        r#"{"access_token":"CNaccess","refresh_token":"na1-refresh","expires_in":1800,"hub_id":1,"user_id":9586003}"#}));
-    assert_eq!(token["ok"], true, "{token}");
-    assert_eq!(token["user_id"], "9586003");
-    let req = api::hubspot_owner_request(&token["token"], "9586003");
-    assert!(req["request"]["url"]
+    let back = format!("{REDIRECT}?code=c1&state=s1");
+    let mut f = flow(&hubspot_team(), oauth(&back, "s1"), SECRET).unwrap();
+    f.on_response(&answer(200,
+        r#"{"access_token":"CNaccess","refresh_token":"na1-refresh","expires_in":1800,"hub_id":1,"user_id":9586003}"#))
+        .unwrap();
+    let req = next(&f);
+    assert!(req["url"]
         .as_str()
         .unwrap()
         .contains("/crm/v3/owners/9586003?idProperty=userId"));
-    let done = api::connected_hubspot(
-        &hubspot_team(),
-        &json!("personal"),
-        &owner("41629003", "Rep@Acme.example"),
-        &json!([
-            owner("41629002", "integration@acme.example"),
-            owner("41629003", "rep@acme.example")
-        ]),
-        "2026-11-23T09:00:00Z",
+    assert_eq!(req["headers"][0][1], "Bearer CNaccess");
+    f.on_response(&answer(
+        200,
+        &hubspot_owner("41629003", 9586003, "Rep@Acme.example").to_string(),
+    ))
+    .unwrap();
+    assert!(next(&f)["url"].as_str().unwrap().contains("/crm/v3/owners"));
+    let page = json!({"results": [hubspot_owner("41629002", 1, "integration@acme.example"),
+        hubspot_owner("41629003", 9586003, "rep@acme.example")]});
+    f.on_response(&answer(200, &page.to_string())).unwrap();
+    assert!(f.next_request().unwrap().is_none(), "one page, no more");
+    let finished = f.finished().unwrap();
+    assert_eq!(finished.role(), saves::Role::Personal);
+    assert_eq!(
+        finished.token().refresh_token.as_deref(),
+        Some("na1-refresh")
     );
+    let done = finish(&hubspot_team(), serde_json::to_value(&finished).unwrap());
     assert_eq!(done["ok"], true, "{done}");
     assert_eq!(done["connection"]["crm_user_id"], "41629003");
     assert_eq!(done["connection"]["email"], "rep@acme.example");
+    assert_eq!(done["team"]["crm_users"].as_array().unwrap().len(), 2);
     assert_eq!(done["note"], Value::Null);
+    let text = done.to_string();
+    assert!(
+        !text.contains("CNaccess") && !text.contains("na1-refresh"),
+        "{text}"
+    );
     let view = api::state_view(&done["team"], &Value::Null, &Value::Null, &json!({}));
     let text = view.to_string();
     assert!(!text.contains("CNaccess") && !text.contains("na1-refresh") && !text.contains(SECRET));
@@ -101,13 +150,36 @@ fn token_and_owner_become_a_personal_connection_without_secrets() {
 }
 
 #[test]
+fn a_failed_owner_list_is_no_failure_but_a_failed_owner_is() {
+    let back = format!("{REDIRECT}?code=c1&state=s1");
+    let token = r#"{"access_token":"CNaccess","refresh_token":"na1-refresh","expires_in":1800,"user_id":9586003}"#;
+    let mut f = flow(&hubspot_team(), oauth(&back, "s1"), SECRET).unwrap();
+    f.on_response(&answer(200, token)).unwrap();
+    f.on_response(&answer(
+        200,
+        &hubspot_owner("41629003", 9586003, "rep@acme.example").to_string(),
+    ))
+    .unwrap();
+    f.on_response(&answer(503, "unavailable")).unwrap();
+    let finished = serde_json::to_value(f.finished().unwrap()).unwrap();
+    assert_eq!(
+        finished["users"],
+        json!([]),
+        "the owner list is a convenience"
+    );
+    let mut f = flow(&hubspot_team(), oauth(&back, "s1"), SECRET).unwrap();
+    f.on_response(&answer(200, token)).unwrap();
+    let refused = f.on_response(&answer(404, r#"{"status":"error","message":"not found"}"#));
+    assert_eq!(refused.unwrap_err()["ok"], false);
+}
+
+#[test]
 fn another_users_hubspot_account_is_refused_by_the_core() {
-    let done = api::connected_hubspot(
+    let done = finish(
         &hubspot_team(),
-        &json!("personal"),
-        &owner("41629002", "integration@acme.example"),
-        &json!([]),
-        "now",
+        json!({"kind": "hubspot", "role": "personal",
+            "token": {"access_token": "a", "refresh_token": "r", "instance_url": "https://api.hubapi.com", "id": "1"},
+            "owner": owner("41629002", "integration@acme.example"), "users": []}),
     );
     assert_eq!(done["ok"], false);
     assert_eq!(done["error"]["code"], "duplicate_crm_account");
@@ -193,11 +265,8 @@ fn policy_wins_and_import_cannot_override_it() {
 fn garbage_in_is_a_typed_refusal_never_a_panic() {
     for bad in [Value::Null, json!("x"), json!([1, 2]), json!({"config": 7})] {
         for answer in [
-            api::hubspot_oauth_exchange(&bad, REDIRECT, "", "", "", SECRET),
-            api::parse_hubspot_token(&bad),
-            api::hubspot_owner_request(&bad, "1"),
-            api::parse_hubspot_owner(&bad),
-            api::connected_hubspot(&bad, &bad, &bad, &bad, "now"),
+            api::connect_finish(&bad, &bad, "now"),
+            api::connect_finish(&hubspot_team(), &bad, "now"),
             api::hubspot_refresh_request(&bad, &bad, SECRET),
             api::parse_hubspot_refresh(&bad, &bad),
             api::ui_message(&bad, &json!({"kind": "set_team_sync", "app_user": "me"})),
@@ -244,9 +313,22 @@ fn a_private_app_push_is_created_by_no_user_and_says_so() {
 
 #[test]
 fn a_refused_private_app_token_is_named_with_its_fix_and_the_vendor_text_kept_apart() {
-    let refused = json!({"status": 401, "headers": [], "body": r#"{"status":"error","message":"Authentication credentials not found. This API supports OAuth 2.0 authentication","category":"INVALID_AUTHENTICATION"}"#});
-    let answer = api::parse_hubspot_owners(&refused, &json!("private_app_token"));
-    let e = &answer["error"];
+    let refused = answer(
+        401,
+        r#"{"status":"error","message":"Authentication credentials not found. This API supports OAuth 2.0 authentication","category":"INVALID_AUTHENTICATION"}"#,
+    );
+    let owners_refused = |token: &str| {
+        let mut f = flow(
+            &hubspot_team(),
+            json!({"kind": "private_app", "token": token, "email": "integration@acme.example"}),
+            "",
+        )
+        .unwrap();
+        assert!(next(&f)["url"].as_str().unwrap().contains("/crm/v3/owners"));
+        f.on_response(&refused).unwrap_err()
+    };
+    let said = owners_refused("pat-na1-11111111");
+    let e = &said["error"];
     assert_eq!(
         e["message"],
         "HubSpot refused this private-app token (401)."
@@ -259,13 +341,19 @@ fn a_refused_private_app_token_is_named_with_its_fix_and_the_vendor_text_kept_ap
         .as_str()
         .unwrap()
         .starts_with("Authentication credentials not found"));
-    let key = api::parse_hubspot_owners(&refused, &json!("service_key"));
+    let key = owners_refused("sk-service-key");
     assert_eq!(
         key["error"]["message"],
         "HubSpot refused this service key (401)."
     );
-    let secret = api::parse_hubspot_token(&json!({"status": 400, "headers": [],
-        "body": r#"{"status":"BAD_CLIENT_SECRET","message":"missing or invalid client secret"}"#}));
+    let back = format!("{REDIRECT}?code=c1&state=s1");
+    let mut f = flow(&hubspot_team(), oauth(&back, "s1"), SECRET).unwrap();
+    let secret = f
+        .on_response(&answer(
+            400,
+            r#"{"status":"BAD_CLIENT_SECRET","message":"missing or invalid client secret"}"#,
+        ))
+        .unwrap_err();
     assert_eq!(
         secret["error"]["message"],
         "HubSpot refused this client secret (BAD_CLIENT_SECRET)."
@@ -275,14 +363,22 @@ fn a_refused_private_app_token_is_named_with_its_fix_and_the_vendor_text_kept_ap
 #[test]
 fn the_private_app_user_is_required_with_the_reason() {
     let users = json!([owner("41629002", "integration@acme.example")]);
-    let missing = api::connected_private_app(&hubspot_team(), &users, " ", "now");
+    let private_app = |email: &str| {
+        finish(
+            &hubspot_team(),
+            json!({"kind": "private_app", "email": email, "users": users,
+                "token": {"access_token": "pat-x", "refresh_token": null, "instance_url": "https://api.hubapi.com", "id": ""}}),
+        )
+    };
+    let missing = private_app(" ");
     assert_eq!(missing["error"]["code"], "missing_private_app_user");
     assert!(missing["error"]["hint"]
         .as_str()
         .unwrap()
         .starts_with("HubSpot records no user as creator"));
-    let ok = api::connected_private_app(&hubspot_team(), &users, "integration@acme.example", "now");
+    let ok = private_app("integration@acme.example");
     assert_eq!(ok["ok"], true, "{ok}");
+    assert_eq!(ok["connection"]["permission"], "admin");
 }
 
 #[test]

@@ -182,11 +182,41 @@ proptest! {
             api::next_request(&team, &entry, &resp),
             api::on_response(&team, &entry, &resp, 1.0, 3),
             api::state_view(&team, &entry, &resp, &Value::Null),
-            api::parse_token(&resp),
-            api::connected(&team, &entry, &resp, &resp, &resp, &resp, "now"),
+            api::connect_finish(&team, &entry, "now"),
         ] {
             prop_assert!(out.get("ok").and_then(Value::as_bool).is_some());
         }
+    }
+
+    #[test]
+    fn a_connect_flow_never_panics_on_any_answers(
+        answers in prop::collection::vec((0u16..600, ".{0,120}"), 0..8),
+        json_answers in prop::collection::vec(arb_json(), 0..4),
+        hubspot in any::<bool>(),
+    ) {
+        let mut t = team();
+        t.config.client_id = Some("key".into());
+        if hubspot {
+            t.config.crm = CrmKind::Hubspot;
+        }
+        let redirect = "https://x.chromiumapp.org/oauth2";
+        let start = serde_json::from_value(json!({"kind": "oauth", "role": "personal",
+            "redirect_uri": redirect, "returned_url": format!("{redirect}?code=c&state=s"),
+            "state": "s", "verifier": "v"})).unwrap();
+        let mut flow = api::ConnectFlow::start(t, start, "secret").unwrap();
+        let bodies = answers.into_iter()
+            .chain(json_answers.into_iter().map(|v| (200, v.to_string())));
+        for (status, body) in bodies {
+            match flow.next_request() {
+                Ok(Some(_)) => {}
+                _ => break,
+            }
+            let response = crm::HttpResponse { status, headers: vec![], body };
+            if flow.on_response(&response).is_err() {
+                break;
+            }
+        }
+        let _ = flow.finished();
     }
 
     #[test]

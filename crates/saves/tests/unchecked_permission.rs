@@ -59,19 +59,16 @@ fn the_state_view_and_a_ui_answer_show_unknown() {
 }
 
 #[test]
-fn connected_takes_unknown_from_the_worker_and_refuses_other_names() {
+fn a_finished_connect_takes_unknown_and_refuses_other_names() {
     let token = json!({"access_token": "t", "instance_url": "https://acme.my.salesforce.com",
         "id": "https://login.salesforce.com/id/00D/005I"});
     let identity = json!({"user_id": "005I", "org_id": "00D", "username": "integration@acme.example",
         "email": "integration@acme.example", "display_name": "Ivan"});
     let connect = |permission: Value| {
-        api::connected(
+        api::connect_finish(
             &json!({"config": {"crm": "salesforce", "me_email": "rep@acme.example"}}),
-            &json!("team_sync"),
-            &token,
-            &identity,
-            &permission,
-            &json!([]),
+            &json!({"kind": "salesforce", "role": "team_sync", "token": token,
+                "identity": identity, "permission": permission, "users": []}),
             "2026-12-01T10:00:00Z",
         )
     };
@@ -90,7 +87,7 @@ fn connected_takes_unknown_from_the_worker_and_refuses_other_names() {
     assert_eq!(wrong["error"]["code"], "invalid_input");
     assert_eq!(
         wrong["error"]["message"],
-        "permission: unknown variant `superuser`, expected one of `admin`, `standard`, \
+        "finished: unknown variant `superuser`, expected one of `admin`, `standard`, \
          `read_only`, `unknown`"
     );
     assert_eq!(connect(Value::Null)["error"]["code"], "invalid_input");

@@ -176,30 +176,32 @@ impl Sandbox {
             .find(|(k, _)| k.eq_ignore_ascii_case("location"))
             .map(|(_, v)| v.clone())
             .ok_or("no redirect after consent")?;
-        let exchange = saves::api::oauth_exchange(
-            &team_v,
-            REDIRECT,
-            &returned,
-            start["state"].as_str().unwrap_or_default(),
-            start["verifier"].as_str().unwrap_or_default(),
-        );
-        let request: HttpRequest = serde_json::from_value(exchange["request"].clone())
-            .map_err(|e| format!("exchange: {e} {exchange}"))?;
-        let answer = serde_json::to_value(self.send(&request).await?).map_err(|e| e.to_string())?;
-        let token = saves::api::parse_token(&answer);
-        let tokens: Tokens = serde_json::from_value(token["token"].clone())
-            .map_err(|e| format!("token: {e} {token}"))?;
-        let users = saves::api::users_request(&team_v, &token["token"], None);
-        let request: HttpRequest =
-            serde_json::from_value(users["request"].clone()).map_err(|e| e.to_string())?;
-        let page = saves::api::parse_users(
-            &serde_json::to_value(self.send(&request).await?).map_err(|e| e.to_string())?,
-        );
-        let users = page["users"]
-            .as_array()
-            .cloned()
-            .ok_or(format!("users: {page}"))?;
-        Ok((tokens, users))
+        let start = saves::api::ConnectStart::Oauth {
+            role: saves::Role::TeamSync,
+            redirect_uri: REDIRECT.into(),
+            returned_url: returned,
+            state: start["state"].as_str().unwrap_or_default().into(),
+            verifier: start["verifier"].as_str().unwrap_or_default().into(),
+        };
+        // The core's connect flow (exchange, identity, permission, directory), as the engine
+        // runs it in the extension.
+        let mut flow = saves::api::ConnectFlow::start(team.clone(), start, "")
+            .map_err(|e| format!("connect: {e}"))?;
+        while let Some(request) = flow.next_request().map_err(|e| format!("connect: {e}"))? {
+            let response = self.send(&request).await?;
+            flow.on_response(&response)
+                .map_err(|e| format!("connect: {e}"))?;
+        }
+        match flow.finished().map_err(|e| format!("connect: {e}"))? {
+            saves::api::Finished::Salesforce { token, users, .. } => Ok((
+                token,
+                users
+                    .iter()
+                    .map(|u| serde_json::to_value(u).unwrap_or_default())
+                    .collect(),
+            )),
+            _ => Err("a Salesforce connect finished as another CRM".into()),
+        }
     }
 
     async fn admin(&self, route: &str, body: Value) -> Result<Value, String> {

@@ -187,25 +187,29 @@ impl Sandbox {
             .await;
         assert_eq!(consent.status, 302, "{}", consent.body);
         let returned = consent.header("location").unwrap().to_owned();
-        let exchange = saves::api::oauth_exchange(
-            &team_v,
-            REDIRECT,
-            &returned,
-            start["state"].as_str().unwrap(),
-            start["verifier"].as_str().unwrap(),
-        );
-        assert_eq!(exchange["ok"], true, "{exchange}");
-        let request: HttpRequest = serde_json::from_value(exchange["request"].clone()).unwrap();
-        let token =
-            saves::api::parse_token(&serde_json::to_value(self.send(&request).await).unwrap());
-        assert_eq!(token["ok"], true, "{token}");
-        let tokens: Tokens = serde_json::from_value(token["token"].clone()).unwrap();
-        let users = saves::api::users_request(&team_v, &token["token"], None);
-        let request: HttpRequest = serde_json::from_value(users["request"].clone()).unwrap();
-        let page =
-            saves::api::parse_users(&serde_json::to_value(self.send(&request).await).unwrap());
-        assert_eq!(page["ok"], true, "{page}");
-        (tokens, page["users"].as_array().cloned().unwrap())
+        let start = saves::api::ConnectStart::Oauth {
+            role: saves::Role::TeamSync,
+            redirect_uri: REDIRECT.into(),
+            returned_url: returned,
+            state: start["state"].as_str().unwrap().into(),
+            verifier: start["verifier"].as_str().unwrap().into(),
+        };
+        // The core's connect flow (exchange, identity, permission, directory), as the engine
+        // runs it in the extension.
+        let mut flow = saves::api::ConnectFlow::start(team.clone(), start, "").unwrap();
+        while let Some(request) = flow.next_request().unwrap() {
+            let response = self.send(&request).await;
+            flow.on_response(&response).unwrap();
+        }
+        let finished = flow.finished().unwrap();
+        let saves::api::Finished::Salesforce { token, users, .. } = finished else {
+            panic!("a Salesforce connect finishes as Salesforce");
+        };
+        let users = users
+            .iter()
+            .map(|u| serde_json::to_value(u).unwrap())
+            .collect();
+        (token, users)
     }
 
     async fn form(&self, url: &str, body: &str) -> HttpResponse {

@@ -1,18 +1,17 @@
-//! HubSpot personal OAuth: authorize with `state` and PKCE S256, exchange the code and refresh
-//! with the app's client secret (HubSpot documents no secret-less exchange), then map the
-//! token's `user_id` to a HubSpot owner. The secret is an argument here: the worker reads it
+//! HubSpot personal OAuth tokens: refresh and revoke with the app's client secret (HubSpot
+//! documents no secret-less exchange); the code exchange and the token's owner are
+//! [`super::connect_flow`]'s. The secret is an argument here: the worker reads it
 //! from its own storage and nothing this module returns contains it (see [`crate::team`]).
 
-use crm::hubspot::{oauth, owners, HsSession, DEFAULT_API_BASE};
-use crm::{CrmUser, HttpResponse, Permission};
+use crm::hubspot::{oauth, DEFAULT_API_BASE};
+use crm::HttpResponse;
 use serde_json::{json, Value};
 
-use super::connect::{credential_fail, crm_fail, returned_code};
-use super::reply::{answer, fail, read, to_json};
-use crate::message::Role;
+use super::connect::{credential_fail, crm_fail};
+use super::reply::{answer, fail, read};
 use crate::records::ErrorInfo;
 use crate::step::Tokens;
-use crate::team::{Connection, Health, LocalTeam};
+use crate::team::LocalTeam;
 use crm::error::Crm;
 use crm::Credential;
 
@@ -24,7 +23,7 @@ fn missing_secret() -> Value {
     })
 }
 
-fn secret(client_secret: &str) -> Result<&str, Value> {
+pub(super) fn secret(client_secret: &str) -> Result<&str, Value> {
     let s = client_secret.trim();
     if s.is_empty() {
         Err(missing_secret())
@@ -33,34 +32,7 @@ fn secret(client_secret: &str) -> Result<&str, Value> {
     }
 }
 
-/// Checks the returned URL like [`super::oauth_exchange`] and builds HubSpot's code exchange
-/// (with the client secret and the PKCE verifier): `{ok, request}`.
-pub fn hubspot_oauth_exchange(
-    team: &Value,
-    redirect_uri: &str,
-    returned_url: &str,
-    expected_state: &str,
-    verifier: &str,
-    client_secret: &str,
-) -> Value {
-    answer((|| {
-        let team: LocalTeam = read("team", team)?;
-        let code = returned_code(redirect_uri, returned_url, expected_state)?;
-        let client_id = team.config.client_id.clone().unwrap_or_default();
-        let request = oauth::code_exchange_request(
-            DEFAULT_API_BASE,
-            oauth::DEFAULT_OAUTH_VERSION,
-            &client_id,
-            secret(client_secret)?,
-            redirect_uri,
-            &code,
-            Some(verifier),
-        );
-        Ok(json!({"ok": true, "request": request}))
-    })())
-}
-
-fn stored(t: oauth::HsToken, old: Option<Tokens>) -> Tokens {
+pub(super) fn stored(t: oauth::HsToken, old: Option<Tokens>) -> Tokens {
     let user_id = t.user_id.map(|u| u.to_string());
     Tokens {
         access_token: t.access_token,
@@ -70,89 +42,6 @@ fn stored(t: oauth::HsToken, old: Option<Tokens>) -> Tokens {
         instance_url: DEFAULT_API_BASE.to_owned(),
         id: user_id.or_else(|| old.map(|o| o.id)).unwrap_or_default(),
     }
-}
-
-/// Reads HubSpot's token answer into the stored token shape (`id` = the HubSpot user id):
-/// `{ok, token, user_id}`.
-pub fn parse_hubspot_token(response: &Value) -> Value {
-    answer((|| {
-        let resp: HttpResponse = read("response", response)?;
-        let t = oauth::parse_token_response(&resp).map_err(|e| {
-            credential_fail(Crm::Hubspot, Credential::OauthConnection, &e, "token_error")
-        })?;
-        let token = stored(t, None);
-        if token.id.is_empty() {
-            return Err(fail(&ErrorInfo {
-                code: "token_error".into(),
-                message: "HubSpot's token answer names no user (user_id).".into(),
-                hint: "Connect again; if it persists, check the HubSpot app's scopes.".into(),
-            }));
-        }
-        Ok(json!({"ok": true, "user_id": token.id.clone(), "token": token}))
-    })())
-}
-
-fn session(t: &Tokens) -> HsSession {
-    let mut s = HsSession::new(t.access_token.clone());
-    if !t.instance_url.is_empty() {
-        s.api_base = t.instance_url.clone();
-    }
-    s
-}
-
-/// `GET /crm/v3/owners/{userId}?idProperty=userId` for the token's user: `{ok, request}`.
-pub fn hubspot_owner_request(token: &Value, user_id: &str) -> Value {
-    answer((|| {
-        let t: Tokens = read("token", token)?;
-        Ok(json!({"ok": true, "request": owners::owner_by_user_id_request(&session(&t), user_id)}))
-    })())
-}
-
-/// `{ok, owner:{id, name, email, active}}`.
-pub fn parse_hubspot_owner(response: &Value) -> Value {
-    answer((|| {
-        let resp: HttpResponse = read("response", response)?;
-        let owner = owners::parse_owner(&resp).map_err(|e| crm_fail(&e, "owner_error"))?;
-        Ok(json!({"ok": true, "owner": owner}))
-    })())
-}
-
-/// Stores a HubSpot OAuth connection for `role` acting as `owner` (rule 7 checked by the core):
-/// `{ok, team, connection, note}`. HubSpot exposes no permission level to a user token, so the
-/// connection is `standard`.
-pub fn connected_hubspot(
-    team: &Value,
-    role: &Value,
-    owner: &Value,
-    users: &Value,
-    now: &str,
-) -> Value {
-    answer((|| {
-        let mut team: LocalTeam = read("team", team)?;
-        let role: Role = read("role", role)?;
-        let owner: CrmUser = read("owner", owner)?;
-        let users: Vec<CrmUser> = read("users", users)?;
-        let email = owner.email.clone().unwrap_or_default().to_lowercase();
-        let conn = Connection {
-            role,
-            crm_user_id: owner.id.clone(),
-            name: owner
-                .name
-                .clone()
-                .filter(|name| !name.is_empty())
-                .unwrap_or_else(|| email.clone()),
-            email,
-            permission: Some(Permission::Standard),
-            health: Health::Ok,
-            last_success: Some(now.to_owned()),
-            instance_url: DEFAULT_API_BASE.to_owned(),
-        };
-        let note = team.store_connection(conn.clone()).map_err(|e| fail(&e))?;
-        if !users.is_empty() {
-            team.crm_users = users;
-        }
-        Ok(json!({"ok": true, "team": to_json(&team), "connection": to_json(&conn), "note": note}))
-    })())
 }
 
 /// The refresh request for a stored HubSpot OAuth token (needs the client secret).
