@@ -4,7 +4,8 @@
 //! Headers on every page: a strict Content Security Policy (no script at all, styles only
 //! from `/admin/style.css`, forms only to this server and, where a page starts the connect
 //! flow, the Salesforce login host it redirects to; no framing), `no-store`, `nosniff`,
-//! `Referrer-Policy: no-referrer`.
+//! `Referrer-Policy: same-origin` (other sites get no referrer; `no-referrer` would make
+//! browsers send `Origin: null` with the pages' own forms, which the `Origin` check refuses).
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -134,7 +135,7 @@ pub fn security_headers(headers: &mut axum::http::HeaderMap) {
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
 }
 
