@@ -88,7 +88,7 @@ fn table(entries: &[JournalEntry], emails: &HashMap<String, String>, testid: &st
                 .map(|id| emails.get(id).map(String::as_str).unwrap_or(id))
                 .unwrap_or("");
             format!(
-                "<tr><td>{at}</td><td>{actor}</td><td><code>{code}</code></td><td>{message}</td><td><code>{save}</code></td></tr>",
+                "<tr><td class=\"when\">{at}</td><td>{actor}</td><td><code>{code}</code></td><td>{message}</td><td><code>{save}</code></td></tr>",
                 at = when(Some(e.at)),
                 actor = escape(actor),
                 code = escape(&e.code),

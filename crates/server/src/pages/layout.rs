@@ -223,6 +223,9 @@ nav a[aria-current=page]{background:var(--bg);font-weight:600}
 .signout{display:flex;gap:.5rem;align-items:center;color:var(--muted)}
 main{max-width:68rem;margin:1.5rem auto;padding:0 1.5rem}
 h1{font-size:1.5rem;margin:.2rem 0 1rem}h2{font-size:1.15rem;margin:1.6rem 0 .6rem}
+section>h2:first-child,.card>h2:first-child{margin-top:0}
+h2 .button{font-size:.85rem;font-weight:500;padding:.2rem .6rem;margin-left:.6rem;vertical-align:middle}
+td.when{white-space:nowrap}
 section,.card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:1rem 1.2rem;margin-bottom:1rem}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{text-align:left;padding:.45rem .6rem;border-bottom:1px solid var(--line);vertical-align:top}
