@@ -133,6 +133,7 @@ async fn body(state: &AppState, admin: &PageAdmin) -> Result<(String, String), A
             format!(
                 "<dl data-testid=\"team-sync-health\"><dt>Held by</dt><dd data-testid=\"team-sync-member\">{member} (on the server; no rep's browser has its token)</dd>\
                  <dt>{crm} user</dt><dd data-testid=\"team-sync-user\">{email} <code>{user}</code></dd>\
+                 <dt>Credential</dt><dd data-testid=\"team-sync-credential\">{credential}</dd>\
                  <dt>Permission</dt><dd data-testid=\"team-sync-permission\">{permission}</dd>\
                  <dt>Status</dt><dd>{status}</dd>\
                  <dt>Last push</dt><dd data-testid=\"last-push\">{push}</dd>\
@@ -142,6 +143,7 @@ async fn body(state: &AppState, admin: &PageAdmin) -> Result<(String, String), A
                 email = escape(&c.crm_email),
                 user = escape(&c.crm_user_id),
                 permission = escape(&c.permission),
+                credential = credential_kind(copy.team.crm, c),
                 push = when(c.last_push_at),
                 refresh = when(c.last_refresh_at),
                 stored = when(Some(c.updated_at)),
@@ -188,6 +190,15 @@ async fn body(state: &AppState, admin: &PageAdmin) -> Result<(String, String), A
         copy.team.name.clone(),
         format!("{team}{sync_section}{held}"),
     ))
+}
+
+/// What kind of credential a team-held connection is (never any of its characters).
+fn credential_kind(crm: CrmKind, c: &Connection) -> &'static str {
+    match (crm, c.has_client_secret) {
+        (CrmKind::Salesforce, false) => "Salesforce OAuth connection (refresh token, sealed on the server)",
+        (CrmKind::Salesforce, true) => "Salesforce OAuth connection with its own app's client secret (both sealed on the server)",
+        (CrmKind::Hubspot, _) => "HubSpot private-app token or service key (sealed on the server)",
+    }
 }
 
 /// The fix for a connection the CRM refused, in plain words.
