@@ -82,11 +82,12 @@ fn table(entries: &[JournalEntry], emails: &HashMap<String, String>, testid: &st
     let rows: String = entries
         .iter()
         .map(|e| {
+            // A line without an actor is the server's own (the push engine's).
             let actor = e
                 .actor_id
                 .as_deref()
                 .map(|id| emails.get(id).map(String::as_str).unwrap_or(id))
-                .unwrap_or("");
+                .unwrap_or("the server");
             format!(
                 "<tr><td class=\"when\">{at}</td><td>{actor}</td><td><code>{code}</code></td><td>{message}</td><td><code>{save}</code></td></tr>",
                 at = when(Some(e.at)),
