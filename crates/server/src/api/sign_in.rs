@@ -9,6 +9,9 @@
 //!   stored), and redirects to the extension's URL with a one-time code valid
 //!   [`SIGN_IN_CODE_TTL_SECS`].
 //! - `POST /api/sign-in/finish {"code"}` → a server session, like joining with an invite.
+//! - The admin pages start the same flow (`GET /admin/sign-in/salesforce`, `return_to`
+//!   [`crate::pages::RETURN_TO_PAGES`]): the callback then starts a browser session for an
+//!   admin instead of handing a code to the extension (`crate::pages::sign_in`).
 //! - `POST /api/admin/members {"email","crm_user_id","role"}` (admin): adds a member by their
 //!   CRM user, who then signs in without an invite.
 
@@ -150,7 +153,7 @@ pub(crate) async fn finish_oauth(
         }
     };
     let Some(return_to) = return_to else {
-        return crate::pages::auth::signed_in_with_salesforce(state, &member).await;
+        return crate::pages::sign_in::signed_in_with_salesforce(state, &member).await;
     };
     let code = random_token(SIGN_IN_CODE_PREFIX)
         .map_err(|e| CallbackError::from(ApiError::internal(e)))?;

@@ -3,7 +3,7 @@
 //!
 //! | Page | What |
 //! |---|---|
-//! | `GET /admin/sign-in` | redeem an admin invite code, or "Sign in with Salesforce" ([`auth`]) |
+//! | `GET /admin/sign-in` | redeem an admin invite code, or "Sign in with Salesforce" ([`sign_in`]) |
 //! | `GET /admin` | team, CRM, team sync and its health, connect, choose team sync ([`overview`]) |
 //! | `GET /admin/members` | members, add by CRM user, invite codes, owner mapping, sign out, remove ([`members`]) |
 //! | `GET /admin/settings` | push settings ([`settings`]) |
@@ -21,6 +21,7 @@ pub mod layout;
 pub mod members;
 pub mod overview;
 pub mod settings;
+pub mod sign_in;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -38,13 +39,13 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/style.css", get(layout::stylesheet))
         .route(
             "/admin/sign-in",
-            get(auth::sign_in_page).post(auth::sign_in_with_invite),
+            get(sign_in::sign_in_page).post(sign_in::sign_in_with_invite),
         )
         .route(
             "/admin/sign-in/salesforce",
-            get(auth::sign_in_with_salesforce),
+            get(sign_in::sign_in_with_salesforce),
         )
-        .route("/admin/sign-out", post(auth::sign_out))
+        .route("/admin/sign-out", post(sign_in::sign_out))
         .route("/admin/team-sync", post(overview::choose))
         .route("/admin/connect/salesforce", post(overview::connect))
         .route("/admin/members", get(members::show).post(members::add))
