@@ -351,8 +351,9 @@ case "${1:-build}" in
   server) shift; run_server "$@" ;;
   demo)
     [ -f tests/demo/demo.mjs ] || die "the demo comes with the extension issue (#4) and is not there yet"
-    ensure_test_tools; cargo build -q --release -p sandbox; build
-    SANDBOX_BIN="$ROOT/target/release/sandbox" EXT_DIR="$DIST/extension" node tests/demo/demo.mjs ;;
+    ensure_test_tools; cargo build -q --release -p sandbox -p server; build
+    SANDBOX_BIN="$ROOT/target/release/sandbox" EXT_DIR="$DIST/extension" node tests/demo/demo.mjs &&
+      SANDBOX_BIN="$ROOT/target/release/sandbox" SERVER_BIN="$ROOT/target/release/leadline-server" EXT_DIR="$DIST/extension" node tests/demo/team-story.mjs ;;
   bench)
     [ -f tests/bench/bench.mjs ] || die "the benchmarks come with issue #6 and are not there yet"
     ensure_test_tools; cargo build -q --release -p sandbox; build

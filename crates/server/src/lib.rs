@@ -17,6 +17,8 @@
 //!   connection; the ledger as the outbox, leases, the sweep and the token keep-alive.
 //! - [`error`]: the one error shape, `{"error": {"code", "message"}}`.
 //! - [`cli`]: `leadline-server admin-invite --team NAME`, the first admin's way in.
+//! - [`pages`]: the admin's HTML pages under `/admin` (cookie session, CSRF-checked forms),
+//!   running the same functions as the admin API.
 //! - [`oauth`]: the server as an OAuth client (its own Salesforce and HubSpot apps): admin
 //!   connect, reps' OpenID Connect sign-in, HubSpot's code exchange.
 //!
@@ -27,8 +29,7 @@
 //! **Architecture invariant:** no answer and no log line carries a token, a refresh token or a
 //! client secret. Secrets are sealed before they reach [`store`] and opened only in memory.
 //!
-//! **Not yet:** the extension's server mode and the admin pages. See the README's team server
-//! section.
+//! See the README's team server section for what is not done yet.
 
 pub mod api;
 pub mod app;
@@ -37,5 +38,6 @@ pub mod config;
 pub mod crypto;
 pub mod error;
 pub mod oauth;
+pub mod pages;
 pub mod push;
 pub mod store;

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use crate::app::{now, AppState};
 use crate::crypto::{random_id, random_token, secret_aad, token_hash};
 use crate::error::{ApiError, Json, Query};
-use crate::store::{JournalEntry, NewConnection, Role};
+use crate::store::{JournalEntry, Member, NewConnection, Role};
 
 use super::team::TeamCopy;
 use super::{text_field, AdminMember};
@@ -46,21 +46,59 @@ pub async fn invite(
     AdminMember(admin): AdminMember,
     Json(body): Json<InviteRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let role = match body.role.as_deref() {
-        None => Role::Rep,
-        Some(text) => Role::parse(text)
-            .ok_or_else(|| ApiError::bad_request("invalid_body", "`role` is `rep` or `admin`"))?,
-    };
-    let email = body
-        .email
-        .as_deref()
-        .map(|e| text_field(e, "email", 256).map(|e| e.to_lowercase()))
-        .transpose()?;
-    let (code, expires_at) = create_invite(&state, &admin.team_id, role, email.as_deref()).await?;
+    let invite = new_invite(&state, &admin, body.role.as_deref(), body.email.as_deref()).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "code": code, "role": role, "email": email, "expires_at": expires_at })),
+        Json(json!({
+            "code": invite.code,
+            "role": invite.role,
+            "email": invite.email,
+            "expires_at": invite.expires_at,
+        })),
     ))
+}
+
+/// A new invite code, as its creator sees it once.
+#[derive(Debug, Clone)]
+pub(crate) struct NewInvite {
+    /// The code (shown once; only its hash is stored).
+    pub code: String,
+    /// The role it admits.
+    pub role: Role,
+    /// The email it is for, if any.
+    pub email: Option<String>,
+    /// When it expires (Unix seconds).
+    pub expires_at: i64,
+}
+
+/// Checks an admin's invite request (`role` `rep` by default, optional `email`) and creates
+/// the code: the API's `POST /api/admin/invites` and the members page alike.
+pub(crate) async fn new_invite(
+    state: &AppState,
+    admin: &Member,
+    role: Option<&str>,
+    email: Option<&str>,
+) -> Result<NewInvite, ApiError> {
+    let role = parse_role(role)?;
+    let email = email
+        .map(|e| text_field(e, "email", 256).map(|e| e.to_lowercase()))
+        .transpose()?;
+    let (code, expires_at) = create_invite(state, &admin.team_id, role, email.as_deref()).await?;
+    Ok(NewInvite {
+        code,
+        role,
+        email,
+        expires_at,
+    })
+}
+
+/// `rep` (when absent) or `admin`.
+pub(crate) fn parse_role(role: Option<&str>) -> Result<Role, ApiError> {
+    match role {
+        None => Ok(Role::Rep),
+        Some(text) => Role::parse(text)
+            .ok_or_else(|| ApiError::bad_request("invalid_body", "`role` is `rep` or `admin`")),
+    }
 }
 
 /// Creates an invite code for a team (also used by `leadline-server admin-invite`).
@@ -86,6 +124,12 @@ pub async fn remove_member(
     AdminMember(admin): AdminMember,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
+    remove(&state, &admin, &id).await?;
+    Ok(Json(json!({ "removed": id })))
+}
+
+/// Removes a member of the admin's team (their sessions end with them) and journals it.
+pub(crate) async fn remove(state: &AppState, admin: &Member, id: &str) -> Result<(), ApiError> {
     if id == admin.id {
         return Err(ApiError::conflict(
             "cannot_remove_self",
@@ -93,9 +137,11 @@ pub async fn remove_member(
         ));
     }
     let now = now();
-    if !state.store.remove_member(&admin.team_id, &id, now).await? {
+    let removed = state.store.member(&admin.team_id, id).await?;
+    if !state.store.remove_member(&admin.team_id, id, now).await? {
         return Err(ApiError::not_found("no such member on your team"));
     }
+    let who = removed.map(|m| m.email).unwrap_or_default();
     state
         .store
         .journal_add(
@@ -105,10 +151,10 @@ pub async fn remove_member(
             Some(&admin.id),
             None,
             "member_removed",
-            &format!("member {id} removed"),
+            &format!("member {id} ({who}) removed"),
         )
         .await?;
-    Ok(Json(json!({ "removed": id })))
+    Ok(())
 }
 
 /// `POST /api/admin/members/{id}/revoke-sessions`: signs a member out everywhere.
@@ -117,14 +163,19 @@ pub async fn revoke_sessions(
     AdminMember(admin): AdminMember,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    if state.store.member(&admin.team_id, &id).await?.is_none() {
+    let revoked = revoke(&state, &admin, &id).await?;
+    Ok(Json(json!({ "member": id, "revoked": revoked })))
+}
+
+/// Revokes every live session of a member of the admin's team; answers how many there were.
+pub(crate) async fn revoke(state: &AppState, admin: &Member, id: &str) -> Result<u64, ApiError> {
+    if state.store.member(&admin.team_id, id).await?.is_none() {
         return Err(ApiError::not_found("no such member on your team"));
     }
-    let revoked = state
+    Ok(state
         .store
-        .revoke_member_sessions(&admin.team_id, &id, now())
-        .await?;
-    Ok(Json(json!({ "member": id, "revoked": revoked })))
+        .revoke_member_sessions(&admin.team_id, id, now())
+        .await?)
 }
 
 /// The body of `PUT /api/admin/members/{id}/crm`.
@@ -144,21 +195,36 @@ pub async fn member_crm(
     Path(id): Path<String>,
     Json(body): Json<MemberCrmRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    let crm_user_id = body
-        .crm_user_id
-        .as_deref()
+    let member = set_crm(
+        &state,
+        &admin,
+        &id,
+        body.crm_user_id.as_deref(),
+        body.owner_mapping.as_deref(),
+    )
+    .await?;
+    Ok(Json(json!({ "member": member })))
+}
+
+/// Sets a member's CRM user and owner mapping (`None` clears each); answers the member.
+pub(crate) async fn set_crm(
+    state: &AppState,
+    admin: &Member,
+    id: &str,
+    crm_user_id: Option<&str>,
+    owner_mapping: Option<&str>,
+) -> Result<Option<Member>, ApiError> {
+    let crm_user_id = crm_user_id
         .map(|v| text_field(v, "crm_user_id", 256))
         .transpose()?;
-    let owner_mapping = body
-        .owner_mapping
-        .as_deref()
+    let owner_mapping = owner_mapping
         .map(|v| text_field(v, "owner_mapping", 256))
         .transpose()?;
     let found = state
         .store
         .set_member_crm(
             &admin.team_id,
-            &id,
+            id,
             crm_user_id.as_deref(),
             owner_mapping.as_deref(),
         )
@@ -166,8 +232,7 @@ pub async fn member_crm(
     if !found {
         return Err(ApiError::not_found("no such member on your team"));
     }
-    let member = state.store.member(&admin.team_id, &id).await?;
-    Ok(Json(json!({ "member": member })))
+    Ok(state.store.member(&admin.team_id, id).await?)
 }
 
 /// `GET /api/admin/connections`: team-held connections and their health (`status`: `ok` or
@@ -177,22 +242,58 @@ pub async fn connections(
     State(state): State<AppState>,
     AdminMember(admin): AdminMember,
 ) -> Result<Json<Value>, ApiError> {
-    let connections = state.store.connections(&admin.team_id).await?;
-    let health = state.store.push_health(&admin.team_id).await?;
-    let unsettled = state.store.unsettled_saves(&admin.team_id).await?;
-    // Whether this server pushes this team's saves (a Salesforce team needs a Salesforce app).
-    let pushing = match state.store.team(&admin.team_id).await? {
-        Some(team) => state.pusher.pushes(team.crm),
-        None => false,
-    };
+    let view = TeamHealth::load(&state, &admin.team_id).await?;
     Ok(Json(json!({
-        "connections": crate::push::health::connections_json(&connections, &health),
-        "pushing": pushing,
-        "unsettled_saves": unsettled
+        "connections": crate::push::health::connections_json(&view.connections, &view.health),
+        "pushing": view.pushing,
+        "unsettled_saves": view
+            .unsettled
             .into_iter()
             .map(|(status, n)| (status, Value::from(n)))
             .collect::<serde_json::Map<String, Value>>(),
     })))
+}
+
+/// The team's connections with their push health, whether this server pushes the team's
+/// saves, and the saves waiting by status: what `GET /api/admin/connections` answers and the
+/// overview page shows. Never a secret.
+#[derive(Debug, Clone)]
+pub(crate) struct TeamHealth {
+    /// Team-held connections.
+    pub connections: Vec<crate::store::Connection>,
+    /// Why each needs a reconnect, if it does.
+    pub health: Vec<crate::store::PushHealth>,
+    /// Whether this server pushes this team's saves (a Salesforce team needs a Salesforce app).
+    pub pushing: bool,
+    /// Saves not pushed yet, by ledger status.
+    pub unsettled: Vec<(String, i64)>,
+}
+
+impl TeamHealth {
+    /// Reads it for a team.
+    pub(crate) async fn load(state: &AppState, team_id: &str) -> Result<Self, ApiError> {
+        let connections = state.store.connections(team_id).await?;
+        let health = state.store.push_health(team_id).await?;
+        let unsettled = state.store.unsettled_saves(team_id).await?;
+        let pushing = match state.store.team(team_id).await? {
+            Some(team) => state.pusher.pushes(team.crm),
+            None => false,
+        };
+        Ok(Self {
+            connections,
+            health,
+            pushing,
+            unsettled,
+        })
+    }
+
+    /// Why the CRM refused a connection's grant, if it did.
+    pub(crate) fn reconnect_reason(&self, connection_id: &str) -> Option<&str> {
+        self.health
+            .iter()
+            .find(|h| h.connection_id == connection_id)
+            .and_then(|h| h.reconnect_reason.as_deref())
+    }
 }
 
 /// The body of `PUT /api/admin/connections/{member}`.
@@ -336,21 +437,30 @@ pub async fn team_sync(
     AdminMember(admin): AdminMember,
     Json(body): Json<TeamSyncRequest>,
 ) -> Result<Json<Value>, ApiError> {
-    let copy = TeamCopy::load(&state, &admin.team_id).await?;
+    let warnings = choose_team_sync(&state, &admin, body.member.as_deref()).await?;
+    Ok(Json(
+        json!({ "team_sync": body.member, "warnings": warnings }),
+    ))
+}
+
+/// Chooses (or, with `None`, clears) the team sync; answers the rules' warnings (codes).
+pub(crate) async fn choose_team_sync(
+    state: &AppState,
+    admin: &Member,
+    member: Option<&str>,
+) -> Result<Vec<String>, ApiError> {
+    let copy = TeamCopy::load(state, &admin.team_id).await?;
     let team_state = copy
         .state()
         .map_err(|e| ApiError::internal(format_args!("stored team is invalid: {e}")))?;
-    let warnings = match &body.member {
+    let warnings = match member {
         // The team state lists only team-held connections, so a browser-held or missing one
         // is refused as `team_sync_not_connected`, exactly as rule 11 says.
         Some(member) => attribution::check_team_sync_choice(&team_state, member)
             .map_err(|e| ApiError::conflict(e.code().as_str(), e.to_string()))?,
         None => Vec::new(),
     };
-    state
-        .store
-        .set_team_sync(&admin.team_id, body.member.as_deref())
-        .await?;
+    state.store.set_team_sync(&admin.team_id, member).await?;
     state
         .store
         .journal_add(
@@ -360,13 +470,10 @@ pub async fn team_sync(
             Some(&admin.id),
             None,
             "team_sync_chosen",
-            &format!("team sync: {}", body.member.as_deref().unwrap_or("none")),
+            &format!("team sync: {}", member.unwrap_or("none")),
         )
         .await?;
-    let warnings: Vec<&str> = warnings.iter().map(|w| w.as_str()).collect();
-    Ok(Json(
-        json!({ "team_sync": body.member, "warnings": warnings }),
-    ))
+    Ok(warnings.iter().map(|w| w.as_str().to_owned()).collect())
 }
 
 /// `PUT /api/admin/push-settings`: the team's push settings (`saves::Settings`).
@@ -375,9 +482,19 @@ pub async fn push_settings(
     AdminMember(admin): AdminMember,
     Json(body): Json<saves::Settings>,
 ) -> Result<Json<Value>, ApiError> {
-    let text = serde_json::to_string(&body).map_err(ApiError::internal)?;
-    state.store.set_push_settings(&admin.team_id, &text).await?;
+    save_push_settings(&state, &admin, &body).await?;
     Ok(Json(json!({ "push_settings": body })))
+}
+
+/// Stores the team's push settings.
+pub(crate) async fn save_push_settings(
+    state: &AppState,
+    admin: &Member,
+    settings: &saves::Settings,
+) -> Result<(), ApiError> {
+    let text = serde_json::to_string(settings).map_err(ApiError::internal)?;
+    state.store.set_push_settings(&admin.team_id, &text).await?;
+    Ok(())
 }
 
 /// `?format=csv|json&limit=N` on the journal routes.
@@ -429,7 +546,7 @@ async fn journal_of(
 }
 
 /// The journal as CSV, each field quoted and guarded against spreadsheet formulas.
-fn journal_csv(entries: &[JournalEntry]) -> String {
+pub(crate) fn journal_csv(entries: &[JournalEntry]) -> String {
     let mut out = String::from("id,at,kind,actor_id,save_id,code,message\r\n");
     for e in entries {
         let fields = [

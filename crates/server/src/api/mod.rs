@@ -26,15 +26,17 @@
 //! | `GET /api/sign-in/salesforce?redirect=` | anyone | 302 to Salesforce: OpenID Connect sign-in |
 //! | `POST /api/sign-in/finish` | anyone with a sign-in code | the one-time code for a session |
 //! | `POST /api/hubspot/token` | member | HubSpot code exchange/refresh with the server's secret; nothing stored |
+//!
+//! The admin's HTML pages (`/admin`, cookie sessions) are `crate::pages`, merged here.
 
-mod admin;
+pub(crate) mod admin;
 mod hubspot;
-mod oauth;
-mod oauth_flow;
+pub(crate) mod oauth;
+pub(crate) mod oauth_flow;
 mod saves;
-mod session;
-mod sign_in;
-mod team;
+pub(crate) mod session;
+pub(crate) mod sign_in;
+pub(crate) mod team;
 
 use axum::routing::{delete, get, post, put};
 use axum::Router;
@@ -81,6 +83,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/hubspot/token", post(hubspot::token))
         .route("/api/admin/journal", get(admin::journal))
         .route("/api/admin/errors", get(admin::errors))
+        .merge(crate::pages::routes())
         .fallback(|| async { ApiError::not_found("no such route") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

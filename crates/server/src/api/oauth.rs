@@ -31,13 +31,24 @@ pub async fn connect_salesforce(
     State(state): State<AppState>,
     AdminMember(admin): AdminMember,
 ) -> Result<Response, ApiError> {
+    start_connect(&state, &admin, None).await
+}
+
+/// Starts an admin's Salesforce connect (the 302 to the authorize page); `return_to` is
+/// [`crate::pages::RETURN_TO_PAGES`] when the admin pages started it (the callback's page
+/// then links back to them).
+pub(crate) async fn start_connect(
+    state: &AppState,
+    admin: &crate::store::Member,
+    return_to: Option<&str>,
+) -> Result<Response, ApiError> {
     begin(
-        &state,
+        state,
         FlowStart {
             purpose: OAuthPurpose::Connect,
             team_id: Some(&admin.team_id),
             member_id: Some(&admin.id),
-            return_to: None,
+            return_to,
             return_state: None,
             scope: CONNECT_SCOPE,
         },
@@ -197,10 +208,21 @@ async fn finish_connect(
         sealed_client_secret: None,
     };
     let now = now();
+    let replaced = copy
+        .connection_of(member_id)
+        .filter(|old| old.crm_user_id == connection.crm_user_id)
+        .map(|old| old.id.clone());
     state
         .store
         .put_connection(team_id, &connection, now)
         .await?;
+    if let Some(old) = replaced {
+        // A reconnect of the same CRM user: the saves that waited for it go now.
+        state
+            .store
+            .repoint_outbox(team_id, &old, &connection.id)
+            .await?;
+    }
     if admin.crm_user_id.is_none() {
         state
             .store
@@ -244,15 +266,20 @@ async fn finish_connect(
          <code data-testid=\"crm-user\">{user}</code> of org <code data-testid=\"crm-org\">{org}</code>, \
          permission <strong data-testid=\"permission\">{permission}</strong>.</p>\
          <p>The team holds this connection on the server; no rep's browser ever sees its token.{sync}</p>\
-         <p>You can close this window.</p>",
+         <p>{next}</p>",
         name = escape(&info.name),
         email = escape(&info.email),
         user = escape(&info.user_id),
         org = escape(&info.organization_id),
+        next = if flow.return_to.as_deref() == Some(crate::pages::RETURN_TO_PAGES) {
+            "<a data-testid=\"back-to-admin\" href=\"/admin\">Back to the admin pages</a>"
+        } else {
+            "You can close this window."
+        },
         sync = if team_sync {
             " It is now the team sync."
         } else {
-            " Choose it as the team sync in the admin settings if it should be."
+            " Choose it as the team sync on the admin pages' overview if it should be."
         },
     );
     Ok(page(StatusCode::OK, "Salesforce connected", &body))

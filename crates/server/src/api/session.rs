@@ -90,18 +90,47 @@ pub async fn join(
     State(state): State<AppState>,
     Json(body): Json<JoinRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let code_hash = token_hash(body.code.trim());
+    let joined = redeem(&state, &body.code, body.email.as_deref()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "session": joined.token,
+            "expires_at": joined.expires_at,
+            "member": joined.member,
+            "team": { "id": joined.member.team_id, "name": joined.team_name },
+        })),
+    ))
+}
+
+/// A membership and its first session, from an invite code.
+#[derive(Debug, Clone)]
+pub(crate) struct JoinedSession {
+    /// The session token (shown once; only its hash is stored).
+    pub token: String,
+    /// When the session expires (Unix seconds).
+    pub expires_at: i64,
+    /// The new member.
+    pub member: Member,
+    /// The team's name.
+    pub team_name: String,
+}
+
+/// Redeems a one-time invite code for a membership and a session, and journals the join:
+/// `POST /api/join` and the admin pages' sign-in alike. `email` may be left out when the
+/// invite names one.
+pub(crate) async fn redeem(
+    state: &AppState,
+    code: &str,
+    email: Option<&str>,
+) -> Result<JoinedSession, ApiError> {
+    let code_hash = token_hash(code.trim());
     // `None`: no such code (forged or mistyped); `Some(email)`: the email it was made for, if any.
     let invited_email = state
         .store
         .invite_email(&code_hash)
         .await?
         .ok_or_else(|| refusal(InviteRefusal::Unknown))?;
-    let given = body
-        .email
-        .as_deref()
-        .map(str::trim)
-        .filter(|e| !e.is_empty());
+    let given = email.map(str::trim).filter(|e| !e.is_empty());
     let email = match (given, invited_email) {
         (Some(given), Some(invited)) if !given.eq_ignore_ascii_case(&invited) => {
             return Err(ApiError::bad_request(
@@ -153,19 +182,28 @@ pub async fn join(
             ),
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({
-            "session": token,
-            "expires_at": expires_at,
-            "member": joined.member,
-            "team": { "id": joined.member.team_id, "name": joined.team_name },
-        })),
-    ))
+    Ok(JoinedSession {
+        token,
+        expires_at,
+        member: joined.member,
+        team_name: joined.team_name,
+    })
+}
+
+/// The member behind a session token (from a bearer header or the admin pages' cookie):
+/// `None` when it is unknown, expired or revoked, or the member was removed.
+pub(crate) async fn session_of(state: &AppState, token: &str) -> Result<Option<Member>, ApiError> {
+    if !token.starts_with(SESSION_PREFIX) {
+        return Ok(None);
+    }
+    Ok(state
+        .store
+        .session_member(&token_hash(token), now())
+        .await?)
 }
 
 /// The answer to an invite code that does not let anyone join.
-fn refusal(refusal: InviteRefusal) -> ApiError {
+pub(crate) fn refusal(refusal: InviteRefusal) -> ApiError {
     match refusal {
         InviteRefusal::Unknown => ApiError::new(
             StatusCode::UNAUTHORIZED,

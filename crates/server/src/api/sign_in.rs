@@ -9,6 +9,9 @@
 //!   stored), and redirects to the extension's URL with a one-time code valid
 //!   [`SIGN_IN_CODE_TTL_SECS`].
 //! - `POST /api/sign-in/finish {"code"}` → a server session, like joining with an invite.
+//! - The admin pages start the same flow (`GET /admin/sign-in/salesforce`, `return_to`
+//!   [`crate::pages::RETURN_TO_PAGES`]): the callback then starts a browser session for an
+//!   admin instead of handing a code to the extension (`crate::pages::sign_in`).
 //! - `POST /api/admin/members {"email","crm_user_id","role"}` (admin): adds a member by their
 //!   CRM user, who then signs in without an invite.
 
@@ -22,7 +25,7 @@ use crate::app::{now, AppState};
 use crate::crypto::{random_id, random_token, token_hash};
 use crate::error::{ApiError, Json, Query};
 use crate::oauth::salesforce::{UserInfo, SIGN_IN_SCOPE};
-use crate::store::{Member, OAuthPurpose, OAuthState, OneTimeRefusal, Role};
+use crate::store::{Member, OAuthPurpose, OAuthState, OneTimeRefusal};
 
 use super::oauth_flow::{begin, CallbackError, FlowStart};
 use super::session::SESSION_PREFIX;
@@ -105,11 +108,14 @@ pub(crate) async fn finish_oauth(
 ) -> Result<Response, CallbackError> {
     let refuse =
         |message: String| CallbackError::new(StatusCode::FORBIDDEN, "Not signed in", message);
-    let Some(return_to) = flow.return_to.as_deref().filter(|r| extension_redirect(r)) else {
+    // The admin pages' own sign-in comes back to the pages, not to the extension.
+    let for_pages = flow.return_to.as_deref() == Some(crate::pages::RETURN_TO_PAGES);
+    let return_to = flow.return_to.as_deref().filter(|r| extension_redirect(r));
+    if return_to.is_none() && !for_pages {
         return Err(refuse(
             "this sign-in has no way back to the extension".into(),
         ));
-    };
+    }
     let org_known = match flow.team_id.as_deref() {
         Some(team_id) => {
             state.store.team_org(team_id).await?.as_deref() == Some(info.organization_id.as_str())
@@ -145,6 +151,9 @@ pub(crate) async fn finish_oauth(
                 "your Salesforce user is a member of several teams here: sign in from the team's own link",
             ))
         }
+    };
+    let Some(return_to) = return_to else {
+        return crate::pages::sign_in::signed_in_with_salesforce(state, &member).await;
     };
     let code = random_token(SIGN_IN_CODE_PREFIX)
         .map_err(|e| CallbackError::from(ApiError::internal(e)))?;
@@ -244,12 +253,28 @@ pub async fn add_member(
     AdminMember(admin): AdminMember,
     Json(body): Json<AddMemberRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let role = match body.role.as_deref() {
-        None => Role::Rep,
-        Some(text) => Role::parse(text)
-            .ok_or_else(|| ApiError::bad_request("invalid_body", "`role` is `rep` or `admin`"))?,
-    };
-    let email = text_field(&body.email, "email", 256)?.to_lowercase();
+    let member = add_by_crm_user(
+        &state,
+        &admin,
+        &body.email,
+        &body.crm_user_id,
+        body.role.as_deref(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "member": member }))))
+}
+
+/// Adds a member to the admin's team by their CRM user (`role` `rep` by default) and
+/// journals it: the API's `POST /api/admin/members` and the members page alike.
+pub(crate) async fn add_by_crm_user(
+    state: &AppState,
+    admin: &Member,
+    email: &str,
+    crm_user_id: &str,
+    role: Option<&str>,
+) -> Result<Member, ApiError> {
+    let role = super::admin::parse_role(role)?;
+    let email = text_field(email, "email", 256)?.to_lowercase();
     if !email.contains('@') {
         return Err(ApiError::bad_request(
             "invalid_email",
@@ -261,7 +286,7 @@ pub async fn add_member(
         team_id: admin.team_id.clone(),
         email,
         role,
-        crm_user_id: Some(text_field(&body.crm_user_id, "crm_user_id", 64)?),
+        crm_user_id: Some(text_field(crm_user_id, "crm_user_id", 64)?),
         owner_mapping: None,
         created_at: now(),
     };
@@ -287,7 +312,7 @@ pub async fn add_member(
             ),
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "member": member }))))
+    Ok(member)
 }
 
 #[cfg(test)]

@@ -143,11 +143,5 @@ pub fn page(
         .into_response()
 }
 
-/// Escapes text for HTML.
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
+/// Escapes text for HTML (the admin pages' escaping).
+pub use crate::pages::html::escape;

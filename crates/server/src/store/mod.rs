@@ -532,6 +532,44 @@ impl Store {
         row.map(|r| r.try_get("email")).transpose()
     }
 
+    /// `None` when no invite has this code; else the role it admits (`admin` or `rep`),
+    /// whether or not it is still usable (redeeming says why not).
+    pub async fn invite_role(&self, code_hash: &str) -> Result<Option<Role>, sqlx::Error> {
+        let row = sqlx::query("SELECT role FROM invites WHERE code_hash = ?")
+            .bind(code_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.try_get::<String, _>("role"))
+            .transpose()
+            .map(|role| role.and_then(|r| Role::parse(&r)))
+    }
+
+    /// Stores a new session for a current member of this team (the admin pages' sign-in
+    /// with Salesforce); false when the member is not on the team.
+    pub async fn create_session(
+        &self,
+        team_id: &str,
+        member_id: &str,
+        token_hash: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.writer.begin().await?;
+        let current = sqlx::query(
+            "SELECT 1 FROM members WHERE team_id = ? AND id = ? AND removed_at IS NULL",
+        )
+        .bind(team_id)
+        .bind(member_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if current.is_none() {
+            return Ok(false);
+        }
+        insert_session(&mut tx, token_hash, team_id, member_id, now, expires_at).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// The member behind a live session: not expired, not revoked, member not removed.
     pub async fn session_member(
         &self,
