@@ -329,3 +329,34 @@ async fn a_hubspot_team_decides_with_hubspot_words() {
     let reasons = saved.body["decision"]["reasons"].to_string();
     assert!(reasons.contains("HubSpot"), "{reasons}");
 }
+
+/// Regression: a rep whose own connection the team holds (stored with `PUT
+/// /api/admin/connections`) and who has no owner mapping saves from LinkedIn: team sync (the
+/// admin's) creates, the rep's own CRM user owns. The plan used to give the record to team
+/// sync and the save answered 500 ("the save plan differs from the server's decision").
+#[tokio::test]
+async fn a_rep_whose_own_connection_the_team_holds_owns_what_team_sync_creates() {
+    let server = TestServer::start().await;
+    let admin = server.admin("Acme", "admin@acme.example").await;
+    let rep = server.rep(&admin, "rep@acme.example").await;
+    server
+        .connect_ok(&admin, &admin.member, "005A", "admin", "tok-team")
+        .await;
+    server
+        .connect_ok(&admin, &rep.member, "005R", "standard", "tok-rep")
+        .await;
+    let chosen = server.set_team_sync(&admin, &admin.member).await;
+    assert_eq!(chosen.status, StatusCode::OK);
+    let answer = server
+        .post(
+            "/api/saves",
+            &rep.token,
+            linkedin_save("save-held-01", "Ada Lovelace"),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::ACCEPTED, "{}", answer.text);
+    let outcome = &answer.body;
+    assert_eq!(outcome["decision"]["credential"]["kind"], "team_sync");
+    assert_eq!(outcome["decision"]["created_by"], "005A");
+    assert_eq!(outcome["decision"]["owner"], "005R");
+}

@@ -116,18 +116,23 @@ pub async fn create(
             "the connection chosen for this save is no longer held by the team; try again",
         )
     })?;
+    // Without an owner mapping, the rep's own CRM user owns what team sync creates for them,
+    // whether the team holds their connection or their browser does (rule 11).
+    let own_user = member
+        .owner_mapping
+        .clone()
+        .or_else(|| {
+            copy.connection_of(&member.id)
+                .map(|c| c.crm_user_id.clone())
+        })
+        .or_else(|| copy.own_browser_user(member).map(str::to_owned));
     let local = push::team_local(
         copy.team.crm,
         state.pusher.app(),
         &copy.team.push_settings,
         &connection,
         Some(&member.email),
-        // The owner rules see a browser-held connection too (rule 11): without an owner
-        // mapping, the rep's own CRM user owns what team sync creates for them.
-        member
-            .owner_mapping
-            .as_deref()
-            .or_else(|| copy.own_browser_user(member)),
+        own_user.as_deref(),
     );
     let plan = saves::plan_save(&local, &request, &save_id, &saves::KnownRecords::new());
     check_plan(&plan, &decision)?;
