@@ -256,7 +256,10 @@ fn entry_for(
         if let Some(owner) = record_owner {
             entry.owner = name_of(&owner);
         }
-        entry.warnings = warnings;
+        entry.warnings = warnings
+            .into_iter()
+            .filter(|w| w != "owner_inactive")
+            .collect();
         return Ok(entry);
     }
     let owner = match existing.as_ref().and_then(|r| r.as_ref()?.owner_id.clone()) {
@@ -310,6 +313,20 @@ fn entry_for(
     })
 }
 
+/// The reasons an update shows: the decision's about the connection (rule 1), not the ones
+/// about who would own a new record (rule 4's sentences start "Owner:" or say a user "can't own
+/// the record"), since an update keeps the record's owner; and a sentence saying so.
+fn update_reasons(d: &Decision) -> Vec<String> {
+    let mut reasons: Vec<String> = d
+        .reasons
+        .iter()
+        .filter(|r| !r.starts_with("Owner:") && !r.contains("can't own the record"))
+        .cloned()
+        .collect();
+    reasons.push("The owner is unchanged: an update never reassigns the record.".into());
+    reasons
+}
+
 /// The entry of "Update in CRM" ([`crate::job_update`]): the record's id, no owner, no
 /// activity of the page's, starting with the check that the change is not recorded yet.
 #[allow(clippy::too_many_arguments)]
@@ -350,7 +367,7 @@ fn job_entry(
             name: team.creator_name(Some(role), &d.created_by),
         },
         owner: Party::default(),
-        reasons: d.reasons.clone(),
+        reasons: update_reasons(d),
         warnings: Vec::new(),
         attempts: 0,
         in_flight: false,

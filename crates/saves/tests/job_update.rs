@@ -215,6 +215,13 @@ fn salesforce_moves_the_contact_to_the_matched_account_and_keeps_the_old_job_in_
     assert_eq!(news.account_note, None);
     assert_eq!(r.owner.id.as_deref(), Some(OWNER));
     assert_eq!(r.created_by.id.as_deref(), Some(INTEGRATION));
+    assert!(r.reasons[0].contains("team sync"), "{:?}", r.reasons);
+    assert!(
+        r.reasons.iter().all(|x| !x.starts_with("Owner:")),
+        "no new-record owner reason: {:?}",
+        r.reasons
+    );
+    assert!(r.reasons.iter().any(|x| x.contains("never reassigns")));
 }
 
 #[test]
