@@ -74,6 +74,12 @@ pub struct JobUpdate {
     /// The update request was handed out once: a lost answer means it may have landed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub sent: bool,
+    /// HubSpot: the note request was handed out once (a lost answer may have created it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub note_sent: bool,
+    /// HubSpot: the contact's notes to read for this save's marker before noting again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub note_check: Vec<String>,
 }
 
 impl JobUpdate {
@@ -94,13 +100,19 @@ impl JobUpdate {
         }
     }
 
+    /// The words of the note that only this save's note holds ([`JobUpdate::note`]).
+    pub fn marker(save_id: &str) -> String {
+        format!("with Leadline (save {save_id})")
+    }
+
     /// The note kept on the record with the old values: subject "Job change: was Head of
     /// Sales at Initech", the old and new job and the save in its body.
     pub fn note(&self, save_id: &str) -> ActivityLog {
         let mut body = format!(
-            "Was: {}\nNow: {}\nUpdated from LinkedIn with Leadline (save {save_id}).",
+            "Was: {}\nNow: {}\nUpdated from LinkedIn {}.",
             self.was.words(),
-            self.recorded().words()
+            self.recorded().words(),
+            Self::marker(save_id)
         );
         if let Some(note) = &self.account_note {
             body.push('\n');

@@ -10,7 +10,9 @@
 //!   Account and the result says so (never a guess, never a new Account).
 //! - **Save**: Salesforce: one `allOrNone` Composite call, the PATCH and the Task together;
 //!   HubSpot: the contact's PATCH.
-//! - **Activity** (HubSpot): the note with the old values, associated to the contact.
+//! - **Activity** (HubSpot): the note with the old values, associated to the contact. A note
+//!   whose answer was lost is looked for among the contact's notes (by this save's id in its
+//!   body) before it is sent again.
 //!
 //! The record's owner is never sent: an update does not reassign it.
 
@@ -57,6 +59,8 @@ pub fn job_update_for(
         account_id: None,
         account_note: None,
         sent: false,
+        note_sent: false,
+        note_check: Vec::new(),
     };
     Ok((update, record.owner_id))
 }
@@ -150,10 +154,14 @@ pub(crate) fn next_request(
             };
             sf::update_request(&session(team, tokens), &patch, &note)
         }
+        (CrmKind::Hubspot, Phase::Lookup) if !u.note_check.is_empty() => {
+            hs::notes_read_request(&hs_session(tokens), &u.note_check)
+        }
         (CrmKind::Hubspot, Phase::Lookup) => {
-            hs::contact_job_request(&hs_session(tokens), &u.record_id)
+            hs::contact_job_request(&hs_session(tokens), &u.record_id, u.note_sent)
         }
         (CrmKind::Hubspot, Phase::Activity) => {
+            u.note_sent = true;
             engagements::engagement_request(&hs_session(tokens), &u.record_id, &note, None, None)
         }
         (CrmKind::Hubspot, _) => {
@@ -215,6 +223,31 @@ pub(crate) fn on_response(
         (CrmKind::Salesforce, _) => sf::parse_update_response(resp).map(|task| {
             e.activity_id = Some(task);
             Some(finish(team, &e, &u))
+        }),
+        (CrmKind::Hubspot, Phase::Lookup) if !u.note_check.is_empty() => {
+            hs::parse_note_with(resp, &JobUpdate::marker(&e.save_id)).map(|found| {
+                u.note_check.clear();
+                match found {
+                    // The note whose answer was lost is there: nothing to send again.
+                    Some(id) => {
+                        e.activity_id = Some(id);
+                        Some(finish(team, &e, &u))
+                    }
+                    None => {
+                        e.phase = Phase::Activity;
+                        None
+                    }
+                }
+            })
+        }
+        (CrmKind::Hubspot, Phase::Lookup) if u.note_sent => hs::parse_note_ids(resp).map(|ids| {
+            // A note was sent and its answer lost: read the contact's notes for this save's.
+            if ids.is_empty() {
+                e.phase = Phase::Activity;
+            } else {
+                u.note_check = ids;
+            }
+            None
         }),
         (CrmKind::Hubspot, Phase::Lookup) => hs::parse_contact_job(resp).map(|now| {
             let already = same_job(&u.now, now.as_ref());

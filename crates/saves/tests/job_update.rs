@@ -377,3 +377,56 @@ fn hubspot_patches_the_contact_then_notes_the_old_job() {
         .unwrap();
     assert!(req.url.ends_with("/notes"), "{}", req.url);
 }
+
+#[test]
+fn hubspot_a_lost_note_answer_is_found_by_the_save_id_not_noted_twice() {
+    let t = team(CrmKind::Hubspot, true);
+    let e = entry(&t, "501");
+    let contact = resp(
+        200,
+        json!({"id": "501", "properties": {"jobtitle": "Head of Sales", "company": "Initech"}}),
+    );
+    let (_, e, _) = step(&t, &e, contact);
+    let patched = resp(
+        200,
+        json!({"id": "501", "properties": {"jobtitle": "VP Sales", "company": "Globex"}}),
+    );
+    let (_, e, _) = step(&t, &e, patched.clone());
+    // The note is sent and its answer lost.
+    let (sent, req) = next_request(&t, &e, &tokens(Role::TeamSync)).unwrap();
+    assert!(req.url.ends_with("/notes"));
+    let (lost, s) = on_response(&t, &sent, &resp(0, json!("reset")), 1_000, 7);
+    assert!(matches!(s, Step::Retry { .. }), "{s:?}");
+    // The retry reads the contact with its notes, then the notes' bodies.
+    let with_notes = resp(
+        200,
+        json!({"id": "501", "properties": {"jobtitle": "VP Sales", "company": "Globex"},
+            "associations": {"notes": {"results": [{"id": "9001", "type": "contact_to_note"}]}}}),
+    );
+    let (req, e, s) = step(&t, &lost, with_notes);
+    assert!(req.url.ends_with("&associations=notes"), "{}", req.url);
+    assert_eq!(s, Step::Continue);
+    let body = format!(
+        "Job change: was Head of Sales at Initech\nWas: Head of Sales at Initech\nUpdated from LinkedIn {}.",
+        saves::job_change::JobUpdate::marker("save-1")
+    );
+    let found = resp(
+        200,
+        json!({"status": "COMPLETE", "results": [{"id": "9001", "properties": {"hs_note_body": body}}]}),
+    );
+    let (req, _, s) = step(&t, &e, found);
+    assert!(req.url.ends_with("/notes/batch/read"), "{}", req.url);
+    assert_eq!(done(s).activity_id.as_deref(), Some("9001"));
+
+    // Another save's note on the contact is not this one: the note is sent.
+    let other = resp(
+        200,
+        json!({"status": "COMPLETE", "results": [{"id": "9001", "properties": {"hs_note_body": "Job change: was X\nUpdated from LinkedIn with Leadline (save save-0)."}}]}),
+    );
+    let (_, e, s) = step(&t, &e, other);
+    assert_eq!(s, Step::Continue);
+    let (req, _, _) = next_request(&t, &e, &tokens(Role::TeamSync))
+        .map(|(e, r)| (r, e, ()))
+        .unwrap();
+    assert!(req.url.ends_with("/notes"), "{}", req.url);
+}
