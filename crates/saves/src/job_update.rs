@@ -98,6 +98,37 @@ fn needs_account(team: &LocalTeam, e: &OutboxEntry, u: &JobUpdate) -> bool {
         && moves_company(u)
 }
 
+/// Why a Salesforce Contact update would write nothing, if it would: the page names no title,
+/// and the Contact keeps its Account (matching off, or no single Account of the new name).
+pub(crate) fn nothing_to_write(
+    team: &LocalTeam,
+    record: RecordKind,
+    u: &JobUpdate,
+) -> Option<ErrorInfo> {
+    let kept = u.account_note.is_some() || !team.settings.match_account;
+    let nothing = team.config.crm == CrmKind::Salesforce
+        && record == RecordKind::Contact
+        && u.now.title.is_none()
+        && u.account_id.is_none()
+        && kept;
+    nothing.then(|| ErrorInfo {
+        code: "job_update_nothing".into(),
+        message: match &u.account_note {
+            Some(note) => format!("The page shows no title, and {}", lower_first(note)),
+            None => "The page shows no title, and Account matching is off, so the Contact keeps its Account.".into(),
+        },
+        hint: "Change the Contact's Account in Salesforce itself, or turn on Account matching in Options.".into(),
+    })
+}
+
+/// "No Account…" → "no Account…", to go on a sentence.
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 /// True when the page names a company the record does not have.
 fn moves_company(u: &JobUpdate) -> bool {
     match (&u.now.company, &u.was.company) {
@@ -144,6 +175,9 @@ pub(crate) fn next_request(
             account_lookup_request(&session(team, tokens), &company)
         }
         (CrmKind::Salesforce, _) => {
+            if let Some(nothing) = nothing_to_write(team, e.spec.record, &u) {
+                return Err(nothing);
+            }
             u.sent = true;
             let patch = JobPatch {
                 record: e.spec.record,
@@ -218,7 +252,9 @@ pub(crate) fn on_response(
         (CrmKind::Salesforce, Phase::Account) => parse_account_lookup(resp).map(|found| {
             account_found(&mut u, found);
             e.phase = Phase::Save;
-            None
+            nothing_to_write(team, e.spec.record, &u).map(|nothing| Step::Failed {
+                result: result_of(team, &e, SaveStatus::Failed, Some(nothing)),
+            })
         }),
         (CrmKind::Salesforce, _) => sf::parse_update_response(resp).map(|task| {
             e.activity_id = Some(task);

@@ -252,6 +252,11 @@ fn entry_for(
     if let Some((update, record_owner)) = job_update {
         // An update never reassigns the record: no owner is sent, and the owner shown is the
         // record's own.
+        if let Some(nothing) =
+            crate::job_update::nothing_to_write(team, team.settings.record_kind, &update)
+        {
+            return Err(nothing);
+        }
         let mut entry = job_entry(team, save, save_id, index, prospect, d, role, update);
         if let Some(owner) = record_owner {
             entry.owner = name_of(&owner);

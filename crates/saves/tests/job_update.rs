@@ -430,3 +430,41 @@ fn hubspot_a_lost_note_answer_is_found_by_the_save_id_not_noted_twice() {
         .unwrap();
     assert!(req.url.ends_with("/notes"), "{}", req.url);
 }
+
+#[test]
+fn a_company_only_change_that_keeps_the_account_writes_nothing_and_says_why() {
+    let t = team(CrmKind::Salesforce, false);
+    let msg = json!({"kind":"save","source":"job_change","push":"single",
+        "prospects":[{"full_name":"Ada Lovelace","linkedin_url":URL,"company":"Globex"}]});
+    let ContentToWorker::Save(click) = parse_content_message(&msg).unwrap() else {
+        panic!("not a save")
+    };
+    // Matching off: refused before any request.
+    let plan = plan_save(&t, &click, "save-1", &known(CONTACT_ID));
+    assert!(plan.entries.is_empty());
+    let err = plan.results[0].error.clone().unwrap();
+    assert_eq!(err.code, "job_update_nothing");
+    assert!(
+        err.message.contains("Account matching is off"),
+        "{}",
+        err.message
+    );
+    // Matching on, no Account of that name: refused once the lookup said so, nothing written.
+    let on = team(CrmKind::Salesforce, true);
+    let plan = plan_save(&on, &click, "save-1", &known(CONTACT_ID));
+    let e = plan.entries[0].clone();
+    let (_, e, _) = step(&on, &e, query(json!([])));
+    let (req, _, s) = step(&on, &e, query(json!([])));
+    assert!(soql(&req).contains("FROM Account"), "{}", soql(&req));
+    let Step::Failed { result } = s else {
+        panic!("not failed: {s:?}")
+    };
+    let err = result.error.unwrap();
+    assert_eq!(err.code, "job_update_nothing");
+    assert!(
+        err.message
+            .starts_with("The page shows no title, and no Account is named Globex"),
+        "{}",
+        err.message
+    );
+}

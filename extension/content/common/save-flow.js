@@ -368,16 +368,21 @@
   async function updateJob(prospect, line, updateButton) {
     updateButton.setAttribute('disabled', '');
     updateButton.textContent = 'Updating…';
-    const answer = await save(Source.JOB_CHANGE, 'single', [prospect], null);
-    const r = answer.ok && Array.isArray(answer.results) ? answer.results[0] : null;
-    if (r && r.status === 'updated') {
-      line.textContent = updatedWords({ ...r, crm: r.crm || answer.crm }) + '.';
-      updateButton.remove();
+    let updated = false;
+    try {
+      const answer = await save(Source.JOB_CHANGE, 'single', [prospect], null);
+      const r = answer.ok && Array.isArray(answer.results) ? answer.results[0] : null;
+      updated = Boolean(r && r.status === 'updated');
+      if (updated) line.textContent = updatedWords({ ...r, crm: r.crm || answer.crm }) + '.';
       return answer;
+    } finally {
+      if (updated) {
+        updateButton.remove();
+      } else {
+        updateButton.removeAttribute('disabled');
+        updateButton.textContent = 'Update in CRM';
+      }
     }
-    updateButton.removeAttribute('disabled');
-    updateButton.textContent = 'Update in CRM';
-    return answer;
   }
 
   async function lookup(source, prospects, badges, mailbox) {
