@@ -11,6 +11,9 @@ const CONTENT_KINDS = new Set(Object.values(CONTENT_TO_WORKER));
 const UI_KINDS = new Set(Object.values(UI_TO_WORKER));
 const PAGE_SOURCES = { 'www.linkedin.com': 'linkedin_extension', 'mail.google.com': 'gmail_extension' };
 
+/** "Update in CRM" on a LinkedIn profile: a save with source `job_change`, from a LinkedIn tab. */
+const JOB_CHANGE = { kind: CONTENT_TO_WORKER.SAVE, source: 'job_change', host: 'www.linkedin.com' };
+
 /** Sources only the rep's own extension pages name, the kinds they send, and those pages. */
 const REP_SOURCES = new Set(REP_SOURCE_LIST);
 const REP_KINDS = new Set([CONTENT_TO_WORKER.LOOKUP, CONTENT_TO_WORKER.PREVIEW, CONTENT_TO_WORKER.SAVE]);
@@ -78,7 +81,9 @@ export function checkSender(message, sender) {
     if (!sender.tab || !source) {
       return refuse('unknown_sender', 'Saves are only accepted from LinkedIn and Gmail pages.');
     }
-    if (message.source !== source) {
+    const jobChange = message.kind === JOB_CHANGE.kind && message.source === JOB_CHANGE.source &&
+      source === PAGE_SOURCES[JOB_CHANGE.host];
+    if (message.source !== source && !jobChange) {
       return refuse('invalid_message', `This page may only save with source ${source}.`);
     }
     return { ok: true, channel: 'content' };

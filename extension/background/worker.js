@@ -91,6 +91,7 @@ function cacheOutcome(key, result) {
   if (!key) return;
   if (result && result.record_id && result.status !== 'queued') {
     const existing = { id: result.record_id, object: result.object, owner_id: result.owner?.id ?? null, owner_name: result.owner?.name ?? null };
+    if (result.job_update && result.job_update.now) existing.job = result.job_update.now; // what an update wrote
     lookupCache.set(key, { existing, at: Date.now() });
   } else {
     lookupCache.delete(key);

@@ -8,7 +8,7 @@ import { h, send, errorText, userLabel, when, sourceLabel } from '../options/dom
 const { UI_TO_WORKER: K } = globalThis.Leadline.messages;
 
 const $ = (id) => document.getElementById(id);
-const STATUS_WORDS = { created: 'Created', linked: 'Linked to existing', queued: 'Waiting', failed: 'Not saved', undone: 'Undone (deleted again)', pending: 'Waiting', retrying: 'Retrying' };
+const STATUS_WORDS = { created: 'Created', linked: 'Linked to existing', queued: 'Waiting', failed: 'Not saved', undone: 'Undone (deleted again)', updated: 'Updated in CRM', pending: 'Waiting', retrying: 'Retrying' };
 
 let state = null;
 

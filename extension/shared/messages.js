@@ -24,7 +24,10 @@ const CONTENT_TO_WORKER = Object.freeze({
   /** `{kind, source:"linkedin_extension"|"gmail_extension", push:"single"|"bulk",
    *  prospects:[Prospect], activity:null|{kind:"email", subject, body, date:"YYYY-MM-DD",
    *  message_id}, page_url}` → `{ok, save_id, crm:"salesforce"|"hubspot", results:[SaveResult],
-   *  undo:null|{save_id, seconds}, notice:null|{code, message, hint}}`; `notice` is set (once per broken connection) when a connection needs a reconnect,
+   *  undo:null|{save_id, seconds}, notice:null|{code, message, hint}}`; with `source:"job_change"`
+   *  (one person, "Update in CRM") the core writes the page's title and company onto the record
+   *  the lookup found and the result is `status:"updated"` with `job_update:{now, was,
+   *  account_note?}`; `notice` is set (once per broken connection) when a connection needs a reconnect,
    *  and the first queued result then carries it as a warning the toast shows. */
   SAVE: 'save',
   /** `{kind, source, save_id}` → `{ok, deleted:[{name, object, is_person, ...}], failed:[{name,
@@ -99,9 +102,10 @@ const UI_TO_WORKER = Object.freeze({
 });
 
 /** Sources a content script may send, by site. */
-const SOURCE = Object.freeze({ LINKEDIN: 'linkedin_extension', GMAIL: 'gmail_extension' });
+const SOURCE = Object.freeze({ LINKEDIN: 'linkedin_extension', GMAIL: 'gmail_extension', JOB_CHANGE: 'job_change' });
 
-/** Sources a content script may send. */
+/** Sources a content script may send (`job_change`: "Update in CRM" on a LinkedIn profile, a
+ *  `save` of exactly one person, sent from a LinkedIn tab only). */
 const SOURCES = Object.freeze(Object.values(SOURCE));
 
 /** Sources only the rep's own extension pages send, with the content kinds `lookup`, `preview`

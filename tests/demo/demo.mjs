@@ -2,18 +2,20 @@
 // step. The admin connects team sync, the rep connects their own account, a LinkedIn profile
 // and a Gmail participant are saved, the email is logged; then the CRM records are printed with
 // Owner and Created By, and screenshots land in dist/demo/ (a 25-person bulk save included:
-// its one-line toast and the popup's grouped row).
+// its one-line toast and the popup's grouped row). Then LinkedIn shows the saved person in a
+// new job and "Update in CRM" writes it onto the record (the old job kept in a Task), and a
+// small CSV file is imported under the rep's own connection.
 //
 // Runs the real extension (EXT_DIR, else dist/extension) in real Chromium (headed when
 // $DISPLAY is set, else headless) against the sandbox binary (SANDBOX_BIN, else
 // target/debug/sandbox). Exits 1 with the failing step's name when anything goes wrong; each
 // step has its own time limit.
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   startSandbox, launchExtension, extensionDir, connect, setupThroughOptions, waitForState as waitForWorker, MAPPED_HOSTS, ROOT,
-  fixturesWith, searchPage, lookupsDone,
+  fixturesWith, searchPage, lookupsDone, stopWorker,
 } from '../e2e/harness.mjs';
 import { step, say, table, bold } from './narrate.mjs';
 import { seededUsers, userLabel, contactTable, taskTable, loginLines } from './records.mjs';
@@ -224,6 +226,54 @@ async function main() {
     await group.locator('ul.nested > li').first().waitFor();
     await screenshot(popup, 'popup-group-open', 'Popup (the bulk save opened into each person)', { fullPage: true });
   });
+
+  await step('LinkedIn: the profile now shows a new job (VP Sales at Globex); "Update in CRM" writes it onto the Contact with team sync and keeps the old job in a Task', async () => {
+    const file = path.join(fixtures.dir, 'www.linkedin.com', 'in', 'ada-lovelace', 'index.html');
+    const html = await readFile(file, 'utf8');
+    await writeFile(file, html.replaceAll('Head of Analytics', 'VP Sales').replaceAll('Babbage Engines', 'Globex'));
+    say('The fixture profile is rewritten to say VP Sales at Globex; the worker restarts so the page asks Salesforce again.');
+    await stopWorker(ext, options);
+    const page = await ext.page(PROFILE);
+    await lookupsDone(page);
+    const line = page.getByTestId('job-change');
+    await line.waitFor({ timeout: 15000 });
+    say('Badge: ' + (await line.innerText()));
+    await page.getByRole('button', { name: 'Update in CRM' }).click();
+    await readToast(page, 'Job change', /Updated in/);
+    await waitForState(options, (s) => s.outbox.length === 0, 'Update in CRM');
+    const ada = (await sandbox.records('Contact')).records.find((c) => c.LastName === 'Lovelace');
+    const kept = (await sandbox.records('Task')).records.filter((t) => t.WhoId === ada.Id && /^Job change: was /.test(t.Subject || ''));
+    if (ada.Title !== 'VP Sales' || kept.length !== 1) throw new Error(`the Contact says ${JSON.stringify(ada.Title)} with ${kept.length} job change Task(s)`);
+    if (kept[0].CreatedById !== teamUser.crm_user_id) throw new Error('the job change Task was not created by team sync');
+    say(`In Salesforce: Title "${ada.Title}"; Task "${kept[0].Subject}" created by ${userLabel(users, kept[0].CreatedById)}; Owner still ${userLabel(users, ada.OwnerId)}.`);
+    await screenshot(page, 'toast-job-change', 'Toast after "Update in CRM"');
+    await page.close();
+  }, { timeoutMs: 60000 });
+
+  await step('CSV import: a 3-row file (one row without a last name is skipped), pushed with the rep\'s own connection', async () => {
+    const page = await ext.page(`chrome-extension://${ext.extensionId}/import/import.html`);
+    const csv = 'First Name,Last Name,Email,Title,Company\r\nGrace,Hopper,grace@navy.example,Rear Admiral,US Navy\r\n'
+      + 'Katherine,Johnson,katherine@nasa.example,Mathematician,NASA\r\nNobody,,nobody@csv.example,,\r\n';
+    await page.getByTestId('import-file').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    const summary = page.getByTestId('import-summary');
+    await summary.filter({ hasText: /skipped$/ }).waitFor({ timeout: 30000 });
+    say('Import page: ' + (await summary.innerText()));
+    for (const bad of await page.getByTestId('import-bad-row').allInnerTexts()) say('  skipped: ' + bad.replace(/\s+/g, ' ').trim());
+    await page.getByTestId('import-start').click();
+    const result = page.getByTestId('import-result').filter({ hasText: /^Import done|^The import stopped/ });
+    await result.waitFor({ timeout: 45000 });
+    const text = await result.innerText();
+    say('Import page: ' + text);
+    if (!/^Import done: 2 created/.test(text)) throw new Error('the import says ' + JSON.stringify(text));
+    await waitForState(options, (s) => s.outbox.length === 0, 'CSV import');
+    const imported = (await sandbox.records('Contact')).records.filter((c) => /@(navy|nasa)\.example$/.test(c.Email || ''));
+    if (imported.length !== 2 || imported.some((c) => c.CreatedById !== rep.crm_user_id || c.OwnerId !== rep.crm_user_id)) {
+      throw new Error('the imported Contacts are not 2 created and owned by the rep');
+    }
+    say(`In Salesforce: ${imported.length} Contacts, Created By and Owner ${userLabel(users, rep.crm_user_id)} (rule 1: a CSV import uses the rep's own connection).`);
+    await screenshot(page, 'import-csv', 'Import page after the CSV import', { fullPage: true });
+    await page.close();
+  }, { timeoutMs: 60000 });
 
   await step('The CRM records in the sandbox org, with Owner and Created By', async () => {
     const contacts = (await sandbox.records('Contact')).records;

@@ -77,3 +77,20 @@ test('junk never throws', () => {
     }
   }
 });
+
+test('job_change ("Update in CRM"): a save from our content script on LinkedIn only', () => {
+  const rows = [
+    [save('job_change'), tab('https://www.linkedin.com/in/ada/'), 'content'],
+    [save('job_change'), tab('https://mail.google.com/mail/u/0/#inbox'), 'invalid_message'],
+    [{ kind: 'lookup', source: 'job_change', prospects: [] }, tab('https://www.linkedin.com/in/ada/'), 'invalid_message'],
+    [{ kind: 'undo', source: 'job_change', save_id: 's1' }, tab('https://www.linkedin.com/in/ada/'), 'invalid_message'],
+    [save('job_change'), { ...tab('https://www.linkedin.com/in/ada/'), id: 'otherextension' }, 'unknown_sender'],
+    [save('job_change'), { id: ID, url: `chrome-extension://${ID}/popup/popup.html` }, 'unknown_sender'],
+  ];
+  for (const [message, sender, want] of rows) {
+    const got = checkSender(message, sender);
+    const label = JSON.stringify([message.kind, message.source, sender.url]);
+    if (want === 'content') assert.deepEqual(got, { ok: true, channel: 'content' }, label);
+    else assert.equal(got.error.code, want, label);
+  }
+});

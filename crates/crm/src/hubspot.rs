@@ -34,6 +34,7 @@ pub mod by_linkedin;
 pub mod companies;
 pub mod contacts;
 pub mod engagements;
+pub mod job_update;
 pub mod oauth;
 pub mod owners;
 pub mod revoke;

@@ -224,6 +224,15 @@ impl Job {
         };
         (job.title.is_some() || job.company.is_some()).then_some(job)
     }
+
+    /// The job as a rep reads it: "VP Sales at Globex", "VP Sales" or "Globex".
+    pub fn words(&self) -> String {
+        match (self.title.as_deref(), self.company.as_deref()) {
+            (Some(t), Some(c)) => format!("{t} at {c}"),
+            (Some(one), None) | (None, Some(one)) => one.to_owned(),
+            (None, None) => String::new(),
+        }
+    }
 }
 
 /// A CRM user or owner (Salesforce User, HubSpot owner) for owner mapping: the shared

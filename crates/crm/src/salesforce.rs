@@ -27,6 +27,7 @@ pub mod account;
 pub mod bulk;
 pub mod delete;
 pub mod identity;
+pub mod job_update;
 pub mod lookup;
 pub mod oauth;
 pub mod permission;

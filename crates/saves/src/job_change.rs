@@ -5,9 +5,13 @@
 //! still differ after spelling is set aside (case, punctuation, spacing, "&" for "and", a
 //! company's legal suffix such as "Inc." or "GmbH", and the usual title abbreviations such as
 //! "VP" or "Sr."). A record with no title is missing data, not a job change.
+//!
+//! [`JobUpdate`] is what an "Update in CRM" click keeps on its outbox entry (the record, the
+//! old and new job, what the CRM recorded), and [`JobUpdateNews`] what its result tells the
+//! rep; `crate::job_update` runs it.
 
-use crm::{Job, Prospect};
-use serde::Serialize;
+use crm::{ActivityKind, ActivityLog, Job, Prospect};
+use serde::{Deserialize, Serialize};
 
 /// What the CRM record says and what the page says, when they differ.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -32,6 +36,117 @@ pub fn job_change(page: &Prospect, crm_job: Option<&Job>) -> Option<JobChange> {
         crm: crm_job.clone(),
         page: Job::from_parts(page.title.as_deref(), page.company.as_deref()).unwrap_or_default(),
     })
+}
+
+/// Is the CRM's job `now` the page's job, spelling aside (the same test as [`job_change`])?
+pub fn same_job(page: &Job, now: Option<&Job>) -> bool {
+    let person = Prospect {
+        title: page.title.clone(),
+        company: page.company.clone(),
+        ..Prospect::default()
+    };
+    job_change(&person, now).is_none() && now.is_some()
+}
+
+/// Do two company names differ, spelling and legal suffixes aside?
+pub fn companies_differ(a: &str, b: &str) -> bool {
+    company_key(a) != company_key(b)
+}
+
+/// A job change the rep asked to write onto the CRM record, as its outbox entry keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobUpdate {
+    /// The record's id (from the lookup that showed the badge).
+    pub record_id: String,
+    /// The record's job before the update.
+    pub was: Job,
+    /// The page's job: what the record should say.
+    pub now: Job,
+    /// The day of the click (`YYYY-MM-DD`, the caller's clock): the Task's or note's date.
+    #[serde(default)]
+    pub date: String,
+    /// The Account matched by exact name for a Salesforce Contact's new company.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// Why the Account was kept, when the company could not be matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_note: Option<String>,
+    /// The update request was handed out once: a lost answer means it may have landed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sent: bool,
+    /// HubSpot: the note request was handed out once (a lost answer may have created it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub note_sent: bool,
+    /// HubSpot: the contact's notes to read for this save's marker before noting again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub note_check: Vec<String>,
+}
+
+impl JobUpdate {
+    /// The job the record holds once updated: the new title, and the new company unless the
+    /// Account was kept (`account_note`), then the old one.
+    pub fn recorded(&self) -> Job {
+        let company = match &self.account_note {
+            Some(_) => self.was.company.clone(),
+            None => self
+                .now
+                .company
+                .clone()
+                .or_else(|| self.was.company.clone()),
+        };
+        Job {
+            title: self.now.title.clone().or_else(|| self.was.title.clone()),
+            company,
+        }
+    }
+
+    /// The words of the note that only this save's note holds ([`JobUpdate::note`]).
+    pub fn marker(save_id: &str) -> String {
+        format!("with Leadline (save {save_id})")
+    }
+
+    /// The note kept on the record with the old values: subject "Job change: was Head of
+    /// Sales at Initech", the old and new job and the save in its body.
+    pub fn note(&self, save_id: &str) -> ActivityLog {
+        let mut body = format!(
+            "Was: {}\nNow: {}\nUpdated from LinkedIn {}.",
+            self.was.words(),
+            self.recorded().words(),
+            Self::marker(save_id)
+        );
+        if let Some(note) = &self.account_note {
+            body.push('\n');
+            body.push_str(note);
+        }
+        ActivityLog {
+            kind: ActivityKind::Note,
+            subject: format!("Job change: was {}", self.was.words()),
+            body,
+            date: self.date.clone(),
+        }
+    }
+
+    /// What the rep is told once the CRM has recorded it.
+    pub fn news(&self) -> JobUpdateNews {
+        JobUpdateNews {
+            now: self.recorded(),
+            was: self.was.clone(),
+            account_note: self.account_note.clone(),
+        }
+    }
+}
+
+/// What a job update recorded, for the toast and the popup: "Updated in Salesforce: VP Sales
+/// at Globex (was Head of Sales at Initech)", and why the Account was kept, if it was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobUpdateNews {
+    /// The job the record now holds.
+    pub now: Job,
+    /// The job it held before.
+    pub was: Job,
+    /// Why a Contact kept its Account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_note: Option<String>,
 }
 
 /// Lowercase words of `s`: ASCII letters and digits and any non-ASCII character (so "Société"

@@ -33,6 +33,8 @@
 //! - `outcome`: what an answer means for an entry ([`Step`], results, retries, refreshes);
 //!   `bulk_step`: a chunk's `next_request` / `on_response`; [`bulk`]: a bulk save as chunk
 //!   entries (≤200 people, 2 calls each on Salesforce).
+//! - `job_update`: "Update in CRM" on a job change, run phase by phase (the Task or note
+//!   with the old values, the Account never guessed, the owner never sent).
 //! - [`step`]: [`step::next_request`] / [`step::on_response`] for any entry (single phases
 //!   here, chunks to `bulk_step`); [`plan`]: [`plan::plan_save`] → outbox entries (persisted
 //!   before any request); [`undo`]: what a save created and the delete calls that take it
@@ -62,6 +64,7 @@ mod csv;
 pub mod decision;
 pub mod import;
 pub mod job_change;
+mod job_update;
 pub mod mailbox;
 pub mod message;
 pub mod outbox;

@@ -54,8 +54,9 @@ impl MessageError {
     }
 }
 
-/// Where a save started, as the worker accepts it: the two pages of the shared
-/// [`vocab::Source`] a content script may name, and the two a rep's own extension pages name
+/// Where a save started, as the worker accepts it: the sources of the shared
+/// [`vocab::Source`] a content script may name (a LinkedIn or Gmail page, and a LinkedIn
+/// profile's "Update in CRM", `job_change`), and the two a rep's own extension pages name
 /// (the import page: `csv_import`; the popup's "Add a person": `manual`). It converts into
 /// that `Source`, with the same wire names. Narrower on purpose: [`parse_content_message`]
 /// takes only the page sources (a page cannot claim `manual` or `csv_import`) and
@@ -71,6 +72,8 @@ pub enum PageSource {
     Manual,
     /// A row of a CSV file the rep imported.
     CsvImport,
+    /// "Update in CRM" on a LinkedIn profile whose job differs from the CRM record's.
+    JobChange,
 }
 
 impl PageSource {
@@ -81,12 +84,16 @@ impl PageSource {
             Self::GmailExtension => "gmail_extension",
             Self::Manual => "manual",
             Self::CsvImport => "csv_import",
+            Self::JobChange => "job_change",
         }
     }
 
     /// True for the sources a content script on a page may claim.
     pub fn is_page(self) -> bool {
-        matches!(self, Self::LinkedinExtension | Self::GmailExtension)
+        matches!(
+            self,
+            Self::LinkedinExtension | Self::GmailExtension | Self::JobChange
+        )
     }
 }
 
@@ -97,6 +104,7 @@ impl From<PageSource> for attribution::Source {
             PageSource::GmailExtension => Self::GmailExtension,
             PageSource::Manual => Self::Manual,
             PageSource::CsvImport => Self::CsvImport,
+            PageSource::JobChange => Self::JobChange,
         }
     }
 }
@@ -281,6 +289,15 @@ fn parse_from(value: &Value, page: bool) -> Result<ContentToWorker, MessageError
             "this sender may not save with source `{}`",
             source.as_str()
         )));
+    }
+    if source == PageSource::JobChange {
+        // "Update in CRM" is about the one person of a profile page, and is only a save.
+        let one = matches!(&raw, RawContent::Save { prospects, .. } if prospects.len() == 1);
+        if !one {
+            return Err(MessageError::Shape(
+                "a job change is a save of exactly one person".into(),
+            ));
+        }
     }
     Ok(match raw {
         RawContent::Lookup {

@@ -115,6 +115,10 @@ pub struct OutboxEntry {
     /// Fields the page showed that were not extracted; the journal line names them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
+    /// Set on a job change's entry ("Update in CRM"): the record, the old and new job
+    /// (`crate::job_update` runs it instead of a save).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_update: Option<crate::job_change::JobUpdate>,
     /// Set on a bulk chunk entry: its people and the current run ([`crate::bulk`]). The
     /// fields above then describe the chunk (its first person's decision, "Ada and 11 more").
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -140,6 +144,7 @@ impl OutboxEntry {
             activity_id: None,
             account_id: None,
             missing: self.missing.clone(),
+            job_update: None,
         }
     }
 }

@@ -180,6 +180,11 @@ pub(crate) fn result_of(
         activity_id: e.activity_id.clone(),
         account_id: e.account_id.clone(),
         missing: e.missing.clone(),
+        job_update: e
+            .job_update
+            .as_ref()
+            .filter(|_| status == SaveStatus::Updated)
+            .map(crate::job_change::JobUpdate::news),
     }
 }
 

@@ -35,6 +35,7 @@ fn refused_hint(source: PageSource) -> &'static str {
         }
         PageSource::Manual => "Fill in the last name and add the person again.",
         PageSource::CsvImport => "Fix the row in the file and import it again.",
+        PageSource::JobChange => "Reload the profile and click Update in CRM again.",
     }
 }
 
@@ -91,6 +92,7 @@ pub fn plan_save(
             activity_id: None,
             account_id: None,
             missing: missing_for(&save.missing, r.index),
+            job_update: None,
         };
         if let Some(slot) = results.get_mut(r.index) {
             *slot = Some(failed);
@@ -115,6 +117,7 @@ pub fn plan_save(
             activity_id: None,
             account_id: None,
             missing: missing_for(&save.missing, index),
+            job_update: None,
         };
         let outcome = match &person {
             Err(e) => Err(e.clone()),
@@ -143,8 +146,9 @@ pub fn plan_save(
                     warnings: entry.warnings.clone(),
                     ..base
                 };
-                let nothing_to_send =
-                    entry.spec.existing_id.is_some() && entry.spec.activity.is_none();
+                let nothing_to_send = entry.spec.existing_id.is_some()
+                    && entry.spec.activity.is_none()
+                    && entry.job_update.is_none();
                 if nothing_to_send {
                     result.status = SaveStatus::Linked;
                     result.record_id = entry.spec.existing_id.clone();
@@ -222,13 +226,47 @@ fn entry_for(
             PageSource::GmailExtension => "Saved from Gmail",
             PageSource::Manual => "Added by hand",
             PageSource::CsvImport => "Imported from a CSV file",
+            PageSource::JobChange => "Updated from LinkedIn",
         };
         format!("{from} with Leadline on behalf of {rep}.")
     });
+    if save.source == PageSource::JobChange && team.team_server {
+        return Err(ErrorInfo {
+            code: "job_update_unavailable".into(),
+            message: "Update in CRM does not go through the team server yet.".into(),
+            hint: "Change the title and company in the CRM itself this time.".into(),
+        });
+    }
+    let job_update = match save.source {
+        PageSource::JobChange => Some(crate::job_update::job_update_for(
+            known,
+            lookup_key(&prospect.person).as_ref(),
+            prospect,
+        )?),
+        _ => None,
+    };
     let name_of = |id: &str| Party {
         id: Some(id.to_owned()),
         name: team.user_name(id),
     };
+    if let Some((update, record_owner)) = job_update {
+        // An update never reassigns the record: no owner is sent, and the owner shown is the
+        // record's own.
+        if let Some(nothing) =
+            crate::job_update::nothing_to_write(team, team.settings.record_kind, &update)
+        {
+            return Err(nothing);
+        }
+        let mut entry = job_entry(team, save, save_id, index, prospect, d, role, update);
+        if let Some(owner) = record_owner {
+            entry.owner = name_of(&owner);
+        }
+        entry.warnings = warnings
+            .into_iter()
+            .filter(|w| w != "owner_inactive")
+            .collect();
+        return Ok(entry);
+    }
     let owner = match existing.as_ref().and_then(|r| r.as_ref()?.owner_id.clone()) {
         Some(record_owner) => name_of(&record_owner), // the record's own, as the badge said
         None => name_of(&d.owner),
@@ -275,8 +313,84 @@ fn entry_for(
         reading_recent: false,
         account_id: None,
         missing: missing_for(&save.missing, index),
+        job_update: None,
         chunk: None,
     })
+}
+
+/// The reasons an update shows: the decision's about the connection (rule 1), not the ones
+/// about who would own a new record (rule 4's sentences start "Owner:" or say a user "can't own
+/// the record"), since an update keeps the record's owner; and a sentence saying so.
+fn update_reasons(d: &Decision) -> Vec<String> {
+    let mut reasons: Vec<String> = d
+        .reasons
+        .iter()
+        .filter(|r| !r.starts_with("Owner:") && !r.contains("can't own the record"))
+        .cloned()
+        .collect();
+    reasons.push("The owner is unchanged: an update never reassigns the record.".into());
+    reasons
+}
+
+/// The entry of "Update in CRM" ([`crate::job_update`]): the record's id, no owner, no
+/// activity of the page's, starting with the check that the change is not recorded yet.
+#[allow(clippy::too_many_arguments)]
+fn job_entry(
+    team: &LocalTeam,
+    save: &SaveRequest,
+    save_id: &str,
+    index: usize,
+    prospect: &Prospect,
+    d: &Decision,
+    role: Role,
+    update: crate::job_change::JobUpdate,
+) -> OutboxEntry {
+    let record_id = update.record_id.clone();
+    OutboxEntry {
+        id: format!("{save_id}:{index}"),
+        save_id: save_id.to_owned(),
+        index,
+        source: save.source,
+        prospect: prospect.clone(),
+        lookup_key: lookup_key(&prospect.person),
+        spec: SaveSpec {
+            record: team.settings.record_kind,
+            prospect: prospect.person.clone(),
+            owner_id: None,
+            existing_id: Some(record_id.clone()),
+            activity: None,
+            description: None,
+            account_id: None,
+            new_account: None,
+        },
+        role,
+        activity_role: None,
+        activity_owner: None,
+        phase: Phase::Lookup,
+        created_by: Party {
+            id: Some(d.created_by.clone()),
+            name: team.creator_name(Some(role), &d.created_by),
+        },
+        owner: Party::default(),
+        reasons: update_reasons(d),
+        warnings: Vec::new(),
+        attempts: 0,
+        in_flight: false,
+        refreshed: false,
+        next_at_ms: 0,
+        waiting: None,
+        record_id: Some(record_id),
+        created: false,
+        activity_id: None,
+        account_checked: false,
+        recheck: false,
+        recent_id: None,
+        reading_recent: false,
+        account_id: None,
+        missing: missing_for(&save.missing, index),
+        job_update: Some(update),
+        chunk: None,
+    }
 }
 
 /// HubSpot: gives each planned person this browser created minutes ago ([`crate::recent`])

@@ -25,6 +25,8 @@ pub enum SaveStatus {
     Failed,
     /// Created, then undone by the rep: what the save created was deleted again.
     Undone,
+    /// An existing record was updated (a job change: `job_update` says what it now holds).
+    Updated,
 }
 
 /// A CRM user as shown to the rep.
@@ -80,6 +82,9 @@ pub struct SaveResult {
     /// Fields the page showed that were not extracted (`location`...): saved without them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
+    /// A job change written onto the record: what it now holds and held before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_update: Option<crate::job_change::JobUpdateNews>,
 }
 
 /// One line of the popup's recent saves.
@@ -212,6 +217,7 @@ mod tests {
             activity_id: None,
             account_id: None,
             missing: vec![],
+            job_update: None,
         }
     }
 

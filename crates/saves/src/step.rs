@@ -30,6 +30,9 @@ pub fn next_request(
     if entry.chunk.is_some() {
         return next_chunk_request(team, entry, tokens);
     }
+    if entry.job_update.is_some() {
+        return crate::job_update::next_request(team, entry, tokens);
+    }
     let mut entry = entry.clone();
     let unknown_outcome = entry.in_flight && entry.phase == Phase::Save;
     if unknown_outcome && lookup_key(&entry.prospect.person).is_some() {
@@ -70,6 +73,9 @@ pub fn on_response(
 ) -> (OutboxEntry, Step) {
     if entry.chunk.is_some() {
         return on_chunk_response(team, entry, resp, now_ms, random);
+    }
+    if entry.job_update.is_some() {
+        return crate::job_update::on_response(team, entry, resp, now_ms, random);
     }
     let mut e = entry.clone();
     e.in_flight = false;

@@ -76,7 +76,14 @@
     linked: (r) => 'Already in ' + crmName(r) + ' (linked to the existing ' + (r.object || 'record') + ')',
     queued: (r) => waitingWords(r),
     failed: () => 'Not saved',
+    updated: (r) => updatedWords(r),
   };
+
+  /** "Updated in Salesforce: VP Sales at Globex (was Head of Sales at Initech)": what the CRM holds now. */
+  function updatedWords(r) {
+    const u = r.job_update || {};
+    return 'Updated in ' + crmName(r) + ': ' + jobWords(u.now) + (u.was ? ' (was ' + jobWords(u.was) + ')' : '');
+  }
 
   /** The core's warning codes in words (an unknown code is shown as it is). */
   const WARNING_WORDS = {
@@ -130,6 +137,8 @@
       el('div', { class: 'll-title' }, (r.name ? String(r.name) + ': ' : '') + status),
       r.status === 'failed' || (r.error && !r.error_in_notice) ? el('div', {}, ...errorNodes(r.error)) : null,
       whoRow(r),
+      r.job_update && r.job_update.account_note
+        ? el('div', { class: 'll-row', 'data-testid': 'job-update-account' }, String(r.job_update.account_note)) : null,
       warnings.length ? el('div', { class: 'll-muted' }, 'Note: ' + warnings.map(warningWords).join('; ')) : null,
       actions.length ? el('div', { class: 'll-actions' }, ...actions) : null);
   }
@@ -263,7 +272,7 @@
   function summary(results, skipped) {
     const counts = {};
     for (const r of results) counts[r.status] = (counts[r.status] || 0) + 1;
-    const words = { created: 'created', linked: 'linked', queued: 'waiting', failed: 'failed' };
+    const words = { created: 'created', linked: 'linked', updated: 'updated', queued: 'waiting', failed: 'failed' };
     const parts = Object.keys(words).filter((s) => counts[s]).map((s) => counts[s] + ' ' + words[s]);
     const left = (skipped || []).reduce((n, g) => n + (Number(g.count) || 0), 0);
     if (left) parts.push(left + ' skipped');
@@ -335,13 +344,45 @@
   /**
    * The line under a badge when the page shows another job than the CRM record (the core's
    * `job_change`): "In Salesforce as Head of Sales at Initech; LinkedIn now says VP Sales at
-   * Globex." Null without a job change.
+   * Globex." Null without a job change. With `onUpdate`, an "Update in CRM" button follows the
+   * line (a real button: keyboard reachable, named by its text, only a trusted click acts);
+   * `onUpdate(line, updateButton)` runs on a click.
    */
-  function jobChangeNode(result) {
+  function jobChangeNode(result, onUpdate) {
     const change = result && result.job_change;
     if (!change || !change.crm || !change.page) return null;
     const text = 'In ' + crmName(result) + ' as ' + jobWords(change.crm) + '; LinkedIn now says ' + jobWords(change.page) + '.';
-    return el('div', { class: 'll-muted', 'data-testid': 'job-change' }, text);
+    const line = el('span', { 'data-testid': 'job-change' }, text);
+    const box = el('div', { class: 'll-muted' }, line);
+    if (onUpdate) {
+      const updateButton = button('Update in CRM', 'job-update', () => onUpdate(line, updateButton));
+      box.append(' ', updateButton);
+    }
+    return box;
+  }
+
+  /**
+   * "Update in CRM": sends the page's job for the one person as source `job_change` and shows
+   * the answer; after an update the line says what the CRM now holds and the button goes.
+   */
+  async function updateJob(prospect, line, updateButton) {
+    updateButton.setAttribute('disabled', '');
+    updateButton.textContent = 'Updating…';
+    let updated = false;
+    try {
+      const answer = await save(Source.JOB_CHANGE, 'single', [prospect], null);
+      const r = answer.ok && Array.isArray(answer.results) ? answer.results[0] : null;
+      updated = Boolean(r && r.status === 'updated');
+      if (updated) line.textContent = updatedWords({ ...r, crm: r.crm || answer.crm }) + '.';
+      return answer;
+    } finally {
+      if (updated) {
+        updateButton.remove();
+      } else {
+        updateButton.removeAttribute('disabled');
+        updateButton.textContent = 'Update in CRM';
+      }
+    }
   }
 
   async function lookup(source, prospects, badges, mailbox) {
@@ -383,7 +424,7 @@
   }
 
   Leadline.saveFlow = {
-    save, preview, lookup, jobChangeNode, markSaved, markUndone, showSaveAnswer, showMessage, previewNodes, resultNodes,
+    save, preview, lookup, jobChangeNode, updateJob, markSaved, markUndone, showSaveAnswer, showMessage, previewNodes, resultNodes,
     errorNodes, noticeNodes, withoutNoticeCopy, undoRow, crmName, waitingWords,
   };
 })(globalThis);

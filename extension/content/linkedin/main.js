@@ -11,7 +11,7 @@
   const { existing, start } = Leadline.router;
   const { Source } = Leadline.bridge;
   const { prospect: toProspect, profileUrl } = Leadline.dom;
-  const { save, preview, lookup, jobChangeNode, markSaved, markUndone, showMessage } = Leadline.saveFlow;
+  const { save, preview, lookup, jobChangeNode, updateJob, markSaved, markUndone, showMessage } = Leadline.saveFlow;
   const { layouts, listUi } = Leadline.linkedin;
 
   /** How long a page may stay unreadable before the rep is told (LinkedIn renders late). */
@@ -95,9 +95,11 @@
     saveButton.setAttribute('aria-label', 'Save to CRM: ' + (prospect.full_name || 'this person'));
     shadow.append(el('span', { class: 'll-inline', 'data-layout': read.layout, 'data-missing': (read.missing || []).join(' ') }, saveButton, badge));
     hoverCard(shadow, saveButton, () => preview(Source.LINKEDIN, 'single'));
-    // A job change (the record's title or company is not the page's) shows under the button.
+    // A job change (the record's title or company is not the page's) shows under the button,
+    // with "Update in CRM" (source job_change: team sync writes the page's job on the record).
     lookup(Source.LINKEDIN, [prospect], [badge]).then((answer) => {
-      const line = jobChangeNode(answer && answer.ok && Array.isArray(answer.results) ? answer.results[0] : null);
+      const result = answer && answer.ok && Array.isArray(answer.results) ? answer.results[0] : null;
+      const line = jobChangeNode(result, (text, updateButton) => updateJob(prospect, text, updateButton));
       if (line) shadow.append(line);
     });
   }

@@ -174,7 +174,7 @@ pub fn created_account_id(resp: &HttpResponse) -> Option<String> {
 }
 
 /// The first failing subrequest that is not a `PROCESSING_HALTED` echo (or the first one).
-fn first_real_failure(failures: &[(u16, Value)]) -> Option<ApiError> {
+pub(crate) fn first_real_failure(failures: &[(u16, Value)]) -> Option<ApiError> {
     let errors: Vec<ApiError> = failures
         .iter()
         .map(|(status, body)| api_error_from_response(Crm::Salesforce, *status, &body.to_string()))

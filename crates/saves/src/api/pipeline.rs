@@ -140,6 +140,7 @@ pub fn plan_save(
         let save = save.with_missing(msg).map_err(refused)?;
         let mut plan = crate::plan::plan_save(&team, &save, save_id, &known);
         crate::plan::mark_recent(&team, &mut plan.entries, &recent, clock_ms(now_ms));
+        crate::job_update::date_entries(&mut plan.entries, clock_ms(now_ms));
         Ok(
             json!({"ok": true, "save_id": plan.save_id, "entries": plan.entries, "results": plan.results}),
         )

@@ -73,6 +73,7 @@ fn placeholder() -> SaveResult {
         activity_id: None,
         account_id: None,
         missing: vec![],
+        job_update: None,
     }
 }
 
