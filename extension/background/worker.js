@@ -37,7 +37,24 @@ async function recentCreates() {
   return (journal && journal.recent_creates) || null;
 }
 
-function freshKnown() {
+/** Which CRM and org the cached lookups answer for: the CRM, and its connections' users. */
+let cacheScope = '';
+
+function scopeOf(team) {
+  const users = (team.connections || []).map((c) => String(c.instance_url) + '/' + String(c.crm_user_id)).sort();
+  return JSON.stringify([(team.config && team.config.crm) || 'salesforce', users]);
+}
+
+/**
+ * The cached lookups still fresh, for `team`: a cache filled for another CRM, org or set of
+ * connections (the rep switched CRM, connected another org) is dropped first, never reused.
+ */
+function freshKnown(team) {
+  const scope = scopeOf(team);
+  if (scope !== cacheScope) {
+    lookupCache.clear();
+    cacheScope = scope;
+  }
   const now = Date.now();
   const known = {};
   for (const [key, hit] of lookupCache) {
@@ -54,7 +71,7 @@ function freshKnown() {
 async function handleLookup(message) {
   const engine = await engineCore();
   const team = await store.team();
-  const plan = await engine.engine_lookup(store, team, message, freshKnown(), await recentCreates(),
+  const plan = await engine.engine_lookup(store, team, message, freshKnown(team), await recentCreates(),
     Date.now(), (await store.hubspotSecret()) || '');
   if (!plan.ok) return plan;
   const at = Date.now();
@@ -107,7 +124,7 @@ async function handleSave(message, sender) {
   const c = await core();
   const team = await teamServer.decidingTeam(); // server mode: the server's team sync
   const saveId = crypto.randomUUID();
-  const plan = c.plan_save(team, message, saveId, freshKnown(), await recentCreates(), Date.now());
+  const plan = c.plan_save(team, message, saveId, freshKnown(team), await recentCreates(), Date.now());
   if (!plan.ok) return plan;
   const ids = plan.entries.map((e) => e.id);
   reserve(ids); // this message runs its own entries; resume() leaves them alone
