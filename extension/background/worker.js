@@ -124,6 +124,12 @@ async function handleSave(message, sender) {
   const c = await core();
   const team = await teamServer.decidingTeam(); // server mode: the server's team sync
   const saveId = crypto.randomUUID();
+  // "Update in CRM" plans from the record its page's lookup read; a worker that slept since
+  // has lost that lookup, so it reads the record again (nothing is sent when still cached).
+  if (message.source === 'job_change' && Array.isArray(message.prospects)) {
+    const read = await handleLookup({ kind: IN.LOOKUP, source: 'linkedin_extension', prospects: message.prospects });
+    if (!read.ok) return read;
+  }
   const plan = c.plan_save(team, message, saveId, freshKnown(team), await recentCreates(), Date.now());
   if (!plan.ok) return plan;
   const ids = plan.entries.map((e) => e.id);
