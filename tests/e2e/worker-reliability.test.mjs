@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  sandboxBinary, connect, sendFrom, waitForState, contentScriptWorld, connectedSession, lookupsDone, waitUntil, elapse,
+  sandboxBinary, connect, sendFrom, waitForState, contentScriptWorld, connectedSession, lookupsDone, waitUntil, elapse, backOffOffline,
 } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
@@ -55,17 +55,9 @@ test('network back: a save waiting on a network back-off goes at once, exactly o
   const page = await openProfile('ada-lovelace');
   await ext.context.setOffline(true);
   await page.getByTestId('save-prospect').first().click();
-  // Stay offline until the back-off is long (≥ 6 s left before the next try). Each try offline
-  // fails at once and grows the back-off (1–2, 2–4, 4–8, 8–16 s): "Retry now" (the popup's
-  // button, the `retry` message) makes the tries now instead of waiting out the short steps.
-  let waiting = null;
-  await waitUntil(async () => {
-    const s = await sendFrom(options, { kind: 'get_state' });
-    waiting = s.outbox.find((e) => e.waiting && e.waiting.code === 'network_error');
-    if (waiting && waiting.next_at_ms - Date.now() >= 6000) return true;
-    if (waiting) await sendFrom(options, { kind: 'retry', outbox_id: waiting.id });
-    return false;
-  }, { timeout: 60000, every: 200, what: 'a long back-off' }).catch(() => {});
+  // Stay offline until the back-off is long (≥ 6 s left before the next try): "Retry now"
+  // makes the short steps' tries at once (harness `backOffOffline`).
+  const waiting = await backOffOffline(options, (e) => e.waiting && e.waiting.code === 'network_error', 6000);
   assert.ok(waiting && waiting.next_at_ms - Date.now() >= 6000, 'the save backed off for a while: ' + JSON.stringify(waiting));
   assert.equal((await contactsNamed('Lovelace')).length, 0, 'nothing reached the CRM while offline');
   const nextTry = waiting.next_at_ms;
