@@ -202,17 +202,21 @@ bundle_worker() { # dist extension dir
 
 # --- checks and tests -----------------------------------------------------------------------
 
-# Node test files, NODE_TEST_CONCURRENCY (default 2) at a time. Files are independent: each
-# e2e file starts its own sandbox on port 0 and its own Chromium profile, and most of an e2e
-# file's time is spent waiting (sandbox latency, back-offs, browser start), so two at a time
-# nearly halve the stage on 2 cores (measured on a shared machine: 746 s → about 400 s).
+# Node test files, NODE_TEST_CONCURRENCY (default 3) at a time. Files are independent: each
+# e2e file starts its own sandbox on port 0 and its own Chromium profile, and much of an e2e
+# file's time is spent waiting (sandbox latency, back-offs, the undo window, HubSpot's search
+# lag), so two at a time kept about one core of two busy; three overlap those waits. Measured
+# on a shared 2-core machine (other jobs holding a load of 8-13): 483-521 s two at a time,
+# 337-346 s three at a time; the stage's own processes use about 360 s of CPU (Chromium 280,
+# Node 77, sandbox 6), so the floor on two idle cores is about 180 s. One at a time took 746 s
+# in an earlier measure.
 # NODE_TEST_CONCURRENCY=1 runs them one at a time, e.g. to read one failure's log in order.
 node_tests() {
   local files
   files=$(find "$@" -name '*.test.mjs' 2>/dev/null | sort)
   [ -n "$files" ] || return 0
   # shellcheck disable=SC2086
-  node --test --test-concurrency="${NODE_TEST_CONCURRENCY:-2}" $files
+  node --test --test-concurrency="${NODE_TEST_CONCURRENCY:-3}" $files
 }
 
 # Stage timing: `stage NAME CMD...` runs CMD, prints how long it took and keeps the figure for

@@ -581,6 +581,25 @@ export async function waitForState(page, pick, timeoutMs = 60000) {
 }
 
 /**
+ * While the browser is offline: presses "Retry now" (the popup's button, the `retry` message
+ * sent from `page`, an options or popup page) on the outbox entry `pick` selects until its next
+ * timed try is at least `minLeftMs` away. Each try offline fails at once and grows the entry's
+ * back-off (1–2, 2–4, 4–8, 8–16 s…), so a test gets a long back-off in a second instead of
+ * waiting out the short steps. Resolves to the entry as last seen (null if none appeared):
+ * the caller asserts on it.
+ */
+export async function backOffOffline(page, pick, minLeftMs, { timeout = 30000 } = {}) {
+  let entry = null;
+  await waitUntil(async () => {
+    entry = (await sendFrom(page, { kind: 'get_state' })).outbox.find(pick) || null;
+    if (entry && entry.next_at_ms - Date.now() >= minLeftMs) return true;
+    if (entry) await sendFrom(page, { kind: 'retry', outbox_id: entry.id });
+    return false;
+  }, { timeout, what: `an outbox entry's next try ${minLeftMs} ms away` }).catch(() => {});
+  return entry;
+}
+
+/**
  * A Salesforce setup for saving: CRM settings through the options page's own message, then
  * team sync (integration@) and the rep (rep@) connected through the real OAuth pages.
  * Resolves to the options page.

@@ -5,18 +5,22 @@
 // nothing but the alarm can start the worker again. Only after that does an options page ask
 // for the state (outbox empty, the save journaled once).
 //
-// Why several 503s and not one: the first back-off is 1–2 s, and while the worker is awake an
-// in-memory timer (outbox.js `schedule`) retries too; the worker could not be stopped reliably
-// before it fires. The sandbox refuses the Composite save FAULTS times, so the last back-off
-// (attempt FAULTS-1) is 8–16 s: long enough to close everything and stop the worker while the
-// save still waits. The alarm then has to wake the stopped worker.
+// Why a 503 with `Retry-After`: while the worker is awake an in-memory timer (outbox.js
+// `schedule`) retries too, so the save must still wait long enough to close everything and stop
+// the worker first. The sandbox refuses the Composite save once with `Retry-After: 8` (HTTP's way
+// for a 503 to say how long the service is away); the engine honours a Retry-After longer than
+// its own back-off (saves::backoff::with_retry_after), so the next try is 8 s ahead — as much
+// room as the shortest last step of the earlier four-503 storm (8–16 s), reached at once instead
+// of after 1–2 + 2–4 + 4–8 s. The alarm then has to wake the stopped worker.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sandboxBinary, sendFrom, waitForState, connectedSession, settle, lookupsDone, waitUntil, elapse } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
-/** 503s for the Composite save: back-offs 1–2, 2–4, 4–8, then 8–16 s before the try that works. */
-const FAULTS = 4;
+/** 503s for the Composite save: one, asking for RETRY_AFTER_S before the try that works. */
+const FAULTS = 1;
+/** The 503's `Retry-After` (seconds): the time to close every page and stop the worker. */
+const RETRY_AFTER_S = 8;
 /** How late after its time the alarm may land the save (Chrome's alarm granularity, a worker start, the call). */
 const LATE_BOUND_MS = 40000;
 
@@ -34,8 +38,9 @@ test('a waiting save is finished by the alarm alone after the service worker sto
   const version = /\/services\/data\/(v\d+\.\d+)\//.exec(sandbox.log.join(''));
   assert.ok(version, 'the sandbox saw an API call (the page-load lookup) naming the API version');
   const compositePath = '/services/data/' + version[1] + '/composite';
-  await sandbox.post('/__sandbox/faults', { status: 503, count: FAULTS, path_prefix: compositePath });
+  await sandbox.post('/__sandbox/faults', { status: 503, count: FAULTS, path_prefix: compositePath, retry_after: RETRY_AFTER_S });
   assert.equal((await contacts()).length, 0, 'Ada Lovelace is not in the org yet');
+  const clickedAt = Date.now();
   await linkedin.getByTestId('save-prospect').first().click();
 
   // Waits in the outbox after the last 503, with its next try set well ahead.
@@ -44,6 +49,8 @@ test('a waiting save is finished by the alarm alone after the service worker sto
     return e && e.attempts >= FAULTS && e.waiting && e.waiting.code === 'SERVER_UNAVAILABLE' && e;
   }, 40000);
   assert.equal(typeof waiting.next_at_ms, 'number', 'next_at_ms is set: ' + JSON.stringify(waiting));
+  assert.ok(waiting.next_at_ms >= clickedAt + RETRY_AFTER_S * 1000,
+    `the next try honours the 503's Retry-After: ${waiting.next_at_ms - clickedAt} ms after the click`);
   assert.equal(composite503s(), FAULTS, 'every injected 503 was answered to the Composite save');
   // The alarms as Chrome holds them (chrome.alarms from the page: no message to the worker).
   const alarms = await options.evaluate(() => chrome.alarms.getAll());

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  sandboxBinary, connect, sendFrom, waitForState, contentScriptWorld, connectedSession, lookupsDone, waitUntil, elapse,
+  sandboxBinary, connect, sendFrom, waitForState, contentScriptWorld, connectedSession, lookupsDone, waitUntil, elapse, backOffOffline,
 } from './harness.mjs';
 
 const skip = sandboxBinary() ? false : 'no sandbox binary (cargo build -p sandbox)';
@@ -55,13 +55,9 @@ test('network back: a save waiting on a network back-off goes at once, exactly o
   const page = await openProfile('ada-lovelace');
   await ext.context.setOffline(true);
   await page.getByTestId('save-prospect').first().click();
-  // Stay offline until the back-off is long (≥ 6 s left before the next try).
-  let waiting = null;
-  await waitUntil(async () => {
-    const s = await sendFrom(options, { kind: 'get_state' });
-    waiting = s.outbox.find((e) => e.waiting && e.waiting.code === 'network_error');
-    return waiting && waiting.next_at_ms - Date.now() >= 6000;
-  }, { timeout: 60000, every: 200, what: 'a long back-off' }).catch(() => {});
+  // Stay offline until the back-off is long (≥ 6 s left before the next try): "Retry now"
+  // makes the short steps' tries at once (harness `backOffOffline`).
+  const waiting = await backOffOffline(options, (e) => e.waiting && e.waiting.code === 'network_error', 6000);
   assert.ok(waiting && waiting.next_at_ms - Date.now() >= 6000, 'the save backed off for a while: ' + JSON.stringify(waiting));
   assert.equal((await contactsNamed('Lovelace')).length, 0, 'nothing reached the CRM while offline');
   const nextTry = waiting.next_at_ms;

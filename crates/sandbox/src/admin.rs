@@ -75,12 +75,17 @@ fn set_fault(state: &mut State, body: &Value) -> Response {
         .get("path_prefix")
         .and_then(Value::as_str)
         .map(str::to_string);
+    let retry_after_secs = body.get("retry_after").and_then(Value::as_u64);
     state.faults.push(Fault {
         status: status as u16,
         remaining: count,
         path_prefix,
+        retry_after_secs,
     });
-    Response::json(200, &json!({"status": status, "count": count}))
+    Response::json(
+        200,
+        &json!({"status": status, "count": count, "retry_after": retry_after_secs}),
+    )
 }
 
 fn records(state: &State, request: &Request) -> StoreResult<Response> {

@@ -79,8 +79,8 @@ pub fn handle(state: &Mutex<State>, request: &Request) -> Response {
         *state.hosts.entry(host).or_insert(0) += 1;
     }
     if area != Area::Admin {
-        if let Some(status) = take_fault(state, &request.path, api) {
-            return fault_response(status, area);
+        if let Some((status, retry_after)) = take_fault(state, &request.path, api) {
+            return fault_response(status, area, retry_after);
         }
     }
     // All of a request's writes are one transaction: one commit instead of one per statement.
@@ -114,7 +114,9 @@ fn other(request: &Request) -> Response {
     }
 }
 
-fn take_fault(state: &mut State, path: &str, api: bool) -> Option<u16> {
+/// The next injected fault for `path`, if one is pending: its status and the `Retry-After` the
+/// test asked it to carry.
+fn take_fault(state: &mut State, path: &str, api: bool) -> Option<(u16, Option<u64>)> {
     let fault = state.faults.iter_mut().find(|f| {
         f.remaining > 0
             && match &f.path_prefix {
@@ -123,12 +125,25 @@ fn take_fault(state: &mut State, path: &str, api: bool) -> Option<u16> {
             }
     })?;
     fault.remaining -= 1;
-    let status = fault.status;
+    let answer = (fault.status, fault.retry_after_secs);
     state.faults.retain(|f| f.remaining > 0);
-    Some(status)
+    Some(answer)
 }
 
-fn fault_response(status: u16, area: Area) -> Response {
+/// The CRM's answer to a request an injected fault refuses. A 429 carries `Retry-After: 1` as
+/// the CRMs send it; `retry_after` (the fault's `retry_after`, seconds) replaces that, and gives
+/// a 5xx one too (HTTP lets a 503 say how long the service will be unavailable).
+fn fault_response(status: u16, area: Area, retry_after: Option<u64>) -> Response {
+    let default = if status == 429 { Some(1) } else { None };
+    let response = fault_body(status, area);
+    match retry_after.or(default) {
+        Some(secs) => response.with_header("Retry-After", &secs.to_string()),
+        None => response,
+    }
+}
+
+/// The status's error body (and HubSpot's rate-limit headers on a 429) in each CRM's format.
+fn fault_body(status: u16, area: Area) -> Response {
     match area {
         Area::HubspotApi | Area::HubspotOauth => {
             let (category, message) = if status == 429 {
@@ -155,8 +170,7 @@ fn fault_response(status: u16, area: Area) -> Response {
                     .with_header("X-HubSpot-RateLimit-Secondly", "19")
                     .with_header("X-HubSpot-RateLimit-Secondly-Remaining", "0")
                     .with_header("X-HubSpot-RateLimit-Daily", "650000")
-                    .with_header("X-HubSpot-RateLimit-Daily-Remaining", "640000")
-                    .with_header("Retry-After", "1");
+                    .with_header("X-HubSpot-RateLimit-Daily-Remaining", "640000");
             }
             response
         }
@@ -172,13 +186,7 @@ fn fault_response(status: u16, area: Area) -> Response {
                     "Server temporarily unavailable. Please try again.",
                 )
             };
-            let response =
-                Response::json(status, &json!([{"message": message, "errorCode": code}]));
-            if status == 429 {
-                response.with_header("Retry-After", "1")
-            } else {
-                response
-            }
+            Response::json(status, &json!([{"message": message, "errorCode": code}]))
         }
     }
 }

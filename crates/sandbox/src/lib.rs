@@ -50,7 +50,9 @@
 //!
 //! # Admin API (`/__sandbox/`, no auth, JSON)
 //!
-//! `POST expire-tokens`, `POST faults {"status":503|429,"count":N,"path_prefix":"/crm"}`,
+//! `POST expire-tokens`, `POST faults {"status":503|429,"count":N,"path_prefix":"/crm","retry_after":S}`
+//! (`retry_after`, optional: the `Retry-After` seconds each refused call carries; a 429 says 1
+//! unless given, a 5xx nothing),
 //! `POST latency {"ms":N}`, `GET latency` (`{"ms","held"}`: requests received and held by that latency now), `GET counts` (`{"total":N, "POST /services/data/vXX.X/composite":1,
 //! ...}`, CRM API calls only; ids shown as `{id}`), `POST reset-counts`,
 //! `GET records?object=Contact` (Salesforce object names, or HubSpot `contacts`, `companies`,

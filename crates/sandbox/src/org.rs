@@ -17,6 +17,9 @@ pub struct Fault {
     pub remaining: u64,
     /// Only paths starting with this (else every CRM API call).
     pub path_prefix: Option<String>,
+    /// The `Retry-After` (seconds) each injected answer carries, when the test asks for one
+    /// (a 429 carries 1 otherwise, a 5xx none).
+    pub retry_after_secs: Option<u64>,
 }
 
 /// Everything the handlers share.

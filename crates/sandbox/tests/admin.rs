@@ -77,6 +77,59 @@ fn faults_fail_the_next_n_calls_then_stop() {
 }
 
 #[test]
+fn faults_carry_the_retry_after_a_test_asks_for() {
+    let h = Harness::start();
+    let token = h.sf_login("rep@acme.example");
+    let retry_after = |reply: &common::Reply| {
+        reply
+            .headers
+            .iter()
+            .filter(|(name, _)| name == "retry-after")
+            .map(|(_, value)| value.clone())
+            .collect::<Vec<_>>()
+    };
+    let sobjects = "/services/data/v66.0/sobjects";
+    h.admin("POST", "faults", json!({"status": 503, "count": 1}));
+    let plain = h.get(sobjects, Some(&token));
+    assert_eq!((plain.status, retry_after(&plain)), (503, vec![]));
+    h.admin("POST", "faults", json!({"status": 429, "count": 1}));
+    let limited = h.get(sobjects, Some(&token));
+    assert_eq!(
+        (limited.status, retry_after(&limited)),
+        (429, vec!["1".to_string()])
+    );
+    let set = h.admin(
+        "POST",
+        "faults",
+        json!({"status": 503, "count": 2, "retry_after": 7}),
+    );
+    assert_eq!(set["retry_after"], 7);
+    for _ in 0..2 {
+        let asked = h.get(sobjects, Some(&token));
+        assert_eq!(
+            (asked.status, retry_after(&asked)),
+            (503, vec!["7".to_string()])
+        );
+    }
+    h.admin(
+        "POST",
+        "faults",
+        json!({"status": 429, "count": 1, "retry_after": 3, "path_prefix": "/crm/"}),
+    );
+    let hubspot = h.get("/crm/v3/owners", Some("pat-sandbox-integration"));
+    assert_eq!(
+        (hubspot.status, retry_after(&hubspot)),
+        (429, vec!["3".to_string()]),
+        "one Retry-After, the one asked for"
+    );
+    assert_eq!(
+        h.get(sobjects, Some(&token)).status,
+        200,
+        "the faults are used up"
+    );
+}
+
+#[test]
 fn latency_delays_requests() {
     let h = Harness::start();
     h.admin("POST", "latency", json!({"ms": 300}));
