@@ -48,6 +48,14 @@ impl Tab {
     }
 }
 
+/// `?done=` after a form's action redirected back to its page (Post/Redirect/Get): which
+/// action, for the page's "done" notice.
+#[derive(Debug, serde::Deserialize)]
+pub struct Done {
+    /// The action that ran (each page knows its own words for it).
+    pub done: Option<String>,
+}
+
 /// A line at the top of a page saying what the last action did, or why it failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {

@@ -16,13 +16,7 @@ use crate::store::{Member, Role};
 
 use super::auth::{error_page, see_other, AdminForm, NoFields, PageAdmin};
 use super::html::{escape, when};
-use super::layout::{message_page, Notice, Page, Tab};
-
-/// `?done=` after an action that redirected here.
-#[derive(Debug, Deserialize)]
-pub struct Done {
-    done: Option<String>,
-}
+use super::layout::{message_page, Done, Notice, Page, Tab};
 
 fn done_text(done: &str) -> Option<&'static str> {
     Some(match done {

@@ -17,14 +17,8 @@ use crate::store::Connection;
 
 use super::auth::{error_page, AdminForm, NoFields, PageAdmin};
 use super::html::{escape, when};
-use super::layout::{Notice, Page, Tab};
+use super::layout::{Done, Notice, Page, Tab};
 use super::RETURN_TO_PAGES;
-
-/// `?done=` after an action that redirected here.
-#[derive(Debug, Deserialize)]
-pub struct Done {
-    done: Option<String>,
-}
 
 /// `GET /admin`.
 pub async fn show(

@@ -14,13 +14,7 @@ use crate::app::AppState;
 use crate::error::ApiError;
 
 use super::auth::{error_page, see_other, AdminForm, PageAdmin};
-use super::layout::{Notice, Page, Tab};
-
-/// `?done=` after saving.
-#[derive(Debug, Deserialize)]
-pub struct Done {
-    done: Option<String>,
-}
+use super::layout::{Done, Notice, Page, Tab};
 
 /// `GET /admin/settings`.
 pub async fn show(
