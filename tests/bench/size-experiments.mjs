@@ -102,8 +102,8 @@ process each, 9 runs, on 2 cores shared with other builds):
 | outbox runs inside the save module | \`core_wasm\` | 238,345 (232.8 KiB) | over |
 | the whole engine (runs, lookups, undo) in one module | | 218,666 (213.5 KiB) | over |
 | runs and lookups in one module | | 204,848 (200.05 KiB) | over by 48 B |
-| **shipped**: outbox runs | \`core_outbox\` | 185,324 (181.0 KiB) | compile + instantiate median 10.1 ms (p95 18.7), measured while e2e tests ran |
-| **shipped**: lookups and undo | \`core_engine\` | 173,508 (169.4 KiB) | 7.2 ms (p95 16.7) quiet; 11.3 ms (p95 17.7) beside the e2e tests |
+| **chosen**: outbox runs | \`core_outbox\` | 185,324 (181.0 KiB) | compile + instantiate median 10.1 ms (p95 18.7), measured while e2e tests ran |
+| **chosen**: lookups and undo | \`core_engine\` | 173,508 (169.4 KiB) | 7.2 ms (p95 16.7) quiet; 11.3 ms (p95 17.7) beside the e2e tests |
 | unchanged | \`core_wasm\` | 189,915 (185.5 KiB) | 5.1 ms (p95 14.0) |
 | unchanged | \`core_settings\` | 202,661 (197.9 KiB) | |
 
@@ -123,4 +123,11 @@ which kept the whole request machinery in the module every wake loads. Moving th
 engine that already carries that code (\`core_outbox\`, \`core_engine\`; scripts and tests still
 call them through \`dist/core-node\`) took the save module from 201,096 to 138,186 B gzip -9
 (−63 KB); \`core_outbox\` grew by 3,050 B and \`core_engine\` by 483 B. The settings module lost
-the old refresh and single-lookup exports the engine replaced: 203,839 → 182,753 B.`;
+the old refresh and single-lookup exports the engine replaced: 203,839 → 182,753 B.
+
+Session 15: the connect flow became a state machine run by the engine (\`engine_connect\` in
+\`core_engine\`), and the seventeen step-by-step connect exports left the settings module:
+settings 188,042 → 180,277 B, \`core_engine\` 180,922 → 198,405 B (gzip -9 of each built
+module, \`./build.sh\`; the connect parsers — token, identity, permission, directory, HubSpot
+owners — now live in the engine module only). The sizes of all four modules as shipped are in
+the table at the top of this section, measured by each bench run.`;

@@ -1,6 +1,7 @@
 // BENCHMARKS.md from the collected figures: one section per figure, each with its target,
 // met / missed, and what bounds it.
 import { fmt, summary, verdict } from './stats.mjs';
+import { largestGzip } from './size.mjs';
 
 const KIB = 1024;
 const kib = (bytes) => (bytes / KIB).toFixed(1) + ' KiB';
@@ -213,6 +214,12 @@ function coldSection(cold, compile, compileSettings) {
   return lines.join('\n');
 }
 
+/** "save 145.6 KiB, settings 181.2 KiB, core_outbox …": every module's gzipped size. */
+function moduleSizes(size) {
+  return [`save ${kib(size.wasmGzip)}`, ...(size.settingsGzip ? [`settings ${kib(size.settingsGzip)}`] : []),
+    ...(size.engines || []).map((e) => `${e.name} ${kib(e.gzip)}`)].join(', ');
+}
+
 function sizeSection(size, weights, experiments) {
   const lines = [
     '## 4. Size',
@@ -225,9 +232,13 @@ function sizeSection(size, weights, experiments) {
       `| settings module \`core_settings\` (options, popup, connect, refresh, undo only) | ${size.settingsRaw} | ${kib(size.settingsRaw)} |`,
       `| the same, gzip -9 | ${size.settingsGzip} | ${kib(size.settingsGzip)} |`,
     ] : []),
+    ...(size.engines || []).flatMap((e) => [
+      `| save engine module \`${e.name}\` (${e.what}) | ${e.raw} | ${kib(e.raw)} |`,
+      `| the same, gzip -9 | ${e.gzip} | ${kib(e.gzip)} |`,
+    ]),
     `| whole extension zip (\`dist/leadline-extension.zip\`) | ${size.zip} | ${kib(size.zip)} |`,
     '',
-    `Target (issue #13): each Wasm module ≤ 200 KiB gzipped, a ceiling rather than a goal: **${verdict(Math.max(size.wasmGzip, size.settingsGzip || 0), 200 * KIB)}** (save ${kib(size.wasmGzip)}${size.settingsGzip ? `, settings ${kib(size.settingsGzip)}` : ''}).`,
+    `Target (issue #13): each Wasm module ≤ 200 KiB gzipped, a ceiling rather than a goal: **${verdict(largestGzip(size), 200 * KIB)}** (${moduleSizes(size)}).`,
     ...(size.settingsGzip ? [`Both modules together are ${kib(size.wasmGzip + size.settingsGzip)} gzipped: the split costs bytes in total (they share serde_json, std and the core types) and buys a small module on the path that runs at every wake.`] : []),
   ];
   if (weights) {
@@ -446,7 +457,8 @@ export function summaryRows(r) {
     rows.push({ figure: 'Team server hop, single save', result: `+${fmt(l.hop_p95_ms, 2)} ms at p95 over the engine directly`, target: 'p95 ≤ 10 ms', verdict: verdict(l.hop_p95_ms, 10) });
     if (l.memory) rows.push({ figure: `Team server memory (${l.memory.teams} teams)`, result: `${fmt(l.memory.kib_per_team, 1)} KiB per team (${fmt(l.memory.kib_per_team * 1000 / 1024, 1)} MiB per 1,000 teams)`, target: '—', verdict: '—' });
   }
-  rows.push({ figure: 'Wasm gzipped', result: 'save module ' + kib(r.size.wasmGzip) + ` (raw ${kib(r.size.wasmRaw)})` + (r.size.settingsGzip ? `; settings module ${kib(r.size.settingsGzip)}` : '') + `; zip ${kib(r.size.zip)}`, target: '≤ 200 KiB each module', verdict: verdict(Math.max(r.size.wasmGzip, r.size.settingsGzip || 0), 200 * KIB) });
+  rows.push({ figure: 'Wasm gzipped', result: 'save module ' + kib(r.size.wasmGzip) + ` (raw ${kib(r.size.wasmRaw)})` + (r.size.settingsGzip ? `; settings module ${kib(r.size.settingsGzip)}` : '')
+    + (r.size.engines || []).map((e) => `; ${e.name} ${kib(e.gzip)}`).join('') + `; zip ${kib(r.size.zip)}`, target: '≤ 200 KiB each module', verdict: verdict(largestGzip(r.size), 200 * KIB) });
   if (r.csv) {
     rows.push({ figure: `CSV import, ${r.csv.rows} rows read (Wasm, ${kib(r.csv.bytes)})`,
       result: `median ${fmt(r.csv.ms.median, 0)} ms (p95 ${fmt(r.csv.ms.p95, 0)} ms), in the import page's own worker: the page and the service worker never wait on it`,

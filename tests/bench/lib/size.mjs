@@ -8,10 +8,17 @@ import path from 'node:path';
 
 const OPT = ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals'];
 
+/** The save engine's modules: loaded when an entry runs, or for a lookup, an undo or a connect. */
+const ENGINE_MODULES = [
+  { name: 'core_outbox', what: 'outbox runs' },
+  { name: 'core_engine', what: 'lookups, undo and connects' },
+];
+
 /**
  * {wasmRaw, wasmGzip, glueRaw} of the save module (loaded at every wake), the same as
  * {settingsRaw, settingsGzip} for the settings module (loaded for options, popup, connect,
- * refresh and undo only, when it exists), and the zip, in bytes.
+ * refresh and undo only, when it exists), `engines` ({name, what, raw, gzip} of each save
+ * engine module that exists), and the zip, in bytes.
  */
 export function sizes(dist) {
   const dir = path.join(dist, 'extension', 'wasm');
@@ -28,8 +35,21 @@ export function sizes(dist) {
     glueRaw: statSync(path.join(dir, 'core_wasm.js')).size,
     settingsRaw: settings ? settings.length : null,
     settingsGzip: settings ? gzipSync(settings, { level: 9 }).length : null,
+    engines: ENGINE_MODULES.flatMap(({ name, what }) => {
+      try {
+        const bytes = readFileSync(path.join(dir, name + '_bg.wasm'));
+        return [{ name, what, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length }];
+      } catch {
+        return []; // a build without it
+      }
+    }),
     zip: statSync(path.join(dist, 'leadline-extension.zip')).size,
   };
+}
+
+/** The largest gzipped module (the one the 200 KiB ceiling binds first). */
+export function largestGzip(size) {
+  return Math.max(size.wasmGzip, size.settingsGzip || 0, ...(size.engines || []).map((e) => e.gzip));
 }
 
 /** twiggy on PATH, installed with `cargo install twiggy` when missing (null when that fails). */
