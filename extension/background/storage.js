@@ -135,6 +135,12 @@ function withEntries(box, entries) {
 const refreshLocks = new Map();
 
 export const store = {
+  /**
+   * Per CRM origin, the run of refusals (429/5xx) met this worker life, `{origin: [count,
+   * last_ms]}`: the save engine's guess that Chromium holds requests back reads it. One object
+   * for every Wasm module, so what a lookup met counts for the save after it.
+   */
+  refusals: Object.create(null),
   team: () => get(TEAM, {}),
   setTeam: (team) => set(TEAM, team),
   journal: () => get(JOURNAL, null),

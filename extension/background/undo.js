@@ -77,7 +77,8 @@ export async function handleUndo(message, forget) {
   if (!plan.ok) return plan;
   await area.remove(key); // an undo runs once
   const engine = await engineCore();
-  const outcome = await engine.engine_undo(store, team, message, record, (await store.hubspotSecret()) || '');
+  // The same instant as undo_plan's check: the window is judged once.
+  const outcome = await engine.engine_undo(store, team, message, record, now, (await store.hubspotSecret()) || '');
   if (!outcome.ok) return outcome;
   await store.updateJournal((journal) => {
     const next = c.journal_mark_undone(journal, record.save_id, outcome);

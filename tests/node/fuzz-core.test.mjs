@@ -314,7 +314,7 @@ const ENGINE_TARGETS = {
   engine_run: (r) => someJunk(r, [r() < 0.5 && chunk ? bulkTeam : team, entry?.id ?? 'e1', 'hs-secret']),
   // A connect after its sign-in (or a pasted private-app token): fetch answers junk.
   engine_connect: (r) => someJunk(r, [r() < 0.5 ? team : hubspotTeam, pick(r, connectStarts), 'hs-secret']),
-  engine_undo: (r) => someJunk(r, [team, undoMessage, undoRecorded.undo ?? {}, ''],
+  engine_undo: (r) => someJunk(r, [team, undoMessage, undoRecorded.undo ?? {}, NOW, ''],
     { 2: (q) => (q() < 0.2 ? null : near(q, undoRecorded.undo ?? {})) }),
 };
 

@@ -25,7 +25,6 @@
 //! one call that `web-sys` makes with the engine's own `HttpRequest`.
 
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
 
@@ -92,6 +91,10 @@ extern "C" {
     /// Releases the lock [`HostStore::begin_refresh`] took.
     #[wasm_bindgen(method, catch, js_name = endRefresh)]
     async fn end_refresh(this: &HostStore, role: &str) -> Result<JsValue, JsValue>;
+    /// The worker's memory of refusals per CRM origin (`{origin: [count, last_ms]}`), one
+    /// object for every Wasm module that runs the engine (see [`FetchTransport`]).
+    #[wasm_bindgen(method, getter)]
+    fn refusals(this: &HostStore) -> JsValue;
 }
 
 /// The single-flight refresh locks of this worker life, shared by every engine it builds (one
@@ -260,9 +263,8 @@ const REFUSALS: [u16; 5] = [429, 500, 502, 503, 504];
 const REFUSAL_WINDOW_MS: f64 = 15.0 * 60.0 * 1000.0;
 
 thread_local! {
-    /// Per CRM origin: refusals in a row and when the last one came (this worker life).
-    static REFUSED: std::cell::RefCell<HashMap<String, (u32, f64)>> =
-        std::cell::RefCell::new(HashMap::new());
+    /// This module's own memory of refusals, for a store that brings none.
+    static REFUSED: js_sys::Object = js_sys::Object::new();
 }
 
 /// The origin of a URL (`https://host[:port]`), or the URL itself.
@@ -281,12 +283,42 @@ fn online() -> bool {
 /// `fetch` in the worker's global scope. It notes each CRM origin's run of refusals: a request
 /// that then fails with no answer, online, was most likely held back by Chromium
 /// (`net::ERR_TEMPORARILY_THROTTLED`, which `fetch` reports as a bare network error).
-#[derive(Debug, Default)]
+///
+/// The runs live in a JS object (`{origin: [count, last_ms]}`) that the worker's store hands to
+/// every engine it builds, so the refusals a lookup met (in `core_engine`) count for the save
+/// that follows (in `core_outbox`): Chromium throttles per URL whichever module sent it.
+#[derive(Debug)]
 pub struct FetchTransport {
     held_back: Cell<bool>,
+    runs: js_sys::Object,
+}
+
+impl Default for FetchTransport {
+    /// A transport with this module's own memory of refusals.
+    fn default() -> Self {
+        Self::sharing(REFUSED.with(Clone::clone))
+    }
 }
 
 impl FetchTransport {
+    /// A transport noting refusals in `runs`, shared with other transports (and modules).
+    pub fn sharing(runs: js_sys::Object) -> Self {
+        Self {
+            held_back: Cell::new(false),
+            runs,
+        }
+    }
+
+    /// The run of refusals noted for `origin`: how many in a row, and when the last came.
+    fn run(&self, origin: &JsValue) -> Option<(f64, f64)> {
+        let run = js_sys::Reflect::get(&self.runs, origin).ok()?;
+        if !js_sys::Array::is_array(&run) {
+            return None;
+        }
+        let run: js_sys::Array = run.unchecked_into();
+        Some((run.get(0).as_f64()?, run.get(1).as_f64()?))
+    }
+
     /// True when this transport's last request failed with no answer although the browser is
     /// online and the CRM's last answers (two or more in a row, recently) were refusals.
     pub fn held_back(&self) -> bool {
@@ -295,28 +327,24 @@ impl FetchTransport {
 
     /// Notes an answer (or its absence) from `url`'s origin.
     fn note(&self, url: &str, status: Option<u16>) {
-        let origin = origin_of(url).to_owned();
+        let origin = JsValue::from_str(origin_of(url));
         let now = js_sys::Date::now();
-        REFUSED.with(|refused| {
-            let mut refused = refused.borrow_mut();
-            match status {
-                Some(s) if REFUSALS.contains(&s) => {
-                    let run = refused.entry(origin).or_insert((0, now));
-                    *run = (run.0.saturating_add(1), now);
-                    self.held_back.set(false);
-                }
-                Some(_) => {
-                    refused.remove(&origin);
-                    self.held_back.set(false);
-                }
-                None => {
-                    let run = refused.get(&origin);
-                    self.held_back.set(
-                        online() && run.is_some_and(|r| r.0 >= 2 && now - r.1 < REFUSAL_WINDOW_MS),
-                    );
-                }
+        let run = self.run(&origin);
+        match status {
+            Some(s) if REFUSALS.contains(&s) => {
+                let count = run.map_or(0.0, |r| r.0) + 1.0;
+                let noted = js_sys::Array::of2(&count.into(), &now.into());
+                let _ = js_sys::Reflect::set(&self.runs, &origin, &noted);
+                self.held_back.set(false);
             }
-        });
+            Some(_) => {
+                let _ = js_sys::Reflect::delete_property(&self.runs, &origin);
+                self.held_back.set(false);
+            }
+            None => self
+                .held_back
+                .set(online() && run.is_some_and(|r| r.0 >= 2.0 && now - r.1 < REFUSAL_WINDOW_MS)),
+        }
     }
 
     async fn fetch(request: &HttpRequest) -> Result<HttpResponse, JsValue> {
@@ -422,17 +450,20 @@ fn engine_for(
         .to_string()
     })?;
     let hubspot_client_secret = text(secret).unwrap_or_default().to_owned();
-    Ok(Engine::new(
-        team,
-        FetchTransport::default(),
-        WorkerStore::new(store),
-        JsClock,
+    let refusals = store.refusals();
+    let transport = if refusals.is_object() {
+        FetchTransport::sharing(refusals.unchecked_into())
+    } else {
+        FetchTransport::default()
+    };
+    Ok(
+        Engine::new(team, transport, WorkerStore::new(store), JsClock)
+            .with_config(EngineConfig {
+                sleep_up_to: Duration::ZERO,
+                hubspot_client_secret,
+            })
+            .with_refresh_flights(flights()),
     )
-    .with_config(EngineConfig {
-        sleep_up_to: Duration::ZERO,
-        hubspot_client_secret,
-    })
-    .with_refresh_flights(flights()))
 }
 
 /// The answer of an engine call that failed outside the CRM (the store): a coded refusal.
@@ -465,19 +496,21 @@ pub async fn engine_lookup(args_json: String, store: HostStore) -> String {
 }
 
 #[cfg(feature = "engine")]
-/// Undoes a save with the engine: `[team, message, record, hubspot_client_secret]` (`record`:
-/// `undo_record`'s `undo`, null when the window has nothing) → the core's `{ok, deleted,
-/// failed, forget}` or its refusal (`undo_expired`, `undo_unknown`, ...).
+/// Undoes a save with the engine: `[team, message, record, now_ms, hubspot_client_secret]`
+/// (`record`: `undo_record`'s `undo`, null when the window has nothing; `now_ms`: the instant
+/// the worker checked the click against the undo window with `undo_plan`, so both checks are
+/// one) → the core's `{ok, deleted, failed, forget}` or its refusal (`undo_expired`,
+/// `undo_unknown`, ...).
 #[wasm_bindgen]
 pub async fn engine_undo(args_json: String, store: HostStore) -> String {
-    let Some([team, message, record, secret]) = args::<4>(&args_json) else {
+    let Some([team, message, record, now, secret]) = args::<5>(&args_json) else {
         return invalid_input().to_string();
     };
     let engine = match engine_for(team, store, &secret) {
         Ok(engine) => engine,
         Err(refusal) => return refusal,
     };
-    match engine.undo(&message, &record).await {
+    match engine.undo(&message, &record, crate::number(&now)).await {
         Ok(answer) => answer,
         Err(e) => engine_failed(&e),
     }
@@ -580,5 +613,23 @@ mod tests {
         transport.note(url, Some(200));
         transport.note(url, None);
         assert!(!transport.held_back(), "an answer ends the run");
+    }
+
+    #[wasm_bindgen_test]
+    fn refusals_met_by_one_transport_count_for_another_sharing_the_runs() {
+        let url = "https://shared.example/services/data";
+        let runs = js_sys::Object::new();
+        let lookups = FetchTransport::sharing(runs.clone());
+        let saves = FetchTransport::sharing(runs);
+        lookups.note(url, Some(503));
+        lookups.note(url, Some(503));
+        saves.note(url, None);
+        assert!(
+            saves.held_back(),
+            "the lookups' refusals count for the save's request"
+        );
+        let alone = FetchTransport::sharing(js_sys::Object::new());
+        alone.note(url, None);
+        assert!(!alone.held_back(), "runs not shared are not seen");
     }
 }

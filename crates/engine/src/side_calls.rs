@@ -132,10 +132,17 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
     /// the save created (`saves::api::undo_record`'s `undo`, kept when it finished). Each
     /// planned delete is sent once; a 401 refreshes that connection (single flight, shared
     /// with saves) and sends it once more. Answers the core's `{ok, deleted, failed, forget}`
-    /// or its refusal (`undo_expired`, `undo_unknown`, ...).
-    pub async fn undo(&self, message: &Value, record: &Value) -> Result<Value, EngineError> {
+    /// or its refusal (`undo_expired`, `undo_unknown`, ...). `now_ms` is the instant the
+    /// rep's click was checked against the undo window (the worker's clock): the window is
+    /// judged once, at that instant, not again by the engine's clock a moment later.
+    pub async fn undo(
+        &self,
+        message: &Value,
+        record: &Value,
+        now_ms: f64,
+    ) -> Result<Value, EngineError> {
         let team = to_json(&self.team);
-        let now = self.clock.now_ms() as f64;
+        let now = now_ms;
         let tokens = self.tokens_by_role().await?;
         let mut plan = saves::api::undo_plan(&team, message, record, &tokens, now);
         if plan["ok"] != true {

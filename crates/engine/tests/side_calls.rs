@@ -96,7 +96,30 @@ async fn an_undo_deletes_what_the_save_created_after_one_refresh() {
     sb.admin("POST", "expire-tokens", json!({})).await;
 
     let message = json!({"kind": "undo", "source": "linkedin_extension", "save_id": "undo-1"});
-    let outcome = engine.undo(&message, &record).await.unwrap();
+    let clicked = engine.clock().now_ms() as f64;
+    // Judged at the click's instant: after the window, the engine refuses and sends nothing.
+    let late = engine
+        .undo(
+            &message,
+            &record,
+            clicked + saves::undo::UNDO_WINDOW_MS as f64 + 60_000.0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(late["ok"], false, "{late}");
+    assert_eq!(late["error"]["code"], "undo_expired", "{late}");
+    assert_eq!(
+        sb.counts().await["total"],
+        0,
+        "no request for an expired undo"
+    );
+    // Inside the window at the click, the undo runs even if the engine's own clock has moved
+    // past it since (the worker checked the click; the engine does not judge it again later).
+    engine
+        .clock()
+        .sleep(std::time::Duration::from_secs(60))
+        .await;
+    let outcome = engine.undo(&message, &record, clicked).await.unwrap();
     assert_eq!(outcome["ok"], true, "{outcome}");
     assert_eq!(outcome["deleted"].as_array().unwrap().len(), 1, "{outcome}");
     assert_eq!(outcome["failed"], json!([]), "{outcome}");
