@@ -326,7 +326,117 @@ pub async fn put_connection(
     Path(member_id): Path<String>,
     Json(body): Json<ConnectionRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let copy = TeamCopy::load(&state, &admin.team_id).await?;
+    let stored = store_connection(&state, &admin, &member_id, body).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "connection": stored }))))
+}
+
+/// The body of `POST /api/admin/connections/{member}/private-app`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivateAppRequest {
+    /// The HubSpot private-app token or service key.
+    pub token: String,
+    /// The HubSpot user the private app saves for (an active owner's email).
+    pub email: String,
+}
+
+/// `POST /api/admin/connections/{member}/private-app`: a HubSpot team's private-app token (or
+/// service key), checked with HubSpot before it replaces anything ([`store_private_app`]).
+pub async fn put_private_app(
+    State(state): State<AppState>,
+    AdminMember(admin): AdminMember,
+    Path(member_id): Path<String>,
+    Json(body): Json<PrivateAppRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let (stored, team_sync) = store_private_app(&state, &admin, &member_id, &body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "connection": stored, "team_sync_chosen": team_sync })),
+    ))
+}
+
+/// Stores a HubSpot private-app token (or service key) as `member_id`'s team-held connection,
+/// after HubSpot accepted it: the connect flow reads the owners with it and finds the active
+/// owner whose email the admin gave. A token HubSpot refuses replaces nothing: the working one
+/// stays in use, and the refusal says so. The first such connection of a team without team
+/// sync becomes its team sync. Answers the stored connection and whether it became team sync.
+pub async fn store_private_app(
+    state: &AppState,
+    admin: &Member,
+    member_id: &str,
+    body: &PrivateAppRequest,
+) -> Result<(Option<crate::store::Connection>, bool), ApiError> {
+    let copy = TeamCopy::load(state, &admin.team_id).await?;
+    if copy.team.crm != saves::CrmKind::Hubspot {
+        return Err(ApiError::bad_request(
+            "not_hubspot",
+            "A private-app token is for a HubSpot team; this team uses Salesforce (connect team sync with “Connect team sync”).",
+        ));
+    }
+    if !copy.members.iter().any(|m| m.id == member_id) {
+        return Err(ApiError::not_found("no such member on your team"));
+    }
+    let token = body.token.trim();
+    if token.is_empty() || token.len() > 8192 {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            "Paste the private-app token (1 to 8192 characters).",
+        ));
+    }
+    let email = text_field(&body.email, "email", 256)?;
+    let unchanged = if copy.connection_of(member_id).is_some() {
+        " The token in use is unchanged."
+    } else {
+        ""
+    };
+    let checked = state
+        .pusher
+        .check_private_app(token, &email)
+        .await
+        .map_err(|refusal| {
+            let text = |k: &str| refusal[k].as_str().unwrap_or_default().to_owned();
+            let code = match refusal["code"].as_str() {
+                Some("unknown_owner" | "missing_private_app_user") => "unknown_owner",
+                Some("crm_unreachable") => "crm_unreachable",
+                _ => "token_refused",
+            };
+            ApiError::bad_request(
+                code,
+                format!("{} {}{unchanged}", text("message"), text("hint"))
+                    .trim()
+                    .to_owned(),
+            )
+        })?;
+    let request = ConnectionRequest {
+        crm_user_id: checked["crm_user_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        crm_email: checked["email"].as_str().unwrap_or_default().to_owned(),
+        permission: checked["permission"].as_str().unwrap_or("admin").to_owned(),
+        instance_url: None,
+        refresh_token: token.to_owned(),
+        client_secret: None,
+    };
+    let stored = store_connection(state, admin, member_id, request).await?;
+    let team_sync = copy.team.team_sync_member.is_none();
+    if team_sync {
+        choose_team_sync(state, admin, Some(member_id)).await?;
+    }
+    Ok((stored, team_sync))
+}
+
+/// Stores `body` as `member_id`'s team-held connection (sealed), checked by the rules (one CRM
+/// user per app user); a reconnect of the same CRM user moves the saves that waited for it to
+/// the new connection. Answers the stored connection.
+pub(crate) async fn store_connection(
+    state: &AppState,
+    admin: &Member,
+    member_id: &str,
+    body: ConnectionRequest,
+) -> Result<Option<crate::store::Connection>, ApiError> {
+    let member_id = member_id.to_owned();
+    let copy = TeamCopy::load(state, &admin.team_id).await?;
     if !copy.members.iter().any(|m| m.id == member_id) {
         return Err(ApiError::not_found("no such member on your team"));
     }
@@ -419,7 +529,7 @@ pub async fn put_connection(
         .await?
         .into_iter()
         .find(|c| c.member_id == member_id);
-    Ok((StatusCode::CREATED, Json(json!({ "connection": stored }))))
+    Ok(stored)
 }
 
 /// The body of `PUT /api/admin/team-sync`.

@@ -17,6 +17,7 @@
 //! | `PUT /api/admin/members/{id}/crm` | admin | the member's CRM user and owner mapping |
 //! | `GET /api/admin/connections` | admin | team-held connections and their health (reconnect needed, last push, last refresh) |
 //! | `PUT /api/admin/connections/{member}` | admin | stores a member's connection (secrets sealed) |
+//! | `POST /api/admin/connections/{member}/private-app` | admin | a HubSpot private-app token, checked with HubSpot first, then stored sealed |
 //! | `PUT /api/admin/team-sync` | admin | chooses the team sync (rules 7, 9, 11) |
 //! | `PUT /api/admin/push-settings` | admin | record kind, account matching, email logging |
 //! | `GET /api/admin/journal`, `GET /api/admin/errors` | admin | JSON, or CSV with `?format=csv` |
@@ -70,6 +71,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/admin/connections/{member}",
             put(admin::put_connection),
+        )
+        .route(
+            "/api/admin/connections/{member}/private-app",
+            post(admin::put_private_app),
         )
         .route("/api/admin/team-sync", put(admin::team_sync))
         .route("/api/admin/push-settings", put(admin::push_settings))

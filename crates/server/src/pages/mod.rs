@@ -48,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/sign-out", post(sign_in::sign_out))
         .route("/admin/team-sync", post(overview::choose))
         .route("/admin/connect/salesforce", post(overview::connect))
+        .route("/admin/connect/hubspot", post(overview::connect_hubspot))
         .route("/admin/members", get(members::show).post(members::add))
         .route("/admin/invites", post(members::invite))
         .route("/admin/members/{id}/crm", post(members::save_crm))

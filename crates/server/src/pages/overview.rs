@@ -1,7 +1,9 @@
 //! The overview: the team, its CRM and org, and team sync — who holds it and its health
 //! (CRM user, permission, last push, last refresh, "reconnect needed" with the fix in plain
 //! words), the saves waiting, the "Connect team sync" button (the server-side Salesforce
-//! connect flow) and the choice of team sync among the connections the team holds.
+//! connect flow) or, for a HubSpot team, the private-app token form (checked with HubSpot
+//! before it replaces anything), and the choice of team sync among the connections the team
+//! holds.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -9,7 +11,7 @@ use axum::response::Response;
 use saves::CrmKind;
 use serde::Deserialize;
 
-use crate::api::admin::{choose_team_sync, TeamHealth};
+use crate::api::admin::{choose_team_sync, store_private_app, PrivateAppRequest, TeamHealth};
 use crate::api::team::TeamCopy;
 use crate::app::AppState;
 use crate::error::ApiError;
@@ -175,7 +177,7 @@ async fn body(state: &AppState, admin: &PageAdmin) -> Result<(String, String), A
             escape(&parts.join(", "))
         )
     };
-    let connect = connect_html(state, admin, copy.team.crm);
+    let connect = connect_html(state, admin, &copy);
     let sync_section = format!(
         "<section data-testid=\"team-sync\"><h2>Team sync</h2>{sync}{pushing}{waiting}{connect}</section>"
     );
@@ -213,16 +215,16 @@ fn reconnect_fix(crm: CrmKind, c: &Connection, reason: Option<&str>) -> String {
         ),
         (CrmKind::Hubspot, reason) => format!(
             "HubSpot refused this private-app token ({}). Copy it again from HubSpot → \
-             Settings → Integrations → Private apps and store it with \
-             PUT /api/admin/connections/{{member}}; saves wait until then.",
+             Settings → Integrations → Private apps and store it with the form below; saves \
+             wait until then.",
             reason.unwrap_or("refused")
         ),
     }
 }
 
-fn connect_html(state: &AppState, admin: &PageAdmin, crm: CrmKind) -> String {
-    match crm {
-        CrmKind::Hubspot => "<p class=\"muted\">A HubSpot team's team sync is its private-app token (or service key), stored with <code>PUT /api/admin/connections/{member}</code>; HubSpot has no “Connect team sync” sign-in.</p>".to_owned(),
+fn connect_html(state: &AppState, admin: &PageAdmin, copy: &TeamCopy) -> String {
+    match copy.team.crm {
+        CrmKind::Hubspot => private_app_form(admin, copy),
         CrmKind::Salesforce if crate::api::oauth_flow::salesforce_app(state).is_err() => {
             "<p class=\"bad\" data-testid=\"connect-unavailable\">“Connect team sync” needs this server's own Salesforce app: set LEADLINE_PUBLIC_URL, LEADLINE_SF_CLIENT_ID and LEADLINE_SF_CLIENT_SECRET_FILE, and restart it.</p>".to_owned()
         }
@@ -297,6 +299,94 @@ fn held_html(admin: &PageAdmin, copy: &TeamCopy, health: &TeamHealth) -> String 
          <p class=\"muted\">The rules check the choice: the team sync must be a connection the team holds, and the highest permission is preferred.</p></section>",
         csrf = admin.csrf_field(),
     )
+}
+
+/// HubSpot's team sync is a private-app token (or service key): the form that stores one,
+/// checked with HubSpot first. The token field is write-only.
+fn private_app_form(admin: &PageAdmin, copy: &TeamCopy) -> String {
+    let sync_member = copy
+        .team
+        .team_sync_member
+        .as_deref()
+        .unwrap_or(&admin.member.id);
+    let current_email = copy
+        .connection_of(sync_member)
+        .map(|c| c.crm_email.clone())
+        .unwrap_or_default();
+    let options: String = copy
+        .members
+        .iter()
+        .map(|m| {
+            format!(
+                "<option value=\"{id}\"{selected}>{email}</option>",
+                id = escape(&m.id),
+                selected = if m.id == sync_member { " selected" } else { "" },
+                email = escape(&m.email),
+            )
+        })
+        .collect();
+    format!(
+        "<form method=\"post\" action=\"/admin/connect/hubspot\" data-testid=\"private-app-form\">{csrf}\
+         <div><label for=\"pa-member\">Held by (the member whose connection it is)</label>\
+         <select id=\"pa-member\" name=\"member\" data-testid=\"private-app-member\">{options}</select></div>\
+         <div><label for=\"pa-email\">HubSpot user the private app saves for</label>\
+         <input id=\"pa-email\" name=\"email\" type=\"email\" required value=\"{email}\" data-testid=\"private-app-email\"></div>\
+         <div><label for=\"pa-token\">Private-app token or service key</label>\
+         <input id=\"pa-token\" name=\"token\" type=\"password\" autocomplete=\"off\" required data-testid=\"private-app-token\"></div>\
+         <div><button type=\"submit\" data-testid=\"store-private-app\">Check with HubSpot and store</button></div></form>\
+         <p class=\"muted\">A HubSpot team's team sync is a private-app token (HubSpot → Settings → \
+         Integrations → Private apps) or a service key, with the scopes crm.objects.contacts.read, \
+         crm.objects.contacts.write and crm.objects.owners.read. HubSpot records no user as creator \
+         of what a private app saves, so name the HubSpot user it stands for (normally your \
+         integration user): it owns what team sync saves when no other owner is set. The server \
+         checks the token with HubSpot before it replaces the one in use, keeps it sealed, and no \
+         page shows it again.</p>",
+        csrf = admin.csrf_field(),
+        email = escape(&current_email),
+    )
+}
+
+/// The HubSpot private-app form.
+#[derive(Debug, Deserialize)]
+pub struct PrivateAppForm {
+    #[serde(default)]
+    member: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    token: String,
+}
+
+/// `POST /admin/connect/hubspot`: checks a private-app token with HubSpot and stores it (the
+/// same function as `POST /api/admin/connections/{member}/private-app`).
+pub async fn connect_hubspot(
+    State(state): State<AppState>,
+    AdminForm(admin, form): AdminForm<PrivateAppForm>,
+) -> Response {
+    let request = PrivateAppRequest {
+        token: form.token,
+        email: form.email,
+    };
+    match store_private_app(&state, &admin.member, form.member.trim(), &request).await {
+        Ok((stored, team_sync)) => {
+            let who = stored.map(|c| c.crm_email).unwrap_or_default();
+            let mut text =
+                format!("HubSpot accepted the token: it is stored, sealed, and saves for {who}.");
+            if team_sync {
+                text.push_str(" It is now the team sync.");
+            }
+            render(&state, &admin, Some(Notice::Done(text)), StatusCode::OK).await
+        }
+        Err(error) => {
+            render(
+                &state,
+                &admin,
+                Some(Notice::Failed(error.message)),
+                error.status,
+            )
+            .await
+        }
+    }
 }
 
 /// The team sync choice form.

@@ -38,9 +38,9 @@ use std::sync::{Arc, Mutex};
 
 use engine::clock::{system_now_ms, TokioClock};
 use engine::native::HttpsTransport;
-use engine::{Engine, EngineConfig, Outcome, RefreshFailure};
+use engine::{Engine, EngineConfig, MemoryStore, Outcome, RefreshFailure};
 use saves::{CrmKind, ErrorInfo, LocalTeam, Role};
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::app::{now, AppState};
 use crate::crypto::random_id;
@@ -157,6 +157,38 @@ impl Pusher {
     /// The Salesforce app team tokens are refreshed with.
     pub fn app(&self) -> Option<&PushApp> {
         self.inner.app.as_ref()
+    }
+
+    /// Checks a HubSpot private-app token (or service key) with HubSpot before the team holds
+    /// it, with the connect flow the extension runs (`saves::api::ConnectFlow`, driven by the
+    /// engine over this server's transport): the token must read HubSpot's owners, and `email`
+    /// must be an active owner (the user the private app saves for). Answers the connection
+    /// the core would store (`crm_user_id`, `email`, `permission`), or the core's refusal
+    /// (`{code, message, hint}`) in HubSpot's own words for this kind of credential. Nothing
+    /// is stored here, and the token is in neither answer.
+    pub async fn check_private_app(&self, token: &str, email: &str) -> Result<Value, Value> {
+        let transport = self.inner.transport.as_ref().map_err(|why| {
+            json!({"code": "crm_unreachable",
+                "message": format!("This server cannot reach HubSpot: {why}."),
+                "hint": "Fix the server's CA settings (see its log), restart it, and store the token again."})
+        })?;
+        let team = json!({"config": {"crm": "hubspot"}});
+        let local: LocalTeam = serde_json::from_value(team.clone()).unwrap_or_default();
+        let engine = Engine::new(local, transport.clone(), MemoryStore::default(), TokioClock);
+        let start = json!({"kind": "private_app", "token": token, "email": email});
+        let connected = engine.connect(start, "").await;
+        if connected["ok"] != true {
+            return Err(connected["error"].clone());
+        }
+        // The core's own reading of what the flow found (the owner for `email`); the server
+        // keeps its own times, so no "last success" text is needed here.
+        let finished = saves::api::connect_finish(&team, &connected["finished"], "");
+        if finished["ok"] != true {
+            return Err(finished["error"].clone());
+        }
+        let c = &finished["connection"];
+        Ok(json!({"crm_user_id": c["crm_user_id"], "email": c["email"],
+            "permission": c["permission"]}))
     }
 
     /// The engine of a team connection, built (or rebuilt, when the connection changed)
