@@ -5,9 +5,9 @@ use attribution::{AttributionError, Decision, DecisionInput, RecordKind, Source,
 
 use serde::Serialize;
 
-use crate::message::{PageSource, Push, Role};
+use crate::message::{PageSource, Push};
 use crate::records::ErrorInfo;
-use crate::team::LocalTeam;
+use crate::team::{LocalTeam, Role};
 
 /// Asks the attribution core; failures come back as an [`ErrorInfo`] with a fix hint.
 pub fn decide(
@@ -140,8 +140,7 @@ fn hint_for(code: &str) -> &'static str {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::message::Role;
-    use crate::team::Connection;
+    use crate::team::{Connection, Role};
     use attribution::{CredentialKind, Warning};
     use crm::Permission;
 

@@ -86,10 +86,10 @@ mod wire;
 pub use csv::csv_cell;
 pub use message::{
     parse_content_message, parse_rep_message, parse_save_message, parse_ui_message,
-    ContentToWorker, MessageError, PageSource, Push, Role, SaveRequest, UiToWorker,
+    ContentToWorker, MessageError, PageSource, Push, SaveRequest, UiToWorker,
 };
 pub use plan::{lookup_key, plan_save, KnownRecords, OutboxEntry, Phase, SavePlan};
 pub use prospect::{Prospect, RawProspect, Rejected};
 pub use records::{ErrorInfo, Journal, Party, RecentSave, SaveResult, SaveStatus};
 pub use step::{current_role, next_request, on_refresh_failed, on_response, Step, Tokens};
-pub use team::{Connection, CrmKind, Health, LocalTeam, Settings, TeamConfig};
+pub use team::{Connection, CrmKind, Health, LocalTeam, Role, Settings, TeamConfig};

@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use crm::{ExistingRecord, HttpResponse, RecordKindExt, SaveSpec};
 use serde::{Deserialize, Serialize};
 
-use crate::message::{PageSource, Role};
+use crate::message::PageSource;
 use crate::prospect::Prospect;
 use crate::records::{ErrorInfo, Party, SaveResult, SaveStatus};
+use crate::team::Role;
 
 /// What the recent page-load lookups found, by [`lookup_key`]: `Some` = the record, `None` =
 /// looked up and not found. Keys absent from the map were never looked up.

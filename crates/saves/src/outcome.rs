@@ -6,10 +6,10 @@ use crm::{CrmError, HttpResponse, RecordKindExt, Retry};
 use serde::{Deserialize, Serialize};
 
 use crate::backoff::{backoff_ms, with_retry_after, MAX_ATTEMPTS};
-use crate::message::{Push, Role};
+use crate::message::Push;
 use crate::outbox::{MemberResult, OutboxEntry, Phase};
 use crate::records::{ErrorInfo, Party, SaveResult, SaveStatus};
-use crate::team::{CrmKind, LocalTeam};
+use crate::team::{CrmKind, LocalTeam, Role};
 
 /// How long HubSpot's search may take to show a new contact (documented only as "a few
 /// seconds"; reference B2): a create with an unknown outcome is looked up again after this.

@@ -9,11 +9,11 @@ pub use crate::outbox::{lookup_key, KnownRecords, OutboxEntry, Phase};
 use attribution::Decision;
 
 use crate::decision::{decide, decide_person};
-use crate::message::{missing_for, PageSource, Push, Role, SaveRequest};
+use crate::message::{missing_for, PageSource, Push, SaveRequest};
 use crate::prospect::Prospect;
 use crate::recent::RecentCreates;
 use crate::records::{ErrorInfo, Party, SaveResult, SaveStatus};
-use crate::team::{CrmKind, LocalTeam};
+use crate::team::{CrmKind, LocalTeam, Role};
 
 /// The outcome of planning a save.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -53,10 +53,10 @@ use attribution::{
 };
 use crm::{CrmUser, Permission, RecordKindExt};
 use serde::{Deserialize, Serialize};
+use vocab::PushMode as Push;
 
 use crate::config::ManagedSettings;
 pub use crate::config::{CrmKind, LoginHostChoice, Settings, TeamConfig, TeamConfigPatch};
-use crate::message::{Push, Role};
 
 /// The app user id of the rep using this browser.
 pub const ME: &str = "me";
@@ -163,6 +163,17 @@ pub mod permission_or_unknown {
         }
         deserializer.deserialize_str(Names)
     }
+}
+
+/// A connection's role: which of this browser's two connections (the options page connects
+/// each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The team-wide connection chosen by an admin.
+    TeamSync,
+    /// This rep's own connection.
+    Personal,
 }
 
 impl Role {

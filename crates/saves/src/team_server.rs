@@ -25,10 +25,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::config::{CrmKind, Settings};
-use crate::message::Role;
 use crate::outbox::OutboxEntry;
 use crate::records::{ErrorInfo, SaveResult, SaveStatus};
-use crate::team::{Connection, Health, LocalTeam};
+use crate::team::{Connection, Health, LocalTeam, Role};
 
 /// How long a save the server keeps (`202`) waits before the browser asks again.
 pub const SERVER_RETRY_MS: u64 = 30_000;

@@ -15,11 +15,10 @@ use crm::salesforce::delete;
 use crm::{ActivityKind, CrmError, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use crate::message::Role;
 use crate::outbox::OutboxEntry;
 use crate::records::{ErrorInfo, Journal, SaveResult, SaveStatus};
 use crate::session::{hs_session, session, Tokens};
-use crate::team::{CrmKind, LocalTeam};
+use crate::team::{CrmKind, LocalTeam, Role};
 
 /// How long the toast offers "Undo" after a save.
 pub const UNDO_WINDOW_MS: u64 = 10_000;

@@ -8,9 +8,9 @@
 
 use crm::{HttpRequest, Permission};
 use saves::api;
-use saves::message::Role;
 use saves::recent::RECENT_CREATE_TTL_MS;
 use saves::team::{Connection, CrmKind, Health, LocalTeam};
+use saves::Role;
 use serde_json::{json, Value};
 
 const REP: &str = "41";

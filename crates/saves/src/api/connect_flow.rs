@@ -23,10 +23,9 @@ use serde_json::{json, Value};
 
 use super::connect::{credential_fail, crm_fail, returned_code};
 use super::reply::{answer, fail, read, to_json};
-use crate::message::Role;
 use crate::records::ErrorInfo;
 use crate::step::{session, Tokens};
-use crate::team::{permission_or_unknown, Connection, Health, LocalTeam};
+use crate::team::{permission_or_unknown, Connection, Health, LocalTeam, Role};
 
 /// Directory pages read at most (a 20-page directory is 4,000 Salesforce users).
 pub const MAX_PAGES: usize = 20;

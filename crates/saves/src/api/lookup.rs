@@ -19,12 +19,12 @@ use super::reply::{answer, clock_ms, fail, invalid, read, read_or_default, to_js
 use crate::bulk_run::ChunkRun;
 use crate::decision::{decide_person, gmail_saving_as};
 use crate::job_change::{job_change, JobChange};
-use crate::message::{parse_save_message, ContentToWorker, PageSource, Role};
+use crate::message::{parse_save_message, ContentToWorker, PageSource};
 use crate::plan::{lookup_key, KnownRecords};
 use crate::recent::RecentCreates;
 use crate::records::ErrorInfo;
 use crate::step::Tokens;
-use crate::team::{CrmKind, LocalTeam};
+use crate::team::{CrmKind, LocalTeam, Role};
 
 #[derive(Deserialize, Default)]
 struct TokensByRole {

@@ -6,12 +6,12 @@ use serde_json::{json, Value};
 
 use super::reply::{answer, clock_ms, fail, invalid, read, read_or_default, to_json};
 use crate::decision::decide_person;
-use crate::message::{parse_save_message, ContentToWorker, Role};
+use crate::message::{parse_save_message, ContentToWorker};
 use crate::plan::{lookup_key, KnownRecords, OutboxEntry};
 use crate::recent::RecentCreates;
 use crate::records::ErrorInfo;
 use crate::step::{self, current_role, Tokens};
-use crate::team::LocalTeam;
+use crate::team::{LocalTeam, Role};
 use crate::wire;
 
 /// Stored tokens by role: `{team_sync: Tokens|null, personal: Tokens|null}`.

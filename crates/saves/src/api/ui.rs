@@ -6,11 +6,13 @@ use serde_json::{json, Value};
 
 use super::reply::{answer, clock_ms, fail, read, read_or_default, to_json};
 use crate::decision::{decide, gmail_saving_as};
-use crate::message::{parse_ui_message, Push, Role, UiToWorker};
+use crate::message::{parse_ui_message, Push, UiToWorker};
 use crate::plan::OutboxEntry;
 use crate::policy::ManagedSettings;
 use crate::records::{ErrorInfo, Journal, RecentSave, SaveResult};
-use crate::team::{CrmKind, Health, LocalTeam, TeamConfig, TeamConfigPatch, ME, TEAM_SYNC_USER};
+use crate::team::{
+    CrmKind, Health, LocalTeam, Role, TeamConfig, TeamConfigPatch, ME, TEAM_SYNC_USER,
+};
 
 fn refused(code: &str, message: String, hint: &str) -> Value {
     fail(&ErrorInfo {

@@ -6,11 +6,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::reply::{answer, fail, invalid, read, read_or_default, to_json};
-use crate::message::Role;
 use crate::plan::OutboxEntry;
 use crate::records::{ErrorInfo, Journal, SaveResult};
 use crate::step::Tokens;
-use crate::team::LocalTeam;
+use crate::team::{LocalTeam, Role};
 use crate::undo::{self, UndoCall, UndoOutcome, UndoRecord};
 
 /// The content script's undo request.
