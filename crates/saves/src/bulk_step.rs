@@ -5,10 +5,10 @@
 use crm::{ApiError, HttpRequest, HttpResponse, SaveOutcome};
 
 use crate::bulk_run::ChunkRun;
+use crate::journal::records::{ErrorInfo, SaveStatus};
 use crate::outbox::{Chunk, Member, MemberResult, RecordedAnswer};
 use crate::outbox::{OutboxEntry, Phase};
 use crate::outcome::{internal, on_error, result_of, tell_account, AccountNews, Step};
-use crate::records::{ErrorInfo, SaveStatus};
 use crate::session::Tokens;
 use crate::team::{CrmKind, LocalTeam};
 use crm::salesforce::bulk::AccountLink;

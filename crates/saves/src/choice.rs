@@ -13,7 +13,7 @@
 
 use serde_json::{json, Value};
 
-use crate::records::ErrorInfo;
+use crate::journal::records::ErrorInfo;
 use crate::team::{Connection, LocalTeam, Role, ME, TEAM_SYNC_USER};
 
 /// What [`LocalTeam::choose_team_sync`] changed.

@@ -22,10 +22,10 @@ use crm::salesforce::job_update::{self as sf, JobPatch};
 use crm::{CrmError, HttpRequest, HttpResponse, RecordKind};
 
 use crate::job_change::{companies_differ, job_change, same_job, JobUpdate};
+use crate::journal::records::{ErrorInfo, SaveStatus};
 use crate::outbox::{KnownRecords, OutboxEntry, Phase};
 use crate::outcome::{internal, on_error, result_of, Step};
 use crate::prospect::Prospect;
-use crate::records::{ErrorInfo, SaveStatus};
 use crate::session::{hs_session, session, Tokens};
 use crate::team::{CrmKind, LocalTeam};
 

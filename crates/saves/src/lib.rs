@@ -60,11 +60,11 @@ mod bulk_run;
 mod bulk_step;
 pub mod choice;
 pub mod config;
-mod csv;
 pub mod decision;
 pub mod import;
 pub mod job_change;
 mod job_update;
+pub mod journal;
 pub mod mailbox;
 pub mod message;
 pub mod outbox;
@@ -73,8 +73,6 @@ mod owner_fallback;
 pub mod plan;
 pub mod policy;
 pub mod prospect;
-pub mod recent;
-pub mod records;
 mod session;
 pub mod step;
 pub mod team;
@@ -83,13 +81,13 @@ mod text;
 pub mod undo;
 mod wire;
 
-pub use csv::csv_cell;
+pub use journal::csv::csv_cell;
+pub use journal::records::{ErrorInfo, Journal, Party, RecentSave, SaveResult, SaveStatus};
 pub use message::{
     parse_content_message, parse_rep_message, parse_save_message, parse_ui_message,
     ContentToWorker, MessageError, PageSource, Push, SaveRequest, UiToWorker,
 };
 pub use plan::{lookup_key, plan_save, KnownRecords, OutboxEntry, Phase, SavePlan};
 pub use prospect::{Prospect, RawProspect, Rejected};
-pub use records::{ErrorInfo, Journal, Party, RecentSave, SaveResult, SaveStatus};
 pub use step::{current_role, next_request, on_refresh_failed, on_response, Step, Tokens};
 pub use team::{Connection, CrmKind, Health, LocalTeam, Role, Settings, TeamConfig};

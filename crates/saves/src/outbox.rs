@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use crm::{ExistingRecord, HttpResponse, RecordKindExt, SaveSpec};
 use serde::{Deserialize, Serialize};
 
+use crate::journal::records::{ErrorInfo, Party, SaveResult, SaveStatus};
 use crate::message::PageSource;
 use crate::prospect::Prospect;
-use crate::records::{ErrorInfo, Party, SaveResult, SaveStatus};
 use crate::team::Role;
 
 /// What the recent page-load lookups found, by [`lookup_key`]: `Some` = the record, `None` =
@@ -104,7 +104,7 @@ pub struct OutboxEntry {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub recheck: bool,
     /// HubSpot: the contact this browser created for the person minutes ago
-    /// ([`crate::recent`]), read back by id when the LinkedIn search misses them.
+    /// ([`crate::journal::recent`]), read back by id when the LinkedIn search misses them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recent_id: Option<String>,
     /// The search missed: the Lookup phase's next request reads `recent_id` back by id.

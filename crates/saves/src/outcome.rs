@@ -6,9 +6,9 @@ use crm::{CrmError, HttpResponse, RecordKindExt, Retry};
 use serde::{Deserialize, Serialize};
 
 use crate::backoff::{backoff_ms, with_retry_after, MAX_ATTEMPTS};
+use crate::journal::records::{ErrorInfo, Party, SaveResult, SaveStatus};
 use crate::message::Push;
 use crate::outbox::{MemberResult, OutboxEntry, Phase};
-use crate::records::{ErrorInfo, Party, SaveResult, SaveStatus};
 use crate::team::{CrmKind, LocalTeam, Role};
 
 /// How long HubSpot's search may take to show a new contact (documented only as "a few

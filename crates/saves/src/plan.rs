@@ -9,10 +9,10 @@ pub use crate::outbox::{lookup_key, KnownRecords, OutboxEntry, Phase};
 use attribution::Decision;
 
 use crate::decision::{decide, decide_person};
+use crate::journal::recent::RecentCreates;
+use crate::journal::records::{ErrorInfo, Party, SaveResult, SaveStatus};
 use crate::message::{missing_for, PageSource, Push, SaveRequest};
 use crate::prospect::Prospect;
-use crate::recent::RecentCreates;
-use crate::records::{ErrorInfo, Party, SaveResult, SaveStatus};
 use crate::team::{CrmKind, LocalTeam, Role};
 
 /// The outcome of planning a save.
@@ -393,7 +393,7 @@ fn job_entry(
     }
 }
 
-/// HubSpot: gives each planned person this browser created minutes ago ([`crate::recent`])
+/// HubSpot: gives each planned person this browser created minutes ago ([`crate::journal::recent`])
 /// that contact's id, so a LinkedIn search that misses them (its index lags) is followed by a
 /// read by id before anyone is created (single entries and chunk members alike).
 pub fn mark_recent(

@@ -10,12 +10,12 @@ use crm::salesforce::account::AccountMatch;
 use crm::{CrmError, HttpRequest, HttpResponse};
 
 use crate::bulk::{next_chunk_request, on_chunk_response};
+use crate::journal::records::{ErrorInfo, SaveStatus};
 use crate::outbox::{lookup_key, OutboxEntry, Phase};
 use crate::outcome::{
     check_again, internal, on_error, result_of, show_existing_owner, tell_account, AccountNews,
 };
 pub use crate::outcome::{current_role, on_refresh_failed, record_url, Step, SEARCH_LAG_MS};
-use crate::records::{ErrorInfo, SaveStatus};
 pub use crate::session::{session, Tokens};
 use crate::team::{CrmKind, LocalTeam};
 use crate::wire::{self, Answer};

@@ -25,8 +25,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::config::{CrmKind, Settings};
+use crate::journal::records::{ErrorInfo, SaveResult, SaveStatus};
 use crate::outbox::OutboxEntry;
-use crate::records::{ErrorInfo, SaveResult, SaveStatus};
 use crate::team::{Connection, Health, LocalTeam, Role};
 
 /// How long a save the server keeps (`202`) waits before the browser asks again.

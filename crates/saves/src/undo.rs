@@ -15,8 +15,8 @@ use crm::salesforce::delete;
 use crm::{ActivityKind, CrmError, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
+use crate::journal::records::{ErrorInfo, Journal, SaveResult, SaveStatus};
 use crate::outbox::OutboxEntry;
-use crate::records::{ErrorInfo, Journal, SaveResult, SaveStatus};
 use crate::session::{hs_session, session, Tokens};
 use crate::team::{CrmKind, LocalTeam, Role};
 

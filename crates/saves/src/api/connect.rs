@@ -7,7 +7,7 @@ use crm::{CrmError, HttpResponse};
 use serde_json::{json, Value};
 
 use super::reply::{answer, fail, read};
-use crate::records::ErrorInfo;
+use crate::journal::records::ErrorInfo;
 use crate::step::Tokens;
 use crate::team::LocalTeam;
 

@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 
 use super::connect::{credential_fail, crm_fail, returned_code};
 use super::reply::{answer, fail, read, to_json};
-use crate::records::ErrorInfo;
+use crate::journal::records::ErrorInfo;
 use crate::step::{session, Tokens};
 use crate::team::{permission_or_unknown, Connection, Health, LocalTeam, Role};
 

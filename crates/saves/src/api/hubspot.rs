@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::connect::{credential_fail, crm_fail};
 use super::reply::{answer, fail, read};
-use crate::records::ErrorInfo;
+use crate::journal::records::ErrorInfo;
 use crate::step::Tokens;
 use crate::team::LocalTeam;
 use crm::error::Crm;

@@ -5,7 +5,7 @@
 //! pages may need a second query when the URL would pass Salesforce's limit.
 //!
 //! HubSpot's search lags new contacts: a person it misses whom this browser created minutes
-//! ago (`recent`, the journal's [`crate::recent`] list) is read back by id in the same run
+//! ago (`recent`, the journal's [`crate::journal::recent`] list) is read back by id in the same run
 //! (one `batch/read`), so a page reloaded right after a save says "In HubSpot" truly.
 //!
 //! Stateless, like the rest of the pipeline: the worker calls [`lookup_list`] with the answers
@@ -19,10 +19,10 @@ use super::reply::{answer, clock_ms, fail, invalid, read, read_or_default, to_js
 use crate::bulk_run::ChunkRun;
 use crate::decision::{decide_person, gmail_saving_as};
 use crate::job_change::{job_change, JobChange};
+use crate::journal::recent::RecentCreates;
+use crate::journal::records::ErrorInfo;
 use crate::message::{parse_save_message, ContentToWorker, PageSource};
 use crate::plan::{lookup_key, KnownRecords};
-use crate::recent::RecentCreates;
-use crate::records::ErrorInfo;
 use crate::step::Tokens;
 use crate::team::{CrmKind, LocalTeam, Role};
 

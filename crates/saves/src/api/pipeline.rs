@@ -6,10 +6,10 @@ use serde_json::{json, Value};
 
 use super::reply::{answer, clock_ms, fail, invalid, read, read_or_default, to_json};
 use crate::decision::decide_person;
+use crate::journal::recent::RecentCreates;
+use crate::journal::records::ErrorInfo;
 use crate::message::{parse_save_message, ContentToWorker};
 use crate::plan::{lookup_key, KnownRecords, OutboxEntry};
-use crate::recent::RecentCreates;
-use crate::records::ErrorInfo;
 use crate::step::{self, current_role, Tokens};
 use crate::team::{LocalTeam, Role};
 use crate::wire;
@@ -121,7 +121,7 @@ pub fn parse_lookup(team: &Value, response: &Value) -> Value {
 /// planned with the team server's team: [`super::team_server::deciding_team`]). `known` is the
 /// worker's lookup cache (`{key: ExistingRecord|null}`); `recent` the journal's
 /// `recent_creates` (null: none) and `now_ms` the clock, for HubSpot's search lag
-/// ([`crate::recent`]).
+/// ([`crate::journal::recent`]).
 pub fn plan_save(
     team: &Value,
     msg: &Value,

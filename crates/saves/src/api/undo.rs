@@ -6,8 +6,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::reply::{answer, fail, invalid, read, read_or_default, to_json};
+use crate::journal::records::{ErrorInfo, Journal, SaveResult};
 use crate::plan::OutboxEntry;
-use crate::records::{ErrorInfo, Journal, SaveResult};
 use crate::step::Tokens;
 use crate::team::{LocalTeam, Role};
 use crate::undo::{self, UndoCall, UndoOutcome, UndoRecord};
@@ -59,7 +59,7 @@ pub fn undo_record(
 
 fn placeholder() -> SaveResult {
     SaveResult {
-        status: crate::records::SaveStatus::Queued,
+        status: crate::journal::records::SaveStatus::Queued,
         object: String::new(),
         record_id: None,
         record_url: None,
