@@ -9,7 +9,7 @@ use crm::{
     ApiError, BulkPhase, BulkRun, CrmError, HttpRequest, HttpResponse, SaveOutcome, SaveSpec,
 };
 
-use crate::session::{hs_session, session, Tokens};
+use crate::team::session::{hs_session, session, Tokens};
 use crate::team::{CrmKind, LocalTeam};
 
 /// A chunk's CRM state machine.

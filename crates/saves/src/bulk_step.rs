@@ -9,7 +9,7 @@ use crate::journal::records::{ErrorInfo, SaveStatus};
 use crate::outbox::{Chunk, Member, MemberResult, RecordedAnswer};
 use crate::outbox::{OutboxEntry, Phase};
 use crate::outcome::{internal, on_error, result_of, tell_account, AccountNews, Step};
-use crate::session::Tokens;
+use crate::team::session::Tokens;
 use crate::team::{CrmKind, LocalTeam};
 use crm::salesforce::bulk::AccountLink;
 

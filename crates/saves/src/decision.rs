@@ -40,7 +40,7 @@ pub struct SavingAs {
     /// The CRM user's email.
     pub email: String,
     /// True when the mailbox is that CRM user or one of the rep's other addresses
-    /// ([`crate::mailbox::is_crm_user`]); `None` when no mailbox was given.
+    /// ([`crate::team::mailbox::is_crm_user`]); `None` when no mailbox was given.
     pub is_mailbox: Option<bool>,
 }
 
@@ -54,8 +54,9 @@ pub fn gmail_saving_as(team: &LocalTeam, mailbox: Option<&str>) -> Option<Saving
     Some(SavingAs {
         name: conn.name.clone(),
         email: conn.email.clone(),
-        is_mailbox: mailbox
-            .map(|m| crate::mailbox::is_crm_user(m, &conn.email, &team.config.mailbox_aliases)),
+        is_mailbox: mailbox.map(|m| {
+            crate::team::mailbox::is_crm_user(m, &conn.email, &team.config.mailbox_aliases)
+        }),
     })
 }
 

@@ -26,7 +26,7 @@ use crate::journal::records::{ErrorInfo, SaveStatus};
 use crate::outbox::{KnownRecords, OutboxEntry, Phase};
 use crate::outcome::{internal, on_error, result_of, Step};
 use crate::prospect::Prospect;
-use crate::session::{hs_session, session, Tokens};
+use crate::team::session::{hs_session, session, Tokens};
 use crate::team::{CrmKind, LocalTeam};
 
 /// The update a click asks for, from the record the page's lookup found (the worker's cache):

@@ -58,22 +58,17 @@ pub mod bulk_lookup {
 }
 mod bulk_run;
 mod bulk_step;
-pub mod choice;
-pub mod config;
 pub mod decision;
 pub mod import;
 pub mod job_change;
 mod job_update;
 pub mod journal;
-pub mod mailbox;
 pub mod message;
 pub mod outbox;
 mod outcome;
 mod owner_fallback;
 pub mod plan;
-pub mod policy;
 pub mod prospect;
-mod session;
 pub mod step;
 pub mod team;
 pub mod team_server;

@@ -12,8 +12,8 @@ use thiserror::Error;
 
 use crm::prospect::validate_date;
 
-use crate::config::{Settings, TeamConfigPatch};
 use crate::prospect::{Prospect, RawProspect, Rejected};
+use crate::team::config::{Settings, TeamConfigPatch};
 use crate::team::Role;
 use crate::text::{clean, clean_multiline};
 

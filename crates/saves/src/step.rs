@@ -16,7 +16,7 @@ use crate::outcome::{
     check_again, internal, on_error, result_of, show_existing_owner, tell_account, AccountNews,
 };
 pub use crate::outcome::{current_role, on_refresh_failed, record_url, Step, SEARCH_LAG_MS};
-pub use crate::session::{session, Tokens};
+pub use crate::team::session::{session, Tokens};
 use crate::team::{CrmKind, LocalTeam};
 use crate::wire::{self, Answer};
 

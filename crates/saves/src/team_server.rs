@@ -24,9 +24,9 @@ use crm::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::config::{CrmKind, Settings};
 use crate::journal::records::{ErrorInfo, SaveResult, SaveStatus};
 use crate::outbox::OutboxEntry;
+use crate::team::config::{CrmKind, Settings};
 use crate::team::{Connection, Health, LocalTeam, Role};
 
 /// How long a save the server keeps (`202`) waits before the browser asks again.

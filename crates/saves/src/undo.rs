@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::journal::records::{ErrorInfo, Journal, SaveResult, SaveStatus};
 use crate::outbox::OutboxEntry;
-use crate::session::{hs_session, session, Tokens};
+use crate::team::session::{hs_session, session, Tokens};
 use crate::team::{CrmKind, LocalTeam, Role};
 
 /// How long the toast offers "Undo" after a save.

@@ -19,7 +19,7 @@ use crm::salesforce::save::{
 use crm::{CrmError, HttpRequest, HttpResponse, SaveSpec};
 
 use crate::outbox::{OutboxEntry, Phase};
-use crate::session::{hs_session, session, Tokens, HS_LINKEDIN_PROPERTY};
+use crate::team::session::{hs_session, session, Tokens, HS_LINKEDIN_PROPERTY};
 use crate::team::{CrmKind, LocalTeam};
 
 /// What an answer means, whatever the CRM.

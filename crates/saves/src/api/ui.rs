@@ -9,7 +9,7 @@ use crate::decision::{decide, gmail_saving_as};
 use crate::journal::records::{ErrorInfo, Journal, RecentSave, SaveResult};
 use crate::message::{parse_ui_message, Push, UiToWorker};
 use crate::plan::OutboxEntry;
-use crate::policy::ManagedSettings;
+use crate::team::policy::ManagedSettings;
 use crate::team::{
     CrmKind, Health, LocalTeam, Role, TeamConfig, TeamConfigPatch, ME, TEAM_SYNC_USER,
 };
