@@ -274,7 +274,7 @@ fn owner_fallback(team: &LocalTeam, chunk: &mut Chunk) -> bool {
         let p = &mut m.person;
         if owner_refused && p.spec.owner_id.as_deref() != p.created_by.id.as_deref() {
             // Rules 4 and 6, as for a single save (`owner_fallback`).
-            crate::owner_fallback::fall_back(team, p, crate::message::Push::Bulk, &f.code);
+            crate::owner_fallback::fall_back(team, p, crate::inbound::message::Push::Bulk, &f.code);
             m.failure = None;
             again = true;
         }

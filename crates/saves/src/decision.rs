@@ -5,8 +5,8 @@ use attribution::{AttributionError, Decision, DecisionInput, RecordKind, Source,
 
 use serde::Serialize;
 
+use crate::inbound::message::{PageSource, Push};
 use crate::journal::records::ErrorInfo;
-use crate::message::{PageSource, Push};
 use crate::team::{LocalTeam, Role};
 
 /// Asks the attribution core; failures come back as an [`ErrorInfo`] with a fix hint.

@@ -59,16 +59,14 @@ pub mod bulk_lookup {
 mod bulk_run;
 mod bulk_step;
 pub mod decision;
-pub mod import;
+pub mod inbound;
 pub mod job_change;
 mod job_update;
 pub mod journal;
-pub mod message;
 pub mod outbox;
 mod outcome;
 mod owner_fallback;
 pub mod plan;
-pub mod prospect;
 pub mod step;
 pub mod team;
 pub mod team_server;
@@ -76,13 +74,13 @@ mod text;
 pub mod undo;
 mod wire;
 
-pub use journal::csv::csv_cell;
-pub use journal::records::{ErrorInfo, Journal, Party, RecentSave, SaveResult, SaveStatus};
-pub use message::{
+pub use inbound::message::{
     parse_content_message, parse_rep_message, parse_save_message, parse_ui_message,
     ContentToWorker, MessageError, PageSource, Push, SaveRequest, UiToWorker,
 };
+pub use inbound::prospect::{Prospect, RawProspect, Rejected};
+pub use journal::csv::csv_cell;
+pub use journal::records::{ErrorInfo, Journal, Party, RecentSave, SaveResult, SaveStatus};
 pub use plan::{lookup_key, plan_save, KnownRecords, OutboxEntry, Phase, SavePlan};
-pub use prospect::{Prospect, RawProspect, Rejected};
 pub use step::{current_role, next_request, on_refresh_failed, on_response, Step, Tokens};
 pub use team::{Connection, CrmKind, Health, LocalTeam, Role, Settings, TeamConfig};

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use crm::{ExistingRecord, HttpResponse, RecordKindExt, SaveSpec};
 use serde::{Deserialize, Serialize};
 
+use crate::inbound::message::PageSource;
+use crate::inbound::prospect::Prospect;
 use crate::journal::records::{ErrorInfo, Party, SaveResult, SaveStatus};
-use crate::message::PageSource;
-use crate::prospect::Prospect;
 use crate::team::Role;
 
 /// What the recent page-load lookups found, by [`lookup_key`]: `Some` = the record, `None` =

@@ -6,8 +6,8 @@ use crm::{CrmError, HttpResponse, RecordKindExt, Retry};
 use serde::{Deserialize, Serialize};
 
 use crate::backoff::{backoff_ms, with_retry_after, MAX_ATTEMPTS};
+use crate::inbound::message::Push;
 use crate::journal::records::{ErrorInfo, Party, SaveResult, SaveStatus};
-use crate::message::Push;
 use crate::outbox::{MemberResult, OutboxEntry, Phase};
 use crate::team::{CrmKind, LocalTeam, Role};
 

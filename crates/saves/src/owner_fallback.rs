@@ -7,8 +7,8 @@
 use crm::CrmUser;
 
 use crate::decision::decide_person;
+use crate::inbound::message::{PageSource, Push};
 use crate::journal::records::Party;
-use crate::message::{PageSource, Push};
 use crate::outbox::OutboxEntry;
 use crate::team::LocalTeam;
 

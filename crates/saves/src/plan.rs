@@ -9,10 +9,10 @@ pub use crate::outbox::{lookup_key, KnownRecords, OutboxEntry, Phase};
 use attribution::Decision;
 
 use crate::decision::{decide, decide_person};
+use crate::inbound::message::{missing_for, PageSource, Push, SaveRequest};
+use crate::inbound::prospect::Prospect;
 use crate::journal::recent::RecentCreates;
 use crate::journal::records::{ErrorInfo, Party, SaveResult, SaveStatus};
-use crate::message::{missing_for, PageSource, Push, SaveRequest};
-use crate::prospect::Prospect;
 use crate::team::{CrmKind, LocalTeam, Role};
 
 /// The outcome of planning a save.

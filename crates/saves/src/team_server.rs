@@ -376,7 +376,7 @@ pub fn read_answer(
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::message::{parse_content_message, ContentToWorker};
+    use crate::inbound::message::{parse_content_message, ContentToWorker};
     use crate::outbox::KnownRecords;
 
     /// A rep's browser: their own connection (Rita, standard) and the directory.

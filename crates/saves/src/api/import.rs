@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::reply::{fail, to_json};
-use crate::import::read_csv;
+use crate::inbound::import::read_csv;
 use crate::journal::records::ErrorInfo;
 
 /// `import_rows(text)` → `{ok, header_line, columns:[{header, field}], rows:[{line, name,

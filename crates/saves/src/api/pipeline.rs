@@ -6,9 +6,9 @@ use serde_json::{json, Value};
 
 use super::reply::{answer, clock_ms, fail, invalid, read, read_or_default, to_json};
 use crate::decision::decide_person;
+use crate::inbound::message::{parse_save_message, ContentToWorker};
 use crate::journal::recent::RecentCreates;
 use crate::journal::records::ErrorInfo;
-use crate::message::{parse_save_message, ContentToWorker};
 use crate::plan::{lookup_key, KnownRecords, OutboxEntry};
 use crate::step::{self, current_role, Tokens};
 use crate::team::{LocalTeam, Role};
@@ -37,7 +37,7 @@ fn parse_message(msg: &Value) -> Result<ContentToWorker, Value> {
 }
 
 /// `{ok:false, error}` for a message refused by [`parse_message`] or its `missing` list.
-fn refused(e: crate::message::MessageError) -> Value {
+fn refused(e: crate::inbound::message::MessageError) -> Value {
     fail(&ErrorInfo {
         code: e.code().into(),
         message: e.to_string(),
@@ -79,7 +79,7 @@ pub fn lookup_requests(team: &Value, msg: &Value, tokens: &Value) -> Value {
         else {
             return Err(invalid("message", "not a lookup"));
         };
-        let role = decide_person(&team, source, crate::message::Push::Bulk)
+        let role = decide_person(&team, source, crate::inbound::message::Push::Bulk)
             .ok()
             .and_then(|d| team.role_for(&d.credential))
             .or_else(|| team.connections.first().map(|c| c.role));

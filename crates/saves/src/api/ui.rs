@@ -6,8 +6,8 @@ use serde_json::{json, Value};
 
 use super::reply::{answer, clock_ms, fail, read, read_or_default, to_json};
 use crate::decision::{decide, gmail_saving_as};
+use crate::inbound::message::{parse_ui_message, Push, UiToWorker};
 use crate::journal::records::{ErrorInfo, Journal, RecentSave, SaveResult};
-use crate::message::{parse_ui_message, Push, UiToWorker};
 use crate::plan::OutboxEntry;
 use crate::team::policy::ManagedSettings;
 use crate::team::{

@@ -89,7 +89,7 @@ pub fn undo_plan(team: &Value, msg: &Value, record: &Value, tokens: &Value, now_
                 .save_id
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        if msg.kind != crate::message::UNDO_KIND || !valid_id {
+        if msg.kind != crate::inbound::message::UNDO_KIND || !valid_id {
             return Err(invalid("message", "not an undo of a save id"));
         }
         let record: Option<UndoRecord> = read_or_default("record", record)?;

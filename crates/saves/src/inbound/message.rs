@@ -12,7 +12,7 @@ use thiserror::Error;
 
 use crm::prospect::validate_date;
 
-use crate::prospect::{Prospect, RawProspect, Rejected};
+use crate::inbound::prospect::{Prospect, RawProspect, Rejected};
 use crate::team::config::{Settings, TeamConfigPatch};
 use crate::team::Role;
 use crate::text::{clean, clean_multiline};
