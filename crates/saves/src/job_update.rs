@@ -24,8 +24,8 @@ use crm::{CrmError, HttpRequest, HttpResponse, RecordKind};
 use crate::inbound::prospect::Prospect;
 use crate::job_change::{companies_differ, job_change, same_job, JobUpdate};
 use crate::journal::records::{ErrorInfo, SaveStatus};
+use crate::outbox::outcome::{internal, on_error, result_of, Step};
 use crate::outbox::{KnownRecords, OutboxEntry, Phase};
-use crate::outcome::{internal, on_error, result_of, Step};
 use crate::team::session::{hs_session, session, Tokens};
 use crate::team::{CrmKind, LocalTeam};
 

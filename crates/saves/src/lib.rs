@@ -50,7 +50,6 @@
 //! UI or a page; tokens only enter as arguments of request builders.
 
 pub mod api;
-pub mod backoff;
 pub mod bulk;
 /// A list page's "already in the CRM" badges in one call (JSON in, JSON out, like [`api`]).
 pub mod bulk_lookup {
@@ -64,8 +63,6 @@ pub mod job_change;
 mod job_update;
 pub mod journal;
 pub mod outbox;
-mod outcome;
-mod owner_fallback;
 pub mod plan;
 pub mod step;
 pub mod team;

@@ -152,7 +152,7 @@ pub fn plan_save(
                 if nothing_to_send {
                     result.status = SaveStatus::Linked;
                     result.record_id = entry.spec.existing_id.clone();
-                    result.record_url = crate::outcome::record_url(team, &entry);
+                    result.record_url = crate::outbox::outcome::record_url(team, &entry);
                     result.created_by = Party::default(); // someone else created it, earlier
                 } else {
                     entries.push(entry);

@@ -11,11 +11,13 @@ use crm::{CrmError, HttpRequest, HttpResponse};
 
 use crate::bulk::{next_chunk_request, on_chunk_response};
 use crate::journal::records::{ErrorInfo, SaveStatus};
-use crate::outbox::{lookup_key, OutboxEntry, Phase};
-use crate::outcome::{
+use crate::outbox::outcome::{
     check_again, internal, on_error, result_of, show_existing_owner, tell_account, AccountNews,
 };
-pub use crate::outcome::{current_role, on_refresh_failed, record_url, Step, SEARCH_LAG_MS};
+pub use crate::outbox::outcome::{
+    current_role, on_refresh_failed, record_url, Step, SEARCH_LAG_MS,
+};
+use crate::outbox::{lookup_key, OutboxEntry, Phase};
 pub use crate::team::session::{session, Tokens};
 use crate::team::{CrmKind, LocalTeam};
 use crate::wire::{self, Answer};

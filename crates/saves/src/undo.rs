@@ -210,7 +210,7 @@ pub fn plan_undo(
             CrmKind::Salesforce => salesforce_calls(team, &t, role, &mine),
             CrmKind::Hubspot => hubspot_calls(&t, role, &mine),
         };
-        calls.extend(built.map_err(|e| crate::outcome::internal(e.to_string()))?);
+        calls.extend(built.map_err(|e| crate::outbox::outcome::internal(e.to_string()))?);
     }
     Ok(calls)
 }

@@ -1,6 +1,10 @@
 //! The outbox's values: an [`OutboxEntry`] is one prospect's save (or, with its [`Chunk`], a
 //! bulk chunk of people), persisted before its first request and removed once the CRM has
-//! answered for it. Only data here: planning is in `plan`, running in `step` and `bulk`.
+//! answered for it. Planning is in `plan`, running in `step`, `single` and `bulk`.
+//!
+//! **Inside**, what running any entry shares: `outcome`, what an answer means for an entry
+//! (the `Step` the worker takes next, results, retries, refreshes); `owner_fallback`, the next
+//! owner when the CRM refuses one; [`backoff`], the retry delays.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +15,10 @@ use crate::inbound::message::PageSource;
 use crate::inbound::prospect::Prospect;
 use crate::journal::records::{ErrorInfo, Party, SaveResult, SaveStatus};
 use crate::team::Role;
+
+pub mod backoff;
+pub(crate) mod outcome;
+pub(crate) mod owner_fallback;
 
 /// What the recent page-load lookups found, by [`lookup_key`]: `Some` = the record, `None` =
 /// looked up and not found. Keys absent from the map were never looked up.
