@@ -55,21 +55,18 @@ pub mod bulk;
 pub mod bulk_lookup {
     pub use crate::api::lookup_list;
 }
-mod bulk_run;
-mod bulk_step;
 pub mod decision;
 pub mod inbound;
 pub mod job_change;
-mod job_update;
 pub mod journal;
 pub mod outbox;
 pub mod plan;
+mod single;
 pub mod step;
 pub mod team;
 pub mod team_server;
 mod text;
 pub mod undo;
-mod wire;
 
 pub use inbound::message::{
     parse_content_message, parse_rep_message, parse_save_message, parse_ui_message,

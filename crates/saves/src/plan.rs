@@ -238,7 +238,7 @@ fn entry_for(
         });
     }
     let job_update = match save.source {
-        PageSource::JobChange => Some(crate::job_update::job_update_for(
+        PageSource::JobChange => Some(crate::single::job_update::job_update_for(
             known,
             lookup_key(&prospect.person).as_ref(),
             prospect,
@@ -253,7 +253,7 @@ fn entry_for(
         // An update never reassigns the record: no owner is sent, and the owner shown is the
         // record's own.
         if let Some(nothing) =
-            crate::job_update::nothing_to_write(team, team.settings.record_kind, &update)
+            crate::single::job_update::nothing_to_write(team, team.settings.record_kind, &update)
         {
             return Err(nothing);
         }
@@ -332,7 +332,7 @@ fn update_reasons(d: &Decision) -> Vec<String> {
     reasons
 }
 
-/// The entry of "Update in CRM" ([`crate::job_update`]): the record's id, no owner, no
+/// The entry of "Update in CRM" ([`crate::single::job_update`]): the record's id, no owner, no
 /// activity of the page's, starting with the check that the change is not recorded yet.
 #[allow(clippy::too_many_arguments)]
 fn job_entry(

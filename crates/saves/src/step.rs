@@ -18,9 +18,9 @@ pub use crate::outbox::outcome::{
     current_role, on_refresh_failed, record_url, Step, SEARCH_LAG_MS,
 };
 use crate::outbox::{lookup_key, OutboxEntry, Phase};
+use crate::single::wire::{self, Answer};
 pub use crate::team::session::{session, Tokens};
 use crate::team::{CrmKind, LocalTeam};
-use crate::wire::{self, Answer};
 
 /// The request for the entry's current phase; the returned entry is marked in flight and
 /// must be persisted before the request is sent.
@@ -33,7 +33,7 @@ pub fn next_request(
         return next_chunk_request(team, entry, tokens);
     }
     if entry.job_update.is_some() {
-        return crate::job_update::next_request(team, entry, tokens);
+        return crate::single::job_update::next_request(team, entry, tokens);
     }
     let mut entry = entry.clone();
     let unknown_outcome = entry.in_flight && entry.phase == Phase::Save;
@@ -77,7 +77,7 @@ pub fn on_response(
         return on_chunk_response(team, entry, resp, now_ms, random);
     }
     if entry.job_update.is_some() {
-        return crate::job_update::on_response(team, entry, resp, now_ms, random);
+        return crate::single::job_update::on_response(team, entry, resp, now_ms, random);
     }
     let mut e = entry.clone();
     e.in_flight = false;

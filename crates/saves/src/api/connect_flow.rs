@@ -245,7 +245,7 @@ impl ConnectFlow {
                 let t = token()?;
                 owners::owner_by_user_id_request(&crate::team::session::hs_session(t), &t.id)
             }
-            Phase::Owners(after) => crate::wire::owners_request(token()?, after.as_deref()),
+            Phase::Owners(after) => crate::single::wire::owners_request(token()?, after.as_deref()),
             Phase::Done => return Ok(None),
         }))
     }

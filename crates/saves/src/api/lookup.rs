@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::reply::{answer, clock_ms, fail, invalid, read, read_or_default, to_json};
-use crate::bulk_run::ChunkRun;
+use crate::bulk::run::ChunkRun;
 use crate::decision::{decide_person, gmail_saving_as};
 use crate::inbound::message::{parse_save_message, ContentToWorker, PageSource};
 use crate::job_change::{job_change, JobChange};

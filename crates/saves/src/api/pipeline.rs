@@ -10,9 +10,9 @@ use crate::inbound::message::{parse_save_message, ContentToWorker};
 use crate::journal::recent::RecentCreates;
 use crate::journal::records::ErrorInfo;
 use crate::plan::{lookup_key, KnownRecords, OutboxEntry};
+use crate::single::wire;
 use crate::step::{self, current_role, Tokens};
 use crate::team::{LocalTeam, Role};
-use crate::wire;
 
 /// Stored tokens by role: `{team_sync: Tokens|null, personal: Tokens|null}`.
 #[derive(serde::Deserialize, Default)]
@@ -140,7 +140,7 @@ pub fn plan_save(
         let save = save.with_missing(msg).map_err(refused)?;
         let mut plan = crate::plan::plan_save(&team, &save, save_id, &known);
         crate::plan::mark_recent(&team, &mut plan.entries, &recent, clock_ms(now_ms));
-        crate::job_update::date_entries(&mut plan.entries, clock_ms(now_ms));
+        crate::single::job_update::date_entries(&mut plan.entries, clock_ms(now_ms));
         Ok(
             json!({"ok": true, "save_id": plan.save_id, "entries": plan.entries, "results": plan.results}),
         )

@@ -125,7 +125,7 @@ pub struct OutboxEntry {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
     /// Set on a job change's entry ("Update in CRM"): the record, the old and new job
-    /// (`crate::job_update` runs it instead of a save).
+    /// (`crate::single::job_update` runs it instead of a save).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_update: Option<crate::job_change::JobUpdate>,
     /// Set on a bulk chunk entry: its people and the current run ([`crate::bulk`]). The

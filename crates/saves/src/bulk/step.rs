@@ -4,7 +4,7 @@
 
 use crm::{ApiError, HttpRequest, HttpResponse, SaveOutcome};
 
-use crate::bulk_run::ChunkRun;
+use crate::bulk::run::ChunkRun;
 use crate::journal::records::{ErrorInfo, SaveStatus};
 use crate::outbox::outcome::{internal, on_error, result_of, tell_account, AccountNews, Step};
 use crate::outbox::owner_fallback::{fall_back, is_owner_refusal};
