@@ -21,8 +21,8 @@ use crm::{Credential, CrmUser, HttpRequest, HttpResponse, Permission};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::connect::{credential_fail, crm_fail, returned_code};
-use super::reply::{answer, fail, read, to_json};
+use super::{credential_fail, crm_fail, returned_code};
+use crate::api::reply::{answer, fail, read, to_json};
 use crate::journal::records::ErrorInfo;
 use crate::step::{session, Tokens};
 use crate::team::{permission_or_unknown, Connection, Health, LocalTeam, Role};
