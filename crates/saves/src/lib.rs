@@ -29,7 +29,8 @@
 //!   `chrome.storage.managed` merged over a team), `choice` (who may hold which connection,
 //!   rules 7 and 9 via the core), `session` (stored [`Tokens`] → CRM sessions).
 //! - [`inbound`]: `message` ([`ContentToWorker`] / [`UiToWorker`], each field read with its
-//!   serde derive; [`MessageError`]), `prospect` (a page's [`RawProspect`] checked into a
+//!   serde derive, the `kind` dispatch avoiding serde's buffering of tagged enums;
+//!   [`MessageError`]), `prospect` (a page's [`RawProspect`] checked into a
 //!   [`Prospect`] or [`Rejected`]), `import` (a CSV file a rep imports → the people to save as
 //!   `csv_import` and the rows skipped with their reasons).
 //! - [`decision`]: asks `attribution::decide` with typed values and keeps its typed
