@@ -10,7 +10,7 @@
 // HubSpot personal connections need the app's client secret for the code exchange and every
 // refresh (HubSpot documents no secret-less exchange). The admin enters it in Options; it stays
 // in this worker's storage (`secret:hubspot_client_secret`) and is only ever an argument of the
-// core's request builders. Trade-off and mitigations: crates/saves/src/team.rs.
+// core's request builders. Trade-off and mitigations: crates/saves/src/team/mod.rs.
 import { engineCore, settingsCore } from './core.js';
 import { execute } from './net.js';
 import { store } from './storage.js';

@@ -30,7 +30,7 @@ const lookupCache = new Map();
 /**
  * The HubSpot contacts this browser created in the last minutes (the journal's
  * `recent_creates`, written with each finished save): a lookup whose search misses them (its
- * index lags) reads them back by id (saves::recent).
+ * index lags) reads them back by id (saves::journal::recent).
  */
 async function recentCreates() {
   const journal = await store.journal();

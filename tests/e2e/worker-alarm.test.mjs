@@ -9,7 +9,7 @@
 // `schedule`) retries too, so the save must still wait long enough to close everything and stop
 // the worker first. The sandbox refuses the Composite save once with `Retry-After: 8` (HTTP's way
 // for a 503 to say how long the service is away); the engine honours a Retry-After longer than
-// its own back-off (saves::backoff::with_retry_after), so the next try is 8 s ahead — as much
+// its own back-off (saves::outbox::backoff::with_retry_after), so the next try is 8 s ahead — as much
 // room as the shortest last step of the earlier four-503 storm (8–16 s), reached at once instead
 // of after 1–2 + 2–4 + 4–8 s. The alarm then has to wake the stopped worker.
 import { test, before, after } from 'node:test';

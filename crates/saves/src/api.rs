@@ -4,9 +4,7 @@
 //! one unchanged (JS objects in, plain JS objects out).
 
 mod connect;
-mod connect_flow;
 mod contract;
-mod hubspot;
 mod import;
 mod lookup;
 mod pipeline;
@@ -15,10 +13,12 @@ mod team_server;
 mod ui;
 mod undo;
 
+pub use connect::flow::{connect_finish, ConnectFlow, ConnectStart, Finished, MAX_PAGES};
+pub use connect::hubspot::{
+    hubspot_refresh_request, hubspot_revoke_request, parse_hubspot_refresh,
+};
 pub use connect::{oauth_start, parse_refresh, refresh_request, revoke_request, sign_in_failed};
-pub use connect_flow::{connect_finish, ConnectFlow, ConnectStart, Finished, MAX_PAGES};
 pub use contract::{contract, queued_result};
-pub use hubspot::{hubspot_refresh_request, hubspot_revoke_request, parse_hubspot_refresh};
 pub use import::import_rows;
 pub use lookup::lookup_list;
 pub use pipeline::{

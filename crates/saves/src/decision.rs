@@ -5,9 +5,9 @@ use attribution::{AttributionError, Decision, DecisionInput, RecordKind, Source,
 
 use serde::Serialize;
 
-use crate::message::{PageSource, Push, Role};
-use crate::records::ErrorInfo;
-use crate::team::LocalTeam;
+use crate::inbound::message::{PageSource, Push};
+use crate::journal::records::ErrorInfo;
+use crate::team::{LocalTeam, Role};
 
 /// Asks the attribution core; failures come back as an [`ErrorInfo`] with a fix hint.
 pub fn decide(
@@ -40,7 +40,7 @@ pub struct SavingAs {
     /// The CRM user's email.
     pub email: String,
     /// True when the mailbox is that CRM user or one of the rep's other addresses
-    /// ([`crate::mailbox::is_crm_user`]); `None` when no mailbox was given.
+    /// ([`crate::team::mailbox::is_crm_user`]); `None` when no mailbox was given.
     pub is_mailbox: Option<bool>,
 }
 
@@ -54,8 +54,9 @@ pub fn gmail_saving_as(team: &LocalTeam, mailbox: Option<&str>) -> Option<Saving
     Some(SavingAs {
         name: conn.name.clone(),
         email: conn.email.clone(),
-        is_mailbox: mailbox
-            .map(|m| crate::mailbox::is_crm_user(m, &conn.email, &team.config.mailbox_aliases)),
+        is_mailbox: mailbox.map(|m| {
+            crate::team::mailbox::is_crm_user(m, &conn.email, &team.config.mailbox_aliases)
+        }),
     })
 }
 
@@ -140,8 +141,7 @@ fn hint_for(code: &str) -> &'static str {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::message::Role;
-    use crate::team::Connection;
+    use crate::team::{Connection, Role};
     use attribution::{CredentialKind, Warning};
     use crm::Permission;
 

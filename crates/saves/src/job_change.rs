@@ -8,7 +8,7 @@
 //!
 //! [`JobUpdate`] is what an "Update in CRM" click keeps on its outbox entry (the record, the
 //! old and new job, what the CRM recorded), and [`JobUpdateNews`] what its result tells the
-//! rep; `crate::job_update` runs it.
+//! rep; `crate::single::job_update` runs it.
 
 use crm::{ActivityKind, ActivityLog, Job, Prospect};
 use serde::{Deserialize, Serialize};

@@ -9,11 +9,11 @@ pub use crate::outbox::{lookup_key, KnownRecords, OutboxEntry, Phase};
 use attribution::Decision;
 
 use crate::decision::{decide, decide_person};
-use crate::message::{missing_for, PageSource, Push, Role, SaveRequest};
-use crate::prospect::Prospect;
-use crate::recent::RecentCreates;
-use crate::records::{ErrorInfo, Party, SaveResult, SaveStatus};
-use crate::team::{CrmKind, LocalTeam};
+use crate::inbound::message::{missing_for, PageSource, Push, SaveRequest};
+use crate::inbound::prospect::Prospect;
+use crate::journal::recent::RecentCreates;
+use crate::journal::records::{ErrorInfo, Party, SaveResult, SaveStatus};
+use crate::team::{CrmKind, LocalTeam, Role};
 
 /// The outcome of planning a save.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,7 +152,7 @@ pub fn plan_save(
                 if nothing_to_send {
                     result.status = SaveStatus::Linked;
                     result.record_id = entry.spec.existing_id.clone();
-                    result.record_url = crate::outcome::record_url(team, &entry);
+                    result.record_url = crate::outbox::outcome::record_url(team, &entry);
                     result.created_by = Party::default(); // someone else created it, earlier
                 } else {
                     entries.push(entry);
@@ -238,7 +238,7 @@ fn entry_for(
         });
     }
     let job_update = match save.source {
-        PageSource::JobChange => Some(crate::job_update::job_update_for(
+        PageSource::JobChange => Some(crate::single::job_update::job_update_for(
             known,
             lookup_key(&prospect.person).as_ref(),
             prospect,
@@ -253,7 +253,7 @@ fn entry_for(
         // An update never reassigns the record: no owner is sent, and the owner shown is the
         // record's own.
         if let Some(nothing) =
-            crate::job_update::nothing_to_write(team, team.settings.record_kind, &update)
+            crate::single::job_update::nothing_to_write(team, team.settings.record_kind, &update)
         {
             return Err(nothing);
         }
@@ -332,7 +332,7 @@ fn update_reasons(d: &Decision) -> Vec<String> {
     reasons
 }
 
-/// The entry of "Update in CRM" ([`crate::job_update`]): the record's id, no owner, no
+/// The entry of "Update in CRM" ([`crate::single::job_update`]): the record's id, no owner, no
 /// activity of the page's, starting with the check that the change is not recorded yet.
 #[allow(clippy::too_many_arguments)]
 fn job_entry(
@@ -393,7 +393,7 @@ fn job_entry(
     }
 }
 
-/// HubSpot: gives each planned person this browser created minutes ago ([`crate::recent`])
+/// HubSpot: gives each planned person this browser created minutes ago ([`crate::journal::recent`])
 /// that contact's id, so a LinkedIn search that misses them (its index lags) is followed by a
 /// read by id before anyone is created (single entries and chunk members alike).
 pub fn mark_recent(

@@ -10,15 +10,17 @@ use crm::salesforce::account::AccountMatch;
 use crm::{CrmError, HttpRequest, HttpResponse};
 
 use crate::bulk::{next_chunk_request, on_chunk_response};
-use crate::outbox::{lookup_key, OutboxEntry, Phase};
-use crate::outcome::{
+use crate::journal::records::{ErrorInfo, SaveStatus};
+use crate::outbox::outcome::{
     check_again, internal, on_error, result_of, show_existing_owner, tell_account, AccountNews,
 };
-pub use crate::outcome::{current_role, on_refresh_failed, record_url, Step, SEARCH_LAG_MS};
-use crate::records::{ErrorInfo, SaveStatus};
-pub use crate::session::{session, Tokens};
+pub use crate::outbox::outcome::{
+    current_role, on_refresh_failed, record_url, Step, SEARCH_LAG_MS,
+};
+use crate::outbox::{lookup_key, OutboxEntry, Phase};
+use crate::single::wire::{self, Answer};
+pub use crate::team::session::{session, Tokens};
 use crate::team::{CrmKind, LocalTeam};
-use crate::wire::{self, Answer};
 
 /// The request for the entry's current phase; the returned entry is marked in flight and
 /// must be persisted before the request is sent.
@@ -31,7 +33,7 @@ pub fn next_request(
         return next_chunk_request(team, entry, tokens);
     }
     if entry.job_update.is_some() {
-        return crate::job_update::next_request(team, entry, tokens);
+        return crate::single::job_update::next_request(team, entry, tokens);
     }
     let mut entry = entry.clone();
     let unknown_outcome = entry.in_flight && entry.phase == Phase::Save;
@@ -75,7 +77,7 @@ pub fn on_response(
         return on_chunk_response(team, entry, resp, now_ms, random);
     }
     if entry.job_update.is_some() {
-        return crate::job_update::on_response(team, entry, resp, now_ms, random);
+        return crate::single::job_update::on_response(team, entry, resp, now_ms, random);
     }
     let mut e = entry.clone();
     e.in_flight = false;

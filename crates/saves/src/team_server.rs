@@ -24,11 +24,10 @@ use crm::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::config::{CrmKind, Settings};
-use crate::message::Role;
+use crate::journal::records::{ErrorInfo, SaveResult, SaveStatus};
 use crate::outbox::OutboxEntry;
-use crate::records::{ErrorInfo, SaveResult, SaveStatus};
-use crate::team::{Connection, Health, LocalTeam};
+use crate::team::config::{CrmKind, Settings};
+use crate::team::{Connection, Health, LocalTeam, Role};
 
 /// How long a save the server keeps (`202`) waits before the browser asks again.
 pub const SERVER_RETRY_MS: u64 = 30_000;
@@ -377,7 +376,7 @@ pub fn read_answer(
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::message::{parse_content_message, ContentToWorker};
+    use crate::inbound::message::{parse_content_message, ContentToWorker};
     use crate::outbox::KnownRecords;
 
     /// A rep's browser: their own connection (Rita, standard) and the directory.

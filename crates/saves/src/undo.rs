@@ -15,11 +15,10 @@ use crm::salesforce::delete;
 use crm::{ActivityKind, CrmError, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use crate::message::Role;
+use crate::journal::records::{ErrorInfo, Journal, SaveResult, SaveStatus};
 use crate::outbox::OutboxEntry;
-use crate::records::{ErrorInfo, Journal, SaveResult, SaveStatus};
-use crate::session::{hs_session, session, Tokens};
-use crate::team::{CrmKind, LocalTeam};
+use crate::team::session::{hs_session, session, Tokens};
+use crate::team::{CrmKind, LocalTeam, Role};
 
 /// How long the toast offers "Undo" after a save.
 pub const UNDO_WINDOW_MS: u64 = 10_000;
@@ -211,7 +210,7 @@ pub fn plan_undo(
             CrmKind::Salesforce => salesforce_calls(team, &t, role, &mine),
             CrmKind::Hubspot => hubspot_calls(&t, role, &mine),
         };
-        calls.extend(built.map_err(|e| crate::outcome::internal(e.to_string()))?);
+        calls.extend(built.map_err(|e| crate::outbox::outcome::internal(e.to_string()))?);
     }
     Ok(calls)
 }

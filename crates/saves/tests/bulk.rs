@@ -6,8 +6,8 @@
 
 use crm::http::percent_decode;
 use crm::{HttpRequest, HttpResponse, Permission};
-use saves::message::Role;
 use saves::team::{Connection, CrmKind, Health, LocalTeam};
+use saves::Role;
 use saves::{
     next_request, on_response, parse_content_message, plan_save, ContentToWorker, KnownRecords,
     OutboxEntry, SaveStatus, Step, Tokens,

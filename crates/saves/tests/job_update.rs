@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crm::{HttpRequest, HttpResponse, Job, Permission};
-use saves::message::Role;
 use saves::team::{Connection, CrmKind, Health, LocalTeam};
+use saves::Role;
 use saves::{
     next_request, on_response, parse_content_message, plan_save, ContentToWorker, KnownRecords,
     OutboxEntry, SaveResult, SaveStatus, Step, Tokens,

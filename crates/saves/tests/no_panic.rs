@@ -5,8 +5,8 @@
 use crm::{HttpResponse, Permission};
 use proptest::prelude::*;
 use saves::bulk_lookup::lookup_list;
-use saves::message::Role;
 use saves::team::{Connection, CrmKind, Health, LocalTeam};
+use saves::Role;
 use saves::{
     api, parse_content_message, parse_ui_message, plan_save, ContentToWorker, KnownRecords,
 };

@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crm::{HttpResponse, Permission};
-use saves::message::Role;
 use saves::team::{Connection, Health, LocalTeam};
+use saves::Role;
 use saves::{
     next_request, on_response, parse_content_message, plan_save, ContentToWorker, KnownRecords,
     OutboxEntry, Phase, SaveStatus, Step, Tokens,

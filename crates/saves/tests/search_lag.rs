@@ -1,5 +1,5 @@
 //! HubSpot's search lags new contacts (a few seconds): a LinkedIn person this browser created
-//! minutes ago is read back by id when the search misses them (`saves::recent`), through the
+//! minutes ago is read back by id when the search misses them (`saves::journal::recent`), through the
 //! JSON functions the worker calls, in the order it calls them: `journal_record` notes the
 //! create, `lookup_list` / `plan_save` take the journal's `recent_creates`, `next_request` /
 //! `on_response` run the save. One test per case: a miss with a recent create links, a miss
@@ -8,9 +8,9 @@
 
 use crm::{HttpRequest, Permission};
 use saves::api;
-use saves::message::Role;
-use saves::recent::RECENT_CREATE_TTL_MS;
+use saves::journal::recent::RECENT_CREATE_TTL_MS;
 use saves::team::{Connection, CrmKind, Health, LocalTeam};
+use saves::Role;
 use serde_json::{json, Value};
 
 const REP: &str = "41";

@@ -4,10 +4,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crm::{ExistingRecord, HttpResponse, Permission};
-use saves::message::Role;
-use saves::records::{Journal, RecentSave};
+use saves::journal::records::{Journal, RecentSave};
 use saves::team::{Connection, CrmKind, Health, LocalTeam};
 use saves::undo::{mark_undone, plan_undo, read_undo, undo_record, UndoRecord, UNDO_WINDOW_MS};
+use saves::Role;
 use saves::{
     next_request, on_response, parse_content_message, plan_save, ContentToWorker, KnownRecords,
     SaveResult, SaveStatus, Step, Tokens,

@@ -15,6 +15,12 @@
 //! cycle, and so is `app → salesforce → salesforce::rest → app` (down, then sideways), and
 //! `c → parent → b → c` (up, then sideways); `parent ↔ child` alone is not. Each set of
 //! modules in a circle is reported once, with the lines that make its edges.
+//!
+//! **Groups: siblings with everything inside them.** A directory of modules is a layer only if
+//! its siblings use it one way. [`group_cycles`] counts each module together with its
+//! descendants, at every level: `bulk::step` using `outbox::outcome` while `outbox::plan` uses
+//! `bulk` makes `bulk` and `outbox` a cycle, though no module of one circle names another of
+//! the same circle. Test modules do not count here: a test of `a` may use `b` that uses `a`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -121,6 +127,58 @@ pub fn cycles(krate: &Crate) -> Vec<Cycle> {
     }
     cycles.sort_by(|a, b| a.modules.cmp(&b.modules));
     cycles
+}
+
+/// Every circle between sibling modules (children of one parent, at any level), each counted
+/// with everything inside it (see the module docs): an edge from `a::x` to `b::y` is an edge
+/// from `a` to `b` between the siblings `a` and `b`. Edges between a module and its ancestor
+/// are the facade pattern and do not count, nor do edges from `#[cfg(test)]` modules (a
+/// test of `a` may build its inputs with `b` that uses `a`; the module check still sees
+/// them). Each set of siblings in a circle is reported once,
+/// with the module edges that join them, in a stable order.
+pub fn group_cycles(krate: &Crate) -> Vec<Cycle> {
+    let edges = edges(krate);
+    let nodes: Vec<&ModPath> = krate.modules.keys().collect();
+    let index: BTreeMap<&ModPath, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let mut next: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    // (sibling used by, sibling used) for each edge that joins two groups.
+    let mut joined: Vec<(ModPath, ModPath, &Edge)> = Vec::new();
+    let shipped = |e: &&Edge| krate.modules.get(&e.from).is_some_and(|m| !m.test_only);
+    for edge in edges
+        .iter()
+        .filter(|e| !is_down(e) && !is_up(e))
+        .filter(shipped)
+    {
+        let (from, to) = siblings(&edge.from, &edge.to);
+        if let (Some(&a), Some(&b)) = (index.get(&from), index.get(&to)) {
+            next[a].push(b);
+            joined.push((from, to, edge));
+        }
+    }
+    let mut cycles = Vec::new();
+    for component in strongly_connected(&next) {
+        if component.len() < 2 {
+            continue;
+        }
+        let members: BTreeSet<&ModPath> = component.iter().map(|&i| nodes[i]).collect();
+        cycles.push(Cycle {
+            modules: members.iter().map(|m| display(m)).collect(),
+            edges: joined
+                .iter()
+                .filter(|(from, to, _)| members.contains(from) && members.contains(to))
+                .map(|(_, _, edge)| (*edge).clone())
+                .collect(),
+        });
+    }
+    cycles.sort_by(|a, b| a.modules.cmp(&b.modules));
+    cycles
+}
+
+/// The two siblings that contain `from` and `to` (neither an ancestor of the other): the
+/// children of their deepest common ancestor on each side.
+fn siblings(from: &ModPath, to: &ModPath) -> (ModPath, ModPath) {
+    let common = from.iter().zip(to).take_while(|(a, b)| a == b).count();
+    (from[..=common].to_vec(), to[..=common].to_vec())
 }
 
 /// The module a path written in module `at` names (the module that defines the item, following

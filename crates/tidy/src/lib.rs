@@ -4,7 +4,8 @@
 //!
 //! - [`purity`]: the pure crates (`attribution`, `crm`, `saves`) reach no browser binding,
 //!   async runtime or HTTP client through normal dependencies (`cargo metadata`).
-//! - [`cycles`]: no import cycle between a crate's modules (see its docs for what counts).
+//! - [`cycles`]: no import cycle between a crate's modules, nor between sibling modules
+//!   counted with everything inside them (a directory of modules is a layer; see its docs).
 //! - [`docs`]: every module of the pure crates has a doc comment.
 //!
 //! The checkers are plain functions over values (metadata JSON, a [`modules::Crate`] read from

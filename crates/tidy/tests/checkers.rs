@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
-use tidy::cycles::{cycles, edges};
+use tidy::cycles::{cycles, edges, group_cycles};
 use tidy::docs::undocumented;
 use tidy::modules::{read_crate, Crate};
 use tidy::purity::{is_forbidden, violations, FORBIDDEN};
@@ -21,6 +21,10 @@ fn krate(files: &[(&str, &str)]) -> Crate {
 
 fn cycle_sets(krate: &Crate) -> Vec<Vec<String>> {
     cycles(krate).into_iter().map(|c| c.modules).collect()
+}
+
+fn group_sets(krate: &Crate) -> Vec<Vec<String>> {
+    group_cycles(krate).into_iter().map(|c| c.modules).collect()
 }
 
 #[test]
@@ -260,4 +264,93 @@ fn a_facade_whose_children_use_it_is_not_a_cycle() {
     ]);
     assert_eq!(cycle_sets(&k), Vec::<Vec<String>>::new());
     assert_eq!(edges(&k).len(), 4, "{:?}", edges(&k));
+}
+
+#[test]
+fn two_groups_using_each_other_through_different_modules_are_a_cycle() {
+    // No module circle (plan → bulk, bulk::step → outbox::outcome), but the groups `bulk` and
+    // `outbox` each use the other.
+    let k = krate(&[
+        ("lib.rs", "//! r\nmod bulk;\nmod outbox;\n"),
+        ("bulk/mod.rs", "//! b\nmod step;\npub fn chunks() {}\n"),
+        (
+            "bulk/step.rs",
+            "//! s\nuse crate::outbox::outcome::Step;\npub fn run() {}\n",
+        ),
+        ("outbox/mod.rs", "//! o\nmod outcome;\nmod plan;\n"),
+        ("outbox/outcome.rs", "//! oc\npub struct Step;\n"),
+        (
+            "outbox/plan.rs",
+            "//! p\nfn f() { crate::bulk::chunks() }\n",
+        ),
+    ]);
+    assert_eq!(cycle_sets(&k), Vec::<Vec<String>>::new());
+    assert_eq!(group_sets(&k), [["crate::bulk", "crate::outbox"]]);
+    let report = group_cycles(&k)[0].to_string();
+    assert!(
+        report.contains("crate::bulk::step uses crate::outbox::outcome (src/bulk/step.rs:2)"),
+        "{report}"
+    );
+    assert!(
+        report.contains("crate::outbox::plan uses crate::bulk (src/outbox/plan.rs:2)"),
+        "{report}"
+    );
+}
+
+#[test]
+fn groups_inside_a_group_are_checked_and_layers_are_not_cycles() {
+    // Inside `p`, `a` and `b` use each other through their children; `q` uses `p` one way.
+    let k = krate(&[
+        ("lib.rs", "//! r\nmod p;\nmod q;\n"),
+        ("p/mod.rs", "//! p\nmod a;\nmod b;\n"),
+        ("p/a/mod.rs", "//! a\nmod x;\npub struct A;\n"),
+        ("p/a/x.rs", "//! x\nuse crate::p::b::y::Y;\n"),
+        ("p/b/mod.rs", "//! b\nmod y;\nmod z;\n"),
+        ("p/b/y.rs", "//! y\npub struct Y;\n"),
+        ("p/b/z.rs", "//! z\nuse super::super::a::A;\n"),
+        ("q.rs", "//! q\nuse crate::p::a::x;\nuse crate::p::b::z;\n"),
+    ]);
+    assert_eq!(cycle_sets(&k), Vec::<Vec<String>>::new());
+    assert_eq!(group_sets(&k), [["crate::p::a", "crate::p::b"]]);
+}
+
+#[test]
+fn a_facade_and_one_way_layers_are_not_group_cycles() {
+    let k = krate(&[
+        ("lib.rs", "//! r\nmod p;\nmod top;\npub use p::Shared;\n"),
+        (
+            "p.rs",
+            "//! p\nmod one;\nmod two;\npub struct Shared;\npub fn run() { one::f(); two::g(); }\n",
+        ),
+        (
+            "p/one.rs",
+            "//! 1\nuse super::Shared;\nuse super::two::g;\npub fn f() {}\n",
+        ),
+        ("p/two.rs", "//! 2\nuse crate::Shared;\npub fn g() {}\n"),
+        (
+            "top.rs",
+            "//! t\nuse crate::p::run;\nfn f() { crate::p::one::f() }\n",
+        ),
+    ]);
+    assert_eq!(group_sets(&k), Vec::<Vec<String>>::new());
+    // A test module of `hints` may use `body`, which uses `hints`.
+    let k = krate(&[
+        ("lib.rs", "//! r\nmod body;\nmod hints;\n"),
+        (
+            "body.rs",
+            "//! b\nuse crate::hints::hint;\npub fn body() {}\n",
+        ),
+        (
+            "hints.rs",
+            "//! h\npub fn hint() {}\n#[cfg(test)]\nmod tests { use crate::body::body; }\n",
+        ),
+    ]);
+    assert_eq!(group_sets(&k), Vec::<Vec<String>>::new());
+    // Siblings in a circle are a group cycle too (the module check reports them as well).
+    let k = krate(&[
+        ("lib.rs", "//! r\nmod a;\nmod b;\n"),
+        ("a.rs", "//! a\nuse crate::b::B;\npub struct A;\n"),
+        ("b.rs", "//! b\nuse crate::a::A;\npub struct B;\n"),
+    ]);
+    assert_eq!(group_sets(&k), [["crate::a", "crate::b"]]);
 }

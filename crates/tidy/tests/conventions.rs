@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-use tidy::cycles::cycles;
+use tidy::cycles::{cycles, group_cycles};
 use tidy::docs::undocumented;
 use tidy::modules::read_crate_dir;
 use tidy::purity::{violations, FORBIDDEN};
@@ -59,6 +59,9 @@ fn checked_crates_have_no_module_cycles() {
         assert!(krate.modules.len() > 1, "{name} has only its root module?");
         for cycle in cycles(&krate) {
             report.push_str(&format!("{name}: {cycle}"));
+        }
+        for cycle in group_cycles(&krate) {
+            report.push_str(&format!("{name} (groups): {cycle}"));
         }
     }
     assert!(report.is_empty(), "module cycles:\n{report}");

@@ -9,7 +9,7 @@
 //!
 //! HubSpot's search index lags writes by a few seconds (reference B2, "eventually
 //! consistent"), so a contact created moments ago may not be found yet. Reads by record id do
-//! not lag: a caller that created a contact minutes ago (it keeps their ids, `saves::recent`)
+//! not lag: a caller that created a contact minutes ago (it keeps their ids, `saves::journal::recent`)
 //! reads them back with [`confirm_request`] (`batch/read` by id) when the search misses them,
 //! and [`confirmed`] keeps only those still there (not archived) with the same LinkedIn URL.
 //! A LinkedIn URL property could be made unique (`hasUniqueValue`) and read by `idProperty`

@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 
 use super::reply::{answer, read, to_json};
-use crate::message::{CONTENT_TO_WORKER_KINDS, UI_KINDS, WORKER_TO_CONTENT_KINDS};
+use crate::inbound::message::{CONTENT_TO_WORKER_KINDS, UI_KINDS, WORKER_TO_CONTENT_KINDS};
 use crate::plan::OutboxEntry;
 use crate::undo::UNDO_WINDOW_MS;
 
@@ -50,7 +50,7 @@ mod tests {
         assert_eq!(kinds("worker_to_content"), ["save_progress"]);
         assert!(kinds("ui_to_worker").contains(&"get_state".to_owned()));
         for kind in kinds("ui_to_worker") {
-            let parsed = crate::message::parse_ui_message(&json!({ "kind": kind }));
+            let parsed = crate::inbound::message::parse_ui_message(&json!({ "kind": kind }));
             // Unknown kinds fail with "unknown variant"; known ones at most miss a field.
             if let Err(e) = parsed {
                 assert!(!e.to_string().contains("unknown variant"), "{kind}: {e}");

@@ -4,8 +4,8 @@
 use serde_json::{json, Value};
 
 use super::reply::{fail, to_json};
-use crate::import::read_csv;
-use crate::records::ErrorInfo;
+use crate::inbound::import::read_csv;
+use crate::journal::records::ErrorInfo;
 
 /// `import_rows(text)` → `{ok, header_line, columns:[{header, field}], rows:[{line, name,
 /// prospect}], bad:[{line, name, reason}]}`, or `{ok:false, error}` (`csv_unreadable`) when the

@@ -5,7 +5,7 @@
 //! pages may need a second query when the URL would pass Salesforce's limit.
 //!
 //! HubSpot's search lags new contacts: a person it misses whom this browser created minutes
-//! ago (`recent`, the journal's [`crate::recent`] list) is read back by id in the same run
+//! ago (`recent`, the journal's [`crate::journal::recent`] list) is read back by id in the same run
 //! (one `batch/read`), so a page reloaded right after a save says "In HubSpot" truly.
 //!
 //! Stateless, like the rest of the pipeline: the worker calls [`lookup_list`] with the answers
@@ -16,15 +16,15 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::reply::{answer, clock_ms, fail, invalid, read, read_or_default, to_json};
-use crate::bulk_run::ChunkRun;
+use crate::bulk::run::ChunkRun;
 use crate::decision::{decide_person, gmail_saving_as};
+use crate::inbound::message::{parse_save_message, ContentToWorker, PageSource};
 use crate::job_change::{job_change, JobChange};
-use crate::message::{parse_save_message, ContentToWorker, PageSource, Role};
+use crate::journal::recent::RecentCreates;
+use crate::journal::records::ErrorInfo;
 use crate::plan::{lookup_key, KnownRecords};
-use crate::recent::RecentCreates;
-use crate::records::ErrorInfo;
 use crate::step::Tokens;
-use crate::team::{CrmKind, LocalTeam};
+use crate::team::{CrmKind, LocalTeam, Role};
 
 #[derive(Deserialize, Default)]
 struct TokensByRole {
@@ -41,10 +41,10 @@ const STEPS_PER_GROUP: usize = 8;
 
 /// The most people one lookup run asks about: HubSpot's batch read takes
 /// [`crm::hubspot::contacts::BATCH_LIMIT`] inputs; Salesforce's dedupe query takes a whole
-/// message ([`crate::message::MAX_PROSPECTS`]).
+/// message ([`crate::inbound::message::MAX_PROSPECTS`]).
 fn lookup_group_size(crm: CrmKind) -> usize {
     match crm {
-        CrmKind::Salesforce => crate::message::MAX_PROSPECTS,
+        CrmKind::Salesforce => crate::inbound::message::MAX_PROSPECTS,
         CrmKind::Hubspot => crm::hubspot::contacts::BATCH_LIMIT,
     }
 }
@@ -96,7 +96,7 @@ pub fn lookup_list(
         let saving_as = (source == PageSource::GmailExtension)
             .then(|| gmail_saving_as(&team, mailbox.as_deref()))
             .flatten();
-        let role = decide_person(&team, source, crate::message::Push::Bulk)
+        let role = decide_person(&team, source, crate::inbound::message::Push::Bulk)
             .ok()
             .and_then(|d| team.role_for(&d.credential))
             .or_else(|| team.connections.first().map(|c| c.role));
@@ -151,7 +151,7 @@ pub fn lookup_list(
                 _ => not_found(kind),
             });
         }
-        let spec = |p: &crate::prospect::Prospect| SaveSpec {
+        let spec = |p: &crate::inbound::prospect::Prospect| SaveSpec {
             record: kind,
             prospect: p.person.clone(),
             owner_id: None,
@@ -173,7 +173,7 @@ pub fn lookup_list(
         let size = lookup_group_size(crm);
         let max_steps = pending.len().div_ceil(size).max(1) * STEPS_PER_GROUP;
         for group in pending.chunks(size) {
-            let people: Vec<&crate::prospect::Prospect> = group
+            let people: Vec<&crate::inbound::prospect::Prospect> = group
                 .iter()
                 .filter_map(|(i, _)| prospects.get(*i))
                 .collect();

@@ -6,13 +6,13 @@ use serde_json::{json, Value};
 
 use super::reply::{answer, clock_ms, fail, invalid, read, read_or_default, to_json};
 use crate::decision::decide_person;
-use crate::message::{parse_save_message, ContentToWorker, Role};
+use crate::inbound::message::{parse_save_message, ContentToWorker};
+use crate::journal::recent::RecentCreates;
+use crate::journal::records::ErrorInfo;
 use crate::plan::{lookup_key, KnownRecords, OutboxEntry};
-use crate::recent::RecentCreates;
-use crate::records::ErrorInfo;
+use crate::single::wire;
 use crate::step::{self, current_role, Tokens};
-use crate::team::LocalTeam;
-use crate::wire;
+use crate::team::{LocalTeam, Role};
 
 /// Stored tokens by role: `{team_sync: Tokens|null, personal: Tokens|null}`.
 #[derive(serde::Deserialize, Default)]
@@ -37,7 +37,7 @@ fn parse_message(msg: &Value) -> Result<ContentToWorker, Value> {
 }
 
 /// `{ok:false, error}` for a message refused by [`parse_message`] or its `missing` list.
-fn refused(e: crate::message::MessageError) -> Value {
+fn refused(e: crate::inbound::message::MessageError) -> Value {
     fail(&ErrorInfo {
         code: e.code().into(),
         message: e.to_string(),
@@ -79,7 +79,7 @@ pub fn lookup_requests(team: &Value, msg: &Value, tokens: &Value) -> Value {
         else {
             return Err(invalid("message", "not a lookup"));
         };
-        let role = decide_person(&team, source, crate::message::Push::Bulk)
+        let role = decide_person(&team, source, crate::inbound::message::Push::Bulk)
             .ok()
             .and_then(|d| team.role_for(&d.credential))
             .or_else(|| team.connections.first().map(|c| c.role));
@@ -121,7 +121,7 @@ pub fn parse_lookup(team: &Value, response: &Value) -> Value {
 /// planned with the team server's team: [`super::team_server::deciding_team`]). `known` is the
 /// worker's lookup cache (`{key: ExistingRecord|null}`); `recent` the journal's
 /// `recent_creates` (null: none) and `now_ms` the clock, for HubSpot's search lag
-/// ([`crate::recent`]).
+/// ([`crate::journal::recent`]).
 pub fn plan_save(
     team: &Value,
     msg: &Value,
@@ -140,7 +140,7 @@ pub fn plan_save(
         let save = save.with_missing(msg).map_err(refused)?;
         let mut plan = crate::plan::plan_save(&team, &save, save_id, &known);
         crate::plan::mark_recent(&team, &mut plan.entries, &recent, clock_ms(now_ms));
-        crate::job_update::date_entries(&mut plan.entries, clock_ms(now_ms));
+        crate::single::job_update::date_entries(&mut plan.entries, clock_ms(now_ms));
         Ok(
             json!({"ok": true, "save_id": plan.save_id, "entries": plan.entries, "results": plan.results}),
         )

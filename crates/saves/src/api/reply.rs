@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::records::ErrorInfo;
+use crate::journal::records::ErrorInfo;
 
 /// `{ok:false, error}` from an [`ErrorInfo`].
 pub(crate) fn fail(e: &ErrorInfo) -> Value {

@@ -6,11 +6,13 @@ use serde_json::{json, Value};
 
 use super::reply::{answer, clock_ms, fail, read, read_or_default, to_json};
 use crate::decision::{decide, gmail_saving_as};
-use crate::message::{parse_ui_message, Push, Role, UiToWorker};
+use crate::inbound::message::{parse_ui_message, Push, UiToWorker};
+use crate::journal::records::{ErrorInfo, Journal, RecentSave, SaveResult};
 use crate::plan::OutboxEntry;
-use crate::policy::ManagedSettings;
-use crate::records::{ErrorInfo, Journal, RecentSave, SaveResult};
-use crate::team::{CrmKind, Health, LocalTeam, TeamConfig, TeamConfigPatch, ME, TEAM_SYNC_USER};
+use crate::team::policy::ManagedSettings;
+use crate::team::{
+    CrmKind, Health, LocalTeam, Role, TeamConfig, TeamConfigPatch, ME, TEAM_SYNC_USER,
+};
 
 fn refused(code: &str, message: String, hint: &str) -> Value {
     fail(&ErrorInfo {
@@ -350,7 +352,7 @@ fn needs(team: &LocalTeam, hubspot_secret_set: bool) -> Vec<String> {
 
 /// Adds a finished save to the journal: `{ok, journal}`. On HubSpot (`team`), a contact it
 /// created for the person with `lookup_key` (null: none) is noted at `now_ms` for the lookups
-/// of the next minutes ([`crate::recent`]).
+/// of the next minutes ([`crate::journal::recent`]).
 #[allow(clippy::too_many_arguments)]
 pub fn journal_record(
     journal: &Value,
@@ -404,7 +406,7 @@ pub fn journal_log_error(
         let details = error["details"].as_str().unwrap_or_default();
         let details: String = details.chars().take(500).collect();
         let error: ErrorInfo = read("error", error)?;
-        journal.log_error(crate::records::ErrorLogEntry {
+        journal.log_error(crate::journal::records::ErrorLogEntry {
             at: at.into(),
             code: error.code,
             message: error.message,

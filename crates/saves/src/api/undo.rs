@@ -6,11 +6,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::reply::{answer, fail, invalid, read, read_or_default, to_json};
-use crate::message::Role;
+use crate::journal::records::{ErrorInfo, Journal, SaveResult};
 use crate::plan::OutboxEntry;
-use crate::records::{ErrorInfo, Journal, SaveResult};
 use crate::step::Tokens;
-use crate::team::LocalTeam;
+use crate::team::{LocalTeam, Role};
 use crate::undo::{self, UndoCall, UndoOutcome, UndoRecord};
 
 /// The content script's undo request.
@@ -60,7 +59,7 @@ pub fn undo_record(
 
 fn placeholder() -> SaveResult {
     SaveResult {
-        status: crate::records::SaveStatus::Queued,
+        status: crate::journal::records::SaveStatus::Queued,
         object: String::new(),
         record_id: None,
         record_url: None,
@@ -90,7 +89,7 @@ pub fn undo_plan(team: &Value, msg: &Value, record: &Value, tokens: &Value, now_
                 .save_id
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        if msg.kind != crate::message::UNDO_KIND || !valid_id {
+        if msg.kind != crate::inbound::message::UNDO_KIND || !valid_id {
             return Err(invalid("message", "not an undo of a save id"));
         }
         let record: Option<UndoRecord> = read_or_default("record", record)?;

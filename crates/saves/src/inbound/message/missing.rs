@@ -191,8 +191,8 @@ mod tests {
         let msg = json!({"kind":"save","source":"linkedin_extension","push":"bulk",
             "prospects":[{"full_name":"LinkedIn Member"},{"full_name":"Ada Lovelace"}],
             "missing":[{"index":1,"fields":["location"]}]});
-        let crate::message::ContentToWorker::Save(save) =
-            crate::message::parse_content_message(&msg).unwrap()
+        let crate::inbound::message::ContentToWorker::Save(save) =
+            crate::inbound::message::parse_content_message(&msg).unwrap()
         else {
             panic!("not a save")
         };
@@ -201,8 +201,8 @@ mod tests {
         assert_eq!(missing_for(&save.missing, 1), ["location"]);
         let mut past = msg.clone();
         past["missing"][0]["index"] = json!(2);
-        let crate::message::ContentToWorker::Save(save) =
-            crate::message::parse_content_message(&past).unwrap()
+        let crate::inbound::message::ContentToWorker::Save(save) =
+            crate::inbound::message::parse_content_message(&past).unwrap()
         else {
             panic!("not a save")
         };

@@ -4,12 +4,13 @@
 
 use crm::{ApiError, HttpRequest, HttpResponse, SaveOutcome};
 
-use crate::bulk_run::ChunkRun;
+use crate::bulk::run::ChunkRun;
+use crate::journal::records::{ErrorInfo, SaveStatus};
+use crate::outbox::outcome::{internal, on_error, result_of, tell_account, AccountNews, Step};
+use crate::outbox::owner_fallback::{fall_back, is_owner_refusal};
 use crate::outbox::{Chunk, Member, MemberResult, RecordedAnswer};
 use crate::outbox::{OutboxEntry, Phase};
-use crate::outcome::{internal, on_error, result_of, tell_account, AccountNews, Step};
-use crate::records::{ErrorInfo, SaveStatus};
-use crate::session::Tokens;
+use crate::team::session::Tokens;
 use crate::team::{CrmKind, LocalTeam};
 use crm::salesforce::bulk::AccountLink;
 
@@ -75,7 +76,11 @@ fn apply(team: &LocalTeam, chunk: &mut Chunk, runnable: &[usize], run: &ChunkRun
             Some(Ok(o)) => {
                 if !o.created && m.person.spec.existing_id.is_none() {
                     // Found by the dedupe: the toast shows the record's own owner.
-                    crate::outcome::show_existing_owner(team, &mut m.person, o.owner_id.as_deref());
+                    crate::outbox::outcome::show_existing_owner(
+                        team,
+                        &mut m.person,
+                        o.owner_id.as_deref(),
+                    );
                 }
                 m.person.record_id = Some(o.record_id.clone());
                 m.person.spec.existing_id = Some(o.record_id);
@@ -99,8 +104,7 @@ fn apply(team: &LocalTeam, chunk: &mut Chunk, runnable: &[usize], run: &ChunkRun
 /// Keeps what the run did about a member's Account (so a restarted run does not ask again)
 /// and says it, as a single save's `Account` phase does.
 fn account_linked(p: &mut OutboxEntry, link: AccountLink) {
-    if matches!(&link, AccountLink::NotCreated(e) if crate::owner_fallback::is_owner_refusal(&e.code, &[]))
-    {
+    if matches!(&link, AccountLink::NotCreated(e) if is_owner_refusal(&e.code, &[])) {
         // Its owner was refused, so the Contact's is too: after the owner fallback the next
         // run looks the Account up again and creates it under the new owner.
         return;
@@ -221,7 +225,7 @@ pub fn on_chunk_response(
                 chunk.replay.clear();
                 e.chunk = Some(chunk);
                 e.phase = Phase::Lookup;
-                return crate::outcome::check_again(e, now_ms);
+                return crate::outbox::outcome::check_again(e, now_ms);
             }
             if matches!(next, Ok(Some(_))) {
                 e.phase = Phase::Save;
@@ -270,11 +274,11 @@ fn owner_fallback(team: &LocalTeam, chunk: &mut Chunk) -> bool {
     let mut again = false;
     for m in &mut chunk.members {
         let Some(f) = &m.failure else { continue };
-        let owner_refused = crate::owner_fallback::is_owner_refusal(&f.code, &[]);
+        let owner_refused = is_owner_refusal(&f.code, &[]);
         let p = &mut m.person;
         if owner_refused && p.spec.owner_id.as_deref() != p.created_by.id.as_deref() {
             // Rules 4 and 6, as for a single save (`owner_fallback`).
-            crate::owner_fallback::fall_back(team, p, crate::message::Push::Bulk, &f.code);
+            fall_back(team, p, crate::inbound::message::Push::Bulk, &f.code);
             m.failure = None;
             again = true;
         }

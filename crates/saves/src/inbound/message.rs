@@ -12,8 +12,9 @@ use thiserror::Error;
 
 use crm::prospect::validate_date;
 
-use crate::config::{Settings, TeamConfigPatch};
-use crate::prospect::{Prospect, RawProspect, Rejected};
+use crate::inbound::prospect::{Prospect, RawProspect, Rejected};
+use crate::team::config::{Settings, TeamConfigPatch};
+use crate::team::Role;
 use crate::text::{clean, clean_multiline};
 
 mod fields;
@@ -371,16 +372,6 @@ fn check_activity(raw: RawActivity) -> Result<EmailActivity, MessageError> {
         date,
         message_id: clean(message_id.as_deref(), 255),
     })
-}
-
-/// Connection roles on the options page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// The team-wide connection chosen by an admin.
-    TeamSync,
-    /// This rep's own connection.
-    Personal,
 }
 
 /// Messages the options page and popup send to the worker.

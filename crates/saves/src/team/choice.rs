@@ -13,9 +13,8 @@
 
 use serde_json::{json, Value};
 
-use crate::message::Role;
-use crate::records::ErrorInfo;
-use crate::team::{Connection, LocalTeam, ME, TEAM_SYNC_USER};
+use crate::journal::records::ErrorInfo;
+use crate::team::{Connection, LocalTeam, Role, ME, TEAM_SYNC_USER};
 
 /// What [`LocalTeam::choose_team_sync`] changed.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -21,12 +21,11 @@ use crm::{Credential, CrmUser, HttpRequest, HttpResponse, Permission};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::connect::{credential_fail, crm_fail, returned_code};
-use super::reply::{answer, fail, read, to_json};
-use crate::message::Role;
-use crate::records::ErrorInfo;
+use super::{credential_fail, crm_fail, returned_code};
+use crate::api::reply::{answer, fail, read, to_json};
+use crate::journal::records::ErrorInfo;
 use crate::step::{session, Tokens};
-use crate::team::{permission_or_unknown, Connection, Health, LocalTeam};
+use crate::team::{permission_or_unknown, Connection, Health, LocalTeam, Role};
 
 /// Directory pages read at most (a 20-page directory is 4,000 Salesforce users).
 pub const MAX_PAGES: usize = 20;
@@ -244,9 +243,9 @@ impl ConnectFlow {
             }
             Phase::Owner => {
                 let t = token()?;
-                owners::owner_by_user_id_request(&crate::session::hs_session(t), &t.id)
+                owners::owner_by_user_id_request(&crate::team::session::hs_session(t), &t.id)
             }
-            Phase::Owners(after) => crate::wire::owners_request(token()?, after.as_deref()),
+            Phase::Owners(after) => crate::single::wire::owners_request(token()?, after.as_deref()),
             Phase::Done => return Ok(None),
         }))
     }

@@ -21,12 +21,12 @@ use crm::salesforce::account::{account_lookup_request, parse_account_lookup, Acc
 use crm::salesforce::job_update::{self as sf, JobPatch};
 use crm::{CrmError, HttpRequest, HttpResponse, RecordKind};
 
+use crate::inbound::prospect::Prospect;
 use crate::job_change::{companies_differ, job_change, same_job, JobUpdate};
+use crate::journal::records::{ErrorInfo, SaveStatus};
+use crate::outbox::outcome::{internal, on_error, result_of, Step};
 use crate::outbox::{KnownRecords, OutboxEntry, Phase};
-use crate::outcome::{internal, on_error, result_of, Step};
-use crate::prospect::Prospect;
-use crate::records::{ErrorInfo, SaveStatus};
-use crate::session::{hs_session, session, Tokens};
+use crate::team::session::{hs_session, session, Tokens};
 use crate::team::{CrmKind, LocalTeam};
 
 /// The update a click asks for, from the record the page's lookup found (the worker's cache):

@@ -41,7 +41,7 @@ pub struct TeamConfig {
     /// The rep's company email domain (Gmail participants from it are not prospects).
     pub company_domain: Option<String>,
     /// The rep's other addresses (Gmail "Send mail as" aliases, a former address): a Gmail
-    /// mailbox among them is the rep's own CRM user, not another ([`crate::mailbox`]).
+    /// mailbox among them is the rep's own CRM user, not another ([`crate::team::mailbox`]).
     pub mailbox_aliases: Vec<String>,
 }
 
@@ -78,7 +78,7 @@ impl TeamConfig {
     /// patch with its words, and nothing changes.
     pub fn apply_checked(&mut self, patch: &TeamConfigPatch) -> Result<(), String> {
         if let Some(text) = &patch.mailbox_aliases {
-            self.mailbox_aliases = crate::mailbox::parse_aliases(text)?;
+            self.mailbox_aliases = crate::team::mailbox::parse_aliases(text)?;
         }
         self.apply(patch);
         Ok(())

@@ -1,15 +1,24 @@
 //! The outbox's values: an [`OutboxEntry`] is one prospect's save (or, with its [`Chunk`], a
 //! bulk chunk of people), persisted before its first request and removed once the CRM has
-//! answered for it. Only data here: planning is in `plan`, running in `step` and `bulk`.
+//! answered for it. Planning is in `plan`, running in `step`, `single` and `bulk`.
+//!
+//! **Inside**, what running any entry shares: `outcome`, what an answer means for an entry
+//! (the `Step` the worker takes next, results, retries, refreshes); `owner_fallback`, the next
+//! owner when the CRM refuses one; [`backoff`], the retry delays.
 
 use std::collections::BTreeMap;
 
 use crm::{ExistingRecord, HttpResponse, RecordKindExt, SaveSpec};
 use serde::{Deserialize, Serialize};
 
-use crate::message::{PageSource, Role};
-use crate::prospect::Prospect;
-use crate::records::{ErrorInfo, Party, SaveResult, SaveStatus};
+use crate::inbound::message::PageSource;
+use crate::inbound::prospect::Prospect;
+use crate::journal::records::{ErrorInfo, Party, SaveResult, SaveStatus};
+use crate::team::Role;
+
+pub mod backoff;
+pub(crate) mod outcome;
+pub(crate) mod owner_fallback;
 
 /// What the recent page-load lookups found, by [`lookup_key`]: `Some` = the record, `None` =
 /// looked up and not found. Keys absent from the map were never looked up.
@@ -103,7 +112,7 @@ pub struct OutboxEntry {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub recheck: bool,
     /// HubSpot: the contact this browser created for the person minutes ago
-    /// ([`crate::recent`]), read back by id when the LinkedIn search misses them.
+    /// ([`crate::journal::recent`]), read back by id when the LinkedIn search misses them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recent_id: Option<String>,
     /// The search missed: the Lookup phase's next request reads `recent_id` back by id.
@@ -116,7 +125,7 @@ pub struct OutboxEntry {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
     /// Set on a job change's entry ("Update in CRM"): the record, the old and new job
-    /// (`crate::job_update` runs it instead of a save).
+    /// (`crate::single::job_update` runs it instead of a save).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_update: Option<crate::job_change::JobUpdate>,
     /// Set on a bulk chunk entry: its people and the current run ([`crate::bulk`]). The

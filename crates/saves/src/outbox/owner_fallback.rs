@@ -7,9 +7,9 @@
 use crm::CrmUser;
 
 use crate::decision::decide_person;
-use crate::message::{PageSource, Push};
+use crate::inbound::message::{PageSource, Push};
+use crate::journal::records::Party;
 use crate::outbox::OutboxEntry;
-use crate::records::Party;
 use crate::team::LocalTeam;
 
 /// Is this CRM refusal about the owner? A reference error on another field (an `AccountId`,

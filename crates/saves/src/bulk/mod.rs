@@ -17,12 +17,16 @@
 //! one more when people carry activities; HubSpot 2 calls per chunk of ≤100 (batch read by
 //! e-mail + batch create).
 //!
-//! This file holds the chunk's shape and its planning; running it is `bulk_step`.
+//! This file holds the chunk's planning; running it is `step` ([`next_chunk_request`] /
+//! [`on_chunk_response`]), one run of the CRM's batch protocol is `run`.
 
-pub use crate::bulk_step::{next_chunk_request, on_chunk_response};
 pub use crate::outbox::{Chunk, Member, MemberResult, RecordedAnswer};
 use crate::outbox::{OutboxEntry, Phase};
 use crate::team::{CrmKind, LocalTeam};
+pub use step::{next_chunk_request, on_chunk_response};
+
+pub(crate) mod run;
+mod step;
 
 /// People per Salesforce chunk (sObject Collections limit).
 pub const SALESFORCE_CHUNK: usize = crm::salesforce::bulk::CHUNK;

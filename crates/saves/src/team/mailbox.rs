@@ -7,7 +7,7 @@
 //! (Google Workspace, Gmail and Microsoft 365 all deliver it there), and on Gmail's own domains
 //! dots in the local part do not count and `googlemail.com` is `gmail.com`. Anything else
 //! (another domain, another local part) is another mailbox unless the rep lists it among their
-//! other addresses ([`crate::config::TeamConfig::mailbox_aliases`]): the rep decides, we never
+//! other addresses ([`super::config::TeamConfig::mailbox_aliases`]): the rep decides, we never
 //! block.
 
 /// The most other addresses a rep may list.

@@ -1,15 +1,19 @@
 //! Connecting a CRM account: OAuth with PKCE S256 and a random `state` (checked on return),
 //! refresh and revoke; what follows a sign-in (identity, permission, directory, stored
-//! connection) is [`super::connect_flow`].
+//! connection) is [`flow`], a sans-IO state machine; HubSpot's personal tokens, refreshed
+//! and revoked with the app's client secret, are [`hubspot`].
 
 use crm::salesforce::oauth;
 use crm::{CrmError, HttpResponse};
 use serde_json::{json, Value};
 
-use super::reply::{answer, fail, read};
-use crate::records::ErrorInfo;
+use crate::api::reply::{answer, fail, read};
+use crate::journal::records::ErrorInfo;
 use crate::step::Tokens;
 use crate::team::LocalTeam;
+
+pub(super) mod flow;
+pub(super) mod hubspot;
 
 /// The authorize URL (HubSpot's page, `state` and an S256 challenge of `verifier`).
 fn hubspot_authorize_url(
@@ -102,7 +106,7 @@ pub fn oauth_start(team: &Value, redirect_uri: &str, random: &[u8]) -> Value {
     answer((|| {
         let team: LocalTeam = read("team", team)?;
         let (Some(v), Some(s)) = (random.get(0..32), random.get(32..48)) else {
-            return Err(super::reply::invalid(
+            return Err(crate::api::reply::invalid(
                 "random",
                 "48 random bytes are needed",
             ));

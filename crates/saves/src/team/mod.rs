@@ -30,7 +30,7 @@
 //!   under the worker-only key `secret:hubspot_client_secret` in `chrome.storage.local`
 //!   (whose access level the worker restricts to trusted contexts, so content scripts cannot
 //!   read it); it is never part of a message answer, the state view, an export or a log line,
-//!   and it is not accepted from policy ([`crate::policy`]). The worker runs
+//!   and it is not accepted from policy ([`policy`]). The worker runs
 //!   `launchWebAuthFlow` with `state` and PKCE S256, exchanges the code with the secret, maps
 //!   the token's `user_id` to an owner (`/crm/v3/owners/{userId}?idProperty=userId`) and
 //!   refreshes with the secret. Records pushed with that token carry the rep as creator.
@@ -42,10 +42,15 @@
 //!   refreshes server-side (not built). Without a secret, personal HubSpot connect answers
 //!   `missing_client_secret` and rule 3 falls back to team sync.
 //!
-//! **Who holds what** (rules 7 and 9, [`crate::choice`]): the admin may make "my connection" the
-//! team sync ([`LocalTeam::team_sync_is_mine`]); a connection whose CRM user the other role holds
-//! is the same person only then (or when its email is the rep's login email), else the core
+//! **Who holds what** (rules 7 and 9, [`choice`]): the admin may make "my connection" the team
+//! sync ([`LocalTeam::team_sync_is_mine`]); a connection whose CRM user the other role holds is
+//! the same person only then (or when its email is the rep's login email), else the core
 //! refuses it with `duplicate_crm_account`.
+//!
+//! **Inside**: [`config`], the options page's [`TeamConfig`] and [`Settings`] and the policy
+//! file's shape; [`mailbox`], when two addresses are one inbox; [`policy`], team settings from
+//! `chrome.storage.managed` merged over a team; [`choice`], who may hold which connection;
+//! `session`, a connection's stored `Tokens` and the CRM sessions made from them.
 
 use attribution::{
     AppUser, Credential, CredentialKind, DecisionInput, PersonalConnection, RecordKind, Source,
@@ -53,10 +58,16 @@ use attribution::{
 };
 use crm::{CrmUser, Permission, RecordKindExt};
 use serde::{Deserialize, Serialize};
+use vocab::PushMode as Push;
 
-use crate::config::ManagedSettings;
-pub use crate::config::{CrmKind, LoginHostChoice, Settings, TeamConfig, TeamConfigPatch};
-use crate::message::{Push, Role};
+use config::ManagedSettings;
+pub use config::{CrmKind, LoginHostChoice, Settings, TeamConfig, TeamConfigPatch};
+
+pub mod choice;
+pub mod config;
+pub mod mailbox;
+pub mod policy;
+pub(crate) mod session;
 
 /// The app user id of the rep using this browser.
 pub const ME: &str = "me";
@@ -163,6 +174,17 @@ pub mod permission_or_unknown {
         }
         deserializer.deserialize_str(Names)
     }
+}
+
+/// A connection's role: which of this browser's two connections (the options page connects
+/// each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The team-wide connection chosen by an admin.
+    TeamSync,
+    /// This rep's own connection.
+    Personal,
 }
 
 impl Role {

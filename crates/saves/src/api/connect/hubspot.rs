@@ -1,15 +1,15 @@
 //! HubSpot personal OAuth tokens: refresh and revoke with the app's client secret (HubSpot
 //! documents no secret-less exchange); the code exchange and the token's owner are
-//! [`super::connect_flow`]'s. The secret is an argument here: the worker reads it
+//! [`super::flow`]'s. The secret is an argument here: the worker reads it
 //! from its own storage and nothing this module returns contains it (see [`crate::team`]).
 
 use crm::hubspot::{oauth, DEFAULT_API_BASE};
 use crm::HttpResponse;
 use serde_json::{json, Value};
 
-use super::connect::{credential_fail, crm_fail};
-use super::reply::{answer, fail, read};
-use crate::records::ErrorInfo;
+use super::{credential_fail, crm_fail};
+use crate::api::reply::{answer, fail, read};
+use crate::journal::records::ErrorInfo;
 use crate::step::Tokens;
 use crate::team::LocalTeam;
 use crm::error::Crm;

@@ -14,8 +14,8 @@
 //! The two shapes are defined with the rest of the configuration (`config`); this module
 //! exports a team's file and merges a policy over a [`LocalTeam`].
 
-pub use crate::config::{ManagedPushSettings, ManagedSettings};
-use crate::config::{Settings, TeamConfigPatch};
+pub use crate::team::config::{ManagedPushSettings, ManagedSettings};
+use crate::team::config::{Settings, TeamConfigPatch};
 use crate::team::LocalTeam;
 
 impl ManagedSettings {
@@ -103,7 +103,7 @@ impl LocalTeam {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::config::CrmKind;
+    use crate::team::config::CrmKind;
     use crm::RecordKind;
     use serde_json::json;
 
@@ -178,7 +178,7 @@ mod tests {
             exported.team_server_url.as_deref(),
             Some("https://leadline.acme.example")
         );
-        assert_eq!(t.config, crate::config::TeamConfig::default());
+        assert_eq!(t.config, crate::team::config::TeamConfig::default());
         assert_eq!(
             ManagedSettings::export(&LocalTeam::default()).team_server_url,
             None
@@ -188,7 +188,7 @@ mod tests {
     #[test]
     fn managed_schema_has_exactly_the_file_fields() {
         let schema: serde_json::Value = serde_json::from_str(include_str!(
-            "../../../extension/shared/managed_schema.json"
+            "../../../../extension/shared/managed_schema.json"
         ))
         .unwrap();
         let file = serde_json::to_value(ManagedSettings::export(&LocalTeam::default())).unwrap();

@@ -5,7 +5,7 @@
 //! creates the person and, when the same connection logs it, the Task; Activity = one Task
 //! create. HubSpot: Lookup = read by email, or search by LinkedIn URL for a person without one
 //! ([`crm::hubspot::by_linkedin`]), then, when the search misses a person this browser created
-//! minutes ago ([`crate::recent`]: the search lags), a read of that contact by id; Save =
+//! minutes ago ([`crate::journal::recent`]: the search lags), a read of that contact by id; Save =
 //! create the contact (409 names the existing one); Activity = the engagement (HubSpot cannot
 //! create both in one call).
 
@@ -19,7 +19,7 @@ use crm::salesforce::save::{
 use crm::{CrmError, HttpRequest, HttpResponse, SaveSpec};
 
 use crate::outbox::{OutboxEntry, Phase};
-use crate::session::{hs_session, session, Tokens, HS_LINKEDIN_PROPERTY};
+use crate::team::session::{hs_session, session, Tokens, HS_LINKEDIN_PROPERTY};
 use crate::team::{CrmKind, LocalTeam};
 
 /// What an answer means, whatever the CRM.

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::columns::Field;
 use super::reader::Record;
-use crate::prospect::{is_email, RawProspect};
+use crate::inbound::prospect::{is_email, RawProspect};
 
 /// A row that will be imported.
 #[derive(Debug, Clone, PartialEq, Serialize)]

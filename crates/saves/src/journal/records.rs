@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::csv::to_csv;
-use crate::recent::RecentCreates;
+use crate::journal::csv::to_csv;
+use crate::journal::recent::RecentCreates;
 
 /// How many recent saves the popup keeps.
 pub const RECENT_SAVES_MAX: usize = 50;
@@ -129,7 +129,7 @@ pub struct Journal {
     pub recent_saves: Vec<RecentSave>,
     /// Newest first.
     pub error_log: Vec<ErrorLogEntry>,
-    /// HubSpot contacts this browser created in the last minutes ([`crate::recent`]).
+    /// HubSpot contacts this browser created in the last minutes ([`crate::journal::recent`]).
     #[serde(skip_serializing_if = "RecentCreates::is_empty")]
     pub recent_creates: RecentCreates,
 }
@@ -159,7 +159,7 @@ impl Journal {
     }
 
     /// Notes what a finished save of the person with `lookup_key` created, for the lookups
-    /// of the next minutes ([`crate::recent`]): a contact it created, not one it linked.
+    /// of the next minutes ([`crate::journal::recent`]): a contact it created, not one it linked.
     pub fn note_created(&mut self, lookup_key: &str, result: &SaveResult, now_ms: u64) {
         let created = result
             .record_id

@@ -5,11 +5,11 @@
 use crm::{CrmError, HttpResponse, RecordKindExt, Retry};
 use serde::{Deserialize, Serialize};
 
-use crate::backoff::{backoff_ms, with_retry_after, MAX_ATTEMPTS};
-use crate::message::{Push, Role};
+use crate::inbound::message::Push;
+use crate::journal::records::{ErrorInfo, Party, SaveResult, SaveStatus};
+use crate::outbox::backoff::{backoff_ms, with_retry_after, MAX_ATTEMPTS};
 use crate::outbox::{MemberResult, OutboxEntry, Phase};
-use crate::records::{ErrorInfo, Party, SaveResult, SaveStatus};
-use crate::team::{CrmKind, LocalTeam};
+use crate::team::{CrmKind, LocalTeam, Role};
 
 /// How long HubSpot's search may take to show a new contact (documented only as "a few
 /// seconds"; reference B2): a create with an unknown outcome is looked up again after this.
@@ -225,7 +225,7 @@ pub(crate) fn on_error(
         CrmError::Api(api) => &api.fields,
         _ => &[],
     };
-    let owner_refused = crate::owner_fallback::is_owner_refusal(
+    let owner_refused = crate::outbox::owner_fallback::is_owner_refusal(
         match err {
             CrmError::Api(api) => &api.code,
             _ => "",
@@ -275,7 +275,7 @@ pub(crate) fn on_error(
         _ if owner_refused && e.spec.owner_id.as_deref() != e.created_by.id.as_deref() => {
             // Rules 4 and 6: the refused owner counts as inactive; the next owner by the rules
             // (the rep's own CRM user, else the pushing user).
-            crate::owner_fallback::fall_back(team, &mut e, Push::Single, &code);
+            crate::outbox::owner_fallback::fall_back(team, &mut e, Push::Single, &code);
             (e, Step::Continue)
         }
         _ => {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::team::LocalTeam;
 
 /// A connection's stored tokens, exactly as the worker keeps them under
-/// [`crate::message::Role::token_key`] (never shown to the UI, never logged).
+/// [`crate::team::Role::token_key`] (never shown to the UI, never logged).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tokens {
     /// Bearer token.

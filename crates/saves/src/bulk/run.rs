@@ -9,7 +9,7 @@ use crm::{
     ApiError, BulkPhase, BulkRun, CrmError, HttpRequest, HttpResponse, SaveOutcome, SaveSpec,
 };
 
-use crate::session::{hs_session, session, Tokens};
+use crate::team::session::{hs_session, session, Tokens};
 use crate::team::{CrmKind, LocalTeam};
 
 /// A chunk's CRM state machine.
@@ -23,7 +23,7 @@ pub(crate) enum ChunkRun {
 impl ChunkRun {
     /// Starts a run over `specs` (a spec with `existing_id` costs no call). `recent` has one
     /// slot per spec: the HubSpot contact this browser created for that person minutes ago
-    /// ([`crate::recent`]), read back when the search misses them (Salesforce ignores it).
+    /// ([`crate::journal::recent`]), read back when the search misses them (Salesforce ignores it).
     pub(crate) fn start(
         team: &LocalTeam,
         tokens: &Tokens,

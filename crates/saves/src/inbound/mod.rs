@@ -1,0 +1,8 @@
+//! What arrives at the worker, checked before anything else sees it: [`message`], the messages
+//! from content scripts, the options page, the popup and the rep's own pages, read into typed
+//! enums; [`prospect`], a page's person checked and cleaned; [`import`], a CSV file a rep
+//! imports, read into the people to save and the rows skipped with their reasons.
+
+pub mod import;
+pub mod message;
+pub mod prospect;
