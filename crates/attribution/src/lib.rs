@@ -100,6 +100,7 @@
 //! ```
 
 mod credential;
+mod de;
 mod decide;
 mod decision;
 mod error;
