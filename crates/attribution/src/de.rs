@@ -18,19 +18,18 @@ use crate::parse::{MAX_APP_USERS, MAX_CRM_USERS, MAX_TEXT_CHARS};
 /// The problem of a required field that is absent or `null`.
 pub(crate) const MISSING: &str = "is required but missing";
 
-/// What kind of JSON value came, as messages name it (a string is kept to be read).
-#[derive(Clone, Copy)]
-enum Kind<'a> {
+/// What kind of JSON value came, as messages name it (a string or boolean is kept to be read).
+enum Kind {
     Null,
     Bool(bool),
     Number,
-    Str(&'a str),
+    Str(String),
     Array,
     Object,
 }
 
-impl Kind<'_> {
-    fn name(self) -> &'static str {
+impl Kind {
+    fn name(&self) -> &'static str {
         match self {
             Kind::Null => "null",
             Kind::Bool(_) => "a boolean",
@@ -42,7 +41,7 @@ impl Kind<'_> {
     }
 }
 
-fn wrong(expected: &str, got: Kind<'_>) -> String {
+fn wrong(expected: &str, got: &Kind) -> String {
     format!("expected {expected}, got {}", got.name())
 }
 
@@ -62,7 +61,7 @@ macro_rules! scalars {
             self.scalar(Kind::Number)
         }
         fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            self.scalar(Kind::Str(v))
+            self.scalar(Kind::Str(v.to_owned()))
         }
         fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
             self.scalar(Kind::Null)
@@ -73,47 +72,53 @@ macro_rules! scalars {
     };
 }
 
-/// Reads one value that is not a container with `read`, which sees what kind of value came.
-struct Leaf<F>(F);
+/// Reads what kind of value came, refusing a container as not the `expected` scalar: one
+/// visitor for every field that is not a container, so the Wasm module carries one copy of its
+/// code (and of serde_path_to_error's wrapper of it).
+struct Leaf {
+    expected: &'static str,
+}
 
-impl<F> Leaf<F> {
-    fn scalar<T, E: de::Error>(self, kind: Kind<'_>) -> Result<T, E>
-    where
-        F: FnOnce(Kind<'_>) -> Result<T, String>,
-    {
-        (self.0)(kind).map_err(E::custom)
+impl Leaf {
+    fn scalar<E: de::Error>(self, kind: Kind) -> Result<Kind, E> {
+        match kind {
+            Kind::Array | Kind::Object => Err(E::custom(wrong(self.expected, &kind))),
+            scalar => Ok(scalar),
+        }
     }
 }
 
-impl<'de, T, F: FnOnce(Kind<'_>) -> Result<T, String>> Visitor<'de> for Leaf<F> {
-    type Value = T;
+impl<'de> Visitor<'de> for Leaf {
+    type Value = Kind;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string, a boolean or null")
+        f.write_str("a JSON value")
     }
 
     scalars!();
 
-    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<T, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Kind, A::Error> {
         self.scalar(Kind::Array)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<T, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Kind, A::Error> {
         self.scalar(Kind::Object)
     }
 }
 
+/// Reads a field that is not a container with `read`, which sees what kind of scalar came.
 fn leaf<'de, D: Deserializer<'de>, T>(
     deserializer: D,
-    read: impl FnOnce(Kind<'_>) -> Result<T, String>,
+    expected: &'static str,
+    read: impl FnOnce(Kind) -> Result<T, String>,
 ) -> Result<T, D::Error> {
-    deserializer.deserialize_any(Leaf(read))
+    read(deserializer.deserialize_any(Leaf { expected })?).map_err(de::Error::custom)
 }
 
 /// A required text: a non-empty string of at most [`MAX_TEXT_CHARS`] characters without
 /// control characters.
 pub(crate) fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    leaf(deserializer, |kind| {
+    leaf(deserializer, "a string", |kind| {
         optional_text_of(kind)?.ok_or_else(|| MISSING.to_owned())
     })
 }
@@ -122,14 +127,14 @@ pub(crate) fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String,
 pub(crate) fn optional_text<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<String>, D::Error> {
-    leaf(deserializer, optional_text_of)
+    leaf(deserializer, "a string", optional_text_of)
 }
 
-fn optional_text_of(kind: Kind<'_>) -> Result<Option<String>, String> {
+fn optional_text_of(kind: Kind) -> Result<Option<String>, String> {
     let text = match kind {
         Kind::Null => return Ok(None),
         Kind::Str(text) => text,
-        other => return Err(wrong("a string", other)),
+        other => return Err(wrong("a string", &other)),
     };
     let chars = text.chars().count();
     if text.trim().is_empty() {
@@ -141,7 +146,7 @@ fn optional_text_of(kind: Kind<'_>) -> Result<Option<String>, String> {
     } else if text.chars().any(char::is_control) {
         Err("contains control characters".to_owned())
     } else {
-        Ok(Some(text.to_owned()))
+        Ok(Some(text))
     }
 }
 
@@ -166,23 +171,23 @@ macro_rules! wire {
 
 wire!(Crm, Source, RecordKind, PushMode, Permission, Held);
 
-fn optional_name_of<T: Wire>(kind: Kind<'_>) -> Result<Option<T>, String> {
+fn optional_name_of<T: Wire>(kind: Kind) -> Result<Option<T>, String> {
     match kind {
         Kind::Null => Ok(None),
-        Kind::Str(name) => T::parse(name).map(Some).ok_or_else(|| {
+        Kind::Str(name) => T::parse(&name).map(Some).ok_or_else(|| {
             format!(
                 "unknown value \"{}\"; expected one of {}",
-                excerpt(name),
+                excerpt(&name),
                 T::expected()
             )
         }),
-        other => Err(wrong("a string", other)),
+        other => Err(wrong("a string", &other)),
     }
 }
 
 /// A required wire name (case-sensitive).
 pub(crate) fn name<'de, D: Deserializer<'de>, T: Wire>(deserializer: D) -> Result<T, D::Error> {
-    leaf(deserializer, |kind| {
+    leaf(deserializer, "a string", |kind| {
         optional_name_of(kind)?.ok_or_else(|| MISSING.to_owned())
     })
 }
@@ -191,24 +196,24 @@ pub(crate) fn name<'de, D: Deserializer<'de>, T: Wire>(deserializer: D) -> Resul
 pub(crate) fn optional_name<'de, D: Deserializer<'de>, T: Wire>(
     deserializer: D,
 ) -> Result<Option<T>, D::Error> {
-    leaf(deserializer, optional_name_of)
+    leaf(deserializer, "a string", optional_name_of)
 }
 
 /// An optional wire name whose absence (or `null`) means the type's default.
 pub(crate) fn name_or_default<'de, D: Deserializer<'de>, T: Wire + Default>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    leaf(deserializer, |kind| {
+    leaf(deserializer, "a string", |kind| {
         Ok(optional_name_of(kind)?.unwrap_or_default())
     })
 }
 
 /// A directory entry's `active`: `true` or `false`; `null` (like absent) means true.
 fn active<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
-    leaf(deserializer, |kind| match kind {
+    leaf(deserializer, "true or false", |kind| match kind {
         Kind::Null => Ok(true),
         Kind::Bool(active) => Ok(active),
-        other => Err(wrong("true or false", other)),
+        other => Err(wrong("true or false", &other)),
     })
 }
 
@@ -255,10 +260,10 @@ struct Objects<V> {
 }
 
 impl<V> Objects<V> {
-    fn scalar<T, E: de::Error>(self, kind: Kind<'_>) -> Result<T, E> {
+    fn scalar<T, E: de::Error>(self, kind: Kind) -> Result<T, E> {
         Err(E::custom(match (kind, self.null) {
             (Kind::Null, Some(problem)) => problem.to_owned(),
-            (other, _) => wrong("an object", other),
+            (other, _) => wrong("an object", &other),
         }))
     }
 }
@@ -320,11 +325,11 @@ struct List<T> {
 }
 
 impl<T> List<T> {
-    fn scalar<E: de::Error>(self, kind: Kind<'_>) -> Result<Vec<T>, E> {
+    fn scalar<E: de::Error>(self, kind: Kind) -> Result<Vec<T>, E> {
         match kind {
             Kind::Null if self.optional => Ok(Vec::new()),
             Kind::Null => Err(E::custom(MISSING)),
-            other => Err(E::custom(wrong("an array", other))),
+            other => Err(E::custom(wrong("an array", &other))),
         }
     }
 
