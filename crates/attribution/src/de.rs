@@ -1,7 +1,7 @@
-//! The contract's rule for each kind of field, as serde `deserialize_with` functions that the
-//! model's derives name: texts (non-empty, at most [`MAX_TEXT_CHARS`] characters, no control
-//! characters), wire names, the `active` flag, objects (never a positional array, which serde
-//! would otherwise read into a struct) and lists (at most so many entries).
+//! The contract's shape of each kind of field, as serde `deserialize_with` functions that the
+//! model's derives name: texts (strings; their rules are checked after reading, see
+//! [`crate::parse`]), wire names, the `active` flag, objects (never a positional array, which
+//! serde would otherwise read into a struct) and lists (at most so many entries).
 //!
 //! `null` is absent for an optional field and missing for a required one. Each refusal is a
 //! short problem ("expected a string, got a number") that echoes at most 40 characters of the
@@ -13,7 +13,7 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::model::{Crm, CrmUser, Held, Permission, PushMode, RecordKind, Source};
-use crate::parse::{MAX_APP_USERS, MAX_CRM_USERS, MAX_TEXT_CHARS};
+use crate::parse::{MAX_APP_USERS, MAX_CRM_USERS};
 
 /// The problem of a required field that is absent or `null`.
 pub(crate) const MISSING: &str = "is required but missing";
@@ -115,8 +115,7 @@ fn leaf<'de, D: Deserializer<'de>, T>(
     read(deserializer.deserialize_any(Leaf { expected })?).map_err(de::Error::custom)
 }
 
-/// A required text: a non-empty string of at most [`MAX_TEXT_CHARS`] characters without
-/// control characters.
+/// A required text (a string).
 pub(crate) fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     leaf(deserializer, "a string", |kind| {
         optional_text_of(kind)?.ok_or_else(|| MISSING.to_owned())
@@ -131,22 +130,10 @@ pub(crate) fn optional_text<'de, D: Deserializer<'de>>(
 }
 
 fn optional_text_of(kind: Kind) -> Result<Option<String>, String> {
-    let text = match kind {
-        Kind::Null => return Ok(None),
-        Kind::Str(text) => text,
-        other => return Err(wrong("a string", &other)),
-    };
-    let chars = text.chars().count();
-    if text.trim().is_empty() {
-        Err("must not be empty".to_owned())
-    } else if chars > MAX_TEXT_CHARS {
-        Err(format!(
-            "is {chars} characters long, at most {MAX_TEXT_CHARS} are accepted"
-        ))
-    } else if text.chars().any(char::is_control) {
-        Err("contains control characters".to_owned())
-    } else {
-        Ok(Some(text))
+    match kind {
+        Kind::Null => Ok(None),
+        Kind::Str(text) => Ok(Some(text)),
+        other => Err(wrong("a string", &other)),
     }
 }
 
@@ -398,8 +385,7 @@ pub(crate) fn crm_users<'de, D: Deserializer<'de>>(
     Ok(entries.into_iter().map(CrmUser::from).collect())
 }
 
-/// A directory entry as the contract reads it: [`CrmUser`] with the text rules on its texts and
-/// `active: null` meaning true.
+/// A directory entry as the contract reads it: [`CrmUser`] with `active: null` meaning true.
 #[derive(serde::Deserialize)]
 struct DirectoryEntry {
     #[serde(deserialize_with = "text")]

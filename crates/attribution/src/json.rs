@@ -9,7 +9,7 @@ use crate::decide::decide;
 use crate::decision::{Decision, Warning};
 use crate::error::AttributionError;
 use crate::model::{Crm, PersonalConnection, TeamState};
-use crate::parse::{parse_decision_input, read};
+use crate::parse::{check_personal, check_team, check_text, parse_decision_input, read};
 use crate::validate::{check_connect_for, check_team_sync_for, validate_team_for};
 
 impl Decision {
@@ -74,8 +74,10 @@ pub fn validate_team_json(input: &Value) -> Value {
         #[serde(deserialize_with = "de::object")]
         team: TeamState,
     }
-    let checked =
-        read(input, "").and_then(|Input { crm, team }: Input| validate_team_for(&team, crm));
+    let checked = read(input, "").and_then(|Input { crm, team }: Input| {
+        check_team(&team, "team")?;
+        validate_team_for(&team, crm)
+    });
     answer(checked.map(|()| json!({ "ok": true })))
 }
 
@@ -95,6 +97,9 @@ pub fn check_connect_json(input: &Value) -> Value {
         personal: PersonalConnection,
     }
     let checked = read(input, "").and_then(|input: Input| {
+        check_team(&input.team, "team")?;
+        check_text("app_user", &input.app_user)?;
+        check_personal(&input.personal, "personal")?;
         check_connect_for(&input.team, &input.app_user, &input.personal, input.crm)
     });
     answer(checked.map(|()| json!({ "ok": true })))
@@ -112,8 +117,11 @@ pub fn check_team_sync_choice_json(input: &Value) -> Value {
         #[serde(deserialize_with = "de::text")]
         app_user: String,
     }
-    let checked = read(input, "")
-        .and_then(|input: Input| check_team_sync_for(&input.team, &input.app_user, input.crm));
+    let checked = read(input, "").and_then(|input: Input| {
+        check_team(&input.team, "team")?;
+        check_text("app_user", &input.app_user)?;
+        check_team_sync_for(&input.team, &input.app_user, input.crm)
+    });
     answer(checked.map(|warnings| json!({ "ok": true, "warnings": names(&warnings) })))
 }
 

@@ -2,11 +2,11 @@
 //! source, record kind, push mode, permission, CRM user) live in the `vocab` crate and are
 //! re-exported.
 //!
-//! The types read the JSON contract with serde derives; each field names its rule in
+//! The types read the JSON contract with serde derives; each field names its shape in
 //! [`crate::de`] (texts, wire names, objects, lists and their limits, `null` as absent). Read
-//! them through [`crate::parse_decision_input`] and its siblings, which name the offending
-//! field's path in errors and refuse an array where the top object belongs (a derive alone
-//! would read a struct from a positional array there).
+//! them through [`crate::parse_decision_input`] and its siblings, which also check the text
+//! rules, name the offending field's path in errors and refuse an array where the top object
+//! belongs (a derive alone would read a struct from a positional array there).
 
 use serde::{Deserialize, Serialize};
 

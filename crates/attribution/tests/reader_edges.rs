@@ -550,3 +550,106 @@ fn text_with_a_repeated_key_reads_the_last_value() {
     hubspot["crm"] = json!("hubspot");
     assert_eq!(answer, decide_json(&hubspot));
 }
+
+#[test]
+fn of_several_text_problems_the_first_listed_is_named() {
+    // (pointers set to "", the field named): a user's connection comes before its own fields,
+    // users before the directory, the directory before team sync, the actor before the team.
+    for (pointers, field) in [
+        (
+            &["/team/users/1/email", "/team/users/0/personal/email"][..],
+            "team.users[0].personal.email",
+        ),
+        (
+            &["/team/users/0/email", "/team/users/0/personal/email"][..],
+            "team.users[0].personal.email",
+        ),
+        (
+            &[
+                "/team/users/0/personal/email",
+                "/team/users/0/personal/crm_user_id",
+            ][..],
+            "team.users[0].personal.crm_user_id",
+        ),
+        (
+            &["/team/users/1/email", "/team/users/1/id"][..],
+            "team.users[1].id",
+        ),
+        (
+            &["/team/users/1/owner_mapping", "/team/users/1/email"][..],
+            "team.users[1].email",
+        ),
+        (
+            &["/team/crm_users/0/id", "/team/users/1/owner_mapping"][..],
+            "team.users[1].owner_mapping",
+        ),
+        (
+            &["/team/crm_users/0/name", "/team/crm_users/0/email"][..],
+            "team.crm_users[0].email",
+        ),
+        (
+            &["/team/team_sync", "/team/crm_users/1/id"][..],
+            "team.crm_users[1].id",
+        ),
+        (&["/team/users/0/id", "/actor"][..], "actor"),
+    ] {
+        let mut value = input();
+        for pointer in pointers {
+            *value.pointer_mut(pointer).unwrap() = json!("");
+        }
+        assert_eq!(
+            invalid(&decide_json(&value)),
+            format!("Invalid input at `{field}`: must not be empty."),
+            "{pointers:?}"
+        );
+    }
+}
+
+#[test]
+fn options_page_checks_apply_the_text_rules() {
+    let team = input()["team"].clone();
+    let own = json!({ "crm_user_id": "005000000000002AAA", "email": "rep@acme.example",
+        "permission": "standard" });
+    let mut bad_team = team.clone();
+    bad_team["users"][0]["email"] = json!("");
+    let mut bad_own = own.clone();
+    bad_own["email"] = json!("rep\u{7}@acme.example");
+    let long = "u".repeat(257);
+    for (answer, field, problem) in [
+        (
+            validate_team_json(&json!({ "team": bad_team })),
+            "team.users[0].email",
+            "must not be empty",
+        ),
+        (
+            check_connect_json(&json!({ "team": bad_team, "app_user": "", "personal": own })),
+            "team.users[0].email",
+            "must not be empty",
+        ),
+        (
+            check_connect_json(&json!({ "team": team, "app_user": " ", "personal": bad_own })),
+            "app_user",
+            "must not be empty",
+        ),
+        (
+            check_connect_json(&json!({ "team": team, "app_user": "u_rep", "personal": bad_own })),
+            "personal.email",
+            "contains control characters",
+        ),
+        (
+            check_team_sync_choice_json(&json!({ "team": team, "app_user": long })),
+            "app_user",
+            "is 257 characters long, at most 256 are accepted",
+        ),
+        (
+            check_team_sync_choice_json(&json!({ "team": bad_team, "app_user": "" })),
+            "team.users[0].email",
+            "must not be empty",
+        ),
+    ] {
+        assert_eq!(
+            invalid(&answer),
+            format!("Invalid input at `{field}`: {problem}.")
+        );
+    }
+}
