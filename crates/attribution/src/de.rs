@@ -12,8 +12,15 @@ use std::marker::PhantomData;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::model::{Crm, CrmUser, Held, Permission, PushMode, RecordKind, Source};
-use crate::parse::{MAX_APP_USERS, MAX_CRM_USERS};
+use vocab::{Crm, CrmUser, Permission, PushMode, RecordKind, Source};
+
+/// Longest id, email or name accepted, in characters (checked after reading, by
+/// [`crate::parse`]).
+pub const MAX_TEXT_CHARS: usize = 256;
+/// Most app users a team may list.
+pub const MAX_APP_USERS: usize = 10_000;
+/// Most CRM users a directory may list.
+pub const MAX_CRM_USERS: usize = 100_000;
 
 /// The problem of a required field that is absent or `null`.
 pub(crate) const MISSING: &str = "is required but missing";
@@ -138,6 +145,7 @@ fn optional_text_of(kind: Kind) -> Result<Option<String>, String> {
 }
 
 /// A closed set of wire names (the `wire_enum!` types), read with the contract's messages.
+/// `model::Held` implements it beside its definition.
 pub(crate) trait Wire: Sized {
     fn parse(wire: &str) -> Option<Self>;
     fn expected() -> String;
@@ -156,7 +164,7 @@ macro_rules! wire {
     )+};
 }
 
-wire!(Crm, Source, RecordKind, PushMode, Permission, Held);
+wire!(Crm, Source, RecordKind, PushMode, Permission);
 
 fn optional_name_of<T: Wire>(kind: Kind) -> Result<Option<T>, String> {
     match kind {

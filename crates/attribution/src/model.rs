@@ -28,6 +28,15 @@ wire_enum! {
     }
 }
 
+impl de::Wire for Held {
+    fn parse(wire: &str) -> Option<Self> {
+        Held::parse(wire)
+    }
+    fn expected() -> String {
+        Held::expected()
+    }
+}
+
 /// An app user's own OAuth connection to the CRM.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonalConnection {

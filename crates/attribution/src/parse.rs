@@ -10,16 +10,9 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::de::{Object, MISSING};
+use crate::de::{Object, MAX_TEXT_CHARS, MISSING};
 use crate::error::AttributionError;
 use crate::model::{DecisionInput, PersonalConnection, TeamState};
-
-/// Longest id, email or name accepted, in characters.
-pub const MAX_TEXT_CHARS: usize = 256;
-/// Most app users a team may list.
-pub const MAX_APP_USERS: usize = 10_000;
-/// Most CRM users a directory may list.
-pub const MAX_CRM_USERS: usize = 100_000;
 
 /// Reads a `decide` input (see the crate docs for its shape).
 pub fn parse_decision_input(value: &Value) -> Result<DecisionInput, AttributionError> {
