@@ -1,14 +1,15 @@
 //! The JSON contract: plain values in, `{"ok": true, ...}` or `{"ok": false, "error": ...}` out.
 //! Every function here answers; none panics on any input.
 
+use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::de;
 use crate::decide::decide;
 use crate::decision::{Decision, Warning};
 use crate::error::AttributionError;
-use crate::parse::{
-    object, optional_crm, parse_decision_input, parse_personal, parse_team, required, required_text,
-};
+use crate::model::{Crm, PersonalConnection, TeamState};
+use crate::parse::{check_personal, check_team, check_text, parse_decision_input, read};
 use crate::validate::{check_connect_for, check_team_sync_for, validate_team_for};
 
 impl Decision {
@@ -66,9 +67,15 @@ pub fn decide_str(input: &str) -> String {
 /// `validate_team` over JSON. Input: `{"team": {...}, "crm"?: "salesforce"}`; output `{"ok":
 /// true}` or the failure shape.
 pub fn validate_team_json(input: &Value) -> Value {
-    let checked = object(input, "input").and_then(|fields| {
-        let crm = optional_crm(fields)?;
-        let team = parse_team(required(fields, "", "team")?, "team")?;
+    #[derive(Deserialize)]
+    struct Input {
+        #[serde(default, deserialize_with = "de::optional_name")]
+        crm: Option<Crm>,
+        #[serde(deserialize_with = "de::object")]
+        team: TeamState,
+    }
+    let checked = read(input, "").and_then(|Input { crm, team }: Input| {
+        check_team(&team, "team")?;
         validate_team_for(&team, crm)
     });
     answer(checked.map(|()| json!({ "ok": true })))
@@ -78,12 +85,22 @@ pub fn validate_team_json(input: &Value) -> Value {
 /// {"crm_user_id", "email", "permission"}, "crm"?: ...}`; output `{"ok": true}` or the failure
 /// shape.
 pub fn check_connect_json(input: &Value) -> Value {
-    let checked = object(input, "input").and_then(|fields| {
-        let crm = optional_crm(fields)?;
-        let team = parse_team(required(fields, "", "team")?, "team")?;
-        let app_user = required_text(fields, "", "app_user")?;
-        let personal = parse_personal(required(fields, "", "personal")?, "personal")?;
-        check_connect_for(&team, &app_user, &personal, crm)
+    #[derive(Deserialize)]
+    struct Input {
+        #[serde(default, deserialize_with = "de::optional_name")]
+        crm: Option<Crm>,
+        #[serde(deserialize_with = "de::object")]
+        team: TeamState,
+        #[serde(deserialize_with = "de::text")]
+        app_user: String,
+        #[serde(deserialize_with = "de::object")]
+        personal: PersonalConnection,
+    }
+    let checked = read(input, "").and_then(|input: Input| {
+        check_team(&input.team, "team")?;
+        check_text("app_user", &input.app_user)?;
+        check_personal(&input.personal, "personal")?;
+        check_connect_for(&input.team, &input.app_user, &input.personal, input.crm)
     });
     answer(checked.map(|()| json!({ "ok": true })))
 }
@@ -91,11 +108,19 @@ pub fn check_connect_json(input: &Value) -> Value {
 /// `check_team_sync_choice` over JSON. Input: `{"team": {...}, "app_user": "u_admin", "crm"?:
 /// ...}`; output `{"ok": true, "warnings": [...]}` or the failure shape.
 pub fn check_team_sync_choice_json(input: &Value) -> Value {
-    let checked = object(input, "input").and_then(|fields| {
-        let crm = optional_crm(fields)?;
-        let team = parse_team(required(fields, "", "team")?, "team")?;
-        let app_user = required_text(fields, "", "app_user")?;
-        check_team_sync_for(&team, &app_user, crm)
+    #[derive(Deserialize)]
+    struct Input {
+        #[serde(default, deserialize_with = "de::optional_name")]
+        crm: Option<Crm>,
+        #[serde(deserialize_with = "de::object")]
+        team: TeamState,
+        #[serde(deserialize_with = "de::text")]
+        app_user: String,
+    }
+    let checked = read(input, "").and_then(|input: Input| {
+        check_team(&input.team, "team")?;
+        check_text("app_user", &input.app_user)?;
+        check_team_sync_for(&input.team, &input.app_user, input.crm)
     });
     answer(checked.map(|warnings| json!({ "ok": true, "warnings": names(&warnings) })))
 }

@@ -100,6 +100,7 @@
 //! ```
 
 mod credential;
+mod de;
 mod decide;
 mod decision;
 mod error;
@@ -110,6 +111,7 @@ mod parse;
 mod reasons;
 mod validate;
 
+pub use de::{MAX_APP_USERS, MAX_CRM_USERS, MAX_TEXT_CHARS};
 pub use decide::decide;
 pub use decision::{Credential, CredentialKind, Decision, Need, OwnerBasis, Warning};
 pub use error::{AttributionError, ErrorCode};
@@ -120,7 +122,5 @@ pub use model::{
     AppUser, Crm, CrmUser, DecisionInput, Held, Permission, PersonalConnection, PushMode,
     RecordKind, Source, TeamState,
 };
-pub use parse::{
-    parse_decision_input, parse_personal, parse_team, MAX_APP_USERS, MAX_CRM_USERS, MAX_TEXT_CHARS,
-};
+pub use parse::{parse_decision_input, parse_personal, parse_team};
 pub use validate::{check_connect, check_team_sync_choice, validate_team};

@@ -1,256 +1,121 @@
-//! Reads the JSON contract's input into typed values, naming the offending field on any error.
+//! Reads the JSON contract's input into the model's types with their serde derives (each
+//! field's shape is in [`crate::de`]), then checks the text rules, naming the offending field's
+//! path on any error, e.g. `team.users[3].personal.permission`.
+//!
+//! The text rules run after reading, over the typed values, in the order the fields are listed
+//! (a user's connection, then its id, email and owner mapping; the directory; team sync):
+//! serde reads an object's keys in map order, and a save from this browser
+//! (`saves::decision`) must be refused with the same field the contract names.
 
-use serde_json::{Map, Value};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
+use crate::de::{Object, MAX_TEXT_CHARS, MISSING};
 use crate::error::AttributionError;
-use crate::model::{
-    AppUser, Crm, CrmUser, DecisionInput, Held, Permission, PersonalConnection, PushMode,
-    RecordKind, Source, TeamState,
-};
-
-/// Longest id, email or name accepted, in characters.
-pub const MAX_TEXT_CHARS: usize = 256;
-/// Most app users a team may list.
-pub const MAX_APP_USERS: usize = 10_000;
-/// Most CRM users a directory may list.
-pub const MAX_CRM_USERS: usize = 100_000;
-
-type Fields = Map<String, Value>;
+use crate::model::{DecisionInput, PersonalConnection, TeamState};
 
 /// Reads a `decide` input (see the crate docs for its shape).
 pub fn parse_decision_input(value: &Value) -> Result<DecisionInput, AttributionError> {
-    let fields = object(value, "input")?;
-    Ok(DecisionInput {
-        crm: required_enum(fields, "", "crm", Crm::parse, Crm::expected)?,
-        source: required_enum(fields, "", "source", Source::parse, Source::expected)?,
-        record: required_enum(
-            fields,
-            "",
-            "record",
-            RecordKind::parse,
-            RecordKind::expected,
-        )?,
-        push: optional_enum(fields, "", "push", PushMode::parse, PushMode::expected)?
-            .unwrap_or_default(),
-        actor: required_text(fields, "", "actor")?,
-        team: parse_team(required(fields, "", "team")?, "team")?,
-    })
+    let input: DecisionInput = read(value, "")?;
+    check_text("actor", &input.actor)?;
+    check_team(&input.team, "team")?;
+    Ok(input)
 }
 
-/// Reads a team state object (`users`, `team_sync`, `crm_users`).
+/// Reads a team state object (`users`, `team_sync`, `crm_users`); errors name fields under
+/// `path` (e.g. `team.users[0].id` for `path` `team`).
 pub fn parse_team(value: &Value, path: &str) -> Result<TeamState, AttributionError> {
-    let fields = object(value, path)?;
-    let users = list(
-        required(fields, path, "users")?,
-        &join(path, "users"),
-        MAX_APP_USERS,
-    )?
-    .iter()
-    .enumerate()
-    .map(|(i, user)| parse_app_user(user, &format!("{path}.users[{i}]")))
-    .collect::<Result<_, _>>()?;
-    let crm_users = match optional(fields, "crm_users") {
-        None => Vec::new(),
-        Some(value) => list(value, &join(path, "crm_users"), MAX_CRM_USERS)?
-            .iter()
-            .enumerate()
-            .map(|(i, user)| parse_crm_user(user, &format!("{path}.crm_users[{i}]")))
-            .collect::<Result<_, _>>()?,
-    };
-    Ok(TeamState {
-        users,
-        team_sync: optional_text(fields, path, "team_sync")?,
-        crm_users,
-    })
+    let team = read(value, path)?;
+    check_team(&team, path)?;
+    Ok(team)
 }
 
 /// Reads a personal connection object (`crm_user_id`, `email`, `permission`, and `held`, whose
-/// absence means `team`).
+/// absence means `team`); errors name fields under `path`.
 pub fn parse_personal(value: &Value, path: &str) -> Result<PersonalConnection, AttributionError> {
-    let fields = object(value, path)?;
-    Ok(PersonalConnection {
-        crm_user_id: required_text(fields, path, "crm_user_id")?,
-        email: required_text(fields, path, "email")?,
-        permission: required_enum(
-            fields,
-            path,
-            "permission",
-            Permission::parse,
-            Permission::expected,
-        )?,
-        held: optional_enum(fields, path, "held", Held::parse, Held::expected)?.unwrap_or_default(),
-    })
+    let personal = read(value, path)?;
+    check_personal(&personal, path)?;
+    Ok(personal)
 }
 
-/// Reads an optional CRM name (`crm`) from an object, for the options-page checks.
-pub(crate) fn optional_crm(fields: &Fields) -> Result<Option<Crm>, AttributionError> {
-    optional_enum(fields, "", "crm", Crm::parse, Crm::expected)
-}
-
-fn parse_app_user(value: &Value, path: &str) -> Result<AppUser, AttributionError> {
-    let fields = object(value, path)?;
-    let personal = match optional(fields, "personal") {
-        None => None,
-        Some(value) => Some(parse_personal(value, &join(path, "personal"))?),
-    };
-    Ok(AppUser {
-        id: required_text(fields, path, "id")?,
-        email: required_text(fields, path, "email")?,
-        personal,
-        owner_mapping: optional_text(fields, path, "owner_mapping")?,
-    })
-}
-
-fn parse_crm_user(value: &Value, path: &str) -> Result<CrmUser, AttributionError> {
-    let fields = object(value, path)?;
-    let active = match optional(fields, "active") {
-        None => true,
-        Some(Value::Bool(active)) => *active,
-        Some(other) => return Err(wrong_type(&join(path, "active"), "true or false", other)),
-    };
-    Ok(CrmUser {
-        id: required_text(fields, path, "id")?,
-        email: optional_text(fields, path, "email")?,
-        active,
-        name: optional_text(fields, path, "name")?,
-    })
-}
-
-/// The object's fields, or an error naming `path`.
-pub(crate) fn object<'a>(value: &'a Value, path: &str) -> Result<&'a Fields, AttributionError> {
-    value
-        .as_object()
-        .ok_or_else(|| wrong_type(path, "an object", value))
-}
-
-fn list<'a>(value: &'a Value, path: &str, max: usize) -> Result<&'a [Value], AttributionError> {
-    let items = value
-        .as_array()
-        .ok_or_else(|| wrong_type(path, "an array", value))?;
-    if items.len() > max {
-        return Err(AttributionError::invalid(
-            path,
-            format!("has {} entries, at most {max} are accepted", items.len()),
-        ));
+/// The text rules on every id, email and name of a team, in the order the fields are listed.
+pub(crate) fn check_team(team: &TeamState, path: &str) -> Result<(), AttributionError> {
+    for (index, user) in team.users.iter().enumerate() {
+        let at = format!("{}[{index}]", join(path, "users"));
+        if let Some(personal) = &user.personal {
+            check_personal(personal, &join(&at, "personal"))?;
+        }
+        check_text(&join(&at, "id"), &user.id)?;
+        check_text(&join(&at, "email"), &user.email)?;
+        check_optional_text(&join(&at, "owner_mapping"), &user.owner_mapping)?;
     }
-    Ok(items)
+    for (index, user) in team.crm_users.iter().enumerate() {
+        let at = format!("{}[{index}]", join(path, "crm_users"));
+        check_text(&join(&at, "id"), &user.id)?;
+        check_optional_text(&join(&at, "email"), &user.email)?;
+        check_optional_text(&join(&at, "name"), &user.name)?;
+    }
+    check_optional_text(&join(path, "team_sync"), &team.team_sync)
 }
 
-/// A field that is present and not null.
-fn optional<'a>(fields: &'a Fields, key: &str) -> Option<&'a Value> {
-    fields.get(key).filter(|v| !v.is_null())
-}
-
-pub(crate) fn required<'a>(
-    fields: &'a Fields,
+/// The text rules on a personal connection's CRM user id and email.
+pub(crate) fn check_personal(
+    personal: &PersonalConnection,
     path: &str,
-    key: &str,
-) -> Result<&'a Value, AttributionError> {
-    optional(fields, key)
-        .ok_or_else(|| AttributionError::invalid(join(path, key), "is required but missing"))
+) -> Result<(), AttributionError> {
+    check_text(&join(path, "crm_user_id"), &personal.crm_user_id)?;
+    check_text(&join(path, "email"), &personal.email)
 }
 
-pub(crate) fn required_text(
-    fields: &Fields,
-    path: &str,
-    key: &str,
-) -> Result<String, AttributionError> {
-    text(required(fields, path, key)?, &join(path, key))
-}
-
-fn optional_text(
-    fields: &Fields,
-    path: &str,
-    key: &str,
-) -> Result<Option<String>, AttributionError> {
-    optional(fields, key)
-        .map(|value| text(value, &join(path, key)))
-        .transpose()
-}
-
-/// A non-empty string of at most [`MAX_TEXT_CHARS`] characters without control characters.
-fn text(value: &Value, path: &str) -> Result<String, AttributionError> {
-    let text = value
-        .as_str()
-        .ok_or_else(|| wrong_type(path, "a string", value))?;
+/// A text is a non-empty string of at most [`MAX_TEXT_CHARS`] characters without control
+/// characters.
+pub(crate) fn check_text(field: &str, text: &str) -> Result<(), AttributionError> {
     let chars = text.chars().count();
-    if text.trim().is_empty() {
-        return Err(AttributionError::invalid(path, "must not be empty"));
-    }
-    if chars > MAX_TEXT_CHARS {
-        return Err(AttributionError::invalid(
-            path,
-            format!("is {chars} characters long, at most {MAX_TEXT_CHARS} are accepted"),
-        ));
-    }
-    if text.chars().any(char::is_control) {
-        return Err(AttributionError::invalid(
-            path,
-            "contains control characters",
-        ));
-    }
-    Ok(text.to_owned())
-}
-
-fn required_enum<T>(
-    fields: &Fields,
-    path: &str,
-    key: &str,
-    parse: fn(&str) -> Option<T>,
-    expected: fn() -> String,
-) -> Result<T, AttributionError> {
-    optional_enum(fields, path, key, parse, expected)?
-        .ok_or_else(|| AttributionError::invalid(join(path, key), "is required but missing"))
-}
-
-fn optional_enum<T>(
-    fields: &Fields,
-    path: &str,
-    key: &str,
-    parse: fn(&str) -> Option<T>,
-    expected: fn() -> String,
-) -> Result<Option<T>, AttributionError> {
-    let Some(value) = optional(fields, key) else {
-        return Ok(None);
+    let problem = if text.trim().is_empty() {
+        "must not be empty".to_owned()
+    } else if chars > MAX_TEXT_CHARS {
+        format!("is {chars} characters long, at most {MAX_TEXT_CHARS} are accepted")
+    } else if text.chars().any(char::is_control) {
+        "contains control characters".to_owned()
+    } else {
+        return Ok(());
     };
-    let field = join(path, key);
-    let name = value
-        .as_str()
-        .ok_or_else(|| wrong_type(&field, "a string", value))?;
-    parse(name).map(Some).ok_or_else(|| {
-        AttributionError::invalid(
-            field,
-            format!(
-                "unknown value \"{}\"; expected one of {}",
-                excerpt(name),
-                expected()
-            ),
-        )
-    })
+    Err(AttributionError::invalid(field, problem))
 }
 
-fn wrong_type(path: &str, expected: &str, got: &Value) -> AttributionError {
-    let got = match got {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    };
-    AttributionError::invalid(path, format!("expected {expected}, got {got}"))
+fn check_optional_text(field: &str, text: &Option<String>) -> Result<(), AttributionError> {
+    text.as_deref()
+        .map_or(Ok(()), |text| check_text(field, text))
 }
 
-/// At most 40 characters of a value echoed in a message, control characters removed.
-fn excerpt(text: &str) -> String {
-    let mut short: String = text.chars().filter(|c| !c.is_control()).take(40).collect();
-    if text.chars().count() > 40 {
-        short.push('…');
+/// Reads the JSON object `value` into `T`, or an `invalid_input` error naming the field by its
+/// path under `path` (the whole value is `path`, or `input` when `path` is empty).
+pub(crate) fn read<T: DeserializeOwned>(value: &Value, path: &str) -> Result<T, AttributionError> {
+    match serde_path_to_error::deserialize::<_, Object<T>>(value) {
+        Ok(Object(read)) => Ok(read),
+        Err(error) => {
+            let mut field = match error.path().to_string().as_str() {
+                "." => path.to_owned(),
+                below => join(path, below),
+            };
+            let mut problem = error.into_inner().to_string();
+            // Serde reports an absent field on the object that lacks it.
+            if let Some(key) = problem
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.strip_suffix('`'))
+            {
+                field = join(&field, key);
+                problem = MISSING.to_owned();
+            }
+            if field.is_empty() {
+                field = "input".to_owned();
+            }
+            Err(AttributionError::invalid(field, problem))
+        }
     }
-    short
 }
 
-pub(crate) fn join(path: &str, key: &str) -> String {
+fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_owned()
     } else {
