@@ -304,16 +304,17 @@ fn capitalise(s: &str) -> String {
 /// "expired access/refresh token" whatever the cause): it keeps five approvals per user per
 /// app and revokes the oldest on the sixth (Salesforce Help 000205876), so every browser that
 /// connects team sync as the same user takes one, and the sixth disconnects the first. Said
-/// with the fix, so the rep learns it is nobody's mistake and why it comes back.
+/// with the fix, so the rep learns it is nobody's mistake and why it comes back. Worded for
+/// wherever the engine runs: a rep's browser, or the team server pushing with its own sign-in.
 fn approvals_limit_hint(team: &LocalTeam) -> String {
     let who = team
         .connection(Role::TeamSync)
         .map(|c| c.email.clone())
         .unwrap_or_default();
     format!(
-        "{} Salesforce keeps at most five sign-ins per user and app: when a sixth browser \
-         connects team sync as {who}, the one that connected first is disconnected (an admin \
-         revoking the app does the same).",
+        "{} Salesforce keeps at most five sign-ins per user and app: when team sync is \
+         connected as {who} a sixth time (in another browser, say), the oldest of them is \
+         disconnected (an admin revoking the app does the same).",
         reconnect_hint(team, Role::TeamSync)
     )
 }

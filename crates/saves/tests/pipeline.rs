@@ -369,8 +369,9 @@ fn a_refused_team_sync_refresh_names_salesforces_five_sign_ins_limit() {
         reason.hint,
         "Reconnect the team sync connection (integration@acme.example) in Options; the save is \
          kept and will finish then. Salesforce keeps at most five sign-ins per user and app: \
-         when a sixth browser connects team sync as integration@acme.example, the one that \
-         connected first is disconnected (an admin revoking the app does the same)."
+         when team sync is connected as integration@acme.example a sixth time (in another \
+         browser, say), the oldest of them is disconnected (an admin revoking the app does the \
+         same)."
     );
     assert_eq!(waiting.waiting, Some(reason));
 
