@@ -29,7 +29,11 @@ const NEED_WORDS = {
   hubspot_client_secret: 'Enter your HubSpot app’s client secret in step 1, so reps can connect their own HubSpot account.',
   connect_team_sync: 'Connect team sync in step 2: an admin signs in once for the whole team.',
   connect_personal: 'Connect your own account in step 2, so your Gmail saves show you as Created By.',
-  reconnect_team_sync: 'Team sync needs to be reconnected (step 2); saves wait until then.',
+  // Salesforce keeps five approvals per user per app and revokes the oldest on the sixth
+  // (Salesforce Help 000205876): the usual reason a team sync held in each browser stops working.
+  reconnect_team_sync: 'Team sync needs to be reconnected (step 2); saves wait until then. Salesforce keeps at most five sign-ins per user '
+    + 'and app: when a sixth browser connects team sync as the same user, the one that connected first is disconnected, so with more '
+    + 'than five browsers one is always out. A team server (below) holds one sign-in for the whole team.',
   reconnect_personal: 'Your account needs to be reconnected (step 2); saves wait until then.',
   crm_user_pick: 'Choose which CRM user your saves belong to (step 2).',
 };

@@ -1,15 +1,17 @@
-// Server mode (issue 15) with real parts only: the `leadline-server` binary, the sandbox org
-// and the real extension in Chromium, one fresh profile per rep. The admin (integration@)
-// joins the server with the first admin invite and connects team sync ON THE SERVER (the
-// server's confidential app, through the sandbox's OAuth pages); each rep connects their own
-// account in their browser, the admin adds them by CRM user, and they "Sign in with
+// The fix, side by side with team-sync-six-browsers.test.mjs (the problem): server mode
+// (issue 15) with real parts only: the `leadline-server` binary, the sandbox org and the real
+// extension in Chromium, one fresh profile for each of six reps (six-reps.mjs). The admin
+// (integration@) joins the server with the first admin invite and connects team sync ON THE
+// SERVER (the server's confidential app, through the sandbox's OAuth pages); each rep connects
+// their own account in their browser, the admin adds them by CRM user, and they "Sign in with
 // Salesforce" through the server (OpenID Connect via the sandbox, launchWebAuthFlow). Then:
 // - a LinkedIn save goes through the team server: sandbox record Created By = integration
 //   user, Owner = that rep, and the toast says so; a Gmail save is pushed from the browser
 //   with the rep's own connection (Created By = that rep);
 // - no rep's browser holds a team token, and the server never received a rep's Salesforce
 //   API token (its data files and its log are searched for the rep's tokens);
-// - the sandbox shows one approval for the integration user (the server's), however many reps;
+// - the sandbox shows one approval for the integration user (the server's) after six reps,
+//   where six browsers connecting team sync themselves pass Salesforce's limit of five;
 // - a revoked session keeps the save in the outbox with a "sign in to your team server again"
 //   notice; signing in again sends it.
 import { test, before, after } from 'node:test';
@@ -21,21 +23,10 @@ import {
   CHROMIUM, startSandbox, startTeamServer, teamServerBinary, launchExtension, connect, sandboxBinary, sendFrom,
   waitForState, lookupsDone, storedTokenValues, waitUntil,
 } from './harness.mjs';
+import { REPS, CREATED_BY_INTEGRATION, saveProfile, saveGmailPerson } from './six-reps.mjs';
 
 const skip = !sandboxBinary() ? 'no sandbox binary (cargo build -p sandbox)'
   : !teamServerBinary() ? 'no leadline-server binary (cargo build -p server)' : false;
-const THREAD = 'https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWvKkzBqRmTnQpLzXgHsWbCd';
-/**
- * Reps: every active sandbox user who is not the integration user (the seeded org has three:
- * two standard reps and an admin who also saves), each with a LinkedIn profile and a Gmail
- * person to save. Six reps would need three more seeded users in the sandbox.
- */
-const REPS = [
-  { email: 'rep@acme.example', name: 'Rita Rep', profile: 'ada-lovelace', lastName: 'Lovelace', gmail: 'ben.oneil@initech.example' },
-  { email: 'rep2@acme.example', name: 'Remy Rep', profile: 'aoife-kelleher', lastName: 'Kelleher', gmail: 'marta@globex.example' },
-  { email: 'admin@acme.example', name: 'Ada Admin', profile: 'bram-visser', lastName: 'Visser', gmail: 'jana.novakova@globex.example' },
-];
-
 let sandbox;
 let server;
 let admin;
@@ -128,91 +119,73 @@ async function memberFor(rep, crmUserId) {
 const recordWith = async (object, pick) => (await sandbox.records(object)).records.find(pick);
 
 /**
- * Saves a LinkedIn profile; resolves to the hover preview's and the toast's text (once the
- * outbox is empty) and whether the toast offered Undo.
+ * One rep of the six: joins the team server from their own browser, saves their LinkedIn
+ * profile (pushed by the server) and their Gmail person (pushed from the browser), and
+ * neither holds the team's token nor hands their own to the server.
  */
-async function saveProfile(ext, options, slug) {
-  const page = await ext.page('https://www.linkedin.com/in/' + slug + '/');
-  await lookupsDone(page);
-  const button = page.getByTestId('save-prospect').first();
-  await button.hover();
-  const preview = page.getByTestId('save-preview').filter({ hasText: 'Created By' });
-  await preview.waitFor({ timeout: 10000 });
-  const previewText = await preview.textContent();
-  await button.click();
-  const toast = page.getByTestId('save-result').first();
-  await toast.waitFor({ timeout: 20000 });
-  await waitForState(options, (s) => s.outbox.length === 0 && s, 30000);
-  const text = await toast.textContent();
-  const undo = await page.getByTestId('undo-row').count();
-  await page.close();
-  return { previewText, text, undo };
+async function repJoinsAndSaves(rep, integrationId) {
+  const { ext, options, crmUserId } = await repBrowser(rep);
+  try {
+    await memberFor(rep, crmUserId);
+    await signInThroughServer(ext, options, rep.email);
+    // In server mode the options page says where team sync lives, and who holds it.
+    const onServer = await options.getByTestId('team-sync-on-server').textContent();
+    assert.match(onServer, /lives on your team server.*integration@acme\.example/, onServer);
+    assert.equal(await options.getByTestId('connect-team-sync').isVisible(), false, 'no team sync connect in a rep’s browser');
+    assert.equal(await options.locator('[data-need="connect_team_sync"]').count(), 0, 'no “connect team sync” to-do');
+    if (rep === REPS[0]) await ext.screenshot(options, 'team-server-options');
+
+    // LinkedIn: pushed by the team server with the team's connection.
+    const { previewText, text: linkedinToast, undo } = await saveProfile(ext, options, rep);
+    // The hover preview already decides with the team server's team (no team token here).
+    assert.match(previewText, CREATED_BY_INTEGRATION, previewText);
+    assert.equal(undo, 0, 'what the team server pushed is not undone from the browser');
+    const contact = await recordWith('Contact', (r) => r.LastName === rep.lastName);
+    assert.ok(contact, 'the LinkedIn person is in the sandbox: ' + rep.lastName);
+    assert.equal(contact.CreatedById, integrationId, 'Created By = the integration user (the team server pushed it)');
+    assert.equal(contact.OwnerId, crmUserId, 'Owner = the rep');
+    assert.match(linkedinToast, new RegExp('Owner: ' + rep.name), linkedinToast);
+    assert.match(linkedinToast, CREATED_BY_INTEGRATION, linkedinToast);
+
+    // Gmail: pushed from this browser with the rep's own connection.
+    const gmailToast = await saveGmailPerson(ext, options, rep);
+    const person = await recordWith('Contact', (r) => String(r.Email || '').toLowerCase() === rep.gmail);
+    assert.ok(person, 'the Gmail person is in the sandbox: ' + rep.gmail);
+    assert.equal(person.CreatedById, crmUserId, 'Created By = the rep (own connection, from the browser)');
+    assert.match(gmailToast, new RegExp('Created By: ' + rep.name), gmailToast);
+
+    // The rep's browser holds no team token: only the rep's own connection and the session.
+    const stored = await ext.currentWorker().evaluate(() => chrome.storage.local.get(null));
+    assert.equal(stored['secret:token:team_sync'], undefined, 'no team token in a rep’s browser');
+    assert.ok(stored['secret:team_server_session'], 'the session is kept by the worker');
+    // The server never received the rep's Salesforce API token: not in its files, not in its log.
+    const repTokens = await storedTokenValues(ext);
+    assert.ok(repTokens.length >= 2, 'the rep has an access and a refresh token to look for');
+    const files = await readdir(server.dataDir);
+    const data = (await Promise.all(files.map((f) => readFile(path.join(server.dataDir, f)).catch(() => Buffer.alloc(0)))))
+      .map((b) => b.toString('latin1')).join('\n');
+    assert.ok(data.length > 0, 'the server wrote its database');
+    for (const token of repTokens) {
+      assert.ok(!data.includes(token), 'the server’s data holds a rep token');
+      assert.ok(!server.log.join('').includes(token), 'the server’s log holds a rep token');
+    }
+  } finally {
+    await ext.stop();
+  }
 }
 
-test('reps sign in through the team server: LinkedIn saves pushed by the server, Gmail saves from the browser, one approval', { skip, timeout: 240000 }, async () => {
+test('the fix, with a team server: six reps join; LinkedIn saves pushed by the server, Gmail saves from each browser; one approval for the integration user', { skip, timeout: 300000 }, async () => {
   const integrationId = (await server.api('GET', '/api/team', { session: admin.session })).json.state.users
     .find((u) => u.id === admin.id).personal.crm_user_id;
-  for (const rep of REPS) {
-    const { ext, options, crmUserId } = await repBrowser(rep);
-    try {
-      await memberFor(rep, crmUserId);
-      await signInThroughServer(ext, options, rep.email);
-      // In server mode the options page says where team sync lives, and who holds it.
-      const onServer = await options.getByTestId('team-sync-on-server').textContent();
-      assert.match(onServer, /lives on your team server.*integration@acme\.example/, onServer);
-      assert.equal(await options.getByTestId('connect-team-sync').isVisible(), false, 'no team sync connect in a rep’s browser');
-      assert.equal(await options.locator('[data-need="connect_team_sync"]').count(), 0, 'no “connect team sync” to-do');
-      if (rep === REPS[0]) await ext.screenshot(options, 'team-server-options');
-
-      // LinkedIn: pushed by the team server with the team's connection.
-      const { previewText, text: linkedinToast, undo } = await saveProfile(ext, options, rep.profile);
-      // The hover preview already decides with the team server's team (no team token here).
-      assert.match(previewText, /Created By: (Ivan Integration|integration@acme\.example)/, previewText);
-      assert.equal(undo, 0, 'what the team server pushed is not undone from the browser');
-      const contact = await recordWith('Contact', (r) => r.LastName === rep.lastName);
-      assert.ok(contact, 'the LinkedIn person is in the sandbox');
-      assert.equal(contact.CreatedById, integrationId, 'Created By = the integration user (the team server pushed it)');
-      assert.equal(contact.OwnerId, crmUserId, 'Owner = the rep');
-      assert.match(linkedinToast, new RegExp('Owner: ' + rep.name), linkedinToast);
-      assert.match(linkedinToast, /Created By: (Ivan Integration|integration@acme\.example)/, linkedinToast);
-
-      // Gmail: pushed from this browser with the rep's own connection.
-      const page = await ext.page(THREAD);
-      const row = page.locator('[data-testid="gmail-participant"][data-email="' + rep.gmail + '"]');
-      await row.getByTestId('crm-status').filter({ hasText: 'Not in CRM yet' }).waitFor({ timeout: 20000 });
-      await row.getByTestId('save-prospect').click();
-      const gmailToast = page.getByTestId('save-result').first();
-      await gmailToast.waitFor({ timeout: 20000 });
-      await waitForState(options, (s) => s.outbox.length === 0 && s, 30000);
-      const person = await recordWith('Contact', (r) => String(r.Email || '').toLowerCase() === rep.gmail);
-      assert.equal(person.CreatedById, crmUserId, 'Created By = the rep (own connection, from the browser)');
-      assert.match(await gmailToast.textContent(), new RegExp('Created By: ' + rep.name));
-      await page.close();
-
-      // The rep's browser holds no team token: only the rep's own connection and the session.
-      const stored = await ext.currentWorker().evaluate(() => chrome.storage.local.get(null));
-      assert.equal(stored['secret:token:team_sync'], undefined, 'no team token in a rep’s browser');
-      assert.ok(stored['secret:team_server_session'], 'the session is kept by the worker');
-      // The server never received the rep's Salesforce API token: not in its files, not in its log.
-      const repTokens = await storedTokenValues(ext);
-      assert.ok(repTokens.length >= 2, 'the rep has an access and a refresh token to look for');
-      const files = await readdir(server.dataDir);
-      const data = (await Promise.all(files.map((f) => readFile(path.join(server.dataDir, f)).catch(() => Buffer.alloc(0)))))
-        .map((b) => b.toString('latin1')).join('\n');
-      assert.ok(data.length > 0, 'the server wrote its database');
-      for (const token of repTokens) {
-        assert.ok(!data.includes(token), 'the server’s data holds a rep token');
-        assert.ok(!server.log.join('').includes(token), 'the server’s log holds a rep token');
-      }
-    } finally {
-      await ext.stop();
-    }
-  }
-  // Salesforce's five-approvals limit is never near: the integration user approved the
-  // server's app once, whatever the number of reps.
+  for (const rep of REPS) await repJoinsAndSaves(rep, integrationId);
+  // Six reps, where six browsers connecting team sync themselves pass Salesforce's five
+  // approvals per user per app (team-sync-six-browsers.test.mjs): the integration user
+  // approved the server's app once, whatever the number of reps, and no other app.
   const approvals = await sandbox.get('/__sandbox/approvals?user=integration@acme.example');
   assert.equal(approvals.total, 1, JSON.stringify(approvals));
   assert.equal(approvals.approvals[0].client_id, 'leadline-sandbox-server');
+  const contacts = (await sandbox.records('Contact')).records;
+  assert.equal(contacts.length, 2 * REPS.length, 'one LinkedIn and one Gmail person per rep, nothing twice');
 });
 
 test('a revoked session keeps the save in the outbox with a "sign in again" notice; signing in sends it', { skip, timeout: 120000 }, async () => {

@@ -26,8 +26,11 @@
 //! | rep2@acme.example | Standard User | yes | 41629004 / 9586004 |
 //! | readonly@acme.example | Read Only | yes | 41629005 / 9586005 |
 //! | gone@acme.example | Standard User | no (owner archived) | 41629006 / 9586006 |
+//! | rep3@acme.example | Standard User | yes | 41629007 / 9586007 |
+//! | rep4@acme.example | Standard User | yes | 41629008 / 9586008 |
+//! | rep5@acme.example | Standard User | yes | 41629009 / 9586009 |
 //!
-//! Salesforce user ids are 18-character `005Hs000000000{1..6}` + checksum (printed at start);
+//! Salesforce user ids are 18-character `005Hs000000000{1..9}` + checksum (printed at start);
 //! the org id is `00DHs0000000001` + checksum; HubSpot hub id 24681357.
 //! OAuth apps: Salesforce External Client App `leadline-sandbox-client` (PKCE S256 required,
 //! no secret; redirect URIs `https://<32 a-z>.chromiumapp.org/...` or `http://localhost...`),

@@ -112,7 +112,7 @@ pub struct SeedUser {
 }
 
 /// The seeded people.
-pub const USERS: [SeedUser; 6] = [
+pub const USERS: [SeedUser; 9] = [
     SeedUser {
         email: "admin@acme.example",
         first_name: "Ada",
@@ -166,6 +166,35 @@ pub const USERS: [SeedUser; 6] = [
         active: false,
         hs_owner_id: 41_629_006,
         hs_user_id: 9_586_006,
+    },
+    // Three more reps, so a team of six reps (issue 15's test: six browsers connecting team
+    // sync as one user pass Salesforce's five approvals per user per app).
+    SeedUser {
+        email: "rep3@acme.example",
+        first_name: "Raj",
+        last_name: "Rep",
+        profile: Profile::StandardUser,
+        active: true,
+        hs_owner_id: 41_629_007,
+        hs_user_id: 9_586_007,
+    },
+    SeedUser {
+        email: "rep4@acme.example",
+        first_name: "Ruth",
+        last_name: "Rep",
+        profile: Profile::StandardUser,
+        active: true,
+        hs_owner_id: 41_629_008,
+        hs_user_id: 9_586_008,
+    },
+    SeedUser {
+        email: "rep5@acme.example",
+        first_name: "Rory",
+        last_name: "Rep",
+        profile: Profile::StandardUser,
+        active: true,
+        hs_owner_id: 41_629_009,
+        hs_user_id: 9_586_009,
     },
 ];
 

@@ -143,7 +143,11 @@ fn latency_delays_requests() {
 fn records_and_settings_are_visible() {
     let h = Harness::start();
     let users = h.records("User");
-    assert_eq!(users.len(), 6);
+    assert_eq!(
+        users.len(),
+        9,
+        "admin, integration, readonly, gone and five standard reps"
+    );
     assert!(users
         .iter()
         .any(|u| u["Username"] == "gone@acme.example" && u["IsActive"] == false));

@@ -211,7 +211,7 @@ fn lookup_users_identity_and_permission_round_trips() {
     let users =
         salesforce::users::parse_users(&h.execute(&salesforce::users::users_request(&session)))
             .unwrap();
-    assert_eq!(users.users.len(), 6);
+    assert_eq!(users.users.len(), 9);
     assert!(users
         .users
         .iter()

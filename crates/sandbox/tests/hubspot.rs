@@ -329,7 +329,7 @@ fn search_batch_owners_and_engagements() {
         .json();
     assert_eq!(owners["results"][0]["id"], "41629004");
     let active = h.get("/crm/v3/owners", Some(PAT)).json();
-    assert_eq!(active["results"].as_array().unwrap().len(), 5);
+    assert_eq!(active["results"].as_array().unwrap().len(), 8);
     let archived = h.get("/crm/v3/owners?archived=true", Some(PAT)).json();
     assert_eq!(archived["results"][0]["email"], "gone@acme.example");
     let contact_id = batch.json()["results"][0]["id"]

@@ -42,7 +42,7 @@ fn soql_subset() {
         ("SELECT Id FROM Contact WHERE LastName = 'Plain' AND (Email = 'p11@example.com' OR Email = 'x')", 1),
         ("SELECT Id FROM Contact WHERE Title = null", 4),
         ("SELECT Id FROM Contact WHERE LastName != 'Plain' LIMIT 1", 1),
-        ("SELECT Id FROM User WHERE IsActive = true", 5),
+        ("SELECT Id FROM User WHERE IsActive = true", 8),
         ("SELECT Id FROM User WHERE Profile.Name = 'System Administrator'", 2),
     ];
     for (soql, expected) in cases {

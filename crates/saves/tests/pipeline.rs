@@ -6,8 +6,8 @@ use crm::{HttpResponse, Permission};
 use saves::team::{Connection, Health, LocalTeam};
 use saves::Role;
 use saves::{
-    next_request, on_response, parse_content_message, plan_save, ContentToWorker, KnownRecords,
-    OutboxEntry, Phase, SaveStatus, Step, Tokens,
+    next_request, on_refresh_failed, on_response, parse_content_message, plan_save,
+    ContentToWorker, KnownRecords, OutboxEntry, Phase, SaveStatus, Step, Tokens,
 };
 use serde_json::{json, Value};
 
@@ -341,6 +341,47 @@ fn expired_session_refreshes_once_then_asks_for_reconnect() {
     assert!(
         e.waiting.is_some(),
         "the save stays in the outbox with a reason"
+    );
+}
+
+/// A refused team sync refresh (`invalid_grant`, worded "expired access/refresh token" by
+/// Salesforce whatever the cause) tells the rep the likely cause, Salesforce's five approvals
+/// per user per app (issue 15), besides the fix; a refused personal one only the fix.
+#[test]
+fn a_refused_team_sync_refresh_names_salesforces_five_sign_ins_limit() {
+    let t = team(true);
+    let e = one_entry(&t, "linkedin_extension", false, &known_absent());
+    let (e, _) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    let (waiting, step) = on_refresh_failed(
+        &t,
+        &e,
+        Role::TeamSync,
+        "invalid_grant",
+        "expired access/refresh token",
+    );
+    let Step::ReconnectNeeded { role, reason } = step else {
+        panic!("{step:?}")
+    };
+    assert_eq!(role, Role::TeamSync);
+    assert_eq!(reason.code, "invalid_grant");
+    assert_eq!(reason.message, "expired access/refresh token");
+    assert_eq!(
+        reason.hint,
+        "Reconnect the team sync connection (integration@acme.example) in Options; the save is \
+         kept and will finish then. Salesforce keeps at most five sign-ins per user and app: \
+         when team sync is connected as integration@acme.example a sixth time (in another \
+         browser, say), the oldest of them is disconnected (an admin revoking the app does the \
+         same)."
+    );
+    assert_eq!(waiting.waiting, Some(reason));
+
+    let (_, step) = on_refresh_failed(&t, &e, Role::Personal, "invalid_grant", "expired");
+    let Step::ReconnectNeeded { reason, .. } = step else {
+        panic!("{step:?}")
+    };
+    assert_eq!(
+        reason.hint,
+        "Reconnect your connection (rep@acme.example) in Options; the save is kept and will finish then."
     );
 }
 

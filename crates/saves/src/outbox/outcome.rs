@@ -300,6 +300,25 @@ fn capitalise(s: &str) -> String {
     }
 }
 
+/// Why Salesforce may refuse a team sync refresh token (`invalid_grant`, which Salesforce words
+/// "expired access/refresh token" whatever the cause): it keeps five approvals per user per
+/// app and revokes the oldest on the sixth (Salesforce Help 000205876), so every browser that
+/// connects team sync as the same user takes one, and the sixth disconnects the first. Said
+/// with the fix, so the rep learns it is nobody's mistake and why it comes back. Worded for
+/// wherever the engine runs: a rep's browser, or the team server pushing with its own sign-in.
+fn approvals_limit_hint(team: &LocalTeam) -> String {
+    let who = team
+        .connection(Role::TeamSync)
+        .map(|c| c.email.clone())
+        .unwrap_or_default();
+    format!(
+        "{} Salesforce keeps at most five sign-ins per user and app: when team sync is \
+         connected as {who} a sixth time (in another browser, say), the oldest of them is \
+         disconnected (an admin revoking the app does the same).",
+        reconnect_hint(team, Role::TeamSync)
+    )
+}
+
 /// Called when refreshing `role`'s token failed for good (`invalid_grant`): the entry waits.
 pub fn on_refresh_failed(
     team: &LocalTeam,
@@ -310,10 +329,17 @@ pub fn on_refresh_failed(
 ) -> (OutboxEntry, Step) {
     let mut e = entry.clone();
     e.in_flight = entry.in_flight;
+    let salesforce_team_sync = team.config.crm == CrmKind::Salesforce
+        && role == Role::TeamSync
+        && !team.pushes_as_private_app(role);
     let reason = ErrorInfo {
         code: code.to_owned(),
         message: message.to_owned(),
-        hint: reconnect_hint(team, role),
+        hint: if salesforce_team_sync && code == "invalid_grant" {
+            approvals_limit_hint(team)
+        } else {
+            reconnect_hint(team, role)
+        },
     };
     e.waiting = Some(reason.clone());
     (e, Step::ReconnectNeeded { role, reason })
