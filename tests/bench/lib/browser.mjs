@@ -32,11 +32,14 @@ async function fixturesWithProfiles(count) {
   return dir;
 }
 
-/** Everything set up: sandbox, extension, options page, both Salesforce connections. */
-async function setup(profiles) {
+/**
+ * Everything set up: sandbox, extension (`dir`, else EXT_DIR or dist/), options page, both
+ * Salesforce connections. `extraArgs`: more Chromium switches.
+ */
+export async function setup(profiles, { dir = null, extraArgs = [] } = {}) {
   const fixtures = await fixturesWithProfiles(profiles);
   const sandbox = await startSandbox({ fixtures });
-  const ext = await launchExtension({ sandbox });
+  const ext = await launchExtension({ sandbox, dir, extraArgs });
   const options = await ext.openOptions();
   const send = (m) => options.evaluate((msg) => chrome.runtime.sendMessage(msg), m);
   await send({ kind: 'set_config', crm: 'salesforce', login_host: 'production',
@@ -192,7 +195,7 @@ export function contentPart(file) {
 }
 
 /** `saves` profile views with a CPU profile each, then a click → toast save of each person. */
-async function saveLoop(env, saves, log) {
+export async function saveLoop(env, saves, log) {
   const { ext, send, sandbox } = env;
   await instrumentWorker(ext);
   const rows = [];
@@ -327,7 +330,7 @@ const COLD_PROFILE = 'https://www.linkedin.com/in/ada-lovelace/';
  * One way to wake the worker, timed where it is sent: resolves to `{t0, t1, ok, refusal}`
  * (epoch ms on the sender's clock; `ok` when the answer is the real one, not a refusal).
  */
-function getStateAsk(options) {
+export function getStateAsk(options) {
   return () => options.evaluate(async () => {
     const t0 = performance.timeOrigin + performance.now();
     const state = await chrome.runtime.sendMessage({ kind: 'get_state' });
@@ -342,7 +345,7 @@ function getStateAsk(options) {
  * only from there). `ok` only for a decision (ok with a credential), so a refusal never counts
  * as "ready". Resolves to {page, ask}.
  */
-async function previewAsk(ext) {
+export async function previewAsk(ext) {
   const page = await ext.page(COLD_PROFILE);
   await page.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
   await page.waitForFunction(() => {
@@ -372,7 +375,7 @@ async function previewAsk(ext) {
  * instantiate, storage reads, the reply). The Wasm fetch has no Resource Timing entry
  * (chrome-extension: URLs are not timed). With `anyAnswer` a refusal counts (the stub worker).
  */
-async function coldStarts(ext, cdpPage, paths, runs, { anyAnswer = false } = {}) {
+export async function coldStarts(ext, cdpPage, paths, runs, { anyAnswer = false } = {}) {
   const cdp = await ext.context.newCDPSession(cdpPage);
   await cdp.send('ServiceWorker.enable');
   const answered = (r) => r.ok || anyAnswer;
