@@ -193,10 +193,14 @@ JSON
 # one of them before its first line runs. esbuild joins them into background/worker.js (ESM,
 # not minified: stack traces stay readable); the other background files are not shipped.
 # Measured on the save path's cold start: about 10 ms less in the worker (BENCHMARKS.md §3).
+# The save module's bytes go into the bundle too, as a base64 string (`--loader:.wasm=base64`,
+# imported by core.js): every wake instantiates that module, and fetching it (the worker's first
+# fetch) cost about 8 ms more than compiling it from memory. wasm/core_wasm_bg.wasm stays for the
+# import page's worker.
 bundle_worker() { # dist extension dir
   local out=$1/background
   node_modules/.bin/esbuild "$out/worker.js" --bundle --format=esm --target=chrome120 \
-    --log-level=warning --legal-comments=none --outfile="$out.bundle.js"
+    --loader:.wasm=base64 --log-level=warning --legal-comments=none --outfile="$out.bundle.js"
   rm -rf "$out" && mkdir -p "$out" && mv "$out.bundle.js" "$out/worker.js"
 }
 
