@@ -17,8 +17,9 @@ import '../shared/messages.js';
 
 const { CONTENT_TO_WORKER: IN, WORKER_TO_CONTENT: OUT, UI_TO_WORKER: UI } = globalThis.Leadline.messages;
 
-// Start-up work begins before anything else: the one storage read of this wake and the Wasm
-// core (fetch + compile + instantiate) run in parallel while the listeners below register.
+// Start-up work begins before anything else: the one storage read of this wake and the save
+// module (compiled from the bytes bundled into this file) run in parallel while the listeners
+// below register. The rest of a wake's work waits for the first answer (`startWakeWork`).
 load().catch(() => {});
 core().catch(() => {});
 
@@ -381,6 +382,10 @@ async function handle(message, sender) {
   const check = checkSender(message, sender);
   if (!check.ok) return check;
   try {
+    // Every message but a preview waits for this wake's policy merge (started here if the wake
+    // work has not started yet); a preview (the hover: the save decides again) answers from
+    // the stored team, which the managed-storage listener keeps merged while the worker runs.
+    if (message.kind !== IN.PREVIEW || check.channel !== 'content') await policyLoaded();
     return check.channel === 'content' ? await handleContent(message, sender) : await handleUi(message);
   } catch (error) {
     console.warn('Leadline: message failed', message && message.kind, error && error.name, String(error && error.message).slice(0, 200));
@@ -389,7 +394,10 @@ async function handle(message, sender) {
 }
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  handle(message, sender).then(sendResponse);
+  handle(message, sender).then((answer) => {
+    sendResponse(answer);
+    startWakeWork();
+  });
   return true;
 });
 chrome.alarms.onAlarm.addListener((alarm) => { onAlarm(alarm); teamServer.onAlarm(alarm); });
@@ -403,9 +411,24 @@ self.addEventListener('online', onOnline);
 chrome.runtime.onStartup.addListener(() => { resume(); });
 chrome.runtime.onInstalled.addListener(() => { resume(); });
 
-// Every worker start (including a restart after being killed mid-save) resumes the outbox.
 restrictToTrustedContexts();
-policyLoaded();
-resume().catch(() => {});
-// Server mode: the team snapshot, fetched now when stale, and every 15 minutes.
-policyLoaded().then(() => teamServer.watch()).catch(() => {});
+
+/**
+ * A wake's own work: the managed policy, the outbox's resume and server mode's snapshot. The
+ * worker has one thread, and a message that woke it needs none of them (a `get_state` and
+ * anything that reaches the CRM wait for the policy themselves), so they start once the first
+ * message is answered, or after WAKE_WORK_MS when nothing asked (an alarm, a browser start):
+ * each would otherwise run (a chrome API's first call, its reply) before that answer.
+ */
+const WAKE_WORK_MS = 50;
+let wakeWorkStarted = false;
+function startWakeWork() {
+  if (wakeWorkStarted) return;
+  wakeWorkStarted = true;
+  // Every worker start (including a restart after being killed mid-save) resumes the outbox.
+  policyLoaded();
+  resume().catch(() => {});
+  // Server mode: the team snapshot, fetched now when stale, and every 15 minutes.
+  policyLoaded().then(() => teamServer.watch()).catch(() => {});
+}
+setTimeout(startWakeWork, WAKE_WORK_MS);
