@@ -20,8 +20,12 @@ const { CONTENT_TO_WORKER: IN, WORKER_TO_CONTENT: OUT, UI_TO_WORKER: UI } = glob
 // Start-up work begins before anything else: the one storage read of this wake and the save
 // module (compiled from the bytes bundled into this file) run in parallel while the listeners
 // below register. The rest of a wake's work waits for the first answer (`startWakeWork`).
-load().catch(() => {});
-core().catch(() => {});
+// The wake's first steps leave performance marks (`leadline:wake:*`, a handful per wake, for
+// the cold-start benchmark's split, BENCHMARKS.md §3); nothing reads them in the extension.
+const WAKE_MARK = 'leadline:wake:';
+performance.mark(WAKE_MARK + 'script');
+load().then(() => performance.mark(WAKE_MARK + 'storage'), () => {});
+core().then(() => performance.mark(WAKE_MARK + 'core'), () => {});
 
 const LOOKUP_TTL_MS = 5 * 60 * 1000;
 const BULK_PARALLEL = 4;
@@ -393,9 +397,14 @@ async function handle(message, sender) {
   }
 }
 
+let firstMessage = true;
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  const first = firstMessage;
+  firstMessage = false;
+  if (first) performance.mark(WAKE_MARK + 'message');
   handle(message, sender).then((answer) => {
     sendResponse(answer);
+    if (first) performance.mark(WAKE_MARK + 'answer');
     startWakeWork();
   });
   return true;

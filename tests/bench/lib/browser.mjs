@@ -403,11 +403,14 @@ export async function coldStarts(ext, cdpPage, paths, runs, { anyAnswer = false 
       const seen = await liveWorker(ext).evaluate(() => ({
         alive: globalThis.__benchAlive === true,
         origin: performance.timeOrigin,
+        // The worker's own marks of its wake (worker.js `leadline:wake:*`; the stub has none).
+        marks: Object.fromEntries(performance.getEntriesByType('mark')
+          .filter((m) => m.name.startsWith('leadline:wake:')).map((m) => [m.name.slice(14), m.startTime])),
       })).catch(() => null);
       if (!seen || seen.alive) continue;
       o.restarted += 1;
       if (seen.origin < r.t0) { o.preStarted += 1; continue; }
-      o.parts.push({ spawn: seen.origin - r.t0, inWorker: r.t1 - seen.origin });
+      o.parts.push({ spawn: seen.origin - r.t0, inWorker: r.t1 - seen.origin, marks: seen.marks });
     }
   }
   await cdp.detach().catch(() => {});
@@ -437,6 +440,27 @@ async function stubColdStarts(runs) {
     return await coldStarts(ext, options, { save: preview.ask, settings: getStateAsk(options) }, runs, { anyAnswer: true });
   } finally {
     await ext.stop();
+  }
+}
+
+/**
+ * The cold-start section alone (`BENCH_ONLY=cold`): the same setup and saves as the full run
+ * (the journal those saves leave is part of what a wake reads), then both cold-start paths and
+ * the stub worker's.
+ */
+export async function coldBench({ quick = false, log = () => {} } = {}) {
+  const saves = quick ? 5 : 60;
+  const env = await setup(saves);
+  try {
+    log(`browser: ${saves} saves (the state a wake reads)`);
+    await saveLoop(env, saves, log);
+    log('browser: service worker cold starts (save path: content-script preview; options path: get_state)');
+    const cold = await realColdStarts(env, quick ? 3 : 12);
+    log('browser: cold starts of a stub worker (the floor)');
+    cold.stub = await stubColdStarts(quick ? 3 : 12).catch((e) => ({ error: String(e.message || e) }));
+    return cold;
+  } finally {
+    await env.stop();
   }
 }
 
