@@ -63,8 +63,8 @@ const wasmUrl = (name) => new URL('../wasm/' + name + '_bg.wasm', import.meta.ur
  * The save module's bytes, decoded from the bundle. Every wake instantiates this module, and a
  * fetch of it was the largest part of a cold start: the worker's first fetch (its loader set up
  * on the worker thread) and the streamed response cost about 8 ms more than compiling the same
- * bytes from memory (BENCHMARKS.md §3). `WebAssembly.instantiate` on bytes compiles off the
- * worker thread. `Uint8Array.fromBase64` is Chrome 140+; older ones decode through atob.
+ * bytes from memory (BENCHMARKS.md §3). `WebAssembly.compile` compiles them off the worker
+ * thread. `Uint8Array.fromBase64` is Chrome 140+; older ones decode through atob.
  */
 function saveModuleBytes() {
   if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(saveModuleBase64);
@@ -76,7 +76,12 @@ let all = null;
 
 /** The save path's exports, after its Wasm module is instantiated (once). */
 export function core() {
-  if (!save) save = initSave({ module_or_path: saveModuleBytes() }).then(() => Object.freeze(wrapAll(saveExports)));
+  if (!save) {
+    // The compile starts here, at once: the glue's init awaits before it compiles, which would
+    // start it only after the worker's whole first script has run (about 2 ms later).
+    const compiled = WebAssembly.compile(saveModuleBytes());
+    save = initSave({ module_or_path: compiled }).then(() => Object.freeze(wrapAll(saveExports)));
+  }
   return save;
 }
 

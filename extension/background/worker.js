@@ -24,8 +24,8 @@ const { CONTENT_TO_WORKER: IN, WORKER_TO_CONTENT: OUT, UI_TO_WORKER: UI } = glob
 // the cold-start benchmark's split, BENCHMARKS.md §3); nothing reads them in the extension.
 const WAKE_MARK = 'leadline:wake:';
 performance.mark(WAKE_MARK + 'script');
-load().then(() => performance.mark(WAKE_MARK + 'storage'), () => {});
 core().then(() => performance.mark(WAKE_MARK + 'core'), () => {});
+load().then(() => performance.mark(WAKE_MARK + 'storage'), () => {});
 
 const LOOKUP_TTL_MS = 5 * 60 * 1000;
 const BULK_PARALLEL = 4;
