@@ -215,7 +215,10 @@ async function handleContent(message, sender) {
   // Saves, lookups and undo run on the engine: its module compiles while the core loads.
   if (message.kind === IN.SAVE) outboxCore().catch(() => {});
   if (message.kind === IN.LOOKUP || message.kind === IN.UNDO) engineCore().catch(() => {});
-  const c = await core();
+  // Every message but a preview waits for this wake's policy merge (started here if the wake
+  // work has not started yet); a preview (the hover: the save decides again) answers from the
+  // stored team, which the managed-storage listener keeps merged while the worker runs.
+  const [c] = await Promise.all([core(), message.kind === IN.PREVIEW ? null : policyLoaded()]);
   switch (message.kind) {
     case IN.LOOKUP: await noteMailbox(message); return handleLookup(message);
     case IN.PREVIEW: return c.preview(await teamServer.decidingTeam(), message);
@@ -319,7 +322,7 @@ function policyLoaded() {
 }
 
 async function handleUi(message) {
-  const c = await settingsCore();
+  const [c] = await Promise.all([settingsCore(), policyLoaded()]); // this wake's policy merged
   const answer = c.ui_message(await store.team(), message);
   if (!answer.ok) return answer;
   if (answer.team) {
@@ -386,10 +389,6 @@ async function handle(message, sender) {
   const check = checkSender(message, sender);
   if (!check.ok) return check;
   try {
-    // Every message but a preview waits for this wake's policy merge (started here if the wake
-    // work has not started yet); a preview (the hover: the save decides again) answers from
-    // the stored team, which the managed-storage listener keeps merged while the worker runs.
-    if (message.kind !== IN.PREVIEW || check.channel !== 'content') await policyLoaded();
     return check.channel === 'content' ? await handleContent(message, sender) : await handleUi(message);
   } catch (error) {
     console.warn('Leadline: message failed', message && message.kind, error && error.name, String(error && error.message).slice(0, 200));
