@@ -1,7 +1,8 @@
 // Leadline's service worker (MV3 module). Listeners are registered synchronously at start;
 // the Rust core (Wasm) is loaded once and decides everything; this file only routes. Messages
 // are answered from the storage snapshot of this wake without waiting for the outbox's
-// resume(), which runs beside them (an entry is never run twice at once: outbox.js).
+// resume(), which starts once the first one is answered and then runs beside them (an entry is
+// never run twice at once: outbox.js).
 //
 // Modules: core.js (Wasm: the core and the save engine), storage.js (state, outbox, secret tokens), net.js (fetch),
 // oauth.js (connect / disconnect), outbox.js (running saves on the engine, back-off, resume),
