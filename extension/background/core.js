@@ -19,6 +19,9 @@ import initSave, * as saveExports from '../wasm/core_wasm.js';
 import initSettings, * as settingsExports from '../wasm/core_settings.js';
 import initEngine, * as engineExports from '../wasm/core_engine.js';
 import initOutbox, * as outboxExports from '../wasm/core_outbox.js';
+// The save module's bytes, bundled into the worker as base64 (build.sh, esbuild's base64 loader):
+// a waking worker compiles them without a fetch (see `saveModuleBytes`).
+import saveModuleBase64 from '../wasm/core_wasm_bg.wasm';
 
 const bytesAsArray = (_key, value) => (value instanceof Uint8Array ? Array.from(value) : value);
 
@@ -51,17 +54,34 @@ function wrapAll(exports) {
 }
 
 /**
- * Each module's Wasm file, named from this file: the shipped worker is one bundled file
+ * Each other module's Wasm file, named from this file: the shipped worker is one bundled file
  * (build.sh), where the glue's own `import.meta.url` would point at the wrong folder.
  */
 const wasmUrl = (name) => new URL('../wasm/' + name + '_bg.wasm', import.meta.url);
+
+/**
+ * The save module's bytes, decoded from the bundle. Every wake instantiates this module, and a
+ * fetch of it was the largest part of a cold start: the worker's first fetch (its loader set up
+ * on the worker thread) and the streamed response cost about 8 ms more than compiling the same
+ * bytes from memory (BENCHMARKS.md §3). `WebAssembly.compile` compiles them off the worker
+ * thread. `Uint8Array.fromBase64` is Chrome 140+; older ones decode through atob.
+ */
+function saveModuleBytes() {
+  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(saveModuleBase64);
+  return Uint8Array.from(atob(saveModuleBase64), (c) => c.charCodeAt(0));
+}
 
 let save = null;
 let all = null;
 
 /** The save path's exports, after its Wasm module is instantiated (once). */
 export function core() {
-  if (!save) save = initSave({ module_or_path: wasmUrl('core_wasm') }).then(() => Object.freeze(wrapAll(saveExports)));
+  if (!save) {
+    // The compile starts here, at once: the glue's init awaits before it compiles, which would
+    // start it only after the worker's whole first script has run (about 2 ms later).
+    const compiled = WebAssembly.compile(saveModuleBytes());
+    save = initSave({ module_or_path: compiled }).then(() => Object.freeze(wrapAll(saveExports)));
+  }
   return save;
 }
 

@@ -1,7 +1,8 @@
 // Leadline's service worker (MV3 module). Listeners are registered synchronously at start;
 // the Rust core (Wasm) is loaded once and decides everything; this file only routes. Messages
 // are answered from the storage snapshot of this wake without waiting for the outbox's
-// resume(), which runs beside them (an entry is never run twice at once: outbox.js).
+// resume(), which starts once the first one is answered and then runs beside them (an entry is
+// never run twice at once: outbox.js).
 //
 // Modules: core.js (Wasm: the core and the save engine), storage.js (state, outbox, secret tokens), net.js (fetch),
 // oauth.js (connect / disconnect), outbox.js (running saves on the engine, back-off, resume),
@@ -17,10 +18,15 @@ import '../shared/messages.js';
 
 const { CONTENT_TO_WORKER: IN, WORKER_TO_CONTENT: OUT, UI_TO_WORKER: UI } = globalThis.Leadline.messages;
 
-// Start-up work begins before anything else: the one storage read of this wake and the Wasm
-// core (fetch + compile + instantiate) run in parallel while the listeners below register.
-load().catch(() => {});
-core().catch(() => {});
+// Start-up work begins before anything else: the one storage read of this wake and the save
+// module (compiled from the bytes bundled into this file) run in parallel while the listeners
+// below register. The rest of a wake's work waits for the first answer (`startWakeWork`).
+// The wake's first steps leave performance marks (`leadline:wake:*`, a handful per wake, for
+// the cold-start benchmark's split, BENCHMARKS.md §3); nothing reads them in the extension.
+const WAKE_MARK = 'leadline:wake:';
+performance.mark(WAKE_MARK + 'script');
+core().then(() => performance.mark(WAKE_MARK + 'core'), () => {});
+load().then(() => performance.mark(WAKE_MARK + 'storage'), () => {});
 
 const LOOKUP_TTL_MS = 5 * 60 * 1000;
 const BULK_PARALLEL = 4;
@@ -210,7 +216,10 @@ async function handleContent(message, sender) {
   // Saves, lookups and undo run on the engine: its module compiles while the core loads.
   if (message.kind === IN.SAVE) outboxCore().catch(() => {});
   if (message.kind === IN.LOOKUP || message.kind === IN.UNDO) engineCore().catch(() => {});
-  const c = await core();
+  // Every message but a preview waits for this wake's policy merge (started here if the wake
+  // work has not started yet); a preview (the hover: the save decides again) answers from the
+  // stored team, which the managed-storage listener keeps merged while the worker runs.
+  const [c] = await Promise.all([core(), message.kind === IN.PREVIEW ? null : policyLoaded()]);
   switch (message.kind) {
     case IN.LOOKUP: await noteMailbox(message); return handleLookup(message);
     case IN.PREVIEW: return c.preview(await teamServer.decidingTeam(), message);
@@ -314,7 +323,7 @@ function policyLoaded() {
 }
 
 async function handleUi(message) {
-  const c = await settingsCore();
+  const [c] = await Promise.all([settingsCore(), policyLoaded()]); // this wake's policy merged
   const answer = c.ui_message(await store.team(), message);
   if (!answer.ok) return answer;
   if (answer.team) {
@@ -388,8 +397,16 @@ async function handle(message, sender) {
   }
 }
 
+let firstMessage = true;
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  handle(message, sender).then(sendResponse);
+  const first = firstMessage;
+  firstMessage = false;
+  if (first) performance.mark(WAKE_MARK + 'message');
+  handle(message, sender).then((answer) => {
+    sendResponse(answer);
+    if (first) performance.mark(WAKE_MARK + 'answer');
+    startWakeWork();
+  });
   return true;
 });
 chrome.alarms.onAlarm.addListener((alarm) => { onAlarm(alarm); teamServer.onAlarm(alarm); });
@@ -403,9 +420,24 @@ self.addEventListener('online', onOnline);
 chrome.runtime.onStartup.addListener(() => { resume(); });
 chrome.runtime.onInstalled.addListener(() => { resume(); });
 
-// Every worker start (including a restart after being killed mid-save) resumes the outbox.
 restrictToTrustedContexts();
-policyLoaded();
-resume().catch(() => {});
-// Server mode: the team snapshot, fetched now when stale, and every 15 minutes.
-policyLoaded().then(() => teamServer.watch()).catch(() => {});
+
+/**
+ * A wake's own work: the managed policy, the outbox's resume and server mode's snapshot. The
+ * worker has one thread, and a message that woke it needs none of them (a `get_state` and
+ * anything that reaches the CRM wait for the policy themselves), so they start once the first
+ * message is answered, or after WAKE_WORK_MS when nothing asked (an alarm, a browser start):
+ * each would otherwise run (a chrome API's first call, its reply) before that answer.
+ */
+const WAKE_WORK_MS = 50;
+let wakeWorkStarted = false;
+function startWakeWork() {
+  if (wakeWorkStarted) return;
+  wakeWorkStarted = true;
+  // Every worker start (including a restart after being killed mid-save) resumes the outbox.
+  policyLoaded();
+  resume().catch(() => {});
+  // Server mode: the team snapshot, fetched now when stale, and every 15 minutes.
+  policyLoaded().then(() => teamServer.watch()).catch(() => {});
+}
+setTimeout(startWakeWork, WAKE_WORK_MS);

@@ -4,6 +4,9 @@
 //
 // BENCH_QUICK=1: a smoke run of a few seconds of browser work and small counts (no bulk 1,000,
 // short criterion), written to BENCH_OUT or a temp file instead of BENCHMARKS.md.
+// BENCH_ONLY=cold: the cold-start section alone (§3: the saves that leave the state a wake
+// reads, both cold-start paths, the stub worker, the V8 compile figures), printed to stdout or
+// written to BENCH_OUT; BENCHMARKS.md is left alone.
 // BENCH_OUT=path: where to write the report. A figure that fails to measure is reported as an
 // error in the file; the exit code is 1 then.
 import { writeFileSync, existsSync, readFileSync } from 'node:fs';
@@ -15,8 +18,8 @@ import { buildBins, apiCalls, sandboxLoad, serverLoad, criterion, teamInput, CAS
 import { wasmThroughput, compileTime } from './lib/wasm.mjs';
 import { csvImportTime } from './lib/csv.mjs';
 import { sizes, ensureTwiggy, weights } from './lib/size.mjs';
-import { browserBench } from './lib/browser.mjs';
-import { render, summaryRows } from './lib/report.mjs';
+import { browserBench, coldBench } from './lib/browser.mjs';
+import { render, summaryRows, coldSection } from './lib/report.mjs';
 import { SIZE_EXPERIMENTS } from './size-experiments.mjs';
 import { SERVER_HISTORY } from './server-history.mjs';
 
@@ -53,6 +56,15 @@ async function step(name, fn) {
 if (!existsSync(path.join(dist, 'extension', 'wasm', 'core_wasm_bg.wasm'))) {
   log('bench: dist/ is not built; run ./build.sh bench (or ./build.sh first)');
   process.exit(1);
+}
+
+if (process.env.BENCH_ONLY === 'cold') {
+  const compile = await step('compile', () => compileTime(path.join(dist, 'extension', 'wasm', 'core_wasm_bg.wasm')));
+  const compileSettings = await step('compile_settings', () => compileTime(path.join(dist, 'extension', 'wasm', 'core_settings_bg.wasm')));
+  const cold = await step('browser', () => coldBench({ quick, log }));
+  const text = coldSection(cold, compile, compileSettings) + '\n';
+  if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, text); else process.stdout.write(text);
+  process.exit(Object.keys(r.errors).length ? 1 : 0);
 }
 
 log('bench: building the bench binaries');

@@ -32,11 +32,14 @@ async function fixturesWithProfiles(count) {
   return dir;
 }
 
-/** Everything set up: sandbox, extension, options page, both Salesforce connections. */
-async function setup(profiles) {
+/**
+ * Everything set up: sandbox, extension (`dir`, else EXT_DIR or dist/), options page, both
+ * Salesforce connections. `extraArgs`: more Chromium switches.
+ */
+export async function setup(profiles, { dir = null, extraArgs = [] } = {}) {
   const fixtures = await fixturesWithProfiles(profiles);
   const sandbox = await startSandbox({ fixtures });
-  const ext = await launchExtension({ sandbox });
+  const ext = await launchExtension({ sandbox, dir, extraArgs });
   const options = await ext.openOptions();
   const send = (m) => options.evaluate((msg) => chrome.runtime.sendMessage(msg), m);
   await send({ kind: 'set_config', crm: 'salesforce', login_host: 'production',
@@ -192,7 +195,7 @@ export function contentPart(file) {
 }
 
 /** `saves` profile views with a CPU profile each, then a click → toast save of each person. */
-async function saveLoop(env, saves, log) {
+export async function saveLoop(env, saves, log) {
   const { ext, send, sandbox } = env;
   await instrumentWorker(ext);
   const rows = [];
@@ -327,7 +330,7 @@ const COLD_PROFILE = 'https://www.linkedin.com/in/ada-lovelace/';
  * One way to wake the worker, timed where it is sent: resolves to `{t0, t1, ok, refusal}`
  * (epoch ms on the sender's clock; `ok` when the answer is the real one, not a refusal).
  */
-function getStateAsk(options) {
+export function getStateAsk(options) {
   return () => options.evaluate(async () => {
     const t0 = performance.timeOrigin + performance.now();
     const state = await chrome.runtime.sendMessage({ kind: 'get_state' });
@@ -342,7 +345,7 @@ function getStateAsk(options) {
  * only from there). `ok` only for a decision (ok with a credential), so a refusal never counts
  * as "ready". Resolves to {page, ask}.
  */
-async function previewAsk(ext) {
+export async function previewAsk(ext) {
   const page = await ext.page(COLD_PROFILE);
   await page.getByTestId('save-prospect').first().waitFor({ timeout: 15000 });
   await page.waitForFunction(() => {
@@ -372,7 +375,7 @@ async function previewAsk(ext) {
  * instantiate, storage reads, the reply). The Wasm fetch has no Resource Timing entry
  * (chrome-extension: URLs are not timed). With `anyAnswer` a refusal counts (the stub worker).
  */
-async function coldStarts(ext, cdpPage, paths, runs, { anyAnswer = false } = {}) {
+export async function coldStarts(ext, cdpPage, paths, runs, { anyAnswer = false } = {}) {
   const cdp = await ext.context.newCDPSession(cdpPage);
   await cdp.send('ServiceWorker.enable');
   const answered = (r) => r.ok || anyAnswer;
@@ -400,40 +403,91 @@ async function coldStarts(ext, cdpPage, paths, runs, { anyAnswer = false } = {})
       const seen = await liveWorker(ext).evaluate(() => ({
         alive: globalThis.__benchAlive === true,
         origin: performance.timeOrigin,
+        // The worker's own marks of its wake (worker.js `leadline:wake:*`; the stub has none).
+        marks: Object.fromEntries(performance.getEntriesByType('mark')
+          .filter((m) => m.name.startsWith('leadline:wake:')).map((m) => [m.name.slice(14), m.startTime])),
       })).catch(() => null);
       if (!seen || seen.alive) continue;
       o.restarted += 1;
       if (seen.origin < r.t0) { o.preStarted += 1; continue; }
-      o.parts.push({ spawn: seen.origin - r.t0, inWorker: r.t1 - seen.origin });
+      o.parts.push({ spawn: seen.origin - r.t0, inWorker: r.t1 - seen.origin, marks: seen.marks });
     }
   }
   await cdp.detach().catch(() => {});
   return out;
 }
 
-/** Both cold-start paths of the real worker: `{save, settings}` (see coldStarts). */
-async function realColdStarts(env, runs) {
-  const { ext, options } = env;
-  const preview = await previewAsk(ext);
-  try {
-    return await coldStarts(ext, options, { save: preview.ask, settings: getStateAsk(options) }, runs);
-  } finally {
-    await preview.page.close().catch(() => {});
+/** Adds one `coldStarts` result into `into` (per path: runs appended, counts summed). */
+function addColdRuns(into, more) {
+  for (const [name, o] of Object.entries(more)) {
+    const acc = into[name] || (into[name] = { cold: [], warm: [], restarted: 0, preStarted: 0, refused: 0, refusal: null, parts: [] });
+    acc.cold.push(...o.cold);
+    acc.warm.push(...o.warm);
+    acc.parts.push(...o.parts);
+    acc.restarted += o.restarted;
+    acc.preStarted += o.preStarted;
+    acc.refused += o.refused;
+    acc.refusal = acc.refusal || o.refusal;
   }
+  return into;
 }
 
 /**
- * The floor: cold starts of the harness's recording stub worker (plain JS, no Wasm, no state;
- * canned answers) in the same extension, measured the same way, both paths.
+ * Both cold-start paths of the real worker, `{save, settings}`, and beside them the floor,
+ * `stub`: the harness's recording stub worker (plain JS, no Wasm, no state; canned answers) in
+ * the same extension, in its own Chromium, measured the same way. The two alternate run by run
+ * (real, then stub), so a busy moment on the machine falls on both and the ratio stays
+ * comparable (measured one after the other, a stub phase on a busy minute once made the real
+ * worker look 1.4× the stub where interleaved runs measured 2.4–2.6×).
  */
-async function stubColdStarts(runs) {
-  const ext = await launchExtension({ stubWorker: true });
+async function coldStartsBesideStub(env, runs) {
+  const { ext, options } = env;
+  const preview = await previewAsk(ext);
+  const real = {};
+  let stub = {};
+  let stubExt = null;
   try {
-    const options = await ext.openOptions();
-    const preview = await previewAsk(ext);
-    return await coldStarts(ext, options, { save: preview.ask, settings: getStateAsk(options) }, runs, { anyAnswer: true });
+    let stubAsk = null;
+    try {
+      stubExt = await launchExtension({ stubWorker: true });
+      const stubOptions = await stubExt.openOptions();
+      const stubPreview = await previewAsk(stubExt);
+      stubAsk = (n) => coldStarts(stubExt, stubOptions, { save: stubPreview.ask, settings: getStateAsk(stubOptions) }, n, { anyAnswer: true });
+    } catch (e) {
+      stub = { error: String(e.message || e) };
+    }
+    for (let i = 0; i < runs; i += 1) {
+      addColdRuns(real, await coldStarts(ext, options, { save: preview.ask, settings: getStateAsk(options) }, 1));
+      if (!stubAsk) continue;
+      try {
+        addColdRuns(stub, await stubAsk(1));
+      } catch (e) {
+        stub = { error: String(e.message || e) };
+        stubAsk = null;
+      }
+    }
   } finally {
-    await ext.stop();
+    await preview.page.close().catch(() => {});
+    if (stubExt) await stubExt.stop().catch(() => {});
+  }
+  return { ...real, stub };
+}
+
+/**
+ * The cold-start section alone (`BENCH_ONLY=cold`): the same setup and saves as the full run
+ * (the journal those saves leave is part of what a wake reads), then both cold-start paths and
+ * the stub worker's.
+ */
+export async function coldBench({ quick = false, log = () => {} } = {}) {
+  const saves = quick ? 5 : 60;
+  const env = await setup(saves);
+  try {
+    log(`browser: ${saves} saves (the state a wake reads)`);
+    await saveLoop(env, saves, log);
+    log('browser: service worker cold starts (save path: content-script preview; options path: get_state), beside a stub worker\'s');
+    return await coldStartsBesideStub(env, quick ? 3 : 12);
+  } finally {
+    await env.stop();
   }
 }
 
@@ -450,10 +504,8 @@ export async function browserBench({ quick = false, log = () => {} } = {}) {
     const spa = await spaNavigation(env, quick ? 2 : 10);
     log('browser: extraction and button injection, timed in the page');
     const micro = await microCosts(env, quick ? { runs: 5, reps: 5 } : {});
-    log('browser: service worker cold starts (save path: content-script preview; options path: get_state)');
-    const cold = await realColdStarts(env, quick ? 3 : 12);
-    log('browser: cold starts of a stub worker (the floor)');
-    cold.stub = await stubColdStarts(quick ? 3 : 12).catch((e) => ({ error: String(e.message || e) }));
+    log('browser: service worker cold starts (save path: content-script preview; options path: get_state), beside a stub worker\'s');
+    const cold = await coldStartsBesideStub(env, quick ? 3 : 12);
     const chromium = await env.ext.context.pages()[0]?.evaluate(() => navigator.userAgent).catch(() => null);
     return { calls, saves: savesRows, spa, micro, cold, userAgent: chromium };
   } finally {

@@ -121,11 +121,23 @@ function coldPath(cold, name) {
   const o = cold && cold[name];
   if (!o || !Array.isArray(o.cold)) return null;
   const parts = o.parts || [];
+  const at = (name) => summary(parts.map((x) => x.marks && x.marks[name]).filter(Number.isFinite));
   return {
     ...o, c: summary(o.cold), w: summary(o.warm || []),
     spawn: summary(parts.map((x) => x.spawn)), inWorker: summary(parts.map((x) => x.inWorker)),
+    marks: Object.fromEntries(WAKE_MARKS.map(([name]) => [name, at(name)])),
+    reply: summary(parts.filter((x) => x.marks && Number.isFinite(x.marks.answer)).map((x) => x.inWorker - x.marks.answer)),
   };
 }
+
+/** The worker's wake marks (extension/background/worker.js `leadline:wake:*`), in order. */
+const WAKE_MARKS = [
+  ['script', 'its script starts running (the one bundled file read, decoded and compiled)'],
+  ['storage', 'the wake\'s storage snapshot has arrived'],
+  ['core', 'the save module is instantiated (compiled off the worker thread from the bytes in the bundle)'],
+  ['message', 'the message reaches the worker\'s listener'],
+  ['answer', 'the answer is sent (`preview` / `state_view`; a first call also compiles the Wasm functions it runs)'],
+];
 
 function restartNote(label, p) {
   const notes = [`${label}: the worker really restarted in ${p.restarted} of ${p.c.n} timed runs (a marker set in it was gone)`];
@@ -140,11 +152,12 @@ function coldRatioVerdict(cold, saveMedian) {
   return stub ? verdict(saveMedian / stub.c.median, 2) : 'not measured';
 }
 
-function coldSection(cold, compile, compileSettings) {
+export function coldSection(cold, compile, compileSettings) {
   const save = coldPath(cold, 'save');
   const settings = coldPath(cold, 'settings');
   if (!save && !settings) return '## 3. Service worker cold start → ready\n\nNot measured.';
-  const none = { c: summary([]), w: summary([]), spawn: summary([]), inWorker: summary([]), restarted: 0, refused: 0, preStarted: 0 };
+  const none = { c: summary([]), w: summary([]), spawn: summary([]), inWorker: summary([]), restarted: 0, refused: 0, preStarted: 0,
+    marks: Object.fromEntries(WAKE_MARKS.map(([name]) => [name, summary([])])), reply: summary([]) };
   const s = save || none;
   const g = settings || none;
   const stubSave = coldPath(cold.stub, 'save');
@@ -182,12 +195,16 @@ function coldSection(cold, compile, compileSettings) {
     settings ? restartNote('Options/popup path', g) : 'Options/popup path: not measured.',
     '',
     'Where a cold start goes (medians, p95 in brackets, over the restarted runs, split at the new',
-    'worker\'s own `performance.timeOrigin`; its Wasm fetch has no Resource Timing entry —',
-    'chrome-extension: URLs are not timed — so the inside of the worker is one figure):',
+    'worker\'s own `performance.timeOrigin`; inside the worker, the marks its wake leaves',
+    '(`leadline:wake:*` in worker.js), as ms after the worker exists, in order; steps overlap: the',
+    'storage read and the Wasm compile run beside the script, and the message waits while the one',
+    'worker thread is busy):',
     '',
     '| phase | save path: `preview` ms | options/popup: `get_state` ms |', '|---|---|---|',
     `| message sent → worker global exists (process/thread start) | ${medP95(s.spawn)} | ${medP95(g.spawn)} |`,
-    `| worker exists → answer (module scripts, Wasm fetch + compile + instantiate — \`core_wasm\` for \`preview\`, both modules for \`get_state\` — storage reads, \`preview\` / \`state_view\`, reply) | ${medP95(s.inWorker)} | ${medP95(g.inWorker)} |`,
+    `| worker exists → answer received (script, storage read, Wasm compile + instantiate — \`core_wasm\` for \`preview\`, both modules for \`get_state\` — the call, reply) | ${medP95(s.inWorker)} | ${medP95(g.inWorker)} |`,
+    ...WAKE_MARKS.map(([name, what]) => `| · at: ${what} | ${medP95(s.marks[name])} | ${medP95(g.marks[name])} |`),
+    `| · answer sent → received where it was sent (the reply's trip) | ${medP95(s.reply)} | ${medP95(g.reply)} |`,
     `| for scale: the same message to a running worker | ${medP95(s.w)} | ${medP95(g.w)} |`,
   ];
   if (stubSave || stubSettings) {
@@ -202,14 +219,13 @@ function coldSection(cold, compile, compileSettings) {
   lines.push('',
     `Target (issue #13): the save path's cold start ≤ 2× the plain-JS stub worker's, both measured in this run (absolute times drift by 2× between machines): **${verdict(ratio, 2)}** (median ${fmt(s.c.median)} ms vs the stub's ${stubSave ? fmt(stubSave.c.median) : 'n/a'} ms: ${Number.isFinite(ratio) ? ratio.toFixed(2) + '×' : 'not measured'}).`,
     `The options/popup path, for comparison: median ${fmt(g.c.median)} ms, ${!Number.isFinite(g.c.median) ? 'not measured' : g.c.median <= 50 ? 'also within 50 ms' : 'over 50 ms'}; ` +
-    `${Number.isFinite(gap) ? `${fmt(Math.abs(gap))} ms ${gap >= 0 ? 'more' : 'less'} than the save path at the median (the settings module's fetch + compile + instantiate, the wait for the policy read and \`state_view\` instead of \`preview\`; not split further here)` : 'no difference computed'}.`);
+    `${Number.isFinite(gap) ? `${fmt(Math.abs(gap))} ms ${gap >= 0 ? 'more' : 'less'} than the save path at the median (the settings module's fetch + compile + instantiate, the wait for the policy read and \`state_view\` instead of \`preview\`)` : 'no difference computed'}.`);
   if (s.c.median > 50) {
     lines.push('',
       'What bounds the save path: the stub row is Chromium\'s own cost of waking a module worker and',
       'answering one message; the V8 row is compiling + instantiating the save module alone; the rest',
-      'of "worker exists → answer" is the worker\'s start-up work on every wake (evaluating its',
-      'modules, fetching the Wasm from the package, the storage read of the wake), which this bench',
-      'does not split further.');
+      'of "worker exists → answer" is the worker\'s start-up work on every wake, split above by its',
+      'marks.');
   }
   return lines.join('\n');
 }
