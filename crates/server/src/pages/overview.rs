@@ -58,6 +58,17 @@ async fn render(
     }
 }
 
+/// The overview again with what a form's action refused (its message and status).
+async fn failed(state: &AppState, admin: &PageAdmin, error: ApiError) -> Response {
+    render(
+        state,
+        admin,
+        Some(Notice::Failed(error.message)),
+        error.status,
+    )
+    .await
+}
+
 /// The origin of the Salesforce login host the connect button's form redirects to.
 fn login_origin(state: &AppState) -> Option<String> {
     let url = &state.config.oauth.salesforce.as_ref()?.login_url;
@@ -377,15 +388,7 @@ pub async fn connect_hubspot(
             }
             render(&state, &admin, Some(Notice::Done(text)), StatusCode::OK).await
         }
-        Err(error) => {
-            render(
-                &state,
-                &admin,
-                Some(Notice::Failed(error.message)),
-                error.status,
-            )
-            .await
-        }
+        Err(error) => failed(&state, &admin, error).await,
     }
 }
 
@@ -414,15 +417,7 @@ pub async fn choose(
             }
             render(&state, &admin, Some(Notice::Done(text)), StatusCode::OK).await
         }
-        Err(error) => {
-            render(
-                &state,
-                &admin,
-                Some(Notice::Failed(error.message)),
-                error.status,
-            )
-            .await
-        }
+        Err(error) => failed(&state, &admin, error).await,
     }
 }
 
@@ -437,14 +432,6 @@ pub async fn connect(
             *response.status_mut() = StatusCode::SEE_OTHER;
             response
         }
-        Err(error) => {
-            render(
-                &state,
-                &admin,
-                Some(Notice::Failed(error.message)),
-                error.status,
-            )
-            .await
-        }
+        Err(error) => failed(&state, &admin, error).await,
     }
 }
