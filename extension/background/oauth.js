@@ -83,21 +83,16 @@ export async function connect(role) {
 }
 
 /**
- * A HubSpot team-sync token's kind, as `crm::Credential::of_hubspot_token` says it: private-app
- * tokens start with `pat-`, anything else is taken for a service key.
- */
-export function hubspotTokenKind(token) {
-  return String(token).startsWith('pat-') ? 'private_app_token' : 'service_key';
-}
-
-/**
  * HubSpot team sync with the admin's private-app token (or service key): a team-level secret
  * entered once by the admin and kept only in this worker's storage. It is stored like an OAuth
  * token (team sync role, no refresh token) and acts for the HubSpot owner named by `email`.
+ * `stated` is what the admin said they pasted (`service_key`, else a private-app token); the
+ * core decides the kind from it and the token's format, and stores it with the token.
  */
-export async function connectHubspotPrivateApp(privateToken, email) {
+export async function connectHubspotPrivateApp(privateToken, email, stated) {
   const c = await settingsCore();
-  return finish(c, await store.team(), { kind: 'private_app', token: String(privateToken), email: String(email || '') }, '');
+  const start = { kind: 'private_app', token: String(privateToken), email: String(email || ''), stated: stated === 'service_key' ? 'service_key' : 'private_app_token' };
+  return finish(c, await store.team(), start, '');
 }
 
 /** Forgets a role's connection (and revokes its token at the CRM, best effort). */

@@ -8,7 +8,7 @@
 // oauth.js (connect / disconnect), outbox.js (running saves on the engine, back-off, resume),
 // router.js (sender checks).
 import { core, engineCore, outboxCore, settingsCore } from './core.js';
-import { connect, connectHubspotPrivateApp, disconnect, hubspotTokenKind, redirectUrl } from './oauth.js';
+import { connect, connectHubspotPrivateApp, disconnect, redirectUrl } from './oauth.js';
 import { onAlarm, onEntrySettled, onOnline, release, reserve, resume, runEntry } from './outbox.js';
 import { checkSender, refuse } from './router.js';
 import { load, onStorageChanged, restrictToTrustedContexts, store } from './storage.js';
@@ -287,7 +287,9 @@ async function logRefusal(error, name) {
 function credentialOf(token, hubspot) {
   if (!token || typeof token.access_token !== 'string') return null;
   if (!hubspot || token.refresh_token) return { kind: 'oauth_connection', last4: null };
-  const kind = hubspotTokenKind(token.access_token);
+  // The kind the core decided when the token was connected (`hubspot_token`: stored before
+  // kinds were, so what was pasted is not known).
+  const kind = typeof token.credential === 'string' ? token.credential : 'hubspot_token';
   return { kind, last4: token.access_token.length > 12 ? token.access_token.slice(-4) : null };
 }
 
@@ -343,7 +345,7 @@ async function handleUi(message) {
       // the form was saved, what was not, and which token is still active.
       const token = message.hubspot_private_token.trim();
       const saved = Array.isArray(answer.reply.saved) ? answer.reply.saved : [];
-      const connected = await connectHubspotPrivateApp(token, message.hubspot_team_sync_email || '');
+      const connected = await connectHubspotPrivateApp(token, message.hubspot_team_sync_email || '', message.hubspot_token_kind);
       if (connected.ok) {
         resume();
         return { ...connected, saved: [...saved, 'team sync token'] };

@@ -22,7 +22,7 @@ const HUBSPOT_NEED_WORDS = {
 };
 
 /** A credential's kind in words (the core's `crm::Credential` names). */
-const CREDENTIAL_KIND_WORDS = { private_app_token: 'HubSpot private-app token', service_key: 'HubSpot service key', oauth_connection: 'signed-in account' };
+const CREDENTIAL_KIND_WORDS = { private_app_token: 'HubSpot private-app token', service_key: 'HubSpot service key', hubspot_token: 'HubSpot token', oauth_connection: 'signed-in account' };
 
 const NEED_WORDS = {
   client_id: 'Paste your app’s consumer key (client id) in step 1.',
@@ -296,7 +296,10 @@ function wire() {
     const form = event.target.elements;
     const message = { kind: K.SET_CONFIG, crm: form.crm.value, login_host: form.login_host.value, my_domain: form.my_domain.value.trim(), client_id: form.client_id.value.trim(), me_email: form.me_email.value.trim() };
     const token = form.hubspot_private_token.value.trim();
-    if (token) message.hubspot_private_token = token;
+    if (token) {
+      message.hubspot_private_token = token;
+      message.hubspot_token_kind = form.hubspot_token_kind.value;
+    }
     if (token && form.hubspot_team_sync_email.value.trim()) message.hubspot_team_sync_email = form.hubspot_team_sync_email.value.trim();
     form.hubspot_private_token.value = '';
     const secret = form.hubspot_client_secret.value.trim();

@@ -32,7 +32,7 @@ use crm::{HttpRequest, HttpResponse};
 #[cfg(feature = "engine")]
 /// Connects a CRM account once its sign-in came back: `[team, start, hubspot_client_secret]`
 /// (`start`: `saves::api::ConnectStart`, `{kind:"oauth", role, redirect_uri, returned_url,
-/// state, verifier}` or `{kind:"private_app", token, email}`) → `{ok, role, finished}` for
+/// state, verifier}` or `{kind:"private_app", token, email, stated?}`) → `{ok, role, finished}` for
 /// `connect_finish` (it holds the new token: worker only) or the core's refusal.
 #[wasm_bindgen]
 pub async fn engine_connect(args_json: String, store: HostStore) -> String {
@@ -586,6 +586,7 @@ mod tests {
             refresh_token: Some("r".into()),
             instance_url: "https://acme.my.salesforce.com".into(),
             id: String::new(),
+            credential: None,
         };
         let js = to_js(&tokens).unwrap();
         assert_eq!(from_js::<Tokens>(&js).unwrap(), Some(tokens));

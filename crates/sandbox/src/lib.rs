@@ -37,7 +37,8 @@
 //! a confidential Salesforce app `leadline-sandbox-scripts` / `leadline-sandbox-secret` for
 //! the password grant from scripts (jsforce needs a secret for it), HubSpot app
 //! `leadline-hubspot-client` / `leadline-hubspot-secret`, HubSpot private-app token
-//! `pat-sandbox-integration` (acts as integration@acme.example, never expires), and the team
+//! `pat-sandbox-integration` and service key `sandbox-service-key-integration` (both act as
+//! integration@acme.example and never expire; HubSpot records no creating user for them), and the team
 //! server's confidential app `leadline-sandbox-server` / `leadline-sandbox-server-secret`
 //! (secret required at the token endpoint for the code exchange and refresh, PKCE required,
 //! any `https://` callback). A missing or wrong secret answers `400 invalid_client`.

@@ -35,6 +35,9 @@ pub const HS_CLIENT_SECRET: &str = "leadline-hubspot-secret";
 pub const HS_APP_ID: u64 = 3_141_592;
 /// A HubSpot private-app token acting as integration@acme.example.
 pub const HS_PRIVATE_APP_TOKEN: &str = "pat-sandbox-integration";
+/// A HubSpot service key acting as integration@acme.example. HubSpot documents no format for
+/// service keys; this one is opaque on purpose (it does not start with `pat-`).
+pub const HS_SERVICE_KEY: &str = "sandbox-service-key-integration";
 /// The user the Lead assignment rule assigns new Leads to.
 pub const LEAD_QUEUE_OWNER: &str = "admin@acme.example";
 
@@ -247,7 +250,7 @@ pub fn summary() -> String {
         "Salesforce apps: {SF_PUBLIC_CLIENT_ID} (PKCE S256 required, no secret; redirect https://<32 a-z>.chromiumapp.org/... or http://localhost...),\n  {SF_SCRIPTS_CLIENT_ID} / {SF_SCRIPTS_SECRET} (confidential, for the password grant from scripts and jsforce),\n  {SF_SERVER_CLIENT_ID} / {SF_SERVER_SECRET} (the team server's: secret and PKCE required; any https callback); {MAX_APPROVALS_PER_USER_PER_APP} approvals per user per app, the oldest revoked past that\n"
     ));
     out.push_str(&format!(
-        "HubSpot app: {HS_CLIENT_ID} / {HS_CLIENT_SECRET}; private app token {HS_PRIVATE_APP_TOKEN} (acts as integration@acme.example)\n"
+        "HubSpot app: {HS_CLIENT_ID} / {HS_CLIENT_SECRET}; private app token {HS_PRIVATE_APP_TOKEN} and service key {HS_SERVICE_KEY} (both act as integration@acme.example)\n"
     ));
     out.push_str(&format!(
         "Rules: Lead assignment rule assigns new Leads to {LEAD_QUEUE_OWNER} unless Sforce-Auto-Assign: FALSE; duplicate rules on Contact and Lead Email.\n"

@@ -157,6 +157,7 @@ mod tests {
             health: Default::default(),
             last_success: None,
             instance_url: String::new(),
+            credential: None,
         });
         t
     }

@@ -123,10 +123,12 @@ pub fn server_team(local: &LocalTeam, snapshot: Snapshot<'_>) -> LocalTeam {
     }
     let text = |v: &Value, k: &str| v[k].as_str().unwrap_or_default().to_owned();
     if let Some((member, p)) = snapshot.team_sync() {
-        let reconnect = snapshot.0["connections"].as_array().is_some_and(|list| {
-            list.iter()
-                .any(|c| c["member_id"] == member && c["needs_reconnect"] == true)
-        });
+        let held = snapshot.0["connections"]
+            .as_array()
+            .and_then(|list| list.iter().find(|c| c["member_id"] == member));
+        let reconnect = held.is_some_and(|c| c["needs_reconnect"] == true);
+        // A pasted HubSpot token's kind, so Created By names it (a service key, a private app).
+        let credential = held.and_then(|c| crm::Credential::deserialize(&c["credential"]).ok());
         let instance_url = local
             .connection(Role::Personal)
             .map(|c| c.instance_url.clone())
@@ -147,6 +149,7 @@ pub fn server_team(local: &LocalTeam, snapshot: Snapshot<'_>) -> LocalTeam {
             },
             last_success: None,
             instance_url,
+            credential,
         });
     }
     team
@@ -392,6 +395,7 @@ mod tests {
             health: Health::Ok,
             last_success: None,
             instance_url: "https://acme.my.salesforce.com".into(),
+            credential: None,
         });
         t.crm_users = vec![crm::CrmUser {
             id: "005I".into(),

@@ -44,6 +44,7 @@ fn team(crm: CrmKind) -> LocalTeam {
             health: Health::Ok,
             last_success: None,
             instance_url: "https://acme.my.salesforce.com".into(),
+            credential: None,
         });
     }
     t
@@ -55,6 +56,7 @@ fn tokens() -> Tokens {
         refresh_token: None,
         instance_url: "https://acme.my.salesforce.com".into(),
         id: String::new(),
+        credential: None,
     }
 }
 

@@ -317,17 +317,18 @@ fn a_refused_private_app_token_is_named_with_its_fix_and_the_vendor_text_kept_ap
         401,
         r#"{"status":"error","message":"Authentication credentials not found. This API supports OAuth 2.0 authentication","category":"INVALID_AUTHENTICATION"}"#,
     );
-    let owners_refused = |token: &str| {
+    let owners_refused = |token: &str, stated: &str| {
         let mut f = flow(
             &hubspot_team(),
-            json!({"kind": "private_app", "token": token, "email": "integration@acme.example"}),
+            json!({"kind": "private_app", "token": token, "email": "integration@acme.example",
+                "stated": stated}),
             "",
         )
         .unwrap();
         assert!(next(&f)["url"].as_str().unwrap().contains("/crm/v3/owners"));
         f.on_response(&refused).unwrap_err()
     };
-    let said = owners_refused("pat-na1-11111111");
+    let said = owners_refused("pat-na1-11111111", "private_app_token");
     let e = &said["error"];
     assert_eq!(
         e["message"],
@@ -341,10 +342,16 @@ fn a_refused_private_app_token_is_named_with_its_fix_and_the_vendor_text_kept_ap
         .as_str()
         .unwrap()
         .starts_with("Authentication credentials not found"));
-    let key = owners_refused("sk-service-key");
+    let key = owners_refused("opaque-service-key", "service_key");
     assert_eq!(
         key["error"]["message"],
         "HubSpot refused this service key (401)."
+    );
+    // A `pat-` token is a private-app token even when said to be a service key.
+    let pat = owners_refused("pat-eu1-22222222", "service_key");
+    assert_eq!(
+        pat["error"]["message"],
+        "HubSpot refused this private-app token (401)."
     );
     let back = format!("{REDIRECT}?code=c1&state=s1");
     let mut f = flow(&hubspot_team(), oauth(&back, "s1"), SECRET).unwrap();
@@ -358,6 +365,36 @@ fn a_refused_private_app_token_is_named_with_its_fix_and_the_vendor_text_kept_ap
         secret["error"]["message"],
         "HubSpot refused this client secret (BAD_CLIENT_SECRET)."
     );
+}
+
+#[test]
+fn a_token_not_in_the_private_app_format_is_refused_before_hubspot_is_asked_unless_said_to_be_a_service_key(
+) {
+    for start in [
+        json!({"kind": "private_app", "token": "opaque-key", "email": "integration@acme.example"}),
+        json!({"kind": "private_app", "token": "opaque-key", "email": "integration@acme.example",
+            "stated": "private_app_token"}),
+    ] {
+        let refused = flow(&hubspot_team(), start, "").unwrap_err();
+        assert_eq!(refused["error"]["code"], "not_a_private_app_token");
+        assert_eq!(
+            refused["error"]["message"],
+            "This is not a HubSpot private-app token: those start with “pat-”."
+        );
+        assert!(refused["error"]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("if you pasted a service key (HubSpot → Development → Keys → Service keys), say it is a service key"));
+    }
+    // Said to be a service key, it is asked about, and the stored token keeps its kind.
+    let f = flow(
+        &hubspot_team(),
+        json!({"kind": "private_app", "token": "opaque-key", "email": "integration@acme.example",
+            "stated": "service_key"}),
+        "",
+    )
+    .unwrap();
+    assert!(next(&f)["url"].as_str().unwrap().contains("/crm/v3/owners"));
 }
 
 #[test]

@@ -29,6 +29,7 @@ fn conn(role: Role, id: &str, email: &str) -> Connection {
         health: Health::Ok,
         last_success: None,
         instance_url: "https://acme.my.salesforce.com".into(),
+        credential: None,
     }
 }
 
@@ -56,6 +57,7 @@ fn tokens(role: Role) -> Tokens {
         refresh_token: None,
         instance_url: "https://acme.my.salesforce.com".into(),
         id: String::new(),
+        credential: None,
     }
 }
 

@@ -68,6 +68,7 @@ fn team() -> LocalTeam {
         health: Health::Ok,
         last_success: None,
         instance_url: "https://acme.my.salesforce.com".into(),
+        credential: None,
     });
     t
 }

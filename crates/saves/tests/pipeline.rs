@@ -25,6 +25,7 @@ fn conn(role: Role, id: &str, email: &str, permission: Permission) -> Connection
         health: Health::Ok,
         last_success: None,
         instance_url: "https://acme.my.salesforce.com".into(),
+        credential: None,
     }
 }
 
@@ -60,6 +61,7 @@ fn tokens(role: Role) -> Tokens {
         refresh_token: None,
         instance_url: "https://acme.my.salesforce.com".into(),
         id: String::new(),
+        credential: None,
     }
 }
 

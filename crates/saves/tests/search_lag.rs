@@ -34,6 +34,7 @@ fn team(crm: CrmKind) -> Value {
             health: Health::Ok,
             last_success: None,
             instance_url: String::new(),
+            credential: None,
         });
     }
     serde_json::to_value(t).unwrap()

@@ -21,6 +21,8 @@ use sandbox::{Sandbox, PINNED};
 
 /// The sandbox's private-app token (acts for integration@acme.example).
 const PRIVATE_APP_TOKEN: &str = "pat-sandbox-integration";
+/// The sandbox's service key (acts for integration@acme.example; not in the `pat-` format).
+const SERVICE_KEY: &str = "sandbox-service-key-integration";
 /// integration@acme.example's HubSpot owner id (the sandbox's seed).
 const INTEGRATION_OWNER: &str = "41629002";
 
@@ -126,7 +128,7 @@ async fn the_admin_stores_a_private_app_token_checked_with_hubspot_before_it_rep
     assert!(
         stored
             .body
-            .contains("HubSpot accepted the token: it is stored, sealed, and saves for integration@acme.example. It is now the team sync."),
+            .contains("HubSpot accepted the private-app token: it is stored, sealed, and saves for integration@acme.example. It is now the team sync."),
         "{}",
         stored.body
     );
@@ -182,4 +184,88 @@ async fn the_admin_stores_a_private_app_token_checked_with_hubspot_before_it_rep
         let page = browser.get(path).await.body;
         assert!(!page.contains(PRIVATE_APP_TOKEN), "{path} shows the token");
     }
+}
+
+/// A service key is what the admin says it is: pasted as a private-app token (the form's
+/// default) it is refused before HubSpot is asked, with how to tell the two apart; said to be
+/// a service key, a wrong one is refused in a service key's words and the right one is stored
+/// and shown as a service key, on the page and in the team snapshot the extension reads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_key_is_named_as_one_from_the_form_to_the_page() {
+    let sb = Sandbox::start();
+    let server = TestServer::start_with(|config| {
+        config.push.crm_ca_file = Some(sb.cert_path());
+        config.push.crm_resolve = PINNED
+            .iter()
+            .chain(&["api.hubapi.com"])
+            .map(|h| (h.to_string(), sb.addr()))
+            .collect();
+    })
+    .await;
+    let (browser, admin) =
+        signed_in_admin_for(&server, "Keyco", "admin@keyco.example", "hubspot").await;
+    let overview = browser.get("/admin").await;
+    assert!(
+        overview.body.contains("data-testid=\"private-app-kind\"")
+            && overview.body.contains("Development → Keys → Service keys"),
+        "the form asks what was pasted and says where each comes from: {}",
+        overview.body
+    );
+    let store = |token: &'static str, kind: &'static str| {
+        let (browser, member, csrf) = (&browser, admin.member.clone(), overview.csrf());
+        async move {
+            browser
+                .post(
+                    "/admin/connect/hubspot",
+                    &[
+                        ("csrf", csrf.as_str()),
+                        ("member", &member),
+                        ("email", "integration@acme.example"),
+                        ("token", token),
+                        ("kind", kind),
+                    ],
+                )
+                .await
+        }
+    };
+
+    let said_private = store(SERVICE_KEY, "private_app_token").await;
+    assert_eq!(said_private.status, StatusCode::BAD_REQUEST);
+    assert!(
+        said_private
+            .body
+            .contains("This is not a HubSpot private-app token: those start with “pat-”.")
+            && said_private.body.contains("say it is a service key"),
+        "{}",
+        said_private.body
+    );
+    let wrong = store("revoked-service-key", "service_key").await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(
+        wrong.body.contains("HubSpot refused this service key (401).")
+            && wrong
+                .body
+                .contains("Copy it again from HubSpot → Development → Keys → Service keys."),
+        "{}",
+        wrong.body
+    );
+    let stored = store(SERVICE_KEY, "service_key").await;
+    assert_eq!(stored.status, StatusCode::OK, "{}", stored.body);
+    assert!(
+        stored
+            .body
+            .contains("HubSpot accepted the service key: it is stored, sealed, and saves for integration@acme.example."),
+        "{}",
+        stored.body
+    );
+    assert!(
+        stored
+            .body
+            .contains("HubSpot service key (sealed on the server)"),
+        "{}",
+        stored.body
+    );
+    assert!(!stored.body.contains(SERVICE_KEY), "no page shows the key");
+    let team = server.get("/api/team", &admin.token).await.body;
+    assert_eq!(team["connections"][0]["credential"], "service_key", "{team}");
 }

@@ -29,15 +29,44 @@ pub enum Credential {
     ConsumerSecret,
 }
 
+/// True for a HubSpot private-app token's documented format (`pat-na1-…`).
+fn is_private_app_token(token: &str) -> bool {
+    token.trim_start().starts_with("pat-")
+}
+
 impl Credential {
-    /// The kind of a HubSpot team-sync token: private-app tokens start with `pat-`; anything
-    /// else is taken for a service key.
-    pub fn of_hubspot_token(token: &str) -> Self {
-        if token.trim_start().starts_with("pat-") {
+    /// The kind of a HubSpot team-sync token the admin pasted, saying it is a `stated` kind.
+    ///
+    /// Private-app tokens have a documented format (`pat-<region>-…`), so a token that starts
+    /// with `pat-` is one, whatever was stated. HubSpot documents no format for service keys,
+    /// so any other token is what the admin says it is: a service key when they chose
+    /// "Service key"; said to be a private-app token, it is refused before HubSpot is asked,
+    /// with how to tell the two apart.
+    pub fn of_hubspot_token(token: &str, stated: Credential) -> Result<Self, Refusal> {
+        if is_private_app_token(token) {
+            return Ok(Credential::PrivateAppToken);
+        }
+        match stated {
+            Credential::ServiceKey => Ok(Credential::ServiceKey),
+            _ => Err(Refusal {
+                headline: "This is not a HubSpot private-app token: those start with “pat-”."
+                    .to_owned(),
+                fix: format!(
+                    "Copy the token again from {HS_PRIVATE_APPS}, or, if you pasted a service key \
+                     ({HS_SERVICE_KEYS}), say it is a service key."
+                ),
+            }),
+        }
+    }
+
+    /// The kind of a stored HubSpot team-sync token: the kind stored with it, or, for a token
+    /// stored before kinds were (Leadline then took only these two), its format's.
+    pub fn of_stored_hubspot_token(token: &str, stored: Option<Credential>) -> Self {
+        stored.unwrap_or(if is_private_app_token(token) {
             Credential::PrivateAppToken
         } else {
             Credential::ServiceKey
-        }
+        })
     }
 
     /// The credential an OAuth endpoint's error code blames, else `self` (a token exchange
@@ -342,14 +371,37 @@ mod tests {
     }
 
     #[test]
-    fn token_kind_by_prefix() {
+    fn a_pasted_token_is_what_its_format_says_else_what_the_admin_said() {
+        use Credential::{PrivateAppToken as Pat, ServiceKey as Sk};
+        // The documented private-app format wins over what was stated.
+        assert_eq!(Credential::of_hubspot_token("pat-na1-1234", Pat), Ok(Pat));
+        assert_eq!(Credential::of_hubspot_token(" pat-eu1-1234", Sk), Ok(Pat));
+        // Anything else is a service key only when the admin says so.
+        assert_eq!(Credential::of_hubspot_token("9f1c-opaque", Sk), Ok(Sk));
+        let refused = Credential::of_hubspot_token("9f1c-opaque", Pat).unwrap_err();
         assert_eq!(
-            Credential::of_hubspot_token("pat-na1-1234"),
-            Credential::PrivateAppToken
+            refused.headline,
+            "This is not a HubSpot private-app token: those start with “pat-”."
         );
         assert_eq!(
-            Credential::of_hubspot_token("sk-xyz"),
-            Credential::ServiceKey
+            refused.fix,
+            "Copy the token again from HubSpot → Settings → Integrations → Private apps, or, if \
+             you pasted a service key (HubSpot → Development → Keys → Service keys), say it is a \
+             service key."
         );
+        // Only the two pasted kinds can be stated.
+        assert!(Credential::of_hubspot_token("9f1c", Credential::OauthConnection).is_err());
+    }
+
+    #[test]
+    fn a_stored_token_keeps_its_kind_and_older_ones_read_by_format() {
+        use Credential::{PrivateAppToken as Pat, ServiceKey as Sk};
+        assert_eq!(
+            Credential::of_stored_hubspot_token("pat-na1-1", Some(Pat)),
+            Pat
+        );
+        assert_eq!(Credential::of_stored_hubspot_token("opaque", Some(Sk)), Sk);
+        assert_eq!(Credential::of_stored_hubspot_token("pat-na1-1", None), Pat);
+        assert_eq!(Credential::of_stored_hubspot_token("opaque", None), Sk);
     }
 }

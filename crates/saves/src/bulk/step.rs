@@ -46,6 +46,7 @@ fn reading_tokens(team: &LocalTeam, e: &OutboxEntry) -> Tokens {
             .map(|c| c.instance_url.clone())
             .unwrap_or_default(),
         id: String::new(),
+        credential: None,
     }
 }
 

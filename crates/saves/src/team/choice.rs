@@ -193,6 +193,7 @@ mod tests {
             health: Health::Ok,
             last_success: None,
             instance_url: String::new(),
+            credential: None,
         }
     }
 

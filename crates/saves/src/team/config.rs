@@ -181,6 +181,10 @@ pub struct TeamConfigPatch {
     pub hubspot_private_token: Option<String>,
     /// The HubSpot user the private app acts for (its owner becomes team sync's CRM user).
     pub hubspot_team_sync_email: Option<String>,
+    /// What the admin says `hubspot_private_token` is (`private_app_token`, the default, or
+    /// `service_key`); the worker passes it to the connect flow, which decides the kind
+    /// ([`crm::Credential::of_hubspot_token`]).
+    pub hubspot_token_kind: Option<crm::Credential>,
     /// The HubSpot app's client secret (personal OAuth connections): a secret, stored by the
     /// worker under a worker-only key and never echoed back.
     pub hubspot_client_secret: Option<String>,

@@ -115,6 +115,10 @@ pub struct Connection {
     /// The org's API host (`instance_url`).
     #[serde(default)]
     pub instance_url: String,
+    /// For a pasted HubSpot token, which kind it is (`private_app_token` or `service_key`),
+    /// as the connect flow decided it; absent for sign-ins and for tokens stored before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<crm::Credential>,
 }
 
 impl Connection {
@@ -379,10 +383,22 @@ impl LocalTeam {
     }
 
     /// What the CRM will show as Created By for a push with `role`'s connection as
-    /// `crm_user_id`: [`PRIVATE_APP_CREATOR`] for a HubSpot private-app push, else the name.
+    /// `crm_user_id`: [`PRIVATE_APP_CREATOR`] for a HubSpot private-app push,
+    /// [`SERVICE_KEY_CREATOR`] for a service-key push, else the name.
     pub fn creator_name(&self, role: Option<Role>, crm_user_id: &str) -> Option<String> {
         match role {
-            Some(r) if self.pushes_as_private_app(r) => Some(PRIVATE_APP_CREATOR.to_owned()),
+            Some(r) if self.pushes_as_private_app(r) => {
+                let key = self.connection(r).and_then(|c| c.credential)
+                    == Some(crm::Credential::ServiceKey);
+                Some(
+                    if key {
+                        SERVICE_KEY_CREATOR
+                    } else {
+                        PRIVATE_APP_CREATOR
+                    }
+                    .to_owned(),
+                )
+            }
             _ => self.user_name(crm_user_id),
         }
     }
@@ -390,6 +406,9 @@ impl LocalTeam {
 
 /// Created By of a HubSpot private-app push, in the words toasts, badges and the journal use.
 pub const PRIVATE_APP_CREATOR: &str = "the private app (HubSpot records no user)";
+
+/// Created By of a HubSpot service-key push (a service key acts for no user either).
+pub const SERVICE_KEY_CREATOR: &str = "the service key (HubSpot records no user)";
 
 #[cfg(test)]
 mod tests {
@@ -406,6 +425,7 @@ mod tests {
             health: Health::Ok,
             last_success: None,
             instance_url: "https://acme.my.salesforce.com".into(),
+            credential: None,
         }
     }
 

@@ -21,6 +21,11 @@ pub struct Tokens {
     /// Salesforce identity URL.
     #[serde(default)]
     pub id: String,
+    /// For a pasted HubSpot token, which kind it is (a private-app token or a service key), as
+    /// decided when it was connected ([`crm::Credential::of_hubspot_token`]); absent for
+    /// sign-ins and for tokens stored before kinds were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<crm::Credential>,
 }
 
 /// A REST session for these tokens with the team's API version.

@@ -312,6 +312,9 @@ pub struct ConnectionRequest {
     refresh_token: String,
     /// The app's client secret, when the connection needs its own.
     client_secret: Option<String>,
+    /// A checked HubSpot token's kind: set by [`store_private_app`] only, never by the body.
+    #[serde(skip)]
+    credential: Option<crm::Credential>,
 }
 
 /// `PUT /api/admin/connections/{member}`: stores a member's connection as held by the team.
@@ -338,6 +341,11 @@ pub struct PrivateAppRequest {
     pub token: String,
     /// The HubSpot user the private app saves for (an active owner's email).
     pub email: String,
+    /// What the admin says the token is: `private_app_token` (the default) or `service_key`.
+    /// A token in the private-app format (`pat-…`) is one whatever is said; any other is
+    /// refused unless said to be a service key ([`crm::Credential::of_hubspot_token`]).
+    #[serde(default)]
+    pub kind: Option<crm::Credential>,
 }
 
 /// `POST /api/admin/connections/{member}/private-app`: a HubSpot team's private-app token (or
@@ -391,12 +399,17 @@ pub async fn store_private_app(
     };
     let checked = state
         .pusher
-        .check_private_app(token, &email)
+        .check_private_app(
+            token,
+            &email,
+            body.kind.unwrap_or(crm::Credential::PrivateAppToken),
+        )
         .await
         .map_err(|refusal| {
             let text = |k: &str| refusal[k].as_str().unwrap_or_default().to_owned();
             let code = match refusal["code"].as_str() {
                 Some("unknown_owner" | "missing_private_app_user") => "unknown_owner",
+                Some("not_a_private_app_token") => "not_a_private_app_token",
                 Some("crm_unreachable") => "crm_unreachable",
                 _ => "token_refused",
             };
@@ -417,6 +430,7 @@ pub async fn store_private_app(
         instance_url: None,
         refresh_token: token.to_owned(),
         client_secret: None,
+        credential: serde_json::from_value(checked["credential"].clone()).ok(),
     };
     let stored = store_connection(state, admin, member_id, request).await?;
     let team_sync = copy.team.team_sync_member.is_none();
@@ -494,6 +508,10 @@ pub(crate) async fn store_connection(
         crm_email,
         permission: personal.permission.as_str().to_owned(),
         instance_url: body.instance_url,
+        credential: body
+            .credential
+            .and_then(|c| serde_json::to_value(c).ok())
+            .and_then(|v| v.as_str().map(str::to_owned)),
     };
     let now = now();
     let replaced = copy

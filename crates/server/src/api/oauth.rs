@@ -206,6 +206,7 @@ async fn finish_connect(
         instance_url: Some(token.instance_url.clone()),
         sealed_refresh_token: sealed,
         sealed_client_secret: None,
+        credential: None,
     };
     let now = now();
     let replaced = copy

@@ -444,6 +444,7 @@ mod tests {
                 last_refresh_at: None,
                 last_push_at: None,
                 has_client_secret: false,
+                credential: None,
                 updated_at: 0,
             }],
             crm_signed_in: vec![],

@@ -134,6 +134,7 @@ pub async fn snapshot(
                 "permission": c.permission,
                 "held": "team",
                 "needs_reconnect": c.needs_reconnect,
+                "credential": c.credential,
             })
         })
         .collect();

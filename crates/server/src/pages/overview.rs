@@ -204,6 +204,13 @@ fn credential_kind(crm: CrmKind, c: &Connection) -> &'static str {
     match (crm, c.has_client_secret) {
         (CrmKind::Salesforce, false) => "Salesforce OAuth connection (refresh token, sealed on the server)",
         (CrmKind::Salesforce, true) => "Salesforce OAuth connection with its own app's client secret (both sealed on the server)",
+        (CrmKind::Hubspot, _) if c.credential.as_deref() == Some("service_key") => {
+            "HubSpot service key (sealed on the server)"
+        }
+        (CrmKind::Hubspot, _) if c.credential.as_deref() == Some("private_app_token") => {
+            "HubSpot private-app token (sealed on the server)"
+        }
+        // Stored before kinds were: what the admin pasted was not recorded.
         (CrmKind::Hubspot, _) => "HubSpot private-app token or service key (sealed on the server)",
     }
 }
@@ -223,6 +230,11 @@ fn reconnect_fix(crm: CrmKind, c: &Connection, reason: Option<&str>) -> String {
              saves waiting for it then go by themselves.",
             reason.unwrap_or("its grant was refused"),
             c.crm_email
+        ),
+        (CrmKind::Hubspot, reason) if c.credential.as_deref() == Some("service_key") => format!(
+            "HubSpot refused this service key ({}). Copy it again from HubSpot → Development → \
+             Keys → Service keys and store it with the form below; saves wait until then.",
+            reason.unwrap_or("refused")
         ),
         (CrmKind::Hubspot, reason) => format!(
             "HubSpot refused this private-app token ({}). Copy it again from HubSpot → \
@@ -342,11 +354,16 @@ fn private_app_form(admin: &PageAdmin, copy: &TeamCopy) -> String {
          <select id=\"pa-member\" name=\"member\" data-testid=\"private-app-member\">{options}</select></div>\
          <div><label for=\"pa-email\">HubSpot user the private app saves for</label>\
          <input id=\"pa-email\" name=\"email\" type=\"email\" required value=\"{email}\" data-testid=\"private-app-email\"></div>\
+         <div><label for=\"pa-kind\">What you paste</label>\
+         <select id=\"pa-kind\" name=\"kind\" data-testid=\"private-app-kind\">\
+         <option value=\"private_app_token\">A private-app token (starts with pat-)</option>\
+         <option value=\"service_key\">A service key</option></select></div>\
          <div><label for=\"pa-token\">Private-app token or service key</label>\
          <input id=\"pa-token\" name=\"token\" type=\"password\" autocomplete=\"off\" required data-testid=\"private-app-token\"></div>\
          <div><button type=\"submit\" data-testid=\"store-private-app\">Check with HubSpot and store</button></div></form>\
          <p class=\"muted\">A HubSpot team's team sync is a private-app token (HubSpot → Settings → \
-         Integrations → Private apps) or a service key, with the scopes crm.objects.contacts.read, \
+         Integrations → Private apps) or a service key (HubSpot → Development → Keys → Service \
+         keys), with the scopes crm.objects.contacts.read, \
          crm.objects.contacts.write and crm.objects.owners.read. HubSpot records no user as creator \
          of what a private app saves, so name the HubSpot user it stands for (normally your \
          integration user): it owns what team sync saves when no other owner is set. The server \
@@ -366,6 +383,8 @@ pub struct PrivateAppForm {
     email: String,
     #[serde(default)]
     token: String,
+    #[serde(default)]
+    kind: Option<crm::Credential>,
 }
 
 /// `POST /admin/connect/hubspot`: checks a private-app token with HubSpot and stores it (the
@@ -377,12 +396,17 @@ pub async fn connect_hubspot(
     let request = PrivateAppRequest {
         token: form.token,
         email: form.email,
+        kind: form.kind,
     };
     match store_private_app(&state, &admin.member, form.member.trim(), &request).await {
         Ok((stored, team_sync)) => {
+            let what = match stored.as_ref().and_then(|c| c.credential.as_deref()) {
+                Some("service_key") => "service key",
+                _ => "private-app token",
+            };
             let who = stored.map(|c| c.crm_email).unwrap_or_default();
             let mut text =
-                format!("HubSpot accepted the token: it is stored, sealed, and saves for {who}.");
+                format!("HubSpot accepted the {what}: it is stored, sealed, and saves for {who}.");
             if team_sync {
                 text.push_str(" It is now the team sync.");
             }

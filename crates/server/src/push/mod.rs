@@ -166,7 +166,12 @@ impl Pusher {
     /// the core would store (`crm_user_id`, `email`, `permission`), or the core's refusal
     /// (`{code, message, hint}`) in HubSpot's own words for this kind of credential. Nothing
     /// is stored here, and the token is in neither answer.
-    pub async fn check_private_app(&self, token: &str, email: &str) -> Result<Value, Value> {
+    pub async fn check_private_app(
+        &self,
+        token: &str,
+        email: &str,
+        stated: crm::Credential,
+    ) -> Result<Value, Value> {
         let transport = self.inner.transport.as_ref().map_err(|why| {
             json!({"code": "crm_unreachable",
                 "message": format!("This server cannot reach HubSpot: {why}."),
@@ -175,7 +180,8 @@ impl Pusher {
         let team = json!({"config": {"crm": "hubspot"}});
         let local: LocalTeam = serde_json::from_value(team.clone()).unwrap_or_default();
         let engine = Engine::new(local, transport.clone(), MemoryStore::default(), TokioClock);
-        let start = json!({"kind": "private_app", "token": token, "email": email});
+        let start =
+            json!({"kind": "private_app", "token": token, "email": email, "stated": stated});
         let connected = engine.connect(start, "").await;
         if connected["ok"] != true {
             return Err(connected["error"].clone());
@@ -188,7 +194,8 @@ impl Pusher {
         }
         let c = &finished["connection"];
         Ok(json!({"crm_user_id": c["crm_user_id"], "email": c["email"],
-            "permission": c["permission"]}))
+            "permission": c["permission"],
+            "credential": connected["finished"]["token"]["credential"]}))
     }
 
     /// The engine of a team connection, built (or rebuilt, when the connection changed)
@@ -726,6 +733,7 @@ mod tests {
             sealed_refresh_token: vec![1, 2, 3],
             sealed_access_token: None,
             needs_reconnect: false,
+            credential: None,
         }
     }
 

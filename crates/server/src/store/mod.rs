@@ -134,6 +134,8 @@ pub struct Connection {
     pub last_push_at: Option<i64>,
     /// Whether a client secret is stored with it (never the secret itself).
     pub has_client_secret: bool,
+    /// For a pasted HubSpot token, its kind (`private_app_token` or `service_key`).
+    pub credential: Option<String>,
     /// When it was last stored.
     pub updated_at: i64,
 }
@@ -157,6 +159,8 @@ pub struct NewConnection {
     pub sealed_refresh_token: Vec<u8>,
     /// The sealed client secret, if the connection has its own.
     pub sealed_client_secret: Option<Vec<u8>>,
+    /// For a pasted HubSpot token, its kind (`private_app_token` or `service_key`).
+    pub credential: Option<String>,
 }
 
 /// Why an invite code did not let anyone join.
@@ -728,8 +732,8 @@ impl Store {
             .await?;
         sqlx::query(
             "INSERT INTO connections (id, team_id, member_id, crm_user_id, crm_email, permission,
-                instance_url, refresh_token, client_secret, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                instance_url, refresh_token, client_secret, credential, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&connection.id)
         .bind(team_id)
@@ -740,6 +744,7 @@ impl Store {
         .bind(&connection.instance_url)
         .bind(&connection.sealed_refresh_token)
         .bind(&connection.sealed_client_secret)
+        .bind(&connection.credential)
         .bind(now)
         .bind(now)
         .execute(&mut *tx)
@@ -949,7 +954,7 @@ async fn connections_of(
     let rows = sqlx::query(
         "SELECT id, member_id, crm_user_id, crm_email, permission, instance_url,
                 needs_reconnect, last_refresh_at, last_push_at,
-                client_secret IS NOT NULL AS has_client_secret, updated_at
+                client_secret IS NOT NULL AS has_client_secret, credential, updated_at
          FROM connections WHERE team_id = ? ORDER BY created_at, rowid",
     )
     .bind(team_id)
@@ -968,6 +973,7 @@ async fn connections_of(
                 last_refresh_at: r.try_get("last_refresh_at")?,
                 last_push_at: r.try_get("last_push_at")?,
                 has_client_secret: r.try_get::<i64, _>("has_client_secret")? != 0,
+                credential: r.try_get("credential")?,
                 updated_at: r.try_get("updated_at")?,
             })
         })

@@ -58,6 +58,8 @@ pub struct SyncConnection {
     pub sealed_access_token: Option<Vec<u8>>,
     /// The CRM refused the grant: the admin must reconnect.
     pub needs_reconnect: bool,
+    /// For a pasted HubSpot token, its kind (`private_app_token` or `service_key`).
+    pub credential: Option<String>,
 }
 
 /// What [`Store::settle_outbox_entry`]'s caller wants written to the ledger row.
@@ -427,7 +429,7 @@ impl Store {
     ) -> Result<Option<SyncConnection>, sqlx::Error> {
         let row = sqlx::query(
             "SELECT id, member_id, crm_user_id, crm_email, permission, instance_url,
-                    refresh_token, access_token, needs_reconnect
+                    refresh_token, access_token, needs_reconnect, credential
              FROM connections WHERE team_id = ? AND id = ?",
         )
         .bind(team_id)
@@ -445,6 +447,7 @@ impl Store {
                 sealed_refresh_token: r.try_get("refresh_token")?,
                 sealed_access_token: r.try_get("access_token")?,
                 needs_reconnect: r.try_get::<i64, _>("needs_reconnect")? != 0,
+                credential: r.try_get("credential")?,
             })
         })
         .transpose()

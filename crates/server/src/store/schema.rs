@@ -141,7 +141,7 @@ pub const MIGRATIONS: &[(i64, &str, &[&str])] = &[(
             used_at INTEGER
         )",
     ],
-), PUSH_MIGRATION, SIGN_IN_MIGRATION];
+), PUSH_MIGRATION, SIGN_IN_MIGRATION, CREDENTIAL_MIGRATION];
 
 /// Migration 3, the push engine (`crate::push`): the ledger becomes the outbox.
 ///
@@ -185,4 +185,14 @@ const SIGN_IN_MIGRATION: (i64, &str, &[&str]) = (
     4,
     "members' sign-ins with their CRM identity (their browser-held connections, rule 11)",
     &["ALTER TABLE members ADD COLUMN crm_signed_in_at INTEGER"],
+);
+
+/// Migration 5: `connections.credential` is what kind of pasted token a HubSpot connection
+/// holds (`private_app_token` or `service_key`, as `crm::Credential` names them), decided when
+/// it was checked ([`crm::Credential::of_hubspot_token`]); `NULL` for OAuth connections and
+/// for tokens stored before it.
+const CREDENTIAL_MIGRATION: (i64, &str, &[&str]) = (
+    5,
+    "the kind of pasted token a connection holds",
+    &["ALTER TABLE connections ADD COLUMN credential TEXT"],
 );

@@ -55,7 +55,14 @@ pub enum ConnectStart {
         token: String,
         /// The HubSpot user the private app saves for.
         email: String,
+        /// What the admin said they pasted: `private_app_token` (the default) or `service_key`.
+        #[serde(default = "private_app_token")]
+        stated: Credential,
     },
+}
+
+fn private_app_token() -> Credential {
+    Credential::PrivateAppToken
 }
 
 /// What a finished flow read, for [`connect_finish`] to store in the team current at that
@@ -185,13 +192,25 @@ impl ConnectFlow {
                 };
                 (role, phase, None, None)
             }
-            ConnectStart::PrivateApp { token, email } => {
-                let credential = Credential::of_hubspot_token(&token);
+            ConnectStart::PrivateApp {
+                token,
+                email,
+                stated,
+            } => {
+                // A token that is not what the admin said is refused before HubSpot is asked.
+                let credential = Credential::of_hubspot_token(&token, stated).map_err(|said| {
+                    fail(&ErrorInfo {
+                        code: "not_a_private_app_token".into(),
+                        message: said.headline,
+                        hint: said.fix,
+                    })
+                })?;
                 let token = Tokens {
                     access_token: token,
                     refresh_token: None,
                     instance_url: DEFAULT_API_BASE.to_owned(),
                     id: String::new(),
+                    credential: Some(credential),
                 };
                 (
                     Role::TeamSync,
@@ -267,6 +286,7 @@ impl ConnectFlow {
                     refresh_token: t.refresh_token,
                     instance_url: t.instance_url,
                     id: t.id,
+                    credential: None,
                 });
                 Phase::Identity
             }
@@ -424,6 +444,7 @@ pub fn connect_finish(team: &Value, finished: &Value, now: &str) -> Value {
                     health: Health::Ok,
                     last_success: Some(now.to_owned()),
                     instance_url: token.instance_url,
+                    credential: None,
                 };
                 (conn, users, Some(permission.is_some()))
             }
@@ -445,11 +466,18 @@ pub fn connect_finish(team: &Value, finished: &Value, now: &str) -> Value {
                     health: Health::Ok,
                     last_success: Some(now.to_owned()),
                     instance_url: DEFAULT_API_BASE.to_owned(),
+                    credential: None,
                 };
                 (conn, users, None)
             }
-            Finished::PrivateApp { email, users, .. } => {
-                (private_app_connection(&users, &email, now)?, users, None)
+            Finished::PrivateApp {
+                email,
+                users,
+                token,
+            } => {
+                let mut conn = private_app_connection(&users, &email, now)?;
+                conn.credential = token.credential;
+                (conn, users, None)
             }
         };
         let note = team.store_connection(conn.clone()).map_err(|e| fail(&e))?;
@@ -495,5 +523,6 @@ fn private_app_connection(users: &[CrmUser], email: &str, now: &str) -> Result<C
         health: Health::Ok,
         last_success: Some(now.to_owned()),
         instance_url: DEFAULT_API_BASE.to_owned(),
+        credential: None,
     })
 }

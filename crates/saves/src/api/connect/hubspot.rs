@@ -41,6 +41,7 @@ pub(super) fn stored(t: oauth::HsToken, old: Option<Tokens>) -> Tokens {
             .or_else(|| old.as_ref().and_then(|o| o.refresh_token.clone())),
         instance_url: DEFAULT_API_BASE.to_owned(),
         id: user_id.or_else(|| old.map(|o| o.id)).unwrap_or_default(),
+        credential: None,
     }
 }
 
@@ -60,7 +61,7 @@ pub fn hubspot_refresh_request(team: &Value, token: &Value, client_secret: &str)
                 duplicate_ids: vec![],
                 hint: None,
             });
-            let credential = Credential::of_hubspot_token(&t.access_token);
+            let credential = Credential::of_stored_hubspot_token(&t.access_token, t.credential);
             return Err(credential_fail(
                 Crm::Hubspot,
                 credential,

@@ -217,6 +217,7 @@ pub fn parse_refresh(response: &Value, old_token: &Value) -> Value {
                 refresh_token: t.refresh_token.or(old.refresh_token),
                 instance_url: t.instance_url,
                 id: if t.id.is_empty() { old.id } else { t.id },
+                credential: None,
             }})),
             Err(e) => {
                 let mut v = crm_fail(&e, "refresh_error");
