@@ -26,10 +26,10 @@ const SERVICE_KEY: &str = "sandbox-service-key-integration";
 /// integration@acme.example's HubSpot owner id (the sandbox's seed).
 const INTEGRATION_OWNER: &str = "41629002";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_admin_stores_a_private_app_token_checked_with_hubspot_before_it_replaces_one() {
-    let sb = Sandbox::start();
-    let server = TestServer::start_with(|config| {
+/// A server whose CRM client reaches the sandbox, HubSpot's API host included (a HubSpot team
+/// needs no Salesforce app).
+async fn hubspot_server(sb: &Sandbox) -> TestServer {
+    TestServer::start_with(|config| {
         config.push.crm_ca_file = Some(sb.cert_path());
         config.push.crm_resolve = PINNED
             .iter()
@@ -38,7 +38,13 @@ async fn the_admin_stores_a_private_app_token_checked_with_hubspot_before_it_rep
             .collect();
         config.push.sweep_every = Duration::from_millis(200);
     })
-    .await;
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_admin_stores_a_private_app_token_checked_with_hubspot_before_it_replaces_one() {
+    let sb = Sandbox::start();
+    let server = hubspot_server(&sb).await;
     let (browser, admin) =
         signed_in_admin_for(&server, "Initech", "admin@initech.example", "hubspot").await;
     let overview = browser.get("/admin").await;
@@ -193,15 +199,7 @@ async fn the_admin_stores_a_private_app_token_checked_with_hubspot_before_it_rep
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_service_key_is_named_as_one_from_the_form_to_the_page() {
     let sb = Sandbox::start();
-    let server = TestServer::start_with(|config| {
-        config.push.crm_ca_file = Some(sb.cert_path());
-        config.push.crm_resolve = PINNED
-            .iter()
-            .chain(&["api.hubapi.com"])
-            .map(|h| (h.to_string(), sb.addr()))
-            .collect();
-    })
-    .await;
+    let server = hubspot_server(&sb).await;
     let (browser, admin) =
         signed_in_admin_for(&server, "Keyco", "admin@keyco.example", "hubspot").await;
     let overview = browser.get("/admin").await;
@@ -242,7 +240,9 @@ async fn a_service_key_is_named_as_one_from_the_form_to_the_page() {
     let wrong = store("revoked-service-key", "service_key").await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
     assert!(
-        wrong.body.contains("HubSpot refused this service key (401).")
+        wrong
+            .body
+            .contains("HubSpot refused this service key (401).")
             && wrong
                 .body
                 .contains("Copy it again from HubSpot → Development → Keys → Service keys."),
@@ -267,5 +267,8 @@ async fn a_service_key_is_named_as_one_from_the_form_to_the_page() {
     );
     assert!(!stored.body.contains(SERVICE_KEY), "no page shows the key");
     let team = server.get("/api/team", &admin.token).await.body;
-    assert_eq!(team["connections"][0]["credential"], "service_key", "{team}");
+    assert_eq!(
+        team["connections"][0]["credential"], "service_key",
+        "{team}"
+    );
 }
