@@ -26,6 +26,20 @@ pub(crate) fn read<'de, T: Deserialize<'de>>(what: &str, v: &'de Value) -> Resul
     T::deserialize(v).map_err(|e| invalid(what, e))
 }
 
+/// Like [`read`], naming the offending field by its path under `what` (`what.state.users[0].id:
+/// missing field `id``; an absent field is named on the object that lacks it).
+pub(crate) fn read_at<'de, T: Deserialize<'de>>(what: &str, v: &'de Value) -> Result<T, Value> {
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let path = e.path().to_string();
+        let at = if path == "." {
+            what.to_owned()
+        } else {
+            format!("{what}.{path}")
+        };
+        invalid(&at, e.into_inner())
+    })
+}
+
 /// Like [`read`], with `null` meaning "nothing stored yet" (the type's default).
 pub(crate) fn read_or_default<'de, T: Deserialize<'de> + Default>(
     what: &str,
