@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::journal::records::{ErrorInfo, SaveResult, SaveStatus};
-use crate::outbox::OutboxEntry;
+use crate::outbox::{OutboxEntry, PersonSave};
 use crate::team::config::{CrmKind, Settings};
 use crate::team::{Connection, Health, LocalTeam, Role};
 
@@ -233,7 +233,7 @@ pub fn via_server(team: &LocalTeam, entry: &OutboxEntry) -> bool {
 
 /// A prospect as a save message carries it (the server reads it with the same parser; an
 /// absent field is `null`, which it reads as absent).
-fn raw_prospect(entry: &OutboxEntry) -> Value {
+fn raw_prospect(entry: &PersonSave) -> Value {
     let p = &entry.prospect;
     let mut raw = serde_json::to_value(&p.person).unwrap_or_else(|_| json!({}));
     if let Some(map) = raw.as_object_mut() {
@@ -245,7 +245,7 @@ fn raw_prospect(entry: &OutboxEntry) -> Value {
 /// `POST <url>/api/saves` for an entry the server pushes ([`via_server`]): the entry's
 /// people as a save (a bulk chunk as a bulk save), the entry id as the save id.
 pub fn save_request(entry: &OutboxEntry, url: &str, session: &str) -> HttpRequest {
-    let (push, prospects): (&str, Vec<Value>) = match &entry.chunk {
+    let (push, prospects): (&str, Vec<Value>) = match entry.chunk() {
         Some(chunk) => (
             "bulk",
             chunk
@@ -389,7 +389,7 @@ pub fn read_answer(
                     .collect()
             })
             .unwrap_or_default();
-        return match &entry.chunk {
+        return match entry.chunk() {
             None => match results.into_iter().next() {
                 Some(result) => ServerStep::Done { result },
                 None => ServerStep::Failed {
@@ -683,7 +683,7 @@ mod tests {
         let chunk = planned
             .entries
             .iter()
-            .find(|e| e.chunk.is_some())
+            .find(|e| e.chunk().is_some())
             .expect("a chunk entry");
         assert!(via_server(&server, chunk));
         let request = save_request(chunk, "https://leadline.acme.example", "lls_x");
