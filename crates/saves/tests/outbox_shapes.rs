@@ -38,6 +38,9 @@ fn entries_stored_before_the_split_read_as_their_variant_and_write_back_unchange
             }
             OutboxEntry::Single(_) => assert!(!is_chunk, "{name} read as a single save"),
         }
+        // The core's own readers hold a `Value` and read it by reference: the same entry.
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(OutboxEntry::from_value(&value).unwrap(), entry, "{name}");
         let written = serde_json::to_string_pretty(&entry).unwrap() + "\n";
         assert_eq!(written, text, "{name} written back differently");
         // Compact, as chrome.storage and the server's ledger keep it: the same value.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::journal::records::ErrorInfo;
+use crate::outbox::OutboxEntry;
 
 /// `{ok:false, error}` from an [`ErrorInfo`].
 pub(crate) fn fail(e: &ErrorInfo) -> Value {
@@ -38,6 +39,16 @@ pub(crate) fn read_at<'de, T: Deserialize<'de>>(what: &str, v: &'de Value) -> Re
         };
         invalid(&at, e.into_inner())
     })
+}
+
+/// An outbox entry, read by reference ([`OutboxEntry::from_value`]), or `invalid_input`.
+pub(crate) fn read_entry(what: &str, v: &Value) -> Result<OutboxEntry, Value> {
+    OutboxEntry::from_value(v).map_err(|e| invalid(what, e))
+}
+
+/// A list of outbox entries ([`OutboxEntry::list_from_value`]), or `invalid_input`.
+pub(crate) fn read_entries(what: &str, v: &Value) -> Result<Vec<OutboxEntry>, Value> {
+    OutboxEntry::list_from_value(v).map_err(|e| invalid(what, e))
 }
 
 /// Like [`read`], with `null` meaning "nothing stored yet" (the type's default).

@@ -10,8 +10,7 @@
 
 use serde_json::{json, Value};
 
-use super::reply::{answer, clock_ms, fail, read, read_at, to_json};
-use crate::outbox::OutboxEntry;
+use super::reply::{answer, clock_ms, fail, read, read_at, read_entry, to_json};
 use crate::team::LocalTeam;
 use crate::team_server::{self, Snapshot};
 
@@ -52,7 +51,7 @@ pub(crate) fn deciding_team(team: &Value) -> Result<LocalTeam, Value> {
 pub fn server_save(team: &Value, entry: &Value, url: &Value, session: &Value) -> Value {
     answer((|| {
         let team = deciding_team(team)?;
-        let entry: OutboxEntry = read("entry", entry)?;
+        let entry = read_entry("entry", entry)?;
         if !team_server::via_server(&team, &entry) {
             return Ok(json!({"ok": true, "via_server": false}));
         }
@@ -69,7 +68,7 @@ pub fn server_save(team: &Value, entry: &Value, url: &Value, session: &Value) ->
 pub fn server_answer(team: &Value, entry: &Value, response: &Value, now_ms: f64) -> Value {
     answer((|| {
         let team = deciding_team(team)?;
-        let entry: OutboxEntry = read("entry", entry)?;
+        let entry = read_entry("entry", entry)?;
         let response: crm::HttpResponse = read("response", response)?;
         let step = team_server::read_answer(&team, &entry, &response, clock_ms(now_ms));
         Ok(json!({"ok": true, "step": to_json(&step)}))

@@ -6,9 +6,10 @@
 //! Planning is in `plan`, running in `step`, `single` and `bulk`.
 //!
 //! **Stored shape.** Both variants are written as one JSON object, as before they were
-//! told apart: a single save's fields, plus `chunk` on a chunk (`tests/outbox_shapes.rs`
-//! reads entries stored before the split and writes them back byte for byte), so nothing
-//! stored in a browser or on the team server needs migrating.
+//! told apart: a single save's fields, plus `chunk` on a chunk, which is what tells them
+//! apart when one is read ([`OutboxEntry::from_value`]). `tests/outbox_shapes.rs` reads
+//! entries stored before the split and writes them back byte for byte, so nothing stored in
+//! a browser or on the team server needs migrating.
 //!
 //! **Inside**, what running any entry shares: `outcome`, what an answer means for an entry
 //! (the `Step` the worker takes next, results, retries, refreshes); `owner_fallback`, the next
@@ -18,6 +19,7 @@ use std::collections::BTreeMap;
 
 use crm::{ExistingRecord, HttpResponse, RecordKindExt, SaveSpec};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::inbound::message::PageSource;
 use crate::inbound::prospect::Prospect;
@@ -64,8 +66,8 @@ pub enum Phase {
 /// Both variants have a [`PersonSave`] head (a chunk's is its first person's decision, named
 /// "Ada and 11 more"), which the entry dereferences to: what runs any entry (its id, role,
 /// attempts, back-off, waiting) reads it the same way for both.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged, from = "StoredEntry")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
 pub enum OutboxEntry {
     /// One person's save (a single save, a job update, or a bulk save's person before
     /// chunking).
@@ -84,25 +86,38 @@ pub struct ChunkSave {
     pub chunk: Chunk,
 }
 
-/// An entry as stored: a single save's fields, and `chunk` on a chunk (absent or `null` on a
-/// single save). Only read, into [`OutboxEntry`].
-#[derive(Deserialize)]
-struct StoredEntry {
-    #[serde(flatten)]
-    head: PersonSave,
-    #[serde(default)]
-    chunk: Option<Chunk>,
+impl OutboxEntry {
+    /// Reads a stored entry: a single save's fields, and `chunk` on a chunk (absent or `null`
+    /// on a single save), each part by its own derive, borrowing `stored`. (Serde's
+    /// `untagged` or `flatten` would buffer the entry and compile a second reader of every
+    /// type in it: +17 KB gzip per module.)
+    pub fn from_value(stored: &Value) -> Result<Self, serde_json::Error> {
+        let head = PersonSave::deserialize(stored)?;
+        Ok(match stored.get("chunk").filter(|c| !c.is_null()) {
+            None => OutboxEntry::Single(head),
+            Some(chunk) => OutboxEntry::Chunk(ChunkSave {
+                head,
+                chunk: Chunk::deserialize(chunk)?,
+            }),
+        })
+    }
+
+    /// A stored list of entries, each read by [`Self::from_value`].
+    pub fn list_from_value(stored: &Value) -> Result<Vec<Self>, serde_json::Error> {
+        match stored.as_array() {
+            Some(items) => items.iter().map(Self::from_value).collect(),
+            // Serde's own refusal of a non-list ("invalid type: ..., expected a sequence").
+            None => Vec::<serde::de::IgnoredAny>::deserialize(stored).map(|_| Vec::new()),
+        }
+    }
 }
 
-impl From<StoredEntry> for OutboxEntry {
-    fn from(stored: StoredEntry) -> Self {
-        match stored.chunk {
-            None => OutboxEntry::Single(stored.head),
-            Some(chunk) => OutboxEntry::Chunk(ChunkSave {
-                head: stored.head,
-                chunk,
-            }),
-        }
+/// Any other reader goes through a [`Value`] ([`OutboxEntry::from_value`]); the core's own
+/// readers, which hold a `Value` already, call that directly and copy nothing.
+impl<'de> Deserialize<'de> for OutboxEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let stored = Value::deserialize(deserializer)?;
+        OutboxEntry::from_value(&stored).map_err(serde::de::Error::custom)
     }
 }
 
