@@ -130,4 +130,44 @@ Session 15: the connect flow became a state machine run by the engine (\`engine_
 settings 188,042 → 180,277 B, \`core_engine\` 180,922 → 198,405 B (gzip -9 of each built
 module, \`./build.sh\`; the connect parsers — token, identity, permission, directory, HubSpot
 owners — now live in the engine module only). The sizes of all four modules as shipped are in
-the table at the top of this section, measured by each bench run.`;
+the table at the top of this section, measured by each bench run.
+
+### The Wasm boundary: JSON text or serde-wasm-bindgen (issue 13, measured by hand on 2026-12-03, not by \`./build.sh bench\`)
+
+Each export takes one JSON text (the wrapper's \`JSON.stringify\` of its argument array) and
+answers one (\`JSON.parse\`d by the wrapper). Tried: the save path's two hot exports with JS
+values in and out through serde-wasm-bindgen 0.6.5 (\`from_value\` into the same
+\`serde_json::Value\` the API reads, the answer out with \`Serializer::json_compatible()\`; branch
+\`core13-swb\`, feature \`swb\` of \`core-wasm\`, built with \`build.sh\`'s toolchain and flags),
+measured by \`node tests/bench/wasm-boundary.mjs dist/core-node <that build>\`: the same inputs,
+the two boundaries taking turns round by round in one Node process, their answers checked
+equal; a stored team with 50 directory users; the 200-person message a "Save all" of LinkedIn
+people with e-mail, title, company and location. Two runs on the shared 2-core machine (load
+average 4.3), µs per call, median (min):
+
+| export, input | JSON text | of which JS \`stringify\` + \`parse\` | serde-wasm-bindgen |
+|---|---|---|---|
+| \`preview\` (hover) | 210 (192) · 233 (196) | 16 | 280 (253) · 398 (253) |
+| \`plan_save\`, one person | 267 (242) · 452 (264) | 21 | 349 (322) · 546 (349) |
+| \`plan_save\`, a 200-person chunk | 11,025 (10,353) · 13,525 (10,723) | 970 | 13,004 (12,099) · 15,658 (11,996) |
+
+Size (save module, \`wasm-opt -Oz\`, gzip -9): 162,917 → 169,411 B (+6,494 B) with the two
+exports added beside the JSON ones (the library and two shims; moving every export would drop
+nothing of serde_json, which the core uses throughout). **Decision: keep one JSON text each
+way.** serde-wasm-bindgen was slower on every hot export (+12–33 % at the min: each field
+crosses the JS↔Wasm boundary on its own, where the JSON text crosses once) and heavier. The JS
+side of the JSON boundary is 7–9 % of a call; the rest is the core (a 200-person plan is about
+10 ms of decisions and entries), so the boundary is not where a rep's time goes. Not measured:
+serde-wasm-bindgen straight into typed values (\`LocalTeam\`, the message) without the \`Value\`
+step, which needs an API with typed arguments; \`&[u8]\` for random bytes (no save-path export
+takes bytes).
+
+The same branch's other size changes (gzip -9 of the save module built alone): the team
+snapshot read by derives with \`serde_path_to_error\` (errors name the field) +13,932 B
+(148,073 → 162,005: the derives 4,949, the path tracking 8,983; the other modules within
+±0.5 KB); the outbox entry as an enum, read first through serde's \`flatten\`, +16,903 B, and
+\`core_outbox\` at 221,301 B, over the ceiling, so it is read by \`OutboxEntry::from_value\`
+instead (+912 B; \`./build.sh\`: \`core_wasm\` 162,917, \`core_outbox\` 200,923, \`core_settings\`
+198,020, \`core_engine\` 196,270 B). Compile + instantiate of the save module (\`compileTime\`, 15
+fresh Node processes, two interleaved sets): main 3.2 / 5.5 ms median, this branch 3.3 /
+6.4 ms, within this machine's noise.`;

@@ -122,5 +122,5 @@ pub use model::{
     AppUser, Crm, CrmUser, DecisionInput, Held, Permission, PersonalConnection, PushMode,
     RecordKind, Source, TeamState,
 };
-pub use parse::{parse_decision_input, parse_personal, parse_team};
+pub use parse::{check_texts, parse_decision_input, parse_personal, parse_team};
 pub use validate::{check_connect, check_team_sync_choice, validate_team};

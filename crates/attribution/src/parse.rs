@@ -17,9 +17,18 @@ use crate::model::{DecisionInput, PersonalConnection, TeamState};
 /// Reads a `decide` input (see the crate docs for its shape).
 pub fn parse_decision_input(value: &Value) -> Result<DecisionInput, AttributionError> {
     let input: DecisionInput = read(value, "")?;
-    check_text("actor", &input.actor)?;
-    check_team(&input.team, "team")?;
+    check_texts(&input)?;
     Ok(input)
+}
+
+/// The contract's text rules on a `decide` input already typed (the actor, then the team's
+/// ids, emails and names in the order the fields are listed), with the error the JSON
+/// contract gives for the same input: callers that build a [`DecisionInput`] from their own
+/// stored values (`saves::decision`) run the very rules [`parse_decision_input`] runs, so a
+/// save is refused exactly as the contract would refuse it.
+pub fn check_texts(input: &DecisionInput) -> Result<(), AttributionError> {
+    check_text("actor", &input.actor)?;
+    check_team(&input.team, "team")
 }
 
 /// Reads a team state object (`users`, `team_sync`, `crm_users`); errors name fields under

@@ -108,6 +108,15 @@ fn flights() -> RefreshFlights {
 
 /// A JS value as a Rust one, through JSON (`null` / `undefined`: `None`).
 fn from_js<T: serde::de::DeserializeOwned>(v: &JsValue) -> Result<Option<T>, StoreError> {
+    from_js_with(v, |value| T::deserialize(value))
+}
+
+/// [`from_js`] with the reader of the parsed value given (outbox entries are read by
+/// [`OutboxEntry::from_value`], by reference).
+fn from_js_with<T>(
+    v: &JsValue,
+    read: impl FnOnce(&Value) -> Result<T, serde_json::Error>,
+) -> Result<Option<T>, StoreError> {
     if v.is_null() || v.is_undefined() {
         return Ok(None);
     }
@@ -119,7 +128,7 @@ fn from_js<T: serde::de::DeserializeOwned>(v: &JsValue) -> Result<Option<T>, Sto
     // carries (reading the text into `T` directly would compile a second copy of each).
     let value: Value = serde_json::from_str(&text)
         .map_err(|e| StoreError::new(format!("a stored value is not JSON: {e}")))?;
-    T::deserialize(&value)
+    read(&value)
         .map(Some)
         .map_err(|e| StoreError::new(format!("a stored value has an unexpected shape: {e}")))
 }
@@ -172,14 +181,14 @@ impl Store for WorkerStore {
     fn entries(&self) -> impl Future<Output = Result<Vec<OutboxEntry>, StoreError>> {
         async move {
             let box_ = self.host.outbox().await.map_err(|e| store_error(&e))?;
-            Ok(from_js(&box_)?.unwrap_or_default())
+            Ok(from_js_with(&box_, OutboxEntry::list_from_value)?.unwrap_or_default())
         }
     }
 
     fn entry(&self, id: &str) -> impl Future<Output = Result<Option<OutboxEntry>, StoreError>> {
         async move {
             let found = self.host.entry(id).await.map_err(|e| store_error(&e))?;
-            from_js(&found)
+            from_js_with(&found, OutboxEntry::from_value)
         }
     }
 

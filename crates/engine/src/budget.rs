@@ -38,7 +38,7 @@ const CHUNK_CALLS_PER_RUN: usize = 4;
 
 /// The most requests (answers read) one attempt of `entry` can take.
 pub(crate) fn requests_per_attempt(entry: &OutboxEntry) -> usize {
-    if entry.chunk.is_some() {
+    if entry.chunk().is_some() {
         // The first run, one new run per owner fallback round (it restarts at the dedupe),
         // and a whole-call 401 mid-run: its repeat restarts the run at the dedupe too.
         (1 + OWNER_FALLBACKS + REFRESH_REPEATS) * CHUNK_CALLS_PER_RUN

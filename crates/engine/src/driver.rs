@@ -230,7 +230,7 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
             .filter(|e| {
                 !blocked.contains(&e.role) && !e.activity_role.is_some_and(|r| blocked.contains(&r))
             })
-            .map(|e| e.id)
+            .map(|e| e.id.clone())
             .collect();
         let mut out = Vec::with_capacity(due.len());
         for id in due {
@@ -253,7 +253,7 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
         loop {
             if steps >= budget::requests_per_attempt(&entry) {
                 return Err(EngineError::NoProgress {
-                    entry_id: entry.id,
+                    entry_id: entry.id.clone(),
                     steps,
                 });
             }
@@ -355,7 +355,7 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
                     self.store.put_entries(std::slice::from_ref(&next)).await?;
                     if !budget::retry_used_something(&sent, &next) {
                         return Err(EngineError::NoProgress {
-                            entry_id: next.id,
+                            entry_id: next.id.clone(),
                             steps,
                         });
                     }

@@ -1,7 +1,7 @@
 //! Asks the attribution core for one save, with typed values, and keeps its typed answer
 //! ([`attribution::Decision`]: credential kind, needs and warnings as enums).
 
-use attribution::{AttributionError, Decision, DecisionInput, RecordKind, Source, MAX_TEXT_CHARS};
+use attribution::{AttributionError, Decision, RecordKind, Source};
 
 use serde::Serialize;
 
@@ -17,7 +17,9 @@ pub fn decide(
     push: Push,
 ) -> Result<Decision, ErrorInfo> {
     let input = team.decision_input(source, record, push);
-    check_texts(&input)
+    // The contract's own text rules (stored connections and directories come from outside):
+    // one definition, so a save is refused exactly as `decide_json` would refuse it.
+    attribution::check_texts(&input)
         .and_then(|()| attribution::decide(&input))
         .map_err(|e| error_info(&e))
 }
@@ -68,58 +70,6 @@ pub fn error_info(e: &AttributionError) -> ErrorInfo {
         code: code.into(),
         message: e.to_string(),
     }
-}
-
-/// The contract's text rules (non-empty, at most [`MAX_TEXT_CHARS`] characters, no control
-/// characters) on every id and email of the input, in the order the JSON contract checks them
-/// when it reads them: stored connections and directories come from outside, and a save from this
-/// browser must be refused exactly as the contract would refuse it.
-fn check_texts(input: &DecisionInput) -> Result<(), AttributionError> {
-    let team = &input.team;
-    for (i, user) in team.users.iter().enumerate() {
-        let at = format!("team.users[{i}]");
-        if let Some(p) = &user.personal {
-            let at = format!("{at}.personal");
-            text(&p.crm_user_id, &at, "crm_user_id")?;
-            text(&p.email, &at, "email")?;
-        }
-        text(&user.id, &at, "id")?;
-        text(&user.email, &at, "email")?;
-        if let Some(mapping) = &user.owner_mapping {
-            text(mapping, &at, "owner_mapping")?;
-        }
-    }
-    for (i, user) in team.crm_users.iter().enumerate() {
-        let at = format!("team.crm_users[{i}]");
-        text(&user.id, &at, "id")?;
-        if let Some(email) = &user.email {
-            text(email, &at, "email")?;
-        }
-    }
-    if let Some(team_sync) = &team.team_sync {
-        text(team_sync, "team", "team_sync")?;
-    }
-    Ok(())
-}
-
-/// One text of [`check_texts`], named `path.key` in the error.
-fn text(value: &str, path: &str, key: &str) -> Result<(), AttributionError> {
-    let problem = if value.trim().is_empty() {
-        "must not be empty".to_owned()
-    } else if value.chars().count() > MAX_TEXT_CHARS {
-        format!(
-            "is {} characters long, at most {MAX_TEXT_CHARS} are accepted",
-            value.chars().count()
-        )
-    } else if value.chars().any(char::is_control) {
-        "contains control characters".to_owned()
-    } else {
-        return Ok(());
-    };
-    Err(AttributionError::InvalidInput {
-        field: format!("{path}.{key}"),
-        problem,
-    })
 }
 
 /// What to do about each attribution error.
@@ -205,5 +155,78 @@ mod tests {
         assert_eq!(contract["error"]["code"], "invalid_input");
         assert_eq!(typed.code, "invalid_input");
         assert_eq!(contract["error"]["message"], typed.message.as_str());
+    }
+
+    /// The typed save path and the JSON contract on the same team, for every stored text the
+    /// rules check, at and around the limits: each value is accepted by both or refused by
+    /// both with the same field and message. Fails if `saves` ever checks texts by rules of
+    /// its own again (e.g. counting bytes, or a limit of its own).
+    #[test]
+    fn text_rules_at_the_limits_are_the_contracts() {
+        let max = attribution::MAX_TEXT_CHARS;
+        let values = [
+            ("at the limit", "a".repeat(max)),
+            ("at the limit, two bytes a character", "é".repeat(max)),
+            ("one over", "a".repeat(max + 1)),
+            ("blank", "  ".to_owned()),
+            ("control character", "005\u{7}R".to_owned()),
+        ];
+        type Place = fn(&mut LocalTeam, String);
+        let places: [(&str, Place); 5] = [
+            ("personal email", |t, v| t.connections[0].email = v),
+            ("personal crm user id", |t, v| {
+                t.connections[0].crm_user_id = v
+            }),
+            ("owner mapping", |t, v| t.owner_mapping = Some(v)),
+            ("directory id", |t, v| t.crm_users[0].id = v),
+            ("directory email", |t, v| t.crm_users[0].email = Some(v)),
+        ];
+        let (mut accepted, mut refused) = (0, 0);
+        for (place, set) in places {
+            for (what, value) in &values {
+                let mut t = team_with(Role::Personal, "rep@acme.example", Permission::Admin);
+                t.crm_users = vec![crm::CrmUser {
+                    id: "005Z".into(),
+                    email: Some("z@acme.example".into()),
+                    active: true,
+                    name: None,
+                }];
+                set(&mut t, value.clone());
+                let typed = decide(
+                    &t,
+                    Source::LinkedinExtension,
+                    RecordKind::Contact,
+                    Push::Single,
+                );
+                let contract = attribution::decide_json(&serde_json::json!({
+                    "crm": "salesforce", "source": "linkedin_extension", "record": "contact",
+                    "push": "single", "actor": "me",
+                    "team": serde_json::to_value(t.attribution_team()).unwrap(),
+                }));
+                match typed {
+                    Ok(d) => {
+                        accepted += 1;
+                        assert_eq!(contract["ok"], true, "{place}, {what}: {contract}");
+                        assert_eq!(
+                            contract["created_by"],
+                            d.created_by.as_str(),
+                            "{place}, {what}"
+                        );
+                    }
+                    Err(e) => {
+                        refused += 1;
+                        assert_eq!(contract["ok"], false, "{place}, {what}: {e:?}");
+                        assert_eq!(e.code, "invalid_input", "{place}, {what}");
+                        assert_eq!(
+                            contract["error"]["message"],
+                            e.message.as_str(),
+                            "{place}, {what}"
+                        );
+                    }
+                }
+            }
+        }
+        // Two values within the limits and three outside, in each of the five places.
+        assert_eq!((accepted, refused), (10, 15));
     }
 }

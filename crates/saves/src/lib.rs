@@ -35,7 +35,8 @@
 //!   `csv_import` and the rows skipped with their reasons).
 //! - [`decision`]: asks `attribution::decide` with typed values and keeps its typed
 //!   [`attribution::Decision`] (credential kind, needs and warnings as enums).
-//! - [`outbox`]: the persisted values, [`OutboxEntry`] and a bulk entry's [`outbox::Chunk`],
+//! - [`outbox`]: the persisted values, [`OutboxEntry`] (a single save's [`outbox::PersonSave`]
+//!   or a bulk chunk's [`outbox::ChunkSave`] with its [`outbox::Chunk`] of people),
 //!   and what running any entry shares: `outcome` (what an answer means: [`Step`], results,
 //!   retries, refreshes), `owner_fallback` (the next owner when the CRM refuses one),
 //!   `backoff` (retry delays with jitter).

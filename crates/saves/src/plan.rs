@@ -5,7 +5,7 @@ use crm::{ActivityKind, ActivityLog, RecordKindExt, SaveSpec};
 use serde::{Deserialize, Serialize};
 
 use crate::bulk::chunk_entries;
-pub use crate::outbox::{lookup_key, KnownRecords, OutboxEntry, Phase};
+pub use crate::outbox::{lookup_key, KnownRecords, OutboxEntry, PersonSave, Phase};
 use attribution::Decision;
 
 use crate::decision::{decide, decide_person};
@@ -99,7 +99,7 @@ pub fn plan_save(
         }
     }
 
-    let mut entries = Vec::new();
+    let mut people = Vec::new();
     let mut free = (0..total).filter(|i| !save.rejected.iter().any(|r| r.index == *i));
     for prospect in &save.prospects {
         let index = free.next().unwrap_or(results.len());
@@ -155,7 +155,7 @@ pub fn plan_save(
                     result.record_url = crate::outbox::outcome::record_url(team, &entry);
                     result.created_by = Party::default(); // someone else created it, earlier
                 } else {
-                    entries.push(entry);
+                    people.push(entry);
                 }
                 result
             }
@@ -166,9 +166,11 @@ pub fn plan_save(
             results.push(Some(result));
         }
     }
-    if save.push == Push::Bulk {
-        entries = chunk_entries(team, save_id, entries);
-    }
+    let entries = if save.push == Push::Bulk {
+        chunk_entries(team, save_id, people)
+    } else {
+        people.into_iter().map(OutboxEntry::Single).collect()
+    };
     SavePlan {
         save_id: save_id.to_owned(),
         entries,
@@ -186,7 +188,7 @@ fn entry_for(
     d: &Decision,
     activity: Option<&(ActivityLog, Result<Decision, ErrorInfo>)>,
     known: &KnownRecords,
-) -> Result<OutboxEntry, ErrorInfo> {
+) -> Result<PersonSave, ErrorInfo> {
     let role = team.role_for(&d.credential).ok_or_else(|| ErrorInfo {
         code: "no_credentials".into(),
         message: "the connection chosen for this save is not connected in this browser".into(),
@@ -271,7 +273,7 @@ fn entry_for(
         Some(record_owner) => name_of(&record_owner), // the record's own, as the badge said
         None => name_of(&d.owner),
     };
-    Ok(OutboxEntry {
+    Ok(PersonSave {
         id: format!("{save_id}:{index}"),
         save_id: save_id.to_owned(),
         index,
@@ -314,7 +316,6 @@ fn entry_for(
         account_id: None,
         missing: missing_for(&save.missing, index),
         job_update: None,
-        chunk: None,
     })
 }
 
@@ -344,9 +345,9 @@ fn job_entry(
     d: &Decision,
     role: Role,
     update: crate::job_change::JobUpdate,
-) -> OutboxEntry {
+) -> PersonSave {
     let record_id = update.record_id.clone();
-    OutboxEntry {
+    PersonSave {
         id: format!("{save_id}:{index}"),
         save_id: save_id.to_owned(),
         index,
@@ -389,7 +390,6 @@ fn job_entry(
         account_id: None,
         missing: missing_for(&save.missing, index),
         job_update: Some(update),
-        chunk: None,
     }
 }
 
@@ -405,15 +405,15 @@ pub fn mark_recent(
     if team.config.crm != CrmKind::Hubspot || recent.is_empty() {
         return;
     }
-    let mark = |person: &mut OutboxEntry| {
+    let mark = |person: &mut PersonSave| {
         if person.spec.existing_id.is_none() {
             person.recent_id = recent.id_for(&person.prospect.person, now_ms);
         }
     };
     for entry in entries {
-        match entry.chunk.as_mut() {
-            Some(chunk) => chunk.members.iter_mut().for_each(|m| mark(&mut m.person)),
-            None => mark(entry),
+        match entry {
+            OutboxEntry::Chunk(c) => c.chunk.members.iter_mut().for_each(|m| mark(&mut m.person)),
+            OutboxEntry::Single(person) => mark(person),
         }
     }
 }

@@ -17,7 +17,7 @@ use crate::outbox::outcome::{
 pub use crate::outbox::outcome::{
     current_role, on_refresh_failed, record_url, Step, SEARCH_LAG_MS,
 };
-use crate::outbox::{lookup_key, OutboxEntry, Phase};
+use crate::outbox::{lookup_key, OutboxEntry, PersonSave, Phase};
 use crate::single::wire::{self, Answer};
 pub use crate::team::session::{session, Tokens};
 use crate::team::{CrmKind, LocalTeam};
@@ -29,7 +29,7 @@ pub fn next_request(
     entry: &OutboxEntry,
     tokens: &Tokens,
 ) -> Result<(OutboxEntry, HttpRequest), ErrorInfo> {
-    if entry.chunk.is_some() {
+    if entry.chunk().is_some() {
         return next_chunk_request(team, entry, tokens);
     }
     if entry.job_update.is_some() {
@@ -73,7 +73,7 @@ pub fn on_response(
     now_ms: u64,
     random: u32,
 ) -> (OutboxEntry, Step) {
-    if entry.chunk.is_some() {
+    if entry.chunk().is_some() {
         return on_chunk_response(team, entry, resp, now_ms, random);
     }
     if entry.job_update.is_some() {
@@ -136,10 +136,10 @@ pub fn on_response(
             if let (Some(_), Some(name)) = (&account_id, e.spec.new_account.clone()) {
                 tell_account(&mut e, &name, AccountNews::Created);
             }
-            e.account_id = account_id.or(e.account_id);
+            e.account_id = account_id.or(e.account_id.take());
             e.record_id = Some(record_id);
             e.created = e.created || created;
-            e.activity_id = activity_id.or(e.activity_id);
+            e.activity_id = activity_id.or(e.activity_id.take());
             if e.spec.activity.is_some() && !activity_logged {
                 e.phase = Phase::Activity;
                 return (e, Step::Continue);
@@ -160,7 +160,7 @@ pub fn on_response(
 
 /// Does this entry still need its Account lookup before the create? (Salesforce, a new
 /// Contact, Account matching on, a company, not looked up yet.)
-fn needs_account(team: &LocalTeam, e: &OutboxEntry) -> bool {
+fn needs_account(team: &LocalTeam, e: &PersonSave) -> bool {
     team.config.crm == CrmKind::Salesforce
         && team.settings.match_account
         && e.spec.record == crm::RecordKind::Contact
@@ -177,7 +177,7 @@ fn needs_account(team: &LocalTeam, e: &OutboxEntry) -> bool {
 
 /// Reads the Account lookup into the entry: link one, create one, or (several of that name)
 /// leave the Contact unlinked, and say which in the reasons.
-fn account_found(e: &mut OutboxEntry, found: AccountMatch) {
+fn account_found(e: &mut PersonSave, found: AccountMatch) {
     e.account_checked = true;
     let company = e.prospect.person.company.clone().unwrap_or_default();
     match found {

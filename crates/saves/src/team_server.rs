@@ -19,13 +19,13 @@
 //! The server decides again from its own copy of the team (never trusting this decision);
 //! the local one only says beforehand what the server will do.
 
-use attribution::Permission;
+use attribution::{Held, Permission};
 use crm::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::journal::records::{ErrorInfo, SaveResult, SaveStatus};
-use crate::outbox::OutboxEntry;
+use crate::outbox::{OutboxEntry, PersonSave};
 use crate::team::config::{CrmKind, Settings};
 use crate::team::{Connection, Health, LocalTeam, Role};
 
@@ -71,77 +71,152 @@ pub fn server_url(raw: &str) -> Result<String, ErrorInfo> {
 
 /// `GET /api/team`, as far as the extension uses it: `team.crm`, `me` (`id`, `email`,
 /// `owner_mapping`), `state` (the spec's team: `users` with `personal` and its `held`,
-/// `team_sync`), `push_settings`, and `connections` (`member_id`, `needs_reconnect`). Read
-/// field by field from the JSON (no derive: the save module stays small); a field missing or
-/// of another type reads as absent.
-#[derive(Debug, Clone, Copy)]
-pub struct Snapshot<'a>(pub &'a Value);
+/// `team_sync`), `push_settings`, and `connections` (`member_id`, `needs_reconnect`, `credential`). Read by
+/// its serde derives: fields the extension does not use are ignored, an absent or `null` one
+/// reads as absent, and one of another shape is refused with its path
+/// (`crate::api`'s reader names it, e.g. `team_server_snapshot.state.users[0].personal.held`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Snapshot {
+    #[serde(default, deserialize_with = "null_as_default")]
+    team: ServerTeam,
+    /// The signed-in member, when the snapshot has one.
+    #[serde(default)]
+    pub me: Option<Member>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    state: ServerState,
+    #[serde(default)]
+    push_settings: Option<Settings>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    connections: Vec<ServerConnection>,
+}
 
-impl Snapshot<'_> {
-    fn text(&self, path: &[&str]) -> Option<&str> {
-        path.iter().try_fold(self.0, |v, k| v.get(k))?.as_str()
-    }
+/// The signed-in member of a [`Snapshot`].
+#[derive(Debug, Clone, Deserialize)]
+pub struct Member {
+    /// Their member id (the spec's app user id on the server).
+    pub id: String,
+    /// Their login email.
+    pub email: String,
+    /// Their owner mapping, when the admin set one.
+    #[serde(default)]
+    pub owner_mapping: Option<String>,
+}
 
-    /// The signed-in member's id and login email, when the snapshot has them.
-    pub fn me(&self) -> Option<(&str, &str)> {
-        Some((self.text(&["me", "id"])?, self.text(&["me", "email"])?))
-    }
+/// The snapshot's `team`: only its CRM is used.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct ServerTeam {
+    #[serde(default)]
+    crm: Option<CrmKind>,
+}
 
+/// The snapshot's `state` (the spec's team), as far as the team sync goes.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct ServerState {
+    #[serde(default, deserialize_with = "null_as_default")]
+    users: Vec<ServerUser>,
+    #[serde(default)]
+    team_sync: Option<String>,
+}
+
+/// A member in the snapshot's `state.users`.
+#[derive(Debug, Clone, Deserialize)]
+struct ServerUser {
+    id: String,
+    #[serde(default)]
+    personal: Option<ServerPersonal>,
+}
+
+/// A member's connection as the server lists it (no token).
+#[derive(Debug, Clone, Deserialize)]
+struct ServerPersonal {
+    crm_user_id: String,
+    email: String,
+    #[serde(
+        default,
+        deserialize_with = "crate::team::permission_or_unknown::deserialize"
+    )]
+    permission: Option<Permission>,
+    /// Absent or `null` means `team` (rule 11).
+    #[serde(default)]
+    held: Option<Held>,
+}
+
+/// A team-held connection's health in the snapshot's `connections`.
+#[derive(Debug, Clone, Deserialize)]
+struct ServerConnection {
+    member_id: String,
+    #[serde(default)]
+    needs_reconnect: bool,
+    /// A pasted HubSpot token's kind (`private_app_token`, `service_key`), when one.
+    #[serde(default)]
+    credential: Option<String>,
+}
+
+/// `null` read as the type's default (serde's `default` covers only an absent field).
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Option::<T>::deserialize(deserializer).map(Option::unwrap_or_default)
+}
+
+impl Snapshot {
     /// The team sync: its member id and its team-held connection (rule 11: a connection held
     /// only in a browser is never the team sync).
-    fn team_sync(&self) -> Option<(&str, &Value)> {
-        let id = self.text(&["state", "team_sync"])?;
-        let user = self.0["state"]["users"]
-            .as_array()?
+    fn team_sync(&self) -> Option<(&str, &ServerPersonal)> {
+        let id = self.state.team_sync.as_deref()?;
+        let personal = self
+            .state
+            .users
             .iter()
-            .find(|u| u["id"] == id)?;
-        let personal = &user["personal"];
-        let held = personal["held"].as_str().unwrap_or("team");
-        (personal.is_object() && held == "team").then_some((id, personal))
+            .find(|u| u.id == id)?
+            .personal
+            .as_ref()?;
+        (personal.held.unwrap_or_default() == Held::Team).then_some((id, personal))
     }
 }
 
 /// The team this browser decides with in server mode: `local` with the server's team sync
 /// (see the module docs). A server without a team sync leaves none (rule 3 then falls back
 /// to the rep's own connection, as the server does).
-pub fn server_team(local: &LocalTeam, snapshot: Snapshot<'_>) -> LocalTeam {
+pub fn server_team(local: &LocalTeam, snapshot: &Snapshot) -> LocalTeam {
     let mut team = local.clone();
     team.team_server = true;
     team.team_sync_is_mine = false;
     team.remove_connection(Role::TeamSync);
-    if let Some(crm) = snapshot.text(&["team", "crm"]).and_then(CrmKind::parse) {
+    if let Some(crm) = snapshot.team.crm {
         team.config.crm = crm;
     }
-    if let Ok(settings) = Settings::deserialize(&snapshot.0["push_settings"]) {
+    if let Some(settings) = snapshot.push_settings {
         team.settings = settings;
     }
     if team.owner_mapping.is_none() {
-        team.owner_mapping = snapshot.text(&["me", "owner_mapping"]).map(str::to_owned);
+        team.owner_mapping = snapshot.me.as_ref().and_then(|me| me.owner_mapping.clone());
     }
     if team.config.me_email.is_none() {
-        team.config.me_email = snapshot.me().map(|(_, email)| email.to_lowercase());
+        team.config.me_email = snapshot.me.as_ref().map(|me| me.email.to_lowercase());
     }
-    let text = |v: &Value, k: &str| v[k].as_str().unwrap_or_default().to_owned();
     if let Some((member, p)) = snapshot.team_sync() {
-        let held = snapshot.0["connections"]
-            .as_array()
-            .and_then(|list| list.iter().find(|c| c["member_id"] == member));
-        let reconnect = held.is_some_and(|c| c["needs_reconnect"] == true);
-        // A pasted HubSpot token's kind, so Created By names it (a service key, a private app).
-        let credential = held.and_then(|c| crm::Credential::deserialize(&c["credential"]).ok());
+        let held = snapshot.connections.iter().find(|c| c.member_id == member);
+        let reconnect = held.is_some_and(|c| c.needs_reconnect);
+        // A pasted HubSpot token's kind, so Created By names it (a service key, a private app);
+        // a kind this version does not know reads as none.
+        let credential = held
+            .and_then(|c| c.credential.as_deref())
+            .and_then(|k| crm::Credential::deserialize(Value::from(k)).ok());
         let instance_url = local
             .connection(Role::Personal)
             .map(|c| c.instance_url.clone())
             .unwrap_or_default();
-        let crm_user_id = text(p, "crm_user_id");
         team.set_connection(Connection {
             role: Role::TeamSync,
             name: local
-                .user_name(&crm_user_id)
-                .unwrap_or_else(|| text(p, "email")),
-            crm_user_id,
-            email: text(p, "email"),
-            permission: p["permission"].as_str().and_then(Permission::parse),
+                .user_name(&p.crm_user_id)
+                .unwrap_or_else(|| p.email.clone()),
+            crm_user_id: p.crm_user_id.clone(),
+            email: p.email.clone(),
+            permission: p.permission,
             health: if reconnect {
                 Health::ReconnectNeeded
             } else {
@@ -165,7 +240,7 @@ pub fn via_server(team: &LocalTeam, entry: &OutboxEntry) -> bool {
 
 /// A prospect as a save message carries it (the server reads it with the same parser; an
 /// absent field is `null`, which it reads as absent).
-fn raw_prospect(entry: &OutboxEntry) -> Value {
+fn raw_prospect(entry: &PersonSave) -> Value {
     let p = &entry.prospect;
     let mut raw = serde_json::to_value(&p.person).unwrap_or_else(|_| json!({}));
     if let Some(map) = raw.as_object_mut() {
@@ -177,7 +252,7 @@ fn raw_prospect(entry: &OutboxEntry) -> Value {
 /// `POST <url>/api/saves` for an entry the server pushes ([`via_server`]): the entry's
 /// people as a save (a bulk chunk as a bulk save), the entry id as the save id.
 pub fn save_request(entry: &OutboxEntry, url: &str, session: &str) -> HttpRequest {
-    let (push, prospects): (&str, Vec<Value>) = match &entry.chunk {
+    let (push, prospects): (&str, Vec<Value>) = match entry.chunk() {
         Some(chunk) => (
             "bulk",
             chunk
@@ -321,7 +396,7 @@ pub fn read_answer(
                     .collect()
             })
             .unwrap_or_default();
-        return match &entry.chunk {
+        return match entry.chunk() {
             None => match results.into_iter().next() {
                 Some(result) => ServerStep::Done { result },
                 None => ServerStep::Failed {
@@ -408,7 +483,7 @@ mod tests {
 
     /// `GET /api/team` for the rep: the integration user's connection held by the team as
     /// team sync, the rep's own held in their browser.
-    fn snapshot(team_sync: Option<&str>, needs_reconnect: bool) -> Value {
+    fn wire(team_sync: Option<&str>, needs_reconnect: bool) -> Value {
         json!({
             "team": {"id": "t_1", "name": "Acme", "crm": "salesforce"},
             "me": {"id": "m_rep", "email": "Rep@acme.example", "role": "rep", "owner_mapping": null},
@@ -430,6 +505,11 @@ mod tests {
         })
     }
 
+    /// [`wire`] as the extension reads it.
+    fn snapshot(team_sync: Option<&str>, needs_reconnect: bool) -> Snapshot {
+        serde_json::from_value(wire(team_sync, needs_reconnect)).unwrap()
+    }
+
     fn plan(team: &LocalTeam, source: &str, email: Option<&str>) -> OutboxEntry {
         let mut person = json!({"full_name": "Ada Lovelace",
             "linkedin_url": "https://www.linkedin.com/in/ada-lovelace/"});
@@ -449,7 +529,7 @@ mod tests {
     #[test]
     fn server_mode_routes_team_sync_saves_to_the_server_and_own_saves_from_the_browser() {
         let solo = rep_browser();
-        let server = server_team(&solo, Snapshot(&snapshot(Some("m_admin"), false)));
+        let server = server_team(&solo, &snapshot(Some("m_admin"), false));
         // (team, source, role of the entry, pushed by the team server)
         let rows = [
             (&server, "linkedin_extension", Role::TeamSync, true),
@@ -480,13 +560,13 @@ mod tests {
 
     #[test]
     fn a_server_without_team_sync_leaves_the_rep_their_own_connection() {
-        let server = server_team(&rep_browser(), Snapshot(&snapshot(None, false)));
+        let server = server_team(&rep_browser(), &snapshot(None, false));
         assert!(server.connection(Role::TeamSync).is_none());
         let entry = plan(&server, "linkedin_extension", None);
         assert_eq!(entry.role, Role::Personal);
         assert!(!via_server(&server, &entry));
         // A team sync needing a reconnect on the server is marked so here.
-        let waiting = server_team(&rep_browser(), Snapshot(&snapshot(Some("m_admin"), true)));
+        let waiting = server_team(&rep_browser(), &snapshot(Some("m_admin"), true));
         assert_eq!(
             waiting.connection(Role::TeamSync).unwrap().health,
             Health::ReconnectNeeded
@@ -495,7 +575,7 @@ mod tests {
 
     #[test]
     fn the_save_request_carries_the_entry_id_and_the_session() {
-        let server = server_team(&rep_browser(), Snapshot(&snapshot(Some("m_admin"), false)));
+        let server = server_team(&rep_browser(), &snapshot(Some("m_admin"), false));
         let entry = plan(&server, "linkedin_extension", None);
         let request = save_request(&entry, "http://127.0.0.1:9", "lls_session");
         assert_eq!(request.url, "http://127.0.0.1:9/api/saves");
@@ -516,7 +596,7 @@ mod tests {
     /// One row per answer of `POST /api/saves`.
     #[test]
     fn server_answers_settle_wait_or_ask_for_a_sign_in() {
-        let server = server_team(&rep_browser(), Snapshot(&snapshot(Some("m_admin"), false)));
+        let server = server_team(&rep_browser(), &snapshot(Some("m_admin"), false));
         let entry = plan(&server, "linkedin_extension", None);
         let answer = |status: u16, body: Value| {
             read_answer(
@@ -594,7 +674,7 @@ mod tests {
     /// at their own position.
     #[test]
     fn a_bulk_chunk_goes_as_one_save_and_settles_each_person() {
-        let server = server_team(&rep_browser(), Snapshot(&snapshot(Some("m_admin"), false)));
+        let server = server_team(&rep_browser(), &snapshot(Some("m_admin"), false));
         let people: Vec<Value> = ["ada", "ben"]
             .iter()
             .map(|slug| {
@@ -611,7 +691,7 @@ mod tests {
         let chunk = planned
             .entries
             .iter()
-            .find(|e| e.chunk.is_some())
+            .find(|e| e.chunk().is_some())
             .expect("a chunk entry");
         assert!(via_server(&server, chunk));
         let request = save_request(chunk, "https://leadline.acme.example", "lls_x");

@@ -16,7 +16,7 @@ use crm::{ActivityKind, CrmError, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use crate::journal::records::{ErrorInfo, Journal, SaveResult, SaveStatus};
-use crate::outbox::OutboxEntry;
+use crate::outbox::{OutboxEntry, PersonSave};
 use crate::team::session::{hs_session, session, Tokens};
 use crate::team::{CrmKind, LocalTeam, Role};
 
@@ -80,18 +80,18 @@ pub struct UndoOutcome {
     pub failed: Vec<(UndoItem, ErrorInfo)>,
 }
 
-fn entry_for(entries: &[OutboxEntry], index: usize) -> Option<&OutboxEntry> {
-    entries.iter().find_map(|e| match &e.chunk {
+fn entry_for(entries: &[OutboxEntry], index: usize) -> Option<&PersonSave> {
+    entries.iter().find_map(|e| match e.chunk() {
         Some(chunk) => chunk
             .members
             .iter()
             .map(|m| &m.person)
             .find(|p| p.index == index),
-        None => (e.index == index).then_some(e),
+        None => (e.index == index).then_some(&**e),
     })
 }
 
-fn activity_object(crm: CrmKind, entry: &OutboxEntry) -> String {
+fn activity_object(crm: CrmKind, entry: &PersonSave) -> String {
     match crm {
         CrmKind::Salesforce => "Task".into(),
         CrmKind::Hubspot => {

@@ -215,11 +215,11 @@ fn chunk_planning_table() {
         let entries = plan(&t, push, *n);
         let got: Vec<usize> = entries
             .iter()
-            .map(|e| e.chunk.as_ref().map_or(1, |c| c.members.len()))
+            .map(|e| e.chunk().map_or(1, |c| c.members.len()))
             .collect();
         assert_eq!(&got, sizes, "{crm:?} {push} {n}");
         for e in &entries {
-            let Some(c) = &e.chunk else { continue };
+            let Some(c) = e.chunk() else { continue };
             assert!(
                 c.members.iter().all(|m| m.person.role == e.role),
                 "one credential per chunk"
@@ -406,7 +406,7 @@ fn expired_session_refreshes_once_then_asks_for_reconnect() {
     assert_eq!(role, Role::TeamSync);
     assert!(reason.hint.contains("Reconnect"), "{}", reason.hint);
     assert!(
-        e.waiting.is_some() && e.chunk.is_some(),
+        e.waiting.is_some() && e.chunk().is_some(),
         "the chunk waits in the outbox"
     );
 }
@@ -1000,7 +1000,7 @@ mod no_panic {
                     prop_assert_eq!(results.len(), 3);
                     break;
                 }
-                prop_assert_eq!(next.chunk.as_ref().map(|c| c.members.len()), Some(3));
+                prop_assert_eq!(next.chunk().map(|c| c.members.len()), Some(3));
                 e = next;
             }
         }
@@ -1027,8 +1027,7 @@ fn bulk_contacts_are_linked_to_their_companys_account_or_share_one_created_for_t
     let entries = plan_save(&t, &save("bulk", prospects), "s1", &KnownRecords::new()).entries;
     assert_eq!(entries.len(), 1, "one chunk");
     assert!(entries[0]
-        .chunk
-        .as_ref()
+        .chunk()
         .unwrap()
         .members
         .iter()

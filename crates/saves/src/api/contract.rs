@@ -5,9 +5,8 @@
 
 use serde_json::{json, Value};
 
-use super::reply::{answer, read, to_json};
+use super::reply::{answer, read_entry, to_json};
 use crate::inbound::message::{CONTENT_TO_WORKER_KINDS, UI_KINDS, WORKER_TO_CONTENT_KINDS};
-use crate::plan::OutboxEntry;
 use crate::undo::UNDO_WINDOW_MS;
 
 /// `{ok, kinds:{content_to_worker, worker_to_content, ui_to_worker}, undo_window_seconds}`.
@@ -28,7 +27,7 @@ pub fn contract() -> Value {
 /// `plan_save` gives a fresh save's people, built here for an entry resumed after a restart.
 pub fn queued_result(entry: &Value) -> Value {
     answer((|| {
-        let entry: OutboxEntry = read("entry", entry)?;
+        let entry = read_entry("entry", entry)?;
         Ok(json!({"ok": true, "result": to_json(&entry.waiting_result())}))
     })())
 }

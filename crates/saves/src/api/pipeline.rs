@@ -4,12 +4,12 @@
 use crm::{HttpResponse, RecordKindExt};
 use serde_json::{json, Value};
 
-use super::reply::{answer, clock_ms, fail, invalid, read, read_or_default, to_json};
+use super::reply::{answer, clock_ms, fail, invalid, read, read_entry, read_or_default, to_json};
 use crate::decision::decide_person;
 use crate::inbound::message::{parse_save_message, ContentToWorker};
 use crate::journal::recent::RecentCreates;
 use crate::journal::records::ErrorInfo;
-use crate::plan::{lookup_key, KnownRecords, OutboxEntry};
+use crate::plan::{lookup_key, KnownRecords};
 use crate::single::wire;
 use crate::step::{self, current_role, Tokens};
 use crate::team::{LocalTeam, Role};
@@ -151,7 +151,7 @@ pub fn plan_save(
 pub fn next_request(team: &Value, entry: &Value, tokens: &Value) -> Value {
     answer((|| {
         let team: LocalTeam = read("team", team)?;
-        let entry: OutboxEntry = read("entry", entry)?;
+        let entry = read_entry("entry", entry)?;
         let tokens: TokensByRole = read("tokens", tokens)?;
         let role = current_role(&entry);
         let Some(t) = tokens.get(role) else {
@@ -183,7 +183,7 @@ pub fn on_response(
 ) -> Value {
     answer((|| {
         let team: LocalTeam = read("team", team)?;
-        let entry: OutboxEntry = read("entry", entry)?;
+        let entry = read_entry("entry", entry)?;
         let resp: HttpResponse = read("response", response)?;
         let (entry, step) = step::on_response(&team, &entry, &resp, clock_ms(now_ms), random);
         Ok(json!({"ok": true, "entry": entry, "step": to_json(&step)}))
@@ -194,7 +194,7 @@ pub fn on_response(
 pub fn on_refresh_failed(team: &Value, entry: &Value, role: &Value, error: &Value) -> Value {
     answer((|| {
         let team: LocalTeam = read("team", team)?;
-        let entry: OutboxEntry = read("entry", entry)?;
+        let entry = read_entry("entry", entry)?;
         let role: Role = read("role", role)?;
         let code = error
             .get("code")

@@ -10,8 +10,7 @@
 
 use serde_json::{json, Value};
 
-use super::reply::{answer, clock_ms, fail, read, to_json};
-use crate::outbox::OutboxEntry;
+use super::reply::{answer, clock_ms, fail, read, read_at, read_entry, to_json};
 use crate::team::LocalTeam;
 use crate::team_server::{self, Snapshot};
 
@@ -27,21 +26,22 @@ pub fn team_server_url(raw: &Value) -> Value {
 pub const SNAPSHOT_FIELD: &str = "team_server_snapshot";
 
 /// The team a decision is made with: the stored team, with the snapshot under
-/// [`SNAPSHOT_FIELD`] laid over it when there is one (a snapshot without a signed-in member
-/// is refused as `invalid_input`).
+/// [`SNAPSHOT_FIELD`] laid over it when there is one (a snapshot without a signed-in member,
+/// or with a field of the wrong shape, is refused as `invalid_input` naming the field:
+/// `team_server_snapshot.state.users[0].personal.held: unknown variant ...`).
 pub(crate) fn deciding_team(team: &Value) -> Result<LocalTeam, Value> {
     let local: LocalTeam = read("team", team)?;
     match team.get(SNAPSHOT_FIELD).filter(|s| !s.is_null()) {
         None => Ok(local),
         Some(snapshot) => {
-            let snapshot = Snapshot(snapshot);
-            if snapshot.me().is_none() {
+            let snapshot: Snapshot = read_at(SNAPSHOT_FIELD, snapshot)?;
+            if snapshot.me.is_none() {
                 return Err(super::reply::invalid(
                     "team_server_snapshot",
                     "no signed-in member (`me`)",
                 ));
             }
-            Ok(team_server::server_team(&local, snapshot))
+            Ok(team_server::server_team(&local, &snapshot))
         }
     }
 }
@@ -51,7 +51,7 @@ pub(crate) fn deciding_team(team: &Value) -> Result<LocalTeam, Value> {
 pub fn server_save(team: &Value, entry: &Value, url: &Value, session: &Value) -> Value {
     answer((|| {
         let team = deciding_team(team)?;
-        let entry: OutboxEntry = read("entry", entry)?;
+        let entry = read_entry("entry", entry)?;
         if !team_server::via_server(&team, &entry) {
             return Ok(json!({"ok": true, "via_server": false}));
         }
@@ -68,7 +68,7 @@ pub fn server_save(team: &Value, entry: &Value, url: &Value, session: &Value) ->
 pub fn server_answer(team: &Value, entry: &Value, response: &Value, now_ms: f64) -> Value {
     answer((|| {
         let team = deciding_team(team)?;
-        let entry: OutboxEntry = read("entry", entry)?;
+        let entry = read_entry("entry", entry)?;
         let response: crm::HttpResponse = read("response", response)?;
         let step = team_server::read_answer(&team, &entry, &response, clock_ms(now_ms));
         Ok(json!({"ok": true, "step": to_json(&step)}))
@@ -116,5 +116,80 @@ mod tests {
         server_mode[SNAPSHOT_FIELD] = json!({"state": {}});
         let refused = crate::api::preview(&server_mode, &message);
         assert_eq!(refused["error"]["code"], "invalid_input");
+    }
+
+    /// A snapshot of the wrong shape is refused, never half-read: the error names the field
+    /// by its path, so a server answering another shape is found at once.
+    #[test]
+    fn a_malformed_snapshot_is_refused_naming_the_field() {
+        let stored = json!({"config": {"crm": "salesforce", "me_email": "rep@acme.example"}});
+        let good = json!({
+            "team": {"name": "Acme", "crm": "salesforce"},
+            "me": {"id": "m_rep", "email": "rep@acme.example", "owner_mapping": null},
+            "state": {"team_sync": "m_admin", "crm_users": [], "users": [
+                {"id": "m_admin", "email": "integration@acme.example", "owner_mapping": null,
+                 "personal": {"crm_user_id": "005I", "email": "integration@acme.example",
+                    "permission": "admin", "held": "team"}},
+            ]},
+            "push_settings": {"record_kind": "lead", "match_account": false, "log_emails": true},
+            "connections": [{"member_id": "m_admin", "needs_reconnect": false}],
+        });
+        let message = json!({"kind": "preview", "source": "linkedin_extension", "push": "single"});
+        let preview = |snapshot: &Value| {
+            let mut team = stored.clone();
+            team[SNAPSHOT_FIELD] = snapshot.clone();
+            crate::api::preview(&team, &message)
+        };
+        assert_eq!(preview(&good)["decision"]["created_by"]["id"], "005I");
+        let cases: [(&str, Value, &str); 6] = [
+            (
+                "/state/users/0/personal/held",
+                json!("elsewhere"),
+                "team_server_snapshot.state.users[0].personal.held: unknown variant `elsewhere`",
+            ),
+            (
+                "/state/users/0/personal/permission",
+                json!(2),
+                "team_server_snapshot.state.users[0].personal.permission: invalid type: integer `2`",
+            ),
+            (
+                "/connections/0/needs_reconnect",
+                json!("yes"),
+                "team_server_snapshot.connections[0].needs_reconnect: invalid type: string \"yes\"",
+            ),
+            (
+                "/push_settings/match_account",
+                json!("no"),
+                "team_server_snapshot.push_settings.match_account: invalid type: string \"no\"",
+            ),
+            (
+                "/team/crm",
+                json!("pipedrive"),
+                "team_server_snapshot.team.crm: unknown variant `pipedrive`",
+            ),
+            (
+                "/state/team_sync",
+                json!(["m_admin"]),
+                "team_server_snapshot.state.team_sync: invalid type: sequence",
+            ),
+        ];
+        for (pointer, value, expected) in cases {
+            let mut bad = good.clone();
+            *bad.pointer_mut(pointer).unwrap() = value;
+            let answer = preview(&bad);
+            assert_eq!(
+                answer["error"]["code"], "invalid_input",
+                "{pointer}: {answer}"
+            );
+            let text = answer["error"]["message"].as_str().unwrap();
+            assert!(text.starts_with(expected), "{pointer}: {text}");
+        }
+        // An absent field is named on the object that lacks it.
+        let mut bad = good.clone();
+        bad["me"].as_object_mut().unwrap().remove("email");
+        assert_eq!(
+            preview(&bad)["error"]["message"],
+            "team_server_snapshot.me: missing field `email`"
+        );
     }
 }

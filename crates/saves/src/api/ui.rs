@@ -4,11 +4,10 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::reply::{answer, clock_ms, fail, read, read_or_default, to_json};
+use super::reply::{answer, clock_ms, fail, read, read_entries, read_or_default, to_json};
 use crate::decision::{decide, gmail_saving_as};
 use crate::inbound::message::{parse_ui_message, Push, UiToWorker};
 use crate::journal::records::{ErrorInfo, Journal, RecentSave, SaveResult};
-use crate::plan::OutboxEntry;
 use crate::team::policy::ManagedSettings;
 use crate::team::{
     CrmKind, Health, LocalTeam, Role, TeamConfig, TeamConfigPatch, ME, TEAM_SYNC_USER,
@@ -213,7 +212,11 @@ pub fn state_view(team: &Value, journal: &Value, outbox: &Value, extras: &Value)
     answer((|| {
         let team: LocalTeam = read("team", team)?;
         let journal: Journal = read_or_default("journal", journal)?;
-        let outbox: Vec<OutboxEntry> = read_or_default("outbox", outbox)?;
+        let outbox = if outbox.is_null() {
+            Vec::new()
+        } else {
+            read_entries("outbox", outbox)?
+        };
         let TeamConfig {
             crm,
             login_host,

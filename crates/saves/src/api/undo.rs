@@ -5,9 +5,8 @@ use crm::HttpResponse;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::reply::{answer, fail, invalid, read, read_or_default, to_json};
+use super::reply::{answer, fail, invalid, read, read_entries, read_or_default, to_json};
 use crate::journal::records::{ErrorInfo, Journal, SaveResult};
-use crate::plan::OutboxEntry;
 use crate::step::Tokens;
 use crate::team::{LocalTeam, Role};
 use crate::undo::{self, UndoCall, UndoOutcome, UndoRecord};
@@ -46,7 +45,7 @@ pub fn undo_record(
 ) -> Value {
     answer((|| {
         let team: LocalTeam = read("team", team)?;
-        let entries: Vec<OutboxEntry> = read("entries", entries)?;
+        let entries = read_entries("entries", entries)?;
         let results: Vec<Option<SaveResult>> = read("results", results)?;
         let results: Vec<SaveResult> = results
             .into_iter()

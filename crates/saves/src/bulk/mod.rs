@@ -2,8 +2,8 @@
 //! (⌈N/100⌉ on HubSpot), each driven by the CRM's batch protocol instead of one call per
 //! person.
 //!
-//! A chunk is an [`OutboxEntry`] whose [`Chunk`] section holds its people (each still a
-//! per-person entry with its own attribution decision and owner) and the answers read so far
+//! A chunk is an [`OutboxEntry::Chunk`] whose [`Chunk`] section holds its people (each a
+//! [`PersonSave`] with its own attribution decision and owner) and the answers read so far
 //! in the current run. Chunks only group people pushed with the **same credential** and the
 //! same record kind; the owner is set per record.
 //!
@@ -21,7 +21,7 @@
 //! [`on_chunk_response`]), one run of the CRM's batch protocol is `run`.
 
 pub use crate::outbox::{Chunk, Member, MemberResult, RecordedAnswer};
-use crate::outbox::{OutboxEntry, Phase};
+use crate::outbox::{ChunkSave, OutboxEntry, PersonSave, Phase};
 use crate::team::{CrmKind, LocalTeam};
 pub use step::{next_chunk_request, on_chunk_response};
 
@@ -35,7 +35,7 @@ pub const HUBSPOT_CHUNK: usize = crm::hubspot::contacts::BATCH_LIMIT;
 
 /// Whether a per-person entry may join a chunk: its activity (if any) is logged by the same
 /// connection with the same owner, and HubSpot chunks carry no activities.
-fn chunkable(team: &LocalTeam, e: &OutboxEntry) -> bool {
+fn chunkable(team: &LocalTeam, e: &PersonSave) -> bool {
     e.activity_role.is_none()
         && e.activity_owner.is_none()
         && !(team.config.crm == CrmKind::Hubspot && e.spec.activity.is_some())
@@ -47,17 +47,17 @@ fn chunkable(team: &LocalTeam, e: &OutboxEntry) -> bool {
 pub fn chunk_entries(
     team: &LocalTeam,
     save_id: &str,
-    entries: Vec<OutboxEntry>,
+    entries: Vec<PersonSave>,
 ) -> Vec<OutboxEntry> {
     let size = match team.config.crm {
         CrmKind::Salesforce => SALESFORCE_CHUNK,
         CrmKind::Hubspot => HUBSPOT_CHUNK,
     };
     let mut singles = Vec::new();
-    let mut groups: Vec<Vec<OutboxEntry>> = Vec::new();
+    let mut groups: Vec<Vec<PersonSave>> = Vec::new();
     for e in entries {
         if !chunkable(team, &e) {
-            singles.push(e);
+            singles.push(OutboxEntry::Single(e));
             continue;
         }
         match groups
@@ -72,7 +72,7 @@ pub fn chunk_entries(
     let mut n = 0;
     for group in groups {
         if group.len() == 1 {
-            out.extend(group);
+            out.extend(group.into_iter().map(OutboxEntry::Single));
             continue;
         }
         for people in group.chunks(size) {
@@ -88,7 +88,7 @@ pub fn chunk_entries(
 /// `new_account`: the chunk's run looks the Account up by that name and creates it when
 /// missing (`crm::salesforce::bulk::accounts`). (In a single save the same field means "create
 /// it": its `Account` phase looked it up first.)
-fn names_company(team: &LocalTeam, p: &OutboxEntry) -> Option<String> {
+fn names_company(team: &LocalTeam, p: &PersonSave) -> Option<String> {
     let company = p.prospect.person.company.as_deref()?.trim();
     let on = team.config.crm == CrmKind::Salesforce
         && team.settings.match_account
@@ -98,7 +98,7 @@ fn names_company(team: &LocalTeam, p: &OutboxEntry) -> Option<String> {
     (on && !company.is_empty()).then(|| company.to_owned())
 }
 
-fn chunk_entry(team: &LocalTeam, save_id: &str, n: usize, people: &[OutboxEntry]) -> OutboxEntry {
+fn chunk_entry(team: &LocalTeam, save_id: &str, n: usize, people: &[PersonSave]) -> OutboxEntry {
     let first = &people[0];
     let mut head = first.clone();
     head.id = format!("{save_id}:chunk{n}");
@@ -111,7 +111,7 @@ fn chunk_entry(team: &LocalTeam, save_id: &str, n: usize, people: &[OutboxEntry]
     head.record_id = None;
     head.spec.existing_id = None;
     head.phase = Phase::Lookup;
-    head.chunk = Some(Chunk {
+    let chunk = Chunk {
         members: people
             .iter()
             .map(|p| {
@@ -124,6 +124,6 @@ fn chunk_entry(team: &LocalTeam, save_id: &str, n: usize, people: &[OutboxEntry]
             })
             .collect(),
         replay: vec![],
-    });
-    head
+    };
+    OutboxEntry::Chunk(ChunkSave { head, chunk })
 }

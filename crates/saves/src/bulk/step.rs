@@ -9,7 +9,7 @@ use crate::journal::records::{ErrorInfo, SaveStatus};
 use crate::outbox::outcome::{internal, on_error, result_of, tell_account, AccountNews, Step};
 use crate::outbox::owner_fallback::{fall_back, is_owner_refusal};
 use crate::outbox::{Chunk, Member, MemberResult, RecordedAnswer};
-use crate::outbox::{OutboxEntry, Phase};
+use crate::outbox::{ChunkSave, OutboxEntry, PersonSave, Phase};
 use crate::team::session::Tokens;
 use crate::team::{CrmKind, LocalTeam};
 use crm::salesforce::bulk::AccountLink;
@@ -37,7 +37,7 @@ fn rebuild(
 }
 
 /// Tokens for reading answers only (replays send nothing): the connection's host, no secret.
-fn reading_tokens(team: &LocalTeam, e: &OutboxEntry) -> Tokens {
+fn reading_tokens(team: &LocalTeam, e: &PersonSave) -> Tokens {
     Tokens {
         access_token: String::new(),
         refresh_token: None,
@@ -104,7 +104,7 @@ fn apply(team: &LocalTeam, chunk: &mut Chunk, runnable: &[usize], run: &ChunkRun
 
 /// Keeps what the run did about a member's Account (so a restarted run does not ask again)
 /// and says it, as a single save's `Account` phase does.
-fn account_linked(p: &mut OutboxEntry, link: AccountLink) {
+fn account_linked(p: &mut PersonSave, link: AccountLink) {
     if matches!(&link, AccountLink::NotCreated(e) if is_owner_refusal(&e.code, &[])) {
         // Its owner was refused, so the Contact's is too: after the owner fallback the next
         // run looks the Account up again and creates it under the new owner.
@@ -145,14 +145,14 @@ pub fn next_chunk_request(
     entry: &OutboxEntry,
     tokens: &Tokens,
 ) -> Result<(OutboxEntry, HttpRequest), ErrorInfo> {
-    let mut e = entry.clone();
-    let Some(chunk) = e.chunk.as_mut() else {
+    let OutboxEntry::Chunk(mut e) = entry.clone() else {
         return Err(internal("not a bulk chunk".into()));
     };
-    if e.in_flight {
+    let chunk = &mut e.chunk;
+    if e.head.in_flight {
         // HubSpot finds LinkedIn people by a search that lags new contacts: the dedupe after
         // an unknown outcome is run twice before anyone is created (see `on_chunk_response`).
-        e.recheck = team.config.crm == CrmKind::Hubspot;
+        e.head.recheck = team.config.crm == CrmKind::Hubspot;
         // The last answer was never read: its outcome is unknown, start over at the dedupe,
         // keeping what the run settled — unless that leaves nothing to ask (then everyone
         // still open before the run is looked up again: the dedupe links what was made).
@@ -169,13 +169,13 @@ pub fn next_chunk_request(
         .next_request()
         .map_err(|err| internal(err.to_string()))?
         .ok_or_else(|| internal("nothing left to send for this bulk save".into()))?;
-    e.phase = if chunk.replay.is_empty() {
+    e.head.phase = if chunk.replay.is_empty() {
         Phase::Lookup
     } else {
         Phase::Save
     };
-    e.in_flight = true;
-    Ok((e, request))
+    e.head.in_flight = true;
+    Ok((OutboxEntry::Chunk(e), request))
 }
 
 /// Reads the answer to a chunk's last request (status 0 = transport failure).
@@ -186,20 +186,22 @@ pub fn on_chunk_response(
     now_ms: u64,
     random: u32,
 ) -> (OutboxEntry, Step) {
-    let mut e = entry.clone();
-    e.in_flight = false;
-    let Some(mut chunk) = e.chunk.take() else {
-        return (e, Step::Continue);
+    let mut c = match entry.clone() {
+        OutboxEntry::Chunk(c) => c,
+        OutboxEntry::Single(mut e) => {
+            e.in_flight = false;
+            return (OutboxEntry::Single(e), Step::Continue);
+        }
     };
-    let tokens = &reading_tokens(team, &e);
-    let (runnable, mut run) = match rebuild(team, tokens, &chunk) {
+    c.head.in_flight = false;
+    let tokens = &reading_tokens(team, &c.head);
+    let (runnable, mut run) = match rebuild(team, tokens, &c.chunk) {
         Ok(x) => x,
         Err(_) => {
             // The recorded run cannot be replayed: start it over at its dedupe query.
-            chunk.replay.clear();
-            e.chunk = Some(chunk);
-            e.phase = Phase::Lookup;
-            return (e, Step::Continue);
+            c.chunk.replay.clear();
+            c.head.phase = Phase::Lookup;
+            return (OutboxEntry::Chunk(c), Step::Continue);
         }
     };
     let fed = if resp.status == 0 {
@@ -209,6 +211,7 @@ pub fn on_chunk_response(
     } else {
         run.on_response(resp)
     };
+    let (e, chunk) = (&mut c.head, &mut c.chunk);
     match fed {
         Ok(()) => {
             chunk.replay.push(RecordedAnswer {
@@ -224,44 +227,38 @@ pub fn on_chunk_response(
                 // after HubSpot's search caught up, then create only who is still missing.
                 e.recheck = false;
                 chunk.replay.clear();
-                e.chunk = Some(chunk);
                 e.phase = Phase::Lookup;
-                return crate::outbox::outcome::check_again(e, now_ms);
+                return crate::outbox::outcome::check_again(OutboxEntry::Chunk(c), now_ms);
             }
             if matches!(next, Ok(Some(_))) {
                 e.phase = Phase::Save;
-                e.chunk = Some(chunk);
-                return (e, Step::Continue);
+                return (OutboxEntry::Chunk(c), Step::Continue);
             }
-            apply(team, &mut chunk, &runnable, &run);
+            apply(team, chunk, &runnable, &run);
             chunk.replay.clear();
-            let retry = owner_fallback(team, &mut chunk);
-            e.chunk = Some(chunk);
-            if retry {
+            if owner_fallback(team, chunk) {
                 e.phase = Phase::Lookup;
-                return (e, Step::Continue);
+                return (OutboxEntry::Chunk(c), Step::Continue);
             }
-            settle(team, e, None)
+            settle(team, c, None)
         }
         Err(err) => {
             // A create the network cut off may have reached HubSpot.
             e.recheck |=
                 resp.status == 0 && e.phase == Phase::Save && team.config.crm == CrmKind::Hubspot;
-            harvest(team, tokens, &mut chunk);
+            harvest(team, tokens, chunk);
             if !chunk.members.iter().any(Member::runnable) {
                 // The run had settled everyone before this call failed: nothing to retry.
-                e.chunk = Some(chunk);
-                return settle(team, e, None);
+                return settle(team, c, None);
             }
-            e.chunk = Some(chunk);
             e.phase = Phase::Lookup;
-            let (mut e, step) = on_error(team, e, &err, resp, now_ms, random);
-            match step {
-                Step::Failed { result } => {
-                    e.phase = Phase::Lookup;
-                    settle(team, e, result.error)
+            let (e, step) = on_error(team, OutboxEntry::Chunk(c), &err, resp, now_ms, random);
+            match (e, step) {
+                (OutboxEntry::Chunk(mut c), Step::Failed { result }) => {
+                    c.head.phase = Phase::Lookup;
+                    settle(team, c, result.error)
                 }
-                other => (e, other),
+                other => other,
             }
         }
     }
@@ -288,13 +285,10 @@ fn owner_fallback(team: &LocalTeam, chunk: &mut Chunk) -> bool {
 }
 
 /// Finishes the chunk: one result per person; `whole` fails everyone still unsettled.
-fn settle(team: &LocalTeam, e: OutboxEntry, whole: Option<ErrorInfo>) -> (OutboxEntry, Step) {
-    let members = e
+fn settle(team: &LocalTeam, c: ChunkSave, whole: Option<ErrorInfo>) -> (OutboxEntry, Step) {
+    let results = c
         .chunk
-        .as_ref()
-        .map(|c| c.members.as_slice())
-        .unwrap_or(&[]);
-    let results = members
+        .members
         .iter()
         .map(|m| {
             let failure = m.failure.clone().or_else(|| {
@@ -316,5 +310,5 @@ fn settle(team: &LocalTeam, e: OutboxEntry, whole: Option<ErrorInfo>) -> (Outbox
             }
         })
         .collect();
-    (e, Step::Settled { results })
+    (OutboxEntry::Chunk(c), Step::Settled { results })
 }

@@ -1,6 +1,15 @@
-//! The outbox's values: an [`OutboxEntry`] is one prospect's save (or, with its [`Chunk`], a
-//! bulk chunk of people), persisted before its first request and removed once the CRM has
-//! answered for it. Planning is in `plan`, running in `step`, `single` and `bulk`.
+//! The outbox's values: an [`OutboxEntry`] is either one prospect's save
+//! ([`OutboxEntry::Single`], a [`PersonSave`]) or a bulk chunk of people
+//! ([`OutboxEntry::Chunk`], a [`ChunkSave`]: its head and its [`Chunk`]), persisted before its
+//! first request and removed once the CRM has answered for it. A chunk's people are
+//! [`PersonSave`]s, so a chunk never holds a chunk, and a single save has no chunk fields.
+//! Planning is in `plan`, running in `step`, `single` and `bulk`.
+//!
+//! **Stored shape.** Both variants are written as one JSON object, as before they were
+//! told apart: a single save's fields, plus `chunk` on a chunk, which is what tells them
+//! apart when one is read ([`OutboxEntry::from_value`]). `tests/outbox_shapes.rs` reads
+//! entries stored before the split and writes them back byte for byte, so nothing stored in
+//! a browser or on the team server needs migrating.
 //!
 //! **Inside**, what running any entry shares: `outcome`, what an answer means for an entry
 //! (the `Step` the worker takes next, results, retries, refreshes); `owner_fallback`, the next
@@ -10,6 +19,7 @@ use std::collections::BTreeMap;
 
 use crm::{ExistingRecord, HttpResponse, RecordKindExt, SaveSpec};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::inbound::message::PageSource;
 use crate::inbound::prospect::Prospect;
@@ -50,10 +60,115 @@ pub enum Phase {
     Activity,
 }
 
-/// One prospect's save, persisted before its first request and removed when the CRM has
-/// answered for it. Holds no token.
+/// An outbox entry: one prospect's save, or a bulk chunk of people. Persisted before its first
+/// request and removed when the CRM has answered for it. Holds no token.
+///
+/// Both variants have a [`PersonSave`] head (a chunk's is its first person's decision, named
+/// "Ada and 11 more"), which the entry dereferences to: what runs any entry (its id, role,
+/// attempts, back-off, waiting) reads it the same way for both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum OutboxEntry {
+    /// One person's save (a single save, a job update, or a bulk save's person before
+    /// chunking).
+    Single(PersonSave),
+    /// A bulk chunk: up to the CRM's batch size of people with the same credential.
+    Chunk(ChunkSave),
+}
+
+/// A bulk chunk entry: its head, then its people and the current run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChunkSave {
+    /// The chunk as the rep and the runner see it (its first person's decision).
+    #[serde(flatten)]
+    pub head: PersonSave,
+    /// Its people and the current run ([`crate::bulk`]).
+    pub chunk: Chunk,
+}
+
+impl OutboxEntry {
+    /// Reads a stored entry: a single save's fields, and `chunk` on a chunk (absent or `null`
+    /// on a single save), each part by its own derive, borrowing `stored`. (Serde's
+    /// `untagged` or `flatten` would buffer the entry and compile a second reader of every
+    /// type in it: 15–21 KB gzip more in each module that reads entries.)
+    pub fn from_value(stored: &Value) -> Result<Self, serde_json::Error> {
+        let head = PersonSave::deserialize(stored)?;
+        Ok(match stored.get("chunk").filter(|c| !c.is_null()) {
+            None => OutboxEntry::Single(head),
+            Some(chunk) => OutboxEntry::Chunk(ChunkSave {
+                head,
+                chunk: Chunk::deserialize(chunk)?,
+            }),
+        })
+    }
+
+    /// A stored list of entries, each read by [`Self::from_value`].
+    pub fn list_from_value(stored: &Value) -> Result<Vec<Self>, serde_json::Error> {
+        match stored.as_array() {
+            Some(items) => items.iter().map(Self::from_value).collect(),
+            // Serde's own refusal of a non-list ("invalid type: ..., expected a sequence").
+            None => Vec::<serde::de::IgnoredAny>::deserialize(stored).map(|_| Vec::new()),
+        }
+    }
+}
+
+/// Any other reader goes through a [`Value`] ([`OutboxEntry::from_value`]); the core's own
+/// readers, which hold a `Value` already, call that directly and copy nothing.
+impl<'de> Deserialize<'de> for OutboxEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let stored = Value::deserialize(deserializer)?;
+        OutboxEntry::from_value(&stored).map_err(serde::de::Error::custom)
+    }
+}
+
+impl From<PersonSave> for OutboxEntry {
+    fn from(person: PersonSave) -> Self {
+        OutboxEntry::Single(person)
+    }
+}
+
+impl std::ops::Deref for OutboxEntry {
+    type Target = PersonSave;
+
+    fn deref(&self) -> &PersonSave {
+        match self {
+            OutboxEntry::Single(person) => person,
+            OutboxEntry::Chunk(chunk) => &chunk.head,
+        }
+    }
+}
+
+impl std::ops::DerefMut for OutboxEntry {
+    fn deref_mut(&mut self) -> &mut PersonSave {
+        match self {
+            OutboxEntry::Single(person) => person,
+            OutboxEntry::Chunk(chunk) => &mut chunk.head,
+        }
+    }
+}
+
+impl OutboxEntry {
+    /// The chunk's people and run, when this is a bulk chunk.
+    pub fn chunk(&self) -> Option<&Chunk> {
+        match self {
+            OutboxEntry::Single(_) => None,
+            OutboxEntry::Chunk(chunk) => Some(&chunk.chunk),
+        }
+    }
+
+    /// [`Self::chunk`], to change.
+    pub fn chunk_mut(&mut self) -> Option<&mut Chunk> {
+        match self {
+            OutboxEntry::Single(_) => None,
+            OutboxEntry::Chunk(chunk) => Some(&mut chunk.chunk),
+        }
+    }
+}
+
+/// One prospect's save, with where it stands: an entry of its own ([`OutboxEntry::Single`]),
+/// a person of a [`Chunk`], or a chunk's head.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutboxEntry {
+pub struct PersonSave {
     /// `<save_id>:<index>`.
     pub id: String,
     /// The save (click) it belongs to.
@@ -128,13 +243,9 @@ pub struct OutboxEntry {
     /// (`crate::single::job_update` runs it instead of a save).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_update: Option<crate::job_change::JobUpdate>,
-    /// Set on a bulk chunk entry: its people and the current run ([`crate::bulk`]). The
-    /// fields above then describe the chunk (its first person's decision, "Ada and 11 more").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chunk: Option<Chunk>,
 }
 
-impl OutboxEntry {
+impl PersonSave {
     /// The rep-facing result of this entry while it waits in the outbox (its person, owner,
     /// Created By and reasons; no record yet): what a resumed save answers, and the template of
     /// any other result that has no record.
@@ -180,8 +291,8 @@ impl RecordedAnswer {
 /// One person of a chunk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
-    /// The person's own entry: decision, owner, spec, record id once known.
-    pub person: OutboxEntry,
+    /// The person's own save: decision, owner, spec, record id once known.
+    pub person: PersonSave,
     /// Set when the CRM refused this person for good.
     #[serde(default)]
     pub failure: Option<ErrorInfo>,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::inbound::message::Push;
 use crate::journal::records::{ErrorInfo, Party, SaveResult, SaveStatus};
 use crate::outbox::backoff::{backoff_ms, with_retry_after, MAX_ATTEMPTS};
-use crate::outbox::{MemberResult, OutboxEntry, Phase};
+use crate::outbox::{MemberResult, OutboxEntry, PersonSave, Phase};
 use crate::team::{CrmKind, LocalTeam, Role};
 
 /// How long HubSpot's search may take to show a new contact (documented only as "a few
@@ -66,7 +66,7 @@ pub enum Step {
 }
 
 /// The connection the entry's current phase uses.
-pub fn current_role(entry: &OutboxEntry) -> Role {
+pub fn current_role(entry: &PersonSave) -> Role {
     match entry.phase {
         Phase::Activity => entry.activity_role.unwrap_or(entry.role),
         _ => entry.role,
@@ -74,7 +74,7 @@ pub fn current_role(entry: &OutboxEntry) -> Role {
 }
 
 /// A link to the record in the CRM.
-pub fn record_url(team: &LocalTeam, entry: &OutboxEntry) -> Option<String> {
+pub fn record_url(team: &LocalTeam, entry: &PersonSave) -> Option<String> {
     let id = entry
         .record_id
         .as_ref()
@@ -113,7 +113,7 @@ pub(crate) enum AccountNews<'a> {
 }
 
 /// Says `news` in the entry's reasons (and warnings, when the Contact stays unlinked).
-pub(crate) fn tell_account(e: &mut OutboxEntry, company: &str, news: AccountNews) {
+pub(crate) fn tell_account(e: &mut PersonSave, company: &str, news: AccountNews) {
     let (warning, reason) = match news {
         AccountNews::Linked => (None, format!("Linked to the Account \"{company}\" (the only one with that name).")),
         AccountNews::Created => (None, format!("Created the Account \"{company}\" (the CRM had none with that name).")),
@@ -146,7 +146,7 @@ pub(crate) fn check_again(mut e: OutboxEntry, now_ms: u64) -> (OutboxEntry, Step
 /// A person found in the CRM is shown with the record's own owner (what the page's badge
 /// said), not the owner a new record would have had. The entry's `spec.owner_id` (the owner
 /// of a Task it logs) is unchanged.
-pub(crate) fn show_existing_owner(team: &LocalTeam, e: &mut OutboxEntry, owner: Option<&str>) {
+pub(crate) fn show_existing_owner(team: &LocalTeam, e: &mut PersonSave, owner: Option<&str>) {
     if let Some(owner) = owner.filter(|o| !o.is_empty()) {
         e.owner = Party {
             id: Some(owner.to_owned()),
@@ -157,7 +157,7 @@ pub(crate) fn show_existing_owner(team: &LocalTeam, e: &mut OutboxEntry, owner: 
 
 pub(crate) fn result_of(
     team: &LocalTeam,
-    e: &OutboxEntry,
+    e: &PersonSave,
     status: SaveStatus,
     error: Option<ErrorInfo>,
 ) -> SaveResult {

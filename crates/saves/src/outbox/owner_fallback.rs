@@ -9,7 +9,7 @@ use crm::CrmUser;
 use crate::decision::decide_person;
 use crate::inbound::message::{PageSource, Push};
 use crate::journal::records::Party;
-use crate::outbox::OutboxEntry;
+use crate::outbox::PersonSave;
 use crate::team::LocalTeam;
 
 /// Is this CRM refusal about the owner? A reference error on another field (an `AccountId`,
@@ -26,7 +26,7 @@ pub(crate) fn is_owner_refusal(code: &str, fields: &[String]) -> bool {
 /// the reason and the `owner_fallback` warning. The first refusal follows the rules
 /// ([`next_owner`]); a second one (the fallback refused too), or rules that end at the refused
 /// user, give the pushing user. The caller checks the refused owner is not the pushing user.
-pub(crate) fn fall_back(team: &LocalTeam, entry: &mut OutboxEntry, push: Push, code: &str) {
+pub(crate) fn fall_back(team: &LocalTeam, entry: &mut PersonSave, push: Push, code: &str) {
     let refused = entry.spec.owner_id.clone().unwrap_or_default();
     let fell_back = entry.warnings.iter().any(|w| w == "owner_fallback");
     let by_rules = (!fell_back)

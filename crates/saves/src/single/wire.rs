@@ -18,7 +18,7 @@ use crm::salesforce::save::{
 };
 use crm::{CrmError, HttpRequest, HttpResponse, SaveSpec};
 
-use crate::outbox::{OutboxEntry, Phase};
+use crate::outbox::{PersonSave, Phase};
 use crate::team::session::{hs_session, session, Tokens, HS_LINKEDIN_PROPERTY};
 use crate::team::{CrmKind, LocalTeam};
 
@@ -53,7 +53,7 @@ pub(crate) enum Answer {
 
 /// The spec sent in the Save phase: without the activity when another connection logs it
 /// (and always without it on HubSpot, which logs it in its own call).
-pub(crate) fn person_spec(team: &LocalTeam, entry: &OutboxEntry) -> SaveSpec {
+pub(crate) fn person_spec(team: &LocalTeam, entry: &PersonSave) -> SaveSpec {
     let mut spec = entry.spec.clone();
     if entry.activity_role.is_some() || team.config.crm == CrmKind::Hubspot {
         spec.activity = None;
@@ -65,7 +65,7 @@ pub(crate) fn person_spec(team: &LocalTeam, entry: &OutboxEntry) -> SaveSpec {
 /// for this CRM, or no activity).
 pub(crate) fn build(
     team: &LocalTeam,
-    entry: &OutboxEntry,
+    entry: &PersonSave,
     tokens: &Tokens,
 ) -> Result<Option<HttpRequest>, CrmError> {
     let person = &entry.prospect.person;
@@ -129,7 +129,7 @@ pub(crate) fn build(
 }
 
 /// Reads the answer to the entry's phase.
-pub(crate) fn read(team: &LocalTeam, entry: &OutboxEntry, resp: &HttpResponse) -> Answer {
+pub(crate) fn read(team: &LocalTeam, entry: &PersonSave, resp: &HttpResponse) -> Answer {
     let saved = |r: Result<(String, bool, Option<String>), CrmError>| match r {
         Ok((record_id, created, activity_id)) => Answer::Saved {
             record_id,
@@ -219,7 +219,7 @@ fn hs_read_lookup(
 /// Reads the read-back of the contact this browser created for the person recently: still
 /// there with the person's LinkedIn URL, or `None`.
 fn read_back(
-    entry: &OutboxEntry,
+    entry: &PersonSave,
     resp: &HttpResponse,
 ) -> Result<Option<crm::ExistingRecord>, CrmError> {
     let found = by_linkedin::parse_confirm(HS_LINKEDIN_PROPERTY, resp)?;

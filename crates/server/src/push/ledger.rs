@@ -46,7 +46,7 @@ pub fn settled(
 ) -> Option<LedgerUpdate> {
     let entry: OutboxEntry = serde_json::from_str(entry).ok()?;
     let mut outcome: Value = serde_json::from_str(outcome).ok()?;
-    let indexes: Vec<usize> = match &entry.chunk {
+    let indexes: Vec<usize> = match entry.chunk() {
         Some(chunk) => chunk.members.iter().map(|m| m.person.index).collect(),
         None => vec![entry.index],
     };
