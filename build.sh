@@ -156,6 +156,9 @@ build() {
     wasm_cargo build -q --release -p core-wasm --no-default-features --features "$feature"
     wasm="$(wasm_out_dir)/core_wasm.wasm"
     [ -f "$wasm" ] || die "expected $wasm after the build"
+    # A new file, never written through: a worktree whose target dir was seeded by hard links
+    # would otherwise change every linked copy.
+    rm -f "$work/$name.wasm"
     cp "$wasm" "$work/$name.wasm"
   done
 
