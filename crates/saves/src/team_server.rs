@@ -73,8 +73,8 @@ pub fn server_url(raw: &str) -> Result<String, ErrorInfo> {
 /// `owner_mapping`), `state` (the spec's team: `users` with `personal` and its `held`,
 /// `team_sync`), `push_settings`, and `connections` (`member_id`, `needs_reconnect`, `credential`). Read by
 /// its serde derives: fields the extension does not use are ignored, an absent or `null` one
-/// reads as absent, and one of another shape is refused with its path
-/// (`crate::api`'s reader names it, e.g. `team_server_snapshot.state.users[0].personal.held`).
+/// reads as absent, and one of another shape is refused (`crate::api` answers `invalid_input`
+/// with serde's words).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Snapshot {
     #[serde(default, deserialize_with = "null_as_default")]

@@ -27,20 +27,6 @@ pub(crate) fn read<'de, T: Deserialize<'de>>(what: &str, v: &'de Value) -> Resul
     T::deserialize(v).map_err(|e| invalid(what, e))
 }
 
-/// Like [`read`], naming the offending field by its path under `what` (`what.state.users[0].id:
-/// missing field `id``; an absent field is named on the object that lacks it).
-pub(crate) fn read_at<'de, T: Deserialize<'de>>(what: &str, v: &'de Value) -> Result<T, Value> {
-    serde_path_to_error::deserialize(v).map_err(|e| {
-        let path = e.path().to_string();
-        let at = if path == "." {
-            what.to_owned()
-        } else {
-            format!("{what}.{path}")
-        };
-        invalid(&at, e.into_inner())
-    })
-}
-
 /// An outbox entry, read by reference ([`OutboxEntry::from_value`]), or `invalid_input`.
 pub(crate) fn read_entry(what: &str, v: &Value) -> Result<OutboxEntry, Value> {
     OutboxEntry::from_value(v).map_err(|e| invalid(what, e))
