@@ -4,7 +4,9 @@
 // machine falls on all of them. Prints each build's median and its ratio to the stub's.
 //
 //   SANDBOX_BIN=target/debug/sandbox DIRS=main:/path/to/ext,branch:dist/extension \
-//     SAVES=30 RUNS=20 [GETSTATE=1] node tests/bench/cold-ab.mjs
+//     SAVES=30 RUNS=20 [GETSTATE=1] [STUBS=name:/path/to/ext,...] node tests/bench/cold-ab.mjs
+// STUBS: stub workers in copies of these extension dirs (their manifests: e.g. a classic worker
+// beside a module one); default one stub in the sources' extension. Ratios are to the first stub.
 import { setup, saveLoop, previewAsk, coldStarts, getStateAsk } from './lib/browser.mjs';
 import { launchExtension } from '../e2e/harness.mjs';
 
@@ -30,10 +32,15 @@ try {
     const preview = await previewAsk(env.ext);
     builds[builds.length - 1].paths = { save: preview.ask, ...(process.env.GETSTATE === '1' ? { settings: getStateAsk(env.options) } : {}) };
   }
-  const stub = await launchExtension({ stubWorker: true });
-  const stubOptions = await stub.openOptions();
-  builds.push({ name: 'stub', stop: () => stub.stop(), ext: stub, page: stubOptions, any: true, res: {},
-    paths: { save: (await previewAsk(stub)).ask } });
+  const stubs = (process.env.STUBS || 'stub:').split(',').filter(Boolean).map((s) => [s.slice(0, s.indexOf(':')), s.slice(s.indexOf(':') + 1)]);
+  let firstStub = null;
+  for (const [name, dir] of stubs) {
+    const stub = await launchExtension({ stubWorker: true, dir: dir || null });
+    const stubOptions = await stub.openOptions();
+    builds.push({ name, stop: () => stub.stop(), ext: stub, page: stubOptions, any: true, res: {},
+      paths: { save: (await previewAsk(stub)).ask } });
+    firstStub = firstStub || builds[builds.length - 1];
+  }
   for (let i = 0; i < RUNS; i += 1) {
     const order = builds.slice(i % builds.length).concat(builds.slice(0, i % builds.length));
     for (const b of order) {
@@ -42,14 +49,20 @@ try {
         acc.cold.push(...o.cold);
         acc.restarted += o.restarted;
         acc.refused += o.refused;
+        acc.parts = (acc.parts || []).concat(o.parts);
       }
     }
   }
-  const floor = median(builds[builds.length - 1].res.save.cold);
+  const floor = median(firstStub.res.save.cold);
+  const q = (a, p) => { const s = a.slice().sort((x, y) => x - y); return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN; };
   for (const b of builds) {
     for (const [path, acc] of Object.entries(b.res)) {
       const m = median(acc.cold);
-      process.stdout.write(`${b.name}\t${path}\tn=${acc.cold.length}\trestarted=${acc.restarted}\trefused=${acc.refused}\tmedian=${m.toFixed(1)} ms\tratio=${(m / floor).toFixed(2)}\n`);
+      const marks = {};
+      for (const p of acc.parts) for (const [k, v] of Object.entries(p.marks || {})) (marks[k] = marks[k] || []).push(v);
+      marks.spawn = acc.parts.map((p) => p.spawn);
+      const split = Object.entries(marks).map(([k, v]) => `${k}=${median(v).toFixed(1)}`).join(' ');
+      process.stdout.write(`${b.name}\t${path}\tn=${acc.cold.length}\trestarted=${acc.restarted}\trefused=${acc.refused}\tmedian=${m.toFixed(1)} ms\tp25-p75=${q(acc.cold, 0.25).toFixed(1)}-${q(acc.cold, 0.75).toFixed(1)}\tratio=${(m / floor).toFixed(2)}\t${split}\n`);
     }
   }
 } finally {
