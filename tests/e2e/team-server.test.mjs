@@ -13,7 +13,11 @@
 // - the sandbox shows one approval for the integration user (the server's) after six reps,
 //   where six browsers connecting team sync themselves pass Salesforce's limit of five;
 // - a revoked session keeps the save in the outbox with a "sign in to your team server again"
-//   notice; signing in again sends it.
+//   notice; signing in again sends it;
+// - the team's own token refused by Salesforce (an admin revoked the server's app for
+//   integration@): the rep's toast and outbox say their admin reconnects it on the team server
+//   (never "Reconnect … in Options"), the save is kept, and it lands by itself once the admin
+//   reconnects on the server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
@@ -40,6 +44,14 @@ async function adminConnectsTeamSync() {
   const joined = await server.api('POST', '/api/join', { body: { code: server.invite, email: 'integration@acme.example' } });
   assert.equal(joined.status, 201, joined.text);
   const session = joined.json.session;
+  await connectOnServer(session);
+  const chosen = await server.api('PUT', '/api/admin/team-sync', { session, body: { member: joined.json.member.id } });
+  assert.equal(chosen.status, 200, chosen.text);
+  return { session, id: joined.json.member.id };
+}
+
+/** "Connect team sync" on the server (again, to reconnect): integration@ at the sandbox's pages. */
+async function connectOnServer(session) {
   const start = await server.api('GET', '/api/admin/connect/salesforce', { session });
   assert.equal(start.status, 302, start.text);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--ignore-certificate-errors'] });
@@ -55,9 +67,6 @@ async function adminConnectsTeamSync() {
   } finally {
     await browser.close();
   }
-  const chosen = await server.api('PUT', '/api/admin/team-sync', { session, body: { member: joined.json.member.id } });
-  assert.equal(chosen.status, 200, chosen.text);
-  return { session, id: joined.json.member.id };
 }
 
 before(async () => {
@@ -212,6 +221,56 @@ test('a revoked session keeps the save in the outbox with a "sign in again" noti
     await signInThroughServer(ext, options, rep.email);
     await waitForState(options, (s) => s.outbox.length === 0 && s, 30000);
     await waitUntil(async () => (await sandbox.records('Contact')).records.length === before + 1, { what: 'the kept save to land' });
+    await page.close();
+  } finally {
+    await ext.stop();
+  }
+});
+
+test('the team’s token refused by Salesforce: the rep reads that their admin reconnects it on the team server; the kept save lands after the reconnect', { skip, timeout: 180000 }, async () => {
+  const rep = REPS[1];
+  const { ext, options, crmUserId } = await repBrowser(rep);
+  try {
+    await memberFor(rep, crmUserId);
+    await signInThroughServer(ext, options, rep.email);
+    // Salesforce's admin revokes the server's app for integration@ (Setup → OAuth Usage), and
+    // the team's session runs out: the server's next refresh gets invalid_grant.
+    const revoked = await sandbox.post('/__sandbox/revoke-approvals', { user: 'integration@acme.example', client_id: 'leadline-sandbox-server' });
+    assert.ok(revoked.revoked >= 1, JSON.stringify(revoked));
+    await sandbox.post('/__sandbox/expire-tokens', {});
+
+    const page = await ext.page('https://www.linkedin.com/in/jose-muller/');
+    await lookupsDone(page);
+    await page.getByTestId('save-prospect').first().click();
+    const toast = page.getByTestId('save-result').first();
+    const text = await waitUntil(async () => {
+      const t = (await toast.count()) ? await toast.textContent() : '';
+      return t.includes('refused') && t;
+    }, { timeout: 30000, what: 'the toast of the kept save' });
+    assert.match(text, /Kept on your team server, waiting for your admin \(then it is sent\)/, text);
+    assert.match(text, /Team sync on your team server was refused by Salesforce \(invalid_grant\)\./, text);
+    assert.match(text, /Nothing to do here: your admin reconnects it on the team server's admin page\. The save is kept and will finish then\./, text);
+    assert.doesNotMatch(text, /in Options/, 'a rep cannot reconnect the team server’s connection: ' + text);
+    // The outbox keeps it, with the same words (the popup's line).
+    const kept = await waitForState(options, (s) => s.outbox.length === 1 && s.outbox[0]);
+    assert.equal(kept.waiting && kept.waiting.code, 'team_sync_refused', JSON.stringify(kept));
+    assert.equal(kept.waiting.message, 'Team sync on your team server was refused by Salesforce (invalid_grant).');
+    const popup = await ext.openPopup();
+    const line = await popup.getByTestId('outbox').textContent();
+    assert.match(line, /Team sync on your team server was refused by Salesforce \(invalid_grant\)\./, line);
+    assert.match(line, /Fix: Nothing to do here: your admin reconnects it on the team server's admin page/, line);
+    await popup.close();
+    const health = await server.api('GET', '/api/admin/connections', { session: admin.session });
+    assert.equal(health.json.connections[0].status, 'reconnect_needed', health.text);
+    assert.equal(await recordWith('Contact', (r) => /M.ller/.test(r.LastName || '')), undefined, 'nothing pushed with a dead grant');
+
+    // The admin reconnects on the server: the server pushes the kept save, and the rep's
+    // browser, asking again by itself, journals it and empties its outbox.
+    await connectOnServer(admin.session);
+    await waitForState(options, (s) => s.outbox.length === 0 && s, 90000);
+    const contact = await recordWith('Contact', (r) => /M.ller/.test(r.LastName || ''));
+    assert.ok(contact, 'the kept save landed');
+    assert.equal(contact.OwnerId, crmUserId, 'Owner = the rep');
     await page.close();
   } finally {
     await ext.stop();

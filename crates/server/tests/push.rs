@@ -333,6 +333,160 @@ async fn a_revoked_team_token_needs_a_reconnect_and_the_saves_go_after_it() {
     assert_eq!(conn["status"], "ok", "{conn}");
 }
 
+/// The rep's browser in server mode, as the extension's core runs it: the rep's stored team
+/// (no connection of their own here) with the team snapshot (`GET /api/team`) laid over it.
+async fn rep_browser(server: &TestServer, rep: &Session) -> saves::LocalTeam {
+    let snapshot = server.get("/api/team", &rep.token).await;
+    assert_eq!(snapshot.status, StatusCode::OK, "{}", snapshot.text);
+    let stored: saves::LocalTeam = serde_json::from_value(
+        json!({"config": {"crm": "salesforce", "me_email": "rep@acme.example"}}),
+    )
+    .unwrap();
+    saves::team_server::server_team(&stored, saves::team_server::Snapshot(&snapshot.body))
+}
+
+/// A LinkedIn save planned by the extension's core and handed to the server as the extension
+/// hands it (`save_request`), and the server's answer read by the core (`read_answer`).
+async fn save_from_browser(
+    server: &TestServer,
+    rep: &Session,
+    team: &saves::LocalTeam,
+    save_id: &str,
+    tag: &str,
+) -> (saves::team_server::ServerStep, Answer) {
+    let mut message = save(save_id, tag);
+    message.as_object_mut().unwrap().remove("save_id");
+    message["kind"] = json!("save");
+    message_from_browser(server, rep, team, save_id, &message).await
+}
+
+/// A page's save `message` planned, sent and read as the extension does it.
+async fn message_from_browser(
+    server: &TestServer,
+    rep: &Session,
+    team: &saves::LocalTeam,
+    save_id: &str,
+    message: &Value,
+) -> (saves::team_server::ServerStep, Answer) {
+    let Ok(saves::ContentToWorker::Save(request)) = saves::parse_content_message(message) else {
+        panic!("a save message");
+    };
+    let plan = saves::plan_save(team, &request, save_id, &saves::KnownRecords::new());
+    let entry = plan.entries.first().expect("one entry");
+    assert!(
+        saves::team_server::via_server(team, entry),
+        "the team server pushes it"
+    );
+    let sent = saves::team_server::save_request(entry, &server.url(""), &rep.token);
+    let body: Value = serde_json::from_str(sent.body.as_deref().unwrap()).unwrap();
+    let answer = server.post("/api/saves", &rep.token, body).await;
+    let response = crm::HttpResponse {
+        status: answer.status.as_u16(),
+        headers: vec![],
+        body: answer.text.clone(),
+    };
+    (
+        saves::team_server::read_answer(team, entry, &response, 1_000),
+        answer,
+    )
+}
+
+/// The team's own token refused by Salesforce: the rep reads that their admin reconnects it on
+/// the team server (never "Reconnect … in Options", which a rep cannot do), for the save that
+/// met the refusal and for the one after it; both stay kept and land once the admin reconnected.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rep_reads_that_their_admin_reconnects_a_refused_team_sync_and_the_save_then_lands() {
+    let sb = Sandbox::start();
+    let server = TestServer::start_with(|c| push_to(&sb, c)).await;
+    let p = pushing_team(&server, &sb).await;
+    let team = rep_browser(&server, &p.rep).await;
+    let (warm, _) = save_from_browser(&server, &p.rep, &team, "warm-0004", "warm4").await;
+    assert!(
+        matches!(warm, saves::team_server::ServerStep::Done { .. }),
+        "{warm:?}"
+    );
+    // Salesforce refuses the team's grant (revoked at the org, the session expired).
+    let revoke = crm::HttpRequest {
+        method: "POST".into(),
+        url: "https://login.salesforce.com/services/oauth2/revoke".into(),
+        headers: vec![(
+            "Content-Type".into(),
+            "application/x-www-form-urlencoded".into(),
+        )],
+        body: Some(format!(
+            "token={}",
+            sandbox::enc(p.t.tokens.refresh_token.as_deref().unwrap())
+        )),
+    };
+    assert_eq!(sb.send(&revoke).await.status, 200);
+    sb.admin("POST", "expire-tokens", json!({})).await;
+
+    // The first save meets the refusal; the second finds the connection marked refused.
+    for (save_id, tag) in [("refused-0001", "rf1"), ("refused-0002", "rf2")] {
+        let (step, answer) = save_from_browser(&server, &p.rep, &team, save_id, tag).await;
+        let saves::team_server::ServerStep::Wait {
+            reason,
+            waiting_for,
+            ..
+        } = step
+        else {
+            panic!("{save_id}: the save is kept: {step:?}");
+        };
+        assert_eq!(answer.body["status"], "reconnect_needed", "{}", answer.text);
+        assert_eq!(
+            reason.message,
+            "Team sync on your team server was refused by Salesforce (invalid_grant).",
+            "{save_id}"
+        );
+        assert_eq!(
+            reason.hint,
+            "Nothing to do here: your admin reconnects it on the team server's admin page. \
+             The save is kept and will finish then."
+        );
+        assert_eq!(waiting_for, "admin", "{save_id}");
+        // The server's own answer says why, in the CRM's code.
+        assert_eq!(answer.status, StatusCode::ACCEPTED, "{}", answer.text);
+        assert_eq!(answer.body["status"], "reconnect_needed", "{}", answer.text);
+        assert_eq!(
+            answer.body["waiting"]["code"], "invalid_grant",
+            "{}",
+            answer.text
+        );
+    }
+    assert!(contacts_with(&sb, "ada.rf1@example.com").await.is_empty());
+
+    // The admin reconnects team sync: both kept saves land, once each, and the rep's next
+    // ask (the extension asks again by itself) is answered with the result.
+    let bare: saves::LocalTeam =
+        serde_json::from_value(json!({"config": p.t.team.config})).unwrap();
+    let (fresh, _) = sb.connect(&bare, INTEGRATION).await;
+    let stored = connect(
+        &server,
+        &p.admin,
+        &p.t,
+        fresh.refresh_token.as_deref().unwrap(),
+    )
+    .await;
+    assert_eq!(stored.status, StatusCode::CREATED, "{}", stored.text);
+    for (save_id, tag) in [("refused-0001", "rf1"), ("refused-0002", "rf2")] {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let step = loop {
+            let (step, _) = save_from_browser(&server, &p.rep, &team, save_id, tag).await;
+            let done = matches!(step, saves::team_server::ServerStep::Done { .. });
+            if done || std::time::Instant::now() > deadline {
+                break step;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        let saves::team_server::ServerStep::Done { result } = step else {
+            panic!("{save_id}: lands after the reconnect: {step:?}");
+        };
+        assert_eq!(result["status"], "created", "{result}");
+        let email = format!("ada.{tag}@example.com");
+        assert_eq!(contacts_with(&sb, &email).await.len(), 1, "{email}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_scheduled_refresh_keeps_the_team_token_alive() {
     let sb = Sandbox::start();

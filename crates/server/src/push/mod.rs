@@ -370,10 +370,12 @@ impl Pusher {
                     .push_connection(team_id, connection_id)
                     .await?
                     .is_none_or(|c| c.needs_reconnect);
-                let status = if refused {
-                    ledger::RECONNECT_NEEDED
+                let (status, reason) = if refused {
+                    let crm = engine.team().config.crm;
+                    let refusal = self.refusal(state, team_id, connection_id, crm).await?;
+                    (ledger::RECONNECT_NEEDED, refusal)
                 } else {
-                    ledger::BLOCKED
+                    (ledger::BLOCKED, reason)
                 };
                 self.move_save(state, team_id, save_id, status, &reason)
                     .await?;
@@ -496,6 +498,34 @@ impl Pusher {
             })
             .await?;
         Ok(())
+    }
+
+    /// Why a save waits on a connection the CRM refused earlier (the engine only saw it
+    /// missing): the refusal the connection was marked with, so the ledger, and the rep
+    /// reading its answer, say what the CRM said rather than "not connected".
+    async fn refusal(
+        &self,
+        state: &AppState,
+        team_id: &str,
+        connection_id: &str,
+        crm: CrmKind,
+    ) -> Result<ErrorInfo, PushError> {
+        let code = state
+            .store
+            .push_health(team_id)
+            .await?
+            .into_iter()
+            .find(|h| h.connection_id == connection_id)
+            .and_then(|h| h.reconnect_reason)
+            .unwrap_or_else(|| "reconnect_needed".to_owned());
+        let crm = crm.name();
+        Ok(ErrorInfo {
+            message: format!(
+                "{crm} refused the team's connection ({code}); nothing is sent with it until an admin reconnects it."
+            ),
+            hint: "An admin reconnects team sync on the server (Connect team sync on the admin pages, or PUT /api/admin/connections/{member}); the saves waiting for it then go by themselves.".into(),
+            code,
+        })
     }
 
     /// The reason an admin reads for a refused refresh (see [`PushApp::admin_reason`]).
