@@ -132,11 +132,34 @@ const recordWith = async (object, pick) => (await sandbox.records(object)).recor
  * profile (pushed by the server) and their Gmail person (pushed from the browser), and
  * neither holds the team's token nor hands their own to the server.
  */
+/** The options page's simulator for a LinkedIn contact saved by hand: its decision's text. */
+async function simulateLinkedin(options) {
+  await options.getByTestId('sim-source').selectOption('linkedin_extension');
+  await options.getByTestId('sim-record').selectOption('contact');
+  await options.getByTestId('sim-push').selectOption('single');
+  const result = options.getByTestId('sim-result');
+  await result.evaluate((el) => el.replaceChildren());
+  await options.getByTestId('sim-run').click();
+  await result.filter({ hasText: 'Created By' }).waitFor();
+  return result.textContent();
+}
+
 async function repJoinsAndSaves(rep, integrationId) {
   const { ext, options, crmUserId } = await repBrowser(rep);
   try {
     await memberFor(rep, crmUserId);
+    // Before sign-in the simulator decides with this browser's own team (no team sync: the
+    // rep's connection); signed in, with the team server's snapshot, as the saves do.
+    const solo = rep === REPS[0] ? await simulateLinkedin(options) : null;
     await signInThroughServer(ext, options, rep.email);
+    if (solo) {
+      assert.match(solo, /Pushed with: the strongest connected account/, solo);
+      assert.match(solo, new RegExp('Created By: ' + rep.name), solo);
+      const onServer = await simulateLinkedin(options);
+      assert.match(onServer, /Pushed with: team sync/, onServer);
+      assert.match(onServer, CREATED_BY_INTEGRATION, onServer);
+      assert.match(onServer, new RegExp('Owner: ' + rep.name), onServer);
+    }
     // In server mode the options page says where team sync lives, and who holds it.
     const onServer = await options.getByTestId('team-sync-on-server').textContent();
     assert.match(onServer, /lives on your team server.*integration@acme\.example/, onServer);
