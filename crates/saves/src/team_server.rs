@@ -172,7 +172,8 @@ fn raw_prospect(entry: &OutboxEntry) -> Value {
 }
 
 /// `POST <url>/api/saves` for an entry the server pushes ([`via_server`]): the entry's
-/// people as a save (a bulk chunk as a bulk save), the entry id as the save id.
+/// people as a save (a bulk chunk as a bulk save) with the email it logs, if any, the entry
+/// id as the save id.
 pub fn save_request(entry: &OutboxEntry, url: &str, session: &str) -> HttpRequest {
     let (push, prospects): (&str, Vec<Value>) = match &entry.chunk {
         Some(chunk) => (
@@ -185,12 +186,25 @@ pub fn save_request(entry: &OutboxEntry, url: &str, session: &str) -> HttpReques
         ),
         None => ("single", vec![raw_prospect(entry)]),
     };
-    let body = json!({
+    let mut body = json!({
         "save_id": entry.id,
         "source": entry.source,
         "push": push,
         "prospects": prospects,
     });
+    // The email to log ("Log this email"), as the page sent it: the server decides and logs it
+    // with the same core (rule 2), under its own push settings.
+    let activity = match &entry.chunk {
+        Some(chunk) => chunk
+            .members
+            .first()
+            .and_then(|m| m.person.spec.activity.as_ref()),
+        None => entry.spec.activity.as_ref(),
+    };
+    if let Some(log) = activity {
+        body["activity"] = json!({"kind": "email", "subject": log.subject, "body": log.body,
+            "date": log.date});
+    }
     HttpRequest {
         method: "POST".into(),
         url: format!("{url}/api/saves"),
@@ -539,6 +553,45 @@ mod tests {
         let mut message = body.clone();
         message["kind"] = json!("save");
         assert!(parse_content_message(&message).is_ok(), "{body}");
+    }
+
+    /// A rep without a connection of their own: their Gmail save and the email it logs go
+    /// with team sync (rules 1 to 3), so through the team server, the email with it.
+    #[test]
+    fn a_logged_email_goes_to_the_server_with_its_save() {
+        let mut browser = rep_browser();
+        browser.remove_connection(Role::Personal);
+        let mut snap = snapshot(Some("m_admin"), false);
+        snap["state"]["users"][1]["personal"] = Value::Null;
+        let server = server_team(&browser, Snapshot(&snap));
+        let email = json!({"kind": "email", "subject": "Pilot", "body": "Hello Ada",
+            "date": "2026-12-01"});
+        let message = json!({"kind": "save", "source": "gmail_extension", "push": "single",
+            "prospects": [{"full_name": "Ada Lovelace", "email": "ada@initech.example"}],
+            "activity": email});
+        let Ok(ContentToWorker::Save(save)) = parse_content_message(&message) else {
+            panic!("a save message");
+        };
+        let planned = crate::plan::plan_save(&server, &save, "s-0003", &KnownRecords::new());
+        let entry = planned.entries.first().expect("one entry");
+        assert_eq!((entry.role, entry.activity_role), (Role::TeamSync, None));
+        assert!(entry.spec.activity.is_some(), "the email is logged");
+        assert!(via_server(&server, entry));
+        let request = save_request(entry, "https://leadline.acme.example", "lls_x");
+        let body: Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+        assert_eq!(body["activity"], email);
+        // The server reads the same email with the extension's parser.
+        let mut sent = body.clone();
+        sent["kind"] = json!("save");
+        let Ok(ContentToWorker::Save(read)) = parse_content_message(&sent) else {
+            panic!("the server reads it: {body}");
+        };
+        assert_eq!(read.activity.map(|a| a.subject).as_deref(), Some("Pilot"));
+        // A LinkedIn save carries no email.
+        let linkedin = plan(&server, "linkedin_extension", None);
+        let request = save_request(&linkedin, "https://leadline.acme.example", "lls_x");
+        let body: Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+        assert!(body.get("activity").is_none(), "{body}");
     }
 
     /// One row per answer of `POST /api/saves`.

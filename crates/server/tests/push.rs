@@ -368,10 +368,23 @@ async fn message_from_browser(
     save_id: &str,
     message: &Value,
 ) -> (saves::team_server::ServerStep, Answer) {
+    let known = saves::KnownRecords::new();
+    known_from_browser(server, rep, team, save_id, message, &known).await
+}
+
+/// [`message_from_browser`] with the records the page's lookup read in the browser.
+async fn known_from_browser(
+    server: &TestServer,
+    rep: &Session,
+    team: &saves::LocalTeam,
+    save_id: &str,
+    message: &Value,
+    known: &saves::KnownRecords,
+) -> (saves::team_server::ServerStep, Answer) {
     let Ok(saves::ContentToWorker::Save(request)) = saves::parse_content_message(message) else {
         panic!("a save message");
     };
-    let plan = saves::plan_save(team, &request, save_id, &saves::KnownRecords::new());
+    let plan = saves::plan_save(team, &request, save_id, known);
     let entry = plan.entries.first().expect("one entry");
     assert!(
         saves::team_server::via_server(team, entry),
@@ -389,6 +402,132 @@ async fn message_from_browser(
         saves::team_server::read_answer(team, entry, &response, 1_000),
         answer,
     )
+}
+
+/// "Log this email" under team sync (a rep with no CRM connection of their own: rules 2 and 3)
+/// goes through the team server with its save: the contact and its Task, both Created By the
+/// integration user, the Task on the contact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_logged_email_under_team_sync_goes_through_the_server_with_its_contact() {
+    let sb = Sandbox::start();
+    let server = TestServer::start_with(|c| push_to(&sb, c)).await;
+    let p = pushing_team(&server, &sb).await;
+    let team = rep_browser(&server, &p.rep).await;
+    let message = json!({
+        "kind": "save", "source": "gmail_extension", "push": "single",
+        "prospects": [{"full_name": "Grace Hopper", "email": "grace.mail@example.com",
+            "company": "Navy"}],
+        "activity": {"kind": "email", "subject": "Pilot next week", "body": "Hello Grace",
+            "date": "2026-12-01"},
+    });
+    let (step, answer) = message_from_browser(&server, &p.rep, &team, "mail-0001", &message).await;
+    let saves::team_server::ServerStep::Done { result } = step else {
+        panic!("pushed by the server: {step:?} {}", answer.text);
+    };
+    let contacts = contacts_with(&sb, "grace.mail@example.com").await;
+    assert_eq!(contacts.len(), 1);
+    let contact = &contacts[0];
+    assert_eq!(result["record_id"], contact["Id"], "{result}");
+    assert_eq!(contact["CreatedById"], p.t.integration_id.as_str());
+    let task_id = result["activity_id"]
+        .as_str()
+        .expect("the email was logged");
+    let tasks = sb.records("Task").await;
+    let task = tasks
+        .iter()
+        .find(|t| t["Id"] == task_id)
+        .expect("the Task is in the org");
+    assert_eq!(task["WhoId"], contact["Id"], "{task}");
+    assert_eq!(task["CreatedById"], p.t.integration_id.as_str(), "{task}");
+    assert!(
+        task["Subject"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Pilot next week"),
+        "{task}"
+    );
+}
+
+/// "Update in CRM" (source `job_change`) in server mode goes through the team server: the
+/// server reads the record with the team's connection itself and writes the page's job onto
+/// it with team sync, the old job kept in a Task, the owner unchanged; sent again, it writes
+/// nothing twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_in_crm_goes_through_the_server_onto_the_record_it_reads_itself() {
+    let sb = Sandbox::start();
+    let server = TestServer::start_with(|c| push_to(&sb, c)).await;
+    let p = pushing_team(&server, &sb).await;
+    let team = rep_browser(&server, &p.rep).await;
+    let person = json!({"full_name": "Ada job1 Lovelace", "email": "ada.job1@example.com",
+        "linkedin_url": "https://www.linkedin.com/in/ada-job1", "title": "Head of Sales",
+        "company": "Initech"});
+    let linkedin = json!({"kind": "save", "source": "linkedin_extension", "push": "single",
+        "prospects": [person]});
+    let (first, _) = message_from_browser(&server, &p.rep, &team, "job-0001", &linkedin).await;
+    let saves::team_server::ServerStep::Done { result } = first else {
+        panic!("the person is saved first: {first:?}");
+    };
+    let record_id = result["record_id"].as_str().unwrap().to_owned();
+    // The page now shows another job; the browser's lookup read the record (with the rep's own
+    // connection, in a real browser) and the rep clicks Update in CRM.
+    let message = json!({
+        "kind": "save", "source": "job_change", "push": "single",
+        "prospects": [{"full_name": "Ada job1 Lovelace", "email": "ada.job1@example.com",
+            "linkedin_url": "https://www.linkedin.com/in/ada-job1",
+            "title": "VP Sales", "company": "Globex"}],
+    });
+    let known: saves::KnownRecords = serde_json::from_value(json!({
+        "email:ada.job1@example.com": {"id": record_id, "object": "Contact",
+            "owner_id": p.t.rep_id, "owner_name": null, "job": {"title": "Head of Sales"}},
+    }))
+    .unwrap();
+    let (step, answer) =
+        known_from_browser(&server, &p.rep, &team, "job-0002", &message, &known).await;
+    let saves::team_server::ServerStep::Done { result } = step else {
+        panic!("updated by the server: {step:?} {}", answer.text);
+    };
+    assert_eq!(result["status"], "updated", "{result}");
+    assert_eq!(result["record_id"], record_id.as_str(), "{result}");
+    assert_eq!(result["job_update"]["now"]["title"], "VP Sales", "{result}");
+    let contact = contacts_with(&sb, "ada.job1@example.com").await;
+    assert_eq!(contact.len(), 1, "nobody created twice");
+    assert_eq!(contact[0]["Title"], "VP Sales", "{}", contact[0]);
+    assert_eq!(
+        result["job_update"]["was"]["title"], "Head of Sales",
+        "what the server read: {result}"
+    );
+    assert_eq!(
+        contact[0]["OwnerId"],
+        p.t.rep_id.as_str(),
+        "the owner is unchanged"
+    );
+    let tasks = |all: Vec<Value>| -> Vec<Value> {
+        all.into_iter()
+            .filter(|t| t["WhoId"] == record_id.as_str())
+            .filter(|t| {
+                t["Subject"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with("Job change")
+            })
+            .collect()
+    };
+    let written = tasks(sb.records("Task").await);
+    assert_eq!(
+        written.len(),
+        1,
+        "the old job is kept in one Task: {written:?}"
+    );
+    assert_eq!(written[0]["CreatedById"], p.t.integration_id.as_str());
+    // The same click again (a new save id): the change is recorded already, nothing written.
+    let (again, answer) =
+        known_from_browser(&server, &p.rep, &team, "job-0003", &message, &known).await;
+    assert!(
+        !matches!(again, saves::team_server::ServerStep::Wait { .. }),
+        "{again:?} {}",
+        answer.text
+    );
+    assert_eq!(tasks(sb.records("Task").await).len(), 1, "no second Task");
 }
 
 /// The team's own token refused by Salesforce: the rep reads that their admin reconnects it on

@@ -40,6 +40,7 @@ use engine::clock::{system_now_ms, TokioClock};
 use engine::native::HttpsTransport;
 use engine::{Engine, EngineConfig, MemoryStore, Outcome, RefreshFailure};
 use saves::{CrmKind, ErrorInfo, LocalTeam, Role};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::app::{now, AppState};
@@ -211,6 +212,55 @@ impl Pusher {
         Ok(self
             .engine_for(state, &team, &connection)?
             .map(|engine| (engine, connection)))
+    }
+
+    /// The CRM records of a save's `prospects` (the body's, as the page sent them), looked up
+    /// with the team's connection by the engine, as the extension's page-load lookup does it:
+    /// what "Update in CRM" plans from (the record, its job and owner, read here, never taken
+    /// from the browser). `Ok(Err(reason))`: the lookup did not finish (the CRM busy or
+    /// refusing, or this server not pushing); nothing was written.
+    pub async fn known_records(
+        &self,
+        state: &AppState,
+        team: &Team,
+        connection: &SyncConnection,
+        prospects: &Value,
+    ) -> Result<Result<saves::KnownRecords, ErrorInfo>, PushError> {
+        let Some(engine) = self.engine_for(state, team, connection)? else {
+            return Ok(Err(ErrorInfo {
+                code: "not_pushing".into(),
+                message: "This team server has no CRM app configured, so it cannot read the CRM record to update.".into(),
+                hint: "An admin configures the server's CRM app; until then, change the job in the CRM itself.".into(),
+            }));
+        };
+        let message =
+            json!({"kind": "lookup", "source": "linkedin_extension", "prospects": prospects});
+        let now = system_now_ms() as f64; // ms since the epoch: exact in an f64
+        let answer = engine
+            .lookup(&message, &json!({}), &Value::Null, now)
+            .await?;
+        if answer["ok"] != true {
+            return Ok(Err(ErrorInfo::deserialize(&answer["error"])
+                .unwrap_or_else(|_| ErrorInfo {
+                    code: "lookup_failed".into(),
+                    message: "The CRM lookup did not finish.".into(),
+                    hint: String::new(),
+                })));
+        }
+        let known = answer["cache"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|item| {
+                        let key = item["key"].as_str()?.to_owned();
+                        let existing = serde_json::from_value(item["existing"].clone()).ok()?;
+                        Some((key, existing))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Ok(known))
     }
 
     /// The engine of `connection` of `team` as just read (the cached one unless the
@@ -503,7 +553,7 @@ impl Pusher {
     /// Why a save waits on a connection the CRM refused earlier (the engine only saw it
     /// missing): the refusal the connection was marked with, so the ledger, and the rep
     /// reading its answer, say what the CRM said rather than "not connected".
-    async fn refusal(
+    pub async fn refusal(
         &self,
         state: &AppState,
         team_id: &str,
