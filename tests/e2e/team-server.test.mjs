@@ -17,20 +17,23 @@
 // - the team's own token refused by Salesforce (an admin revoked the server's app for
 //   integration@): the rep's toast and outbox say their admin reconnects it on the team server
 //   (never "Reconnect … in Options"), the save is kept, and it lands by itself once the admin
-//   reconnects on the server.
+//   reconnects on the server;
+// - "Update in CRM" goes through the team server: the server reads the record with the team's
+//   connection and writes the page's job onto it with team sync (the old job in a Task).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
   CHROMIUM, startSandbox, startTeamServer, teamServerBinary, launchExtension, connect, sandboxBinary, sendFrom,
-  waitForState, lookupsDone, storedTokenValues, waitUntil,
+  waitForState, lookupsDone, storedTokenValues, waitUntil, fixturesWith, stopWorker,
 } from './harness.mjs';
 import { REPS, CREATED_BY_INTEGRATION, saveProfile, saveGmailPerson } from './six-reps.mjs';
 
 const skip = !sandboxBinary() ? 'no sandbox binary (cargo build -p sandbox)'
   : !teamServerBinary() ? 'no leadline-server binary (cargo build -p server)' : false;
+let fixtures;
 let sandbox;
 let server;
 let admin;
@@ -71,7 +74,8 @@ async function connectOnServer(session) {
 
 before(async () => {
   if (skip) return;
-  sandbox = await startSandbox();
+  fixtures = await fixturesWith({}); // a copy: the job change test rewrites a profile
+  sandbox = await startSandbox({ fixtures: fixtures.dir });
   server = await startTeamServer(sandbox);
   admin = await adminConnectsTeamSync();
 });
@@ -79,6 +83,7 @@ before(async () => {
 after(async () => {
   await server?.stop();
   await sandbox?.stop();
+  await fixtures?.remove();
 });
 
 /** The rep's browser: CRM settings, their own connection, and the team server's address. */
@@ -294,6 +299,49 @@ test('the team’s token refused by Salesforce: the rep reads that their admin r
     const contact = await recordWith('Contact', (r) => /M.ller/.test(r.LastName || ''));
     assert.ok(contact, 'the kept save landed');
     assert.equal(contact.OwnerId, crmUserId, 'Owner = the rep');
+    await page.close();
+  } finally {
+    await ext.stop();
+  }
+});
+
+test('Update in CRM goes through the team server: the page’s job written with team sync, the old one kept in a Task, the owner unchanged', { skip, timeout: 180000 }, async () => {
+  const rep = REPS[0];
+  const { ext, options, crmUserId } = await repBrowser(rep);
+  try {
+    await memberFor(rep, crmUserId);
+    await signInThroughServer(ext, options, rep.email);
+    const lovelace = async () => recordWith('Contact', (r) => r.LastName === rep.lastName);
+    if (!(await lovelace())) await saveProfile(ext, options, rep); // when run alone
+    const before = await lovelace();
+    assert.ok(before && before.Title, 'the profile was saved with its job: ' + JSON.stringify(before));
+    // LinkedIn now shows another job.
+    const file = path.join(fixtures.dir, 'www.linkedin.com', 'in', rep.profile, 'index.html');
+    const html = await readFile(file, 'utf8');
+    assert.ok(html.includes(before.Title), 'the page shows the job the record has');
+    await writeFile(file, html.replaceAll(before.Title, 'VP Sales').replaceAll('Babbage Engines', 'Globex'));
+
+    await stopWorker(ext, options); // a new wake asks the CRM (no cached lookup)
+    const page = await ext.page('https://www.linkedin.com/in/' + rep.profile + '/');
+    await lookupsDone(page);
+    const update = page.getByRole('button', { name: 'Update in CRM' });
+    await update.waitFor({ timeout: 10000 });
+    await update.click();
+    const toast = page.getByTestId('save-result').last();
+    await toast.waitFor({ timeout: 20000 });
+    await waitForState(options, (s) => s.outbox.length === 0 && s, 30000);
+    const text = await toast.textContent();
+    // Account matching is off (the team's push settings): the Contact keeps its Account.
+    assert.ok(text.includes('Updated in Salesforce: VP Sales (was ' + before.Title + ')'), text);
+    const after = await lovelace();
+    assert.equal(after.Title, 'VP Sales', JSON.stringify(after));
+    assert.equal(after.OwnerId, before.OwnerId, 'an update never reassigns the record');
+    const tasks = (await sandbox.records('Task')).records
+      .filter((t) => t.WhoId === after.Id && /^Job change: was /.test(t.Subject || ''));
+    assert.equal(tasks.length, 1, JSON.stringify(tasks));
+    const integrationId = (await server.api('GET', '/api/team', { session: admin.session })).json.state.users
+      .find((u) => u.id === admin.id).personal.crm_user_id;
+    assert.equal(tasks[0].CreatedById, integrationId, 'written with the team server’s team sync (this browser holds no team token)');
     await page.close();
   } finally {
     await ext.stop();
