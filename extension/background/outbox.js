@@ -23,8 +23,10 @@ let timer = null;
 
 /**
  * The rep-facing result of a save that waits in the outbox. `waiting_for` says what it waits
- * on, so the toast can say what happens next: `reconnect` (the rep must act), `network` (it goes
- * when the connection is back) or `retry` (its back-off timer).
+ * on, so the toast can say what happens next: `reconnect` (the rep must act), `sign_in` (the
+ * rep signs in to their team server again), `admin` (the team server keeps it until an admin
+ * acts there, e.g. reconnects the team's connection), `network` (it goes when the connection is
+ * back) or `retry` (its back-off timer).
  */
 function queuedResult(template, entry, reason, waitingFor = null) {
   const waiting = waitingFor || (waitsOnNetwork(entry) ? 'network' : 'retry');

@@ -326,7 +326,9 @@ function policyLoaded() {
 
 async function handleUi(message) {
   const [c] = await Promise.all([settingsCore(), policyLoaded()]); // this wake's policy merged
-  const answer = c.ui_message(await store.team(), message);
+  // The simulator decides with the team saves decide with (server mode: the team snapshot).
+  const team = message.kind === UI.SIMULATE ? await teamServer.decidingTeam() : await store.team();
+  const answer = c.ui_message(team, message);
   if (!answer.ok) return answer;
   if (answer.team) {
     await store.setTeam(answer.team);

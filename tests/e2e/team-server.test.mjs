@@ -13,20 +13,27 @@
 // - the sandbox shows one approval for the integration user (the server's) after six reps,
 //   where six browsers connecting team sync themselves pass Salesforce's limit of five;
 // - a revoked session keeps the save in the outbox with a "sign in to your team server again"
-//   notice; signing in again sends it.
+//   notice; signing in again sends it;
+// - the team's own token refused by Salesforce (an admin revoked the server's app for
+//   integration@): the rep's toast and outbox say their admin reconnects it on the team server
+//   (never "Reconnect … in Options"), the save is kept, and it lands by itself once the admin
+//   reconnects on the server;
+// - "Update in CRM" goes through the team server: the server reads the record with the team's
+//   connection and writes the page's job onto it with team sync (the old job in a Task).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
   CHROMIUM, startSandbox, startTeamServer, teamServerBinary, launchExtension, connect, sandboxBinary, sendFrom,
-  waitForState, lookupsDone, storedTokenValues, waitUntil,
+  waitForState, lookupsDone, storedTokenValues, waitUntil, fixturesWith, stopWorker,
 } from './harness.mjs';
 import { REPS, CREATED_BY_INTEGRATION, saveProfile, saveGmailPerson } from './six-reps.mjs';
 
 const skip = !sandboxBinary() ? 'no sandbox binary (cargo build -p sandbox)'
   : !teamServerBinary() ? 'no leadline-server binary (cargo build -p server)' : false;
+let fixtures;
 let sandbox;
 let server;
 let admin;
@@ -40,6 +47,14 @@ async function adminConnectsTeamSync() {
   const joined = await server.api('POST', '/api/join', { body: { code: server.invite, email: 'integration@acme.example' } });
   assert.equal(joined.status, 201, joined.text);
   const session = joined.json.session;
+  await connectOnServer(session);
+  const chosen = await server.api('PUT', '/api/admin/team-sync', { session, body: { member: joined.json.member.id } });
+  assert.equal(chosen.status, 200, chosen.text);
+  return { session, id: joined.json.member.id };
+}
+
+/** "Connect team sync" on the server (again, to reconnect): integration@ at the sandbox's pages. */
+async function connectOnServer(session) {
   const start = await server.api('GET', '/api/admin/connect/salesforce', { session });
   assert.equal(start.status, 302, start.text);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--ignore-certificate-errors'] });
@@ -55,14 +70,12 @@ async function adminConnectsTeamSync() {
   } finally {
     await browser.close();
   }
-  const chosen = await server.api('PUT', '/api/admin/team-sync', { session, body: { member: joined.json.member.id } });
-  assert.equal(chosen.status, 200, chosen.text);
-  return { session, id: joined.json.member.id };
 }
 
 before(async () => {
   if (skip) return;
-  sandbox = await startSandbox();
+  fixtures = await fixturesWith({}); // a copy: the job change test rewrites a profile
+  sandbox = await startSandbox({ fixtures: fixtures.dir });
   server = await startTeamServer(sandbox);
   admin = await adminConnectsTeamSync();
 });
@@ -70,6 +83,7 @@ before(async () => {
 after(async () => {
   await server?.stop();
   await sandbox?.stop();
+  await fixtures?.remove();
 });
 
 /** The rep's browser: CRM settings, their own connection, and the team server's address. */
@@ -123,11 +137,34 @@ const recordWith = async (object, pick) => (await sandbox.records(object)).recor
  * profile (pushed by the server) and their Gmail person (pushed from the browser), and
  * neither holds the team's token nor hands their own to the server.
  */
+/** The options page's simulator for a LinkedIn contact saved by hand: its decision's text. */
+async function simulateLinkedin(options) {
+  await options.getByTestId('sim-source').selectOption('linkedin_extension');
+  await options.getByTestId('sim-record').selectOption('contact');
+  await options.getByTestId('sim-push').selectOption('single');
+  const result = options.getByTestId('sim-result');
+  await result.evaluate((el) => el.replaceChildren());
+  await options.getByTestId('sim-run').click();
+  await result.filter({ hasText: 'Created By' }).waitFor();
+  return result.textContent();
+}
+
 async function repJoinsAndSaves(rep, integrationId) {
   const { ext, options, crmUserId } = await repBrowser(rep);
   try {
     await memberFor(rep, crmUserId);
+    // Before sign-in the simulator decides with this browser's own team (no team sync: the
+    // rep's connection); signed in, with the team server's snapshot, as the saves do.
+    const solo = rep === REPS[0] ? await simulateLinkedin(options) : null;
     await signInThroughServer(ext, options, rep.email);
+    if (solo) {
+      assert.match(solo, /Pushed with: the strongest connected account/, solo);
+      assert.match(solo, new RegExp('Created By: ' + rep.name), solo);
+      const onServer = await simulateLinkedin(options);
+      assert.match(onServer, /Pushed with: team sync/, onServer);
+      assert.match(onServer, CREATED_BY_INTEGRATION, onServer);
+      assert.match(onServer, new RegExp('Owner: ' + rep.name), onServer);
+    }
     // In server mode the options page says where team sync lives, and who holds it.
     const onServer = await options.getByTestId('team-sync-on-server').textContent();
     assert.match(onServer, /lives on your team server.*integration@acme\.example/, onServer);
@@ -212,6 +249,99 @@ test('a revoked session keeps the save in the outbox with a "sign in again" noti
     await signInThroughServer(ext, options, rep.email);
     await waitForState(options, (s) => s.outbox.length === 0 && s, 30000);
     await waitUntil(async () => (await sandbox.records('Contact')).records.length === before + 1, { what: 'the kept save to land' });
+    await page.close();
+  } finally {
+    await ext.stop();
+  }
+});
+
+test('the team’s token refused by Salesforce: the rep reads that their admin reconnects it on the team server; the kept save lands after the reconnect', { skip, timeout: 180000 }, async () => {
+  const rep = REPS[1];
+  const { ext, options, crmUserId } = await repBrowser(rep);
+  try {
+    await memberFor(rep, crmUserId);
+    await signInThroughServer(ext, options, rep.email);
+    // Salesforce's admin revokes the server's app for integration@ (Setup → OAuth Usage), and
+    // the team's session runs out: the server's next refresh gets invalid_grant.
+    const revoked = await sandbox.post('/__sandbox/revoke-approvals', { user: 'integration@acme.example', client_id: 'leadline-sandbox-server' });
+    assert.ok(revoked.revoked >= 1, JSON.stringify(revoked));
+    await sandbox.post('/__sandbox/expire-tokens', {});
+
+    const page = await ext.page('https://www.linkedin.com/in/jose-muller/');
+    await lookupsDone(page);
+    await page.getByTestId('save-prospect').first().click();
+    const toast = page.getByTestId('save-result').first();
+    const text = await waitUntil(async () => {
+      const t = (await toast.count()) ? await toast.textContent() : '';
+      return t.includes('refused') && t;
+    }, { timeout: 30000, what: 'the toast of the kept save' });
+    assert.match(text, /Kept on your team server, waiting for your admin \(then it is sent\)/, text);
+    assert.match(text, /Team sync on your team server was refused by Salesforce \(invalid_grant\)\./, text);
+    assert.match(text, /Nothing to do here: your admin reconnects it on the team server's admin page\. The save is kept and will finish then\./, text);
+    assert.doesNotMatch(text, /in Options/, 'a rep cannot reconnect the team server’s connection: ' + text);
+    // The outbox keeps it, with the same words (the popup's line).
+    const kept = await waitForState(options, (s) => s.outbox.length === 1 && s.outbox[0]);
+    assert.equal(kept.waiting && kept.waiting.code, 'team_sync_refused', JSON.stringify(kept));
+    assert.equal(kept.waiting.message, 'Team sync on your team server was refused by Salesforce (invalid_grant).');
+    const popup = await ext.openPopup();
+    const line = await popup.getByTestId('outbox').textContent();
+    assert.match(line, /Team sync on your team server was refused by Salesforce \(invalid_grant\)\./, line);
+    assert.match(line, /Fix: Nothing to do here: your admin reconnects it on the team server's admin page/, line);
+    await popup.close();
+    const health = await server.api('GET', '/api/admin/connections', { session: admin.session });
+    assert.equal(health.json.connections[0].status, 'reconnect_needed', health.text);
+    assert.equal(await recordWith('Contact', (r) => /M.ller/.test(r.LastName || '')), undefined, 'nothing pushed with a dead grant');
+
+    // The admin reconnects on the server: the server pushes the kept save, and the rep's
+    // browser, asking again by itself, journals it and empties its outbox.
+    await connectOnServer(admin.session);
+    await waitForState(options, (s) => s.outbox.length === 0 && s, 90000);
+    const contact = await recordWith('Contact', (r) => /M.ller/.test(r.LastName || ''));
+    assert.ok(contact, 'the kept save landed');
+    assert.equal(contact.OwnerId, crmUserId, 'Owner = the rep');
+    await page.close();
+  } finally {
+    await ext.stop();
+  }
+});
+
+test('Update in CRM goes through the team server: the page’s job written with team sync, the old one kept in a Task, the owner unchanged', { skip, timeout: 180000 }, async () => {
+  const rep = REPS[0];
+  const { ext, options, crmUserId } = await repBrowser(rep);
+  try {
+    await memberFor(rep, crmUserId);
+    await signInThroughServer(ext, options, rep.email);
+    const lovelace = async () => recordWith('Contact', (r) => r.LastName === rep.lastName);
+    if (!(await lovelace())) await saveProfile(ext, options, rep); // when run alone
+    const before = await lovelace();
+    assert.ok(before && before.Title, 'the profile was saved with its job: ' + JSON.stringify(before));
+    // LinkedIn now shows another job.
+    const file = path.join(fixtures.dir, 'www.linkedin.com', 'in', rep.profile, 'index.html');
+    const html = await readFile(file, 'utf8');
+    assert.ok(html.includes(before.Title), 'the page shows the job the record has');
+    await writeFile(file, html.replaceAll(before.Title, 'VP Sales').replaceAll('Babbage Engines', 'Globex'));
+
+    await stopWorker(ext, options); // a new wake asks the CRM (no cached lookup)
+    const page = await ext.page('https://www.linkedin.com/in/' + rep.profile + '/');
+    await lookupsDone(page);
+    const update = page.getByRole('button', { name: 'Update in CRM' });
+    await update.waitFor({ timeout: 10000 });
+    await update.click();
+    const toast = page.getByTestId('save-result').last();
+    await toast.waitFor({ timeout: 20000 });
+    await waitForState(options, (s) => s.outbox.length === 0 && s, 30000);
+    const text = await toast.textContent();
+    // Account matching is off (the team's push settings): the Contact keeps its Account.
+    assert.ok(text.includes('Updated in Salesforce: VP Sales (was ' + before.Title + ')'), text);
+    const after = await lovelace();
+    assert.equal(after.Title, 'VP Sales', JSON.stringify(after));
+    assert.equal(after.OwnerId, before.OwnerId, 'an update never reassigns the record');
+    const tasks = (await sandbox.records('Task')).records
+      .filter((t) => t.WhoId === after.Id && /^Job change: was /.test(t.Subject || ''));
+    assert.equal(tasks.length, 1, JSON.stringify(tasks));
+    const integrationId = (await server.api('GET', '/api/team', { session: admin.session })).json.state.users
+      .find((u) => u.id === admin.id).personal.crm_user_id;
+    assert.equal(tasks[0].CreatedById, integrationId, 'written with the team server’s team sync (this browser holds no team token)');
     await page.close();
   } finally {
     await ext.stop();

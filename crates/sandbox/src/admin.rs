@@ -49,6 +49,7 @@ pub fn handle(state: &mut State, request: &Request) -> Response {
         }
         ("GET", "records") => records(state, request),
         ("GET", "approvals") => approvals(state, request),
+        ("POST", "revoke-approvals") => revoke_approvals(state, &body),
         ("GET", "settings") => settings(state).map(|v| Response::json(200, &v)),
         ("POST", "settings") => update_settings(state, &body)
             .and_then(|_| settings(state).map(|v| Response::json(200, &v))),
@@ -56,7 +57,8 @@ pub fn handle(state: &mut State, request: &Request) -> Response {
             404,
             &json!({"error": "unknown admin endpoint", "endpoints": [
                 "POST expire-tokens", "POST faults", "POST latency", "GET latency", "GET counts", "GET hosts",
-                "POST reset-counts", "GET records?object=", "GET approvals?user=&client_id=", "GET|POST settings"]}),
+                "POST reset-counts", "GET records?object=", "GET approvals?user=&client_id=",
+                "POST revoke-approvals {user, client_id}", "GET|POST settings"]}),
         )),
     };
     result.unwrap_or_else(|e| Response::json(500, &json!({"error": e.to_string()})))
@@ -148,6 +150,26 @@ fn approvals(state: &State, request: &Request) -> StoreResult<Response> {
         200,
         &json!({"approvals": rows, "total": total}),
     ))
+}
+
+/// What Setup → "Connected Apps OAuth Usage" → Revoke does: every refresh token `user` (an
+/// email or user id) holds for `client_id` is revoked, with the access tokens issued from it;
+/// their next refresh fails with `invalid_grant`.
+fn revoke_approvals(state: &State, body: &Value) -> StoreResult<Response> {
+    let text = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or_default();
+    let (user, client) = (text("user"), text("client_id"));
+    if user.is_empty() || client.is_empty() {
+        return Ok(Response::json(
+            400,
+            &json!({"error": "give `user` (email or id) and `client_id`"}),
+        ));
+    }
+    let user_id = crate::seed::user_by_email(user).map_or_else(|| user.to_owned(), |(id, _)| id);
+    let tokens = state.store.live_refresh_tokens(&user_id, client)?;
+    for token in &tokens {
+        state.store.revoke_token(token)?;
+    }
+    Ok(Response::json(200, &json!({"revoked": tokens.len()})))
 }
 
 fn settings(state: &State) -> StoreResult<Value> {

@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::bulk::chunk_entries;
 pub use crate::outbox::{lookup_key, KnownRecords, OutboxEntry, PersonSave, Phase};
+/// Dates the job updates of a plan (the day their Task or note records), for callers of
+/// [`plan_save`] outside the JSON face (the team server).
+pub use crate::single::job_update::date_entries;
 use attribution::Decision;
 
 use crate::decision::{decide, decide_person};
@@ -232,13 +235,6 @@ fn entry_for(
         };
         format!("{from} with Leadline on behalf of {rep}.")
     });
-    if save.source == PageSource::JobChange && team.team_server {
-        return Err(ErrorInfo {
-            code: "job_update_unavailable".into(),
-            message: "Update in CRM does not go through the team server yet.".into(),
-            hint: "Change the title and company in the CRM itself this time.".into(),
-        });
-    }
     let job_update = match save.source {
         PageSource::JobChange => Some(crate::single::job_update::job_update_for(
             known,

@@ -250,7 +250,8 @@ fn raw_prospect(entry: &PersonSave) -> Value {
 }
 
 /// `POST <url>/api/saves` for an entry the server pushes ([`via_server`]): the entry's
-/// people as a save (a bulk chunk as a bulk save), the entry id as the save id.
+/// people as a save (a bulk chunk as a bulk save) with the email it logs, if any, the entry
+/// id as the save id.
 pub fn save_request(entry: &OutboxEntry, url: &str, session: &str) -> HttpRequest {
     let (push, prospects): (&str, Vec<Value>) = match entry.chunk() {
         Some(chunk) => (
@@ -263,12 +264,25 @@ pub fn save_request(entry: &OutboxEntry, url: &str, session: &str) -> HttpReques
         ),
         None => ("single", vec![raw_prospect(entry)]),
     };
-    let body = json!({
+    let mut body = json!({
         "save_id": entry.id,
         "source": entry.source,
         "push": push,
         "prospects": prospects,
     });
+    // The email to log ("Log this email"), as the page sent it: the server decides and logs it
+    // with the same core (rule 2), under its own push settings.
+    let activity = match entry.chunk() {
+        Some(chunk) => chunk
+            .members
+            .first()
+            .and_then(|m| m.person.spec.activity.as_ref()),
+        None => entry.spec.activity.as_ref(),
+    };
+    if let Some(log) = activity {
+        body["activity"] = json!({"kind": "email", "subject": log.subject, "body": log.body,
+            "date": log.date});
+    }
     HttpRequest {
         method: "POST".into(),
         url: format!("{url}/api/saves"),
@@ -342,6 +356,24 @@ fn named(team: &LocalTeam, mut result: Value) -> Value {
         }
     }
     result
+}
+
+/// What a rep reads when the CRM refused the team server's own team sync connection (the
+/// server's ledger status `reconnect_needed`, with its reason): only an admin can reconnect
+/// it, on the server, and the server pushes the save by itself afterwards.
+fn team_sync_refused(team: &LocalTeam, reason: Option<&ErrorInfo>) -> ErrorInfo {
+    let crm = team.config.crm.name();
+    let said = match reason.map(|r| r.code.trim()) {
+        Some(code) if !code.is_empty() && code.len() <= 64 => format!(" ({code})"),
+        _ => String::new(),
+    };
+    ErrorInfo {
+        code: "team_sync_refused".into(),
+        message: format!("Team sync on your team server was refused by {crm}{said}."),
+        hint: "Nothing to do here: your admin reconnects it on the team server's admin page. \
+               The save is kept and will finish then."
+            .into(),
+    }
 }
 
 /// Reads the server's answer to [`save_request`] for `entry` at `now_ms`.
@@ -430,18 +462,32 @@ pub fn read_answer(
         };
     }
     if status == 202 || status == 429 || status >= 500 {
-        let mut reason = body
+        let given = body
             .get("waiting")
-            .and_then(|w| ErrorInfo::deserialize(w).ok())
-            .unwrap_or_else(|| server_error(response));
+            .and_then(|w| ErrorInfo::deserialize(w).ok());
+        let kept = body["status"].as_str().filter(|_| status == 202);
+        if kept == Some("reconnect_needed") {
+            let refused = team_sync_refused(team, given.as_ref());
+            return wait(refused, SERVER_RETRY_MS, "admin");
+        }
+        let mut reason = given.unwrap_or_else(|| server_error(response));
         if status == 202 && reason.code.starts_with("http_") {
             reason.code = "team_server_waiting".into();
             reason.message = "The team server accepted the save and is still pushing it.".into();
         }
-        if reason.hint.is_empty() {
-            reason.hint = "Nothing to do: Leadline asks the team server again shortly.".into();
-        }
-        return wait(reason, SERVER_RETRY_MS, "retry");
+        // The server's reason is written for whoever fixes it there (its hints name the
+        // server's settings or "Options", which a rep cannot use): the rep reads what happens
+        // next and who acts.
+        return match kept {
+            Some("blocked") => {
+                reason.hint = "Ask your admin to look at the team server's error log; the save is kept on the server.".into();
+                wait(reason, SERVER_RETRY_MS, "admin")
+            }
+            _ => {
+                reason.hint = "Nothing to do: your team server retries it by itself, and Leadline asks it again shortly.".into();
+                wait(reason, SERVER_RETRY_MS, "retry")
+            }
+        };
     }
     let mut error = server_error(response);
     error.hint = "Ask your admin to look at the team server's error log.".into();
@@ -593,6 +639,45 @@ mod tests {
         assert!(parse_content_message(&message).is_ok(), "{body}");
     }
 
+    /// A rep without a connection of their own: their Gmail save and the email it logs go
+    /// with team sync (rules 1 to 3), so through the team server, the email with it.
+    #[test]
+    fn a_logged_email_goes_to_the_server_with_its_save() {
+        let mut browser = rep_browser();
+        browser.remove_connection(Role::Personal);
+        let mut snap = wire(Some("m_admin"), false);
+        snap["state"]["users"][1]["personal"] = Value::Null;
+        let server = server_team(&browser, &serde_json::from_value(snap).unwrap());
+        let email = json!({"kind": "email", "subject": "Pilot", "body": "Hello Ada",
+            "date": "2026-12-01"});
+        let message = json!({"kind": "save", "source": "gmail_extension", "push": "single",
+            "prospects": [{"full_name": "Ada Lovelace", "email": "ada@initech.example"}],
+            "activity": email});
+        let Ok(ContentToWorker::Save(save)) = parse_content_message(&message) else {
+            panic!("a save message");
+        };
+        let planned = crate::plan::plan_save(&server, &save, "s-0003", &KnownRecords::new());
+        let entry = planned.entries.first().expect("one entry");
+        assert_eq!((entry.role, entry.activity_role), (Role::TeamSync, None));
+        assert!(entry.spec.activity.is_some(), "the email is logged");
+        assert!(via_server(&server, entry));
+        let request = save_request(entry, "https://leadline.acme.example", "lls_x");
+        let body: Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+        assert_eq!(body["activity"], email);
+        // The server reads the same email with the extension's parser.
+        let mut sent = body.clone();
+        sent["kind"] = json!("save");
+        let Ok(ContentToWorker::Save(read)) = parse_content_message(&sent) else {
+            panic!("the server reads it: {body}");
+        };
+        assert_eq!(read.activity.map(|a| a.subject).as_deref(), Some("Pilot"));
+        // A LinkedIn save carries no email.
+        let linkedin = plan(&server, "linkedin_extension", None);
+        let request = save_request(&linkedin, "https://leadline.acme.example", "lls_x");
+        let body: Value = serde_json::from_str(request.body.as_deref().unwrap()).unwrap();
+        assert!(body.get("activity").is_none(), "{body}");
+    }
+
     /// One row per answer of `POST /api/saves`.
     #[test]
     fn server_answers_settle_wait_or_ask_for_a_sign_in() {
@@ -668,6 +753,86 @@ mod tests {
                 ServerStep::Done { .. } | ServerStep::Settled { .. } => panic!("{status}"),
             }
         }
+    }
+
+    /// The server keeps a save because the CRM refused the team's own connection there (its
+    /// ledger status `reconnect_needed`): the rep reads who fixes it and where, never the
+    /// server's "Reconnect … in Options", which a rep cannot do.
+    #[test]
+    fn a_team_sync_refused_on_the_server_tells_the_rep_their_admin_reconnects_it_there() {
+        let entry_for = |crm: &str| {
+            let mut snap = wire(Some("m_admin"), true);
+            snap["team"]["crm"] = json!(crm);
+            let team = server_team(&rep_browser(), &serde_json::from_value(snap).unwrap());
+            let entry = plan(&team, "linkedin_extension", None);
+            (team, entry)
+        };
+        let answer = |crm: &str, status: &str, code: &str| {
+            let (team, entry) = entry_for(crm);
+            let body = json!({"status": status, "pushed": false, "waiting": {
+                "code": code, "message": "expired access/refresh token",
+                "hint": "Reconnect in Options; the save is kept and will finish then."}});
+            let response = HttpResponse {
+                status: 202,
+                headers: vec![],
+                body: body.to_string(),
+            };
+            match read_answer(&team, &entry, &response, 1_000) {
+                ServerStep::Wait {
+                    reason,
+                    waiting_for,
+                    next_at_ms,
+                } => {
+                    assert_eq!(next_at_ms, 1_000 + SERVER_RETRY_MS, "asked again later");
+                    (reason, waiting_for)
+                }
+                other => panic!("a kept save waits: {other:?}"),
+            }
+        };
+        let kept = "Nothing to do here: your admin reconnects it on the team server's admin page. \
+                    The save is kept and will finish then.";
+        // (crm, the server's reason code, what the rep reads)
+        let rows = [
+            (
+                "salesforce",
+                "invalid_grant",
+                "Team sync on your team server was refused by Salesforce (invalid_grant).",
+            ),
+            (
+                "hubspot",
+                "INVALID_AUTHENTICATION",
+                "Team sync on your team server was refused by HubSpot (INVALID_AUTHENTICATION).",
+            ),
+            (
+                "salesforce",
+                "",
+                "Team sync on your team server was refused by Salesforce.",
+            ),
+        ];
+        for (crm, code, message) in rows {
+            let (reason, waiting_for) = answer(crm, "reconnect_needed", code);
+            assert_eq!(reason.code, "team_sync_refused", "{crm} {code}");
+            assert_eq!(reason.message, message);
+            assert_eq!(reason.hint, kept);
+            assert_eq!(waiting_for, "admin");
+            assert!(!format!("{reason:?}").contains("Options"), "{reason:?}");
+        }
+        // A CRM busy for the server: it retries by itself; the CRM's words stay, the fix is
+        // not the rep's.
+        let (busy, waiting_for) = answer("salesforce", "waiting", "REQUEST_LIMIT_EXCEEDED");
+        assert_eq!(busy.code, "REQUEST_LIMIT_EXCEEDED");
+        assert_eq!(busy.message, "expired access/refresh token");
+        assert_eq!(
+            busy.hint,
+            "Nothing to do: your team server retries it by itself, and Leadline asks it again shortly."
+        );
+        assert_eq!(waiting_for, "retry");
+        let (blocked, waiting_for) = answer("salesforce", "blocked", "invalid_request");
+        assert_eq!(
+            blocked.hint,
+            "Ask your admin to look at the team server's error log; the save is kept on the server."
+        );
+        assert_eq!(waiting_for, "admin");
     }
 
     /// A bulk save's chunk goes to the server as one bulk save; its answer settles each person

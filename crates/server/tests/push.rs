@@ -333,6 +333,301 @@ async fn a_revoked_team_token_needs_a_reconnect_and_the_saves_go_after_it() {
     assert_eq!(conn["status"], "ok", "{conn}");
 }
 
+/// The rep's browser in server mode, as the extension's core runs it: the rep's stored team
+/// (no connection of their own here) with the team snapshot (`GET /api/team`) laid over it.
+async fn rep_browser(server: &TestServer, rep: &Session) -> saves::LocalTeam {
+    let snapshot = server.get("/api/team", &rep.token).await;
+    assert_eq!(snapshot.status, StatusCode::OK, "{}", snapshot.text);
+    let stored: saves::LocalTeam = serde_json::from_value(
+        json!({"config": {"crm": "salesforce", "me_email": "rep@acme.example"}}),
+    )
+    .unwrap();
+    let snapshot: saves::team_server::Snapshot =
+        serde_json::from_value(snapshot.body.clone()).unwrap();
+    saves::team_server::server_team(&stored, &snapshot)
+}
+
+/// A LinkedIn save planned by the extension's core and handed to the server as the extension
+/// hands it (`save_request`), and the server's answer read by the core (`read_answer`).
+async fn save_from_browser(
+    server: &TestServer,
+    rep: &Session,
+    team: &saves::LocalTeam,
+    save_id: &str,
+    tag: &str,
+) -> (saves::team_server::ServerStep, Answer) {
+    let mut message = save(save_id, tag);
+    message.as_object_mut().unwrap().remove("save_id");
+    message["kind"] = json!("save");
+    message_from_browser(server, rep, team, save_id, &message).await
+}
+
+/// A page's save `message` planned, sent and read as the extension does it.
+async fn message_from_browser(
+    server: &TestServer,
+    rep: &Session,
+    team: &saves::LocalTeam,
+    save_id: &str,
+    message: &Value,
+) -> (saves::team_server::ServerStep, Answer) {
+    let known = saves::KnownRecords::new();
+    known_from_browser(server, rep, team, save_id, message, &known).await
+}
+
+/// [`message_from_browser`] with the records the page's lookup read in the browser.
+async fn known_from_browser(
+    server: &TestServer,
+    rep: &Session,
+    team: &saves::LocalTeam,
+    save_id: &str,
+    message: &Value,
+    known: &saves::KnownRecords,
+) -> (saves::team_server::ServerStep, Answer) {
+    let Ok(saves::ContentToWorker::Save(request)) = saves::parse_content_message(message) else {
+        panic!("a save message");
+    };
+    let plan = saves::plan_save(team, &request, save_id, known);
+    let entry = plan.entries.first().expect("one entry");
+    assert!(
+        saves::team_server::via_server(team, entry),
+        "the team server pushes it"
+    );
+    let sent = saves::team_server::save_request(entry, &server.url(""), &rep.token);
+    let body: Value = serde_json::from_str(sent.body.as_deref().unwrap()).unwrap();
+    let answer = server.post("/api/saves", &rep.token, body).await;
+    let response = crm::HttpResponse {
+        status: answer.status.as_u16(),
+        headers: vec![],
+        body: answer.text.clone(),
+    };
+    (
+        saves::team_server::read_answer(team, entry, &response, 1_000),
+        answer,
+    )
+}
+
+/// "Log this email" under team sync (a rep with no CRM connection of their own: rules 2 and 3)
+/// goes through the team server with its save: the contact and its Task, both Created By the
+/// integration user, the Task on the contact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_logged_email_under_team_sync_goes_through_the_server_with_its_contact() {
+    let sb = Sandbox::start();
+    let server = TestServer::start_with(|c| push_to(&sb, c)).await;
+    let p = pushing_team(&server, &sb).await;
+    let team = rep_browser(&server, &p.rep).await;
+    let message = json!({
+        "kind": "save", "source": "gmail_extension", "push": "single",
+        "prospects": [{"full_name": "Grace Hopper", "email": "grace.mail@example.com",
+            "company": "Navy"}],
+        "activity": {"kind": "email", "subject": "Pilot next week", "body": "Hello Grace",
+            "date": "2026-12-01"},
+    });
+    let (step, answer) = message_from_browser(&server, &p.rep, &team, "mail-0001", &message).await;
+    let saves::team_server::ServerStep::Done { result } = step else {
+        panic!("pushed by the server: {step:?} {}", answer.text);
+    };
+    let contacts = contacts_with(&sb, "grace.mail@example.com").await;
+    assert_eq!(contacts.len(), 1);
+    let contact = &contacts[0];
+    assert_eq!(result["record_id"], contact["Id"], "{result}");
+    assert_eq!(contact["CreatedById"], p.t.integration_id.as_str());
+    let task_id = result["activity_id"]
+        .as_str()
+        .expect("the email was logged");
+    let tasks = sb.records("Task").await;
+    let task = tasks
+        .iter()
+        .find(|t| t["Id"] == task_id)
+        .expect("the Task is in the org");
+    assert_eq!(task["WhoId"], contact["Id"], "{task}");
+    assert_eq!(task["CreatedById"], p.t.integration_id.as_str(), "{task}");
+    assert!(
+        task["Subject"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Pilot next week"),
+        "{task}"
+    );
+}
+
+/// "Update in CRM" (source `job_change`) in server mode goes through the team server: the
+/// server reads the record with the team's connection itself and writes the page's job onto
+/// it with team sync, the old job kept in a Task, the owner unchanged; sent again, it writes
+/// nothing twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_in_crm_goes_through_the_server_onto_the_record_it_reads_itself() {
+    let sb = Sandbox::start();
+    let server = TestServer::start_with(|c| push_to(&sb, c)).await;
+    let p = pushing_team(&server, &sb).await;
+    let team = rep_browser(&server, &p.rep).await;
+    let person = json!({"full_name": "Ada job1 Lovelace", "email": "ada.job1@example.com",
+        "linkedin_url": "https://www.linkedin.com/in/ada-job1", "title": "Head of Sales",
+        "company": "Initech"});
+    let linkedin = json!({"kind": "save", "source": "linkedin_extension", "push": "single",
+        "prospects": [person]});
+    let (first, _) = message_from_browser(&server, &p.rep, &team, "job-0001", &linkedin).await;
+    let saves::team_server::ServerStep::Done { result } = first else {
+        panic!("the person is saved first: {first:?}");
+    };
+    let record_id = result["record_id"].as_str().unwrap().to_owned();
+    // The page now shows another job; the browser's lookup read the record (with the rep's own
+    // connection, in a real browser) and the rep clicks Update in CRM.
+    let message = json!({
+        "kind": "save", "source": "job_change", "push": "single",
+        "prospects": [{"full_name": "Ada job1 Lovelace", "email": "ada.job1@example.com",
+            "linkedin_url": "https://www.linkedin.com/in/ada-job1",
+            "title": "VP Sales", "company": "Globex"}],
+    });
+    let known: saves::KnownRecords = serde_json::from_value(json!({
+        "email:ada.job1@example.com": {"id": record_id, "object": "Contact",
+            "owner_id": p.t.rep_id, "owner_name": null, "job": {"title": "Head of Sales"}},
+    }))
+    .unwrap();
+    let (step, answer) =
+        known_from_browser(&server, &p.rep, &team, "job-0002", &message, &known).await;
+    let saves::team_server::ServerStep::Done { result } = step else {
+        panic!("updated by the server: {step:?} {}", answer.text);
+    };
+    assert_eq!(result["status"], "updated", "{result}");
+    assert_eq!(result["record_id"], record_id.as_str(), "{result}");
+    assert_eq!(result["job_update"]["now"]["title"], "VP Sales", "{result}");
+    let contact = contacts_with(&sb, "ada.job1@example.com").await;
+    assert_eq!(contact.len(), 1, "nobody created twice");
+    assert_eq!(contact[0]["Title"], "VP Sales", "{}", contact[0]);
+    assert_eq!(
+        result["job_update"]["was"]["title"], "Head of Sales",
+        "what the server read: {result}"
+    );
+    assert_eq!(
+        contact[0]["OwnerId"],
+        p.t.rep_id.as_str(),
+        "the owner is unchanged"
+    );
+    let tasks = |all: Vec<Value>| -> Vec<Value> {
+        all.into_iter()
+            .filter(|t| t["WhoId"] == record_id.as_str())
+            .filter(|t| {
+                t["Subject"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with("Job change")
+            })
+            .collect()
+    };
+    let written = tasks(sb.records("Task").await);
+    assert_eq!(
+        written.len(),
+        1,
+        "the old job is kept in one Task: {written:?}"
+    );
+    assert_eq!(written[0]["CreatedById"], p.t.integration_id.as_str());
+    // The same click again (a new save id): the change is recorded already, nothing written.
+    let (again, answer) =
+        known_from_browser(&server, &p.rep, &team, "job-0003", &message, &known).await;
+    assert!(
+        !matches!(again, saves::team_server::ServerStep::Wait { .. }),
+        "{again:?} {}",
+        answer.text
+    );
+    assert_eq!(tasks(sb.records("Task").await).len(), 1, "no second Task");
+}
+
+/// The team's own token refused by Salesforce: the rep reads that their admin reconnects it on
+/// the team server (never "Reconnect … in Options", which a rep cannot do), for the save that
+/// met the refusal and for the one after it; both stay kept and land once the admin reconnected.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rep_reads_that_their_admin_reconnects_a_refused_team_sync_and_the_save_then_lands() {
+    let sb = Sandbox::start();
+    let server = TestServer::start_with(|c| push_to(&sb, c)).await;
+    let p = pushing_team(&server, &sb).await;
+    let team = rep_browser(&server, &p.rep).await;
+    let (warm, _) = save_from_browser(&server, &p.rep, &team, "warm-0004", "warm4").await;
+    assert!(
+        matches!(warm, saves::team_server::ServerStep::Done { .. }),
+        "{warm:?}"
+    );
+    // Salesforce refuses the team's grant (revoked at the org, the session expired).
+    let revoke = crm::HttpRequest {
+        method: "POST".into(),
+        url: "https://login.salesforce.com/services/oauth2/revoke".into(),
+        headers: vec![(
+            "Content-Type".into(),
+            "application/x-www-form-urlencoded".into(),
+        )],
+        body: Some(format!(
+            "token={}",
+            sandbox::enc(p.t.tokens.refresh_token.as_deref().unwrap())
+        )),
+    };
+    assert_eq!(sb.send(&revoke).await.status, 200);
+    sb.admin("POST", "expire-tokens", json!({})).await;
+
+    // The first save meets the refusal; the second finds the connection marked refused.
+    for (save_id, tag) in [("refused-0001", "rf1"), ("refused-0002", "rf2")] {
+        let (step, answer) = save_from_browser(&server, &p.rep, &team, save_id, tag).await;
+        let saves::team_server::ServerStep::Wait {
+            reason,
+            waiting_for,
+            ..
+        } = step
+        else {
+            panic!("{save_id}: the save is kept: {step:?}");
+        };
+        assert_eq!(answer.body["status"], "reconnect_needed", "{}", answer.text);
+        assert_eq!(
+            reason.message,
+            "Team sync on your team server was refused by Salesforce (invalid_grant).",
+            "{save_id}"
+        );
+        assert_eq!(
+            reason.hint,
+            "Nothing to do here: your admin reconnects it on the team server's admin page. \
+             The save is kept and will finish then."
+        );
+        assert_eq!(waiting_for, "admin", "{save_id}");
+        // The server's own answer says why, in the CRM's code.
+        assert_eq!(answer.status, StatusCode::ACCEPTED, "{}", answer.text);
+        assert_eq!(answer.body["status"], "reconnect_needed", "{}", answer.text);
+        assert_eq!(
+            answer.body["waiting"]["code"], "invalid_grant",
+            "{}",
+            answer.text
+        );
+    }
+    assert!(contacts_with(&sb, "ada.rf1@example.com").await.is_empty());
+
+    // The admin reconnects team sync: both kept saves land, once each, and the rep's next
+    // ask (the extension asks again by itself) is answered with the result.
+    let bare: saves::LocalTeam =
+        serde_json::from_value(json!({"config": p.t.team.config})).unwrap();
+    let (fresh, _) = sb.connect(&bare, INTEGRATION).await;
+    let stored = connect(
+        &server,
+        &p.admin,
+        &p.t,
+        fresh.refresh_token.as_deref().unwrap(),
+    )
+    .await;
+    assert_eq!(stored.status, StatusCode::CREATED, "{}", stored.text);
+    for (save_id, tag) in [("refused-0001", "rf1"), ("refused-0002", "rf2")] {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let step = loop {
+            let (step, _) = save_from_browser(&server, &p.rep, &team, save_id, tag).await;
+            let done = matches!(step, saves::team_server::ServerStep::Done { .. });
+            if done || std::time::Instant::now() > deadline {
+                break step;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        let saves::team_server::ServerStep::Done { result } = step else {
+            panic!("{save_id}: lands after the reconnect: {step:?}");
+        };
+        assert_eq!(result["status"], "created", "{result}");
+        let email = format!("ada.{tag}@example.com");
+        assert_eq!(contacts_with(&sb, &email).await.len(), 1, "{email}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_scheduled_refresh_keeps_the_team_token_alive() {
     let sb = Sandbox::start();

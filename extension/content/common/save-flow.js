@@ -100,6 +100,7 @@
     switch (r && r.waiting_for) {
       case 'reconnect': return 'Kept, waiting for you to reconnect (then it is sent)';
       case 'sign_in': return 'Kept, waiting for you to sign in to your team server (then it is sent)';
+      case 'admin': return 'Kept on your team server, waiting for your admin (then it is sent)';
       case 'network': return 'Kept, waiting for the network (sent as soon as it is back)';
       default: return 'Waiting to be sent (it will retry on its own)';
     }

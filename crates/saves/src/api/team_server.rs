@@ -82,8 +82,9 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    /// The same preview, solo and in server mode: the snapshot beside the stored team makes
-    /// the team server's connection (the integration user) the LinkedIn saves' Created By.
+    /// The same preview and simulator, solo and in server mode: the snapshot beside the stored
+    /// team makes the team server's connection (the integration user) the LinkedIn saves'
+    /// Created By.
     #[test]
     fn preview_decides_with_the_snapshot_beside_the_stored_team() {
         let stored = json!({
@@ -114,6 +115,34 @@ mod tests {
         let mut server_mode = stored.clone();
         server_mode[SNAPSHOT_FIELD] = snapshot;
         assert_eq!(created_by(&server_mode), "005I", "server mode: the team's");
+        // The options page's simulator decides with the same team as the preview and the
+        // save: in server mode, the snapshot's team sync.
+        let simulated = |team: &Value| {
+            let message = json!({"kind": "simulate", "source": "linkedin_extension",
+                "record": "contact", "push": "single"});
+            let answer = crate::api::ui_message(team, &message);
+            assert_eq!(answer["ok"], true, "{answer}");
+            let decision = &answer["reply"]["decision"];
+            (
+                decision["credential"]["kind"].clone(),
+                decision["created_by"].clone(),
+            )
+        };
+        assert_eq!(
+            simulated(&stored),
+            (json!("highest_permission"), json!("005R")),
+            "solo: no team sync, the rep's own connection (rule 3)"
+        );
+        assert_eq!(
+            simulated(&server_mode),
+            (json!("team_sync"), json!("005I")),
+            "server mode: the team server's team sync"
+        );
+        // What the simulator stores back is the stored team, never the snapshot.
+        let simulate = json!({"kind": "simulate", "source": "manual"});
+        let answer = crate::api::ui_message(&server_mode, &simulate);
+        assert_eq!(answer["ok"], true, "{answer}");
+        assert!(answer["team"].get(SNAPSHOT_FIELD).is_none(), "{answer}");
         // A snapshot without a signed-in member is refused, not half-read.
         server_mode[SNAPSHOT_FIELD] = json!({"state": {}});
         let refused = crate::api::preview(&server_mode, &message);

@@ -26,6 +26,7 @@ fn refused(code: &str, message: String, hint: &str) -> Value {
 /// `disconnect`, `retry`, `clear_error_log`, `export_error_log_csv`) answer
 /// `{ok, kind, team:null, reply:null}` and the worker does them.
 pub fn ui_message(team: &Value, msg: &Value) -> Value {
+    let given = team;
     answer((|| {
         let mut team: LocalTeam = read("team", team)?;
         let parsed = parse_ui_message(msg).map_err(|e| {
@@ -100,11 +101,13 @@ pub fn ui_message(team: &Value, msg: &Value) -> Value {
                 push,
             } => {
                 // The simulator takes any names the options page sends: the JSON contract
-                // reads and checks them, with the team this browser would decide in.
+                // reads and checks them, with the team this browser's saves decide in (in
+                // server mode the team snapshot laid over it, as for the preview and the plan).
+                let deciding = super::team_server::deciding_team(given)?;
                 let out = attribution::decide_json(&json!({
-                    "crm": team.config.crm.as_str(), "source": source, "record": record,
+                    "crm": deciding.config.crm.as_str(), "source": source, "record": record,
                     "push": push.as_str(), "actor": crate::team::ME,
-                    "team": to_json(&team.attribution_team()),
+                    "team": to_json(&deciding.attribution_team()),
                 }));
                 json!({"ok": true, "decision": out})
             }

@@ -134,7 +134,42 @@ pub async fn create(
         Some(&member.email),
         own_user.as_deref(),
     );
-    let plan = saves::plan_save(&local, &request, &save_id, &saves::KnownRecords::new());
+    // "Update in CRM" writes onto the record the server reads itself (its id, job and owner),
+    // never one the browser names; nothing is recorded until that read finished.
+    let known = if request.source == saves::PageSource::JobChange {
+        if connection.needs_reconnect {
+            let crm = copy.team.crm;
+            let refusal = state
+                .pusher
+                .refusal(&state, &member.team_id, &connection.id, crm)
+                .await
+                .map_err(ApiError::internal)?;
+            return Ok(not_read_yet(refusal));
+        }
+        let prospects = body.get("prospects").cloned().unwrap_or(Value::Null);
+        match state
+            .pusher
+            .known_records(&state, &copy.team, &connection, &prospects)
+            .await
+            .map_err(ApiError::internal)?
+        {
+            Ok(known) => known,
+            Err(reason) => {
+                return Err(ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "crm_lookup_failed",
+                    format!(
+                        "the CRM record to update could not be read yet ({}: {}); send the save again later",
+                        reason.code, reason.message
+                    ),
+                ))
+            }
+        }
+    } else {
+        saves::KnownRecords::new()
+    };
+    let mut plan = saves::plan_save(&local, &request, &save_id, &known);
+    saves::plan::date_entries(&mut plan.entries, engine::clock::system_now_ms());
     check_plan(&plan, &decision)?;
     let status = if !state.pusher.pushes(copy.team.crm) {
         ledger::QUEUED
@@ -252,16 +287,26 @@ async fn answer(
     Ok(response)
 }
 
+/// A job change the team's connection cannot read the record for, because the CRM refused
+/// that connection: `202` with the ledger's words for it (`reconnect_needed`), nothing
+/// recorded; the browser keeps the save and sends it again.
+fn not_read_yet(refusal: saves::ErrorInfo) -> Response {
+    let mut outcome = json!({});
+    ledger::set_status(&mut outcome, ledger::RECONNECT_NEEDED, Some(&refusal));
+    (StatusCode::ACCEPTED, Json(outcome)).into_response()
+}
+
 /// The core's plan must say what the server decided: the same Created By and Owner for
-/// every entry, pushed by the connection in the team sync role. A difference would be a bug
-/// between the two copies of the team; the save is refused and nothing is recorded.
+/// every entry (an update keeps its record's owner), pushed by the connection in the team
+/// sync role. A difference would be a bug between the two copies of the team; the save is
+/// refused and nothing is recorded.
 fn check_plan(plan: &saves::SavePlan, decision: &Value) -> Result<(), ApiError> {
     let created_by = decision["created_by"].as_str();
     let owner = decision["owner"].as_str();
     for entry in &plan.entries {
         let same = entry.role == saves::Role::TeamSync
             && entry.created_by.id.as_deref() == created_by
-            && entry.owner.id.as_deref() == owner;
+            && (entry.job_update.is_some() || entry.owner.id.as_deref() == owner);
         if !same {
             return Err(ApiError::internal(format_args!(
                 "the save plan ({:?} by {:?}, owner {:?}) differs from the server's decision ({created_by:?}, owner {owner:?})",

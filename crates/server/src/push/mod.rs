@@ -40,6 +40,7 @@ use engine::clock::{system_now_ms, TokioClock};
 use engine::native::HttpsTransport;
 use engine::{Engine, EngineConfig, MemoryStore, Outcome, RefreshFailure};
 use saves::{CrmKind, ErrorInfo, LocalTeam, Role};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::app::{now, AppState};
@@ -220,6 +221,55 @@ impl Pusher {
             .map(|engine| (engine, connection)))
     }
 
+    /// The CRM records of a save's `prospects` (the body's, as the page sent them), looked up
+    /// with the team's connection by the engine, as the extension's page-load lookup does it:
+    /// what "Update in CRM" plans from (the record, its job and owner, read here, never taken
+    /// from the browser). `Ok(Err(reason))`: the lookup did not finish (the CRM busy or
+    /// refusing, or this server not pushing); nothing was written.
+    pub async fn known_records(
+        &self,
+        state: &AppState,
+        team: &Team,
+        connection: &SyncConnection,
+        prospects: &Value,
+    ) -> Result<Result<saves::KnownRecords, ErrorInfo>, PushError> {
+        let Some(engine) = self.engine_for(state, team, connection)? else {
+            return Ok(Err(ErrorInfo {
+                code: "not_pushing".into(),
+                message: "This team server has no CRM app configured, so it cannot read the CRM record to update.".into(),
+                hint: "An admin configures the server's CRM app; until then, change the job in the CRM itself.".into(),
+            }));
+        };
+        let message =
+            json!({"kind": "lookup", "source": "linkedin_extension", "prospects": prospects});
+        let now = system_now_ms() as f64; // ms since the epoch: exact in an f64
+        let answer = engine
+            .lookup(&message, &json!({}), &Value::Null, now)
+            .await?;
+        if answer["ok"] != true {
+            return Ok(Err(ErrorInfo::deserialize(&answer["error"])
+                .unwrap_or_else(|_| ErrorInfo {
+                    code: "lookup_failed".into(),
+                    message: "The CRM lookup did not finish.".into(),
+                    hint: String::new(),
+                })));
+        }
+        let known = answer["cache"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|item| {
+                        let key = item["key"].as_str()?.to_owned();
+                        let existing = serde_json::from_value(item["existing"].clone()).ok()?;
+                        Some((key, existing))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Ok(known))
+    }
+
     /// The engine of `connection` of `team` as just read (the cached one unless the
     /// connection or the push settings changed). `None`: this server does not push.
     fn engine_for(
@@ -377,10 +427,12 @@ impl Pusher {
                     .push_connection(team_id, connection_id)
                     .await?
                     .is_none_or(|c| c.needs_reconnect);
-                let status = if refused {
-                    ledger::RECONNECT_NEEDED
+                let (status, reason) = if refused {
+                    let crm = engine.team().config.crm;
+                    let refusal = self.refusal(state, team_id, connection_id, crm).await?;
+                    (ledger::RECONNECT_NEEDED, refusal)
                 } else {
-                    ledger::BLOCKED
+                    (ledger::BLOCKED, reason)
                 };
                 self.move_save(state, team_id, save_id, status, &reason)
                     .await?;
@@ -503,6 +555,34 @@ impl Pusher {
             })
             .await?;
         Ok(())
+    }
+
+    /// Why a save waits on a connection the CRM refused earlier (the engine only saw it
+    /// missing): the refusal the connection was marked with, so the ledger, and the rep
+    /// reading its answer, say what the CRM said rather than "not connected".
+    pub async fn refusal(
+        &self,
+        state: &AppState,
+        team_id: &str,
+        connection_id: &str,
+        crm: CrmKind,
+    ) -> Result<ErrorInfo, PushError> {
+        let code = state
+            .store
+            .push_health(team_id)
+            .await?
+            .into_iter()
+            .find(|h| h.connection_id == connection_id)
+            .and_then(|h| h.reconnect_reason)
+            .unwrap_or_else(|| "reconnect_needed".to_owned());
+        let crm = crm.name();
+        Ok(ErrorInfo {
+            message: format!(
+                "{crm} refused the team's connection ({code}); nothing is sent with it until an admin reconnects it."
+            ),
+            hint: "An admin reconnects team sync on the server (Connect team sync on the admin pages, or PUT /api/admin/connections/{member}); the saves waiting for it then go by themselves.".into(),
+            code,
+        })
     }
 
     /// The reason an admin reads for a refused refresh (see [`PushApp::admin_reason`]).
