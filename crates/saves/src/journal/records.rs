@@ -87,8 +87,9 @@ pub struct SaveResult {
     pub job_update: Option<crate::job_change::JobUpdateNews>,
 }
 
-/// One line of the popup's recent saves.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One line of the popup's recent saves, stored as one JSON object: its three fields beside the
+/// [`SaveResult`]'s.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RecentSave {
     /// When it finished (ISO 8601, from the caller's clock).
     pub at: String,
@@ -99,6 +100,28 @@ pub struct RecentSave {
     /// What happened.
     #[serde(flatten)]
     pub result: SaveResult,
+}
+
+/// Read through a [`serde_json::Value`]: the line's own three fields, and the [`SaveResult`] by
+/// its derive from the same object (its derive ignores the three). Serde's `flatten` would
+/// compile a second, buffering reader of `SaveResult` into every module that reads the
+/// journal.
+impl<'de> Deserialize<'de> for RecentSave {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let line = serde_json::Value::deserialize(deserializer)?;
+        let text = |key: &'static str| match line.get(key) {
+            Some(serde_json::Value::String(s)) => Ok(s.clone()),
+            Some(_) => Err(D::Error::custom(format_args!("`{key}` is not a string"))),
+            None => Err(D::Error::missing_field(key)),
+        };
+        Ok(RecentSave {
+            at: text("at")?,
+            save_id: text("save_id")?,
+            source: text("source")?,
+            result: SaveResult::deserialize(&line).map_err(D::Error::custom)?,
+        })
+    }
 }
 
 /// One line of the error log.
