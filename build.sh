@@ -144,13 +144,16 @@ WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --ena
 # `engine` -> core_engine: the save engine's lookups and undo; `outbox` -> core_outbox: its runs
 # of outbox entries (a save wake loads it; the whole engine in one module is over 200 KiB gzip).
 CORE_MODULES=("save core_wasm" "settings core_settings" "engine core_engine" "outbox core_outbox")
+# Built for dist/core-node only: the spec's JSON contract functions (`decide`, ...), which only
+# tests and scripts call.
+NODE_ONLY_MODULES=("contract core_contract")
 
 build() {
   ensure_build_tools
   local work feature name wasm
   work="$WASM_TARGET_DIR/modules"
   mkdir -p "$work"
-  for module in "${CORE_MODULES[@]}"; do
+  for module in "${CORE_MODULES[@]}" "${NODE_ONLY_MODULES[@]}"; do
     read -r feature name <<<"$module"
     say "building the core for wasm32 ($name: feature $feature)"
     wasm_cargo build -q --release -p core-wasm --no-default-features --features "$feature"
@@ -178,7 +181,7 @@ build() {
   (cd "$DIST/extension" && zip -q -r -X ../leadline-extension.zip .)
 
   say "assembling dist/core-node"
-  for module in "${CORE_MODULES[@]}"; do
+  for module in "${CORE_MODULES[@]}" "${NODE_ONLY_MODULES[@]}"; do
     read -r feature name <<<"$module"
     wasm-bindgen --target nodejs --no-typescript --out-dir "$DIST/core-node" "$work/$name.wasm"
     wasm-opt "${WASM_OPT_FLAGS[@]}" "$DIST/core-node/${name}_bg.wasm" -o "$DIST/core-node/${name}_bg.wasm"

@@ -500,20 +500,23 @@ const untargeted = (names) => names.filter((name) => !Object.hasOwn(TARGETS, nam
 test('every export of the Wasm modules has a fuzz target', () => {
   const save = rawExports('core_wasm.js');
   const settings = rawExports('core_settings.js');
+  const contract = rawExports('core_contract.js');
   const engine = [...rawExports('core_engine.js'), ...rawExports('core_outbox.js')];
   assert.ok(engine.includes('engine_lookup') && engine.includes('engine_run'), `core_engine.js and core_outbox.js export ${engine}`);
   assert.deepEqual(untargeted(engine), [], 'engine exports without a fuzz target');
   // The lists are real (a filter that dropped everything would pass vacuously).
   assert.ok(save.includes('plan_save') && save.includes('preview'), `core_wasm.js exports ${save}`);
   assert.ok(!save.includes('on_response') && !save.includes('lookup_list'), 'the step-by-step faces stay off the module every wake loads');
-  assert.ok(settings.includes('decide') && settings.includes('undo_record'), `core_settings.js exports ${settings}`);
+  assert.ok(settings.includes('undo_record') && !settings.includes('decide'), `core_settings.js exports ${settings}`);
+  assert.ok(contract.includes('decide') && contract.includes('check_team_sync_choice'), `core_contract.js exports ${contract}`);
+  assert.deepEqual(untargeted(contract), [], 'contract exports without a fuzz target');
   assert.deepEqual(untargeted(save), [], 'save-path exports without a fuzz target');
   assert.deepEqual(untargeted(settings), [], 'settings exports without a fuzz target');
   const fromSource = sourceExports();
   assert.ok(fromSource.length >= save.length && fromSource.includes('engine_undo') && fromSource.includes('engine_run'), `crates/core-wasm/src has ${fromSource.length} exports`);
   assert.deepEqual(untargeted(fromSource), [], 'crates/core-wasm/src exports without a fuzz target');
   // And the wrapper the targets call exposes each of them.
-  for (const name of [...save, ...settings, ...engine]) assert.equal(typeof core[name], 'function', `index.js wraps ${name}`);
+  for (const name of [...save, ...settings, ...engine, ...contract]) assert.equal(typeof core[name], 'function', `index.js wraps ${name}`);
 });
 
 test('the coverage check itself can fail: an export without a target is named', () => {

@@ -1,6 +1,7 @@
 // dist/core-node/index.js: the core for Node (tests, scripts). The Wasm modules (`core_wasm`,
 // the save path, `core_settings`, the rest, `core_engine`, lookups and undo on the save
-// engine, and `core_outbox`, its outbox runs; the engine's `engine_*` functions take a store
+// engine, `core_outbox`, its outbox runs, and `core_contract`, the spec's JSON contract
+// functions, in this package only; the engine's `engine_*` functions take a store
 // object first and answer a Promise;
 // see crates/core-wasm/src/lib.rs) behind one
 // object whose functions take and return plain objects, as the worker's core.js gives them:
@@ -35,7 +36,7 @@ function wrapEngine(raw) {
   };
 }
 
-for (const file of ['./core_wasm.js', './core_settings.js', './core_engine.js', './core_outbox.js']) {
+for (const file of ['./core_wasm.js', './core_settings.js', './core_engine.js', './core_outbox.js', './core_contract.js']) {
   for (const [name, raw] of Object.entries(require(file))) {
     if (typeof raw === 'function' && !name.startsWith('__')) module.exports[name] = name.startsWith('engine_') ? wrapEngine(raw) : wrap(raw);
   }

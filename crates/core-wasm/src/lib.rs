@@ -28,11 +28,16 @@
 //!   `on_response` in `core_outbox`, `lookup_list` in `core_engine` (their engines carry that
 //!   code already; in the save module they weighed 63 KB gzipped).
 //!
+//! A fifth, feature `contract` ([`contract`]): the spec's JSON contract functions (`decide`,
+//! `validate_team`, ...), which only tests and scripts call, built into `dist/core-node` only.
+//!
 //! Native builds and tests have every feature (the default); the engine compiles for wasm32
 //! only. `dist/core-node` loads the four modules behind one object.
 
 use serde_json::{json, Value};
 
+#[cfg(feature = "contract")]
+pub mod contract;
 #[cfg(all(target_arch = "wasm32", any(feature = "engine", feature = "outbox")))]
 pub mod engine;
 #[cfg(feature = "save")]
@@ -61,7 +66,8 @@ fn args<const N: usize>(json: &str) -> Option<[Value; N]> {
     feature = "save",
     feature = "settings",
     feature = "engine",
-    feature = "outbox"
+    feature = "outbox",
+    feature = "contract"
 ))]
 /// Runs an export over its arguments: `f` answers `None` for an argument of the wrong kind
 /// (a string expected, bytes expected), which answers `invalid_input` like bad JSON does.
@@ -72,6 +78,12 @@ fn call<const N: usize>(json: &str, f: impl FnOnce([Value; N]) -> Option<Value>)
         .to_string()
 }
 
+#[cfg(any(
+    feature = "save",
+    feature = "settings",
+    feature = "engine",
+    feature = "outbox"
+))]
 /// A string argument.
 fn text(v: &Value) -> Option<&str> {
     v.as_str()

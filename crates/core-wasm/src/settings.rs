@@ -3,8 +3,8 @@
 //! storing the connection: `connect_finish`; HubSpot's token refresh and revokes), the reconnect line of the error log (`journal_log_error`), the managed policy
 //! (when there is one), the options page's and popup's messages and state view, undo (the
 //! record of what a save created is computed only when the rep clicks Undo), the error-log
-//! CSV, and the JSON contract functions that only tests and scripts call (`decide`,
-//! `validate_team`, `check_connect`, `check_team_sync_choice`). Token refreshes, lookups and
+//! CSV. (The JSON contract functions only tests and scripts call are in [`crate::contract`],
+//! which the extension does not ship.) Token refreshes, lookups and
 //! what follows a refused refresh run on the save engine (`core_engine`, `core_outbox`), so
 //! their old step-by-step exports are gone from here. The worker instantiates this module
 //! only when one of these is needed. Each export takes the JSON array of its arguments (see
@@ -13,36 +13,6 @@
 use wasm_bindgen::prelude::*;
 
 use crate::{bytes, call, number, text};
-
-/// The attribution decision (spec: `decide(input)`, plain objects in and out): `[input]`.
-#[wasm_bindgen]
-pub fn decide(args: &str) -> String {
-    call(args, |[input]| Some(attribution::decide_json(&input)))
-}
-
-/// Checks a whole team state (rules 7 and 9): `[input]`.
-#[wasm_bindgen]
-pub fn validate_team(args: &str) -> String {
-    call(args, |[input]| {
-        Some(attribution::validate_team_json(&input))
-    })
-}
-
-/// May this app user connect this CRM user (rule 7)? `[input]`.
-#[wasm_bindgen]
-pub fn check_connect(args: &str) -> String {
-    call(args, |[input]| {
-        Some(attribution::check_connect_json(&input))
-    })
-}
-
-/// May this app user be chosen as team sync (rule 9)? `[input]`.
-#[wasm_bindgen]
-pub fn check_team_sync_choice(args: &str) -> String {
-    call(args, |[input]| {
-        Some(attribution::check_team_sync_choice_json(&input))
-    })
-}
 
 /// See [`saves::api::ui_message`]: `[team, msg]`.
 #[wasm_bindgen]
