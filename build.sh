@@ -9,8 +9,9 @@
 #   ./build.sh server [--port N]    start the team server (default port 8787; see README)
 #   ./build.sh bench      run the benchmarks and write BENCHMARKS.md
 #   ./build.sh mutants [crate[:k/n]]...   mutation testing (cargo-mutants); writes the scores
-#                         to BENCHMARKS.md (default: attribution, crm:0/8, saves:0/8;
-#                         MUTANTS_TEST_ARGS=--tests skips doctests)
+#                         to BENCHMARKS.md (default: attribution, crm:0/8, saves:0/8; k/n is
+#                         a round-robin sample; MUTANTS_TEST_ARGS=--tests skips doctests,
+#                         MUTANTS_TIMEOUT=seconds per mutant's tests, default 300)
 #
 # On a fresh Debian machine it installs what it needs (apt packages, wasm-bindgen-cli, npm
 # packages) and skips whatever is already present. See README.md.
@@ -392,6 +393,6 @@ case "${1:-build}" in
     ensure_test_tools; cargo build -q --release -p sandbox; build
     SANDBOX_BIN="$ROOT/target/release/sandbox" EXT_DIR="$DIST/extension" node tests/bench/bench.mjs ;;
   mutants) shift; run_mutants "$@" ;;
-  -h|--help|help) sed -n '2,15p' "$0" ;;
+  -h|--help|help) sed -n '2,16p' "$0" ;;
   *) die "unknown command '$1' (try ./build.sh help)" ;;
 esac
