@@ -298,12 +298,10 @@ ensure_cargo_mutants() {
 }
 
 # Replaces (or adds) the crate's row of the "Mutation scores" table in BENCHMARKS.md.
-record_mutation_score() { # crate sample tested caught missed unviable timeouts seconds command
-  local viable=$(($4 + $5 + $7)) score row commit
+record_mutation_score() { # crate sample tested caught missed unviable timeouts seconds commit command
+  local viable=$(($4 + $5 + $7)) score row
   score=$(awk -v c="$(($4 + $7))" -v v="$viable" 'BEGIN { if (v > 0) printf "%.1f %%", 100 * c / v; else print "-" }')
-  commit=$(git rev-parse --short HEAD 2>/dev/null || echo "?")
-  git diff --quiet HEAD -- "crates/$1" 2>/dev/null || commit="$commit+changes"
-  row="| \`$1\` | $2 | $3 | $(date -u +%F) | \`$commit\` | $4 | $5 | $6 | $7 | $score | $(($8 / 60)) min $(($8 % 60)) s | \`$9\` |"
+  row="| \`$1\` | $2 | $3 | $(date -u +%F) | \`$9\` | $4 | $5 | $6 | $7 | $score | $(($8 / 60)) min $(($8 % 60)) s | \`${10}\` |"
   grep -q '^<!-- mutants:rows -->$' BENCHMARKS.md || die "BENCHMARKS.md has no '<!-- mutants:rows -->' table"
   awk -v key="| \`$1\` |" -v row="$row" '
     /^<!-- mutants:rows -->$/ { inside = 1 }
@@ -332,7 +330,7 @@ mutant_count() { # out outcome
 #   lower the score).
 run_mutants() {
   ensure_cargo_mutants
-  local spec crate shard out cmd rc args started took total sample
+  local spec crate shard out cmd rc args started took total sample commit
   [ $# -gt 0 ] || set -- attribution crm:0/8 saves:0/8
   for spec in "$@"; do
     crate=${spec%%:*}
@@ -346,6 +344,9 @@ run_mutants() {
     total=$(cargo mutants --list -p "$crate" | grep -c .)
     say "mutants: $cmd"
     rm -rf "$out" && mkdir -p "$out"
+    # The commit the copy was taken from (+changes: the crate had uncommitted edits then).
+    commit=$(git rev-parse --short HEAD 2>/dev/null || echo "?")
+    git diff --quiet HEAD -- "crates/$crate" 2>/dev/null || commit="$commit+changes"
     started=$(date +%s)
     # Exit code 2 (mutants survived) or 3 (timeouts) is a result, not a failure of the run.
     rc=0
@@ -359,7 +360,7 @@ run_mutants() {
     record_mutation_score "$crate" "$sample" \
       "$(($(mutant_count "$out" caught) + $(mutant_count "$out" missed) + $(mutant_count "$out" unviable) + $(mutant_count "$out" timeout)))" \
       "$(mutant_count "$out" caught)" "$(mutant_count "$out" missed)" "$(mutant_count "$out" unviable)" \
-      "$(mutant_count "$out" timeout)" "$took" "$cmd"
+      "$(mutant_count "$out" timeout)" "$took" "$commit" "$cmd"
     if [ -s "$out/mutants.out/missed.txt" ]; then
       say "surviving mutants in $crate:"; cat "$out/mutants.out/missed.txt" >&2
     fi
