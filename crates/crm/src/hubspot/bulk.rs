@@ -550,6 +550,29 @@ mod tests {
         );
     }
 
+    /// A person the chunk's search finds carries the contact's job as HubSpot has it (what
+    /// tells a job change) and the contact's own owner.
+    #[test]
+    fn a_found_contact_carries_its_job_and_its_owner() {
+        let mut run = HsBulkSave::new(session(), vec![ada()]);
+        run.on_response(&answer(
+            200,
+            &format!(
+                r#"{{"results":[{{"id":"77","properties":{{"linkedin_url":"{ADA}","jobtitle":"Analyst","company":"Babbage & Co","hubspot_owner_id":"52"}}}}]}}"#
+            ),
+        ))
+        .unwrap();
+        let out = run.outcomes()[0].clone().unwrap().unwrap();
+        assert_eq!(
+            out.crm_job,
+            Some(Job {
+                title: Some("Analyst".into()),
+                company: Some("Babbage & Co".into())
+            })
+        );
+        assert_eq!(out.owner_id.as_deref(), Some("52"));
+    }
+
     /// A search answer with more pages is paged on only while someone is still unfound: the
     /// next page is the same search, so once everyone is found it can hold nobody new (one
     /// call saved per chunk whose people have more than 200 matches).
