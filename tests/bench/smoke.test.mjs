@@ -34,7 +34,10 @@ test('BENCH_SMOKE=1 runs every step of the bench and writes a report with every 
       assert.ok(md.includes(heading), 'missing section ' + heading);
     }
     assert.ok(!md.includes('## Errors during this run'), md.slice(md.indexOf('## Errors')));
-    assert.ok(!md.includes('Not measured'), 'a section was not measured');
+    // The bench's own sections: the mutation section after the marker is carried over from
+    // BENCHMARKS.md as it is.
+    const measured = md.split('<!-- mutants:section -->')[0];
+    assert.ok(!measured.includes('Not measured'), measured.slice(measured.indexOf('Not measured') - 300));
     assert.match(md, /QUICK smoke run/);
     // Counts are exact even in a smoke run: the product's save is one call, the naive client's two.
     assert.match(md, /\| LinkedIn save, new person \(the save\) \| 1 \| 2 \|/);
