@@ -9,8 +9,9 @@
 #   ./build.sh server [--port N]    start the team server (default port 8787; see README)
 #   ./build.sh bench      run the benchmarks and write BENCHMARKS.md
 #   ./build.sh mutants [crate[:k/n]]...   mutation testing (cargo-mutants); writes the scores
-#                         to BENCHMARKS.md (default: attribution, crm:0/8, saves:0/8;
-#                         MUTANTS_TEST_ARGS=--tests skips doctests)
+#                         to BENCHMARKS.md (default: attribution, crm:0/8, saves:0/8; k/n is
+#                         a round-robin sample; MUTANTS_TEST_ARGS=--tests skips doctests,
+#                         MUTANTS_TIMEOUT=seconds per mutant's tests, default 300)
 #
 # On a fresh Debian machine it installs what it needs (apt packages, wasm-bindgen-cli, npm
 # packages) and skips whatever is already present. See README.md.
@@ -156,6 +157,11 @@ build() {
   for module in "${CORE_MODULES[@]}" "${NODE_ONLY_MODULES[@]}"; do
     read -r feature name <<<"$module"
     say "building the core for wasm32 ($name: feature $feature)"
+    # The four features build one file name, deps/core_wasm.wasm (a cdylib has no hash in its
+    # name): a feature cargo finds fresh would be handed the module built last (a second build
+    # with no source change made core_wasm the outbox module). Without it, cargo builds this
+    # feature's module again (its dependencies stay built: a few seconds).
+    rm -f "$(wasm_out_dir)/core_wasm.wasm" "$(wasm_out_dir)/deps/core_wasm.wasm"
     wasm_cargo build -q --release -p core-wasm --no-default-features --features "$feature"
     wasm="$(wasm_out_dir)/core_wasm.wasm"
     [ -f "$wasm" ] || die "expected $wasm after the build"
@@ -283,12 +289,14 @@ run_tests() {
     node_modules/.bin/eslint --max-warnings 0 extension tests eslint.config.js
   stage "cargo clippy (warnings are errors)" cargo clippy -q --workspace --all-targets -- -D warnings
   stage "native tests (cargo test; tidy checks purity and cycles)" cargo test -q --workspace
-  stage "sandbox and team server build" cargo build -q -p sandbox -p server
+  # The bench's binaries too (cargo test already built them for its integration test): the
+  # bench's smoke test runs them.
+  stage "sandbox, team server and bench binaries build" cargo build -q -p sandbox -p server -p bench --bins
   stage "Wasm build (dist/extension, dist/core-node)" build
   stage "Wasm tests (wasm-bindgen-test in Node)" wasm_tests
   export SANDBOX_BIN="$ROOT/target/debug/sandbox" EXT_DIR="$DIST/extension"
-  stage "Node tests (core for Node, CRM clients, bench units, Chromium)" \
-    node_tests tests/node tests/compat tests/bench/report.test.mjs tests/bench/stats.test.mjs tests/e2e
+  stage "Node tests (core for Node, CRM clients, bench units and smoke, Chromium)" \
+    node_tests tests/node tests/compat tests/bench tests/e2e
   say "all tests passed"
 }
 
@@ -301,10 +309,10 @@ ensure_cargo_mutants() {
 }
 
 # Replaces (or adds) the crate's row of the "Mutation scores" table in BENCHMARKS.md.
-record_mutation_score() { # crate sample caught missed unviable timeouts command
-  local viable=$(($3 + $4 + $6)) score row
-  score=$(awk -v c="$(($3 + $6))" -v v="$viable" 'BEGIN { if (v > 0) printf "%.1f %%", 100 * c / v; else print "-" }')
-  row="| \`$1\` | $2 | $(date -u +%F) | $3 | $4 | $5 | $6 | $score | \`$7\` |"
+record_mutation_score() { # crate sample tested caught missed unviable timeouts seconds commit command
+  local viable=$(($4 + $5 + $7)) score row
+  score=$(awk -v c="$(($4 + $7))" -v v="$viable" 'BEGIN { if (v > 0) printf "%.1f %%", 100 * c / v; else print "-" }')
+  row="| \`$1\` | $2 | $3 | $(date -u +%F) | \`$9\` | $4 | $5 | $6 | $7 | $score | $(($8 / 60)) min $(($8 % 60)) s | \`${10}\` |"
   grep -q '^<!-- mutants:rows -->$' BENCHMARKS.md || die "BENCHMARKS.md has no '<!-- mutants:rows -->' table"
   awk -v key="| \`$1\` |" -v row="$row" '
     /^<!-- mutants:rows -->$/ { inside = 1 }
@@ -320,31 +328,50 @@ mutant_count() { # out outcome
   if [ -f "$file" ]; then grep -c . "$file" || true; else echo 0; fi
 }
 
-# Runs cargo-mutants over each `crate[:k/n]` (a shard k of n is a sample), at low priority and
-# one job at a time (the CPU is shared), and records each score; survivors are listed in
+# Runs cargo-mutants over each `crate[:k/n]` and records each score; survivors are listed in
 # target/mutants/<crate>/mutants.out/missed.txt.
+# - A shard k/n is a sample: every n-th mutant in source order from the k-th (round-robin, so
+#   the sample spans every file; cargo-mutants' default slices take consecutive mutants).
+# - The CPU is shared: `nice -n 19`, one mutant at a time, one compiler job (CARGO_BUILD_JOBS).
+# - Each mutant's tests stop after MUTANTS_TIMEOUT seconds (default 300; a timeout counts as
+#   caught: an infinite loop is noticed).
+# - The builds go to target/mutants-build, kept between runs so the dependencies build once,
+#   without debug info (links faster; the tests are the same).
+# - MUTANTS_TEST_ARGS go to `cargo test`, e.g. "--tests" to skip doctests (faster, and can only
+#   lower the score).
 run_mutants() {
   ensure_cargo_mutants
-  local spec crate shard out cmd rc args
+  local spec crate shard out cmd rc args started took total sample commit
   [ $# -gt 0 ] || set -- attribution crm:0/8 saves:0/8
   for spec in "$@"; do
     crate=${spec%%:*}
     shard=${spec#"$crate"}; shard=${shard#:}
     out=$ROOT/target/mutants/$crate
-    args=(-p "$crate" --jobs 1)
-    [ -z "$shard" ] || args+=(--shard "$shard")
-    # MUTANTS_TEST_ARGS go to `cargo test`, e.g. "--tests" to skip doctests (faster).
+    args=(-p "$crate" --jobs 1 --timeout "${MUTANTS_TIMEOUT:-300}")
+    [ -z "$shard" ] || args+=(--shard "$shard" --sharding round-robin)
     # shellcheck disable=SC2206
     [ -z "${MUTANTS_TEST_ARGS:-}" ] || args+=(-- $MUTANTS_TEST_ARGS)
     cmd="cargo mutants ${args[*]}"
+    total=$(cargo mutants --list -p "$crate" | grep -c .)
     say "mutants: $cmd"
     rm -rf "$out" && mkdir -p "$out"
+    # The commit the copy was taken from (+changes: the crate had uncommitted edits then).
+    commit=$(git rev-parse --short HEAD 2>/dev/null || echo "?")
+    git diff --quiet HEAD -- "crates/$crate" 2>/dev/null || commit="$commit+changes"
+    started=$(date +%s)
     # Exit code 2 (mutants survived) or 3 (timeouts) is a result, not a failure of the run.
-    rc=0; nice -n 10 cargo mutants --output "$out" "${args[@]}" || rc=$?
+    rc=0
+    CARGO_TARGET_DIR=$ROOT/target/mutants-build CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-1} \
+      CARGO_PROFILE_DEV_DEBUG=0 CARGO_PROFILE_TEST_DEBUG=0 \
+      nice -n 19 cargo mutants --output "$out" "${args[@]}" || rc=$?
+    took=$(($(date +%s) - started))
     case $rc in 0|2|3) ;; *) die "cargo mutants failed for $crate (exit $rc)" ;; esac
-    record_mutation_score "$crate" "${shard:-all}" "$(mutant_count "$out" caught)" \
-      "$(mutant_count "$out" missed)" "$(mutant_count "$out" unviable)" \
-      "$(mutant_count "$out" timeout)" "$cmd"
+    sample="all $total"
+    [ -z "$shard" ] || sample="shard $shard of $total (1 in ${shard#*/}, round-robin)"
+    record_mutation_score "$crate" "$sample" \
+      "$(($(mutant_count "$out" caught) + $(mutant_count "$out" missed) + $(mutant_count "$out" unviable) + $(mutant_count "$out" timeout)))" \
+      "$(mutant_count "$out" caught)" "$(mutant_count "$out" missed)" "$(mutant_count "$out" unviable)" \
+      "$(mutant_count "$out" timeout)" "$took" "$commit" "$cmd"
     if [ -s "$out/mutants.out/missed.txt" ]; then
       say "surviving mutants in $crate:"; cat "$out/mutants.out/missed.txt" >&2
     fi
@@ -378,6 +405,6 @@ case "${1:-build}" in
     ensure_test_tools; cargo build -q --release -p sandbox; build
     SANDBOX_BIN="$ROOT/target/release/sandbox" EXT_DIR="$DIST/extension" node tests/bench/bench.mjs ;;
   mutants) shift; run_mutants "$@" ;;
-  -h|--help|help) sed -n '2,15p' "$0" ;;
+  -h|--help|help) sed -n '2,16p' "$0" ;;
   *) die "unknown command '$1' (try ./build.sh help)" ;;
 esac

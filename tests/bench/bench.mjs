@@ -4,6 +4,11 @@
 //
 // BENCH_QUICK=1: a smoke run of a few seconds of browser work and small counts (no bulk 1,000,
 // short criterion), written to BENCH_OUT or a temp file instead of BENCHMARKS.md.
+// BENCH_SMOKE=1: what `./build.sh test` runs (tests/bench/smoke.test.mjs): BENCH_QUICK with the
+// smallest counts and no criterion (`cargo bench` is a release build), to check that every part
+// of the bench still runs and the report renders; its figures mean nothing.
+// BENCH_BIN_DIR=dir: the bench binaries (api-calls, sandbox-load, server-load, team-input) and
+// leadline-server are already built there (e.g. target/debug): no cargo build.
 // BENCH_ONLY=cold: the cold-start section alone (§3: the saves that leave the state a wake
 // reads, both cold-start paths, the stub worker, the V8 compile figures), printed to stdout or
 // written to BENCH_OUT; BENCHMARKS.md is left alone.
@@ -23,7 +28,10 @@ import { render, summaryRows, coldSection } from './lib/report.mjs';
 import { SIZE_EXPERIMENTS } from './size-experiments.mjs';
 import { SERVER_HISTORY } from './server-history.mjs';
 
-const quick = process.env.BENCH_QUICK === '1';
+const smoke = process.env.BENCH_SMOKE === '1';
+const quick = smoke || process.env.BENCH_QUICK === '1';
+/** Counts per size: the real run, BENCH_QUICK, BENCH_SMOKE. */
+const pick = (full, quickCount, smokeCount) => (smoke ? smokeCount : quick ? quickCount : full);
 const out = process.env.BENCH_OUT || (quick ? path.join(os.tmpdir(), 'BENCHMARKS.quick.md') : path.join(ROOT, 'BENCHMARKS.md'));
 const dist = path.join(ROOT, 'dist');
 const log = (s) => process.stderr.write(s + '\n');
@@ -67,16 +75,19 @@ if (process.env.BENCH_ONLY === 'cold') {
   process.exit(Object.keys(r.errors).length ? 1 : 0);
 }
 
-log('bench: building the bench binaries');
-const bin = buildBins(ROOT);
+let bin = process.env.BENCH_BIN_DIR && path.resolve(process.env.BENCH_BIN_DIR);
+if (!bin) {
+  log('bench: building the bench binaries');
+  bin = buildBins(ROOT);
+}
 log('bench: API calls (protocol crate vs naive client, sandbox counts)');
-r.api = await step('api', () => apiCalls(bin, { bulk: quick ? [25, 200] : [25, 200, 1000] }));
+r.api = await step('api', () => apiCalls(bin, { bulk: pick([25, 200, 1000], [25, 200], [25]) }));
 log('bench: the sandbox itself under load');
-r.sandboxLoad = await step('sandbox_load', () => sandboxLoad(bin,
-  quick ? { records: 1000, clients: 10, seconds: 2 } : { records: 10000, clients: 50, seconds: 10 }));
+r.sandboxLoad = await step('sandbox_load', () => sandboxLoad(bin, pick({ records: 10000, clients: 50, seconds: 10 },
+  { records: 1000, clients: 10, seconds: 2 }, { records: 200, clients: 4, seconds: 1 })));
 log('bench: the team server under load (saves through one server process)');
-r.serverLoad = await step('server_load', () => serverLoad(bin,
-  quick ? { reps: 10, seconds: 2, singles: 20, teams: 100 } : { reps: 50, seconds: 10, singles: 100, teams: 1000 }));
+r.serverLoad = await step('server_load', () => serverLoad(bin, pick({ reps: 50, seconds: 10, singles: 100, teams: 1000 },
+  { reps: 10, seconds: 2, singles: 20, teams: 100 }, { reps: 2, seconds: 1, singles: 3, teams: 3 })));
 r.serverHistory = SERVER_HISTORY;
 log('bench: sizes');
 r.size = sizes(dist);
@@ -89,14 +100,20 @@ r.experiments = SIZE_EXPERIMENTS;
 log('bench: Wasm throughput in Node');
 r.wasm = await step('wasm', () => wasmThroughput(path.join(dist, 'core-node'),
   CASES.map(([users, source]) => ({ users, source, input: teamInput(bin, users, source) })),
-  quick ? { runs: 3, ms: 100 } : { runs: 7, ms: 500 }));
-r.csv = await step('csv_import', () => csvImportTime(path.join(dist, 'core-node'), { rows: quick ? 1000 : 10000, runs: quick ? 3 : 7 }));
-r.compile = await step('compile', () => compileTime(path.join(dist, 'extension', 'wasm', 'core_wasm_bg.wasm')));
-r.compileSettings = await step('compile_settings', () => compileTime(path.join(dist, 'extension', 'wasm', 'core_settings_bg.wasm')));
-log('bench: native throughput (criterion)');
-r.native = await step('criterion', () => criterion(ROOT, { quick }));
+  pick({ runs: 7, ms: 500 }, { runs: 3, ms: 100 }, { runs: 2, ms: 20 })));
+r.csv = await step('csv_import', () => csvImportTime(path.join(dist, 'core-node'),
+  pick({ rows: 10000, runs: 7 }, { rows: 1000, runs: 3 }, { rows: 200, runs: 2 })));
+const compileRuns = pick(9, 9, 2);
+r.compile = await step('compile', () => compileTime(path.join(dist, 'extension', 'wasm', 'core_wasm_bg.wasm'), compileRuns));
+r.compileSettings = await step('compile_settings', () => compileTime(path.join(dist, 'extension', 'wasm', 'core_settings_bg.wasm'), compileRuns));
+if (smoke) {
+  r.native = null; // criterion needs a release build of the bench crate: not in a smoke run
+} else {
+  log('bench: native throughput (criterion)');
+  r.native = await step('criterion', () => criterion(ROOT, { quick }));
+}
 log('bench: browser (Chromium + extension + sandbox)');
-r.browser = await step('browser', () => browserBench({ quick, log }));
+r.browser = await step('browser', () => browserBench({ quick, smoke, log }));
 r.seconds = (Date.now() - started) / 1000;
 r.summary = summaryRows(r);
 // `./build.sh mutants` owns the section after this marker: carry it over unchanged.

@@ -748,6 +748,8 @@ mod tests {
                     assert!(reason.hint.contains("Sign in to your team server again"))
                 }
                 ServerStep::Failed { result } => {
+                    // Shown as failed in the popup, not as still waiting.
+                    assert_eq!(result.status, SaveStatus::Failed);
                     assert_eq!(result.error.unwrap().code, "not_held_by_team")
                 }
                 ServerStep::Done { .. } | ServerStep::Settled { .. } => panic!("{status}"),

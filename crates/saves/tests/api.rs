@@ -190,6 +190,56 @@ fn state_view_lists_needs_and_outbox_without_tokens() {
     );
 }
 
+/// Each connection names the app user who holds it: the rep's own connection is `me`; team
+/// sync is `team_sync_user`, or `me` when the rep connected team sync as their own CRM user.
+#[test]
+fn state_view_names_the_app_user_holding_each_connection() {
+    let app_users = |t: &Value| {
+        let view = api::state_view(t, &Value::Null, &json!([]), &json!({}));
+        let by_role: Vec<(String, String)> = view["connections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c["role"].to_string(), c["app_user"].to_string()))
+            .collect();
+        (view["team_sync"].clone(), by_role)
+    };
+    let personal = |id: &str| {
+        json!({"role": "personal", "crm_user_id": id, "name": "Rita", "email": "rep@acme.example",
+            "permission": "standard", "instance_url": "https://acme.my.salesforce.com"})
+    };
+    let mut apart = team();
+    apart["connections"]
+        .as_array_mut()
+        .unwrap()
+        .push(personal("005R"));
+    let (team_sync, by_role) = app_users(&apart);
+    assert_eq!(team_sync, "team_sync_user");
+    assert!(
+        by_role.contains(&(r#""team_sync""#.into(), r#""team_sync_user""#.into())),
+        "{by_role:?}"
+    );
+    assert!(
+        by_role.contains(&(r#""personal""#.into(), r#""me""#.into())),
+        "{by_role:?}"
+    );
+
+    // The rep connected team sync as themselves: both connections are the same CRM user.
+    let mut same = team();
+    same["connections"][0]["crm_user_id"] = json!("005R");
+    same["connections"][0]["email"] = json!("rep@acme.example");
+    same["connections"]
+        .as_array_mut()
+        .unwrap()
+        .push(personal("005R"));
+    let (team_sync, by_role) = app_users(&same);
+    assert_eq!(team_sync, "me");
+    assert!(
+        by_role.iter().all(|(_, app_user)| app_user == r#""me""#),
+        "{by_role:?}"
+    );
+}
+
 #[test]
 fn journal_records_and_exports() {
     let result = json!({"status": "failed", "object": "Contact", "record_id": null, "record_url": null,

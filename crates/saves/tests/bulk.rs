@@ -234,6 +234,42 @@ fn chunk_planning_table() {
     }
 }
 
+/// People saved with an activity join a chunk only where the chunk can log it: a Salesforce
+/// chunk logs their Tasks (one more call), a HubSpot chunk carries no engagements, so there
+/// each person stays a single save (the contact, then its engagement).
+#[test]
+fn people_with_an_activity_are_chunked_only_where_the_chunk_logs_it() {
+    let activity = json!({"kind":"email","subject":"Intro","body":"Hello","date":"2026-11-20","message_id":"m1"});
+    for (crm, sizes) in [
+        (CrmKind::Salesforce, vec![3]),
+        (CrmKind::Hubspot, vec![1, 1, 1]),
+    ] {
+        let t = team(crm);
+        let msg = json!({"kind":"save","source":"gmail_extension","push":"bulk","page_url":null,
+            "activity":activity,"prospects":people(3)});
+        let ContentToWorker::Save(s) = parse_content_message(&msg).unwrap() else {
+            panic!("a save")
+        };
+        let entries = plan_save(&t, &s, "s1", &KnownRecords::new()).entries;
+        let got: Vec<usize> = entries
+            .iter()
+            .map(|e| e.chunk.as_ref().map_or(1, |c| c.members.len()))
+            .collect();
+        assert_eq!(got, sizes, "{crm:?}");
+        let people: Vec<&OutboxEntry> = entries
+            .iter()
+            .flat_map(|e| match &e.chunk {
+                Some(c) => c.members.iter().map(|m| &m.person).collect(),
+                None => vec![e],
+            })
+            .collect();
+        assert!(
+            people.iter().all(|p| p.spec.activity.is_some()),
+            "{crm:?}: every person keeps the activity"
+        );
+    }
+}
+
 #[test]
 fn bulk_n_costs_at_most_two_calls_per_200() {
     for n in [25usize, 200, 250] {
@@ -963,6 +999,38 @@ fn hubspot_chunk_resumed_after_an_unknown_create_searches_again_before_creating(
             (SaveStatus::Linked, Some("71".into())),
             (SaveStatus::Created, Some("82".into()))
         ]
+    );
+}
+
+/// Only a create the network cut off may have reached HubSpot unseen: a chunk whose search
+/// HubSpot refused (a 503 is an answer: nothing was created) searches once when it runs
+/// again, then creates, without the second look after the search lag a lost create needs.
+#[test]
+fn hubspot_chunk_refused_at_the_search_creates_after_one_new_search() {
+    let t = team(CrmKind::Hubspot);
+    let hs = hs_tokens();
+    let e = first_entry(&t, "bulk", &["ada", "cy"]);
+    let (sent, search) = next_request(&t, &e, &hs).unwrap();
+    assert!(search.url.ends_with("/contacts/search"), "{}", search.url);
+    let busy = resp(
+        503,
+        json!({"status": "error", "message": "busy", "category": "SERVICE_UNAVAILABLE"}),
+    );
+    let (e, step) = on_response(&t, &sent, &busy, 1_000, 0);
+    assert!(matches!(step, Step::Retry { .. }), "{step:?}");
+    let (sent, search) = next_request(&t, &e, &hs).unwrap();
+    assert!(search.url.ends_with("/contacts/search"), "{}", search.url);
+    let none = resp(200, json!({"total": 0, "results": []}));
+    let (e, step) = on_response(&t, &sent, &none, 60_000, 0);
+    assert!(
+        matches!(step, Step::Continue),
+        "created after one search: {step:?}"
+    );
+    let (_, create) = next_request(&t, &e, &hs).unwrap();
+    assert!(
+        create.url.ends_with("/contacts/batch/create"),
+        "{}",
+        create.url
     );
 }
 

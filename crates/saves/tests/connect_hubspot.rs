@@ -149,6 +149,44 @@ fn token_and_owner_become_a_personal_connection_without_secrets() {
     assert_eq!(view["team_sync_choices"][0]["connected"], true);
 }
 
+/// The owner list is read page by page, by HubSpot's `paging.next.after` cursor: an owner on
+/// the second page is a CRM user too.
+#[test]
+fn every_page_of_the_owner_list_is_read() {
+    let back = format!("{REDIRECT}?code=c1&state=s1");
+    let token = r#"{"access_token":"CNaccess","refresh_token":"na1-refresh","expires_in":1800,"user_id":9586003}"#;
+    let mut f = flow(&hubspot_team(), oauth(&back, "s1"), SECRET).unwrap();
+    f.on_response(&answer(200, token)).unwrap();
+    f.on_response(&answer(
+        200,
+        &hubspot_owner("41629003", 9586003, "rep@acme.example").to_string(),
+    ))
+    .unwrap();
+    let first = json!({"results": [hubspot_owner("41629002", 1, "integration@acme.example")],
+        "paging": {"next": {"after": "41629002", "link": "https://api.hubapi.com/crm/v3/owners?after=41629002"}}});
+    f.on_response(&answer(200, &first.to_string())).unwrap();
+    let req = next(&f);
+    let url = req["url"].as_str().unwrap();
+    assert!(
+        url.contains("/crm/v3/owners") && url.contains("after=41629002"),
+        "{url}"
+    );
+    let last = json!({"results": [hubspot_owner("41629003", 9586003, "rep@acme.example")]});
+    f.on_response(&answer(200, &last.to_string())).unwrap();
+    assert!(
+        f.next_request().unwrap().is_none(),
+        "no page after the last"
+    );
+    let finished = serde_json::to_value(f.finished().unwrap()).unwrap();
+    let ids: Vec<&str> = finished["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["41629002", "41629003"]);
+}
+
 #[test]
 fn a_failed_owner_list_is_no_failure_but_a_failed_owner_is() {
     let back = format!("{REDIRECT}?code=c1&state=s1");

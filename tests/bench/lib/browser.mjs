@@ -491,9 +491,13 @@ export async function coldBench({ quick = false, log = () => {} } = {}) {
   }
 }
 
-/** Runs every browser measurement; `quick` shrinks the counts to a smoke run. */
-export async function browserBench({ quick = false, log = () => {} } = {}) {
-  const saves = quick ? 5 : 60;
+/**
+ * Runs every browser measurement; `quick` shrinks the counts to a smoke run, `smoke` to one or
+ * two of each (enough to run every step, not to measure).
+ */
+export async function browserBench({ quick = false, smoke = false, log = () => {} } = {}) {
+  const pick = (full, quickCount, smokeCount) => (smoke ? smokeCount : quick ? quickCount : full);
+  const saves = pick(60, 5, 2);
   const env = await setup(saves);
   try {
     log('browser: API calls of the real extension');
@@ -501,11 +505,11 @@ export async function browserBench({ quick = false, log = () => {} } = {}) {
     log(`browser: ${saves} saves (click → confirmation) with a CPU profile of each view`);
     const savesRows = await saveLoop(env, saves, log);
     log('browser: SPA navigations');
-    const spa = await spaNavigation(env, quick ? 2 : 10);
+    const spa = await spaNavigation(env, pick(10, 2, 1));
     log('browser: extraction and button injection, timed in the page');
-    const micro = await microCosts(env, quick ? { runs: 5, reps: 5 } : {});
+    const micro = await microCosts(env, pick({}, { runs: 5, reps: 5 }, { runs: 2, reps: 2 }));
     log('browser: service worker cold starts (save path: content-script preview; options path: get_state), beside a stub worker\'s');
-    const cold = await coldStartsBesideStub(env, quick ? 3 : 12);
+    const cold = await coldStartsBesideStub(env, pick(12, 3, 1));
     const chromium = await env.ext.context.pages()[0]?.evaluate(() => navigator.userAgent).catch(() => null);
     return { calls, saves: savesRows, spa, micro, cold, userAgent: chromium };
   } finally {

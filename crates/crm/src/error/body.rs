@@ -252,6 +252,29 @@ mod tests {
         assert_eq!(e.duplicate_ids, ["12345"]);
     }
 
+    /// The existing contact's id is read on any sign of a conflict: the 409 status whatever
+    /// the category says, or either conflict category (which one HubSpot sends differs between
+    /// API versions, see the CRM reference).
+    #[test]
+    fn hubspot_existing_id_on_any_conflict_signal() {
+        let message = "Contact already exists. Existing ID: 12345";
+        for (status, category) in [
+            (409, "A_CATEGORY_NAMED_IN_A_LATER_VERSION"),
+            (409, "OBJECT_ALREADY_EXISTS"),
+            (400, "OBJECT_ALREADY_EXISTS"),
+            (400, "CONFLICT"),
+        ] {
+            let body =
+                serde_json::json!({"status": "error", "message": message, "category": category});
+            let e = api_error_from_response(Crm::Hubspot, status, &body.to_string());
+            assert_eq!(e.duplicate_ids, ["12345"], "{status} {category}");
+        }
+        // Without a conflict the message is not searched for an id.
+        let body = serde_json::json!({"status": "error", "message": message, "category": "VALIDATION_ERROR"});
+        let e = api_error_from_response(Crm::Hubspot, 400, &body.to_string());
+        assert!(e.duplicate_ids.is_empty(), "{:?}", e.duplicate_ids);
+    }
+
     #[test]
     fn hubspot_validation_lists_property_names() {
         let body = r#"{"status":"error","message":"Property values were not valid: [{\"isValid\":false,\"message\":\"bad\",\"error\":\"INVALID_EMAIL\",\"name\":\"email\"}]","category":"VALIDATION_ERROR"}"#;

@@ -550,6 +550,60 @@ mod tests {
         );
     }
 
+    /// A person the chunk's search finds carries the contact's job as HubSpot has it (what
+    /// tells a job change) and the contact's own owner.
+    #[test]
+    fn a_found_contact_carries_its_job_and_its_owner() {
+        let mut run = HsBulkSave::new(session(), vec![ada()]);
+        run.on_response(&answer(
+            200,
+            &format!(
+                r#"{{"results":[{{"id":"77","properties":{{"linkedin_url":"{ADA}","jobtitle":"Analyst","company":"Babbage & Co","hubspot_owner_id":"52"}}}}]}}"#
+            ),
+        ))
+        .unwrap();
+        let out = run.outcomes()[0].clone().unwrap().unwrap();
+        assert_eq!(
+            out.crm_job,
+            Some(Job {
+                title: Some("Analyst".into()),
+                company: Some("Babbage & Co".into())
+            })
+        );
+        assert_eq!(out.owner_id.as_deref(), Some("52"));
+    }
+
+    /// A search answer with more pages is paged on only while someone is still unfound: the
+    /// next page is the same search, so once everyone is found it can hold nobody new (one
+    /// call saved per chunk whose people have more than 200 matches).
+    #[test]
+    fn the_search_pages_on_only_while_someone_is_unfound() {
+        let page = |url: &str| {
+            answer(
+                200,
+                &format!(
+                    r#"{{"total":250,"results":[{{"id":"77","properties":{{"linkedin_url":"{url}"}}}}],"paging":{{"next":{{"after":"200"}}}}}}"#
+                ),
+            )
+        };
+        let mut found = HsBulkSave::new(session(), vec![ada()]);
+        found.on_response(&page(ADA)).unwrap();
+        assert!(found.next_request().unwrap().is_none(), "Ada was found");
+        assert_eq!(
+            found.outcomes()[0].clone().unwrap().unwrap().record_id,
+            "77"
+        );
+
+        let mut missing = HsBulkSave::new(session(), vec![ada()]);
+        missing
+            .on_response(&page("https://www.linkedin.com/in/someone-else/"))
+            .unwrap();
+        let next = missing.next_request().unwrap().unwrap();
+        assert!(next.url.ends_with("/contacts/search"), "{}", next.url);
+        let body: Value = serde_json::from_str(next.body.as_deref().unwrap()).unwrap();
+        assert_eq!(body["after"], "200");
+    }
+
     #[test]
     fn a_failed_read_back_changes_nothing_so_it_is_asked_again() {
         let mut run = HsBulkSave::new(session(), vec![ada()]).with_recent(vec![Some("501".into())]);

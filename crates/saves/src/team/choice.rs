@@ -257,6 +257,49 @@ mod tests {
         assert!(note.contains("both"), "{note}");
     }
 
+    /// A rep who connects team sync with their own account (already their connection) is
+    /// told so, and team sync is then theirs: on HubSpot its pushes are Created By that user,
+    /// not by the private app. Connecting one's own account beside an integration user's team
+    /// sync leaves team sync the private app's.
+    #[test]
+    fn team_sync_connected_as_my_own_account_is_mine() {
+        use crate::team::CrmKind;
+        let mut t = LocalTeam::default();
+        t.config.crm = CrmKind::Hubspot;
+        t.config.me_email = Some("rep@acme.example".into());
+        t.set_connection(conn(
+            Role::Personal,
+            "41629003",
+            "rep@acme.example",
+            Permission::Admin,
+        ));
+        let note = t
+            .store_connection(conn(
+                Role::TeamSync,
+                "41629003",
+                "rep@acme.example",
+                Permission::Admin,
+            ))
+            .unwrap();
+        assert!(note.is_some_and(|n| n.contains("both")));
+        assert!(!t.pushes_as_private_app(Role::TeamSync));
+        assert_eq!(
+            t.creator_name(Some(Role::TeamSync), "41629003").as_deref(),
+            Some("rep@acme.example")
+        );
+
+        let mut apart = with_integration_sync();
+        apart.config.crm = CrmKind::Hubspot;
+        let note = apart.store_connection(conn(
+            Role::Personal,
+            "41629003",
+            "rep@acme.example",
+            Permission::Standard,
+        ));
+        assert_eq!(note, Ok(None));
+        assert!(apart.pushes_as_private_app(Role::TeamSync));
+    }
+
     #[test]
     fn team_sync_over_my_personal_account_by_someone_else_is_refused() {
         let mut t = LocalTeam::default();

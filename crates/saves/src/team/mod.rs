@@ -429,6 +429,23 @@ mod tests {
         }
     }
 
+    /// The worker keeps each role's tokens under its own `secret:` key (the prefix no message
+    /// answer, page or UI ever receives), the key extension/background/storage.js's `tokenKey`
+    /// mirrors.
+    #[test]
+    fn token_keys_are_the_workers_secret_keys() {
+        let storage = include_str!("../../../../extension/background/storage.js");
+        let keys = [Role::TeamSync.token_key(), Role::Personal.token_key()];
+        assert_ne!(keys[0], keys[1], "one key per role");
+        for key in keys {
+            assert!(key.starts_with("secret:"), "{key}");
+            assert!(
+                storage.contains(&format!("'{key}'")),
+                "storage.js's tokenKey names {key}"
+            );
+        }
+    }
+
     #[test]
     fn integration_user_is_its_own_app_user() {
         let mut t = LocalTeam::default();
