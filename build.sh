@@ -157,7 +157,7 @@ build() {
   for module in "${CORE_MODULES[@]}" "${NODE_ONLY_MODULES[@]}"; do
     read -r feature name <<<"$module"
     say "building the core for wasm32 ($name: feature $feature)"
-    # The four features build one file name, deps/core_wasm.wasm (a cdylib has no hash in its
+    # The features all build one file name, deps/core_wasm.wasm (a cdylib has no hash in its
     # name): a feature cargo finds fresh would be handed the module built last (a second build
     # with no source change made core_wasm the outbox module). Without it, cargo builds this
     # feature's module again (its dependencies stay built: a few seconds).
