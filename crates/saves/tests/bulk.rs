@@ -253,14 +253,14 @@ fn people_with_an_activity_are_chunked_only_where_the_chunk_logs_it() {
         let entries = plan_save(&t, &s, "s1", &KnownRecords::new()).entries;
         let got: Vec<usize> = entries
             .iter()
-            .map(|e| e.chunk.as_ref().map_or(1, |c| c.members.len()))
+            .map(|e| e.chunk().map_or(1, |c| c.members.len()))
             .collect();
         assert_eq!(got, sizes, "{crm:?}");
-        let people: Vec<&OutboxEntry> = entries
+        let people: Vec<&saves::plan::PersonSave> = entries
             .iter()
-            .flat_map(|e| match &e.chunk {
+            .flat_map(|e| match e.chunk() {
                 Some(c) => c.members.iter().map(|m| &m.person).collect(),
-                None => vec![e],
+                None => vec![&**e],
             })
             .collect();
         assert!(
