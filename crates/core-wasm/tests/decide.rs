@@ -34,7 +34,7 @@ fn spec_example() -> Value {
 
 #[wasm_bindgen_test]
 fn decide_answers_the_spec_example() {
-    let out = call(core_wasm::settings::decide, &json!([spec_example()]));
+    let out = call(core_wasm::contract::decide, &json!([spec_example()]));
     assert_eq!(out["ok"], true);
     assert_eq!(
         out["credential"],
@@ -57,7 +57,7 @@ fn decide_refuses_malformed_input_without_throwing() {
         r#"[{"crm": 7}]"#,
         "[\"save\"]",
     ] {
-        let out: Value = serde_json::from_str(&core_wasm::settings::decide(bad)).unwrap();
+        let out: Value = serde_json::from_str(&core_wasm::contract::decide(bad)).unwrap();
         assert_eq!(out["ok"], false, "{bad}");
         assert_eq!(out["error"]["code"], "invalid_input", "{bad}");
     }
