@@ -61,6 +61,25 @@ async fn pushing_team(server: &TestServer, sb: &Sandbox) -> Pushing {
     Pushing { t, admin, rep }
 }
 
+/// Salesforce refuses the team's grant from now on: its refresh token revoked at the org and
+/// every access token expired.
+async fn revoke_team_grant(sb: &Sandbox, p: &Pushing) {
+    let revoke = crm::HttpRequest {
+        method: "POST".into(),
+        url: "https://login.salesforce.com/services/oauth2/revoke".into(),
+        headers: vec![(
+            "Content-Type".into(),
+            "application/x-www-form-urlencoded".into(),
+        )],
+        body: Some(format!(
+            "token={}",
+            sandbox::enc(p.t.tokens.refresh_token.as_deref().unwrap())
+        )),
+    };
+    assert_eq!(sb.send(&revoke).await.status, 200);
+    sb.admin("POST", "expire-tokens", json!({})).await;
+}
+
 /// Stores (or replaces) the admin's team-held connection with this refresh token.
 async fn connect(server: &TestServer, admin: &Session, t: &Team, refresh: &str) -> Answer {
     server
@@ -265,20 +284,7 @@ async fn a_revoked_team_token_needs_a_reconnect_and_the_saves_go_after_it() {
         .post("/api/saves", &p.rep.token, save("warm-0003", "warm3"))
         .await;
     assert_eq!(warm.body["status"], "pushed", "{}", warm.text);
-    let revoke = crm::HttpRequest {
-        method: "POST".into(),
-        url: "https://login.salesforce.com/services/oauth2/revoke".into(),
-        headers: vec![(
-            "Content-Type".into(),
-            "application/x-www-form-urlencoded".into(),
-        )],
-        body: Some(format!(
-            "token={}",
-            sandbox::enc(p.t.tokens.refresh_token.as_deref().unwrap())
-        )),
-    };
-    assert_eq!(sb.send(&revoke).await.status, 200);
-    sb.admin("POST", "expire-tokens", json!({})).await;
+    revoke_team_grant(&sb, &p).await;
 
     let first = save("revoked-0001", "rv1");
     let answer = server.post("/api/saves", &p.rep.token, first.clone()).await;
@@ -547,20 +553,7 @@ async fn a_rep_reads_that_their_admin_reconnects_a_refused_team_sync_and_the_sav
         "{warm:?}"
     );
     // Salesforce refuses the team's grant (revoked at the org, the session expired).
-    let revoke = crm::HttpRequest {
-        method: "POST".into(),
-        url: "https://login.salesforce.com/services/oauth2/revoke".into(),
-        headers: vec![(
-            "Content-Type".into(),
-            "application/x-www-form-urlencoded".into(),
-        )],
-        body: Some(format!(
-            "token={}",
-            sandbox::enc(p.t.tokens.refresh_token.as_deref().unwrap())
-        )),
-    };
-    assert_eq!(sb.send(&revoke).await.status, 200);
-    sb.admin("POST", "expire-tokens", json!({})).await;
+    revoke_team_grant(&sb, &p).await;
 
     // The first save meets the refusal; the second finds the connection marked refused.
     for (save_id, tag) in [("refused-0001", "rf1"), ("refused-0002", "rf2")] {
