@@ -157,7 +157,7 @@ nothing of serde_json, which the core uses throughout). **Decision: keep one JSO
 way.** serde-wasm-bindgen was slower on every hot export (+12–33 % at the min: each field
 crosses the JS↔Wasm boundary on its own, where the JSON text crosses once) and heavier. The JS
 side of the JSON boundary is 7–9 % of a call; the rest is the core (a 200-person plan is about
-10 ms of decisions and entries), so the boundary is not where a rep's time goes. Not measured:
+10 ms of decisions and entries), so the boundary is not where a rep's time goes. Not tried:
 serde-wasm-bindgen straight into typed values (\`LocalTeam\`, the message) without the \`Value\`
 step, which needs an API with typed arguments; \`&[u8]\` for random bytes (no save-path export
 takes bytes).
