@@ -204,14 +204,14 @@ fn credential_kind(crm: CrmKind, c: &Connection) -> &'static str {
     match (crm, c.has_client_secret) {
         (CrmKind::Salesforce, false) => "Salesforce OAuth connection (refresh token, sealed on the server)",
         (CrmKind::Salesforce, true) => "Salesforce OAuth connection with its own app's client secret (both sealed on the server)",
-        (CrmKind::Hubspot, _) if c.credential.as_deref() == Some("service_key") => {
-            "HubSpot service key (sealed on the server)"
-        }
-        (CrmKind::Hubspot, _) if c.credential.as_deref() == Some("private_app_token") => {
-            "HubSpot private-app token (sealed on the server)"
-        }
-        // Stored before kinds were: what the admin pasted was not recorded.
-        (CrmKind::Hubspot, _) => "HubSpot private-app token or service key (sealed on the server)",
+        (CrmKind::Hubspot, _) => match c.pasted() {
+            Some(crm::Credential::ServiceKey) => "HubSpot service key (sealed on the server)",
+            Some(crm::Credential::PrivateAppToken) => {
+                "HubSpot private-app token (sealed on the server)"
+            }
+            // Stored before kinds were: what the admin pasted was not recorded.
+            _ => "HubSpot private-app token or service key (sealed on the server)",
+        },
     }
 }
 
@@ -231,7 +231,7 @@ fn reconnect_fix(crm: CrmKind, c: &Connection, reason: Option<&str>) -> String {
             reason.unwrap_or("its grant was refused"),
             c.crm_email
         ),
-        (CrmKind::Hubspot, reason) if c.credential.as_deref() == Some("service_key") => format!(
+        (CrmKind::Hubspot, reason) if c.pasted() == Some(crm::Credential::ServiceKey) => format!(
             "HubSpot refused this service key ({}). Copy it again from HubSpot → Development → \
              Keys → Service keys and store it with the form below; saves wait until then.",
             reason.unwrap_or("refused")
@@ -400,8 +400,8 @@ pub async fn connect_hubspot(
     };
     match store_private_app(&state, &admin.member, form.member.trim(), &request).await {
         Ok((stored, team_sync)) => {
-            let what = match stored.as_ref().and_then(|c| c.credential.as_deref()) {
-                Some("service_key") => "service key",
+            let what = match stored.as_ref().and_then(|c| c.pasted()) {
+                Some(crm::Credential::ServiceKey) => "service key",
                 _ => "private-app token",
             };
             let who = stored.map(|c| c.crm_email).unwrap_or_default();

@@ -168,7 +168,7 @@ impl engine::Store for TeamStore {
                 refresh_token: None,
                 instance_url,
                 id: String::new(),
-                credential: credential_named(c.credential.as_deref()),
+                credential: crate::store::credential_named(c.credential.as_deref()),
             }));
         }
         let access_token = match &c.sealed_access_token {
@@ -240,10 +240,4 @@ impl engine::Store for TeamStore {
             tracing::warn!(error = %e, "could not release the token refresh lock");
         }
     }
-}
-
-/// A stored credential kind by its `crm::Credential` name (`None`: none stored, or a name this
-/// version does not know, which then reads as the token's format says).
-fn credential_named(name: Option<&str>) -> Option<crm::Credential> {
-    name.and_then(|n| serde_json::from_value(serde_json::Value::from(n)).ok())
 }

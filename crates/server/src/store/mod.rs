@@ -140,6 +140,19 @@ pub struct Connection {
     pub updated_at: i64,
 }
 
+impl Connection {
+    /// The kind of pasted HubSpot token it holds ([`credential_named`]).
+    pub fn pasted(&self) -> Option<crm::Credential> {
+        credential_named(self.credential.as_deref())
+    }
+}
+
+/// A stored credential kind by its `crm::Credential` name (`None`: none stored, or a name this
+/// version does not know, which then reads as the token's format says).
+pub fn credential_named(name: Option<&str>) -> Option<crm::Credential> {
+    name.and_then(|n| serde_json::from_value(serde_json::Value::from(n)).ok())
+}
+
 /// A connection to store, secrets already sealed with the team's data key.
 #[derive(Debug, Clone)]
 pub struct NewConnection {
