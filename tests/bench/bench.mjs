@@ -12,6 +12,9 @@
 // BENCH_ONLY=cold: the cold-start section alone (§3: the saves that leave the state a wake
 // reads, both cold-start paths, the stub worker, the V8 compile figures), printed to stdout or
 // written to BENCH_OUT; BENCHMARKS.md is left alone.
+// BENCH_ONLY=server: the team server section alone (§7b: saves/s through one server process, the
+// hop, memory per team), printed to stdout or written to BENCH_OUT; BENCHMARKS.md is left alone.
+// Needs no dist/; SANDBOX_BIN names the sandbox (target/release/sandbox for real figures).
 // BENCH_OUT=path: where to write the report. A figure that fails to measure is reported as an
 // error in the file; the exit code is 1 then.
 import { writeFileSync, existsSync, readFileSync } from 'node:fs';
@@ -24,7 +27,7 @@ import { wasmThroughput, compileTime } from './lib/wasm.mjs';
 import { csvImportTime } from './lib/csv.mjs';
 import { sizes, ensureTwiggy, weights } from './lib/size.mjs';
 import { browserBench, coldBench } from './lib/browser.mjs';
-import { render, summaryRows, coldSection } from './lib/report.mjs';
+import { render, summaryRows, coldSection, serverSection } from './lib/report.mjs';
 import { SIZE_EXPERIMENTS } from './size-experiments.mjs';
 import { SERVER_HISTORY } from './server-history.mjs';
 
@@ -48,6 +51,9 @@ function rawWasm() {
 }
 
 const r = { quick, machine: machine(), errors: {} };
+/** The team server section's counts (§7b): 50 reps for 10 s in the real run. */
+const SERVER_COUNTS = pick({ reps: 50, seconds: 10, singles: 100, teams: 1000 },
+  { reps: 10, seconds: 2, singles: 20, teams: 100 }, { reps: 2, seconds: 1, singles: 3, teams: 3 });
 async function step(name, fn) {
   const t0 = Date.now();
   try {
@@ -59,6 +65,14 @@ async function step(name, fn) {
   } finally {
     log(`bench: ${name} took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
+}
+
+if (process.env.BENCH_ONLY === 'server') {
+  const bin = process.env.BENCH_BIN_DIR ? path.resolve(process.env.BENCH_BIN_DIR) : buildBins(ROOT);
+  const load = await step('server_load', () => serverLoad(bin, SERVER_COUNTS));
+  const text = (load ? serverSection(load, SERVER_HISTORY) : '## 7b. The team server under load\n\nFailed: ' + r.errors.server_load) + '\n';
+  if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, text); else process.stdout.write(text);
+  process.exit(Object.keys(r.errors).length ? 1 : 0);
 }
 
 if (!existsSync(path.join(dist, 'extension', 'wasm', 'core_wasm_bg.wasm'))) {
@@ -86,8 +100,7 @@ log('bench: the sandbox itself under load');
 r.sandboxLoad = await step('sandbox_load', () => sandboxLoad(bin, pick({ records: 10000, clients: 50, seconds: 10 },
   { records: 1000, clients: 10, seconds: 2 }, { records: 200, clients: 4, seconds: 1 })));
 log('bench: the team server under load (saves through one server process)');
-r.serverLoad = await step('server_load', () => serverLoad(bin, pick({ reps: 50, seconds: 10, singles: 100, teams: 1000 },
-  { reps: 10, seconds: 2, singles: 20, teams: 100 }, { reps: 2, seconds: 1, singles: 3, teams: 3 })));
+r.serverLoad = await step('server_load', () => serverLoad(bin, SERVER_COUNTS));
 r.serverHistory = SERVER_HISTORY;
 log('bench: sizes');
 r.size = sizes(dist);

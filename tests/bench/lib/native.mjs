@@ -57,7 +57,8 @@ export async function serverLoad(bin, { reps, seconds, singles, teams }) {
   try {
     const { stdout } = await promisify(execFile)(path.join(bin, 'server-load'),
       ['--url', sandbox.url, '--cert', sandbox.certPath, '--server', path.join(bin, 'leadline-server'),
-        '--reps', String(reps), '--seconds', String(seconds), '--singles', String(singles), '--teams', String(teams)],
+        '--reps', String(reps), '--seconds', String(seconds), '--singles', String(singles), '--teams', String(teams),
+        '--sandbox-pid', String(sandbox.proc.pid)],
       { encoding: 'utf8', maxBuffer: 1 << 24 });
     return JSON.parse(stdout);
   } finally {

@@ -371,6 +371,15 @@ function sandboxSection(load, api) {
   ].join('\n');
 }
 
+/** CPU per save of the server, and of the sandbox and the reps' client when measured. */
+function cpuLine(load) {
+  const cpu = load.server_cpu_ms_per_save, sb = load.sandbox_cpu_ms_per_save, client = load.client_cpu_ms_per_save;
+  const server = `The server spent ${fmt(cpu, 2)} ms of CPU per save (\`/proc/<pid>/stat\` over the run): one core alone would push about ${fmt(1000 / cpu, 0)} saves/s if the sandbox and the bench ran elsewhere.`;
+  if (!Number.isFinite(sb) || !Number.isFinite(client)) return server;
+  const total = cpu + sb + client;
+  return server + ` The sandbox spent ${fmt(sb, 2)} ms and the reps' client (\`server-load\`) ${fmt(client, 2)} ms: ${fmt(total, 2)} ms of CPU per save in all, so two cores give at most about ${fmt(2000 / total, 0)} saves/s with nothing else running.`;
+}
+
 export function serverSection(load, history) {
   const t = load.single_through_server, d = load.single_direct_engine, l = load.save_latency, m = load.memory;
   const cpu = load.server_cpu_ms_per_save;
@@ -392,7 +401,7 @@ export function serverSection(load, history) {
     '',
     `The server hop adds ${fmt(load.hop_p95_ms, 2)} ms at p95 (target ≤ 10 ms: **${verdict(load.hop_p95_ms, 10)}**) and ${fmt(load.hop_p50_ms, 2)} ms at p50.`,
     `Target ≥ 500 saves/s: **${load.errors.length === 0 && load.saves_per_second >= 500 ? 'met' : 'missed'}**.`,
-    ...(cpu ? ['', `The server spent ${fmt(cpu, 2)} ms of CPU per save (\`/proc/<pid>/stat\` over the run): one core alone would push about ${fmt(1000 / cpu, 0)} saves/s if the sandbox and the bench ran elsewhere.`] : []),
+    ...(cpu ? ['', cpuLine(load)] : []),
     ...(m ? ['', '### Memory per team', '',
       `A second, fresh server process: ${m.teams} teams created (\`admin-invite\`), each with its admin, a rep (invited, joined, owner mapping), push settings, a team-held connection chosen as team sync, and one pushed save (so the process holds that team's push engine), in ${fmt(m.seconds, 1)} s. The server keeps no team in memory but a cached push engine per team connection that pushed; the rest of the growth is SQLite's page cache, which stops at its limit (2 MiB per connection, 9 connections).`,
       '', '| teams | RSS before | RSS after | per team | per 1,000 teams |', '|---|---|---|---|---|',

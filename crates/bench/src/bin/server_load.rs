@@ -1,5 +1,5 @@
 //! `server-load --url URL --cert PEM --server BIN [--reps N] [--seconds N] [--singles N]
-//! [--teams N]`: saves per second through one team server process, the latency its hop adds
+//! [--teams N] [--sandbox-pid N]`: saves per second through one team server process, the latency its hop adds
 //! to a single save over the direct engine path, and the server's memory per team. Loopback
 //! only, bounded in time and count.
 //!
@@ -20,7 +20,9 @@
 //!    `/proc/<pid>/status`) before and after gives KiB per team.
 //!
 //! The server's CPU time (`/proc/<pid>/stat`, utime + stime) over the throughput run gives
-//! CPU ms per save, a figure other load on the machine disturbs less than saves/s.
+//! CPU ms per save, a figure other load on the machine disturbs less than saves/s; the same for
+//! the sandbox (`--sandbox-pid`, when given) and for this process (the 50 reps' client side):
+//! the three together say how much of the machine's CPU one save takes.
 //!
 //! Prints one JSON object; exits 1 when a save failed.
 
@@ -51,6 +53,7 @@ struct Args {
     seconds: u64,
     singles: usize,
     teams: usize,
+    sandbox_pid: Option<u32>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -62,6 +65,7 @@ fn parse_args() -> Result<Args, String> {
         seconds: 10,
         singles: 100,
         teams: 1000,
+        sandbox_pid: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -75,12 +79,13 @@ fn parse_args() -> Result<Args, String> {
             "--seconds" => args.seconds = number()? as u64,
             "--singles" => args.singles = number()?.max(1),
             "--teams" => args.teams = number()?,
+            "--sandbox-pid" => args.sandbox_pid = Some(number()? as u32),
             other => return Err(format!("unknown flag {other}")),
         }
     }
     if args.url.is_empty() || args.cert.as_os_str().is_empty() || args.server.as_os_str().is_empty()
     {
-        return Err("usage: server-load --url URL --cert PEM --server BIN [--reps N] [--seconds N] [--singles N] [--teams N]".into());
+        return Err("usage: server-load --url URL --cert PEM --server BIN [--reps N] [--seconds N] [--singles N] [--teams N] [--sandbox-pid N]".into());
     }
     Ok(args)
 }
@@ -229,6 +234,24 @@ fn enc(s: &str) -> String {
         .collect()
 }
 
+/// A process's CPU time so far (ms), from `/proc/<pid>/stat` (clock ticks of 10 ms).
+fn cpu_ms(pid: u32, what: &str) -> Result<f64, String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map_err(|e| format!("reading {what}'s CPU time: {e}"))?;
+    // The fields after the command name (which is in parentheses): utime is the 14th
+    // field of the line, stime the 15th.
+    let after = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .unwrap_or_default();
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let tick = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
+    match (tick(11), tick(12)) {
+        (Some(user), Some(system)) => Ok((user + system) * 10.0),
+        _ => Err(format!("{what}'s /proc stat has no CPU times")),
+    }
+}
+
 /// The `leadline-server` process (killed on drop) and its data directory.
 struct Server {
     child: Child,
@@ -290,22 +313,9 @@ impl Server {
         ))
     }
 
-    /// The process's CPU time so far (ms), from `/proc/<pid>/stat` (clock ticks of 10 ms).
+    /// The process's CPU time so far (ms).
     fn cpu_ms(&self) -> Result<f64, String> {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
-            .map_err(|e| format!("reading the server's CPU time: {e}"))?;
-        // The fields after the command name (which is in parentheses): utime is the 14th
-        // field of the line, stime the 15th.
-        let after = stat
-            .rsplit_once(')')
-            .map(|(_, rest)| rest)
-            .unwrap_or_default();
-        let fields: Vec<&str> = after.split_whitespace().collect();
-        let tick = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
-        match (tick(11), tick(12)) {
-            (Some(user), Some(system)) => Ok((user + system) * 10.0),
-            _ => Err("the server's /proc stat has no CPU times".into()),
-        }
+        cpu_ms(self.child.id(), "the server")
     }
 
     /// The process's resident memory (KiB), `VmRSS` of `/proc/<pid>/status`.
@@ -480,6 +490,9 @@ async fn run(args: Args) -> Result<Value, String> {
 
     // 1. Throughput: every rep saving at once.
     let cpu_before = server.cpu_ms()?;
+    let sandbox_cpu = |pid: Option<u32>| pid.map(|p| cpu_ms(p, "the sandbox")).transpose();
+    let sandbox_before = sandbox_cpu(args.sandbox_pid)?;
+    let client_before = cpu_ms(std::process::id(), "server-load")?;
     let started = Instant::now();
     let deadline = started + Duration::from_secs(args.seconds);
     let mut tasks = tokio::task::JoinSet::new();
@@ -514,6 +527,11 @@ async fn run(args: Args) -> Result<Value, String> {
     }
     let elapsed = started.elapsed().as_secs_f64();
     let server_cpu_ms = server.cpu_ms()? - cpu_before;
+    let client_cpu_ms = cpu_ms(std::process::id(), "server-load")? - client_before;
+    let sandbox_cpu_ms = match (sandbox_before, sandbox_cpu(args.sandbox_pid)?) {
+        (Some(before), Some(after)) => Some(after - before),
+        _ => None,
+    };
 
     // 2. The hop: single saves one at a time, through the server and directly.
     let mut through = Vec::with_capacity(args.singles);
@@ -581,6 +599,8 @@ async fn run(args: Args) -> Result<Value, String> {
         "saves_per_second": pushed as f64 / elapsed.max(1e-9),
         "save_latency": stats(latencies),
         "server_cpu_ms_per_save": server_cpu_ms / (pushed as f64).max(1.0),
+        "sandbox_cpu_ms_per_save": sandbox_cpu_ms.map(|ms| ms / (pushed as f64).max(1.0)),
+        "client_cpu_ms_per_save": client_cpu_ms / (pushed as f64).max(1.0),
         "memory": memory,
         "single_through_server": through,
         "single_direct_engine": direct,
