@@ -293,6 +293,11 @@ impl Store {
     /// with `apply(entry, status, outcome, entries_left)` (the entry's JSON, the row's status
     /// and outcome, how many entries of the save remain after this one), and stamps the
     /// connection's last push.
+    ///
+    /// The delete answers everything `apply` reads (the ledger row and the entries left, by
+    /// subqueries of its `RETURNING`), and the stamp is written only when the second changed:
+    /// a single save's settle is three statements (delete, ledger, journal) between `BEGIN`
+    /// and `COMMIT`, each a round trip to the database's thread.
     pub async fn settle_outbox_entry(
         &self,
         team_id: &str,
@@ -303,10 +308,20 @@ impl Store {
     ) -> Result<(), sqlx::Error> {
         let mut tx = self.writer.begin().await?;
         let gone = sqlx::query(
-            "DELETE FROM save_outbox WHERE team_id = ? AND entry_id = ? RETURNING save_id, entry",
+            "DELETE FROM save_outbox WHERE team_id = ?1 AND entry_id = ?2
+             RETURNING save_id, entry,
+                (SELECT status FROM saves s
+                    WHERE s.team_id = ?1 AND s.save_id = save_outbox.save_id) AS status,
+                (SELECT outcome FROM saves s
+                    WHERE s.team_id = ?1 AND s.save_id = save_outbox.save_id) AS outcome,
+                (SELECT COUNT(*) FROM save_outbox o WHERE o.team_id = ?1
+                    AND o.save_id = save_outbox.save_id AND o.entry_id <> ?2) AS n,
+                (SELECT last_push_at FROM connections c
+                    WHERE c.team_id = ?1 AND c.id = ?3) AS last_push_at",
         )
         .bind(team_id)
         .bind(entry_id)
+        .bind(connection_id)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(gone) = gone else {
@@ -314,22 +329,18 @@ impl Store {
         };
         let save_id: String = gone.try_get("save_id")?;
         let entry: String = gone.try_get("entry")?;
-        let row = sqlx::query(
-            "SELECT status, outcome,
-                (SELECT COUNT(*) FROM save_outbox o WHERE o.team_id = s.team_id
-                    AND o.save_id = s.save_id) AS n
-             FROM saves s WHERE team_id = ? AND save_id = ?",
-        )
-        .bind(team_id)
-        .bind(&save_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let (status, outcome): (String, String) = (row.try_get("status")?, row.try_get("outcome")?);
-        let left: i64 = row.try_get("n")?;
+        // The ledger row outlives its entries (they reference it).
+        let status: Option<String> = gone.try_get("status")?;
+        let outcome: Option<String> = gone.try_get("outcome")?;
+        let (Some(status), Some(outcome)) = (status, outcome) else {
+            return Err(sqlx::Error::RowNotFound);
+        };
+        let left: i64 = gone.try_get("n")?;
+        let last_push_at: Option<i64> = gone.try_get("last_push_at")?;
         if let Some(update) = apply(&entry, &status, &outcome, left) {
             write_ledger(&mut tx, team_id, &save_id, now, &update).await?;
         }
-        if let Some(connection_id) = connection_id {
+        if let Some(connection_id) = connection_id.filter(|_| last_push_at != Some(now)) {
             sqlx::query("UPDATE connections SET last_push_at = ? WHERE team_id = ? AND id = ?")
                 .bind(now)
                 .bind(team_id)
