@@ -246,9 +246,24 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
         let Some(_guard) = self.start(id) else {
             return Ok(Outcome::Busy);
         };
-        let Some(mut entry) = self.store.entry(id).await? else {
+        let Some(entry) = self.store.entry(id).await? else {
             return Ok(Outcome::Gone);
         };
+        self.drive(entry).await
+    }
+
+    /// [`Engine::run`] for an entry the caller has just stored (planned and written to the
+    /// outbox in the same step, e.g. the team server's recorded save): the entry as stored is
+    /// `entry`, so it is not read back first.
+    pub async fn run_stored(&self, entry: OutboxEntry) -> Result<Outcome, EngineError> {
+        let Some(_guard) = self.start(&entry.id) else {
+            return Ok(Outcome::Busy);
+        };
+        self.drive(entry).await
+    }
+
+    /// Runs `entry` (as stored) while this engine holds it as running.
+    async fn drive(&self, mut entry: OutboxEntry) -> Result<Outcome, EngineError> {
         let mut steps = 0;
         loop {
             if steps >= budget::requests_per_attempt(&entry) {

@@ -71,3 +71,161 @@ async fn the_refresh_lock_has_one_holder_until_it_expires_or_is_released() {
         .await
         .unwrap());
 }
+
+/// `save_snapshot` (one statement) reads what the per-table reads read: the team, its current
+/// members in join order, its connections (with their sealed tokens) and the ledger row.
+#[tokio::test]
+async fn the_save_snapshot_reads_what_the_per_table_reads_read() {
+    use server::store::{NewConnection, Role};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    store
+        .create_team("t_1", "Acme", CrmKind::Salesforce, &[0, 1, 254, 255], 1)
+        .await
+        .unwrap();
+    store
+        .create_team("t_2", "Other", CrmKind::Hubspot, b"other", 1)
+        .await
+        .unwrap();
+    let mut members = Vec::new();
+    for (i, (team, email)) in [
+        ("t_1", "b@acme.example"),
+        ("t_2", "x@other.example"),
+        ("t_1", "a@acme.example"),
+        ("t_1", "gone@acme.example"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let code = format!("code-{i}");
+        store
+            .create_invite(team, &code, Role::Rep, None, 1, 1_000)
+            .await
+            .unwrap();
+        let joined = store
+            .redeem_invite(
+                &code,
+                email,
+                &format!("m_{i}"),
+                &format!("s_{i}"),
+                10 + i as i64,
+                1_000,
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        members.push(joined.member.id);
+    }
+    store
+        .set_member_crm("t_1", &members[2], Some("005A"), Some("005B"))
+        .await
+        .unwrap();
+    store.remove_member("t_1", &members[3], 20).await.unwrap();
+    store
+        .put_connection(
+            "t_1",
+            &NewConnection {
+                id: "c_1".into(),
+                member_id: members[0].clone(),
+                crm_user_id: "005I".into(),
+                crm_email: "integration@acme.example".into(),
+                permission: "admin".into(),
+                instance_url: Some("https://acme.my.salesforce.com".into()),
+                sealed_refresh_token: vec![9, 0, 7],
+                sealed_client_secret: None,
+                credential: None,
+            },
+            30,
+        )
+        .await
+        .unwrap();
+    store
+        .store_refreshed_tokens("t_1", "c_1", &[1, 2, 3, 4], &[5, 6], None, 40)
+        .await
+        .unwrap();
+
+    let snapshot = store
+        .save_snapshot("t_1", "save-0001")
+        .await
+        .unwrap()
+        .unwrap();
+    let (team, members_read, connections, crm_signed_in) =
+        store.team_snapshot("t_1").await.unwrap().unwrap();
+    assert_eq!(snapshot.team.wrapped_data_key, team.wrapped_data_key);
+    assert_eq!(
+        (
+            snapshot.team.id.as_str(),
+            snapshot.team.crm,
+            snapshot.team.push_settings.as_str()
+        ),
+        (team.id.as_str(), team.crm, team.push_settings.as_str())
+    );
+    assert_eq!(snapshot.members, members_read);
+    assert_eq!(
+        snapshot
+            .members
+            .iter()
+            .map(|m| m.email.as_str())
+            .collect::<Vec<_>>(),
+        ["b@acme.example", "a@acme.example"],
+        "current members of this team only, in join order"
+    );
+    assert_eq!(snapshot.connections, connections);
+    assert_eq!(snapshot.crm_signed_in, crm_signed_in);
+    let sealed = store.push_connection("t_1", "c_1").await.unwrap().unwrap();
+    let [read] = snapshot.sealed.as_slice() else {
+        panic!("one connection: {:?}", snapshot.sealed)
+    };
+    assert_eq!(read.sealed_refresh_token, sealed.sealed_refresh_token);
+    assert_eq!(read.sealed_access_token, Some(vec![1, 2, 3, 4]));
+    assert_eq!(read.instance_url, sealed.instance_url);
+    assert!(snapshot.ledger.is_none(), "no save recorded yet");
+
+    let outcome = r#"{"status":"queued"}"#;
+    store
+        .record_save_with_outbox(
+            "t_1",
+            "save-0001",
+            &members[0],
+            "hash",
+            "queued",
+            outcome,
+            "line",
+            &[],
+            None,
+            50,
+        )
+        .await
+        .unwrap();
+    let ledger = store
+        .save_snapshot("t_1", "save-0001")
+        .await
+        .unwrap()
+        .unwrap()
+        .ledger
+        .unwrap();
+    assert_eq!(
+        (
+            ledger.actor_id.as_str(),
+            ledger.request_hash.as_str(),
+            ledger.outcome.as_str()
+        ),
+        (members[0].as_str(), "hash", outcome)
+    );
+    assert!(!ledger.recorded);
+    assert!(
+        store
+            .save_snapshot("t_2", "save-0001")
+            .await
+            .unwrap()
+            .unwrap()
+            .ledger
+            .is_none(),
+        "scoped by team"
+    );
+    assert!(store
+        .save_snapshot("t_9", "save-0001")
+        .await
+        .unwrap()
+        .is_none());
+}

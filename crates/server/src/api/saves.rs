@@ -62,11 +62,25 @@ pub async fn create(
     let request_hash = token_hash(&format!("{}\n{}", member.id, Value::Object(body.clone())));
 
     let request = parse_save(&body)?;
+    // The ledger row, the team and its sealed connections, in one read.
+    let snapshot = state
+        .store
+        .save_snapshot(&member.team_id, &save_id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::internal(format_args!("team {} of a session is gone", member.team_id))
+        })?;
     // A save id the ledger knows is answered from it, whatever the team looks like now.
-    if let Some(entry) = state.store.save_entry(&member.team_id, &save_id).await? {
+    if let Some(entry) = snapshot.ledger {
         return answer(&state, entry, &request_hash, &member.team_id, &save_id).await;
     }
-    let copy = TeamCopy::load(&state, &member.team_id).await?;
+    let sealed = snapshot.sealed;
+    let copy = TeamCopy {
+        team: snapshot.team,
+        members: snapshot.members,
+        connections: snapshot.connections,
+        crm_signed_in: snapshot.crm_signed_in,
+    };
     // The push settings say whether people become contacts or leads (same wire names).
     let record = serde_json::to_value(copy.push_settings().record_kind)
         .ok()
@@ -106,16 +120,15 @@ pub async fn create(
     // The core plans what to send, from the pushing connection's point of view: the
     // decision's credential (a team-held connection, checked above) in the team sync role.
     let user = decision["credential"]["user"].as_str().unwrap_or_default();
-    let connection = match copy.connection_of(user) {
-        Some(c) => state.store.push_connection(&member.team_id, &c.id).await?,
-        None => None,
-    }
-    .ok_or_else(|| {
-        ApiError::conflict(
-            "not_held_by_team",
-            "the connection chosen for this save is no longer held by the team; try again",
-        )
-    })?;
+    let connection = copy
+        .connection_of(user)
+        .and_then(|c| sealed.into_iter().find(|s| s.id == c.id))
+        .ok_or_else(|| {
+            ApiError::conflict(
+                "not_held_by_team",
+                "the connection chosen for this save is no longer held by the team; try again",
+            )
+        })?;
     // Without an owner mapping, the rep's own CRM user owns what team sync creates for them,
     // whether the team holds their connection or their browser does (rule 11).
     let own_user = member
@@ -222,11 +235,13 @@ pub async fn create(
     if entry.recorded {
         tracing::info!(team = %member.team_id, member = %member.id, save_id = %save_id, status, "save accepted");
         if status == ledger::PUSHING {
-            let entry_ids = rows.iter().map(|r| r.entry_id.clone()).collect();
-            let push =
-                state
-                    .pusher
-                    .push_save(&state, copy.team.clone(), connection, &save_id, entry_ids);
+            let push = state.pusher.push_save(
+                &state,
+                copy.team.clone(),
+                connection,
+                &save_id,
+                plan.entries,
+            );
             let within = state.pusher.config().answer_within;
             match tokio::time::timeout(within, push).await {
                 Ok(Ok(Ok(_))) | Err(_) => {}

@@ -39,7 +39,7 @@ use std::sync::{Arc, Mutex};
 use engine::clock::{system_now_ms, TokioClock};
 use engine::native::HttpsTransport;
 use engine::{Engine, EngineConfig, MemoryStore, Outcome, RefreshFailure};
-use saves::{CrmKind, ErrorInfo, LocalTeam, Role};
+use saves::{CrmKind, ErrorInfo, LocalTeam, OutboxEntry, Role};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -98,6 +98,25 @@ impl std::fmt::Debug for Pusher {
             .field("enabled", &self.inner.transport.is_ok())
             .field("holder", &self.inner.holder)
             .finish_non_exhaustive()
+    }
+}
+
+/// The outbox entry a run takes.
+enum Entry<'a> {
+    /// Due in the outbox (by id): leased first, then read.
+    Due(&'a str),
+    /// Already leased to this process (by id): read.
+    Leased(&'a str),
+    /// Just recorded by this process, leased to it, as stored: not read back.
+    Recorded(Box<OutboxEntry>),
+}
+
+impl Entry<'_> {
+    fn id(&self) -> &str {
+        match self {
+            Entry::Due(id) | Entry::Leased(id) => id,
+            Entry::Recorded(entry) => &entry.id,
+        }
     }
 }
 
@@ -349,7 +368,12 @@ impl Pusher {
         let Some((engine, connection)) = self.engine(state, team_id, connection_id).await? else {
             return Ok(RunEnd::Busy);
         };
-        self.run_with(state, &engine, &connection, save_id, entry_id, leased)
+        let entry = if leased {
+            Entry::Leased(entry_id)
+        } else {
+            Entry::Due(entry_id)
+        };
+        self.run_with(state, &engine, &connection, save_id, entry)
             .await
     }
 
@@ -360,12 +384,13 @@ impl Pusher {
         engine: &TeamEngine,
         connection: &SyncConnection,
         save_id: &str,
-        entry_id: &str,
-        leased: bool,
+        entry: Entry<'_>,
     ) -> Result<RunEnd, PushError> {
         let team_id = engine.store().team_id.as_str();
         let connection_id = connection.id.as_str();
-        let leased = leased
+        let entry_id = entry.id().to_owned();
+        let entry_id = entry_id.as_str();
+        let leased = !matches!(entry, Entry::Due(_))
             || state
                 .store
                 .lease_outbox_entry(
@@ -380,7 +405,10 @@ impl Pusher {
             return Ok(RunEnd::Busy);
         }
         let run = match self.first_token(state, team_id, engine, connection).await {
-            Ok(()) => engine.run(entry_id).await,
+            Ok(()) => match entry {
+                Entry::Recorded(entry) => engine.run_stored(*entry).await,
+                Entry::Due(id) | Entry::Leased(id) => engine.run(id).await,
+            },
             Err((status, reason)) => {
                 if status == ledger::WAITING {
                     self.postpone(engine, entry_id, &reason).await;
@@ -509,18 +537,19 @@ impl Pusher {
         }
     }
 
-    /// Pushes the outbox entries of a just-recorded save (`entry_ids`, in order), one after
-    /// the other, on its own task so that a client hanging up does not stop it. The entries
-    /// were recorded leased to this process ([`Pusher::lease_from_now`]); `team` and
-    /// `connection` are the rows the save was decided and planned with, read by the same
-    /// request (the engine reads the tokens afresh before every request).
+    /// Pushes the outbox entries of a just-recorded save (`entries`, in order, as recorded),
+    /// one after the other, on its own task so that a client hanging up does not stop it. The
+    /// entries were recorded leased to this process ([`Pusher::lease_from_now`]), so they are
+    /// not read back; `team` and `connection` are the rows the save was decided and planned
+    /// with, read by the same request (the engine reads the tokens afresh before every
+    /// request).
     pub fn push_save(
         &self,
         state: &AppState,
         team: Team,
         connection: SyncConnection,
         save_id: &str,
-        entry_ids: Vec<String>,
+        entries: Vec<OutboxEntry>,
     ) -> tokio::task::JoinHandle<Result<Vec<RunEnd>, PushError>> {
         let (pusher, state) = (self.clone(), state.clone());
         let save_id = save_id.to_owned();
@@ -529,10 +558,11 @@ impl Pusher {
                 return Ok(vec![RunEnd::Busy]);
             };
             let mut ends = Vec::new();
-            for entry_id in entry_ids {
+            for entry in entries {
+                let entry = Entry::Recorded(Box::new(entry));
                 ends.push(
                     pusher
-                        .run_with(&state, &engine, &connection, &save_id, &entry_id, true)
+                        .run_with(&state, &engine, &connection, &save_id, entry)
                         .await?,
                 );
             }

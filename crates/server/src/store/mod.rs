@@ -10,8 +10,10 @@
 
 mod push;
 mod schema;
+mod snapshot;
 
 pub use push::{DueEntry, LedgerUpdate, OutboxRow, PushHealth, SyncConnection};
+pub use snapshot::SaveSnapshot;
 
 use std::path::Path;
 use std::str::FromStr;
