@@ -229,3 +229,118 @@ async fn the_save_snapshot_reads_what_the_per_table_reads_read() {
         .unwrap()
         .is_none());
 }
+
+/// A save id is recorded once with its journal line and all its outbox entries (one statement
+/// list); a second offer writes nothing and reads the first; the settle of the last entry
+/// makes the row `pushed` with its journal line.
+#[tokio::test]
+async fn a_save_is_recorded_once_with_its_journal_line_and_entries_and_settles_once() {
+    use server::store::{LedgerUpdate, OutboxRow};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    store
+        .create_team("t_1", "Acme", CrmKind::Salesforce, b"key", 1)
+        .await
+        .unwrap();
+    let rows: Vec<OutboxRow> = (0..3)
+        .map(|i| OutboxRow {
+            entry_id: format!("save-0001:{i}"),
+            save_id: "save-0001".into(),
+            connection_id: "c_1".into(),
+            entry: format!("{{\"n\":{i}}}"),
+            next_at_ms: 100 + i,
+        })
+        .collect();
+    let first = store
+        .record_save_with_outbox(
+            "t_1",
+            "save-0001",
+            "m_1",
+            "hash-1",
+            "pushing",
+            "{}",
+            "accepted",
+            &rows,
+            Some(("p_1", 500)),
+            10,
+        )
+        .await
+        .unwrap();
+    assert!(first.recorded);
+    let again = store
+        .record_save_with_outbox(
+            "t_1",
+            "save-0001",
+            "m_2",
+            "hash-2",
+            "queued",
+            "{\"x\":1}",
+            "again",
+            &rows[..1],
+            None,
+            11,
+        )
+        .await
+        .unwrap();
+    assert!(!again.recorded);
+    assert_eq!(
+        (
+            again.actor_id.as_str(),
+            again.request_hash.as_str(),
+            again.outcome.as_str()
+        ),
+        ("m_1", "hash-1", "{}")
+    );
+    let lines = store.journal("t_1", "save", 10).await.unwrap();
+    assert_eq!(
+        lines.iter().map(|l| l.message.as_str()).collect::<Vec<_>>(),
+        ["accepted"]
+    );
+    assert_eq!(lines[0].code, "pushing");
+    assert_eq!(lines[0].actor_id.as_deref(), Some("m_1"));
+    let entries = store.outbox_entries("t_1").await.unwrap();
+    assert_eq!(entries, ["{\"n\":0}", "{\"n\":1}", "{\"n\":2}"]);
+
+    let settle = |entry_id: &'static str, at: i64| {
+        let store = store.clone();
+        async move {
+            let mut seen = None;
+            store
+                .settle_outbox_entry(
+                    "t_1",
+                    entry_id,
+                    Some("c_1"),
+                    at,
+                    |entry, status, _, left| {
+                        seen = Some((entry.to_owned(), status.to_owned(), left));
+                        Some(LedgerUpdate {
+                            status: if left == 0 { "pushed" } else { "pushing" }.into(),
+                            outcome: format!("{{\"left\":{left}}}"),
+                            journal: (left == 0)
+                                .then(|| ("pushed".to_owned(), "all in".to_owned())),
+                        })
+                    },
+                )
+                .await
+                .unwrap();
+            seen
+        }
+    };
+    assert_eq!(
+        settle("save-0001:1", 20).await,
+        Some(("{\"n\":1}".into(), "pushing".into(), 2))
+    );
+    assert_eq!(settle("save-0001:1", 21).await, None, "settled once");
+    assert_eq!(settle("save-0001:0", 22).await.map(|s| s.2), Some(1));
+    assert_eq!(settle("save-0001:2", 23).await.map(|s| s.2), Some(0));
+    assert_eq!(
+        store.save_outcome("t_1", "save-0001").await.unwrap(),
+        Some(("pushed".to_owned(), "{\"left\":0}".to_owned()))
+    );
+    let lines = store.journal("t_1", "save", 10).await.unwrap();
+    assert_eq!(
+        lines.iter().map(|l| l.message.as_str()).collect::<Vec<_>>(),
+        ["all in", "accepted"]
+    );
+    assert!(store.outbox_entries("t_1").await.unwrap().is_empty());
+}

@@ -104,54 +104,56 @@ impl Store {
         now: i64,
     ) -> Result<LedgerEntry, sqlx::Error> {
         let mut tx = self.writer.begin().await?;
-        let done = sqlx::query(
+        // One round trip to the database's thread for the whole record: the ledger row, then
+        // its journal line and its outbox entries (one multi-row insert), each written only
+        // when the statement before it wrote (`changes()`), i.e. only when the save id was
+        // new. The statements share their parameters by number; the transaction keeps them
+        // all or none. (sqlx binds a statement's unused numbers as if they were anonymous `?`,
+        // from the next argument on: every statement here leaves at most five gaps, fewer
+        // than the ten shared arguments, so every used number gets its own value.)
+        let mut sql = String::from(
             "INSERT INTO saves (team_id, save_id, actor_id, request_hash, status, outcome,
                 created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (team_id, save_id) DO NOTHING",
-        )
-        .bind(team_id)
-        .bind(save_id)
-        .bind(actor_id)
-        .bind(request_hash)
-        .bind(status)
-        .bind(outcome)
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let recorded = done.rows_affected() == 1;
-        if recorded {
-            insert_journal(
-                &mut tx,
-                team_id,
-                now,
-                "save",
-                Some(actor_id),
-                Some(save_id),
-                status,
-                journal_message,
-            )
-            .await?;
-            for e in entries {
-                sqlx::query(
-                    "INSERT INTO save_outbox (team_id, entry_id, save_id, connection_id, entry,
-                        next_at_ms, lease_holder, lease_until_ms, created_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                )
-                .bind(team_id)
+             VALUES (?1, ?2, ?3, ?7, ?4, ?8, ?5, ?5)
+             ON CONFLICT (team_id, save_id) DO NOTHING;
+             INSERT INTO journal (team_id, at, kind, actor_id, save_id, code, message)
+             SELECT ?1, ?5, 'save', ?3, ?2, ?4, ?6 WHERE changes() = 1;",
+        );
+        if !entries.is_empty() {
+            // Only parameter numbers are formatted into the text; every value is bound.
+            let rows: Vec<String> = (0..entries.len())
+                .map(|i| {
+                    let n = 11 + 4 * i; // after the ten shared parameters
+                    format!("(?{n}, ?{}, ?{}, ?{})", n + 1, n + 2, n + 3)
+                })
+                .collect();
+            sql.push_str(&format!(
+                "INSERT INTO save_outbox (team_id, entry_id, save_id, connection_id, entry,
+                    next_at_ms, lease_holder, lease_until_ms, created_at)
+                 SELECT ?1, column1, ?2, column2, column3, column4, ?9, ?10, ?5
+                 FROM (VALUES {}) WHERE changes() = 1;",
+                rows.join(", ")
+            ));
+        }
+        let mut record = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(team_id)
+            .bind(save_id)
+            .bind(actor_id)
+            .bind(status)
+            .bind(now)
+            .bind(journal_message)
+            .bind(request_hash)
+            .bind(outcome)
+            .bind(lease.map(|(holder, _)| holder))
+            .bind(lease.map_or(0, |(_, until)| until));
+        for e in entries {
+            record = record
                 .bind(&e.entry_id)
-                .bind(&e.save_id)
                 .bind(&e.connection_id)
                 .bind(&e.entry)
-                .bind(e.next_at_ms)
-                .bind(lease.map(|(holder, _)| holder))
-                .bind(lease.map_or(0, |(_, until)| until))
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            }
+                .bind(e.next_at_ms);
         }
+        let recorded = record.execute(&mut *tx).await?.rows_affected() > 0;
         if recorded {
             tx.commit().await?;
             return Ok(LedgerEntry {
@@ -295,9 +297,9 @@ impl Store {
     /// connection's last push.
     ///
     /// The delete answers everything `apply` reads (the ledger row and the entries left, by
-    /// subqueries of its `RETURNING`), and the stamp is written only when the second changed:
-    /// a single save's settle is three statements (delete, ledger, journal) between `BEGIN`
-    /// and `COMMIT`, each a round trip to the database's thread.
+    /// subqueries of its `RETURNING`); the writes (ledger row, journal line, and the stamp,
+    /// only when the second changed) go as one statement list: a settle is two round trips
+    /// to the database's thread between `BEGIN` and `COMMIT`.
     pub async fn settle_outbox_entry(
         &self,
         team_id: &str,
@@ -337,14 +339,43 @@ impl Store {
         };
         let left: i64 = gone.try_get("n")?;
         let last_push_at: Option<i64> = gone.try_get("last_push_at")?;
-        if let Some(update) = apply(&entry, &status, &outcome, left) {
-            write_ledger(&mut tx, team_id, &save_id, now, &update).await?;
+        let update = apply(&entry, &status, &outcome, left);
+        let stamp = connection_id.filter(|_| last_push_at != Some(now));
+        // The writes in one round trip: the ledger row, its journal line, the stamp.
+        let mut sql = String::new();
+        if let Some(update) = &update {
+            sql.push_str(
+                "UPDATE saves SET status = ?4, outcome = ?5, updated_at = ?3
+                 WHERE team_id = ?1 AND save_id = ?2;",
+            );
+            if update.journal.is_some() {
+                sql.push_str(
+                    "INSERT INTO journal (team_id, at, kind, actor_id, save_id, code, message)
+                     VALUES (?1, ?3, 'save', NULL, ?2, ?6, ?7);",
+                );
+            }
         }
-        if let Some(connection_id) = connection_id.filter(|_| last_push_at != Some(now)) {
-            sqlx::query("UPDATE connections SET last_push_at = ? WHERE team_id = ? AND id = ?")
-                .bind(now)
+        if stamp.is_some() {
+            sql.push_str(
+                "UPDATE connections SET last_push_at = ?3 WHERE team_id = ?1 AND id = ?8;",
+            );
+        }
+        if !sql.is_empty() {
+            let (code, message) = update
+                .as_ref()
+                .and_then(|u| u.journal.as_ref())
+                .map(|(code, message)| (Some(code.as_str()), Some(message.as_str())))
+                .unwrap_or_default();
+            // The text is one of these fixed statement lists; every value is bound.
+            sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(team_id)
-                .bind(connection_id)
+                .bind(&save_id)
+                .bind(now)
+                .bind(update.as_ref().map(|u| u.status.as_str()))
+                .bind(update.as_ref().map(|u| u.outcome.as_str()))
+                .bind(code)
+                .bind(message)
+                .bind(stamp)
                 .execute(&mut *tx)
                 .await?;
         }
