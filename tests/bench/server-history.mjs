@@ -34,4 +34,57 @@ context switches and per-thread counts on the 2-core VM while other builds ran (
 - **Already in place:** WAL with \`synchronous = NORMAL\` (every commit survives a killed
   process), one writer connection (no lock fights). The ≥ 500 saves/s target is out of reach on
   this shared VM: server, sandbox and bench together take about 4 ms of CPU per save, 2 cores give
-  at most ~500/s with nothing else running; the server's own share allows ~400/s per core.`;
+  at most ~500/s with nothing else running; the server's own share allows ~400/s per core.
+
+### Round trips to the database thread, and the hop (issue 15, 2026-12-03, session 18)
+
+Measured with \`server-load\` against one release sandbox, the old and the new server binary taken
+in turn (A B A B A B), on the same 2-core VM while four other sessions built (load average 4.9–6.8
+in the rounds below, 5–12 in others); medians of three rounds, range in brackets.
+
+| | server CPU per save | saves/s | hop p50 | hop p95 |
+|---|---|---|---|---|
+| before (main, 516502c) | 3.11 ms (2.62–3.42) | 330 (292–360) | 3.2 ms (2.6–3.8) | 11.5 ms (8.3–12.3) |
+| after | 2.55 ms (2.16–2.74) | 348 (339–401) | 2.4 ms (1.8–2.7) | 2.7 ms (1.9–3.4) |
+
+The sandbox took 1.0–1.25 ms of CPU per save and the reps' client 0.13–0.17 ms, the same with
+either server.
+
+- **Where the time went.** \`perf record\` of the old server under the 50 reps: 43 % of its
+  samples on sqlx's SQLite connection threads, more than half of that in the kernel (futex wait
+  and wake, scheduling) rather than in SQLite; 57 % on tokio's workers, more than a third of that
+  in the kernel too; glibc's malloc about 12 %. sqlx runs each SQLite connection on a thread of its
+  own, and every statement, \`BEGIN\` and \`COMMIT\` is a round trip to that thread; under load
+  each one can also wait for the scheduler, so the round trips cost CPU and stretch the tail.
+- **Round trips per single save: 24 → 13.** \`POST /api/saves\` reads the ledger row, the team,
+  its members, its connections and their sealed tokens in one statement
+  (\`Store::save_snapshot\`: SQLite answers one JSON document; was 6 reads); the record is
+  \`BEGIN\`, one statement list (ledger row, journal line, one multi-row insert of the outbox
+  entries, each kept only when the one before wrote, so a repeated save id writes nothing),
+  \`COMMIT\` (was 5); the push runs the entries it just recorded without reading them back
+  (\`Engine::run_stored\`); a settle's \`DELETE … RETURNING\` answers the ledger row and the
+  entries left, and its writes (ledger row, journal line, the connection's last-push stamp, now
+  written only when the second changed) go as one statement list (4 round trips, was 7). Left:
+  the session check, the engine's token read before each of its two requests, the in-flight
+  write before the create, and the answer's read of the ledger row.
+- **The hop was noise, then a tail.** Same binary, same machine: the old server's hop p95 moved
+  from −4 to +48 ms across runs taken one phase after the other (all saves through the server,
+  then all directly), its p50 stayed 3.0–5.4 ms; the code between the +2.38 ms and the +6.84 ms
+  runs adds no statement or request to a save. \`server-load\` now takes the two kinds of single
+  save in turn, so a stall of another process falls on both sides alike; measured that way the
+  old server's p95 stayed at 8–12 ms over the direct path and the new one's at 2–3.4 ms: fewer
+  round trips, fewer places for a loaded scheduler to hold a save.
+- **Durability: WAL with \`synchronous = NORMAL\`, kept.** Every commit survives a killed server
+  process (the commit is in the WAL file, which the OS holds); a power loss or a kernel crash can
+  drop the last commits, and \`FULL\` would add an fsync to each of a save's three commits. That
+  is enough here because the browser keeps every save in its outbox until the server answers
+  \`200 pushed\`, which comes only after the CRM answered: a save whose ledger row a power loss
+  dropped is either still in the browser, which sends it again under the same save id (the
+  engine looks the person up before creating, so a record created before the loss is linked, not
+  created twice), or already in the CRM (only its ledger and journal lines are lost).
+- **Still short of 500 saves/s here.** Server, sandbox and client take about 3.8 ms of CPU per
+  save together (2.55 + 1.1 + 0.15), so two idle cores give at most about 520 saves/s; with four
+  other sessions building on them the runs gave 207–401. Not tried yet: a native release profile
+  (the workspace's \`[profile.release]\` is \`opt-level = "z"\`, sized for the Wasm module, and the
+  server, its SQLite and the sandbox are built with it too), another allocator, and the round
+  trips left above.`;

@@ -389,7 +389,7 @@ export function serverSection(load, history) {
     `One \`leadline-server\` process (release, SQLite) in front of a fresh sandbox: ${load.reps} reps joined to one`,
     `team save new LinkedIn people, each rep one save after the other, all at once, for ${fmt(load.seconds, 1)} s; each save is`,
     'decided, recorded with its outbox entry, pushed by the engine (dedupe lookup, then create) and answered',
-    '`pushed` (`target/release/server-load`). Then single saves one at a time, through the server and through the',
+    '`pushed` (`target/release/server-load`). Then single saves one at a time, in turn through the server and through the',
     'engine directly in the bench process (same core and transport, tokens in memory): the hop is the difference.',
     '',
     '| saves pushed | saves/s | p50 | p95 | p99 | errors |', '|---|---|---|---|---|---|',

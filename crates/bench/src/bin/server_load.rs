@@ -12,7 +12,8 @@
 //!    (default 10), all reps at once; counts the saves answered `pushed`.
 //! 2. The hop: `--singles` (default 100) single saves one at a time through the server, and
 //!    as many through the engine in this process (same core, same transport, tokens in
-//!    memory); both look the person up, then create. The hop is p95(server) − p95(direct).
+//!    memory), in turn; both look the person up, then create. The hop is
+//!    p95(server) − p95(direct).
 //! 3. Memory: a second, fresh server process; `--teams` teams (default 1000, 0: skipped) are
 //!    created (`admin-invite`), each with its admin, a rep (invited, joined, owner mapping),
 //!    push settings, a team-held connection chosen as team sync, and one pushed save (so the
@@ -533,19 +534,9 @@ async fn run(args: Args) -> Result<Value, String> {
         _ => None,
     };
 
-    // 2. The hop: single saves one at a time, through the server and directly.
-    let mut through = Vec::with_capacity(args.singles);
-    for i in 0..args.singles {
-        let body = save(&format!("single-{i:06}"), person("s", i));
-        let t0 = Instant::now();
-        let (_, v) = server
-            .call(reqwest::Method::POST, "/api/saves", Some(&reps[0]), &body)
-            .await?;
-        through.push(t0.elapsed().as_secs_f64() * 1000.0);
-        if v["status"] != "pushed" {
-            errors.push(format!("single: {v}"));
-        }
-    }
+    // 2. The hop: single saves one at a time, through the server and directly, taken in
+    // turn (one through the server, then one directly), so that both see the same machine:
+    // a stall of another process on the shared machine lands on either side alike.
     let team: LocalTeam = serde_json::from_value(json!({
         "config": config,
         "connections": [{"role": "team_sync", "crm_user_id": integration_id, "name": "Integration",
@@ -558,8 +549,19 @@ async fn run(args: Args) -> Result<Value, String> {
         ..StoreData::default()
     });
     let engine = Engine::new(team.clone(), sb.http.clone(), store, TokioClock);
+    let mut through = Vec::with_capacity(args.singles);
     let mut direct = Vec::with_capacity(args.singles);
     for i in 0..args.singles {
+        let body = save(&format!("single-{i:06}"), person("s", i));
+        let t0 = Instant::now();
+        let (_, v) = server
+            .call(reqwest::Method::POST, "/api/saves", Some(&reps[0]), &body)
+            .await?;
+        through.push(t0.elapsed().as_secs_f64() * 1000.0);
+        if v["status"] != "pushed" {
+            errors.push(format!("single: {v}"));
+        }
+
         let message = json!({"kind": "save", "source": "linkedin_extension", "push": "single",
             "prospects": [person("d", i)]});
         let t0 = Instant::now();
