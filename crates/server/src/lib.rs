@@ -10,7 +10,9 @@
 //! - [`crypto`]: the master key (file or environment), per-team data keys, AES-256-GCM
 //!   sealing with associated data, random tokens and their hashes.
 //! - [`store`]: every SQL statement (SQLite via sqlx, migrations in `store/schema.rs`), scoped
-//!   by team.
+//!   by team. sqlx runs each SQLite connection on a thread of its own and every statement is a
+//!   round trip to it, so a save's hot path is few statements: one read before it decides
+//!   (`store/snapshot.rs`), one statement list to record it, one to settle it.
 //! - [`app`]: shared state, start-up checks, the router's layers, serving.
 //! - [`api`]: the JSON routes (a table in its docs); `api::session` is who is calling.
 //! - [`push`]: accepted saves pushed to the CRM by the `engine` crate with the team-held
