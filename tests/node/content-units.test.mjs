@@ -63,12 +63,6 @@ test('profileUrl keeps only public /in/ profiles on www.linkedin.com, without qu
   for (const [href, url] of rows) assert.equal(dom.profileUrl(href), url, String(href));
 });
 
-test('isPrivateMember spots "LinkedIn Member" and headless links', () => {
-  assert.equal(dom.isPrivateMember('LinkedIn Member', null), true);
-  assert.equal(dom.isPrivateMember('Ada Lovelace', 'https://www.linkedin.com/search/results/people/headless?k=1'), true);
-  assert.equal(dom.isPrivateMember('Ada Lovelace', 'https://www.linkedin.com/in/ada'), false);
-});
-
 test('internalTest: the rep and the company domain (with subdomains) are internal, public mail domains are not shared', () => {
   const acme = gmail.account.internalTest('rep@acme.example');
   const rows = [
