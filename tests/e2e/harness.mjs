@@ -10,7 +10,7 @@
 //
 // `startTeamServer(sandbox)` runs the team server binary against the sandbox (server mode).
 // `launchExtension({ stubWorker: true })` swaps the service worker for a recording stub (content
-// script tests: exact messages, canned answers). Without a sandbox binary, `launchExtension`
+// script tests: exact messages, canned answers; a list page's cards answered by the built core). Without a sandbox binary, `launchExtension`
 // serves tests/fixtures itself through Playwright routes (fixture pages only, no CRM).
 import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
@@ -335,7 +335,8 @@ export async function routeFixtures(context, hosts = ['www.linkedin.com', 'mail.
  * screenshot(page, name), seen(), stop()}.
  */
 export async function launchExtension({ sandbox = null, stubWorker = false, dir = null, headless = true, extraExtensions = [], extraArgs = [] } = {}) {
-  // The stub needs no Wasm, so it always runs the current sources (never a stale dist/).
+  // The stub runs the current sources (never a stale dist/ of them), with only the built core's
+  // lookup module beside them (stubCore: a list page's cards are the core's to answer).
   let extDir = dir || (await extensionDir({ fromSources: stubWorker }));
   const temps = [];
   if (!dir && path.basename(extDir).startsWith('leadline-ext-') && extDir.startsWith(os.tmpdir())) temps.push(extDir);
