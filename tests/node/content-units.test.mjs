@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const FILES = ['common/dom.js', 'gmail/account.js', 'gmail/signature.js', 'gmail/thread.js'];
+const FILES = ['common/dom.js', 'common/layouts.js', 'gmail/account.js', 'gmail/signature.js', 'gmail/layouts.js', 'gmail/thread.js'];
 const sandbox = vm.createContext({ URL });
 sandbox.globalThis = sandbox;
 for (const file of FILES) {

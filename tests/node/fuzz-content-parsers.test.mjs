@@ -12,7 +12,7 @@ import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const FILES = ['common/dom.js', 'gmail/account.js', 'gmail/signature.js', 'gmail/thread.js'];
+const FILES = ['common/dom.js', 'common/layouts.js', 'gmail/account.js', 'gmail/signature.js', 'gmail/layouts.js', 'gmail/thread.js'];
 const context = vm.createContext({ URL });
 context.globalThis = context;
 for (const file of FILES) {
