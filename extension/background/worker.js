@@ -71,7 +71,8 @@ function freshKnown(team) {
 
 /**
  * Page-load lookups ("already in the CRM" badges): every person of the page not in the cache
- * is looked up in ONE call (a list page too), by the save engine (`engine_lookup`: the core's
+ * is looked up in ONE call (a list page too: its cards, each answered by key, private members'
+ * with the core's reason, also in a refusal), by the save engine (`engine_lookup`: the core's
  * `lookup_list` run to completion, one refresh and a new start on a 401).
  */
 async function handleLookup(message) {
@@ -83,8 +84,9 @@ async function handleLookup(message) {
   const at = Date.now();
   for (const { key, existing } of plan.cache) lookupCache.set(key, { existing, at });
   // saving_as (Gmail pages): the CRM user the rep's own connection saves as, for the panel's
-  // "mailbox is not the CRM user" warning.
-  return { ok: true, results: plan.results, crm: (team.config && team.config.crm) || 'salesforce',
+  // "mailbox is not the CRM user" warning. cards (list pages): the core's answer for each card
+  // by its key (its person's result, or why it is skipped: a private member, no name).
+  return { ok: true, results: plan.results, cards: plan.cards || [], crm: (team.config && team.config.crm) || 'salesforce',
     saving_as: plan.saving_as || null };
 }
 

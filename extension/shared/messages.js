@@ -16,7 +16,11 @@
 /** Content script → service worker. */
 const CONTENT_TO_WORKER = Object.freeze({
   /** `{kind, source, prospects:[Prospect]}` → `{ok, results:[{found, object, record_id,
-   *  record_url, owner_name}]}`; answers come from a ~5 minute cache when possible. */
+   *  record_url, owner_name}]}`; answers come from a ~5 minute cache when possible. A list page
+   *  sends `cards:[{key, link, prospect}]` instead (every card, private members' included; `link`
+   *  the name link's href as the page has it) and reads `cards:[{key, skipped:{kind:"private"|
+   *  "unreadable", reason}} | {key, found, ...}]`: the core's answer for each card by its key,
+   *  also in a refusal (`{ok:false, error, cards}`, the people's cards then only `{key}`). */
   LOOKUP: 'lookup',
   /** `{kind, source, push}` → `{ok, decision}`: who would be Created By / Owner and why,
    *  decided locally (no network). */

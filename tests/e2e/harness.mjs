@@ -10,7 +10,7 @@
 //
 // `startTeamServer(sandbox)` runs the team server binary against the sandbox (server mode).
 // `launchExtension({ stubWorker: true })` swaps the service worker for a recording stub (content
-// script tests: exact messages, canned answers). Without a sandbox binary, `launchExtension`
+// script tests: exact messages, canned answers; a list page's cards answered by the built core). Without a sandbox binary, `launchExtension`
 // serves tests/fixtures itself through Playwright routes (fixture pages only, no CRM).
 import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
@@ -213,6 +213,26 @@ export async function extensionDir({ fromSources = false } = {}) {
   return dir;
 }
 
+/**
+ * The stub's one call into the real core: a list page's cards (who is a private member, whose
+ * card shows no name) are the core's to answer, so the stub asks the core's lookup (`lookup_list`
+ * of core_engine, with no connection: no CRM is asked) and keeps only its own canned CRM status
+ * for the people. Without a built core (no ./build.sh yet) a list page's lookup is refused.
+ */
+const STUB_CORE = `
+import initEngine, { lookup_list } from '../wasm/core_engine.js';
+const engineReady = initEngine({ module_or_path: new URL('../wasm/core_engine_bg.wasm', import.meta.url) });
+async function coreLookup(message) {
+  await engineReady;
+  return JSON.parse(lookup_list(JSON.stringify([{}, message, {}, {}, [], null, Date.now()])));
+}
+`;
+const STUB_NO_CORE = `
+async function coreLookup() {
+  return { ok: false, error: { code: 'stub_without_core', message: 'The stub worker has no core: run ./build.sh first.', hint: '' } };
+}
+`;
+
 /** A recording service worker: keeps every message in __seen and answers from __answers. */
 export const STUB_WORKER = `
 globalThis.__seen = [];
@@ -232,6 +252,17 @@ chrome.runtime.onMessage.addListener((message, sender, respond) => {
   globalThis.__seen.push({ message, tab: sender.tab ? sender.tab.id : null, url: sender.url || null, id: sender.id });
   const canned = globalThis.__answers[message.kind];
   if (canned) { respond(canned); return false; }
+  if (message.kind === 'lookup' && Array.isArray(message.cards)) {
+    // The core answers each card by key; the first person is "found", as for prospects below.
+    coreLookup(message).then((plan) => {
+      let people = 0;
+      const cards = (plan.cards || []).map((c) => (c.skipped || !plan.ok ? c : (people++ === 0
+        ? { key: c.key, found: true, object: 'Contact', record_id: '003FOUND', record_url: 'https://acme.my.salesforce.com/003FOUND', owner_name: 'Rita Rep' }
+        : { key: c.key, found: false })));
+      respond(plan.ok ? { ok: true, results: [], cards } : { ok: false, error: plan.error, cards });
+    });
+    return true;
+  }
   if (message.kind === 'lookup') {
     respond({ ok: true, results: (message.prospects || []).map((p, i) => i === 0
       ? { found: true, object: 'Contact', record_id: '003FOUND', record_url: 'https://acme.my.salesforce.com/003FOUND', owner_name: 'Rita Rep' }
@@ -254,6 +285,23 @@ chrome.runtime.onMessage.addListener((message, sender, respond) => {
   return false;
 });
 `;
+
+/**
+ * Puts the built core's lookup module (core_engine, from EXT_DIR or dist/extension) into the
+ * stub's extension dir, unless it has one already; false when there is none to copy.
+ */
+async function stubCore(extDir) {
+  const files = ['core_engine.js', 'core_engine_bg.wasm'];
+  if (files.every((f) => existsSync(path.join(extDir, 'wasm', f)))) return true;
+  const built = path.join(process.env.EXT_DIR || path.join(ROOT, 'dist', 'extension'), 'wasm');
+  if (!files.every((f) => existsSync(path.join(built, f)))) {
+    process.stderr.write('note: no built core in ' + built + ': the stub worker refuses list pages\' lookups (run ./build.sh)\n');
+    return false;
+  }
+  await mkdir(path.join(extDir, 'wasm'), { recursive: true });
+  for (const f of files) await cp(path.join(built, f), path.join(extDir, 'wasm', f));
+  return true;
+}
 
 /** Serves tests/fixtures/<host>/<path> for the given hosts through Playwright routes. */
 export async function routeFixtures(context, hosts = ['www.linkedin.com', 'mail.google.com']) {
@@ -287,7 +335,8 @@ export async function routeFixtures(context, hosts = ['www.linkedin.com', 'mail.
  * screenshot(page, name), seen(), stop()}.
  */
 export async function launchExtension({ sandbox = null, stubWorker = false, dir = null, headless = true, extraExtensions = [], extraArgs = [] } = {}) {
-  // The stub needs no Wasm, so it always runs the current sources (never a stale dist/).
+  // The stub runs the current sources (never a stale dist/ of them), with only the built core's
+  // lookup module beside them (stubCore: a list page's cards are the core's to answer).
   let extDir = dir || (await extensionDir({ fromSources: stubWorker }));
   const temps = [];
   if (!dir && path.basename(extDir).startsWith('leadline-ext-') && extDir.startsWith(os.tmpdir())) temps.push(extDir);
@@ -298,7 +347,8 @@ export async function launchExtension({ sandbox = null, stubWorker = false, dir 
       temps.push(extDir);
     }
     await mkdir(path.join(extDir, 'background'), { recursive: true });
-    await writeFile(path.join(extDir, 'background', 'worker.js'), STUB_WORKER);
+    const withCore = await stubCore(extDir);
+    await writeFile(path.join(extDir, 'background', 'worker.js'), (withCore ? STUB_CORE : STUB_NO_CORE) + STUB_WORKER);
   }
   const profile = await mkdtemp(path.join(os.tmpdir(), 'leadline-profile-'));
   temps.push(profile);

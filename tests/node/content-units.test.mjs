@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-const FILES = ['common/dom.js', 'gmail/account.js', 'gmail/signature.js', 'gmail/thread.js'];
+const FILES = ['common/dom.js', 'common/layouts.js', 'gmail/account.js', 'gmail/signature.js', 'gmail/layouts.js', 'gmail/thread.js'];
 const sandbox = vm.createContext({ URL });
 sandbox.globalThis = sandbox;
 for (const file of FILES) {
@@ -61,12 +61,6 @@ test('profileUrl keeps only public /in/ profiles on www.linkedin.com, without qu
     [null, null],
   ];
   for (const [href, url] of rows) assert.equal(dom.profileUrl(href), url, String(href));
-});
-
-test('isPrivateMember spots "LinkedIn Member" and headless links', () => {
-  assert.equal(dom.isPrivateMember('LinkedIn Member', null), true);
-  assert.equal(dom.isPrivateMember('Ada Lovelace', 'https://www.linkedin.com/search/results/people/headless?k=1'), true);
-  assert.equal(dom.isPrivateMember('Ada Lovelace', 'https://www.linkedin.com/in/ada'), false);
 });
 
 test('internalTest: the rep and the company domain (with subdomains) are internal, public mail domains are not shared', () => {

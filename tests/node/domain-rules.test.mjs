@@ -1,9 +1,10 @@
 // Domain rules have one owner, the Rust core, and the extension receives its answers: names go
 // to the core unsplit and come back split (crates/crm/src/name.rs), the undo window and the
-// waiting result come from the core (`contract`, `queued_result`). The one rule a page must
-// answer before any round trip, "is this card a private member?" (the list pages count skipped
-// people while the rep picks), is the core's `is_private_member`; this test holds the page's
-// pre-check `dom.isPrivateMember` to the core's answer on a table of cards.
+// waiting result come from the core (`contract`, `queued_result`), and who on a list page is a
+// private member is the core's answer for each card (the lookup's `cards`, tested natively in
+// crates/saves: inbound/card.rs, tests/bulk.rs; the page has no rule of its own). These tests
+// check that the page leaves a person's name to the core, and that no content script holds a
+// private-member rule of its own.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -36,22 +37,6 @@ function plan(person) {
   return out;
 }
 
-test('the page and the core agree on who is a private member', () => {
-  const rows = [
-    ['LinkedIn Member', null, true],
-    ['linkedin member', 'https://www.linkedin.com/in/x', true],
-    ['Ada Lovelace', 'https://www.linkedin.com/search/results/people/headless?k=1', true],
-    ['Ada Lovelace', 'https://www.linkedin.com/in/ada', false],
-    ['LinkedIn Members Club', null, false],
-  ];
-  for (const [name, href, isPrivate] of rows) {
-    assert.equal(dom.isPrivateMember(name, href), isPrivate, `page: ${name} ${href}`);
-    const result = plan({ full_name: name, linkedin_url: href }).results[0];
-    const refusedAsPrivate = result.status === 'failed' && /private/i.test(result.error.message);
-    assert.equal(refusedAsPrivate, isPrivate, `core: ${name} ${href}: ${JSON.stringify(result)}`);
-  }
-});
-
 test('the core splits the name the page sends as shown', () => {
   const rows = [
     ['Siobhán Ní Bhriain', 'Siobhán', 'Ní Bhriain'],
@@ -63,4 +48,30 @@ test('the core splits the name the page sends as shown', () => {
     const entry = plan(dom.prospect({ full_name: full, linkedin_url: 'https://www.linkedin.com/in/x' })).entries[0];
     assert.deepEqual([entry.prospect.first_name ?? null, entry.prospect.last_name], [first, last], full);
   }
+});
+
+/** Every content script's source, by path relative to extension/. */
+function contentScripts() {
+  const dir = path.join(ROOT, 'extension', 'content');
+  return fs.readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.js'))
+    .map((f) => ['content/' + f, fs.readFileSync(path.join(dir, f), 'utf8')]);
+}
+
+/** How a private-member rule would read in a content script, each with what it does. */
+const PRIVATE_RULES = [
+  [/\/\^?\s*linkedin\\?\s+member/i, 'tests a name against "LinkedIn Member"'],
+  [/['"`]linkedin member['"`]\s*[)=!]|[=!]=+\s*['"`]linkedin member['"`]/i, 'compares a name with "LinkedIn Member"'],
+  [/(includes|indexOf|startsWith|endsWith|test|match)\(\s*['"`/][^'"`]*headless/, 'tests a link for /headless'],
+  [/\bisPrivateMember\b/, 'names a private-member check'],
+];
+
+test('no content script decides who is a private member: the core answers each card', () => {
+  const files = contentScripts();
+  assert.ok(files.some(([f]) => f.endsWith('search-list.js')), files.map(([f]) => f).join(' '));
+  for (const [file, text] of files) {
+    for (const [rule, what] of PRIVATE_RULES) assert.doesNotMatch(text, rule, `${file} ${what}`);
+  }
+  // Each pattern finds the rule it stands for.
+  const rules = ["/^linkedin member$/i.test(n)", "name === 'LinkedIn Member'", "href.includes('/headless')", 'dom.isPrivateMember(n)'];
+  rules.forEach((text, i) => assert.match(text, PRIVATE_RULES[i][0]));
 });

@@ -1,5 +1,5 @@
 // Fuzzing the content scripts' pure parsers (issue 5): thousands of random and adversarial
-// strings through name splitting, headline splitting, profile URLs, private-member detection,
+// strings through name splitting, headline splitting, profile URLs,
 // internal-address tests, signature parsing and Gmail dates. None may throw, each keeps its
 // output types, and none may take long on any input (a backtracking regex on page text would
 // freeze LinkedIn or Gmail). Seeded: FUZZ_SEED=<n> replays a run, FUZZ_RUNS=<n> widens it.
@@ -12,7 +12,7 @@ import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const FILES = ['common/dom.js', 'gmail/account.js', 'gmail/signature.js', 'gmail/thread.js'];
+const FILES = ['common/dom.js', 'common/layouts.js', 'gmail/account.js', 'gmail/signature.js', 'gmail/layouts.js', 'gmail/thread.js'];
 const context = vm.createContext({ URL });
 context.globalThis = context;
 for (const file of FILES) {
@@ -113,7 +113,6 @@ test('profileUrl and profileSlug: only canonical www.linkedin.com/in/ URLs, neve
     }
     const slug = call('profileSlug', dom.profileSlug, input);
     assert.ok(isStringOrNull(slug));
-    assert.equal(typeof call('isPrivateMember', (v) => dom.isPrivateMember(v, input), input), 'boolean');
   }
 });
 

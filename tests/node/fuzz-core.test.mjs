@@ -191,6 +191,14 @@ const undoResponses = [deleteAnswer, { status: 404, headers: [], body: '[{"error
 const lookupMessage = { kind: 'lookup', source: 'linkedin_extension', prospects: undoSave.prospects };
 const lookupAnswer = { status: 200, headers: [], body: JSON.stringify({ compositeResponse: [{ referenceId: 'dedupe0', httpStatusCode: 200,
   body: { totalSize: 1, done: true, records: [{ Id: '003X', Email: 'ada@x.example', OwnerId: '005R', Owner: { Name: 'Rita Rep' } }] } }] }) };
+// A list page's cards: a person, a private member (by name and by headless link), a nameless card.
+const cardsMessage = { kind: 'lookup', source: 'linkedin_extension', cards: [
+  { key: 'urn:1', link: 'https://www.linkedin.com/in/ada?x=1', prospect: { full_name: 'Ada Lovelace', email: 'ada@x.example', linkedin_url: 'https://www.linkedin.com/in/ada' } },
+  { key: 'urn:2', link: 'https://www.linkedin.com/search/results/people/headless?k=1', prospect: { full_name: 'LinkedIn Member' } },
+  { key: 'sdui:2', link: null, prospect: { full_name: null, headline: 'VP Sales' } },
+] };
+/** Either lookup a page sends: people (a profile, Gmail) or a list page's cards. */
+const someLookup = (r) => (r() < 0.5 ? lookupMessage : cardsMessage);
 const lookupKnown = { 'email:ben@initech.example': { id: '003B', object: 'Contact', owner_id: '005R', owner_name: 'Rita Rep' }, 'email:nobody@x.example': null };
 
 // The managed policy and HubSpot connecting (see crates/saves/tests/connect_hubspot.rs).
@@ -288,7 +296,7 @@ const TARGETS = {
     { 2: (q) => randomResponse(q, serverResponses) }),
   journal_log_error: (r) => [randomValue(r), near(r, { code: 'x', message: 'y', hint: 'z' }), str(r), str(r), str(r)],
   error_log_csv: (r) => [randomValue(r)],
-  lookup_list: (r) => someJunk(r, [team, lookupMessage, tokens, lookupKnown, [lookupAnswer]],
+  lookup_list: (r) => someJunk(r, [team, someLookup(r), tokens, lookupKnown, [lookupAnswer]],
     { 4: (q) => (q() < 0.5 ? near(q, [lookupAnswer]) : responseList(q, [lookupAnswer, ...responses])) }),
   undo_record: (r) => someJunk(r, [team, [undoEntry], [undoResult], 's1', NOW]),
   undo_plan: (r) => someJunk(r, [team, undoMessage, undoRecorded.undo ?? {}, tokens, NOW + 1000],
@@ -308,7 +316,7 @@ const TARGETS = {
 // values (or reject), and a global `fetch` answering random CRM answers (or failing), so no
 // request leaves the process.
 const ENGINE_TARGETS = {
-  engine_lookup: (r) => someJunk(r, [team, lookupMessage, lookupKnown, null, NOW, ''],
+  engine_lookup: (r) => someJunk(r, [team, someLookup(r), lookupKnown, null, NOW, ''],
     { 3: (q) => (q() < 0.5 ? null : randomValue(q)) }),
   // An outbox entry by id: the store's `entry` answers it (or junk), fetch the CRM's answers.
   engine_run: (r) => someJunk(r, [r() < 0.5 && chunk ? bulkTeam : team, entry?.id ?? 'e1', 'hs-secret']),
@@ -392,6 +400,10 @@ test('the valid seeds are valid (so mutations start from real shapes)', () => {
   const looked = check('lookup_list', [team, lookupMessage, tokens, lookupKnown, [lookupAnswer]]);
   assert.equal(looked.done, true, show(looked));
   assert.equal(looked.results[0].found, true, show(looked));
+  // A list page's cards: each answered by its key, the private and nameless ones skipped.
+  const cards = check('lookup_list', [team, cardsMessage, tokens, {}, [lookupAnswer]]).cards;
+  assert.deepEqual(cards.map((c) => [c.key, c.skipped?.kind ?? null, c.found ?? null]),
+    [['urn:1', null, true], ['urn:2', 'private', null], ['sdui:2', 'unreadable', null]], show(cards));
   // Policy and HubSpot connecting.
   const merged = check('apply_policy', [team, policy]);
   assert.ok(merged.locked?.includes('client_id'), show(merged));

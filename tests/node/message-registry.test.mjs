@@ -3,7 +3,8 @@
 // (`contract().kinds`, from dist/core-node), when an extension file writes a message kind as a
 // string literal (`kind: 'save'`, `case 'lookup':` in a switch on a message's kind) instead
 // of the registry's constant, or when a page imports the registry by name (it is a classic
-// script: `import '../shared/messages.js'`, then `globalThis.Leadline.messages`).
+// script: `import '../shared/messages.js'`, then `globalThis.Leadline.messages`), or when the
+// worker's switch has no case for a content-script kind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -60,6 +61,14 @@ test('the registry and the Rust core list the same message kinds, by direction',
   assert.deepEqual(kindsOf(registry.WORKER_TO_CONTENT), [...contract.kinds.worker_to_content].sort(), 'worker → content');
   assert.deepEqual(kindsOf(registry.UI_TO_WORKER), [...contract.kinds.ui_to_worker].sort(), 'options/popup → worker');
   assert.ok(contract.kinds.ui_to_worker.length >= 10, 'a real list');
+});
+
+test('the worker handles every content-script kind: a case of its switch per constant', () => {
+  const worker = fs.readFileSync(path.join(EXT, 'background', 'worker.js'), 'utf8');
+  const handled = new Set([...worker.matchAll(/\bcase IN\.([A-Z_]+):/g)].map((m) => m[1]));
+  assert.ok(handled.size >= 3, `cases: ${[...handled]}`);
+  assert.deepEqual(Object.keys(registry.CONTENT_TO_WORKER).filter((k) => !handled.has(k)), [], 'content kinds worker.js has no case for');
+  assert.deepEqual([...handled].filter((k) => !(k in registry.CONTENT_TO_WORKER)), [], 'cases for kinds the registry does not have');
 });
 
 test('the registry is the only place a message kind is written', () => {

@@ -80,8 +80,22 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
     /// reason). `known` is the caller's lookup cache (`{key: record|null}`), `recent` the
     /// journal's `recent_creates` (HubSpot contacts created in the last minutes; null: none)
     /// and `now_ms` the one clock reading every call of this lookup plans with. Answers the
-    /// core's `{ok, role, done, results, cache, saving_as}` or its refusal.
+    /// core's `{ok, role, done, results, cache, cards, saving_as}` or its refusal; a list
+    /// page's refusal still answers each card (`saves::bulk_lookup::with_cards`: who is
+    /// skipped and why).
     pub async fn lookup(
+        &self,
+        message: &Value,
+        known: &Value,
+        recent: &Value,
+        now_ms: f64,
+    ) -> Result<Value, EngineError> {
+        let answer = self.lookup_run(message, known, recent, now_ms).await?;
+        Ok(saves::bulk_lookup::with_cards(message, answer))
+    }
+
+    /// [`Engine::lookup`]'s request loop.
+    async fn lookup_run(
         &self,
         message: &Value,
         known: &Value,

@@ -165,6 +165,23 @@ async fn a_lookup_whose_refresh_is_refused_answers_the_refusal_after_one_refresh
     assert_eq!(answer["error"]["code"], "invalid_grant", "{answer}");
     let hosts = sb.hosts().await;
     assert_eq!(hosts["login.salesforce.com"], 1, "one refresh: {hosts}");
+
+    // A list page's cards get the same refusal, and still each card's answer by its key: the
+    // private member's reason, the person's key alone (CRM status unknown).
+    let cards = json!({"kind": "lookup", "source": "linkedin_extension", "cards": [
+        {"key": "c1", "link": "https://www.linkedin.com/search/results/people/headless?k=1",
+            "prospect": {"full_name": "LinkedIn Member"}},
+        {"key": "c2", "prospect": person(1, "r")},
+    ]});
+    let answer = engine
+        .lookup(&cards, &Value::Null, &Value::Null, now)
+        .await
+        .unwrap();
+    assert_eq!(answer["ok"], false, "{answer}");
+    assert_eq!(answer["error"]["code"], "invalid_grant", "{answer}");
+    assert_eq!(answer["cards"][0]["key"], "c1", "{answer}");
+    assert_eq!(answer["cards"][0]["skipped"]["kind"], "private", "{answer}");
+    assert_eq!(answer["cards"][1], json!({"key": "c2"}), "{answer}");
 }
 
 /// One [`MemoryStore`] behind several engines (as the extension's engines share

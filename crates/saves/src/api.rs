@@ -20,7 +20,7 @@ pub use connect::hubspot::{
 pub use connect::{oauth_start, parse_refresh, refresh_request, revoke_request, sign_in_failed};
 pub use contract::{contract, queued_result};
 pub use import::import_rows;
-pub use lookup::lookup_list;
+pub use lookup::{lookup_list, with_cards};
 pub use pipeline::{
     lookup_requests, next_request, on_refresh_failed, on_response, parse_lookup, plan_save, preview,
 };

@@ -31,7 +31,8 @@
 //! - [`inbound`]: `message` ([`ContentToWorker`] / [`UiToWorker`], each field read with its
 //!   serde derive, the `kind` dispatch avoiding serde's buffering of tagged enums;
 //!   [`MessageError`]), `prospect` (a page's [`RawProspect`] checked into a
-//!   [`Prospect`] or [`Rejected`]), `import` (a CSV file a rep imports → the people to save as
+//!   [`Prospect`] or [`Rejected`]), `card` (a list page's card read into its person or why it
+//!   is skipped: a private member, no name), `import` (a CSV file a rep imports → the people to save as
 //!   `csv_import` and the rows skipped with their reasons).
 //! - [`decision`]: asks `attribution::decide` with typed values and keeps its typed
 //!   [`attribution::Decision`] (credential kind, needs and warnings as enums).
@@ -64,7 +65,7 @@ pub mod api;
 pub mod bulk;
 /// A list page's "already in the CRM" badges in one call (JSON in, JSON out, like [`api`]).
 pub mod bulk_lookup {
-    pub use crate::api::lookup_list;
+    pub use crate::api::{lookup_list, with_cards};
 }
 pub mod decision;
 pub mod inbound;

@@ -618,6 +618,143 @@ fn list_lookup_is_one_call_for_the_whole_page() {
     );
 }
 
+/// A list page sends its cards, private members' and nameless ones too: the core answers
+/// every card by its key, in card order, with its reason (skipped) or its person's lookup
+/// result, so a private card between two people never shifts their badges.
+#[test]
+fn a_list_page_lookup_answers_every_card_by_key() {
+    let t_json = serde_json::to_value(team(CrmKind::Salesforce)).unwrap();
+    let tok = json!({"team_sync": tokens(), "personal": tokens()});
+    let card = |key: &str, name: Option<&str>, link: Option<&str>, email: Option<&str>| json!({"key": key, "link": link, "prospect": {"full_name": name, "email": email}});
+    let headless = "https://www.linkedin.com/search/results/people/headless?k=1";
+    let msg = json!({"kind":"lookup","source":"linkedin_extension","cards":[
+        card("c0", Some("Person Zero"), None, Some("p0@example.com")),
+        card("c1", Some("LinkedIn Member"), Some(headless), None),
+        card("c2", Some("Ada Lovelace"), Some(headless), Some("ada@example.com")),
+        card("c3", None, Some("https://www.linkedin.com/in/x"), None),
+        card("c4", Some("Person Four"), None, Some("p4@example.com")),
+    ]});
+    let first = saves::bulk_lookup::lookup_list(
+        &t_json,
+        &msg,
+        &tok,
+        &json!({}),
+        &json!([]),
+        &Value::Null,
+        0.0,
+    );
+    let req: HttpRequest = serde_json::from_value(first["request"].clone()).unwrap();
+    let q = dedupe_text(&req);
+    assert!(
+        q.contains("p0@example.com") && q.contains("p4@example.com"),
+        "{q}"
+    );
+    assert!(
+        !q.contains("ada@example.com"),
+        "a private card is never looked up: {q}"
+    );
+    let mut org = FakeOrg::default();
+    org.contacts.push((
+        "p4@example.com".into(),
+        "003000000000000ZZZ".into(),
+        Some(REP.into()),
+    ));
+    let answer = serde_json::to_value(org.answer(&req)).unwrap();
+    let done = saves::bulk_lookup::lookup_list(
+        &t_json,
+        &msg,
+        &tok,
+        &json!({}),
+        &json!([answer]),
+        &Value::Null,
+        0.0,
+    );
+    assert_eq!(done["done"], true, "{done}");
+    let cards = done["cards"].as_array().unwrap();
+    let keys: Vec<&str> = cards.iter().map(|c| c["key"].as_str().unwrap()).collect();
+    assert_eq!(keys, ["c0", "c1", "c2", "c3", "c4"]);
+    let skipped: Vec<Value> = cards.iter().map(|c| c["skipped"]["kind"].clone()).collect();
+    assert_eq!(
+        skipped,
+        [
+            Value::Null,
+            json!("private"),
+            json!("private"),
+            json!("unreadable"),
+            Value::Null
+        ]
+    );
+    assert!(cards[1]["skipped"]["reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("Private profile (shown as “LinkedIn Member”)"));
+    assert_eq!(
+        (cards[0]["found"].clone(), cards[4]["found"].clone()),
+        (json!(false), json!(true))
+    );
+    assert_eq!(cards[4]["record_id"], "003000000000000ZZZ");
+    assert!(
+        cards[1].get("found").is_none(),
+        "a skipped card has no CRM status"
+    );
+
+    // No connection: the cards are answered all the same, the people unchecked.
+    let none = saves::bulk_lookup::lookup_list(
+        &t_json,
+        &msg,
+        &json!({}),
+        &json!({}),
+        &json!([]),
+        &Value::Null,
+        0.0,
+    );
+    let cards = none["cards"].as_array().unwrap();
+    assert_eq!(cards.len(), 5);
+    assert_eq!(
+        (
+            cards[0]["checked"].clone(),
+            cards[1]["skipped"]["kind"].clone()
+        ),
+        (json!(false), json!("private"))
+    );
+
+    // The CRM's answer cannot be read: a refusal, with every card still answered by key.
+    let garbage = json!({"status": 500, "headers": [], "body": "<html>"});
+    let refused = saves::bulk_lookup::lookup_list(
+        &t_json,
+        &msg,
+        &tok,
+        &json!({}),
+        &json!([garbage]),
+        &Value::Null,
+        0.0,
+    );
+    assert_eq!(refused["ok"], false, "{refused}");
+    let cards = refused["cards"].as_array().unwrap();
+    assert_eq!(cards.len(), 5, "{refused}");
+    assert_eq!(cards[2]["skipped"]["kind"], "private");
+    assert_eq!(
+        cards[4],
+        json!({"key": "c4"}),
+        "a person's CRM status is unknown"
+    );
+    // A page's other lookups (profiles, Gmail) answer as before, without cards.
+    let plain = json!({"kind":"lookup","source":"linkedin_extension","prospects": people(1)});
+    let refused = saves::bulk_lookup::lookup_list(
+        &t_json,
+        &plain,
+        &tok,
+        &json!({}),
+        &json!([garbage]),
+        &Value::Null,
+        0.0,
+    );
+    assert!(
+        refused["ok"] == false && refused.get("cards").is_none(),
+        "{refused}"
+    );
+}
+
 #[test]
 fn hubspot_chunk_is_one_batch_read_and_one_batch_create() {
     let t = team(CrmKind::Hubspot);

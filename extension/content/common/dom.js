@@ -138,12 +138,6 @@
     };
   }
 
-  /** The name LinkedIn shows for people outside the rep's network. */
-  function isPrivateMember(name, href) {
-    const text = clean(name) || '';
-    return /^linkedin member$/i.test(text) || (typeof href === 'string' && href.includes('/headless'));
-  }
-
   Leadline.dom = {
     clean,
     visibleText,
@@ -154,6 +148,5 @@
     profileSlug,
     isShown,
     prospect,
-    isPrivateMember,
   };
 })(globalThis);

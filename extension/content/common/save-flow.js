@@ -338,7 +338,6 @@
     return 'In ' + crmName({ crm }) + (owner ? ' · Owner: ' + String(owner) : '');
   }
 
-  /** Fills `badges[i]` with "In Salesforce · Owner: X" / "Not in CRM yet" for each prospect. */
   /** A job as words: "VP Sales at Globex", "VP Sales" or "Globex". */
   const jobWords = (job) => [job && job.title, job && job.company].filter(Boolean).map(String).join(' at ');
 
@@ -386,22 +385,34 @@
     }
   }
 
+  /** Fills `badges[i]` with "In Salesforce · Owner: X" / "Not in CRM yet" for each prospect. */
   async function lookup(source, prospects, badges, mailbox) {
     const message = { kind: Kind.LOOKUP, source, prospects };
     if (mailbox) message.mailbox = String(mailbox); // Gmail: the core checks it against the CRM user
     const answer = await send(message);
-    badges.forEach((badge, i) => {
-      const r = answer.ok && Array.isArray(answer.results) ? answer.results[i] : null;
-      if (!r) {
-        badge.textContent = answer.ok ? '' : 'CRM status unknown';
-        badge.title = answer.ok ? '' : String((answer.error && answer.error.message) || '');
-        return;
-      }
-      badge.className = r.found ? 'll-badge ll-found' : 'll-badge';
-      if (r.found) badge.textContent = foundWords(r.crm || answer.crm || crmOf(r.record_url), r.owner_name);
-      else badge.textContent = r.checked === false ? 'Connect Leadline to check' : 'Not in CRM yet';
-    });
+    badges.forEach((badge, i) => fillBadge(badge, answer.ok && Array.isArray(answer.results) ? answer.results[i] : null, answer));
     return answer;
+  }
+
+  /**
+   * A list page's cards (`{key, link, prospect}`, private members' included) looked up in one
+   * message; the answer's `cards` holds the core's answer for each card by its key: `{key,
+   * skipped:{kind, reason}}` or its lookup result (also when the CRM could not be asked).
+   */
+  async function lookupCards(source, cards) {
+    return send({ kind: Kind.LOOKUP, source, cards });
+  }
+
+  /** Fills a badge from one lookup result `r` of `answer` ("In Salesforce · Owner: X", …). */
+  function fillBadge(badge, r, answer) {
+    if (!answer.ok || !r || !('found' in r)) {
+      badge.textContent = answer.ok ? '' : 'CRM status unknown';
+      badge.title = answer.ok ? '' : String((answer.error && answer.error.message) || '');
+      return;
+    }
+    badge.className = r.found ? 'll-badge ll-found' : 'll-badge';
+    if (r.found) badge.textContent = foundWords(r.crm || answer.crm || crmOf(r.record_url), r.owner_name);
+    else badge.textContent = r.checked === false ? 'Connect Leadline to check' : 'Not in CRM yet';
   }
 
   /** After a save of one person, turns their badge into what the CRM now holds. */
@@ -425,7 +436,7 @@
   }
 
   Leadline.saveFlow = {
-    save, preview, lookup, jobChangeNode, updateJob, markSaved, markUndone, showSaveAnswer, showMessage, previewNodes, resultNodes,
+    save, preview, lookup, lookupCards, fillBadge, jobChangeNode, updateJob, markSaved, markUndone, showSaveAnswer, showMessage, previewNodes, resultNodes,
     errorNodes, noticeNodes, withoutNoticeCopy, undoRow, crmName, waitingWords,
   };
 })(globalThis);

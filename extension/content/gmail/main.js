@@ -12,7 +12,7 @@
   const { Source, Kind, send } = Leadline.bridge;
   const { prospect } = Leadline.dom;
   const { save, preview, lookup, markSaved, markUndone, showMessage } = Leadline.saveFlow;
-  const { account, thread, logEmail } = Leadline.gmail;
+  const { account, layouts, logEmail } = Leadline.gmail;
 
   function toProspect(p) {
     return prospect({ full_name: p.name || p.email.split('@')[0], title: p.title, company: p.company, email: p.email, phone: p.phone });
@@ -179,11 +179,20 @@
     }).finally(lookedUp);
   }
 
+  /** The open thread, as the first registered layout that finds one reads it: {layout, key}. */
+  function openThread() {
+    for (const layout of layouts.forPage('thread')) {
+      const open = layout.identify(document);
+      if (open) return { layout, key: open.key };
+    }
+    return null;
+  }
+
   function scan() {
-    const open = thread.identify(document);
+    const open = openThread();
     if (!open || existing('gmail-panel', open.key) || existing('notice', open.key)) return;
     const { key } = open;
-    const info = thread.read(document);
+    const info = open.layout.read(document);
     if (!info) return;
     for (const old of document.querySelectorAll('[data-leadline="gmail-panel"], [data-leadline="notice"]')) old.remove();
     const rep = account.readEmail(document);

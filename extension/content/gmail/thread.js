@@ -147,4 +147,5 @@
 
   Leadline.gmail = Leadline.gmail || {};
   Leadline.gmail.thread = { SELECTORS, identify, read, isoDate, lines };
+  Leadline.gmail.layouts.register({ name: 'thread', page: 'thread', identify, read });
 })(globalThis);

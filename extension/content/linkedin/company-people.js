@@ -4,13 +4,13 @@
 
 (function (root) {
   const Leadline = (root.Leadline = root.Leadline || {});
-  const { first, firstText, clean, profileUrl, prospect, isPrivateMember } = Leadline.dom;
+  const { first, firstText, clean, profileUrl, prospect } = Leadline.dom;
 
   const SELECTORS = {
     item: ['section.org-people-profile-card', 'li.org-people-profile-card', 'li:has(> .artdeco-entity-lockup)'],
     name: ['.org-people-profile-card__profile-title', '.artdeco-entity-lockup__title'],
     subtitle: ['.artdeco-entity-lockup__subtitle'],
-    link: ['a[href*="/in/"]'],
+    link: ['a[href*="/in/"]', 'a[href*="/headless"]'],
     company: ['.org-top-card-summary__title', 'main h1'],
   };
 
@@ -31,7 +31,7 @@
     return clean(subtitle.replace(new RegExp('\\s*(?:[·•|@-]|\\bat)\\s*' + escaped + '\\s*$', 'i'), '')) || subtitle;
   }
 
-  /** Same contract as searchList.read. */
+  /** Same contract as searchList.read: every card, each read for the core to answer by key. */
   function read(doc) {
     let elements = [];
     for (const selector of SELECTORS.item) {
@@ -43,21 +43,13 @@
       const nameEl = first(element, SELECTORS.name);
       const name = firstText(element, SELECTORS.name);
       const link = first(element, SELECTORS.link);
-      const url = link ? profileUrl(link.getAttribute('href'), location.href) : null;
+      const href = link ? link.getAttribute('href') : null;
+      const url = profileUrl(href, location.href);
       const key = url || 'card:' + index;
       const anchor = (nameEl && nameEl.closest('.artdeco-entity-lockup__title')) || nameEl || element.firstElementChild || element;
-      if (!name) return { element, anchor, key, prospect: null, skipped: 'Leadline could not read this card.', skipKind: 'unreadable' };
-      if (isPrivateMember(name, link && link.getAttribute('href')) || !url) {
-        return { element, anchor, key: 'private:' + key, prospect: null, skipped: 'Private profile (shown as “LinkedIn Member”): skipped, LinkedIn hides who this is.', skipKind: 'private' };
-      }
       const headline = firstText(element, SELECTORS.subtitle);
-      return {
-        element,
-        anchor,
-        key,
-        skipped: null,
-        prospect: prospect({ full_name: name, headline, title: titleOf(headline, company), company, linkedin_url: url }),
-      };
+      const person = prospect({ full_name: name, headline, title: titleOf(headline, company), company, linkedin_url: url });
+      return { element, anchor, key, card: { key, link: href, prospect: person } };
     });
     return { layout: items.length ? 'company-people' : null, items };
   }

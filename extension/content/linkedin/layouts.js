@@ -1,43 +1,19 @@
-// LinkedIn's layout registry. Each layout file (profile-classic.js, profile-new.js,
-// search-list.js, company-people.js) registers its reader here with the page kind it reads, and
-// main.js asks the registry for the page's readers instead of naming files: adding a layout is
-// one new file plus its line in manifest.json (tests/node/linkedin-layouts.test.mjs fails when
-// either is missing). Also the one check every profile layout makes before reading: is the top
-// card still showing the previous profile (SPA navigation in progress)?
+// LinkedIn's layout registry (common/layouts.js). Each layout file (profile-classic.js,
+// profile-new.js, search-list.js, company-people.js) registers its reader here with the page
+// kind it reads, and main.js asks the registry for the page's readers instead of naming files:
+// adding a layout is one new file plus its line in manifest.json (tests/node/layouts.test.mjs
+// fails when either is missing). Also the one check every profile layout makes before reading:
+// is the top card still showing the previous profile (SPA navigation in progress)?
 'use strict';
 
 (function (root) {
   const Leadline = (root.Leadline = root.Leadline || {});
   const { profileSlug } = Leadline.dom;
 
-  /** The page kinds main.js tells apart by URL; a layout reads exactly one of them. */
-  const PAGES = Object.freeze(['profile', 'search', 'company-people']);
-
-  const registered = [];
-
-  /**
-   * Adds a layout: `{name, page, read(doc, url)}`. Profile readers answer `{status:"ok"|
-   * "stale"|"none", ...}`, list readers `{layout, items}` (see profile-classic.js and
-   * search-list.js). Throws on a malformed or repeated layout, so a mistake shows at load.
-   */
-  function register(layout) {
-    const { name, page, read } = layout || {};
-    if (typeof name !== 'string' || !name || !PAGES.includes(page) || typeof read !== 'function') {
-      throw new TypeError('Leadline: a LinkedIn layout needs a name, a page kind (' + PAGES.join(', ') + ') and read().');
-    }
-    if (registered.some((l) => l.name === name)) throw new TypeError('Leadline: LinkedIn layout ' + name + ' registered twice.');
-    registered.push(Object.freeze({ name, page, read }));
-  }
-
-  /** The layouts that read `page`, in registration (manifest) order. */
-  function forPage(page) {
-    return registered.filter((l) => l.page === page);
-  }
-
-  /** Every registered layout's name, in registration order. */
-  function names() {
-    return registered.map((l) => l.name);
-  }
+  /** The page kinds main.js tells apart by URL; a layout reads exactly one of them. Profile
+   * readers answer `{status:"ok"|"stale"|"none", ...}`, list readers `{layout, items}` (see
+   * profile-classic.js and search-list.js). */
+  const registry = Leadline.layoutRegistry('LinkedIn', ['profile', 'search', 'company-people']);
 
   /**
    * True when the top card `card` still shows another profile than `url`: its profile links
@@ -51,5 +27,5 @@
   }
 
   Leadline.linkedin = Leadline.linkedin || {};
-  Leadline.linkedin.layouts = Object.freeze({ PAGES, register, forPage, names, isStale });
+  Leadline.linkedin.layouts = Object.freeze({ ...registry, isStale });
 })(globalThis);

@@ -1,9 +1,12 @@
 // The bulk UI shared by people search and company people pages: a checkbox (or a "skipped"
-// reason) beside each person, and one bar with "Save selected", "Save all on this page" and a
+// reason) beside each card, and one bar with "Save selected", "Save all on this page" and a
 // progress bar fed by the worker's save_progress messages. When people still wait in the
 // outbox at the answer, the bar says so (never "Done") and counts them in as the worker reports
-// them landed later. Idempotent: a person or bar that already has its widget is left alone, so
-// it can run on every DOM change.
+// them landed later. Who is a private member, and which card cannot be read, is the core's
+// answer: the page sends every card to the worker's lookup and shows what comes back for each
+// card, by its key (a checkbox and a CRM badge, or the core's reason). Idempotent: a card or bar
+// that already has its widget, or whose answer is awaited, is left alone, so it can run on
+// every DOM change.
 'use strict';
 
 (function (root) {
@@ -11,7 +14,7 @@
   const { el, mount, button, checkbox } = Leadline.ui;
   const { existing } = Leadline.router;
   const { Source, onProgress } = Leadline.bridge;
-  const { save, showMessage, lookup, markSaved } = Leadline.saveFlow;
+  const { save, showMessage, lookupCards, fillBadge, markSaved } = Leadline.saveFlow;
 
   /** Host element → the prospect its checkbox stands for. */
   const picks = new WeakMap();
@@ -19,8 +22,16 @@
   const badges = new WeakMap();
   let progressView = null;
   let saving = false;
-  /** People on the page that cannot be saved, by kind: {private, unreadable} (updated by show). */
+  /** People on the page that cannot be saved, by the core's kind: {private, unreadable}. */
   let skippedNow = { private: 0, unreadable: 0 };
+  /** Cards whose answer is awaited (page URL + key): never asked twice at once. */
+  const asking = new Set();
+  /** The core's skip kind of each card shown skipped (page URL + key), for the counts. */
+  const skipKinds = new Map();
+  /** The items of the last list shown, to count its skipped cards when answers arrive. */
+  let shownItems = [];
+  /** Why the last lookup answered no card ('' when it did). */
+  let unanswered = '';
   /** The bar's "N private profiles will be skipped" line, kept current as cards are added. */
   let skippedView = null;
   /** The last bulk save answered with people still waiting: {id, results, asked}. */
@@ -58,26 +69,56 @@
     return [...document.querySelectorAll('[data-leadline="pick"]')].filter((host) => picks.has(host));
   }
 
-  /** Adds the per-person widget to each item that lacks one; the new people's CRM badges come
-   * from one lookup for all of them (the worker answers a whole list with one CRM query). */
-  function decorate(items) {
-    const fresh = [];
-    for (const item of items) {
-      if (existing('pick', item.key) || !item.anchor || !item.anchor.isConnected) continue;
+  const cardKey = (item) => location.href + '\n' + item.key;
+
+  /**
+   * Sends the cards that have no widget yet to the worker in one lookup (one CRM query for all
+   * of them) and adds each card's widget from the core's answer for its key: a checkbox and
+   * the CRM badge for a person, the core's reason for a private or unreadable card. A card
+   * without an answer (the worker unreachable) is asked again at a later scan.
+   */
+  async function decorate(items) {
+    const fresh = items.filter((item) => !existing('pick', item.key) && !asking.has(cardKey(item)) && item.anchor && item.anchor.isConnected);
+    if (!fresh.length) return;
+    fresh.forEach((item) => asking.add(cardKey(item)));
+    const answer = await lookupCards(Source.LINKEDIN, fresh.map((item) => item.card));
+    const replies = Array.isArray(answer.cards) ? answer.cards : [];
+    // No answer for any card (the worker unreachable): the bar says why, a later scan asks again.
+    unanswered = replies.length || answer.ok ? '' : String((answer.error && answer.error.message) || 'Leadline got no answer.');
+    const byKey = new Map(replies.filter((c) => c && typeof c.key === 'string').map((c) => [c.key, c]));
+    const firstItem = fresh[0].element;
+    if (firstItem.isConnected) bulkBar(firstItem.closest('ul, [role="list"]') || firstItem.parentElement);
+    for (const item of fresh) {
+      asking.delete(cardKey(item));
+      const reply = byKey.get(item.key);
+      if (!reply || existing('pick', item.key) || !item.anchor.isConnected) continue;
       const { host, shadow } = mount(item.anchor, 'before', 'pick', item.key);
-      if (item.prospect) {
-        const box = checkbox('Select', 'save-pick');
-        box.input.setAttribute('aria-label', 'Select ' + (item.prospect.full_name || 'this person') + ' for saving');
-        const badge = el('span', { class: 'll-badge', 'data-testid': 'crm-status' }, 'Checking CRM…');
-        shadow.append(el('span', { class: 'll-inline' }, box.label, badge));
-        picks.set(host, item.prospect);
-        badges.set(item.prospect, badge);
-        fresh.push(item.prospect);
-      } else {
-        shadow.append(el('span', { class: 'll-inline ll-muted', 'data-testid': 'save-skipped' }, item.skipped));
+      if (reply.skipped) {
+        skipKinds.set(cardKey(item), reply.skipped.kind === 'private' ? 'private' : 'unreadable');
+        shadow.append(el('span', { class: 'll-inline ll-muted', 'data-testid': 'save-skipped', 'data-skip': String(reply.skipped.kind) }, String(reply.skipped.reason || '')));
+        continue;
       }
+      const person = item.card.prospect;
+      const box = checkbox('Select', 'save-pick');
+      box.input.setAttribute('aria-label', 'Select ' + (person.full_name || 'this person') + ' for saving');
+      const badge = el('span', { class: 'll-badge', 'data-testid': 'crm-status' }, 'Checking CRM…');
+      shadow.append(el('span', { class: 'll-inline' }, box.label, badge));
+      picks.set(host, person);
+      badges.set(person, badge);
+      fillBadge(badge, reply, answer);
     }
-    if (fresh.length) lookup(Source.LINKEDIN, fresh, fresh.map((p) => badges.get(p)));
+    countSkipped();
+  }
+
+  /** Counts the skipped cards of the list shown, by the core's kind, into the bar's line. */
+  function countSkipped() {
+    const kinds = shownItems.map((item) => skipKinds.get(cardKey(item))).filter(Boolean);
+    skippedNow = { private: kinds.filter((k) => k === 'private').length, unreadable: kinds.filter((k) => k !== 'private').length };
+    if (skippedView) {
+      const text = unanswered ? 'Leadline could not check these people: ' + unanswered : skippedText(skippedNow);
+      if (skippedView.textContent !== text) skippedView.textContent = text;
+      skippedView.hidden = text === '';
+    }
   }
 
   /** Why queued saves wait, in a few words, and whether they go by themselves. */
@@ -161,7 +202,7 @@
     }
   }
 
-  /** Adds the bulk bar before the list (once per page URL). */
+  /** Adds the bulk bar before the list (once per page URL), with the first cards' answers. */
   function bulkBar(anchor) {
     const key = location.href;
     if (existing('bulk', key) || !anchor || !anchor.isConnected) return;
@@ -179,19 +220,9 @@
   /** Decorates a read list ({items}); returns false when there was nothing to decorate. */
   function show(list) {
     if (!list.items.length) return false;
-    decorate(list.items);
-    const firstItem = list.items[0].element;
-    const container = firstItem.closest('ul, [role="list"]') || firstItem.parentElement;
-    bulkBar(container);
-    skippedNow = {
-      private: list.items.filter((i) => !i.prospect && i.skipKind === 'private').length,
-      unreadable: list.items.filter((i) => !i.prospect && i.skipKind !== 'private').length,
-    };
-    if (skippedView) {
-      const text = skippedText(skippedNow);
-      if (skippedView.textContent !== text) skippedView.textContent = text;
-      skippedView.hidden = text === '';
-    }
+    shownItems = list.items;
+    countSkipped();
+    decorate(list.items).catch((error) => console.debug('Leadline: list cards', error));
     return true;
   }
 

@@ -269,7 +269,7 @@ async function spaNavigation(env, runs) {
 const EXT_SRC = path.join(FIXTURES, '..', '..', 'extension', 'content');
 // The profile readers and what they use, in manifest.json's order (top-card.js is the shared
 // top-card reader both profile layouts call).
-const MICRO_FILES = ['common/dom.js', 'common/ui.js', 'linkedin/layouts.js', 'linkedin/top-card.js', 'linkedin/profile-classic.js', 'linkedin/profile-new.js'];
+const MICRO_FILES = ['common/dom.js', 'common/ui.js', 'common/layouts.js', 'linkedin/layouts.js', 'linkedin/top-card.js', 'linkedin/profile-classic.js', 'linkedin/profile-new.js'];
 
 /**
  * Extraction and button injection timed precisely: the extension's own content-script files

@@ -8,6 +8,12 @@
 //! ago (`recent`, the journal's [`crate::journal::recent`] list) is read back by id in the same run
 //! (one `batch/read`), so a page reloaded right after a save says "In HubSpot" truly.
 //!
+//! A list page sends its cards (`cards: [{key, link, prospect}]`) rather than people: the core
+//! reads each one ([`crate::inbound::card`]: a private member, a card without a name, or a
+//! person) and answers every card by its key, `cards: [{key, skipped:{kind, reason}} | {key,
+//! found, ...}]`, even when the CRM could not be asked ([`with_cards`]), so the page never
+//! decides who is private and its answers never slip against its cards.
+//!
 //! Stateless, like the rest of the pipeline: the worker calls [`lookup_list`] with the answers
 //! it has so far; it gets the next request, or the results.
 
@@ -18,6 +24,7 @@ use serde_json::{json, Value};
 use super::reply::{answer, clock_ms, fail, invalid, read, read_or_default, to_json};
 use crate::bulk::run::ChunkRun;
 use crate::decision::{decide_person, gmail_saving_as};
+use crate::inbound::card::Card;
 use crate::inbound::message::{parse_save_message, ContentToWorker, PageSource};
 use crate::job_change::{job_change, JobChange};
 use crate::journal::recent::RecentCreates;
@@ -54,13 +61,58 @@ fn not_found(kind: RecordKind) -> Value {
         "owner_name": null})
 }
 
+/// Each card of a list page's lookup, in card order: `{key, skipped:{kind, reason}}`, or its
+/// person's lookup result with its `key` (only the key when `results` is `None`: the CRM was
+/// not asked to the end).
+fn card_answers(cards: &[Card], results: Option<&[Value]>) -> Vec<Value> {
+    cards
+        .iter()
+        .map(|card| match &card.person {
+            Err(skip) => json!({"key": card.key, "skipped": skip}),
+            Ok(i) => {
+                let mut answer = results
+                    .and_then(|r| r.get(*i))
+                    .cloned()
+                    .unwrap_or_else(|| json!({}));
+                if let Some(fields) = answer.as_object_mut() {
+                    fields.insert("key".into(), json!(card.key));
+                }
+                answer
+            }
+        })
+        .collect()
+}
+
+/// A lookup's refusal (the CRM's, a refresh's, the engine's) with a list page's cards laid
+/// over it: skipped cards keep their reason, the others only their key, so the page still
+/// shows who is private while it says the CRM status is unknown. Any other answer, and a
+/// message without cards, is returned as it is.
+pub fn with_cards(msg: &Value, answer: Value) -> Value {
+    if answer["ok"] != false || answer.get("cards").is_some() {
+        return answer;
+    }
+    let Ok(ContentToWorker::Lookup { cards, .. }) = parse_save_message(msg) else {
+        return answer;
+    };
+    if cards.is_empty() {
+        return answer;
+    }
+    let mut answer = answer;
+    if let Some(fields) = answer.as_object_mut() {
+        fields.insert("cards".into(), json!(card_answers(&cards, None)));
+    }
+    answer
+}
+
 /// `lookup_list(team, msg, tokens, known, answers, recent, now_ms)` for a `lookup` message →
 /// `{ok, role, request, max_steps}` (send it, append its answer to `answers`, call again, at most
 /// `max_steps` times in all; on a 401
 /// refresh `role` and start over with no answers), or `{ok, role, done:true, results:[…],
 /// cache:[{key, existing}]}` with one result per prospect (`{found, object, record_id,
 /// record_url, owner_name}`, plus `job_change: {crm, page}` when the record's title or company
-/// is not the page's: [`crate::job_change`]) and what to cache (with the record's `job`). `known` is the cache (`{key: record|null}`);
+/// is not the page's: [`crate::job_change`]) and what to cache (with the record's `job`);
+/// a list page's message (`cards`) is answered with `cards` too, one per card by its key
+/// (its refusal as well: [`with_cards`]). `known` is the cache (`{key: record|null}`);
 /// `recent` the journal's `recent_creates` (null: none), with the clock `now_ms`.
 pub fn lookup_list(
     team: &Value,
@@ -71,7 +123,7 @@ pub fn lookup_list(
     recent: &Value,
     now_ms: f64,
 ) -> Value {
-    answer((|| {
+    let planned = answer((|| {
         let team: LocalTeam = read("team", team)?;
         let tokens: TokensByRole = read("tokens", tokens)?;
         let known: KnownRecords = read_or_default("known", known)?;
@@ -81,6 +133,7 @@ pub fn lookup_list(
         let ContentToWorker::Lookup {
             source,
             prospects,
+            cards,
             mailbox,
         } = parse_save_message(msg)
             .map_err(|e| fail(&ErrorInfo {
@@ -115,9 +168,10 @@ pub fn lookup_list(
                 r
             };
             let results: Vec<Value> = prospects.iter().map(unchecked).collect();
+            let cards = card_answers(&cards, Some(&results));
             return Ok(
                 json!({"ok": true, "role": null, "done": true, "results": results, "cache": [],
-                    "saving_as": saving_as}),
+                    "cards": cards, "saving_as": saving_as}),
             );
         };
         let url = |id: &str| team.record_url(kind, id);
@@ -217,9 +271,11 @@ pub fn lookup_list(
                 cache.push(json!({"key": key, "existing": existing}));
             }
         }
+        let cards = card_answers(&cards, Some(&results));
         Ok(
             json!({"ok": true, "role": role, "done": true, "results": results, "cache": cache,
-            "max_steps": max_steps, "saving_as": saving_as}),
+            "cards": cards, "max_steps": max_steps, "saving_as": saving_as}),
         )
-    })())
+    })());
+    with_cards(msg, planned)
 }

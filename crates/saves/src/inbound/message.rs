@@ -12,6 +12,7 @@ use thiserror::Error;
 
 use crm::prospect::validate_date;
 
+use crate::inbound::card::{read_cards, Card, RawCard, CARD_KEY_MAX};
 use crate::inbound::prospect::{Prospect, RawProspect, Rejected};
 use crate::team::config::{Settings, TeamConfigPatch};
 use crate::team::Role;
@@ -155,8 +156,11 @@ pub enum ContentToWorker {
     Lookup {
         /// Which page asks.
         source: PageSource,
-        /// Valid prospects to look up.
+        /// Valid prospects to look up (a list page's: its cards' people, in card order).
         prospects: Vec<Prospect>,
+        /// A list page's cards (`cards` instead of `prospects` in the message), each answered
+        /// by its key: its person among `prospects`, or why it is skipped. Empty otherwise.
+        cards: Vec<Card>,
         /// Gmail: the address the rep reads mail as (the panel warns when a save would be
         /// Created By another CRM user: [`crate::decision::gmail_saving_as`]).
         mailbox: Option<String>,
@@ -214,6 +218,7 @@ enum RawContent {
     Lookup {
         source: PageSource,
         prospects: Vec<RawProspect>,
+        cards: Vec<RawCard>,
         mailbox: Option<String>,
     },
     Preview {
@@ -237,7 +242,12 @@ impl RawContent {
         Ok(match kind {
             "lookup" => Self::Lookup {
                 source,
-                prospects: fields::field(value, "prospects")?,
+                // A list page sends `cards`; any other page `prospects`.
+                prospects: match value.get("cards") {
+                    Some(_) => fields::field_or_default(value, "prospects")?,
+                    None => fields::field(value, "prospects")?,
+                },
+                cards: fields::field_or_default(value, "cards")?,
                 mailbox: fields::field_or_default(value, "mailbox")?,
             },
             "preview" => Self::Preview {
@@ -304,13 +314,25 @@ fn parse_from(value: &Value, page: bool) -> Result<ContentToWorker, MessageError
         RawContent::Lookup {
             source,
             prospects,
+            cards,
             mailbox,
         } => {
-            let (prospects, _) = validate_all(&prospects)?;
+            let (prospects, cards) = if cards.is_empty() {
+                (validate_all(&prospects)?.0, Vec::new())
+            } else {
+                if !prospects.is_empty() {
+                    return Err(MessageError::Shape(
+                        "a lookup names `prospects` or `cards`, not both".into(),
+                    ));
+                }
+                check_cards(&cards)?;
+                read_cards(&cards)
+            };
             let mailbox = crate::text::clean(mailbox.as_deref(), 254);
             ContentToWorker::Lookup {
                 source,
                 prospects,
+                cards,
                 mailbox,
             }
         }
@@ -353,6 +375,22 @@ fn validate_all(raw: &[RawProspect]) -> Result<(Vec<Prospect>, Vec<Rejected>), M
         }
     }
     Ok((valid, rejected))
+}
+
+/// A list page's cards: as many as a message may carry people, each key short enough.
+fn check_cards(cards: &[RawCard]) -> Result<(), MessageError> {
+    if cards.len() > MAX_PROSPECTS {
+        return Err(MessageError::TooManyProspects {
+            count: cards.len(),
+            max: MAX_PROSPECTS,
+        });
+    }
+    if cards.iter().any(|c| c.key.chars().count() > CARD_KEY_MAX) {
+        return Err(MessageError::Shape(format!(
+            "a card key is longer than {CARD_KEY_MAX} characters"
+        )));
+    }
+    Ok(())
 }
 
 fn check_activity(raw: RawActivity) -> Result<EmailActivity, MessageError> {
@@ -595,6 +633,57 @@ mod tests {
         assert!(parse_save_message(&page).is_ok());
         let job = json!({"kind":"save","source":"job_change","prospects":[]});
         assert!(parse_save_message(&job).is_err());
+    }
+
+    /// A list page's lookup names its cards; the core reads each one and keeps its key.
+    #[test]
+    fn a_list_lookup_keeps_every_card_by_key() {
+        let msg = json!({"kind":"lookup","source":"linkedin_extension","cards":[
+            {"key":"urn:1","link":"https://www.linkedin.com/in/ada?x=1",
+                "prospect":{"full_name":"Ada Lovelace","linkedin_url":"https://www.linkedin.com/in/ada"}},
+            {"key":"urn:2","link":"https://www.linkedin.com/search/results/people/headless?k=1",
+                "prospect":{"full_name":"LinkedIn Member"}},
+            {"key":"sdui:2","prospect":{"full_name":null}},
+        ]});
+        let ContentToWorker::Lookup {
+            prospects, cards, ..
+        } = parse_content_message(&msg).unwrap()
+        else {
+            panic!("not a lookup")
+        };
+        assert_eq!(prospects.len(), 1);
+        assert_eq!(prospects[0].name, "Ada Lovelace");
+        let keys: Vec<&str> = cards.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, ["urn:1", "urn:2", "sdui:2"]);
+        assert_eq!(cards[0].person, Ok(0));
+        assert!(cards[1].person.is_err() && cards[2].person.is_err());
+
+        let both = json!({"kind":"lookup","source":"linkedin_extension",
+            "prospects":[{"full_name":"Ada Lovelace"}],"cards":[{"key":"a","prospect":{}}]});
+        assert!(matches!(
+            parse_content_message(&both),
+            Err(MessageError::Shape(_))
+        ));
+        let long_key = json!({"kind":"lookup","source":"linkedin_extension",
+            "cards":[{"key":"k".repeat(CARD_KEY_MAX + 1),"prospect":{}}]});
+        assert!(matches!(
+            parse_content_message(&long_key),
+            Err(MessageError::Shape(_))
+        ));
+        let keyless = json!({"kind":"lookup","source":"linkedin_extension",
+            "cards":[{"prospect":{"full_name":"Ada Lovelace"}}]});
+        assert!(matches!(
+            parse_content_message(&keyless),
+            Err(MessageError::Shape(_))
+        ));
+        let many: Vec<Value> = (0..=MAX_PROSPECTS)
+            .map(|i| json!({"key": i.to_string(), "prospect": {"full_name": "A B"}}))
+            .collect();
+        let msg = json!({"kind":"lookup","source":"linkedin_extension","cards":many});
+        assert!(matches!(
+            parse_content_message(&msg),
+            Err(MessageError::TooManyProspects { .. })
+        ));
     }
 
     #[test]

@@ -135,8 +135,8 @@ impl RawProspect {
 
 /// LinkedIn's private members: the name LinkedIn shows for people outside the rep's network
 /// ("LinkedIn Member", any case) or a `/headless` link in place of a profile. The core refuses
-/// them; the list pages' pre-check (`dom.isPrivateMember`) answers the same, which
-/// `tests/node/domain-rules.test.mjs` holds.
+/// them in a save, and answers a list page's private cards as skipped
+/// ([`crate::inbound::card`]): the page has no rule of its own.
 pub fn is_private_member(full_name: Option<&str>, link: Option<&str>) -> bool {
     full_name.is_some_and(|n| n.trim().eq_ignore_ascii_case("linkedin member"))
         || link.is_some_and(|l| l.contains("/headless"))
