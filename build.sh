@@ -139,12 +139,14 @@ wasm_out_dir() {
 WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --strip-debug --strip-producers)
 
-# The core is two Wasm modules built from crates/core-wasm with one feature each (see its
-# lib.rs): `save` -> core_wasm (what the worker instantiates whenever it wakes) and `settings` ->
-# core_settings (connecting, options, undo; instantiated only when such a message arrives).
-# `engine` -> core_engine: the save engine's lookups and undo; `outbox` -> core_outbox: its runs
-# of outbox entries (a save wake loads it; the whole engine in one module is over 200 KiB gzip).
-CORE_MODULES=("save core_wasm" "settings core_settings" "engine core_engine" "outbox core_outbox")
+# The core is Wasm modules built from crates/core-wasm with one feature each (see its lib.rs):
+# `preview` -> core_preview (the hover preview alone: bundled into the worker as base64 and
+# compiled at every wake), `save` -> core_wasm (plans and the journal: loaded after a wake's
+# first answer, or at once for a save) and `settings` -> core_settings (connecting, options,
+# undo; instantiated only when such a message arrives). `engine` -> core_engine: the save
+# engine's lookups and undo; `outbox` -> core_outbox: its runs of outbox entries (a save wake
+# loads it; the whole engine in one module is over 200 KiB gzip).
+CORE_MODULES=("preview core_preview" "save core_wasm" "settings core_settings" "engine core_engine" "outbox core_outbox")
 # Built for dist/core-node only: the spec's JSON contract functions (`decide`, ...), which only
 # tests and scripts call.
 NODE_ONLY_MODULES=("contract core_contract")
