@@ -250,7 +250,7 @@ function sizeSection(size, weights, experiments) {
       `| the same, gzip -9 | ${size.settingsGzip} | ${kib(size.settingsGzip)} |`,
     ] : []),
     ...(size.engines || []).flatMap((e) => [
-      `| module \`${e.name}\` (${e.what}) | ${e.raw} | ${kib(e.raw)} |`,
+      `| ${e.label || 'save engine module'} \`${e.name}\` (${e.what}) | ${e.raw} | ${kib(e.raw)} |`,
       `| the same, gzip -9 | ${e.gzip} | ${kib(e.gzip)} |`,
     ]),
     `| whole extension zip (\`dist/leadline-extension.zip\`) | ${size.zip} | ${kib(size.zip)} |`,

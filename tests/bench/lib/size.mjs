@@ -13,7 +13,7 @@ const OPT = ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int',
  * the save engine's, loaded when an entry runs, or for a lookup, an undo or a connect.
  */
 const ENGINE_MODULES = [
-  { name: 'core_preview', what: 'the hover preview alone, compiled from the worker bundle at every wake' },
+  { name: 'core_preview', label: 'preview module', what: 'the hover preview alone, compiled from the worker bundle at every wake' },
   { name: 'core_outbox', what: 'outbox runs' },
   { name: 'core_engine', what: 'lookups, undo and connects' },
 ];
