@@ -138,13 +138,27 @@ wasm_out_dir() {
 
 WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --strip-debug --strip-producers)
+# The preview module's own: V8 compiles a Wasm function whole on its first call, and binaryen
+# inlines every function with one caller, which made `preview`'s export one 30 KB function of
+# mostly cold paths (a save message's checks, server mode) that each wake's first preview
+# compiled. Kept apart, that first call compiles 61 KB of functions instead of 79 KB, for
+# 6 KB more module (3 KB less gzipped); BENCHMARKS.md §3.
+WASM_OPT_PREVIEW_FLAGS=(--one-caller-inline-max-function-size=0)
+# wasm_opt NAME IN OUT: the shipped optimisation of one module.
+wasm_opt() {
+  local extra=()
+  if [ "$1" = core_preview ]; then extra=("${WASM_OPT_PREVIEW_FLAGS[@]}"); fi
+  wasm-opt "${WASM_OPT_FLAGS[@]}" "${extra[@]}" "$2" -o "$3"
+}
 
-# The core is two Wasm modules built from crates/core-wasm with one feature each (see its
-# lib.rs): `save` -> core_wasm (what the worker instantiates whenever it wakes) and `settings` ->
-# core_settings (connecting, options, undo; instantiated only when such a message arrives).
-# `engine` -> core_engine: the save engine's lookups and undo; `outbox` -> core_outbox: its runs
-# of outbox entries (a save wake loads it; the whole engine in one module is over 200 KiB gzip).
-CORE_MODULES=("save core_wasm" "settings core_settings" "engine core_engine" "outbox core_outbox")
+# The core is Wasm modules built from crates/core-wasm with one feature each (see its lib.rs):
+# `preview` -> core_preview (the hover preview alone: bundled into the worker as base64 and
+# compiled at every wake), `save` -> core_wasm (plans and the journal: loaded after a wake's
+# first answer, or at once for a save) and `settings` -> core_settings (connecting, options,
+# undo; instantiated only when such a message arrives). `engine` -> core_engine: the save
+# engine's lookups and undo; `outbox` -> core_outbox: its runs of outbox entries (a save wake
+# loads it; the whole engine in one module is over 200 KiB gzip).
+CORE_MODULES=("preview core_preview" "save core_wasm" "settings core_settings" "engine core_engine" "outbox core_outbox")
 # Built for dist/core-node only: the spec's JSON contract functions (`decide`, ...), which only
 # tests and scripts call.
 NODE_ONLY_MODULES=("contract core_contract")
@@ -179,8 +193,7 @@ build() {
   for module in "${CORE_MODULES[@]}"; do
     read -r feature name <<<"$module"
     wasm-bindgen --target web --no-typescript --out-dir "$DIST/extension/wasm" "$work/$name.wasm"
-    wasm-opt "${WASM_OPT_FLAGS[@]}" "$DIST/extension/wasm/${name}_bg.wasm" \
-      -o "$DIST/extension/wasm/${name}_bg.wasm"
+    wasm_opt "$name" "$DIST/extension/wasm/${name}_bg.wasm" "$DIST/extension/wasm/${name}_bg.wasm"
   done
   bundle_worker "$DIST/extension"
   rm -f "$DIST/leadline-extension.zip"
@@ -190,7 +203,7 @@ build() {
   for module in "${CORE_MODULES[@]}" "${NODE_ONLY_MODULES[@]}"; do
     read -r feature name <<<"$module"
     wasm-bindgen --target nodejs --no-typescript --out-dir "$DIST/core-node" "$work/$name.wasm"
-    wasm-opt "${WASM_OPT_FLAGS[@]}" "$DIST/core-node/${name}_bg.wasm" -o "$DIST/core-node/${name}_bg.wasm"
+    wasm_opt "$name" "$DIST/core-node/${name}_bg.wasm" "$DIST/core-node/${name}_bg.wasm"
   done
   # Both modules behind one object of plain-object functions (the JSON wrapper).
   cp crates/core-wasm/js/core-node.cjs "$DIST/core-node/index.js"

@@ -1,7 +1,10 @@
 // Loads the Rust core (wasm-bindgen --target web glue, built into ../wasm/ by ./build.sh), each
 // module exactly once per service-worker life, only when first needed:
-// - `core()`: the save path (`core_wasm`): preview, lookups' plans, plan, the journal, the
-//   undo record of a finished save. What a wake for a page needs.
+// - `previewCore()`: the hover preview alone (`core_preview`: `preview`, `team_server_url`),
+//   compiled at every wake from the bytes bundled into the worker: what a wake for a hover needs.
+// - `core()`: the save path (`core_wasm`): plan, the journal, the undo record of a finished
+//   save, server mode's hand-off (and the preview's two functions too). Loaded after a wake's
+//   first answer, or at once for a message that needs it.
 // - `settingsCore()`: all of `core()` plus `core_settings`: connecting, the reconnect line of
 //   the error log, the managed policy, the options page's and popup's messages (`ui_message`,
 //   `state_view`), undo's record and plan, the error-log CSV.
@@ -15,13 +18,14 @@
 // The raw exports take one JSON text (the array of arguments) and answer JSON text (see
 // crates/core-wasm/src/lib.rs); the functions here take and return plain objects. Arguments
 // JSON cannot hold (a BigInt, a cycle) answer invalid_input, like any malformed input.
+import initPreview, * as previewExports from '../wasm/core_preview.js';
 import initSave, * as saveExports from '../wasm/core_wasm.js';
 import initSettings, * as settingsExports from '../wasm/core_settings.js';
 import initEngine, * as engineExports from '../wasm/core_engine.js';
 import initOutbox, * as outboxExports from '../wasm/core_outbox.js';
-// The save module's bytes, bundled into the worker as base64 (build.sh, esbuild's base64 loader):
-// a waking worker compiles them without a fetch (see `saveModuleBytes`).
-import saveModuleBase64 from '../wasm/core_wasm_bg.wasm';
+// The preview module's bytes, bundled into the worker as base64 (build.sh, esbuild's base64
+// loader): a waking worker compiles them without a fetch (see `previewModuleBytes`).
+import previewModuleBase64 from '../wasm/core_preview_bg.wasm';
 
 const bytesAsArray = (_key, value) => (value instanceof Uint8Array ? Array.from(value) : value);
 
@@ -60,28 +64,39 @@ function wrapAll(exports) {
 const wasmUrl = (name) => new URL('../wasm/' + name + '_bg.wasm', import.meta.url);
 
 /**
- * The save module's bytes, decoded from the bundle. Every wake instantiates this module, and a
- * fetch of it was the largest part of a cold start: the worker's first fetch (its loader set up
- * on the worker thread) and the streamed response cost about 8 ms more than compiling the same
+ * The preview module's bytes, decoded from the bundle. Every wake instantiates this module, and
+ * a fetch was the largest part of a cold start: the worker's first fetch (its loader set up on
+ * the worker thread) and the streamed response cost about 8 ms more than compiling the same
  * bytes from memory (BENCHMARKS.md §3). `WebAssembly.compile` compiles them off the worker
  * thread. `Uint8Array.fromBase64` is Chrome 140+; older ones decode through atob.
  */
-function saveModuleBytes() {
-  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(saveModuleBase64);
-  return Uint8Array.from(atob(saveModuleBase64), (c) => c.charCodeAt(0));
+function previewModuleBytes() {
+  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(previewModuleBase64);
+  return Uint8Array.from(atob(previewModuleBase64), (c) => c.charCodeAt(0));
 }
 
+let preview = null;
 let save = null;
 let all = null;
 
-/** The save path's exports, after its Wasm module is instantiated (once). */
-export function core() {
-  if (!save) {
+/**
+ * The hover preview's exports, after the preview module is instantiated (once). It is what a
+ * wake validates and compiles before its first answer: a fraction of the save module, whose
+ * `preview` runs the same Rust function, so the hover and the save decide alike.
+ */
+export function previewCore() {
+  if (!preview) {
     // The compile starts here, at once: the glue's init awaits before it compiles, which would
     // start it only after the worker's whole first script has run (about 2 ms later).
-    const compiled = WebAssembly.compile(saveModuleBytes());
-    save = initSave({ module_or_path: compiled }).then(() => Object.freeze(wrapAll(saveExports)));
+    const compiled = WebAssembly.compile(previewModuleBytes());
+    preview = initPreview({ module_or_path: compiled }).then(() => Object.freeze(wrapAll(previewExports)));
   }
+  return preview;
+}
+
+/** The save path's exports, after its Wasm module is fetched and instantiated (once). */
+export function core() {
+  if (!save) save = initSave({ module_or_path: wasmUrl('core_wasm') }).then(() => Object.freeze(wrapAll(saveExports)));
   return save;
 }
 

@@ -15,7 +15,7 @@
 //   connection goes to POST /api/saves (`server_save` builds it, `server_answer` reads the
 //   answer); the entry stays in the outbox until the server acknowledged it.
 // The server answers CORS for chrome-extension:// origins, so no host permission is needed.
-import { core } from './core.js';
+import { core, previewCore } from './core.js';
 import { execute } from './net.js';
 import { store } from './storage.js';
 
@@ -33,7 +33,8 @@ const fail = (code, message, hint = '') => ({ ok: false, error: { code, message,
 export async function serverUrl(team) {
   const raw = (team && team.policy && team.policy.team_server_url) || (await store.teamServerUrl());
   if (!raw) return null;
-  const checked = (await core()).team_server_url(raw);
+  // The preview module's check (a preview decides with the snapshot before the save module loads).
+  const checked = (await previewCore()).team_server_url(raw);
   return checked.ok ? checked.url : null;
 }
 

@@ -7,7 +7,7 @@
 // Modules: core.js (Wasm: the core and the save engine), storage.js (state, outbox, secret tokens), net.js (fetch),
 // oauth.js (connect / disconnect), outbox.js (running saves on the engine, back-off, resume),
 // router.js (sender checks).
-import { core, engineCore, outboxCore, settingsCore } from './core.js';
+import { core, engineCore, outboxCore, previewCore, settingsCore } from './core.js';
 import { connect, connectHubspotPrivateApp, disconnect, redirectUrl } from './oauth.js';
 import { onAlarm, onEntrySettled, onOnline, release, reserve, resume, runEntry } from './outbox.js';
 import { checkSender, refuse } from './router.js';
@@ -18,14 +18,15 @@ import '../shared/messages.js';
 
 const { CONTENT_TO_WORKER: IN, WORKER_TO_CONTENT: OUT, UI_TO_WORKER: UI } = globalThis.Leadline.messages;
 
-// Start-up work begins before anything else: the one storage read of this wake and the save
+// Start-up work begins before anything else: the one storage read of this wake and the preview
 // module (compiled from the bytes bundled into this file) run in parallel while the listeners
-// below register. The rest of a wake's work waits for the first answer (`startWakeWork`).
+// below register. The rest of a wake's work, the save module's load included, waits for the
+// first answer (`startWakeWork`).
 // The wake's first steps leave performance marks (`leadline:wake:*`, a handful per wake, for
 // the cold-start benchmark's split, BENCHMARKS.md §3); nothing reads them in the extension.
 const WAKE_MARK = 'leadline:wake:';
 performance.mark(WAKE_MARK + 'script');
-core().then(() => performance.mark(WAKE_MARK + 'core'), () => {});
+previewCore().then(() => performance.mark(WAKE_MARK + 'core'), () => {});
 load().then(() => performance.mark(WAKE_MARK + 'storage'), () => {});
 
 const LOOKUP_TTL_MS = 5 * 60 * 1000;
@@ -215,16 +216,17 @@ async function runSave(c, message, sender, saveId, plan, viaServer) {
 }
 
 async function handleContent(message, sender) {
+  // A preview (the hover: the save decides again) needs only the preview module, and answers
+  // from the stored team, which the managed-storage listener keeps merged while the worker runs.
+  if (message.kind === IN.PREVIEW) return (await previewCore()).preview(await teamServer.decidingTeam(), message);
   // Saves, lookups and undo run on the engine: its module compiles while the core loads.
   if (message.kind === IN.SAVE) outboxCore().catch(() => {});
   if (message.kind === IN.LOOKUP || message.kind === IN.UNDO) engineCore().catch(() => {});
-  // Every message but a preview waits for this wake's policy merge (started here if the wake
-  // work has not started yet); a preview (the hover: the save decides again) answers from the
-  // stored team, which the managed-storage listener keeps merged while the worker runs.
-  const [c] = await Promise.all([core(), message.kind === IN.PREVIEW ? null : policyLoaded()]);
+  // The rest wait for the save module and this wake's policy merge (each started here if the
+  // wake work has not started them yet).
+  await Promise.all([core(), policyLoaded()]);
   switch (message.kind) {
     case IN.LOOKUP: await noteMailbox(message); return handleLookup(message);
-    case IN.PREVIEW: return c.preview(await teamServer.decidingTeam(), message);
     case IN.SAVE: return handleSave(message, sender);
     case IN.UNDO: return handleUndo(message, (key) => lookupCache.delete(key));
     default: return refuse('invalid_message', 'Unknown message kind.');
@@ -440,6 +442,8 @@ let wakeWorkStarted = false;
 function startWakeWork() {
   if (wakeWorkStarted) return;
   wakeWorkStarted = true;
+  // The save module: a save after a hover finds it loaded.
+  core().catch(() => {});
   // Every worker start (including a restart after being killed mid-save) resumes the outbox.
   policyLoaded();
   resume().catch(() => {});

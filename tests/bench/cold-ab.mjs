@@ -54,6 +54,9 @@ try {
     }
   }
   const floor = median(firstStub.res.save.cold);
+  // Paired by round against the first build: a busy moment on the shared machine falls on the
+  // whole round, so the per-round difference is steadier than the difference of medians.
+  const first = builds[0].res.save ? builds[0].res.save.cold : [];
   const q = (a, p) => { const s = a.slice().sort((x, y) => x - y); return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN; };
   for (const b of builds) {
     for (const [path, acc] of Object.entries(b.res)) {
@@ -62,7 +65,9 @@ try {
       for (const p of acc.parts) for (const [k, v] of Object.entries(p.marks || {})) (marks[k] = marks[k] || []).push(v);
       marks.spawn = acc.parts.map((p) => p.spawn);
       const split = Object.entries(marks).map(([k, v]) => `${k}=${median(v).toFixed(1)}`).join(' ');
-      process.stdout.write(`${b.name}\t${path}\tn=${acc.cold.length}\trestarted=${acc.restarted}\trefused=${acc.refused}\tmedian=${m.toFixed(1)} ms\tp25-p75=${q(acc.cold, 0.25).toFixed(1)}-${q(acc.cold, 0.75).toFixed(1)}\tratio=${(m / floor).toFixed(2)}\t${split}\n`);
+      const paired = path === 'save' && acc.cold.length === first.length ? acc.cold.map((x, i) => x - first[i]) : [];
+      const diff = paired.length ? `\tvs ${builds[0].name} per round=${median(paired).toFixed(1)} (${q(paired, 0.25).toFixed(1)}..${q(paired, 0.75).toFixed(1)})` : '';
+      process.stdout.write(`${b.name}\t${path}\tn=${acc.cold.length}\trestarted=${acc.restarted}\trefused=${acc.refused}\tmedian=${m.toFixed(1)} ms\tp25-p75=${q(acc.cold, 0.25).toFixed(1)}-${q(acc.cold, 0.75).toFixed(1)}\tratio=${(m / floor).toFixed(2)}${diff}\t${split}\n`);
     }
   }
 } finally {

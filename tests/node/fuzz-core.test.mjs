@@ -425,6 +425,29 @@ for (const [name, make] of Object.entries(TARGETS)) {
   });
 }
 
+// The preview module (`core_preview`, what the worker compiles at every wake) runs the save
+// module's own `preview` and `team_server_url`: on every fuzz input both answer alike, so a
+// hover and the save after it cannot disagree.
+for (const name of Object.keys(core.previewModule)) {
+  test(`${name} (preview module): random and mutated JSON, always the save module's answer`, () => {
+    assert.equal(typeof TARGETS[name], 'function', `${name} has a fuzz target`);
+    const rand = prng(SEED + name.length * 7919 + name.charCodeAt(0) + 1);
+    let decided = 0;
+    for (let i = 0; i < RUNS; i += 1) {
+      const args = TARGETS[name](rand);
+      let out;
+      try {
+        out = core.previewModule[name](...args);
+      } catch (error) {
+        assert.fail(`preview module ${name} threw ${error && error.message} on ${show(args)} (FUZZ_SEED=${SEED})`);
+      }
+      assert.deepEqual(out, check(name, args), `preview module ${name} on ${show(args)} (FUZZ_SEED=${SEED})`);
+      if (out.ok) decided += 1;
+    }
+    assert.ok(decided > 0, `no ${name} input was accepted: the comparison saw only refusals`);
+  });
+}
+
 for (const [name, make] of Object.entries(ENGINE_TARGETS)) {
   test(`${name}: random arguments, store and CRM answers never reject, always {ok}`, async () => {
     assert.equal(typeof core[name], 'function', `dist/core-node exports ${name}`);
@@ -511,6 +534,10 @@ const untargeted = (names) => names.filter((name) => !Object.hasOwn(TARGETS, nam
 
 test('every export of the Wasm modules has a fuzz target', () => {
   const save = rawExports('core_wasm.js');
+  const preview = rawExports('core_preview.js');
+  assert.deepEqual(preview.sort(), ['preview', 'team_server_url'], 'the preview module carries the preview alone');
+  assert.deepEqual(untargeted(preview), [], 'preview-module exports without a fuzz target');
+  assert.deepEqual(Object.keys(core.previewModule).sort(), preview, 'index.js wraps the preview module');
   const settings = rawExports('core_settings.js');
   const contract = rawExports('core_contract.js');
   const engine = [...rawExports('core_engine.js'), ...rawExports('core_outbox.js')];

@@ -1,5 +1,6 @@
 // dist/core-node/index.js: the core for Node (tests, scripts). The Wasm modules (`core_wasm`,
-// the save path, `core_settings`, the rest, `core_engine`, lookups and undo on the save
+// the save path (its `preview` and `team_server_url` also alone in `core_preview`, under
+// `previewModule`), `core_settings`, the rest, `core_engine`, lookups and undo on the save
 // engine, `core_outbox`, its outbox runs, and `core_contract`, the spec's JSON contract
 // functions, in this package only; the engine's `engine_*` functions take a store
 // object first and answer a Promise;
@@ -36,8 +37,19 @@ function wrapEngine(raw) {
   };
 }
 
-for (const file of ['./core_wasm.js', './core_settings.js', './core_engine.js', './core_outbox.js', './core_contract.js']) {
+/** One raw module's exports as plain-object functions. */
+function wrapModule(file) {
+  const out = {};
   for (const [name, raw] of Object.entries(require(file))) {
-    if (typeof raw === 'function' && !name.startsWith('__')) module.exports[name] = name.startsWith('engine_') ? wrapEngine(raw) : wrap(raw);
+    if (typeof raw === 'function' && !name.startsWith('__')) out[name] = name.startsWith('engine_') ? wrapEngine(raw) : wrap(raw);
   }
+  return out;
 }
+
+for (const file of ['./core_wasm.js', './core_settings.js', './core_engine.js', './core_outbox.js', './core_contract.js']) {
+  Object.assign(module.exports, wrapModule(file));
+}
+
+// The preview module (`core_preview`: `preview` and `team_server_url` alone, what the worker
+// compiles at every wake) apart: the same names as the save module's, which tests compare.
+Object.defineProperty(module.exports, 'previewModule', { value: Object.freeze(wrapModule('./core_preview.js')), enumerable: false });

@@ -10,11 +10,14 @@
 //! expected kind, answer `{ok:false, error:{code:"invalid_input"}}`; nothing throws and nothing
 //! panics.
 //!
-//! Four modules are built from this crate (`./build.sh`), so the worker instantiates only what
-//! a wake needs:
-//! - feature `save` ([`save`]): preview, planning saves, the journal, the undo record of a
-//!   finished save, server mode's hand-off (`core_wasm.js`: what a wake for a page or a save
-//!   needs first, kept small; an entry's requests run on the engine below);
+//! Five modules are built from this crate for the extension (`./build.sh`), so the worker
+//! instantiates only what a wake needs:
+//! - feature `preview` ([`preview`]): the hover preview and the server URL check alone
+//!   (`core_preview.js`: bundled into the worker and compiled at every wake, so a wake for a
+//!   hover validates and compiles only what a preview runs);
+//! - feature `save` ([`save`], with [`preview`]'s two): planning saves, the journal, the undo
+//!   record of a finished save, server mode's hand-off (`core_wasm.js`: loaded after a wake's
+//!   first answer, or at once for a save; an entry's requests run on the engine below);
 //! - feature `settings` ([`settings`]): connecting, the managed policy (when there is one),
 //!   the options page's and popup's messages and state view, undo's plan, the error-log CSV,
 //!   and the contract functions only tests and scripts call (`decide`, `validate_team`, ...)
@@ -28,11 +31,11 @@
 //!   `on_response` in `core_outbox`, `lookup_list` in `core_engine` (their engines carry that
 //!   code already; in the save module they weighed 63 KB gzipped).
 //!
-//! A fifth, feature `contract` ([`contract`]): the spec's JSON contract functions (`decide`,
+//! A sixth, feature `contract` ([`contract`]): the spec's JSON contract functions (`decide`,
 //! `validate_team`, ...), which only tests and scripts call, built into `dist/core-node` only.
 //!
 //! Native builds and tests have every feature (the default); the engine compiles for wasm32
-//! only. `dist/core-node` loads the four modules behind one object.
+//! only. `dist/core-node` loads the modules behind one object.
 
 use serde_json::{json, Value};
 
@@ -40,6 +43,8 @@ use serde_json::{json, Value};
 pub mod contract;
 #[cfg(all(target_arch = "wasm32", any(feature = "engine", feature = "outbox")))]
 pub mod engine;
+#[cfg(any(feature = "save", feature = "preview"))]
+pub mod preview;
 #[cfg(feature = "save")]
 pub mod save;
 #[cfg(feature = "settings")]
@@ -64,6 +69,7 @@ fn args<const N: usize>(json: &str) -> Option<[Value; N]> {
 
 #[cfg(any(
     feature = "save",
+    feature = "preview",
     feature = "settings",
     feature = "engine",
     feature = "outbox",

@@ -1,17 +1,11 @@
-//! The save path's exports (feature `save`, `core_wasm.js`): what the worker needs whenever it
-//! wakes for a page — hover preview, page-load lookups, planning and running saves, the
-//! journal. Each takes the JSON array of its arguments (see
-//! the crate docs) and answers JSON text.
+//! The save path's exports (feature `save`, `core_wasm.js`): planning saves, the journal, the
+//! undo window, server mode's hand-off; with them the hover preview and the server URL check
+//! ([`crate::preview`], which the preview module carries alone). Each takes the JSON array of
+//! its arguments (see the crate docs) and answers JSON text.
 
 use wasm_bindgen::prelude::*;
 
 use crate::{call, number, text};
-
-/// See [`saves::api::preview`]: `[team, msg]`.
-#[wasm_bindgen]
-pub fn preview(args: &str) -> String {
-    call(args, |[team, msg]| Some(saves::api::preview(&team, &msg)))
-}
 
 /// See [`saves::api::plan_save`]: `[team, msg, save_id, known, recent, now_ms]`.
 #[wasm_bindgen]
@@ -68,12 +62,6 @@ pub fn queued_result(args: &str) -> String {
 #[wasm_bindgen]
 pub fn import_rows(args: &str) -> String {
     call(args, |[text]| Some(saves::api::import_rows(&text)))
-}
-
-/// See [`saves::api::team_server_url`], a team server URL checked: `[url]`.
-#[wasm_bindgen]
-pub fn team_server_url(args: &str) -> String {
-    call(args, |[url]| Some(saves::api::team_server_url(&url)))
 }
 
 /// See [`saves::api::server_save`], an entry handed to the team server: `[team, entry, url,

@@ -134,7 +134,7 @@ function coldPath(cold, name) {
 const WAKE_MARKS = [
   ['script', 'its script starts running (the one bundled file read, decoded and compiled)'],
   ['storage', 'the wake\'s storage snapshot has arrived'],
-  ['core', 'the save module is instantiated (compiled off the worker thread from the bytes in the bundle)'],
+  ['core', 'the preview module is instantiated (compiled off the worker thread from the bytes in the bundle)'],
   ['message', 'the message reaches the worker\'s listener'],
   ['answer', 'the answer is sent (`preview` / `state_view`; a first call also compiles the Wasm functions it runs)'],
 ];
@@ -175,13 +175,14 @@ export function coldSection(cold, compile, compileSettings) {
     '- **Save path** (the headline figure: what a rep meets when the worker wakes for a page): the',
     '  LinkedIn content script\'s own isolated world on the fixture profile `/in/ada-lovelace/` sends',
     '  `{kind:"preview", source:"linkedin_extension", push:"single"}` (what hovering Save sends). The',
-    '  worker answers it from the save module (`core_wasm`) and the stored team state; no network, and',
-    '  the settings module is not needed. A run counts only when the answer is a decision (`ok` with',
+    '  worker answers it from the preview module (`core_preview`, compiled from the worker\'s bundle;',
+    '  the save module loads after the answer) and the stored team state; no network, and the',
+    '  settings module is not needed. A run counts only when the answer is a decision (`ok` with',
     '  a credential), so a refused message cannot pass for "ready".',
     '- **Options/popup path**: the options page sends `get_state`. `state_view` lives in the settings',
-    '  module, so this answer needs **both** Wasm modules (`core_wasm` and `core_settings`)',
-    '  instantiated, and waits for the wake\'s policy read before `state_view` runs over the team,',
-    '  journal and outbox.',
+    '  module, so this answer needs **both** the save and settings modules (`core_wasm` and',
+    '  `core_settings`, fetched from the package) instantiated, and waits for the wake\'s policy',
+    '  read before `state_view` runs over the team, journal and outbox.',
     '',
     'The same message to the running worker is each path\'s warm baseline.',
     '',
@@ -202,7 +203,7 @@ export function coldSection(cold, compile, compileSettings) {
     '',
     '| phase | save path: `preview` ms | options/popup: `get_state` ms |', '|---|---|---|',
     `| message sent → worker global exists (process/thread start) | ${medP95(s.spawn)} | ${medP95(g.spawn)} |`,
-    `| worker exists → answer received (script, storage read, Wasm compile + instantiate — \`core_wasm\` for \`preview\`, both modules for \`get_state\` — the call, reply) | ${medP95(s.inWorker)} | ${medP95(g.inWorker)} |`,
+    `| worker exists → answer received (script, storage read, Wasm compile + instantiate — \`core_preview\` for \`preview\`, the save and settings modules too for \`get_state\` — the call, reply) | ${medP95(s.inWorker)} | ${medP95(g.inWorker)} |`,
     ...WAKE_MARKS.map(([name, what]) => `| · at: ${what} | ${medP95(s.marks[name])} | ${medP95(g.marks[name])} |`),
     `| · answer sent → received where it was sent (the reply's trip) | ${medP95(s.reply)} | ${medP95(g.reply)} |`,
     `| for scale: the same message to a running worker | ${medP95(s.w)} | ${medP95(g.w)} |`,
@@ -213,17 +214,17 @@ export function coldSection(cold, compile, compileSettings) {
     lines.push(`| for scale: cold start of a plain-JS stub worker (no Wasm, no state, canned answers), same method, ${a.n} / ${b.n} runs | ${medP95(a)} | ${medP95(b)} |`);
   }
   if (compile || compileSettings) {
-    lines.push(`| for scale: compiling + instantiating one module in V8 (a fresh Node process each, same engine): \`core_wasm\` in the save column, \`core_settings\` alone in the other (that path needs both), ${compile ? compile.n : 0} / ${compileSettings ? compileSettings.n : 0} runs | ${compile ? medP95(compile) : 'n/a'} | ${compileSettings ? medP95(compileSettings) : 'n/a'} |`);
+    lines.push(`| for scale: compiling + instantiating one module in V8 (a fresh Node process each, same engine): \`core_preview\` in the save column, \`core_settings\` alone in the other (that path needs both), ${compile ? compile.n : 0} / ${compileSettings ? compileSettings.n : 0} runs | ${compile ? medP95(compile) : 'n/a'} | ${compileSettings ? medP95(compileSettings) : 'n/a'} |`);
   }
   const ratio = stubSave ? s.c.median / stubSave.c.median : NaN;
   lines.push('',
     `Target (issue #13): the save path's cold start ≤ 2× the plain-JS stub worker's, both measured in this run (absolute times drift by 2× between machines): **${verdict(ratio, 2)}** (median ${fmt(s.c.median)} ms vs the stub's ${stubSave ? fmt(stubSave.c.median) : 'n/a'} ms: ${Number.isFinite(ratio) ? ratio.toFixed(2) + '×' : 'not measured'}).`,
     `The options/popup path, for comparison: median ${fmt(g.c.median)} ms, ${!Number.isFinite(g.c.median) ? 'not measured' : g.c.median <= 50 ? 'also within 50 ms' : 'over 50 ms'}; ` +
-    `${Number.isFinite(gap) ? `${fmt(Math.abs(gap))} ms ${gap >= 0 ? 'more' : 'less'} than the save path at the median (the settings module's fetch + compile + instantiate, the wait for the policy read and \`state_view\` instead of \`preview\`)` : 'no difference computed'}.`);
+    `${Number.isFinite(gap) ? `${fmt(Math.abs(gap))} ms ${gap >= 0 ? 'more' : 'less'} than the save path at the median (the save and settings modules' fetch + compile + instantiate, the wait for the policy read and \`state_view\` instead of \`preview\`)` : 'no difference computed'}.`);
   if (s.c.median > 50) {
     lines.push('',
       'What bounds the save path: the stub row is Chromium\'s own cost of waking a module worker and',
-      'answering one message; the V8 row is compiling + instantiating the save module alone; the rest',
+      'answering one message; the V8 row is compiling + instantiating the preview module alone; the rest',
       'of "worker exists → answer" is the worker\'s start-up work on every wake, split above by its',
       'marks.');
   }
@@ -241,7 +242,7 @@ function sizeSection(size, weights, experiments) {
     '## 4. Size',
     '',
     '| artifact | bytes | |', '|---|---|---|',
-    `| save module \`core_wasm\` after \`wasm-opt -Oz\` (instantiated at every wake) | ${size.wasmRaw} | ${kib(size.wasmRaw)} |`,
+    `| save module \`core_wasm\` after \`wasm-opt -Oz\` (plans and the journal: loaded after a wake's first answer) | ${size.wasmRaw} | ${kib(size.wasmRaw)} |`,
     `| the same, gzip -9 | ${size.wasmGzip} | ${kib(size.wasmGzip)} |`,
     `| its wasm-bindgen JS glue | ${size.glueRaw} | ${kib(size.glueRaw)} |`,
     ...(size.settingsRaw ? [
@@ -249,13 +250,13 @@ function sizeSection(size, weights, experiments) {
       `| the same, gzip -9 | ${size.settingsGzip} | ${kib(size.settingsGzip)} |`,
     ] : []),
     ...(size.engines || []).flatMap((e) => [
-      `| save engine module \`${e.name}\` (${e.what}) | ${e.raw} | ${kib(e.raw)} |`,
+      `| ${e.label || 'save engine module'} \`${e.name}\` (${e.what}) | ${e.raw} | ${kib(e.raw)} |`,
       `| the same, gzip -9 | ${e.gzip} | ${kib(e.gzip)} |`,
     ]),
     `| whole extension zip (\`dist/leadline-extension.zip\`) | ${size.zip} | ${kib(size.zip)} |`,
     '',
     `Target (issue #13): each Wasm module ≤ 200 KiB gzipped, a ceiling rather than a goal: **${verdict(largestGzip(size), 200 * KIB)}** (${moduleSizes(size)}).`,
-    ...(size.settingsGzip ? [`Both modules together are ${kib(size.wasmGzip + size.settingsGzip)} gzipped: the split costs bytes in total (they share serde_json, std and the core types) and buys a small module on the path that runs at every wake.`] : []),
+    ...(size.settingsGzip ? [`Both modules together are ${kib(size.wasmGzip + size.settingsGzip)} gzipped: the split costs bytes in total (they share serde_json, std and the core types) and keeps each module a wake loads small.`] : []),
   ];
   if (weights) {
     lines.push('', `What weighs most (twiggy on the save module with names kept, as cargo built it; ${kib(weights.codeTotal)} of code and data).`,
@@ -466,7 +467,7 @@ export function summaryRows(r) {
     const c = summary((cold.save && cold.save.cold) || []);
     const g = summary((cold.settings && cold.settings.cold) || []);
     rows.push({ figure: 'Worker cold start → ready',
-      result: `save path (content-script \`preview\`, save module): median ${fmt(c.median)} ms; options/popup (\`get_state\`, both modules): median ${fmt(g.median)} ms`,
+      result: `save path (content-script \`preview\`, preview module): median ${fmt(c.median)} ms; options/popup (\`get_state\`, both modules): median ${fmt(g.median)} ms`,
       target: '≤ 2× the stub worker (save path)', verdict: coldRatioVerdict(cold, c.median) });
     const v = summary(r.browser.saves.map((s) => s.view && s.view.total));
     const m = microTotal(r.browser.micro);

@@ -8,17 +8,21 @@ import path from 'node:path';
 
 const OPT = ['-Oz', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext', '--enable-mutable-globals'];
 
-/** The save engine's modules: loaded when an entry runs, or for a lookup, an undo or a connect. */
+/**
+ * The other modules: the preview module, compiled from the worker's bundle at every wake, and
+ * the save engine's, loaded when an entry runs, or for a lookup, an undo or a connect.
+ */
 const ENGINE_MODULES = [
+  { name: 'core_preview', label: 'preview module', what: 'the hover preview alone, compiled from the worker bundle at every wake' },
   { name: 'core_outbox', what: 'outbox runs' },
   { name: 'core_engine', what: 'lookups, undo and connects' },
 ];
 
 /**
- * {wasmRaw, wasmGzip, glueRaw} of the save module (loaded at every wake), the same as
+ * {wasmRaw, wasmGzip, glueRaw} of the save module (loaded after a wake's first answer), the same as
  * {settingsRaw, settingsGzip} for the settings module (loaded for options, popup, connect,
- * refresh and undo only, when it exists), `engines` ({name, what, raw, gzip} of each save
- * engine module that exists), and the zip, in bytes.
+ * refresh and undo only, when it exists), `engines` ({name, what, raw, gzip} of the preview
+ * module and each save engine module that exists), and the zip, in bytes.
  */
 export function sizes(dist) {
   const dir = path.join(dist, 'extension', 'wasm');
