@@ -56,7 +56,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::{args, invalid_input, text};
+use crate::{args, invalid_input};
 
 /// How long one request may take (the engine's native transport and `net.js` wait as long).
 const TIMEOUT_MS: u32 = 30_000;
@@ -541,7 +541,7 @@ pub async fn engine_run(args_json: String, store: HostStore) -> String {
     let Some([team, id, secret]) = args::<3>(&args_json) else {
         return invalid_input().to_string();
     };
-    let Some(id) = text(&id).map(str::to_owned) else {
+    let Some(id) = crate::text(&id).map(str::to_owned) else {
         return invalid_input().to_string();
     };
     let engine = match engine_for(team, store, &secret) {
