@@ -229,8 +229,18 @@ async fn sign_ins_from_another_hubspot_account_or_by_a_stranger_get_no_code() {
         "{}",
         early.body
     );
-    // A team that works with another HubSpot account: a sign-in naming it is refused, and a
-    // token of this account does not replace its connection.
+    // Initech works with this HubSpot account, and Rita is its member; Globex works with
+    // another account: a sign-in naming Globex is refused, even by a member of Initech, and a
+    // token of this account does not replace Globex's connection.
+    let admin = hubspot_team(&server, "Initech", "boss@initech.example").await;
+    let added = server
+        .post(
+            "/api/admin/members",
+            &admin.token,
+            json!({ "email": "rita@initech.example", "crm_user_id": REP_OWNER }),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
     server
         .state
         .store
@@ -239,6 +249,7 @@ async fn sign_ins_from_another_hubspot_account_or_by_a_stranger_get_no_code() {
         .unwrap();
     let other = sign_in(&server, &org, "rep@acme.example", Some("Globex")).await;
     assert_eq!(other.status, 403, "{}", other.body);
+    assert!(other.location.is_none());
     assert!(
         refusal(&other).contains("is not the HubSpot account of this team"),
         "{}",
@@ -267,7 +278,6 @@ async fn sign_ins_from_another_hubspot_account_or_by_a_stranger_get_no_code() {
         .is_empty());
 
     // The right account, but a HubSpot user the admin never added.
-    let admin = hubspot_team(&server, "Initech", "boss@initech.example").await;
     let stranger = sign_in(&server, &org, "readonly@acme.example", Some("Initech")).await;
     assert_eq!(stranger.status, 403, "{}", stranger.body);
     assert!(
@@ -277,9 +287,9 @@ async fn sign_ins_from_another_hubspot_account_or_by_a_stranger_get_no_code() {
         "{}",
         stranger.body
     );
-    // Nobody got a session: the team still has its admin only.
+    // Nobody joined: the team still has its admin and Rita only.
     let members = server.get("/api/admin/members", &admin.token).await;
-    assert_eq!(members.body["members"].as_array().unwrap().len(), 1);
+    assert_eq!(members.body["members"].as_array().unwrap().len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
