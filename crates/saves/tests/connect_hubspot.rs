@@ -78,6 +78,32 @@ fn hubspot_authorize_url_carries_state_and_pkce() {
 }
 
 #[test]
+fn in_server_mode_the_sign_in_is_for_the_team_servers_hubspot_app() {
+    let mut team = hubspot_team();
+    team["config"]["client_id"] = Value::Null; // a rep enters no client id in server mode
+    team["team_server_snapshot"] = json!({
+        "team": {"id": "t_1", "name": "Acme", "crm": "hubspot", "hubspot_client_id": "server-hs-app"},
+        "me": {"id": "m_1", "email": "rep@acme.example"},
+        "state": {"users": [], "team_sync": null},
+    });
+    let start = api::oauth_start(&team, REDIRECT, &[7u8; 48]);
+    assert_eq!(start["ok"], true, "{start}");
+    assert!(
+        start["url"]
+            .as_str()
+            .unwrap()
+            .contains("client_id=server-hs-app"),
+        "{start}"
+    );
+    // Without the snapshot (solo mode) the browser's own app is asked for.
+    team["team_server_snapshot"] = Value::Null;
+    assert_eq!(
+        api::oauth_start(&team, REDIRECT, &[7u8; 48])["error"]["code"],
+        "missing_client_id"
+    );
+}
+
+#[test]
 fn exchange_needs_the_secret_and_checks_state() {
     let team = hubspot_team();
     let back = format!("{REDIRECT}?code=c1&state=s1");
