@@ -165,7 +165,7 @@ pub(super) fn relayed_refusal(response: &HttpResponse) -> Option<Relayed> {
     let info = match response.status {
         401 => ErrorInfo {
             code: "team_server_session_ended".into(),
-            message: "Your team server session ended, so your HubSpot connection could not be renewed.".into(),
+            message: "Your team server session ended, so the team server could not connect or renew your HubSpot account.".into(),
             hint: "Sign in to your team server again in Options → Team server; your saves wait until then.".into(),
         },
         _ => ErrorInfo {
@@ -174,7 +174,7 @@ pub(super) fn relayed_refusal(response: &HttpResponse) -> Option<Relayed> {
                 code => code.to_owned(),
             },
             message: format!(
-                "Your team server could not renew your HubSpot connection: {}",
+                "Your team server could not connect or renew your HubSpot account: {}",
                 text("message")
             ),
             hint: "Try again later; if it persists, ask your admin to check the team server's HubSpot app.".into(),
