@@ -8,12 +8,17 @@
 // account another app user holds (rule 7) before any token is stored.
 //
 // HubSpot personal connections need the app's client secret for the code exchange and every
-// refresh (HubSpot documents no secret-less exchange). The admin enters it in Options; it stays
-// in this worker's storage (`secret:hubspot_client_secret`) and is only ever an argument of the
-// core's request builders. Trade-off and mitigations: crates/saves/src/team/mod.rs.
+// refresh (HubSpot documents no secret-less exchange). In solo mode the admin enters it in
+// Options; it stays in this worker's storage (`secret:hubspot_client_secret`) and is only ever
+// an argument of the core's request builders (trade-off and mitigations:
+// crates/saves/src/team/mod.rs). In server mode the team server does both with the secret only
+// it holds (`hubspotBroker`: POST /api/hubspot/token with the session), and the sign-in uses
+// the server's HubSpot app (its client id comes with the team snapshot): this browser needs
+// and holds no HubSpot client secret.
 import { engineCore, settingsCore } from './core.js';
 import { execute } from './net.js';
 import { store } from './storage.js';
+import { decidingTeam, hubspotBroker, serverUrl } from './team-server.js';
 
 const fail = (code, message, hint) => ({ ok: false, error: { code, message, hint } });
 
@@ -37,12 +42,12 @@ async function signIn(url, c, team) {
 }
 
 /**
- * Reads the account with the save engine (`start`: the core's `ConnectStart`), then stores the
- * connection the core accepts in the team current at that moment and, only then, its token.
- * Resolves to the connect answer.
+ * Reads the account with the save engine (`start`: the core's `ConnectStart`; `broker`: who
+ * exchanges a HubSpot code, `hubspotBroker`), then stores the connection the core accepts in
+ * the team current at that moment and, only then, its token. Resolves to the connect answer.
  */
-async function finish(c, team, start, secret) {
-  const read = await (await engineCore()).engine_connect(store, team, start, secret || '');
+async function finish(c, team, start, broker) {
+  const read = await (await engineCore()).engine_connect(store, team, start, broker || '');
   if (!read.ok) return read;
   let answer = null;
   await store.updateTeam(async (current) => {
@@ -61,25 +66,33 @@ async function finish(c, team, start, secret) {
 export async function connect(role) {
   const team = await store.team();
   const hubspot = Boolean(team.config && team.config.crm === 'hubspot');
-  let secret = '';
+  const server = await serverUrl(team);
+  let broker = '';
   if (hubspot) {
     if (role !== 'personal') {
       return fail('unsupported', 'HubSpot team sync uses the private-app token, not a sign-in.',
         'Paste the private-app token in Options (step 1), or make your own connection the team sync.');
     }
-    secret = await store.hubspotSecret();
-    if (!secret) {
+    broker = await hubspotBroker();
+    if (server && !broker.session) {
+      return fail('team_server_sign_in', 'Sign in to your team server first: it connects your HubSpot account for you (the HubSpot app’s client secret lives only on the server).',
+        'Options → Team server → Sign in with HubSpot, or join with the invite code your admin sent.');
+    }
+    if (!server && !broker) {
       return fail('missing_client_secret', 'The HubSpot app’s client secret is not set, so personal HubSpot connections cannot be made.',
         'An admin enters the HubSpot app’s client id and client secret in Options (step 1).');
     }
   }
   const c = await settingsCore();
   const redirect = redirectUrl();
-  const start = c.oauth_start(team, redirect, crypto.getRandomValues(new Uint8Array(48)));
+  // Server mode: the sign-in is for the team server's HubSpot app, whose client id the core
+  // takes from the team snapshot (the server exchanges the code with that app's secret).
+  const signInTeam = hubspot && server ? await decidingTeam() : team;
+  const start = c.oauth_start(signInTeam, redirect, crypto.getRandomValues(new Uint8Array(48)));
   if (!start.ok) return start;
   const returned = await signIn(start.url, c, team);
   if (!returned.ok) return returned;
-  return finish(c, team, { kind: 'oauth', role, redirect_uri: redirect, returned_url: returned.url, state: start.state, verifier: start.verifier }, secret);
+  return finish(c, team, { kind: 'oauth', role, redirect_uri: redirect, returned_url: returned.url, state: start.state, verifier: start.verifier }, broker);
 }
 
 /**
@@ -106,7 +119,7 @@ export async function disconnect(role) {
   if (token && !shared) {
     // HubSpot: the OAuth refresh token is revoked (a private-app token has none: request null).
     const revoke = team.config?.crm === 'hubspot'
-      ? c.hubspot_revoke_request(team, token, (await store.hubspotSecret()) || '')
+      ? c.hubspot_revoke_request(team, token, await hubspotBroker())
       : c.revoke_request(team, token);
     if (revoke.ok && revoke.request) await execute(revoke.request);
   }

@@ -12,7 +12,7 @@
 // "reconnect_needed", its entries kept, the rep told once.
 import { core, outboxCore, settingsCore } from './core.js';
 import { store } from './storage.js';
-import { serverRoute } from './team-server.js';
+import { hubspotBroker, serverRoute } from './team-server.js';
 
 const ALARM = 'leadline-outbox';
 /** Entries being run now (by id): a second runEntry for one of them does nothing. */
@@ -137,7 +137,7 @@ export async function runEntry(entry, template, onNotice = () => {}) {
     const team = await store.team();
     const engine = await outboxCore();
     const ran = await engine.engine_run({ ...store, settle: (line) => settle(team, line) }, team, entry.id,
-      (await store.hubspotSecret()) || '');
+      await hubspotBroker());
     let stored = (await store.entry(entry.id)) || entry;
     if (!ran.ok) return queuedResult(template, stored, ran.error);
     switch (ran.outcome) {

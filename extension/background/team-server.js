@@ -2,9 +2,10 @@
 // no server URL (a policy's `team_server_url`, else the one the rep entered in Options) nothing
 // here runs and the extension is its own team, as always (solo mode).
 //
-// - Session: "Sign in with Salesforce" (chrome.identity.launchWebAuthFlow on the server's
-//   sign-in URL; the server runs the OpenID Connect login and hands back a one-time code,
-//   redeemed at POST /api/sign-in/finish) or an invite code (POST /api/join). The session token
+// - Session: "Sign in with Salesforce" or "Sign in with HubSpot" (chrome.identity.
+//   launchWebAuthFlow on the server's sign-in URL; the server runs the CRM's identity-only
+//   login and hands back a one-time code, redeemed at POST /api/sign-in/finish) or an invite
+//   code (POST /api/join). The session token
 //   lives only under `secret:team_server_session` in this worker's storage (like the CRM
 //   tokens: no message, page or log ever carries it).
 // - Snapshot: GET /api/team on sign-in, on a worker wake when older than STALE_MS, and every
@@ -14,6 +15,8 @@
 // - Saves: outbox.js hands each entry to `serverRoute`; an entry planned with the team sync
 //   connection goes to POST /api/saves (`server_save` builds it, `server_answer` reads the
 //   answer); the entry stays in the outbox until the server acknowledged it.
+// - HubSpot: the rep's own HubSpot connection is exchanged and refreshed by the server
+//   (`hubspotBroker`, POST /api/hubspot/token, which stores nothing); its tokens stay here.
 // The server answers CORS for chrome-extension:// origins, so no host permission is needed.
 import { core, previewCore } from './core.js';
 import { execute } from './net.js';
@@ -76,8 +79,11 @@ async function keepSession(url, answer) {
   return sync({ force: true });
 }
 
-/** "Sign in with Salesforce", run by the team server (OpenID Connect; no API token). */
-export async function signIn() {
+/**
+ * "Sign in with Salesforce" (OpenID Connect) or "Sign in with HubSpot" (`crm`: the `oauth`
+ * scope only), run by the team server: no API token reaches the server or this browser.
+ */
+export async function signIn(crm = 'salesforce') {
   const url = await serverUrl(await store.team());
   if (!url) return fail('no_team_server', 'Enter your team server’s address first.');
   const state = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -85,7 +91,8 @@ export async function signIn() {
   let returned;
   try {
     returned = String(await chrome.identity.launchWebAuthFlow({
-      url: url + '/api/sign-in/salesforce?redirect=' + encodeURIComponent(redirect) + '&state=' + state, interactive: true,
+      url: url + '/api/sign-in/' + (crm === 'hubspot' ? 'hubspot' : 'salesforce') + '?redirect=' + encodeURIComponent(redirect) + '&state=' + state,
+      interactive: true,
     }) || '');
   } catch (error) {
     return fail('sign_in_cancelled', 'The sign-in did not finish.', String((error && error.message) || '').slice(0, 200));
@@ -100,6 +107,20 @@ export async function signIn() {
   const answer = await call(url, '/api/sign-in/finish', { method: 'POST', body: { code: params.get('code') } });
   if (answer.status !== 201 && answer.status !== 200) return refusal(answer, 'Signing in');
   return keepSession(url, answer);
+}
+
+/**
+ * Who performs the rep's HubSpot code exchange and refreshes (both need the HubSpot app's
+ * client secret), as the core's engine reads it (`saves::api::HubspotBroker`): in server mode
+ * the team server (`{team_server, session}`; the browser holds no client secret, and without
+ * a session the server's 401 says to sign in again), else the secret an admin entered in this
+ * browser (solo mode; '' when none).
+ */
+export async function hubspotBroker() {
+  const url = await serverUrl(await store.team());
+  if (!url) return (await store.hubspotSecret()) || '';
+  const current = await session(url);
+  return { team_server: url, session: current ? current.token : '' };
 }
 
 /** "Join with an invite code". */
@@ -268,7 +289,7 @@ export async function handleAction(message) {
   const text = (value, max) => (typeof value === 'string' && value.length <= max ? value : null);
   switch (message.action) {
     case 'set_url': return text(message.url, 300) === null ? fail('invalid_message', 'The address must be text.') : setUrl(message.url);
-    case 'sign_in': return signIn();
+    case 'sign_in': return signIn(message.crm === 'hubspot' ? 'hubspot' : 'salesforce');
     case 'join': {
       const code = text(message.code, 200);
       if (!code || !code.trim()) return fail('invalid_message', 'Enter the invite code your admin sent you.');

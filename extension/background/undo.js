@@ -10,6 +10,7 @@
 // delete is sent. The settings module and the engine are loaded only when the rep clicks Undo.
 import { core, engineCore, settingsCore } from './core.js';
 import { store } from './storage.js';
+import { hubspotBroker } from './team-server.js';
 
 const PREFIX = 'undo:';
 /** Records older than this are dropped when a new one is stored (the window is 10 s). */
@@ -78,7 +79,7 @@ export async function handleUndo(message, forget) {
   await area.remove(key); // an undo runs once
   const engine = await engineCore();
   // The same instant as undo_plan's check: the window is judged once.
-  const outcome = await engine.engine_undo(store, team, message, record, now, (await store.hubspotSecret()) || '');
+  const outcome = await engine.engine_undo(store, team, message, record, now, await hubspotBroker());
   if (!outcome.ok) return outcome;
   await store.updateJournal((journal) => {
     const next = c.journal_mark_undone(journal, record.save_id, outcome);

@@ -80,7 +80,7 @@ async function handleLookup(message) {
   const engine = await engineCore();
   const team = await store.team();
   const plan = await engine.engine_lookup(store, team, message, freshKnown(team), await recentCreates(),
-    Date.now(), (await store.hubspotSecret()) || '');
+    Date.now(), await teamServer.hubspotBroker());
   if (!plan.ok) return plan;
   const at = Date.now();
   for (const { key, existing } of plan.cache) lookupCache.set(key, { existing, at });
@@ -254,6 +254,9 @@ async function stateView() {
     gmail_mailbox: await store.gmailMailbox(),
     hubspot_private_token_set: Boolean(team.config?.crm === 'hubspot' && teamToken && !teamToken.refresh_token),
     hubspot_client_secret_set: Boolean(await store.hubspotSecret()),
+    // Server mode: the team server exchanges and refreshes the rep's HubSpot tokens, so this
+    // browser needs no client secret (the options page says what to do instead).
+    hubspot_via_team_server: Boolean(team.config?.crm === 'hubspot' && (await teamServer.serverUrl(team))),
   });
   if (view.ok && view.policy) view.policy.error = policyError;
   if (view.ok) view.team_server = await teamServer.view(team);

@@ -84,9 +84,14 @@ function renderConfig() {
   if (document.activeElement !== $('hubspot-team-sync-email') && !$('hubspot-team-sync-email').value && sync && config.hubspot_private_token_set) {
     $('hubspot-team-sync-email').value = sync.email || '';
   }
-  $('hubspot-secret-state').textContent = config.hubspot_client_secret_set
-    ? 'A client secret is saved (hidden; type a new one to replace it). Reps connect their own HubSpot account with it.'
-    : 'Needed for “Connect my account” on HubSpot. It stays in Leadline’s background service; anyone with developer tools on this computer could read it, so rotate it in HubSpot when someone leaves.';
+  // Server mode: the team server exchanges and refreshes the rep's HubSpot tokens with the
+  // secret only it holds, so there is no secret to enter in this browser.
+  $('hubspot-secret-row').hidden = Boolean(config.hubspot_via_team_server);
+  $('hubspot-secret-state').textContent = config.hubspot_via_team_server
+    ? 'Your team server connects your own HubSpot account: the HubSpot app’s client secret lives only on the server, so there is nothing to enter here. Sign in to your team server (below), then click “Connect my account” in step 2.'
+    : config.hubspot_client_secret_set
+      ? 'A client secret is saved (hidden; type a new one to replace it). Reps connect their own HubSpot account with it.'
+      : 'Needed for “Connect my account” on HubSpot. It stays in Leadline’s background service; anyone with developer tools on this computer could read it, so rotate it in HubSpot when someone leaves.';
   toggleFields();
 }
 

@@ -1,5 +1,6 @@
 // Options page part for server mode (issue 15): the team server's address (or the policy's,
-// locked), "Sign in with Salesforce" and "Join with an invite code" (both run by the worker,
+// locked), "Sign in with Salesforce" (or "Sign in with HubSpot" when step 1's CRM is HubSpot)
+// and "Join with an invite code" (all run by the worker,
 // which alone keeps the session), who the rep is signed in as, sign out. In server mode the
 // team sync card says the team server holds it (and who) instead of offering to connect it
 // in this browser. DOM from text only; every refusal is shown with the worker's message.
@@ -9,9 +10,10 @@ import { h } from './dom.js';
 const { UI_TO_WORKER: K } = globalThis.Leadline.messages;
 const $ = (id) => document.getElementById(id);
 
-/** What the signed-in line says. */
-function sessionWords(server) {
-  if (!server.signed_in) return server.notice || 'Not signed in to the team server yet: sign in with Salesforce, or join with the invite code your admin sent.';
+/** What the signed-in line says (`crm`: the CRM chosen in step 1, whose sign-in is offered). */
+function sessionWords(server, crm) {
+  const signIn = crm === 'hubspot' ? 'sign in with HubSpot' : 'sign in with Salesforce';
+  if (!server.signed_in) return server.notice || 'Not signed in to the team server yet: ' + signIn + ', or join with the invite code your admin sent.';
   const who = server.me ? String(server.me.email) + (server.me.role ? ' (' + String(server.me.role) + ')' : '') : 'a member';
   return 'Signed in as ' + who + (server.team ? ' in team ' + String(server.team) : '') + '.';
 }
@@ -25,9 +27,12 @@ export function renderTeamServer(state) {
   input.title = server.locked ? 'Set by your organization’s policy' : '';
   $('team-server-save').disabled = Boolean(server.locked);
   $('team-server-session').hidden = !server.url;
-  $('team-server-status').textContent = server.url ? sessionWords(server) : '';
+  const hubspot = Boolean(state && state.config && state.config.crm === 'hubspot');
+  $('team-server-status').textContent = server.url ? sessionWords(server, hubspot ? 'hubspot' : 'salesforce') : '';
   $('team-server-sign-out').hidden = !server.signed_in;
-  $('team-server-sign-in').hidden = Boolean(server.signed_in);
+  // The sign-in of the team's CRM: HubSpot's (identity only, `oauth` scope) or Salesforce's.
+  $('team-server-sign-in').hidden = Boolean(server.signed_in) || hubspot;
+  $('team-server-sign-in-hubspot').hidden = Boolean(server.signed_in) || !hubspot;
   $('team-server-join').hidden = Boolean(server.signed_in);
   // Server mode: team sync is the server's, never connected in this browser.
   const serverMode = Boolean(server.url);
@@ -53,7 +58,10 @@ export function wireTeamServer(act) {
     act({ kind: K.TEAM_SERVER, action: 'set_url', url }, 'Saving the team server', url ? 'Team server saved.' : 'Back to solo mode.');
   });
   $('team-server-sign-in').addEventListener('click', () => {
-    act({ kind: K.TEAM_SERVER, action: 'sign_in' }, 'Signing in to the team server', 'Signed in to the team server.');
+    act({ kind: K.TEAM_SERVER, action: 'sign_in', crm: 'salesforce' }, 'Signing in to the team server', 'Signed in to the team server.');
+  });
+  $('team-server-sign-in-hubspot').addEventListener('click', () => {
+    act({ kind: K.TEAM_SERVER, action: 'sign_in', crm: 'hubspot' }, 'Signing in to the team server', 'Signed in to the team server.');
   });
   $('team-server-join').addEventListener('submit', (event) => {
     event.preventDefault();

@@ -107,19 +107,20 @@ export function teamServerBinary() {
 
 /**
  * Starts `leadline-server` (issue 15's team server) on a free loopback port against `sandbox`
- * (from startSandbox), with a fresh data dir and team "Acme": its own confidential Salesforce
- * app (sign-in and the team's connection), the sandbox's certificate, the CRM hosts pinned to
- * the sandbox. Resolves to {url, dataDir, log, invite (the first admin's code),
+ * (from startSandbox), with a fresh data dir and team "Acme" on `crm` (salesforce or hubspot):
+ * its own confidential Salesforce app (sign-in and the team's connection) and HubSpot app (reps'
+ * HubSpot sign-in, code exchange and refreshes), the sandbox's certificate, the CRM hosts pinned
+ * to the sandbox. Resolves to {url, dataDir, log, invite (the first admin's code),
  * api(method, path, {session, body}) → {status, json, location, text}, stop()}.
  */
-export async function startTeamServer(sandbox, { bin = teamServerBinary() } = {}) {
+export async function startTeamServer(sandbox, { bin = teamServerBinary(), crm = 'salesforce' } = {}) {
   if (!bin) throw new Error('No leadline-server binary: build it (cargo build -p server) or set bin.');
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'leadline-server-'));
-  const invite = spawnSync(bin, ['admin-invite', '--team', 'Acme', '--data', dataDir], { encoding: 'utf8' });
+  const invite = spawnSync(bin, ['admin-invite', '--team', 'Acme', '--crm', crm, '--data', dataDir], { encoding: 'utf8' });
   if (invite.status !== 0) throw new Error('leadline-server admin-invite failed:\n' + invite.stderr);
   const port = await freePort();
   const url = 'http://127.0.0.1:' + port;
-  const pins = ['login.salesforce.com', 'test.salesforce.com', 'acme.my.salesforce.com']
+  const pins = ['login.salesforce.com', 'test.salesforce.com', 'acme.my.salesforce.com', 'api.hubapi.com']
     .map((host) => host + '=127.0.0.1:' + sandbox.port).join(',');
   const proc = spawn(bin, ['serve', '--port', String(port), '--data', dataDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -127,6 +128,10 @@ export async function startTeamServer(sandbox, { bin = teamServerBinary() } = {}
       ...process.env, RUST_LOG: 'info', LEADLINE_PUBLIC_URL: url,
       LEADLINE_SF_LOGIN_URL: sandbox.url, LEADLINE_SF_CLIENT_ID: 'leadline-sandbox-server',
       LEADLINE_SF_CLIENT_SECRET: 'leadline-sandbox-server-secret', LEADLINE_CA_FILE: sandbox.certPath,
+      // The sandbox's HubSpot app: the server alone holds its secret (reps' HubSpot sign-in,
+      // code exchange and refreshes); its authorize pages and token endpoint are the sandbox's.
+      LEADLINE_HS_CLIENT_ID: 'leadline-hubspot-client', LEADLINE_HS_CLIENT_SECRET: 'leadline-hubspot-secret',
+      LEADLINE_HS_API_BASE: sandbox.url, LEADLINE_HS_APP_URL: sandbox.url,
       LEADLINE_CRM_RESOLVE: pins,
     },
   });

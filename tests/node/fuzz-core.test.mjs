@@ -309,7 +309,8 @@ const TARGETS = {
     { 1: (q) => (q() < 0.2 ? randomValue(q) : near(q, pick(q, finishedSeeds))) }),
   hubspot_refresh_request: (r) => someJunk(r, [hubspotTeam, hubspotToken, 'hs-secret']),
   parse_hubspot_refresh: (r) => [randomResponse(r, hubspotResponses), r() < 0.5 ? hubspotToken : near(r, hubspotToken)],
-  hubspot_revoke_request: (r) => someJunk(r, [hubspotTeam, hubspotToken, 'hs-secret']),
+  hubspot_revoke_request: (r) => someJunk(r, [hubspotTeam, hubspotToken,
+    r() < 0.5 ? 'hs-secret' : { team_server: 'https://leadline.acme.example', session: 'lls_x' }]),
 };
 
 // The save engine's exports (async): a store whose reads answer random, mutated or valid
@@ -415,6 +416,11 @@ test('the valid seeds are valid (so mutations start from real shapes)', () => {
   assert.equal(check('hubspot_refresh_request', [hubspotTeam, hubspotToken, 'hs-secret']).ok, true);
   assert.equal(check('parse_hubspot_refresh', [hubspotResponses[2], hubspotToken]).ok, true);
   assert.equal(check('hubspot_revoke_request', [hubspotTeam, hubspotToken, 'hs-secret']).ok, true);
+  // Server mode: no secret in the browser; HubSpot's secret-less legacy revoke.
+  const viaServer = check('hubspot_revoke_request', [hubspotTeam, hubspotToken, { team_server: 'https://leadline.acme.example', session: 'lls_x' }]);
+  assert.equal(viaServer.ok, true, show(viaServer));
+  assert.equal(viaServer.request.method, 'DELETE', show(viaServer));
+  assert.match(viaServer.request.url, /\/oauth\/v1\/refresh-tokens\//, show(viaServer));
 });
 
 for (const [name, make] of Object.entries(TARGETS)) {

@@ -30,18 +30,18 @@ use std::time::Duration;
 
 use crm::{HttpRequest, HttpResponse};
 #[cfg(feature = "engine")]
-/// Connects a CRM account once its sign-in came back: `[team, start, hubspot_client_secret]`
-/// (`start`: `saves::api::ConnectStart`, `{kind:"oauth", role, redirect_uri, returned_url,
-/// state, verifier}` or `{kind:"private_app", token, email, stated?}`) → `{ok, role, finished}` for
+/// Connects a CRM account once its sign-in came back: `[team, start, hubspot]` (`hubspot`:
+/// the client secret, or `{team_server, session}` in server mode; `start`:
+/// `saves::api::ConnectStart`, `{kind:"oauth", role, redirect_uri, returned_url, state,
+/// verifier}` or `{kind:"private_app", token, email, stated?}`) → `{ok, role, finished}` for
 /// `connect_finish` (it holds the new token: worker only) or the core's refusal.
 #[wasm_bindgen]
 pub async fn engine_connect(args_json: String, store: HostStore) -> String {
     let Some([team, start, secret]) = args::<3>(&args_json) else {
         return invalid_input().to_string();
     };
-    let secret_text = text(&secret).unwrap_or_default().to_owned();
     match engine_for(team, store, &secret) {
-        Ok(engine) => engine.connect(start, &secret_text).await.to_string(),
+        Ok(engine) => engine.connect(start).await.to_string(),
         Err(refusal) => refusal,
     }
 }
@@ -56,7 +56,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::{args, invalid_input, text};
+use crate::{args, invalid_input};
 
 /// How long one request may take (the engine's native transport and `net.js` wait as long).
 const TIMEOUT_MS: u32 = 30_000;
@@ -443,8 +443,9 @@ impl Clock for JsClock {
     }
 }
 
-/// The engine of this worker for the `team` and `secret` arguments (the secret: HubSpot's
-/// client secret, for refreshes), or the refusal to answer when the team is not one. Back-offs
+/// The engine of this worker for the `team` and `secret` arguments (`secret`: who performs
+/// HubSpot's code exchange and refreshes, `saves::api::HubspotBroker::from_value`: the client
+/// secret as a string in solo mode, `{team_server, session}` in server mode), or the refusal to answer when the team is not one. Back-offs
 /// are never slept through: a service worker may be stopped at any time, so a wait goes back to
 /// JS for an alarm.
 fn engine_for(
@@ -458,7 +459,7 @@ fn engine_for(
             "hint": "Open Leadline's options and finish the setup."}})
         .to_string()
     })?;
-    let hubspot_client_secret = text(secret).unwrap_or_default().to_owned();
+    let hubspot = saves::api::HubspotBroker::from_value(secret);
     let refusals = store.refusals();
     let transport = if refusals.is_object() {
         FetchTransport::sharing(refusals.unchecked_into())
@@ -469,7 +470,7 @@ fn engine_for(
         Engine::new(team, transport, WorkerStore::new(store), JsClock)
             .with_config(EngineConfig {
                 sleep_up_to: Duration::ZERO,
-                hubspot_client_secret,
+                hubspot,
             })
             .with_refresh_flights(flights()),
     )
@@ -483,7 +484,7 @@ fn engine_failed(e: &engine::EngineError) -> Value {
 
 #[cfg(feature = "engine")]
 /// A page's lookup ("already in the CRM" badges) run by the engine: `[team, message, known,
-/// recent, now_ms, hubspot_client_secret]` → the core's `{ok, done, results, cache, saving_as}`
+/// recent, now_ms, hubspot]` → the core's `{ok, done, results, cache, saving_as}`
 /// or its refusal (a refused refresh: its reason).
 #[wasm_bindgen]
 pub async fn engine_lookup(args_json: String, store: HostStore) -> String {
@@ -505,7 +506,7 @@ pub async fn engine_lookup(args_json: String, store: HostStore) -> String {
 }
 
 #[cfg(feature = "engine")]
-/// Undoes a save with the engine: `[team, message, record, now_ms, hubspot_client_secret]`
+/// Undoes a save with the engine: `[team, message, record, now_ms, hubspot]`
 /// (`record`: `undo_record`'s `undo`, null when the window has nothing; `now_ms`: the instant
 /// the worker checked the click against the undo window with `undo_plan`, so both checks are
 /// one) → the core's `{ok, deleted, failed, forget}` or its refusal (`undo_expired`,
@@ -528,7 +529,7 @@ pub async fn engine_undo(args_json: String, store: HostStore) -> String {
 
 #[cfg(feature = "outbox")]
 /// Runs one outbox entry (by id, as stored) with the engine until the CRM answered for it, it
-/// must wait, or its connection needs a reconnect: `[team, entry_id, hubspot_client_secret]`,
+/// must wait, or its connection needs a reconnect: `[team, entry_id, hubspot]`,
 /// `store` with `settle(line)` besides the storage methods. Answers `{ok:true, outcome, ...}`:
 /// `settled` (`results: [{index, lookup_key, result}]`, `role`: the connection the last
 /// request went through), `waiting` (`until_ms`, `reason`, `held_back`: Chromium held the
@@ -540,7 +541,7 @@ pub async fn engine_run(args_json: String, store: HostStore) -> String {
     let Some([team, id, secret]) = args::<3>(&args_json) else {
         return invalid_input().to_string();
     };
-    let Some(id) = text(&id).map(str::to_owned) else {
+    let Some(id) = crate::text(&id).map(str::to_owned) else {
         return invalid_input().to_string();
     };
     let engine = match engine_for(team, store, &secret) {

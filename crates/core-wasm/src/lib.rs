@@ -84,12 +84,7 @@ fn call<const N: usize>(json: &str, f: impl FnOnce([Value; N]) -> Option<Value>)
         .to_string()
 }
 
-#[cfg(any(
-    feature = "save",
-    feature = "settings",
-    feature = "engine",
-    feature = "outbox"
-))]
+#[cfg(any(feature = "save", feature = "settings", feature = "outbox"))]
 /// A string argument.
 fn text(v: &Value) -> Option<&str> {
     v.as_str()

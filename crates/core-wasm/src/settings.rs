@@ -74,15 +74,16 @@ pub fn sign_in_failed(args: &str) -> String {
     })
 }
 
-/// See [`saves::api::hubspot_revoke_request`] (disconnect): `[team, token, client_secret]`,
-/// the secret from the worker's storage.
+/// See [`saves::api::hubspot_revoke_request_via`] (disconnect): `[team, token, hubspot]`,
+/// `hubspot` the client secret from the worker's storage, or `{team_server, session}` in
+/// server mode (no secret in the browser: HubSpot's secret-less legacy revoke).
 #[wasm_bindgen]
 pub fn hubspot_revoke_request(args: &str) -> String {
-    call(args, |[team, token, client_secret]| {
-        Some(saves::api::hubspot_revoke_request(
+    call(args, |[team, token, hubspot]| {
+        Some(saves::api::hubspot_revoke_request_via(
             &team,
             &token,
-            text(&client_secret)?,
+            &saves::api::HubspotBroker::from_value(&hubspot),
         ))
     })
 }

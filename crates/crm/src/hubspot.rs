@@ -28,6 +28,7 @@
 //! engagement associated to it in one request (associations at create time only point to
 //! existing records), so [`save::HsSave`] creates the contact, then the engagement.
 
+pub mod account;
 pub mod archive;
 pub mod bulk;
 pub mod by_linkedin;

@@ -31,15 +31,17 @@ pub struct EngineConfig {
     /// the run with [`Outcome::Waiting`] (the entry keeps its `next_at_ms`; [`Engine::resume`]
     /// runs it once due). The extension, whose worker may be stopped, would use alarms.
     pub sleep_up_to: Duration,
-    /// The HubSpot app's client secret (HubSpot refreshes need it; empty for Salesforce).
-    pub hubspot_client_secret: String,
+    /// Who performs HubSpot OAuth code exchanges and refreshes, which need the app's client
+    /// secret: this process with the secret (empty for Salesforce or none), or the team
+    /// server (the extension in server mode, which holds no secret).
+    pub hubspot: saves::api::HubspotBroker,
 }
 
 impl Default for EngineConfig {
     fn default() -> Self {
         Self {
             sleep_up_to: Duration::from_secs(60),
-            hubspot_client_secret: String::new(),
+            hubspot: saves::api::HubspotBroker::default(),
         }
     }
 }
@@ -401,7 +403,7 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
                 &self.store,
                 role,
                 used,
-                &self.config.hubspot_client_secret,
+                &self.config.hubspot,
             )
             .await
     }

@@ -64,7 +64,7 @@ impl Refresher {
         store: &S,
         role: Role,
         used: &str,
-        hubspot_client_secret: &str,
+        hubspot: &saves::api::HubspotBroker,
     ) -> Result<(), RefreshFailure> {
         let lock = match role {
             Role::TeamSync => &self.team_sync,
@@ -75,8 +75,7 @@ impl Refresher {
             .begin_refresh(role)
             .await
             .map_err(RefreshFailure::Store)?;
-        let result =
-            Self::refresh_held(team, transport, store, role, used, hubspot_client_secret).await;
+        let result = Self::refresh_held(team, transport, store, role, used, hubspot).await;
         store.end_refresh(role).await;
         result
     }
@@ -88,7 +87,7 @@ impl Refresher {
         store: &S,
         role: Role,
         used: &str,
-        hubspot_client_secret: &str,
+        hubspot: &saves::api::HubspotBroker,
     ) -> Result<(), RefreshFailure> {
         let current = store
             .tokens(role)
@@ -107,9 +106,7 @@ impl Refresher {
         let (team_v, old) = (json(team), json(&current));
         let built = match team.config.crm {
             CrmKind::Salesforce => saves::api::refresh_request(&team_v, &old),
-            CrmKind::Hubspot => {
-                saves::api::hubspot_refresh_request(&team_v, &old, hubspot_client_secret)
-            }
+            CrmKind::Hubspot => saves::api::hubspot_refresh_request_via(&team_v, &old, hubspot),
         };
         let request: HttpRequest = match built.get("request").cloned() {
             Some(r) if built["ok"] == true => serde_json::from_value(r)

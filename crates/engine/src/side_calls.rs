@@ -194,8 +194,10 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
     /// Connects a CRM account once its sign-in came back (or its private-app token was
     /// pasted): the flow's requests in order, at most `ConnectFlow::MAX_STEPS`. Answers
     /// `{ok, role, finished}` (what the worker stores with `saves::api::connect_finish`; it
-    /// holds the new token) or the core's refusal. Nothing is stored here.
-    pub async fn connect(&self, start: Value, client_secret: &str) -> Value {
+    /// holds the new token) or the core's refusal. Nothing is stored here. A HubSpot OAuth
+    /// code is exchanged by [`crate::EngineConfig::hubspot`]: this browser with the client
+    /// secret, or the team server.
+    pub async fn connect(&self, start: Value) -> Value {
         let start = match serde_json::from_value::<saves::api::ConnectStart>(start) {
             Ok(start) => start,
             Err(e) => {
@@ -205,8 +207,11 @@ impl<T: Transport, S: Store, C: Clock> Engine<T, S, C> {
                 )
             }
         };
-        let mut flow = match saves::api::ConnectFlow::start(self.team.clone(), start, client_secret)
-        {
+        let mut flow = match saves::api::ConnectFlow::start_via(
+            self.team.clone(),
+            start,
+            &self.config.hubspot,
+        ) {
             Ok(flow) => flow,
             Err(refused) => return refused,
         };

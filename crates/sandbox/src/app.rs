@@ -30,7 +30,7 @@ fn area(path: &str) -> Area {
         Area::SalesforceApi
     } else if path.starts_with("/oauth/") {
         Area::HubspotOauth
-    } else if path.starts_with("/crm/") {
+    } else if path.starts_with("/crm/") || path.starts_with("/account-info/") {
         Area::HubspotApi
     } else {
         Area::Other

@@ -15,7 +15,8 @@ mod undo;
 
 pub use connect::flow::{connect_finish, ConnectFlow, ConnectStart, Finished, MAX_PAGES};
 pub use connect::hubspot::{
-    hubspot_refresh_request, hubspot_revoke_request, parse_hubspot_refresh,
+    hubspot_refresh_request, hubspot_refresh_request_via, hubspot_revoke_request,
+    hubspot_revoke_request_via, parse_hubspot_refresh, HubspotBroker,
 };
 pub use connect::{oauth_start, parse_refresh, refresh_request, revoke_request, sign_in_failed};
 pub use contract::{contract, queued_result};

@@ -102,11 +102,14 @@ pub struct Member {
     pub owner_mapping: Option<String>,
 }
 
-/// The snapshot's `team`: only its CRM is used.
+/// The snapshot's `team`: its CRM, and for a HubSpot team the client id of the server's
+/// HubSpot app (reps connect their own HubSpot account with it; the server exchanges the code).
 #[derive(Debug, Clone, Default, Deserialize)]
 struct ServerTeam {
     #[serde(default)]
     crm: Option<CrmKind>,
+    #[serde(default)]
+    hubspot_client_id: Option<String>,
 }
 
 /// The snapshot's `state` (the spec's team), as far as the team sync goes.
@@ -187,6 +190,11 @@ pub fn server_team(local: &LocalTeam, snapshot: &Snapshot) -> LocalTeam {
     team.remove_connection(Role::TeamSync);
     if let Some(crm) = snapshot.team.crm {
         team.config.crm = crm;
+    }
+    if team.config.crm == CrmKind::Hubspot {
+        if let Some(client_id) = snapshot.team.hubspot_client_id.clone() {
+            team.config.client_id = Some(client_id);
+        }
     }
     if let Some(settings) = snapshot.push_settings {
         team.settings = settings;

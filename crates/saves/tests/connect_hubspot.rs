@@ -78,6 +78,32 @@ fn hubspot_authorize_url_carries_state_and_pkce() {
 }
 
 #[test]
+fn in_server_mode_the_sign_in_is_for_the_team_servers_hubspot_app() {
+    let mut team = hubspot_team();
+    team["config"]["client_id"] = Value::Null; // a rep enters no client id in server mode
+    team["team_server_snapshot"] = json!({
+        "team": {"id": "t_1", "name": "Acme", "crm": "hubspot", "hubspot_client_id": "server-hs-app"},
+        "me": {"id": "m_1", "email": "rep@acme.example"},
+        "state": {"users": [], "team_sync": null},
+    });
+    let start = api::oauth_start(&team, REDIRECT, &[7u8; 48]);
+    assert_eq!(start["ok"], true, "{start}");
+    assert!(
+        start["url"]
+            .as_str()
+            .unwrap()
+            .contains("client_id=server-hs-app"),
+        "{start}"
+    );
+    // Without the snapshot (solo mode) the browser's own app is asked for.
+    team["team_server_snapshot"] = Value::Null;
+    assert_eq!(
+        api::oauth_start(&team, REDIRECT, &[7u8; 48])["error"]["code"],
+        "missing_client_id"
+    );
+}
+
+#[test]
 fn exchange_needs_the_secret_and_checks_state() {
     let team = hubspot_team();
     let back = format!("{REDIRECT}?code=c1&state=s1");
@@ -329,6 +355,11 @@ fn a_hubspot_team_without_the_secret_is_told_what_to_do() {
         .as_array()
         .unwrap()
         .contains(&json!("hubspot_client_secret")));
+    // Server mode: the team server holds the secret; nothing to enter in this browser.
+    assert!(!needs(json!({"hubspot_via_team_server": true}))
+        .as_array()
+        .unwrap()
+        .contains(&json!("hubspot_client_secret")));
 }
 
 #[test]
@@ -470,4 +501,104 @@ fn a_planned_private_app_save_and_bulk_chunk_say_hubspot_records_no_user() {
             "{push}: {text}"
         );
     }
+}
+
+/// Server mode: the team server performs the exchange and refreshes (the browser has no
+/// secret); HubSpot's refusal relayed by the server reads as HubSpot's own, the server's own
+/// refusals are no reconnect.
+#[test]
+fn in_server_mode_the_team_server_exchanges_and_refreshes_and_no_secret_is_sent() {
+    let broker = api::HubspotBroker::from_value(
+        &json!({"team_server": "https://leadline.acme.example/", "session": "lls_session"}),
+    );
+    assert!(
+        !format!("{broker:?}").contains("lls_session"),
+        "Debug hides the session"
+    );
+    let old = json!({"access_token": "old", "refresh_token": "na1-r", "instance_url": "https://api.hubapi.com", "id": "9586003"});
+    let req = api::hubspot_refresh_request_via(&hubspot_team(), &old, &broker);
+    assert_eq!(req["ok"], true, "{req}");
+    let request = &req["request"];
+    assert_eq!(request["method"], "POST");
+    assert_eq!(
+        request["url"],
+        "https://leadline.acme.example/api/hubspot/token"
+    );
+    let headers = request["headers"].to_string();
+    assert!(headers.contains("Bearer lls_session"), "{headers}");
+    let body: Value = serde_json::from_str(request["body"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        body,
+        json!({"grant_type": "refresh_token", "refresh_token": "na1-r"})
+    );
+    assert!(!request.to_string().contains("client_secret"));
+
+    // The code exchange of a sign-in goes to the server too.
+    let mut f = api::ConnectFlow::start_via(
+        serde_json::from_value(hubspot_team()).unwrap(),
+        serde_json::from_value(oauth(&format!("{REDIRECT}?code=c0de&state=s1"), "s1")).unwrap(),
+        &broker,
+    )
+    .unwrap();
+    let exchange = next(&f);
+    assert_eq!(
+        exchange["url"],
+        "https://leadline.acme.example/api/hubspot/token"
+    );
+    let body: Value = serde_json::from_str(exchange["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["grant_type"], "authorization_code");
+    assert_eq!(body["code"], "c0de");
+    assert_eq!(body["redirect_uri"], REDIRECT);
+    assert_eq!(body["code_verifier"], "v1");
+    // A server that cannot exchange says so, in words for the rep.
+    let refused = f.on_response(&answer(
+        503,
+        r#"{"error":{"code":"oauth_not_configured","message":"this server has no HubSpot app configured"}}"#,
+    ));
+    let refused = refused.unwrap_err();
+    assert_eq!(
+        refused["error"]["code"], "oauth_not_configured",
+        "{refused}"
+    );
+
+    // The server's answer with tokens is read like HubSpot's.
+    let fresh = api::parse_hubspot_refresh(
+        &json!({"status": 200, "headers": [], "body": r#"{"access_token":"new","refresh_token":null,"expires_in":1800,"hub_id":24681357,"user_id":9586003}"#}),
+        &old,
+    );
+    assert_eq!(fresh["token"]["access_token"], "new", "{fresh}");
+    assert_eq!(fresh["token"]["refresh_token"], "na1-r");
+    // HubSpot refused the refresh (relayed): a reconnect, in the words of a solo refusal.
+    let relayed = api::parse_hubspot_refresh(
+        &json!({"status": 502, "headers": [], "body": r#"{"error":{"code":"crm_refused","message":"HubSpot refused: invalid_grant: refresh token is invalid, expired or revoked","crm_error":"invalid_grant","crm_description":"refresh token is invalid, expired or revoked"}}"#}),
+        &old,
+    );
+    let solo = api::parse_hubspot_refresh(
+        &json!({"status": 400, "headers": [], "body": r#"{"status":"BAD_REFRESH_TOKEN","message":"refresh token is invalid, expired or revoked","error":"invalid_grant","error_description":"refresh token is invalid, expired or revoked"}"#}),
+        &old,
+    );
+    assert_eq!(relayed["reconnect"], true, "{relayed}");
+    assert_eq!(
+        relayed["error"]["code"], solo["error"]["code"],
+        "{relayed} {solo}"
+    );
+    assert_eq!(
+        relayed["error"]["hint"], solo["error"]["hint"],
+        "{relayed} {solo}"
+    );
+    // The session ended: the connection is fine, the rep signs in to the server again.
+    let ended = api::parse_hubspot_refresh(
+        &json!({"status": 401, "headers": [], "body": r#"{"error":{"code":"unauthorized","message":"sign in again"}}"#}),
+        &old,
+    );
+    assert_eq!(ended["reconnect"], false, "{ended}");
+    assert_eq!(ended["error"]["code"], "team_server_session_ended");
+    assert!(ended["error"]["hint"]
+        .as_str()
+        .unwrap()
+        .contains("Sign in to your team server again"));
+    // A string is the solo secret, as before.
+    let solo_broker = api::HubspotBroker::from_value(&json!(SECRET));
+    let req = api::hubspot_refresh_request_via(&hubspot_team(), &old, &solo_broker);
+    assert!(form(&req["request"]).contains(SECRET));
 }

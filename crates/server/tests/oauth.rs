@@ -431,6 +431,12 @@ async fn the_server_exchanges_a_reps_hubspot_code_and_keeps_nothing_of_the_token
         .await;
     assert_eq!(reused.status, StatusCode::BAD_GATEWAY);
     assert_eq!(reused.error_code(), "crm_refused");
+    // HubSpot's own OAuth code is relayed, so the extension words it as HubSpot's answer.
+    assert_eq!(
+        reused.body["error"]["crm_error"], "invalid_grant",
+        "{}",
+        reused.text
+    );
     // Nothing of the tokens (nor the secret) is in any file of the data directory.
     for secret in [
         &access,

@@ -10,6 +10,7 @@ use crate::http::{Request, Response};
 use crate::ids;
 use crate::org::State;
 use crate::pages::{self, AuthorizeParams};
+use crate::salesforce::https_url;
 use crate::salesforce::redirect_allowed as salesforce_redirect_allowed;
 use crate::seed;
 use crate::store::TokenRow;
@@ -70,7 +71,9 @@ fn authorize(state: &mut State, request: &Request) -> Response {
             "The app's client_id is invalid (BAD_CLIENT_ID).",
         );
     }
-    if !salesforce_redirect_allowed(&params.redirect_uri) {
+    // The app's redirect URLs: the extension's (and loopback), and a team server's own
+    // `https://` callback (its reps' "Sign in with HubSpot"), as an admin registers them.
+    if !salesforce_redirect_allowed(&params.redirect_uri) && !https_url(&params.redirect_uri) {
         return pages::error_page(
             400,
             "Authorization failed",

@@ -119,8 +119,8 @@ pub fn authenticate(client_id: Option<&str>, secret: Option<&str>) -> Result<App
     Ok(app)
 }
 
-/// `https://<host>[:port]/<path>` with a plausible host.
-fn https_url(uri: &str) -> bool {
+/// `https://<host>[:port]/<path>` with a plausible host (a server's own callback URL).
+pub fn https_url(uri: &str) -> bool {
     uri.strip_prefix("https://")
         .and_then(|rest| rest.split_once('/'))
         .is_some_and(|(host, _)| {

@@ -20,5 +20,5 @@ mod soql;
 mod validate;
 
 pub use api::handle;
-pub use apps::redirect_allowed;
+pub use apps::{https_url, redirect_allowed};
 pub use errors::not_found_value;

@@ -210,7 +210,9 @@ fn check_user(team: &LocalTeam, id: Option<&str>) -> Result<(), Value> {
     }
 }
 
-/// The `get_state` answer. `extras` = `{redirect_url, hubspot_private_token_set}`.
+/// The `get_state` answer. `extras` = `{redirect_url, hubspot_private_token_set,
+/// hubspot_client_secret_set, hubspot_via_team_server, gmail_mailbox}` (`hubspot_via_team_server`:
+/// server mode, where the team server performs HubSpot's code exchange and refreshes).
 pub fn state_view(team: &Value, journal: &Value, outbox: &Value, extras: &Value) -> Value {
     answer((|| {
         let team: LocalTeam = read("team", team)?;
@@ -237,6 +239,7 @@ pub fn state_view(team: &Value, journal: &Value, outbox: &Value, extras: &Value)
             "mailbox_aliases": mailbox_aliases,
             "hubspot_private_token_set": flag(extras, "hubspot_private_token_set"),
             "hubspot_client_secret_set": flag(extras, "hubspot_client_secret_set"),
+            "hubspot_via_team_server": flag(extras, "hubspot_via_team_server"),
         });
         let team_sync_is_me = team.team_sync_app_user() == Some(ME);
         let connections: Vec<Value> = team
@@ -279,7 +282,9 @@ pub fn state_view(team: &Value, journal: &Value, outbox: &Value, extras: &Value)
             "policy": {"active": team.policy.is_some(),
                 "locked": team.policy.as_ref().map(ManagedSettings::locked).unwrap_or_default()},
             "owner_mapping": team.owner_mapping, "picked_crm_user": team.picked_crm_user,
-            "crm_users": team.crm_users, "needs": needs(&team, flag(extras, "hubspot_client_secret_set")), "settings": team.settings,
+            "crm_users": team.crm_users, "settings": team.settings,
+            "needs": needs(&team, flag(extras, "hubspot_client_secret_set")
+                || flag(extras, "hubspot_via_team_server")),
             "recent_saves": journal.recent_saves, "outbox": outbox_view, "error_log": journal.error_log,
             "gmail_mailbox": gmail_mailbox(&team, extras),
         }))
@@ -325,11 +330,12 @@ fn team_sync_choices(team: &LocalTeam) -> Vec<Value> {
 }
 
 /// What the team still has to do, in stable codes the UI words (`hubspot_client_secret`: a
-/// HubSpot team without the app secret cannot connect personal accounts).
-fn needs(team: &LocalTeam, hubspot_secret_set: bool) -> Vec<String> {
+/// HubSpot team without the app secret cannot connect personal accounts; in server mode the
+/// team server holds it, `hubspot_exchange`).
+fn needs(team: &LocalTeam, hubspot_exchange: bool) -> Vec<String> {
     let mut out = Vec::new();
     if team.config.crm == CrmKind::Hubspot
-        && !hubspot_secret_set
+        && !hubspot_exchange
         && team.connection(Role::Personal).is_none()
     {
         out.push("hubspot_client_secret".to_owned());

@@ -365,7 +365,9 @@ pub async fn put_private_app(
 
 /// Stores a HubSpot private-app token (or service key) as `member_id`'s team-held connection,
 /// after HubSpot accepted it: the connect flow reads the owners with it and finds the active
-/// owner whose email the admin gave. A token HubSpot refuses replaces nothing: the working one
+/// owner whose email the admin gave, and HubSpot names the account (hub) it belongs to, which
+/// the team is bound to (`teams.crm_org_id`: reps' "Sign in with HubSpot" must come from it).
+/// A token HubSpot refuses, or one of another account, replaces nothing: the working one
 /// stays in use, and the refusal says so. The first such connection of a team without team
 /// sync becomes its team sync. Answers the stored connection and whether it became team sync.
 pub async fn store_private_app(
@@ -420,6 +422,24 @@ pub async fn store_private_app(
                     .to_owned(),
             )
         })?;
+    // The team's HubSpot account: a rep's "Sign in with HubSpot" must come from it. A token of
+    // another account than the one the team works with replaces nothing.
+    let portal = state.pusher.hubspot_portal(token).await.map_err(|why| {
+        ApiError::bad_request(
+            "token_refused",
+            format!("HubSpot did not say which account this token belongs to ({why}).{unchanged}"),
+        )
+    })?;
+    if let Some(bound) = state.store.team_org(&admin.team_id).await? {
+        if bound != portal {
+            return Err(ApiError::conflict(
+                "other_hubspot_account",
+                format!(
+                    "This token belongs to HubSpot account {portal}, but the team works with HubSpot account {bound}: paste a token of the team's account.{unchanged}"
+                ),
+            ));
+        }
+    }
     let request = ConnectionRequest {
         crm_user_id: checked["crm_user_id"]
             .as_str()
@@ -433,6 +453,7 @@ pub async fn store_private_app(
         credential: serde_json::from_value(checked["credential"].clone()).ok(),
     };
     let stored = store_connection(state, admin, member_id, request).await?;
+    state.store.bind_team_org(&admin.team_id, &portal).await?;
     let team_sync = copy.team.team_sync_member.is_none();
     if team_sync {
         choose_team_sync(state, admin, Some(member_id)).await?;

@@ -32,7 +32,7 @@ pub async fn token(
     State(state): State<crate::app::AppState>,
     _signed_in: SignedIn,
     Json(body): Json<TokenRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Value>, TokenRefusal> {
     let app = state.config.oauth.hubspot.clone().ok_or_else(|| {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -70,7 +70,8 @@ pub async fn token(
                 return Err(ApiError::bad_request(
                     "invalid_redirect",
                     "`redirect_uri` must be the extension's https://<id>.chromiumapp.org/ URL",
-                ));
+                )
+                .into());
             }
             Grant::Code {
                 code: code.as_deref().ok_or_else(|| missing("code"))?,
@@ -85,13 +86,18 @@ pub async fn token(
             return Err(ApiError::bad_request(
                 "invalid_body",
                 "`grant_type` is `authorization_code` or `refresh_token`",
-            ))
+            )
+            .into())
         }
     };
     let outbound = Outbound::new(&state.config.oauth).map_err(oauth_error)?;
-    let token = hs::token(&outbound, &app, grant)
-        .await
-        .map_err(oauth_error)?;
+    let token = match hs::token(&outbound, &app, grant).await {
+        Ok(token) => token,
+        Err(OAuthError::Refused {
+            code, description, ..
+        }) => return Err(TokenRefusal::Hubspot { code, description }),
+        Err(other) => return Err(oauth_error(other).into()),
+    };
     Ok(Json(json!({
         "access_token": token.access_token,
         "refresh_token": token.refresh_token,
@@ -100,6 +106,47 @@ pub async fn token(
         "user_id": token.user_id,
         "scopes": token.scopes,
     })))
+}
+
+/// Why `POST /api/hubspot/token` gave no tokens: the API's own refusal, or HubSpot's, relayed
+/// with its OAuth error code (`crm_error`, e.g. `invalid_grant`) and description
+/// (`crm_description`) beside the usual `code` and `message`, so the extension words it as it
+/// would HubSpot's own answer (a refused refresh is a reconnect, a busy HubSpot a wait).
+#[derive(Debug)]
+pub enum TokenRefusal {
+    /// The API refused (no session, bad body, not configured, HubSpot unreachable).
+    Api(ApiError),
+    /// HubSpot refused the grant.
+    Hubspot {
+        /// HubSpot's OAuth `error`.
+        code: String,
+        /// HubSpot's `error_description`.
+        description: String,
+    },
+}
+
+impl From<ApiError> for TokenRefusal {
+    fn from(error: ApiError) -> Self {
+        Self::Api(error)
+    }
+}
+
+impl axum::response::IntoResponse for TokenRefusal {
+    fn into_response(self) -> axum::response::Response {
+        match self {
+            Self::Api(error) => error.into_response(),
+            Self::Hubspot { code, description } => (
+                StatusCode::BAD_GATEWAY,
+                axum::Json(json!({"error": {
+                    "code": "crm_refused",
+                    "message": format!("HubSpot refused: {code}: {description}"),
+                    "crm_error": code,
+                    "crm_description": description,
+                }})),
+            )
+                .into_response(),
+        }
+    }
 }
 
 fn oauth_error(error: OAuthError) -> ApiError {

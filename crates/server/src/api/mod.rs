@@ -17,7 +17,7 @@
 //! | `PUT /api/admin/members/{id}/crm` | admin | the member's CRM user and owner mapping |
 //! | `GET /api/admin/connections` | admin | team-held connections and their health (reconnect needed, last push, last refresh) |
 //! | `PUT /api/admin/connections/{member}` | admin | stores a member's connection (secrets sealed) |
-//! | `POST /api/admin/connections/{member}/private-app` | admin | a HubSpot private-app token, checked with HubSpot first, then stored sealed |
+//! | `POST /api/admin/connections/{member}/private-app` | admin | a HubSpot private-app token, checked with HubSpot first (and its account bound to the team), then stored sealed |
 //! | `PUT /api/admin/team-sync` | admin | chooses the team sync (rules 7, 9, 11) |
 //! | `PUT /api/admin/push-settings` | admin | record kind, account matching, email logging |
 //! | `GET /api/admin/journal`, `GET /api/admin/errors` | admin | JSON, or CSV with `?format=csv` |
@@ -25,6 +25,8 @@
 //! | `GET /api/admin/connect/salesforce` | admin | 302 to Salesforce: connect a team-held connection |
 //! | `GET /api/oauth/salesforce/callback` | Salesforce's redirect | finishes a connect or a sign-in (HTML) |
 //! | `GET /api/sign-in/salesforce?redirect=` | anyone | 302 to Salesforce: OpenID Connect sign-in |
+//! | `GET /api/sign-in/hubspot?redirect=` | anyone | 302 to HubSpot: sign-in with the `oauth` scope only |
+//! | `GET /api/oauth/hubspot/callback` | HubSpot's redirect | finishes a HubSpot sign-in (HTML) |
 //! | `POST /api/sign-in/finish` | anyone with a sign-in code | the one-time code for a session |
 //! | `POST /api/hubspot/token` | member | HubSpot code exchange/refresh with the server's secret; nothing stored |
 //!
@@ -32,6 +34,7 @@
 
 pub(crate) mod admin;
 mod hubspot;
+pub(crate) mod hubspot_sign_in;
 pub(crate) mod oauth;
 pub(crate) mod oauth_flow;
 mod saves;
@@ -84,6 +87,11 @@ pub fn routes() -> Router<AppState> {
         )
         .route(crate::oauth::CALLBACK_PATH, get(oauth::callback))
         .route("/api/sign-in/salesforce", get(sign_in::start))
+        .route("/api/sign-in/hubspot", get(hubspot_sign_in::start))
+        .route(
+            crate::oauth::HUBSPOT_CALLBACK_PATH,
+            get(hubspot_sign_in::callback),
+        )
         .route("/api/sign-in/finish", post(sign_in::finish))
         .route("/api/hubspot/token", post(hubspot::token))
         .route("/api/admin/journal", get(admin::journal))

@@ -50,11 +50,11 @@ pub fn extension_redirect(uri: &str) -> bool {
             .is_some_and(|id| id.len() == 32 && id.bytes().all(|b| (b'a'..=b'p').contains(&b)))
 }
 
-/// The query of `GET /api/sign-in/salesforce`.
+/// The query of `GET /api/sign-in/salesforce` and `GET /api/sign-in/hubspot`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StartQuery {
-    redirect: String,
+    pub(crate) redirect: String,
     state: Option<String>,
     team: Option<String>,
 }
@@ -64,6 +64,27 @@ pub async fn start(
     State(state): State<AppState>,
     Query(query): Query<StartQuery>,
 ) -> Result<Response, ApiError> {
+    let (return_state, team_id) = checked_start(&state, &query).await?;
+    begin(
+        &state,
+        FlowStart {
+            purpose: OAuthPurpose::SignIn,
+            team_id: team_id.as_deref(),
+            member_id: None,
+            return_to: Some(&query.redirect),
+            return_state: return_state.as_deref(),
+            scope: SIGN_IN_SCOPE,
+        },
+    )
+    .await
+}
+
+/// A sign-in start's query, checked: the extension's own redirect, the state it wants back,
+/// and the team it names (by name; the sign-in must then land in that team).
+pub(crate) async fn checked_start(
+    state: &AppState,
+    query: &StartQuery,
+) -> Result<(Option<String>, Option<String>), ApiError> {
     if !extension_redirect(&query.redirect) {
         return Err(ApiError::bad_request(
             "invalid_redirect",
@@ -86,18 +107,7 @@ pub async fn start(
             Some(team.id)
         }
     };
-    begin(
-        &state,
-        FlowStart {
-            purpose: OAuthPurpose::SignIn,
-            team_id: team_id.as_deref(),
-            member_id: None,
-            return_to: Some(&query.redirect),
-            return_state: return_state.as_deref(),
-            scope: SIGN_IN_SCOPE,
-        },
-    )
-    .await
+    Ok((return_state, team_id))
 }
 
 /// Finishes a sign-in at the callback: the org and the user must be a team's and a member's.
@@ -108,14 +118,7 @@ pub(crate) async fn finish_oauth(
 ) -> Result<Response, CallbackError> {
     let refuse =
         |message: String| CallbackError::new(StatusCode::FORBIDDEN, "Not signed in", message);
-    // The admin pages' own sign-in comes back to the pages, not to the extension.
-    let for_pages = flow.return_to.as_deref() == Some(crate::pages::RETURN_TO_PAGES);
-    let return_to = flow.return_to.as_deref().filter(|r| extension_redirect(r));
-    if return_to.is_none() && !for_pages {
-        return Err(refuse(
-            "this sign-in has no way back to the extension".into(),
-        ));
-    }
+    check_way_back(flow)?;
     let org_known = match flow.team_id.as_deref() {
         Some(team_id) => {
             state.store.team_org(team_id).await?.as_deref() == Some(info.organization_id.as_str())
@@ -152,8 +155,38 @@ pub(crate) async fn finish_oauth(
             ))
         }
     };
-    let Some(return_to) = return_to else {
-        return crate::pages::sign_in::signed_in_with_salesforce(state, &member).await;
+    hand_off(state, flow, &member, "Salesforce").await
+}
+
+/// Refuses a sign-in whose state has neither the extension's redirect nor the admin pages to
+/// come back to.
+pub(crate) fn check_way_back(flow: &OAuthState) -> Result<(), CallbackError> {
+    // The admin pages' own sign-in comes back to the pages, not to the extension.
+    let for_pages = flow.return_to.as_deref() == Some(crate::pages::RETURN_TO_PAGES);
+    let to_extension = flow.return_to.as_deref().is_some_and(extension_redirect);
+    if !to_extension && !for_pages {
+        return Err(CallbackError::new(
+            StatusCode::FORBIDDEN,
+            "Not signed in",
+            "this sign-in has no way back to the extension",
+        ));
+    }
+    Ok(())
+}
+
+/// Hands a member matched by a CRM sign-in (`crm_name`: "Salesforce", "HubSpot") back where the
+/// sign-in started: the extension gets a one-time code for a session (redeemed at
+/// `POST /api/sign-in/finish`, which records the member as signed in with their CRM identity),
+/// the admin pages a browser session.
+pub(crate) async fn hand_off(
+    state: &AppState,
+    flow: &OAuthState,
+    member: &Member,
+    crm_name: &str,
+) -> Result<Response, CallbackError> {
+    check_way_back(flow)?;
+    let Some(return_to) = flow.return_to.as_deref().filter(|r| extension_redirect(r)) else {
+        return crate::pages::sign_in::signed_in_with_crm(state, member, crm_name).await;
     };
     let code = random_token(SIGN_IN_CODE_PREFIX)
         .map_err(|e| CallbackError::from(ApiError::internal(e)))?;
@@ -168,7 +201,7 @@ pub(crate) async fn finish_oauth(
             now + SIGN_IN_CODE_TTL_SECS,
         )
         .await?;
-    tracing::info!(team = %member.team_id, member = %member.id, "a member signed in with Salesforce");
+    tracing::info!(team = %member.team_id, member = %member.id, "a member signed in with {crm_name}");
     let mut pairs = vec![("code", code.as_str())];
     if let Some(s) = flow.return_state.as_deref() {
         pairs.push(("state", s));

@@ -138,8 +138,19 @@ pub async fn snapshot(
             })
         })
         .collect();
+    // A HubSpot team's reps connect their own HubSpot account with the server's HubSpot app
+    // (the server performs the code exchange and refreshes with its secret): its client id is
+    // public, the secret never leaves the server.
+    let hubspot_client_id = state
+        .config
+        .oauth
+        .hubspot
+        .as_ref()
+        .filter(|_| copy.team.crm == saves::CrmKind::Hubspot)
+        .map(|app| app.client_id.clone());
     Ok(Json(json!({
-        "team": { "id": copy.team.id, "name": copy.team.name, "crm": copy.team.crm },
+        "team": { "id": copy.team.id, "name": copy.team.name, "crm": copy.team.crm,
+            "hubspot_client_id": hubspot_client_id },
         "me": signed_in.member,
         "state": copy.state_json(),
         "push_settings": copy.push_settings(),

@@ -1,6 +1,7 @@
 //! The server as an OAuth client of the CRMs: its own apps ([`settings`]), the outbound
 //! HTTPS calls of the Salesforce web-server flow and OpenID Connect sign-in ([`salesforce`]),
-//! HubSpot's code exchange ([`hubspot`]), and the small HTML pages its callback shows.
+//! HubSpot's code exchange and reps' HubSpot sign-in ([`hubspot`]), and the small HTML pages
+//! its callbacks show.
 //!
 //! Requests are built by the `crm` crate as values and sent by the save engine's HTTPS
 //! transport (no redirects followed, nothing logged). The server only ever calls the login
@@ -23,6 +24,8 @@ pub use settings::{ClientSecret, OAuthSettings};
 
 /// The path of the server's Salesforce OAuth callback (admin connect and rep sign-in alike).
 pub const CALLBACK_PATH: &str = "/api/oauth/salesforce/callback";
+/// The path of the server's HubSpot OAuth callback (reps' "Sign in with HubSpot").
+pub const HUBSPOT_CALLBACK_PATH: &str = "/api/oauth/hubspot/callback";
 
 /// Why an outbound OAuth step failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

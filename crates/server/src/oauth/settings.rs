@@ -14,6 +14,8 @@ pub const SYSTEM_CA_FILE: &str = "/etc/ssl/certs/ca-certificates.crt";
 pub const DEFAULT_SF_LOGIN_URL: &str = "https://login.salesforce.com";
 /// HubSpot's API host (the token endpoint lives there).
 pub const DEFAULT_HS_API_BASE: &str = "https://api.hubapi.com";
+/// HubSpot's app host (the authorize page of a rep's "Sign in with HubSpot" lives there).
+pub const DEFAULT_HS_APP_URL: &str = "https://app.hubspot.com";
 
 /// A client secret: shown to nobody, not even to `Debug`.
 #[derive(Clone)]
@@ -49,6 +51,8 @@ pub struct SalesforceApp {
 pub struct HubspotApp {
     /// The API host of the token endpoint.
     pub api_base: String,
+    /// The app host of the authorize page (`https://app.hubspot.com`).
+    pub app_url: String,
     /// The app's client id.
     pub client_id: String,
     /// The app's client secret.
@@ -72,7 +76,7 @@ pub struct OAuthSettings {
 impl OAuthSettings {
     /// Reads `LEADLINE_PUBLIC_URL`, `LEADLINE_SF_LOGIN_URL`, `LEADLINE_SF_CLIENT_ID`,
     /// `LEADLINE_SF_CLIENT_SECRET[_FILE]`, `LEADLINE_HS_API_BASE`, `LEADLINE_HS_CLIENT_ID`,
-    /// `LEADLINE_HS_CLIENT_SECRET[_FILE]` and `LEADLINE_CA_FILE`.
+    /// `LEADLINE_HS_APP_URL`, `LEADLINE_HS_CLIENT_SECRET[_FILE]` and `LEADLINE_CA_FILE`.
     pub fn from_env(env: &impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let get = |name: &str| {
             env(name)
@@ -102,6 +106,11 @@ impl OAuthSettings {
                     "LEADLINE_HS_API_BASE",
                     false,
                 )?,
+                app_url: base_url(
+                    &get("LEADLINE_HS_APP_URL").unwrap_or_else(|| DEFAULT_HS_APP_URL.into()),
+                    "LEADLINE_HS_APP_URL",
+                    false,
+                )?,
                 client_id,
                 client_secret: secret(&get, "LEADLINE_HS_CLIENT_SECRET")?,
             }),
@@ -119,6 +128,16 @@ impl OAuthSettings {
         self.public_url
             .as_ref()
             .map(|base| format!("{base}{}", super::CALLBACK_PATH))
+    }
+}
+
+impl OAuthSettings {
+    /// The server's HubSpot OAuth callback URL (reps' "Sign in with HubSpot"), registered on
+    /// its HubSpot app beside the extension's redirect URL.
+    pub fn hubspot_callback(&self) -> Option<String> {
+        self.public_url
+            .as_ref()
+            .map(|base| format!("{base}{}", super::HUBSPOT_CALLBACK_PATH))
     }
 }
 

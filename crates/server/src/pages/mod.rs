@@ -3,7 +3,7 @@
 //!
 //! | Page | What |
 //! |---|---|
-//! | `GET /admin/sign-in` | redeem an admin invite code, or "Sign in with Salesforce" ([`sign_in`]) |
+//! | `GET /admin/sign-in` | redeem an admin invite code, or "Sign in with Salesforce" / "Sign in with HubSpot" ([`sign_in`]) |
 //! | `GET /admin` | team, CRM, team sync and its health, connect, choose team sync ([`overview`]) |
 //! | `GET /admin/members` | members, add by CRM user, invite codes, owner mapping, sign out, remove ([`members`]) |
 //! | `GET /admin/settings` | push settings ([`settings`]) |
@@ -45,6 +45,7 @@ pub fn routes() -> Router<AppState> {
             "/admin/sign-in/salesforce",
             get(sign_in::sign_in_with_salesforce),
         )
+        .route("/admin/sign-in/hubspot", get(sign_in::sign_in_with_hubspot))
         .route("/admin/sign-out", post(sign_in::sign_out))
         .route("/admin/team-sync", post(overview::choose))
         .route("/admin/connect/salesforce", post(overview::connect))

@@ -1,5 +1,6 @@
 //! Signing in to the admin pages and out of them: the sign-in page (a one-time admin invite
-//! code, or "Sign in with Salesforce" through the server's OpenID Connect flow), the browser
+//! code, "Sign in with Salesforce" through the server's OpenID Connect flow, or "Sign in with
+//! HubSpot" through its HubSpot flow, identity only), the browser
 //! session it starts (the cookie of [`super::auth`]), and signing out.
 
 use axum::extract::State;
@@ -61,6 +62,16 @@ fn sign_in_form(state: &AppState, notice: Option<Notice>, status: StatusCode) ->
     } else {
         ""
     };
+    let hubspot = if state.config.oauth.hubspot.is_some() && state.config.oauth.public_url.is_some()
+    {
+        "<section><h2>Sign in with HubSpot</h2><p>If you are an admin member of a HubSpot team \
+         with your HubSpot user (another admin added you by your HubSpot owner or e-mail), sign \
+         in with HubSpot. Leadline asks HubSpot only who you are.</p>\
+         <a class=\"button\" data-testid=\"sign-in-hubspot\" href=\"/admin/sign-in/hubspot\">\
+         Sign in with HubSpot</a></section>"
+    } else {
+        ""
+    };
     Page {
         title: "Sign in",
         nav: None,
@@ -76,7 +87,7 @@ fn sign_in_form(state: &AppState, notice: Option<Notice>, status: StatusCode) ->
              <label for=\"email\">Your email</label>\
              <input type=\"email\" id=\"email\" name=\"email\" autocomplete=\"email\">\
              <p><button type=\"submit\" data-testid=\"redeem\">Sign in</button></p></form></section>\
-             {salesforce}"
+             {salesforce}{hubspot}"
         ),
         form_target: None,
     }
@@ -128,7 +139,7 @@ pub async fn sign_in_with_invite(
 }
 
 /// `GET /admin/sign-in/salesforce`: starts an OpenID Connect sign-in that comes back to the
-/// admin pages ([`signed_in_with_salesforce`]).
+/// admin pages ([`signed_in_with_crm`]).
 pub async fn sign_in_with_salesforce(State(state): State<AppState>) -> Response {
     let started = begin(
         &state,
@@ -148,11 +159,22 @@ pub async fn sign_in_with_salesforce(State(state): State<AppState>) -> Response 
     }
 }
 
-/// Finishes a Salesforce sign-in started from the admin pages, once the callback matched the
-/// org and the member: an admin gets a browser session; a rep gets the 403 page and none.
-pub(crate) async fn signed_in_with_salesforce(
+/// `GET /admin/sign-in/hubspot`: starts a HubSpot sign-in (identity only) that comes back to
+/// the admin pages ([`signed_in_with_crm`]).
+pub async fn sign_in_with_hubspot(State(state): State<AppState>) -> Response {
+    match crate::api::hubspot_sign_in::begin(&state, None, Some(RETURN_TO_PAGES), None).await {
+        Ok(response) => response,
+        Err(error) => sign_in_form(&state, Some(Notice::Failed(error.message)), error.status),
+    }
+}
+
+/// Finishes a CRM sign-in (`crm_name`: "Salesforce", "HubSpot") started from the admin pages, once
+/// the callback matched the CRM account and the member: an admin gets a browser session; a rep
+/// gets the 403 page and none.
+pub(crate) async fn signed_in_with_crm(
     state: &AppState,
     member: &Member,
+    crm_name: &str,
 ) -> Result<Response, CallbackError> {
     if member.role != Role::Admin {
         return Ok(message_page(
@@ -187,8 +209,8 @@ pub(crate) async fn signed_in_with_salesforce(
             "you are no longer a member of the team",
         ));
     }
-    tracing::info!(team = %member.team_id, member = %member.id, "an admin signed in to the admin pages with Salesforce");
-    // A link, not a redirect: this answer ends a navigation another site (Salesforce)
+    tracing::info!(team = %member.team_id, member = %member.id, "an admin signed in to the admin pages with {crm_name}");
+    // A link, not a redirect: this answer ends a navigation another site (the CRM)
     // started, so the browser would not send the SameSite=Strict cookie on a redirect;
     // the click is this site's own navigation.
     let mut response = message_page(

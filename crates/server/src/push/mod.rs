@@ -202,7 +202,7 @@ impl Pusher {
         let engine = Engine::new(local, transport.clone(), MemoryStore::default(), TokioClock);
         let start =
             json!({"kind": "private_app", "token": token, "email": email, "stated": stated});
-        let connected = engine.connect(start, "").await;
+        let connected = engine.connect(start).await;
         if connected["ok"] != true {
             return Err(connected["error"].clone());
         }
@@ -216,6 +216,61 @@ impl Pusher {
         Ok(json!({"crm_user_id": c["crm_user_id"], "email": c["email"],
             "permission": c["permission"],
             "credential": connected["finished"]["token"]["credential"]}))
+    }
+
+    /// The HubSpot account (`portalId`, the hub id) a private-app token or service key
+    /// belongs to (`GET /account-info/v3/details`): the team's account, which a rep's "Sign in
+    /// with HubSpot" must come from. The refusal is the CRM's words (never the token).
+    pub async fn hubspot_portal(&self, token: &str) -> Result<String, String> {
+        let transport = self
+            .inner
+            .transport
+            .as_ref()
+            .map_err(|why| format!("this server cannot reach HubSpot: {why}"))?;
+        let request = crm::hubspot::account::details_request(&crm::hubspot::HsSession::new(token));
+        let response = engine::Transport::send(transport, &request)
+            .await
+            .map_err(|e| format!("HubSpot could not be reached: {}", e.message))?;
+        crm::hubspot::account::parse_portal_id(&response).map_err(|e| e.to_string())
+    }
+
+    /// The HubSpot owner of a HubSpot user id (a rep's "Sign in with HubSpot"), read with the
+    /// team's own connection `connection` (`GET /crm/v3/owners/{userId}?idProperty=userId`):
+    /// team members are keyed by their HubSpot owner id, as by their Salesforce user id.
+    /// `Ok(None)`: HubSpot knows no active owner for that user. `Err`: what failed, in words
+    /// (never a token).
+    pub async fn hubspot_owner_of_user(
+        &self,
+        state: &AppState,
+        team: &Team,
+        connection: &SyncConnection,
+        user_id: &str,
+    ) -> Result<Option<crm::CrmUser>, String> {
+        let unreadable = || "this server cannot read the team's HubSpot owners".to_owned();
+        let Some(engine) = self
+            .engine_for(state, team, connection)
+            .map_err(|e| e.to_string())?
+        else {
+            return Err(unreadable());
+        };
+        let tokens = engine::Store::tokens(engine.store(), Role::TeamSync)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| "the team's HubSpot connection needs a reconnect".to_owned())?;
+        let session = crm::hubspot::HsSession {
+            api_base: tokens.instance_url.clone(),
+            ..crm::hubspot::HsSession::new(tokens.access_token.as_str())
+        };
+        let request = crm::hubspot::owners::owner_by_user_id_request(&session, user_id);
+        let response = engine::Transport::send(engine.transport(), &request)
+            .await
+            .map_err(|e| format!("HubSpot could not be reached: {}", e.message))?;
+        if response.status == 404 {
+            return Ok(None);
+        }
+        crm::hubspot::owners::parse_owner(&response)
+            .map(|owner| Some(owner).filter(|o| o.active))
+            .map_err(|e| format!("HubSpot refused to list the team's owners: {e}"))
     }
 
     /// The engine of a team connection, built (or rebuilt, when the connection changed)
@@ -339,7 +394,7 @@ impl Pusher {
         let engine = Arc::new(
             Engine::new(local, transport.clone(), store, TokioClock).with_config(EngineConfig {
                 sleep_up_to: self.inner.config.sleep_up_to,
-                hubspot_client_secret: String::new(),
+                hubspot: saves::api::HubspotBroker::default(),
             }),
         );
         if let Ok(mut engines) = self.inner.engines.lock() {

@@ -205,6 +205,25 @@ impl Store {
         )
     }
 
+    /// The HubSpot teams bound to the HubSpot account `hub_id` (only `team_id` when given),
+    /// oldest first: where a rep's "Sign in with HubSpot" from that account may land.
+    pub async fn hubspot_teams_of_hub(
+        &self,
+        hub_id: &str,
+        team_id: Option<&str>,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT id FROM teams WHERE crm = 'hubspot' AND crm_org_id = ?
+               AND (? IS NULL OR id = ?) ORDER BY created_at, rowid",
+        )
+        .bind(hub_id)
+        .bind(team_id)
+        .bind(team_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| r.try_get("id")).collect()
+    }
+
     /// The current members, on teams bound to `org_id` (only `team_id`'s when given), whose
     /// own CRM user is `crm_user_id`.
     pub async fn members_by_crm_user(

@@ -6,7 +6,8 @@
 //!
 //! - Salesforce: code exchange (PKCE) → identity → permission (a failure is "unknown", never
 //!   guessed) → user directory pages (a failing page keeps the users read so far).
-//! - HubSpot OAuth: code exchange (with the app's client secret and PKCE) → the token's owner →
+//! - HubSpot OAuth: code exchange (with the app's client secret and PKCE, by this browser or,
+//!   in server mode, by the team server: [`super::hubspot::HubspotBroker`]) → the token's owner →
 //!   owner directory pages (a failure keeps none: the owner list is a convenience).
 //! - HubSpot private app (or service key) for team sync: owner directory pages; a refusal names
 //!   the token kind ([`credential_fail`]).
@@ -157,6 +158,20 @@ impl ConnectFlow {
     /// Checks the start (the returned URL's `state`, the HubSpot client secret) and builds the
     /// first request. `client_secret` is read only for a HubSpot OAuth connect.
     pub fn start(team: LocalTeam, start: ConnectStart, client_secret: &str) -> Result<Self, Value> {
+        Self::start_via(
+            team,
+            start,
+            &super::hubspot::HubspotBroker::ClientSecret(client_secret.to_owned()),
+        )
+    }
+
+    /// [`ConnectFlow::start`] with a HubSpot OAuth code exchanged by `broker`: this browser
+    /// with the client secret, or the team server (server mode: no secret in the browser).
+    pub fn start_via(
+        team: LocalTeam,
+        start: ConnectStart,
+        broker: &super::hubspot::HubspotBroker,
+    ) -> Result<Self, Value> {
         let hubspot = team.config.crm == crate::team::CrmKind::Hubspot;
         let client_id = team.config.client_id.clone().unwrap_or_default();
         let (role, phase, token, private_app) = match start {
@@ -169,15 +184,12 @@ impl ConnectFlow {
             } => {
                 let code = returned_code(&redirect_uri, &returned_url, &state)?;
                 let phase = if hubspot {
-                    Phase::HsExchange(hs_oauth::code_exchange_request(
-                        DEFAULT_API_BASE,
-                        hs_oauth::DEFAULT_OAUTH_VERSION,
+                    Phase::HsExchange(broker.exchange_request(
                         &client_id,
-                        super::hubspot::secret(client_secret)?,
                         &redirect_uri,
                         &code,
-                        Some(&verifier),
-                    ))
+                        &verifier,
+                    )?)
                 } else {
                     Phase::SfExchange(
                         oauth::code_exchange_request(
@@ -291,7 +303,14 @@ impl ConnectFlow {
                 Phase::Identity
             }
             Phase::HsExchange(_) => {
-                let t = hs_oauth::parse_token_response(response).map_err(|e| {
+                let parsed = match super::hubspot::relayed_refusal(response) {
+                    Some(super::hubspot::Relayed::Server(info)) => return Err(fail(&info)),
+                    Some(super::hubspot::Relayed::Hubspot(refusal)) => {
+                        hs_oauth::parse_token_response(&refusal)
+                    }
+                    None => hs_oauth::parse_token_response(response),
+                };
+                let t = parsed.map_err(|e| {
                     credential_fail(Crm::Hubspot, Credential::OauthConnection, &e, "token_error")
                 })?;
                 let token = super::hubspot::stored(t, None);

@@ -104,7 +104,9 @@ pub(crate) fn request_answer(r: Result<crm::HttpRequest, CrmError>) -> Value {
 /// `state` and `verifier` in memory for the duration of `launchWebAuthFlow`.
 pub fn oauth_start(team: &Value, redirect_uri: &str, random: &[u8]) -> Value {
     answer((|| {
-        let team: LocalTeam = read("team", team)?;
+        // In server mode, a HubSpot sign-in is for the team server's HubSpot app (its client
+        // id comes with the snapshot): the server exchanges the code with that app's secret.
+        let team = crate::api::team_server::deciding_team(team)?;
         let (Some(v), Some(s)) = (random.get(0..32), random.get(32..48)) else {
             return Err(crate::api::reply::invalid(
                 "random",
