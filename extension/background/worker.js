@@ -249,7 +249,8 @@ async function stateView() {
   await policyLoaded();
   const team = await store.team();
   const teamToken = await store.token('team_sync');
-  const view = c.state_view(team, await store.journal(), await store.outbox(), {
+  // Server mode: the owner mapping and push settings shown are the server's.
+  const view = c.state_view(await teamServer.decidingTeam(), await store.journal(), await store.outbox(), {
     redirect_url: redirectUrl(),
     gmail_mailbox: await store.gmailMailbox(),
     hubspot_private_token_set: Boolean(team.config?.crm === 'hubspot' && teamToken && !teamToken.refresh_token),
@@ -333,9 +334,9 @@ function policyLoaded() {
 
 async function handleUi(message) {
   const [c] = await Promise.all([settingsCore(), policyLoaded()]); // this wake's policy merged
-  // The simulator decides with the team saves decide with (server mode: the team snapshot).
-  const team = message.kind === UI.SIMULATE ? await teamServer.decidingTeam() : await store.team();
-  const answer = c.ui_message(team, message);
+  // The team saves decide with (server mode: the team snapshot beside it, for the simulator
+  // and for refusing what only the server's admin sets); the core's answer never carries it.
+  const answer = c.ui_message(await teamServer.decidingTeam(), message);
   if (!answer.ok) return answer;
   if (answer.team) {
     await store.setTeam(answer.team);

@@ -201,6 +201,7 @@ function userOptions(select, selected, emptyLabel) {
 
 function renderOwnership() {
   userOptions($('owner-mapping'), state.owner_mapping || '', 'Not set: my connection’s CRM user');
+
   const needsPick = Array.isArray(state.needs) && state.needs.includes('crm_user_pick');
   $('pick').hidden = !needsPick;
   if (needsPick) {
@@ -219,6 +220,18 @@ function renderSettings() {
   form.elements.log_emails.checked = Boolean(settings.log_emails);
 }
 
+/**
+ * Server mode: the owner mapping and push settings shown are the server's, set by the admin
+ * there (the worker refuses changes to them). Runs after the policy's locks, which it adds to.
+ */
+function renderServerHeld() {
+  const onServer = Boolean(state.settings_on_team_server);
+  $('owner-on-server').hidden = !onServer;
+  $('settings-on-server').hidden = !onServer;
+  $('owner-mapping').disabled = onServer;
+  if (onServer) for (const input of $('settings-form').elements) input.disabled = true;
+}
+
 function renderNeeds() {
   const needs = Array.isArray(state.needs) ? state.needs : [];
   $('todo').hidden = needs.length === 0;
@@ -234,6 +247,7 @@ function render() {
   renderSettings();
   renderTeamSyncChoice(state, chooseTeamSync);
   renderPolicy(state);
+  renderServerHeld();
   renderTeamServer(state);
 }
 

@@ -19,7 +19,9 @@ wire_enum! {
     }
 }
 
-/// Why a decision or a team change is refused.
+/// Why a decision or a team change is refused. The words hold wherever the core runs (a
+/// rep's browser alone, or with a team server, or the server itself), so they name no page:
+/// where to fix it is the caller's hint.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AttributionError {
     /// Rule 3: nothing can push (no team sync, no connected user who may write).
@@ -45,8 +47,7 @@ pub enum AttributionError {
     /// Rule 7: a CRM user is held by two app users.
     #[error(
         "{user} {crm_user_id} is already connected by {holder}; one {user} can belong to only \
-         one app user. Fix: disconnect it from {holder} in Options, or connect a different \
-         {crm} account.",
+         one app user. Fix: {holder} disconnects it, or connect a different {crm} account.",
         user = crm_user_word(*.crm),
         crm = crm_name(*.crm)
     )]
@@ -63,7 +64,7 @@ pub enum AttributionError {
     /// Rule 9: team sync names an app user without a personal connection.
     #[error(
         "Team sync is set to {user}, who has no personal {crm} connection. Fix: have {user} \
-         connect {crm} first, or choose a connected user for team sync in Options.",
+         connect {crm} first, or choose a connected user for team sync.",
         crm = crm_name(*.crm)
     )]
     TeamSyncNotConnected {
@@ -78,7 +79,7 @@ pub enum AttributionError {
         "Team sync is set to {user}, whose {crm} connection is kept only in their own browser, \
          so it can't push the rest of the team's saves. Fix: have {user} reconnect {crm} so the \
          team holds the connection, or choose for team sync a user whose connection the team \
-         holds in Options.",
+         holds.",
         crm = crm_name(*.crm)
     )]
     TeamSyncHeldInBrowser {
@@ -90,7 +91,7 @@ pub enum AttributionError {
     /// Rule 9: team sync names someone who is not on the team.
     #[error(
         "Team sync is set to \"{user}\", who is not on this team. Fix: choose a connected user \
-         for team sync in Options."
+         for team sync."
     )]
     TeamSyncUnknownUser {
         /// The id named as team sync.

@@ -86,8 +86,8 @@ pub(crate) fn choose(
     }
     let id = &pushing.connection.crm_user_id;
     notes.reason(format!(
-        "Owner: the {} of the connection that pushed it ({}); set an owner mapping in Options \
-         to own what you save",
+        "Owner: the {} of the connection that pushed it ({}); set an owner mapping to own \
+         what you save",
         crm.user_word(),
         crm_user_label(team, id, Some(&pushing.connection.email))
     ));

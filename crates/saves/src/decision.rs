@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::inbound::message::{PageSource, Push};
 use crate::journal::records::ErrorInfo;
-use crate::team::{LocalTeam, Role};
+use crate::team::{LocalTeam, Role, TeamMode};
 
 /// Asks the attribution core; failures come back as an [`ErrorInfo`] with a fix hint.
 pub fn decide(
@@ -21,7 +21,7 @@ pub fn decide(
     // one definition, so a save is refused exactly as `decide_json` would refuse it.
     attribution::check_texts(&input)
         .and_then(|()| attribution::decide(&input))
-        .map_err(|e| error_info(&e))
+        .map_err(|e| error_info(&e, team.mode))
 }
 
 /// [`decide`] for the person of a save from a page: the record kind the settings push
@@ -62,19 +62,23 @@ pub fn gmail_saving_as(team: &LocalTeam, mailbox: Option<&str>) -> Option<Saving
     })
 }
 
-/// An attribution refusal as the rep sees it: its code and message, and what to do about it.
-pub fn error_info(e: &AttributionError) -> ErrorInfo {
+/// An attribution refusal as the rep sees it: its code and message, and what to do about it
+/// (team sync is connected in Options alone, on the team server with one).
+pub fn error_info(e: &AttributionError, mode: TeamMode) -> ErrorInfo {
     let code = e.code().as_str();
     ErrorInfo {
-        hint: hint_for(code).into(),
+        hint: hint_for(code, mode).into(),
         code: code.into(),
         message: e.to_string(),
     }
 }
 
 /// What to do about each attribution error.
-fn hint_for(code: &str) -> &'static str {
+fn hint_for(code: &str, mode: TeamMode) -> &'static str {
     match code {
+        "team_sync_not_connected" if mode.has_server() => {
+            "Ask your admin to connect team sync again on the team server's admin page."
+        }
         "no_credentials" => {
             "Connect your CRM account in Options (Connect my account), or ask your admin to connect team sync."
         }

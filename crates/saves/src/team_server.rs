@@ -27,7 +27,7 @@ use serde_json::{json, Value};
 use crate::journal::records::{ErrorInfo, SaveResult, SaveStatus};
 use crate::outbox::{OutboxEntry, PersonSave};
 use crate::team::config::{CrmKind, Settings};
-use crate::team::{Connection, Health, LocalTeam, Role};
+use crate::team::{Connection, Health, LocalTeam, Role, TeamMode};
 
 /// How long a save the server keeps (`202`) waits before the browser asks again.
 pub const SERVER_RETRY_MS: u64 = 30_000;
@@ -185,7 +185,7 @@ impl Snapshot {
 /// to the rep's own connection, as the server does).
 pub fn server_team(local: &LocalTeam, snapshot: &Snapshot) -> LocalTeam {
     let mut team = local.clone();
-    team.team_server = true;
+    team.mode = TeamMode::ServerMember;
     team.team_sync_is_mine = false;
     team.remove_connection(Role::TeamSync);
     if let Some(crm) = snapshot.team.crm {
@@ -199,9 +199,10 @@ pub fn server_team(local: &LocalTeam, snapshot: &Snapshot) -> LocalTeam {
     if let Some(settings) = snapshot.push_settings {
         team.settings = settings;
     }
-    if team.owner_mapping.is_none() {
-        team.owner_mapping = snapshot.me.as_ref().and_then(|me| me.owner_mapping.clone());
-    }
+    // Who owns the rep's records is the admin's, on the server (which decides the saves it
+    // pushes with it): a mapping left in this browser from solo mode would make the preview
+    // name another owner than the record gets.
+    team.owner_mapping = snapshot.me.as_ref().and_then(|me| me.owner_mapping.clone());
     if team.config.me_email.is_none() {
         team.config.me_email = snapshot.me.as_ref().map(|me| me.email.to_lowercase());
     }
@@ -241,7 +242,7 @@ pub fn server_team(local: &LocalTeam, snapshot: &Snapshot) -> LocalTeam {
 /// True when the team server pushes this entry: server mode, and the entry (and its
 /// activity, if any) goes with the team sync connection, which only the server holds.
 pub fn via_server(team: &LocalTeam, entry: &OutboxEntry) -> bool {
-    team.team_server
+    team.mode == TeamMode::ServerMember
         && entry.role == Role::TeamSync
         && entry.activity_role.is_none_or(|r| r == Role::TeamSync)
 }

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crm::{HttpRequest, HttpResponse, Job, Permission};
-use saves::team::{Connection, CrmKind, Health, LocalTeam};
+use saves::team::{Connection, CrmKind, Health, LocalTeam, TeamMode};
 use saves::Role;
 use saves::{
     next_request, on_response, parse_content_message, plan_save, ContentToWorker, KnownRecords,
@@ -469,4 +469,47 @@ fn a_company_only_change_that_keeps_the_account_writes_nothing_and_says_why() {
         "{}",
         err.message
     );
+}
+
+/// Where the words send the rep for Account matching follows who holds the team's settings:
+/// Options alone, the team server's push settings with one (the rep cannot change them).
+#[test]
+fn the_account_matching_hint_names_where_the_setting_lives() {
+    let msg = json!({"kind":"save","source":"job_change","push":"single",
+        "prospects":[{"full_name":"Ada Lovelace","linkedin_url":URL,"company":"Globex"}]});
+    let ContentToWorker::Save(click) = parse_content_message(&msg).unwrap() else {
+        panic!("not a save")
+    };
+    for (mode, place) in [
+        (TeamMode::Solo, "in Options"),
+        (TeamMode::ServerMember, "in the team server's push settings"),
+        (TeamMode::Server, "in the team server's push settings"),
+    ] {
+        let mut t = team(CrmKind::Salesforce, false);
+        t.mode = mode;
+        // Nothing to write (no title, the Contact keeps its Account): refused, with the hint.
+        let plan = plan_save(&t, &click, "save-1", &known(CONTACT_ID));
+        let err = plan.results[0].error.clone().unwrap();
+        assert_eq!(err.code, "job_update_nothing");
+        assert!(err.hint.contains(place), "{mode:?}: {}", err.hint);
+        assert_eq!(
+            err.hint.contains("Options"),
+            mode == TeamMode::Solo,
+            "{mode:?}: {}",
+            err.hint
+        );
+        // A title and a new company, matching off: written, and the note says why the
+        // Account stays.
+        let e = entry(&t, CONTACT_ID);
+        let (_, e, _) = step(&t, &e, query(json!([])));
+        let (_, _, s) = step(&t, &e, composite_ok());
+        let note = done(s).job_update.unwrap().account_note.unwrap();
+        assert!(note.starts_with("Account matching is off"), "{note}");
+        assert!(note.contains(place), "{mode:?}: {note}");
+        assert_eq!(
+            note.contains("Options"),
+            mode == TeamMode::Solo,
+            "{mode:?}: {note}"
+        );
+    }
 }

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crm::{HttpResponse, Permission};
-use saves::team::{Connection, Health, LocalTeam};
+use saves::team::{Connection, Health, LocalTeam, TeamMode};
 use saves::Role;
 use saves::{
     next_request, on_refresh_failed, on_response, parse_content_message, plan_save,
@@ -385,6 +385,44 @@ fn a_refused_team_sync_refresh_names_salesforces_five_sign_ins_limit() {
         reason.hint,
         "Reconnect your connection (rep@acme.example) in Options; the save is kept and will finish then."
     );
+}
+
+/// With a team server, the team's connection is the server's: the rep (or the admin reading
+/// the server's log) is sent to the server's admin page, never to Options, which cannot
+/// reconnect it; the rep's own connection is still reconnected in Options.
+#[test]
+fn a_refused_team_sync_with_a_team_server_names_the_servers_admin_page() {
+    for mode in [TeamMode::ServerMember, TeamMode::Server] {
+        let mut t = team(true);
+        t.mode = mode;
+        let e = one_entry(&t, "linkedin_extension", false, &known_absent());
+        let (e, _) = next_request(&t, &e, &tokens(e.role)).unwrap();
+        let (_, step) = on_refresh_failed(&t, &e, Role::TeamSync, "invalid_grant", "expired");
+        let Step::ReconnectNeeded { reason, .. } = step else {
+            panic!("{step:?}")
+        };
+        assert!(
+            reason.hint.starts_with(
+                "Your admin reconnects team sync on the team server's admin page; the save is kept and will finish then."
+            ),
+            "{mode:?}: {}",
+            reason.hint
+        );
+        assert!(
+            !reason.hint.contains("Options"),
+            "{mode:?}: {}",
+            reason.hint
+        );
+        let (_, step) = on_refresh_failed(&t, &e, Role::Personal, "invalid_grant", "expired");
+        let Step::ReconnectNeeded { reason, .. } = step else {
+            panic!("{step:?}")
+        };
+        assert_eq!(
+            reason.hint,
+            "Reconnect your connection (rep@acme.example) in Options; the save is kept and will finish then.",
+            "{mode:?}"
+        );
+    }
 }
 
 #[test]

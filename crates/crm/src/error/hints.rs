@@ -39,10 +39,10 @@ pub(crate) fn hint_for(crm: Crm, e: &ApiError) -> Option<String> {
             "Your {name} user may not create or edit these records. Ask your {name} admin for access, or save through the team connection."
         ),
         "INVALID_CROSS_REFERENCE_KEY" | "MALFORMED_ID" | "INVALID_OPTION" => format!(
-            "The chosen owner or related record does not exist in {name}. Ask your admin to fix the owner mapping in Options."
+            "The chosen owner or related record does not exist in {name}. Ask your admin to fix the owner mapping."
         ),
         "INACTIVE_OWNER_OR_USER" => format!(
-            "The chosen owner is inactive in {name}. Ask your admin to update the owner mapping in Options."
+            "The chosen owner is inactive in {name}. Ask your admin to update the owner mapping."
         ),
         "DUPLICATES_DETECTED" | "DUPLICATE_VALUE" | "CONFLICT" | "OBJECT_ALREADY_EXISTS" => format!(
             "This person already exists in {name}. Leadline links the save to the existing record."

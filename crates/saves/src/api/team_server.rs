@@ -149,6 +149,87 @@ mod tests {
         assert_eq!(refused["error"]["code"], "invalid_input");
     }
 
+    /// In server mode the owner mapping and push settings are the server's: the preview names
+    /// the owner the server will give the record (a mapping left from solo mode does not
+    /// count), the options page shows the server's values, and changing them here is refused
+    /// with where they are set; solo, the same messages change the stored team.
+    #[test]
+    fn owner_mapping_and_push_settings_are_the_servers_in_server_mode() {
+        let stored = json!({
+            "config": {"crm": "salesforce", "me_email": "rep@acme.example"},
+            "owner_mapping": "005O",
+            "settings": {"record_kind": "contact", "match_account": true, "log_emails": false},
+            "crm_users": [
+                {"id": "005O", "name": "Old Mapping", "email": "old@acme.example", "active": true},
+                {"id": "005M", "name": "Mapped", "email": "mapped@acme.example", "active": true},
+                {"id": "005I", "name": "Integration", "email": "integration@acme.example", "active": true},
+            ],
+        });
+        let snapshot = json!({
+            "team": {"name": "Acme", "crm": "salesforce"},
+            "me": {"id": "m_rep", "email": "rep@acme.example", "owner_mapping": "005M"},
+            "state": {"team_sync": "m_admin", "users": [
+                {"id": "m_admin", "personal": {"crm_user_id": "005I",
+                    "email": "integration@acme.example", "permission": "admin", "held": "team"}},
+                {"id": "m_rep"},
+            ]},
+            "push_settings": {"record_kind": "lead", "match_account": false, "log_emails": true},
+        });
+        let mut server_mode = stored.clone();
+        server_mode[SNAPSHOT_FIELD] = snapshot.clone();
+        let message = json!({"kind": "preview", "source": "linkedin_extension", "push": "single"});
+        let owner =
+            |team: &Value| crate::api::preview(team, &message)["decision"]["owner"]["id"].clone();
+        assert_eq!(owner(&stored), "005O", "solo: the mapping set in Options");
+        assert_eq!(
+            owner(&server_mode),
+            "005M",
+            "server mode: the admin's mapping"
+        );
+        // The server has no mapping for the rep: none, not the one left in this browser.
+        let mut unmapped = server_mode.clone();
+        unmapped[SNAPSHOT_FIELD]["me"]["owner_mapping"] = Value::Null;
+        assert_eq!(
+            owner(&unmapped),
+            "005I",
+            "the pushing connection's user (rule 5)"
+        );
+
+        let view =
+            |team: &Value| crate::api::state_view(team, &Value::Null, &Value::Null, &json!({}));
+        let solo = view(&stored);
+        assert_eq!(solo["ok"], true, "{solo}");
+        assert_eq!(
+            (&solo["owner_mapping"], &solo["settings"]["record_kind"]),
+            (&json!("005O"), &json!("contact"))
+        );
+        assert_eq!(solo["settings_on_team_server"], false);
+        let served = view(&server_mode);
+        assert_eq!(
+            (&served["owner_mapping"], &served["settings"]["record_kind"]),
+            (&json!("005M"), &json!("lead"))
+        );
+        assert_eq!(served["settings_on_team_server"], true);
+
+        for change in [
+            json!({"kind": "set_owner_mapping", "crm_user_id": "005O"}),
+            json!({"kind": "set_settings", "settings": {"record_kind": "contact", "match_account": true, "log_emails": false}}),
+        ] {
+            let refused = crate::api::ui_message(&server_mode, &change);
+            assert_eq!(refused["ok"], false, "{refused}");
+            assert_eq!(refused["error"]["code"], "set_on_team_server", "{refused}");
+            assert!(
+                refused["error"]["hint"]
+                    .as_str()
+                    .unwrap()
+                    .contains("team server's admin pages"),
+                "{refused}"
+            );
+            let done = crate::api::ui_message(&stored, &change);
+            assert_eq!(done["ok"], true, "solo: {done}");
+        }
+    }
+
     /// A snapshot of the wrong shape is refused, never half-read: the error names the field
     /// by its path, so a server answering another shape is found at once.
     #[test]

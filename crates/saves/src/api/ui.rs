@@ -50,6 +50,15 @@ pub fn ui_message(team: &Value, msg: &Value) -> Value {
                 })?;
                 json!({"ok": true, "saved": team.config.saved_words(&before, &patch)})
             }
+            UiToWorker::SetOwnerMapping { .. } | UiToWorker::SetSettings { .. }
+                if on_team_server(given) =>
+            {
+                return Err(refused(
+                    "set_on_team_server",
+                    "Your team server holds who owns your records and the push settings: your admin sets them there.".into(),
+                    "Ask your admin to change them on the team server's admin pages (Members, Push settings).",
+                ));
+            }
             UiToWorker::SetOwnerMapping { crm_user_id } => {
                 check_user(&team, crm_user_id.as_deref())?;
                 team.owner_mapping = crm_user_id;
@@ -214,8 +223,18 @@ fn check_user(team: &LocalTeam, id: Option<&str>) -> Result<(), Value> {
 /// hubspot_client_secret_set, hubspot_via_team_server, gmail_mailbox}` (`hubspot_via_team_server`:
 /// server mode, where the team server performs HubSpot's code exchange and refreshes).
 pub fn state_view(team: &Value, journal: &Value, outbox: &Value, extras: &Value) -> Value {
+    let given = team;
     answer((|| {
         let team: LocalTeam = read("team", team)?;
+        // In server mode the owner mapping and push settings shown are the ones saves are
+        // decided with: the server's (a snapshot that cannot be read shows the local ones).
+        let server = on_team_server(given)
+            .then(|| super::team_server::deciding_team(given).ok())
+            .flatten();
+        let (owner_mapping, settings) = match &server {
+            Some(s) => (&s.owner_mapping, &s.settings),
+            None => (&team.owner_mapping, &team.settings),
+        };
         let journal: Journal = read_or_default("journal", journal)?;
         let outbox = if outbox.is_null() {
             Vec::new()
@@ -281,14 +300,22 @@ pub fn state_view(team: &Value, journal: &Value, outbox: &Value, extras: &Value)
             "team_sync_choices": team_sync_choices(&team),
             "policy": {"active": team.policy.is_some(),
                 "locked": team.policy.as_ref().map(ManagedSettings::locked).unwrap_or_default()},
-            "owner_mapping": team.owner_mapping, "picked_crm_user": team.picked_crm_user,
-            "crm_users": team.crm_users, "settings": team.settings,
+            "owner_mapping": owner_mapping, "picked_crm_user": team.picked_crm_user,
+            "crm_users": team.crm_users, "settings": settings,
+            "settings_on_team_server": server.is_some(),
             "needs": needs(&team, flag(extras, "hubspot_client_secret_set")
                 || flag(extras, "hubspot_via_team_server")),
             "recent_saves": journal.recent_saves, "outbox": outbox_view, "error_log": journal.error_log,
             "gmail_mailbox": gmail_mailbox(&team, extras),
         }))
     })())
+}
+
+/// Is `team` (as the worker hands it over) a rep's browser on a team server, with the server's
+/// snapshot beside it? Its owner mapping and push settings are then the server's.
+fn on_team_server(team: &Value) -> bool {
+    team.get(super::team_server::SNAPSHOT_FIELD)
+        .is_some_and(|s| !s.is_null())
 }
 
 /// The last Gmail mailbox a panel looked people up from (`extras.gmail_mailbox.email`) and

@@ -202,7 +202,10 @@ fn connection_label(team: &LocalTeam, role: Role) -> String {
 /// What to do when `role`'s credential stopped working: reconnect, or for a HubSpot private
 /// app (a pasted token, no sign-in) paste a new token.
 fn reconnect_hint(team: &LocalTeam, role: Role) -> String {
-    if team.pushes_as_private_app(role) {
+    if role == Role::TeamSync && team.mode.has_server() {
+        // The team's token lives on the server: only the admin can renew it, there.
+        "Your admin reconnects team sync on the team server's admin page; the save is kept and will finish then.".to_owned()
+    } else if team.pushes_as_private_app(role) {
         "Paste a new team sync token (private-app token or service key) in Leadline’s options, step 1; the save is kept and will finish then.".to_owned()
     } else {
         format!(

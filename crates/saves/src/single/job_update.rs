@@ -117,7 +117,12 @@ pub(crate) fn nothing_to_write(
             Some(note) => format!("The page shows no title, and {}", lower_first(note)),
             None => "The page shows no title, and Account matching is off, so the Contact keeps its Account.".into(),
         },
-        hint: "Change the Contact's Account in Salesforce itself, or turn on Account matching in Options.".into(),
+        hint: if team.mode.has_server() {
+            "Change the Contact's Account in Salesforce itself, or ask your admin to turn on Account matching in the team server's push settings."
+        } else {
+            "Change the Contact's Account in Salesforce itself, or turn on Account matching in Options."
+        }
+        .into(),
     })
 }
 
@@ -160,8 +165,13 @@ pub(crate) fn next_request(
         && moves_company(&u);
     if e.phase == Phase::Save && contact_moves && u.account_id.is_none() && u.account_note.is_none()
     {
+        let turn_on = if team.mode.has_server() {
+            "your admin can turn it on in the team server's push settings"
+        } else {
+            "turn it on in Options"
+        };
         u.account_note = Some(format!(
-            "Account matching is off, so {}; turn it on in Options to move Contacts to their new company's Account.",
+            "Account matching is off, so {}; {turn_on} to move Contacts to their new company's Account.",
             kept_account(&u)
         ));
     }

@@ -221,12 +221,31 @@ pub struct LocalTeam {
     pub team_sync_is_mine: bool,
     /// Team settings rolled out by policy (they win over local ones).
     pub policy: Option<ManagedSettings>,
-    /// Server mode (`crate::team_server`): the team sync connection is the team server's,
-    /// and the rep's own connection is held only in this browser (rule 11). Set only by
-    /// `crate::team_server::server_team` on the team a decision is made with: never read
-    /// from JSON, written, or stored.
+    /// Who decides with this team: a browser alone, a rep's browser on a team server, or the
+    /// team server itself. Set by `crate::team_server::server_team` (a rep's browser) and by
+    /// the server on the teams it pushes with: never read from JSON, written, or stored.
     #[serde(skip)]
-    pub team_server: bool,
+    pub mode: TeamMode,
+}
+
+/// Who decides with a [`LocalTeam`], and so where its shared settings and team sync live.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TeamMode {
+    /// One browser is the whole team (solo mode): everything is set in its options page.
+    #[default]
+    Solo,
+    /// A rep's browser on a team server (`crate::team_server`): the team sync connection is
+    /// the server's, and the rep's own connection is held only in this browser (rule 11).
+    ServerMember,
+    /// The team server itself, pushing with the team's connection.
+    Server,
+}
+
+impl TeamMode {
+    /// Is the team run by a team server (from the rep's browser or on the server)?
+    pub fn has_server(self) -> bool {
+        self != TeamMode::Solo
+    }
 }
 
 impl LocalTeam {
@@ -297,7 +316,10 @@ impl LocalTeam {
             // Rule 11: without a team server, every connection in this browser's team counts
             // as held by the team (one browser, one team). With one, the team sync is the
             // server's and the rep's own connection is held only here.
-            held: if self.team_server && c.role == Role::Personal && team_sync != Some(ME) {
+            held: if self.mode == TeamMode::ServerMember
+                && c.role == Role::Personal
+                && team_sync != Some(ME)
+            {
                 attribution::Held::OwnBrowser
             } else {
                 attribution::Held::Team

@@ -39,7 +39,7 @@ use std::sync::{Arc, Mutex};
 use engine::clock::{system_now_ms, TokioClock};
 use engine::native::HttpsTransport;
 use engine::{Engine, EngineConfig, MemoryStore, Outcome, RefreshFailure};
-use saves::{CrmKind, ErrorInfo, LocalTeam, OutboxEntry, Role};
+use saves::{CrmKind, ErrorInfo, LocalTeam, OutboxEntry, Role, TeamMode};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -833,7 +833,10 @@ pub fn team_local(
         }],
         "owner_mapping": owner_mapping,
     });
-    serde_json::from_value(value).unwrap_or_default()
+    let mut team: LocalTeam = serde_json::from_value(value).unwrap_or_default();
+    // The words of the core's hints follow: team settings and team sync are the server's.
+    team.mode = TeamMode::Server;
+    team
 }
 
 /// A connection's API base: as stored, else HubSpot's public API for a HubSpot team.
