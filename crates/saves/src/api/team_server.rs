@@ -157,6 +157,8 @@ mod tests {
     fn owner_mapping_and_push_settings_are_the_servers_in_server_mode() {
         let stored = json!({
             "config": {"crm": "salesforce", "me_email": "rep@acme.example"},
+            "connections": [{"role": "personal", "crm_user_id": "005R", "name": "Rita Rep",
+                "email": "rep@acme.example", "permission": "standard"}],
             "owner_mapping": "005O",
             "settings": {"record_kind": "contact", "match_account": true, "log_emails": false},
             "crm_users": [
@@ -191,8 +193,8 @@ mod tests {
         unmapped[SNAPSHOT_FIELD]["me"]["owner_mapping"] = Value::Null;
         assert_eq!(
             owner(&unmapped),
-            "005I",
-            "the pushing connection's user (rule 5)"
+            "005R",
+            "the rep's own CRM user, not the old mapping"
         );
 
         let view =
