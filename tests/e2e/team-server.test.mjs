@@ -170,7 +170,18 @@ async function repJoinsAndSaves(rep, integrationId) {
     assert.match(onServer, /lives on your team server.*integration@acme\.example/, onServer);
     assert.equal(await options.getByTestId('connect-team-sync').isVisible(), false, 'no team sync connect in a rep’s browser');
     assert.equal(await options.locator('[data-need="connect_team_sync"]').count(), 0, 'no “connect team sync” to-do');
-    if (rep === REPS[0]) await ext.screenshot(options, 'team-server-options');
+    if (rep === REPS[0]) {
+      // Who owns the rep's records and the push settings are the server's (the server decides
+      // its saves with them): shown, not editable here, and a change is refused with where.
+      await options.getByTestId('owner-on-server').waitFor();
+      assert.equal(await options.getByTestId('owner-mapping').isDisabled(), true, 'owner mapping held by the server');
+      assert.equal(await options.getByTestId('match-account').isDisabled(), true, 'push settings held by the server');
+      assert.match(await options.getByTestId('settings-on-server').textContent(), /your admin sets them on its Push settings page/);
+      const refused = await sendFrom(options, { kind: 'set_owner_mapping', crm_user_id: crmUserId });
+      assert.equal(refused.error && refused.error.code, 'set_on_team_server', JSON.stringify(refused));
+      assert.match(refused.error.hint, /team server's admin pages/, refused.error.hint);
+      await ext.screenshot(options, 'team-server-options');
+    }
 
     // LinkedIn: pushed by the team server with the team's connection.
     const { previewText, text: linkedinToast, undo } = await saveProfile(ext, options, rep);
