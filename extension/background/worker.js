@@ -216,19 +216,27 @@ async function runSave(c, message, sender, saveId, plan, viaServer) {
 }
 
 async function handleContent(message, sender) {
-  // A preview (the hover: the save decides again) needs only the preview module, and answers
-  // from the stored team, which the managed-storage listener keeps merged while the worker runs.
-  if (message.kind === IN.PREVIEW) return (await previewCore()).preview(await teamServer.decidingTeam(), message);
-  // Saves, lookups and undo run on the engine: its module compiles while the core loads.
-  if (message.kind === IN.SAVE) outboxCore().catch(() => {});
-  if (message.kind === IN.LOOKUP || message.kind === IN.UNDO) engineCore().catch(() => {});
   // The rest wait for the save module and this wake's policy merge (each started here if the
   // wake work has not started them yet).
-  await Promise.all([core(), policyLoaded()]);
+  const ready = () => Promise.all([core(), policyLoaded()]);
   switch (message.kind) {
-    case IN.LOOKUP: await noteMailbox(message); return handleLookup(message);
-    case IN.SAVE: return handleSave(message, sender);
-    case IN.UNDO: return handleUndo(message, (key) => lookupCache.delete(key));
+    // A preview (the hover: the save decides again) needs only the preview module, and answers
+    // from the stored team, which the managed-storage listener keeps merged while the worker runs.
+    case IN.PREVIEW: return (await previewCore()).preview(await teamServer.decidingTeam(), message);
+    // Saves, lookups and undo run on the engine: its module compiles while the core loads.
+    case IN.LOOKUP:
+      engineCore().catch(() => {});
+      await ready();
+      await noteMailbox(message);
+      return handleLookup(message);
+    case IN.SAVE:
+      outboxCore().catch(() => {});
+      await ready();
+      return handleSave(message, sender);
+    case IN.UNDO:
+      engineCore().catch(() => {});
+      await ready();
+      return handleUndo(message, (key) => lookupCache.delete(key));
     default: return refuse('invalid_message', 'Unknown message kind.');
   }
 }
