@@ -136,7 +136,9 @@ wasm_out_dir() {
   else echo "$WASM_TARGET_DIR/debian/$WASM_TARGET/release"; fi
 }
 
-WASM_OPT_FLAGS=(-Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+# -Oz twice: binaryen's size pipeline run a second time finds what the first one's inlining
+# and merging left (measured on core_engine: -1.5 KB gzipped; every module shrinks).
+WASM_OPT_FLAGS=(-Oz -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --strip-debug --strip-producers)
 # The preview module's own: V8 compiles a Wasm function whole on its first call, and binaryen
 # inlines every function with one caller, which made `preview`'s export one 30 KB function of
