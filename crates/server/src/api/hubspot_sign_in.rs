@@ -20,7 +20,6 @@
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 
 use crate::app::{now, AppState};
 use crate::crypto::{random_token, token_hash};
@@ -28,9 +27,9 @@ use crate::error::{ApiError, Query};
 use crate::oauth::hubspot::{self as hs, Grant, HsIdentity};
 use crate::oauth::settings::HubspotApp;
 use crate::oauth::Outbound;
-use crate::store::{Member, NewOAuthState, OAuthPurpose, OAuthState, OneTimeRefusal};
+use crate::store::{Member, NewOAuthState, OAuthPurpose, OAuthState};
 
-use super::oauth_flow::{verifier_aad, CallbackError, STATE_TTL_SECS};
+use super::oauth_flow::{verifier_aad, CallbackError, CallbackQuery, STATE_TTL_SECS};
 use super::sign_in::{check_way_back, checked_start, hand_off, StartQuery};
 use super::team::TeamCopy;
 
@@ -124,15 +123,6 @@ pub(crate) async fn begin(
         .into_response())
 }
 
-/// The query HubSpot redirects back with.
-#[derive(Debug, Deserialize)]
-pub struct CallbackQuery {
-    code: Option<String>,
-    state: Option<String>,
-    error: Option<String>,
-    error_description: Option<String>,
-}
-
 /// `GET /api/oauth/hubspot/callback`.
 pub async fn callback(
     State(state): State<AppState>,
@@ -145,32 +135,9 @@ pub async fn callback(
 }
 
 async fn run_callback(state: &AppState, query: CallbackQuery) -> Result<Response, CallbackError> {
-    let bad = |message: &str| {
-        CallbackError::new(StatusCode::BAD_REQUEST, "This link cannot be used", message)
-    };
-    let flow_state = query
-        .state
-        .filter(|s| !s.is_empty() && s.len() <= 256)
-        .ok_or_else(|| bad("the answer from HubSpot has no state: start again from Leadline"))?;
-    let hash = state_hash(&flow_state);
-    let flow = state.store.take_oauth_state(&hash, now()).await?.map_err(|refusal| {
-        bad(match refusal {
-            OneTimeRefusal::Unknown => "this sign-in was not started by this server (unknown state): start again from Leadline",
-            OneTimeRefusal::Used => "this sign-in link was already used: start again from Leadline",
-            OneTimeRefusal::Expired => "this sign-in took too long and expired: start again from Leadline",
-        })
-    })?;
+    let (flow, hash) = query.take_flow(state, "HubSpot", state_hash).await?;
     check_way_back(&flow)?;
-    if let Some(error) = query.error {
-        return Err(bad(&format!(
-            "HubSpot answered {error}: {}",
-            query.error_description.unwrap_or_default()
-        )));
-    }
-    let code = query
-        .code
-        .filter(|c| !c.is_empty() && c.len() <= 2048)
-        .ok_or_else(|| bad("the answer from HubSpot has no code: start again from Leadline"))?;
+    let code = query.code("HubSpot")?;
     let verifier = state
         .master_key
         .open(&flow.sealed_verifier, &verifier_aad(&hash))

@@ -12,7 +12,6 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use serde_json::json;
 
 use crate::app::{now, AppState};
@@ -20,9 +19,11 @@ use crate::crypto::{random_id, secret_aad, token_hash};
 use crate::error::{ApiError, Query};
 use crate::oauth::salesforce::{self as sf, CONNECT_SCOPE};
 use crate::oauth::{escape, page, Outbound};
-use crate::store::{NewConnection, OAuthPurpose, OAuthState, OneTimeRefusal};
+use crate::store::{NewConnection, OAuthPurpose, OAuthState};
 
-use super::oauth_flow::{begin, salesforce_app, verifier_aad, CallbackError, FlowStart};
+use super::oauth_flow::{
+    begin, salesforce_app, verifier_aad, CallbackError, CallbackQuery, FlowStart,
+};
 use super::team::TeamCopy;
 use super::AdminMember;
 
@@ -56,15 +57,6 @@ pub(crate) async fn start_connect(
     .await
 }
 
-/// The query Salesforce redirects back with.
-#[derive(Debug, Deserialize)]
-pub struct CallbackQuery {
-    code: Option<String>,
-    state: Option<String>,
-    error: Option<String>,
-    error_description: Option<String>,
-}
-
 /// `GET /api/oauth/salesforce/callback`.
 pub async fn callback(
     State(state): State<AppState>,
@@ -77,32 +69,8 @@ pub async fn callback(
 }
 
 async fn run_callback(state: &AppState, query: CallbackQuery) -> Result<Response, CallbackError> {
-    let bad = |message: &str| {
-        CallbackError::new(StatusCode::BAD_REQUEST, "This link cannot be used", message)
-    };
-    let flow_state = query
-        .state
-        .filter(|s| !s.is_empty() && s.len() <= 256)
-        .ok_or_else(|| bad("the answer from Salesforce has no state: start again from Leadline"))?;
-    let state_hash = token_hash(&flow_state);
-    let taken = state.store.take_oauth_state(&state_hash, now()).await?;
-    let flow = taken.map_err(|refusal| {
-        bad(match refusal {
-            OneTimeRefusal::Unknown => "this sign-in was not started by this server (unknown state): start again from Leadline",
-            OneTimeRefusal::Used => "this sign-in link was already used: start again from Leadline",
-            OneTimeRefusal::Expired => "this sign-in took too long and expired: start again from Leadline",
-        })
-    })?;
-    if let Some(error) = query.error {
-        return Err(bad(&format!(
-            "Salesforce answered {error}: {}",
-            query.error_description.unwrap_or_default()
-        )));
-    }
-    let code = query
-        .code
-        .filter(|c| !c.is_empty() && c.len() <= 2048)
-        .ok_or_else(|| bad("the answer from Salesforce has no code: start again from Leadline"))?;
+    let (flow, state_hash) = query.take_flow(state, "Salesforce", token_hash).await?;
+    let code = query.code("Salesforce")?;
     let verifier = state
         .master_key
         .open(&flow.sealed_verifier, &verifier_aad(&state_hash))

@@ -5,6 +5,7 @@
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 
 use crate::app::{now, AppState};
 use crate::crypto::{random_token, token_hash};
@@ -12,7 +13,7 @@ use crate::error::ApiError;
 use crate::oauth::salesforce as sf;
 use crate::oauth::settings::SalesforceApp;
 use crate::oauth::{escape, page, OAuthError};
-use crate::store::{NewOAuthState, OAuthPurpose};
+use crate::store::{NewOAuthState, OAuthPurpose, OAuthState, OneTimeRefusal};
 
 /// How long an OAuth flow may take from start to callback.
 pub const STATE_TTL_SECS: i64 = 10 * 60;
@@ -158,5 +159,68 @@ impl From<OAuthError> for CallbackError {
             "Salesforce did not complete the sign-in",
             e.to_string(),
         )
+    }
+}
+
+/// The query a CRM's authorize page redirects back with (Salesforce's and HubSpot's alike).
+#[derive(Debug, Deserialize)]
+pub struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// A callback's refusal of its link (`400`, "This link cannot be used").
+fn unusable(message: &str) -> CallbackError {
+    CallbackError::new(StatusCode::BAD_REQUEST, "This link cannot be used", message)
+}
+
+impl CallbackQuery {
+    /// The flow this callback's state started, taken once (a state is usable once, by the
+    /// server that issued it, before it expires), and the state's stored hash, which `hash`
+    /// makes from the state (each flow hashes its own states apart). `crm` names who answered.
+    pub(crate) async fn take_flow(
+        &self,
+        state: &AppState,
+        crm: &str,
+        hash: impl FnOnce(&str) -> String,
+    ) -> Result<(OAuthState, String), CallbackError> {
+        let flow_state = self
+            .state
+            .as_deref()
+            .filter(|s| !s.is_empty() && s.len() <= 256)
+            .ok_or_else(|| {
+                unusable(&format!(
+                    "the answer from {crm} has no state: start again from Leadline"
+                ))
+            })?;
+        let state_hash = hash(flow_state);
+        let taken = state.store.take_oauth_state(&state_hash, now()).await?;
+        let flow = taken.map_err(|refusal| {
+            unusable(match refusal {
+                OneTimeRefusal::Unknown => "this sign-in was not started by this server (unknown state): start again from Leadline",
+                OneTimeRefusal::Used => "this sign-in link was already used: start again from Leadline",
+                OneTimeRefusal::Expired => "this sign-in took too long and expired: start again from Leadline",
+            })
+        })?;
+        Ok((flow, state_hash))
+    }
+
+    /// The authorization code, or the page saying why there is none (the CRM's own error).
+    pub(crate) fn code(self, crm: &str) -> Result<String, CallbackError> {
+        if let Some(error) = self.error {
+            return Err(unusable(&format!(
+                "{crm} answered {error}: {}",
+                self.error_description.unwrap_or_default()
+            )));
+        }
+        self.code
+            .filter(|c| !c.is_empty() && c.len() <= 2048)
+            .ok_or_else(|| {
+                unusable(&format!(
+                    "the answer from {crm} has no code: start again from Leadline"
+                ))
+            })
     }
 }
