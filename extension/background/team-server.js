@@ -63,6 +63,12 @@ function refusal(answer, what) {
   return fail(error.code || 'team_server_error', String(error.message || what + ' failed (' + answer.status + ').'), '');
 }
 
+/** `text` (at most 300 characters) as a sentence: a capital first letter. */
+function sentence(text) {
+  const cut = String(text).slice(0, 300);
+  return cut.charAt(0).toUpperCase() + cut.slice(1);
+}
+
 /** The session (worker-only) for the configured URL, or null. */
 async function session(url) {
   const stored = await store.serverSession();
@@ -103,7 +109,11 @@ export async function signIn(crm = 'salesforce') {
   } catch {
     return fail('sign_in_failed', 'The team server did not send you back to Leadline.');
   }
-  if (params.get('state') !== state || !params.get('code')) return fail('sign_in_failed', 'The sign-in came back without a valid code; sign in again.');
+  if (params.get('state') !== state) return fail('sign_in_failed', 'The sign-in came back without a valid code; sign in again.');
+  // The server refused who signed in (another org, not a member…): its words, as OAuth's
+  // error redirect carries them (RFC 6749 §4.1.2.1).
+  if (params.get('error')) return fail('sign_in_refused', sentence(params.get('error_description') || 'The team server did not sign you in.'));
+  if (!params.get('code')) return fail('sign_in_failed', 'The sign-in came back without a valid code; sign in again.');
   const answer = await call(url, '/api/sign-in/finish', { method: 'POST', body: { code: params.get('code') } });
   if (answer.status !== 201 && answer.status !== 200) return refusal(answer, 'Signing in');
   return keepSession(url, answer);

@@ -104,6 +104,12 @@ async function repBrowser(rep) {
 
 /** "Sign in with Salesforce" from the options page: the sandbox's pages in the auth window. */
 async function signInThroughServer(ext, options, email) {
+  await signInPages(ext, options, email);
+  await options.getByTestId('team-server-status').filter({ hasText: 'Signed in as ' + email }).waitFor({ timeout: 15000 });
+}
+
+/** Clicks "Sign in with Salesforce" and goes through the sandbox's pages as `email`. */
+async function signInPages(ext, options, email) {
   const popup = ext.context.waitForEvent('page', { timeout: 15000 });
   await options.getByTestId('team-server-sign-in').click();
   const login = await popup;
@@ -117,7 +123,6 @@ async function signInThroughServer(ext, options, email) {
   const closed = login.waitForEvent('close', { timeout: 15000 }).catch(() => {});
   await login.getByTestId('allow').click({ timeout: 15000 });
   await closed;
-  await options.getByTestId('team-server-status').filter({ hasText: 'Signed in as ' + email }).waitFor({ timeout: 15000 });
 }
 
 /** The rep's membership on the server: the admin adds them by CRM user (once). */
@@ -234,6 +239,29 @@ test('the fix, with a team server: six reps join; LinkedIn saves pushed by the s
   assert.equal(approvals.approvals[0].client_id, 'leadline-sandbox-server');
   const contacts = (await sandbox.records('Contact')).records;
   assert.equal(contacts.length, 2 * REPS.length, 'one LinkedIn and one Gmail person per rep, nothing twice');
+});
+
+test('a Salesforce user the admin did not add is refused in words: the options page says why, the sign-in window closes, no session', { skip, timeout: 120000 }, async () => {
+  const stranger = 'readonly@acme.example'; // a user of the team's org, on no team
+  const ext = await launchExtension({ sandbox });
+  try {
+    const options = await ext.openOptions();
+    await sendFrom(options, { kind: 'set_config', crm: 'salesforce', login_host: 'production',
+      client_id: 'leadline-sandbox-client', me_email: stranger });
+    await options.getByTestId('team-server-url').fill(server.url);
+    await options.getByTestId('team-server-save').click();
+    await options.getByTestId('team-server-status').filter({ hasText: 'Not signed in' }).waitFor();
+    await signInPages(ext, options, stranger);
+    const error = options.getByTestId('options-error');
+    await error.filter({ hasText: 'not a member' }).waitFor({ timeout: 15000 });
+    assert.match(await error.textContent(),
+      /^Signing in to the team server refused: Your Salesforce user \(readonly@acme\.example, 005\w+\) is not a member of the team: ask your admin to add you/);
+    assert.match(await options.getByTestId('team-server-status').textContent(), /Not signed in/);
+    const state = await sendFrom(options, { kind: 'get_state' });
+    assert.equal(state.team_server && state.team_server.signed_in, false, JSON.stringify(state.team_server));
+  } finally {
+    await ext.stop();
+  }
 });
 
 test('a revoked session keeps the save in the outbox with a "sign in again" notice; signing in sends it', { skip, timeout: 120000 }, async () => {

@@ -123,7 +123,7 @@ fn records(state: &State, request: &Request) -> StoreResult<Response> {
 }
 
 /// `GET approvals[?user=<login or id>][&client_id=]`: live approvals (refresh tokens) per
-/// user and app, as Setup's OAuth usage page counts them.
+/// user and app, as Setup's OAuth usage page counts them (HubSpot apps' grants too).
 fn approvals(state: &State, request: &Request) -> StoreResult<Response> {
     let user = request.query_param("user").map(|u| {
         crate::seed::user_by_email(&u)

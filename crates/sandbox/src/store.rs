@@ -551,11 +551,12 @@ impl Store {
     }
 
     /// Live approvals (refresh tokens) per `(user id, client id)`, with the oldest and newest
-    /// issue times: what Setup's "OAuth Usage" page counts.
+    /// issue times: what Salesforce Setup's "OAuth Usage" page counts, and HubSpot's live
+    /// grants of its apps alike (the two CRMs' apps have their own client ids).
     pub fn approvals(&self) -> StoreResult<Vec<Approvals>> {
         let mut stmt = self.conn.prepare(
             "SELECT user_id, client_id, COUNT(*), MIN(issued_ms), MAX(issued_ms) FROM tokens
-             WHERE kind = 'sf_refresh' AND revoked = 0
+             WHERE kind IN ('sf_refresh', 'hs_refresh') AND revoked = 0
              GROUP BY user_id, client_id ORDER BY user_id, client_id",
         )?;
         let rows = stmt.query_map([], |r| {

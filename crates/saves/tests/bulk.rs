@@ -563,26 +563,18 @@ fn a_gmail_lookup_says_whether_the_mailbox_is_the_crm_user() {
     );
 }
 
-#[test]
-fn list_lookup_is_one_call_for_the_whole_page() {
-    let t = team(CrmKind::Salesforce);
-    let t_json = serde_json::to_value(&t).unwrap();
+/// A list page's lookup run to its end against an org that holds p4@example.com (one Contact,
+/// owned by the rep): the first call's dedupe query text, and the last call's answer.
+fn list_lookup_where_p4_is_in_the_org(msg: &Value, known: &Value) -> (String, Value) {
+    let t_json = serde_json::to_value(team(CrmKind::Salesforce)).unwrap();
     let tok = json!({"team_sync": tokens(), "personal": tokens()});
-    let msg = json!({"kind":"lookup","source":"linkedin_extension","prospects": people(12)});
-    let mut known = serde_json::Map::new();
-    known.insert("email:p11@example.com".into(), Value::Null);
-    let known = Value::Object(known);
-    let first =
-        saves::bulk_lookup::lookup_list(&t_json, &msg, &tok, &known, &json!([]), &Value::Null, 0.0);
+    let lookup = |answers: &Value| {
+        saves::bulk_lookup::lookup_list(&t_json, msg, &tok, known, answers, &Value::Null, 0.0)
+    };
+    let first = lookup(&json!([]));
     assert_eq!(first["ok"], true, "{first}");
     let req: HttpRequest = serde_json::from_value(first["request"].clone()).unwrap();
     assert!(is_dedupe(&req));
-    let q = dedupe_text(&req);
-    assert!(q.contains("p0@example.com") && q.contains("p10@example.com"));
-    assert!(
-        !q.contains("p11@example.com"),
-        "cached people are not looked up"
-    );
     let mut org = FakeOrg::default();
     org.contacts.push((
         "p4@example.com".into(),
@@ -590,16 +582,23 @@ fn list_lookup_is_one_call_for_the_whole_page() {
         Some(REP.into()),
     ));
     let answer = serde_json::to_value(org.answer(&req)).unwrap();
-    let done = saves::bulk_lookup::lookup_list(
-        &t_json,
-        &msg,
-        &tok,
-        &known,
-        &json!([answer]),
-        &Value::Null,
-        0.0,
-    );
+    let done = lookup(&json!([answer]));
     assert_eq!(done["done"], true, "{done}");
+    (dedupe_text(&req), done)
+}
+
+#[test]
+fn list_lookup_is_one_call_for_the_whole_page() {
+    let msg = json!({"kind":"lookup","source":"linkedin_extension","prospects": people(12)});
+    let mut known = serde_json::Map::new();
+    known.insert("email:p11@example.com".into(), Value::Null);
+    let known = Value::Object(known);
+    let (q, done) = list_lookup_where_p4_is_in_the_org(&msg, &known);
+    assert!(q.contains("p0@example.com") && q.contains("p10@example.com"));
+    assert!(
+        !q.contains("p11@example.com"),
+        "cached people are not looked up"
+    );
     let results = done["results"].as_array().unwrap();
     assert_eq!(results.len(), 12);
     assert_eq!(results[4]["found"], true);
@@ -623,8 +622,6 @@ fn list_lookup_is_one_call_for_the_whole_page() {
 /// result, so a private card between two people never shifts their badges.
 #[test]
 fn a_list_page_lookup_answers_every_card_by_key() {
-    let t_json = serde_json::to_value(team(CrmKind::Salesforce)).unwrap();
-    let tok = json!({"team_sync": tokens(), "personal": tokens()});
     let card = |key: &str, name: Option<&str>, link: Option<&str>, email: Option<&str>| json!({"key": key, "link": link, "prospect": {"full_name": name, "email": email}});
     let headless = "https://www.linkedin.com/search/results/people/headless?k=1";
     let msg = json!({"kind":"lookup","source":"linkedin_extension","cards":[
@@ -634,17 +631,7 @@ fn a_list_page_lookup_answers_every_card_by_key() {
         card("c3", None, Some("https://www.linkedin.com/in/x"), None),
         card("c4", Some("Person Four"), None, Some("p4@example.com")),
     ]});
-    let first = saves::bulk_lookup::lookup_list(
-        &t_json,
-        &msg,
-        &tok,
-        &json!({}),
-        &json!([]),
-        &Value::Null,
-        0.0,
-    );
-    let req: HttpRequest = serde_json::from_value(first["request"].clone()).unwrap();
-    let q = dedupe_text(&req);
+    let (q, done) = list_lookup_where_p4_is_in_the_org(&msg, &json!({}));
     assert!(
         q.contains("p0@example.com") && q.contains("p4@example.com"),
         "{q}"
@@ -653,23 +640,6 @@ fn a_list_page_lookup_answers_every_card_by_key() {
         !q.contains("ada@example.com"),
         "a private card is never looked up: {q}"
     );
-    let mut org = FakeOrg::default();
-    org.contacts.push((
-        "p4@example.com".into(),
-        "003000000000000ZZZ".into(),
-        Some(REP.into()),
-    ));
-    let answer = serde_json::to_value(org.answer(&req)).unwrap();
-    let done = saves::bulk_lookup::lookup_list(
-        &t_json,
-        &msg,
-        &tok,
-        &json!({}),
-        &json!([answer]),
-        &Value::Null,
-        0.0,
-    );
-    assert_eq!(done["done"], true, "{done}");
     let cards = done["cards"].as_array().unwrap();
     let keys: Vec<&str> = cards.iter().map(|c| c["key"].as_str().unwrap()).collect();
     assert_eq!(keys, ["c0", "c1", "c2", "c3", "c4"]);
@@ -699,6 +669,8 @@ fn a_list_page_lookup_answers_every_card_by_key() {
     );
 
     // No connection: the cards are answered all the same, the people unchecked.
+    let t_json = serde_json::to_value(team(CrmKind::Salesforce)).unwrap();
+    let tok = json!({"team_sync": tokens(), "personal": tokens()});
     let none = saves::bulk_lookup::lookup_list(
         &t_json,
         &msg,

@@ -175,10 +175,9 @@ fn token_and_owner_become_a_personal_connection_without_secrets() {
     assert_eq!(view["team_sync_choices"][0]["connected"], true);
 }
 
-/// The owner list is read page by page, by HubSpot's `paging.next.after` cursor: an owner on
-/// the second page is a CRM user too.
-#[test]
-fn every_page_of_the_owner_list_is_read() {
+/// The rep's connect flow with the token exchanged and their own owner read: it asks next for
+/// the owner list.
+fn flow_at_owner_list() -> api::ConnectFlow {
     let back = format!("{REDIRECT}?code=c1&state=s1");
     let token = r#"{"access_token":"CNaccess","refresh_token":"na1-refresh","expires_in":1800,"user_id":9586003}"#;
     let mut f = flow(&hubspot_team(), oauth(&back, "s1"), SECRET).unwrap();
@@ -188,6 +187,15 @@ fn every_page_of_the_owner_list_is_read() {
         &hubspot_owner("41629003", 9586003, "rep@acme.example").to_string(),
     ))
     .unwrap();
+    assert!(next(&f)["url"].as_str().unwrap().contains("/crm/v3/owners"));
+    f
+}
+
+/// The owner list is read page by page, by HubSpot's `paging.next.after` cursor: an owner on
+/// the second page is a CRM user too.
+#[test]
+fn every_page_of_the_owner_list_is_read() {
+    let mut f = flow_at_owner_list();
     let first = json!({"results": [hubspot_owner("41629002", 1, "integration@acme.example")],
         "paging": {"next": {"after": "41629002", "link": "https://api.hubapi.com/crm/v3/owners?after=41629002"}}});
     f.on_response(&answer(200, &first.to_string())).unwrap();
@@ -215,15 +223,7 @@ fn every_page_of_the_owner_list_is_read() {
 
 #[test]
 fn a_failed_owner_list_is_no_failure_but_a_failed_owner_is() {
-    let back = format!("{REDIRECT}?code=c1&state=s1");
-    let token = r#"{"access_token":"CNaccess","refresh_token":"na1-refresh","expires_in":1800,"user_id":9586003}"#;
-    let mut f = flow(&hubspot_team(), oauth(&back, "s1"), SECRET).unwrap();
-    f.on_response(&answer(200, token)).unwrap();
-    f.on_response(&answer(
-        200,
-        &hubspot_owner("41629003", 9586003, "rep@acme.example").to_string(),
-    ))
-    .unwrap();
+    let mut f = flow_at_owner_list();
     f.on_response(&answer(503, "unavailable")).unwrap();
     let finished = serde_json::to_value(f.finished().unwrap()).unwrap();
     assert_eq!(
@@ -231,6 +231,8 @@ fn a_failed_owner_list_is_no_failure_but_a_failed_owner_is() {
         json!([]),
         "the owner list is a convenience"
     );
+    let back = format!("{REDIRECT}?code=c1&state=s1");
+    let token = r#"{"access_token":"CNaccess","refresh_token":"na1-refresh","expires_in":1800,"user_id":9586003}"#;
     let mut f = flow(&hubspot_team(), oauth(&back, "s1"), SECRET).unwrap();
     f.on_response(&answer(200, token)).unwrap();
     let refused = f.on_response(&answer(404, r#"{"status":"error","message":"not found"}"#));

@@ -3,8 +3,9 @@
 //! private-app token belongs to (bound when the admin stores it); a sign-in asks HubSpot only
 //! who the user is (`oauth` scope), is matched to a member by their HubSpot owner (read with
 //! the team's own token) or, for a member with no CRM user yet, by HubSpot's login e-mail; a
-//! sign-in from another HubSpot account or by a HubSpot user who is no member gets a refusal
-//! page and no code; the server keeps no HubSpot token of it.
+//! sign-in from another HubSpot account or by a HubSpot user who is no member goes back to the
+//! extension with the refusal and no code; the server keeps no HubSpot token of it and revokes
+//! the sign-in's grant.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed setup should panic
 
 mod common;
@@ -117,13 +118,11 @@ async fn finish(server: &TestServer, code: &str) -> common::Answer {
         .await
 }
 
-/// The refusal a callback page states.
-fn refusal(page: &oauth_common::Page) -> &str {
-    page.body
-        .split("data-testid=\"oauth-error\">")
-        .nth(1)
-        .and_then(|rest| rest.split("</p>").next())
-        .unwrap_or_else(|| panic!("no refusal on the page: {}", page.body))
+/// The refusal a sign-in the extension started comes back with (`access_denied`, and why).
+fn refusal(page: &oauth_common::Page) -> String {
+    let (error, why) = page.refused_to_extension("ext-hs-1");
+    assert_eq!(error, "access_denied");
+    why
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -180,9 +179,56 @@ async fn a_rep_the_admin_added_by_hubspot_owner_signs_in_with_hubspot_and_gets_a
         .clone();
     assert_eq!(me["personal"]["held"], "own_browser", "{me}");
     assert_eq!(me["personal"]["crm_user_id"], REP_OWNER);
+    // The sign-in's own HubSpot grant was revoked: Rita has no live grant of the app.
+    assert_eq!(org.approvals("rep@acme.example", HS_CLIENT_ID).await, 0);
     // Nothing the sign-in carried is in the server's files: not the code, not the session.
     assert!(!server.data_files_contain(token.as_bytes()));
     assert!(!server.data_files_contain(b"leadline-hubspot-secret"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_team_whose_hubspot_account_was_never_recorded_is_bound_by_its_own_token_at_a_sign_in() {
+    let org = Org::start();
+    let server = server_for(&org).await;
+    let admin = hubspot_team(&server, "Initech", "boss@initech.example").await;
+    let added = server
+        .post(
+            "/api/admin/members",
+            &admin.token,
+            json!({ "email": "rita@initech.example", "crm_user_id": REP_OWNER }),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+    // A team whose token the server stored without asking HubSpot whose account it is (a
+    // server from before it recorded HubSpot accounts, or `PUT /api/admin/connections`).
+    let pool = sqlx::SqlitePool::connect(&format!(
+        "sqlite:{}",
+        server.dir.path().join(server::store::DB_FILE).display()
+    ))
+    .await
+    .unwrap();
+    sqlx::query("UPDATE teams SET crm_org_id = NULL")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let org_of = |team: String| {
+        let server = &server;
+        async move { server.state.store.team_org(&team).await.unwrap() }
+    };
+    assert_eq!(org_of(admin.team.clone()).await, None);
+
+    // Rita's sign-in asks HubSpot, with the team's own token, which account the team works
+    // with: hers, so she is signed in, and the team is bound to it from now on.
+    let back = sign_in(&server, &org, "rep@acme.example", None).await;
+    assert_eq!(back.status, 302, "{}", back.body);
+    let location = back.location.unwrap();
+    let code = query_param(&location, "code").unwrap_or_else(|| panic!("{location}"));
+    let session = finish(&server, &code).await;
+    assert_eq!(session.status, StatusCode::CREATED, "{}", session.text);
+    assert_eq!(
+        org_of(admin.team.clone()).await,
+        Some(sandbox::seed::HUB_ID.to_string())
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -219,8 +265,6 @@ async fn sign_ins_from_another_hubspot_account_or_by_a_stranger_get_no_code() {
         .admin_on("Globex", "boss@globex.example", "hubspot")
         .await;
     let early = sign_in(&server, &org, "rep@acme.example", None).await;
-    assert_eq!(early.status, 403, "{}", early.body);
-    assert!(early.location.is_none());
     assert!(
         refusal(&early).contains(&format!(
             "your HubSpot account ({}) is not the HubSpot account of a team on this server",
@@ -228,6 +272,11 @@ async fn sign_ins_from_another_hubspot_account_or_by_a_stranger_get_no_code() {
         )),
         "{}",
         early.body
+    );
+    // Globex holds no HubSpot connection to ask HubSpot with: it stays bound to no account.
+    assert_eq!(
+        server.state.store.team_org(&globex.team).await.unwrap(),
+        None
     );
     // Initech works with this HubSpot account, and Rita is its member; Globex works with
     // another account: a sign-in naming Globex is refused, even by a member of Initech, and a
@@ -248,8 +297,6 @@ async fn sign_ins_from_another_hubspot_account_or_by_a_stranger_get_no_code() {
         .await
         .unwrap();
     let other = sign_in(&server, &org, "rep@acme.example", Some("Globex")).await;
-    assert_eq!(other.status, 403, "{}", other.body);
-    assert!(other.location.is_none());
     assert!(
         refusal(&other).contains("is not the HubSpot account of this team"),
         "{}",
@@ -279,7 +326,6 @@ async fn sign_ins_from_another_hubspot_account_or_by_a_stranger_get_no_code() {
 
     // The right account, but a HubSpot user the admin never added.
     let stranger = sign_in(&server, &org, "readonly@acme.example", Some("Initech")).await;
-    assert_eq!(stranger.status, 403, "{}", stranger.body);
     assert!(
         refusal(&stranger).contains(
             "your HubSpot user (readonly@acme.example, 9586005) is not a member of the team"

@@ -311,25 +311,24 @@ async fn an_unknown_user_or_another_org_is_refused_and_gets_no_code() {
 
     // No team knows the org yet: a sign-in is from "another org".
     let early = sign_in(&server, &org, "rep@acme.example").await;
-    assert_eq!(early.status, 403, "{}", early.body);
+    let (error, why) = early.refused_to_extension("ext-state-1");
+    assert_eq!(error, "access_denied");
     assert!(
-        early.body.contains("not the org of this team"),
-        "{}",
-        early.body
+        why.starts_with("your Salesforce org (") && why.contains("is not the org of this team"),
+        "{why}"
     );
-    assert!(early.location.is_none());
 
     let (page, _) = connect(&server, &org, &admin, "integration@acme.example").await;
     assert_eq!(page.status, 200, "{}", page.body);
     // A user of the org whom the admin did not add.
     let unknown = sign_in(&server, &org, "readonly@acme.example").await;
-    assert_eq!(unknown.status, 403, "{}", unknown.body);
+    let (error, why) = unknown.refused_to_extension("ext-state-1");
+    assert_eq!(error, "access_denied");
     assert!(
-        unknown.body.contains("not a member of the team"),
-        "{}",
-        unknown.body
+        why.contains("your Salesforce user (readonly@acme.example, ")
+            && why.contains("is not a member of the team: ask your admin to add you"),
+        "{why}"
     );
-    assert!(unknown.location.is_none());
 
     // The team moves to another org: the same member's sign-in from this org is refused.
     server
@@ -350,8 +349,9 @@ async fn an_unknown_user_or_another_org_is_refused_and_gets_no_code() {
         .await
         .unwrap();
     let other = sign_in(&server, &org, "rep@acme.example").await;
-    assert_eq!(other.status, 403, "{}", other.body);
-    assert!(other.body.contains("not the org of this team"));
+    let (error, why) = other.refused_to_extension("ext-state-1");
+    assert_eq!(error, "access_denied");
+    assert!(why.contains("not the org of this team"), "{why}");
     // And the admin's connect from this org is refused too, storing nothing new.
     let before = connections(&server, &admin).await;
     let (refused, _) = connect(&server, &org, &admin, "admin@acme.example").await;

@@ -6,13 +6,16 @@
 //!   (S256) and the `oauth` scope only (who you are; no CRM access).
 //! - `GET /api/oauth/hubspot/callback`: takes the state once, exchanges the code with the
 //!   client secret, reads who signed in with HubSpot's introspection (`hub_id`, `user_id`,
-//!   `user`) and drops the token (nothing of it is stored). The hub must be the HubSpot
-//!   account of a team on this server, bound when the team's HubSpot connection was stored
-//!   (never an account a client names); the user must be a member of that team: members are
+//!   `user`), revokes the grant's refresh token and drops the tokens (nothing of them is
+//!   stored). The hub must be the HubSpot account of a team on this server, bound when the
+//!   team's HubSpot connection was stored, or at the first sign-in by asking HubSpot with the
+//!   team's own token (never an account a client names); the user must be a member of that
+//!   team: members are
 //!   keyed by their HubSpot owner id (the owner of that HubSpot user, read with the team's own
 //!   connection), or, for a member with no CRM user yet, by HubSpot's login e-mail (their owner
 //!   id is then recorded). Then as for Salesforce ([`super::sign_in::hand_off`]): a one-time
-//!   code for the extension, or a session on the admin pages.
+//!   code for the extension, or a session on the admin pages; a refusal goes back to the
+//!   extension as an OAuth error ([`super::sign_in::refuse`]).
 //!
 //! Its states are hashed apart from Salesforce's ([`state_hash`]): a state one flow issued is
 //! unknown at the other's callback.
@@ -30,7 +33,7 @@ use crate::oauth::Outbound;
 use crate::store::{Member, NewOAuthState, OAuthPurpose, OAuthState};
 
 use super::oauth_flow::{verifier_aad, CallbackError, CallbackQuery, STATE_TTL_SECS};
-use super::sign_in::{check_way_back, checked_start, hand_off, StartQuery};
+use super::sign_in::{check_way_back, checked_start, hand_off, refuse, StartQuery};
 use super::team::TeamCopy;
 
 /// The stored hash of a HubSpot sign-in's state (apart from the Salesforce flows' hashes).
@@ -128,19 +131,27 @@ pub async fn callback(
     State(state): State<AppState>,
     Query(query): Query<CallbackQuery>,
 ) -> Response {
-    match run_callback(&state, query).await {
+    let (flow, hash) = match query.take_flow(&state, "HubSpot", state_hash).await {
+        Ok(taken) => taken,
+        Err(error) => return error.into_response(),
+    };
+    match run_callback(&state, &flow, &hash, query).await {
         Ok(response) => response,
-        Err(error) => error.into_response(),
+        Err(error) => refuse(&flow, error),
     }
 }
 
-async fn run_callback(state: &AppState, query: CallbackQuery) -> Result<Response, CallbackError> {
-    let (flow, hash) = query.take_flow(state, "HubSpot", state_hash).await?;
-    check_way_back(&flow)?;
+async fn run_callback(
+    state: &AppState,
+    flow: &OAuthState,
+    hash: &str,
+    query: CallbackQuery,
+) -> Result<Response, CallbackError> {
+    check_way_back(flow)?;
     let code = query.code("HubSpot")?;
     let verifier = state
         .master_key
-        .open(&flow.sealed_verifier, &verifier_aad(&hash))
+        .open(&flow.sealed_verifier, &verifier_aad(hash))
         .map_err(|e| CallbackError::from(ApiError::internal(e)))?;
     let verifier =
         String::from_utf8(verifier).map_err(|e| CallbackError::from(ApiError::internal(e)))?;
@@ -160,9 +171,16 @@ async fn run_callback(state: &AppState, query: CallbackQuery) -> Result<Response
     let identity = hs::identity(&outbound, &app, &token.access_token)
         .await
         .map_err(hubspot_step)?;
-    drop(token); // identity only: the sign-in's tokens are not kept, not even in memory
-    let member = matched_member(state, &flow, &identity).await?;
-    hand_off(state, &flow, &member, "HubSpot").await
+    // Identity only: the sign-in's tokens are not kept, not even in memory, and its grant is
+    // revoked at HubSpot (a failure to revoke leaves a grant nobody holds; the sign-in stands).
+    if let Some(refresh_token) = token.refresh_token.as_deref() {
+        if let Err(e) = hs::revoke(&outbound, &app, refresh_token).await {
+            tracing::warn!(error = %e, "HubSpot did not revoke a sign-in's grant");
+        }
+    }
+    drop(token);
+    let member = matched_member(state, flow, &identity).await?;
+    hand_off(state, flow, &member, "HubSpot").await
 }
 
 /// An outbound step's failure, named for HubSpot.
@@ -170,6 +188,55 @@ fn hubspot_step(error: crate::oauth::OAuthError) -> CallbackError {
     let mut page = CallbackError::from(error);
     page.title = "HubSpot did not complete the sign-in";
     page
+}
+
+/// Binds each HubSpot team that holds a connection but no HubSpot account yet (only
+/// `team_id`, when the sign-in named it) to the account its own connection belongs to, as
+/// HubSpot says: the team's token tells whose account the team works with, never the person
+/// signing in. Answers whether any team was bound.
+async fn bind_unbound_teams(
+    state: &AppState,
+    team_id: Option<&str>,
+) -> Result<bool, CallbackError> {
+    let mut bound = false;
+    for team_id in state.store.unbound_hubspot_teams(team_id).await? {
+        let copy = TeamCopy::load(state, &team_id).await?;
+        let Some(connection) = team_connection(state, &copy).await? else {
+            continue;
+        };
+        match state
+            .pusher
+            .hubspot_account_of_team(state, &copy.team, &connection)
+            .await
+        {
+            Ok(account) => {
+                state.store.bind_team_org(&team_id, &account).await?;
+                tracing::info!(team = %team_id, "a HubSpot team was bound to its token's account");
+                bound = true;
+            }
+            Err(why) => {
+                tracing::warn!(team = %team_id, why = %why, "HubSpot did not say which account a team's token belongs to");
+            }
+        }
+    }
+    Ok(bound)
+}
+
+/// The team's own HubSpot connection on the server: team sync's, else any the team holds.
+async fn team_connection(
+    state: &AppState,
+    copy: &TeamCopy,
+) -> Result<Option<crate::store::SyncConnection>, CallbackError> {
+    let held = copy
+        .team
+        .team_sync_member
+        .as_deref()
+        .and_then(|m| copy.connection_of(m))
+        .or(copy.connections.first());
+    Ok(match held {
+        Some(c) => state.store.push_connection(&copy.team.id, &c.id).await?,
+        None => None,
+    })
 }
 
 /// The one member the signed-in HubSpot user is, on the team(s) bound to their HubSpot
@@ -181,10 +248,16 @@ async fn matched_member(
 ) -> Result<Member, CallbackError> {
     let refuse =
         |message: String| CallbackError::new(StatusCode::FORBIDDEN, "Not signed in", message);
-    let teams = state
+    let mut teams = state
         .store
         .hubspot_teams_of_hub(&who.hub_id, flow.team_id.as_deref())
         .await?;
+    if teams.is_empty() && bind_unbound_teams(state, flow.team_id.as_deref()).await? {
+        teams = state
+            .store
+            .hubspot_teams_of_hub(&who.hub_id, flow.team_id.as_deref())
+            .await?;
+    }
     if teams.is_empty() {
         return Err(refuse(format!(
             "your HubSpot account ({}) is not the HubSpot account of {}: sign in with your user in the team's HubSpot account",
@@ -196,18 +269,8 @@ async fn matched_member(
     let mut why_not: Option<String> = None;
     for team_id in teams {
         let copy = TeamCopy::load(state, &team_id).await?;
-        // The team's own connection reads its owners: team sync's, else any the team holds.
-        let held = copy
-            .team
-            .team_sync_member
-            .as_deref()
-            .and_then(|m| copy.connection_of(m))
-            .or(copy.connections.first());
-        let connection = match held {
-            Some(c) => state.store.push_connection(&team_id, &c.id).await?,
-            None => None,
-        };
-        let Some(connection) = connection else {
+        // The team's own connection reads its owners.
+        let Some(connection) = team_connection(state, &copy).await? else {
             why_not = Some(
                 "the team holds no HubSpot connection on the server to read its owners with".into(),
             );

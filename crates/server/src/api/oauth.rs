@@ -62,18 +62,26 @@ pub async fn callback(
     State(state): State<AppState>,
     Query(query): Query<CallbackQuery>,
 ) -> Response {
-    match run_callback(&state, query).await {
+    let (flow, state_hash) = match query.take_flow(&state, "Salesforce", token_hash).await {
+        Ok(taken) => taken,
+        Err(error) => return error.into_response(),
+    };
+    match run_callback(&state, &flow, &state_hash, query).await {
         Ok(response) => response,
-        Err(error) => error.into_response(),
+        Err(error) => super::sign_in::refuse(&flow, error),
     }
 }
 
-async fn run_callback(state: &AppState, query: CallbackQuery) -> Result<Response, CallbackError> {
-    let (flow, state_hash) = query.take_flow(state, "Salesforce", token_hash).await?;
+async fn run_callback(
+    state: &AppState,
+    flow: &OAuthState,
+    state_hash: &str,
+    query: CallbackQuery,
+) -> Result<Response, CallbackError> {
     let code = query.code("Salesforce")?;
     let verifier = state
         .master_key
-        .open(&flow.sealed_verifier, &verifier_aad(&state_hash))
+        .open(&flow.sealed_verifier, &verifier_aad(state_hash))
         .map_err(|e| CallbackError::from(ApiError::internal(e)))?;
     let verifier =
         String::from_utf8(verifier).map_err(|e| CallbackError::from(ApiError::internal(e)))?;
@@ -89,8 +97,8 @@ async fn run_callback(state: &AppState, query: CallbackQuery) -> Result<Response
         ));
     }
     match flow.purpose {
-        OAuthPurpose::Connect => finish_connect(state, &flow, &outbound, token, info).await,
-        OAuthPurpose::SignIn => super::sign_in::finish_oauth(state, &flow, info).await,
+        OAuthPurpose::Connect => finish_connect(state, flow, &outbound, token, info).await,
+        OAuthPurpose::SignIn => super::sign_in::finish_oauth(state, flow, info).await,
     }
 }
 

@@ -7,7 +7,8 @@
 //! - The callback ([`super::oauth`]) reads userinfo, matches `organization_id` to a team's
 //!   org and `user_id` to a member of that team, keeps only the member's id (no token is
 //!   stored), and redirects to the extension's URL with a one-time code valid
-//!   [`SIGN_IN_CODE_TTL_SECS`].
+//!   [`SIGN_IN_CODE_TTL_SECS`], or with the refusal as an OAuth error (`error=access_denied`,
+//!   `error_description` saying why, [`refuse`]).
 //! - `POST /api/sign-in/finish {"code"}` → a server session, like joining with an invite.
 //! - The admin pages start the same flow (`GET /admin/sign-in/salesforce`, `return_to`
 //!   [`crate::pages::RETURN_TO_PAGES`]): the callback then starts a browser session for an
@@ -202,20 +203,62 @@ pub(crate) async fn hand_off(
         )
         .await?;
     tracing::info!(team = %member.team_id, member = %member.id, "a member signed in with {crm_name}");
-    let mut pairs = vec![("code", code.as_str())];
+    Ok(back_to_extension(
+        return_to,
+        flow,
+        &[("code", code.as_str())],
+    ))
+}
+
+/// Answers a sign-in callback that cannot go on. A sign-in the extension started goes back to
+/// the extension with the refusal, as an OAuth 2.0 authorization error (RFC 6749 §4.1.2.1:
+/// `error`, `error_description`, `state`), so the options page says why in the rep's own
+/// words and the sign-in window closes; any other flow (the admin pages, a connect) gets the
+/// refusal as a page.
+pub(crate) fn refuse(flow: &OAuthState, error: CallbackError) -> Response {
+    let to_extension = flow.purpose == OAuthPurpose::SignIn
+        && flow.return_to.as_deref().is_some_and(extension_redirect);
+    match flow.return_to.as_deref().filter(|_| to_extension) {
+        Some(return_to) => {
+            // A refusal of who signed in says why in its own words ("your Salesforce user …
+            // is not a member of the team"); any other failure says which step failed too.
+            let (code, description) = match error.status {
+                StatusCode::FORBIDDEN | StatusCode::CONFLICT => ("access_denied", error.message),
+                status => (
+                    match status {
+                        StatusCode::SERVICE_UNAVAILABLE => "temporarily_unavailable",
+                        s if s.is_server_error() => "server_error",
+                        _ => "invalid_request",
+                    },
+                    format!("{}: {}", error.title, error.message),
+                ),
+            };
+            back_to_extension(
+                return_to,
+                flow,
+                &[("error", code), ("error_description", &description)],
+            )
+        }
+        None => error.into_response(),
+    }
+}
+
+/// A redirect to the extension's URL with `pairs` and the state the extension asked back.
+fn back_to_extension(return_to: &str, flow: &OAuthState, pairs: &[(&str, &str)]) -> Response {
+    let mut pairs = pairs.to_vec();
     if let Some(s) = flow.return_state.as_deref() {
         pairs.push(("state", s));
     }
     let separator = if return_to.contains('?') { '&' } else { '?' };
     let location = format!("{return_to}{separator}{}", crm::http::form_encode(&pairs));
-    Ok((
+    (
         StatusCode::FOUND,
         [
             (header::LOCATION, location),
             (header::CACHE_CONTROL, "no-store".into()),
         ],
     )
-        .into_response())
+        .into_response()
 }
 
 /// The body of `POST /api/sign-in/finish`.

@@ -120,3 +120,22 @@ pub async fn token(
     let response = outbound.send(&request).await?;
     hs_oauth::parse_token_response(&response).map_err(|e| OAuthError::from_crm(STEP, e))
 }
+
+/// Revokes a refresh token at HubSpot with the server's client secret: a sign-in's own grant,
+/// which nothing keeps or uses, so it does not stay live among the user's connected apps.
+pub async fn revoke(
+    outbound: &Outbound,
+    app: &HubspotApp,
+    refresh_token: &str,
+) -> Result<(), OAuthError> {
+    const STEP: &str = "HubSpot's token revocation";
+    let request = crm::hubspot::revoke::revoke_request(
+        &app.api_base,
+        DEFAULT_OAUTH_VERSION,
+        &app.client_id,
+        app.client_secret.expose(),
+        refresh_token,
+    );
+    let response = outbound.send(&request).await?;
+    crm::hubspot::revoke::parse_revoke(&response).map_err(|e| OAuthError::from_crm(STEP, e))
+}

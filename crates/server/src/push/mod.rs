@@ -246,17 +246,9 @@ impl Pusher {
         connection: &SyncConnection,
         user_id: &str,
     ) -> Result<Option<crm::CrmUser>, String> {
-        let unreadable = || "this server cannot read the team's HubSpot owners".to_owned();
-        let Some(engine) = self
-            .engine_for(state, team, connection)
-            .map_err(|e| e.to_string())?
-        else {
-            return Err(unreadable());
-        };
-        let tokens = engine::Store::tokens(engine.store(), Role::TeamSync)
-            .await
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| "the team's HubSpot connection needs a reconnect".to_owned())?;
+        let (engine, tokens) = self
+            .hubspot_tokens(state, team, connection, "read the team's HubSpot owners")
+            .await?;
         let session = crm::hubspot::HsSession {
             api_base: tokens.instance_url.clone(),
             ..crm::hubspot::HsSession::new(tokens.access_token.as_str())
@@ -271,6 +263,57 @@ impl Pusher {
         crm::hubspot::owners::parse_owner(&response)
             .map(|owner| Some(owner).filter(|o| o.active))
             .map_err(|e| format!("HubSpot refused to list the team's owners: {e}"))
+    }
+
+    /// The HubSpot account (hub id) the team's own connection `connection` belongs to, asked
+    /// of HubSpot with that connection (`GET /account-info/v3/details`): for a team whose
+    /// token was stored without the server asking (before it recorded HubSpot accounts, or
+    /// through `PUT /api/admin/connections/{member}`). `Err`: what failed, in words.
+    pub async fn hubspot_account_of_team(
+        &self,
+        state: &AppState,
+        team: &Team,
+        connection: &SyncConnection,
+    ) -> Result<String, String> {
+        let (engine, tokens) = self
+            .hubspot_tokens(
+                state,
+                team,
+                connection,
+                "ask HubSpot for the team's account",
+            )
+            .await?;
+        let session = crm::hubspot::HsSession {
+            api_base: tokens.instance_url.clone(),
+            ..crm::hubspot::HsSession::new(tokens.access_token.as_str())
+        };
+        let request = crm::hubspot::account::details_request(&session);
+        let response = engine::Transport::send(engine.transport(), &request)
+            .await
+            .map_err(|e| format!("HubSpot could not be reached: {}", e.message))?;
+        crm::hubspot::account::parse_portal_id(&response).map_err(|e| e.to_string())
+    }
+
+    /// The engine of the team's HubSpot connection and its current tokens (refreshed by the
+    /// engine when they need it). `doing` says, in the refusal, what needed them.
+    async fn hubspot_tokens(
+        &self,
+        state: &AppState,
+        team: &Team,
+        connection: &SyncConnection,
+        doing: &str,
+    ) -> Result<(Arc<TeamEngine>, saves::Tokens), String> {
+        let Some(engine) = self
+            .engine_for(state, team, connection)
+            .map_err(|e| e.to_string())?
+        else {
+            return Err(format!("this server cannot {doing}"));
+        };
+        let tokens = engine::Store::tokens(engine.store(), Role::TeamSync)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| "the team's HubSpot connection needs a reconnect".to_owned())?;
+        Ok((engine, tokens))
     }
 
     /// The engine of a team connection, built (or rebuilt, when the connection changed)

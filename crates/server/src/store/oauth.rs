@@ -224,6 +224,23 @@ impl Store {
         rows.iter().map(|r| r.try_get("id")).collect()
     }
 
+    /// The HubSpot teams bound to no HubSpot account yet (only `team_id` when given), oldest
+    /// first: teams whose token was stored without the server asking HubSpot whose it is.
+    pub async fn unbound_hubspot_teams(
+        &self,
+        team_id: Option<&str>,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT id FROM teams WHERE crm = 'hubspot' AND crm_org_id IS NULL
+               AND (? IS NULL OR id = ?) ORDER BY created_at, rowid",
+        )
+        .bind(team_id)
+        .bind(team_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| r.try_get("id")).collect()
+    }
+
     /// The current members, on teams bound to `org_id` (only `team_id`'s when given), whose
     /// own CRM user is `crm_user_id`.
     pub async fn members_by_crm_user(

@@ -226,6 +226,27 @@ pub struct Page {
     pub body: String,
 }
 
+impl Page {
+    /// A refused sign-in that the extension started, as the extension gets it back: a redirect
+    /// to the extension's URL with an OAuth error (RFC 6749 §4.1.2.1), the state the extension
+    /// sent, and no code. Answers `(error, error_description)`.
+    #[allow(dead_code)] // not every test crate that includes this module refuses a sign-in
+    pub fn refused_to_extension(&self, state: &str) -> (String, String) {
+        assert_eq!(self.status, 302, "{}", self.body);
+        let location = self.location.as_deref().expect("a redirect");
+        assert!(
+            location.starts_with(&format!("{EXT_REDIRECT}?")),
+            "{location}"
+        );
+        assert_eq!(query_param(location, "code"), None, "{location}");
+        assert_eq!(query_param(location, "state").as_deref(), Some(state));
+        (
+            query_param(location, "error").expect("an error"),
+            query_param(location, "error_description").expect("a description"),
+        )
+    }
+}
+
 impl Browser {
     pub fn new(addr: SocketAddr) -> Self {
         Self {
