@@ -11,7 +11,10 @@
 //   rep's HubSpot tokens;
 // - a Gmail save whose access token HubSpot refuses (expired): the engine's one refresh goes
 //   through the server too, and the contact lands with the rep as Created By and Owner, as the
-//   toast says.
+//   toast says;
+// - a LinkedIn save goes to the team server, which pushes it with the team's private-app token:
+//   HubSpot records no creating user, the rep owns it, the toast says both, and the admin reads
+//   it in the server's team journal.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
@@ -30,6 +33,7 @@ const THREAD = 'https://mail.google.com/mail/u/0/#inbox/FMfcgzQXJWvKkzBqRmTnQpLz
 const GMAIL_PERSON = 'marta@globex.example';
 let sandbox;
 let server;
+let adminSession;
 
 before(async () => {
   if (skip) return;
@@ -38,6 +42,7 @@ before(async () => {
   const joined = await server.api('POST', '/api/join', { body: { code: server.invite, email: 'boss@acme.example' } });
   assert.equal(joined.status, 201, joined.text);
   const session = joined.json.session;
+  adminSession = session;
   // The team's HubSpot connection on the server: checked with HubSpot, its account bound.
   const stored = await server.api('POST', '/api/admin/connections/' + joined.json.member.id + '/private-app',
     { session, body: { token: PRIVATE_APP_TOKEN, email: 'integration@acme.example' } });
@@ -65,7 +70,7 @@ async function serverText() {
   return data + '\n' + server.log.join('');
 }
 
-test('a HubSpot rep signs in with HubSpot through the server, connects their HubSpot through it (no client secret in the browser), and a Gmail save lands as theirs', { skip, timeout: 180000 }, async () => {
+test('a HubSpot rep signs in with HubSpot through the server, connects their HubSpot through it (no client secret in the browser), a Gmail save lands as theirs and a LinkedIn save is pushed by the server', { skip, timeout: 180000 }, async () => {
   const ext = await launchExtension({ sandbox });
   try {
     const options = await ext.openOptions();
@@ -136,6 +141,29 @@ test('a HubSpot rep signs in with HubSpot through the server, connects their Hub
     const words = await toast.textContent();
     assert.match(words, new RegExp('Created By: (' + REP.name + '|' + REP.email + ')'), words);
     assert.match(words, new RegExp('Owner: (' + REP.name + '|' + REP.email + ')'), words);
+
+    // A LinkedIn save is the team's: the server pushes it with the private-app token.
+    const profile = await ext.page('https://www.linkedin.com/in/ada-lovelace/');
+    await lookupsDone(profile);
+    await profile.getByTestId('save-prospect').first().click();
+    const saved = profile.getByTestId('save-result').first();
+    await saved.waitFor({ timeout: 20000 });
+    state = await waitForState(options, (s) => s.outbox.length === 0 && s, 30000);
+    assert.equal(state.error_log.length, 0, JSON.stringify(state.error_log));
+    const said = await saved.textContent();
+    assert.match(said, /Created By: the private app \(HubSpot records no user\)/, said);
+    assert.match(said, new RegExp('Owner: (' + REP.name + '|' + REP.email + ')'), said);
+    const ada = (await sandbox.records('contacts')).records.filter((c) => /^lovelace$/i.test(c.properties.lastname || ''));
+    assert.equal(ada.length, 1, JSON.stringify(ada));
+    assert.ok(!ada[0].properties.hs_created_by_user_id, 'HubSpot records no creating user for a private app: ' + JSON.stringify(ada[0].properties));
+    assert.equal(String(ada[0].properties.hubspot_owner_id), REP.owner, 'Owner = the rep');
+    const journal = await server.api('GET', '/api/admin/journal', { session: adminSession });
+    assert.equal(journal.status, 200, journal.text);
+    const asked = journal.json.entries.find((e) => e.message === REP.email + ' saved 1 prospect(s) from linkedin_extension; pushed with the team\'s connection');
+    assert.ok(asked, 'the server journals the rep’s save: ' + journal.text);
+    assert.ok(journal.json.entries.some((e) => e.save_id === asked.save_id && e.code === 'pushed' && /1 created/.test(e.message)),
+      'the server pushed it: ' + journal.text);
+    await profile.close();
 
     // Still no secret in the browser, none of the new tokens on the server.
     stored = await storageText(ext);
