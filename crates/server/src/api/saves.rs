@@ -204,10 +204,11 @@ pub async fn create(
         "results": plan.results,
     });
     ledger::set_status(&mut outcome, status, None);
+    let names: Vec<&str> = request.prospects.iter().map(|p| p.name.as_str()).collect();
     let journal_line = format!(
-        "{} saved {} prospect(s) from {}; {} with the team's connection",
+        "{} saved {} from {}; {} with the team's connection",
         member.email,
-        request.prospects.len(),
+        ledger::listed(&names),
         request.source.as_str(),
         if status == ledger::QUEUED {
             "queued"

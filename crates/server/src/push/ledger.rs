@@ -12,7 +12,7 @@
 //! | `reconnect_needed` | the CRM refused the team's grant: the save goes after an admin reconnects |
 //! | `blocked` | the save cannot be sent as it stands (`waiting` says why); it stays in the outbox |
 
-use saves::{ErrorInfo, OutboxEntry};
+use saves::{ErrorInfo, OutboxEntry, Party, SaveResult, SaveStatus};
 use serde_json::{json, Value};
 
 use crate::store::LedgerUpdate;
@@ -111,14 +111,123 @@ pub fn message(status: &str) -> &'static str {
     }
 }
 
-/// One line for the journal: how many were created, linked or failed.
+/// How many people a journal line names before "and N more".
+pub const NAMED_IN_JOURNAL: usize = 3;
+
+/// `names` for a journal line: the first [`NAMED_IN_JOURNAL`], then how many more.
+pub fn listed<S: AsRef<str>>(names: &[S]) -> String {
+    listed_with(names, ", ")
+}
+
+/// [`listed`] with its own separator.
+fn listed_with<S: AsRef<str>>(items: &[S], separator: &str) -> String {
+    let shown: Vec<&str> = items
+        .iter()
+        .take(NAMED_IN_JOURNAL)
+        .map(AsRef::as_ref)
+        .collect();
+    match items.len().saturating_sub(NAMED_IN_JOURNAL) {
+        0 => shown.join(separator),
+        more => format!("{}{separator}and {more} more", shown.join(separator)),
+    }
+}
+
+/// One line for the journal: how many were created, linked or failed, then what became of
+/// the first people (their record and Owner, or why not), for an admin answering "who saved
+/// what, owned by whom".
 fn summary(outcome: &Value) -> String {
-    let results = outcome["results"].as_array().cloned().unwrap_or_default();
-    let count = |s: &str| results.iter().filter(|r| r["status"] == s).count();
-    format!(
+    let results: Vec<SaveResult> = outcome
+        .get("results")
+        .and_then(|r| serde_json::from_value(r.clone()).ok())
+        .unwrap_or_default();
+    let count = |s: SaveStatus| results.iter().filter(|r| r.status == s).count();
+    let line = format!(
         "pushed: {} created, {} linked, {} failed",
-        count("created"),
-        count("linked"),
-        count("failed")
-    )
+        count(SaveStatus::Created),
+        count(SaveStatus::Linked),
+        count(SaveStatus::Failed)
+    );
+    let people: Vec<String> = results.iter().map(person).collect();
+    if people.is_empty() {
+        line
+    } else {
+        format!("{line}: {}", listed_with(&people, "; "))
+    }
+}
+
+/// What became of one person, in a journal line: "Ada Lovelace: created Contact 003…, Owner
+/// Rita Rep", "… linked to Contact 003…, Owner …", "… not saved (DUPLICATES_DETECTED)".
+fn person(result: &SaveResult) -> String {
+    let record = || {
+        format!(
+            "{} {}, Owner {}",
+            result.object,
+            result.record_id.as_deref().unwrap_or("(no id)"),
+            party(&result.owner)
+        )
+    };
+    match result.status {
+        SaveStatus::Created => format!("{}: created {}", result.name, record()),
+        SaveStatus::Linked => format!("{}: linked to {}", result.name, record()),
+        SaveStatus::Updated => format!("{}: updated {}", result.name, record()),
+        SaveStatus::Failed => format!(
+            "{}: not saved ({})",
+            result.name,
+            result.error.as_ref().map_or("failed", |e| e.code.as_str())
+        ),
+        SaveStatus::Queued | SaveStatus::Undone => format!("{}: not pushed", result.name),
+    }
+}
+
+/// A CRM user as a journal names them: their name, else their id.
+fn party(party: &Party) -> &str {
+    party
+        .name
+        .as_deref()
+        .or(party.id.as_deref())
+        .unwrap_or("not set")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(name: &str, status: &str, id: Option<&str>, owner: Value, error: Value) -> Value {
+        json!({"status": status, "object": "Contact", "record_id": id, "record_url": null,
+            "name": name, "owner": owner, "created_by": {"id": "005INT", "name": "Integration"},
+            "reasons": [], "warnings": [], "error": error})
+    }
+
+    #[test]
+    fn a_journal_line_names_the_first_three_then_counts_the_rest() {
+        assert_eq!(listed(&["Ada"]), "Ada");
+        assert_eq!(listed(&["Ada", "Grace", "Alan"]), "Ada, Grace, Alan");
+        assert_eq!(
+            listed(&["Ada", "Grace", "Alan", "Edsger", "Barbara"]),
+            "Ada, Grace, Alan, and 2 more"
+        );
+        assert_eq!(listed::<&str>(&[]), "");
+    }
+
+    #[test]
+    fn the_pushed_line_says_what_became_of_each_person_and_who_owns_it() {
+        let outcome = json!({"results": [
+            result("Ada Lovelace", "created", Some("003A"), json!({"id": "005R", "name": "Rita Rep"}), Value::Null),
+            result("Grace Hopper", "linked", Some("003G"), json!({"id": "005R", "name": null}), Value::Null),
+            result("Alan Turing", "failed", None, json!({"id": null, "name": null}),
+                json!({"code": "DUPLICATES_DETECTED", "message": "dup", "hint": "merge"})),
+            result("Edsger Dijkstra", "created", Some("003E"), json!({"id": null, "name": null}), Value::Null),
+        ]});
+        assert_eq!(
+            summary(&outcome),
+            "pushed: 2 created, 1 linked, 1 failed: Ada Lovelace: created Contact 003A, Owner \
+             Rita Rep; Grace Hopper: linked to Contact 003G, Owner 005R; Alan Turing: not saved \
+             (DUPLICATES_DETECTED); and 1 more"
+        );
+        // Results the server cannot read are counted as none, never a failure to journal.
+        assert_eq!(
+            summary(&json!({"results": "garbage"})),
+            "pushed: 0 created, 0 linked, 0 failed"
+        );
+    }
 }
