@@ -221,6 +221,8 @@ impl Pusher {
     /// The HubSpot account (`portalId`, the hub id) a private-app token or service key
     /// belongs to (`GET /account-info/v3/details`): the team's account, which a rep's "Sign in
     /// with HubSpot" must come from. The refusal is the CRM's words (never the token).
+    /// HubSpot's account information guide lists only the `oauth` scope for it, the one every
+    /// app has (developers.hubspot.com/docs/api-reference/latest/account/account-information/guide).
     pub async fn hubspot_portal(&self, token: &str) -> Result<String, String> {
         let transport = self
             .inner
