@@ -81,7 +81,7 @@ if (!existsSync(path.join(dist, 'extension', 'wasm', 'core_wasm_bg.wasm'))) {
 }
 
 if (process.env.BENCH_ONLY === 'cold') {
-  const compile = await step('compile', () => compileTime(path.join(dist, 'extension', 'wasm', 'core_preview_bg.wasm')));
+  const compile = await step('compile', () => compileTime(path.join(dist, 'bundled', 'core_preview_bg.wasm')));
   const compileSettings = await step('compile_settings', () => compileTime(path.join(dist, 'extension', 'wasm', 'core_settings_bg.wasm')));
   const cold = await step('browser', () => coldBench({ quick, log }));
   const text = coldSection(cold, compile, compileSettings) + '\n';
@@ -117,7 +117,7 @@ r.wasm = await step('wasm', () => wasmThroughput(path.join(dist, 'core-node'),
 r.csv = await step('csv_import', () => csvImportTime(path.join(dist, 'core-node'),
   pick({ rows: 10000, runs: 7 }, { rows: 1000, runs: 3 }, { rows: 200, runs: 2 })));
 const compileRuns = pick(9, 9, 2);
-r.compile = await step('compile', () => compileTime(path.join(dist, 'extension', 'wasm', 'core_preview_bg.wasm'), compileRuns));
+r.compile = await step('compile', () => compileTime(path.join(dist, 'bundled', 'core_preview_bg.wasm'), compileRuns));
 r.compileSettings = await step('compile_settings', () => compileTime(path.join(dist, 'extension', 'wasm', 'core_settings_bg.wasm'), compileRuns));
 if (smoke) {
   r.native = null; // criterion needs a release build of the bench crate: not in a smoke run

@@ -10,9 +10,10 @@
 //!   an undo, each one awaited call.
 //!
 //! Two modules each hold their own copy of the engine, so the single flight spans them through
-//! the store's refresh lock (`Store::begin_refresh`, `storage.js`'s `beginRefresh`). wasm32
-//! only (the browser's values are not `Send`; natively the engine has its own transport and
-//! stores).
+//! the store's refresh lock (`Store::begin_refresh`, `storage.js`'s `beginRefresh`). It runs
+//! in wasm32 only (natively the engine has its own transport and stores); it compiles
+//! natively too, so clippy lints it, and the engine's traits ask no `Send` for it (the
+//! browser's values are not).
 //!
 //! The exports take the JSON array of their arguments (as every export, see the crate docs)
 //! and the `store` object, and resolve to JSON text; nothing rejects. Tokens never leave the
@@ -178,18 +179,14 @@ impl WorkerStore {
 }
 
 impl Store for WorkerStore {
-    fn entries(&self) -> impl Future<Output = Result<Vec<OutboxEntry>, StoreError>> {
-        async move {
-            let box_ = self.host.outbox().await.map_err(|e| store_error(&e))?;
-            Ok(from_js_with(&box_, OutboxEntry::list_from_value)?.unwrap_or_default())
-        }
+    async fn entries(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        let box_ = self.host.outbox().await.map_err(|e| store_error(&e))?;
+        Ok(from_js_with(&box_, OutboxEntry::list_from_value)?.unwrap_or_default())
     }
 
-    fn entry(&self, id: &str) -> impl Future<Output = Result<Option<OutboxEntry>, StoreError>> {
-        async move {
-            let found = self.host.entry(id).await.map_err(|e| store_error(&e))?;
-            from_js_with(&found, OutboxEntry::from_value)
-        }
+    async fn entry(&self, id: &str) -> Result<Option<OutboxEntry>, StoreError> {
+        let found = self.host.entry(id).await.map_err(|e| store_error(&e))?;
+        from_js_with(&found, OutboxEntry::from_value)
     }
 
     fn put_entries(&self, entries: &[OutboxEntry]) -> impl Future<Output = Result<(), StoreError>> {
@@ -219,15 +216,13 @@ impl Store for WorkerStore {
         }
     }
 
-    fn tokens(&self, role: Role) -> impl Future<Output = Result<Option<Tokens>, StoreError>> {
-        async move {
-            let token = self
-                .host
-                .token(role_name(role))
-                .await
-                .map_err(|e| store_error(&e))?;
-            from_js(&token)
-        }
+    async fn tokens(&self, role: Role) -> Result<Option<Tokens>, StoreError> {
+        let token = self
+            .host
+            .token(role_name(role))
+            .await
+            .map_err(|e| store_error(&e))?;
+        from_js(&token)
     }
 
     fn set_tokens(
@@ -249,20 +244,16 @@ impl Store for WorkerStore {
     /// worker's lock, taken here once this module's is held, makes it one flight per
     /// connection for the whole worker (a refresh finished meanwhile is then seen: the stored
     /// token is no longer the one the 401 was for).
-    fn begin_refresh(&self, role: Role) -> impl Future<Output = Result<(), StoreError>> {
-        async move {
-            self.host
-                .begin_refresh(role_name(role))
-                .await
-                .map(drop)
-                .map_err(|e| store_error(&e))
-        }
+    async fn begin_refresh(&self, role: Role) -> Result<(), StoreError> {
+        self.host
+            .begin_refresh(role_name(role))
+            .await
+            .map(drop)
+            .map_err(|e| store_error(&e))
     }
 
-    fn end_refresh(&self, role: Role) -> impl Future<Output = ()> {
-        async move {
-            let _ = self.host.end_refresh(role_name(role)).await;
-        }
+    async fn end_refresh(&self, role: Role) {
+        let _ = self.host.end_refresh(role_name(role)).await;
     }
 }
 
@@ -397,25 +388,18 @@ impl FetchTransport {
 }
 
 impl Transport for FetchTransport {
-    fn send(
-        &self,
-        request: &HttpRequest,
-    ) -> impl Future<Output = Result<HttpResponse, TransportError>> {
-        async move {
-            let answer = Self::fetch(request).await;
-            self.note(&request.url, answer.as_ref().ok().map(|r| r.status));
-            answer.map_err(|e| {
-                let name = js_sys::Reflect::get(&e, &"name".into())
-                    .ok()
-                    .and_then(|n| n.as_string());
-                TransportError::new(match name.as_deref() {
-                    Some("TimeoutError" | "AbortError") => {
-                        "the CRM did not answer in time".to_owned()
-                    }
-                    _ => error_message(&e, "the request failed"),
-                })
+    async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        let answer = Self::fetch(request).await;
+        self.note(&request.url, answer.as_ref().ok().map(|r| r.status));
+        answer.map_err(|e| {
+            let name = js_sys::Reflect::get(&e, &"name".into())
+                .ok()
+                .and_then(|n| n.as_string());
+            TransportError::new(match name.as_deref() {
+                Some("TimeoutError" | "AbortError") => "the CRM did not answer in time".to_owned(),
+                _ => error_message(&e, "the request failed"),
             })
-        }
+        })
     }
 }
 

@@ -22,8 +22,8 @@
 //!   the options page's and popup's messages and state view, undo's plan, the error-log CSV,
 //!   and the contract functions only tests and scripts call (`decide`, `validate_team`, ...)
 //!   (`core_settings.js`);
-//! - the save engine ([`engine`], wasm32 only: `crates/engine` over `fetch` and the worker's
-//!   storage), whose exports are async and take the worker's store object besides the JSON
+//! - the save engine ([`engine`]: `crates/engine` over `fetch` and the worker's storage, run
+//!   in wasm32 only), whose exports are async and take the worker's store object besides the JSON
 //!   arguments: feature `outbox`, an outbox entry's run (`core_outbox.js`), and feature
 //!   `engine`, a page's lookup, an undo and a connect (`core_engine.js`). The whole engine in one module
 //!   would be over the 200 KiB gzip ceiling. Beside them ([`steps`], any target), the core's
@@ -34,14 +34,16 @@
 //! A sixth, feature `contract` ([`contract`]): the spec's JSON contract functions (`decide`,
 //! `validate_team`, ...), which only tests and scripts call, built into `dist/core-node` only.
 //!
-//! Native builds and tests have every feature (the default); the engine compiles for wasm32
-//! only. `dist/core-node` loads the modules behind one object.
+//! Native builds and tests have every feature (the default); the engine compiles natively too
+//! (so clippy and `cargo test` build it) but runs only in Wasm, where its imports exist. Its
+//! tests are `wasm_bindgen_test`s: compiled and linted natively, run by the Wasm test stage.
+//! `dist/core-node` loads the modules behind one object.
 
 use serde_json::{json, Value};
 
 #[cfg(feature = "contract")]
 pub mod contract;
-#[cfg(all(target_arch = "wasm32", any(feature = "engine", feature = "outbox")))]
+#[cfg(any(feature = "engine", feature = "outbox"))]
 pub mod engine;
 #[cfg(any(feature = "save", feature = "preview"))]
 pub mod preview;

@@ -6,14 +6,12 @@ use std::future::Future;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::MaybeSend;
-
 /// The wall clock, a sleeper and a source of random numbers (for back-off jitter).
-pub trait Clock: crate::MaybeSync {
+pub trait Clock {
     /// Milliseconds since the Unix epoch.
     fn now_ms(&self) -> u64;
     /// Resolves after `duration`.
-    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + MaybeSend;
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()>;
     /// A random `u32` (jitter only: need not be cryptographic).
     fn random_u32(&self) -> u32;
 }
@@ -46,7 +44,7 @@ impl Clock for TokioClock {
         system_now_ms()
     }
 
-    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + MaybeSend {
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> {
         tokio::time::sleep(duration)
     }
 
@@ -83,7 +81,7 @@ impl Clock for VirtualClock {
         self.state.lock().map(|s| s.0).unwrap_or(0)
     }
 
-    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + MaybeSend {
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> {
         if let Ok(mut s) = self.state.lock() {
             s.0 =
                 s.0.saturating_add(u64::try_from(duration.as_millis()).unwrap_or(u64::MAX));

@@ -11,7 +11,6 @@ use std::sync::Mutex;
 use saves::{OutboxEntry, Role, Tokens};
 
 use crate::store::{JournalLine, Store, StoreData, StoreError};
-use crate::MaybeSend;
 
 /// A [`Store`] kept in one JSON file.
 #[derive(Debug)]
@@ -87,35 +86,23 @@ fn write_atomically(path: &Path, data: &StoreData) -> Result<(), StoreError> {
 }
 
 impl Store for FileStore {
-    fn entries(&self) -> impl Future<Output = Result<Vec<OutboxEntry>, StoreError>> + MaybeSend {
+    fn entries(&self) -> impl Future<Output = Result<Vec<OutboxEntry>, StoreError>> {
         ready(self.read(|d| d.outbox.clone()))
     }
 
-    fn entry(
-        &self,
-        id: &str,
-    ) -> impl Future<Output = Result<Option<OutboxEntry>, StoreError>> + MaybeSend {
+    fn entry(&self, id: &str) -> impl Future<Output = Result<Option<OutboxEntry>, StoreError>> {
         ready(self.read(|d| d.outbox.iter().find(|e| e.id == id).cloned()))
     }
 
-    fn put_entries(
-        &self,
-        entries: &[OutboxEntry],
-    ) -> impl Future<Output = Result<(), StoreError>> + MaybeSend {
+    fn put_entries(&self, entries: &[OutboxEntry]) -> impl Future<Output = Result<(), StoreError>> {
         ready(self.write(|d| d.put(entries)))
     }
 
-    fn settle(
-        &self,
-        line: JournalLine,
-    ) -> impl Future<Output = Result<(), StoreError>> + MaybeSend {
+    fn settle(&self, line: JournalLine) -> impl Future<Output = Result<(), StoreError>> {
         ready(self.write(|d| d.settle(line)))
     }
 
-    fn tokens(
-        &self,
-        role: Role,
-    ) -> impl Future<Output = Result<Option<Tokens>, StoreError>> + MaybeSend {
+    fn tokens(&self, role: Role) -> impl Future<Output = Result<Option<Tokens>, StoreError>> {
         ready(self.read(|d| d.tokens(role).cloned()))
     }
 
@@ -123,7 +110,7 @@ impl Store for FileStore {
         &self,
         role: Role,
         tokens: &Tokens,
-    ) -> impl Future<Output = Result<(), StoreError>> + MaybeSend {
+    ) -> impl Future<Output = Result<(), StoreError>> {
         ready(self.write(|d| *d.tokens_mut(role) = Some(tokens.clone())))
     }
 }

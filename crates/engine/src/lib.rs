@@ -50,25 +50,9 @@ pub use refresh::{RefreshFailure, RefreshFlights};
 pub use store::{JournalLine, MemoryStore, Store, StoreError};
 pub use transport::{Transport, TransportError};
 
-/// `Send` natively (the server spawns runs on tokio's threads), nothing on wasm32 (browser
-/// futures are single-threaded).
-#[cfg(not(target_arch = "wasm32"))]
-pub trait MaybeSend: Send {}
-#[cfg(not(target_arch = "wasm32"))]
-impl<T: Send + ?Sized> MaybeSend for T {}
-/// `Send` natively, nothing on wasm32.
-#[cfg(target_arch = "wasm32")]
-pub trait MaybeSend {}
-#[cfg(target_arch = "wasm32")]
-impl<T: ?Sized> MaybeSend for T {}
-
-/// `Sync` natively, nothing on wasm32.
-#[cfg(not(target_arch = "wasm32"))]
-pub trait MaybeSync: Sync {}
-#[cfg(not(target_arch = "wasm32"))]
-impl<T: Sync + ?Sized> MaybeSync for T {}
-/// `Sync` natively, nothing on wasm32.
-#[cfg(target_arch = "wasm32")]
-pub trait MaybeSync {}
-#[cfg(target_arch = "wasm32")]
-impl<T: ?Sized> MaybeSync for T {}
+// The traits ask no `Send` of their futures: a browser's (`core-wasm`'s fetch and
+// `chrome.storage` store) hold JS values and are single-threaded, and one set of traits for
+// every target lets that code compile, and be linted, natively too. A native implementation's
+// futures are `Send` where its code is (auto traits pass through `impl Future`), which the
+// team server needs to spawn runs on tokio's threads: `native::tests` checks it for this
+// crate's own transport, store and clock, and the server's spawns for its own.

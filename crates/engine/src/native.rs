@@ -312,4 +312,24 @@ mod tests {
         assert!(target("https://example.com:x/").is_err());
         assert!(target("https://example.com?q").is_err());
     }
+
+    /// The traits ask no `Send` (the browser's futures are not); the native engine's runs,
+    /// lookups, undos and connects must be, for the team server spawns them on tokio's
+    /// threads. Fails to compile when a native transport, store or clock future is not.
+    #[test]
+    fn the_native_engines_futures_are_send() {
+        type Native =
+            crate::Engine<HttpsTransport, crate::file_store::FileStore, crate::clock::TokioClock>;
+        type Memory = crate::Engine<HttpsTransport, crate::MemoryStore, crate::clock::TokioClock>;
+        fn send<F: std::future::Future + Send>(_: &F) {}
+        fn check(engine: &Native, memory: &Memory, v: &serde_json::Value) {
+            send(&engine.run("id"));
+            send(&engine.resume());
+            send(&engine.lookup(v, v, v, 0.0));
+            send(&engine.undo(v, v, 0.0));
+            send(&engine.connect(v.clone()));
+            send(&memory.run("id"));
+        }
+        let _ = check;
+    }
 }

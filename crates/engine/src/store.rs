@@ -13,8 +13,6 @@ use std::sync::Mutex;
 use saves::{OutboxEntry, Role, SaveResult, Tokens};
 use serde::{Deserialize, Serialize};
 
-use crate::MaybeSend;
-
 /// Reading or writing the store failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the save store failed: {message}")]
@@ -52,50 +50,37 @@ pub struct JournalLine {
 /// The persistence the engine needs. Every method is one atomic write or read: a process
 /// killed between two calls leaves the store consistent (an entry is either still in the
 /// outbox, and resumes, or settled with its journal line).
-pub trait Store: crate::MaybeSync {
+pub trait Store {
     /// Every entry in the outbox, in insertion order.
-    fn entries(&self) -> impl Future<Output = Result<Vec<OutboxEntry>, StoreError>> + MaybeSend;
+    fn entries(&self) -> impl Future<Output = Result<Vec<OutboxEntry>, StoreError>>;
     /// One entry by id (`None`: not in the outbox, e.g. finished by another run).
-    fn entry(
-        &self,
-        id: &str,
-    ) -> impl Future<Output = Result<Option<OutboxEntry>, StoreError>> + MaybeSend;
+    fn entry(&self, id: &str) -> impl Future<Output = Result<Option<OutboxEntry>, StoreError>>;
     /// Inserts or replaces entries by id (the per-step persistence hook: called before each
     /// request that may change the CRM with the entry marked in flight, and after its
     /// answer; a GET and its answer are not written).
-    fn put_entries(
-        &self,
-        entries: &[OutboxEntry],
-    ) -> impl Future<Output = Result<(), StoreError>> + MaybeSend;
+    fn put_entries(&self, entries: &[OutboxEntry]) -> impl Future<Output = Result<(), StoreError>>;
     /// Removes a finished entry and journals its results, in one write.
-    fn settle(&self, line: JournalLine)
-        -> impl Future<Output = Result<(), StoreError>> + MaybeSend;
+    fn settle(&self, line: JournalLine) -> impl Future<Output = Result<(), StoreError>>;
     /// A connection's stored tokens.
-    fn tokens(
-        &self,
-        role: Role,
-    ) -> impl Future<Output = Result<Option<Tokens>, StoreError>> + MaybeSend;
+    fn tokens(&self, role: Role) -> impl Future<Output = Result<Option<Tokens>, StoreError>>;
     /// Replaces a connection's tokens (after a refresh).
     fn set_tokens(
         &self,
         role: Role,
         tokens: &Tokens,
-    ) -> impl Future<Output = Result<(), StoreError>> + MaybeSend;
+    ) -> impl Future<Output = Result<(), StoreError>>;
 
     /// Called before a refresh of `role`'s token reads the stored token, once this engine's
     /// own single flight is held: a store shared by several processes (the team server's
     /// database) takes its cross-process refresh lock here, so a refresh made meanwhile by
     /// another process is seen and not repeated. The default does nothing (one process).
-    fn begin_refresh(
-        &self,
-        role: Role,
-    ) -> impl Future<Output = Result<(), StoreError>> + MaybeSend {
+    fn begin_refresh(&self, role: Role) -> impl Future<Output = Result<(), StoreError>> {
         let _ = role;
         ready(Ok(()))
     }
 
     /// Called when a refresh begun with [`Store::begin_refresh`] ends, whatever its outcome.
-    fn end_refresh(&self, role: Role) -> impl Future<Output = ()> + MaybeSend {
+    fn end_refresh(&self, role: Role) -> impl Future<Output = ()> {
         let _ = role;
         ready(())
     }
@@ -178,35 +163,23 @@ impl MemoryStore {
 }
 
 impl Store for MemoryStore {
-    fn entries(&self) -> impl Future<Output = Result<Vec<OutboxEntry>, StoreError>> + MaybeSend {
+    fn entries(&self) -> impl Future<Output = Result<Vec<OutboxEntry>, StoreError>> {
         ready(self.with(|d| d.outbox.clone()))
     }
 
-    fn entry(
-        &self,
-        id: &str,
-    ) -> impl Future<Output = Result<Option<OutboxEntry>, StoreError>> + MaybeSend {
+    fn entry(&self, id: &str) -> impl Future<Output = Result<Option<OutboxEntry>, StoreError>> {
         ready(self.with(|d| d.outbox.iter().find(|e| e.id == id).cloned()))
     }
 
-    fn put_entries(
-        &self,
-        entries: &[OutboxEntry],
-    ) -> impl Future<Output = Result<(), StoreError>> + MaybeSend {
+    fn put_entries(&self, entries: &[OutboxEntry]) -> impl Future<Output = Result<(), StoreError>> {
         ready(self.with(|d| d.put(entries)))
     }
 
-    fn settle(
-        &self,
-        line: JournalLine,
-    ) -> impl Future<Output = Result<(), StoreError>> + MaybeSend {
+    fn settle(&self, line: JournalLine) -> impl Future<Output = Result<(), StoreError>> {
         ready(self.with(|d| d.settle(line)))
     }
 
-    fn tokens(
-        &self,
-        role: Role,
-    ) -> impl Future<Output = Result<Option<Tokens>, StoreError>> + MaybeSend {
+    fn tokens(&self, role: Role) -> impl Future<Output = Result<Option<Tokens>, StoreError>> {
         ready(self.with(|d| d.tokens(role).cloned()))
     }
 
@@ -214,7 +187,7 @@ impl Store for MemoryStore {
         &self,
         role: Role,
         tokens: &Tokens,
-    ) -> impl Future<Output = Result<(), StoreError>> + MaybeSend {
+    ) -> impl Future<Output = Result<(), StoreError>> {
         ready(self.with(|d| *d.tokens_mut(role) = Some(tokens.clone())))
     }
 }

@@ -11,8 +11,6 @@ use std::future::Future;
 
 use crm::{HttpRequest, HttpResponse};
 
-use crate::MaybeSend;
-
 /// No answer came back: the request may or may not have reached the CRM.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
@@ -41,10 +39,10 @@ impl TransportError {
 }
 
 /// Sends one request and hands back its answer.
-pub trait Transport: crate::MaybeSync {
+pub trait Transport {
     /// Sends `request`; any HTTP status is an `Ok` answer, only "no answer" is an error.
     fn send(
         &self,
         request: &HttpRequest,
-    ) -> impl Future<Output = Result<HttpResponse, TransportError>> + MaybeSend;
+    ) -> impl Future<Output = Result<HttpResponse, TransportError>>;
 }

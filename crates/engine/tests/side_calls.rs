@@ -191,41 +191,40 @@ struct SharedStore(std::sync::Arc<engine::MemoryStore>);
 impl engine::Store for SharedStore {
     fn entries(
         &self,
-    ) -> impl std::future::Future<Output = Result<Vec<saves::OutboxEntry>, engine::StoreError>> + Send
+    ) -> impl std::future::Future<Output = Result<Vec<saves::OutboxEntry>, engine::StoreError>>
     {
         self.0.entries()
     }
     fn entry(
         &self,
         id: &str,
-    ) -> impl std::future::Future<Output = Result<Option<saves::OutboxEntry>, engine::StoreError>> + Send
+    ) -> impl std::future::Future<Output = Result<Option<saves::OutboxEntry>, engine::StoreError>>
     {
         self.0.entry(id)
     }
     fn put_entries(
         &self,
         entries: &[saves::OutboxEntry],
-    ) -> impl std::future::Future<Output = Result<(), engine::StoreError>> + Send {
+    ) -> impl std::future::Future<Output = Result<(), engine::StoreError>> {
         self.0.put_entries(entries)
     }
     fn settle(
         &self,
         line: engine::JournalLine,
-    ) -> impl std::future::Future<Output = Result<(), engine::StoreError>> + Send {
+    ) -> impl std::future::Future<Output = Result<(), engine::StoreError>> {
         self.0.settle(line)
     }
     fn tokens(
         &self,
         role: saves::Role,
-    ) -> impl std::future::Future<Output = Result<Option<saves::Tokens>, engine::StoreError>> + Send
-    {
+    ) -> impl std::future::Future<Output = Result<Option<saves::Tokens>, engine::StoreError>> {
         self.0.tokens(role)
     }
     fn set_tokens(
         &self,
         role: saves::Role,
         tokens: &saves::Tokens,
-    ) -> impl std::future::Future<Output = Result<(), engine::StoreError>> + Send {
+    ) -> impl std::future::Future<Output = Result<(), engine::StoreError>> {
         self.0.set_tokens(role, tokens)
     }
 }

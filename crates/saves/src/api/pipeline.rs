@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::reply::{answer, clock_ms, fail, invalid, read, read_entry, read_or_default, to_json};
 use crate::decision::decide_person;
-use crate::inbound::message::{parse_save_message, ContentToWorker};
+use crate::inbound::message::{parse_preview_message, parse_save_message, ContentToWorker};
 use crate::journal::recent::RecentCreates;
 use crate::journal::records::ErrorInfo;
 use crate::plan::{lookup_key, KnownRecords};
@@ -51,7 +51,7 @@ fn refused(e: crate::inbound::message::MessageError) -> Value {
 pub fn preview(team: &Value, msg: &Value) -> Value {
     answer((|| {
         let team = super::team_server::deciding_team(team)?;
-        let ContentToWorker::Preview { source, push } = parse_message(msg)? else {
+        let Some((source, push)) = parse_preview_message(msg).map_err(refused)? else {
             return Err(invalid("message", "not a preview"));
         };
         let d = decide_person(&team, source, push).map_err(|e| fail(&e))?;

@@ -288,6 +288,34 @@ pub fn parse_save_message(value: &Value) -> Result<ContentToWorker, MessageError
     parse_from(value, !rep)
 }
 
+/// Reads a hover's `preview` as [`parse_save_message`] does, with the same refusals in the
+/// same words, but for a message of kind `preview` it reads only a preview's two fields (each
+/// with its derive, as the full reader does, in its order): a wake's first answer is most
+/// often a preview, and the worker compiles each Wasm function that first call runs, so the
+/// lookup's and the save's checks stay uncompiled. Any other message goes to
+/// [`parse_save_message`]; `Ok(None)` is one that parses but is not a preview.
+pub fn parse_preview_message(value: &Value) -> Result<Option<(PageSource, Push)>, MessageError> {
+    if !matches!(value.get("kind"), Some(Value::String(kind)) if kind == "preview") {
+        return parse_save_message(value).map(|message| match message {
+            ContentToWorker::Preview { source, push } => Some((source, push)),
+            _ => None,
+        });
+    }
+    let shape = |e: fields::Error| MessageError::Shape(e.to_string());
+    let source: PageSource = fields::field(value, "source").map_err(shape)?;
+    let push: Push = fields::field_or_default(value, "push").map_err(shape)?;
+    // `parse_from`'s sender check cannot refuse a preview: `parse_save_message` takes a rep's
+    // sources as a rep's and every other source as a page's. Its job-change check can.
+    if source == PageSource::JobChange {
+        return Err(MessageError::Shape(JOB_CHANGE_ONE_SAVE.into()));
+    }
+    Ok(Some((source, push)))
+}
+
+/// Why a job change other than a save of one person is refused: "Update in CRM" is about the
+/// one person of a profile page, and is only a save.
+const JOB_CHANGE_ONE_SAVE: &str = "a job change is a save of exactly one person";
+
 fn parse_from(value: &Value, page: bool) -> Result<ContentToWorker, MessageError> {
     let raw = RawContent::read(value).map_err(|e| MessageError::Shape(e.to_string()))?;
     let source = match &raw {
@@ -305,9 +333,7 @@ fn parse_from(value: &Value, page: bool) -> Result<ContentToWorker, MessageError
         // "Update in CRM" is about the one person of a profile page, and is only a save.
         let one = matches!(&raw, RawContent::Save { prospects, .. } if prospects.len() == 1);
         if !one {
-            return Err(MessageError::Shape(
-                "a job change is a save of exactly one person".into(),
-            ));
+            return Err(MessageError::Shape(JOB_CHANGE_ONE_SAVE.into()));
         }
     }
     Ok(match raw {
@@ -588,6 +614,47 @@ mod tests {
         assert_eq!(save.rejected.len(), 1);
         assert_eq!(save.rejected[0].index, 1);
         assert_eq!(save.push, Push::Bulk);
+    }
+
+    /// The hover's reader refuses exactly what the full reader refuses, in the same words,
+    /// and reads the same preview: one row per way a preview message can be right or wrong.
+    #[test]
+    fn the_preview_reader_answers_as_the_full_reader() {
+        let rows = [
+            json!({"kind":"preview","source":"linkedin_extension","push":"single"}),
+            json!({"kind":"preview","source":"gmail_extension"}),
+            json!({"kind":"preview","source":"manual","push":"bulk"}),
+            json!({"kind":"preview","source":"csv_import"}),
+            json!({"kind":"preview","source":"job_change","push":"single"}),
+            json!({"kind":"preview","source":"nowhere","push":"single"}),
+            json!({"kind":"preview","source":"linkedin_extension","push":"all"}),
+            json!({"kind":"preview","source":"nowhere","push":"all"}),
+            json!({"kind":"preview","push":"single"}),
+            json!({"kind":"preview","source":null}),
+            json!({"kind":"preview","source":"linkedin_extension","push":null}),
+            json!({"kind":"preview","source":7,"extra":[1]}),
+            json!({"kind":"preview"}),
+            json!({"kind":"save","source":"linkedin_extension","prospects":[{"full_name":"Ada"}]}),
+            json!({"kind":"lookup","source":"gmail_extension","prospects":[]}),
+            json!({"kind":"nope","source":"linkedin_extension"}),
+            json!({"kind":7}),
+            json!({"source":"linkedin_extension"}),
+            json!(["preview"]),
+            json!("preview"),
+            json!(null),
+        ];
+        for row in rows {
+            let full = parse_save_message(&row).map(|m| match m {
+                ContentToWorker::Preview { source, push } => Some((source, push)),
+                _ => None,
+            });
+            assert_eq!(parse_preview_message(&row), full, "{row}");
+        }
+        assert_eq!(
+            parse_preview_message(&json!({"kind":"preview","source":"manual"})),
+            Ok(Some((PageSource::Manual, Push::Bulk)))
+        );
+        assert!(parse_preview_message(&json!({"kind":"preview","source":"job_change"})).is_err());
     }
 
     #[test]
