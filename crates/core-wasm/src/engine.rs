@@ -2,7 +2,7 @@
 //! team server runs natively, here over a `fetch` transport, a `setTimeout` clock and the
 //! worker's storage layer (`extension/background/storage.js`'s `store`, over
 //! `chrome.storage.local`), with the engine's one 401 policy and its single-flight refresh:
-//! - `engine_run` (feature `outbox`, in `core_outbox`, which a save wake loads after its first answer): an outbox
+//! - `engine_run` (feature `outbox`, in `core_outbox`): an outbox
 //!   entry run to its outcome (settled, waiting, reconnect needed). A back-off is never slept
 //!   through here: it goes back to `outbox.js` for a `chrome.alarms` alarm, since a service
 //!   worker may be stopped at any moment.
