@@ -93,6 +93,7 @@ either server.
   (the workspace's \`[profile.release]\` is \`opt-level = "z"\`, sized for the Wasm module, and the
   server, its SQLite and the sandbox are built with it too), another allocator, and the round
   trips left above.
+
 ### A native release profile built for speed (issue 15, 2026-12-03, session 19)
 
 The workspace's one \`[profile.release]\` was \`opt-level = "z"\`, sized for the extension's Wasm,
@@ -129,7 +130,14 @@ while other sessions built and ran mutation tests (load average 6.1 at the start
 - **The hop** stayed under 10 ms at p95 in every B run (1.72–9.12 ms; p50 2.57–3.34 ms); one A
   run at load 15–17 gave +59 ms. The p95 of 100 single saves follows the others' load more than
   the build (§7b history above).
-- **Not tried (no time left in the session):** mimalloc for the server (glibc's malloc was about
-  12 % of its samples in the earlier \`perf record\`; \`mimalloc\` 0.1.52 is on crates.io), the round
-  trips left (the engine's token read before each of a save's two requests, the answer's read
-  of the ledger row), a fresh \`perf record\` of the opt-level 3 build.`;
+- **Where the opt-level 3 server's time goes.** \`perf record -g -F 499\` on the server for 7 s of
+  the 50 reps (1,370 samples; a fifth B run, at load average 15–21 and with perf attached: 173
+  saves/s, 2.54 ms of server CPU per save, hop +155 ms at p95, not a figure of the build): 44 %
+  of the samples in the kernel, most of it scheduling and futex wake-ups (the hand-offs between
+  tokio's workers and sqlx's SQLite threads, which took 42 % of the samples); glibc's malloc and
+  free about 18 % (\`_int_malloc\`, \`malloc_consolidate\`, \`unlink_chunk\`);
+  SQLite's own work (\`sqlite3VdbeExec\`, the WAL checksum, its b-tree) a few per cent.
+- **Not tried (no time left in the session):** another allocator for the server (\`mimalloc\`
+  0.1.52 is on crates.io; the malloc share above is what it could win), and fewer hand-offs: the
+  round trips left (the engine's token read before each of a save's two requests, the answer's
+  read of the ledger row).`;
