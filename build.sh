@@ -131,9 +131,12 @@ wasm_cargo() {
   fi
 }
 
+# The Wasm modules are built with Cargo.toml's size-minded `wasm` profile (native binaries use
+# `release`, built for speed); cargo writes a profile's output under its own name.
+WASM_PROFILE=wasm
 wasm_out_dir() {
-  if use_rustup_wasm_target; then echo "$WASM_TARGET_DIR/rustup/$WASM_TARGET/release"
-  else echo "$WASM_TARGET_DIR/debian/$WASM_TARGET/release"; fi
+  if use_rustup_wasm_target; then echo "$WASM_TARGET_DIR/rustup/$WASM_TARGET/$WASM_PROFILE"
+  else echo "$WASM_TARGET_DIR/debian/$WASM_TARGET/$WASM_PROFILE"; fi
 }
 
 # -Oz twice: binaryen's size pipeline run a second time finds what the first one's inlining
@@ -178,7 +181,7 @@ build() {
     # with no source change made core_wasm the outbox module). Without it, cargo builds this
     # feature's module again (its dependencies stay built: a few seconds).
     rm -f "$(wasm_out_dir)/core_wasm.wasm" "$(wasm_out_dir)/deps/core_wasm.wasm"
-    wasm_cargo build -q --release -p core-wasm --no-default-features --features "$feature"
+    wasm_cargo build -q --profile "$WASM_PROFILE" -p core-wasm --no-default-features --features "$feature"
     wasm="$(wasm_out_dir)/core_wasm.wasm"
     [ -f "$wasm" ] || die "expected $wasm after the build"
     # A new file, never written through: a worktree whose target dir was seeded by hard links

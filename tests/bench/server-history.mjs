@@ -77,7 +77,7 @@ either server.
   p95 of 100 saves still depends on the others' load more than on the build (table above: the
   new server ahead at load 5–7, both at about 6.5 ms at load 2–4); the p50 is the steadier
   figure, 0.5–0.8 ms lower after. One run at load average 11–15 gave +12.6 ms at p95 (over the
-  10 ms target) and 275 saves/s; the figures above this history are a run at load 1.4–2.4.
+  10 ms target) and 275 saves/s; the run that stood above this history until session 19 (397 saves/s, +7.10 ms) was at load 1.4–2.4.
 - **Durability: WAL with \`synchronous = NORMAL\`, kept.** Every commit survives a killed server
   process (the commit is in the WAL file, which the OS holds); a power loss or a kernel crash can
   drop the last commits, and \`FULL\` would add an fsync to each of a save's three commits. That
@@ -92,4 +92,52 @@ either server.
   bottleneck (1.1 ms of CPU per save, a third of the whole), the server's CPU is. Not tried yet: a native release profile
   (the workspace's \`[profile.release]\` is \`opt-level = "z"\`, sized for the Wasm module, and the
   server, its SQLite and the sandbox are built with it too), another allocator, and the round
-  trips left above.`;
+  trips left above.
+
+### A native release profile built for speed (issue 15, 2026-12-03, session 19)
+
+The workspace's one \`[profile.release]\` was \`opt-level = "z"\`, sized for the extension's Wasm,
+and built the team server, the SQLite it compiles in (\`cc\` follows the profile's opt-level:
+\`-Os\`) and the sandbox too. Now \`release\` is \`opt-level = 3\` (still \`lto\`, one codegen unit,
+\`panic = "abort"\`) and the Wasm modules have a profile of their own, \`wasm\`, with the old
+settings (\`./build.sh\` builds them with \`--profile wasm\`): all five shipped modules came out
+byte for byte the same (same sha256; gzip -9 core_preview 74,387, core_wasm 150,154,
+core_settings 201,747, core_engine 204,198, core_outbox 204,274 B). The price: a larger server
+binary (7.1 → 9.8 MB, RSS at start 8.9 → 11.6 MiB).
+
+\`BENCH_ONLY=server\` with \`BENCH_BIN_DIR\`, main's binaries (A, \`opt-level = "z"\`) and the new
+ones (B; server, sandbox and bench tools alike) taken in turn, A B A B B A B A, 23:41–23:47Z,
+while other sessions built and ran mutation tests (load average 6.1 at the start, 16.7 at the end):
+
+| run | load average (1 min) | server CPU per save | sandbox | client | saves/s | hop p50 | hop p95 |
+|---|---|---|---|---|---|---|---|
+| A | 6.1–7.0 | 2.59 ms | 1.28 ms | 0.17 ms | 318 | 2.51 ms | 7.64 ms |
+| B | 7.0–7.8 | 1.79 ms | 0.96 ms | 0.11 ms | 469 | 3.34 ms | 9.12 ms |
+| A | 7.8–7.6 | 2.96 ms | 1.36 ms | 0.19 ms | 282 | 3.10 ms | 4.45 ms |
+| B | 7.6–7.5 | 1.90 ms | 1.06 ms | 0.14 ms | 425 | 2.57 ms | 5.81 ms |
+| B | 7.4–9.5 | 2.16 ms | 1.11 ms | 0.13 ms | 388 | 2.90 ms | 1.72 ms |
+| A | 9.5–12.0 | 2.46 ms | 1.20 ms | 0.15 ms | 289 | 2.39 ms | 1.98 ms |
+| B | 12.0–16.7 | 1.95 ms | 1.11 ms | 0.13 ms | 317 | 2.98 ms | 8.68 ms |
+| A | 16.7–15.1 | 2.58 ms | 1.20 ms | 0.16 ms | 237 | 3.37 ms | 59.27 ms |
+
+- **The server's CPU per save: median 2.59 → 1.93 ms (about −25 %)**, every B run below every A run;
+  the sandbox's 1.24 → 1.09 ms, the client's 0.16 → 0.13 ms. All three together: about 4.0 →
+  3.1 ms per save, so two idle cores would give at most about 640 saves/s (was about 500).
+- **Saves/s: 469, 425, 388 and 317 (B) against 318, 282, 289 and 237 (A)**, each B run ahead of
+  the A runs beside it. No run reached 500 saves/s: with a load average of 6–17 from the others,
+  the bench had well under the two cores. The target stays **missed** on this shared machine;
+  whether it is met on two idle cores was not measured (there were none during this session).
+- **The hop** stayed under 10 ms at p95 in every B run (1.72–9.12 ms; p50 2.57–3.34 ms); one A
+  run at load 15–17 gave +59 ms. The p95 of 100 single saves follows the others' load more than
+  the build (§7b history above).
+- **Where the opt-level 3 server's time goes.** \`perf record -g -F 499\` on the server for 7 s of
+  the 50 reps (1,370 samples; a fifth B run, at load average 15–21 and with perf attached: 173
+  saves/s, 2.54 ms of server CPU per save, hop +155 ms at p95, not a figure of the build): 44 %
+  of the samples in the kernel, most of it scheduling and futex wake-ups (the hand-offs between
+  tokio's workers and sqlx's SQLite threads, which took 42 % of the samples); glibc's malloc and
+  free about 18 % (\`_int_malloc\`, \`malloc_consolidate\`, \`unlink_chunk\`);
+  SQLite's own work (\`sqlite3VdbeExec\`, the WAL checksum, its b-tree) a few per cent.
+- **Not tried (no time left in the session):** another allocator for the server (\`mimalloc\`
+  0.1.52 is on crates.io; the malloc share above is what it could win), and fewer hand-offs: the
+  round trips left (the engine's token read before each of a save's two requests, the answer's
+  read of the ledger row).`;

@@ -9,7 +9,7 @@
 //   node tests/bench/wasm-boundary.mjs [core-node dir] [experiment's core-node dir]
 //
 // The first directory defaults to dist/core-node. The experiment's build is on branch
-// core13-swb (crates/core-wasm feature `swb`): build.sh's `wasm_cargo build --release -p
+// core13-swb (crates/core-wasm feature `swb`): build.sh's `wasm_cargo build --profile wasm -p
 // core-wasm --no-default-features --features "save swb"`, then `wasm-bindgen --target nodejs`
 // and `wasm-opt` with build.sh's flags into a directory of its own. BENCHMARKS.md §4 has the
 // figures and the decision. Both paths must answer the same objects, or the script stops.
