@@ -138,6 +138,27 @@ fn settings_export_import_round_trip_without_personal_data() {
     assert_eq!(bad["error"]["code"], "invalid_settings");
 }
 
+/// An imported settings file replaces the team settings: a My Domain, consumer key or
+/// company domain the file leaves out is cleared, not kept from before; what it names is set.
+#[test]
+fn an_imported_settings_file_clears_the_texts_it_leaves_out() {
+    let mut t = team();
+    t["config"]["my_domain"] = json!("acme.my.salesforce.com");
+    t["config"]["company_domain"] = json!("acme.example");
+    let file = json!({"crm": "salesforce", "login_host": "production", "api_version": "59.0"});
+    let imported = ui(
+        &t,
+        json!({"kind": "import_settings", "json": file.to_string()}),
+    );
+    let config = &imported["team"]["config"];
+    for cleared in ["my_domain", "client_id", "company_domain"] {
+        assert_eq!(config[cleared], Value::Null, "{cleared}: {config}");
+    }
+    assert_eq!(config["login_host"], "production", "{config}");
+    assert_eq!(config["api_version"], "59.0", "{config}");
+    assert_eq!(config["me_email"], "rep@acme.example", "not a team setting");
+}
+
 #[test]
 fn simulate_answers_the_decision_for_any_source() {
     let out = ui(

@@ -380,6 +380,29 @@ fn hubspot_patches_the_contact_then_notes_the_old_job() {
     assert!(req.url.ends_with("/notes"), "{}", req.url);
 }
 
+/// HubSpot: a contact that already shows half of the new job (the new title at the old
+/// company, or the old title at the new company) is still patched with the whole job; only
+/// the whole job, spelling aside, counts as recorded.
+#[test]
+fn hubspot_a_contact_with_half_the_new_job_is_still_updated() {
+    let t = team(CrmKind::Hubspot, true);
+    for (title, company) in [("VP Sales", "Initech"), ("Head of Sales", "Globex")] {
+        let e = entry(&t, "501");
+        let read = resp(
+            200,
+            json!({"id": "501", "properties": {"jobtitle": title, "company": company}}),
+        );
+        let (_, e, s) = step(&t, &e, read);
+        assert_eq!(s, Step::Continue, "{title} at {company}");
+        let (_, req) = next_request(&t, &e, &tokens(Role::TeamSync)).unwrap();
+        assert_eq!(req.method, "PATCH", "{title} at {company}");
+        assert_eq!(
+            body(&req),
+            json!({"properties": {"jobtitle": "VP Sales", "company": "Globex"}})
+        );
+    }
+}
+
 #[test]
 fn hubspot_a_lost_note_answer_is_found_by_the_save_id_not_noted_twice() {
     let t = team(CrmKind::Hubspot, true);
