@@ -144,7 +144,10 @@ mod tests {
     #[test]
     fn a_policy_api_version_is_applied_and_keeps_winning() {
         let mut t = LocalTeam::default();
-        assert_ne!(t.config.api_version, "59.0", "the default is another version");
+        assert_ne!(
+            t.config.api_version, "59.0",
+            "the default is another version"
+        );
         let policy: ManagedSettings =
             serde_json::from_value(json!({"api_version": "59.0"})).unwrap();
         t.set_policy(Some(policy));
