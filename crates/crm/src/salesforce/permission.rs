@@ -142,6 +142,7 @@ pub fn decide_permission(facts: &PermissionFacts) -> Permission {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     /// Modify All Data granted by a permission set (a Standard User profile with an admin
