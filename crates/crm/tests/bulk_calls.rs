@@ -148,6 +148,27 @@ fn long_keys_split_the_dedupe_query_but_not_the_call() {
     assert!(!is_dedupe(&sent[1]));
 }
 
+/// E-mails and LinkedIn URLs share the dedupe queries without paying both conditions in
+/// each: 100 people with a long e-mail and a long profile URL take 2 queries, not 3.
+#[test]
+fn long_emails_and_urls_take_as_few_queries_as_fit() {
+    let specs: Vec<SaveSpec> = (0..100)
+        .map(|i| {
+            let mut s = spec(i, format!("{}{i}@example.com", "e".repeat(60)));
+            s.record = RecordKind::Contact;
+            s.prospect.linkedin_url =
+                Some(format!("https://www.linkedin.com/in/{}{i}", "u".repeat(60)));
+            s
+        })
+        .collect();
+    let mut session = SfSession::new("https://acme.my.salesforce.com", "t");
+    session.linkedin_field = Some("LinkedIn_URL__c".into());
+    let bulk = BulkSave::new(session, specs);
+    let urls = subrequest_urls(&bulk.next_request().unwrap());
+    assert_eq!(urls.len(), 2);
+    assert!(urls.iter().all(|u| u.len() <= MAX_QUERY_URL_LEN));
+}
+
 #[test]
 fn keys_beyond_five_queries_take_another_composite_call() {
     // 240-character profile URLs (the field holds 255): no real slug is this long, but the
