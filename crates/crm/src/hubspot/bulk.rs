@@ -665,6 +665,22 @@ mod tests {
             .map(|o| o.unwrap().unwrap().record_id)
             .collect();
         assert_eq!(ids, ["601", "602"]);
+
+        // A trace id past the inputs is no index: that contact goes to the person left.
+        let (mut run, _) = created_after_a_miss(vec![ada(), grace()]);
+        run.on_response(&answer(
+            201,
+            r#"{"status":"COMPLETE","results":[
+                {"id":"602","objectWriteTraceId":"2","properties":{}},
+                {"id":"601","objectWriteTraceId":"0","properties":{}}]}"#,
+        ))
+        .unwrap();
+        let ids: Vec<String> = run
+            .outcomes()
+            .into_iter()
+            .map(|o| o.unwrap().unwrap().record_id)
+            .collect();
+        assert_eq!(ids, ["601", "602"]);
     }
 
     #[test]
