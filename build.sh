@@ -9,9 +9,10 @@
 #   ./build.sh server [--port N]    start the team server (default port 8787; see README)
 #   ./build.sh bench      run the benchmarks and write BENCHMARKS.md
 #   ./build.sh mutants [crate[:k/n]]...   mutation testing (cargo-mutants); writes the scores
-#                         to BENCHMARKS.md (default: attribution, crm:0/8, saves:0/8; k/n is
-#                         a round-robin sample; MUTANTS_TEST_ARGS=--tests skips doctests,
-#                         MUTANTS_TIMEOUT=seconds per mutant's tests, default 300)
+#                         to BENCHMARKS.md, one row per crate and sample (default: attribution,
+#                         crm:0/8, saves:0/8; k/n is a round-robin sample;
+#                         MUTANTS_TEST_ARGS=--tests skips doctests, MUTANTS_TIMEOUT=seconds
+#                         per mutant's tests, default 300)
 #
 # On a fresh Debian machine it installs what it needs (apt packages, wasm-bindgen-cli, npm
 # packages) and skips whatever is already present. See README.md.
@@ -332,15 +333,19 @@ ensure_cargo_mutants() {
   cargo install --locked cargo-mutants || cargo install cargo-mutants
 }
 
-# Replaces (or adds) the crate's row of the "Mutation scores" table in BENCHMARKS.md.
-record_mutation_score() { # crate sample tested caught missed unviable timeouts seconds commit command
+# Replaces (or adds) the row of one run in the "Mutation scores" table of BENCHMARKS.md: one
+# row per crate and sample (`all`, or each shard k/n), so the shards of a crate are each kept; a
+# new sample's row goes after the crate's other rows.
+record_mutation_score() { # crate sample tested caught missed unviable timeouts seconds commit command key
   local viable=$(($4 + $5 + $7)) score row
   score=$(awk -v c="$(($4 + $7))" -v v="$viable" 'BEGIN { if (v > 0) printf "%.1f %%", 100 * c / v; else print "-" }')
   row="| \`$1\` | $2 | $3 | $(date -u +%F) | \`$9\` | $4 | $5 | $6 | $7 | $score | $(($8 / 60)) min $(($8 % 60)) s | \`${10}\` |"
   grep -q '^<!-- mutants:rows -->$' BENCHMARKS.md || die "BENCHMARKS.md has no '<!-- mutants:rows -->' table"
-  awk -v key="| \`$1\` |" -v row="$row" '
+  awk -v crate="| \`$1\` |" -v key="| \`$1\` | ${11}" -v row="$row" '
     /^<!-- mutants:rows -->$/ { inside = 1 }
-    inside && index($0, key) == 1 { if (!done) print row; done = 1; next }
+    inside && index($0, key) == 1 { print row; done = 1; next }
+    inside && !done && last && index($0, crate) != 1 { print row; done = 1 }
+    inside { last = index($0, crate) == 1 }
     /^<!-- \/mutants:rows -->$/ { if (!done) print row; done = 1; inside = 0 }
     { print }' BENCHMARKS.md > BENCHMARKS.md.new
   mv BENCHMARKS.md.new BENCHMARKS.md
@@ -353,7 +358,7 @@ mutant_count() { # out outcome
 }
 
 # Runs cargo-mutants over each `crate[:k/n]` and records each score; survivors are listed in
-# target/mutants/<crate>/mutants.out/missed.txt.
+# target/mutants/<crate>[-k-of-n]/mutants.out/missed.txt.
 # - A shard k/n is a sample: every n-th mutant in source order from the k-th (round-robin, so
 #   the sample spans every file; cargo-mutants' default slices take consecutive mutants).
 # - The CPU is shared: `nice -n 19`, one mutant at a time, one compiler job (CARGO_BUILD_JOBS).
@@ -370,7 +375,7 @@ run_mutants() {
   for spec in "$@"; do
     crate=${spec%%:*}
     shard=${spec#"$crate"}; shard=${shard#:}
-    out=$ROOT/target/mutants/$crate
+    out=$ROOT/target/mutants/$crate${shard:+-${shard%/*}-of-${shard#*/}}
     args=(-p "$crate" --jobs 1 --timeout "${MUTANTS_TIMEOUT:-300}")
     [ -z "$shard" ] || args+=(--shard "$shard" --sharding round-robin)
     # shellcheck disable=SC2206
@@ -390,12 +395,12 @@ run_mutants() {
       nice -n 19 cargo mutants --output "$out" "${args[@]}" || rc=$?
     took=$(($(date +%s) - started))
     case $rc in 0|2|3) ;; *) die "cargo mutants failed for $crate (exit $rc)" ;; esac
-    sample="all $total"
-    [ -z "$shard" ] || sample="shard $shard of $total (1 in ${shard#*/}, round-robin)"
+    sample="all $total" key="all "
+    [ -z "$shard" ] || sample="shard $shard of $total (1 in ${shard#*/}, round-robin)" key="shard $shard of "
     record_mutation_score "$crate" "$sample" \
       "$(($(mutant_count "$out" caught) + $(mutant_count "$out" missed) + $(mutant_count "$out" unviable) + $(mutant_count "$out" timeout)))" \
       "$(mutant_count "$out" caught)" "$(mutant_count "$out" missed)" "$(mutant_count "$out" unviable)" \
-      "$(mutant_count "$out" timeout)" "$took" "$commit" "$cmd"
+      "$(mutant_count "$out" timeout)" "$took" "$commit" "$cmd" "$key"
     if [ -s "$out/mutants.out/missed.txt" ]; then
       say "surviving mutants in $crate:"; cat "$out/mutants.out/missed.txt" >&2
     fi
@@ -429,6 +434,6 @@ case "${1:-build}" in
     ensure_test_tools; cargo build -q --release -p sandbox; build
     SANDBOX_BIN="$ROOT/target/release/sandbox" EXT_DIR="$DIST/extension" node tests/bench/bench.mjs ;;
   mutants) shift; run_mutants "$@" ;;
-  -h|--help|help) sed -n '2,16p' "$0" ;;
+  -h|--help|help) sed -n '2,18p' "$0" ;;
   *) die "unknown command '$1' (try ./build.sh help)" ;;
 esac

@@ -101,6 +101,11 @@ mod tests {
                 limit: 15000
             })
         );
+        assert_eq!(
+            ApiUsage::parse("api-usage=25/15000").unwrap().remaining(),
+            14_975,
+            "requests left before REQUEST_LIMIT_EXCEEDED"
+        );
         let u = ApiUsage::parse("api-bursts=1/750, api-usage=15000/15000").unwrap();
         assert_eq!((u.used, u.remaining()), (15000, 0));
         assert_eq!(ApiUsage::parse("api-usage=x/1"), None);

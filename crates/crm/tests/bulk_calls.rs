@@ -148,6 +148,27 @@ fn long_keys_split_the_dedupe_query_but_not_the_call() {
     assert!(!is_dedupe(&sent[1]));
 }
 
+/// E-mails and LinkedIn URLs share the dedupe queries without paying both conditions in
+/// each: 100 people with a long e-mail and a long profile URL take 2 queries, not 3.
+#[test]
+fn long_emails_and_urls_take_as_few_queries_as_fit() {
+    let specs: Vec<SaveSpec> = (0..100)
+        .map(|i| {
+            let mut s = spec(i, format!("{}{i}@example.com", "e".repeat(60)));
+            s.record = RecordKind::Contact;
+            s.prospect.linkedin_url =
+                Some(format!("https://www.linkedin.com/in/{}{i}", "u".repeat(60)));
+            s
+        })
+        .collect();
+    let mut session = SfSession::new("https://acme.my.salesforce.com", "t");
+    session.linkedin_field = Some("LinkedIn_URL__c".into());
+    let bulk = BulkSave::new(session, specs);
+    let urls = subrequest_urls(&bulk.next_request().unwrap());
+    assert_eq!(urls.len(), 2);
+    assert!(urls.iter().all(|u| u.len() <= MAX_QUERY_URL_LEN));
+}
+
 #[test]
 fn keys_beyond_five_queries_take_another_composite_call() {
     // 240-character profile URLs (the field holds 255): no real slug is this long, but the
@@ -192,6 +213,47 @@ fn twins_in_one_batch_are_created_once_and_activities_follow() {
     assert_eq!(a.record_id, b.record_id);
     assert!(a.created && !b.created);
     assert!(b.activity_id.is_some() && a.activity_id.is_none());
+}
+
+/// A Task the CRM refuses fails that person's save with the CRM's own error; the others'
+/// Tasks are kept.
+#[test]
+fn a_refused_task_fails_that_person_with_the_crms_error() {
+    let specs: Vec<SaveSpec> = (0..2)
+        .map(|i| {
+            let mut s = spec(i, format!("p{i}@example.com"));
+            s.activity = Some(ActivityLog {
+                kind: ActivityKind::Note,
+                subject: "n".into(),
+                body: String::new(),
+                date: "2026-01-05".into(),
+            });
+            s
+        })
+        .collect();
+    let mut bulk = BulkSave::new(SfSession::new("https://acme.my.salesforce.com", "t"), specs);
+    for _ in 0..2 {
+        let req = bulk.next_request().unwrap();
+        bulk.on_response(answer(&req)).unwrap();
+    }
+    let tasks = bulk.next_request().unwrap();
+    assert!(tasks.url.ends_with("/composite/sobjects"), "{}", tasks.url);
+    bulk.on_response(HttpResponse {
+        status: 200,
+        headers: vec![],
+        body: serde_json::json!([
+            {"id": "00T000000000001AAA", "success": true, "errors": []},
+            {"success": false, "errors": [{"statusCode": "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+                "message": "Tasks need a due date", "fields": []}]}])
+        .to_string(),
+    })
+    .unwrap();
+    assert!(bulk.next_request().is_none());
+    let results = bulk.results();
+    let kept = results[0].outcome.as_ref().unwrap();
+    assert_eq!(kept.activity_id.as_deref(), Some("00T000000000001AAA"));
+    let refused = results[1].outcome.as_ref().unwrap_err();
+    assert_eq!(refused.code, "FIELD_CUSTOM_VALIDATION_EXCEPTION");
 }
 
 #[test]

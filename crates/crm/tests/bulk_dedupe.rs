@@ -1,11 +1,12 @@
 //! The Composite dedupe step: per-subrequest answers, a failed subrequest retried as a whole,
-//! `nextRecordsUrl` pages, and LinkedIn URLs matched in any spelling.
+//! `nextRecordsUrl` pages, LinkedIn URLs matched in any spelling, and the Account lookups that
+//! ride in it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod bulk_support;
 
 use bulk_support::{answer, answer_with, is_dedupe, soql, subrequest_urls};
-use crm::salesforce::bulk::BulkSave;
+use crm::salesforce::bulk::{AccountLink, BulkSave};
 use crm::salesforce::SfSession;
 use crm::{HttpResponse, Prospect, RecordKind, Retry, SaveSpec};
 use serde_json::json;
@@ -207,4 +208,42 @@ fn two_spellings_of_one_new_profile_are_created_once() {
     );
     assert_eq!(a.record_id, b.record_id);
     assert!(a.created && !b.created);
+}
+
+/// Each person of a chunk is told which Account they got: the two who work at Acme (any
+/// spelling) the one Account of that name the dedupe call's Account lookup found, the one
+/// who named no company none.
+#[test]
+fn each_person_is_told_the_account_they_were_linked_to() {
+    let mut specs: Vec<SaveSpec> = (0..3)
+        .map(|i| person(i, Some(&format!("p{i}@example.com")), None))
+        .collect();
+    specs[0].new_account = Some("Acme".into());
+    specs[1].new_account = Some(" ACME ".into());
+    let mut bulk = BulkSave::new(session(), specs);
+    let first = bulk.next_request().unwrap();
+    let results: Vec<serde_json::Value> = subrequest_urls(&first)
+        .iter()
+        .enumerate()
+        .map(|(i, url)| {
+            let records = if soql(url).contains("FROM Account") {
+                json!([{"attributes": {"type": "Account"}, "Id": "001A", "Name": "Acme"}])
+            } else {
+                json!([])
+            };
+            json!({"body": {"totalSize": records.as_array().unwrap().len(), "done": true, "records": records},
+                "httpHeaders": {}, "httpStatusCode": 200, "referenceId": format!("dedupe{i}")})
+        })
+        .collect();
+    bulk.on_response(HttpResponse {
+        status: 200,
+        headers: vec![],
+        body: json!({ "compositeResponse": results }).to_string(),
+    })
+    .unwrap();
+    while let Some(req) = bulk.next_request() {
+        bulk.on_response(answer(&req)).unwrap();
+    }
+    let linked = Some(AccountLink::Linked("001A".into()));
+    assert_eq!(bulk.account_links(), [linked.clone(), linked, None]);
 }

@@ -138,6 +138,102 @@ fn settings_export_import_round_trip_without_personal_data() {
     assert_eq!(bad["error"]["code"], "invalid_settings");
 }
 
+/// An imported settings file replaces the team settings: a My Domain, consumer key or
+/// company domain the file leaves out is cleared, not kept from before; what it names is set.
+#[test]
+fn an_imported_settings_file_clears_the_texts_it_leaves_out() {
+    let mut t = team();
+    t["config"]["my_domain"] = json!("acme.my.salesforce.com");
+    t["config"]["company_domain"] = json!("acme.example");
+    let file = json!({"crm": "salesforce", "login_host": "production", "api_version": "59.0"});
+    let imported = ui(
+        &t,
+        json!({"kind": "import_settings", "json": file.to_string()}),
+    );
+    let config = &imported["team"]["config"];
+    for cleared in ["my_domain", "client_id", "company_domain"] {
+        assert_eq!(config[cleared], Value::Null, "{cleared}: {config}");
+    }
+    assert_eq!(config["login_host"], "production", "{config}");
+    assert_eq!(config["api_version"], "59.0", "{config}");
+    assert_eq!(config["me_email"], "rep@acme.example", "not a team setting");
+}
+
+/// A Salesforce refresh: the new access token, with the refresh token and identity of the
+/// old one kept (Salesforce does not rotate them); a refused refresh asks the rep to
+/// reconnect, a busy login server does not.
+#[test]
+fn a_salesforce_refresh_keeps_the_refresh_token_and_a_refused_one_asks_to_reconnect() {
+    let old = json!({"access_token": "old", "refresh_token": "5Aep-r",
+        "instance_url": "https://acme.my.salesforce.com", "id": "https://login.salesforce.com/id/00D/005R"});
+    let answer = |status: u16, body: Value| json!({"status": status, "headers": [], "body": body.to_string()});
+    let fresh = api::parse_refresh(
+        &answer(
+            200,
+            json!({"access_token": "new", "instance_url": "https://acme.my.salesforce.com", "id": "", "token_type": "Bearer"}),
+        ),
+        &old,
+    );
+    assert_eq!(fresh["ok"], true, "{fresh}");
+    assert_eq!(fresh["token"]["access_token"], "new");
+    assert_eq!(fresh["token"]["refresh_token"], "5Aep-r");
+    assert_eq!(fresh["token"]["id"], old["id"]);
+    let refused = api::parse_refresh(
+        &answer(
+            400,
+            json!({"error": "invalid_grant", "error_description": "expired access/refresh token"}),
+        ),
+        &old,
+    );
+    assert_eq!(refused["ok"], false, "{refused}");
+    assert_eq!(refused["reconnect"], true, "{refused}");
+    let busy = api::parse_refresh(&answer(503, json!("Service Unavailable")), &old);
+    assert_eq!(busy["ok"], false, "{busy}");
+    assert_eq!(busy["reconnect"], false, "{busy}");
+}
+
+/// An entry whose connection has no stored token is kept, and the answer names the
+/// connection to reconnect.
+#[test]
+fn a_missing_token_names_the_connection_to_reconnect() {
+    let t = team();
+    let plan = api::plan_save(
+        &t,
+        &json!({"kind": "save", "source": "linkedin_extension", "push": "single",
+            "prospects": [{"full_name": "Ada Lovelace", "email": "ada@example.com"}]}),
+        "s1",
+        &json!({"email:ada@example.com": null}),
+        &Value::Null,
+        0.0,
+    );
+    let entry = &plan["entries"][0];
+    assert!(entry.is_object(), "{plan}");
+    let next = api::next_request(&t, entry, &json!({}));
+    assert_eq!(next["error"]["code"], "not_connected", "{next}");
+    assert_eq!(
+        next["error"]["message"],
+        "The team sync connection is missing."
+    );
+}
+
+/// A stored connection whose permission is not a level's name is refused as a bug, and the
+/// words the rep reports say what was found and what was expected (as serde's own readers of
+/// a named value word it).
+#[test]
+fn a_stored_permission_that_is_not_a_name_says_what_was_expected() {
+    let mut t = team();
+    t["connections"][0]["permission"] = json!(5);
+    let out = ui(
+        &t,
+        json!({"kind": "set_owner_mapping", "crm_user_id": "005R"}),
+    );
+    assert_eq!(out["error"]["code"], "invalid_input", "{out}");
+    assert_eq!(
+        out["error"]["message"],
+        "team: invalid type: integer `5`, expected variant identifier"
+    );
+}
+
 #[test]
 fn simulate_answers_the_decision_for_any_source() {
     let out = ui(

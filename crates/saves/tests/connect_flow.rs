@@ -217,6 +217,10 @@ fn the_directory_is_read_at_most_max_pages() {
         sent += 1;
         assert!(sent <= ConnectFlow::MAX_STEPS, "the flow's own step limit");
     }
+    // The exchange, the identity, the permission and every page: the flow's own limit, which
+    // the engine's connect loop runs to (`engine::side_calls`), holds them all and no more.
+    assert_eq!(sent, 3 + saves::api::MAX_PAGES);
+    assert_eq!(sent, ConnectFlow::MAX_STEPS);
     let finished = serde_json::to_value(flow.finished().unwrap()).unwrap();
     assert_eq!(
         finished["users"].as_array().unwrap().len(),

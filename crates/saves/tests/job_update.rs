@@ -272,6 +272,34 @@ fn an_unmatched_or_ambiguous_account_is_kept_and_the_result_says_so() {
     assert!(note.starts_with("Account matching is off"), "{note}");
 }
 
+/// An update the CRM refuses after the Account lookup found none still says, once, why the
+/// Account was kept: the failed result's reasons (the popup's "why?") carry the note.
+#[test]
+fn a_refused_update_keeps_saying_why_the_account_stays() {
+    let t = team(CrmKind::Salesforce, true);
+    let e = entry(&t, CONTACT_ID);
+    let (_, e, _) = step(&t, &e, query(json!([])));
+    let (_, e, _) = step(&t, &e, query(json!([])));
+    let refused = resp(
+        200,
+        json!({"compositeResponse": [
+            {"referenceId": "JobUpdate", "httpStatusCode": 400, "body": [
+                {"errorCode": "FIELD_CUSTOM_VALIDATION_EXCEPTION", "message": "Titles are locked", "fields": []}]},
+            {"referenceId": "JobNote", "httpStatusCode": 400, "body": [
+                {"errorCode": "PROCESSING_HALTED", "message": "The transaction was rolled back", "fields": []}]}]}),
+    );
+    let (_, _, s) = step(&t, &e, refused);
+    let Step::Failed { result } = s else {
+        panic!("not failed: {s:?}")
+    };
+    let noted: Vec<&String> = result
+        .reasons
+        .iter()
+        .filter(|r| r.starts_with("No Account is named Globex"))
+        .collect();
+    assert_eq!(noted.len(), 1, "{:?}", result.reasons);
+}
+
 #[test]
 fn a_recorded_change_is_not_written_twice() {
     let t = team(CrmKind::Salesforce, true);
@@ -378,6 +406,29 @@ fn hubspot_patches_the_contact_then_notes_the_old_job() {
         .map(|(e, r)| (r, e, ()))
         .unwrap();
     assert!(req.url.ends_with("/notes"), "{}", req.url);
+}
+
+/// HubSpot: a contact that already shows half of the new job (the new title at the old
+/// company, or the old title at the new company) is still patched with the whole job; only
+/// the whole job, spelling aside, counts as recorded.
+#[test]
+fn hubspot_a_contact_with_half_the_new_job_is_still_updated() {
+    let t = team(CrmKind::Hubspot, true);
+    for (title, company) in [("VP Sales", "Initech"), ("Head of Sales", "Globex")] {
+        let e = entry(&t, "501");
+        let read = resp(
+            200,
+            json!({"id": "501", "properties": {"jobtitle": title, "company": company}}),
+        );
+        let (_, e, s) = step(&t, &e, read);
+        assert_eq!(s, Step::Continue, "{title} at {company}");
+        let (_, req) = next_request(&t, &e, &tokens(Role::TeamSync)).unwrap();
+        assert_eq!(req.method, "PATCH", "{title} at {company}");
+        assert_eq!(
+            body(&req),
+            json!({"properties": {"jobtitle": "VP Sales", "company": "Globex"}})
+        );
+    }
 }
 
 #[test]

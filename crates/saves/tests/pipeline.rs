@@ -260,6 +260,60 @@ fn already_known_without_activity_is_linked_with_no_call() {
     assert_eq!(plan.results[0].record_id.as_deref(), Some(CONTACT_ID));
 }
 
+/// The first answer the toast shows carries the decision's warnings, for a person still to
+/// send (queued) as for one already in the CRM (linked at once, the final result): a team
+/// sync that is not an admin is said on every save it pushes.
+#[test]
+fn the_first_answer_carries_the_decisions_warnings() {
+    let mut t = team(true);
+    t.set_connection(conn(
+        Role::TeamSync,
+        INTEGRATION,
+        "integration@acme.example",
+        Permission::Standard,
+    ));
+    let msg = save_msg("linkedin_extension", false);
+    for (known, status) in [
+        (known_absent(), SaveStatus::Queued),
+        (known_as(REP), SaveStatus::Linked),
+    ] {
+        let plan = plan_save(&t, &msg, "s1", &known);
+        let result = &plan.results[0];
+        assert_eq!(result.status, status);
+        assert_eq!(result.warnings, vec!["team_sync_not_admin"], "{status:?}");
+    }
+}
+
+/// The reasons a rep reads ("why?") name CRM users by their email, one user's alone, where
+/// the directory's display names may repeat; the owner line shows the name.
+#[test]
+fn reasons_name_crm_users_by_email_and_the_owner_line_by_name() {
+    let user = |id: &str, email: &str, name: &str| crm::CrmUser {
+        id: id.into(),
+        email: Some(email.into()),
+        active: true,
+        name: Some(name.into()),
+    };
+    let mut t = team(false);
+    t.crm_users = vec![
+        user(INTEGRATION, "integration@acme.example", "Ivan Integration"),
+        user(REP, "rep@acme.example", "Rita Rep"),
+    ];
+    let e = one_entry(&t, "linkedin_extension", false, &known_absent());
+    assert!(
+        e.reasons
+            .contains(&"Owner: your owner mapping (rep@acme.example)".to_owned()),
+        "{:?}",
+        e.reasons
+    );
+    assert!(
+        !e.reasons.iter().any(|r| r.contains("Rita")),
+        "{:?}",
+        e.reasons
+    );
+    assert_eq!(e.owner.name.as_deref(), Some("Rita Rep"));
+}
+
 #[test]
 fn without_a_fresh_lookup_the_entry_looks_up_first() {
     let t = team(true);

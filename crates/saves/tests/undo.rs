@@ -326,6 +326,18 @@ fn hubspot_archives_the_engagement_then_the_contact() {
         ]
     );
     assert!(calls.iter().all(|c| auth(&c.request) == "Bearer REP-TOKEN"));
+    // Each call archives its own object's record: the email, then the contact.
+    let archived: Vec<Value> = calls
+        .iter()
+        .map(|c| serde_json::from_str(c.request.body.as_deref().unwrap()).unwrap())
+        .collect();
+    assert_eq!(
+        archived,
+        [
+            json!({"inputs": [{"id": "9001"}]}),
+            json!({"inputs": [{"id": "7001"}]})
+        ]
+    );
     let outcome = read_undo(
         &record,
         &calls,

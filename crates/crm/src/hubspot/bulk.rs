@@ -604,6 +604,85 @@ mod tests {
         assert_eq!(body["after"], "200");
     }
 
+    /// Grace: another LinkedIn-only person.
+    fn grace() -> SaveSpec {
+        let mut g = ada();
+        g.prospect.last_name = "Hopper".into();
+        g.prospect.linkedin_url = Some("https://www.linkedin.com/in/grace-hopper/".into());
+        g
+    }
+
+    /// The inputs of the chunk's batch create, after a search that found nobody.
+    fn created_after_a_miss(specs: Vec<SaveSpec>) -> (HsBulkSave, Vec<Value>) {
+        let mut run = HsBulkSave::new(session(), specs);
+        run.on_response(&answer(200, NO_HIT)).unwrap();
+        let req = run.next_request().unwrap().unwrap();
+        assert!(req.url.ends_with("/contacts/batch/create"), "{}", req.url);
+        let body: Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+        (run, body["inputs"].as_array().unwrap().clone())
+    }
+
+    /// The same person twice in a chunk (the same LinkedIn URL, spelled two ways) is created
+    /// once; the second copy links to that contact.
+    #[test]
+    fn a_person_twice_in_a_chunk_is_created_once() {
+        let mut again = ada();
+        again.prospect.linkedin_url = Some("https://linkedin.com/in/Ada-Lovelace?trk=x".into());
+        let (mut run, inputs) = created_after_a_miss(vec![ada(), again]);
+        assert_eq!(inputs.len(), 1, "{inputs:?}");
+        run.on_response(&answer(
+            201,
+            r#"{"status":"COMPLETE","results":[{"id":"601","objectWriteTraceId":"0","properties":{}}]}"#,
+        ))
+        .unwrap();
+        let out: Vec<(String, bool)> = run
+            .outcomes()
+            .into_iter()
+            .map(|o| {
+                let o = o.unwrap().unwrap();
+                (o.record_id, o.created)
+            })
+            .collect();
+        assert_eq!(out, [("601".into(), true), ("601".into(), false)]);
+    }
+
+    /// HubSpot's batch answer need not keep the inputs' order: people without an e-mail get
+    /// their own contact by the trace id each input carries.
+    #[test]
+    fn each_created_contact_goes_to_its_own_person_whatever_the_answers_order() {
+        let (mut run, inputs) = created_after_a_miss(vec![ada(), grace()]);
+        assert_eq!(inputs.len(), 2);
+        run.on_response(&answer(
+            201,
+            r#"{"status":"COMPLETE","results":[
+                {"id":"602","objectWriteTraceId":"1","properties":{}},
+                {"id":"601","objectWriteTraceId":"0","properties":{}}]}"#,
+        ))
+        .unwrap();
+        let ids: Vec<String> = run
+            .outcomes()
+            .into_iter()
+            .map(|o| o.unwrap().unwrap().record_id)
+            .collect();
+        assert_eq!(ids, ["601", "602"]);
+
+        // A trace id past the inputs is no index: that contact goes to the person left.
+        let (mut run, _) = created_after_a_miss(vec![ada(), grace()]);
+        run.on_response(&answer(
+            201,
+            r#"{"status":"COMPLETE","results":[
+                {"id":"602","objectWriteTraceId":"2","properties":{}},
+                {"id":"601","objectWriteTraceId":"0","properties":{}}]}"#,
+        ))
+        .unwrap();
+        let ids: Vec<String> = run
+            .outcomes()
+            .into_iter()
+            .map(|o| o.unwrap().unwrap().record_id)
+            .collect();
+        assert_eq!(ids, ["601", "602"]);
+    }
+
     #[test]
     fn a_failed_read_back_changes_nothing_so_it_is_asked_again() {
         let mut run = HsBulkSave::new(session(), vec![ada()]).with_recent(vec![Some("501".into())]);

@@ -142,7 +142,38 @@ pub fn decide_permission(facts: &PermissionFacts) -> Permission {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// Modify All Data granted by a permission set (a Standard User profile with an admin
+    /// permission set, as many orgs grant it) makes the connection an admin; the profile's
+    /// own flag is not the only source.
+    #[test]
+    fn modify_all_data_from_a_permission_set_is_admin() {
+        let answer = |set_grants: bool| {
+            let profile = json!({"totalSize": 1, "done": true, "records": [{"Profile": {
+                "Name": "Standard User", "PermissionsModifyAllData": false, "PermissionsViewAllData": false}}]});
+            let sets = json!({"totalSize": 2, "done": true, "records": [
+                {"PermissionSet": {"PermissionsModifyAllData": set_grants, "PermissionsViewAllData": set_grants}},
+                {"PermissionSet": {"PermissionsModifyAllData": false, "PermissionsViewAllData": false}}]});
+            let describe = json!({"createable": true, "updateable": true});
+            let sub = |id: &str, body: &serde_json::Value| json!({"body": body, "httpHeaders": {}, "httpStatusCode": 200, "referenceId": id});
+            HttpResponse {
+                status: 200,
+                headers: vec![],
+                body: json!({"compositeResponse": [
+                    sub("Profile", &profile), sub("PermissionSets", &sets),
+                    sub("DescribeContact", &describe), sub("DescribeLead", &describe),
+                    sub("DescribeTask", &describe)]})
+                .to_string(),
+            }
+        };
+        let admin = parse_permission_response(&answer(true)).unwrap();
+        assert!(admin.modify_all_data && admin.view_all_data);
+        assert_eq!(decide_permission(&admin), Permission::Admin);
+        let standard = parse_permission_response(&answer(false)).unwrap();
+        assert_eq!(decide_permission(&standard), Permission::Standard);
+    }
 
     #[test]
     fn decision_table() {

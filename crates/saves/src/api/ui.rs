@@ -86,14 +86,13 @@ pub fn ui_message(team: &Value, msg: &Value) -> Value {
                         "Export the settings again and import the whole file.",
                     )
                 })?;
-                // The file replaces the team settings: what it leaves out is cleared.
+                // The file replaces the team settings: the texts it leaves out are cleared
+                // (the CRM, login host and API version have no empty value: an absent one
+                // stays), then the file is written over the team as a policy would be.
                 team.config.apply(&TeamConfigPatch {
-                    crm: file.crm,
-                    login_host: file.login_host,
-                    my_domain: Some(file.my_domain.clone().unwrap_or_default()),
-                    client_id: Some(file.client_id.clone().unwrap_or_default()),
-                    api_version: file.api_version.clone(),
-                    company_domain: Some(file.company_domain.clone().unwrap_or_default()),
+                    my_domain: Some(String::new()),
+                    client_id: Some(String::new()),
+                    company_domain: Some(String::new()),
                     ..TeamConfigPatch::default()
                 });
                 file.apply_to(&mut team);

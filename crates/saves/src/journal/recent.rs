@@ -124,6 +124,12 @@ mod tests {
         let mut recent = RecentCreates::default();
         recent.note(&format!("linkedin:{ADA}"), Some("501"), 1_000);
         assert_eq!(recent.id_for(&ada(None), 1_000).as_deref(), Some("501"));
+        // A page reloaded or "Save all" clicked again nine minutes later still finds her.
+        let nine_minutes = 9 * 60 * 1000;
+        assert_eq!(
+            recent.id_for(&ada(None), 1_000 + nine_minutes).as_deref(),
+            Some("501")
+        );
         let last = 1_000 + RECENT_CREATE_TTL_MS - 1;
         assert_eq!(recent.id_for(&ada(None), last).as_deref(), Some("501"));
         assert_eq!(

@@ -152,6 +152,17 @@ mod tests {
             parse_aliases("ada@acme.example, ada at home").unwrap_err(),
             "“ada” is not an email address."
         );
+        // An address is at most 254 characters (RFC 5321's path limit): one that long is
+        // kept, one longer refused.
+        let address = |len: usize| {
+            let domain = format!("{}.{}.example", "d".repeat(60), "e".repeat(60));
+            format!("{}@{domain}", "a".repeat(len - domain.len() - 1))
+        };
+        assert_eq!(address(254).len(), 254);
+        assert_eq!(parse_aliases(&address(254)).unwrap(), vec![address(254)]);
+        assert!(parse_aliases(&address(255))
+            .unwrap_err()
+            .ends_with("is not an email address."));
         let many: Vec<String> = (0..=MAX_ALIASES)
             .map(|i| format!("a{i}@x.example"))
             .collect();

@@ -139,6 +139,25 @@ mod tests {
         );
     }
 
+    /// A policy's API version is the one the team's Salesforce requests use, and a local
+    /// change does not outlive the next enforcement.
+    #[test]
+    fn a_policy_api_version_is_applied_and_keeps_winning() {
+        let mut t = LocalTeam::default();
+        assert_ne!(
+            t.config.api_version, "59.0",
+            "the default is another version"
+        );
+        let policy: ManagedSettings =
+            serde_json::from_value(json!({"api_version": "59.0"})).unwrap();
+        t.set_policy(Some(policy));
+        assert_eq!(t.config.api_version, "59.0");
+        t.config.api_version = "62.0".into();
+        t.enforce_policy();
+        assert_eq!(t.config.api_version, "59.0");
+        assert_eq!(t.policy.as_ref().unwrap().locked(), vec!["api_version"]);
+    }
+
     #[test]
     fn empty_policy_is_no_policy() {
         let mut t = LocalTeam::default();
