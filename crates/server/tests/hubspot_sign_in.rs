@@ -59,6 +59,20 @@ async fn hubspot_team(server: &TestServer, name: &str, admin_email: &str) -> Ses
     admin
 }
 
+/// The admin adds Rita by her HubSpot owner (the sandbox's rep@acme.example); answers her
+/// member id.
+async fn add_rita(server: &TestServer, admin: &Session) -> String {
+    let added = server
+        .post(
+            "/api/admin/members",
+            &admin.token,
+            json!({ "email": "rita@initech.example", "crm_user_id": REP_OWNER }),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+    added.body["member"]["id"].as_str().unwrap().to_owned()
+}
+
 /// Starts a HubSpot sign-in (for the extension, or the admin pages with `path`), follows it
 /// through the sandbox as `login`, and answers the server callback's page.
 async fn sign_in_at(server: &TestServer, org: &Org, path: &str, login: &str) -> oauth_common::Page {
@@ -141,15 +155,7 @@ async fn a_rep_the_admin_added_by_hubspot_owner_signs_in_with_hubspot_and_gets_a
             .as_deref(),
         Some(sandbox::seed::HUB_ID.to_string().as_str())
     );
-    let added = server
-        .post(
-            "/api/admin/members",
-            &admin.token,
-            json!({ "email": "rita@initech.example", "crm_user_id": REP_OWNER }),
-        )
-        .await;
-    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
-    let member_id = added.body["member"]["id"].as_str().unwrap().to_owned();
+    let member_id = add_rita(&server, &admin).await;
 
     let back = sign_in(&server, &org, "rep@acme.example", None).await;
     assert_eq!(back.status, 302, "{}", back.body);
@@ -191,14 +197,7 @@ async fn a_team_whose_hubspot_account_was_never_recorded_is_bound_by_its_own_tok
     let org = Org::start();
     let server = server_for(&org).await;
     let admin = hubspot_team(&server, "Initech", "boss@initech.example").await;
-    let added = server
-        .post(
-            "/api/admin/members",
-            &admin.token,
-            json!({ "email": "rita@initech.example", "crm_user_id": REP_OWNER }),
-        )
-        .await;
-    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+    add_rita(&server, &admin).await;
     // A team whose token the server stored without asking HubSpot whose account it is (a
     // server from before it recorded HubSpot accounts, or `PUT /api/admin/connections`).
     let pool = sqlx::SqlitePool::connect(&format!(
@@ -282,14 +281,7 @@ async fn sign_ins_from_another_hubspot_account_or_by_a_stranger_get_no_code() {
     // another account: a sign-in naming Globex is refused, even by a member of Initech, and a
     // token of this account does not replace Globex's connection.
     let admin = hubspot_team(&server, "Initech", "boss@initech.example").await;
-    let added = server
-        .post(
-            "/api/admin/members",
-            &admin.token,
-            json!({ "email": "rita@initech.example", "crm_user_id": REP_OWNER }),
-        )
-        .await;
-    assert_eq!(added.status, StatusCode::CREATED, "{}", added.text);
+    add_rita(&server, &admin).await;
     server
         .state
         .store

@@ -646,6 +646,14 @@ mod tests {
         assert_eq!(out, [("601".into(), true), ("601".into(), false)]);
     }
 
+    /// The record id each person of a finished run got, in input order.
+    fn record_ids(run: &HsBulkSave) -> Vec<String> {
+        run.outcomes()
+            .into_iter()
+            .map(|o| o.unwrap().unwrap().record_id)
+            .collect()
+    }
+
     /// HubSpot's batch answer need not keep the inputs' order: people without an e-mail get
     /// their own contact by the trace id each input carries.
     #[test]
@@ -659,12 +667,7 @@ mod tests {
                 {"id":"601","objectWriteTraceId":"0","properties":{}}]}"#,
         ))
         .unwrap();
-        let ids: Vec<String> = run
-            .outcomes()
-            .into_iter()
-            .map(|o| o.unwrap().unwrap().record_id)
-            .collect();
-        assert_eq!(ids, ["601", "602"]);
+        assert_eq!(record_ids(&run), ["601", "602"]);
 
         // A trace id past the inputs is no index: that contact goes to the person left.
         let (mut run, _) = created_after_a_miss(vec![ada(), grace()]);
@@ -675,12 +678,7 @@ mod tests {
                 {"id":"601","objectWriteTraceId":"0","properties":{}}]}"#,
         ))
         .unwrap();
-        let ids: Vec<String> = run
-            .outcomes()
-            .into_iter()
-            .map(|o| o.unwrap().unwrap().record_id)
-            .collect();
-        assert_eq!(ids, ["601", "602"]);
+        assert_eq!(record_ids(&run), ["601", "602"]);
     }
 
     #[test]
