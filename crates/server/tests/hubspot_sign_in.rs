@@ -200,16 +200,7 @@ async fn a_team_whose_hubspot_account_was_never_recorded_is_bound_by_its_own_tok
     add_rita(&server, &admin).await;
     // A team whose token the server stored without asking HubSpot whose account it is (a
     // server from before it recorded HubSpot accounts, or `PUT /api/admin/connections`).
-    let pool = sqlx::SqlitePool::connect(&format!(
-        "sqlite:{}",
-        server.dir.path().join(server::store::DB_FILE).display()
-    ))
-    .await
-    .unwrap();
-    sqlx::query("UPDATE teams SET crm_org_id = NULL")
-        .execute(&pool)
-        .await
-        .unwrap();
+    server.sql("UPDATE teams SET crm_org_id = NULL").await;
     let org_of = |team: String| {
         let server = &server;
         async move { server.state.store.team_org(&team).await.unwrap() }

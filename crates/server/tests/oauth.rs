@@ -132,16 +132,7 @@ async fn a_forged_or_expired_state_stores_nothing_and_reps_cannot_start_a_connec
     assert_eq!(missing.status, 400);
 
     // Expire the real state in the database, then come back with it.
-    let pool = sqlx::SqlitePool::connect(&format!(
-        "sqlite:{}",
-        server.dir.path().join(server::store::DB_FILE).display()
-    ))
-    .await
-    .unwrap();
-    sqlx::query("UPDATE oauth_states SET expires_at = 0")
-        .execute(&pool)
-        .await
-        .unwrap();
+    server.sql("UPDATE oauth_states SET expires_at = 0").await;
     let expired = browser.get(&callback, None).await;
     assert_eq!(expired.status, 400);
     assert!(expired.body.contains("expired"), "{}", expired.body);
@@ -338,16 +329,9 @@ async fn an_unknown_user_or_another_org_is_refused_and_gets_no_code() {
             json!({ "email": "rep@acme.example", "crm_user_id": sf_id("rep@acme.example") }),
         )
         .await;
-    let pool = sqlx::SqlitePool::connect(&format!(
-        "sqlite:{}",
-        server.dir.path().join(server::store::DB_FILE).display()
-    ))
-    .await
-    .unwrap();
-    sqlx::query("UPDATE teams SET crm_org_id = '00DOTHER00000000001'")
-        .execute(&pool)
-        .await
-        .unwrap();
+    server
+        .sql("UPDATE teams SET crm_org_id = '00DOTHER00000000001'")
+        .await;
     let other = sign_in(&server, &org, "rep@acme.example").await;
     let (error, why) = other.refused_to_extension("ext-state-1");
     assert_eq!(error, "access_denied");

@@ -646,8 +646,17 @@ mod tests {
         assert_eq!(out, [("601".into(), true), ("601".into(), false)]);
     }
 
-    /// The record id each person of a finished run got, in input order.
-    fn record_ids(run: &HsBulkSave) -> Vec<String> {
+    /// Ada and Grace, neither found, created by HubSpot answering 602 with `trace_602` first
+    /// and 601 with trace "0": the record id each person got, in input order.
+    fn created_with_traces(trace_602: &str) -> Vec<String> {
+        let (mut run, inputs) = created_after_a_miss(vec![ada(), grace()]);
+        assert_eq!(inputs.len(), 2);
+        let body = format!(
+            r#"{{"status":"COMPLETE","results":[
+                {{"id":"602","objectWriteTraceId":"{trace_602}","properties":{{}}}},
+                {{"id":"601","objectWriteTraceId":"0","properties":{{}}}}]}}"#
+        );
+        run.on_response(&answer(201, &body)).unwrap();
         run.outcomes()
             .into_iter()
             .map(|o| o.unwrap().unwrap().record_id)
@@ -658,27 +667,9 @@ mod tests {
     /// their own contact by the trace id each input carries.
     #[test]
     fn each_created_contact_goes_to_its_own_person_whatever_the_answers_order() {
-        let (mut run, inputs) = created_after_a_miss(vec![ada(), grace()]);
-        assert_eq!(inputs.len(), 2);
-        run.on_response(&answer(
-            201,
-            r#"{"status":"COMPLETE","results":[
-                {"id":"602","objectWriteTraceId":"1","properties":{}},
-                {"id":"601","objectWriteTraceId":"0","properties":{}}]}"#,
-        ))
-        .unwrap();
-        assert_eq!(record_ids(&run), ["601", "602"]);
-
+        assert_eq!(created_with_traces("1"), ["601", "602"]);
         // A trace id past the inputs is no index: that contact goes to the person left.
-        let (mut run, _) = created_after_a_miss(vec![ada(), grace()]);
-        run.on_response(&answer(
-            201,
-            r#"{"status":"COMPLETE","results":[
-                {"id":"602","objectWriteTraceId":"2","properties":{}},
-                {"id":"601","objectWriteTraceId":"0","properties":{}}]}"#,
-        ))
-        .unwrap();
-        assert_eq!(record_ids(&run), ["601", "602"]);
+        assert_eq!(created_with_traces("2"), ["601", "602"]);
     }
 
     #[test]

@@ -177,6 +177,19 @@ impl TestServer {
         answers
     }
 
+    /// Runs one SQL statement on the server's database file, as an operator (or an older
+    /// server) would have left it: for states the API cannot reach.
+    pub async fn sql(&self, statement: &'static str) {
+        let pool = sqlx::SqlitePool::connect(&format!(
+            "sqlite:{}",
+            self.dir.path().join(server::store::DB_FILE).display()
+        ))
+        .await
+        .unwrap();
+        sqlx::query(statement).execute(&pool).await.unwrap();
+        pool.close().await;
+    }
+
     /// Whether any file of the data directory (database, WAL, key file) contains `needle`.
     pub fn data_files_contain(&self, needle: &[u8]) -> bool {
         std::fs::read_dir(self.dir.path()).unwrap().any(|entry| {
