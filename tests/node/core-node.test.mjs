@@ -8,42 +8,21 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { team, tokens } from './worker-shapes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
 const core = require(path.join(root, 'dist', 'core-node'));
 
-const specExample = {
-  crm: 'salesforce',
-  source: 'linkedin_extension',
-  record: 'contact',
-  push: 'bulk',
-  actor: 'u_rep',
-  team: {
-    users: [
-      { id: 'u_admin', email: 'admin@acme.example',
-        personal: { crm_user_id: '005000000000001AAA', email: 'admin@acme.example', permission: 'admin' },
-        owner_mapping: null },
-      { id: 'u_rep', email: 'rep@acme.example', personal: null, owner_mapping: '005000000000002AAA' },
-    ],
-    team_sync: 'u_admin',
-    crm_users: [
-      { id: '005000000000001AAA', email: 'admin@acme.example', active: true },
-      { id: '005000000000002AAA', email: 'rep@acme.example', active: true },
-    ],
-  },
-};
+// The spec's decision example, as the Rust tests read it.
+const spec = JSON.parse(readFileSync(path.join(root, 'crates', 'attribution', 'tests', 'fixtures', 'spec-example.json'), 'utf8'));
+const specExample = spec.input;
 
 test('decide answers the spec example exactly, as a plain object', () => {
   const out = core.decide(specExample);
   assert.equal(Object.getPrototypeOf(out), Object.prototype, 'a plain object, not a Map');
-  assert.equal(out.ok, true);
-  assert.deepEqual(out.credential, { kind: 'team_sync', user: 'u_admin', crm_user_id: '005000000000001AAA' });
-  assert.equal(out.created_by, '005000000000001AAA');
-  assert.equal(out.owner, '005000000000002AAA');
-  assert.deepEqual(out.needs, []);
-  assert.deepEqual(out.warnings, []);
-  assert.equal(out.reasons[0], 'LinkedIn saves are pushed with the team sync connection');
+  for (const [field, value] of Object.entries(spec.output)) assert.deepEqual(out[field], value, field);
+  assert.equal(out.reasons[0], spec.first_reason);
 });
 
 test('decide refuses malformed input with invalid_input and never throws', () => {
@@ -55,24 +34,6 @@ test('decide refuses malformed input with invalid_input and never throws', () =>
     assert.equal(out.error.code, 'invalid_input', JSON.stringify(input));
   }
 });
-
-// A team as the worker stores it: integration user as team sync, the rep connected too.
-const team = {
-  config: { crm: 'salesforce', login_host: 'production', client_id: 'leadline-sandbox-client', me_email: 'rep@acme.example' },
-  settings: { record_kind: 'contact', match_account: false, log_emails: true },
-  connections: [
-    { role: 'team_sync', crm_user_id: '005I', name: 'Integration', email: 'integration@acme.example', permission: 'admin', instance_url: 'https://acme.my.salesforce.com' },
-    { role: 'personal', crm_user_id: '005R', name: 'Rita Rep', email: 'rep@acme.example', permission: 'standard', instance_url: 'https://acme.my.salesforce.com' },
-  ],
-  crm_users: [
-    { id: '005I', name: 'Integration', email: 'integration@acme.example', active: true },
-    { id: '005R', name: 'Rita Rep', email: 'rep@acme.example', active: true },
-  ],
-};
-const tokens = {
-  team_sync: { access_token: 'TEAM-SECRET', refresh_token: 'TEAM-REFRESH', instance_url: 'https://acme.my.salesforce.com', id: 'x' },
-  personal: { access_token: 'REP-SECRET', refresh_token: 'REP-REFRESH', instance_url: 'https://acme.my.salesforce.com', id: 'y' },
-};
 
 test('a LinkedIn save is planned with team sync, owned by the rep, in one composite call', () => {
   const msg = { kind: 'save', source: 'linkedin_extension', push: 'single', activity: null,

@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { readFileSync, readdirSync } from 'node:fs';
+import { team, tokens } from './worker-shapes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
@@ -83,23 +84,7 @@ function mutate(rand, value) {
   return copy;
 }
 
-// Valid inputs to mutate: the worker's real shapes (see tests/node/core-node.test.mjs).
-const team = {
-  config: { crm: 'salesforce', login_host: 'production', client_id: 'leadline-sandbox-client', me_email: 'rep@acme.example' },
-  settings: { record_kind: 'contact', match_account: false, log_emails: true },
-  connections: [
-    { role: 'team_sync', crm_user_id: '005I', name: 'Integration', email: 'integration@acme.example', permission: 'admin', instance_url: 'https://acme.my.salesforce.com' },
-    { role: 'personal', crm_user_id: '005R', name: 'Rita Rep', email: 'rep@acme.example', permission: 'standard', instance_url: 'https://acme.my.salesforce.com' },
-  ],
-  crm_users: [
-    { id: '005I', name: 'Integration', email: 'integration@acme.example', active: true },
-    { id: '005R', name: 'Rita Rep', email: 'rep@acme.example', active: true },
-  ],
-};
-const tokens = {
-  team_sync: { access_token: 'TEAM-SECRET', refresh_token: 'TEAM-REFRESH', instance_url: 'https://acme.my.salesforce.com', id: 'x' },
-  personal: { access_token: 'REP-SECRET', refresh_token: 'REP-REFRESH', instance_url: 'https://acme.my.salesforce.com', id: 'y' },
-};
+// Valid inputs to mutate: the worker's real shapes (team and tokens: worker-shapes.mjs).
 const saveMessage = {
   kind: 'save', source: 'gmail_extension', push: 'single',
   prospects: [{ full_name: "Ben O'Neil", email: 'ben@initech.example', title: 'CTO', company: 'Initech' },

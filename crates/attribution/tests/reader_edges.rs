@@ -10,29 +10,13 @@ use attribution::{
 };
 use serde_json::{json, Value};
 
-/// The spec's input (as in `json_contract.rs`), with a name on the admin's directory entry.
+/// The spec's input (`tests/fixtures/spec-example.json`), with a name on the admin's directory
+/// entry.
 fn input() -> Value {
-    json!({
-      "crm": "salesforce",
-      "source": "linkedin_extension",
-      "record": "contact",
-      "push": "bulk",
-      "actor": "u_rep",
-      "team": {
-        "users": [
-          { "id": "u_admin", "email": "admin@acme.example",
-            "personal": { "crm_user_id": "005000000000001AAA", "email": "admin@acme.example", "permission": "admin" },
-            "owner_mapping": null },
-          { "id": "u_rep", "email": "rep@acme.example", "personal": null,
-            "owner_mapping": "005000000000002AAA" }
-        ],
-        "team_sync": "u_admin",
-        "crm_users": [
-          { "id": "005000000000001AAA", "email": "admin@acme.example", "active": true, "name": "Ada Admin" },
-          { "id": "005000000000002AAA", "email": "rep@acme.example", "active": true }
-        ]
-      }
-    })
+    let mut example: Value =
+        serde_json::from_str(include_str!("fixtures/spec-example.json")).unwrap();
+    example["input"]["team"]["crm_users"][0]["name"] = json!("Ada Admin");
+    example["input"].take()
 }
 
 /// The input with the value at `pointer` replaced (`Some`) or removed (`None`).

@@ -11,39 +11,22 @@ fn call(f: fn(&str) -> String, args: &Value) -> Value {
     serde_json::from_str(&f(&args.to_string())).unwrap()
 }
 
+/// The spec's example, as the attribution tests read it.
 fn spec_example() -> Value {
-    json!({
-      "crm": "salesforce", "source": "linkedin_extension", "record": "contact", "push": "bulk",
-      "actor": "u_rep",
-      "team": {
-        "users": [
-          { "id": "u_admin", "email": "admin@acme.example",
-            "personal": { "crm_user_id": "005000000000001AAA", "email": "admin@acme.example", "permission": "admin" },
-            "owner_mapping": null },
-          { "id": "u_rep", "email": "rep@acme.example", "personal": null,
-            "owner_mapping": "005000000000002AAA" }
-        ],
-        "team_sync": "u_admin",
-        "crm_users": [
-          { "id": "005000000000001AAA", "email": "admin@acme.example", "active": true },
-          { "id": "005000000000002AAA", "email": "rep@acme.example", "active": true }
-        ]
-      }
-    })
+    serde_json::from_str(include_str!(
+        "../../attribution/tests/fixtures/spec-example.json"
+    ))
+    .unwrap()
 }
 
 #[wasm_bindgen_test]
 fn decide_answers_the_spec_example() {
-    let out = call(core_wasm::contract::decide, &json!([spec_example()]));
-    assert_eq!(out["ok"], true);
-    assert_eq!(
-        out["credential"],
-        json!({"kind": "team_sync", "user": "u_admin", "crm_user_id": "005000000000001AAA"})
-    );
-    assert_eq!(out["created_by"], "005000000000001AAA");
-    assert_eq!(out["owner"], "005000000000002AAA");
-    assert_eq!(out["needs"], json!([]));
-    assert_eq!(out["warnings"], json!([]));
+    let example = spec_example();
+    let out = call(core_wasm::contract::decide, &json!([example["input"]]));
+    for (field, value) in example["output"].as_object().unwrap() {
+        assert_eq!(&out[field], value, "field {field} of {out}");
+    }
+    assert_eq!(out["reasons"][0], example["first_reason"]);
 }
 
 #[wasm_bindgen_test]
