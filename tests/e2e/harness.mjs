@@ -174,11 +174,11 @@ export async function startTeamServer(sandbox, { bin = teamServerBinary(), crm =
  * (launchExtension then serves tests/fixtures through Playwright routes) with a note on stderr.
  * FIXTURES_VIA=routes forces routes; FIXTURES_VIA=sandbox makes a sandbox failure fatal.
  */
-export async function fixtureServer() {
+export async function fixtureServer(dir = null) {
   const via = process.env.FIXTURES_VIA || 'auto';
   if (via === 'routes' || (via === 'auto' && !sandboxBinary())) return null;
   try {
-    return await startSandbox();
+    return await startSandbox(dir ? { fixtures: dir } : {});
   } catch (error) {
     if (via === 'sandbox') throw error;
     process.stderr.write('note: sandbox unavailable (' + String(error.message).split('\n')[0] + '); serving fixtures via routes\n');
@@ -568,19 +568,21 @@ export async function waitForOutboxEntry(ext, pick = (e) => e.in_flight, tries =
 
 /**
  * For content-script suites: registers `before`/`after` hooks that start the fixture server
- * and Chromium with the recording stub worker. Returns `{ext, open(url), messages(kind)}`:
- * `open` clears the stub's record and opens `url`; `messages` lists what the content scripts
- * sent of that kind.
+ * (serving `pages`, `{path: html}`, over the fixtures when given) and Chromium with the
+ * recording stub worker. Returns `{ext, open(url), messages(kind)}`: `open` clears the stub's
+ * record and opens `url`; `messages` lists what the content scripts sent of that kind.
  */
-export function stubWorkerSession({ before, after }) {
-  const session = { ext: null, server: null };
+export function stubWorkerSession({ before, after }, { pages = null } = {}) {
+  const session = { ext: null, server: null, fixtures: null };
   before(async () => {
-    session.server = await fixtureServer();
+    if (pages) session.fixtures = await fixturesWith(pages);
+    session.server = await fixtureServer(session.fixtures?.dir);
     session.ext = await launchExtension({ sandbox: session.server, stubWorker: true });
   });
   after(async () => {
     await session.ext?.stop();
     await session.server?.stop();
+    await session.fixtures?.remove();
   });
   session.open = async (url) => {
     await session.ext.currentWorker().evaluate(() => { globalThis.__seen.length = 0; });

@@ -5,21 +5,10 @@
 // owner, Created By and "why?" are what the rep checks after a profile save), in four lines too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixturesWith, searchPage, startSandbox, sandboxBinary, launchExtension } from './harness.mjs';
+import { searchPage, stubWorkerSession } from './harness.mjs';
 
 const SEARCH = 'https://www.linkedin.com/search/results/people/?set=F';
-const session = { ext: null, sandbox: null, fixtures: null };
-
-before(async () => {
-  session.fixtures = await fixturesWith({ 'www.linkedin.com/search/results/people/index.html': searchPage(3) });
-  if (sandboxBinary()) session.sandbox = await startSandbox({ fixtures: session.fixtures.dir });
-  session.ext = await launchExtension({ sandbox: session.sandbox, stubWorker: true });
-});
-after(async () => {
-  await session.ext?.stop();
-  await session.sandbox?.stop();
-  await session.fixtures?.remove();
-});
+const session = stubWorkerSession({ before, after }, { pages: { 'www.linkedin.com/search/results/people/index.html': searchPage(3) } });
 
 /** One canned result per status, for people `BulkF001 Person`... in order. */
 function answer(statuses) {
@@ -37,8 +26,8 @@ function answer(statuses) {
 
 /** Opens the 3-person page with `reply` as the worker's answer to a save. */
 async function open(reply) {
-  await session.ext.currentWorker().evaluate((a) => { globalThis.__seen.length = 0; globalThis.__answers.save = a; }, reply);
-  const page = await session.ext.page(SEARCH);
+  await session.ext.currentWorker().evaluate((a) => { globalThis.__answers.save = a; }, reply);
+  const page = await session.open(SEARCH);
   await page.waitForFunction(() => document.querySelectorAll('[data-leadline="pick"]').length === 3);
   return page;
 }

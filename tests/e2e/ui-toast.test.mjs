@@ -5,35 +5,23 @@
 // "Show details", reachable by keyboard with a visible focus.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixturesWith, searchPage, startSandbox, sandboxBinary, launchExtension } from './harness.mjs';
+import { searchPage, stubWorkerSession, waitUntil } from './harness.mjs';
 
 const BIG = 'https://www.linkedin.com/search/results/people/?set=T';
-const session = { ext: null, sandbox: null, fixtures: null };
-
-before(async () => {
-  // Generated 25-person search page over the fixtures (served by the sandbox when built).
-  session.fixtures = await fixturesWith({ 'www.linkedin.com/search/results/people/index.html': searchPage(25) });
-  if (sandboxBinary()) session.sandbox = await startSandbox({ fixtures: session.fixtures.dir });
-  session.ext = await launchExtension({ sandbox: session.sandbox, stubWorker: true });
-});
-after(async () => {
-  await session.ext?.stop();
-  await session.sandbox?.stop();
-  await session.fixtures?.remove();
-});
+// Generated 25-person search page over the fixtures.
+const session = stubWorkerSession({ before, after }, { pages: { 'www.linkedin.com/search/results/people/index.html': searchPage(25) } });
 
 async function open(url) {
-  await session.ext.currentWorker().evaluate(() => { globalThis.__seen.length = 0; globalThis.__answers.save = null; });
-  return session.ext.page(url);
+  await session.ext.currentWorker().evaluate(() => { globalThis.__answers.save = null; });
+  return session.open(url);
 }
-async function saves() {
-  return (await session.ext.seen()).map((s) => s.message).filter((m) => m.kind === 'save');
+function saves() {
+  return session.messages('save');
 }
 
-/** Polls the stub worker until it has received `n` saves (10 s deadline). */
-async function savesReach(n) {
-  for (const end = Date.now() + 10000; Date.now() < end;) if ((await saves()).length >= n) return;
-  throw new Error('the worker did not receive ' + n + ' saves');
+/** Waits until the stub worker has received `n` saves. */
+function savesReach(n) {
+  return waitUntil(async () => (await saves()).length >= n, { timeout: 10000, what: n + ' saves at the worker' });
 }
 
 /** The bulk bar's progress row as the browser renders it: computed display and visibility. */
