@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import {
   CHROMIUM, ROOT, startSandbox, startTeamServer, launchExtension, connect, sendFrom, waitForState, lookupsDone,
+  signInToTeamServer,
 } from '../e2e/harness.mjs';
 import { step, say, bold } from './narrate.mjs';
 import { seededUsers, userLabel, contactTable } from './records.mjs';
@@ -91,26 +92,6 @@ async function addOnMembersPage(page, server, rep, crmUserId) {
   say(`The admin added ${rep.email} (${crmUserId}) on the Members page`);
 }
 
-/** "Sign in with Salesforce" in the rep's options page, run by the server. */
-async function signInThroughServer(ext, options, email) {
-  const popup = ext.context.waitForEvent('page', { timeout: 15000 });
-  await options.getByTestId('team-server-sign-in').click();
-  const login = await popup;
-  await login.waitForLoadState('domcontentloaded');
-  const user = login.locator('input[name="username"]');
-  if (await user.count()) {
-    await user.fill(email);
-    await login.locator('input[name="password"]').fill('sandbox');
-    await login.locator('[data-testid="login"], button[type="submit"], input[type="submit"]').first().click();
-  }
-  const closed = login.waitForEvent('close', { timeout: 15000 }).catch(() => {});
-  await login.getByTestId('allow').click({ timeout: 15000 });
-  await closed;
-  const status = options.getByTestId('team-server-status').filter({ hasText: 'Signed in as ' + email });
-  await status.waitFor({ timeout: 15000 });
-  say((await status.innerText()).trim());
-}
-
 /** Clicks Save on a page's first (or given) button and prints the toast once nothing waits. */
 async function saveAndRead(page, options, button, what) {
   await button.click();
@@ -173,7 +154,7 @@ export async function teamStory() {
     const joined = await step(`${rep.email} joins: own account in their browser, added on the Members page, "Sign in with Salesforce"`, async () => {
       const browser = await repBrowser(sandbox, server, rep, headless);
       await addOnMembersPage(admin, server, rep, browser.crmUserId);
-      await signInThroughServer(browser.ext, browser.options, rep.email);
+      say((await signInToTeamServer(browser.ext, browser.options, rep.email)).status);
       return { ...rep, ...browser };
     }, { timeoutMs: 60000 });
     reps.push(joined);

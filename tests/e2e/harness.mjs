@@ -617,6 +617,40 @@ export function connectedSession({ before, after }, { pages = null, ready = () =
   return session;
 }
 
+/**
+ * Clicks the options page's team-server sign-in button (`button`: its test id; HubSpot's is
+ * `team-server-sign-in-hubspot`) and goes through the sandbox's pages as `email` in the auth
+ * window. Resolves, once the window has closed, to the URL the window first opened.
+ */
+export async function signInPages(ext, options, email, { button = 'team-server-sign-in' } = {}) {
+  const popup = ext.context.waitForEvent('page', { timeout: 15000 });
+  await options.getByTestId(button).click();
+  const login = await popup;
+  await login.waitForLoadState('domcontentloaded');
+  const opened = login.url();
+  const user = login.locator('input[name="username"]');
+  if (await user.count()) {
+    await user.fill(email);
+    await login.locator('input[name="password"]').fill('sandbox');
+    await login.locator('[data-testid="login"], button[type="submit"], input[type="submit"]').first().click();
+  }
+  const closed = login.waitForEvent('close', { timeout: 15000 }).catch(() => {});
+  await login.getByTestId('allow').click({ timeout: 15000 });
+  await closed;
+  return opened;
+}
+
+/**
+ * `signInPages`, then waits until the options page says "Signed in as <email>". Resolves to
+ * `{opened, status}`: the auth window's first URL and the status line's text.
+ */
+export async function signInToTeamServer(ext, options, email, { button } = {}) {
+  const opened = await signInPages(ext, options, email, { button });
+  const status = options.getByTestId('team-server-status').filter({ hasText: 'Signed in as ' + email });
+  await status.waitFor({ timeout: 15000 });
+  return { opened, status: (await status.innerText()).trim() };
+}
+
 /** Sends `message` to the worker from an extension page (options or popup) of ours. */
 export function sendFrom(page, message) {
   return page.evaluate((m) => chrome.runtime.sendMessage(m), message);

@@ -21,7 +21,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   startSandbox, startTeamServer, teamServerBinary, launchExtension, connect, sandboxBinary, sendFrom,
-  waitForState, lookupsDone, storedTokenValues,
+  waitForState, lookupsDone, storedTokenValues, signInToTeamServer,
 } from './harness.mjs';
 
 const skip = !sandboxBinary() ? 'no sandbox binary (cargo build -p sandbox)'
@@ -91,18 +91,8 @@ test('a HubSpot rep signs in with HubSpot through the server, connects their Hub
     assert.equal(early.error.code, 'team_server_sign_in', JSON.stringify(early));
 
     // "Sign in with HubSpot": the sandbox's HubSpot pages in the auth window, run by the server.
-    const popup = ext.context.waitForEvent('page', { timeout: 15000 });
-    await options.getByTestId('team-server-sign-in-hubspot').click();
-    const login = await popup;
-    await login.waitForLoadState('domcontentloaded');
-    assert.match(login.url(), /\/oauth\/authorize\?.*scope=oauth(&|$)/, 'identity only: the `oauth` scope');
-    await login.locator('input[name="username"]').fill(REP.email);
-    await login.locator('input[name="password"]').fill('sandbox');
-    await login.locator('[data-testid="login"], button[type="submit"], input[type="submit"]').first().click();
-    const closed = login.waitForEvent('close', { timeout: 15000 }).catch(() => {});
-    await login.getByTestId('allow').click({ timeout: 15000 });
-    await closed;
-    await options.getByTestId('team-server-status').filter({ hasText: 'Signed in as ' + REP.email }).waitFor({ timeout: 15000 });
+    const { opened } = await signInToTeamServer(ext, options, REP.email, { button: 'team-server-sign-in-hubspot' });
+    assert.match(opened, /\/oauth\/authorize\?.*scope=oauth(&|$)/, 'identity only: the `oauth` scope');
 
     // "Connect my account": the server's HubSpot app, the code exchanged by the server.
     await connect(ext, options, 'personal', { username: REP.email });

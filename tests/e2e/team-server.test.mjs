@@ -27,7 +27,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import {
   CHROMIUM, startSandbox, startTeamServer, teamServerBinary, launchExtension, connect, sandboxBinary, sendFrom,
-  waitForState, lookupsDone, storedTokenValues, waitUntil, fixturesWith, stopWorker,
+  waitForState, lookupsDone, storedTokenValues, waitUntil, fixturesWith, stopWorker, signInPages, signInToTeamServer,
 } from './harness.mjs';
 import { REPS, CREATED_BY_INTEGRATION, saveProfile, saveGmailPerson } from './six-reps.mjs';
 
@@ -102,29 +102,6 @@ async function repBrowser(rep) {
   return { ext, options, crmUserId: own.crm_user_id };
 }
 
-/** "Sign in with Salesforce" from the options page: the sandbox's pages in the auth window. */
-async function signInThroughServer(ext, options, email) {
-  await signInPages(ext, options, email);
-  await options.getByTestId('team-server-status').filter({ hasText: 'Signed in as ' + email }).waitFor({ timeout: 15000 });
-}
-
-/** Clicks "Sign in with Salesforce" and goes through the sandbox's pages as `email`. */
-async function signInPages(ext, options, email) {
-  const popup = ext.context.waitForEvent('page', { timeout: 15000 });
-  await options.getByTestId('team-server-sign-in').click();
-  const login = await popup;
-  await login.waitForLoadState('domcontentloaded');
-  const user = login.locator('input[name="username"]');
-  if (await user.count()) {
-    await user.fill(email);
-    await login.locator('input[name="password"]').fill('sandbox');
-    await login.locator('[data-testid="login"], button[type="submit"], input[type="submit"]').first().click();
-  }
-  const closed = login.waitForEvent('close', { timeout: 15000 }).catch(() => {});
-  await login.getByTestId('allow').click({ timeout: 15000 });
-  await closed;
-}
-
 /** The rep's membership on the server: the admin adds them by CRM user (once). */
 async function memberFor(rep, crmUserId) {
   const members = await server.api('GET', '/api/admin/members', { session: admin.session });
@@ -161,7 +138,7 @@ async function repJoinsAndSaves(rep, integrationId) {
     // Before sign-in the simulator decides with this browser's own team (no team sync: the
     // rep's connection); signed in, with the team server's snapshot, as the saves do.
     const solo = rep === REPS[0] ? await simulateLinkedin(options) : null;
-    await signInThroughServer(ext, options, rep.email);
+    await signInToTeamServer(ext, options, rep.email);
     if (solo) {
       assert.match(solo, /Pushed with: the strongest connected account/, solo);
       assert.match(solo, new RegExp('Created By: ' + rep.name), solo);
@@ -269,7 +246,7 @@ test('a revoked session keeps the save in the outbox with a "sign in again" noti
   const { ext, options, crmUserId } = await repBrowser(rep);
   try {
     const member = await memberFor(rep, crmUserId);
-    await signInThroughServer(ext, options, rep.email);
+    await signInToTeamServer(ext, options, rep.email);
     const revoked = await server.api('POST', '/api/admin/members/' + member.id + '/revoke-sessions', { session: admin.session });
     assert.ok(revoked.status < 300, revoked.text);
 
@@ -285,7 +262,7 @@ test('a revoked session keeps the save in the outbox with a "sign in again" noti
     await options.getByTestId('team-server-status').filter({ hasText: 'sign in to your team server again' }).waitFor();
     const before = (await sandbox.records('Contact')).records.length;
 
-    await signInThroughServer(ext, options, rep.email);
+    await signInToTeamServer(ext, options, rep.email);
     await waitForState(options, (s) => s.outbox.length === 0 && s, 30000);
     await waitUntil(async () => (await sandbox.records('Contact')).records.length === before + 1, { what: 'the kept save to land' });
     await page.close();
@@ -299,7 +276,7 @@ test('the team’s token refused by Salesforce: the rep reads that their admin r
   const { ext, options, crmUserId } = await repBrowser(rep);
   try {
     await memberFor(rep, crmUserId);
-    await signInThroughServer(ext, options, rep.email);
+    await signInToTeamServer(ext, options, rep.email);
     // Salesforce's admin revokes the server's app for integration@ (Setup → OAuth Usage), and
     // the team's session runs out: the server's next refresh gets invalid_grant.
     const revoked = await sandbox.post('/__sandbox/revoke-approvals', { user: 'integration@acme.example', client_id: 'leadline-sandbox-server' });
@@ -349,7 +326,7 @@ test('Update in CRM goes through the team server: the page’s job written with 
   const { ext, options, crmUserId } = await repBrowser(rep);
   try {
     await memberFor(rep, crmUserId);
-    await signInThroughServer(ext, options, rep.email);
+    await signInToTeamServer(ext, options, rep.email);
     const lovelace = async () => recordWith('Contact', (r) => r.LastName === rep.lastName);
     if (!(await lovelace())) await saveProfile(ext, options, rep); // when run alone
     const before = await lovelace();
