@@ -20,6 +20,7 @@
 //! | `POST /api/admin/connections/{member}/private-app` | admin | a HubSpot private-app token, checked with HubSpot first (and its account bound to the team), then stored sealed |
 //! | `PUT /api/admin/team-sync` | admin | chooses the team sync (rules 7, 9, 11) |
 //! | `PUT /api/admin/push-settings` | admin | record kind, account matching, email logging |
+//! | `POST /api/admin/simulate` | admin | who would push, be Created By and own a member's save from a source (nothing pushed) |
 //! | `GET /api/admin/journal`, `GET /api/admin/errors` | admin | JSON, or CSV with `?format=csv` |
 //! | `POST /api/admin/members` | admin | adds a member by CRM user (they sign in, no invite) |
 //! | `GET /api/admin/connect/salesforce` | admin | 302 to Salesforce: connect a team-held connection |
@@ -40,6 +41,7 @@ pub(crate) mod oauth_flow;
 mod saves;
 pub(crate) mod session;
 pub(crate) mod sign_in;
+pub(crate) mod simulate;
 pub(crate) mod team;
 
 use axum::routing::{delete, get, post, put};
@@ -81,6 +83,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/admin/team-sync", put(admin::team_sync))
         .route("/api/admin/push-settings", put(admin::push_settings))
+        .route("/api/admin/simulate", post(simulate::simulate))
         .route(
             "/api/admin/connect/salesforce",
             get(oauth::connect_salesforce),

@@ -82,20 +82,15 @@ pub async fn create(
         crm_signed_in: snapshot.crm_signed_in,
     };
     // The push settings say whether people become contacts or leads (same wire names).
-    let record = serde_json::to_value(copy.push_settings().record_kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "contact".to_owned());
-    let crm = copy.team.crm.as_str();
+    let record = copy.record_kind();
     let decide = |record: &str| {
-        decide_save(
-            &copy,
-            crm,
+        copy.decide(
             request.source.as_str(),
             record,
             request.push.as_str(),
             &member.id,
         )
+        .map(|d| d.to_json())
     };
     let now = now();
     let decision = match decide(&record) {
@@ -395,26 +390,6 @@ fn parse_save(body: &Map<String, Value>) -> Result<saves::SaveRequest, ApiError>
         )),
         Err(error) => Err(ApiError::bad_request("invalid_save", error.to_string())),
     }
-}
-
-/// `attribution::decide` on the server's copy of the team.
-fn decide_save(
-    copy: &TeamCopy,
-    crm: &str,
-    source: &str,
-    record: &str,
-    push: &str,
-    actor: &str,
-) -> Result<Value, attribution::AttributionError> {
-    let input = attribution::parse_decision_input(&json!({
-        "crm": crm,
-        "source": source,
-        "record": record,
-        "push": push,
-        "actor": actor,
-        "team": copy.state_json(),
-    }))?;
-    attribution::decide(&input).map(|d| d.to_json())
 }
 
 /// Spec rule 11 on the server: it pushes only with connections the team holds.

@@ -107,6 +107,34 @@ impl TeamCopy {
         })
     }
 
+    /// `attribution::decide` on this copy of the team: what the server decides for a save by
+    /// `actor` from `source` (the same call for a real save and the admin's simulator).
+    pub fn decide(
+        &self,
+        source: &str,
+        record: &str,
+        push: &str,
+        actor: &str,
+    ) -> Result<attribution::Decision, attribution::AttributionError> {
+        let input = attribution::parse_decision_input(&json!({
+            "crm": self.team.crm.as_str(),
+            "source": source,
+            "record": record,
+            "push": push,
+            "actor": actor,
+            "team": self.state_json(),
+        }))?;
+        attribution::decide(&input)
+    }
+
+    /// The record kind the push settings save new people as (`contact` or `lead`).
+    pub fn record_kind(&self) -> String {
+        serde_json::to_value(self.push_settings().record_kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_else(|| "contact".to_owned())
+    }
+
     /// The team state, parsed by the attribution core (so its checks apply).
     pub fn state(&self) -> Result<attribution::TeamState, attribution::AttributionError> {
         attribution::parse_team(&self.state_json(), "team")

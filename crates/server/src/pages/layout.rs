@@ -24,10 +24,18 @@ pub enum Tab {
     Settings,
     /// Journal and error log.
     Journal,
+    /// Who would own what: the attribution simulator.
+    Simulator,
 }
 
 impl Tab {
-    const ALL: [Tab; 4] = [Tab::Overview, Tab::Members, Tab::Settings, Tab::Journal];
+    const ALL: [Tab; 5] = [
+        Tab::Overview,
+        Tab::Members,
+        Tab::Settings,
+        Tab::Simulator,
+        Tab::Journal,
+    ];
 
     fn path(self) -> &'static str {
         match self {
@@ -35,6 +43,7 @@ impl Tab {
             Tab::Members => "/admin/members",
             Tab::Settings => "/admin/settings",
             Tab::Journal => "/admin/journal",
+            Tab::Simulator => "/admin/simulator",
         }
     }
 
@@ -44,6 +53,7 @@ impl Tab {
             Tab::Members => "Members",
             Tab::Settings => "Push settings",
             Tab::Journal => "Journal",
+            Tab::Simulator => "Who owns what",
         }
     }
 }

@@ -7,6 +7,7 @@
 //! | `GET /admin` | team, CRM, team sync and its health, connect, choose team sync ([`overview`]) |
 //! | `GET /admin/members` | members, add by CRM user, invite codes, owner mapping, sign out, remove ([`members`]) |
 //! | `GET /admin/settings` | push settings ([`settings`]) |
+//! | `GET /admin/simulator` | who would push, be Created By and own a member's save from a source ([`simulator`]) |
 //! | `GET /admin/journal` | journal, error log, team changes, CSV downloads ([`journal`]) |
 //!
 //! Every action is a `POST` form checked by [`auth::AdminForm`] (session cookie, admin role,
@@ -22,6 +23,7 @@ pub mod members;
 pub mod overview;
 pub mod settings;
 pub mod sign_in;
+pub mod simulator;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -62,6 +64,7 @@ pub fn routes() -> Router<AppState> {
             get(members::confirm_revoke).post(members::do_revoke),
         )
         .route("/admin/settings", get(settings::show).post(settings::save))
+        .route("/admin/simulator", get(simulator::show))
         .route("/admin/journal", get(journal::show))
         .route("/admin/{file}", get(journal::csv))
 }
