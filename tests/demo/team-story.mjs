@@ -118,6 +118,33 @@ async function gmailSave(ext, options, rep) {
   await page.close();
 }
 
+/**
+ * The admin's simulator on the server for `rep`'s LinkedIn and Gmail saves: LinkedIn by the
+ * server with team sync, Gmail from the rep's browser with their own connection.
+ */
+async function whoOwnsWhat(page, server, rep) {
+  const expected = {
+    linkedin_extension: /^By the team server, with the connection of /,
+    gmail_extension: new RegExp('^From the browser of ' + rep.email.replace(/[.]/g, '\\.') + ' .*, with their own connection'),
+  };
+  for (const [source, pushed] of Object.entries(expected)) {
+    await page.goto(server.url + '/admin/simulator');
+    await page.getByTestId('sim-member').selectOption({ label: rep.email + ' (rep)' });
+    await page.getByTestId('sim-source').selectOption(source);
+    await page.getByTestId('simulate').click();
+    const answer = page.getByTestId('simulation');
+    await answer.waitFor();
+    const words = {
+      pushed: (await page.getByTestId('sim-pushed').innerText()).trim(),
+      createdBy: (await page.getByTestId('sim-created-by').innerText()).trim(),
+      owner: (await page.getByTestId('sim-owner').innerText()).trim(),
+    };
+    say(`${(await answer.locator('h2').innerText()).replace(/^Answer: /, '')}: ${words.pushed}; Created By ${words.createdBy}; Owner ${words.owner}`);
+    if (!pushed.test(words.pushed)) throw new Error(`the simulator says "${words.pushed}" for ${source}`);
+  }
+  await shot(page, 'team-admin-who-owns-what');
+}
+
 /** Fails unless each rep's two records have the story's Created By and Owner. */
 function checkRecords(contacts, teamId, reps) {
   const problems = [];
@@ -158,6 +185,9 @@ export async function teamStory() {
       return { ...rep, ...browser };
     }, { timeoutMs: 60000 });
     reps.push(joined);
+    if (reps.length === 1) {
+      await step(`Admin pages: "Who owns what" for ${rep.email}, before they save`, () => whoOwnsWhat(admin, server, rep), { timeoutMs: 30000 });
+    }
     await step(`${rep.email} saves a LinkedIn profile (pushed by the team server with team sync)`, () => linkedInSave(joined.ext, joined.options, joined), { timeoutMs: 45000 });
     await step(`${rep.email} saves a Gmail participant (pushed from their browser with their own connection)`, () => gmailSave(joined.ext, joined.options, joined), { timeoutMs: 45000 });
   }

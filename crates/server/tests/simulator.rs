@@ -243,6 +243,23 @@ async fn the_page_says_who_pushes_who_is_created_by_and_who_owns() {
         assert!(page.body.contains(words), "missing {words:?} in {}", page.body);
     }
 
+    server
+        .sql("UPDATE members SET crm_signed_in_at = 1 WHERE email = 'rep@acme.example'")
+        .await;
+    let gmail = browser
+        .get(&format!(
+            "/admin/simulator?member={}&source=gmail_extension",
+            rep.member
+        ))
+        .await;
+    assert!(
+        gmail.body.contains(
+            "From the browser of rep@acme.example (005R), with their own connection: the team server never holds it"
+        ),
+        "{}",
+        gmail.body
+    );
+
     let refused = browser
         .get("/admin/simulator?member=m_nobody&source=manual")
         .await;

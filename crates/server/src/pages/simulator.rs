@@ -131,7 +131,7 @@ fn answer_html(s: &Simulation) -> String {
             escape(connection)
         ),
         _ => format!(
-            "From {}'s browser, with their own connection: the team server never holds it",
+            "From the browser of {}, with their own connection: the team server never holds it",
             escape(connection)
         ),
     };
@@ -161,7 +161,7 @@ fn answer_html(s: &Simulation) -> String {
          <dt>Pushed</dt><dd data-testid=\"sim-pushed\">{pushed}</dd>\
          <dt>Created By</dt><dd data-testid=\"sim-created-by\">{created_by}</dd>\
          <dt>Owner</dt><dd data-testid=\"sim-owner\">{owner}</dd>\
-         <dt>Why</dt><dd><ul data-testid=\"sim-reasons\">{reasons}</ul></dd>{warnings}{needs}</dl></section>",
+         <dt>Why (as the rep reads it)</dt><dd><ul data-testid=\"sim-reasons\">{reasons}</ul></dd>{warnings}{needs}</dl></section>",
         source_phrase = attribution::Source::parse(&s.source)
             .map_or("A save", |source| source.saves_phrase()),
         email = escape(&s.email),
