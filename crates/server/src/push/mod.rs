@@ -120,6 +120,15 @@ impl Entry<'_> {
     }
 }
 
+/// How the push of a just-recorded save ended ([`Pusher::push_save`]).
+#[derive(Debug)]
+pub struct Pushed {
+    /// How each of its entries' runs ended, in order.
+    pub ends: Vec<RunEnd>,
+    /// The ledger row's status and outcome as the push last wrote them (`None`: read it).
+    pub ledger: Option<team_store::LedgerRow>,
+}
+
 /// How one run of an outbox entry ended, as far as the caller cares.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunEnd {
@@ -641,8 +650,9 @@ impl Pusher {
     /// one after the other, on its own task so that a client hanging up does not stop it. The
     /// entries were recorded leased to this process ([`Pusher::lease_from_now`]), so they are
     /// not read back; `team` and `connection` are the rows the save was decided and planned
-    /// with, read by the same request (the engine reads the tokens afresh before every
-    /// request).
+    /// with, read by the same request, and the engine's token reads take that connection row
+    /// until a refresh starts ([`team_store::SavePush`]). Answers the runs' ends and the
+    /// ledger row's status and outcome as the push last wrote them (`None`: read it).
     pub fn push_save(
         &self,
         state: &AppState,
@@ -650,23 +660,33 @@ impl Pusher {
         connection: SyncConnection,
         save_id: &str,
         entries: Vec<OutboxEntry>,
-    ) -> tokio::task::JoinHandle<Result<Vec<RunEnd>, PushError>> {
+    ) -> tokio::task::JoinHandle<Result<Pushed, PushError>> {
         let (pusher, state) = (self.clone(), state.clone());
         let save_id = save_id.to_owned();
         tokio::spawn(async move {
             let Some(engine) = pusher.engine_for(&state, &team, &connection)? else {
-                return Ok(vec![RunEnd::Busy]);
+                return Ok(Pushed {
+                    ends: vec![RunEnd::Busy],
+                    ledger: None,
+                });
             };
-            let mut ends = Vec::new();
-            for entry in entries {
-                let entry = Entry::Recorded(Box::new(entry));
-                ends.push(
-                    pusher
-                        .run_with(&state, &engine, &connection, &save_id, entry)
-                        .await?,
-                );
-            }
-            Ok(ends)
+            let push = async {
+                let mut ends = Vec::new();
+                for entry in entries {
+                    let entry = Entry::Recorded(Box::new(entry));
+                    ends.push(
+                        pusher
+                            .run_with(&state, &engine, &connection, &save_id, entry)
+                            .await?,
+                    );
+                }
+                Ok::<_, PushError>(ends)
+            };
+            let (ends, ledger) = team_store::SavePush::scope(connection.clone(), push).await;
+            Ok(Pushed {
+                ends: ends?,
+                ledger,
+            })
         })
     }
 
@@ -678,6 +698,7 @@ impl Pusher {
         status: &str,
         reason: &ErrorInfo,
     ) -> Result<(), PushError> {
+        team_store::SavePush::forget_ledger();
         state
             .store
             .update_save_outcome(team_id, save_id, now(), |_, outcome| {
