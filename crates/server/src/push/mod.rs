@@ -25,7 +25,8 @@
 //!   a refresh refused with `invalid_grant` marks the connection `needs_reconnect`.
 //!
 //! The only process-local state is a cache of engines (one per team connection, rebuilt when
-//! the connection changes) and this process's random holder id.
+//! the connection changes), this process's random holder id, and, for the task pushing a
+//! just-recorded save, the rows its request read ([`team_store::SavePush`]; gone with the task).
 
 pub mod app;
 pub mod config;
@@ -847,17 +848,25 @@ impl Pusher {
         let every = self.inner.config.token_refresh_every;
         let mut refresh = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // Each round on a task of its own: a bug that panics in one round ends that round
+        // (the release profile unwinds), not the sweeps and refreshes after it.
         loop {
             tokio::select! {
                 _ = stop.changed() => return,
                 _ = sweep.tick() => {
-                    if let Err(e) = self.sweep(&state).await {
-                        tracing::warn!(error = %e, "the outbox sweep failed");
+                    let (pusher, state) = (self.clone(), state.clone());
+                    match tokio::spawn(async move { pusher.sweep(&state).await }).await {
+                        Ok(Ok(_)) => {}
+                        Ok(Err(e)) => tracing::warn!(error = %e, "the outbox sweep failed"),
+                        Err(e) => tracing::error!(error = %e, "the outbox sweep stopped on a bug"),
                     }
                 }
                 _ = refresh.tick() => {
-                    if let Err(e) = self.refresh_team_tokens(&state).await {
-                        tracing::warn!(error = %e, "the scheduled token refresh failed");
+                    let (pusher, state) = (self.clone(), state.clone());
+                    match tokio::spawn(async move { pusher.refresh_team_tokens(&state).await }).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(e)) => tracing::warn!(error = %e, "the scheduled token refresh failed"),
+                        Err(e) => tracing::error!(error = %e, "the scheduled token refresh stopped on a bug"),
                     }
                 }
             }
