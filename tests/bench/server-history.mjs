@@ -148,7 +148,11 @@ while other sessions built and ran mutation tests (load average 6.1 at the start
 sandbox per run, server binaries taken in turn (A B B A …), on the 2-core VM while two other
 sessions and this one's own builds ran. A is main (09651f7: \`opt-level = 3\`, glibc malloc,
 \`panic = "abort"\`); B adds mimalloc; C adds the round trips below; D is C's code with \`panic = "unwind"\`
-(the code as committed but for the background rounds' own tasks, which a save does not touch).
+(the code as committed but for the background rounds' own tasks, which a save does not touch);
+E is the code as committed. A and E were built with the bench and the sandbox in one \`cargo build\`
+(as \`./build.sh bench\` does), B, C and D with the server alone: cargo unifies the dependencies'
+features across the packages of one build, so compare B, C and D with each other and A with E
+(round 5, both with the \`unwind\` sandbox and client), not B, C or D with A.
 
 | run | binary | load average (1 min) | server CPU per save | sandbox | client | saves/s | hop p50 | hop p95 |
 |---|---|---|---|---|---|---|---|---|
@@ -172,11 +176,16 @@ sessions and this one's own builds ran. A is main (09651f7: \`opt-level = 3\`, g
 | 4 | C | 9.4–10.7 | 1.33 ms | 0.88 ms | 0.10 ms | 299 | 1.34 ms | 19.09 ms |
 | 4 | C | 10.7–11.9 | 1.33 ms | 0.85 ms | 0.10 ms | 301 | 1.67 ms | 14.37 ms |
 | 4 | D | 11.9–13.1 | 1.23 ms | 0.85 ms | 0.10 ms | 278 | 3.24 ms | 13.65 ms |
+| 5 | A | 9.2–9.6 | 1.96 ms | 0.94 ms | 0.12 ms | 431 | 2.03 ms | 5.33 ms |
+| 5 | E | 9.6–10.3 | 1.64 ms | 0.99 ms | 0.13 ms | 443 | 1.61 ms | 6.91 ms |
+| 5 | E | 10.3–10.6 | 1.58 ms | 0.95 ms | 0.12 ms | 476 | 1.95 ms | 7.59 ms |
+| 5 | A | 10.6–12.0 | 1.81 ms | 1.01 ms | 0.12 ms | 414 | 2.62 ms | −1.48 ms |
 
 - **mimalloc as the server binary's global allocator, kept** (\`mimalloc\` 0.1.52 from crates.io,
   built from source by cargo like the SQLite it compiles in; only \`src/main.rs\` sets it, the
   library and its tests keep the system's): the server's CPU per save 1.73 → 1.62 ms (medians of
-  round 1, every B run below every A run), about −7 %; the binary 9.8 → 9.3 MB.
+  round 1, every B run below every A run), about −7 % (B was built alone, A with the bench and
+  the sandbox: part of the difference may be the features cargo unified, see above).
 - **Round trips to the database thread per new person's save: 13 → 10, kept.** The push of a
   just-recorded save runs on its own task, and that task now shares two things with the engine's
   store (\`push::team_store::SavePush\`, a task-local that nothing outlives): the connection row the
@@ -206,18 +215,22 @@ sessions and this one's own builds ran. A is main (09651f7: \`opt-level = 3\`, g
   again by the sweep once its lease runs out), and each background sweep or scheduled refresh round
   now runs on a task of its own, so a panic in one round does not stop the later ones. Cost: CPU
   per save C 1.20–1.33 ms (median 1.30) against D 1.21–1.34 ms (median 1.24) over rounds 3 and
-  4 — no difference the runs can show; the server binary 9.3 → 10.8 MB. No test makes a request
+  4 — no difference the runs can show; the server binary 9.3 → 10.8 MB built alone (A → E, built
+  with the bench and the sandbox: 9.8 → 11.7 MB, mimalloc included). No test makes a request
   panic: the product has no route that panics by design, and a route added for a test is not the
   product (the debug test builds unwind anyway); the choice rests on tokio's and hyper's documented
   behaviour.
-- **Where it stands.** The server's CPU per save went from 1.48–1.77 ms (A, median 1.73) to
-  1.21–1.34 ms (D, median 1.24), about −28 %; with the sandbox's 0.8–0.9 ms and the client's
-  0.1 ms, about 2.2 ms of CPU per save in all, so two idle cores would allow about 900 saves/s.
-  Two runs of the new code passed 500 saves/s (C 554, D 516, at load average 10); the others
-  gave 278–409 at load 6–13 from the other sessions, and main gave 381–434 in the same rounds. The
-  ≥ 500 saves/s target is **met in those two runs only**; the quiet-machine \`BENCH_ONLY=server\`
-  run decides it. The hop p95 over 100 single saves stayed ≤ 10 ms in 9 of the 16 runs of B, C
-  and D and in 2 of the 4 runs of A; above it (11–26 ms) every build alike, mostly at load
+- **Where it stands.** Built as \`./build.sh bench\` builds it, the server's CPU per save went from
+  1.81–1.96 ms (A) to 1.58–1.64 ms (E) in round 5, about −15 %, and E pushed 443 and 476 saves/s
+  against A's 431 and 414. Built alone, the server's figures were lower for every binary (D
+  1.21–1.34 ms, median 1.24; A's runs of rounds 1 and 3, built with the others, 1.48–1.77 ms).
+  \`BENCH_ONLY=server\` with E's build (load average 8.2 before, 9.3 after): 494 saves/s, server
+  1.44 ms, sandbox 1.01 ms, client 0.12 ms of CPU per save (2.58 ms in all: at most about 776
+  saves/s on two idle cores), hop +5.07 ms at p95, 2.13 ms at p50. Two runs of the new code
+  passed 500 saves/s (C 554, D 516, at load average 10); the others gave 278–494 at load 6–13 from
+  the other sessions, main 381–434 in the same rounds. The ≥ 500 saves/s target is **met in those
+  two runs only**; the quiet-machine \`BENCH_ONLY=server\` run decides it. The hop p95 over 100 single saves stayed ≤ 10 ms in 11 of the 18 runs of B,
+  C, D and E and in 4 of the 6 runs of A; above it (11–26 ms) every build alike, mostly at load
   average 8–13 with this session's own builds running beside; its p50 stayed 1.1–3.2 ms (A
-  1.4–1.8 ms). As in the rounds above, the p95 of 100 single saves follows the others' load
+  1.4–2.6 ms). As in the rounds above, the p95 of 100 single saves follows the others' load
   more than the build.`;
