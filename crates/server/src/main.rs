@@ -6,6 +6,11 @@ use std::process::ExitCode;
 use server::app::{bind, serve, AppState};
 use server::config::{parse, Command, USAGE};
 
+/// mimalloc rather than glibc's malloc: a save allocates many small, short-lived values (JSON,
+/// rows, requests) across tokio's and SQLite's threads (BENCHMARKS.md §7b).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()

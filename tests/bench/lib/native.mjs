@@ -3,6 +3,7 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { startSandbox } from '../../e2e/harness.mjs';
 
@@ -54,13 +55,15 @@ export async function sandboxLoad(bin, { records, clients, seconds }) {
  */
 export async function serverLoad(bin, { reps, seconds, singles, teams }) {
   const sandbox = await startSandbox();
+  const loadBefore = os.loadavg()[0];
   try {
     const { stdout } = await promisify(execFile)(path.join(bin, 'server-load'),
       ['--url', sandbox.url, '--cert', sandbox.certPath, '--server', path.join(bin, 'leadline-server'),
         '--reps', String(reps), '--seconds', String(seconds), '--singles', String(singles), '--teams', String(teams),
         '--sandbox-pid', String(sandbox.proc.pid)],
       { encoding: 'utf8', maxBuffer: 1 << 24 });
-    return JSON.parse(stdout);
+    // The machine's 1-minute load average before and after: what else ran beside the bench.
+    return { ...JSON.parse(stdout), load_average: [loadBefore, os.loadavg()[0]] };
   } finally {
     await sandbox.stop();
   }

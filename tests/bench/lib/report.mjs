@@ -403,6 +403,7 @@ export function serverSection(load, history) {
     `The server hop adds ${fmt(load.hop_p95_ms, 2)} ms at p95 (target ≤ 10 ms: **${verdict(load.hop_p95_ms, 10)}**) and ${fmt(load.hop_p50_ms, 2)} ms at p50.`,
     `Target ≥ 500 saves/s: **${load.errors.length === 0 && load.saves_per_second >= 500 ? 'met' : 'missed'}**.`,
     ...(cpu ? ['', cpuLine(load)] : []),
+    ...(load.load_average ? ['', `Load average (1 min) ${fmt(load.load_average[0], 1)} before the run and ${fmt(load.load_average[1], 1)} after it (the bench's own processes count in it; other work on the machine's cores takes CPU from the server, the sandbox and the bench, and the saves/s with it).`] : []),
     ...(m ? ['', '### Memory per team', '',
       `A second, fresh server process: ${m.teams} teams created (\`admin-invite\`), each with its admin, a rep (invited, joined, owner mapping), push settings, a team-held connection chosen as team sync, and one pushed save (so the process holds that team's push engine), in ${fmt(m.seconds, 1)} s. The server keeps no team in memory but a cached push engine per team connection that pushed; the rest of the growth is SQLite's page cache, which stops at its limit (2 MiB per connection, 9 connections).`,
       '', '| teams | RSS before | RSS after | per team | per 1,000 teams |', '|---|---|---|---|---|',

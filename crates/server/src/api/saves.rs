@@ -72,7 +72,15 @@ pub async fn create(
         })?;
     // A save id the ledger knows is answered from it, whatever the team looks like now.
     if let Some(entry) = snapshot.ledger {
-        return answer(&state, entry, &request_hash, &member.team_id, &save_id).await;
+        return answer(
+            &state,
+            entry,
+            &request_hash,
+            &member.team_id,
+            &save_id,
+            None,
+        )
+        .await;
     }
     let sealed = snapshot.sealed;
     let copy = TeamCopy {
@@ -228,6 +236,8 @@ pub async fn create(
             now,
         )
         .await?;
+    // The ledger row as the push left it, when it finished in time.
+    let mut pushed = None;
     if entry.recorded {
         tracing::info!(team = %member.team_id, member = %member.id, save_id = %save_id, status, "save accepted");
         if status == ledger::PUSHING {
@@ -240,7 +250,8 @@ pub async fn create(
             );
             let within = state.pusher.config().answer_within;
             match tokio::time::timeout(within, push).await {
-                Ok(Ok(Ok(_))) | Err(_) => {}
+                Ok(Ok(Ok(done))) => pushed = done.ledger,
+                Err(_) => {}
                 Ok(Ok(Err(e))) => {
                     tracing::warn!(save_id = %save_id, error = %e, "the push stopped; the save stays in the outbox")
                 }
@@ -250,19 +261,30 @@ pub async fn create(
             }
         }
     }
-    answer(&state, entry, &request_hash, &member.team_id, &save_id).await
+    answer(
+        &state,
+        entry,
+        &request_hash,
+        &member.team_id,
+        &save_id,
+        pushed,
+    )
+    .await
 }
 
 /// The answer from the ledger: the stored outcome once it is answered (waiting up to the
 /// push settings' `answer_within` for a push under way, e.g. a concurrent duplicate's), 200
 /// when pushed, 202 when kept for later, marked `leadline-replayed: true` when this request
 /// did not record the save; 409 when the save id was recorded for a different save.
+/// `pushed`: the row's status and outcome as this request's push last wrote them, answered
+/// without reading the row again when the status is final.
 async fn answer(
     state: &AppState,
     entry: LedgerEntry,
     request_hash: &str,
     team_id: &str,
     save_id: &str,
+    pushed: Option<push::team_store::LedgerRow>,
 ) -> Result<Response, ApiError> {
     if entry.request_hash != request_hash {
         return Err(ApiError::conflict(
@@ -271,16 +293,21 @@ async fn answer(
         ));
     }
     let deadline = tokio::time::Instant::now() + state.pusher.config().answer_within;
-    let (status, outcome) = loop {
-        let (status, outcome) = state
-            .store
-            .save_outcome(team_id, save_id)
-            .await?
-            .ok_or_else(|| ApiError::internal(format_args!("the ledger lost save {save_id}")))?;
-        if ledger::answered(&status) || tokio::time::Instant::now() >= deadline {
-            break (status, outcome);
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    let (status, outcome) = match pushed.filter(|(status, _)| ledger::answered(status)) {
+        Some(row) => row,
+        None => loop {
+            let (status, outcome) = state
+                .store
+                .save_outcome(team_id, save_id)
+                .await?
+                .ok_or_else(|| {
+                    ApiError::internal(format_args!("the ledger lost save {save_id}"))
+                })?;
+            if ledger::answered(&status) || tokio::time::Instant::now() >= deadline {
+                break (status, outcome);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        },
     };
     let stored: Value = serde_json::from_str(&outcome).map_err(ApiError::internal)?;
     let code = if status == ledger::PUSHED {

@@ -25,7 +25,8 @@
 //!   a refresh refused with `invalid_grant` marks the connection `needs_reconnect`.
 //!
 //! The only process-local state is a cache of engines (one per team connection, rebuilt when
-//! the connection changes) and this process's random holder id.
+//! the connection changes), this process's random holder id, and, for the task pushing a
+//! just-recorded save, the rows its request read ([`team_store::SavePush`]; gone with the task).
 
 pub mod app;
 pub mod config;
@@ -118,6 +119,15 @@ impl Entry<'_> {
             Entry::Recorded(entry) => &entry.id,
         }
     }
+}
+
+/// How the push of a just-recorded save ended ([`Pusher::push_save`]).
+#[derive(Debug)]
+pub struct Pushed {
+    /// How each of its entries' runs ended, in order.
+    pub ends: Vec<RunEnd>,
+    /// The ledger row's status and outcome as the push last wrote them (`None`: read it).
+    pub ledger: Option<team_store::LedgerRow>,
 }
 
 /// How one run of an outbox entry ended, as far as the caller cares.
@@ -641,8 +651,9 @@ impl Pusher {
     /// one after the other, on its own task so that a client hanging up does not stop it. The
     /// entries were recorded leased to this process ([`Pusher::lease_from_now`]), so they are
     /// not read back; `team` and `connection` are the rows the save was decided and planned
-    /// with, read by the same request (the engine reads the tokens afresh before every
-    /// request).
+    /// with, read by the same request, and the engine's token reads take that connection row
+    /// until a refresh starts ([`team_store::SavePush`]). Answers the runs' ends and the
+    /// ledger row's status and outcome as the push last wrote them (`None`: read it).
     pub fn push_save(
         &self,
         state: &AppState,
@@ -650,23 +661,33 @@ impl Pusher {
         connection: SyncConnection,
         save_id: &str,
         entries: Vec<OutboxEntry>,
-    ) -> tokio::task::JoinHandle<Result<Vec<RunEnd>, PushError>> {
+    ) -> tokio::task::JoinHandle<Result<Pushed, PushError>> {
         let (pusher, state) = (self.clone(), state.clone());
         let save_id = save_id.to_owned();
         tokio::spawn(async move {
             let Some(engine) = pusher.engine_for(&state, &team, &connection)? else {
-                return Ok(vec![RunEnd::Busy]);
+                return Ok(Pushed {
+                    ends: vec![RunEnd::Busy],
+                    ledger: None,
+                });
             };
-            let mut ends = Vec::new();
-            for entry in entries {
-                let entry = Entry::Recorded(Box::new(entry));
-                ends.push(
-                    pusher
-                        .run_with(&state, &engine, &connection, &save_id, entry)
-                        .await?,
-                );
-            }
-            Ok(ends)
+            let push = async {
+                let mut ends = Vec::new();
+                for entry in entries {
+                    let entry = Entry::Recorded(Box::new(entry));
+                    ends.push(
+                        pusher
+                            .run_with(&state, &engine, &connection, &save_id, entry)
+                            .await?,
+                    );
+                }
+                Ok::<_, PushError>(ends)
+            };
+            let (ends, ledger) = team_store::SavePush::scope(connection.clone(), push).await;
+            Ok(Pushed {
+                ends: ends?,
+                ledger,
+            })
         })
     }
 
@@ -678,6 +699,7 @@ impl Pusher {
         status: &str,
         reason: &ErrorInfo,
     ) -> Result<(), PushError> {
+        team_store::SavePush::forget_ledger();
         state
             .store
             .update_save_outcome(team_id, save_id, now(), |_, outcome| {
@@ -826,17 +848,25 @@ impl Pusher {
         let every = self.inner.config.token_refresh_every;
         let mut refresh = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // Each round on a task of its own: a bug that panics in one round ends that round
+        // (the release profile unwinds), not the sweeps and refreshes after it.
         loop {
             tokio::select! {
                 _ = stop.changed() => return,
                 _ = sweep.tick() => {
-                    if let Err(e) = self.sweep(&state).await {
-                        tracing::warn!(error = %e, "the outbox sweep failed");
+                    let (pusher, state) = (self.clone(), state.clone());
+                    match tokio::spawn(async move { pusher.sweep(&state).await }).await {
+                        Ok(Ok(_)) => {}
+                        Ok(Err(e)) => tracing::warn!(error = %e, "the outbox sweep failed"),
+                        Err(e) => tracing::error!(error = %e, "the outbox sweep stopped on a bug"),
                     }
                 }
                 _ = refresh.tick() => {
-                    if let Err(e) = self.refresh_team_tokens(&state).await {
-                        tracing::warn!(error = %e, "the scheduled token refresh failed");
+                    let (pusher, state) = (self.clone(), state.clone());
+                    match tokio::spawn(async move { pusher.refresh_team_tokens(&state).await }).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(e)) => tracing::warn!(error = %e, "the scheduled token refresh failed"),
+                        Err(e) => tracing::error!(error = %e, "the scheduled token refresh stopped on a bug"),
                     }
                 }
             }

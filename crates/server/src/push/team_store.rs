@@ -5,7 +5,14 @@
 //!
 //! Only the connection's role [`Role::TeamSync`] has tokens here: the server pushes only with
 //! connections the team holds (spec rule 11); a rep's own connection never reaches it.
+//!
+//! **A just-recorded save's push** ([`SavePush`], for the task that pushes it) reads no row the
+//! request read already: the engine's token reads take the connection row of the request's one
+//! snapshot read (milliseconds old, as a read before each request would be) until a refresh
+//! starts, which reads the row afresh; and the ledger row its last settle wrote is kept for
+//! the answer. Nothing outlives that task.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,7 +22,7 @@ use saves::{CrmKind, OutboxEntry, Role, Tokens};
 
 use crate::app::now;
 use crate::crypto::{secret_aad, SecretKey};
-use crate::store::{OutboxRow, Store};
+use crate::store::{OutboxRow, Store, SyncConnection};
 
 use super::ledger;
 
@@ -23,6 +30,72 @@ use super::ledger;
 const REFRESH_LOCK_SECS: i64 = 45;
 /// How long a refresh waits for another process's refresh before giving up for now.
 const REFRESH_LOCK_WAIT: Duration = Duration::from_secs(60);
+
+tokio::task_local! {
+    /// What the push of one just-recorded save shares with its engine's store (see the
+    /// module doc): set by [`SavePush::scope`] on that save's push task only.
+    static SAVE_PUSH: RefCell<SavePush>;
+}
+
+/// A ledger row's status and outcome (JSON text).
+pub type LedgerRow = (String, String);
+
+/// The rows a just-recorded save's push task shares with the engine's store.
+#[derive(Debug, Default)]
+pub struct SavePush {
+    /// The connection row the save's request read (tokens sealed); `None` once a refresh
+    /// started (from then on the tokens are read from the database).
+    connection: Option<SyncConnection>,
+    /// The ledger row's status and outcome as this task last wrote them (a settle); `None`
+    /// when it wrote none, or when the save moved since (`forget_ledger`).
+    ledger: Option<LedgerRow>,
+}
+
+impl SavePush {
+    /// Runs `push` with `connection` (read by the save's request) as its tokens' row; answers
+    /// what `push` answers and the ledger row as the push last wrote it.
+    pub async fn scope<T>(
+        connection: SyncConnection,
+        push: impl std::future::Future<Output = T>,
+    ) -> (T, Option<LedgerRow>) {
+        let shared = RefCell::new(SavePush {
+            connection: Some(connection),
+            ledger: None,
+        });
+        SAVE_PUSH
+            .scope(shared, async move {
+                let out = push.await;
+                let ledger = SAVE_PUSH
+                    .try_with(|s| s.borrow_mut().ledger.take())
+                    .ok()
+                    .flatten();
+                (out, ledger)
+            })
+            .await
+    }
+
+    /// The ledger row was written outside a settle (moved to waiting, blocked…): the answer
+    /// reads it from the database.
+    pub fn forget_ledger() {
+        let _ = SAVE_PUSH.try_with(|s| s.borrow_mut().ledger = None);
+    }
+
+    fn connection(id: &str) -> Option<SyncConnection> {
+        SAVE_PUSH
+            .try_with(|s| s.borrow().connection.clone())
+            .ok()
+            .flatten()
+            .filter(|c| c.id == id)
+    }
+
+    fn refresh_started() {
+        let _ = SAVE_PUSH.try_with(|s| s.borrow_mut().connection = None);
+    }
+
+    fn settled(ledger: Option<LedgerRow>) {
+        let _ = SAVE_PUSH.try_with(|s| s.borrow_mut().ledger = ledger);
+    }
+}
 
 /// The engine's store for one team's pushes through one connection.
 #[derive(Debug, Clone)]
@@ -134,28 +207,42 @@ impl engine::Store for TeamStore {
     }
 
     async fn settle(&self, line: JournalLine) -> Result<(), StoreError> {
+        let mut written = None;
         self.store
             .settle_outbox_entry(
                 &self.team_id,
                 &line.entry_id,
                 Some(&self.connection_id),
                 now(),
-                |entry, status, outcome, left| ledger::settled(entry, status, outcome, left, &line),
+                |entry, status, outcome, left| {
+                    let update = ledger::settled(entry, status, outcome, left, &line);
+                    written = Some(match &update {
+                        Some(u) => (u.status.clone(), u.outcome.clone()),
+                        None => (status.to_owned(), outcome.to_owned()),
+                    });
+                    update
+                },
             )
             .await
-            .map_err(db("settling a save"))
+            .map_err(db("settling a save"))?;
+        // `None` when another run settled it meanwhile: the answer reads the row.
+        SavePush::settled(written);
+        Ok(())
     }
 
     async fn tokens(&self, role: Role) -> Result<Option<Tokens>, StoreError> {
         if role != Role::TeamSync {
             return Ok(None);
         }
-        let Some(c) = self
-            .store
-            .push_connection(&self.team_id, &self.connection_id)
-            .await
-            .map_err(db("reading the connection"))?
-        else {
+        let read = match SavePush::connection(&self.connection_id) {
+            Some(c) => Some(c),
+            None => self
+                .store
+                .push_connection(&self.team_id, &self.connection_id)
+                .await
+                .map_err(db("reading the connection"))?,
+        };
+        let Some(c) = read else {
             return Ok(None);
         };
         if c.needs_reconnect {
@@ -211,6 +298,9 @@ impl engine::Store for TeamStore {
     }
 
     async fn begin_refresh(&self, _role: Role) -> Result<(), StoreError> {
+        // The refresh reads the tokens afresh (another one may have replaced them), and so
+        // does every request after it.
+        SavePush::refresh_started();
         let started = std::time::Instant::now();
         loop {
             let taken = self
