@@ -7,8 +7,6 @@
 //! serde reads an object's keys in map order, and a save from this browser
 //! (`saves::decision`) must be refused with the same field the contract names.
 
-use std::fmt;
-
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -63,26 +61,15 @@ pub(crate) enum At<'a> {
     Item(&'a At<'a>, &'static str, usize),
 }
 
-impl fmt::Display for At<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            At::Path(path) => f.write_str(path),
-            At::Key(parent, key) => parent.write_key(f, key),
-            At::Item(parent, key, index) => {
-                parent.write_key(f, key)?;
-                write!(f, "[{index}]")
-            }
-        }
-    }
-}
-
 impl At<'_> {
-    /// `self.key`, or `key` alone under the empty path (as the contract's paths are joined).
-    fn write_key(&self, f: &mut fmt::Formatter<'_>, key: &str) -> fmt::Result {
-        if !matches!(self, At::Path("")) {
-            write!(f, "{self}.")?;
+    /// The path as the contract names it (`team.users[3].email`; under the empty path, from
+    /// the first key).
+    fn path(&self) -> String {
+        match *self {
+            At::Path(path) => path.to_owned(),
+            At::Key(parent, key) => join(&parent.path(), key),
+            At::Item(parent, key, index) => format!("{}[{index}]", join(&parent.path(), key)),
         }
-        f.write_str(key)
     }
 }
 
@@ -138,7 +125,7 @@ pub(crate) fn check_text(field: At<'_>, text: &str) -> Result<(), AttributionErr
     } else {
         return Ok(());
     };
-    Err(AttributionError::invalid(field.to_string(), problem))
+    Err(AttributionError::invalid(field.path(), problem))
 }
 
 fn check_optional_text(field: At<'_>, text: &Option<String>) -> Result<(), AttributionError> {
