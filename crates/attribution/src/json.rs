@@ -9,7 +9,7 @@ use crate::decide::decide;
 use crate::decision::{Decision, Warning};
 use crate::error::AttributionError;
 use crate::model::{Crm, PersonalConnection, TeamState};
-use crate::parse::{check_personal, check_team, check_text, parse_decision_input, read};
+use crate::parse::{check_personal, check_team, check_text, parse_decision_input, read, At};
 use crate::validate::{check_connect_for, check_team_sync_for, validate_team_for};
 
 impl Decision {
@@ -98,7 +98,7 @@ pub fn check_connect_json(input: &Value) -> Value {
     }
     let checked = read(input, "").and_then(|input: Input| {
         check_team(&input.team, "team")?;
-        check_text("app_user", &input.app_user)?;
+        check_text(At::Path("app_user"), &input.app_user)?;
         check_personal(&input.personal, "personal")?;
         check_connect_for(&input.team, &input.app_user, &input.personal, input.crm)
     });
@@ -119,7 +119,7 @@ pub fn check_team_sync_choice_json(input: &Value) -> Value {
     }
     let checked = read(input, "").and_then(|input: Input| {
         check_team(&input.team, "team")?;
-        check_text("app_user", &input.app_user)?;
+        check_text(At::Path("app_user"), &input.app_user)?;
         check_team_sync_for(&input.team, &input.app_user, input.crm)
     });
     answer(checked.map(|warnings| json!({ "ok": true, "warnings": names(&warnings) })))

@@ -8,12 +8,16 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::call;
+use crate::{call, invalid_input};
 
-/// See [`saves::api::preview`]: `[team, msg]`.
+/// See [`saves::api::preview`]: `[team, msg]`; the answer written by its own derive
+/// ([`saves::api::preview_text`]), not through a `Value`.
 #[wasm_bindgen]
 pub fn preview(args: &str) -> String {
-    call(args, |[team, msg]| Some(saves::api::preview(&team, &msg)))
+    match crate::args(args) {
+        Some([team, msg]) => saves::api::preview_text(&team, &msg),
+        None => invalid_input().to_string(),
+    }
 }
 
 /// See [`saves::api::team_server_url`], a team server URL checked: `[url]` (server mode's

@@ -23,7 +23,8 @@ pub use contract::{contract, queued_result};
 pub use import::import_rows;
 pub use lookup::{lookup_list, with_cards};
 pub use pipeline::{
-    lookup_requests, next_request, on_refresh_failed, on_response, parse_lookup, plan_save, preview,
+    lookup_requests, next_request, on_refresh_failed, on_response, parse_lookup, plan_save,
+    preview, preview_text,
 };
 pub use team_server::{server_answer, server_save, team_server_url, SNAPSHOT_FIELD};
 pub use ui::{

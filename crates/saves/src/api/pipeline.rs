@@ -48,23 +48,83 @@ fn refused(e: crate::inbound::message::MessageError) -> Value {
 
 /// `preview` → `{ok, decision}`: the attribution decision with Created By / Owner names
 /// (in server mode, from the team server's team: [`super::team_server::deciding_team`]).
+/// [`preview_text`]'s answer, read back (native callers and tests).
 pub fn preview(team: &Value, msg: &Value) -> Value {
-    answer((|| {
+    serde_json::from_str(&preview_text(team, msg)).unwrap_or(Value::Null)
+}
+
+/// [`preview`]'s answer as the JSON text the Wasm export returns. A decision is written by its
+/// own derive (the same text `json!` wrote, keys in its sorted order), not built as a `Value`
+/// and serialized from it: a wake's first preview then compiles no `Value` map building or
+/// `Value` serializer (1.7 KB of the 58 KB of functions it compiled, BENCHMARKS.md §3, fifth
+/// pass). Refusals are still `Value`s.
+pub fn preview_text(team: &Value, msg: &Value) -> String {
+    let decided = (|| {
         let team = super::team_server::deciding_team(team)?;
         let Some((source, push)) = parse_preview_message(msg).map_err(refused)? else {
             return Err(invalid("message", "not a preview"));
         };
         let d = decide_person(&team, source, push).map_err(|e| fail(&e))?;
-        let name = |id: &str| team.user_name(id);
-        Ok(json!({"ok": true, "decision": {
-            "credential": {"kind": d.credential.kind, "user": d.credential.user,
-                "crm_user_id": d.credential.crm_user_id},
-            "created_by": {"id": d.created_by,
-                "name": team.creator_name(team.role_for(&d.credential), &d.created_by)},
-            "owner": {"id": d.owner, "name": name(&d.owner)},
-            "needs": d.needs, "warnings": d.warnings, "reasons": d.reasons,
-        }}))
-    })())
+        let created_by = team.creator_name(team.role_for(&d.credential), &d.created_by);
+        let owner = team.user_name(&d.owner);
+        let answer = PreviewAnswer {
+            decision: PreviewDecision {
+                created_by: Named {
+                    id: &d.created_by,
+                    name: created_by,
+                },
+                credential: CredentialView {
+                    crm_user_id: &d.credential.crm_user_id,
+                    kind: d.credential.kind,
+                    user: &d.credential.user,
+                },
+                needs: &d.needs,
+                owner: Named {
+                    id: &d.owner,
+                    name: owner,
+                },
+                reasons: &d.reasons,
+                warnings: &d.warnings,
+            },
+            ok: true,
+        };
+        serde_json::to_string(&answer).map_err(|e| invalid("decision", e))
+    })();
+    decided.unwrap_or_else(|e| e.to_string())
+}
+
+/// `preview`'s answer, `{decision, ok}`: each struct's fields in the order of `json!`'s sorted
+/// keys, so the text is the one `json!` wrote (a test holds the two equal).
+#[derive(serde::Serialize)]
+struct PreviewAnswer<'a> {
+    decision: PreviewDecision<'a>,
+    ok: bool,
+}
+
+/// The decision a preview shows (keys sorted, as `json!` wrote them).
+#[derive(serde::Serialize)]
+struct PreviewDecision<'a> {
+    created_by: Named<'a>,
+    credential: CredentialView<'a>,
+    needs: &'a [attribution::Need],
+    owner: Named<'a>,
+    reasons: &'a [String],
+    warnings: &'a [attribution::Warning],
+}
+
+/// A CRM user by id, with the name the team knows (`null` when none).
+#[derive(serde::Serialize)]
+struct Named<'a> {
+    id: &'a str,
+    name: Option<String>,
+}
+
+/// The pushing connection: `{crm_user_id, kind, user}`.
+#[derive(serde::Serialize)]
+struct CredentialView<'a> {
+    crm_user_id: &'a str,
+    kind: attribution::CredentialKind,
+    user: &'a str,
 }
 
 /// `lookup` → `{ok, role, items:[{index, key, request|null}]}`: one dedupe query per
@@ -207,4 +267,112 @@ pub fn on_refresh_failed(team: &Value, entry: &Value, role: &Value, error: &Valu
         let (entry, step) = step::on_refresh_failed(&team, &entry, role, code, message);
         Ok(json!({"ok": true, "entry": entry, "step": to_json(&step)}))
     })())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// The answer as it was built before [`preview_text`] wrote it by its derive: a `json!`
+    /// value, serialized.
+    fn preview_as_value(team: &Value, msg: &Value) -> String {
+        answer((|| {
+            let team = super::super::team_server::deciding_team(team)?;
+            let Some((source, push)) =
+                crate::inbound::message::parse_preview_message(msg).map_err(refused)?
+            else {
+                return Err(invalid("message", "not a preview"));
+            };
+            let d = decide_person(&team, source, push).map_err(|e| fail(&e))?;
+            let name = |id: &str| team.user_name(id);
+            Ok(json!({"ok": true, "decision": {
+                "credential": {"kind": d.credential.kind, "user": d.credential.user,
+                    "crm_user_id": d.credential.crm_user_id},
+                "created_by": {"id": d.created_by,
+                    "name": team.creator_name(team.role_for(&d.credential), &d.created_by)},
+                "owner": {"id": d.owner, "name": name(&d.owner)},
+                "needs": d.needs, "warnings": d.warnings, "reasons": d.reasons,
+            }}))
+        })())
+        .to_string()
+    }
+
+    /// One row per kind of answer: both connections, a team sync that is not an admin
+    /// (a warning), a rep whose CRM email is not their login (a need), a HubSpot private app
+    /// (Created By in words), an owner outside the directory (no name), a bulk push, and
+    /// refusals (no connection; a message that is not a preview).
+    #[test]
+    fn the_preview_answer_is_the_text_json_wrote() {
+        let connection = |role: &str, id: &str, email: &str, permission: &str| {
+            json!({"role": role, "crm_user_id": id, "name": format!("User {id}"),
+                "email": email, "permission": permission,
+                "instance_url": "https://acme.my.salesforce.com"})
+        };
+        let both = json!({
+            "config": {"crm": "salesforce", "me_email": "rep@acme.example"},
+            "connections": [connection("team_sync", "005I", "integration@acme.example", "admin"),
+                connection("personal", "005R", "rep@acme.example", "standard")],
+            "crm_users": [{"id": "005R", "name": "Rita \"Rep\" Ω", "email": "rep@acme.example", "active": true},
+                {"id": "005I", "name": "Integration", "email": "integration@acme.example", "active": true}],
+        });
+        let not_admin = json!({
+            "config": {"crm": "salesforce", "me_email": "rep@acme.example"},
+            "connections": [connection("team_sync", "005I", "integration@acme.example", "standard")],
+        });
+        let other_email = json!({
+            "config": {"crm": "salesforce", "me_email": "rita@home.example"},
+            "connections": [connection("personal", "005R", "rep@acme.example", "standard")],
+        });
+        let private_app = json!({
+            "config": {"crm": "hubspot", "me_email": "rep@acme.example"},
+            "connections": [connection("team_sync", "41", "integration@acme.example", "admin")],
+            "owner_mapping": "77",
+        });
+        let nobody = json!({"config": {"crm": "salesforce", "me_email": "rep@acme.example"}});
+        let page = json!({"kind": "preview", "source": "linkedin_extension", "push": "single"});
+        let gmail_bulk = json!({"kind": "preview", "source": "gmail_extension", "push": "bulk"});
+        let save = json!({"kind": "save", "source": "linkedin_extension", "prospects": []});
+        let mut decided = 0;
+        for team in [
+            &both,
+            &not_admin,
+            &other_email,
+            &private_app,
+            &nobody,
+            &json!(7),
+        ] {
+            for msg in [&page, &gmail_bulk, &save] {
+                let text = preview_text(team, msg);
+                assert_eq!(text, preview_as_value(team, msg), "{team} {msg}");
+                if preview(team, msg)["ok"] == true {
+                    decided += 1;
+                }
+            }
+        }
+        assert_eq!(
+            decided, 8,
+            "every team with a connection decides both previews"
+        );
+        let warned = preview(&not_admin, &page);
+        assert_eq!(
+            warned["decision"]["warnings"],
+            json!(["team_sync_not_admin"])
+        );
+        let asked = preview(&other_email, &page);
+        assert_eq!(
+            asked["decision"]["needs"],
+            json!(["crm_user_pick"]),
+            "{asked}"
+        );
+        let hubspot = preview(&private_app, &page);
+        assert_eq!(
+            hubspot["decision"]["created_by"]["name"],
+            crate::team::PRIVATE_APP_CREATOR
+        );
+        assert_eq!(
+            hubspot["decision"]["owner"],
+            json!({"id": "77", "name": null})
+        );
+    }
 }
