@@ -630,7 +630,10 @@ pub(crate) async fn refresh_directory(state: &AppState, admin: &Member) -> Resul
     match state.pusher.read_crm_users(state, &admin.team_id).await {
         Ok(_) => directory_json(state, &admin.team_id).await,
         Err(why) => {
-            let kept = TeamCopy::load(state, &admin.team_id).await?.crm_users().len();
+            let kept = TeamCopy::load(state, &admin.team_id)
+                .await?
+                .crm_users()
+                .len();
             Err(ApiError::new(
                 StatusCode::BAD_GATEWAY,
                 "crm_users_not_read",

@@ -65,7 +65,11 @@ impl Pusher {
         Some(self.read_crm_users(state, team_id).await)
     }
 
-    async fn read_directory(&self, state: &AppState, team_id: &str) -> Result<Vec<CrmUser>, String> {
+    async fn read_directory(
+        &self,
+        state: &AppState,
+        team_id: &str,
+    ) -> Result<Vec<CrmUser>, String> {
         let db = |e: sqlx::Error| format!("the server's database failed ({e})");
         let (team, _, connections, _) = state
             .store

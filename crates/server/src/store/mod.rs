@@ -462,7 +462,10 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         match row {
-            Some(r) => Ok((r.try_get("crm_users_read_at")?, r.try_get("crm_users_error")?)),
+            Some(r) => Ok((
+                r.try_get("crm_users_read_at")?,
+                r.try_get("crm_users_error")?,
+            )),
             None => Ok((None, None)),
         }
     }
