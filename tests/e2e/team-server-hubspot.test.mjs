@@ -151,9 +151,10 @@ test('a HubSpot rep signs in with HubSpot through the server, connects their Hub
     assert.equal(journal.status, 200, journal.text);
     const asked = journal.json.entries.find((e) => e.message === REP.email + ' saved Ada Lovelace from linkedin_extension; pushed with the team\'s connection');
     assert.ok(asked, 'the server journals the rep’s save: ' + journal.text);
-    // The server knows the owner by their HubSpot owner id (it keeps no directory of names).
+    // The server names the owner from the team's directory (the HubSpot owners it read when
+    // the private-app token was stored), with their owner id.
     const pushed = journal.json.entries.find((e) => e.save_id === asked.save_id && e.code === 'pushed');
-    assert.equal(pushed && pushed.message, 'pushed: 1 created, 0 linked, 0 failed: Ada Lovelace: created Contact ' + ada[0].id + ', Owner ' + REP.owner,
+    assert.equal(pushed && pushed.message, 'pushed: 1 created, 0 linked, 0 failed: Ada Lovelace: created Contact ' + ada[0].id + ', Owner ' + REP.name + ' (' + REP.owner + ')',
       'the admin reads who was saved and who owns it: ' + journal.text);
     await profile.close();
 

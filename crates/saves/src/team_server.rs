@@ -119,6 +119,10 @@ struct ServerState {
     users: Vec<ServerUser>,
     #[serde(default)]
     team_sync: Option<String>,
+    /// The CRM user directory the server read with its team sync connection (empty when it
+    /// has none).
+    #[serde(default, deserialize_with = "null_as_default")]
+    crm_users: Vec<crm::CrmUser>,
 }
 
 /// A member in the snapshot's `state.users`.
@@ -205,6 +209,11 @@ pub fn server_team(local: &LocalTeam, snapshot: &Snapshot) -> LocalTeam {
     team.owner_mapping = snapshot.me.as_ref().and_then(|me| me.owner_mapping.clone());
     if team.config.me_email.is_none() {
         team.config.me_email = snapshot.me.as_ref().map(|me| me.email.to_lowercase());
+    }
+    // The server decides with the directory it read (rules 5 and 6); the preview does too,
+    // so both skip the same inactive owners. A server without one leaves this browser's.
+    if !snapshot.state.crm_users.is_empty() {
+        team.crm_users = snapshot.state.crm_users.clone();
     }
     if let Some((member, p)) = snapshot.team_sync() {
         let held = snapshot.connections.iter().find(|c| c.member_id == member);
@@ -578,6 +587,34 @@ mod tests {
         };
         let planned = crate::plan::plan_save(team, &save, "s-0001", &KnownRecords::new());
         planned.entries.into_iter().next().expect("one entry")
+    }
+
+    /// The server's CRM user directory replaces the browser's (the server decides with it);
+    /// a server without one leaves the browser's.
+    #[test]
+    fn the_servers_directory_is_the_one_the_preview_decides_with() {
+        let solo = rep_browser();
+        let mut wired = wire(Some("m_admin"), false);
+        let kept = server_team(&solo, &serde_json::from_value(wired.clone()).unwrap());
+        assert_eq!(kept.crm_users, solo.crm_users);
+        wired["state"]["crm_users"] = json!([
+            {"id": "005I", "email": "integration@acme.example", "active": true,
+             "name": "Ivan Integration"},
+            {"id": "005G", "email": "gone@acme.example", "active": false, "name": "Gus Gone"},
+        ]);
+        let mut wired_me = wired.clone();
+        wired_me["me"]["owner_mapping"] = json!("005G");
+        let server = server_team(&solo, &serde_json::from_value(wired_me).unwrap());
+        assert_eq!(server.crm_users.len(), 2);
+        assert!(!server.crm_users[1].active);
+        // The inactive mapped owner is skipped in the preview, as on the server (rule 6).
+        let entry = plan(&server, "linkedin_extension", Some("ada@initech.example"));
+        assert_ne!(entry.owner.id.as_deref(), Some("005G"));
+        assert!(
+            entry.warnings.iter().any(|w| w == "owner_inactive"),
+            "{:?}",
+            entry.warnings
+        );
     }
 
     /// One row per situation: which connection the local decision picks, and who pushes.

@@ -93,6 +93,19 @@ async fn a_hubspot_teams_save_is_pushed_once_with_its_private_app_token_and_owne
     let server = TestServer::start_with(|c| push_to(&sb, c)).await;
     let (admin, rep) = hubspot_team(&server, PRIVATE_APP_TOKEN).await;
 
+    // The team's directory is HubSpot's owners, the archived ones inactive, read with the
+    // team's private-app token.
+    let read = server
+        .post("/api/admin/crm-users/refresh", &admin.token, json!({}))
+        .await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.text);
+    let users = read.body["crm_users"].as_array().unwrap();
+    assert_eq!(users.len(), ::sandbox::seed::USERS.len(), "{}", read.text);
+    let owner = |email: &str| users.iter().find(|u| u["email"] == email).unwrap();
+    assert_eq!(owner("gone@acme.example")["active"], false);
+    assert_eq!(owner("rep@acme.example")["id"], REP_OWNER);
+    assert_eq!(owner("rep@acme.example")["active"], true);
+
     let body = save("hs-push-0001", "a");
     let first = server.post("/api/saves", &rep.token, body.clone()).await;
     assert_eq!(first.status, StatusCode::OK, "{}", first.text);

@@ -158,8 +158,9 @@ async fn a_team_connected_through_the_servers_app_is_pushed_and_refreshed_with_i
         .await;
     assert_eq!(mapped.status, StatusCode::OK, "{}", mapped.text);
 
-    // The first save: the stored connection has no access token yet, so the push starts with
-    // a refresh with the server's app (secret included), then creates the Contact.
+    // The first save: the connect's read of the CRM user directory got the first access token
+    // (a refresh with the server's app, secret included), so the push creates the Contact
+    // without another refresh.
     sandbox(&org, "POST", "reset-counts").await;
     let first = server
         .post("/api/saves", &rep.token, save("own-app-0001", "a"))
@@ -176,8 +177,8 @@ async fn a_team_connected_through_the_servers_app_is_pushed_and_refreshed_with_i
     assert_eq!(records[0]["OwnerId"], sf_id(REP).as_str());
     assert_eq!(
         oauth_calls(&org).await,
-        1,
-        "one refresh before the first push"
+        0,
+        "the directory read at connect refreshed already"
     );
 
     // The org expires every access token: the next save refreshes once, with the secret, and

@@ -83,6 +83,23 @@ async fn a_linkedin_save_is_pushed_by_the_server_with_team_sync_and_owned_by_the
         reasons(body).contains("LinkedIn saves are pushed with the team sync connection"),
         "{body}"
     );
+
+    // With the team's CRM user directory read, its names are used.
+    server
+        .sql(r#"UPDATE teams SET crm_users = '[{"id":"005M","email":"mona@acme.example","name":"Mona Manager","active":true}]'"#)
+        .await;
+    let named = simulate(
+        &server,
+        &admin,
+        json!({ "member": rep.member, "source": "linkedin_extension" }),
+    )
+    .await;
+    assert_eq!(
+        named.body["owner"], "Mona Manager <mona@acme.example> (005M)",
+        "{}",
+        named.text
+    );
+    assert_eq!(named.body["created_by"], "005I@crm.example (005I)");
 }
 
 #[tokio::test]

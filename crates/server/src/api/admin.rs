@@ -220,6 +220,20 @@ pub(crate) async fn set_crm(
     let owner_mapping = owner_mapping
         .map(|v| text_field(v, "owner_mapping", 256))
         .transpose()?;
+    // A typed id the team's CRM user directory does not list, or lists as inactive, is
+    // refused (only a value that changes: one already set stays until the admin changes it).
+    let copy = TeamCopy::load(state, &admin.team_id).await?;
+    let current = copy.members.iter().find(|m| m.id == id);
+    if let Some(v) = crm_user_id.as_deref() {
+        if current.and_then(|m| m.crm_user_id.as_deref()) != Some(v) {
+            copy.check_directory_user("The CRM user", v)?;
+        }
+    }
+    if let Some(v) = owner_mapping.as_deref() {
+        if current.and_then(|m| m.owner_mapping.as_deref()) != Some(v) {
+            copy.check_directory_user("The owner mapping", v)?;
+        }
+    }
     let found = state
         .store
         .set_member_crm(
@@ -458,6 +472,12 @@ pub async fn store_private_app(
     if team_sync {
         choose_team_sync(state, admin, Some(member_id)).await?;
     }
+    // The team sync's owners are the team's directory (rules 5 and 6); a failed read is
+    // recorded for the Members page and keeps the previous directory.
+    let _ = state
+        .pusher
+        .read_crm_users_after_connect(state, &admin.team_id, member_id)
+        .await;
     Ok((stored, team_sync))
 }
 
@@ -577,6 +597,52 @@ pub(crate) async fn store_connection(
 pub struct TeamSyncRequest {
     /// The member whose team-held connection becomes the team sync (`null` to clear).
     member: Option<String>,
+}
+
+/// `GET /api/admin/crm-users`: the team's CRM user directory as the server last read it, when
+/// (`read_at`, `null`: never) and why its last read failed (`error`, `null` after one that
+/// worked).
+pub async fn crm_users(
+    State(state): State<AppState>,
+    AdminMember(admin): AdminMember,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(directory_json(&state, &admin.team_id).await?))
+}
+
+async fn directory_json(state: &AppState, team_id: &str) -> Result<Value, ApiError> {
+    let copy = TeamCopy::load(state, team_id).await?;
+    let (read_at, error) = state.store.crm_users_status(team_id).await?;
+    Ok(json!({"crm_users": copy.crm_users(), "read_at": read_at, "error": error}))
+}
+
+/// `POST /api/admin/crm-users/refresh`: reads the team's CRM user directory again with the
+/// team sync connection. `200` with the directory ([`crm_users`]'s answer); `502
+/// crm_users_not_read` when the read failed, saying why (the previous directory is kept).
+pub async fn refresh_crm_users(
+    State(state): State<AppState>,
+    AdminMember(admin): AdminMember,
+) -> Result<Json<Value>, ApiError> {
+    refresh_directory(&state, &admin).await.map(Json)
+}
+
+/// Reads the directory again (the API's route and the Members page's button).
+pub(crate) async fn refresh_directory(state: &AppState, admin: &Member) -> Result<Value, ApiError> {
+    match state.pusher.read_crm_users(state, &admin.team_id).await {
+        Ok(_) => directory_json(state, &admin.team_id).await,
+        Err(why) => {
+            let kept = TeamCopy::load(state, &admin.team_id)
+                .await?
+                .crm_users()
+                .len();
+            Err(ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "crm_users_not_read",
+                format!(
+                    "The CRM user directory could not be read: {why}. The previous directory ({kept} users) is kept."
+                ),
+            ))
+        }
+    }
 }
 
 /// `PUT /api/admin/team-sync`: chooses the team sync among team-held connections, checked by

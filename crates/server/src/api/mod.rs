@@ -82,6 +82,11 @@ pub fn routes() -> Router<AppState> {
             post(admin::put_private_app),
         )
         .route("/api/admin/team-sync", put(admin::team_sync))
+        .route("/api/admin/crm-users", get(admin::crm_users))
+        .route(
+            "/api/admin/crm-users/refresh",
+            post(admin::refresh_crm_users),
+        )
         .route("/api/admin/push-settings", put(admin::push_settings))
         .route("/api/admin/simulate", post(simulate::simulate))
         .route(

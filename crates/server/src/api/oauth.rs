@@ -238,12 +238,28 @@ async fn finish_connect(
         )
         .await?;
     tracing::info!(team = %team_id, member = %member_id, "a team-held Salesforce connection was connected");
+    let directory = match state
+        .pusher
+        .read_crm_users_after_connect(state, team_id, member_id)
+        .await
+    {
+        Some(Ok(n)) => format!(
+            "<p data-testid=\"crm-users-read\">Read the org's user directory: {n} Salesforce users. \
+             Owners it marks inactive are never assigned.</p>"
+        ),
+        Some(Err(why)) => format!(
+            "<p data-testid=\"crm-users-read\">The org's user directory could not be read ({}); \
+             refresh it on the Members page.</p>",
+            escape(&why)
+        ),
+        None => String::new(),
+    };
     let body = format!(
         "<p data-testid=\"connected\">Connected <strong>{name}</strong> ({email}): Salesforce user \
          <code data-testid=\"crm-user\">{user}</code> of org <code data-testid=\"crm-org\">{org}</code>, \
          permission <strong data-testid=\"permission\">{permission}</strong>.</p>\
          <p>The team holds this connection on the server; no rep's browser ever sees its token.{sync}</p>\
-         <p>{next}</p>",
+         {directory}<p>{next}</p>",
         name = escape(&info.name),
         email = escape(&info.email),
         user = escape(&info.user_id),

@@ -134,15 +134,27 @@ pub async fn create(
         })?;
     // Without an owner mapping, the rep's own CRM user owns what team sync creates for them,
     // whether the team holds their connection or their browser does (rule 11).
-    let own_user = member
-        .owner_mapping
-        .clone()
-        .or_else(|| {
-            copy.connection_of(&member.id)
-                .map(|c| c.crm_user_id.clone())
-        })
-        .or_else(|| copy.own_browser_user(member).map(str::to_owned));
-    let local = push::team_local(
+    // Spec rule 6: one the team's CRM user directory marks inactive is skipped for the next
+    // (the planning team below has the directory too, so a last inactive one is skipped by the
+    // core itself, with its `owner_inactive` warning).
+    let directory = copy.crm_users();
+    let inactive = |id: &str| directory.iter().any(|u| u.id == id && !u.active);
+    let candidates: Vec<String> = [
+        member.owner_mapping.clone(),
+        copy.connection_of(&member.id)
+            .map(|c| c.crm_user_id.clone()),
+        copy.own_browser_user(member).map(str::to_owned),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let own_user = candidates
+        .iter()
+        .find(|id| !inactive(id))
+        .or(candidates.first())
+        .cloned();
+    let skipped_inactive = candidates.first() != own_user.as_ref();
+    let mut local = push::team_local(
         copy.team.crm,
         state.pusher.app(),
         &copy.team.push_settings,
@@ -150,6 +162,7 @@ pub async fn create(
         Some(&member.email),
         own_user.as_deref(),
     );
+    local.crm_users = directory.clone();
     // "Update in CRM" writes onto the record the server reads itself (its id, job and owner),
     // never one the browser names; nothing is recorded until that read finished.
     let known = if request.source == saves::PageSource::JobChange {
@@ -185,6 +198,9 @@ pub async fn create(
         saves::KnownRecords::new()
     };
     let mut plan = saves::plan_save(&local, &request, &save_id, &known);
+    if skipped_inactive {
+        warn_owner_inactive(&mut plan);
+    }
     saves::plan::date_entries(&mut plan.entries, engine::clock::system_now_ms());
     check_plan(&plan, &decision)?;
     let status = if !state.pusher.pushes(copy.team.crm) {
@@ -338,6 +354,31 @@ fn not_read_yet(refusal: saves::ErrorInfo) -> Response {
 /// every entry (an update keeps its record's owner), pushed by the connection in the team
 /// sync role. A difference would be a bug between the two copies of the team; the save is
 /// refused and nothing is recorded.
+/// Adds the `owner_inactive` warning (spec rule 6) to a plan whose inactive owner the server
+/// skipped before planning (the core's planner, given the next owner, never saw it).
+fn warn_owner_inactive(plan: &mut saves::SavePlan) {
+    let add = |warnings: &mut Vec<String>| {
+        if !warnings.iter().any(|w| w == "owner_inactive") {
+            warnings.push("owner_inactive".into());
+        }
+    };
+    for entry in &mut plan.entries {
+        if entry.job_update.is_none() {
+            add(&mut entry.warnings);
+        }
+        if let Some(chunk) = entry.chunk_mut() {
+            for member in &mut chunk.members {
+                add(&mut member.person.warnings);
+            }
+        }
+    }
+    for result in &mut plan.results {
+        if result.status != saves::SaveStatus::Failed {
+            add(&mut result.warnings);
+        }
+    }
+}
+
 fn check_plan(plan: &saves::SavePlan, decision: &Value) -> Result<(), ApiError> {
     let created_by = decision["created_by"].as_str();
     let owner = decision["owner"].as_str();
@@ -494,6 +535,7 @@ mod tests {
                 wrapped_data_key: vec![],
                 team_sync_member: Some("m_admin".into()),
                 push_settings: "{}".into(),
+                crm_users: "[]".into(),
             },
             members: vec![member("m_admin", Role::Admin), member("m_rep", Role::Rep)],
             connections: vec![Connection {

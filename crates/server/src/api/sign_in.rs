@@ -366,6 +366,11 @@ pub(crate) async fn add_by_crm_user(
         owner_mapping: None,
         created_at: now(),
     };
+    if let Some(id) = member.crm_user_id.as_deref() {
+        super::team::TeamCopy::load(state, &admin.team_id)
+            .await?
+            .check_directory_user("The CRM user", id)?;
+    }
     if !state.store.add_member(&member).await? {
         return Err(ApiError::conflict(
             "already_member",

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::error::{ApiError, Json};
 use crate::store::Member;
 
-use super::team::TeamCopy;
+use super::team::{crm_user_label, TeamCopy};
 use super::AdminMember;
 
 /// The body of `POST /api/admin/simulate`.
@@ -53,8 +53,8 @@ pub struct Simulation {
     pub decision: Value,
     /// Who sends it, when it is pushed at all.
     pub pushed_by: Option<PushedBy>,
-    /// The connection that pushes, Created By and Owner as "email (CRM user id)" where the
-    /// server knows the email.
+    /// The connection that pushes, Created By and Owner in words: as the team's CRM user
+    /// directory names them, else "email (CRM user id)" where the server knows the email.
     pub connection: Option<String>,
     pub created_by: Option<String>,
     pub owner: Option<String>,
@@ -125,8 +125,9 @@ pub fn run(copy: &TeamCopy, request: &SimulateRequest) -> Result<Simulation, Api
         .iter()
         .find(|m| &m.id == pusher)
         .map(|m| who(copy, &m.email, &decision.credential.crm_user_id));
-    out.created_by = Some(crm_user(copy, &decision.created_by));
-    out.owner = Some(crm_user(copy, &decision.owner));
+    let directory = copy.crm_users();
+    out.created_by = Some(crm_user(copy, &directory, &decision.created_by));
+    out.owner = Some(crm_user(copy, &directory, &decision.owner));
     out.decision = decision.to_json();
     Ok(out)
 }
@@ -142,9 +143,12 @@ fn who(copy: &TeamCopy, member_email: &str, crm_user_id: &str) -> String {
     }
 }
 
-/// A CRM user as "email (id)" where a team-held connection or a member names its email, else
-/// the id alone (the server keeps no CRM user directory).
-fn crm_user(copy: &TeamCopy, id: &str) -> String {
+/// A CRM user as the team's directory names them ("Name <email> (id)"), else as "email (id)"
+/// where a team-held connection or a member names its email, else the id alone.
+fn crm_user(copy: &TeamCopy, directory: &[crm::CrmUser], id: &str) -> String {
+    if let Some(user) = directory.iter().find(|u| u.id == id) {
+        return crm_user_label(user);
+    }
     match known_email(copy, id) {
         Some(email) => format!("{email} ({id})"),
         None => id.to_owned(),

@@ -59,6 +59,43 @@ impl TeamCopy {
         listed.then_some(crm_user_id)
     }
 
+    /// The team's CRM user directory as last read (empty when never read, or unreadable).
+    pub fn crm_users(&self) -> Vec<crm::CrmUser> {
+        serde_json::from_str(&self.team.crm_users).unwrap_or_default()
+    }
+
+    /// Checks a CRM user id an admin typed for `field` (its words: "The owner mapping")
+    /// against the team's directory: one it does not list, or lists as inactive (spec rule
+    /// 6: never assigned), is refused with what is wrong. With no directory known, any id is
+    /// accepted (the server cannot tell).
+    pub fn check_directory_user(&self, field: &str, id: &str) -> Result<(), ApiError> {
+        let users = self.crm_users();
+        if users.is_empty() {
+            return Ok(());
+        }
+        let (crm, whom) = match self.team.crm {
+            saves::CrmKind::Salesforce => ("Salesforce", "users"),
+            saves::CrmKind::Hubspot => ("HubSpot", "owners"),
+        };
+        match users.iter().find(|u| u.id == id) {
+            None => Err(ApiError::bad_request(
+                "unknown_crm_user",
+                format!(
+                    "{field} {id} is not in the team's {crm} directory ({n} {whom}): check the id, or click “Refresh CRM users” if the user was added in {crm} since.",
+                    n = users.len()
+                ),
+            )),
+            Some(u) if !u.active => Err(ApiError::bad_request(
+                "inactive_crm_user",
+                format!(
+                    "{field} {label} is inactive in {crm}: an inactive user is never assigned as owner. Choose an active user.",
+                    label = crm_user_label(u)
+                ),
+            )),
+            Some(_) => Ok(()),
+        }
+    }
+
     /// The spec's team state (`attribution`'s input `team`) as JSON.
     ///
     /// Spec rule 11: a team-held connection is listed `"held": "team"`. A member without one
@@ -101,9 +138,10 @@ impl TeamCopy {
         json!({
             "users": users,
             "team_sync": self.team.team_sync_member,
-            // The CRM user directory comes with the push engine (it reads it with the team
-            // token); until then it is unknown, which the rules allow.
-            "crm_users": [],
+            // The CRM user directory the server read with the team sync connection
+            // (`crate::push::directory`): rules 5 and 6 decide with it. Never read: unknown
+            // (`[]`), which the rules allow.
+            "crm_users": self.crm_users(),
         })
     }
 
@@ -143,6 +181,18 @@ impl TeamCopy {
     /// The push settings, or the defaults when the stored text does not parse.
     pub fn push_settings(&self) -> saves::Settings {
         serde_json::from_str(&self.team.push_settings).unwrap_or_default()
+    }
+}
+
+/// A directory entry in words: "Name <email> (id)" with what it has.
+pub fn crm_user_label(u: &crm::CrmUser) -> String {
+    let name = u.name.as_deref().filter(|n| !n.is_empty());
+    let email = u.email.as_deref().filter(|e| !e.is_empty());
+    match (name, email) {
+        (Some(n), Some(e)) => format!("{n} <{e}> ({})", u.id),
+        (Some(n), None) => format!("{n} ({})", u.id),
+        (None, Some(e)) => format!("<{e}> ({})", u.id),
+        (None, None) => u.id.clone(),
     }
 }
 

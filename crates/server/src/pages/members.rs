@@ -7,9 +7,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use crate::api::admin::{new_invite, remove, revoke, set_crm};
+use crate::api::admin::{new_invite, refresh_directory, remove, revoke, set_crm};
 use crate::api::sign_in::add_by_crm_user;
-use crate::api::team::TeamCopy;
+use crate::api::team::{crm_user_label, TeamCopy};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::store::{Member, Role};
@@ -22,6 +22,7 @@ fn done_text(done: &str) -> Option<&'static str> {
     Some(match done {
         "added" => "Member added. They sign in with Salesforce (in the extension) as that CRM user.",
         "crm" => "CRM user and owner mapping saved.",
+        "crm_users" => "CRM user directory read again from the CRM with the team sync connection.",
         "removed" => "Member removed: their sessions ended and the team no longer holds their connection.",
         "revoked" => "Signed out everywhere: their sessions ended; they sign in again to save through the server.",
         _ => return None,
@@ -49,13 +50,19 @@ async fn render(
     shown_once: Option<String>,
     status: StatusCode,
 ) -> Response {
+    let directory_status = state.store.crm_users_status(&admin.member.team_id).await;
     match TeamCopy::load(state, &admin.member.team_id).await {
         Ok(copy) => Page {
             title: "Members",
             nav: Some((admin, Tab::Members)),
             team: Some(&copy.team.name),
             notice,
-            body: format!("{}{}", shown_once.unwrap_or_default(), body(admin, &copy)),
+            body: format!(
+                "{}{}{}",
+                shown_once.unwrap_or_default(),
+                body(admin, &copy),
+                directory(admin, &copy, directory_status.unwrap_or_default())
+            ),
             form_target: None,
         }
         .respond(status),
@@ -75,7 +82,7 @@ fn body(admin: &PageAdmin, copy: &TeamCopy) -> String {
          extension; no invite code needed.</p>\
          <form class=\"row\" method=\"post\" action=\"/admin/members\">{csrf}\
          <div><label for=\"add-email\">Email</label><input type=\"email\" id=\"add-email\" name=\"email\" required></div>\
-         <div><label for=\"add-crm\">CRM user id</label><input type=\"text\" id=\"add-crm\" name=\"crm_user_id\" required placeholder=\"005…\"></div>\
+         <div><label for=\"add-crm\">CRM user id</label><input type=\"text\" id=\"add-crm\" name=\"crm_user_id\" list=\"crm-users\" required placeholder=\"005…\"></div>\
          <div><label for=\"add-role\">Role</label><select id=\"add-role\" name=\"role\"><option value=\"rep\">Rep</option><option value=\"admin\">Admin</option></select></div>\
          <div><button type=\"submit\" data-testid=\"add-member\">Add member</button></div></form></section>\
          <section><h2>Invite code</h2><p>For someone without a CRM login, or an admin: a one-time \
@@ -86,6 +93,73 @@ fn body(admin: &PageAdmin, copy: &TeamCopy) -> String {
          <div><button type=\"submit\" data-testid=\"create-invite\">Create invite code</button></div></form></section>",
         csrf = admin.csrf_field(),
     )
+}
+
+/// The CRM user directory: how many users, when read, why the last read failed; the refresh
+/// button; and the `<datalist>` the CRM user fields offer (active users only).
+fn directory(
+    admin: &PageAdmin,
+    copy: &TeamCopy,
+    (read_at, error): (Option<i64>, Option<String>),
+) -> String {
+    let users = copy.crm_users();
+    let (crm, whom) = match copy.team.crm {
+        saves::CrmKind::Salesforce => ("Salesforce", "users"),
+        saves::CrmKind::Hubspot => ("HubSpot", "owners"),
+    };
+    let inactive = users.iter().filter(|u| !u.active).count();
+    let state = match read_at {
+        Some(at) => format!(
+            "<p data-testid=\"crm-users-status\">{n} {crm} {whom} ({inactive} inactive), read {at} \
+             with the team sync connection. Inactive ones are never assigned as owner; the CRM \
+             user and owner mapping fields accept only active ones.</p>",
+            n = users.len(),
+            at = when(Some(at)),
+        ),
+        None => format!(
+            "<p data-testid=\"crm-users-status\">Not read yet: the server reads the {crm} {whom} with \
+             the team sync connection once it is connected. Until then any CRM user id is accepted \
+             and inactive owners are found only when {crm} refuses them.</p>"
+        ),
+    };
+    let failed = error
+        .map(|why| {
+            format!(
+                "<p class=\"notice error\" data-testid=\"crm-users-error\">The last read failed: {}. \
+                 The directory above is the one read before.</p>",
+                escape(&why)
+            )
+        })
+        .unwrap_or_default();
+    let options: String = users
+        .iter()
+        .filter(|u| u.active)
+        .map(|u| {
+            format!(
+                "<option value=\"{}\">{}</option>",
+                escape(&u.id),
+                escape(&crm_user_label(u))
+            )
+        })
+        .collect();
+    format!(
+        "<section><h2>CRM user directory</h2>{state}{failed}\
+         <form class=\"row\" method=\"post\" action=\"/admin/crm-users/refresh\">{csrf}\
+         <button type=\"submit\" class=\"secondary\" data-testid=\"refresh-crm-users\">Refresh CRM users</button></form>\
+         <datalist id=\"crm-users\">{options}</datalist></section>",
+        csrf = admin.csrf_field(),
+    )
+}
+
+/// `POST /admin/crm-users/refresh`: reads the directory again (the API's function).
+pub async fn refresh_crm_users(
+    State(state): State<AppState>,
+    AdminForm(admin, NoFields {}): AdminForm<NoFields>,
+) -> Response {
+    match refresh_directory(&state, &admin.member).await {
+        Ok(_) => see_other("/admin/members?done=crm_users"),
+        Err(error) => failed(&state, &admin, error).await,
+    }
 }
 
 fn row(admin: &PageAdmin, copy: &TeamCopy, m: &Member) -> String {
@@ -118,16 +192,42 @@ fn row(admin: &PageAdmin, copy: &TeamCopy, m: &Member) -> String {
     format!(
         "<tr data-member=\"{id}\"><td data-testid=\"member-email\">{email}</td><td>{role}</td>\
          <td><form method=\"post\" action=\"/admin/members/{id}/crm\">{csrf}\
-         <input type=\"text\" name=\"crm_user_id\" aria-label=\"CRM user id of {email}\" value=\"{crm}\" placeholder=\"CRM user id\">\
-         <input type=\"text\" name=\"owner_mapping\" aria-label=\"Owner mapping of {email}\" value=\"{owner}\" placeholder=\"owner: own CRM user\">\
-         <button type=\"submit\" class=\"secondary\" data-testid=\"save-crm\">Save</button></form></td>\
+         <input type=\"text\" name=\"crm_user_id\" list=\"crm-users\" aria-label=\"CRM user id of {email}\" value=\"{crm}\" placeholder=\"CRM user id\">\
+         <input type=\"text\" name=\"owner_mapping\" list=\"crm-users\" aria-label=\"Owner mapping of {email}\" value=\"{owner}\" placeholder=\"owner: own CRM user\">\
+         <button type=\"submit\" class=\"secondary\" data-testid=\"save-crm\">Save</button></form>{named}</td>\
          <td>{connection}</td><td>{joined}</td><td>{actions}</td></tr>",
         email = escape(&m.email),
         role = m.role.as_str(),
         crm = escape(m.crm_user_id.as_deref().unwrap_or("")),
         owner = escape(m.owner_mapping.as_deref().unwrap_or("")),
+        named = named(copy, m),
         joined = when(Some(m.created_at)),
         csrf = admin.csrf_field(),
+    )
+}
+
+/// Who the member's CRM user and owner mapping are, by the directory (nothing when it does
+/// not know them).
+fn named(copy: &TeamCopy, m: &Member) -> String {
+    let users = copy.crm_users();
+    let line = |what: &str, id: Option<&str>| {
+        let u = users.iter().find(|u| Some(u.id.as_str()) == id)?;
+        let inactive = if u.active { "" } else { " (inactive)" };
+        Some(format!("{what}: {}{inactive}", crm_user_label(u)))
+    };
+    let lines: Vec<String> = [
+        line("CRM user", m.crm_user_id.as_deref()),
+        line("Owner", m.owner_mapping.as_deref()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if lines.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<div class=\"muted\" data-testid=\"crm-names\">{}</div>",
+        escape(&lines.join(" · "))
     )
 }
 

@@ -54,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/connect/hubspot", post(overview::connect_hubspot))
         .route("/admin/members", get(members::show).post(members::add))
         .route("/admin/invites", post(members::invite))
+        .route("/admin/crm-users/refresh", post(members::refresh_crm_users))
         .route("/admin/members/{id}/crm", post(members::save_crm))
         .route(
             "/admin/members/{id}/remove",

@@ -179,13 +179,16 @@ fn person(result: &SaveResult) -> String {
     }
 }
 
-/// A CRM user as a journal names them: their name, else their id.
-fn party(party: &Party) -> &str {
-    party
-        .name
-        .as_deref()
-        .or(party.id.as_deref())
-        .unwrap_or("not set")
+/// A CRM user as a journal names them: their name (from the team's CRM user directory) with
+/// their id, else their id.
+fn party(party: &Party) -> String {
+    let name = party.name.as_deref().filter(|n| !n.trim().is_empty());
+    match (name, party.id.as_deref()) {
+        (Some(name), Some(id)) if name != id => format!("{name} ({id})"),
+        (Some(name), _) => name.to_owned(),
+        (None, Some(id)) => id.to_owned(),
+        (None, None) => "not set".to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -221,7 +224,7 @@ mod tests {
         assert_eq!(
             summary(&outcome),
             "pushed: 2 created, 1 linked, 1 failed: Ada Lovelace: created Contact 003A, Owner \
-             Rita Rep; Grace Hopper: linked to Contact 003G, Owner 005R; Alan Turing: not saved \
+             Rita Rep (005R); Grace Hopper: linked to Contact 003G, Owner 005R; Alan Turing: not saved \
              (DUPLICATES_DETECTED); and 1 more"
         );
         // Results the server cannot read are counted as none, never a failure to journal.

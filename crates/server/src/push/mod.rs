@@ -30,6 +30,7 @@
 
 pub mod app;
 pub mod config;
+pub mod directory;
 pub mod health;
 pub mod ledger;
 pub mod team_store;
@@ -800,7 +801,24 @@ impl Pusher {
         Ok(count)
     }
 
-    /// Refreshes every live team sync token now (the scheduled keep-alive).
+    /// Reads the team's CRM user directory again when its last read is older than
+    /// [`directory::STALE_AFTER_SECS`] (or it was never read): part of the keep-alive.
+    async fn read_stale_crm_users(&self, state: &AppState, team_id: &str) {
+        let read_at = match state.store.crm_users_status(team_id).await {
+            Ok((read_at, _)) => read_at,
+            Err(e) => {
+                tracing::warn!(team = %team_id, error = %e, "could not read the directory's age");
+                return;
+            }
+        };
+        if read_at.is_none_or(|at| now() - at >= directory::STALE_AFTER_SECS) {
+            // A failure is recorded for the admin and logged; the directory is kept.
+            let _ = self.read_crm_users(state, team_id).await;
+        }
+    }
+
+    /// Refreshes every live team sync token now (the scheduled keep-alive), and reads the
+    /// team's CRM user directory again when it is older than a day.
     pub async fn refresh_team_tokens(&self, state: &AppState) -> Result<(), PushError> {
         if !self.enabled() {
             return Ok(());
@@ -811,6 +829,7 @@ impl Pusher {
                 continue;
             };
             if engine.team().config.crm == CrmKind::Hubspot {
+                self.read_stale_crm_users(state, &team_id).await;
                 continue; // a private-app token does not expire while idle
             }
             match engine.refresh_now(Role::TeamSync).await {
@@ -828,6 +847,7 @@ impl Pusher {
                     tracing::warn!(team = %team_id, error = %e, "scheduled token refresh failed");
                 }
             }
+            self.read_stale_crm_users(state, &team_id).await;
         }
         Ok(())
     }

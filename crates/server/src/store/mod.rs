@@ -31,7 +31,7 @@ pub use oauth::{NewOAuthState, OAuthPurpose, OAuthState, OneTimeRefusal};
 /// The columns of a [`Team`] (a macro so `concat!` builds each query as one static string).
 macro_rules! team_select {
     () => {
-        "SELECT id, name, crm, data_key, team_sync_member, push_settings FROM teams"
+        "SELECT id, name, crm, data_key, team_sync_member, push_settings, crm_users FROM teams"
     };
 }
 /// The columns of a [`Member`].
@@ -91,6 +91,8 @@ pub struct Team {
     pub team_sync_member: Option<String>,
     /// The push settings (`saves::Settings` as JSON).
     pub push_settings: String,
+    /// The CRM user directory (`crm::CrmUser` list as JSON; `[]` when never read).
+    pub crm_users: String,
 }
 
 /// An app user of a team.
@@ -419,6 +421,53 @@ impl Store {
             .execute(&self.writer)
             .await?;
         Ok(())
+    }
+
+    /// Stores the team's CRM user directory (`users`, JSON), read now.
+    pub async fn set_crm_users(
+        &self,
+        team_id: &str,
+        users: &str,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE teams SET crm_users = ?, crm_users_read_at = ?, crm_users_error = NULL
+             WHERE id = ?",
+        )
+        .bind(users)
+        .bind(now)
+        .bind(team_id)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    /// Records why reading the team's CRM user directory failed; the directory is kept.
+    pub async fn set_crm_users_error(&self, team_id: &str, error: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE teams SET crm_users_error = ? WHERE id = ?")
+            .bind(error)
+            .bind(team_id)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    /// When the team's CRM user directory was last read, and why its last read failed.
+    pub async fn crm_users_status(
+        &self,
+        team_id: &str,
+    ) -> Result<(Option<i64>, Option<String>), sqlx::Error> {
+        let row = sqlx::query("SELECT crm_users_read_at, crm_users_error FROM teams WHERE id = ?")
+            .bind(team_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(r) => Ok((
+                r.try_get("crm_users_read_at")?,
+                r.try_get("crm_users_error")?,
+            )),
+            None => Ok((None, None)),
+        }
     }
 
     // --- invites, members, sessions ---------------------------------------------------------
@@ -1003,6 +1052,7 @@ fn team_from(row: &sqlx::sqlite::SqliteRow) -> Result<Team, sqlx::Error> {
         wrapped_data_key: row.try_get("data_key")?,
         team_sync_member: row.try_get("team_sync_member")?,
         push_settings: row.try_get("push_settings")?,
+        crm_users: row.try_get("crm_users")?,
     })
 }
 

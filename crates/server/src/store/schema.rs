@@ -141,7 +141,7 @@ pub const MIGRATIONS: &[(i64, &str, &[&str])] = &[(
             used_at INTEGER
         )",
     ],
-), PUSH_MIGRATION, SIGN_IN_MIGRATION, CREDENTIAL_MIGRATION];
+), PUSH_MIGRATION, SIGN_IN_MIGRATION, CREDENTIAL_MIGRATION, DIRECTORY_MIGRATION];
 
 /// Migration 3, the push engine (`crate::push`): the ledger becomes the outbox.
 ///
@@ -195,4 +195,19 @@ const CREDENTIAL_MIGRATION: (i64, &str, &[&str]) = (
     5,
     "the kind of pasted token a connection holds",
     &["ALTER TABLE connections ADD COLUMN credential TEXT"],
+);
+
+/// Migration 6: the team's CRM user directory (`crm::CrmUser` list as JSON: `{id, email,
+/// active, name}`), read with the team sync connection (`crate::push::directory`), on the team
+/// row so that it comes with the row every save already reads (spec rules 5 and 6 on the
+/// server); `crm_users_read_at` is when it was last read, `crm_users_error` why the last read
+/// failed (`NULL` after a read that worked; a failed read keeps the directory).
+const DIRECTORY_MIGRATION: (i64, &str, &[&str]) = (
+    6,
+    "the team's CRM user directory, when it was read and why its last read failed",
+    &[
+        "ALTER TABLE teams ADD COLUMN crm_users TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE teams ADD COLUMN crm_users_read_at INTEGER",
+        "ALTER TABLE teams ADD COLUMN crm_users_error TEXT",
+    ],
 );

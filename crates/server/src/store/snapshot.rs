@@ -33,7 +33,8 @@ const SAVE_SNAPSHOT: &str = "SELECT json_object(
             'outcome', outcome)
         FROM saves WHERE team_id = ?1 AND save_id = ?2),
     'team', (SELECT json_object('id', id, 'name', name, 'crm', crm, 'data_key', hex(data_key),
-            'team_sync_member', team_sync_member, 'push_settings', push_settings)
+            'team_sync_member', team_sync_member, 'push_settings', push_settings,
+            'crm_users', crm_users)
         FROM teams WHERE id = ?1),
     'members', (SELECT json_group_array(json_object('id', id, 'email', email, 'role', role,
             'crm_user_id', crm_user_id, 'owner_mapping', owner_mapping,
@@ -74,6 +75,7 @@ struct TeamRow {
     data_key: String,
     team_sync_member: Option<String>,
     push_settings: String,
+    crm_users: String,
 }
 
 #[derive(Deserialize)]
@@ -149,6 +151,7 @@ impl Store {
             name: t.name,
             team_sync_member: t.team_sync_member,
             push_settings: t.push_settings,
+            crm_users: t.crm_users,
         };
         let crm_signed_in = doc
             .members

@@ -110,6 +110,22 @@ impl Org {
         self.https.send(&request).await.unwrap()
     }
 
+    /// One request with a JSON body to the sandbox (its `/__sandbox/` admin API).
+    pub async fn send_json(
+        &self,
+        method: &str,
+        url: &str,
+        body: &serde_json::Value,
+    ) -> crm::HttpResponse {
+        let request = crm::HttpRequest {
+            method: method.into(),
+            url: url.into(),
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: Some(body.to_string()),
+        };
+        self.https.send(&request).await.unwrap()
+    }
+
     /// Live approvals of a user for the server's app (sandbox admin API).
     pub async fn approvals(&self, user: &str, client_id: &str) -> i64 {
         let url = format!(
