@@ -6,8 +6,8 @@ use crm::{HttpResponse, Permission};
 use saves::team::{Connection, Health, LocalTeam, TeamMode};
 use saves::Role;
 use saves::{
-    next_request, on_refresh_failed, on_response, parse_content_message, plan_save,
-    ContentToWorker, KnownRecords, OutboxEntry, Phase, SaveStatus, Step, Tokens,
+    next_request, on_refresh_failed, on_response, parse_content_message, parse_save_message,
+    plan_save, ContentToWorker, KnownRecords, OutboxEntry, Phase, SaveStatus, Step, Tokens,
 };
 use serde_json::{json, Value};
 
@@ -839,4 +839,77 @@ mod account_matching {
         assert_eq!(subs.len(), 1);
         assert_eq!(subs[0]["body"]["AccountId"], ACCOUNT);
     }
+}
+
+/// A person the worker refuses before any request (no name to save) fails in their place in
+/// the message with the reason, and a hint that fits where the save started: the page, the
+/// popup's "Add a person", the import page or "Update in CRM". The others are still queued.
+#[test]
+fn a_refused_person_is_told_what_to_do_where_the_save_started() {
+    let t = team(true);
+    for (source, hint) in [
+        ("linkedin_extension", "Open the person's profile and save from there"),
+        ("gmail_extension", "Open the person's profile and save from there"),
+        ("manual", "Fill in the last name and add the person again."),
+        ("csv_import", "Fix the row in the file and import it again."),
+    ] {
+        let msg = json!({"kind":"save","source":source,"push":"single",
+            "prospects":[{"full_name":"LinkedIn Member"},
+                {"full_name":"Ada Lovelace","email":"ada@example.com"}]});
+        let ContentToWorker::Save(save) = parse_save_message(&msg).unwrap() else {
+            panic!("not a save")
+        };
+        let plan = plan_save(&t, &save, "s1", &known_absent());
+        assert_eq!(plan.entries.len(), 1, "{source}: Ada is saved");
+        let refused = &plan.results[0];
+        assert_eq!(refused.status, SaveStatus::Failed, "{source}");
+        let err = refused.error.as_ref().unwrap();
+        assert_eq!(err.code, "invalid_prospect");
+        assert!(err.message.contains("private"), "{source}: {}", err.message);
+        assert!(err.hint.starts_with(hint), "{source}: {}", err.hint);
+        assert_eq!(plan.results[1].status, SaveStatus::Queued, "{source}");
+        assert_eq!(plan.results[1].name, "Ada Lovelace");
+    }
+    // "Update in CRM" names one person: a profile without a name is refused with its hint.
+    let msg = json!({"kind":"save","source":"job_change","push":"single",
+        "prospects":[{"full_name":"LinkedIn Member"}]});
+    let ContentToWorker::Save(save) = parse_save_message(&msg).unwrap() else {
+        panic!("not a save")
+    };
+    let plan = plan_save(&t, &save, "s1", &KnownRecords::new());
+    assert!(plan.entries.is_empty());
+    assert_eq!(
+        plan.results[0].error.as_ref().unwrap().hint,
+        "Reload the profile and click Update in CRM again."
+    );
+}
+
+/// Rule 2 with rule 1: a LinkedIn save of a person already in the CRM, with an e-mail to log,
+/// logs it under the rep's own connection though LinkedIn saves go under team sync. The worker
+/// is told to send it with the rep's token, and an expired session asks to refresh that one.
+#[test]
+fn an_activity_on_a_linkedin_save_goes_with_the_reps_own_token() {
+    let t = team(true);
+    let e = one_entry(&t, "linkedin_extension", true, &known_as(REP));
+    assert_eq!(e.phase, Phase::Activity, "the person is known: log at once");
+    assert_eq!(e.role, Role::TeamSync, "rule 1: the person under team sync");
+    let team_json = serde_json::to_value(&t).unwrap();
+    let tokens = json!({"team_sync": tokens(Role::TeamSync), "personal": tokens(Role::Personal)});
+    let next = saves::api::next_request(&team_json, &serde_json::to_value(&e).unwrap(), &tokens);
+    assert_eq!(next["ok"], true, "{next}");
+    assert_eq!(next["role"], "personal", "{next}");
+    let req: crm::HttpRequest = serde_json::from_value(next["request"].clone()).unwrap();
+    assert_eq!(auth_header(&req), "Bearer REP-TOKEN");
+    let expired = resp(
+        401,
+        json!([{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}]),
+    );
+    let sent: OutboxEntry = serde_json::from_value(next["entry"].clone()).unwrap();
+    let (_, step) = on_response(&t, &sent, &expired, 0, 0);
+    assert_eq!(
+        step,
+        Step::RefreshToken {
+            role: Role::Personal
+        }
+    );
 }
