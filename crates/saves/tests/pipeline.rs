@@ -848,8 +848,14 @@ mod account_matching {
 fn a_refused_person_is_told_what_to_do_where_the_save_started() {
     let t = team(true);
     for (source, hint) in [
-        ("linkedin_extension", "Open the person's profile and save from there"),
-        ("gmail_extension", "Open the person's profile and save from there"),
+        (
+            "linkedin_extension",
+            "Open the person's profile and save from there",
+        ),
+        (
+            "gmail_extension",
+            "Open the person's profile and save from there",
+        ),
         ("manual", "Fill in the last name and add the person again."),
         ("csv_import", "Fix the row in the file and import it again."),
     ] {

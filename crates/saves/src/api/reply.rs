@@ -76,7 +76,15 @@ mod tests {
     #[test]
     fn a_clock_reading_that_is_not_a_finite_positive_number_is_zero() {
         assert_eq!(clock_ms(1_764_800_000_123.9), 1_764_800_000_123);
-        for bad in [0.0, -0.0, -1.0, -1e300, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        for bad in [
+            0.0,
+            -0.0,
+            -1.0,
+            -1e300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
             assert_eq!(clock_ms(bad), 0, "{bad}");
         }
     }
