@@ -1441,6 +1441,9 @@ fn hubspot_list_lookup_of_140_people_reads_in_batches_of_100_and_finds_both_grou
             (answers.len() as u64) < out["max_steps"].as_u64().unwrap(),
             "the core's own step limit is below what it asks for: {out}"
         );
+        // The worker stops after `max_steps` requests: each group of 100 may take its 8
+        // (a batch read, a LinkedIn search and its pages, a read-back).
+        assert_eq!(out["max_steps"], 16, "two groups: {out}");
         let req: HttpRequest = serde_json::from_value(out["request"].clone()).unwrap();
         assert!(req.url.ends_with("/contacts/batch/read"), "{}", req.url);
         let body: Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
@@ -1596,4 +1599,34 @@ fn a_hubspot_lookup_reads_jobtitle_and_company() {
         done["results"][0]["job_change"]["page"]["company"], "Globex",
         "{done}"
     );
+}
+
+/// Account matching off, or Leads (a Lead keeps its company as text): a bulk save of people
+/// with companies looks up and creates no Account, and no Contact gets one.
+#[test]
+fn without_account_matching_or_for_leads_a_bulk_save_names_no_account() {
+    for (match_account, kind) in [
+        (false, crm::RecordKind::Contact),
+        (true, crm::RecordKind::Lead),
+    ] {
+        let mut t = team(CrmKind::Salesforce);
+        t.settings.match_account = match_account;
+        t.settings.record_kind = kind;
+        let prospects: Vec<Value> = (0..3)
+            .map(|i| json!({"full_name": format!("Person {i}"), "email": format!("p{i}@example.com"), "company": "New Co"}))
+            .collect();
+        let entries = plan_save(&t, &save("bulk", prospects), "s1", &KnownRecords::new()).entries;
+        assert_eq!(entries.len(), 1, "one chunk");
+        let (_, dedupe) = next_request(&t, &entries[0], &tokens()).unwrap();
+        assert!(
+            !dedupe_text(&dedupe).contains("FROM Account"),
+            "{kind:?}, matching {match_account}"
+        );
+        let mut org = FakeOrg::default();
+        let results = drive(&t, &entries[0], &mut org);
+        assert_eq!(org.calls, 2, "dedupe and create ({kind:?})");
+        assert!(org.accounts.is_empty(), "{:?}", org.accounts);
+        assert!(org.account_of.iter().all(|(_, a)| a.is_none()));
+        assert!(results.iter().all(|m| m.result.account_id.is_none()));
+    }
 }

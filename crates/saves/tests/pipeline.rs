@@ -919,3 +919,42 @@ fn an_activity_on_a_linkedin_save_goes_with_the_reps_own_token() {
         }
     );
 }
+
+/// The worker reports a refresh that failed for good through the JSON API: the save waits for
+/// a reconnect of that connection, with the CRM's code and words, or, when the worker has
+/// none to pass on, with `invalid_grant` and a sentence of the core's own.
+#[test]
+fn a_failed_refresh_reported_by_the_worker_waits_for_a_reconnect() {
+    let t = team(true);
+    let e = one_entry(&t, "linkedin_extension", false, &known_absent());
+    let (e, _) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    let team_json = serde_json::to_value(&t).unwrap();
+    let entry_json = serde_json::to_value(&e).unwrap();
+    for (error, code, message) in [
+        (
+            json!({"code": "invalid_grant", "message": "expired access/refresh token"}),
+            "invalid_grant",
+            "expired access/refresh token",
+        ),
+        (
+            json!({}),
+            "invalid_grant",
+            "The CRM refused to renew the session.",
+        ),
+    ] {
+        let out =
+            saves::api::on_refresh_failed(&team_json, &entry_json, &json!("team_sync"), &error);
+        assert_eq!(out["ok"], true, "{out}");
+        let step: Step = serde_json::from_value(out["step"].clone()).unwrap();
+        let Step::ReconnectNeeded { role, reason } = step else {
+            panic!("{step:?}")
+        };
+        assert_eq!(role, Role::TeamSync);
+        assert_eq!(
+            (reason.code.as_str(), reason.message.as_str()),
+            (code, message)
+        );
+        let waiting: OutboxEntry = serde_json::from_value(out["entry"].clone()).unwrap();
+        assert_eq!(waiting.waiting, Some(reason));
+    }
+}
