@@ -259,7 +259,7 @@ fn a_chunks_companies_take_one_account_query() {
             p
         })
         .collect();
-    let mut bulk = BulkSave::new(session(), specs);
+    let bulk = BulkSave::new(session(), specs);
     let first = bulk.next_request().unwrap();
     let accounts: Vec<String> = subrequest_urls(&first)
         .iter()

@@ -1630,3 +1630,29 @@ fn without_account_matching_or_for_leads_a_bulk_save_names_no_account() {
         assert!(results.iter().all(|m| m.result.account_id.is_none()));
     }
 }
+
+/// A person the chunk's dedupe finds in the org is shown with the record's own owner (what
+/// the page's badge said); the people it creates keep the owner the rules gave them.
+#[test]
+fn a_person_found_by_the_dedupe_shows_the_records_own_owner() {
+    const OTHER: &str = "005000000000009AAA";
+    let t = team(CrmKind::Salesforce);
+    let mut org = FakeOrg {
+        contacts: vec![(
+            "p1@example.com".into(),
+            "003000000000000OLD".into(),
+            Some(OTHER.into()),
+        )],
+        ..FakeOrg::default()
+    };
+    let e = plan(&t, "bulk", 3).remove(0);
+    let results = drive(&t, &e, &mut org);
+    let r: Vec<&saves::SaveResult> = results.iter().map(|m| &m.result).collect();
+    assert_eq!(r[1].status, SaveStatus::Linked);
+    assert_eq!(r[1].record_id.as_deref(), Some("003000000000000OLD"));
+    assert_eq!(r[1].owner.id.as_deref(), Some(OTHER), "the record's owner");
+    for created in [r[0], r[2]] {
+        assert_eq!(created.status, SaveStatus::Created);
+        assert_eq!(created.owner.id.as_deref(), Some(REP), "rule 4: the rep");
+    }
+}

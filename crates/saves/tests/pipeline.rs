@@ -654,10 +654,10 @@ fn insufficient_access_names_the_connection_and_object() {
     let err = result.error.unwrap();
     assert_eq!(err.code, "INSUFFICIENT_ACCESS_OR_READONLY");
     assert_eq!(err.message, "insufficient access rights on object id");
-    assert!(
-        err.hint.contains("team sync") && err.hint.contains("Contact"),
-        "{}",
-        err.hint
+    assert_eq!(
+        err.hint,
+        "The team sync connection (integration@acme.example) may not create Contact records: \
+         ask your admin for access, or for another team sync user."
     );
 }
 
@@ -956,5 +956,31 @@ fn a_failed_refresh_reported_by_the_worker_waits_for_a_reconnect() {
         );
         let waiting: OutboxEntry = serde_json::from_value(out["entry"].clone()).unwrap();
         assert_eq!(waiting.waiting, Some(reason));
+    }
+}
+
+/// A CRM that stays busy is not retried forever: after `MAX_ATTEMPTS` answers of 503 the save
+/// fails with the CRM's code, and the rep sees it in the toast and the error log.
+#[test]
+fn a_crm_that_stays_busy_fails_the_save_after_the_last_attempt() {
+    let t = team(true);
+    let mut e = one_entry(&t, "linkedin_extension", false, &known_absent());
+    let busy = resp(
+        503,
+        json!([{"message":"Server busy","errorCode":"SERVER_UNAVAILABLE"}]),
+    );
+    for attempt in 1..=saves::outbox::backoff::MAX_ATTEMPTS {
+        let (sent, _) = next_request(&t, &e, &tokens(e.role)).unwrap();
+        let (next, step) = on_response(&t, &sent, &busy, 0, 0);
+        if attempt < saves::outbox::backoff::MAX_ATTEMPTS {
+            assert!(matches!(step, Step::Retry { .. }), "{attempt}: {step:?}");
+            e = next;
+            continue;
+        }
+        let Step::Failed { result } = step else {
+            panic!("attempt {attempt}: {step:?}")
+        };
+        assert_eq!(result.status, SaveStatus::Failed);
+        assert_eq!(result.error.unwrap().code, "SERVER_UNAVAILABLE");
     }
 }

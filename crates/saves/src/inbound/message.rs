@@ -731,6 +731,9 @@ mod tests {
             parse_content_message(&both),
             Err(MessageError::Shape(_))
         ));
+        let longest_key = json!({"kind":"lookup","source":"linkedin_extension",
+            "cards":[{"key":"k".repeat(CARD_KEY_MAX),"prospect":{}}]});
+        assert!(parse_content_message(&longest_key).is_ok());
         let long_key = json!({"kind":"lookup","source":"linkedin_extension",
             "cards":[{"key":"k".repeat(CARD_KEY_MAX + 1),"prospect":{}}]});
         assert!(matches!(
