@@ -1656,3 +1656,29 @@ fn a_person_found_by_the_dedupe_shows_the_records_own_owner() {
         assert_eq!(created.owner.id.as_deref(), Some(REP), "rule 4: the rep");
     }
 }
+
+/// HubSpot: a person with an e-mail is looked up by it (a read HubSpot answers at once, with
+/// no search lag), even when the page also gave their LinkedIn URL.
+#[test]
+fn hubspot_single_save_with_an_email_is_read_by_the_email_not_searched() {
+    let t = team(CrmKind::Hubspot);
+    let person = json!({"full_name": "Ada Lovelace", "email": "ada@example.com",
+        "linkedin_url": "https://www.linkedin.com/in/ada/"});
+    let e = plan_save(
+        &t,
+        &save("single", vec![person]),
+        "s1",
+        &KnownRecords::new(),
+    )
+    .entries
+    .remove(0);
+    let (_, lookup) = next_request(&t, &e, &hs_tokens()).unwrap();
+    assert_eq!(lookup.method, "GET", "{}", lookup.url);
+    assert!(
+        lookup
+            .url
+            .contains("/contacts/ada%40example.com?idProperty=email"),
+        "{}",
+        lookup.url
+    );
+}

@@ -746,9 +746,12 @@ mod tests {
             parse_content_message(&keyless),
             Err(MessageError::Shape(_))
         ));
-        let many: Vec<Value> = (0..=MAX_PROSPECTS)
+        let mut many: Vec<Value> = (0..MAX_PROSPECTS)
             .map(|i| json!({"key": i.to_string(), "prospect": {"full_name": "A B"}}))
             .collect();
+        let full = json!({"kind":"lookup","source":"linkedin_extension","cards":many.clone()});
+        assert!(parse_content_message(&full).is_ok(), "a full page is read");
+        many.push(json!({"key": "one more", "prospect": {"full_name": "A B"}}));
         let msg = json!({"kind":"lookup","source":"linkedin_extension","cards":many});
         assert!(matches!(
             parse_content_message(&msg),
