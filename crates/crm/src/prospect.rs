@@ -327,6 +327,23 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
 
+    /// A job as the rep reads it (the job-change badge, the Task's "Was:" line).
+    #[test]
+    fn a_job_reads_as_title_at_company() {
+        let words = |t: Option<&str>, c: Option<&str>| Job::from_parts(t, c).map(|j| j.words());
+        assert_eq!(
+            words(Some("VP Sales"), Some("Globex")).as_deref(),
+            Some("VP Sales at Globex")
+        );
+        assert_eq!(
+            words(Some("VP Sales"), Some(" ")).as_deref(),
+            Some("VP Sales")
+        );
+        assert_eq!(words(None, Some("Globex")).as_deref(), Some("Globex"));
+        assert_eq!(words(None, None), None);
+        assert_eq!(Job::default().words(), "");
+    }
+
     #[test]
     fn splits_names() {
         let cases = [

@@ -247,3 +247,31 @@ fn each_person_is_told_the_account_they_were_linked_to() {
     let linked = Some(AccountLink::Linked("001A".into()));
     assert_eq!(bulk.account_links(), [linked.clone(), linked, None]);
 }
+
+/// A chunk's companies are looked up together: thirty people at thirty companies cost one
+/// Account query in the dedupe call, naming all thirty, not a query each.
+#[test]
+fn a_chunks_companies_take_one_account_query() {
+    let specs: Vec<SaveSpec> = (0..30)
+        .map(|i| {
+            let mut p = person(i, Some(&format!("p{i}@example.com")), None);
+            p.new_account = Some(format!("Company {i}"));
+            p
+        })
+        .collect();
+    let bulk = BulkSave::new(session(), specs);
+    let first = bulk.next_request().unwrap();
+    let accounts: Vec<String> = subrequest_urls(&first)
+        .iter()
+        .map(|url| soql(url))
+        .filter(|q| q.contains("FROM Account"))
+        .collect();
+    assert_eq!(accounts.len(), 1, "{accounts:#?}");
+    for i in 0..30 {
+        assert!(
+            accounts[0].contains(&format!("'Company {i}'")),
+            "{i}: {}",
+            accounts[0]
+        );
+    }
+}

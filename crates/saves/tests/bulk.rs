@@ -1441,6 +1441,9 @@ fn hubspot_list_lookup_of_140_people_reads_in_batches_of_100_and_finds_both_grou
             (answers.len() as u64) < out["max_steps"].as_u64().unwrap(),
             "the core's own step limit is below what it asks for: {out}"
         );
+        // The worker stops after `max_steps` requests: each group of 100 may take its 8
+        // (a batch read, a LinkedIn search and its pages, a read-back).
+        assert_eq!(out["max_steps"], 16, "two groups: {out}");
         let req: HttpRequest = serde_json::from_value(out["request"].clone()).unwrap();
         assert!(req.url.ends_with("/contacts/batch/read"), "{}", req.url);
         let body: Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
@@ -1595,5 +1598,87 @@ fn a_hubspot_lookup_reads_jobtitle_and_company() {
     assert_eq!(
         done["results"][0]["job_change"]["page"]["company"], "Globex",
         "{done}"
+    );
+}
+
+/// Account matching off, or Leads (a Lead keeps its company as text): a bulk save of people
+/// with companies looks up and creates no Account, and no Contact gets one.
+#[test]
+fn without_account_matching_or_for_leads_a_bulk_save_names_no_account() {
+    for (match_account, kind) in [
+        (false, crm::RecordKind::Contact),
+        (true, crm::RecordKind::Lead),
+    ] {
+        let mut t = team(CrmKind::Salesforce);
+        t.settings.match_account = match_account;
+        t.settings.record_kind = kind;
+        let prospects: Vec<Value> = (0..3)
+            .map(|i| json!({"full_name": format!("Person {i}"), "email": format!("p{i}@example.com"), "company": "New Co"}))
+            .collect();
+        let entries = plan_save(&t, &save("bulk", prospects), "s1", &KnownRecords::new()).entries;
+        assert_eq!(entries.len(), 1, "one chunk");
+        let (_, dedupe) = next_request(&t, &entries[0], &tokens()).unwrap();
+        assert!(
+            !dedupe_text(&dedupe).contains("FROM Account"),
+            "{kind:?}, matching {match_account}"
+        );
+        let mut org = FakeOrg::default();
+        let results = drive(&t, &entries[0], &mut org);
+        assert_eq!(org.calls, 2, "dedupe and create ({kind:?})");
+        assert!(org.accounts.is_empty(), "{:?}", org.accounts);
+        assert!(org.account_of.iter().all(|(_, a)| a.is_none()));
+        assert!(results.iter().all(|m| m.result.account_id.is_none()));
+    }
+}
+
+/// A person the chunk's dedupe finds in the org is shown with the record's own owner (what
+/// the page's badge said); the people it creates keep the owner the rules gave them.
+#[test]
+fn a_person_found_by_the_dedupe_shows_the_records_own_owner() {
+    const OTHER: &str = "005000000000009AAA";
+    let t = team(CrmKind::Salesforce);
+    let mut org = FakeOrg {
+        contacts: vec![(
+            "p1@example.com".into(),
+            "003000000000000OLD".into(),
+            Some(OTHER.into()),
+        )],
+        ..FakeOrg::default()
+    };
+    let e = plan(&t, "bulk", 3).remove(0);
+    let results = drive(&t, &e, &mut org);
+    let r: Vec<&saves::SaveResult> = results.iter().map(|m| &m.result).collect();
+    assert_eq!(r[1].status, SaveStatus::Linked);
+    assert_eq!(r[1].record_id.as_deref(), Some("003000000000000OLD"));
+    assert_eq!(r[1].owner.id.as_deref(), Some(OTHER), "the record's owner");
+    for created in [r[0], r[2]] {
+        assert_eq!(created.status, SaveStatus::Created);
+        assert_eq!(created.owner.id.as_deref(), Some(REP), "rule 4: the rep");
+    }
+}
+
+/// HubSpot: a person with an e-mail is looked up by it (a read HubSpot answers at once, with
+/// no search lag), even when the page also gave their LinkedIn URL.
+#[test]
+fn hubspot_single_save_with_an_email_is_read_by_the_email_not_searched() {
+    let t = team(CrmKind::Hubspot);
+    let person = json!({"full_name": "Ada Lovelace", "email": "ada@example.com",
+        "linkedin_url": "https://www.linkedin.com/in/ada/"});
+    let e = plan_save(
+        &t,
+        &save("single", vec![person]),
+        "s1",
+        &KnownRecords::new(),
+    )
+    .entries
+    .remove(0);
+    let (_, lookup) = next_request(&t, &e, &hs_tokens()).unwrap();
+    assert_eq!(lookup.method, "GET", "{}", lookup.url);
+    assert!(
+        lookup
+            .url
+            .contains("/contacts/ada%40example.com?idProperty=email"),
+        "{}",
+        lookup.url
     );
 }

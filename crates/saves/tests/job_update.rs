@@ -564,3 +564,43 @@ fn the_account_matching_hint_names_where_the_setting_lives() {
         );
     }
 }
+
+/// A new title at the same company, spelled otherwise on the page ("Initech, Inc." for the
+/// record's Initech), does not move a Salesforce Contact: no Account lookup, no AccountId in
+/// the update, and no note about Account matching, whether matching is on or off.
+#[test]
+fn a_new_title_at_the_same_company_spelled_otherwise_keeps_the_account_without_a_note() {
+    let msg = json!({"kind":"save","source":"job_change","push":"single",
+        "prospects":[{"full_name":"Ada Lovelace","linkedin_url":URL,"title":"VP Sales","company":"Initech, Inc."}]});
+    let ContentToWorker::Save(click) = parse_content_message(&msg).unwrap() else {
+        panic!("not a save")
+    };
+    for match_account in [true, false] {
+        let t = team(CrmKind::Salesforce, match_account);
+        let plan = plan_save(&t, &click, "save-1", &known(CONTACT_ID));
+        assert_eq!(plan.entries.len(), 1, "{plan:?}");
+        let mut e = plan.entries[0].clone();
+        e.job_update.as_mut().unwrap().date = "2026-12-03".into();
+        let (_, e, _) = step(&t, &e, query(json!([])));
+        let (req, _, s) = step(&t, &e, composite_ok());
+        assert!(
+            req.url.ends_with("/composite"),
+            "matching {match_account}: no Account lookup, but {}",
+            req.url
+        );
+        assert_eq!(
+            body(&req)["compositeRequest"][0]["body"],
+            json!({"Title": "VP Sales"}),
+            "matching {match_account}"
+        );
+        let r = done(s);
+        assert_eq!(r.status, SaveStatus::Updated);
+        let news = r.job_update.unwrap();
+        assert_eq!(news.account_note, None, "matching {match_account}");
+        assert!(
+            r.reasons.iter().all(|x| !x.contains("Account matching")),
+            "{:?}",
+            r.reasons
+        );
+    }
+}

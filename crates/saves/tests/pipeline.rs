@@ -6,8 +6,8 @@ use crm::{HttpResponse, Permission};
 use saves::team::{Connection, Health, LocalTeam, TeamMode};
 use saves::Role;
 use saves::{
-    next_request, on_refresh_failed, on_response, parse_content_message, plan_save,
-    ContentToWorker, KnownRecords, OutboxEntry, Phase, SaveStatus, Step, Tokens,
+    next_request, on_refresh_failed, on_response, parse_content_message, parse_save_message,
+    plan_save, ContentToWorker, KnownRecords, OutboxEntry, Phase, SaveStatus, Step, Tokens,
 };
 use serde_json::{json, Value};
 
@@ -654,10 +654,10 @@ fn insufficient_access_names_the_connection_and_object() {
     let err = result.error.unwrap();
     assert_eq!(err.code, "INSUFFICIENT_ACCESS_OR_READONLY");
     assert_eq!(err.message, "insufficient access rights on object id");
-    assert!(
-        err.hint.contains("team sync") && err.hint.contains("Contact"),
-        "{}",
-        err.hint
+    assert_eq!(
+        err.hint,
+        "The team sync connection (integration@acme.example) may not create Contact records: \
+         ask your admin for access, or for another team sync user."
     );
 }
 
@@ -838,5 +838,149 @@ mod account_matching {
         let subs = subrequests(&again);
         assert_eq!(subs.len(), 1);
         assert_eq!(subs[0]["body"]["AccountId"], ACCOUNT);
+    }
+}
+
+/// A person the worker refuses before any request (no name to save) fails in their place in
+/// the message with the reason, and a hint that fits where the save started: the page, the
+/// popup's "Add a person", the import page or "Update in CRM". The others are still queued.
+#[test]
+fn a_refused_person_is_told_what_to_do_where_the_save_started() {
+    let t = team(true);
+    for (source, hint) in [
+        (
+            "linkedin_extension",
+            "Open the person's profile and save from there",
+        ),
+        (
+            "gmail_extension",
+            "Open the person's profile and save from there",
+        ),
+        ("manual", "Fill in the last name and add the person again."),
+        ("csv_import", "Fix the row in the file and import it again."),
+    ] {
+        let msg = json!({"kind":"save","source":source,"push":"single",
+            "prospects":[{"full_name":"LinkedIn Member"},
+                {"full_name":"Ada Lovelace","email":"ada@example.com"}]});
+        let ContentToWorker::Save(save) = parse_save_message(&msg).unwrap() else {
+            panic!("not a save")
+        };
+        let plan = plan_save(&t, &save, "s1", &known_absent());
+        assert_eq!(plan.entries.len(), 1, "{source}: Ada is saved");
+        let refused = &plan.results[0];
+        assert_eq!(refused.status, SaveStatus::Failed, "{source}");
+        let err = refused.error.as_ref().unwrap();
+        assert_eq!(err.code, "invalid_prospect");
+        assert!(err.message.contains("private"), "{source}: {}", err.message);
+        assert!(err.hint.starts_with(hint), "{source}: {}", err.hint);
+        assert_eq!(plan.results[1].status, SaveStatus::Queued, "{source}");
+        assert_eq!(plan.results[1].name, "Ada Lovelace");
+    }
+    // "Update in CRM" names one person: a profile without a name is refused with its hint.
+    let msg = json!({"kind":"save","source":"job_change","push":"single",
+        "prospects":[{"full_name":"LinkedIn Member"}]});
+    let ContentToWorker::Save(save) = parse_save_message(&msg).unwrap() else {
+        panic!("not a save")
+    };
+    let plan = plan_save(&t, &save, "s1", &KnownRecords::new());
+    assert!(plan.entries.is_empty());
+    assert_eq!(
+        plan.results[0].error.as_ref().unwrap().hint,
+        "Reload the profile and click Update in CRM again."
+    );
+}
+
+/// Rule 2 with rule 1: a LinkedIn save of a person already in the CRM, with an e-mail to log,
+/// logs it under the rep's own connection though LinkedIn saves go under team sync. The worker
+/// is told to send it with the rep's token, and an expired session asks to refresh that one.
+#[test]
+fn an_activity_on_a_linkedin_save_goes_with_the_reps_own_token() {
+    let t = team(true);
+    let e = one_entry(&t, "linkedin_extension", true, &known_as(REP));
+    assert_eq!(e.phase, Phase::Activity, "the person is known: log at once");
+    assert_eq!(e.role, Role::TeamSync, "rule 1: the person under team sync");
+    let team_json = serde_json::to_value(&t).unwrap();
+    let tokens = json!({"team_sync": tokens(Role::TeamSync), "personal": tokens(Role::Personal)});
+    let next = saves::api::next_request(&team_json, &serde_json::to_value(&e).unwrap(), &tokens);
+    assert_eq!(next["ok"], true, "{next}");
+    assert_eq!(next["role"], "personal", "{next}");
+    let req: crm::HttpRequest = serde_json::from_value(next["request"].clone()).unwrap();
+    assert_eq!(auth_header(&req), "Bearer REP-TOKEN");
+    let expired = resp(
+        401,
+        json!([{"errorCode": "INVALID_SESSION_ID", "message": "Session expired or invalid"}]),
+    );
+    let sent: OutboxEntry = serde_json::from_value(next["entry"].clone()).unwrap();
+    let (_, step) = on_response(&t, &sent, &expired, 0, 0);
+    assert_eq!(
+        step,
+        Step::RefreshToken {
+            role: Role::Personal
+        }
+    );
+}
+
+/// The worker reports a refresh that failed for good through the JSON API: the save waits for
+/// a reconnect of that connection, with the CRM's code and words, or, when the worker has
+/// none to pass on, with `invalid_grant` and a sentence of the core's own.
+#[test]
+fn a_failed_refresh_reported_by_the_worker_waits_for_a_reconnect() {
+    let t = team(true);
+    let e = one_entry(&t, "linkedin_extension", false, &known_absent());
+    let (e, _) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    let team_json = serde_json::to_value(&t).unwrap();
+    let entry_json = serde_json::to_value(&e).unwrap();
+    for (error, code, message) in [
+        (
+            json!({"code": "invalid_grant", "message": "expired access/refresh token"}),
+            "invalid_grant",
+            "expired access/refresh token",
+        ),
+        (
+            json!({}),
+            "invalid_grant",
+            "The CRM refused to renew the session.",
+        ),
+    ] {
+        let out =
+            saves::api::on_refresh_failed(&team_json, &entry_json, &json!("team_sync"), &error);
+        assert_eq!(out["ok"], true, "{out}");
+        let step: Step = serde_json::from_value(out["step"].clone()).unwrap();
+        let Step::ReconnectNeeded { role, reason } = step else {
+            panic!("{step:?}")
+        };
+        assert_eq!(role, Role::TeamSync);
+        assert_eq!(
+            (reason.code.as_str(), reason.message.as_str()),
+            (code, message)
+        );
+        let waiting: OutboxEntry = serde_json::from_value(out["entry"].clone()).unwrap();
+        assert_eq!(waiting.waiting, Some(reason));
+    }
+}
+
+/// A CRM that stays busy is not retried forever: after `MAX_ATTEMPTS` answers of 503 the save
+/// fails with the CRM's code, and the rep sees it in the toast and the error log.
+#[test]
+fn a_crm_that_stays_busy_fails_the_save_after_the_last_attempt() {
+    let t = team(true);
+    let mut e = one_entry(&t, "linkedin_extension", false, &known_absent());
+    let busy = resp(
+        503,
+        json!([{"message":"Server busy","errorCode":"SERVER_UNAVAILABLE"}]),
+    );
+    for attempt in 1..=saves::outbox::backoff::MAX_ATTEMPTS {
+        let (sent, _) = next_request(&t, &e, &tokens(e.role)).unwrap();
+        let (next, step) = on_response(&t, &sent, &busy, 0, 0);
+        if attempt < saves::outbox::backoff::MAX_ATTEMPTS {
+            assert!(matches!(step, Step::Retry { .. }), "{attempt}: {step:?}");
+            e = next;
+            continue;
+        }
+        let Step::Failed { result } = step else {
+            panic!("attempt {attempt}: {step:?}")
+        };
+        assert_eq!(result.status, SaveStatus::Failed);
+        assert_eq!(result.error.unwrap().code, "SERVER_UNAVAILABLE");
     }
 }

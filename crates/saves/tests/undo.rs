@@ -420,6 +420,29 @@ fn hubspot_disconnect_revokes_the_refresh_token_only() {
     assert_eq!(r["error"]["code"], "missing_client_secret");
 }
 
+/// Disconnecting Salesforce revokes the refresh token (which ends the session with it) at the
+/// team's own login host; a connection without one revokes its access token.
+#[test]
+fn salesforce_disconnect_revokes_the_refresh_token_at_the_teams_login_host() {
+    let mut sf = team(CrmKind::Salesforce);
+    sf.config.login_host = saves::team::LoginHostChoice::MyDomain;
+    sf.config.my_domain = Some("acme.my.salesforce.com".into());
+    let team_json = serde_json::to_value(&sf).unwrap();
+    let both = json!({"access_token":"00Dacc","refresh_token":"5Aep-rt","instance_url":"https://acme.my.salesforce.com","id":""});
+    let r = saves::api::revoke_request(&team_json, &both);
+    assert_eq!(r["ok"], true, "{r}");
+    assert_eq!(r["request"]["method"], "POST");
+    assert_eq!(
+        r["request"]["url"],
+        "https://acme.my.salesforce.com/services/oauth2/revoke"
+    );
+    assert_eq!(r["request"]["body"], "token=5Aep-rt");
+    let access_only =
+        json!({"access_token":"00Dacc","instance_url":"https://acme.my.salesforce.com","id":""});
+    let r = saves::api::revoke_request(&team_json, &access_only);
+    assert_eq!(r["request"]["body"], "token=00Dacc");
+}
+
 #[test]
 fn a_bulk_save_is_undone_in_one_call_per_200_people() {
     let sf = team(CrmKind::Salesforce);

@@ -282,6 +282,10 @@ mod tests {
         assert_eq!(e.code, "VALIDATION_ERROR");
         assert_eq!(e.fields, ["email"]);
         assert_eq!(e.message, "bad");
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("HubSpot rejected a value (email): bad. Correct it and save again.")
+        );
         // A missing property (a portal without Leadline's `linkedin_url`) is a setup problem.
         let body = r#"{"status":"error","message":"Property values were not valid: [{\"isValid\":false,\"message\":\"Property \\\"linkedin_url\\\" does not exist\",\"error\":\"PROPERTY_DOESNT_EXIST\",\"name\":\"linkedin_url\"}]","category":"VALIDATION_ERROR"}"#;
         let e = api_error_from_response(Crm::Hubspot, 400, body);

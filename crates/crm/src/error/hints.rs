@@ -106,6 +106,30 @@ mod tests {
         );
     }
 
+    /// A value the CRM refused (a validation rule, an e-mail it reads otherwise, a picklist)
+    /// is the rep's to correct: the hint names the fields and repeats the CRM's own words.
+    #[test]
+    fn a_refused_value_names_its_fields_and_the_crms_words() {
+        for code in [
+            "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+            "INVALID_EMAIL_ADDRESS",
+            "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+        ] {
+            let body = serde_json::json!([{"errorCode": code,
+                "message": "Use the company address", "fields": ["Email"]}]);
+            let e = crate::error::body::api_error_from_response(
+                Crm::Salesforce,
+                400,
+                &body.to_string(),
+            );
+            assert_eq!(
+                e.hint.as_deref(),
+                Some("Salesforce rejected a value (Email): Use the company address. Correct it and save again."),
+                "{code}"
+            );
+        }
+    }
+
     #[test]
     fn reconnect_hint_for_revoked_refresh_token() {
         let h = hint_for(Crm::Salesforce, &blank(400, "invalid_grant", "expired")).unwrap();

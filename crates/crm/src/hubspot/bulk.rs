@@ -550,6 +550,19 @@ mod tests {
         );
     }
 
+    /// `saves` drives both CRMs' chunks through [`BulkRun`]: through it, a HubSpot chunk asks
+    /// the requests its own methods ask (first the search for Ada).
+    #[test]
+    fn a_chunk_driven_through_bulk_run_asks_its_own_requests() {
+        let mut run = HsBulkSave::new(session(), vec![ada()]);
+        let first = HsBulkSave::next_request(&run).unwrap();
+        let driven: &mut dyn BulkRun = &mut run;
+        assert_eq!(driven.phase(), BulkPhase::Lookup);
+        let asked = driven.next_request().unwrap();
+        assert!(asked.is_some(), "a request for Ada");
+        assert_eq!(asked, first);
+    }
+
     /// A person the chunk's search finds carries the contact's job as HubSpot has it (what
     /// tells a job change) and the contact's own owner.
     #[test]

@@ -245,6 +245,7 @@ mod tests {
                 "https://acme--uat.sandbox.my.salesforce.com",
             ),
             ("https://127.0.0.1:8443", "https://127.0.0.1:8443"),
+            ("localhost:3000", "https://localhost:3000"),
         ];
         for (raw, want) in ok {
             assert_eq!(LoginHost::MyDomain(raw.into()).base_url().unwrap(), want);
@@ -257,6 +258,11 @@ mod tests {
             "https://user@acme.my.salesforce.com",
             "acme.my.salesforce.com:444",
             "",
+            // A loopback host takes a port, but only a number (never a URL with an empty
+            // or a made-up port in it).
+            "https://localhost:",
+            "https://127.0.0.1:84x3",
+            "https://127.0.0.1:[::1]",
         ] {
             assert!(LoginHost::MyDomain(bad.into()).base_url().is_err(), "{bad}");
         }

@@ -59,11 +59,33 @@ pub(crate) fn answer(r: Result<Value, Value>) -> Value {
     r.unwrap_or_else(|e| e)
 }
 
-/// A clock reading from JS (ms since epoch; not a positive number: 0).
+/// A clock reading from JS (ms since epoch; not a finite positive number: 0).
 pub(crate) fn clock_ms(now_ms: f64) -> u64 {
-    if now_ms.is_finite() && now_ms > 0.0 {
+    // `as` saturates: a negative reading or NaN is 0 already; only +infinity needs saying.
+    if now_ms.is_finite() {
         now_ms as u64
     } else {
         0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clock_ms;
+
+    #[test]
+    fn a_clock_reading_that_is_not_a_finite_positive_number_is_zero() {
+        assert_eq!(clock_ms(1_764_800_000_123.9), 1_764_800_000_123);
+        for bad in [
+            0.0,
+            -0.0,
+            -1.0,
+            -1e300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
+            assert_eq!(clock_ms(bad), 0, "{bad}");
+        }
     }
 }

@@ -232,6 +232,53 @@ mod tests {
         }
     }
 
+    /// The worker asks, per planned entry, who pushes it: in server mode a LinkedIn save (team
+    /// sync, which only the server holds) is a `POST /api/saves` with the session as bearer;
+    /// a Gmail save with the rep's own connection is pushed from this browser.
+    #[test]
+    fn server_save_sends_team_sync_saves_to_the_server_and_keeps_own_saves_here() {
+        let mut team = json!({
+            "config": {"crm": "salesforce", "me_email": "rep@acme.example"},
+            "connections": [{"role": "personal", "crm_user_id": "005R", "name": "Rita Rep",
+                "email": "rep@acme.example", "permission": "standard"}],
+        });
+        team[SNAPSHOT_FIELD] = json!({
+            "team": {"name": "Acme", "crm": "salesforce"},
+            "me": {"id": "m_rep", "email": "rep@acme.example"},
+            "state": {"team_sync": "m_admin", "users": [
+                {"id": "m_admin", "personal": {"crm_user_id": "005I",
+                    "email": "integration@acme.example", "permission": "admin", "held": "team"}},
+                {"id": "m_rep", "personal": {"crm_user_id": "005R",
+                    "email": "rep@acme.example", "permission": "standard", "held": "own_browser"}},
+            ]},
+        });
+        let entry = |source: &str| {
+            let message = json!({"kind": "save", "source": source, "push": "single",
+                "prospects": [{"full_name": "Ada Lovelace", "email": "ada@initech.example"}]});
+            let plan = crate::api::plan_save(&team, &message, "s-1", &json!({}), &Value::Null, 0.0);
+            assert_eq!(plan["ok"], true, "{plan}");
+            plan["entries"][0].clone()
+        };
+        let url = json!("https://leadline.acme.example");
+        let session = json!("lls_session");
+        let linkedin = server_save(&team, &entry("linkedin_extension"), &url, &session);
+        assert_eq!(linkedin["via_server"], true, "{linkedin}");
+        assert_eq!(
+            linkedin["request"]["url"],
+            "https://leadline.acme.example/api/saves"
+        );
+        assert_eq!(linkedin["request"]["method"], "POST");
+        assert!(
+            linkedin["request"]["headers"]
+                .as_array()
+                .unwrap()
+                .contains(&json!(["Authorization", "Bearer lls_session"])),
+            "{linkedin}"
+        );
+        let gmail = server_save(&team, &entry("gmail_extension"), &url, &session);
+        assert_eq!(gmail, json!({"ok": true, "via_server": false}));
+    }
+
     /// A snapshot of the wrong shape is refused, never half-read: the error names the field
     /// by its path, so a server answering another shape is found at once.
     #[test]

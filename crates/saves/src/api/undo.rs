@@ -5,7 +5,7 @@ use crm::HttpResponse;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::reply::{answer, fail, invalid, read, read_entries, read_or_default, to_json};
+use super::reply::{answer, clock_ms, fail, invalid, read, read_entries, read_or_default, to_json};
 use crate::journal::records::{ErrorInfo, Journal, SaveResult};
 use crate::step::Tokens;
 use crate::team::{LocalTeam, Role};
@@ -26,14 +26,6 @@ struct TokensByRole {
     personal: Option<Tokens>,
 }
 
-fn millis(now_ms: f64) -> u64 {
-    if now_ms.is_finite() && now_ms > 0.0 {
-        now_ms as u64
-    } else {
-        0
-    }
-}
-
 /// `{ok, undo: UndoRecord|null, seconds}` when a save finishes: what it created (`null`:
 /// nothing, no Undo to offer) and how long the toast offers Undo.
 pub fn undo_record(
@@ -51,7 +43,7 @@ pub fn undo_record(
             .into_iter()
             .map(|r| r.unwrap_or_else(placeholder))
             .collect();
-        let record = undo::undo_record(&team, &entries, &results, save_id, millis(now_ms));
+        let record = undo::undo_record(&team, &entries, &results, save_id, clock_ms(now_ms));
         Ok(json!({"ok": true, "undo": record, "seconds": undo::UNDO_WINDOW_MS / 1000}))
     })())
 }
@@ -98,7 +90,7 @@ pub fn undo_plan(team: &Value, msg: &Value, record: &Value, tokens: &Value, now_
             Role::TeamSync => tokens.team_sync.clone(),
             Role::Personal => tokens.personal.clone(),
         };
-        let calls = undo::plan_undo(&team, record.as_ref(), by_role, millis(now_ms))
+        let calls = undo::plan_undo(&team, record.as_ref(), by_role, clock_ms(now_ms))
             .map_err(|e| fail(&e))?;
         Ok(json!({"ok": true, "calls": calls}))
     })())

@@ -731,6 +731,9 @@ mod tests {
             parse_content_message(&both),
             Err(MessageError::Shape(_))
         ));
+        let longest_key = json!({"kind":"lookup","source":"linkedin_extension",
+            "cards":[{"key":"k".repeat(CARD_KEY_MAX),"prospect":{}}]});
+        assert!(parse_content_message(&longest_key).is_ok());
         let long_key = json!({"kind":"lookup","source":"linkedin_extension",
             "cards":[{"key":"k".repeat(CARD_KEY_MAX + 1),"prospect":{}}]});
         assert!(matches!(
@@ -743,9 +746,12 @@ mod tests {
             parse_content_message(&keyless),
             Err(MessageError::Shape(_))
         ));
-        let many: Vec<Value> = (0..=MAX_PROSPECTS)
+        let mut many: Vec<Value> = (0..MAX_PROSPECTS)
             .map(|i| json!({"key": i.to_string(), "prospect": {"full_name": "A B"}}))
             .collect();
+        let full = json!({"kind":"lookup","source":"linkedin_extension","cards":many.clone()});
+        assert!(parse_content_message(&full).is_ok(), "a full page is read");
+        many.push(json!({"key": "one more", "prospect": {"full_name": "A B"}}));
         let msg = json!({"kind":"lookup","source":"linkedin_extension","cards":many});
         assert!(matches!(
             parse_content_message(&msg),

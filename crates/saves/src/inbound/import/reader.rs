@@ -151,6 +151,21 @@ mod tests {
         assert_eq!(detect_delimiter("name\n"), ',');
     }
 
+    /// A quoted header cell may hold a line break (a spreadsheet's wrapped column title): the
+    /// header goes on past it, and its delimiters still count.
+    #[test]
+    fn a_line_break_inside_a_quoted_header_cell_does_not_end_the_header() {
+        let text = "\"Full\nname\";Email;Company\r\nAda Lovelace;ada@example.com;Initech\r\n";
+        assert_eq!(detect_delimiter(text), ';');
+        assert_eq!(
+            cells(text),
+            vec![
+                vec!["Full\nname", "Email", "Company"],
+                vec!["Ada Lovelace", "ada@example.com", "Initech"],
+            ]
+        );
+    }
+
     #[test]
     fn quoted_cells_follow_rfc_4180() {
         let got =
