@@ -37,19 +37,11 @@ fn configure(org: &Org) -> impl FnOnce(&mut Config) + '_ {
     }
 }
 
-/// The admin connects team sync on the server; answers the callback page's text.
+/// The admin connects team sync on the server as the integration user; answers the callback
+/// page's text.
 async fn connect_team_sync(server: &TestServer, org: &Org, admin: &Session) -> String {
-    let browser = oauth_common::Browser::new(server.addr);
-    let start = browser
-        .get("/api/admin/connect/salesforce", Some(&admin.token))
-        .await;
-    assert_eq!(start.status, 302, "{}", start.body);
-    let callback = org
-        .log_in_and_allow(&start.location.unwrap(), INTEGRATION)
-        .await;
-    let page = browser.get(&callback, None).await;
-    assert_eq!(page.status, 200, "{}", page.body);
-    page.body
+    org.connect_team_sync(server.addr, &admin.token, INTEGRATION)
+        .await
 }
 
 async fn sandbox(org: &Org, method: &str, route: &str, body: Option<Value>) -> Value {

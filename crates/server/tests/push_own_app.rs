@@ -70,19 +70,11 @@ fn configure<'a>(org: &'a Org, secret: &str) -> impl FnOnce(&mut Config) + 'a {
     }
 }
 
-/// The admin connects team sync on the server: server → the org's login and consent → the
-/// server's callback.
+/// The admin connects team sync on the server as the integration user, who becomes the team
+/// sync.
 async fn connect_team_sync(server: &TestServer, org: &Org, admin: &Session) {
-    let browser = Browser::new(server.addr);
-    let start = browser
-        .get("/api/admin/connect/salesforce", Some(&admin.token))
+    org.connect_team_sync(server.addr, &admin.token, INTEGRATION)
         .await;
-    assert_eq!(start.status, 302, "{}", start.body);
-    let callback = org
-        .log_in_and_allow(&start.location.unwrap(), INTEGRATION)
-        .await;
-    let page = browser.get(&callback, None).await;
-    assert_eq!(page.status, 200, "{}", page.body);
     let team = server.get("/api/team", &admin.token).await;
     assert_eq!(team.body["state"]["team_sync"], admin.member.as_str());
 }

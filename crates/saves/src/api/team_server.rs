@@ -82,17 +82,19 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    /// The same preview and simulator, solo and in server mode: the snapshot beside the stored
-    /// team makes the team server's connection (the integration user) the LinkedIn saves'
-    /// Created By.
-    #[test]
-    fn preview_decides_with_the_snapshot_beside_the_stored_team() {
-        let stored = json!({
+    /// A rep's browser as the worker stores it: their own connection (Rita, standard), solo.
+    fn rep_stored() -> Value {
+        json!({
             "config": {"crm": "salesforce", "me_email": "rep@acme.example"},
             "connections": [{"role": "personal", "crm_user_id": "005R", "name": "Rita Rep",
                 "email": "rep@acme.example", "permission": "standard"}],
-        });
-        let snapshot = json!({
+        })
+    }
+
+    /// `GET /api/team` for that rep: the integration user's connection held by the team as
+    /// team sync, the rep's own held in their browser.
+    fn rep_snapshot() -> Value {
+        json!({
             "team": {"name": "Acme", "crm": "salesforce"},
             "me": {"id": "m_rep", "email": "rep@acme.example"},
             "state": {"team_sync": "m_admin", "users": [
@@ -101,7 +103,16 @@ mod tests {
                 {"id": "m_rep", "personal": {"crm_user_id": "005R",
                     "email": "rep@acme.example", "permission": "standard", "held": "own_browser"}},
             ]},
-        });
+        })
+    }
+
+    /// The same preview and simulator, solo and in server mode: the snapshot beside the stored
+    /// team makes the team server's connection (the integration user) the LinkedIn saves'
+    /// Created By.
+    #[test]
+    fn preview_decides_with_the_snapshot_beside_the_stored_team() {
+        let stored = rep_stored();
+        let snapshot = rep_snapshot();
         let message = json!({"kind": "preview", "source": "linkedin_extension", "push": "single"});
         let created_by = |team: &Value| {
             let answer = crate::api::preview(team, &message);
@@ -237,21 +248,8 @@ mod tests {
     /// a Gmail save with the rep's own connection is pushed from this browser.
     #[test]
     fn server_save_sends_team_sync_saves_to_the_server_and_keeps_own_saves_here() {
-        let mut team = json!({
-            "config": {"crm": "salesforce", "me_email": "rep@acme.example"},
-            "connections": [{"role": "personal", "crm_user_id": "005R", "name": "Rita Rep",
-                "email": "rep@acme.example", "permission": "standard"}],
-        });
-        team[SNAPSHOT_FIELD] = json!({
-            "team": {"name": "Acme", "crm": "salesforce"},
-            "me": {"id": "m_rep", "email": "rep@acme.example"},
-            "state": {"team_sync": "m_admin", "users": [
-                {"id": "m_admin", "personal": {"crm_user_id": "005I",
-                    "email": "integration@acme.example", "permission": "admin", "held": "team"}},
-                {"id": "m_rep", "personal": {"crm_user_id": "005R",
-                    "email": "rep@acme.example", "permission": "standard", "held": "own_browser"}},
-            ]},
-        });
+        let mut team = rep_stored();
+        team[SNAPSHOT_FIELD] = rep_snapshot();
         let entry = |source: &str| {
             let message = json!({"kind": "save", "source": source, "push": "single",
                 "prospects": [{"full_name": "Ada Lovelace", "email": "ada@initech.example"}]});

@@ -144,6 +144,28 @@ impl Org {
         self.log_in_and(authorize_url, username, "allow").await
     }
 
+    /// An admin (session `admin_token`) connects team sync on the server at `server` as
+    /// `username`: server → this org's login and consent → the server's callback. Answers the
+    /// callback page's text.
+    pub async fn connect_team_sync(
+        &self,
+        server: SocketAddr,
+        admin_token: &str,
+        username: &str,
+    ) -> String {
+        let browser = Browser::new(server);
+        let start = browser
+            .get("/api/admin/connect/salesforce", Some(admin_token))
+            .await;
+        assert_eq!(start.status, 302, "{}", start.body);
+        let callback = self
+            .log_in_and_allow(&start.location.unwrap(), username)
+            .await;
+        let page = browser.get(&callback, None).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        page.body
+    }
+
     /// [`Org::log_in_and_allow`] with the consent's `decision` (`allow` or `deny`).
     pub async fn log_in_and(&self, authorize_url: &str, username: &str, decision: &str) -> String {
         assert!(authorize_url.starts_with(&self.url()), "{authorize_url}");
