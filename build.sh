@@ -364,8 +364,10 @@ mutant_count() { # out outcome
 # - The CPU is shared: `nice -n 19`, one mutant at a time, one compiler job (CARGO_BUILD_JOBS).
 # - Each mutant's tests stop after MUTANTS_TIMEOUT seconds (default 300; a timeout counts as
 #   caught: an infinite loop is noticed).
-# - The builds go to target/mutants-build, kept between runs so the dependencies build once,
-#   without debug info (links faster; the tests are the same).
+# - The builds go to target/mutants-build/<crate>, kept between runs so the dependencies build
+#   once, without debug info (links faster; the tests are the same); one directory per crate, so
+#   two crates' runs can go side by side (`./build.sh mutants crm:5/16 & ./build.sh mutants
+#   saves:4/16`), and BENCHMARKS.md is written under a lock.
 # - MUTANTS_TEST_ARGS go to `cargo test`, e.g. "--tests" to skip doctests (faster, and can only
 #   lower the score).
 run_mutants() {
@@ -390,17 +392,19 @@ run_mutants() {
     started=$(date +%s)
     # Exit code 2 (mutants survived) or 3 (timeouts) is a result, not a failure of the run.
     rc=0
-    CARGO_TARGET_DIR=$ROOT/target/mutants-build CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-1} \
+    CARGO_TARGET_DIR=$ROOT/target/mutants-build/$crate CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-1} \
       CARGO_PROFILE_DEV_DEBUG=0 CARGO_PROFILE_TEST_DEBUG=0 \
       nice -n 19 cargo mutants --output "$out" "${args[@]}" || rc=$?
     took=$(($(date +%s) - started))
     case $rc in 0|2|3) ;; *) die "cargo mutants failed for $crate (exit $rc)" ;; esac
     sample="all $total" key="all "
     [ -z "$shard" ] || sample="shard $shard of $total (1 in ${shard#*/}, round-robin)" key="shard $shard of "
+    exec 9>"$ROOT/target/mutants/.lock" && flock 9
     record_mutation_score "$crate" "$sample" \
       "$(($(mutant_count "$out" caught) + $(mutant_count "$out" missed) + $(mutant_count "$out" unviable) + $(mutant_count "$out" timeout)))" \
       "$(mutant_count "$out" caught)" "$(mutant_count "$out" missed)" "$(mutant_count "$out" unviable)" \
       "$(mutant_count "$out" timeout)" "$took" "$commit" "$cmd" "$key"
+    exec 9>&-
     if [ -s "$out/mutants.out/missed.txt" ]; then
       say "surviving mutants in $crate:"; cat "$out/mutants.out/missed.txt" >&2
     fi
