@@ -87,6 +87,8 @@ pub use inbound::message::{
 pub use inbound::prospect::{Prospect, RawProspect, Rejected};
 pub use journal::csv::csv_cell;
 pub use journal::records::{ErrorInfo, Journal, Party, RecentSave, SaveResult, SaveStatus};
-pub use plan::{lookup_key, plan_save, KnownRecords, OutboxEntry, Phase, SavePlan};
+pub use plan::{
+    lookup_key, plan_save, plan_save_as_decided, KnownRecords, OutboxEntry, Phase, SavePlan,
+};
 pub use step::{current_role, next_request, on_refresh_failed, on_response, Step, Tokens};
 pub use team::{Connection, CrmKind, Health, LocalTeam, Role, Settings, TeamConfig, TeamMode};

@@ -50,28 +50,74 @@ pub fn plan_save(
     save_id: &str,
     known: &KnownRecords,
 ) -> SavePlan {
-    let object = team.settings.record_kind.sobject().to_owned();
     let person = decide_person(team, save.source, save.push);
     let activity = save
         .activity
         .as_ref()
         .filter(|_| team.settings.log_emails)
-        .map(|a| {
+        .map(|_| {
+            decide(
+                team,
+                save.source.into(),
+                attribution::RecordKind::Activity,
+                save.push,
+            )
+        });
+    plan_decided(team, save, save_id, known, person, activity)
+}
+
+/// [`plan_save`] on a team server: the person's decision (and the logged e-mail's) are the
+/// server's, made from its own copy of the whole team, so the owner, the reasons and the
+/// warnings a rep reads are the ones the server decided; `team` is the server's planning
+/// team, whose one connection (in the team sync role) pushes whichever team-held connection
+/// the decision chose.
+pub fn plan_save_as_decided(
+    team: &LocalTeam,
+    save: &SaveRequest,
+    save_id: &str,
+    known: &KnownRecords,
+    person: &Decision,
+    activity: Option<&Decision>,
+) -> SavePlan {
+    let pushed_by_team_sync = |d: &Decision| {
+        let mut d = d.clone();
+        d.credential.kind = attribution::CredentialKind::TeamSync;
+        Ok(d)
+    };
+    let activity = activity.map(pushed_by_team_sync);
+    plan_decided(
+        team,
+        save,
+        save_id,
+        known,
+        pushed_by_team_sync(person),
+        activity,
+    )
+}
+
+/// Plans a save with its decisions made (an activity's only when the save logs one).
+fn plan_decided(
+    team: &LocalTeam,
+    save: &SaveRequest,
+    save_id: &str,
+    known: &KnownRecords,
+    person: Result<Decision, ErrorInfo>,
+    activity: Option<Result<Decision, ErrorInfo>>,
+) -> SavePlan {
+    let object = team.settings.record_kind.sobject().to_owned();
+    let activity = save
+        .activity
+        .as_ref()
+        .zip(activity)
+        .filter(|_| team.settings.log_emails)
+        .map(|(a, decision)| {
             let log = ActivityLog {
                 kind: ActivityKind::Email,
                 subject: a.subject.clone(),
                 body: a.body.clone().unwrap_or_default(),
                 date: a.date.clone(),
             };
-            (
-                log,
-                decide(
-                    team,
-                    save.source.into(),
-                    attribution::RecordKind::Activity,
-                    save.push,
-                ),
-            )
+            (log, decision)
         });
 
     let total = save.prospects.len() + save.rejected.len();

@@ -617,6 +617,66 @@ mod tests {
         );
     }
 
+    /// On the server, the plan says what the server decided (its owner, reasons and warnings,
+    /// whichever team-held connection it chose), not what the planning team would decide, and
+    /// its one connection pushes it in the team sync role; a logged e-mail keeps its own
+    /// decision's owner.
+    #[test]
+    fn a_plan_as_decided_carries_the_servers_decision() {
+        let mut browser = rep_browser();
+        browser.remove_connection(Role::Personal);
+        let team = server_team(&browser, &snapshot(Some("m_admin"), false));
+        let message = json!({"kind": "save", "source": "gmail_extension", "push": "single",
+            "prospects": [{"full_name": "Ada Lovelace", "email": "ada@initech.example"}],
+            "activity": {"kind": "email", "subject": "Pilot", "body": "Hi", "date": "2026-12-01"}});
+        let Ok(ContentToWorker::Save(save)) = parse_content_message(&message) else {
+            panic!("a save message");
+        };
+        let own = crate::decision::decide_person(&team, save.source, save.push).unwrap();
+        let mut decided = own.clone();
+        decided.credential.kind = attribution::CredentialKind::Personal;
+        decided.credential.user = "m_rep".into();
+        decided.owner = "005Z".into();
+        decided.reasons = vec!["Owner: your own Salesforce user (zoe@acme.example)".into()];
+        decided.warnings = vec![attribution::Warning::OwnerInactive];
+        let mut activity = decided.clone();
+        activity.owner = "005Y".into();
+        let plan = crate::plan::plan_save_as_decided(
+            &team,
+            &save,
+            "s-0004",
+            &KnownRecords::new(),
+            &decided,
+            Some(&activity),
+        );
+        let entry = plan.entries.first().expect("one entry");
+        assert_eq!(entry.role, Role::TeamSync);
+        assert_eq!(entry.owner.id.as_deref(), Some("005Z"));
+        assert_eq!(entry.spec.owner_id.as_deref(), Some("005Z"));
+        assert_eq!(entry.reasons, decided.reasons);
+        assert_eq!(entry.warnings, ["owner_inactive"]);
+        assert_eq!(entry.activity_owner.as_deref(), Some("005Y"));
+        assert_eq!(plan.results[0].reasons, decided.reasons);
+        assert_ne!(
+            own.owner, "005Z",
+            "the planning team alone decides otherwise"
+        );
+        // A team that does not log e-mails does not log this one either.
+        let mut quiet = team.clone();
+        quiet.settings.log_emails = false;
+        let plan = crate::plan::plan_save_as_decided(
+            &quiet,
+            &save,
+            "s-0005",
+            &KnownRecords::new(),
+            &decided,
+            Some(&activity),
+        );
+        let entry = plan.entries.first().expect("one entry");
+        assert!(entry.spec.activity.is_none());
+        assert_eq!(entry.activity_owner, None);
+    }
+
     /// One row per situation: which connection the local decision picks, and who pushes.
     #[test]
     fn server_mode_routes_team_sync_saves_to_the_server_and_own_saves_from_the_browser() {

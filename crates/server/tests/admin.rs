@@ -81,9 +81,9 @@ async fn owner_mapping_and_push_settings_reach_the_snapshot() {
     let admin = server.admin("Acme", "admin@acme.example").await;
     let rep = server.rep(&admin, "rep@acme.example").await;
     let answer = server
-        .put(
-            &format!("/api/admin/members/{}/crm", rep.member),
-            &admin.token,
+        .set_crm(
+            &admin,
+            &rep.member,
             json!({ "crm_user_id": "005R", "owner_mapping": "005R" }),
         )
         .await;

@@ -143,9 +143,9 @@ async fn the_directory_read_at_connect_skips_an_inactive_owner_before_the_push()
         refused.body
     );
     let unknown = server
-        .put(
-            &format!("/api/admin/members/{}/crm", rep.member),
-            &admin.token,
+        .set_crm(
+            &admin,
+            &rep.member,
             json!({ "owner_mapping": "005000000000NOPE" }),
         )
         .await;
@@ -161,11 +161,7 @@ async fn the_directory_read_at_connect_skips_an_inactive_owner_before_the_push()
         "nothing was saved"
     );
     let mapped = server
-        .put(
-            &format!("/api/admin/members/{}/crm", rep.member),
-            &admin.token,
-            json!({ "owner_mapping": sf_id(REP) }),
-        )
+        .set_crm(&admin, &rep.member, json!({ "owner_mapping": sf_id(REP) }))
         .await;
     assert_eq!(mapped.status, StatusCode::OK, "{}", mapped.text);
 

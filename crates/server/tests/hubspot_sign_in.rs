@@ -333,11 +333,7 @@ async fn an_admin_signs_in_to_the_admin_pages_with_hubspot() {
         page.body
     );
     let set = server
-        .put(
-            &format!("/api/admin/members/{}/crm", admin.member),
-            &admin.token,
-            json!({ "crm_user_id": ADMIN_OWNER }),
-        )
+        .set_crm(&admin, &admin.member, json!({ "crm_user_id": ADMIN_OWNER }))
         .await;
     assert_eq!(set.status, StatusCode::OK, "{}", set.text);
     let back = sign_in_at(

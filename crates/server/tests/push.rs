@@ -51,11 +51,7 @@ async fn pushing_team(server: &TestServer, sb: &Sandbox) -> Pushing {
         StatusCode::OK
     );
     let mapped = server
-        .put(
-            &format!("/api/admin/members/{}/crm", rep.member),
-            &admin.token,
-            json!({ "owner_mapping": t.rep_id }),
-        )
+        .set_crm(&admin, &rep.member, json!({ "owner_mapping": t.rep_id }))
         .await;
     assert_eq!(mapped.status, StatusCode::OK, "{}", mapped.text);
     Pushing { t, admin, rep }

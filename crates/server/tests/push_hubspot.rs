@@ -77,11 +77,7 @@ async fn hubspot_team(server: &TestServer, token: &str) -> (Session, Session) {
     );
     let rep = server.rep(&admin, "rep@initech.example").await;
     let mapped = server
-        .put(
-            &format!("/api/admin/members/{}/crm", rep.member),
-            &admin.token,
-            json!({ "owner_mapping": REP_OWNER }),
-        )
+        .set_crm(&admin, &rep.member, json!({ "owner_mapping": REP_OWNER }))
         .await;
     assert_eq!(mapped.status, StatusCode::OK, "{}", mapped.text);
     (admin, rep)

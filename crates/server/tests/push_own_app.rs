@@ -142,11 +142,7 @@ async fn a_team_connected_through_the_servers_app_is_pushed_and_refreshed_with_i
     connect_team_sync(&server, &org, &admin).await;
     let rep = server.rep(&admin, REP).await;
     let mapped = server
-        .put(
-            &format!("/api/admin/members/{}/crm", rep.member),
-            &admin.token,
-            json!({ "owner_mapping": sf_id(REP) }),
-        )
+        .set_crm(&admin, &rep.member, json!({ "owner_mapping": sf_id(REP) }))
         .await;
     assert_eq!(mapped.status, StatusCode::OK, "{}", mapped.text);
 

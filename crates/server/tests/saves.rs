@@ -19,11 +19,7 @@ async fn team(server: &TestServer) -> (Session, Session) {
     let chosen = server.set_team_sync(&admin, &admin.member).await;
     assert_eq!(chosen.status, StatusCode::OK);
     let mapped = server
-        .put(
-            &format!("/api/admin/members/{}/crm", rep.member),
-            &admin.token,
-            json!({ "owner_mapping": "005R" }),
-        )
+        .set_crm(&admin, &rep.member, json!({ "owner_mapping": "005R" }))
         .await;
     assert_eq!(mapped.status, StatusCode::OK);
     (admin, rep)
@@ -105,11 +101,7 @@ async fn a_repeat_is_answered_from_the_ledger_even_after_the_team_changed() {
     assert_eq!(first.body["decision"]["owner"], "005R");
     // The admin changes the rep's owner mapping: a new save is decided with it…
     let mapped = server
-        .put(
-            &format!("/api/admin/members/{}/crm", rep.member),
-            &admin.token,
-            json!({ "owner_mapping": "005Z" }),
-        )
+        .set_crm(&admin, &rep.member, json!({ "owner_mapping": "005Z" }))
         .await;
     assert_eq!(mapped.status, StatusCode::OK);
     let other = server
@@ -359,4 +351,54 @@ async fn a_rep_whose_own_connection_the_team_holds_owns_what_team_sync_creates()
     assert_eq!(outcome["decision"]["credential"]["kind"], "team_sync");
     assert_eq!(outcome["decision"]["created_by"], "005A");
     assert_eq!(outcome["decision"]["owner"], "005R");
+}
+
+/// What the rep reads under "Why" (the answer's results) is what the server decided, in its
+/// words, whoever owns the record: the owner mapping, the rep's own CRM user (a connection the
+/// team holds for them), or the pushing connection's user.
+#[tokio::test]
+async fn the_reasons_a_rep_reads_are_the_servers_decision() {
+    let server = TestServer::start().await;
+    let admin = server.admin("Acme", "admin@acme.example").await;
+    server
+        .connect_ok(&admin, &admin.member, "005A", "admin", "tok-team")
+        .await;
+    let chosen = server.set_team_sync(&admin, &admin.member).await;
+    assert_eq!(chosen.status, StatusCode::OK);
+    let mapped = server.rep(&admin, "mapped@acme.example").await;
+    let set = server
+        .set_crm(&admin, &mapped.member, json!({ "owner_mapping": "005M" }))
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text);
+    let held = server.rep(&admin, "held@acme.example").await;
+    server
+        .connect_ok(&admin, &held.member, "005H", "standard", "tok-held")
+        .await;
+    let plain = server.rep(&admin, "plain@acme.example").await;
+
+    for (rep, owner, words) in [
+        (&mapped, "005M", "Owner: your owner mapping"),
+        (&held, "005H", "Owner: your own Salesforce user"),
+        (
+            &plain,
+            "005A",
+            "Owner: the Salesforce user of the connection that pushed it",
+        ),
+    ] {
+        let id = format!("save-why-{owner}");
+        let answer = server
+            .post("/api/saves", &rep.token, linkedin_save(&id, "Ada Lovelace"))
+            .await;
+        assert_eq!(answer.status, StatusCode::ACCEPTED, "{}", answer.text);
+        let decision = &answer.body["decision"];
+        let result = &answer.body["results"][0];
+        assert_eq!(decision["owner"], owner, "{}", answer.text);
+        assert_eq!(result["owner"]["id"], owner, "{}", answer.text);
+        assert_eq!(result["reasons"], decision["reasons"], "{}", answer.text);
+        let said = result["reasons"].as_array().unwrap();
+        assert!(
+            said.iter().any(|r| r.as_str().unwrap().starts_with(words)),
+            "{owner}: {said:?}"
+        );
+    }
 }

@@ -23,9 +23,9 @@ async fn team(server: &TestServer, admin: &Session) -> Session {
     assert_eq!(chosen.status, StatusCode::OK, "{}", chosen.text);
     let rep = server.rep(admin, "rep@acme.example").await;
     let mapped = server
-        .put(
-            &format!("/api/admin/members/{}/crm", rep.member),
-            &admin.token,
+        .set_crm(
+            admin,
+            &rep.member,
             json!({ "crm_user_id": "005R", "owner_mapping": "005M" }),
         )
         .await;

@@ -98,16 +98,15 @@ pub async fn create(
             request.push.as_str(),
             &member.id,
         )
-        .map(|d| d.to_json())
     };
     let now = now();
-    let decision = match decide(&record) {
+    let decided = match decide(&record) {
         Ok(decision) => decision,
         Err(error) => {
             return Err(refuse(&state, &member.team_id, &member.id, &save_id, error, now).await)
         }
     };
-    let activity_decision = match &request.activity {
+    let activity_decided = match &request.activity {
         Some(_) => match decide("activity") {
             Ok(decision) => Some(decision),
             Err(error) => {
@@ -116,6 +115,10 @@ pub async fn create(
         },
         None => None,
     };
+    let decision = decided.to_json();
+    let activity_decision = activity_decided
+        .as_ref()
+        .map(attribution::Decision::to_json);
     for d in std::iter::once(&decision).chain(activity_decision.as_ref()) {
         check_held_by_team(&copy, d)?;
     }
@@ -132,37 +135,15 @@ pub async fn create(
                 "the connection chosen for this save is no longer held by the team; try again",
             )
         })?;
-    // Without an owner mapping, the rep's own CRM user owns what team sync creates for them,
-    // whether the team holds their connection or their browser does (rule 11).
-    // Spec rule 6: one the team's CRM user directory marks inactive is skipped for the next
-    // (the planning team below has the directory too, so a last inactive one is skipped by the
-    // core itself, with its `owner_inactive` warning).
-    let directory = copy.crm_users();
-    let inactive = |id: &str| directory.iter().any(|u| u.id == id && !u.active);
-    let candidates: Vec<String> = [
-        member.owner_mapping.clone(),
-        copy.connection_of(&member.id)
-            .map(|c| c.crm_user_id.clone()),
-        copy.own_browser_user(member).map(str::to_owned),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let own_user = candidates
-        .iter()
-        .find(|id| !inactive(id))
-        .or(candidates.first())
-        .cloned();
-    let skipped_inactive = candidates.first() != own_user.as_ref();
     let mut local = push::team_local(
         copy.team.crm,
         state.pusher.app(),
         &copy.team.push_settings,
         &connection,
         Some(&member.email),
-        own_user.as_deref(),
     );
-    local.crm_users = directory.clone();
+    // The directory names the owner and Created By in the results.
+    local.crm_users = copy.crm_users();
     // "Update in CRM" writes onto the record the server reads itself (its id, job and owner),
     // never one the browser names; nothing is recorded until that read finished.
     let known = if request.source == saves::PageSource::JobChange {
@@ -197,10 +178,16 @@ pub async fn create(
     } else {
         saves::KnownRecords::new()
     };
-    let mut plan = saves::plan_save(&local, &request, &save_id, &known);
-    if skipped_inactive {
-        warn_owner_inactive(&mut plan);
-    }
+    // Planned with the server's own decisions: the owner, reasons and warnings (rule 6's
+    // `owner_inactive` among them) are what it decided from the whole team.
+    let mut plan = saves::plan_save_as_decided(
+        &local,
+        &request,
+        &save_id,
+        &known,
+        &decided,
+        activity_decided.as_ref(),
+    );
     saves::plan::date_entries(&mut plan.entries, engine::clock::system_now_ms());
     check_plan(&plan, &decision)?;
     let status = if !state.pusher.pushes(copy.team.crm) {
@@ -352,33 +339,8 @@ fn not_read_yet(refusal: saves::ErrorInfo) -> Response {
 
 /// The core's plan must say what the server decided: the same Created By and Owner for
 /// every entry (an update keeps its record's owner), pushed by the connection in the team
-/// sync role. A difference would be a bug between the two copies of the team; the save is
+/// sync role. A difference would be a bug in planning with the server's decision; the save is
 /// refused and nothing is recorded.
-/// Adds the `owner_inactive` warning (spec rule 6) to a plan whose inactive owner the server
-/// skipped before planning (the core's planner, given the next owner, never saw it).
-fn warn_owner_inactive(plan: &mut saves::SavePlan) {
-    let add = |warnings: &mut Vec<String>| {
-        if !warnings.iter().any(|w| w == "owner_inactive") {
-            warnings.push("owner_inactive".into());
-        }
-    };
-    for entry in &mut plan.entries {
-        if entry.job_update.is_none() {
-            add(&mut entry.warnings);
-        }
-        if let Some(chunk) = entry.chunk_mut() {
-            for member in &mut chunk.members {
-                add(&mut member.person.warnings);
-            }
-        }
-    }
-    for result in &mut plan.results {
-        if result.status != saves::SaveStatus::Failed {
-            add(&mut result.warnings);
-        }
-    }
-}
-
 fn check_plan(plan: &saves::SavePlan, decision: &Value) -> Result<(), ApiError> {
     let created_by = decision["created_by"].as_str();
     let owner = decision["owner"].as_str();

@@ -436,7 +436,6 @@ impl Pusher {
             &team.push_settings,
             connection,
             None,
-            None,
         );
         let store = TeamStore {
             crm: team.crm,
@@ -896,14 +895,14 @@ impl Pusher {
 
 /// The team as the engine (and the core's planner) sees it: the app's client id and login
 /// host (never its secret: see [`app`]), the pushing connection in the team sync role; for
-/// planning one rep's save, that rep's email and owner mapping too.
+/// planning one rep's save, that rep's email too (the server decides the owner itself:
+/// [`saves::plan_save_as_decided`]).
 pub fn team_local(
     crm: CrmKind,
     app: Option<&PushApp>,
     push_settings: &str,
     connection: &SyncConnection,
     me_email: Option<&str>,
-    owner_mapping: Option<&str>,
 ) -> LocalTeam {
     let settings: serde_json::Value =
         serde_json::from_str(push_settings).unwrap_or_else(|_| json!({}));
@@ -926,7 +925,6 @@ pub fn team_local(
             "health": "ok",
             "instance_url": instance_url(crm, connection.instance_url.as_deref()),
         }],
-        "owner_mapping": owner_mapping,
     });
     let mut team: LocalTeam = serde_json::from_value(value).unwrap_or_default();
     // The words of the core's hints follow: team settings and team sync are the server's.
@@ -1025,14 +1023,7 @@ mod tests {
                 ..PushConfig::default()
             };
             let app = PushApp::resolve(&push, &oauth).unwrap();
-            let local = team_local(
-                CrmKind::Salesforce,
-                Some(&app),
-                "{}",
-                &connection(),
-                None,
-                None,
-            );
+            let local = team_local(CrmKind::Salesforce, Some(&app), "{}", &connection(), None);
             assert_eq!(local.config.client_id.as_deref(), Some(client_id));
             assert_eq!(local.config.sf_login_host(), host);
             assert_eq!(local.connections.len(), 1, "the value parsed");

@@ -304,6 +304,17 @@ impl TestServer {
         )
         .await
     }
+
+    /// The admin sets `member`'s CRM user and owner mapping (`PUT /api/admin/members/{member}/crm`,
+    /// `body` as the admin page sends it); the answer may be an error.
+    pub async fn set_crm(&self, admin: &Session, member: &str, body: Value) -> Answer {
+        self.put(
+            &format!("/api/admin/members/{member}/crm"),
+            &admin.token,
+            body,
+        )
+        .await
+    }
 }
 
 /// A signed-in member.
