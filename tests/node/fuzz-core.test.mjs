@@ -186,7 +186,7 @@ const cardsMessage = { kind: 'lookup', source: 'linkedin_extension', cards: [
 const someLookup = (r) => (r() < 0.5 ? lookupMessage : cardsMessage);
 const lookupKnown = { 'email:ben@initech.example': { id: '003B', object: 'Contact', owner_id: '005R', owner_name: 'Rita Rep' }, 'email:nobody@x.example': null };
 
-// The managed policy and HubSpot connecting (see crates/saves/tests/connect_hubspot.rs).
+// The managed policy and HubSpot connecting (see crates/saves/tests/it/connect_hubspot.rs).
 const policy = { crm: 'salesforce', client_id: 'from-policy', settings: { match_account: true, record_kind: 'lead' } };
 const hubspotTeam = {
   config: { crm: 'hubspot', client_id: 'hs-client', me_email: 'rep@acme.example' },

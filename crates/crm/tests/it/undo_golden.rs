@@ -2,7 +2,7 @@
 //! Collections delete, HubSpot's batch archive and refresh-token revoke.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use crm::hubspot::{archive, revoke, HsSession};
 use crm::salesforce::{delete, SfSession};

@@ -1,7 +1,7 @@
 //! Salesforce builders and parsers against the golden request/response pairs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use crm::salesforce::{
     bulk::BulkSave, identity, lookup, oauth, permission, save, users, LoginHost, SfSession,

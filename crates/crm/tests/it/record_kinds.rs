@@ -4,7 +4,7 @@
 //! Account or an activity is refused, alone or in a bulk save, and never sent).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod bulk_support;
+use crate::bulk_support;
 
 use bulk_support::{answer, decoded};
 

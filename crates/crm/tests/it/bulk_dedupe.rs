@@ -3,7 +3,7 @@
 //! ride in it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod bulk_support;
+use crate::bulk_support;
 
 use bulk_support::{answer, answer_with, is_dedupe, soql, subrequest_urls};
 use crm::salesforce::bulk::{AccountLink, BulkSave};

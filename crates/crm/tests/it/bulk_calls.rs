@@ -3,7 +3,7 @@
 //! split when a URL would be too long, one result per input.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod bulk_support;
+use crate::bulk_support;
 
 use bulk_support::{answer, body, is_dedupe, subrequest_urls};
 use crm::http::parse_query;

@@ -1,7 +1,7 @@
 //! HubSpot builders and parsers against the golden request/response pairs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use crm::hubspot::{contacts, oauth, owners, HsSave, HsSession};
 use crm::{

@@ -10,7 +10,7 @@ fn every_golden_file_has_a_source_and_a_test() {
         "undo_golden.rs",
     ]
     .iter()
-    .map(|f| std::fs::read_to_string(format!("{root}/tests/{f}")).unwrap())
+    .map(|f| std::fs::read_to_string(format!("{root}/tests/it/{f}")).unwrap())
     .collect();
     let mut count = 0;
     for entry in std::fs::read_dir(format!("{root}/tests/golden")).unwrap() {
