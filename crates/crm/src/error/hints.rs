@@ -130,6 +130,26 @@ mod tests {
         }
     }
 
+    /// A locked row is retried (`ApiError::is_retryable`), and its hint says so whatever the
+    /// status; a deleted record is the rep's to save again.
+    #[test]
+    fn a_locked_row_says_it_is_retried_and_a_deleted_record_says_what_to_do() {
+        let locked = hint_for(Crm::Salesforce, &blank(400, "UNABLE_TO_LOCK_ROW", "m"));
+        assert_eq!(
+            locked.as_deref(),
+            Some("Salesforce is busy with this record. The save will be retried.")
+        );
+        for code in ["ENTITY_IS_DELETED", "OBJECT_NOT_FOUND", "NOT_FOUND"] {
+            assert_eq!(
+                hint_for(Crm::Hubspot, &blank(404, code, "m")).as_deref(),
+                Some(
+                    "The record was deleted in HubSpot. Save the person again to create a new one."
+                ),
+                "{code}"
+            );
+        }
+    }
+
     #[test]
     fn reconnect_hint_for_revoked_refresh_token() {
         let h = hint_for(Crm::Salesforce, &blank(400, "invalid_grant", "expired")).unwrap();

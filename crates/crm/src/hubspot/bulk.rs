@@ -685,6 +685,30 @@ mod tests {
         assert_eq!(created_with_traces("2"), ["601", "602"]);
     }
 
+    /// A refused input's error goes to its person by the trace id HubSpot echoes in the
+    /// error's context; a trace id past the inputs is no index: nobody gets that error, and
+    /// the person without an answer is told so.
+    #[test]
+    fn a_refused_inputs_error_goes_to_its_person_by_its_trace_id() {
+        let specs = [ada(), grace()];
+        let answered = |trace: &str| {
+            let body = format!(
+                r#"{{"status":"COMPLETE",
+                "results":[{{"id":"601","objectWriteTraceId":"0","properties":{{}}}}],
+                "errors":[{{"status":"error","category":"VALIDATION_ERROR",
+                    "message":"Property values were not valid",
+                    "context":{{"objectWriteTraceId":["{trace}"]}}}}]}}"#
+            );
+            parse_batch_create(&specs, &answer(207, &body)).unwrap()
+        };
+        let placed = answered("1");
+        assert_eq!(placed[0].as_deref().ok(), Some("601"));
+        assert_eq!(placed[1].as_ref().unwrap_err().code, "VALIDATION_ERROR");
+        let past = answered("2");
+        assert_eq!(past[0].as_deref().ok(), Some("601"));
+        assert_eq!(past[1].as_ref().unwrap_err().code, "NOT_PROCESSED");
+    }
+
     #[test]
     fn a_failed_read_back_changes_nothing_so_it_is_asked_again() {
         let mut run = HsBulkSave::new(session(), vec![ada()]).with_recent(vec![Some("501".into())]);

@@ -236,3 +236,75 @@ pub fn object_kind(object: &str) -> Option<RecordKind> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::error::CrmError;
+
+    /// Ada at Analytical Engines, whose Account the save creates in the same call.
+    fn ada_with_account() -> SaveSpec {
+        SaveSpec {
+            record: RecordKind::Contact,
+            prospect: crate::Prospect {
+                last_name: "Lovelace".into(),
+                ..Default::default()
+            },
+            owner_id: None,
+            existing_id: None,
+            activity: None,
+            description: None,
+            account_id: None,
+            new_account: Some("Analytical Engines".into()),
+        }
+    }
+
+    /// A composite answer whose Account subrequest failed with `error` (the person's
+    /// subrequest then halted, as `allOrNone` does).
+    fn account_refused(error: Value) -> HttpResponse {
+        let body = json!({"compositeResponse": [
+            {"referenceId": REF_ACCOUNT, "httpStatusCode": 400, "body": [error]},
+            {"referenceId": REF_RECORD, "httpStatusCode": 400, "body": [{
+                "errorCode": "PROCESSING_HALTED",
+                "message": "The transaction was rolled back since another operation in the same transaction failed."}]}
+        ]});
+        HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: body.to_string(),
+        }
+    }
+
+    fn api(e: CrmError) -> Box<crate::ApiError> {
+        match e {
+            CrmError::Api(a) => a,
+            other => panic!("expected an API error, got {other:?}"),
+        }
+    }
+
+    /// An Account a duplicate rule matched is answered as [`ACCOUNT_DUPLICATE`] with the
+    /// existing Account's id (the caller saves again linked to it); any other refusal of the
+    /// Account is the CRM's own error, never taken for a duplicate.
+    #[test]
+    fn only_a_duplicate_account_is_answered_as_one() {
+        let duplicate = account_refused(json!({
+            "errorCode": "DUPLICATES_DETECTED",
+            "message": "Use one of these records?",
+            "duplicateResult": {"matchResults": [{"matchRecords": [
+                {"record": {"Id": "001000000000001AAA"}}]}]}
+        }));
+        let e = api(parse_save_response(&ada_with_account(), &duplicate).unwrap_err());
+        assert_eq!(e.code, ACCOUNT_DUPLICATE);
+        assert_eq!(e.duplicate_ids, ["001000000000001AAA"]);
+
+        let invalid = account_refused(json!({
+            "errorCode": "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+            "message": "Accounts need a billing country",
+            "fields": []
+        }));
+        let e = api(parse_save_response(&ada_with_account(), &invalid).unwrap_err());
+        assert_eq!(e.code, "FIELD_CUSTOM_VALIDATION_EXCEPTION");
+        assert!(e.duplicate_ids.is_empty());
+    }
+}

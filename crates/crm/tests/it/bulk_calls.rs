@@ -100,6 +100,39 @@ fn run(bulk: &mut BulkSave) -> Vec<HttpRequest> {
     sent
 }
 
+/// `saves` drives both CRMs' chunks through [`crm::BulkRun`]: through it, a Salesforce
+/// chunk asks exactly the requests its own methods ask, and settles everyone the same way.
+#[test]
+fn a_chunk_driven_through_bulk_run_asks_its_own_requests() {
+    let specs: Vec<SaveSpec> = (0..3)
+        .map(|i| spec(i, format!("p{i}@example.com")))
+        .collect();
+    let session = || SfSession::new("https://acme.my.salesforce.com", "t");
+    let mut own = BulkSave::new(session(), specs.clone());
+    let expected = run(&mut own);
+    let mut bulk = BulkSave::new(session(), specs);
+    let driven: &mut dyn crm::BulkRun = &mut bulk;
+    let mut sent = Vec::new();
+    while let Some(req) = driven.next_request().unwrap() {
+        let phase = driven.phase();
+        driven.on_response(&answer(&req)).unwrap();
+        sent.push((phase, req));
+        assert!(sent.len() < 10);
+    }
+    let phases: Vec<crm::BulkPhase> = sent.iter().map(|(p, _)| *p).collect();
+    assert_eq!(phases, [crm::BulkPhase::Lookup, crm::BulkPhase::Create]);
+    let requests: Vec<HttpRequest> = sent.into_iter().map(|(_, r)| r).collect();
+    assert_eq!(requests, expected);
+    let created = |b: &BulkSave| -> Vec<bool> {
+        b.results()
+            .iter()
+            .map(|r| r.outcome.as_ref().is_ok_and(|o| o.created))
+            .collect()
+    };
+    assert_eq!(created(&bulk), [true, true, true]);
+    assert_eq!(created(&bulk), created(&own));
+}
+
 #[test]
 fn four_hundred_fifty_people_cost_six_calls() {
     let specs: Vec<SaveSpec> = (0..450)

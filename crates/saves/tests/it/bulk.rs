@@ -1054,6 +1054,42 @@ fn hubspot_create_with_an_unknown_outcome_is_searched_twice_before_creating_agai
     assert!(!sent.recheck);
 }
 
+/// A chunk's batch create whose answer the network cut off may have reached HubSpot: its
+/// search lags new contacts, so the chunk looks twice before creating anyone again. Salesforce's
+/// query is strongly consistent: one look.
+#[test]
+fn a_chunk_create_the_network_cut_off_is_searched_twice_on_hubspot_only() {
+    let t = team(CrmKind::Hubspot);
+    let hs = hs_tokens();
+    let none = resp(200, json!({"total": 0, "results": []}));
+    let (in_flight, create) = to_the_create(&t, first_entry(&t, "bulk", &["ada", "cy"]), &none);
+    assert!(
+        create.url.ends_with("/contacts/batch/create"),
+        "{}",
+        create.url
+    );
+    let cut = resp(0, json!("connection reset"));
+    let (e, step) = on_response(&t, &in_flight, &cut, 1_000, 0);
+    assert!(matches!(step, Step::Retry { .. }), "{step:?}");
+    assert!(e.recheck, "the create may have reached HubSpot");
+    let (sent, search) = next_request(&t, &e, &hs).unwrap();
+    assert!(search.url.ends_with("/contacts/search"), "{}", search.url);
+    let (_, step) = on_response(&t, &sent, &none, 70_000, 0);
+    match step {
+        Step::Retry { after_ms, reason } => {
+            assert_eq!(after_ms, saves::step::SEARCH_LAG_MS);
+            assert_eq!(reason.code, "checking_again");
+        }
+        other => panic!("created again at once: {other:?}"),
+    }
+
+    let sf = team(CrmKind::Salesforce);
+    let mut sf_entry = first_entry(&sf, "bulk", &["ada", "cy"]);
+    sf_entry.phase = saves::Phase::Save;
+    let (e, _) = on_response(&sf, &sf_entry, &cut, 1_000, 0);
+    assert!(!e.recheck, "Salesforce: one look");
+}
+
 #[test]
 fn hubspot_chunk_resumed_after_an_unknown_create_searches_again_before_creating() {
     let t = team(CrmKind::Hubspot);
