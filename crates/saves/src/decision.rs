@@ -146,6 +146,29 @@ mod tests {
         assert!(err.hint.contains("Connect"));
     }
 
+    /// Each refusal tells the rep what to do, where they can do it: team sync is reconnected
+    /// on the team server's admin page when there is one, in Options otherwise.
+    #[test]
+    fn each_refusal_says_what_to_do_and_where() {
+        use attribution::AttributionError as E;
+        let sync = || E::TeamSyncNotConnected {
+            crm: None,
+            user: "admin".into(),
+        };
+        let rows = [
+            (E::NoCredentials { crm: None }, TeamMode::Solo, "Connect your CRM account in Options (Connect my account), or ask your admin to connect team sync."),
+            (E::DuplicateCrmAccount { crm: None, crm_user_id: "005I".into(), holder: "ann".into(), other: "me".into() }, TeamMode::Solo, "This CRM user is already connected by someone else: connect with your own CRM login."),
+            (sync(), TeamMode::Solo, "Ask your admin to connect team sync again in Options."),
+            (sync(), TeamMode::ServerMember, "Ask your admin to connect team sync again on the team server's admin page."),
+            (E::UnknownActor { actor: "me".into() }, TeamMode::Solo, "Set your login email in Options."),
+        ];
+        for (error, mode, hint) in rows {
+            let info = error_info(&error, mode);
+            assert_eq!(info.code, error.code().as_str());
+            assert_eq!(info.hint, hint, "{}", info.code);
+        }
+    }
+
     #[test]
     fn refuses_what_the_json_contract_refuses() {
         let t = team_with(Role::TeamSync, "", Permission::Admin);

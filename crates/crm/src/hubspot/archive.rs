@@ -69,5 +69,9 @@ mod tests {
         assert!(batch_archive_request(&s, "contacts", &["1/../2".into()]).is_err());
         let many: Vec<String> = (0..101).map(|i| i.to_string()).collect();
         assert!(batch_archive_request(&s, "emails", &many).is_err());
+        // The limit itself is one batch.
+        let req = batch_archive_request(&s, "emails", &many[..MAX_ARCHIVE_IDS]).unwrap();
+        let body: serde_json::Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+        assert_eq!(body["inputs"].as_array().unwrap().len(), 100);
     }
 }

@@ -561,6 +561,10 @@ mod tests {
         let asked = driven.next_request().unwrap();
         assert!(asked.is_some(), "a request for Ada");
         assert_eq!(asked, first);
+        // Its answer, fed through it, moves the chunk on as its own method does.
+        driven.on_response(&answer(200, NO_HIT)).unwrap();
+        assert_eq!(driven.phase(), BulkPhase::Create);
+        assert_ne!(driven.next_request().unwrap(), first);
     }
 
     /// A person the chunk's search finds carries the contact's job as HubSpot has it (what

@@ -93,6 +93,19 @@ mod tests {
             body: r#"{"total":2,"results":[{"id":"1"},{"id":"2"}]}"#.into(),
         };
         assert_eq!(parse_company_search(&two).unwrap(), AccountMatch::Ambiguous);
+        let answer = |body: &str| HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: body.into(),
+        };
+        assert_eq!(
+            parse_company_search(&answer(r#"{"total":0,"results":[]}"#)).unwrap(),
+            AccountMatch::None
+        );
+        assert_eq!(
+            parse_company_search(&answer(r#"{"total":1,"results":[{"id":"9001"}]}"#)).unwrap(),
+            AccountMatch::One("9001".into())
+        );
         let req = associate_company_request(&s, "512", "9001").unwrap();
         assert_eq!(
             (req.method.as_str(), req.url.as_str()),
