@@ -1693,6 +1693,42 @@ fn a_person_found_by_the_dedupe_shows_the_records_own_owner() {
     }
 }
 
+/// A person the page-load lookup already knew, whose e-mail a Gmail "Save all" logs in the
+/// chunk: the result keeps showing the record's own owner, not the owner a new record would
+/// have had (the chunk's answer for them carries the planned one).
+#[test]
+fn a_known_person_whose_email_a_chunk_logs_keeps_the_records_own_owner() {
+    const OTHER: &str = "005000000000009AAA";
+    let t = team(CrmKind::Salesforce);
+    let mut known = KnownRecords::new();
+    known.insert(
+        "email:p1@example.com".into(),
+        Some(crm::ExistingRecord {
+            id: "003000000000000OLD".into(),
+            object: "Contact".into(),
+            owner_id: Some(OTHER.into()),
+            owner_name: None,
+            job: None,
+        }),
+    );
+    let msg = json!({"kind":"save","source":"gmail_extension","push":"bulk","page_url":null,
+        "activity":{"kind":"email","subject":"Intro","body":"Hello","date":"2026-11-20"},
+        "prospects":people(3)});
+    let ContentToWorker::Save(s) = parse_content_message(&msg).unwrap() else {
+        panic!("a save")
+    };
+    let mut entries = plan_save(&t, &s, "s1", &known).entries;
+    assert_eq!(entries.len(), 1, "one chunk");
+    let results = drive(&t, &entries.remove(0), &mut FakeOrg::default());
+    let r: Vec<&saves::SaveResult> = results.iter().map(|m| &m.result).collect();
+    assert_eq!(r[1].record_id.as_deref(), Some("003000000000000OLD"));
+    assert_eq!(r[1].owner.id.as_deref(), Some(OTHER), "the record's owner");
+    for created in [r[0], r[2]] {
+        assert_eq!(created.status, SaveStatus::Created);
+        assert_eq!(created.owner.id.as_deref(), Some(REP), "rule 4: the rep");
+    }
+}
+
 /// HubSpot: a person with an e-mail is looked up by it (a read HubSpot answers at once, with
 /// no search lag), even when the page also gave their LinkedIn URL.
 #[test]
