@@ -83,12 +83,12 @@ pub async fn create(
         .await;
     }
     let sealed = snapshot.sealed;
-    let copy = TeamCopy {
-        team: snapshot.team,
-        members: snapshot.members,
-        connections: snapshot.connections,
-        crm_signed_in: snapshot.crm_signed_in,
-    };
+    let copy = TeamCopy::new(
+        snapshot.team,
+        snapshot.members,
+        snapshot.connections,
+        snapshot.crm_signed_in,
+    );
     // The push settings say whether people become contacts or leads (same wire names).
     let record = copy.record_kind();
     let decide = |record: &str| {
@@ -143,7 +143,7 @@ pub async fn create(
         Some(&member.email),
     );
     // The directory names the owner and Created By in the results.
-    local.crm_users = copy.crm_users();
+    local.crm_users = copy.crm_users().to_vec();
     // "Update in CRM" writes onto the record the server reads itself (its id, job and owner),
     // never one the browser names; nothing is recorded until that read finished.
     let known = if request.source == saves::PageSource::JobChange {
@@ -489,8 +489,8 @@ mod tests {
             owner_mapping: None,
             created_at: 0,
         };
-        TeamCopy {
-            team: Team {
+        TeamCopy::new(
+            Team {
                 id: "t".into(),
                 name: "Acme".into(),
                 crm: saves::CrmKind::Salesforce,
@@ -499,8 +499,8 @@ mod tests {
                 push_settings: "{}".into(),
                 crm_users: "[]".into(),
             },
-            members: vec![member("m_admin", Role::Admin), member("m_rep", Role::Rep)],
-            connections: vec![Connection {
+            vec![member("m_admin", Role::Admin), member("m_rep", Role::Rep)],
+            vec![Connection {
                 id: "c_1".into(),
                 member_id: "m_admin".into(),
                 crm_user_id: "005A".into(),
@@ -514,8 +514,8 @@ mod tests {
                 credential: None,
                 updated_at: 0,
             }],
-            crm_signed_in: vec![],
-        }
+            vec![],
+        )
     }
 
     #[test]

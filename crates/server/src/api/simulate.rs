@@ -126,8 +126,8 @@ pub fn run(copy: &TeamCopy, request: &SimulateRequest) -> Result<Simulation, Api
         .find(|m| &m.id == pusher)
         .map(|m| who(copy, &m.email, &decision.credential.crm_user_id));
     let directory = copy.crm_users();
-    out.created_by = Some(crm_user(copy, &directory, &decision.created_by));
-    out.owner = Some(crm_user(copy, &directory, &decision.owner));
+    out.created_by = Some(crm_user(copy, directory, &decision.created_by));
+    out.owner = Some(crm_user(copy, directory, &decision.owner));
     out.decision = decision.to_json();
     Ok(out)
 }

@@ -23,21 +23,35 @@ pub struct TeamCopy {
     /// Members who signed in with their own CRM identity (their API connection is held in
     /// their own browser; the server never has it).
     pub crm_signed_in: Vec<String>,
+    /// `team.crm_users`, read once ([`Self::crm_users`]).
+    directory: Vec<crm::CrmUser>,
 }
 
 impl TeamCopy {
+    /// The copy of a team read from the database; its CRM user directory is parsed here, once.
+    pub fn new(
+        team: Team,
+        members: Vec<Member>,
+        connections: Vec<Connection>,
+        crm_signed_in: Vec<String>,
+    ) -> Self {
+        let directory = serde_json::from_str(&team.crm_users).unwrap_or_default();
+        Self {
+            team,
+            members,
+            connections,
+            crm_signed_in,
+            directory,
+        }
+    }
+
     /// Reads the team of `team_id`.
     pub async fn load(state: &AppState, team_id: &str) -> Result<Self, ApiError> {
         let (team, members, connections, crm_signed_in) =
             state.store.team_snapshot(team_id).await?.ok_or_else(|| {
                 ApiError::internal(format_args!("team {team_id} of a session is gone"))
             })?;
-        Ok(Self {
-            team,
-            members,
-            connections,
-            crm_signed_in,
-        })
+        Ok(Self::new(team, members, connections, crm_signed_in))
     }
 
     /// The team-held connection of a member.
@@ -60,8 +74,8 @@ impl TeamCopy {
     }
 
     /// The team's CRM user directory as last read (empty when never read, or unreadable).
-    pub fn crm_users(&self) -> Vec<crm::CrmUser> {
-        serde_json::from_str(&self.team.crm_users).unwrap_or_default()
+    pub fn crm_users(&self) -> &[crm::CrmUser] {
+        &self.directory
     }
 
     /// Checks a CRM user id an admin typed for `field` (its words: "The owner mapping")
