@@ -378,5 +378,11 @@ mod tests {
         assert_eq!(date_of(1_709_251_200_000), "2024-03-01");
         assert_eq!(date_of(951_955_199_000), "2000-03-01");
         assert_eq!(date_of(1_796_342_399_000), "2026-12-03");
+        // The century rules, past the era that began in 2000 (2100 is no leap year, 2400 is),
+        // and the last day a four-digit year writes.
+        assert_eq!(date_of(4_107_456_000_000), "2100-02-28");
+        assert_eq!(date_of(4_107_542_400_000), "2100-03-01");
+        assert_eq!(date_of(13_574_563_200_000), "2400-02-29");
+        assert_eq!(date_of(253_402_214_400_000), "9999-12-31");
     }
 }

@@ -1729,6 +1729,24 @@ fn a_known_person_whose_email_a_chunk_logs_keeps_the_records_own_owner() {
     }
 }
 
+/// HubSpot: a blank e-mail is no e-mail: the person is looked up by their LinkedIn URL.
+#[test]
+fn hubspot_single_save_with_a_blank_email_is_searched_by_url() {
+    let t = team(CrmKind::Hubspot);
+    let person = json!({"full_name": "Ada Lovelace", "email": "  ",
+        "linkedin_url": "https://www.linkedin.com/in/ada/"});
+    let e = plan_save(
+        &t,
+        &save("single", vec![person]),
+        "s1",
+        &KnownRecords::new(),
+    )
+    .entries
+    .remove(0);
+    let (_, lookup) = next_request(&t, &e, &hs_tokens()).unwrap();
+    assert!(lookup.url.ends_with("/contacts/search"), "{}", lookup.url);
+}
+
 /// HubSpot: a person with an e-mail is looked up by it (a read HubSpot answers at once, with
 /// no search lag), even when the page also gave their LinkedIn URL.
 #[test]
