@@ -545,3 +545,36 @@ fn private_app_connection(users: &[CrmUser], email: &str, now: &str) -> Result<C
         credential: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn user(id: &str, email: &str, active: bool) -> CrmUser {
+        CrmUser {
+            id: id.into(),
+            email: Some(email.into()),
+            active,
+            name: Some(format!("User {id}")),
+        }
+    }
+
+    /// The private app stands for the active owner with the e-mail the admin typed (any case):
+    /// never another active owner, and never an inactive one with that e-mail.
+    #[test]
+    fn a_private_app_stands_for_the_active_owner_with_the_typed_email() {
+        let users = [
+            user("41", "rep@acme.example", true),
+            user("42", "gone@acme.example", false),
+            user("43", "integration@acme.example", true),
+        ];
+        let conn = private_app_connection(&users, " Integration@Acme.example ", "now").unwrap();
+        assert_eq!(
+            (conn.crm_user_id.as_str(), conn.email.as_str()),
+            ("43", "integration@acme.example")
+        );
+        let refused = private_app_connection(&users, "gone@acme.example", "now").unwrap_err();
+        assert_eq!(refused["error"]["code"], "unknown_owner", "{refused}");
+    }
+}
