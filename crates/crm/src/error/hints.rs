@@ -150,6 +150,27 @@ mod tests {
         }
     }
 
+    /// A code the hints do not know is told by its status: what to do, or nothing.
+    #[test]
+    fn an_unknown_code_is_hinted_by_its_status() {
+        let rows = [
+            (401, Some("Reconnect your HubSpot account in Options.")),
+            (403, Some("HubSpot refused the request. Ask your HubSpot admin to check your permissions.")),
+            (429, Some("HubSpot is busy. The save is kept and will be retried.")),
+            (502, Some("HubSpot is busy. The save is kept and will be retried.")),
+            (503, Some("HubSpot is busy. The save is kept and will be retried.")),
+            (504, Some("HubSpot is busy. The save is kept and will be retried.")),
+            (500, Some("HubSpot had an internal error. The save will be retried.")),
+            (599, Some("HubSpot had an internal error. The save will be retried.")),
+            (404, None),
+            (499, None),
+        ];
+        for (status, hint) in rows {
+            let got = hint_for(Crm::Hubspot, &blank(status, "SOMETHING_NEW", "m"));
+            assert_eq!(got.as_deref(), hint, "{status}");
+        }
+    }
+
     #[test]
     fn reconnect_hint_for_revoked_refresh_token() {
         let h = hint_for(Crm::Salesforce, &blank(400, "invalid_grant", "expired")).unwrap();
