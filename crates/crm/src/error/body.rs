@@ -228,6 +228,20 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
 
+    /// Salesforce echoes `PROCESSING_HALTED` for the subrequests an `allOrNone` failure
+    /// stopped: the error told is the one that stopped them, wherever it stands in the list.
+    #[test]
+    fn the_error_told_is_the_one_that_halted_the_rest() {
+        let body = r#"[{"errorCode":"PROCESSING_HALTED","message":"halted"},
+            {"errorCode":"REQUIRED_FIELD_MISSING","message":"Required fields are missing: [LastName]","fields":["LastName"]}]"#;
+        let e = api_error_from_response(Crm::Salesforce, 400, body);
+        assert_eq!(e.code, "REQUIRED_FIELD_MISSING");
+        assert_eq!(e.fields, ["LastName"]);
+        let only_halted = r#"[{"errorCode":"PROCESSING_HALTED","message":"halted"}]"#;
+        let e = api_error_from_response(Crm::Salesforce, 400, only_halted);
+        assert_eq!(e.code, "PROCESSING_HALTED");
+    }
+
     #[test]
     fn salesforce_array_with_misspelled_duplicate_key() {
         let body = r#"[{"duplicateResut":{"allowSave":false,"matchResults":[{"matchRecords":[

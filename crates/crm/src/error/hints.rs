@@ -106,6 +106,106 @@ mod tests {
         );
     }
 
+    /// Every code the hints know gets its own arm's words (at a status that alone would give
+    /// none), whichever CRM's spelling it is.
+    #[test]
+    fn each_known_code_gets_its_arms_words() {
+        let arms: [(&[&str], &str); 17] = [
+            (
+                &["INVALID_SESSION_ID", "EXPIRED_AUTHENTICATION"],
+                "session expired",
+            ),
+            (
+                &[
+                    "INVALID_AUTHENTICATION",
+                    "invalid_grant",
+                    "BAD_REFRESH_TOKEN",
+                    "invalid_token",
+                ],
+                "no longer accepts this connection",
+            ),
+            (
+                &[
+                    "invalid_client_id",
+                    "invalid_client",
+                    "BAD_CLIENT_ID",
+                    "redirect_uri_mismatch",
+                    "BAD_REDIRECT_URI",
+                ],
+                "is not set up correctly",
+            ),
+            (&["access_denied"], "access was not granted"),
+            (
+                &["inactive_user", "inactive_org"],
+                "user or org is inactive",
+            ),
+            (
+                &["REQUEST_LIMIT_EXCEEDED", "RATE_LIMITS", "RATE_LIMIT"],
+                "reached its API limit",
+            ),
+            (
+                &["API_DISABLED_FOR_ORG", "API_CURRENTLY_DISABLED"],
+                "API access is not enabled",
+            ),
+            (
+                &[
+                    "INSUFFICIENT_ACCESS_OR_READONLY",
+                    "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY",
+                    "MISSING_SCOPES",
+                    "INVALID_FIELD_FOR_INSERT_UPDATE",
+                ],
+                "may not create or edit",
+            ),
+            (
+                &[
+                    "INVALID_CROSS_REFERENCE_KEY",
+                    "MALFORMED_ID",
+                    "INVALID_OPTION",
+                ],
+                "owner or related record does not exist",
+            ),
+            (&["INACTIVE_OWNER_OR_USER"], "owner is inactive"),
+            (
+                &[
+                    "DUPLICATES_DETECTED",
+                    "DUPLICATE_VALUE",
+                    "CONFLICT",
+                    "OBJECT_ALREADY_EXISTS",
+                ],
+                "already exists",
+            ),
+            (&["REQUIRED_FIELD_MISSING"], "requires more information"),
+            (&["STRING_TOO_LONG"], "is too long"),
+            (
+                &[
+                    "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+                    "VALIDATION_ERROR",
+                    "INVALID_EMAIL_ADDRESS",
+                    "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                ],
+                "rejected a value",
+            ),
+            (
+                &["INVALID_FIELD", "PROPERTY_DOESNT_EXIST"],
+                "does not exist in your",
+            ),
+            (&["UNABLE_TO_LOCK_ROW"], "busy with this record"),
+            (
+                &["ENTITY_IS_DELETED", "OBJECT_NOT_FOUND", "NOT_FOUND"],
+                "was deleted",
+            ),
+        ];
+        for (codes, words) in arms {
+            for code in codes {
+                let hint = hint_for(Crm::Salesforce, &blank(404, code, "m"));
+                assert!(
+                    hint.as_deref().is_some_and(|h| h.contains(words)),
+                    "{code}: {hint:?}"
+                );
+            }
+        }
+    }
+
     /// A value the CRM refused (a validation rule, an e-mail it reads otherwise, a picklist)
     /// is the rep's to correct: the hint names the fields and repeats the CRM's own words.
     #[test]

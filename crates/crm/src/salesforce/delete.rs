@@ -109,6 +109,9 @@ mod tests {
         assert!(delete_request(&s, &[]).is_err());
         let many: Vec<String> = (0..201).map(|i| format!("00T{i:015}")).collect();
         assert!(delete_request(&s, &many).is_err());
+        // The limit itself is one call, every id in it.
+        let req = delete_request(&s, &many[..MAX_DELETE_IDS]).unwrap();
+        assert_eq!(req.url.matches("00T").count(), 200, "{}", req.url);
         assert!(delete_request(&s, &["003,001".into()]).is_err());
         assert!(delete_request(&s, &["003&allOrNone=true".into()]).is_err());
     }

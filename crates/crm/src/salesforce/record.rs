@@ -194,6 +194,33 @@ mod tests {
         }
     }
 
+    /// A Contact's company goes into its Description only when no Account carries it: one
+    /// the save links to (`account_id`) or creates (`new_account`).
+    #[test]
+    fn a_contacts_company_is_described_only_without_an_account() {
+        let s = SfSession::new("https://x", "t");
+        let p = Prospect {
+            last_name: "Lovelace".into(),
+            company: Some("Analytical Engines".into()),
+            ..Prospect::default()
+        };
+        let described = |account_id: Option<&str>, new_account: Option<&str>| {
+            let mut sp = spec(RecordKind::Contact, p.clone());
+            sp.account_id = account_id.map(str::to_owned);
+            sp.new_account = new_account.map(str::to_owned);
+            let m = record_fields(&s, &sp).unwrap();
+            m.get("Description")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        assert_eq!(
+            described(None, None).as_deref(),
+            Some("Company: Analytical Engines")
+        );
+        assert_eq!(described(Some("001000000000001AAA"), None), None);
+        assert_eq!(described(None, Some("Analytical Engines")), None);
+    }
+
     #[test]
     fn cuts_text_and_refuses_identifiers() {
         let s = SfSession::new("https://x", "t");

@@ -283,6 +283,15 @@ mod tests {
         }
     }
 
+    /// The record kind of an outcome's object: Contact and Lead, nothing else.
+    #[test]
+    fn an_outcomes_object_names_its_record_kind() {
+        assert_eq!(object_kind("Contact"), Some(RecordKind::Contact));
+        assert_eq!(object_kind("Lead"), Some(RecordKind::Lead));
+        assert_eq!(object_kind("contacts"), None);
+        assert_eq!(object_kind("Account"), None);
+    }
+
     /// An Account a duplicate rule matched is answered as [`ACCOUNT_DUPLICATE`] with the
     /// existing Account's id (the caller saves again linked to it); any other refusal of the
     /// Account is the CRM's own error, never taken for a duplicate.

@@ -210,6 +210,71 @@ fn two_spellings_of_one_new_profile_are_created_once() {
     assert!(a.created && !b.created);
 }
 
+/// Two people, each twice in one chunk (two spellings of their profile): each is created
+/// once, and each second copy links to its own twin's record, never to the other person's.
+#[test]
+fn each_second_copy_links_to_its_own_twin() {
+    let specs = vec![
+        person(0, None, Some("https://www.linkedin.com/in/ada-lovelace/")),
+        person(1, None, Some("https://www.linkedin.com/in/grace-hopper/")),
+        person(2, None, Some("http://linkedin.com/in/ada-lovelace")),
+        person(3, None, Some("http://linkedin.com/in/grace-hopper")),
+    ];
+    let mut bulk = BulkSave::new(session(), specs);
+    let dedupe = bulk.next_request().unwrap();
+    bulk.on_response(answer(&dedupe)).unwrap();
+    let create = bulk.next_request().unwrap();
+    let sent = bulk_support::body(&create)["records"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(sent, 2, "Ada and Grace, once each");
+    bulk.on_response(answer(&create)).unwrap();
+    let ids: Vec<String> = bulk
+        .results()
+        .iter()
+        .map(|r| r.outcome.clone().unwrap().record_id)
+        .collect();
+    assert_ne!(ids[0], ids[1]);
+    assert_eq!((&ids[2], &ids[3]), (&ids[0], &ids[1]));
+}
+
+/// A person the dedupe found carries the record's job as the CRM has it (a Contact's
+/// `Title` and its Account's name, a Lead's `Company`): what tells a job change.
+#[test]
+fn a_found_person_carries_the_records_job() {
+    let specs = vec![
+        person(0, Some("ada@example.com"), None),
+        person(1, Some("grace@example.com"), None),
+    ];
+    let stored = [
+        json!({"attributes": {"type": "Contact"}, "Id": "003000000000007AAA",
+            "Email": "ada@example.com", "Title": "Analyst",
+            "Account": {"Name": "Babbage & Co"}, "OwnerId": "005000000000002AAA"}),
+        json!({"attributes": {"type": "Lead"}, "Id": "00Q000000000008AAA",
+            "Email": "grace@example.com", "Title": "Rear Admiral", "Company": "US Navy",
+            "OwnerId": "005000000000002AAA"}),
+    ];
+    let mut bulk = BulkSave::new(session(), specs);
+    let dedupe = bulk.next_request().unwrap();
+    bulk.on_response(answer_with(&dedupe, &stored)).unwrap();
+    let jobs: Vec<Option<(Option<String>, Option<String>)>> = bulk
+        .results()
+        .iter()
+        .map(|r| {
+            let job = r.outcome.clone().unwrap().crm_job?;
+            Some((job.title, job.company))
+        })
+        .collect();
+    assert_eq!(
+        jobs,
+        [
+            Some((Some("Analyst".into()), Some("Babbage & Co".into()))),
+            Some((Some("Rear Admiral".into()), Some("US Navy".into()))),
+        ]
+    );
+}
+
 /// Each person of a chunk is told which Account they got: the two who work at Acme (any
 /// spelling) the one Account of that name the dedupe call's Account lookup found, the one
 /// who named no company none.

@@ -155,14 +155,6 @@ impl OutboxEntry {
             OutboxEntry::Chunk(chunk) => Some(&chunk.chunk),
         }
     }
-
-    /// [`Self::chunk`], to change.
-    pub fn chunk_mut(&mut self) -> Option<&mut Chunk> {
-        match self {
-            OutboxEntry::Single(_) => None,
-            OutboxEntry::Chunk(chunk) => Some(&mut chunk.chunk),
-        }
-    }
 }
 
 /// One prospect's save, with where it stands: an entry of its own ([`OutboxEntry::Single`]),
