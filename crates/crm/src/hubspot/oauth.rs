@@ -207,3 +207,22 @@ pub fn parse_token_info(resp: &HttpResponse) -> Result<HsTokenInfo, CrmError> {
         scopes: scopes(&v),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The legacy metadata call names the token in its path and sends no `Authorization`
+    /// header (an empty bearer would be refused), only what it accepts.
+    #[test]
+    fn token_metadata_is_asked_without_an_authorization_header() {
+        let req = token_metadata_request("https://api.hubapi.com", "CJT/x+y");
+        assert_eq!(req.method, "GET");
+        assert_eq!(
+            req.url,
+            "https://api.hubapi.com/oauth/v1/access-tokens/CJT%2Fx%2By"
+        );
+        assert_eq!(req.header("Authorization"), None);
+        assert_eq!(req.header("Accept"), Some("application/json"));
+    }
+}

@@ -283,6 +283,29 @@ mod tests {
         }
     }
 
+    /// The Account a save created is read from its own subrequest, and only when it was
+    /// created (a refused one, or a save that created none, has no id to read).
+    #[test]
+    fn the_created_accounts_id_is_read_from_its_subrequest() {
+        let answer = |subs: Value| HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: json!({ "compositeResponse": subs }).to_string(),
+        };
+        let record = json!({"referenceId": REF_RECORD, "httpStatusCode": 201,
+            "body": {"id": "003000000000001AAA", "success": true, "errors": []}});
+        let account = json!({"referenceId": REF_ACCOUNT, "httpStatusCode": 201,
+            "body": {"id": "001000000000001AAA", "success": true, "errors": []}});
+        assert_eq!(
+            created_account_id(&answer(json!([account, record]))).as_deref(),
+            Some("001000000000001AAA")
+        );
+        assert_eq!(created_account_id(&answer(json!([record]))), None);
+        let refused = json!({"referenceId": REF_ACCOUNT, "httpStatusCode": 400,
+            "body": [{"errorCode": "FIELD_CUSTOM_VALIDATION_EXCEPTION", "message": "no"}]});
+        assert_eq!(created_account_id(&answer(json!([refused, record]))), None);
+    }
+
     /// The record kind of an outcome's object: Contact and Lead, nothing else.
     #[test]
     fn an_outcomes_object_names_its_record_kind() {
