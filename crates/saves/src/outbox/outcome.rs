@@ -282,7 +282,7 @@ pub(crate) fn on_error(
             (e, Step::Continue)
         }
         _ => {
-            if code == "INSUFFICIENT_ACCESS" || code.starts_with("INSUFFICIENT_ACCESS") {
+            if code.starts_with("INSUFFICIENT_ACCESS") {
                 info.hint = format!(
                     "{} may not create {} records: ask your admin for access, or for another team sync user.",
                     capitalise(&connection_label(team, role)),

@@ -634,8 +634,16 @@ fn a_reference_error_on_another_field_is_not_an_owner_refusal() {
         json!({"message":"invalid cross reference id","errorCode":"INVALID_CROSS_REFERENCE_KEY","fields":["AccountId"]}),
     );
     let (e, step) = on_response(&t, &sent, &bad_account, 0, 0);
-    assert!(matches!(step, Step::Failed { .. }), "{step:?}");
+    let Step::Failed { result } = step else {
+        panic!("{step:?}")
+    };
     assert_eq!(e.spec.owner_id.as_deref(), Some(REP), "the owner is kept");
+    // The CRM's own hint for the code, not the one about access rights.
+    let hint = result.error.unwrap().hint;
+    assert!(
+        hint.starts_with("The chosen owner or related record does not exist"),
+        "{hint}"
+    );
 }
 
 #[test]
