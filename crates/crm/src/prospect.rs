@@ -327,6 +327,23 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
 
+    /// A person's record kind is `contact` or `lead`; anything else is refused in words that
+    /// say what was expected (a number included, which reaches the visitor's `expecting`).
+    #[test]
+    fn a_person_kind_is_contact_or_lead() {
+        let read = |v: serde_json::Value| person_kind::deserialize(v).map_err(|e| e.to_string());
+        assert_eq!(read(serde_json::json!("lead")), Ok(RecordKind::Lead));
+        assert_eq!(read(serde_json::json!("contact")), Ok(RecordKind::Contact));
+        assert_eq!(
+            read(serde_json::json!("account")),
+            Err("unknown variant `account`, expected `contact` or `lead`".to_owned())
+        );
+        assert_eq!(
+            read(serde_json::json!(5)),
+            Err("invalid type: integer `5`, expected variant identifier".to_owned())
+        );
+    }
+
     /// A job as the rep reads it (the job-change badge, the Task's "Was:" line).
     #[test]
     fn a_job_reads_as_title_at_company() {

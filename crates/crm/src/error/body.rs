@@ -228,6 +228,21 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
 
+    /// A HubSpot error's code is its `subCategory` when that is a plain word; a dotted one
+    /// (a property path) or an empty one leaves the `category`.
+    #[test]
+    fn a_hubspot_code_is_its_subcategory_only_when_that_is_a_word() {
+        let code = |sub: &str| {
+            let body = format!(
+                r#"{{"status":"error","message":"m","category":"VALIDATION_ERROR","subCategory":"{sub}"}}"#
+            );
+            api_error_from_response(Crm::Hubspot, 400, &body).code
+        };
+        assert_eq!(code("INVALID_EMAIL"), "INVALID_EMAIL");
+        assert_eq!(code("crm.properties.email"), "VALIDATION_ERROR");
+        assert_eq!(code(""), "VALIDATION_ERROR");
+    }
+
     /// Salesforce echoes `PROCESSING_HALTED` for the subrequests an `allOrNone` failure
     /// stopped: the error told is the one that stopped them, wherever it stands in the list.
     #[test]

@@ -323,6 +323,36 @@ mod tests {
         }
     }
 
+    /// A refusal is told by its code whatever the status (Salesforce answers a missing
+    /// permission with 400 inside a save), by its status only when the code says nothing.
+    #[test]
+    fn a_refusal_is_known_by_its_code_at_any_status() {
+        let codes = [
+            ("invalid_client_id", Refused::Rejected),
+            ("invalid_client", Refused::Rejected),
+            ("BAD_CLIENT_ID", Refused::Rejected),
+            ("BAD_CLIENT_SECRET", Refused::Rejected),
+            ("invalid_grant", Refused::Rejected),
+            ("BAD_REFRESH_TOKEN", Refused::Rejected),
+            ("invalid_token", Refused::Rejected),
+            ("INVALID_AUTHENTICATION", Refused::Rejected),
+            ("EXPIRED_AUTHENTICATION", Refused::Rejected),
+            ("INVALID_SESSION_ID", Refused::Rejected),
+            ("MISSING_SCOPES", Refused::Scopes),
+            ("API_DISABLED_FOR_ORG", Refused::Scopes),
+            ("API_CURRENTLY_DISABLED", Refused::Scopes),
+            ("INSUFFICIENT_ACCESS_OR_READONLY", Refused::Scopes),
+        ];
+        for (code, kind) in codes {
+            let e = crate::error::blank(400, code, "m");
+            assert_eq!(refused(&e), Some(kind), "{code}");
+        }
+        let by_status = |status| refused(&crate::error::blank(status, "SOMETHING_NEW", "m"));
+        assert_eq!(by_status(401), Some(Refused::Rejected));
+        assert_eq!(by_status(403), Some(Refused::Scopes));
+        assert_eq!(by_status(400), None);
+    }
+
     #[test]
     fn unlisted_refusals_still_name_the_credential() {
         let r = said(

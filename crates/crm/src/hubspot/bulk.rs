@@ -663,6 +663,52 @@ mod tests {
         assert_eq!(out, [("601".into(), true), ("601".into(), false)]);
     }
 
+    /// A batch read's contact id is read whether HubSpot writes it as a string or a number.
+    #[test]
+    fn a_read_contacts_id_may_be_a_number() {
+        let hits = read_answer(&answer(
+            200,
+            r#"{"status":"COMPLETE","results":[
+                {"id":601,"properties":{"email":"Ada@Example.com"}},
+                {"id":"602","properties":{"email":"grace@example.com"}},
+                {"id":null,"properties":{"email":"nobody@example.com"}}]}"#,
+        ))
+        .unwrap();
+        let found: Vec<(&str, &str)> = hits
+            .iter()
+            .map(|(email, id, _, _)| (email.as_str(), id.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [("ada@example.com", "601"), ("grace@example.com", "602")]
+        );
+    }
+
+    /// Ada and Grace, each twice in a chunk: each is created once, and each second copy
+    /// links to its own twin's contact, never to the other person's.
+    #[test]
+    fn each_second_copy_links_to_its_own_twin() {
+        let mut ada_again = ada();
+        ada_again.prospect.linkedin_url = Some("https://linkedin.com/in/Ada-Lovelace?trk=x".into());
+        let mut grace_again = grace();
+        grace_again.prospect.linkedin_url = Some("https://linkedin.com/in/grace-hopper".into());
+        let (mut run, inputs) = created_after_a_miss(vec![ada(), grace(), ada_again, grace_again]);
+        assert_eq!(inputs.len(), 2, "{inputs:?}");
+        run.on_response(&answer(
+            201,
+            r#"{"status":"COMPLETE","results":[
+                {"id":"601","objectWriteTraceId":"0","properties":{}},
+                {"id":"602","objectWriteTraceId":"1","properties":{}}]}"#,
+        ))
+        .unwrap();
+        let ids: Vec<String> = run
+            .outcomes()
+            .into_iter()
+            .map(|o| o.unwrap().unwrap().record_id)
+            .collect();
+        assert_eq!(ids, ["601", "602", "601", "602"]);
+    }
+
     /// Ada and Grace, neither found, created by HubSpot answering 602 with `trace_602` first
     /// and 601 with trace "0": the record id each person got, in input order.
     fn created_with_traces(trace_602: &str) -> Vec<String> {

@@ -228,6 +228,19 @@ mod tests {
         s
     }
 
+    /// The confirming read takes 1 to 100 ids, each as an input.
+    #[test]
+    fn a_confirming_read_takes_one_to_a_hundred_ids() {
+        let ids: Vec<String> = (0..101).map(|i| format!("{}", 600 + i)).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        assert!(confirm_request(&session(), "linkedin_url", &[]).is_err());
+        assert!(confirm_request(&session(), "linkedin_url", &refs).is_err());
+        let req = confirm_request(&session(), "linkedin_url", &refs[..100]).unwrap();
+        let body: Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+        assert_eq!(body["inputs"].as_array().unwrap().len(), 100);
+        assert!(confirm_request(&session(), "linkedin_url", &refs[..1]).is_ok());
+    }
+
     #[test]
     fn one_search_with_both_spellings_oldest_first() {
         let req = lookup_request(

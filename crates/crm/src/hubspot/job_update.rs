@@ -157,6 +157,20 @@ mod tests {
         Job::from_parts(Some(title), Some(company)).unwrap()
     }
 
+    /// The PATCH's answer is the contact as HubSpot now holds it: its job is read back.
+    #[test]
+    fn the_patchs_answer_carries_the_job_as_hubspot_holds_it() {
+        let resp = HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: r#"{"id":"501","properties":{"jobtitle":"VP Sales","company":"Globex"}}"#.into(),
+        };
+        assert_eq!(
+            parse_update(&resp).unwrap(),
+            Some(job("VP Sales", "Globex"))
+        );
+    }
+
     #[test]
     fn the_patch_carries_the_job_and_never_an_owner() {
         let s = HsSession::new("tok");

@@ -173,6 +173,10 @@ fn batch_create_reports_each_input() {
     );
     let too_many = vec![spec("a@b.c", "L"); 101];
     assert!(contacts::batch_create_request(&dated(), &too_many).is_err());
+    // The limit itself is one batch.
+    let req = contacts::batch_create_request(&dated(), &too_many[..100]).unwrap();
+    let body: serde_json::Value = serde_json::from_str(req.body.as_deref().unwrap()).unwrap();
+    assert_eq!(body["inputs"].as_array().unwrap().len(), 100);
 }
 
 #[test]

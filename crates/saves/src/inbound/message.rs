@@ -868,6 +868,13 @@ mod tests {
             }
         }
         assert_eq!(refused, 12);
+        // A simulation that names no record asks about a Contact.
+        let Ok(UiToWorker::Simulate { record, .. }) =
+            parse_ui_message(&json!({"kind":"simulate","source":"manual"}))
+        else {
+            panic!("a simulation")
+        };
+        assert_eq!(record, "contact");
         // The one deliberate difference: serde also reads a tagged enum from an array
         // (`["get_state"]`); no page sends that, and the reader refuses it.
         assert!(parse_ui_message(&json!(["get_state"])).is_err());

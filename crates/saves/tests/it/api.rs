@@ -276,6 +276,20 @@ fn state_view_lists_needs_and_outbox_without_tokens() {
         view["connections"][0]["org"], "acme.my.salesforce.com",
         "the host only"
     );
+    // A Salesforce team without the app's client id must set it; a HubSpot team has none.
+    let needs_of = |t: &Value| -> Vec<String> {
+        api::state_view(t, &Value::Null, &json!([]), &json!({}))["needs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|n| n.as_str().map(str::to_owned))
+            .collect()
+    };
+    let mut no_app = team();
+    no_app["config"]["client_id"] = Value::Null;
+    assert!(needs_of(&no_app).contains(&"client_id".to_owned()));
+    no_app["config"]["crm"] = json!("hubspot");
+    assert!(!needs_of(&no_app).contains(&"client_id".to_owned()));
     let mut hubspot = team();
     hubspot["config"]["crm"] = json!("hubspot");
     let view = api::state_view(&hubspot, &Value::Null, &json!([]), &json!({}));

@@ -481,6 +481,15 @@ fn a_bulk_save_is_undone_in_one_call_per_200_people() {
         .items
         .iter()
         .all(|i| i.is_person && i.role == Role::TeamSync));
+    // Each item is its own person's (what the badges of the page are refreshed by).
+    for item in &record.items {
+        let i: usize = item.id[3..].parse().unwrap();
+        assert_eq!(
+            item.lookup_key.as_deref(),
+            Some(format!("linkedin:https://www.linkedin.com/in/p{i}").as_str()),
+            "{item:?}"
+        );
+    }
     let calls = plan_undo(&sf, Some(&record), tokens, NOW).unwrap();
     assert_eq!(
         calls.iter().map(|c| c.ids.len()).collect::<Vec<_>>(),
