@@ -212,6 +212,26 @@ pub fn parse_token_info(resp: &HttpResponse) -> Result<HsTokenInfo, CrmError> {
 mod tests {
     use super::*;
 
+    /// The sign-in page is HubSpot's own, with the app's client id, scopes, state and PKCE
+    /// challenge (the default scopes when none are set).
+    #[test]
+    fn the_authorize_url_is_hubspots_with_the_apps_parameters() {
+        let url = authorize_url(&HsAuthorizeParams {
+            client_id: "cid".into(),
+            redirect_uri: "https://x.chromiumapp.org/hs".into(),
+            scope: String::new(),
+            state: "st".into(),
+            code_challenge: Some("ch".into()),
+        });
+        assert!(url.starts_with("https://app.hubspot.com/oauth/authorize?client_id=cid&redirect_uri=https%3A%2F%2Fx.chromiumapp.org%2Fhs&scope="), "{url}");
+        assert!(
+            url.ends_with("&state=st&code_challenge=ch&code_challenge_method=S256"),
+            "{url}"
+        );
+        let scope = form_encode(&[("scope", DEFAULT_SCOPE)]);
+        assert!(url.contains(&scope), "{url}");
+    }
+
     /// The legacy metadata call names the token in its path and sends no `Authorization`
     /// header (an empty bearer would be refused), only what it accepts.
     #[test]

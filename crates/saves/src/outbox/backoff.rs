@@ -29,10 +29,7 @@ pub fn with_retry_after(backoff: u64, retry_after: Option<&str>) -> u64 {
     let asked = retry_after
         .and_then(|s| s.trim().parse::<u64>().ok())
         .map(|secs| secs.saturating_mul(1000).min(CAP_MS));
-    match asked {
-        Some(ms) if ms > backoff => ms,
-        _ => backoff,
-    }
+    asked.map_or(backoff, |ms| ms.max(backoff))
 }
 
 #[cfg(test)]
