@@ -234,6 +234,46 @@ fn chunk_planning_table() {
     }
 }
 
+/// A chunk holds one credential's people of one record kind: people planned with two
+/// connections (a LinkedIn save's go with team sync, a Gmail save's with the rep's own) make
+/// two chunks, never one.
+#[test]
+fn chunks_are_grouped_by_credential() {
+    let t = team(CrmKind::Salesforce);
+    let people_of = |source: &str| -> Vec<saves::plan::PersonSave> {
+        let msg = json!({"kind":"save","source":source,"push":"single","page_url":null,
+            "activity":null,"prospects":people(3)});
+        let ContentToWorker::Save(s) = parse_content_message(&msg).unwrap() else {
+            panic!("a save")
+        };
+        plan_save(&t, &s, "s1", &KnownRecords::new())
+            .entries
+            .into_iter()
+            .map(|e| match e {
+                OutboxEntry::Single(p) => p,
+                other => panic!("{other:?}"),
+            })
+            .collect()
+    };
+    let mut mixed = people_of("linkedin_extension");
+    mixed.extend(people_of("gmail_extension"));
+    let chunks = saves::bulk::chunk_entries(&t, "s9", mixed);
+    let roles: Vec<(Role, Vec<Role>)> = chunks
+        .iter()
+        .map(|e| {
+            let members = e.chunk().unwrap().members.iter();
+            (e.role, members.map(|m| m.person.role).collect())
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            (Role::TeamSync, vec![Role::TeamSync; 3]),
+            (Role::Personal, vec![Role::Personal; 3])
+        ]
+    );
+}
+
 /// People saved with an activity join a chunk only where the chunk can log it: a Salesforce
 /// chunk logs their Tasks (one more call), a HubSpot chunk carries no engagements, so there
 /// each person stays a single save (the contact, then its engagement).
