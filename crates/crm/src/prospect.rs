@@ -342,6 +342,15 @@ mod tests {
             read(serde_json::json!(5)),
             Err("invalid type: integer `5`, expected variant identifier".to_owned())
         );
+        // An optional field also reads `null`.
+        let optional =
+            |v: serde_json::Value| person_kind::deserialize_option(v).map_err(|e| e.to_string());
+        assert_eq!(
+            optional(serde_json::json!("lead")),
+            Ok(Some(RecordKind::Lead))
+        );
+        assert_eq!(optional(serde_json::Value::Null), Ok(None));
+        assert!(optional(serde_json::json!("account")).is_err());
     }
 
     /// A job as the rep reads it (the job-change badge, the Task's "Was:" line).

@@ -194,6 +194,21 @@ mod tests {
         }
     }
 
+    /// The Account a save creates is named by the company (trimmed) and owned like the
+    /// Contact; no company, no Account.
+    #[test]
+    fn an_account_is_named_by_the_company_and_owned_like_the_contact() {
+        let m = account_fields("  Analytical Engines ", Some("005000000000003AAA")).unwrap();
+        assert_eq!(
+            Value::Object(m),
+            serde_json::json!({"Name": "Analytical Engines", "OwnerId": "005000000000003AAA"})
+        );
+        let m = account_fields("Globex", None).unwrap();
+        assert_eq!(Value::Object(m), serde_json::json!({"Name": "Globex"}));
+        assert!(account_fields("  ", None).is_err());
+        assert!(account_fields("Globex", Some("005,001")).is_err());
+    }
+
     /// A Contact's company goes into its Description only when no Account carries it: one
     /// the save links to (`account_id`) or creates (`new_account`).
     #[test]

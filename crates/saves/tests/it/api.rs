@@ -285,6 +285,10 @@ fn state_view_lists_needs_and_outbox_without_tokens() {
             .filter_map(|n| n.as_str().map(str::to_owned))
             .collect()
     };
+    // A connection whose refresh token was refused is to be reconnected.
+    let mut broken = team();
+    broken["connections"][0]["health"] = json!("reconnect_needed");
+    assert!(needs_of(&broken).contains(&"reconnect_team_sync".to_owned()));
     let mut no_app = team();
     no_app["config"]["client_id"] = Value::Null;
     assert!(needs_of(&no_app).contains(&"client_id".to_owned()));

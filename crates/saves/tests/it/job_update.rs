@@ -72,6 +72,16 @@ fn click() -> saves::SaveRequest {
     }
 }
 
+/// A save of Ada from `source` (no lookup known).
+fn save_of(source: &str) -> saves::SaveRequest {
+    let msg = json!({"kind":"save","source":source,"push":"single",
+        "prospects":[{"full_name":"Ada Lovelace","linkedin_url":URL}]});
+    match parse_content_message(&msg).unwrap() {
+        ContentToWorker::Save(s) => s,
+        other => panic!("{other:?}"),
+    }
+}
+
 /// Ada as the page's lookup found her: Head of Sales at Initech, owned by `OWNER`.
 fn known(id: &str) -> KnownRecords {
     let mut k = KnownRecords::new();
@@ -298,6 +308,33 @@ fn a_refused_update_keeps_saying_why_the_account_stays() {
         .filter(|r| r.starts_with("No Account is named Globex"))
         .collect();
     assert_eq!(noted.len(), 1, "{:?}", result.reasons);
+}
+
+/// An update carries the decision's warnings about who pushes it (here: team sync is not a
+/// Salesforce admin), but none about who would own a new record: it keeps the record's owner.
+#[test]
+fn an_update_keeps_the_decisions_warnings_but_not_the_owners() {
+    let mut t = team(CrmKind::Salesforce, false);
+    let mut sync = conn(Role::TeamSync, INTEGRATION, "integration@acme.example");
+    sync.permission = Some(Permission::Standard);
+    t.set_connection(sync);
+    t.owner_mapping = Some(OWNER.into());
+    t.crm_users = vec![crm::CrmUser {
+        id: OWNER.into(),
+        email: Some("gone@acme.example".into()),
+        active: false,
+        name: None,
+    }];
+    let new_record = plan_save(
+        &t,
+        &save_of("linkedin_extension"),
+        "save-0",
+        &KnownRecords::new(),
+    );
+    let said = &new_record.entries[0].warnings;
+    assert!(said.iter().any(|w| w == "owner_inactive"), "{said:?}");
+    let update = entry(&t, CONTACT_ID);
+    assert_eq!(update.warnings, ["team_sync_not_admin"]);
 }
 
 #[test]

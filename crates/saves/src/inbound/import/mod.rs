@@ -208,6 +208,10 @@ mod tests {
             read_csv(&many),
             Err(ImportError::TooManyRows { count, .. }) if count == MAX_ROWS + 1
         ));
+        // The limit itself is read: every row imported or reported.
+        let limit = format!("Name\n{}", "Ada Lovelace\n".repeat(MAX_ROWS));
+        let got = read_csv(&limit).unwrap();
+        assert_eq!(got.rows.len() + got.bad.len(), MAX_ROWS);
     }
 
     proptest! {
