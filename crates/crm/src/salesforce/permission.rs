@@ -175,6 +175,27 @@ mod tests {
         assert_eq!(decide_permission(&standard), Permission::Standard);
     }
 
+    /// Each object's describe tells that object's rights: a user who may create Contacts but
+    /// only edit Leads, and create Tasks.
+    #[test]
+    fn each_describe_is_its_own_objects_rights() {
+        let sub = |id: &str, body: serde_json::Value| json!({"body": body, "httpHeaders": {}, "httpStatusCode": 200, "referenceId": id});
+        let resp = HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: json!({"compositeResponse": [
+                sub("DescribeContact", json!({"createable": true, "updateable": false})),
+                sub("DescribeLead", json!({"createable": false, "updateable": true})),
+                sub("DescribeTask", json!({"createable": true, "updateable": true}))]})
+            .to_string(),
+        };
+        let facts = parse_permission_response(&resp).unwrap();
+        let rights = |a: &ObjectAccess| (a.createable, a.updateable);
+        assert_eq!(rights(&facts.contact), (true, false));
+        assert_eq!(rights(&facts.lead), (false, true));
+        assert_eq!(rights(&facts.task), (true, true));
+    }
+
     #[test]
     fn decision_table() {
         let yes = ObjectAccess {
