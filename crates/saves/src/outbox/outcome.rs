@@ -79,15 +79,7 @@ pub fn record_url(team: &LocalTeam, entry: &PersonSave) -> Option<String> {
         .record_id
         .as_ref()
         .or(entry.spec.existing_id.as_ref())?;
-    let conn = team.connection(entry.role)?;
-    match team.config.crm {
-        CrmKind::Salesforce if !conn.instance_url.is_empty() => Some(format!(
-            "{}/lightning/r/{}/{id}/view",
-            conn.instance_url.trim_end_matches('/'),
-            entry.spec.record.sobject()
-        )),
-        _ => None,
-    }
+    team.record_url_on(team.connection(entry.role)?, entry.spec.record, id)
 }
 
 pub(crate) fn internal(message: String) -> ErrorInfo {

@@ -252,16 +252,23 @@ impl LocalTeam {
     /// The Lightning page of a Salesforce record this team found, for the "already in
     /// Salesforce" link (`None` for HubSpot or before a connection knows its instance).
     pub fn record_url(&self, kind: crm::RecordKind, id: &str) -> Option<String> {
-        self.connections
-            .first()
-            .filter(|c| !c.instance_url.is_empty() && self.config.crm == CrmKind::Salesforce)
-            .map(|c| {
-                format!(
-                    "{}/lightning/r/{}/{id}/view",
-                    c.instance_url.trim_end_matches('/'),
-                    kind.sobject()
-                )
-            })
+        self.record_url_on(self.connections.first()?, kind, id)
+    }
+
+    /// [`Self::record_url`] on `conn`'s instance (the connection that saved the record).
+    pub fn record_url_on(
+        &self,
+        conn: &Connection,
+        kind: crm::RecordKind,
+        id: &str,
+    ) -> Option<String> {
+        (self.config.crm == CrmKind::Salesforce && !conn.instance_url.is_empty()).then(|| {
+            format!(
+                "{}/lightning/r/{}/{id}/view",
+                conn.instance_url.trim_end_matches('/'),
+                kind.sobject()
+            )
+        })
     }
 
     /// The connection held in a role.
@@ -449,6 +456,29 @@ mod tests {
             instance_url: "https://acme.my.salesforce.com".into(),
             credential: None,
         }
+    }
+
+    /// The "already in Salesforce" link is the record's Lightning page on the connection's
+    /// instance; HubSpot, or a connection that has no instance yet, gives no link.
+    #[test]
+    fn a_record_link_is_its_lightning_page_on_the_instance() {
+        let mut team = LocalTeam::default();
+        assert_eq!(team.record_url(crm::RecordKind::Contact, "003X"), None);
+        let mut sync = conn(Role::TeamSync, "005I", "i@acme.example", Permission::Admin);
+        sync.instance_url = "https://acme.my.salesforce.com/".into();
+        team.set_connection(sync.clone());
+        assert_eq!(
+            team.record_url(crm::RecordKind::Lead, "00QX").as_deref(),
+            Some("https://acme.my.salesforce.com/lightning/r/Lead/00QX/view")
+        );
+        let mut no_instance = sync.clone();
+        no_instance.instance_url.clear();
+        assert_eq!(
+            team.record_url_on(&no_instance, crm::RecordKind::Contact, "003X"),
+            None
+        );
+        team.config.crm = CrmKind::Hubspot;
+        assert_eq!(team.record_url(crm::RecordKind::Contact, "501"), None);
     }
 
     /// The worker keeps each role's tokens under its own `secret:` key (the prefix no message
