@@ -861,6 +861,20 @@ mod tests {
                 ServerStep::Done { .. } | ServerStep::Settled { .. } => panic!("{status}"),
             }
         }
+        // A 202 that says no more: the server has the save and is pushing it; a bare 503
+        // keeps its HTTP code.
+        let reason_of = |status: u16| match answer(status, json!({})) {
+            ServerStep::Wait { reason, .. } => (reason.code, reason.message),
+            other => panic!("{status}: {other:?}"),
+        };
+        assert_eq!(
+            reason_of(202),
+            (
+                "team_server_waiting".to_owned(),
+                "The team server accepted the save and is still pushing it.".to_owned()
+            )
+        );
+        assert_ne!(reason_of(503).0, "team_server_waiting");
     }
 
     /// The server keeps a save because the CRM refused the team's own connection there (its

@@ -663,6 +663,28 @@ mod tests {
         assert_eq!(out, [("601".into(), true), ("601".into(), false)]);
     }
 
+    /// Without trace ids, each created contact goes to the person with its e-mail, whatever
+    /// the answer's order.
+    #[test]
+    fn without_trace_ids_each_created_contact_goes_to_its_email() {
+        let mut ada = ada();
+        ada.prospect.email = Some("ada@example.com".into());
+        let mut grace = grace();
+        grace.prospect.email = Some("Grace@Example.com".into());
+        let placed = parse_batch_create(
+            &[ada, grace],
+            &answer(
+                201,
+                r#"{"status":"COMPLETE","results":[
+                    {"id":"602","properties":{"email":"grace@example.com"}},
+                    {"id":"601","properties":{"email":"ada@example.com"}}]}"#,
+            ),
+        )
+        .unwrap();
+        let ids: Vec<&str> = placed.iter().map(|r| r.as_deref().unwrap()).collect();
+        assert_eq!(ids, ["601", "602"]);
+    }
+
     /// A batch read's contact id is read whether HubSpot writes it as a string or a number.
     #[test]
     fn a_read_contacts_id_may_be_a_number() {
