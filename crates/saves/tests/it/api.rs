@@ -249,6 +249,25 @@ fn simulate_answers_the_decision_for_any_source() {
     assert_eq!(bad["reply"]["decision"]["error"]["code"], "invalid_input");
 }
 
+/// A HubSpot page-load lookup is answered by a search (a LinkedIn URL) or by a read (an
+/// e-mail): each is read as what it is.
+#[test]
+fn a_hubspot_lookup_reads_a_search_and_a_read_by_email() {
+    let mut hubspot = team();
+    hubspot["config"]["crm"] = json!("hubspot");
+    let lookup = |body: Value| {
+        api::parse_lookup(
+            &hubspot,
+            &json!({"status": 200, "headers": [], "body": body.to_string()}),
+        )
+    };
+    let searched = lookup(json!({"total": 1, "results": [{"id": "71",
+        "properties": {"linkedin_url": "https://www.linkedin.com/in/ada/"}}]}));
+    assert_eq!(searched["result"]["record_id"], "71", "{searched}");
+    let read = lookup(json!({"id": "72", "properties": {"email": "ada@example.com"}}));
+    assert_eq!(read["result"]["record_id"], "72", "{read}");
+}
+
 #[test]
 fn state_view_lists_needs_and_outbox_without_tokens() {
     let view = api::state_view(

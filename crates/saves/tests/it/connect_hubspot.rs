@@ -161,6 +161,9 @@ fn token_and_owner_become_a_personal_connection_without_secrets() {
     assert_eq!(done["ok"], true, "{done}");
     assert_eq!(done["connection"]["crm_user_id"], "41629003");
     assert_eq!(done["connection"]["email"], "rep@acme.example");
+    // The connection is named as the owner list names the owner (here, without a first or
+    // last name in HubSpot, by the e-mail as HubSpot writes it).
+    assert_eq!(done["connection"]["name"], "Rep@Acme.example");
     assert_eq!(done["team"]["crm_users"].as_array().unwrap().len(), 2);
     assert_eq!(done["note"], Value::Null);
     let text = done.to_string();

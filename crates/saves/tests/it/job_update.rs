@@ -236,6 +236,27 @@ fn salesforce_moves_the_contact_to_the_matched_account_and_keeps_the_old_job_in_
     assert!(r.reasons.iter().any(|x| x.contains("never reassigns")));
 }
 
+/// A Contact the CRM holds with no company: the page's company is a move, so its Account is
+/// looked up (with Account matching on), as for a change of company.
+#[test]
+fn a_record_without_a_company_looks_up_the_pages_account() {
+    let t = team(CrmKind::Salesforce, true);
+    let mut known = known(CONTACT_ID);
+    for record in known.values_mut().flatten() {
+        record.job = Job::from_parts(Some("Head of Sales"), None);
+    }
+    let plan = plan_save(&t, &click(), "save-1", &known);
+    let mut e = plan.entries[0].clone();
+    e.job_update.as_mut().unwrap().date = "2026-12-03".into();
+    let (_, e, _) = step(&t, &e, query(json!([])));
+    let (req, _, _) = step(&t, &e, query(json!([{"Id": GLOBEX, "Name": "Globex"}])));
+    assert!(
+        soql(&req).contains("FROM Account WHERE Name = 'Globex'"),
+        "{}",
+        soql(&req)
+    );
+}
+
 #[test]
 fn an_unmatched_or_ambiguous_account_is_kept_and_the_result_says_so() {
     let t = team(CrmKind::Salesforce, true);

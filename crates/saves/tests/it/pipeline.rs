@@ -597,6 +597,15 @@ fn a_refused_mapped_owner_falls_to_the_reps_own_user_then_to_the_pushing_user() 
     const MAPPED: &str = "005000000000003AAA";
     let mut t = team(true);
     t.owner_mapping = Some(MAPPED.into());
+    // The directory lists the mapped user as active (it was when it was last read), after
+    // another user: the refusal marks exactly that user inactive.
+    let user = |id: &str| crm::CrmUser {
+        id: id.into(),
+        email: None,
+        active: true,
+        name: None,
+    };
+    t.crm_users = vec![user(INTEGRATION), user(MAPPED)];
     let e = one_entry(&t, "linkedin_extension", false, &known_absent());
     assert_eq!(e.spec.owner_id.as_deref(), Some(MAPPED));
     let inactive = composite_error(

@@ -130,6 +130,13 @@ mod tests {
         );
         assert_eq!(missing_for(&got, 2), ["location", "title"]);
         assert!(missing_for(&got, 0).is_empty());
+        // One entry per prospect is the most there can be.
+        let every = read(
+            json!([{"index":0,"fields":["title"]},{"index":1,"fields":["title"]}]),
+            2,
+        )
+        .unwrap();
+        assert_eq!(every.len(), 2);
     }
 
     #[test]
