@@ -97,6 +97,9 @@ mod tests {
             "https://www.linkedin.com/in/",
             "https://evil-linkedin.com/in/ada/",
             "https://linkedin.com.evil.example/in/ada/",
+            // Country subdomains are two letters; no other word, no digits.
+            "https://lnkd.linkedin.com/in/ada/",
+            "https://u1.linkedin.com/in/ada/",
             "https://www.linkedin.com/sales/lead/ACwAAA,NAME_SEARCH",
             "https://www.linkedin.com/in/ada'--/",
             "ada",
