@@ -175,6 +175,25 @@ mod tests {
         assert_eq!(decide_permission(&standard), Permission::Standard);
     }
 
+    /// Modify All Data granted by the profile itself, with no permission set, is admin too.
+    #[test]
+    fn modify_all_data_from_the_profile_is_admin() {
+        let profile = json!({"totalSize": 1, "done": true, "records": [{"Profile": {
+            "Name": "System Administrator", "PermissionsModifyAllData": true,
+            "PermissionsViewAllData": true}}]});
+        let resp = HttpResponse {
+            status: 200,
+            headers: vec![],
+            body: json!({"compositeResponse": [{"body": profile, "httpHeaders": {},
+                "httpStatusCode": 200, "referenceId": "Profile"}]})
+            .to_string(),
+        };
+        let facts = parse_permission_response(&resp).unwrap();
+        assert_eq!(facts.profile_name.as_deref(), Some("System Administrator"));
+        assert!(facts.modify_all_data && facts.view_all_data);
+        assert_eq!(decide_permission(&facts), Permission::Admin);
+    }
+
     /// Each object's describe tells that object's rights: a user who may create Contacts but
     /// only edit Leads, and create Tasks.
     #[test]

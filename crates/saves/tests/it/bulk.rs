@@ -218,6 +218,11 @@ fn chunk_planning_table() {
             .map(|e| e.chunk().map_or(1, |c| c.members.len()))
             .collect();
         assert_eq!(&got, sizes, "{crm:?} {push} {n}");
+        // Each entry has its own outbox id.
+        let mut ids: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), entries.len(), "{crm:?} {push} {n}");
         for e in &entries {
             let Some(c) = e.chunk() else { continue };
             assert!(

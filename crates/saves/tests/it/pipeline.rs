@@ -937,6 +937,23 @@ fn an_activity_on_a_linkedin_save_goes_with_the_reps_own_token() {
     );
 }
 
+/// A new person saved under team sync, whose e-mail the rep's own connection logs: the create
+/// carries no Task (it would be logged under team sync); the Task is its own call, with the
+/// rep's token.
+#[test]
+fn a_new_persons_create_leaves_the_reps_activity_to_its_own_call() {
+    let t = team(true);
+    let e = one_entry(&t, "linkedin_extension", true, &known_absent());
+    assert_eq!(
+        (e.role, e.activity_role),
+        (Role::TeamSync, Some(Role::Personal))
+    );
+    let (_, create) = next_request(&t, &e, &tokens(e.role)).unwrap();
+    assert_eq!(auth_header(&create), "Bearer TEAM-TOKEN");
+    let body = create.body.clone().unwrap_or_default();
+    assert!(!body.contains("Task"), "{body}");
+}
+
 /// The worker reports a refresh that failed for good through the JSON API: the save waits for
 /// a reconnect of that connection, with the CRM's code and words, or, when the worker has
 /// none to pass on, with `invalid_grant` and a sentence of the core's own.
