@@ -534,6 +534,22 @@ mod tests {
             t.role_for(&credential(CredentialKind::Personal, ME)),
             Some(Role::Personal)
         );
+        // Chosen for its permission (rule 3), a connection is still the role of its app user.
+        assert_eq!(
+            t.role_for(&credential(
+                CredentialKind::HighestPermission,
+                TEAM_SYNC_USER
+            )),
+            Some(Role::TeamSync)
+        );
+        assert_eq!(
+            t.role_for(&credential(CredentialKind::HighestPermission, ME)),
+            Some(Role::Personal)
+        );
+        assert_eq!(
+            t.role_for(&credential(CredentialKind::Personal, "someone_else")),
+            None
+        );
     }
 
     #[test]
