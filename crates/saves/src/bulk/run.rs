@@ -90,3 +90,48 @@ impl ChunkRun {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crm::salesforce::SfSession;
+    use crm::{Prospect, RecordKind, SaveSpec};
+
+    fn spec(last_name: &str, owner: &str) -> SaveSpec {
+        SaveSpec {
+            record: RecordKind::Contact,
+            prospect: Prospect {
+                last_name: last_name.into(),
+                email: Some(format!("{last_name}@example.com")),
+                ..Prospect::default()
+            },
+            owner_id: Some(owner.into()),
+            existing_id: None,
+            activity: None,
+            description: None,
+            account_id: None,
+            new_account: None,
+        }
+    }
+
+    /// A Salesforce chunk's outcomes: a person the CRM's rules refused before any call is
+    /// settled with that refusal; the people whose calls have not run yet are unsettled.
+    #[test]
+    fn a_refused_person_is_settled_and_the_others_wait() {
+        let session = SfSession::new("https://acme.my.salesforce.com", "t");
+        let specs = vec![
+            spec("ada", "005000000000001AAA"),
+            spec("bob", "not an id"),
+            spec("cy", "005000000000001AAA"),
+        ];
+        let run = ChunkRun::Salesforce(Box::new(BulkSave::new(session, specs)));
+        let outcomes = run.outcomes();
+        assert!(
+            outcomes[0].is_none() && outcomes[2].is_none(),
+            "{outcomes:?}"
+        );
+        let refused = outcomes[1].clone().unwrap().unwrap_err();
+        assert_eq!(refused.code, "INVALID_INPUT");
+    }
+}
