@@ -327,3 +327,52 @@ pub struct MemberResult {
     /// What became of them.
     pub result: SaveResult,
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::inbound::message::{parse_content_message, ContentToWorker};
+    use crate::team::{Connection, Health, LocalTeam};
+    use serde_json::json;
+
+    /// A chunk's member still needs a call until it is refused, or saved with its e-mail
+    /// logged (a member saved whose Task is still to come runs again).
+    #[test]
+    fn a_member_runs_until_saved_and_its_activity_logged() {
+        let mut team = LocalTeam::default();
+        team.config.me_email = Some("rep@acme.example".into());
+        team.set_connection(Connection {
+            role: Role::Personal,
+            crm_user_id: "005R".into(),
+            name: "Rita".into(),
+            email: "rep@acme.example".into(),
+            permission: Some(crm::Permission::Standard),
+            health: Health::Ok,
+            last_success: None,
+            instance_url: "https://acme.my.salesforce.com".into(),
+            credential: None,
+        });
+        let msg = json!({"kind": "save", "source": "gmail_extension", "push": "bulk",
+            "activity": {"kind": "email", "subject": "Hi", "body": "b", "date": "2026-12-01"},
+            "prospects": [{"full_name": "Ada Lovelace", "email": "ada@example.com"},
+                {"full_name": "Grace Hopper", "email": "grace@example.com"}]});
+        let Ok(ContentToWorker::Save(save)) = parse_content_message(&msg) else {
+            panic!("a save")
+        };
+        let plan = crate::plan::plan_save(&team, &save, "s1", &KnownRecords::new());
+        let mut m = plan.entries[0].chunk().expect("a chunk").members[0].clone();
+        assert!(m.runnable(), "not saved yet");
+        m.person.record_id = Some("003000000000001AAA".into());
+        assert!(m.runnable(), "saved, its e-mail still to log");
+        m.person.spec.activity = None;
+        assert!(!m.runnable(), "saved and logged");
+        m.person.record_id = None;
+        m.failure = Some(ErrorInfo {
+            code: "FIELD_CUSTOM_VALIDATION_EXCEPTION".into(),
+            message: "no".into(),
+            hint: String::new(),
+        });
+        assert!(!m.runnable(), "refused");
+    }
+}
