@@ -137,6 +137,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(every.len(), 2);
+        // An entry may name every field once.
+        let all = read(json!([{"index": 0, "fields": MISSING_FIELD_NAMES}]), 1).unwrap();
+        assert_eq!(all[0].fields.len(), MISSING_FIELD_NAMES.len());
     }
 
     #[test]
