@@ -4,6 +4,8 @@
 //! list lookup in one call.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::support::resp;
+
 use crm::http::percent_decode;
 use crm::{HttpRequest, HttpResponse, Permission};
 use saves::team::{Connection, CrmKind, Health, LocalTeam};
@@ -51,13 +53,7 @@ fn team(crm: CrmKind) -> LocalTeam {
 }
 
 fn tokens() -> Tokens {
-    Tokens {
-        access_token: "TEAM-TOKEN".into(),
-        refresh_token: None,
-        instance_url: "https://acme.my.salesforce.com".into(),
-        id: String::new(),
-        credential: None,
-    }
+    crate::support::tokens(Role::TeamSync)
 }
 
 /// Gmail-style people (e-mail only: 200 of them fit one dedupe query; LinkedIn URLs are
@@ -91,14 +87,6 @@ fn is_dedupe(req: &HttpRequest) -> bool {
 /// The decoded text of a dedupe call (its subrequests' SOQL), for `contains` checks.
 fn dedupe_text(req: &HttpRequest) -> String {
     percent_decode(req.body.as_deref().unwrap_or_default())
-}
-
-fn resp(status: u16, body: Value) -> HttpResponse {
-    HttpResponse {
-        status,
-        headers: vec![],
-        body: body.to_string(),
-    }
 }
 
 /// A tiny Salesforce org: answers dedupe queries (by the e-mails quoted in them) and

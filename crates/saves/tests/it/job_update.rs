@@ -3,12 +3,14 @@
 //! or a second click that sends nothing twice.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::support::{resp, tokens};
+
 use crm::{HttpRequest, HttpResponse, Job, Permission};
-use saves::team::{Connection, CrmKind, Health, LocalTeam, TeamMode};
+use saves::team::{Connection, CrmKind, LocalTeam, TeamMode};
 use saves::Role;
 use saves::{
     next_request, on_response, parse_content_message, plan_save, ContentToWorker, KnownRecords,
-    OutboxEntry, SaveResult, SaveStatus, Step, Tokens,
+    OutboxEntry, SaveResult, SaveStatus, Step,
 };
 use serde_json::{json, Value};
 
@@ -20,17 +22,7 @@ const GLOBEX: &str = "001000000000009AAA";
 const TASK_ID: &str = "00T000000000001AAA";
 
 fn conn(role: Role, id: &str, email: &str) -> Connection {
-    Connection {
-        role,
-        crm_user_id: id.into(),
-        name: email.into(),
-        email: email.into(),
-        permission: Some(Permission::Admin),
-        health: Health::Ok,
-        last_success: None,
-        instance_url: "https://acme.my.salesforce.com".into(),
-        credential: None,
-    }
+    crate::support::conn(role, id, email, Permission::Admin)
 }
 
 /// Team sync and the rep's own connection, Salesforce or HubSpot.
@@ -46,19 +38,6 @@ fn team(crm: CrmKind, match_account: bool) -> LocalTeam {
     ));
     t.set_connection(conn(Role::Personal, REP, "rep@acme.example"));
     t
-}
-
-fn tokens(role: Role) -> Tokens {
-    Tokens {
-        access_token: match role {
-            Role::TeamSync => "TEAM-TOKEN".into(),
-            Role::Personal => "REP-TOKEN".into(),
-        },
-        refresh_token: None,
-        instance_url: "https://acme.my.salesforce.com".into(),
-        id: String::new(),
-        credential: None,
-    }
 }
 
 const URL: &str = "https://www.linkedin.com/in/ada";
@@ -104,14 +83,6 @@ fn entry(team: &LocalTeam, id: &str) -> OutboxEntry {
     let mut e = plan.entries[0].clone();
     e.job_update.as_mut().unwrap().date = "2026-12-03".into();
     e
-}
-
-fn resp(status: u16, body: Value) -> HttpResponse {
-    HttpResponse {
-        status,
-        headers: vec![],
-        body: body.to_string(),
-    }
 }
 
 fn query(records: Value) -> HttpResponse {

@@ -3,6 +3,8 @@
 //! and every mutant of `./build.sh mutants` build that much less).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a failed setup should panic
 
+mod support;
+
 mod api;
 mod bulk;
 mod connect_flow;

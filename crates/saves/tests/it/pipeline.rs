@@ -2,32 +2,20 @@
 //! spec (rules 1, 2, 4) and issue 5 (outbox, refresh, back-off, duplicates, idempotency).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::support::{conn, resp, tokens};
+
 use crm::{HttpResponse, Permission};
-use saves::team::{Connection, Health, LocalTeam, TeamMode};
+use saves::team::{LocalTeam, TeamMode};
 use saves::Role;
 use saves::{
     next_request, on_refresh_failed, on_response, parse_content_message, parse_save_message,
-    plan_save, ContentToWorker, KnownRecords, OutboxEntry, Phase, SaveStatus, Step, Tokens,
+    plan_save, ContentToWorker, KnownRecords, OutboxEntry, Phase, SaveStatus, Step,
 };
 use serde_json::{json, Value};
 
 const INTEGRATION: &str = "005000000000001AAA";
 const REP: &str = "005000000000002AAA";
 const CONTACT_ID: &str = "003000000000001AAA";
-
-fn conn(role: Role, id: &str, email: &str, permission: Permission) -> Connection {
-    Connection {
-        role,
-        crm_user_id: id.into(),
-        name: email.into(),
-        email: email.into(),
-        permission: Some(permission),
-        health: Health::Ok,
-        last_success: None,
-        instance_url: "https://acme.my.salesforce.com".into(),
-        credential: None,
-    }
-}
 
 /// The issue's team: integration@ connected as team sync, rep@ connected personally.
 fn team(personal: bool) -> LocalTeam {
@@ -50,19 +38,6 @@ fn team(personal: bool) -> LocalTeam {
         t.owner_mapping = Some(REP.into());
     }
     t
-}
-
-fn tokens(role: Role) -> Tokens {
-    Tokens {
-        access_token: match role {
-            Role::TeamSync => "TEAM-TOKEN".into(),
-            Role::Personal => "REP-TOKEN".into(),
-        },
-        refresh_token: None,
-        instance_url: "https://acme.my.salesforce.com".into(),
-        id: String::new(),
-        credential: None,
-    }
 }
 
 fn save_msg(source: &str, activity: bool) -> saves::SaveRequest {
@@ -101,14 +76,6 @@ fn one_entry(team: &LocalTeam, source: &str, activity: bool, known: &KnownRecord
     let plan = plan_save(team, &save_msg(source, activity), "s1", known);
     assert_eq!(plan.entries.len(), 1, "{plan:?}");
     plan.entries[0].clone()
-}
-
-fn resp(status: u16, body: Value) -> HttpResponse {
-    HttpResponse {
-        status,
-        headers: vec![],
-        body: body.to_string(),
-    }
 }
 
 fn composite_ok(with_task: bool) -> HttpResponse {

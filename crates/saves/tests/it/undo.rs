@@ -3,9 +3,11 @@
 //! `mark_undone`. One row per situation: what is deleted, with which token, in how many calls.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::support::resp;
+
 use crm::{ExistingRecord, HttpResponse, Permission};
 use saves::journal::records::{Journal, RecentSave};
-use saves::team::{Connection, CrmKind, Health, LocalTeam};
+use saves::team::{Connection, CrmKind, LocalTeam};
 use saves::undo::{mark_undone, plan_undo, read_undo, undo_record, UndoRecord, UNDO_WINDOW_MS};
 use saves::Role;
 use saves::{
@@ -22,17 +24,7 @@ const TASK: &str = "00T000000000001AAA";
 const NOW: u64 = 1_800_000_000_000;
 
 fn conn(role: Role, id: &str, email: &str) -> Connection {
-    Connection {
-        role,
-        crm_user_id: id.into(),
-        name: email.into(),
-        email: email.into(),
-        permission: Some(Permission::Standard),
-        health: Health::Ok,
-        last_success: None,
-        instance_url: "https://acme.my.salesforce.com".into(),
-        credential: None,
-    }
+    crate::support::conn(role, id, email, Permission::Standard)
 }
 
 fn team(crm: CrmKind) -> LocalTeam {
@@ -49,24 +41,7 @@ fn team(crm: CrmKind) -> LocalTeam {
 }
 
 fn tokens(role: Role) -> Option<Tokens> {
-    Some(Tokens {
-        access_token: match role {
-            Role::TeamSync => "TEAM-TOKEN".into(),
-            Role::Personal => "REP-TOKEN".into(),
-        },
-        refresh_token: None,
-        instance_url: "https://acme.my.salesforce.com".into(),
-        id: String::new(),
-        credential: None,
-    })
-}
-
-fn resp(status: u16, body: Value) -> HttpResponse {
-    HttpResponse {
-        status,
-        headers: vec![],
-        body: body.to_string(),
-    }
+    Some(crate::support::tokens(role))
 }
 
 fn save(source: &str, activity: bool) -> saves::SaveRequest {
