@@ -8,7 +8,7 @@ use crate::support::resp;
 
 use crm::http::percent_decode;
 use crm::{HttpRequest, HttpResponse, Permission};
-use saves::team::{Connection, CrmKind, Health, LocalTeam};
+use saves::team::{CrmKind, LocalTeam};
 use saves::Role;
 use saves::{
     next_request, on_response, parse_content_message, plan_save, ContentToWorker, KnownRecords,
@@ -37,17 +37,7 @@ fn team(crm: CrmKind) -> LocalTeam {
             Permission::Standard,
         ),
     ] {
-        t.set_connection(Connection {
-            role,
-            crm_user_id: id.into(),
-            name: email.into(),
-            email: email.into(),
-            permission: Some(permission),
-            health: Health::Ok,
-            last_success: None,
-            instance_url: "https://acme.my.salesforce.com".into(),
-            credential: None,
-        });
+        t.set_connection(crate::support::conn(role, id, email, permission));
     }
     t
 }
