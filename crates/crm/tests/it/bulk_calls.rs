@@ -12,20 +12,14 @@ use crm::salesforce::SfSession;
 use crm::{ActivityKind, ActivityLog, HttpRequest, HttpResponse, Prospect, RecordKind, SaveSpec};
 
 fn spec(i: usize, email: String) -> SaveSpec {
-    SaveSpec {
-        record: RecordKind::Lead,
-        prospect: Prospect {
+    crate::support::save_of(
+        RecordKind::Lead,
+        Prospect {
             last_name: format!("Person {i}"),
             email: Some(email),
             ..Prospect::default()
         },
-        owner_id: None,
-        existing_id: None,
-        activity: None,
-        description: None,
-        account_id: None,
-        new_account: None,
-    }
+    )
 }
 
 fn linkedin_only(i: usize, slug: &str) -> SaveSpec {

@@ -12,21 +12,15 @@ use crm::{HttpResponse, Prospect, RecordKind, Retry, SaveSpec};
 use serde_json::json;
 
 fn person(i: usize, email: Option<&str>, linkedin: Option<&str>) -> SaveSpec {
-    SaveSpec {
-        record: RecordKind::Contact,
-        prospect: Prospect {
+    crate::support::save_of(
+        RecordKind::Contact,
+        Prospect {
             last_name: format!("Person {i}"),
             email: email.map(str::to_string),
             linkedin_url: linkedin.map(str::to_string),
             ..Prospect::default()
         },
-        owner_id: None,
-        existing_id: None,
-        activity: None,
-        description: None,
-        account_id: None,
-        new_account: None,
-    }
+    )
 }
 
 fn session() -> SfSession {

@@ -7,19 +7,14 @@ use crm::hubspot::{HsBulkSave, HsSession};
 use crm::{HttpResponse, Prospect, RecordKind, SaveSpec};
 
 fn spec(email: &str, owner: Option<&str>) -> SaveSpec {
+    let prospect = Prospect {
+        last_name: "Kovács".into(),
+        email: Some(email.into()),
+        ..Prospect::default()
+    };
     SaveSpec {
-        record: RecordKind::Contact,
-        prospect: Prospect {
-            last_name: "Kovács".into(),
-            email: Some(email.into()),
-            ..Prospect::default()
-        },
         owner_id: owner.map(str::to_owned),
-        existing_id: None,
-        activity: None,
-        description: None,
-        account_id: None,
-        new_account: None,
+        ..crate::support::save_of(RecordKind::Contact, prospect)
     }
 }
 

@@ -24,20 +24,14 @@ fn dated() -> HsSession {
 }
 
 fn spec(email: &str, last: &str) -> SaveSpec {
-    SaveSpec {
-        record: RecordKind::Contact,
-        prospect: Prospect {
+    support::save_of(
+        RecordKind::Contact,
+        Prospect {
             last_name: last.into(),
             email: Some(email.into()),
             ..Prospect::default()
         },
-        owner_id: None,
-        existing_id: None,
-        activity: None,
-        description: None,
-        account_id: None,
-        new_account: None,
-    }
+    )
 }
 
 #[test]

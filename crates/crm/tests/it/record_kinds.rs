@@ -13,20 +13,14 @@ use crm::salesforce::{self, SfSession};
 use crm::{CrmError, Prospect, RecordKind, RecordKindExt, SaveSpec, ValidationError};
 
 fn spec(record: RecordKind, last: &str) -> SaveSpec {
-    SaveSpec {
+    crate::support::save_of(
         record,
-        prospect: Prospect {
+        Prospect {
             last_name: last.into(),
             email: Some(format!("{}@example.com", last.to_lowercase())),
             ..Prospect::default()
         },
-        owner_id: None,
-        existing_id: None,
-        activity: None,
-        description: None,
-        account_id: None,
-        new_account: None,
-    }
+    )
 }
 
 fn is_not_a_person(e: &CrmError) -> bool {

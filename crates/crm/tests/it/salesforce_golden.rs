@@ -27,21 +27,15 @@ fn acme() -> LoginHost {
 }
 
 fn ada(kind: RecordKind) -> SaveSpec {
-    SaveSpec {
-        record: kind,
-        prospect: Prospect {
+    support::save_of(
+        kind,
+        Prospect {
             first_name: Some("Ada".into()),
             last_name: "Lovelace".into(),
             email: Some("ada@example.com".into()),
             ..Prospect::default()
         },
-        owner_id: None,
-        existing_id: None,
-        activity: None,
-        description: None,
-        account_id: None,
-        new_account: None,
-    }
+    )
 }
 
 fn api(e: CrmError) -> Box<crm::ApiError> {

@@ -131,3 +131,17 @@ fn sorted(mut v: Vec<(String, String)>) -> Vec<(String, String)> {
     v.sort();
     v
 }
+
+/// A save of `prospect` as a new `record`: no owner, no activity, no Account, nothing known.
+pub fn save_of(record: crm::RecordKind, prospect: crm::Prospect) -> crm::SaveSpec {
+    crm::SaveSpec {
+        record,
+        prospect,
+        owner_id: None,
+        existing_id: None,
+        activity: None,
+        description: None,
+        account_id: None,
+        new_account: None,
+    }
+}
